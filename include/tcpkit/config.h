@@ -1,0 +1,62 @@
+/* Run-time configuration of a stack. Every default of the SPEC table is a
+ * field here; tk_config_default() fills them. Compile-time overrides of the
+ * defaults: define TK_DEFAULT_<NAME> before including this header. */
+#ifndef TCPKIT_CONFIG_H
+#define TCPKIT_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "types.h"
+
+typedef struct tk_config {
+    /* Addressing (IPv4, host order) and link. */
+    uint32_t addr;
+    uint32_t netmask;
+    uint32_t gateway; /* 0: none */
+    uint8_t mac[6];
+    uint16_t mtu; /* 1500 */
+
+    /* Pools (SPEC SEC-5): every object comes from one of these. */
+    uint32_t max_sockets;      /* 64 */
+    uint32_t max_time_wait;    /* 1024 TIME_WAIT entries */
+    uint32_t max_syn_backlog;  /* 128 half-open entries */
+    uint32_t ooo_budget_bytes; /* out-of-order bytes kept per connection: 64 KiB */
+    uint32_t rcvbuf;           /* 64 KiB */
+    uint32_t sndbuf;           /* 64 KiB */
+
+    /* Timers (SPEC defaults table). */
+    tk_time msl;              /* 30 s; TIME_WAIT lasts 2*msl */
+    tk_time rto_initial;      /* 1 s */
+    tk_time rto_min;          /* 200 ms */
+    tk_time rto_max;          /* 120 s */
+    uint32_t syn_retries;     /* 6 */
+    uint32_t synack_retries;  /* 5 */
+    uint32_t retries2;        /* 15 */
+    tk_time fin_wait2_timeout; /* 60 s */
+    tk_time keepalive_idle;   /* 7200 s */
+    tk_time keepalive_intvl;  /* 75 s */
+    uint32_t keepalive_probes; /* 9 */
+    tk_time delack;           /* 40 ms */
+    tk_time persist_min;      /* 200 ms? see docs: persist backs off from the RTO */
+
+    /* Ports (SPEC CM-15). */
+    uint16_t ephemeral_lo; /* 49152 */
+    uint16_t ephemeral_hi; /* 65535 */
+
+    /* Options. */
+    bool opt_wscale;     /* offer window scaling: true */
+    bool opt_timestamps; /* offer timestamps: true */
+    bool opt_sack;       /* offer SACK-permitted: true */
+    uint16_t default_mss; /* MSS assumed without option: 536 */
+
+    /* RFC 5961 challenge ACK rate limit per second (SEC-3): 1000. */
+    uint32_t challenge_ack_limit;
+    /* SYN cookies when the half-open queue overflows (SEC-2): true. */
+    bool syn_cookies;
+} tk_config;
+
+/* Fills every field with its default. addr/netmask/mac are zero. */
+void tk_config_default(tk_config *cfg);
+
+#endif

@@ -1,0 +1,71 @@
+/* A BSD-like socket API over the stack (SPEC API-1). Sockets are small
+ * integers (descriptors) owned by one stack. Every call returns >= 0 on
+ * success or a negative errno value (-ECONNREFUSED, -EAGAIN, ...).
+ *
+ * Calls never block and never send by themselves: they change state and
+ * queue work; tk_stack_poll() sends. A connect() returns -EINPROGRESS; the
+ * socket becomes writable (TK_POLLOUT) when established, or gets an error
+ * (TK_POLLERR, read it with SO_ERROR). */
+#ifndef TCPKIT_SOCKET_H
+#define TCPKIT_SOCKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack.h"
+#include "types.h"
+
+int tk_socket(tk_stack *s);
+int tk_bind(tk_stack *s, int sd, const tk_sockaddr *addr);
+int tk_listen(tk_stack *s, int sd, int backlog);
+/* Returns a new descriptor, or -EAGAIN when no connection is complete. */
+int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer);
+int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr);
+/* Returns bytes queued (may be fewer than len), -EAGAIN when the send buffer
+ * is full, -EPIPE after shutdown(write), -ENOTCONN before the handshake. */
+long tk_send(tk_stack *s, int sd, const void *buf, size_t len);
+/* Returns bytes read, 0 at end of stream (peer sent FIN), -EAGAIN when none. */
+long tk_recv(tk_stack *s, int sd, void *buf, size_t len);
+
+#define TK_SHUT_RD 0
+#define TK_SHUT_WR 1
+#define TK_SHUT_RDWR 2
+int tk_shutdown(tk_stack *s, int sd, int how);
+/* Releases the descriptor. The connection closes gracefully in the
+ * background (or aborts: SO_LINGER {1,0}, or unread data, SPEC RS-2/RS-3). */
+int tk_close(tk_stack *s, int sd);
+
+/* Option levels and names (values are tcpkit's own). */
+#define TK_SOL_SOCKET 1
+#define TK_IPPROTO_TCP_LEVEL 6
+enum tk_sockopt {
+    TK_SO_REUSEADDR = 1,
+    TK_SO_LINGER,    /* tk_linger */
+    TK_SO_KEEPALIVE, /* int */
+    TK_SO_RCVBUF,    /* int */
+    TK_SO_SNDBUF,    /* int */
+    TK_SO_ERROR,     /* int: negative errno, cleared when read (get only) */
+    TK_TCP_NODELAY,  /* int */
+    TK_TCP_KEEPIDLE, /* int seconds */
+    TK_TCP_KEEPINTVL,
+    TK_TCP_KEEPCNT,
+};
+typedef struct tk_linger {
+    int onoff;
+    int linger; /* seconds */
+} tk_linger;
+
+int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len);
+int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *len);
+int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out);
+int tk_getpeername(tk_stack *s, int sd, tk_sockaddr *out);
+
+/* Readiness (poll-style). */
+#define TK_POLLIN 0x1  /* data, EOF, or a connection to accept */
+#define TK_POLLOUT 0x4 /* connected and send space available */
+#define TK_POLLERR 0x8
+#define TK_POLLHUP 0x10
+/* Returns the TK_POLL* bits now true for sd, or a negative errno. */
+int tk_poll_events(tk_stack *s, int sd);
+
+#endif

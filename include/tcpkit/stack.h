@@ -1,0 +1,64 @@
+/* The stack object. It is sans-I/O: frames and the current time go in,
+ * frames come out through a callback, and nothing else touches the world.
+ *
+ *   tk_config cfg; tk_config_default(&cfg); cfg.addr = ...;
+ *   tk_stack_io io = {.output = send_frame, .random = rng, .ctx = me};
+ *   tk_stack *s; int rc = tk_stack_create(&s, &cfg, &io);
+ *   loop: tk_stack_input(s, frame, len, now) for each frame received;
+ *         tk_stack_poll(s, now) after socket calls and when
+ *         now >= tk_stack_next_deadline(s).
+ */
+#ifndef TCPKIT_STACK_H
+#define TCPKIT_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "trace.h"
+#include "types.h"
+
+typedef struct tk_stack tk_stack;
+
+typedef struct tk_stack_io {
+    /* Sends one Ethernet frame. Called synchronously from input/poll; the
+     * buffer is only valid during the call. */
+    void (*output)(void *ctx, const uint8_t *frame, size_t len);
+    /* 32 random bits (ISN secret, ports, SYN cookie secret). Seed it for
+     * replayable simulations. */
+    uint32_t (*random)(void *ctx);
+    tk_trace_fn trace; /* optional */
+    void *ctx;
+} tk_stack_io;
+
+/* Bytes of memory a stack with this configuration needs (all pools). */
+size_t tk_stack_mem_size(const tk_config *cfg);
+
+/* Creates a stack inside a caller-supplied block of tk_stack_mem_size() bytes
+ * (aligned to 16). Returns 0, -EINVAL or -ENOMEM (block too small). */
+int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
+                  const tk_stack_io *io);
+
+/* The same with a block from malloc; tk_stack_destroy frees it. */
+int tk_stack_create(tk_stack **out, const tk_config *cfg, const tk_stack_io *io);
+
+/* Aborts every connection with RST where the peer could otherwise wait
+ * forever (SPEC RS-9), then releases the stack (freeing its block if
+ * tk_stack_create made it). */
+void tk_stack_destroy(tk_stack *s, tk_time now);
+
+/* Processes one received Ethernet frame. Bad frames are dropped and counted.
+ * Returns 0, or a negative code naming why the frame was dropped. */
+int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
+
+/* Runs due timers and sends whatever the socket calls since the last poll
+ * queued (SYNs, data, FINs, window updates). */
+void tk_stack_poll(tk_stack *s, tk_time now);
+
+/* The earliest time at which tk_stack_poll has work, or TK_TIME_NEVER. */
+tk_time tk_stack_next_deadline(const tk_stack *s);
+
+/* Adds a static neighbour (until ARP resolves addresses). */
+int tk_stack_add_neighbor(tk_stack *s, uint32_t addr, const uint8_t mac[6]);
+
+#endif

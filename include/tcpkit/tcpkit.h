@@ -1,0 +1,18 @@
+/* tcpkit: an embeddable TCP/IP stack. The umbrella header. */
+#ifndef TCPKIT_H
+#define TCPKIT_H
+
+#include "config.h"
+#include "socket.h"
+#include "stack.h"
+#include "trace.h"
+#include "types.h"
+#include "wire/arp.h"
+#include "wire/checksum.h"
+#include "wire/err.h"
+#include "wire/eth.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+#include "wire/tcp.h"
+
+#endif
