@@ -1,0 +1,46 @@
+/* Congestion control behind a small interface (SPEC DT-9). The sender calls
+ * these hooks; an algorithm only adjusts cwnd/ssthresh and says when a fast
+ * retransmission is due. NewReno (RFC 5681, RFC 6582) is built in; another
+ * algorithm (CUBIC, RFC 9438) is a second tk_cc_ops. */
+#ifndef TK_TCP_CC_H
+#define TK_TCP_CC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct tk_cc tk_cc;
+
+/* What the sender must do after a hook returns. */
+#define TK_CC_NOTHING 0
+#define TK_CC_RETRANSMIT 1 /* retransmit the first unacknowledged segment now */
+
+typedef struct tk_cc_ops {
+    const char *name;
+    /* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)); ssthresh "arbitrarily high". */
+    void (*init)(tk_cc *cc, uint32_t mss, uint32_t snd_una);
+    /* The cumulative ACK advanced to `ack`, acknowledging `acked` new bytes;
+     * `flight` is the bytes outstanding before this ACK, snd_nxt the send edge. */
+    int (*on_ack)(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight, uint32_t snd_nxt);
+    /* A duplicate ACK (RFC 5681 2: no data, no window change, ack == snd_una, data outstanding). */
+    int (*on_dupack)(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint32_t snd_nxt);
+    /* The retransmission timer fired (RFC 5681 eqn. 4, cwnd = 1 SMSS). */
+    void (*on_rto)(tk_cc *cc, uint32_t flight, uint32_t snd_nxt);
+    /* Restart after an idle period longer than the RTO (RFC 5681 4.1). */
+    void (*on_idle)(tk_cc *cc);
+} tk_cc_ops;
+
+struct tk_cc {
+    const tk_cc_ops *ops;
+    uint32_t mss;
+    uint32_t cwnd;
+    uint32_t ssthresh;
+    uint32_t dupacks;
+    uint32_t recover;     /* RFC 6582: snd_nxt when fast recovery began */
+    bool in_recovery;
+    uint32_t bytes_acked; /* RFC 3465 appropriate byte counting in avoidance */
+    uint32_t priv[8];     /* algorithm-private state */
+};
+
+extern const tk_cc_ops tk_cc_newreno;
+
+#endif

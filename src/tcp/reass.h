@@ -1,0 +1,42 @@
+/* Out-of-order reassembly tracker (SPEC DT-8, OP-3). The bytes themselves are
+ * written into the receive ring past its committed end (tk_ring_write_at);
+ * this structure only records which ranges beyond RCV.NXT are present, so the
+ * memory used is bounded by the receive buffer plus a fixed range table. */
+#ifndef TK_TCP_REASS_H
+#define TK_TCP_REASS_H
+
+#include <stdint.h>
+
+#include "tcpkit/wire/tcp.h"
+
+#define TK_REASS_MAX_RANGES 8
+
+typedef struct tk_reass_range {
+    uint32_t start; /* offset from RCV.NXT */
+    uint32_t end;   /* one past the last byte */
+} tk_reass_range;
+
+typedef struct tk_reass {
+    uint32_t count;
+    tk_reass_range r[TK_REASS_MAX_RANGES]; /* sorted, disjoint, non-adjacent */
+    /* Ranges in the order they were last extended, most recent first: the
+     * order SACK blocks are reported in (RFC 2018 4). Indices into r[]. */
+    uint8_t recent[TK_REASS_MAX_RANGES];
+} tk_reass;
+
+void tk_reass_init(tk_reass *a);
+/* Records bytes [off, off + len) beyond RCV.NXT (off > 0). Overlaps merge.
+ * Returns 0, or -ENOBUFS when a new range would not fit (caller drops the
+ * segment and counts it). */
+int tk_reass_add(tk_reass *a, uint32_t off, uint32_t len);
+/* n in-order bytes arrived at offset 0 (RCV.NXT advances by n). Returns the
+ * total bytes now contiguous from the old RCV.NXT (n plus any range that
+ * starts at or before n) and rebases the remaining ranges. */
+uint32_t tk_reass_advance(tk_reass *a, uint32_t n);
+/* Bytes held out of order. */
+uint32_t tk_reass_bytes(const tk_reass *a);
+/* Writes up to max SACK blocks (absolute sequence numbers from rcv_nxt), the
+ * most recently changed range first. Returns the number written. */
+uint32_t tk_reass_sack(const tk_reass *a, uint32_t rcv_nxt, tk_sack_block *out, uint32_t max);
+
+#endif

@@ -1,0 +1,10 @@
+/* The subcommands of the `tcpkit` binary. Each returns the process exit
+ * status: 0 success, 1 the job failed (a scenario or script did not behave as
+ * expected), 2 usage or input error. */
+#ifndef TK_TOOLS_COMMANDS_H
+#define TK_TOOLS_COMMANDS_H
+
+int tk_cmd_decode(int argc, char **argv);
+int tk_cmd_sim(int argc, char **argv);
+
+#endif

@@ -1,0 +1,40 @@
+/* tcpkit: one binary, one subcommand per job. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"sim", tk_cmd_sim, "two stacks on a simulated link, scenario by scenario"},
+    {"decode", tk_cmd_decode, "hex dumps or pcap files -> decoded headers and handshake roles"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: tcpkit COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'tcpkit COMMAND --help' describes each command.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "tcpkit: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
