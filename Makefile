@@ -7,7 +7,7 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src drivers tools tests bench -name '*.[ch]')
 
-.PHONY: all build demo check deps format format-check fuzz install clean
+.PHONY: all build demo check conformance deps format format-check fuzz install clean
 
 all: build
 
@@ -27,6 +27,12 @@ check: deps format-check
 	cmake -S . -B $(CHECK_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTK_WERROR=ON -DTK_SANITIZE=ON >/dev/null
 	cmake --build $(CHECK_BUILD) -j $(JOBS)
 	cd $(CHECK_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The FreeBSD TCP test suite (IPv4 scripts, read from ../shared) through
+# `tcpkit run --relax-options --relax-win`; docs/conformance.md has the figure.
+SUITE ?= ../shared/conformance/freebsd-tcp-testsuite
+conformance: build
+	sh tests/run/conformance.sh ./$(BUILD)/tcpkit $(SUITE)
 
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)

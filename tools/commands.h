@@ -6,5 +6,6 @@
 
 int tk_cmd_decode(int argc, char **argv);
 int tk_cmd_sim(int argc, char **argv);
+int tk_cmd_run(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ typedef struct command {
 static const command commands[] = {
     {"sim", tk_cmd_sim, "two stacks on a simulated link, scenario by scenario"},
     {"decode", tk_cmd_decode, "hex dumps or pcap files -> decoded headers and handshake roles"},
+    {"run", tk_cmd_run, "packetdrill-syntax scripts against the stack on virtual time"},
 };
 
 static void usage(FILE *out) {

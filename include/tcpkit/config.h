@@ -38,7 +38,7 @@ typedef struct tk_config {
     tk_time keepalive_intvl;  /* 75 s */
     uint32_t keepalive_probes; /* 9 */
     tk_time delack;           /* 40 ms */
-    tk_time persist_min;      /* 200 ms? see docs: persist backs off from the RTO */
+    tk_time persist_min;      /* 200 ms: the first window probe waits max(RTO, this) */
 
     /* Ports (SPEC CM-15). */
     uint16_t ephemeral_lo; /* 49152 */
@@ -54,6 +54,12 @@ typedef struct tk_config {
     uint32_t challenge_ack_limit;
     /* SYN cookies when the half-open queue overflows (SEC-2): true. */
     bool syn_cookies;
+
+    /* For tests and simulations only: when isn_fixed, every connection
+     * starts at ISS = isn_value instead of the RFC 6528 ISN (SPEC DT-10
+     * tests start just below 2^32). false by default. */
+    bool isn_fixed;
+    uint32_t isn_value;
 } tk_config;
 
 /* Fills every field with its default. addr/netmask/mac are zero. */

@@ -16,7 +16,7 @@ typedef struct tk_cc tk_cc;
 
 typedef struct tk_cc_ops {
     const char *name;
-    /* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)); ssthresh "arbitrarily high". */
+    /* RFC 5681 3.1: IW is 2, 3 or 4 segments by SMSS; ssthresh "arbitrarily high". */
     void (*init)(tk_cc *cc, uint32_t mss, uint32_t snd_una);
     /* The cumulative ACK advanced to `ack`, acknowledging `acked` new bytes;
      * `flight` is the bytes outstanding before this ACK, snd_nxt the send edge. */

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TK_ARP_LEN 28
+#define TK_ARP_LEN     28
 #define TK_ARP_REQUEST 1
-#define TK_ARP_REPLY 2
+#define TK_ARP_REPLY   2
 
 typedef struct tk_arp_pkt {
     uint16_t op;    /* TK_ARP_REQUEST or TK_ARP_REPLY (others are parsed as-is) */

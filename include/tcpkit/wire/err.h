@@ -8,26 +8,26 @@
 
 enum tk_wire_err {
     TK_WIRE_OK = 0,
-    TK_WIRE_ETH_SHORT = -1000,  /* frame shorter than the 14-byte Ethernet header */
-    TK_WIRE_ARP_SHORT = -1001,  /* ARP payload shorter than 28 bytes */
-    TK_WIRE_ARP_FORMAT = -1002, /* not Ethernet/IPv4 ARP (htype, ptype, hlen, plen) */
-    TK_WIRE_IP_SHORT = -1010,   /* fewer than 20 bytes for the IPv4 header */
-    TK_WIRE_IP_VERSION = -1011, /* version field is not 4 */
-    TK_WIRE_IP_IHL = -1012,     /* IHL < 5, or IHL*4 beyond the buffer */
-    TK_WIRE_IP_TOTLEN = -1013,  /* total length < IHL*4, or beyond the buffer */
-    TK_WIRE_IP_CSUM = -1014,    /* header checksum does not verify */
-    TK_WIRE_ICMP_SHORT = -1020, /* ICMP message shorter than 8 bytes */
-    TK_WIRE_ICMP_CSUM = -1021,  /* ICMP checksum does not verify */
-    TK_WIRE_TCP_SHORT = -1030,  /* fewer than 20 bytes for the TCP header */
-    TK_WIRE_TCP_DOFF = -1031,   /* data offset < 5 */
+    TK_WIRE_ETH_SHORT = -1000,    /* frame shorter than the 14-byte Ethernet header */
+    TK_WIRE_ARP_SHORT = -1001,    /* ARP payload shorter than 28 bytes */
+    TK_WIRE_ARP_FORMAT = -1002,   /* not Ethernet/IPv4 ARP (htype, ptype, hlen, plen) */
+    TK_WIRE_IP_SHORT = -1010,     /* fewer than 20 bytes for the IPv4 header */
+    TK_WIRE_IP_VERSION = -1011,   /* version field is not 4 */
+    TK_WIRE_IP_IHL = -1012,       /* IHL < 5, or IHL*4 beyond the buffer */
+    TK_WIRE_IP_TOTLEN = -1013,    /* total length < IHL*4, or beyond the buffer */
+    TK_WIRE_IP_CSUM = -1014,      /* header checksum does not verify */
+    TK_WIRE_ICMP_SHORT = -1020,   /* ICMP message shorter than 8 bytes */
+    TK_WIRE_ICMP_CSUM = -1021,    /* ICMP checksum does not verify */
+    TK_WIRE_TCP_SHORT = -1030,    /* fewer than 20 bytes for the TCP header */
+    TK_WIRE_TCP_DOFF = -1031,     /* data offset < 5 */
     TK_WIRE_TCP_DOFF_BIG = -1032, /* data offset beyond the segment */
-    TK_WIRE_TCP_CSUM = -1033,   /* checksum with pseudo-header does not verify */
-    TK_WIRE_OPT_LEN0 = -1040,   /* an option with length byte 0 */
-    TK_WIRE_OPT_LEN1 = -1041,   /* an option with length byte 1 */
-    TK_WIRE_OPT_OVERRUN = -1042, /* option length runs past the header, or no length byte */
-    TK_WIRE_OPT_BADLEN = -1043, /* known option with the wrong length (e.g. MSS not 4) */
-    TK_WIRE_NOSPACE = -1050,    /* emit: output buffer too small */
-    TK_WIRE_INVAL = -1051,      /* emit: invalid field (e.g. > 4 SACK blocks, wscale > 14) */
+    TK_WIRE_TCP_CSUM = -1033,     /* checksum with pseudo-header does not verify */
+    TK_WIRE_OPT_LEN0 = -1040,     /* an option with length byte 0 */
+    TK_WIRE_OPT_LEN1 = -1041,     /* an option with length byte 1 */
+    TK_WIRE_OPT_OVERRUN = -1042,  /* option length runs past the header, or no length byte */
+    TK_WIRE_OPT_BADLEN = -1043,   /* known option with the wrong length (e.g. MSS not 4) */
+    TK_WIRE_NOSPACE = -1050,      /* emit: output buffer too small */
+    TK_WIRE_INVAL = -1051,        /* emit: invalid field (e.g. > 4 SACK blocks, wscale > 14) */
 };
 
 /* A short constant description of a tk_wire_err code ("tcp checksum bad"). */

@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TK_ETH_HLEN 14
-#define TK_ETH_ALEN 6
+#define TK_ETH_HLEN       14
+#define TK_ETH_ALEN       6
 #define TK_ETHERTYPE_IPV4 0x0800
-#define TK_ETHERTYPE_ARP 0x0806
+#define TK_ETHERTYPE_ARP  0x0806
 #define TK_ETHERTYPE_IPV6 0x86dd
 
 typedef struct tk_eth_hdr {

@@ -6,17 +6,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TK_ICMP_HLEN 8
-#define TK_ICMP_ECHO_REPLY 0
-#define TK_ICMP_DEST_UNREACH 3
-#define TK_ICMP_ECHO_REQUEST 8
+#define TK_ICMP_HLEN          8
+#define TK_ICMP_ECHO_REPLY    0
+#define TK_ICMP_DEST_UNREACH  3
+#define TK_ICMP_ECHO_REQUEST  8
 #define TK_ICMP_TIME_EXCEEDED 11
 /* Destination-unreachable codes used by TCP (RFC 1122 4.2.3.9). */
-#define TK_ICMP_NET_UNREACH 0
-#define TK_ICMP_HOST_UNREACH 1
+#define TK_ICMP_NET_UNREACH   0
+#define TK_ICMP_HOST_UNREACH  1
 #define TK_ICMP_PROTO_UNREACH 2
-#define TK_ICMP_PORT_UNREACH 3
-#define TK_ICMP_FRAG_NEEDED 4
+#define TK_ICMP_PORT_UNREACH  3
+#define TK_ICMP_FRAG_NEEDED   4
 
 typedef struct tk_icmp_hdr {
     uint8_t type;

@@ -6,23 +6,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TK_IPV4_HLEN 20
+#define TK_IPV4_HLEN    20
 #define TK_IPPROTO_ICMP 1
-#define TK_IPPROTO_TCP 6
-#define TK_IPPROTO_UDP 17
-#define TK_IPV4_DF 0x4000
-#define TK_IPV4_MF 0x2000
+#define TK_IPPROTO_TCP  6
+#define TK_IPPROTO_UDP  17
+#define TK_IPV4_DF      0x4000
+#define TK_IPV4_MF      0x2000
 #define TK_IPV4_OFFMASK 0x1fff
 
 typedef struct tk_ipv4_hdr {
-    uint8_t hlen;       /* header length in bytes (IHL * 4) */
+    uint8_t hlen; /* header length in bytes (IHL * 4) */
     uint8_t tos;
     uint16_t total_len; /* header + payload */
     uint16_t id;
-    uint16_t frag;      /* flags (DF, MF) and fragment offset in 8-byte units */
+    uint16_t frag; /* flags (DF, MF) and fragment offset in 8-byte units */
     uint8_t ttl;
     uint8_t proto;
-    uint16_t csum;      /* as found on the wire (parse) / ignored by emit */
+    uint16_t csum; /* as found on the wire (parse) / ignored by emit */
     uint32_t src;
     uint32_t dst;
 } tk_ipv4_hdr;

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TK_TCP_HLEN 20
-#define TK_TCP_MAX_HLEN 60
+#define TK_TCP_HLEN       20
+#define TK_TCP_MAX_HLEN   60
 #define TK_TCP_MAX_OPTLEN 40
 
 /* Flag bits as in byte 13 of the header. */
@@ -25,22 +25,22 @@
 #define TK_TCP_CWR 0x80
 
 /* Option kinds. */
-#define TK_TCPOPT_EOL 0
-#define TK_TCPOPT_NOP 1
-#define TK_TCPOPT_MSS 2
-#define TK_TCPOPT_WSCALE 3
+#define TK_TCPOPT_EOL       0
+#define TK_TCPOPT_NOP       1
+#define TK_TCPOPT_MSS       2
+#define TK_TCPOPT_WSCALE    3
 #define TK_TCPOPT_SACK_PERM 4
-#define TK_TCPOPT_SACK 5
-#define TK_TCPOPT_TS 8
+#define TK_TCPOPT_SACK      5
+#define TK_TCPOPT_TS        8
 
 /* Bits of tk_tcp_opts.present. */
-#define TK_OPT_MSS 0x01
-#define TK_OPT_WSCALE 0x02
+#define TK_OPT_MSS       0x01
+#define TK_OPT_WSCALE    0x02
 #define TK_OPT_SACK_PERM 0x04
-#define TK_OPT_SACK 0x08
-#define TK_OPT_TS 0x10
+#define TK_OPT_SACK      0x08
+#define TK_OPT_TS        0x10
 
-#define TK_TCP_MAX_SACK 4
+#define TK_TCP_MAX_SACK   4
 #define TK_TCP_MAX_WSCALE 14
 
 typedef struct tk_sack_block {
@@ -90,29 +90,37 @@ typedef struct tk_tcp_opt_iter {
 
 /* Iterates over the options area `opts[0..len)` in order. next() returns 1 and
  * fills *out, 0 at the end (after EOL, or end of area), or a TK_WIRE_OPT_*
- * error. Bytes after EOL are padding and are not visited. */
+ * error. Bytes after EOL are padding and are not visited. After an error the
+ * iterator stops (next() returns 0). */
 void tk_wire_tcp_opt_iter_init(tk_tcp_opt_iter *it, const uint8_t *opts, size_t len);
 int tk_wire_tcp_opt_next(tk_tcp_opt_iter *it, tk_tcp_opt *out);
 
 /* Parses an options area into *out (zeroed first). Returns 0 or a
  * TK_WIRE_OPT_* error; a known option with the wrong length is
- * TK_WIRE_OPT_BADLEN. More than 4 SACK blocks cannot fit in 40 bytes. */
+ * TK_WIRE_OPT_BADLEN (SACK must be 2+8n bytes with 1 <= n <= 4; more than 4
+ * blocks cannot fit in 40 bytes). A repeated option overwrites the earlier one. */
 int tk_wire_tcp_opts_parse(const uint8_t *opts, size_t len, tk_tcp_opts *out);
 
 /* Parses and validates a TCP segment of `len` bytes (header + payload).
  * When verify_csum, the checksum is checked with the pseudo-header built from
  * src/dst (host order). Returns the header length in bytes: the payload is
  * seg[ret .. len). */
-int tk_wire_tcp_parse(const uint8_t *seg, size_t len, uint32_t src, uint32_t dst,
-                      bool verify_csum, tk_tcp_hdr *out);
+int tk_wire_tcp_parse(const uint8_t *seg, size_t len, uint32_t src, uint32_t dst, bool verify_csum,
+                      tk_tcp_hdr *out);
 
 /* Length in bytes (a multiple of 4, at most 40) that emit will write for opts. */
 size_t tk_wire_tcp_opts_size(const tk_tcp_opts *opts);
 
-/* Writes the options in this fixed order (SPEC OP-6), padded with NOPs so each
- * multi-byte value is aligned like the common kernels do:
- *   MSS(4) | NOP,WSCALE(3) | NOP,NOP,SACK_PERM(2) when no TS |
- *   SACK_PERM(2),TS(10) when both | NOP,NOP,TS(10) | NOP,NOP,SACK(2+8n).
+/* Writes the options in this fixed order (SPEC OP-6), the layout Linux uses,
+ * padded with NOPs so each multi-byte value is 4-byte aligned:
+ *   MSS:             02 04 mm mm
+ *   TS + SACK_PERM:  04 02 08 0a <tsval> <tsecr>
+ *   TS alone:        01 01 08 0a <tsval> <tsecr>
+ *   SACK_PERM alone: 01 01 04 02
+ *   WSCALE:          01 03 03 ws
+ *   SACK (n blocks): 01 01 05 (2+8n) <left right>...
+ * A full SYN is 02 04 05 b4 04 02 08 0a <tsval> <tsecr> 01 03 03 07 (20 bytes).
+ * SACK is written only when TK_OPT_SACK is set and sack_count >= 1.
  * Returns the number of bytes written (a multiple of 4), TK_WIRE_NOSPACE,
  * or TK_WIRE_INVAL (too many SACK blocks, wscale > 14, total > 40 bytes). */
 int tk_wire_tcp_opts_emit(const tk_tcp_opts *opts, uint8_t *buf, size_t cap);

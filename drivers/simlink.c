@@ -1,0 +1,354 @@
+/* The simulated link: frames in flight live in fixed slots ordered by a
+ * binary min-heap on (arrival time, send order), so delivery is O(log n) and
+ * ties keep send order. Each direction draws from its own xoshiro256** stream
+ * and draws the same number of values per frame whatever the parameters, so
+ * changing one fault rate does not reshuffle the others. */
+#include "simlink.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+    tk_time at;
+    uint64_t order;
+    uint16_t len;
+    uint8_t dir;
+    uint8_t buf[TK_SIMLINK_MAX_FRAME];
+} slot;
+
+typedef struct direction {
+    tk_simlink_params p;
+    tk_simlink_stats st;
+    uint64_t rng[4];
+    struct {
+        tk_time from, to;
+    } outage[TK_SIMLINK_MAX_OUTAGES];
+    uint32_t n_outages;
+    uint32_t in_flight;
+    /* Serialization FIFO: end-of-transmission times, non-decreasing. */
+    tk_time *txq;
+    uint32_t txq_head, txq_count;
+    tk_time busy_until;
+} direction;
+
+struct tk_simlink {
+    slot *slots;
+    uint32_t *heap; /* slot indices */
+    uint32_t *free_idx;
+    uint32_t cap, heap_count, free_count;
+    uint64_t next_order;
+    direction d[2];
+};
+
+static uint64_t splitmix64(uint64_t *x) {
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t v, int k) {
+    return (v << k) | (v >> (64 - k));
+}
+
+/* xoshiro256** (Blackman & Vigna). */
+static uint64_t rng_next(uint64_t s[4]) {
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+/* A value uniform in [0, n) (n > 0), by multiply-shift of the top 32 bits. */
+static uint64_t rng_below(uint64_t s[4], uint64_t n) {
+    uint64_t r = rng_next(s) >> 32;
+    if (n <= UINT32_MAX)
+        return (r * n) >> 32;
+    return rng_next(s) % n;
+}
+
+static int before(const slot *a, const slot *b) {
+    return a->at < b->at || (a->at == b->at && a->order < b->order);
+}
+
+static void heap_swap(tk_simlink *l, uint32_t i, uint32_t j) {
+    uint32_t t = l->heap[i];
+    l->heap[i] = l->heap[j];
+    l->heap[j] = t;
+}
+
+static void heap_push(tk_simlink *l, uint32_t idx) {
+    uint32_t i = l->heap_count++;
+    l->heap[i] = idx;
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (!before(&l->slots[l->heap[i]], &l->slots[l->heap[parent]]))
+            break;
+        heap_swap(l, i, parent);
+        i = parent;
+    }
+}
+
+static uint32_t heap_pop(tk_simlink *l) {
+    uint32_t top = l->heap[0];
+    l->heap[0] = l->heap[--l->heap_count];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1, best = i;
+        if (c < l->heap_count && before(&l->slots[l->heap[c]], &l->slots[l->heap[best]]))
+            best = c;
+        if (c + 1 < l->heap_count && before(&l->slots[l->heap[c + 1]], &l->slots[l->heap[best]]))
+            best = c + 1;
+        if (best == i)
+            break;
+        heap_swap(l, i, best);
+        i = best;
+    }
+    return top;
+}
+
+int tk_simlink_create(tk_simlink **out, uint64_t seed, uint32_t capacity) {
+    if (!out || capacity == 0)
+        return -EINVAL;
+    tk_simlink *l = calloc(1, sizeof *l);
+    if (!l)
+        return -ENOMEM;
+    l->cap = capacity;
+    l->slots = calloc(capacity, sizeof *l->slots);
+    l->heap = calloc(capacity, sizeof *l->heap);
+    l->free_idx = calloc(capacity, sizeof *l->free_idx);
+    l->d[0].txq = calloc(capacity, sizeof(tk_time));
+    l->d[1].txq = calloc(capacity, sizeof(tk_time));
+    if (!l->slots || !l->heap || !l->free_idx || !l->d[0].txq || !l->d[1].txq) {
+        tk_simlink_destroy(l);
+        return -ENOMEM;
+    }
+    for (uint32_t i = 0; i < capacity; i++)
+        l->free_idx[i] = capacity - 1 - i;
+    l->free_count = capacity;
+    for (int dir = 0; dir < 2; dir++) {
+        uint64_t x = seed ^ (dir ? 0x5bd1e9955bd1e995u : 0);
+        for (int k = 0; k < 4; k++)
+            l->d[dir].rng[k] = splitmix64(&x);
+    }
+    *out = l;
+    return 0;
+}
+
+void tk_simlink_destroy(tk_simlink *l) {
+    if (!l)
+        return;
+    free(l->slots);
+    free(l->heap);
+    free(l->free_idx);
+    free(l->d[0].txq);
+    free(l->d[1].txq);
+    free(l);
+}
+
+static int bad_dir(int dir) {
+    return dir != TK_SIMLINK_AB && dir != TK_SIMLINK_BA;
+}
+
+int tk_simlink_set_params(tk_simlink *l, int dir, const tk_simlink_params *p) {
+    if (!l || !p || bad_dir(dir) || p->loss_ppm > TK_SIMLINK_PPM || p->dup_ppm > TK_SIMLINK_PPM ||
+        p->reorder_ppm > TK_SIMLINK_PPM || p->corrupt_ppm > TK_SIMLINK_PPM)
+        return -EINVAL;
+    l->d[dir].p = *p;
+    return 0;
+}
+
+int tk_simlink_get_params(const tk_simlink *l, int dir, tk_simlink_params *out) {
+    if (!l || !out || bad_dir(dir))
+        return -EINVAL;
+    *out = l->d[dir].p;
+    return 0;
+}
+
+int tk_simlink_add_outage(tk_simlink *l, int dir, tk_time from, tk_time to) {
+    if (!l || to <= from || (dir != -1 && bad_dir(dir)))
+        return -EINVAL;
+    int lo = dir == -1 ? 0 : dir, hi = dir == -1 ? 1 : dir;
+    for (int d = lo; d <= hi; d++)
+        if (l->d[d].n_outages >= TK_SIMLINK_MAX_OUTAGES)
+            return -ENOBUFS;
+    for (int d = lo; d <= hi; d++) {
+        direction *dd = &l->d[d];
+        dd->outage[dd->n_outages].from = from;
+        dd->outage[dd->n_outages].to = to;
+        dd->n_outages++;
+    }
+    return 0;
+}
+
+int tk_simlink_is_down(const tk_simlink *l, int dir, tk_time t) {
+    if (!l || bad_dir(dir))
+        return 0;
+    const direction *d = &l->d[dir];
+    for (uint32_t i = 0; i < d->n_outages; i++)
+        if (t >= d->outage[i].from && t < d->outage[i].to)
+            return 1;
+    return 0;
+}
+
+/* Frames still being serialized at `now` after dropping finished ones. */
+static uint32_t txq_occupancy(direction *d, tk_time now, uint32_t cap) {
+    while (d->txq_count > 0 && d->txq[d->txq_head] <= now) {
+        d->txq_head = (d->txq_head + 1) % cap;
+        d->txq_count--;
+    }
+    return d->txq_count;
+}
+
+/* End of this frame's transmission: it waits behind the queue, then takes
+ * len * 8 / bandwidth seconds on the wire. */
+static tk_time serialize(direction *d, size_t len, tk_time now, uint32_t cap) {
+    if (d->p.bandwidth_bps == 0)
+        return now;
+    uint64_t tx_us = ((uint64_t)len * 8u * 1000000u + d->p.bandwidth_bps - 1) / d->p.bandwidth_bps;
+    tk_time start = d->busy_until > now ? d->busy_until : now;
+    d->busy_until = start + tx_us;
+    d->txq[(d->txq_head + d->txq_count) % cap] = d->busy_until;
+    d->txq_count++;
+    return d->busy_until;
+}
+
+static tk_time enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk_time at) {
+    uint32_t idx = l->free_idx[--l->free_count];
+    slot *s = &l->slots[idx];
+    s->at = at;
+    s->order = l->next_order++;
+    s->len = (uint16_t)len;
+    s->dir = (uint8_t)dir;
+    memcpy(s->buf, frame, len);
+    heap_push(l, idx);
+    l->d[dir].in_flight++;
+    return at;
+}
+
+/* The random draws of one frame, always taken in this order. */
+typedef struct draws {
+    uint64_t loss, dup, reorder, corrupt, pos, bit, jitter, dup_jitter;
+} draws;
+
+static void draw(direction *d, size_t len, draws *r) {
+    r->loss = rng_below(d->rng, TK_SIMLINK_PPM);
+    r->dup = rng_below(d->rng, TK_SIMLINK_PPM);
+    r->reorder = rng_below(d->rng, TK_SIMLINK_PPM);
+    r->corrupt = rng_below(d->rng, TK_SIMLINK_PPM);
+    r->pos = len > 14 ? 14 + rng_below(d->rng, len - 14) : rng_below(d->rng, len);
+    r->bit = rng_below(d->rng, 8);
+    r->jitter = rng_below(d->rng, d->p.jitter + 1);
+    r->dup_jitter = rng_below(d->rng, d->p.jitter + 1);
+}
+
+int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk_time now,
+                    tk_time *deliver_at) {
+    if (deliver_at)
+        *deliver_at = TK_TIME_NEVER;
+    if (!l || bad_dir(dir) || (!frame && len))
+        return -EINVAL;
+    if (len == 0 || len > TK_SIMLINK_MAX_FRAME)
+        return -EMSGSIZE;
+    direction *d = &l->d[dir];
+    draws r;
+    draw(d, len, &r);
+    d->st.sent++;
+    if (tk_simlink_is_down(l, dir, now)) {
+        d->st.down_drops++;
+        return TK_SIMLINK_DOWN;
+    }
+    uint32_t queued = txq_occupancy(d, now, l->cap);
+    if (l->free_count == 0 || queued >= l->cap ||
+        (d->p.bandwidth_bps && d->p.queue_limit && queued >= d->p.queue_limit)) {
+        d->st.queue_drops++;
+        return TK_SIMLINK_QUEUE_FULL;
+    }
+    tk_time at = serialize(d, len, now, l->cap) + d->p.delay + r.jitter;
+    if (r.loss < d->p.loss_ppm) {
+        d->st.lost++;
+        return TK_SIMLINK_LOST;
+    }
+    int out = TK_SIMLINK_QUEUED;
+    if (r.reorder < d->p.reorder_ppm) {
+        at += d->p.reorder_delay;
+        d->st.reordered++;
+        out |= TK_SIMLINK_REORDERED;
+    }
+    if (tk_simlink_is_down(l, dir, at)) {
+        d->st.down_drops++;
+        return TK_SIMLINK_DOWN;
+    }
+    uint8_t copy[TK_SIMLINK_MAX_FRAME];
+    memcpy(copy, frame, len);
+    if (r.corrupt < d->p.corrupt_ppm) {
+        copy[r.pos] ^= (uint8_t)(1u << r.bit);
+        d->st.corrupted++;
+        out |= TK_SIMLINK_CORRUPTED;
+    }
+    enqueue(l, dir, copy, len, at);
+    if (r.dup < d->p.dup_ppm && l->free_count > 0) {
+        enqueue(l, dir, copy, len, at + r.dup_jitter);
+        d->st.duplicated++;
+        out |= TK_SIMLINK_DUPLICATED;
+    }
+    if (deliver_at)
+        *deliver_at = at;
+    return out;
+}
+
+tk_time tk_simlink_next_deadline(const tk_simlink *l) {
+    if (!l || l->heap_count == 0)
+        return TK_TIME_NEVER;
+    return l->slots[l->heap[0]].at;
+}
+
+uint32_t tk_simlink_deliver(tk_simlink *l, tk_time now, tk_simlink_deliver_fn fn, void *ctx) {
+    uint32_t n = 0;
+    while (l && l->heap_count > 0 && l->slots[l->heap[0]].at <= now) {
+        uint32_t idx = heap_pop(l);
+        slot *s = &l->slots[idx];
+        direction *d = &l->d[s->dir];
+        d->in_flight--;
+        d->st.delivered++;
+        d->st.bytes_delivered += s->len;
+        /* The slot is freed after the callback: fn may send, and a send
+         * must not reuse the buffer fn is reading. */
+        if (fn)
+            fn(ctx, s->dir, s->buf, s->len, s->at);
+        l->free_idx[l->free_count++] = idx;
+        n++;
+    }
+    return n;
+}
+
+uint32_t tk_simlink_in_flight(const tk_simlink *l, int dir) {
+    if (!l)
+        return 0;
+    if (dir == -1)
+        return l->d[0].in_flight + l->d[1].in_flight;
+    return bad_dir(dir) ? 0 : l->d[dir].in_flight;
+}
+
+void tk_simlink_flush(tk_simlink *l) {
+    while (l && l->heap_count > 0) {
+        uint32_t idx = heap_pop(l);
+        direction *d = &l->d[l->slots[idx].dir];
+        d->in_flight--;
+        d->st.lost++;
+        l->free_idx[l->free_count++] = idx;
+    }
+}
+
+int tk_simlink_get_stats(const tk_simlink *l, int dir, tk_simlink_stats *out) {
+    if (!l || !out || bad_dir(dir))
+        return -EINVAL;
+    *out = l->d[dir].st;
+    return 0;
+}

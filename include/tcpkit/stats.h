@@ -1,0 +1,133 @@
+/* Introspection (SPEC API-2): counters like `netstat -s`, a connection table
+ * like `ss -tan`, and per-state counts like `netstat | grep SYN_RECV`. */
+#ifndef TCPKIT_STATS_H
+#define TCPKIT_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack.h"
+#include "tcp_state.h"
+#include "types.h"
+
+/* Every counter, in order. Names starting with "drop_" count inbound frames
+ * dropped for that reason; the trace hook's DROP reason is the same name. */
+#define TK_STATS_FIELDS(X)                                                                         \
+    X(frames_in)                                                                                   \
+    X(frames_out)                                                                                  \
+    X(segs_in)                                                                                     \
+    X(segs_out)                                                                                    \
+    X(data_segs_in)                                                                                \
+    X(data_segs_out)                                                                               \
+    X(bytes_in)                                                                                    \
+    X(bytes_out)                                                                                   \
+    X(retransmits)                                                                                 \
+    X(syn_retransmits)                                                                             \
+    X(fast_retransmits)                                                                            \
+    X(rto_timeouts)                                                                                \
+    X(rsts_sent)                                                                                   \
+    X(rsts_rcvd)                                                                                   \
+    X(active_opens)                                                                                \
+    X(passive_opens)                                                                               \
+    X(established)                                                                                 \
+    X(attempt_fails)                                                                               \
+    X(estab_resets)                                                                                \
+    X(conn_timeouts)                                                                               \
+    X(delayed_acks)                                                                                \
+    X(dupacks_in)                                                                                  \
+    X(challenge_acks)                                                                              \
+    X(challenge_acks_limited)                                                                      \
+    X(persist_probes)                                                                              \
+    X(keepalive_probes)                                                                            \
+    X(ooo_segs_in)                                                                                 \
+    X(time_wait_entered)                                                                           \
+    X(time_wait_expired)                                                                           \
+    X(time_wait_reused)                                                                            \
+    X(time_wait_pool_full)                                                                         \
+    X(icmp_echo_replies)                                                                           \
+    X(out_no_neighbor)                                                                             \
+    X(drop_eth_short)                                                                              \
+    X(drop_eth_not_for_us)                                                                         \
+    X(drop_eth_type)                                                                               \
+    X(drop_arp_bad)                                                                                \
+    X(drop_ip_bad_header)                                                                          \
+    X(drop_ip_bad_csum)                                                                            \
+    X(drop_ip_not_for_us)                                                                          \
+    X(drop_ip_fragment)                                                                            \
+    X(drop_ip_proto)                                                                               \
+    X(drop_icmp_bad)                                                                               \
+    X(drop_tcp_bad_header)                                                                         \
+    X(drop_tcp_bad_csum)                                                                           \
+    X(drop_tcp_bad_options)                                                                        \
+    X(drop_tcp_bad_flags)                                                                          \
+    X(drop_no_socket)                                                                              \
+    X(drop_rst_no_socket)                                                                          \
+    X(drop_listen_rst)                                                                             \
+    X(drop_listen_ack)                                                                             \
+    X(drop_listen_no_syn)                                                                          \
+    X(drop_listen_overflow)                                                                        \
+    X(drop_syn_backlog_full)                                                                       \
+    X(drop_no_memory)                                                                              \
+    X(drop_syn_sent_bad_ack)                                                                       \
+    X(drop_syn_sent_no_syn)                                                                        \
+    X(drop_syn_rcvd_bad_ack)                                                                       \
+    X(drop_out_of_window)                                                                          \
+    X(drop_paws)                                                                                   \
+    X(drop_rst_out_of_window)                                                                      \
+    X(drop_rst_challenged)                                                                         \
+    X(drop_syn_challenged)                                                                         \
+    X(drop_no_ack)                                                                                 \
+    X(drop_ack_unsent)                                                                             \
+    X(drop_ack_too_old)                                                                            \
+    X(drop_ooo_no_room)                                                                            \
+    X(drop_after_close)                                                                            \
+    X(drop_time_wait)                                                                              \
+    X(drop_time_wait_rst)
+
+typedef struct tk_stats {
+#define TK_STATS_DECLARE(name) uint64_t name;
+    TK_STATS_FIELDS(TK_STATS_DECLARE)
+#undef TK_STATS_DECLARE
+} tk_stats;
+
+/* The stack's counters (live; copy to keep a snapshot). */
+const tk_stats *tk_stack_stats(const tk_stack *s);
+/* Number of counters, and the name/value of counter i (NULL / 0 past the end). */
+size_t tk_stats_count(void);
+const char *tk_stats_name(size_t i);
+uint64_t tk_stats_value(const tk_stats *st, size_t i);
+
+/* The timer a connection waits on next. */
+enum tk_timer_kind {
+    TK_TIMER_NONE = 0,
+    TK_TIMER_RETRANSMIT, /* data, SYN, SYN-ACK or FIN retransmission */
+    TK_TIMER_PERSIST,    /* zero-window probe */
+    TK_TIMER_DELACK,     /* delayed ACK */
+    TK_TIMER_KEEPALIVE,  /* keepalive idle or probe interval */
+    TK_TIMER_FIN_WAIT_2, /* orphaned FIN_WAIT_2 timeout */
+    TK_TIMER_TIME_WAIT,  /* 2MSL */
+};
+/* "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait", "-". */
+const char *tk_timer_kind_name(int kind);
+
+typedef struct tk_conn_info {
+    int sd;    /* descriptor, or -1 (orphaned, or a compact TIME_WAIT entry) */
+    int state; /* enum tk_tcp_state */
+    tk_sockaddr local, remote;
+    uint32_t send_q; /* bytes queued and not yet acknowledged */
+    uint32_t recv_q; /* bytes received and not yet read */
+    uint32_t snd_wnd, rcv_wnd, mss, cwnd, ssthresh;
+    tk_time srtt, rto;    /* microseconds; rto includes backoff */
+    uint32_t retransmits; /* consecutive timeouts of the current segment */
+    int timer_kind;       /* enum tk_timer_kind */
+    tk_time timer_deadline;
+} tk_conn_info;
+
+/* Fills up to max entries (connections in the socket pool, then TIME_WAIT
+ * entries oldest first); returns the number of entries that exist, which may
+ * exceed max. Listening sockets are included (state LISTEN). */
+int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max);
+/* Number of connections in this state (TIME_WAIT counts both kinds). */
+uint32_t tk_stack_state_count(const tk_stack *s, int state);
+
+#endif

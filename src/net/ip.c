@@ -1,0 +1,181 @@
+/* Ethernet II and IPv4 in and out, a small neighbour table (static entries
+ * plus addresses learned from ARP and from received frames), ARP replies for
+ * our address and ICMP echo replies. No fragments are sent; received
+ * fragments are dropped and counted. */
+#include <errno.h>
+#include <string.h>
+
+#include "stack_priv.h"
+#include "tcpkit/wire/arp.h"
+#include "tcpkit/wire/err.h"
+#include "tcpkit/wire/eth.h"
+#include "tcpkit/wire/icmp.h"
+#include "tcpkit/wire/ipv4.h"
+
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static tk_neigh *neigh_find(tk_stack *s, uint32_t addr) {
+    for (int i = 0; i < TK_NEIGH_MAX; i++)
+        if (s->neigh[i].used && s->neigh[i].addr == addr)
+            return &s->neigh[i];
+    return NULL;
+}
+
+/* Learns only on-link senders, and never evicts a static entry. */
+static void neigh_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6]) {
+    if (addr == 0 || ((addr ^ s->cfg.addr) & s->cfg.netmask) != 0)
+        return;
+    if (memcmp(mac, bcast, 6) == 0 || (mac[0] & 1u) != 0)
+        return;
+    (void)tk_stack_add_neighbor(s, addr, mac);
+}
+
+static void emit_frame(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len,
+                       tk_time now) {
+    tk_eth_hdr eh;
+    memcpy(eh.dst, dst, 6);
+    memcpy(eh.src, s->cfg.mac, 6);
+    eh.type = type;
+    (void)tk_wire_eth_emit(&eh, s->frame, s->frame_cap);
+    size_t len = TK_ETH_HLEN + payload_len;
+    s->stats.frames_out++;
+    if (s->io.trace) {
+        tk_trace_event ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = TK_TRACE_FRAME_OUT;
+        ev.now = now;
+        ev.frame = s->frame;
+        ev.len = len;
+        ev.sd = -1;
+        s->io.trace(s->io.ctx, &ev);
+    }
+    s->io.output(s->io.ctx, s->frame, len);
+}
+
+uint8_t *tk_net_payload(tk_stack *s, size_t *cap) {
+    *cap = s->frame_cap - TK_ETH_HLEN - TK_IPV4_HLEN;
+    return s->frame + TK_ETH_HLEN + TK_IPV4_HLEN;
+}
+
+int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len,
+                  tk_time now) {
+    uint32_t hop = dst;
+    if (((dst ^ s->cfg.addr) & s->cfg.netmask) != 0 && s->cfg.gateway != 0)
+        hop = s->cfg.gateway;
+    tk_neigh *n = neigh_find(s, hop);
+    if (n == NULL) {
+        s->stats.out_no_neighbor++;
+        return -EHOSTUNREACH;
+    }
+    tk_ipv4_hdr ih;
+    memset(&ih, 0, sizeof(ih));
+    ih.total_len = (uint16_t)(TK_IPV4_HLEN + len);
+    ih.id = s->ip_id++;
+    ih.frag = TK_IPV4_DF;
+    ih.ttl = 64;
+    ih.proto = proto;
+    ih.src = src;
+    ih.dst = dst;
+    (void)tk_wire_ipv4_emit(&ih, s->frame + TK_ETH_HLEN, s->frame_cap - TK_ETH_HLEN);
+    emit_frame(s, n->mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+    return 0;
+}
+
+static int arp_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
+    tk_arp_pkt a;
+    if (tk_wire_arp_parse(p, len, &a) < 0) {
+        TK_DROP(s, drop_arp_bad, now);
+        return -EINVAL;
+    }
+    if (a.tpa != s->cfg.addr || s->cfg.addr == 0)
+        return 0;
+    neigh_learn(s, a.spa, a.sha);
+    if (a.op != TK_ARP_REQUEST)
+        return 0;
+    tk_arp_pkt r;
+    r.op = TK_ARP_REPLY;
+    memcpy(r.sha, s->cfg.mac, 6);
+    r.spa = s->cfg.addr;
+    memcpy(r.tha, a.sha, 6);
+    r.tpa = a.spa;
+    (void)tk_wire_arp_emit(&r, s->frame + TK_ETH_HLEN, s->frame_cap - TK_ETH_HLEN);
+    emit_frame(s, a.sha, TK_ETHERTYPE_ARP, TK_ARP_LEN, now);
+    return 0;
+}
+
+static int icmp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
+                      tk_time now) {
+    tk_icmp_hdr h;
+    if (tk_wire_icmp_parse(p, len, true, &h) < 0) {
+        TK_DROP(s, drop_icmp_bad, now);
+        return -EINVAL;
+    }
+    if (h.type != TK_ICMP_ECHO_REQUEST)
+        return 0;
+    size_t cap;
+    uint8_t *out = tk_net_payload(s, &cap);
+    if (h.data_len + TK_ICMP_HLEN > cap)
+        return 0;
+    /* The request's data is copied before the output buffer is written. */
+    memmove(out + TK_ICMP_HLEN, h.data, h.data_len);
+    tk_icmp_hdr r = h;
+    r.type = TK_ICMP_ECHO_REPLY;
+    r.code = 0;
+    r.data = out + TK_ICMP_HLEN;
+    int n = tk_wire_icmp_emit(&r, out, cap);
+    if (n < 0)
+        return 0;
+    s->stats.icmp_echo_replies++;
+    return tk_net_output(s, s->cfg.addr, ih->src, TK_IPPROTO_ICMP, (size_t)n, now);
+}
+
+static int ipv4_input(tk_stack *s, const tk_eth_hdr *eh, const uint8_t *p, size_t len,
+                      tk_time now) {
+    tk_ipv4_hdr ih;
+    int hl = tk_wire_ipv4_parse(p, len, true, &ih);
+    if (hl == TK_WIRE_IP_CSUM) {
+        TK_DROP(s, drop_ip_bad_csum, now);
+        return hl;
+    }
+    if (hl < 0) {
+        TK_DROP(s, drop_ip_bad_header, now);
+        return hl;
+    }
+    if (ih.dst != s->cfg.addr) {
+        TK_DROP(s, drop_ip_not_for_us, now);
+        return -EINVAL;
+    }
+    if (tk_wire_ipv4_is_fragment(&ih)) {
+        TK_DROP(s, drop_ip_fragment, now);
+        return -EINVAL;
+    }
+    neigh_learn(s, ih.src, eh->src);
+    const uint8_t *payload = p + hl;
+    size_t plen = (size_t)ih.total_len - (size_t)hl;
+    if (ih.proto == TK_IPPROTO_TCP)
+        return tk_tcp_input(s, ih.src, ih.dst, payload, plen, now);
+    if (ih.proto == TK_IPPROTO_ICMP)
+        return icmp_input(s, &ih, payload, plen, now);
+    TK_DROP(s, drop_ip_proto, now);
+    return -EPROTONOSUPPORT;
+}
+
+int tk_net_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
+    tk_eth_hdr eh;
+    if (tk_wire_eth_parse(frame, len, &eh) < 0) {
+        TK_DROP(s, drop_eth_short, now);
+        return TK_WIRE_ETH_SHORT;
+    }
+    if (memcmp(eh.dst, s->cfg.mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0) {
+        TK_DROP(s, drop_eth_not_for_us, now);
+        return -EINVAL;
+    }
+    const uint8_t *p = frame + TK_ETH_HLEN;
+    size_t plen = len - TK_ETH_HLEN;
+    if (eh.type == TK_ETHERTYPE_IPV4)
+        return ipv4_input(s, &eh, p, plen, now);
+    if (eh.type == TK_ETHERTYPE_ARP)
+        return arp_input(s, p, plen, now);
+    TK_DROP(s, drop_eth_type, now);
+    return -EPROTONOSUPPORT;
+}

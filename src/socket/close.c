@@ -1,0 +1,117 @@
+/* Ending connections from the application side: shutdown(), close() and
+ * readiness (tk_poll_events). */
+#include <errno.h>
+
+#include "stack_priv.h"
+#include "tcp/timewait.h"
+#include "tcpkit/socket.h"
+
+static tk_tcb *fd_tcb(tk_stack *s, int sd) {
+    if (s == NULL || sd < 0)
+        return NULL;
+    tk_tcb *tp = tk_tcb_at(s, (uint32_t)sd);
+    if (tp == NULL || !(tp->flags & TK_TF_FD))
+        return NULL;
+    return tp;
+}
+
+/* Queues our FIN behind the data (CM-8): ESTABLISHED -> FIN_WAIT_1,
+ * CLOSE_WAIT -> LAST_ACK. Returns false when there is no FIN to send. */
+static bool queue_fin(tk_stack *s, tk_tcb *tp, const char *cause) {
+    if (tp->flags & TK_TF_FIN_QUEUED)
+        return true;
+    if (tp->state == TK_TCP_ESTABLISHED)
+        tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_1, cause);
+    else if (tp->state == TK_TCP_CLOSE_WAIT)
+        tk_tcb_set_state(s, tp, TK_TCP_LAST_ACK, cause);
+    else
+        return false;
+    tp->flags |= TK_TF_FIN_QUEUED;
+    tk_tcb_mark_pending(s, tp);
+    return true;
+}
+
+int tk_shutdown(tk_stack *s, int sd, int how) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (how != TK_SHUT_RD && how != TK_SHUT_WR && how != TK_SHUT_RDWR)
+        return -EINVAL;
+    if (!tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
+        return -ENOTCONN;
+    if (how != TK_SHUT_WR)
+        tp->flags |= TK_TF_SHUT_RD;
+    if (how != TK_SHUT_RD)
+        (void)queue_fin(s, tp, "shutdown()");
+    return 0;
+}
+
+/* Children still waiting in the accept queue or half-open get a RST. */
+static void close_listener(tk_stack *s, tk_tcb *lp) {
+    for (uint32_t i = 0; i < s->tcbs.cap; i++) {
+        tk_tcb *tp = tk_tcb_at(s, i);
+        if (tp == NULL || tp->parent != lp->index || (tp->flags & TK_TF_FD))
+            continue;
+        tp->parent = TK_NIL;
+        tp->flags |= TK_TF_ABORT;
+        tk_tcb_mark_pending(s, tp);
+    }
+    tk_tcb_set_state(s, lp, TK_TCP_CLOSED, "close()");
+    tk_tcb_free(s, lp);
+}
+
+int tk_close(tk_stack *s, int sd) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (tp->state == TK_TCP_LISTEN) {
+        close_listener(s, tp);
+        return 0;
+    }
+    tp->flags &= ~TK_TF_FD;
+    switch (tp->state) {
+    case TK_TCP_CLOSED:
+        tk_tcb_free(s, tp);
+        return 0;
+    case TK_TCP_SYN_SENT:
+        tk_tcb_drop(s, tp, 0, "close()");
+        return 0;
+    case TK_TCP_TIME_WAIT:
+        if (!tk_tw_from_tcb(s, tp, tp->t[TK_TIMER_TIME_WAIT]))
+            tk_tcb_drop(s, tp, 0, "TIME_WAIT pool full");
+        return 0;
+    default:
+        break;
+    }
+    /* RS-2 SO_LINGER {1, 0} and RS-3 unread data: abort with RST. */
+    if ((tp->flags & TK_TF_LINGER0) || tk_ring_len(&tp->rcvq) > 0) {
+        tp->flags |= TK_TF_ABORT;
+        tk_tcb_mark_pending(s, tp);
+        return 0;
+    }
+    (void)queue_fin(s, tp, "close()");
+    if (tp->state == TK_TCP_FIN_WAIT_2)
+        tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, s->now + s->cfg.fin_wait2_timeout);
+    return 0;
+}
+
+int tk_poll_events(tk_stack *s, int sd) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    int ev = 0;
+    if (tp->state == TK_TCP_LISTEN)
+        return tp->acq_len > 0 ? TK_POLLIN : 0;
+    if (tk_ring_len(&tp->rcvq) > 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
+        ev |= TK_POLLIN;
+    if ((tp->state == TK_TCP_ESTABLISHED || tp->state == TK_TCP_CLOSE_WAIT) &&
+        !(tp->flags & TK_TF_FIN_QUEUED) && tk_ring_free(&tp->sndq) > 0)
+        ev |= TK_POLLOUT;
+    if (tp->so_error != 0)
+        ev |= TK_POLLERR | TK_POLLIN;
+    if (tp->state == TK_TCP_CLOSED && ((tp->flags & TK_TF_CONNECTED) || tp->so_error != 0))
+        ev |= TK_POLLHUP;
+    if (tp->state == TK_TCP_TIME_WAIT)
+        ev |= TK_POLLHUP;
+    return ev;
+}

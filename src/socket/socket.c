@@ -1,0 +1,192 @@
+/* The BSD-like socket calls (SPEC API-1). A descriptor is the index of its
+ * TCB. Calls never send: they change state and mark the TCB for the next
+ * tk_stack_poll(). */
+#include <errno.h>
+#include <string.h>
+
+#include "stack_priv.h"
+#include "tcp/timewait.h"
+#include "tcpkit/socket.h"
+
+/* The TCB a live descriptor names, or NULL (-EBADF). */
+static tk_tcb *fd_tcb(tk_stack *s, int sd) {
+    if (s == NULL || sd < 0)
+        return NULL;
+    tk_tcb *tp = tk_tcb_at(s, (uint32_t)sd);
+    if (tp == NULL || !(tp->flags & TK_TF_FD))
+        return NULL;
+    return tp;
+}
+
+int tk_socket(tk_stack *s) {
+    if (s == NULL)
+        return -EINVAL;
+    tk_tcb *tp = tk_tcb_alloc(s);
+    if (tp == NULL)
+        return -ENOBUFS;
+    tp->flags |= TK_TF_FD;
+    return (int)tp->index;
+}
+
+static int do_bind(tk_stack *s, tk_tcb *tp, uint32_t addr, uint16_t port) {
+    if (addr != 0 && addr != s->cfg.addr)
+        return -EADDRNOTAVAIL;
+    if (port == 0) {
+        int p = tk_port_pick(s, tp, addr, 0, 0);
+        if (p < 0)
+            return p;
+        port = (uint16_t)p;
+    } else {
+        int rc = tk_bind_check(s, tp, addr, port);
+        if (rc < 0)
+            return rc;
+    }
+    tp->laddr = addr;
+    tp->lport = port;
+    tp->flags |= TK_TF_BOUND;
+    tk_bind_insert(s, tp);
+    return 0;
+}
+
+int tk_bind(tk_stack *s, int sd, const tk_sockaddr *addr) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (addr == NULL || (tp->flags & TK_TF_BOUND) || tp->state != TK_TCP_CLOSED)
+        return -EINVAL;
+    return do_bind(s, tp, addr->addr, addr->port);
+}
+
+int tk_listen(tk_stack *s, int sd, int backlog) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (tp->state == TK_TCP_LISTEN) {
+        tp->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
+        return 0;
+    }
+    if (tp->state != TK_TCP_CLOSED || (tp->flags & TK_TF_CONNECTED))
+        return -EINVAL;
+    if (!(tp->flags & TK_TF_BOUND)) {
+        int rc = do_bind(s, tp, 0, 0);
+        if (rc < 0)
+            return rc;
+    }
+    tp->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
+    tk_tcb_set_state(s, tp, TK_TCP_LISTEN, "listen()");
+    tk_listen_insert(s, tp);
+    return 0;
+}
+
+int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer) {
+    tk_tcb *lp = fd_tcb(s, sd);
+    if (lp == NULL)
+        return -EBADF;
+    if (lp->state != TK_TCP_LISTEN)
+        return -EINVAL;
+    if (lp->acq_head == TK_NIL)
+        return -EAGAIN;
+    tk_tcb *tp = tk_tcb_at(s, lp->acq_head);
+    lp->acq_head = tp->list_next;
+    if (lp->acq_head == TK_NIL)
+        lp->acq_tail = TK_NIL;
+    lp->acq_len--;
+    tp->list_next = TK_NIL;
+    tp->parent = TK_NIL;
+    tp->flags &= ~TK_TF_IN_ACCEPTQ;
+    tp->flags |= TK_TF_FD;
+    if (peer != NULL) {
+        peer->addr = tp->raddr;
+        peer->port = tp->rport;
+    }
+    return (int)tp->index;
+}
+
+int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (addr == NULL || addr->port == 0 || addr->addr == 0)
+        return -EINVAL;
+    if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD)
+        return -EALREADY;
+    if (tp->state == TK_TCP_LISTEN)
+        return -EINVAL;
+    if (tp->state != TK_TCP_CLOSED || (tp->flags & TK_TF_CONNECTED))
+        return -EISCONN; /* CM-17: never resets a live connection */
+    uint32_t laddr = s->cfg.addr;
+    if (tp->flags & TK_TF_BOUND) {
+        if (tk_demux_lookup(s, laddr, tp->lport, addr->addr, addr->port) != NULL ||
+            tk_tw_lookup(s, laddr, tp->lport, addr->addr, addr->port) != NULL)
+            return -EADDRINUSE; /* CM-10 */
+    } else {
+        int p = tk_port_pick(s, tp, laddr, addr->addr, addr->port);
+        if (p < 0)
+            return p;
+        tp->lport = (uint16_t)p;
+    }
+    tp->laddr = laddr;
+    tp->raddr = addr->addr;
+    tp->rport = addr->port;
+    tp->so_error = 0;
+    tk_tcb_init_conn(s, tp, s->now);
+    tp->rcv_shift = s->cfg.opt_wscale ? tk_tcp_wscale_for(tp->rcv_cap) : 0;
+    tk_demux_insert(s, tp);
+    tk_tcb_set_state(s, tp, TK_TCP_SYN_SENT, "connect()");
+    s->stats.active_opens++;
+    tk_tcb_mark_pending(s, tp);
+    return -EINPROGRESS;
+}
+
+long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (tp->so_error != 0) {
+        int err = tp->so_error;
+        tp->so_error = 0;
+        return err;
+    }
+    if (tp->flags & TK_TF_FIN_QUEUED)
+        return -EPIPE;
+    if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_CLOSE_WAIT)
+        return (tp->flags & TK_TF_CONNECTED) ? -EPIPE : -ENOTCONN;
+    if (len == 0)
+        return 0;
+    uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
+    uint32_t n = tk_ring_write(&tp->sndq, buf, want);
+    if (n == 0)
+        return -EAGAIN;
+    tk_tcb_mark_pending(s, tp);
+    return (long)n;
+}
+
+long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (tk_ring_len(&tp->rcvq) > 0) {
+        uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
+        uint32_t n = tk_ring_read(&tp->rcvq, buf, want);
+        if (tk_tcp_window_update_due(tp))
+            tk_tcb_mark_pending(s, tp); /* DT-2 */
+        return (long)n;
+    }
+    if (tp->so_error != 0) {
+        int err = tp->so_error;
+        tp->so_error = 0;
+        return err;
+    }
+    if (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD))
+        return 0;
+    switch (tp->state) {
+    case TK_TCP_SYN_SENT:
+    case TK_TCP_SYN_RCVD:
+    case TK_TCP_ESTABLISHED:
+    case TK_TCP_FIN_WAIT_1:
+    case TK_TCP_FIN_WAIT_2:
+        return -EAGAIN;
+    default:
+        return (tp->flags & TK_TF_CONNECTED) ? 0 : -ENOTCONN;
+    }
+}

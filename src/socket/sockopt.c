@@ -1,0 +1,202 @@
+/* Socket options and names (SPEC API-1). */
+#include <errno.h>
+#include <string.h>
+
+#include "stack_priv.h"
+#include "tcpkit/socket.h"
+
+static tk_tcb *fd_tcb(tk_stack *s, int sd) {
+    if (s == NULL || sd < 0)
+        return NULL;
+    tk_tcb *tp = tk_tcb_at(s, (uint32_t)sd);
+    if (tp == NULL || !(tp->flags & TK_TF_FD))
+        return NULL;
+    return tp;
+}
+
+static void set_flag(tk_tcb *tp, uint32_t flag, int on) {
+    if (on)
+        tp->flags |= flag;
+    else
+        tp->flags &= ~flag;
+}
+
+/* Buffer sizes may only shrink below the pool's per-socket block, and only
+ * before the connection uses the buffer. */
+static int set_buf(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
+    uint32_t max = rcv ? s->cfg.rcvbuf : s->cfg.sndbuf;
+    if (v < 1024)
+        return -EINVAL;
+    if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
+        return -EISCONN;
+    uint32_t n = (uint32_t)v > max ? max : (uint32_t)v;
+    if (rcv) {
+        tp->rcv_cap = n;
+        tk_ring_init(&tp->rcvq, tp->rcvq.buf, n);
+    } else {
+        tp->snd_cap = n;
+        tk_ring_init(&tp->sndq, tp->sndq.buf, n);
+    }
+    return 0;
+}
+
+static int set_keep(tk_stack *s, tk_tcb *tp, int on) {
+    set_flag(tp, TK_TF_KEEPALIVE, on);
+    if (on && tp->state >= TK_TCP_ESTABLISHED && tp->t[TK_TIMER_KEEPALIVE] == TK_TIME_NEVER)
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tp->keep_idle);
+    if (!on)
+        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
+    return 0;
+}
+
+int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (val == NULL)
+        return -EINVAL;
+    if (name == TK_SO_LINGER) {
+        if (level != TK_SOL_SOCKET || len < sizeof(tk_linger))
+            return -EINVAL;
+        tk_linger l;
+        memcpy(&l, val, sizeof(l));
+        set_flag(tp, TK_TF_LINGER0, l.onoff && l.linger == 0);
+        return 0;
+    }
+    if (len < sizeof(int))
+        return -EINVAL;
+    int v;
+    memcpy(&v, val, sizeof(v));
+    if (level == TK_SOL_SOCKET) {
+        switch (name) {
+        case TK_SO_REUSEADDR:
+            set_flag(tp, TK_TF_REUSEADDR, v);
+            return 0;
+        case TK_SO_KEEPALIVE:
+            return set_keep(s, tp, v);
+        case TK_SO_RCVBUF:
+            return set_buf(s, tp, true, v);
+        case TK_SO_SNDBUF:
+            return set_buf(s, tp, false, v);
+        default:
+            return -ENOPROTOOPT;
+        }
+    }
+    if (level != TK_IPPROTO_TCP_LEVEL)
+        return -ENOPROTOOPT;
+    if (name != TK_TCP_NODELAY && v <= 0)
+        return -EINVAL;
+    switch (name) {
+    case TK_TCP_NODELAY:
+        set_flag(tp, TK_TF_NODELAY, v);
+        if (v)
+            tk_tcb_mark_pending(s, tp);
+        return 0;
+    case TK_TCP_KEEPIDLE:
+        tp->keep_idle = TK_SEC((uint32_t)v);
+        return 0;
+    case TK_TCP_KEEPINTVL:
+        tp->keep_intvl = TK_SEC((uint32_t)v);
+        return 0;
+    case TK_TCP_KEEPCNT:
+        tp->keep_cnt = (uint32_t)v;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+static int sol_socket_get(tk_tcb *tp, int name, int *v) {
+    switch (name) {
+    case TK_SO_REUSEADDR:
+        *v = (tp->flags & TK_TF_REUSEADDR) != 0;
+        return 0;
+    case TK_SO_KEEPALIVE:
+        *v = (tp->flags & TK_TF_KEEPALIVE) != 0;
+        return 0;
+    case TK_SO_RCVBUF:
+        *v = (int)tp->rcv_cap;
+        return 0;
+    case TK_SO_SNDBUF:
+        *v = (int)tp->snd_cap;
+        return 0;
+    case TK_SO_ERROR:
+        *v = tp->so_error;
+        tp->so_error = 0;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+static int tcp_get(const tk_tcb *tp, int name, int *v) {
+    switch (name) {
+    case TK_TCP_NODELAY:
+        *v = (tp->flags & TK_TF_NODELAY) != 0;
+        return 0;
+    case TK_TCP_KEEPIDLE:
+        *v = (int)(tp->keep_idle / TK_SEC(1));
+        return 0;
+    case TK_TCP_KEEPINTVL:
+        *v = (int)(tp->keep_intvl / TK_SEC(1));
+        return 0;
+    case TK_TCP_KEEPCNT:
+        *v = (int)tp->keep_cnt;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *len) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (val == NULL || len == NULL)
+        return -EINVAL;
+    if (level == TK_SOL_SOCKET && name == TK_SO_LINGER) {
+        if (*len < sizeof(tk_linger))
+            return -EINVAL;
+        tk_linger l = {(tp->flags & TK_TF_LINGER0) ? 1 : 0, 0};
+        memcpy(val, &l, sizeof(l));
+        *len = sizeof(l);
+        return 0;
+    }
+    if (*len < sizeof(int))
+        return -EINVAL;
+    int v = 0;
+    int rc = -ENOPROTOOPT;
+    if (level == TK_SOL_SOCKET)
+        rc = sol_socket_get(tp, name, &v);
+    else if (level == TK_IPPROTO_TCP_LEVEL)
+        rc = tcp_get(tp, name, &v);
+    if (rc < 0)
+        return rc;
+    memcpy(val, &v, sizeof(v));
+    *len = sizeof(int);
+    return 0;
+}
+
+int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (out == NULL)
+        return -EINVAL;
+    out->addr = tp->laddr;
+    out->port = tp->lport;
+    return 0;
+}
+
+int tk_getpeername(tk_stack *s, int sd, tk_sockaddr *out) {
+    tk_tcb *tp = fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    if (out == NULL)
+        return -EINVAL;
+    if (tp->raddr == 0 || tp->state == TK_TCP_LISTEN)
+        return -ENOTCONN;
+    out->addr = tp->raddr;
+    out->port = tp->rport;
+    return 0;
+}

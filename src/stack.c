@@ -1,0 +1,209 @@
+/* The stack object: memory layout, frame dispatch, poll and deadlines. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "stack_priv.h"
+#include "tcp/timewait.h"
+
+/* Walks the memory layout once to size it (a == NULL) and once to carve it. */
+typedef struct layout {
+    tk_arena *a;
+    size_t need;
+} layout;
+
+static void *take(layout *l, size_t size, size_t align) {
+    if (size == 0)
+        size = align;
+    if (l->a == NULL) {
+        l->need += tk_arena_need(size, align);
+        return NULL;
+    }
+    return tk_arena_alloc(l->a, size, align);
+}
+
+static uint32_t pow2_at_least(uint32_t n) {
+    uint32_t p = 16;
+    while (p < n && p < (1u << 30))
+        p <<= 1;
+    return p;
+}
+
+static size_t buf_stride(const tk_config *cfg) {
+    return ((size_t)cfg->rcvbuf + cfg->sndbuf + 15u) & ~(size_t)15u;
+}
+
+/* Returns false when the arena ran out. */
+static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
+    tk_stack *s = take(l, sizeof(tk_stack), 16);
+    uint32_t nsock = cfg->max_sockets;
+    uint32_t ntw = cfg->max_time_wait;
+    uint32_t conn_buckets = pow2_at_least(nsock);
+    uint32_t tw_buckets = pow2_at_least(ntw);
+    void *tcb_mem = take(l, tk_pool_mem_size(sizeof(tk_tcb), nsock), 16);
+    uint8_t *bufs = take(l, buf_stride(cfg) * nsock, 16);
+    uint32_t *conn_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
+    uint32_t *bind_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
+    tk_timerq_node **heap = take(l, sizeof(tk_timerq_node *) * nsock, 8);
+    void *tw_mem = take(l, tk_pool_mem_size(sizeof(tk_tw), ntw), 16);
+    uint32_t *tw_hash = take(l, sizeof(uint32_t) * tw_buckets, 4);
+    uint32_t frame_cap = (uint32_t)cfg->mtu + 14u;
+    uint8_t *frame = take(l, frame_cap, 16);
+    if (l->a == NULL)
+        return true;
+    if (!s || !tcb_mem || !bufs || !conn_hash || !bind_hash || !heap || !tw_mem || !tw_hash ||
+        !frame)
+        return false;
+    s->cfg = *cfg;
+    tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb), nsock);
+    s->bufs = bufs;
+    s->buf_stride = buf_stride(cfg);
+    s->conn_hash = conn_hash;
+    s->conn_mask = conn_buckets - 1;
+    s->bind_hash = bind_hash;
+    s->bind_mask = conn_buckets - 1;
+    memset(conn_hash, 0xff, sizeof(uint32_t) * conn_buckets);
+    memset(bind_hash, 0xff, sizeof(uint32_t) * conn_buckets);
+    memset(s->listen_hash, 0xff, sizeof(s->listen_hash));
+    tk_timerq_init(&s->timers, heap, nsock);
+    tk_pool_init(&s->tws, tw_mem, sizeof(tk_tw), ntw);
+    s->tw_hash = tw_hash;
+    s->tw_mask = tw_buckets - 1;
+    memset(tw_hash, 0xff, sizeof(uint32_t) * tw_buckets);
+    s->tw_head = s->tw_tail = TK_NIL;
+    s->pending_head = TK_NIL;
+    s->frame = frame;
+    s->frame_cap = frame_cap;
+    *out = s;
+    return true;
+}
+
+static bool config_ok(const tk_config *cfg) {
+    return cfg != NULL && cfg->max_sockets > 0 && cfg->mtu >= 576 && cfg->mtu <= 9000 &&
+           cfg->rcvbuf >= 1024 && cfg->sndbuf >= 1024 && cfg->rcvbuf <= (1u << 30) &&
+           cfg->sndbuf <= (1u << 30) && cfg->ephemeral_lo > 0 &&
+           cfg->ephemeral_lo <= cfg->ephemeral_hi && cfg->default_mss >= 64;
+}
+
+size_t tk_stack_mem_size(const tk_config *cfg) {
+    if (!config_ok(cfg))
+        return 0;
+    layout l = {NULL, 0};
+    plan(&l, cfg, NULL);
+    return l.need;
+}
+
+static void fill_key(const tk_stack_io *io, uint8_t key[16]) {
+    for (int i = 0; i < 4; i++) {
+        uint32_t r = io->random ? io->random(io->ctx) : 0x9e3779b9u * (uint32_t)(i + 1);
+        memcpy(key + 4 * i, &r, 4);
+    }
+}
+
+int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
+                  const tk_stack_io *io) {
+    if (out == NULL || mem == NULL || io == NULL || io->output == NULL || !config_ok(cfg))
+        return -EINVAL;
+    if (mem_len < tk_stack_mem_size(cfg))
+        return -ENOMEM;
+    tk_arena a;
+    tk_arena_init(&a, mem, mem_len);
+    layout l = {&a, 0};
+    tk_stack *s = NULL;
+    if (!plan(&l, cfg, &s))
+        return -ENOMEM;
+    s->io = *io;
+    fill_key(io, s->hash_key);
+    fill_key(io, s->isn_key);
+    *out = s;
+    return 0;
+}
+
+void tk_stack_trace(tk_stack *s, const tk_trace_event *ev) {
+    if (s->io.trace)
+        s->io.trace(s->io.ctx, ev);
+}
+
+void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
+                   size_t len, tk_time now) {
+    (*counter)++;
+    if (s->io.trace == NULL)
+        return;
+    tk_trace_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = TK_TRACE_DROP;
+    ev.now = now;
+    ev.frame = frame;
+    ev.len = len;
+    ev.sd = -1;
+    ev.reason = reason;
+    s->io.trace(s->io.ctx, &ev);
+}
+
+int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
+    s->now = now;
+    s->stats.frames_in++;
+    if (s->io.trace) {
+        tk_trace_event ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = TK_TRACE_FRAME_IN;
+        ev.now = now;
+        ev.frame = frame;
+        ev.len = len;
+        ev.sd = -1;
+        s->io.trace(s->io.ctx, &ev);
+    }
+    return tk_net_input(s, frame, len, now);
+}
+
+void tk_stack_poll(tk_stack *s, tk_time now) {
+    tk_timerq_node *n;
+    s->now = now;
+    while ((n = tk_timerq_pop_due(&s->timers, now)) != NULL) {
+        tk_tcb *tp = (tk_tcb *)(void *)((uint8_t *)n - offsetof(tk_tcb, tnode));
+        tk_tcp_timer_fire(s, tp, now);
+    }
+    tk_tw_expire(s, now);
+    while (s->pending_head != TK_NIL) {
+        tk_tcb *tp = tk_tcb_at(s, s->pending_head);
+        s->pending_head = tp->list_next;
+        tp->list_next = TK_NIL;
+        tp->flags &= ~TK_TF_PENDING;
+        tk_tcp_output(s, tp, now);
+    }
+}
+
+tk_time tk_stack_next_deadline(const tk_stack *s) {
+    if (s->pending_head != TK_NIL)
+        return 0;
+    tk_time t = tk_timerq_next(&s->timers);
+    tk_time tw = tk_tw_next_deadline(s);
+    return tw < t ? tw : t;
+}
+
+int tk_stack_add_neighbor(tk_stack *s, uint32_t addr, const uint8_t mac[6]) {
+    tk_neigh *free_slot = NULL;
+    for (int i = 0; i < TK_NEIGH_MAX; i++) {
+        tk_neigh *n = &s->neigh[i];
+        if (n->used && n->addr == addr) {
+            memcpy(n->mac, mac, 6);
+            return 0;
+        }
+        if (!n->used && free_slot == NULL)
+            free_slot = n;
+    }
+    if (free_slot == NULL)
+        return -ENOBUFS;
+    free_slot->used = true;
+    free_slot->addr = addr;
+    memcpy(free_slot->mac, mac, 6);
+    return 0;
+}
+
+void tk_stack_abort_all(tk_stack *s, tk_time now) {
+    for (uint32_t i = 0; i < s->tcbs.cap; i++) {
+        tk_tcb *tp = tk_tcb_at(s, i);
+        if (tp != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_TIME_WAIT)
+            tk_tcp_send_rst_tcb(s, tp, now);
+    }
+}

@@ -1,0 +1,81 @@
+/* The stack object's layout, shared by the core modules (not public). */
+#ifndef TK_STACK_PRIV_H
+#define TK_STACK_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/pool.h"
+#include "base/timerq.h"
+#include "tcp/tcb.h"
+#include "tcpkit/config.h"
+#include "tcpkit/stack.h"
+#include "tcpkit/stats.h"
+#include "tcpkit/trace.h"
+
+#define TK_NEIGH_MAX 16
+#define TK_LISTEN_BUCKETS 64
+
+typedef struct tk_neigh {
+    uint32_t addr;
+    uint8_t mac[6];
+    bool used;
+} tk_neigh;
+
+struct tk_stack {
+    tk_config cfg;
+    tk_stack_io io;
+    void *block; /* set when tk_stack_create allocated the memory */
+    tk_stats stats;
+    uint8_t hash_key[16];
+    uint8_t isn_key[16];
+
+    tk_pool tcbs;
+    uint8_t *bufs; /* per TCB: rcvbuf then sndbuf bytes */
+    size_t buf_stride;
+    uint32_t *conn_hash;
+    uint32_t conn_mask;
+    uint32_t listen_hash[TK_LISTEN_BUCKETS];
+    uint32_t *bind_hash;
+    uint32_t bind_mask;
+    uint32_t pending_head;
+    uint32_t syn_rcvd_total; /* half-open connections (SEC-2 bound) */
+    bool iss_floor_set;      /* a SYN reuses a TIME_WAIT 4-tuple (CM-11) */
+    uint32_t iss_floor;
+    uint32_t state_count[TK_TCP_NSTATES];
+
+    tk_pool tws;
+    uint32_t *tw_hash;
+    uint32_t tw_mask;
+    uint32_t tw_head, tw_tail; /* FIFO: oldest first */
+
+    tk_timerq timers;
+
+    tk_neigh neigh[TK_NEIGH_MAX];
+    uint16_t ip_id;
+    tk_time challenge_window; /* start of the current one-second window */
+    uint32_t challenge_count;
+
+    tk_time now;    /* time of the current input or poll call */
+    uint8_t *frame; /* output frame buffer: Ethernet + MTU */
+    uint32_t frame_cap;
+};
+
+/* Counts a drop and reports it to the trace hook. */
+void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
+                   size_t len, tk_time now);
+#define TK_DROP(s, name, now) tk_stack_drop((s), &(s)->stats.name, #name, NULL, 0, (now))
+void tk_stack_trace(tk_stack *s, const tk_trace_event *ev);
+/* RS-9: RST to every peer that would otherwise wait forever. */
+void tk_stack_abort_all(tk_stack *s, tk_time now);
+
+/* net/ip.c: IPv4 over Ethernet. */
+int tk_net_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
+/* The TCP/ICMP payload area of the output frame and its capacity. */
+uint8_t *tk_net_payload(tk_stack *s, size_t *cap);
+/* Sends the frame whose IPv4 payload (len bytes) was written at
+ * tk_net_payload(). Returns 0 or -EHOSTUNREACH (no neighbour; counted). */
+int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len,
+                  tk_time now);
+
+#endif

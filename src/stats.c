@@ -1,0 +1,113 @@
+/* Introspection (SPEC API-2): counter names, the connection table and
+ * per-state counts. */
+#include <stddef.h>
+#include <string.h>
+
+#include "stack_priv.h"
+#include "tcp/timewait.h"
+
+static const char *const stat_names[] = {
+#define TK_STATS_NAME(name) #name,
+    TK_STATS_FIELDS(TK_STATS_NAME)
+#undef TK_STATS_NAME
+};
+
+static const size_t stat_offsets[] = {
+#define TK_STATS_OFFSET(name) offsetof(tk_stats, name),
+    TK_STATS_FIELDS(TK_STATS_OFFSET)
+#undef TK_STATS_OFFSET
+};
+
+#define NSTATS (sizeof(stat_names) / sizeof(stat_names[0]))
+
+const tk_stats *tk_stack_stats(const tk_stack *s) { return &s->stats; }
+
+size_t tk_stats_count(void) { return NSTATS; }
+
+const char *tk_stats_name(size_t i) { return i < NSTATS ? stat_names[i] : NULL; }
+
+uint64_t tk_stats_value(const tk_stats *st, size_t i) {
+    uint64_t v = 0;
+    if (i < NSTATS)
+        memcpy(&v, (const uint8_t *)st + stat_offsets[i], sizeof(v));
+    return v;
+}
+
+const char *tk_tcp_state_name(int state) {
+    static const char *const names[TK_TCP_NSTATES] = {
+        "CLOSED",     "LISTEN",     "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1",
+        "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",  "LAST_ACK", "TIME_WAIT",
+    };
+    if (state < 0 || state >= TK_TCP_NSTATES)
+        return "?";
+    return names[state];
+}
+
+const char *tk_timer_kind_name(int kind) {
+    static const char *const names[TK_TIMER_COUNT] = {
+        "-", "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait",
+    };
+    if (kind < 0 || kind >= TK_TIMER_COUNT)
+        return "?";
+    return names[kind];
+}
+
+static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
+    memset(ci, 0, sizeof(*ci));
+    ci->sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
+    ci->state = tp->state;
+    ci->local.addr = tp->laddr;
+    ci->local.port = tp->lport;
+    ci->remote.addr = tp->raddr;
+    ci->remote.port = tp->rport;
+    ci->send_q = tk_ring_len(&tp->sndq);
+    ci->recv_q = tp->state == TK_TCP_LISTEN ? tp->acq_len : tk_ring_len(&tp->rcvq);
+    ci->snd_wnd = tp->snd_wnd;
+    ci->rcv_wnd = tp->rcv_adv - tp->rcv_nxt;
+    ci->mss = tp->mss;
+    ci->cwnd = tp->cc.cwnd;
+    ci->ssthresh = tp->cc.ssthresh;
+    ci->srtt = tp->rtt.srtt;
+    ci->rto = tk_rtt_rto(&tp->rtt, tp->rexmt_count);
+    ci->retransmits = tp->rexmt_count;
+    ci->timer_kind = tk_tcb_next_timer(tp, &ci->timer_deadline);
+}
+
+int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
+    int n = 0;
+    for (uint32_t i = 0; i < s->tcbs.cap; i++) {
+        const tk_tcb *tp = tk_tcb_at(s, i);
+        if (tp == NULL)
+            continue;
+        if (n < max)
+            fill_tcb(tp, &out[n]);
+        n++;
+    }
+    for (uint32_t i = s->tw_head; i != TK_NIL;) {
+        const tk_tw *tw = tk_pool_at(&s->tws, i);
+        if (n < max) {
+            tk_conn_info *ci = &out[n];
+            memset(ci, 0, sizeof(*ci));
+            ci->sd = -1;
+            ci->state = TK_TCP_TIME_WAIT;
+            ci->local.addr = tw->laddr;
+            ci->local.port = tw->lport;
+            ci->remote.addr = tw->raddr;
+            ci->remote.port = tw->rport;
+            ci->timer_kind = TK_TIMER_TIME_WAIT;
+            ci->timer_deadline = tw->expiry;
+        }
+        n++;
+        i = tw->fifo_next;
+    }
+    return n;
+}
+
+uint32_t tk_stack_state_count(const tk_stack *s, int state) {
+    if (state < 0 || state >= TK_TCP_NSTATES)
+        return 0;
+    uint32_t n = s->state_count[state];
+    if (state == TK_TCP_TIME_WAIT)
+        n += s->tws.used;
+    return n;
+}

@@ -1,0 +1,163 @@
+/* Finding connections: a SipHash-keyed 4-tuple table for TCBs, a listen
+ * table by port, a bind table for explicitly bound sockets, and RFC 6056
+ * ephemeral port selection. Chains link TCB pool indices. */
+#include <errno.h>
+#include <string.h>
+
+#include "base/siphash.h"
+#include "stack_priv.h"
+#include "tcp/timewait.h"
+
+uint32_t tk_tuple_hash(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                       uint16_t rport) {
+    uint8_t key[12];
+    memcpy(key, &laddr, 4);
+    memcpy(key + 4, &raddr, 4);
+    memcpy(key + 8, &lport, 2);
+    memcpy(key + 10, &rport, 2);
+    return (uint32_t)tk_siphash24(s->hash_key, key, sizeof(key));
+}
+
+void tk_demux_insert(tk_stack *s, tk_tcb *tp) {
+    uint32_t b = tk_tuple_hash(s, tp->laddr, tp->lport, tp->raddr, tp->rport) & s->conn_mask;
+    tp->hash_next = s->conn_hash[b];
+    s->conn_hash[b] = tp->index;
+    tp->flags |= TK_TF_IN_HASH;
+}
+
+void tk_demux_remove(tk_stack *s, tk_tcb *tp) {
+    uint32_t b = tk_tuple_hash(s, tp->laddr, tp->lport, tp->raddr, tp->rport) & s->conn_mask;
+    uint32_t *link = &s->conn_hash[b];
+    while (*link != TK_NIL && *link != tp->index)
+        link = &tk_tcb_at(s, *link)->hash_next;
+    if (*link == tp->index)
+        *link = tp->hash_next;
+    tp->hash_next = TK_NIL;
+    tp->flags &= ~TK_TF_IN_HASH;
+}
+
+tk_tcb *tk_demux_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                        uint16_t rport) {
+    uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->conn_mask;
+    for (uint32_t i = s->conn_hash[b]; i != TK_NIL;) {
+        tk_tcb *tp = tk_tcb_at(s, i);
+        if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr &&
+            tp->raddr == raddr)
+            return tp;
+        i = tp->hash_next;
+    }
+    return NULL;
+}
+
+static uint32_t port_bucket(uint16_t port, uint32_t mask) {
+    return ((uint32_t)port * 2654435761u >> 8) & mask;
+}
+
+void tk_listen_insert(tk_stack *s, tk_tcb *tp) {
+    uint32_t b = port_bucket(tp->lport, TK_LISTEN_BUCKETS - 1);
+    tp->hash_next = s->listen_hash[b];
+    s->listen_hash[b] = tp->index;
+    tp->flags |= TK_TF_IN_LISTEN;
+}
+
+void tk_listen_remove(tk_stack *s, tk_tcb *tp) {
+    uint32_t b = port_bucket(tp->lport, TK_LISTEN_BUCKETS - 1);
+    uint32_t *link = &s->listen_hash[b];
+    while (*link != TK_NIL && *link != tp->index)
+        link = &tk_tcb_at(s, *link)->hash_next;
+    if (*link == tp->index)
+        *link = tp->hash_next;
+    tp->hash_next = TK_NIL;
+    tp->flags &= ~TK_TF_IN_LISTEN;
+}
+
+/* An exact address match wins over a wildcard (0) listener. */
+tk_tcb *tk_listen_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport) {
+    uint32_t b = port_bucket(lport, TK_LISTEN_BUCKETS - 1);
+    tk_tcb *wild = NULL;
+    for (uint32_t i = s->listen_hash[b]; i != TK_NIL;) {
+        tk_tcb *tp = tk_tcb_at(s, i);
+        if (tp->lport == lport) {
+            if (tp->laddr == laddr)
+                return tp;
+            if (tp->laddr == 0)
+                wild = tp;
+        }
+        i = tp->hash_next;
+    }
+    return wild;
+}
+
+void tk_bind_insert(tk_stack *s, tk_tcb *tp) {
+    uint32_t b = port_bucket(tp->lport, s->bind_mask);
+    tp->bind_prev = TK_NIL;
+    tp->bind_next = s->bind_hash[b];
+    if (tp->bind_next != TK_NIL)
+        tk_tcb_at(s, tp->bind_next)->bind_prev = tp->index;
+    s->bind_hash[b] = tp->index;
+    tp->flags |= TK_TF_IN_BIND;
+}
+
+void tk_bind_remove(tk_stack *s, tk_tcb *tp) {
+    uint32_t b = port_bucket(tp->lport, s->bind_mask);
+    if (tp->bind_prev != TK_NIL)
+        tk_tcb_at(s, tp->bind_prev)->bind_next = tp->bind_next;
+    else
+        s->bind_hash[b] = tp->bind_next;
+    if (tp->bind_next != TK_NIL)
+        tk_tcb_at(s, tp->bind_next)->bind_prev = tp->bind_prev;
+    tp->bind_next = tp->bind_prev = TK_NIL;
+    tp->flags &= ~TK_TF_IN_BIND;
+}
+
+static bool port_bound(const tk_stack *s, const tk_tcb *self, uint32_t addr, uint16_t port) {
+    uint32_t b = port_bucket(port, s->bind_mask);
+    for (uint32_t i = s->bind_hash[b]; i != TK_NIL;) {
+        const tk_tcb *tp = tk_tcb_at(s, i);
+        if (tp != self && tp->lport == port &&
+            (tp->laddr == 0 || addr == 0 || tp->laddr == addr))
+            return true;
+        i = tp->bind_next;
+    }
+    return false;
+}
+
+/* CM-10: a port held by another socket, or by TIME_WAIT connections unless
+ * SO_REUSEADDR, is in use. The TIME_WAIT test walks the TIME_WAIT list: it
+ * runs on bind(), never per packet. */
+int tk_bind_check(const tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port) {
+    if (port_bound(s, tp, addr, port))
+        return -EADDRINUSE;
+    if (!(tp->flags & TK_TF_REUSEADDR) && tk_tw_port_in_use(s, port))
+        return -EADDRINUSE;
+    return 0;
+}
+
+static bool tuple_free(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                       uint16_t rport) {
+    return tk_demux_lookup(s, laddr, lport, raddr, rport) == NULL &&
+           tk_tw_lookup(s, laddr, lport, raddr, rport) == NULL;
+}
+
+/* RFC 6056 3.3.1 (Algorithm 1): a random starting point, then sequential
+ * search over the range, skipping bound ports and 4-tuples in use or in
+ * TIME_WAIT (CM-15). */
+int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, uint16_t rport) {
+    uint32_t lo = s->cfg.ephemeral_lo;
+    uint32_t num = (uint32_t)s->cfg.ephemeral_hi - lo + 1u;
+    uint32_t r = s->io.random ? s->io.random(s->io.ctx) : 0;
+    uint32_t next = r % num;
+    for (uint32_t count = 0; count < num; count++) {
+        uint16_t port = (uint16_t)(lo + (next + count) % num);
+        if (port_bound(s, tp, laddr, port))
+            continue;
+        if (raddr == 0) {
+            if (!tk_tw_port_in_use(s, port))
+                return port;
+            continue;
+        }
+        if (tuple_free(s, laddr, port, raddr, rport))
+            return port;
+    }
+    return -EADDRNOTAVAIL;
+}

@@ -1,0 +1,285 @@
+/* TCP input: validation, demultiplexing, and the unsynchronized states
+ * (no connection, LISTEN, SYN_SENT) of RFC 9293 3.10.7.1-3.10.7.3. Each
+ * drop has one exit that counts it by name. */
+#include <errno.h>
+#include <string.h>
+
+#include "base/seq.h"
+#include "stack_priv.h"
+#include "tcp/timewait.h"
+#include "tcpkit/wire/err.h"
+
+static uint16_t our_mss(const tk_stack *s) { return (uint16_t)(s->cfg.mtu - 40u); }
+
+void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
+    uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
+    if (mss > our_mss(s))
+        mss = our_mss(s);
+    if (mss < 64)
+        mss = 64;
+    tp->mss = (uint16_t)mss;
+    if (o->present & TK_OPT_WSCALE)
+        tp->flags |= TK_TF_PEER_WS;
+    if (o->present & TK_OPT_SACK_PERM)
+        tp->flags |= TK_TF_PEER_SACK;
+    if (o->present & TK_OPT_TS)
+        tp->flags |= TK_TF_PEER_TS;
+    /* OP-2: scaling only when both SYNs carry the option; at most 14. */
+    if (s->cfg.opt_wscale && (o->present & TK_OPT_WSCALE)) {
+        tp->flags |= TK_TF_WS;
+        tp->snd_shift = o->wscale > TK_TCP_MAX_WSCALE ? TK_TCP_MAX_WSCALE : o->wscale;
+    } else {
+        tp->snd_shift = 0;
+        tp->rcv_shift = 0;
+    }
+    if (s->cfg.opt_sack && (o->present & TK_OPT_SACK_PERM))
+        tp->flags |= TK_TF_SACK;
+    if (s->cfg.opt_timestamps && (o->present & TK_OPT_TS)) {
+        tp->flags |= TK_TF_TS;
+        tp->ts_recent = o->ts_val;
+        tp->ts_recent_age = s->now;
+    }
+}
+
+static void cc_start(tk_tcb *tp) {
+    tp->cc.ops = &tk_cc_newreno;
+    tk_cc_newreno.init(&tp->cc, tk_tcp_seg_max(tp), tp->snd_una);
+    tp->cc.ops = &tk_cc_newreno;
+}
+
+static void accept_enqueue(tk_stack *s, tk_tcb *tp) {
+    tk_tcb *lp = tk_tcb_at(s, tp->parent);
+    if (lp == NULL || lp->state != TK_TCP_LISTEN)
+        return;
+    tp->list_next = TK_NIL;
+    if (lp->acq_tail != TK_NIL)
+        tk_tcb_at(s, lp->acq_tail)->list_next = tp->index;
+    else
+        lp->acq_head = tp->index;
+    lp->acq_tail = tp->index;
+    lp->acq_len++;
+    tp->flags |= TK_TF_IN_ACCEPTQ;
+}
+
+/* RTT sample of the SYN (Karn: only when it was not retransmitted). */
+static void syn_rtt_sample(tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    if ((tp->flags & TK_TF_TS) && sg->h.opts.ts_ecr != 0 && (sg->h.opts.present & TK_OPT_TS)) {
+        uint32_t ms = tk_tcp_ts_now(now) - sg->h.opts.ts_ecr;
+        tk_rtt_sample(&tp->rtt, (tk_time)ms * 1000u);
+    } else if (tp->flags & TK_TF_RTT_TIMING) {
+        tk_rtt_sample(&tp->rtt, now - tp->rtt_start);
+    }
+    tp->flags &= ~TK_TF_RTT_TIMING;
+}
+
+void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause,
+                        tk_time now) {
+    syn_rtt_sample(tp, sg, now);
+    tk_tcb_set_state(s, tp, TK_TCP_ESTABLISHED, cause);
+    tp->flags |= TK_TF_CONNECTED;
+    s->stats.established++;
+    tp->rexmt_count = 0;
+    tp->max_snd_wnd = tp->snd_wnd;
+    tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
+    cc_start(tp);
+    if (tp->flags & TK_TF_KEEPALIVE)
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->keep_idle);
+    if (tp->flags & TK_TF_PASSIVE)
+        accept_enqueue(s, tp);
+}
+
+static void child_inherit(tk_tcb *tp, const tk_tcb *lp) {
+    tp->flags |= lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0);
+    tp->keep_idle = lp->keep_idle;
+    tp->keep_intvl = lp->keep_intvl;
+    tp->keep_cnt = lp->keep_cnt;
+    tp->rcv_cap = lp->rcv_cap;
+    tp->snd_cap = lp->snd_cap;
+}
+
+void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
+    uint8_t fl = sg->h.flags;
+    if (fl & TK_TCP_RST) {
+        TK_DROP(s, drop_listen_rst, now);
+        return;
+    }
+    if (fl & TK_TCP_ACK) {
+        /* RS-8: an ACK in LISTEN is unacceptable: <SEQ=SEG.ACK><CTL=RST>. */
+        tk_tcp_send_rst(s, sg->dst, sg->h.dport, sg->src, sg->h.sport, sg->h.ack, 0, false, now);
+        TK_DROP(s, drop_listen_ack, now);
+        return;
+    }
+    if (!(fl & TK_TCP_SYN)) {
+        TK_DROP(s, drop_listen_no_syn, now);
+        return;
+    }
+    if (lp->acq_len >= lp->backlog) {
+        TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
+        return;
+    }
+    if (s->syn_rcvd_total >= s->cfg.max_syn_backlog) {
+        TK_DROP(s, drop_syn_backlog_full, now);
+        return;
+    }
+    tk_tcb *tp = tk_tcb_alloc(s);
+    if (tp == NULL) {
+        TK_DROP(s, drop_no_memory, now);
+        return;
+    }
+    tp->laddr = sg->dst;
+    tp->lport = sg->h.dport;
+    tp->raddr = sg->src;
+    tp->rport = sg->h.sport;
+    tp->parent = lp->index;
+    tp->flags |= TK_TF_PASSIVE;
+    child_inherit(tp, lp);
+    tk_tcb_init_conn(s, tp, now);
+    tp->irs = sg->h.seq;
+    tp->rcv_nxt = sg->h.seq + 1;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->rcv_shift = tk_tcp_wscale_for(tp->rcv_cap);
+    tk_tcp_syn_options(s, tp, &sg->h.opts);
+    tp->snd_wnd = sg->h.win; /* a SYN's window is never scaled */
+    tp->snd_wl1 = sg->h.seq;
+    tp->snd_wl2 = tp->iss;
+    tk_demux_insert(s, tp);
+    tk_tcb_set_state(s, tp, TK_TCP_SYN_RCVD, "rcv SYN");
+    s->stats.passive_opens++;
+    tk_tcp_output(s, tp, now);
+}
+
+void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    uint8_t fl = sg->h.flags;
+    bool ack_ok = false;
+    if (fl & TK_TCP_ACK) {
+        if (tk_seq_leq(sg->h.ack, tp->iss) || tk_seq_gt(sg->h.ack, tp->snd_max)) {
+            /* RS-7, RS-8: <SEQ=SEG.ACK><CTL=RST>, unless it is a RST. */
+            if (!(fl & TK_TCP_RST))
+                tk_tcp_send_rst(s, tp->laddr, tp->lport, tp->raddr, tp->rport, sg->h.ack, 0,
+                                false, now);
+            TK_DROP(s, drop_syn_sent_bad_ack, now);
+            return;
+        }
+        ack_ok = true;
+    }
+    if (fl & TK_TCP_RST) {
+        if (!ack_ok) {
+            TK_DROP(s, drop_rst_out_of_window, now);
+            return;
+        }
+        s->stats.rsts_rcvd++;
+        s->stats.attempt_fails++;
+        tk_tcb_drop(s, tp, -ECONNREFUSED, "rcv RST");
+        return;
+    }
+    if (!(fl & TK_TCP_SYN)) {
+        TK_DROP(s, drop_syn_sent_no_syn, now);
+        return;
+    }
+    tp->irs = sg->h.seq;
+    tp->rcv_nxt = sg->h.seq + 1;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->last_rcv = now;
+    tk_tcp_syn_options(s, tp, &sg->h.opts);
+    tp->snd_wnd = sg->h.win;
+    tp->snd_wl1 = sg->h.seq;
+    tp->snd_wl2 = sg->h.ack;
+    if (ack_ok) {
+        tp->snd_una = sg->h.ack;
+        tk_tcp_established(s, tp, sg, "rcv SYN-ACK", now);
+        tp->flags |= TK_TF_ACKNOW;
+    } else {
+        /* CM-2 simultaneous open: SYN-ACK with the same ISS. */
+        tk_tcb_set_state(s, tp, TK_TCP_SYN_RCVD, "rcv SYN");
+        tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
+        tp->rexmt_count = 0;
+        tp->snd_nxt = tp->iss;
+    }
+    tk_tcp_output(s, tp, now);
+}
+
+/* RS-1: <SEQ=SEG.ACK><CTL=RST>, or <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+static void input_closed(tk_stack *s, const tk_seg *sg, tk_time now) {
+    const tk_tcp_hdr *h = &sg->h;
+    if (h->flags & TK_TCP_RST) {
+        TK_DROP(s, drop_rst_no_socket, now);
+        return;
+    }
+    if (h->flags & TK_TCP_ACK) {
+        tk_tcp_send_rst(s, sg->dst, h->dport, sg->src, h->sport, h->ack, 0, false, now);
+    } else {
+        uint32_t seglen = sg->len + ((h->flags & TK_TCP_SYN) ? 1u : 0u) +
+                          ((h->flags & TK_TCP_FIN) ? 1u : 0u);
+        tk_tcp_send_rst(s, sg->dst, h->dport, sg->src, h->sport, 0, h->seq + seglen, true, now);
+    }
+    TK_DROP(s, drop_no_socket, now);
+}
+
+/* Returns 0 or the reason the segment is malformed. */
+static int parse(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
+                 tk_seg *sg, tk_time now) {
+    memset(sg, 0, sizeof(*sg));
+    int hl = tk_wire_tcp_parse(seg, len, src, dst, true, &sg->h);
+    if (hl == TK_WIRE_TCP_CSUM) {
+        TK_DROP(s, drop_tcp_bad_csum, now);
+        return hl;
+    }
+    if (hl <= TK_WIRE_OPT_LEN0 && hl >= TK_WIRE_OPT_BADLEN) {
+        TK_DROP(s, drop_tcp_bad_options, now); /* OP-5 */
+        return hl;
+    }
+    if (hl < 0) {
+        TK_DROP(s, drop_tcp_bad_header, now);
+        return hl;
+    }
+    uint8_t fl = sg->h.flags;
+    if ((fl & TK_TCP_SYN) && (fl & (TK_TCP_FIN | TK_TCP_RST))) {
+        TK_DROP(s, drop_tcp_bad_flags, now);
+        return -EINVAL;
+    }
+    sg->src = src;
+    sg->dst = dst;
+    sg->data = seg + hl;
+    sg->len = (uint32_t)(len - (size_t)hl);
+    return 0;
+}
+
+int tk_tcp_input(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
+                 tk_time now) {
+    tk_seg sg;
+    int rc = parse(s, src, dst, seg, len, &sg, now);
+    if (rc < 0)
+        return rc;
+    tk_tcp_dispatch(s, &sg, now);
+    return 0;
+}
+
+void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
+    uint32_t src = sg->src;
+    uint32_t dst = sg->dst;
+    s->stats.segs_in++;
+    tk_tcb *tp = tk_demux_lookup(s, dst, sg->h.dport, src, sg->h.sport);
+    if (tp != NULL) {
+        if (tp->state == TK_TCP_SYN_SENT)
+            tk_tcp_input_syn_sent(s, tp, sg, now);
+        else
+            tk_tcp_input_sync(s, tp, sg, now);
+        return;
+    }
+    tk_tw *tw = tk_tw_lookup(s, dst, sg->h.dport, src, sg->h.sport);
+    if (tw != NULL) {
+        uint32_t floor;
+        if (!tk_tw_input(s, tw, sg, &floor, now))
+            return;
+        s->iss_floor_set = true;
+        s->iss_floor = floor;
+    }
+    tk_tcb *lp = tk_listen_lookup(s, dst, sg->h.dport);
+    if (lp != NULL) {
+        tk_tcp_input_listen(s, lp, sg, now);
+        s->iss_floor_set = false;
+        return;
+    }
+    s->iss_floor_set = false;
+    input_closed(s, sg, now);
+}

@@ -1,0 +1,415 @@
+/* TCP input for the synchronized states (RFC 9293 3.10.7.4): PAWS,
+ * acceptability, RST and SYN per RFC 5961, ACK processing (RTT, congestion
+ * control, window), data with reassembly and delayed ACKs, FIN. */
+#include <errno.h>
+#include <string.h>
+
+#include "base/seq.h"
+#include "stack_priv.h"
+
+#define PAWS_IDLE TK_SEC(24u * 24u * 3600u) /* RFC 7323 5.5: 24 days */
+
+enum { GO_ON = 0, STOP = 1 };
+
+typedef struct seg_view {
+    uint32_t seq;
+    const uint8_t *data;
+    uint32_t len;
+    bool fin;
+} seg_view;
+
+/* RFC 9293 3.10.7.4 first check: the segment acceptability table. */
+static bool acceptable(uint32_t seq, uint32_t seglen, uint32_t rcv_nxt, uint32_t wnd) {
+    if (seglen == 0) {
+        if (wnd == 0)
+            return seq == rcv_nxt;
+        return tk_seq_in(seq, rcv_nxt, rcv_nxt + wnd);
+    }
+    if (wnd == 0)
+        return false;
+    return tk_seq_in(seq, rcv_nxt, rcv_nxt + wnd) ||
+           tk_seq_in(seq + seglen - 1, rcv_nxt, rcv_nxt + wnd);
+}
+
+static uint32_t offered_window(const tk_tcb *tp) {
+    return tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
+}
+
+/* RS-5: a RST with exactly RCV.NXT resets; callers checked the sequence. */
+static void accept_rst(tk_stack *s, tk_tcb *tp) {
+    s->stats.rsts_rcvd++;
+    switch (tp->state) {
+    case TK_TCP_SYN_RCVD:
+        if (tp->flags & TK_TF_PASSIVE) {
+            /* Back to LISTEN: only the half-open child goes away. */
+            tk_tcb_drop(s, tp, 0, "rcv RST");
+        } else {
+            s->stats.attempt_fails++;
+            tk_tcb_drop(s, tp, -ECONNREFUSED, "rcv RST");
+        }
+        return;
+    case TK_TCP_ESTABLISHED:
+    case TK_TCP_FIN_WAIT_1:
+    case TK_TCP_FIN_WAIT_2:
+    case TK_TCP_CLOSE_WAIT:
+        s->stats.estab_resets++;
+        tk_tcb_drop(s, tp, -ECONNRESET, "rcv RST");
+        return;
+    default:
+        tk_tcb_drop(s, tp, 0, "rcv RST");
+    }
+}
+
+static void rtt_update(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t ack, tk_time now) {
+    if ((tp->flags & TK_TF_TS) && (h->opts.present & TK_OPT_TS) && h->opts.ts_ecr != 0) {
+        uint32_t ms = tk_tcp_ts_now(now) - h->opts.ts_ecr;
+        if (ms < 0x7fffffffu)
+            tk_rtt_sample(&tp->rtt, (tk_time)ms * 1000u);
+        return;
+    }
+    if ((tp->flags & TK_TF_RTT_TIMING) && tk_seq_gt(ack, tp->rtt_seq)) {
+        tk_rtt_sample(&tp->rtt, now - tp->rtt_start);
+        tp->flags &= ~TK_TF_RTT_TIMING;
+    }
+}
+
+static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
+    uint32_t ack = h->ack;
+    uint32_t acked = ack - tp->snd_una;
+    uint32_t data_acked = acked;
+    if ((tp->flags & TK_TF_FIN_SENT) && tk_seq_gt(ack, tp->fin_seq)) {
+        data_acked--;
+        tp->flags |= TK_TF_FIN_ACKED;
+    }
+    rtt_update(tp, h, ack, now);
+    tp->rexmt_count = 0;
+    uint32_t flight = tp->snd_max - tp->snd_una;
+    int act = tp->cc.ops ? tp->cc.ops->on_ack(&tp->cc, ack, acked, flight, tp->snd_nxt) : 0;
+    tk_ring_drop(&tp->sndq, data_acked);
+    tp->snd_una = ack;
+    if (tk_seq_lt(tp->snd_nxt, tp->snd_una))
+        tp->snd_nxt = tp->snd_una;
+    if (tp->snd_una == tp->snd_max)
+        tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
+    else
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
+    if (act == TK_CC_RETRANSMIT)
+        tk_tcp_retransmit_head(s, tp, now);
+}
+
+static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
+    s->stats.dupacks_in++;
+    if (tp->cc.ops == NULL)
+        return;
+    uint32_t flight = tp->snd_max - tp->snd_una;
+    if (tp->cc.ops->on_dupack(&tp->cc, flight, tp->snd_una, tp->snd_nxt) == TK_CC_RETRANSMIT) {
+        s->stats.fast_retransmits++;
+        tk_tcp_retransmit_head(s, tp, now);
+    }
+}
+
+static void window_update(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h) {
+    uint32_t win = (uint32_t)h->win << tp->snd_shift;
+    if (!(tk_seq_lt(tp->snd_wl1, h->seq) ||
+          (tp->snd_wl1 == h->seq && tk_seq_leq(tp->snd_wl2, h->ack))))
+        return;
+    tp->snd_wnd = win;
+    tp->snd_wl1 = h->seq;
+    tp->snd_wl2 = h->ack;
+    if (win > tp->max_snd_wnd)
+        tp->max_snd_wnd = win;
+    if (win > 0 && tp->t[TK_TIMER_PERSIST] != TK_TIME_NEVER) {
+        tk_tcb_timer_stop(s, tp, TK_TIMER_PERSIST);
+        tp->persist_count = 0;
+        tp->snd_nxt = tp->snd_una;
+    }
+}
+
+/* Our FIN was acknowledged: FIN_WAIT_1 -> FIN_WAIT_2 (unless this segment
+ * also carries the peer's FIN, CM-5), CLOSING -> TIME_WAIT, LAST_ACK ->
+ * CLOSED. */
+static int fin_acked(tk_stack *s, tk_tcb *tp, bool seg_fin, tk_time now) {
+    switch (tp->state) {
+    case TK_TCP_FIN_WAIT_1:
+        if (seg_fin)
+            return GO_ON;
+        tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_2, "rcv ACK of FIN");
+        if (!(tp->flags & TK_TF_FD))
+            tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, now + s->cfg.fin_wait2_timeout);
+        return GO_ON;
+    case TK_TCP_CLOSING:
+        tk_tcb_time_wait(s, tp, "rcv ACK of FIN", now);
+        return STOP;
+    case TK_TCP_LAST_ACK:
+        tk_tcb_drop(s, tp, 0, "rcv ACK of FIN");
+        return STOP;
+    default:
+        return GO_ON;
+    }
+}
+
+static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_view *v,
+                       tk_time now) {
+    uint32_t ack = h->ack;
+    if (tk_seq_gt(ack, tp->snd_max)) {
+        tk_tcp_send_ack(s, tp, now);
+        TK_DROP(s, drop_ack_unsent, now);
+        return STOP;
+    }
+    /* RFC 5961 5.2 (SEC-3): older than SND.UNA - MAX.SND.WND. */
+    if (tk_seq_lt(ack, tp->snd_una - tp->max_snd_wnd)) {
+        tk_tcp_send_ack(s, tp, now);
+        TK_DROP(s, drop_ack_too_old, now);
+        return STOP;
+    }
+    bool was_fin_acked = (tp->flags & TK_TF_FIN_ACKED) != 0;
+    uint32_t win = (uint32_t)h->win << tp->snd_shift;
+    if (tk_seq_gt(ack, tp->snd_una))
+        new_ack(s, tp, h, now);
+    else if (ack == tp->snd_una && v->len == 0 && !v->fin && win == tp->snd_wnd &&
+             tp->snd_max != tp->snd_una && tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER)
+        dup_ack(s, tp, now);
+    window_update(s, tp, h);
+    if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED))
+        return fin_acked(s, tp, v->fin, now);
+    return GO_ON;
+}
+
+static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
+    if (hole_filled || tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
+        tp->flags |= TK_TF_ACKNOW;
+        return;
+    }
+    if (tp->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+        s->stats.delayed_acks++;
+        tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
+    }
+}
+
+static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
+    bool had_ooo = tp->reass.count > 0;
+    uint32_t n = tk_ring_write(&tp->rcvq, v->data, v->len);
+    uint32_t total = tk_reass_advance(&tp->reass, n);
+    if (total > n)
+        tk_ring_commit(&tp->rcvq, total - n);
+    tp->rcv_nxt += total;
+    ack_policy(s, tp, had_ooo, now);
+}
+
+/* DT-8: kept past the committed end of the receive ring; the duplicate ACK
+ * goes out at once with SACK blocks (DT-5, OP-3). */
+static void data_out_of_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
+    tp->flags |= TK_TF_ACKNOW;
+    s->stats.ooo_segs_in++;
+    uint32_t off = v->seq - tp->rcv_nxt;
+    if (tk_reass_bytes(&tp->reass) + v->len > s->cfg.ooo_budget_bytes) {
+        TK_DROP(s, drop_ooo_no_room, now);
+        return;
+    }
+    uint32_t w = tk_ring_write_at(&tp->rcvq, off, v->data, v->len);
+    if (w == 0 || tk_reass_add(&tp->reass, off, w) < 0)
+        TK_DROP(s, drop_ooo_no_room, now);
+}
+
+static int receive_data(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
+    if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_FIN_WAIT_1 &&
+        tp->state != TK_TCP_FIN_WAIT_2)
+        return GO_ON;
+    if (!(tp->flags & TK_TF_FD)) {
+        /* Nobody will read it: the application closed (RFC 9293 3.10.4). */
+        tk_tcp_send_rst_tcb(s, tp, now);
+        TK_DROP(s, drop_after_close, now);
+        tk_tcb_drop(s, tp, 0, "data after close()");
+        return STOP;
+    }
+    s->stats.data_segs_in++;
+    s->stats.bytes_in += v->len;
+    if (v->seq == tp->rcv_nxt)
+        data_in_order(s, tp, v, now);
+    else
+        data_out_of_order(s, tp, v, now);
+    return GO_ON;
+}
+
+static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
+    tp->rcv_nxt++;
+    tp->flags |= TK_TF_FIN_RCVD;
+    switch (tp->state) {
+    case TK_TCP_ESTABLISHED:
+        tk_tcb_set_state(s, tp, TK_TCP_CLOSE_WAIT, "rcv FIN");
+        /* CM-4: the ACK waits for the delayed-ACK timer so a close() in
+         * the meantime sends FIN and ACK together. */
+        if (tp->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+            s->stats.delayed_acks++;
+            tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
+        }
+        return GO_ON;
+    case TK_TCP_FIN_WAIT_1:
+        tp->flags |= TK_TF_ACKNOW;
+        if (tp->flags & TK_TF_FIN_ACKED) {
+            tk_tcp_send_ack(s, tp, now);
+            tk_tcb_time_wait(s, tp, "rcv FIN+ACK", now);
+            return STOP;
+        }
+        tk_tcb_set_state(s, tp, TK_TCP_CLOSING, "rcv FIN");
+        return GO_ON;
+    case TK_TCP_FIN_WAIT_2:
+        tk_tcp_send_ack(s, tp, now);
+        tk_tcb_time_wait(s, tp, "rcv FIN", now);
+        return STOP;
+    default:
+        tp->flags |= TK_TF_ACKNOW;
+        return GO_ON;
+    }
+}
+
+/* A TIME_WAIT TCB still held by a descriptor (compact entries have their
+ * own path in timewait.c). */
+static void input_time_wait(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    if (sg->h.flags & TK_TCP_RST) {
+        TK_DROP(s, drop_time_wait_rst, now);
+        return;
+    }
+    if (sg->h.flags & TK_TCP_FIN) {
+        tk_tcb_timer_set(s, tp, TK_TIMER_TIME_WAIT, now + 2 * s->cfg.msl);
+        tk_tcp_send_ack(s, tp, now);
+        return;
+    }
+    if (sg->len > 0 || (sg->h.flags & TK_TCP_SYN))
+        tk_tcp_send_ack(s, tp, now);
+    TK_DROP(s, drop_time_wait, now);
+}
+
+/* RFC 7323 5.3 (OP-4): drop a segment with an old timestamp. */
+static bool paws_reject(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
+    if (!(tp->flags & TK_TF_TS) || !(h->opts.present & TK_OPT_TS) || (h->flags & TK_TCP_RST))
+        return false;
+    if (!tk_seq_lt(h->opts.ts_val, tp->ts_recent))
+        return false;
+    if (now - tp->ts_recent_age > PAWS_IDLE) {
+        tp->ts_recent = h->opts.ts_val;
+        return false;
+    }
+    tk_tcp_send_ack(s, tp, now);
+    TK_DROP(s, drop_paws, now);
+    return true;
+}
+
+/* Sequence check, RST and SYN handling. Returns STOP when done. */
+static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    const tk_tcp_hdr *h = &sg->h;
+    uint8_t fl = h->flags;
+    uint32_t seglen = sg->len + ((fl & TK_TCP_SYN) ? 1u : 0u) + ((fl & TK_TCP_FIN) ? 1u : 0u);
+    if (!acceptable(h->seq, seglen, tp->rcv_nxt, offered_window(tp))) {
+        if (fl & TK_TCP_RST) {
+            TK_DROP(s, drop_rst_out_of_window, now);
+        } else if (fl & TK_TCP_SYN) {
+            tk_tcp_challenge_ack(s, tp, now);
+            TK_DROP(s, drop_syn_challenged, now);
+        } else {
+            tk_tcp_send_ack(s, tp, now);
+            TK_DROP(s, drop_out_of_window, now);
+        }
+        return STOP;
+    }
+    if (fl & TK_TCP_RST) {
+        if (h->seq != tp->rcv_nxt) {
+            tk_tcp_challenge_ack(s, tp, now); /* RFC 5961 3.2 */
+            TK_DROP(s, drop_rst_challenged, now);
+            return STOP;
+        }
+        accept_rst(s, tp);
+        return STOP;
+    }
+    if (fl & TK_TCP_SYN) {
+        tk_tcp_challenge_ack(s, tp, now); /* RFC 5961 4.2 (RS-6) */
+        TK_DROP(s, drop_syn_challenged, now);
+        return STOP;
+    }
+    if (!(fl & TK_TCP_ACK)) {
+        TK_DROP(s, drop_no_ack, now);
+        return STOP;
+    }
+    return GO_ON;
+}
+
+/* Cuts bytes before RCV.NXT and beyond the window. */
+static void trim(tk_tcb *tp, const tk_seg *sg, seg_view *v) {
+    v->seq = sg->h.seq;
+    v->data = sg->data;
+    v->len = sg->len;
+    v->fin = (sg->h.flags & TK_TCP_FIN) != 0;
+    if (tk_seq_lt(v->seq, tp->rcv_nxt)) {
+        uint32_t d = tp->rcv_nxt - v->seq;
+        if (d > v->len) {
+            v->fin = false; /* a FIN we already have */
+            d = v->len;
+        }
+        v->data += d;
+        v->len -= d;
+        v->seq += d;
+        tp->flags |= TK_TF_ACKNOW;
+    }
+    uint32_t wnd = offered_window(tp);
+    if (v->len > 0 && tk_seq_gt(v->seq + v->len, tp->rcv_nxt + wnd)) {
+        v->len = tp->rcv_nxt + wnd - v->seq;
+        v->fin = false;
+        tp->flags |= TK_TF_ACKNOW;
+    }
+}
+
+static int syn_rcvd_ack(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    const tk_tcp_hdr *h = &sg->h;
+    if (!tk_seq_gt(h->ack, tp->snd_una) || tk_seq_gt(h->ack, tp->snd_max)) {
+        tk_tcp_send_rst(s, tp->laddr, tp->lport, tp->raddr, tp->rport, h->ack, 0, false, now);
+        TK_DROP(s, drop_syn_rcvd_bad_ack, now); /* RS-8 */
+        return STOP;
+    }
+    tp->snd_una = h->ack;
+    tp->snd_wnd = (uint32_t)h->win << tp->snd_shift;
+    tp->snd_wl1 = h->seq;
+    tp->snd_wl2 = h->ack;
+    tk_tcp_established(s, tp, sg, "rcv ACK", now);
+    return GO_ON;
+}
+
+void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
+    const tk_tcp_hdr *h = &sg->h;
+    if (tp->state == TK_TCP_TIME_WAIT) {
+        input_time_wait(s, tp, sg, now);
+        return;
+    }
+    if (tp->state == TK_TCP_SYN_RCVD && (h->flags & TK_TCP_SYN) && !(h->flags & TK_TCP_ACK) &&
+        h->seq == tp->irs) {
+        tp->snd_nxt = tp->iss; /* the peer's SYN again: resend our SYN-ACK */
+        tk_tcp_output(s, tp, now);
+        return;
+    }
+    if (paws_reject(s, tp, h, now) || check_segment(s, tp, sg, now) == STOP)
+        return;
+    tp->last_rcv = now;
+    tp->keep_count = 0;
+    tp->probes_unanswered = 0;
+    /* RFC 7323 4.3: remember the timestamp of an in-order segment. */
+    if ((tp->flags & TK_TF_TS) && (h->opts.present & TK_OPT_TS) &&
+        tk_seq_leq(h->seq, tp->last_ack_sent) && tk_seq_geq(h->opts.ts_val, tp->ts_recent)) {
+        tp->ts_recent = h->opts.ts_val;
+        tp->ts_recent_age = now;
+    }
+    seg_view v;
+    trim(tp, sg, &v);
+    if (tp->state == TK_TCP_SYN_RCVD && syn_rcvd_ack(s, tp, sg, now) == STOP)
+        return;
+    if (process_ack(s, tp, h, &v, now) == STOP)
+        return;
+    if (v.len > 0 && receive_data(s, tp, &v, now) == STOP)
+        return;
+    if (v.fin && v.seq + v.len == tp->rcv_nxt && receive_fin(s, tp, now) == STOP)
+        return;
+    if (tp->state == TK_TCP_FIN_WAIT_1 && (tp->flags & TK_TF_FIN_ACKED)) {
+        tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_2, "rcv ACK of FIN");
+        if (!(tp->flags & TK_TF_FD))
+            tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, now + s->cfg.fin_wait2_timeout);
+    }
+    tk_tcp_output(s, tp, now);
+}

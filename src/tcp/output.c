@@ -1,0 +1,358 @@
+/* Segment output: what to send now (data within the peer's window and the
+ * congestion window, Nagle, SWS avoidance, FIN, ACKs and window updates),
+ * option building in the fixed order of tk_wire_tcp_opts_emit, RSTs. */
+#include <string.h>
+
+#include "base/seq.h"
+#include "stack_priv.h"
+#include "tcpkit/wire/ipv4.h"
+
+uint32_t tk_tcp_ts_now(tk_time now) { return (uint32_t)(now / 1000u); }
+
+static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+
+static uint16_t our_mss(const tk_stack *s) { return (uint16_t)(s->cfg.mtu - 40u); }
+
+uint32_t tk_tcp_rcv_window(const tk_tcb *tp) {
+    uint32_t win = tk_ring_free(&tp->rcvq);
+    /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep a small window closed. */
+    if (win < tp->rcv_cap / 4 && win < tp->mss)
+        win = 0;
+    /* Never shrink what was already offered (RFC 9293 3.8.6.2.2). */
+    uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
+    if (win < offered)
+        win = offered;
+    uint32_t max = 65535u << tp->rcv_shift;
+    return win > max ? max : win;
+}
+
+bool tk_tcp_window_update_due(const tk_tcb *tp) {
+    if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_FIN_WAIT_1 &&
+        tp->state != TK_TCP_FIN_WAIT_2)
+        return false;
+    uint32_t win = tk_tcp_rcv_window(tp);
+    uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
+    if (win <= offered)
+        return false;
+    uint32_t inc = win - offered;
+    return inc >= 2u * tp->mss || inc >= tp->rcv_cap / 2;
+}
+
+static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_time now) {
+    bool passive = tp->state == TK_TCP_SYN_RCVD;
+    o->present |= TK_OPT_MSS;
+    o->mss = our_mss(s);
+    if (s->cfg.opt_wscale && (!passive || (tp->flags & TK_TF_PEER_WS))) {
+        o->present |= TK_OPT_WSCALE;
+        o->wscale = tp->rcv_shift;
+    }
+    if (s->cfg.opt_sack && (!passive || (tp->flags & TK_TF_PEER_SACK)))
+        o->present |= TK_OPT_SACK_PERM;
+    if (s->cfg.opt_timestamps && (!passive || (tp->flags & TK_TF_PEER_TS))) {
+        o->present |= TK_OPT_TS;
+        o->ts_val = tk_tcp_ts_now(now);
+        o->ts_ecr = passive ? tp->ts_recent : 0;
+    }
+}
+
+static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_opts *o,
+                          tk_time now) {
+    memset(o, 0, sizeof(*o));
+    if (syn) {
+        syn_options(s, tp, o, now);
+        return;
+    }
+    if (tp->flags & TK_TF_TS) {
+        o->present |= TK_OPT_TS;
+        o->ts_val = tk_tcp_ts_now(now);
+        o->ts_ecr = tp->ts_recent;
+    }
+    if ((tp->flags & TK_TF_SACK) && tp->reass.count > 0) {
+        uint32_t max = (tp->flags & TK_TF_TS) ? 3u : 4u;
+        o->sack_count = (uint8_t)tk_reass_sack(&tp->reass, tp->rcv_nxt, o->sack, max);
+        if (o->sack_count > 0)
+            o->present |= TK_OPT_SACK;
+    }
+}
+
+/* Payload bytes per segment: the send MSS less the options every segment
+ * carries (RFC 6691). */
+uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
+    uint32_t m = tp->mss;
+    if (tp->flags & TK_TF_TS)
+        m -= 12u;
+    return m;
+}
+
+/* Emits one segment with `len` bytes from the send queue at `off`. */
+static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t off, uint32_t len,
+                tk_time now) {
+    size_t cap;
+    uint8_t *buf = tk_net_payload(s, &cap);
+    tk_tcp_hdr h;
+    memset(&h, 0, sizeof(h));
+    h.sport = tp->lport;
+    h.dport = tp->rport;
+    h.seq = seq;
+    h.flags = flags;
+    h.ack = (flags & TK_TCP_ACK) ? tp->rcv_nxt : 0;
+    bool syn = (flags & TK_TCP_SYN) != 0;
+    build_options(s, tp, syn, &h.opts, now);
+    uint32_t win = tk_tcp_rcv_window(tp);
+    if (flags & TK_TCP_RST)
+        win = 0;
+    uint32_t field = syn ? min_u32(win, 65535u) : win >> tp->rcv_shift;
+    h.win = (uint16_t)min_u32(field, 65535u);
+    size_t hlen = TK_TCP_HLEN + tk_wire_tcp_opts_size(&h.opts);
+    if (hlen + len > cap)
+        len = (uint32_t)(cap - hlen);
+    if (len > 0)
+        tk_ring_peek(&tp->sndq, off, buf + hlen, len);
+    int n = tk_wire_tcp_emit(&h, buf + hlen, len, tp->laddr, tp->raddr, buf, cap);
+    if (n < 0)
+        return n;
+    s->stats.segs_out++;
+    if (flags & TK_TCP_RST)
+        s->stats.rsts_sent++;
+    if (flags & TK_TCP_ACK) {
+        tp->last_ack_sent = tp->rcv_nxt;
+        tp->flags &= ~TK_TF_ACKNOW;
+        tk_tcb_timer_stop(s, tp, TK_TIMER_DELACK);
+        uint32_t edge = tp->rcv_nxt + ((uint32_t)h.win << (syn ? 0 : tp->rcv_shift));
+        if (tk_seq_gt(edge, tp->rcv_adv))
+            tp->rcv_adv = edge;
+    }
+    return tk_net_output(s, tp->laddr, tp->raddr, TK_IPPROTO_TCP, (size_t)n, now);
+}
+
+static void arm_rexmt(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER)
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
+                         now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
+}
+
+static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->snd_nxt != tp->iss) {
+        if (tp->flags & TK_TF_ACKNOW)
+            (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt, 0, 0, now);
+        return;
+    }
+    uint8_t flags = TK_TCP_SYN;
+    if (tp->state == TK_TCP_SYN_RCVD)
+        flags |= TK_TCP_ACK;
+    if (tp->snd_max == tp->iss) {
+        tp->rtt_seq = tp->iss;
+        tp->rtt_start = now;
+        tp->flags |= TK_TF_RTT_TIMING;
+    } else if (tp->state == TK_TCP_SYN_SENT) {
+        s->stats.syn_retransmits++;
+    } else {
+        s->stats.retransmits++;
+    }
+    (void)emit(s, tp, flags, tp->iss, 0, 0, now);
+    tp->snd_nxt = tp->iss + 1;
+    tp->snd_max = tp->iss + 1;
+    arm_rexmt(s, tp, now);
+}
+
+/* Decides whether `len` bytes at `off` may go now (Nagle, DT-4). */
+static bool data_send_ok(const tk_tcb *tp, uint32_t off, uint32_t len, uint32_t qlen,
+                         uint32_t maxseg, bool fin) {
+    if (len == maxseg || (tp->flags & TK_TF_FORCE))
+        return true;
+    if (off + len == qlen && ((tp->flags & TK_TF_NODELAY) || tp->snd_max == tp->snd_una || fin))
+        return true;
+    if (tp->max_snd_wnd > 0 && len >= tp->max_snd_wnd / 2)
+        return true;
+    return tk_seq_lt(tp->snd_nxt, tp->snd_max);
+}
+
+static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32_t qlen, bool fin,
+                     tk_time now) {
+    uint8_t flags = TK_TCP_ACK;
+    if (len > 0 && off + len == qlen)
+        flags |= TK_TCP_PSH;
+    if (fin)
+        flags |= TK_TCP_FIN;
+    bool new_data = tk_seq_geq(tp->snd_nxt, tp->snd_max);
+    if (!new_data && (len > 0 || fin))
+        s->stats.retransmits++;
+    if (len > 0) {
+        if (new_data && !(tp->flags & (TK_TF_TS | TK_TF_RTT_TIMING))) {
+            tp->rtt_seq = tp->snd_nxt;
+            tp->rtt_start = now;
+            tp->flags |= TK_TF_RTT_TIMING;
+        }
+        s->stats.data_segs_out++;
+        s->stats.bytes_out += len;
+    }
+    if (fin) {
+        tp->fin_seq = tp->snd_nxt + len;
+        tp->flags |= TK_TF_FIN_SENT;
+    }
+    (void)emit(s, tp, flags, tp->snd_nxt, off, len, now);
+    tp->snd_nxt += len + (fin ? 1u : 0u);
+    if (tk_seq_gt(tp->snd_nxt, tp->snd_max))
+        tp->snd_max = tp->snd_nxt;
+    if (len > 0 || fin)
+        arm_rexmt(s, tp, now);
+}
+
+static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
+    for (;;) {
+        uint32_t qlen = tk_ring_len(&tp->sndq);
+        uint32_t off = tp->snd_nxt - tp->snd_una;
+        bool fin_pending = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED);
+        uint32_t avail = off < qlen ? qlen - off : 0;
+        uint32_t wnd = min_u32(tp->snd_wnd, tp->cc.cwnd);
+        uint32_t usable = wnd > off ? wnd - off : 0;
+        uint32_t maxseg = tk_tcp_seg_max(tp);
+        uint32_t len = min_u32(min_u32(avail, usable), maxseg);
+        bool fin = fin_pending && off + len == qlen;
+        bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
+        if (!send) {
+            if (!(tp->flags & TK_TF_ACKNOW) && !tk_tcp_window_update_due(tp))
+                break;
+            len = 0;
+            fin = false;
+        }
+        send_one(s, tp, off, len, qlen, fin, now);
+        if (len == 0 && !fin)
+            break;
+    }
+    uint32_t unsent = tk_ring_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una,
+                                                       tk_ring_len(&tp->sndq));
+    /* Data waits with nothing in flight: a closed window, or one too small
+     * to use (SWS): the persist timer makes sure it moves eventually. */
+    if (unsent > 0 && tp->snd_nxt == tp->snd_una &&
+        tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER && tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER) {
+        tk_time d = tk_rtt_rto(&tp->rtt, 0);
+        if (d < s->cfg.persist_min)
+            d = s->cfg.persist_min;
+        tp->persist_count = 0;
+        tk_tcb_timer_set(s, tp, TK_TIMER_PERSIST, now + d);
+    }
+}
+
+void tk_tcp_retransmit_head(tk_stack *s, tk_tcb *tp, tk_time now) {
+    uint32_t qlen = tk_ring_len(&tp->sndq);
+    uint32_t len = min_u32(qlen, tk_tcp_seg_max(tp));
+    bool fin = (tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED) && len == qlen;
+    if (len == 0 && !fin)
+        return;
+    uint32_t saved = tp->snd_nxt;
+    tp->snd_nxt = tp->snd_una;
+    send_one(s, tp, 0, len, qlen, fin, now);
+    if (tk_seq_gt(saved, tp->snd_nxt))
+        tp->snd_nxt = saved;
+}
+
+uint8_t tk_tcp_wscale_for(uint32_t bufsize) {
+    uint8_t shift = 0;
+    while (shift < TK_TCP_MAX_WSCALE && (bufsize >> shift) > 65535u)
+        shift++;
+    return shift;
+}
+
+void tk_tcp_output(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->flags & TK_TF_ABORT) {
+        if (tk_tcb_synchronized(tp))
+            tk_tcp_send_rst_tcb(s, tp, now);
+        tk_tcb_drop(s, tp, 0, "close() abort");
+        return;
+    }
+    switch (tp->state) {
+    case TK_TCP_CLOSED:
+    case TK_TCP_LISTEN:
+        return;
+    case TK_TCP_SYN_SENT:
+    case TK_TCP_SYN_RCVD:
+        output_syn(s, tp, now);
+        return;
+    case TK_TCP_TIME_WAIT:
+        if (tp->flags & TK_TF_ACKNOW)
+            (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt, 0, 0, now);
+        return;
+    default:
+        output_data(s, tp, now);
+    }
+}
+
+void tk_tcp_send_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
+    (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt, 0, 0, now);
+}
+
+void tk_tcp_send_rst_tcb(tk_stack *s, tk_tcb *tp, tk_time now) {
+    (void)emit(s, tp, TK_TCP_RST | TK_TCP_ACK, tp->snd_nxt, 0, 0, now);
+}
+
+void tk_tcp_send_probe(tk_stack *s, tk_tcb *tp, tk_time now) {
+    s->stats.persist_probes++;
+    uint32_t len = tk_ring_len(&tp->sndq) > 0 ? 1u : 0u;
+    (void)emit(s, tp, TK_TCP_ACK, tp->snd_una, 0, len, now);
+    uint32_t end = tp->snd_una + len;
+    if (tk_seq_gt(end, tp->snd_nxt))
+        tp->snd_nxt = end;
+    if (tk_seq_gt(end, tp->snd_max))
+        tp->snd_max = end;
+}
+
+/* TM-1: SEQ = SND.NXT - 1 and no data, so the peer must answer with an ACK. */
+void tk_tcp_send_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
+    s->stats.keepalive_probes++;
+    (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt - 1u, 0, 0, now);
+}
+
+void tk_tcp_challenge_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (now - s->challenge_window >= TK_SEC(1) || now < s->challenge_window) {
+        s->challenge_window = now;
+        s->challenge_count = 0;
+    }
+    if (s->challenge_count >= s->cfg.challenge_ack_limit) {
+        s->stats.challenge_acks_limited++;
+        return;
+    }
+    s->challenge_count++;
+    s->stats.challenge_acks++;
+    tk_tcp_send_ack(s, tp, now);
+}
+
+void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
+    size_t cap;
+    uint8_t *buf = tk_net_payload(s, &cap);
+    tk_tcp_hdr h;
+    memset(&h, 0, sizeof(h));
+    h.sport = c->lport;
+    h.dport = c->rport;
+    h.seq = c->seq;
+    h.ack = c->ack;
+    h.flags = c->flags;
+    h.win = c->win;
+    if (c->ts) {
+        h.opts.present = TK_OPT_TS;
+        h.opts.ts_val = tk_tcp_ts_now(now);
+        h.opts.ts_ecr = c->ts_ecr;
+    }
+    int n = tk_wire_tcp_emit(&h, NULL, 0, c->laddr, c->raddr, buf, cap);
+    if (n < 0)
+        return;
+    s->stats.segs_out++;
+    if (c->flags & TK_TCP_RST)
+        s->stats.rsts_sent++;
+    (void)tk_net_output(s, c->laddr, c->raddr, TK_IPPROTO_TCP, (size_t)n, now);
+}
+
+void tk_tcp_send_rst(tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+                     uint32_t seq, uint32_t ack, bool ack_valid, tk_time now) {
+    tk_ctl c = {.laddr = laddr,
+                .raddr = raddr,
+                .lport = lport,
+                .rport = rport,
+                .seq = seq,
+                .ack = ack_valid ? ack : 0,
+                .flags = (uint8_t)(TK_TCP_RST | (ack_valid ? TK_TCP_ACK : 0)),
+                .win = 0,
+                .ts = false,
+                .ts_ecr = 0};
+    tk_tcp_send_ctl(s, &c, now);
+}

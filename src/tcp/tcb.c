@@ -1,0 +1,227 @@
+/* TCB life cycle: allocation with its buffers, state changes (traced),
+ * per-connection timers on the stack's timer queue, drop and TIME_WAIT. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "base/seq.h"
+#include "stack_priv.h"
+#include "tcp/isn.h"
+#include "tcp/timewait.h"
+
+tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {
+    if (index >= s->tcbs.cap)
+        return NULL;
+    tk_tcb *tp = tk_pool_at(&s->tcbs, index);
+    return (tp->flags & TK_TF_ALLOC) ? tp : NULL;
+}
+
+tk_tcb *tk_tcb_alloc(tk_stack *s) {
+    tk_tcb *tp = tk_pool_alloc(&s->tcbs);
+    if (tp == NULL)
+        return NULL;
+    memset(tp, 0, sizeof(*tp));
+    tp->index = tk_pool_index(&s->tcbs, tp);
+    tp->flags = TK_TF_ALLOC;
+    tp->state = TK_TCP_CLOSED;
+    s->state_count[TK_TCP_CLOSED]++;
+    tk_timerq_node_init(&tp->tnode);
+    tp->hash_next = tp->bind_next = tp->bind_prev = TK_NIL;
+    tp->list_next = tp->parent = TK_NIL;
+    tp->acq_head = tp->acq_tail = TK_NIL;
+    for (int k = 0; k < TK_TIMER_COUNT; k++)
+        tp->t[k] = TK_TIME_NEVER;
+    uint8_t *mem = s->bufs + s->buf_stride * tp->index;
+    tp->rcv_cap = s->cfg.rcvbuf;
+    tp->snd_cap = s->cfg.sndbuf;
+    tk_ring_init(&tp->rcvq, mem, s->cfg.rcvbuf);
+    tk_ring_init(&tp->sndq, mem + s->cfg.rcvbuf, s->cfg.sndbuf);
+    tp->keep_idle = s->cfg.keepalive_idle;
+    tp->keep_intvl = s->cfg.keepalive_intvl;
+    tp->keep_cnt = s->cfg.keepalive_probes;
+    tp->mss = s->cfg.default_mss;
+    tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
+    return tp;
+}
+
+static void unlink_pending(tk_stack *s, tk_tcb *tp) {
+    if (!(tp->flags & TK_TF_PENDING))
+        return;
+    uint32_t *link = &s->pending_head;
+    while (*link != TK_NIL && *link != tp->index)
+        link = &tk_tcb_at(s, *link)->list_next;
+    if (*link == tp->index)
+        *link = tp->list_next;
+    tp->flags &= ~TK_TF_PENDING;
+    tp->list_next = TK_NIL;
+}
+
+void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
+    if (tp->flags & TK_TF_IN_HASH)
+        tk_demux_remove(s, tp);
+    if (tp->flags & TK_TF_IN_LISTEN)
+        tk_listen_remove(s, tp);
+    if (tp->flags & TK_TF_IN_BIND)
+        tk_bind_remove(s, tp);
+    unlink_pending(s, tp);
+    if (tk_timerq_armed(&tp->tnode))
+        tk_timerq_cancel(&s->timers, &tp->tnode);
+    if (tp->state == TK_TCP_SYN_RCVD && s->syn_rcvd_total > 0)
+        s->syn_rcvd_total--;
+    s->state_count[tp->state]--;
+    tp->flags = 0;
+    tk_pool_free(&s->tcbs, tp);
+}
+
+bool tk_tcb_synchronized(const tk_tcb *tp) {
+    return tp->state >= TK_TCP_SYN_RCVD;
+}
+
+void tk_tcb_set_state(tk_stack *s, tk_tcb *tp, int state, const char *cause) {
+    int old = tp->state;
+    if (old == state)
+        return;
+    if (old == TK_TCP_SYN_RCVD && s->syn_rcvd_total > 0)
+        s->syn_rcvd_total--;
+    if (state == TK_TCP_SYN_RCVD)
+        s->syn_rcvd_total++;
+    s->state_count[old]--;
+    s->state_count[state]++;
+    tp->state = (uint8_t)state;
+    if (s->io.trace == NULL)
+        return;
+    tk_trace_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = TK_TRACE_STATE;
+    ev.now = s->now;
+    ev.sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
+    ev.laddr = tp->laddr;
+    ev.raddr = tp->raddr;
+    ev.lport = tp->lport;
+    ev.rport = tp->rport;
+    ev.old_state = old;
+    ev.new_state = state;
+    ev.cause = cause;
+    s->io.trace(s->io.ctx, &ev);
+}
+
+int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline) {
+    int kind = TK_TIMER_NONE;
+    tk_time best = TK_TIME_NEVER;
+    for (int k = 1; k < TK_TIMER_COUNT; k++) {
+        if (tp->t[k] < best) {
+            best = tp->t[k];
+            kind = k;
+        }
+    }
+    *deadline = best;
+    return kind;
+}
+
+void tk_tcb_timer_rearm(tk_stack *s, tk_tcb *tp) {
+    tk_time next;
+    if (tk_tcb_next_timer(tp, &next) == TK_TIMER_NONE) {
+        if (tk_timerq_armed(&tp->tnode))
+            tk_timerq_cancel(&s->timers, &tp->tnode);
+        return;
+    }
+    if (!tk_timerq_armed(&tp->tnode) || tp->tnode.deadline != next)
+        (void)tk_timerq_arm(&s->timers, &tp->tnode, next);
+}
+
+void tk_tcb_timer_set(tk_stack *s, tk_tcb *tp, int kind, tk_time deadline) {
+    tp->t[kind] = deadline;
+    tk_tcb_timer_rearm(s, tp);
+}
+
+void tk_tcb_timer_stop(tk_stack *s, tk_tcb *tp, int kind) {
+    if (tp->t[kind] == TK_TIME_NEVER)
+        return;
+    tp->t[kind] = TK_TIME_NEVER;
+    tk_tcb_timer_rearm(s, tp);
+}
+
+void tk_tcb_mark_pending(tk_stack *s, tk_tcb *tp) {
+    if (tp->flags & TK_TF_PENDING)
+        return;
+    tp->flags |= TK_TF_PENDING;
+    tp->list_next = s->pending_head;
+    s->pending_head = tp->index;
+}
+
+void tk_tcb_error(tk_stack *s, tk_tcb *tp, int err) {
+    tp->so_error = err;
+    if (s->io.trace == NULL)
+        return;
+    tk_trace_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = TK_TRACE_ERROR;
+    ev.now = s->now;
+    ev.sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
+    ev.laddr = tp->laddr;
+    ev.raddr = tp->raddr;
+    ev.lport = tp->lport;
+    ev.rport = tp->rport;
+    ev.old_state = ev.new_state = tp->state;
+    ev.err = err;
+    s->io.trace(s->io.ctx, &ev);
+}
+
+static void stop_all_timers(tk_stack *s, tk_tcb *tp) {
+    for (int k = 0; k < TK_TIMER_COUNT; k++)
+        tp->t[k] = TK_TIME_NEVER;
+    tk_tcb_timer_rearm(s, tp);
+}
+
+void tk_tcb_drop(tk_stack *s, tk_tcb *tp, int err, const char *cause) {
+    if (err != 0 && (tp->flags & TK_TF_FD))
+        tk_tcb_error(s, tp, err);
+    tk_tcb_set_state(s, tp, TK_TCP_CLOSED, cause);
+    stop_all_timers(s, tp);
+    if (tp->flags & TK_TF_IN_HASH)
+        tk_demux_remove(s, tp);
+    if (tp->flags & TK_TF_FD) {
+        tk_ring_drop(&tp->sndq, tk_ring_len(&tp->sndq));
+        return;
+    }
+    tk_tcb_free(s, tp);
+}
+
+void tk_tcb_time_wait(tk_stack *s, tk_tcb *tp, const char *cause, tk_time now) {
+    tk_tcb_set_state(s, tp, TK_TCP_TIME_WAIT, cause);
+    s->stats.time_wait_entered++;
+    stop_all_timers(s, tp);
+    tk_time expiry = now + 2 * s->cfg.msl;
+    if (tp->flags & TK_TF_FD) {
+        tk_tcb_timer_set(s, tp, TK_TIMER_TIME_WAIT, expiry);
+        return;
+    }
+    if (tp->flags & TK_TF_ACKNOW)
+        tk_tcp_send_ack(s, tp, now);
+    if (!tk_tw_from_tcb(s, tp, expiry))
+        tk_tcb_drop(s, tp, 0, "TIME_WAIT pool full");
+}
+
+uint32_t tk_tcp_iss(tk_stack *s, const tk_tcb *tp, tk_time now) {
+    if (s->cfg.isn_fixed)
+        return s->cfg.isn_value;
+    uint32_t isn = tk_isn_generate(s->isn_key, tp->laddr, tp->lport, tp->raddr, tp->rport, now);
+    if (s->iss_floor_set) {
+        s->iss_floor_set = false;
+        if (tk_seq_leq(isn, s->iss_floor))
+            isn = s->iss_floor;
+    }
+    return isn;
+}
+
+/* Sequence state of a new connection; the peer's values come later. */
+void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
+    tp->iss = tk_tcp_iss(s, tp, now);
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tp->last_rcv = now;
+    tp->mss = s->cfg.default_mss;
+    tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
+    tk_reass_init(&tp->reass);
+    tk_ring_init(&tp->rcvq, tp->rcvq.buf, tp->rcv_cap);
+    tk_ring_init(&tp->sndq, tp->sndq.buf, tp->snd_cap);
+}

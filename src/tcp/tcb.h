@@ -1,0 +1,202 @@
+/* The transmission control block and the TCP layer's internal interface.
+ * A TCB is also the socket object: descriptor = index in the TCB pool. */
+#ifndef TK_TCP_TCB_H
+#define TK_TCP_TCB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/ring.h"
+#include "base/timerq.h"
+#include "tcp/cc.h"
+#include "tcp/reass.h"
+#include "tcp/rtt.h"
+#include "tcpkit/stats.h"
+#include "tcpkit/tcp_state.h"
+#include "tcpkit/types.h"
+#include "tcpkit/wire/tcp.h"
+
+#define TK_NIL UINT32_MAX
+#define TK_TIMER_COUNT 7 /* enum tk_timer_kind, index 0 unused */
+
+/* TCB flags. */
+#define TK_TF_FD 0x00000001u         /* the application holds a descriptor */
+#define TK_TF_ACKNOW 0x00000002u     /* send an ACK at the next output */
+#define TK_TF_FIN_QUEUED 0x00000004u /* FIN follows the queued data */
+#define TK_TF_FIN_ACKED 0x00000008u
+#define TK_TF_FIN_RCVD 0x00000010u /* end of the peer's stream reached */
+#define TK_TF_SHUT_RD 0x00000020u
+#define TK_TF_NODELAY 0x00000040u
+#define TK_TF_KEEPALIVE 0x00000080u
+#define TK_TF_REUSEADDR 0x00000100u
+#define TK_TF_LINGER0 0x00000200u
+#define TK_TF_TS 0x00000400u   /* timestamps negotiated */
+#define TK_TF_SACK 0x00000800u /* SACK-permitted negotiated */
+#define TK_TF_WS 0x00001000u   /* window scaling negotiated */
+#define TK_TF_IN_HASH 0x00002000u
+#define TK_TF_IN_BIND 0x00004000u
+#define TK_TF_IN_LISTEN 0x00008000u
+#define TK_TF_PENDING 0x00010000u /* on the stack's output-pending list */
+#define TK_TF_RTT_TIMING 0x00020000u
+#define TK_TF_PASSIVE 0x00040000u /* came from a listener (RS-5) */
+#define TK_TF_IN_ACCEPTQ 0x00080000u
+#define TK_TF_BOUND 0x00100000u
+#define TK_TF_CONNECTED 0x00200000u /* reached ESTABLISHED once */
+#define TK_TF_PEER_WS 0x00400000u   /* peer's SYN offered window scaling */
+#define TK_TF_PEER_TS 0x00800000u
+#define TK_TF_PEER_SACK 0x01000000u
+#define TK_TF_FIN_SENT 0x02000000u
+#define TK_TF_ABORT 0x04000000u /* close() asked for a RST (RS-2, RS-3) */
+#define TK_TF_FORCE 0x08000000u /* send despite Nagle/SWS (persist timer) */
+#define TK_TF_ALLOC 0x80000000u /* slot in use (pool slots are not tracked) */
+
+typedef struct tk_tcb {
+    tk_timerq_node tnode; /* armed at the earliest of t[] */
+    uint32_t index;
+    uint32_t flags;
+    uint8_t state; /* enum tk_tcp_state */
+    uint8_t snd_shift, rcv_shift;
+    uint16_t mss; /* send MSS: the peer's, capped by ours */
+
+    uint32_t hash_next;            /* conn hash or listen hash chain */
+    uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */
+    uint32_t list_next;            /* pending-output list or accept queue */
+    uint32_t parent;               /* listener of an unaccepted child */
+
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+
+    /* RFC 9293 3.3.1 send and receive sequence variables. */
+    uint32_t iss, irs;
+    uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+    uint32_t rcv_nxt, rcv_adv, last_ack_sent;
+    uint32_t fin_seq; /* sequence number of our FIN once sent */
+    uint32_t rcv_cap, snd_cap; /* buffer sizes in use (SO_RCVBUF/SO_SNDBUF) */
+
+    uint32_t ts_recent;
+    tk_time ts_recent_age;
+    uint32_t rtt_seq;
+    tk_time rtt_start;
+    uint32_t rexmt_count;   /* consecutive retransmission timeouts */
+    uint32_t persist_count; /* window probes since the window closed */
+    uint32_t probes_unanswered;
+    uint32_t keep_count;    /* unanswered keepalive probes */
+    tk_time last_rcv;       /* time of the last segment received */
+
+    tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
+    tk_ring rcvq; /* committed = readable; out-of-order data past the end */
+    tk_reass reass;
+    tk_rtt rtt;
+    tk_cc cc;
+    tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
+
+    int so_error; /* pending error (negative errno), 0 when none */
+    tk_time keep_idle, keep_intvl;
+    uint32_t keep_cnt;
+
+    /* Listener. */
+    uint32_t acq_head, acq_tail, acq_len, backlog;
+} tk_tcb;
+
+struct tk_stack;
+
+/* tcb.c: life cycle, state, timers. */
+tk_tcb *tk_tcb_alloc(struct tk_stack *s);
+void tk_tcb_free(struct tk_stack *s, tk_tcb *tp);
+tk_tcb *tk_tcb_at(const struct tk_stack *s, uint32_t index);
+void tk_tcb_set_state(struct tk_stack *s, tk_tcb *tp, int state, const char *cause);
+void tk_tcb_timer_set(struct tk_stack *s, tk_tcb *tp, int kind, tk_time deadline);
+void tk_tcb_timer_stop(struct tk_stack *s, tk_tcb *tp, int kind);
+/* Puts the queue node at the earliest of t[] (or takes it off). */
+void tk_tcb_timer_rearm(struct tk_stack *s, tk_tcb *tp);
+int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline);
+void tk_tcb_mark_pending(struct tk_stack *s, tk_tcb *tp);
+/* Reports err to the application and drops the connection (CLOSED); the TCB
+ * is freed unless a descriptor still refers to it. */
+void tk_tcb_drop(struct tk_stack *s, tk_tcb *tp, int err, const char *cause);
+/* Enters TIME_WAIT; an orphan moves to a compact TIME_WAIT entry. */
+void tk_tcb_time_wait(struct tk_stack *s, tk_tcb *tp, const char *cause, tk_time now);
+void tk_tcb_error(struct tk_stack *s, tk_tcb *tp, int err);
+bool tk_tcb_synchronized(const tk_tcb *tp);
+
+/* demux.c: lookup tables and ports. */
+void tk_demux_insert(struct tk_stack *s, tk_tcb *tp);
+void tk_demux_remove(struct tk_stack *s, tk_tcb *tp);
+tk_tcb *tk_demux_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                        uint16_t rport);
+void tk_listen_insert(struct tk_stack *s, tk_tcb *tp);
+void tk_listen_remove(struct tk_stack *s, tk_tcb *tp);
+tk_tcb *tk_listen_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport);
+void tk_bind_insert(struct tk_stack *s, tk_tcb *tp);
+void tk_bind_remove(struct tk_stack *s, tk_tcb *tp);
+/* -EADDRINUSE when tp may not bind addr:port (CM-10). */
+int tk_bind_check(const struct tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port);
+/* RFC 6056 randomized port for tp's connection to raddr:rport, or bind when
+ * raddr == 0. Returns the port or -EADDRNOTAVAIL. */
+int tk_port_pick(struct tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr,
+                 uint16_t rport);
+uint32_t tk_tuple_hash(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                       uint16_t rport);
+
+/* output.c */
+void tk_tcp_output(struct tk_stack *s, tk_tcb *tp, tk_time now);
+void tk_tcp_send_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
+void tk_tcp_send_rst_tcb(struct tk_stack *s, tk_tcb *tp, tk_time now);
+/* A RST (or RST-ACK when ack_valid) not tied to a TCB. */
+void tk_tcp_send_rst(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                     uint16_t rport, uint32_t seq, uint32_t ack, bool ack_valid, tk_time now);
+/* A control segment without a TCB (TIME_WAIT ACKs). */
+typedef struct tk_ctl {
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t win;
+    bool ts;
+    uint32_t ts_ecr;
+} tk_ctl;
+void tk_tcp_send_ctl(struct tk_stack *s, const tk_ctl *c, tk_time now);
+/* Resends the first unacknowledged segment (fast retransmit, DT-9). */
+void tk_tcp_retransmit_head(struct tk_stack *s, tk_tcb *tp, tk_time now);
+uint32_t tk_tcp_seg_max(const tk_tcb *tp);
+uint8_t tk_tcp_wscale_for(uint32_t bufsize);
+/* Window probe: one byte at SND.UNA beyond a zero window (DT-3). */
+void tk_tcp_send_probe(struct tk_stack *s, tk_tcb *tp, tk_time now);
+void tk_tcp_send_keepalive(struct tk_stack *s, tk_tcb *tp, tk_time now);
+uint32_t tk_tcp_rcv_window(const tk_tcb *tp);
+/* RFC 5961 7: a challenge ACK if the per-second budget allows. */
+void tk_tcp_challenge_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
+uint32_t tk_tcp_ts_now(tk_time now);
+/* The window update a read makes worth sending (DT-2). */
+bool tk_tcp_window_update_due(const tk_tcb *tp);
+
+/* input.c / input_sync.c */
+/* Returns 0, or the tk_wire_err of a malformed segment (dropped, counted).
+ * Segments dropped by protocol rules return 0: they were valid input. */
+int tk_tcp_input(struct tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
+                 tk_time now);
+
+/* Decoded segment passed between input stages. */
+typedef struct tk_seg {
+    tk_tcp_hdr h;
+    uint32_t src, dst;
+    const uint8_t *data;
+    uint32_t len; /* payload bytes */
+} tk_seg;
+void tk_tcp_dispatch(struct tk_stack *s, tk_seg *sg, tk_time now);
+void tk_tcp_input_listen(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+void tk_tcp_input_syn_sent(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now);
+void tk_tcp_input_sync(struct tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now);
+/* Applies the peer's SYN options (OP-1..OP-4). */
+void tk_tcp_syn_options(struct tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o);
+void tk_tcp_established(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause,
+                        tk_time now);
+
+/* timer.c */
+void tk_tcp_timer_fire(struct tk_stack *s, tk_tcb *tp, tk_time now);
+
+/* Connection setup shared by connect() and the listener. */
+uint32_t tk_tcp_iss(struct tk_stack *s, const tk_tcb *tp, tk_time now);
+void tk_tcb_init_conn(struct tk_stack *s, tk_tcb *tp, tk_time now);
+
+#endif

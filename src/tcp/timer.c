@@ -1,0 +1,124 @@
+/* Connection timers (SPEC DT-3, DT-5, DT-6, CM-12, CM-13, CM-16, TM-1): each
+ * TCB keeps one deadline per kind and sits on the stack's timer queue at the
+ * earliest of them. */
+#include <errno.h>
+
+#include "stack_priv.h"
+
+static uint32_t retry_limit(const tk_stack *s, const tk_tcb *tp) {
+    if (tp->state == TK_TCP_SYN_SENT)
+        return s->cfg.syn_retries;
+    if (tp->state == TK_TCP_SYN_RCVD)
+        return s->cfg.synack_retries;
+    return s->cfg.retries2;
+}
+
+/* RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back
+ * off the timer; Karn's rule: no RTT sample from a retransmission. */
+static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->rexmt_count >= retry_limit(s, tp)) {
+        s->stats.conn_timeouts++;
+        if (tp->state == TK_TCP_SYN_SENT)
+            s->stats.attempt_fails++;
+        int err = (tp->flags & TK_TF_PASSIVE) && tp->state == TK_TCP_SYN_RCVD ? 0 : -ETIMEDOUT;
+        tk_tcb_drop(s, tp, err, "retransmission timeout");
+        return;
+    }
+    tp->rexmt_count++;
+    s->stats.rto_timeouts++;
+    tp->flags &= ~TK_TF_RTT_TIMING;
+    if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD)
+        tp->cc.ops->on_rto(&tp->cc, tp->snd_max - tp->snd_una, tp->snd_nxt);
+    tp->snd_nxt = tp->snd_una;
+    tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
+    if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD) {
+        tk_tcp_output(s, tp, now);
+        return;
+    }
+    tk_tcp_retransmit_head(s, tp, now);
+}
+
+/* DT-3: a probe, then the next one after a backed-off interval; the
+ * connection lives while probes are answered, and ends after retries2
+ * unanswered ones. With a small open window (sender SWS avoidance held the
+ * data back) the timer forces a segment out instead (RFC 1122 4.2.3.4). */
+static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->probes_unanswered >= s->cfg.retries2) {
+        s->stats.conn_timeouts++;
+        tk_tcb_drop(s, tp, -ETIMEDOUT, "persist timeout");
+        return;
+    }
+    tp->snd_nxt = tp->snd_una;
+    if (tp->snd_wnd > 0) {
+        tp->flags |= TK_TF_FORCE;
+        tk_tcp_output(s, tp, now);
+        tp->flags &= ~TK_TF_FORCE;
+        return;
+    }
+    tk_tcp_send_probe(s, tp, now);
+    tp->probes_unanswered++;
+    tp->persist_count++;
+    tk_time d = tk_rtt_rto(&tp->rtt, tp->persist_count);
+    if (d < s->cfg.persist_min)
+        d = s->cfg.persist_min;
+    tk_tcb_timer_set(s, tp, TK_TIMER_PERSIST, now + d);
+}
+
+/* TM-1: probes after keep_idle of silence, every keep_intvl, keep_cnt of
+ * them unanswered end the connection. Arrivals only update last_rcv; the
+ * timer checks it when it fires. */
+static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (!(tp->flags & TK_TF_KEEPALIVE) || !tk_tcb_synchronized(tp) ||
+        tp->state == TK_TCP_SYN_RCVD) {
+        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
+        return;
+    }
+    if (tp->keep_count == 0 && now < tp->last_rcv + tp->keep_idle) {
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tp->keep_idle);
+        return;
+    }
+    if (tp->keep_count >= tp->keep_cnt) {
+        s->stats.conn_timeouts++;
+        tk_tcb_drop(s, tp, -ETIMEDOUT, "keepalive timeout");
+        return;
+    }
+    tk_tcp_send_keepalive(s, tp, now);
+    tp->keep_count++;
+    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->keep_intvl);
+}
+
+void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
+    /* One kind at a time: a handler may free the TCB. */
+    for (;;) {
+        tk_time due;
+        int kind = tk_tcb_next_timer(tp, &due);
+        if (kind == TK_TIMER_NONE || due > now) {
+            tk_tcb_timer_rearm(s, tp);
+            return;
+        }
+        tp->t[kind] = TK_TIME_NEVER;
+        switch (kind) {
+        case TK_TIMER_RETRANSMIT:
+            on_retransmit(s, tp, now);
+            break;
+        case TK_TIMER_PERSIST:
+            on_persist(s, tp, now);
+            break;
+        case TK_TIMER_DELACK:
+            tp->flags |= TK_TF_ACKNOW;
+            tk_tcp_output(s, tp, now);
+            break;
+        case TK_TIMER_KEEPALIVE:
+            on_keepalive(s, tp, now);
+            break;
+        case TK_TIMER_FIN_WAIT_2:
+            tk_tcb_drop(s, tp, 0, "FIN_WAIT_2 timeout");
+            break;
+        default:
+            tk_tcb_drop(s, tp, 0, "2MSL timeout");
+            break;
+        }
+        if (!(tp->flags & TK_TF_ALLOC) || tp->state == TK_TCP_CLOSED)
+            return;
+    }
+}

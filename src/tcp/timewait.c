@@ -1,0 +1,192 @@
+/* Compact TIME_WAIT entries: pool, hash chains and the FIFO expiry list.
+ * Every entry lives exactly 2MSL after its last (re)start, so the list is in
+ * deadline order and expiry looks only at its head. */
+#include <string.h>
+
+#include "base/seq.h"
+#include "stack_priv.h"
+#include "tcp/timewait.h"
+
+static uint32_t tw_index(const tk_stack *s, const tk_tw *tw) {
+    return tk_pool_index(&s->tws, tw);
+}
+
+static tk_tw *tw_at(const tk_stack *s, uint32_t i) { return tk_pool_at(&s->tws, i); }
+
+static uint32_t tw_bucket(const tk_stack *s, const tk_tw *tw) {
+    return tk_tuple_hash(s, tw->laddr, tw->lport, tw->raddr, tw->rport) & s->tw_mask;
+}
+
+static void fifo_unlink(tk_stack *s, tk_tw *tw) {
+    if (tw->fifo_prev != TK_NIL)
+        tw_at(s, tw->fifo_prev)->fifo_next = tw->fifo_next;
+    else
+        s->tw_head = tw->fifo_next;
+    if (tw->fifo_next != TK_NIL)
+        tw_at(s, tw->fifo_next)->fifo_prev = tw->fifo_prev;
+    else
+        s->tw_tail = tw->fifo_prev;
+}
+
+static void fifo_append(tk_stack *s, tk_tw *tw) {
+    uint32_t i = tw_index(s, tw);
+    tw->fifo_next = TK_NIL;
+    tw->fifo_prev = s->tw_tail;
+    if (s->tw_tail != TK_NIL)
+        tw_at(s, s->tw_tail)->fifo_next = i;
+    else
+        s->tw_head = i;
+    s->tw_tail = i;
+}
+
+bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
+    tk_tw *tw = s->tws.cap ? tk_pool_alloc(&s->tws) : NULL;
+    if (tw == NULL) {
+        s->stats.time_wait_pool_full++;
+        return false;
+    }
+    memset(tw, 0, sizeof(*tw));
+    tw->expiry = expiry;
+    tw->laddr = tp->laddr;
+    tw->raddr = tp->raddr;
+    tw->lport = tp->lport;
+    tw->rport = tp->rport;
+    tw->snd_nxt = tp->snd_nxt;
+    tw->rcv_nxt = tp->rcv_nxt;
+    tw->ts_recent = tp->ts_recent;
+    tw->flags = (tp->flags & TK_TF_TS) ? TK_TW_TS : 0;
+    uint32_t win = tk_tcp_rcv_window(tp) >> tp->rcv_shift;
+    tw->win = (uint16_t)(win > 0xffffu ? 0xffffu : win);
+    uint32_t b = tw_bucket(s, tw);
+    tw->hash_next = s->tw_hash[b];
+    s->tw_hash[b] = tw_index(s, tw);
+    fifo_append(s, tw);
+    /* The TCB is gone without a state change: the connection lives on here. */
+    s->state_count[TK_TCP_TIME_WAIT]--;
+    tp->state = TK_TCP_CLOSED;
+    s->state_count[TK_TCP_CLOSED]++;
+    tk_tcb_free(s, tp);
+    return true;
+}
+
+tk_tw *tk_tw_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                    uint16_t rport) {
+    if (s->tws.used == 0)
+        return NULL;
+    uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->tw_mask;
+    for (uint32_t i = s->tw_hash[b]; i != TK_NIL;) {
+        tk_tw *tw = tw_at(s, i);
+        if (tw->lport == lport && tw->rport == rport && tw->laddr == laddr &&
+            tw->raddr == raddr)
+            return tw;
+        i = tw->hash_next;
+    }
+    return NULL;
+}
+
+void tk_tw_free(tk_stack *s, tk_tw *tw) {
+    uint32_t i = tw_index(s, tw);
+    uint32_t *link = &s->tw_hash[tw_bucket(s, tw)];
+    while (*link != TK_NIL && *link != i)
+        link = &tw_at(s, *link)->hash_next;
+    if (*link == i)
+        *link = tw->hash_next;
+    fifo_unlink(s, tw);
+    tk_pool_free(&s->tws, tw);
+}
+
+static void tw_send_ack(tk_stack *s, const tk_tw *tw, tk_time now) {
+    tk_ctl c = {.laddr = tw->laddr,
+                .raddr = tw->raddr,
+                .lport = tw->lport,
+                .rport = tw->rport,
+                .seq = tw->snd_nxt,
+                .ack = tw->rcv_nxt,
+                .flags = TK_TCP_ACK,
+                .win = tw->win,
+                .ts = (tw->flags & TK_TW_TS) != 0,
+                .ts_ecr = tw->ts_recent};
+    tk_tcp_send_ctl(s, &c, now);
+}
+
+/* RFC 6191: a SYN may reuse the 4-tuple when it is newer than the old
+ * connection by timestamp or, without timestamps, by sequence number. */
+static bool syn_reuse_ok(const tk_tw *tw, const tk_seg *sg) {
+    bool seg_ts = (sg->h.opts.present & TK_OPT_TS) != 0;
+    if ((tw->flags & TK_TW_TS) && seg_ts)
+        return tk_seq_gt(sg->h.opts.ts_val, tw->ts_recent);
+    return tk_seq_gt(sg->h.seq, tw->rcv_nxt);
+}
+
+bool tk_tw_input(tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor, tk_time now) {
+    uint8_t fl = sg->h.flags;
+    if (fl & TK_TCP_RST) {
+        /* RFC 1337: a RST does not end TIME_WAIT early (CM-9). */
+        TK_DROP(s, drop_time_wait_rst, now);
+        return false;
+    }
+    if ((fl & TK_TCP_SYN) && !(fl & TK_TCP_ACK)) {
+        if (syn_reuse_ok(tw, sg)) {
+            *iss_floor = tw->snd_nxt + 65536u * 2u;
+            s->stats.time_wait_reused++;
+            tk_tw_free(s, tw);
+            return true;
+        }
+        tw_send_ack(s, tw, now);
+        TK_DROP(s, drop_time_wait, now);
+        return false;
+    }
+    if (fl & TK_TCP_FIN) {
+        /* A retransmitted FIN: ACK it again and restart 2MSL (CM-9). */
+        tw_send_ack(s, tw, now);
+        fifo_unlink(s, tw);
+        tw->expiry = now + 2 * s->cfg.msl;
+        fifo_append(s, tw);
+        return false;
+    }
+    if (sg->len > 0)
+        tw_send_ack(s, tw, now);
+    TK_DROP(s, drop_time_wait, now);
+    return false;
+}
+
+void tk_tw_expire(tk_stack *s, tk_time now) {
+    while (s->tw_head != TK_NIL) {
+        tk_tw *tw = tw_at(s, s->tw_head);
+        if (tw->expiry > now)
+            break;
+        s->stats.time_wait_expired++;
+        if (s->io.trace) {
+            tk_trace_event ev;
+            memset(&ev, 0, sizeof(ev));
+            ev.kind = TK_TRACE_STATE;
+            ev.now = now;
+            ev.sd = -1;
+            ev.laddr = tw->laddr;
+            ev.raddr = tw->raddr;
+            ev.lport = tw->lport;
+            ev.rport = tw->rport;
+            ev.old_state = TK_TCP_TIME_WAIT;
+            ev.new_state = TK_TCP_CLOSED;
+            ev.cause = "2MSL timeout";
+            s->io.trace(s->io.ctx, &ev);
+        }
+        tk_tw_free(s, tw);
+    }
+}
+
+tk_time tk_tw_next_deadline(const tk_stack *s) {
+    if (s->tw_head == TK_NIL)
+        return TK_TIME_NEVER;
+    return tw_at(s, s->tw_head)->expiry;
+}
+
+bool tk_tw_port_in_use(const tk_stack *s, uint16_t lport) {
+    for (uint32_t i = s->tw_head; i != TK_NIL;) {
+        const tk_tw *tw = tw_at(s, i);
+        if (tw->lport == lport)
+            return true;
+        i = tw->fifo_next;
+    }
+    return false;
+}

@@ -1,0 +1,42 @@
+/* Compact TIME_WAIT entries (SPEC CM-9, CM-10, CM-11). A connection that
+ * reaches TIME_WAIT without a descriptor keeps only what it needs to answer
+ * a retransmitted FIN, in its own pool, on a FIFO list in expiry order. */
+#ifndef TK_TCP_TIMEWAIT_H
+#define TK_TCP_TIMEWAIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcp/tcb.h"
+
+typedef struct tk_tw {
+    tk_time expiry;
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+    uint32_t snd_nxt, rcv_nxt;
+    uint32_t ts_recent;
+    uint32_t hash_next, fifo_next, fifo_prev;
+    uint16_t win;  /* raw window field for our ACKs */
+    uint8_t flags; /* TK_TW_TS */
+    uint8_t unused;
+} tk_tw;
+
+#define TK_TW_TS 0x01
+
+/* Moves an orphaned TCB into a TIME_WAIT entry for the rest of 2MSL. The TCB
+ * is freed. Returns false when the pool was full (counted; no TIME_WAIT). */
+bool tk_tw_from_tcb(struct tk_stack *s, tk_tcb *tp, tk_time expiry);
+tk_tw *tk_tw_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                    uint16_t rport);
+/* Handles a segment for a TIME_WAIT entry. Returns true when the entry was
+ * released for a new connection and the segment should go to the listener
+ * (a SYN accepted by RFC 6191 rules); *iss_floor is then the sequence
+ * number the new connection must start above. */
+bool tk_tw_input(struct tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor,
+                 tk_time now);
+void tk_tw_free(struct tk_stack *s, tk_tw *tw);
+void tk_tw_expire(struct tk_stack *s, tk_time now);
+tk_time tk_tw_next_deadline(const struct tk_stack *s);
+bool tk_tw_port_in_use(const struct tk_stack *s, uint16_t lport);
+
+#endif

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora for the wire fuzz targets: valid frames of every
+kind the stack meets, and one malformed variant per validation rule
+(SPEC SEC-4, OP-5). Deterministic; rerun after changing a seed.
+
+usage: make-corpus.py [CORPUS_DIR]   (default: corpus/ next to this script)"""
+import os
+import struct
+import sys
+
+SRC = bytes([198, 18, 0, 1])
+DST = bytes([198, 18, 0, 2])
+MAC_A = bytes([2, 0, 0, 0, 0, 1])
+MAC_B = bytes([2, 0, 0, 0, 0, 2])
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum((b[i] << 8) | b[i + 1] for i in range(0, len(b), 2))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def put_csum(b, at, value):
+    return b[:at] + struct.pack(">H", value) + b[at + 2:]
+
+
+# ---- TCP options -----------------------------------------------------------
+MSS = bytes([2, 4, 0x05, 0xB4])
+SACKOK_TS = bytes([4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0])
+NOP_TS = bytes([1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0])
+WS7 = bytes([1, 3, 3, 7])
+
+
+def sack(*blocks):
+    body = b"".join(struct.pack(">II", l, r) for l, r in blocks)
+    return bytes([1, 1, 5, 2 + len(body)]) + body
+
+
+OPTS = {
+    "syn_linux": MSS + SACKOK_TS + WS7,
+    "syn_no_ts": MSS + bytes([1, 1, 4, 2]) + WS7,
+    "syn_bsd": MSS + bytes([1, 3, 3, 6, 1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 0, 4, 2, 0, 0]),
+    "ack_ts": NOP_TS,
+    "ack_ts_sack1": NOP_TS + sack((0xFFFFFF00, 0x10)),
+    "ack_ts_sack3": NOP_TS + sack((1, 2), (3, 4), (5, 6)),
+    "sack4": sack((10, 20), (30, 40), (50, 60), (70, 80)),
+    "mss_only": MSS,
+    "nop_eol": bytes([1, 1, 1, 0, 0, 0, 0, 0]),
+    "unknown_kinds": bytes([30, 6, 1, 2, 3, 4, 254, 4, 0xF9, 0x89, 34, 2]) + WS7,
+    "wscale_15": bytes([3, 3, 15, 0]),
+    "bad_len0": bytes([1, 30, 0, 1]),
+    "bad_len1": bytes([30, 1, 1, 1]),
+    "bad_overrun": bytes([1, 1, 8, 10, 0, 0]),
+    "bad_no_len_byte": bytes([1, 1, 1, 2]),
+    "bad_mss_len": bytes([2, 3, 5, 1]),
+    "bad_ws_len": bytes([3, 4, 7, 0]),
+    "bad_sackok_len": bytes([4, 3, 0, 1]),
+    "bad_ts_len": bytes([8, 8, 0, 0, 0, 1, 0, 0]),
+    "bad_sack_len": bytes([5, 11]) + bytes(10),
+    "bad_sack_empty": bytes([5, 2, 1, 1]),
+    "sack_5_blocks": bytes([5, 42]) + bytes(40),
+    "empty": b"",
+}
+
+
+# ---- TCP segments ----------------------------------------------------------
+def tcp(sport, dport, seq, ack, flags, win, opts=b"", payload=b"", src=SRC, dst=DST, doff=None):
+    if doff is None:
+        doff = (20 + len(opts)) // 4
+    h = struct.pack(">HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags, win, 0, 0)
+    seg = h + opts + payload
+    ph = src + dst + struct.pack(">BBH", 0, 6, len(seg))
+    return put_csum(seg, 16, csum(ph + seg))
+
+
+SYN, ACK, FIN, RST, PSH = 0x02, 0x10, 0x01, 0x04, 0x08
+TCP = {
+    "syn": tcp(40000, 80, 0xFFFFFFF0, 0, SYN, 64240, OPTS["syn_linux"]),
+    "synack": tcp(80, 40000, 0x7FFFFFFF, 0xFFFFFFF1, SYN | ACK, 65160, OPTS["syn_linux"],
+                  src=DST, dst=SRC),
+    "ack": tcp(40000, 80, 0xFFFFFFF1, 0x80000000, ACK, 502, NOP_TS),
+    "data": tcp(40000, 80, 0xFFFFFFF1, 0x80000000, PSH | ACK, 502, NOP_TS, b"GET / HTTP/1.0\r\n\r\n"),
+    "sack_ack": tcp(80, 40000, 1, 2, ACK, 1000, OPTS["ack_ts_sack3"], src=DST, dst=SRC),
+    "fin": tcp(40000, 80, 5, 6, FIN | ACK, 502),
+    "rst": tcp(40000, 80, 5, 0, RST, 0),
+    "rst_ack": tcp(80, 40000, 0, 0xFFFFFFFF, RST | ACK, 0, src=DST, dst=SRC),
+    "all_flags": tcp(1, 2, 3, 4, 0xFF, 5, b"", b"x"),
+    "max_hlen": tcp(1, 2, 3, 4, ACK, 5, bytes([1]) * 40),
+    "unknown_opts": tcp(1, 2, 3, 4, ACK, 5, OPTS["unknown_kinds"]),
+    "bad_doff_4": tcp(1, 2, 3, 4, ACK, 5, doff=4),
+    "bad_doff_big": tcp(1, 2, 3, 4, ACK, 5, doff=15),
+    "bad_opt_len0": tcp(1, 2, 3, 4, ACK, 5, OPTS["bad_len0"]),
+    "bad_opt_overrun": tcp(1, 2, 3, 4, ACK, 5, bytes([1, 1, 8, 10])),
+    "bad_mss_len": tcp(1, 2, 3, 4, SYN, 5, OPTS["bad_mss_len"]),
+}
+TCP["bad_csum"] = put_csum(TCP["syn"], 16, 0x1234)
+TCP["short"] = TCP["syn"][:19]
+
+
+def tcp_input(seg, src=SRC, dst=DST):
+    return src + dst + seg
+
+
+# ---- IPv4 and ICMP ---------------------------------------------------------
+def ipv4(proto, payload, src=SRC, dst=DST, ttl=64, frag=0x4000, ident=1, opts=b"", tot=None,
+         ver_ihl=None):
+    ihl = (20 + len(opts)) // 4
+    total = 20 + len(opts) + len(payload) if tot is None else tot
+    first = (4 << 4 | ihl) if ver_ihl is None else ver_ihl
+    h = struct.pack(">BBHHHBBH4s4s", first, 0, total, ident, frag, ttl, proto, 0, src, dst)
+    h += opts
+    return put_csum(h, 10, csum(h)) + payload
+
+
+def icmp(typ, code, rest, data=b""):
+    m = struct.pack(">BBHI", typ, code, 0, rest) + data
+    return put_csum(m, 2, csum(m))
+
+
+quoted = ipv4(6, TCP["syn"][:8], tot=60)
+IPV4 = {
+    "tcp_syn": ipv4(6, TCP["syn"]),
+    "tcp_data": ipv4(6, TCP["data"]),
+    "udp": ipv4(17, struct.pack(">HHHH", 53, 53, 12, 0) + b"dns!"),
+    "icmp_echo": ipv4(1, icmp(8, 0, 0x12340001, b"abcdefgh")),
+    "icmp_echo_reply": ipv4(1, icmp(0, 0, 0x12340001, b"abcdefgh"), src=DST, dst=SRC),
+    "icmp_port_unreach": ipv4(1, icmp(3, 3, 0, quoted), src=DST, dst=SRC),
+    "icmp_frag_needed": ipv4(1, icmp(3, 4, 1400, quoted), src=DST, dst=SRC),
+    "icmp_time_exceeded": ipv4(1, icmp(11, 0, 0, quoted), src=DST, dst=SRC),
+    "icmp_short": ipv4(1, bytes([8, 0, 0xF7])),
+    "icmp_quote_short": ipv4(1, icmp(3, 3, 0, quoted[:24])),
+    "fragment_mf": ipv4(6, TCP["syn"][:16], frag=0x2000),
+    "fragment_tail": ipv4(6, TCP["syn"][16:], frag=2),
+    "ip_options": ipv4(6, TCP["ack"], opts=bytes([0x94, 4, 0, 0])),
+    "padded": ipv4(6, TCP["rst"]) + bytes(6),
+    "bad_version": ipv4(6, TCP["ack"], ver_ihl=0x65),
+    "bad_ihl_4": ipv4(6, TCP["ack"], ver_ihl=0x44),
+    "bad_ihl_big": ipv4(6, b"", ver_ihl=0x4F),
+    "bad_totlen_small": ipv4(6, TCP["ack"], tot=19),
+    "bad_totlen_big": ipv4(6, TCP["ack"], tot=1500),
+    "short": ipv4(6, b"")[:19],
+}
+IPV4["bad_csum"] = put_csum(IPV4["tcp_syn"], 10, 0)
+
+
+# ---- Ethernet and ARP ------------------------------------------------------
+def eth(dst, src, typ, payload):
+    return dst + src + struct.pack(">H", typ) + payload
+
+
+def arp(op, sha, spa, tha, tpa, htype=1, ptype=0x0800, hlen=6, plen=4):
+    return struct.pack(">HHBBH", htype, ptype, hlen, plen, op) + sha + spa + tha + tpa
+
+
+BCAST = bytes([0xFF] * 6)
+ETH = {
+    "arp_request": eth(BCAST, MAC_A, 0x0806, arp(1, MAC_A, SRC, bytes(6), DST) + bytes(18)),
+    "arp_reply": eth(MAC_A, MAC_B, 0x0806, arp(2, MAC_B, DST, MAC_A, SRC)),
+    "arp_short": eth(BCAST, MAC_A, 0x0806, arp(1, MAC_A, SRC, bytes(6), DST)[:27]),
+    "arp_bad_htype": eth(BCAST, MAC_A, 0x0806, arp(1, MAC_A, SRC, bytes(6), DST, htype=6)),
+    "arp_bad_plen": eth(BCAST, MAC_A, 0x0806, arp(1, MAC_A, SRC, bytes(6), DST, plen=16)),
+    "ipv6": eth(MAC_B, MAC_A, 0x86DD, bytes(40)),
+    "short": eth(MAC_B, MAC_A, 0x0800, b"")[:13],
+    "header_only": eth(MAC_B, MAC_A, 0x0800, b""),
+}
+for k, v in IPV4.items():
+    ETH["ip_" + k] = eth(MAC_B, MAC_A, 0x0800, v)
+
+
+def write(root, name, files):
+    d = os.path.join(root, name)
+    os.makedirs(d, exist_ok=True)
+    for k, v in files.items():
+        with open(os.path.join(d, k), "wb") as f:
+            f.write(v)
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")
+    write(root, "tcp_opts", OPTS)
+    swapped = {"synack", "sack_ack", "rst_ack"}  # sent from DST to SRC
+    write(root, "tcp", {k: tcp_input(v, *((DST, SRC) if k in swapped else (SRC, DST)))
+                        for k, v in TCP.items()})
+    write(root, "ipv4", IPV4)
+    write(root, "eth", ETH)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+#!/bin/sh
+# The runner must not be lenient: base.pkt passes, and every script in
+# mutations/ (base.pkt with one thing wrong) fails on the line and with the
+# message its "// expect: line N: TEXT" comment names. A syntax error exits 2.
+# usage: mutations.sh TCPKIT_BINARY DIR
+set -u
+tcpkit=$1
+dir=$2
+status=0
+
+fail() {
+    echo "not ok: $*"
+    status=1
+}
+
+out=$("$tcpkit" run "$dir/base.pkt")
+rc=$?
+[ "$rc" -eq 0 ] || fail "base.pkt: exit $rc, output: $out"
+[ "$(printf '%s\n' "$out" | tail -n 1)" = "1 passed, 0 failed" ] || fail "base.pkt summary: $out"
+
+for script in "$dir"/mutations/*.pkt; do
+    expect=$(sed -n 's|^// expect: ||p' "$script")
+    want_rc=1
+    case "$expect" in *"syntax error"*) want_rc=2 ;; esac
+    line=${expect%%: *}
+    text=${expect#*: }
+    out=$("$tcpkit" run "$script")
+    rc=$?
+    first=$(printf '%s\n' "$out" | head -n 1)
+    last=$(printf '%s\n' "$out" | tail -n 1)
+    [ "$rc" -eq "$want_rc" ] || fail "$script: exit $rc, want $want_rc: $first"
+    case "$first" in
+    "FAIL $script: $line: "*"$text"*) echo "ok: $(basename "$script"): $first" ;;
+    *) fail "$script: want 'FAIL $script: $line: ...$text...', got '$first'" ;;
+    esac
+    [ "$last" = "0 passed, 1 failed" ] || fail "$script summary: $last"
+done
+
+# Several scripts: one line each, the summary counts both, exit 1.
+out=$("$tcpkit" run "$dir/base.pkt" "$dir/mutations/ack.pkt")
+rc=$?
+[ "$rc" -eq 1 ] || fail "two scripts: exit $rc"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 3 ] || fail "two scripts: want 3 lines, got: $out"
+[ "$(printf '%s\n' "$out" | tail -n 1)" = "1 passed, 1 failed" ] || fail "two scripts: $out"
+
+exit $status

@@ -1,0 +1,417 @@
+/* Data transfer, exact segments (DT-2..DT-6, DT-8, DT-9, OP-3, OP-4). The
+ * stack is the server; the scripted peer offers MSS 1000. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "support/tk_harness.h"
+
+#define ISS 0xffffff00u
+#define IRS 0xfffffc00u
+#define S1 (ISS + 1)
+#define R1 (IRS + 1)
+
+static uint8_t zeros[70000];
+
+static int open_opts(tkh *h, tk_config *cfg, const tk_tcp_opts *o) {
+    cfg->isn_fixed = true;
+    cfg->isn_value = ISS;
+    tkh_init(h, cfg);
+    uint32_t iss;
+    return tkh_open_passive(h, IRS, o, &iss);
+}
+
+static int open_conn(tkh *h, uint32_t rcvbuf, uint32_t retries2) {
+    tk_config cfg;
+    tkh_config(&cfg);
+    if (rcvbuf)
+        cfg.rcvbuf = rcvbuf;
+    if (retries2)
+        cfg.retries2 = retries2;
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS;
+    o.mss = 1000;
+    return open_opts(h, &cfg, &o);
+}
+
+static void set_nodelay(tkh *h, int sd) {
+    int one = 1;
+    assert_int_equal(tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, &one,
+                                   sizeof(one)),
+                     0);
+}
+
+/* DT-2: never beyond the peer's window. */
+static void test_DT_02_send_within_peer_window(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 0);
+    set_nodelay(&h, sd);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 3000, NULL, NULL, 0);
+    assert_int_equal(tk_send(h.s, sd, zeros, 10000), 10000);
+    tkh_poll(&h);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 1000, R1, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 2000, R1, 1000);
+    TKH_NOTHING(&h);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 1000, 3000, NULL, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 3000, R1, 1000);
+    TKH_NOTHING(&h);
+    tkh_fini(&h);
+}
+
+/* DT-2 receiver: the advertised window shrinks as data waits and a window
+ * update goes out when the application reads; DT-4 receiver SWS: a small
+ * window is not offered. */
+static void test_DT_02_receive_window_and_update(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 8192, 0);
+    tkh_seg g;
+    for (int i = 0; i < 8; i++) {
+        tkh_inject(&h, TK_TCP_ACK, R1 + 1000u * (uint32_t)i, S1, 65535, NULL, zeros, 1000);
+        if (i % 2 == 1) {
+            TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 1000u * (uint32_t)(i + 1), 0);
+            uint32_t want = i == 7 ? 192u : 8192u - 1000u * (uint32_t)(i + 1);
+            assert_int_equal(g.win, want);
+        }
+        TKH_NOTHING(&h);
+    }
+    /* Beyond the window: trimmed to the 192 bytes still offered. */
+    tkh_inject(&h, TK_TCP_ACK, R1 + 8000, S1, 65535, NULL, zeros, 1000);
+    tkh_run_until(&h, h.now + TK_MS(40));
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 8192, 0);
+    assert_int_equal(g.win, 0);
+    static uint8_t buf[9000];
+    assert_int_equal(tk_recv(h.s, sd, buf, sizeof(buf)), 8192);
+    tkh_poll(&h);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 8192, 0);
+    assert_int_equal(g.win, 8192);
+    tkh_fini(&h);
+}
+
+/* DT-3: zero window: probes back off (200, 400, 800 ms...) and the
+ * connection lives while they are answered; the window opens, data flows. */
+static void test_DT_03_zero_window_probes(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 3);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 0, NULL, NULL, 0);
+    tk_time t0 = h.now;
+    assert_int_equal(tk_send(h.s, sd, "abcdef", 6), 6);
+    tkh_poll(&h);
+    TKH_NOTHING(&h);
+    tkh_seg g;
+    static const int at[] = {200, 600, 1400, 3000, 6200, 12600};
+    for (int i = 0; i < 6; i++) {
+        tkh_run_until(&h, t0 + TK_MS(at[i]) - 1);
+        TKH_NOTHING(&h);
+        tkh_run_until(&h, t0 + TK_MS(at[i]));
+        TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 1);
+        assert_int_equal(g.data[0], 'a');
+        tkh_inject(&h, TK_TCP_ACK, R1, S1, 0, NULL, NULL, 0);
+        TKH_NOTHING(&h);
+    }
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 1);
+    assert_int_equal(tk_stack_stats(h.s)->persist_probes, 6);
+    assert_int_equal(tk_stack_stats(h.s)->dupacks_in, 0);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 1000, NULL, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1, R1, 6);
+    tkh_fini(&h);
+}
+
+/* DT-3: unanswered probes end the connection after retries2 of them. */
+static void test_DT_03_unanswered_probes_timeout(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 3);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 0, NULL, NULL, 0);
+    tk_send(h.s, sd, "abcdef", 6);
+    tkh_poll(&h);
+    tkh_run_until(&h, h.now + TK_SEC(10));
+    assert_int_equal(tk_stack_stats(h.s)->persist_probes, 3);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 0);
+    char c;
+    assert_int_equal(tk_recv(h.s, sd, &c, 1), -ETIMEDOUT);
+    tkh_fini(&h);
+}
+
+/* DT-4: Nagle holds small segments while data is unacknowledged. */
+static void test_DT_04_nagle(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 0);
+    tkh_seg g;
+    tk_send(h.s, sd, "a", 1);
+    tkh_poll(&h);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1, R1, 1);
+    tk_send(h.s, sd, "b", 1);
+    tkh_poll(&h);
+    tk_send(h.s, sd, "c", 1);
+    tkh_poll(&h);
+    TKH_NOTHING(&h);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 1, 65535, NULL, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1 + 1, R1, 2);
+    assert_memory_equal(g.data, "bc", 2);
+    tkh_fini(&h);
+}
+
+static void test_DT_04_nodelay(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 0);
+    set_nodelay(&h, sd);
+    tkh_seg g;
+    tk_send(h.s, sd, "a", 1);
+    tkh_poll(&h);
+    tk_send(h.s, sd, "b", 1);
+    tkh_poll(&h);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1, R1, 1);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1 + 1, R1, 1);
+    tkh_fini(&h);
+}
+
+/* DT-4 sender SWS: with a window far below half the largest one seen the
+ * sender waits; the persist timer forces the data out eventually. */
+static void test_DT_04_sender_sws(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 0);
+    set_nodelay(&h, sd);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 300, NULL, NULL, 0);
+    tk_time t0 = h.now;
+    tk_send(h.s, sd, zeros, 2000);
+    tkh_poll(&h);
+    TKH_NOTHING(&h);
+    tkh_seg g;
+    tkh_run_until(&h, t0 + TK_MS(200));
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 300);
+    tkh_fini(&h);
+}
+
+/* DT-5: one full segment waits 40 ms for its ACK; the second full one
+ * gets an ACK at once; an out-of-order segment gets a duplicate ACK. */
+static void test_DT_05_delayed_ack(void **state) {
+    (void)state;
+    tkh h;
+    open_conn(&h, 0, 0);
+    tkh_seg g;
+    tk_time t0 = h.now;
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, NULL, zeros, 1000);
+    TKH_NOTHING(&h);
+    tkh_run_until(&h, t0 + TK_MS(39));
+    TKH_NOTHING(&h);
+    tkh_run_until(&h, t0 + TK_MS(40));
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 1000, 0);
+    assert_int_equal(g.at, t0 + TK_MS(40));
+    tkh_inject(&h, TK_TCP_ACK, R1 + 1000, S1, 65535, NULL, zeros, 1000);
+    TKH_NOTHING(&h);
+    tkh_inject(&h, TK_TCP_ACK, R1 + 2000, S1, 65535, NULL, zeros, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 3000, 0);
+    tkh_inject(&h, TK_TCP_ACK, R1 + 4000, S1, 65535, NULL, zeros, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 3000, 0);
+    tkh_inject(&h, TK_TCP_ACK, R1 + 5000, S1, 65535, NULL, zeros, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 3000, 0);
+    tkh_fini(&h);
+}
+
+/* DT-6: RTO 200 ms (minimum) doubling per retransmission; ETIMEDOUT after
+ * retries2 (4) retransmissions. */
+static void test_DT_06_rto_backoff_etimedout(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 4);
+    tk_send(h.s, sd, "data", 4);
+    tkh_poll(&h);
+    tk_time t0 = h.now;
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1, R1, 4);
+    static const int at[] = {200, 600, 1400, 3000};
+    for (int i = 0; i < 4; i++) {
+        tkh_run_until(&h, t0 + TK_MS(at[i]) - 1);
+        TKH_NOTHING(&h);
+        tkh_run_until(&h, t0 + TK_MS(at[i]));
+        TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1, R1, 4);
+    }
+    tkh_run_until(&h, t0 + TK_MS(6199));
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 1);
+    tkh_run_until(&h, t0 + TK_MS(6200));
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 0);
+    char c;
+    assert_int_equal(tk_recv(h.s, sd, &c, 1), -ETIMEDOUT);
+    assert_int_equal(tk_stack_stats(h.s)->rto_timeouts, 4);
+    tkh_fini(&h);
+}
+
+/* DT-6: RFC 6298 estimate from a measured RTT (Karn: the first sample). */
+static void test_DT_06_rtt_sample_sets_rto(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 0);
+    tk_send(h.s, sd, "data", 4);
+    tkh_poll(&h);
+    tkh_run_until(&h, h.now + TK_MS(100));
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 4, 65535, NULL, NULL, 0);
+    tk_conn_info ci[4];
+    assert_int_equal(tk_stack_conn_table(h.s, ci, 4), 2);
+    const tk_conn_info *c = ci[0].state == TK_TCP_ESTABLISHED ? &ci[0] : &ci[1];
+    /* Second sample (the handshake gave 0): srtt = 7/8*0 + 1/8*100 ms. */
+    assert_int_equal(c->srtt, TK_MS(100) / 8);
+    tkh_fini(&h);
+}
+
+/* DT-8 + OP-3: out-of-order data is kept and SACKed; the hole filled, the
+ * whole range is delivered and ACKed at once. */
+static void test_DT_08_reassembly_with_sack(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM;
+    o.mss = 1000;
+    int sd = open_opts(&h, &cfg, &o);
+    static uint8_t data[3000];
+    for (int i = 0; i < 3000; i++)
+        data[i] = (uint8_t)(i * 13);
+    tkh_seg g;
+    tkh_inject(&h, TK_TCP_ACK, R1 + 2000, S1, 65535, NULL, data + 2000, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 0);
+    assert_int_equal(g.opts.present, TK_OPT_SACK);
+    assert_int_equal(g.opts.sack_count, 1);
+    assert_int_equal(g.opts.sack[0].left, R1 + 2000);
+    assert_int_equal(g.opts.sack[0].right, R1 + 3000);
+    tkh_inject(&h, TK_TCP_ACK, R1 + 1000, S1, 65535, NULL, data + 1000, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 0);
+    assert_int_equal(g.opts.sack_count, 1);
+    assert_int_equal(g.opts.sack[0].left, R1 + 1000);
+    assert_int_equal(g.opts.sack[0].right, R1 + 3000);
+    char buf[4000];
+    assert_int_equal(tk_recv(h.s, sd, buf, sizeof(buf)), -EAGAIN);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, NULL, data, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 3000, 0);
+    assert_int_equal(g.opts.present, 0);
+    assert_int_equal(tk_recv(h.s, sd, buf, sizeof(buf)), 3000);
+    assert_memory_equal(buf, data, 3000);
+    tkh_fini(&h);
+}
+
+/* DT-8: the out-of-order budget bounds memory; beyond it segments drop. */
+static void test_DT_08_ooo_budget(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.ooo_budget_bytes = 1500;
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS;
+    o.mss = 1000;
+    open_opts(&h, &cfg, &o);
+    tkh_inject(&h, TK_TCP_ACK, R1 + 1000, S1, 65535, NULL, zeros, 1000);
+    tkh_inject(&h, TK_TCP_ACK, R1 + 3000, S1, 65535, NULL, zeros, 1000);
+    assert_int_equal(tk_stack_stats(h.s)->drop_ooo_no_room, 1);
+    assert_int_equal(tk_stack_stats(h.s)->ooo_segs_in, 2);
+    tkh_fini(&h);
+}
+
+/* DT-9: three duplicate ACKs trigger a fast retransmission of the first
+ * unacknowledged segment, before any timer. */
+static void test_DT_09_fast_retransmit(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, 0, 0);
+    tk_send(h.s, sd, zeros, 4000);
+    tkh_poll(&h);
+    tkh_seg g;
+    for (uint32_t i = 0; i < 4; i++)
+        TKH_EXPECT(&h, &g, TK_TCP_ACK | (i == 3 ? TK_TCP_PSH : 0), S1 + 1000 * i, R1, 1000);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 1000, 65535, NULL, NULL, 0);
+    TKH_NOTHING(&h);
+    for (int i = 0; i < 2; i++)
+        tkh_inject(&h, TK_TCP_ACK, R1, S1 + 1000, 65535, NULL, NULL, 0);
+    TKH_NOTHING(&h);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 1000, 65535, NULL, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 1000, R1, 1000);
+    assert_int_equal(tk_stack_stats(h.s)->fast_retransmits, 1);
+    assert_int_equal(tk_stack_stats(h.s)->dupacks_in, 3);
+    tkh_fini(&h);
+}
+
+/* OP-4: TSval/TSecr on every segment; PAWS drops an old timestamp with an
+ * ACK; RTT from the echoed timestamp. */
+static void test_OP_04_timestamps_paws(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS | TK_OPT_TS;
+    o.mss = 1000;
+    o.ts_val = 500;
+    cfg.isn_fixed = true;
+    cfg.isn_value = ISS;
+    tkh_init(&h, &cfg);
+    int ls = tk_socket(h.s);
+    tk_sockaddr a = {0, 80};
+    tk_bind(h.s, ls, &a);
+    tk_listen(h.s, ls, 4);
+    tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, R1, 0);
+    tk_tcp_opts ts;
+    memset(&ts, 0, sizeof(ts));
+    ts.present = TK_OPT_TS;
+    ts.ts_val = 501;
+    ts.ts_ecr = g.opts.ts_val;
+    tkh_run_until(&h, h.now + TK_MS(30));
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, NULL, 0);
+    int sd = tk_accept(h.s, ls, NULL);
+    assert_true(sd >= 0);
+    tk_conn_info ci[4];
+    tk_stack_conn_table(h.s, ci, 4);
+    const tk_conn_info *c = ci[0].sd == sd ? &ci[0] : &ci[1];
+    assert_int_equal(c->srtt, TK_MS(30)); /* first sample from TSecr */
+    ts.ts_val = 600;
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, "x", 1);
+    ts.ts_val = 550; /* older: PAWS */
+    tkh_inject(&h, TK_TCP_ACK, R1 + 1, S1, 65535, &ts, "y", 1);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 1, 0);
+    assert_int_equal(g.opts.present, TK_OPT_TS);
+    assert_int_equal(g.opts.ts_ecr, 600);
+    assert_int_equal(tk_stack_stats(h.s)->drop_paws, 1);
+    char buf[4];
+    assert_int_equal(tk_recv(h.s, sd, buf, sizeof(buf)), 1);
+    assert_int_equal(buf[0], 'x');
+    tkh_fini(&h);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_DT_02_send_within_peer_window),
+        cmocka_unit_test(test_DT_02_receive_window_and_update),
+        cmocka_unit_test(test_DT_03_zero_window_probes),
+        cmocka_unit_test(test_DT_03_unanswered_probes_timeout),
+        cmocka_unit_test(test_DT_04_nagle),
+        cmocka_unit_test(test_DT_04_nodelay),
+        cmocka_unit_test(test_DT_04_sender_sws),
+        cmocka_unit_test(test_DT_05_delayed_ack),
+        cmocka_unit_test(test_DT_06_rto_backoff_etimedout),
+        cmocka_unit_test(test_DT_06_rtt_sample_sets_rto),
+        cmocka_unit_test(test_DT_08_reassembly_with_sack),
+        cmocka_unit_test(test_DT_08_ooo_budget),
+        cmocka_unit_test(test_DT_09_fast_retransmit),
+        cmocka_unit_test(test_OP_04_timestamps_paws),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

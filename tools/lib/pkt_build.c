@@ -1,0 +1,219 @@
+/* Inbound script packets -> frames: Ethernet, IPv4 and a TCP header whose
+ * options keep the script's order, or an ICMP error quoting a segment. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pkt_frame.h"
+#include "tcpkit/wire/checksum.h"
+#include "tcpkit/wire/eth.h"
+#include "tcpkit/wire/icmp.h"
+#include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/tcp.h"
+
+#define DEFAULT_TTL 64
+
+static void put16(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v) {
+    put16(p, v >> 16);
+    put16(p + 2, v);
+}
+
+static int fail(char *msg, size_t cap, int rc, const char *text) {
+    snprintf(msg, cap, "%s", text);
+    return rc;
+}
+
+/* Sequence numbers in options: SACK blocks name the receiver's view of the
+ * other side's sequence space. */
+static uint32_t sack_base(const tk_pkt_conn *c, bool inbound) {
+    return inbound ? c->local_isn : c->remote_isn;
+}
+
+static size_t put_opt(const tk_pkt_conn *c, bool inbound, const tk_pkt_opt *o, uint8_t *p) {
+    switch (o->kind) {
+    case TK_PKT_OPT_NOP:
+        p[0] = TK_TCPOPT_NOP;
+        return 1;
+    case TK_PKT_OPT_EOL:
+        p[0] = TK_TCPOPT_EOL;
+        return 1;
+    case TK_PKT_OPT_MSS:
+        p[0] = TK_TCPOPT_MSS, p[1] = 4;
+        put16(p + 2, o->a);
+        return 4;
+    case TK_PKT_OPT_WSCALE:
+        p[0] = TK_TCPOPT_WSCALE, p[1] = 3, p[2] = (uint8_t)o->a;
+        return 3;
+    case TK_PKT_OPT_SACK_PERM:
+        p[0] = TK_TCPOPT_SACK_PERM, p[1] = 2;
+        return 2;
+    case TK_PKT_OPT_SACK:
+        p[0] = TK_TCPOPT_SACK, p[1] = (uint8_t)(2 + 8 * o->nsack);
+        for (size_t i = 0; i < o->nsack; i++) {
+            put32(p + 2 + 8 * i, sack_base(c, inbound) + o->sack[i][0]);
+            put32(p + 6 + 8 * i, sack_base(c, inbound) + o->sack[i][1]);
+        }
+        return 2 + 8u * o->nsack;
+    case TK_PKT_OPT_TS: {
+        uint32_t val = o->a, ecr = o->b;
+        if (c->ts_known && !inbound)
+            val += c->ts_offset;
+        if (c->ts_known && inbound && ecr != 0)
+            ecr += c->ts_offset;
+        p[0] = TK_TCPOPT_TS, p[1] = 10;
+        put32(p + 2, val);
+        put32(p + 6, ecr);
+        return 10;
+    }
+    case TK_PKT_OPT_MD5:
+        return 0;
+    }
+    return 0;
+}
+
+static size_t opt_size(const tk_pkt_opt *o) {
+    static const size_t sizes[] = {4, 1, 1, 3, 2, 0, 10, 18};
+    return o->kind == TK_PKT_OPT_SACK ? 2 + 8u * o->nsack : sizes[o->kind];
+}
+
+int tk_pkt_opts_bytes(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t out[40]) {
+    size_t n = 0;
+    for (size_t i = 0; i < p->nopts; i++) {
+        if (p->opts[i].kind == TK_PKT_OPT_MD5)
+            return -ENOTSUP;
+        if (n + opt_size(&p->opts[i]) > TK_TCP_MAX_OPTLEN)
+            return -EINVAL;
+        n += put_opt(c, p->inbound, &p->opts[i], out + n);
+    }
+    while (n % 4)
+        out[n++] = TK_TCPOPT_EOL;
+    return (int)n;
+}
+
+/* Ethernet + IPv4 around a payload already at buf + 34. */
+static int wrap_ip(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t proto, size_t plen,
+                   uint8_t *buf, size_t cap) {
+    tk_eth_hdr eth = {.type = TK_ETHERTYPE_IPV4};
+    memcpy(eth.dst, c->lmac, 6);
+    memcpy(eth.src, c->rmac, 6);
+    int ecn = !strcmp(p->ecn, "ect0")   ? 2
+              : !strcmp(p->ecn, "ect1") ? 1
+              : !strcmp(p->ecn, "ce")   ? 3
+                                        : 0;
+    tk_ipv4_hdr ip = {.tos = (uint8_t)((p->tos >= 0 ? p->tos : 0) | ecn),
+                      .total_len = (uint16_t)(TK_IPV4_HLEN + plen),
+                      .frag = TK_IPV4_DF,
+                      .ttl = (uint8_t)(p->ttl >= 0 ? p->ttl : DEFAULT_TTL),
+                      .proto = proto,
+                      .src = c->raddr,
+                      .dst = c->laddr};
+    if (tk_wire_eth_emit(&eth, buf, cap) < 0 ||
+        tk_wire_ipv4_emit(&ip, buf + TK_ETH_HLEN, cap - TK_ETH_HLEN) < 0)
+        return -ENOSPC;
+    return (int)(TK_ETH_HLEN + TK_IPV4_HLEN + plen);
+}
+
+static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap,
+                     char *msg, size_t msgcap) {
+    uint8_t opts[40];
+    int olen = tk_pkt_opts_bytes(c, p, opts);
+    if (olen == -ENOTSUP)
+        return fail(msg, msgcap, -ENOTSUP, "TCP-MD5 signatures are not supported");
+    if (olen < 0)
+        return fail(msg, msgcap, -EINVAL, "TCP options longer than 40 bytes");
+    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN, hlen = TK_TCP_HLEN + (size_t)olen;
+    if (p->len > 65535 - hlen - TK_IPV4_HLEN || off + hlen + p->len > cap)
+        return fail(msg, msgcap, -ENOSPC, "packet too large");
+    uint8_t *t = buf + off;
+    memset(t, 0, hlen + p->len);
+    put16(t, c->rport);
+    put16(t + 2, c->lport);
+    put32(t + 4, p->seq_absolute ? p->seq : c->remote_isn + p->seq);
+    put32(t + 8, p->has_ack ? c->local_isn + p->ack : 0);
+    t[12] = (uint8_t)(hlen / 4 << 4);
+    t[13] = p->flags;
+    put16(t + 14, p->has_win ? p->win : 0);
+    memcpy(t + TK_TCP_HLEN, opts, (size_t)olen);
+    size_t seglen = hlen + p->len;
+    uint32_t sum = tk_csum_pseudo(c->raddr, c->laddr, TK_IPPROTO_TCP, (uint16_t)seglen);
+    put16(t + 16, tk_csum_finish(tk_csum_add(sum, t, seglen)));
+    return wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
+}
+
+typedef struct icmp_name {
+    const char *name;
+    uint8_t value;
+} icmp_name;
+
+static const icmp_name icmp_types[] = {
+    {"unreachable", 3}, {"time_exceeded", 11}, {"parameter_problem", 12}, {"source_quench", 4}};
+static const icmp_name icmp_codes[] = {
+    {"net_unreachable", 0},   {"host_unreachable", 1}, {"protocol_unreachable", 2},
+    {"port_unreachable", 3},  {"frag_needed", 4},      {"source_route_failed", 5},
+    {"net_unknown", 6},       {"host_unknown", 7},     {"source_host_isolated", 8},
+    {"net_prohibited", 9},    {"host_prohibited", 10}, {"net_tos", 11},
+    {"host_tos", 12},         {"packet_filtered", 13}, {"precedence_violation", 14},
+    {"precedence_cutoff", 15}};
+
+static int icmp_lookup(const icmp_name *t, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(t[i].name, name))
+            return t[i].value;
+    if (strncmp(name, "code_", 5) != 0 || !name[5])
+        return -1;
+    int v = 0;
+    for (const char *d = name + 5; *d; d++) {
+        if (*d < '0' || *d > '9' || v > 25)
+            return -1;
+        v = v * 10 + (*d - '0');
+    }
+    return v <= 255 ? v : -1;
+}
+
+/* An ICMP error quoting the stack's own segment start:end(len). */
+static int build_icmp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap,
+                      char *msg, size_t msgcap) {
+    int type = icmp_lookup(icmp_types, sizeof icmp_types / sizeof icmp_types[0], p->icmp.type);
+    int code = p->icmp.code[0]
+                   ? icmp_lookup(icmp_codes, sizeof icmp_codes / sizeof icmp_codes[0], p->icmp.code)
+                   : 0;
+    if (type < 0 || code < 0)
+        return fail(msg, msgcap, -ENOTSUP, "unknown ICMP type or code");
+    uint8_t quote[TK_IPV4_HLEN + 8];
+    tk_ipv4_hdr qip = {.total_len = (uint16_t)(TK_IPV4_HLEN + TK_TCP_HLEN + p->len),
+                       .frag = TK_IPV4_DF,
+                       .ttl = DEFAULT_TTL,
+                       .proto = TK_IPPROTO_TCP,
+                       .src = c->laddr,
+                       .dst = c->raddr};
+    if (tk_wire_ipv4_emit(&qip, quote, sizeof quote) < 0)
+        return -ENOSPC;
+    put16(quote + TK_IPV4_HLEN, c->lport);
+    put16(quote + TK_IPV4_HLEN + 2, c->rport);
+    put32(quote + TK_IPV4_HLEN + 4, p->seq_absolute ? p->seq : c->local_isn + p->seq);
+    tk_icmp_hdr h = {.type = (uint8_t)type,
+                     .code = (uint8_t)code,
+                     .rest = p->icmp.has_mtu ? p->icmp.mtu & 0xffffu : 0,
+                     .data = quote,
+                     .data_len = sizeof quote};
+    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN;
+    if (cap < off)
+        return -ENOSPC;
+    int n = tk_wire_icmp_emit(&h, buf + off, cap - off);
+    if (n < 0)
+        return -ENOSPC;
+    return wrap_ip(c, p, TK_IPPROTO_ICMP, (size_t)n, buf, cap);
+}
+
+int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
+                 size_t msgcap) {
+    if (p->udp_encap)
+        return fail(msg, msgcap, -ENOTSUP, "UDP encapsulation of TCP is not supported");
+    return p->is_icmp ? build_icmp(c, p, buf, cap, msg, msgcap)
+                      : build_tcp(c, p, buf, cap, msg, msgcap);
+}

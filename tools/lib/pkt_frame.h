@@ -1,0 +1,72 @@
+/* Script packets <-> Ethernet/IPv4/TCP frames for the script runner.
+ *
+ * Sequence numbers in scripts are relative to each side's initial sequence
+ * number, as packetdrill defines them: an inbound packet's seq counts from
+ * the script peer's ISN and its ack from the stack's ISN; an outbound packet
+ * the other way round. The stack's ISN is learned from the first SYN it
+ * sends. TS values the stack sends are relative to the first one it sent. */
+#ifndef TK_TOOLS_PKT_FRAME_H
+#define TK_TOOLS_PKT_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt_ast.h"
+
+/* The connection the script talks about and what has been learned of it. */
+typedef struct tk_pkt_conn {
+    uint32_t laddr, raddr; /* stack under test, script peer (host order) */
+    uint16_t lport, rport;
+    uint8_t lmac[6], rmac[6];
+    uint32_t remote_isn; /* the script peer's ISN (chosen by the runner) */
+    uint32_t local_isn;  /* the stack's ISN, 0 until learned */
+    bool local_isn_known;
+    bool ts_known;
+    uint32_t ts_offset; /* stack TS value = script TS value + ts_offset */
+} tk_pkt_conn;
+
+/* Builds the frame for an inbound (`<`) TCP or ICMP packet. Returns its
+ * length, or -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. */
+int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
+                 size_t msgcap);
+
+/* An outbound frame, decoded. */
+typedef struct tk_pkt_seen {
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t win;
+    uint32_t len; /* payload bytes */
+    uint8_t tos, ttl;
+    uint8_t opts[40];
+    size_t optlen;
+} tk_pkt_seen;
+
+/* Returns 0 for an IPv4/TCP frame, -ENOENT for anything else (ARP, ICMP),
+ * -EINVAL when it is malformed. */
+int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out);
+
+typedef struct tk_pkt_match_cfg {
+    bool relax_options; /* ignore outbound options */
+    bool relax_win;     /* ignore outbound window */
+    uint32_t ts_slack;  /* allowed difference of TS values (clock ticks) */
+} tk_pkt_match_cfg;
+
+/* Compares an expected outbound packet with what the stack sent. Returns 0
+ * when it matches (learning the ISN from a SYN and the TS offset from the
+ * first TS option), or 1 with "expected X, got Y" in msg. */
+int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
+                 const tk_pkt_match_cfg *cfg, char *msg, size_t msgcap);
+
+/* Renders a seen packet in script notation relative to the known ISNs:
+ * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>". */
+void tk_pkt_render(const tk_pkt_conn *c, const tk_pkt_seen *got, char *buf, size_t cap);
+
+/* Writes the option list of a script packet as bytes, in script order,
+ * padded with EOL to a multiple of 4. TS values pass through `ts_map`
+ * (inbound ecr / outbound val get ts_offset added when known). Returns the
+ * length or -EINVAL (more than 40 bytes, or an option tcpkit cannot build). */
+int tk_pkt_opts_bytes(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t out[40]);
+
+#endif

@@ -1,0 +1,208 @@
+/* Outbound frames: decode, compare with the script's expectation field by
+ * field, and render in script notation for failure messages. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pkt_frame.h"
+#include "tcpkit/wire/eth.h"
+#include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/tcp.h"
+
+static uint32_t get32(const uint8_t *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out) {
+    tk_eth_hdr eth;
+    tk_ipv4_hdr ip;
+    tk_tcp_hdr tcp;
+    memset(out, 0, sizeof *out);
+    if (tk_wire_eth_parse(frame, len, &eth) < 0)
+        return -EINVAL;
+    if (eth.type != TK_ETHERTYPE_IPV4)
+        return -ENOENT;
+    const uint8_t *ipb = frame + TK_ETH_HLEN;
+    int ihl = tk_wire_ipv4_parse(ipb, len - TK_ETH_HLEN, true, &ip);
+    if (ihl < 0)
+        return -EINVAL;
+    if (ip.proto != TK_IPPROTO_TCP)
+        return -ENOENT;
+    const uint8_t *seg = ipb + ihl;
+    size_t seglen = ip.total_len - (size_t)ihl;
+    int hlen = tk_wire_tcp_parse(seg, seglen, ip.src, ip.dst, true, &tcp);
+    if (hlen < 0)
+        return -EINVAL;
+    out->sport = tcp.sport;
+    out->dport = tcp.dport;
+    out->seq = tcp.seq;
+    out->ack = tcp.ack;
+    out->flags = tcp.flags;
+    out->win = tcp.win;
+    out->len = (uint32_t)(seglen - (size_t)hlen);
+    out->tos = ip.tos;
+    out->ttl = ip.ttl;
+    out->optlen = (size_t)hlen - TK_TCP_HLEN;
+    memcpy(out->opts, seg + TK_TCP_HLEN, out->optlen);
+    return 0;
+}
+
+static void render_flags(uint8_t f, char *buf) {
+    static const struct {
+        uint8_t bit;
+        char c;
+    } order[] = {{TK_TCP_SYN, 'S'}, {TK_TCP_FIN, 'F'}, {TK_TCP_RST, 'R'}, {TK_TCP_PSH, 'P'},
+                 {TK_TCP_ECE, 'E'}, {TK_TCP_CWR, 'W'}, {TK_TCP_URG, 'U'}, {TK_TCP_ACK, '.'}};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (f & order[i].bit)
+            buf[n++] = order[i].c;
+    if (n == 0)
+        buf[n++] = '-';
+    buf[n] = '\0';
+}
+
+static void render_opts(const tk_pkt_conn *c, const uint8_t *o, size_t len, char *buf, size_t cap) {
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < len && n + 40 < cap;) {
+        uint8_t kind = o[i];
+        size_t olen = kind <= 1 ? 1 : (i + 1 < len ? o[i + 1] : 0);
+        if (olen == 0 || i + olen > len)
+            olen = len - i; /* malformed: show the rest raw */
+        const char *sep = n ? "," : "";
+        if (kind == TK_TCPOPT_EOL || kind == TK_TCPOPT_NOP)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", sep, kind ? "nop" : "eol");
+        else if (kind == TK_TCPOPT_MSS && olen == 4)
+            n += (size_t)snprintf(buf + n, cap - n, "%smss %u", sep,
+                                  (unsigned)(o[i + 2] << 8 | o[i + 3]));
+        else if (kind == TK_TCPOPT_WSCALE && olen == 3)
+            n += (size_t)snprintf(buf + n, cap - n, "%swscale %u", sep, o[i + 2]);
+        else if (kind == TK_TCPOPT_SACK_PERM && olen == 2)
+            n += (size_t)snprintf(buf + n, cap - n, "%ssackOK", sep);
+        else if (kind == TK_TCPOPT_TS && olen == 10)
+            n += (size_t)snprintf(buf + n, cap - n, "%sTS val %u ecr %u", sep,
+                                  get32(o + i + 2) - (c->ts_known ? c->ts_offset : 0),
+                                  get32(o + i + 6));
+        else if (kind == TK_TCPOPT_SACK && olen >= 10) {
+            n += (size_t)snprintf(buf + n, cap - n, "%ssack", sep);
+            for (size_t b = i + 2; b + 8 <= i + olen && n + 24 < cap; b += 8)
+                n += (size_t)snprintf(buf + n, cap - n, " %u:%u", get32(o + b) - c->remote_isn,
+                                      get32(o + b + 4) - c->remote_isn);
+        } else
+            n += (size_t)snprintf(buf + n, cap - n, "%skind %u len %zu", sep, kind, olen);
+        i += olen;
+    }
+}
+
+void tk_pkt_render(const tk_pkt_conn *c, const tk_pkt_seen *got, char *buf, size_t cap) {
+    char flags[10], opts[200];
+    render_flags(got->flags, flags);
+    uint32_t seq = got->seq - c->local_isn;
+    int n = snprintf(buf, cap, "%s %u:%u(%u)", flags, seq, seq + got->len, got->len);
+    if (n > 0 && (size_t)n < cap && (got->flags & TK_TCP_ACK))
+        n += snprintf(buf + n, cap - (size_t)n, " ack %u", got->ack - c->remote_isn);
+    if (n > 0 && (size_t)n < cap)
+        n += snprintf(buf + n, cap - (size_t)n, " win %u", got->win);
+    if (n > 0 && (size_t)n < cap && got->optlen) {
+        render_opts(c, got->opts, got->optlen, opts, sizeof opts);
+        snprintf(buf + n, cap - (size_t)n, " <%s>", opts);
+    }
+}
+
+/* Byte offset of the TS value inside the expected option bytes, or -1. */
+static int ts_val_offset(const uint8_t *o, size_t len) {
+    for (size_t i = 0; i < len;) {
+        if (o[i] <= 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || o[i + 1] < 2)
+            return -1;
+        if (o[i] == TK_TCPOPT_TS)
+            return (int)i + 2;
+        i += o[i + 1];
+    }
+    return -1;
+}
+
+static int match_opts(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
+                      const tk_pkt_match_cfg *cfg, char *msg, size_t cap) {
+    uint8_t want[40];
+    char ws[200], gs[200];
+    int wlen = exp->opts_form == TK_PKT_OPTS_NONE ? 0 : tk_pkt_opts_bytes(c, exp, want);
+    if (wlen < 0) {
+        snprintf(msg, cap, "cannot check options: %s",
+                 wlen == -ENOTSUP ? "TCP-MD5 not supported" : "too long");
+        return 1;
+    }
+    int ts_at = ts_val_offset(want, (size_t)wlen);
+    bool same = (size_t)wlen == got->optlen;
+    if (same && ts_at >= 0) {
+        uint32_t wv = get32(want + ts_at), gv = get32(got->opts + ts_at);
+        uint32_t delta = gv - wv < wv - gv ? gv - wv : wv - gv;
+        same = delta <= cfg->ts_slack && !memcmp(want, got->opts, (size_t)ts_at) &&
+               !memcmp(want + ts_at + 4, got->opts + ts_at + 4, (size_t)wlen - (size_t)ts_at - 4);
+    } else if (same) {
+        same = !memcmp(want, got->opts, got->optlen);
+    }
+    if (same)
+        return 0;
+    render_opts(c, want, (size_t)wlen, ws, sizeof ws);
+    render_opts(c, got->opts, got->optlen, gs, sizeof gs);
+    snprintf(msg, cap, "expected options <%s>, got <%s>", ws, gs);
+    return 1;
+}
+
+/* The first TS value the stack sends fixes the offset of script TS values. */
+static void learn_ts(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got) {
+    int at = ts_val_offset(got->opts, got->optlen);
+    if (c->ts_known || at < 0 || (size_t)at + 8 > got->optlen)
+        return;
+    for (size_t i = 0; i < exp->nopts; i++) {
+        if (exp->opts_form == TK_PKT_OPTS_LIST && exp->opts[i].kind == TK_PKT_OPT_TS) {
+            c->ts_known = true;
+            c->ts_offset = get32(got->opts + at) - exp->opts[i].a;
+        }
+    }
+}
+
+static int mismatch(char *msg, size_t cap, const char *field, uint32_t want, uint32_t got) {
+    snprintf(msg, cap, "expected %s %u, got %s %u", field, want, field, got);
+    return 1;
+}
+
+int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
+                 const tk_pkt_match_cfg *cfg, char *msg, size_t msgcap) {
+    if (got->flags != exp->flags) {
+        char w[10], g[10];
+        render_flags(exp->flags, w);
+        render_flags(got->flags, g);
+        snprintf(msg, msgcap, "expected flags %s, got flags %s", w, g);
+        return 1;
+    }
+    if ((exp->flags & TK_TCP_SYN) && !exp->seq_absolute) {
+        c->local_isn = got->seq - (exp->seq_any ? 0 : exp->seq);
+        c->local_isn_known = true;
+    }
+    learn_ts(c, exp, got);
+    if (!exp->seq_any) {
+        uint32_t want = exp->seq_absolute ? exp->seq : c->local_isn + exp->seq;
+        if (got->seq != want)
+            return mismatch(msg, msgcap, "seq", want - (exp->seq_absolute ? 0 : c->local_isn),
+                            got->seq - (exp->seq_absolute ? 0 : c->local_isn));
+    }
+    if (got->len != exp->len)
+        return mismatch(msg, msgcap, "len", exp->len, got->len);
+    if (exp->has_ack && got->ack != c->remote_isn + exp->ack)
+        return mismatch(msg, msgcap, "ack", exp->ack, got->ack - c->remote_isn);
+    if (exp->has_win && !cfg->relax_win && got->win != exp->win)
+        return mismatch(msg, msgcap, "win", exp->win, got->win);
+    if (exp->ttl >= 0 && got->ttl != exp->ttl)
+        return mismatch(msg, msgcap, "ttl", (uint32_t)exp->ttl, got->ttl);
+    if (exp->tos >= 0 && (got->tos & 0xfc) != (exp->tos & 0xfc))
+        return mismatch(msg, msgcap, "tos", (uint32_t)exp->tos, got->tos);
+    if (cfg->relax_options || exp->opts_form == TK_PKT_OPTS_ANY)
+        return 0;
+    return match_opts(c, exp, got, cfg, msg, msgcap);
+}

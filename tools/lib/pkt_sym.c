@@ -1,0 +1,77 @@
+/* Symbol tables for script values (see pkt_sym.h). */
+#include "pkt_sym.h"
+
+#include <errno.h>
+#include <string.h>
+
+typedef struct sym {
+    const char *name;
+    int value;
+} sym;
+
+#define E(x)                                                                                       \
+    { #x, x }
+static const sym errnos[] = {
+    E(EPERM),         E(ENOENT),          E(EINTR),        E(EIO),          E(EBADF),
+    E(EAGAIN),        E(ENOMEM),          E(EACCES),       E(EFAULT),       E(EBUSY),
+    E(EEXIST),        E(EINVAL),          E(ENFILE),       E(EMFILE),       E(ENOSPC),
+    E(EPIPE),         E(ENOTSOCK),        E(EDESTADDRREQ), E(EMSGSIZE),     E(EPROTOTYPE),
+    E(ENOPROTOOPT),   E(EPROTONOSUPPORT), E(EOPNOTSUPP),   E(EAFNOSUPPORT), E(EADDRINUSE),
+    E(EADDRNOTAVAIL), E(ENETDOWN),        E(ENETUNREACH),  E(ENETRESET),    E(ECONNABORTED),
+    E(ECONNRESET),    E(ENOBUFS),         E(EISCONN),      E(ENOTCONN),     E(ETIMEDOUT),
+    E(ECONNREFUSED),  E(EHOSTDOWN),       E(EHOSTUNREACH), E(EALREADY),     E(EINPROGRESS),
+    E(ENOTSUP),       E(ENOSYS),          E(ERANGE),
+};
+#undef E
+
+int tk_pkt_errno_value(const char *name) {
+    if (!strcmp(name, "EWOULDBLOCK"))
+        return EAGAIN;
+    for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+        if (!strcmp(errnos[i].name, name))
+            return errnos[i].value;
+    return 0;
+}
+
+const char *tk_pkt_errno_name(int value) {
+    for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+        if (errnos[i].value == value)
+            return errnos[i].name;
+    return "E?";
+}
+
+static const sym constants[] = {
+    {"O_RDONLY", 0}, {"O_RDWR", TK_PKT_O_RDWR}, {"O_NONBLOCK", TK_PKT_O_NONBLOCK}};
+
+static bool eval_symbol(const char *name, int64_t *out) {
+    for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
+        if (!strcmp(constants[i].name, name)) {
+            *out = constants[i].value;
+            return true;
+        }
+    }
+    int e = tk_pkt_errno_value(name);
+    *out = e;
+    return e != 0;
+}
+
+bool tk_pkt_eval(const tk_pkt_expr *e, int64_t *out) {
+    switch (e->kind) {
+    case TK_PKT_EXPR_INT:
+        *out = e->num;
+        return true;
+    case TK_PKT_EXPR_SYMBOL:
+        return eval_symbol(e->text, out);
+    case TK_PKT_EXPR_OR:
+        *out = 0;
+        for (size_t i = 0; i < e->nitems; i++) {
+            int64_t v;
+            if (!tk_pkt_eval(&e->items[i], &v))
+                return false;
+            *out |= v;
+        }
+        return true;
+    default:
+        return false;
+    }
+}

@@ -1,0 +1,93 @@
+/* The script runner behind `tcpkit run`: one stack under test on virtual
+ * time, driven by a parsed packetdrill-syntax script (tools/lib/pkt_*.h).
+ *
+ * The stack is 198.18.0.1; the script plays the peer 198.18.0.2. Inbound
+ * packets are built and handed to tk_stack_input at their script time;
+ * frames the stack sends are captured from io.output and must match the
+ * script's outbound packets exactly (apart from the two relaxations). */
+#ifndef TK_TOOLS_RUN_H
+#define TK_TOOLS_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/pkt_ast.h"
+#include "lib/pkt_frame.h"
+#include "tcpkit/config.h"
+#include "tcpkit/stack.h"
+
+#define TK_RUN_LOCAL_ADDR  0xc6120001u /* 198.18.0.1 */
+#define TK_RUN_REMOTE_ADDR 0xc6120002u /* 198.18.0.2 */
+#define TK_RUN_PORT        8080        /* bind() port and connect() target */
+#define TK_RUN_REMOTE_PORT 50000       /* the peer's port for passive opens */
+#define TK_RUN_MAX_FDS     64
+#define TK_RUN_MAX_FRAME   1600
+#define TK_RUN_QUEUE       64
+
+typedef struct tk_run_opts {
+    bool relax_options;
+    bool relax_win;
+    bool verbose;
+    uint32_t remote_isn;
+    const char *const *defines;
+    size_t ndefines;
+} tk_run_opts;
+
+typedef struct tk_run_frame {
+    tk_time at; /* virtual time it was sent */
+    size_t len;
+    uint8_t data[TK_RUN_MAX_FRAME];
+} tk_run_frame;
+
+/* A blocking call that has not returned yet (emulated blocking). */
+typedef struct tk_run_pending {
+    bool active;
+    const tk_pkt_event *ev;
+    int64_t lo, hi; /* script times within which it must return */
+} tk_run_pending;
+
+typedef struct tk_run {
+    const tk_pkt_script *sc;
+    tk_run_opts opts;
+    tk_config cfg;
+    tk_stack *stack;
+    tk_time now;     /* virtual time; script time 0 is TK_RUN_EPOCH */
+    int64_t prev;    /* script time relative events count from */
+    tk_run_frame *q; /* captured outbound frames, oldest first */
+    size_t qn;
+    int sd[TK_RUN_MAX_FDS]; /* script fd -> stack descriptor, -1 when free */
+    bool nonblock[TK_RUN_MAX_FDS];
+    tk_pkt_conn conn;
+    tk_run_pending pending;
+    uint32_t rng;
+    bool failed;
+    int fail_line;
+    char fail_msg[400];
+} tk_run;
+
+#define TK_RUN_EPOCH TK_SEC(1)
+
+/* Runs one parsed script. Returns 0 when it passed, 1 when it failed (line
+ * and message in r->fail_line / r->fail_msg). r is owned by the caller. */
+int tk_run_script(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts);
+void tk_run_release(tk_run *r);
+
+/* Records the first failure; returns 1 so callers can `return tk_run_fail(...)`. */
+int tk_run_fail(tk_run *r, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Creates the stack from r->cfg on first use. Returns 0 or 1 (failed). */
+int tk_run_stack(tk_run *r, int line);
+/* Runs timers up to virtual time t (script time t_script). */
+void tk_run_advance(tk_run *r, int64_t t_script);
+int64_t tk_run_script_now(const tk_run *r);
+
+/* System calls (run_sys.c). Returns 0 or 1 (failed). */
+int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi);
+/* Retries a pending blocking call; returns 0 (still pending or done) or 1. */
+int tk_run_retry_pending(tk_run *r);
+
+/* Backtick commands (run_cmd.c). Returns 0 or 1 (failed). */
+int tk_run_command(tk_run *r, const tk_pkt_event *ev);
+
+#endif

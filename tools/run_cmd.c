@@ -1,0 +1,200 @@
+/* Backtick commands of the FreeBSD suite mapped onto the stack:
+ *   sysctl -w net.inet.tcp.X=V        -> a tk_config setting (docs/conformance.md)
+ *   sockstat ... | grep -c STATE | grep N -> a state count of the connection table
+ * Any other command fails the script with a message naming it. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "tcpkit/stats.h"
+#include "tcpkit/tcp_state.h"
+
+#define MAX_CONNS 256
+
+typedef enum sysctl_kind {
+    SET_FIELD, /* setter applies the value to the configuration */
+    FIXED,     /* tcpkit has one behaviour: accept only values in `ok` */
+} sysctl_kind;
+
+typedef struct sysctl_entry {
+    const char *name;
+    sysctl_kind kind;
+    void (*set)(tk_config *cfg, uint64_t v);
+    int64_t ok[2];      /* FIXED: accepted values (ok[1] = -1: only one) */
+    const char *reason; /* FIXED: why other values are refused */
+} sysctl_entry;
+
+static void set_rfc1323(tk_config *c, uint64_t v) {
+    c->opt_wscale = v != 0;
+    c->opt_timestamps = v != 0;
+}
+static void set_sack(tk_config *c, uint64_t v) {
+    c->opt_sack = v != 0;
+}
+static void set_rcvbuf(tk_config *c, uint64_t v) {
+    c->rcvbuf = (uint32_t)v;
+}
+static void set_sndbuf(tk_config *c, uint64_t v) {
+    c->sndbuf = (uint32_t)v;
+}
+static void set_keepidle(tk_config *c, uint64_t v) {
+    c->keepalive_idle = TK_MS(v);
+}
+static void set_keepintvl(tk_config *c, uint64_t v) {
+    c->keepalive_intvl = TK_MS(v);
+}
+static void set_keepcnt(tk_config *c, uint64_t v) {
+    c->keepalive_probes = (uint32_t)v;
+}
+static void set_rto_initial(tk_config *c, uint64_t v) {
+    c->rto_initial = TK_MS(v);
+}
+static void set_rto_min(tk_config *c, uint64_t v) {
+    c->rto_min = TK_MS(v);
+}
+static void set_msl(tk_config *c, uint64_t v) {
+    c->msl = TK_MS(v);
+}
+static void set_fin_wait2(tk_config *c, uint64_t v) {
+    c->fin_wait2_timeout = TK_MS(v);
+}
+static void set_delack(tk_config *c, uint64_t v) {
+    c->delack = TK_MS(v);
+}
+static void set_syncookies(tk_config *c, uint64_t v) {
+    c->syn_cookies = v != 0;
+}
+
+static const sysctl_entry sysctls[] = {
+    {"net.inet.tcp.rfc1323", SET_FIELD, set_rfc1323, {0, 0}, NULL},
+    {"net.inet.tcp.sack.enable", SET_FIELD, set_sack, {0, 0}, NULL},
+    {"net.inet.tcp.recvspace", SET_FIELD, set_rcvbuf, {0, 0}, NULL},
+    {"net.inet.tcp.sendspace", SET_FIELD, set_sndbuf, {0, 0}, NULL},
+    {"net.inet.tcp.keepidle", SET_FIELD, set_keepidle, {0, 0}, NULL},
+    {"net.inet.tcp.keepintvl", SET_FIELD, set_keepintvl, {0, 0}, NULL},
+    {"net.inet.tcp.keepcnt", SET_FIELD, set_keepcnt, {0, 0}, NULL},
+    {"net.inet.tcp.rexmit_initial", SET_FIELD, set_rto_initial, {0, 0}, NULL},
+    {"net.inet.tcp.rexmit_min", SET_FIELD, set_rto_min, {0, 0}, NULL},
+    {"net.inet.tcp.rexmit_slop", SET_FIELD, set_rto_min, {0, 0}, NULL},
+    {"net.inet.tcp.msl", SET_FIELD, set_msl, {0, 0}, NULL},
+    {"net.inet.tcp.finwait2_timeout", SET_FIELD, set_fin_wait2, {0, 0}, NULL},
+    {"net.inet.tcp.delacktime", SET_FIELD, set_delack, {0, 0}, NULL},
+    {"net.inet.tcp.syncookies", SET_FIELD, set_syncookies, {0, 0}, NULL},
+    {"net.inet.tcp.blackhole", FIXED, NULL, {0, -1}, "tcpkit always answers with RST"},
+    {"net.inet.tcp.ecn.enable", FIXED, NULL, {0, 2}, "tcpkit never negotiates ECN"},
+    {"net.inet.tcp.hostcache.purgenow", FIXED, NULL, {1, 0}, "tcpkit has no host cache"},
+    {"net.inet.tcp.insecure_rst",
+     FIXED,
+     NULL,
+     {0, -1},
+     "tcpkit always applies RFC 5961 section 3 to RST segments"},
+    {"net.inet.tcp.insecure_syn",
+     FIXED,
+     NULL,
+     {0, -1},
+     "tcpkit always applies RFC 5961 section 4 to SYN segments"},
+    {"net.inet.tcp.rexmit_drop_options",
+     FIXED,
+     NULL,
+     {0, -1},
+     "tcpkit keeps its options on retransmitted SYNs"},
+    {"net.inet.tcp.drop_synfin",
+     FIXED,
+     NULL,
+     {0, -1},
+     "tcpkit processes SYN+FIN segments as RFC 9293 describes"},
+};
+
+static const sysctl_entry *find_sysctl(const char *name) {
+    for (size_t i = 0; i < sizeof sysctls / sizeof sysctls[0]; i++)
+        if (!strcmp(sysctls[i].name, name))
+            return &sysctls[i];
+    return NULL;
+}
+
+static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
+    char name[64];
+    unsigned long long v;
+    char tail;
+    if (sscanf(args, " -w %63[^= ] = %llu %c", name, &v, &tail) != 2)
+        return tk_run_fail(r, ev->line, "sysctl: expected `sysctl -w NAME=NUMBER`");
+    if (!strcmp(name, "kern.ipc.maxsockbuf")) {
+        if (v >= r->cfg.rcvbuf && v >= r->cfg.sndbuf)
+            return 0; /* a ceiling above both buffers changes nothing */
+        return tk_run_fail(r, ev->line, "sysctl %s=%llu: below the socket buffer sizes", name, v);
+    }
+    const sysctl_entry *e = find_sysctl(name);
+    if (!e)
+        return tk_run_fail(r, ev->line, "sysctl %s has no tcpkit setting", name);
+    if (e->kind == FIXED) {
+        if ((int64_t)v == e->ok[0] || (int64_t)v == e->ok[1])
+            return 0;
+        return tk_run_fail(r, ev->line, "sysctl %s=%llu is not supported: %s", name, v, e->reason);
+    }
+    tk_config next = r->cfg;
+    e->set(&next, v);
+    if (memcmp(&next, &r->cfg, sizeof next) == 0)
+        return 0;
+    if (r->stack)
+        return tk_run_fail(r, ev->line, "sysctl %s: settings cannot change once the stack runs",
+                           name);
+    r->cfg = next;
+    return 0;
+}
+
+static int state_by_name(const char *name) {
+    for (int s = 0; s < TK_TCP_NSTATES; s++)
+        if (!strcmp(tk_tcp_state_name(s), name))
+            return s;
+    if (!strcmp(name, "SYN_RECEIVED") || !strcmp(name, "SYN_RECV"))
+        return TK_TCP_SYN_RCVD;
+    return -1;
+}
+
+/* sockstat -4 -P tcp [-p PORT] -s | grep WORD | grep -c STATE | grep N */
+static int sockstat(tk_run *r, const tk_pkt_event *ev, const char *cmd) {
+    char state[24] = "";
+    long port = -1, want = -1;
+    const char *p = strstr(cmd, "-p "), *bar = strchr(cmd, '|');
+    if (p && (!bar || p < bar))
+        port = strtol(p + 3, NULL, 10);
+    const char *c = strstr(cmd, "grep -c ");
+    const char *last = strrchr(cmd, '|');
+    if (!c || sscanf(c + 8, "%23[A-Z_0-9]", state) != 1 || !last || last < c ||
+        sscanf(last + 1, " grep %ld", &want) != 1)
+        return tk_run_fail(r, ev->line,
+                           "sockstat: expected `sockstat ... | grep -c STATE | grep N`");
+    int st = state_by_name(state);
+    if (st < 0)
+        return tk_run_fail(r, ev->line, "sockstat: unknown TCP state %s", state);
+    tk_conn_info conns[MAX_CONNS];
+    int n = tk_stack_conn_table(r->stack, conns, MAX_CONNS);
+    long count = 0;
+    for (int i = 0; i < n && i < MAX_CONNS; i++)
+        if (conns[i].state == st &&
+            (port < 0 || conns[i].local.port == port || conns[i].remote.port == port))
+            count++;
+    if (count != want)
+        return tk_run_fail(r, ev->line, "expected %ld connections in %s, got %ld", want, state,
+                           count);
+    return 0;
+}
+
+int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
+    const char *cmd = ev->text;
+    while (isspace((unsigned char)*cmd))
+        cmd++;
+    if (!strncmp(cmd, "sysctl ", 7))
+        return sysctl(r, ev, cmd + 7);
+    if (!strncmp(cmd, "sockstat ", 9)) {
+        if (tk_run_stack(r, ev->line))
+            return 1;
+        return sockstat(r, ev, cmd);
+    }
+    if (!strncmp(cmd, "tcpdrop ", 8))
+        return tk_run_fail(r, ev->line, "tcpdrop: tcpkit has no call to drop connections");
+    return tk_run_fail(r, ev->line, "unsupported command `%.60s`", cmd);
+}

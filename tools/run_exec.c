@@ -1,0 +1,307 @@
+/* The script runner's event loop: virtual time, captured frames, inbound
+ * injection and outbound matching (see run.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/pkt_frame.h"
+#include "run.h"
+#include "tcpkit/socket.h"
+
+#define MAX_POLLS_PER_ADVANCE 1000000
+#define LATE_LOOKAHEAD        TK_SEC(10)              /* how far to look for a late packet */
+#define ANY_TIME_LIMIT        ((int64_t)TK_SEC(3600)) /* how long `*` waits for a packet */
+
+static const uint8_t local_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t remote_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+
+int tk_run_fail(tk_run *r, int line, const char *fmt, ...) {
+    if (r->failed)
+        return 1;
+    r->failed = true;
+    r->fail_line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->fail_msg, sizeof r->fail_msg, fmt, ap);
+    va_end(ap);
+    for (char *c = r->fail_msg; *c; c++)
+        if (*c == '\n' || *c == '\t')
+            *c = ' '; /* one line per script */
+    return 1;
+}
+
+int64_t tk_run_script_now(const tk_run *r) {
+    return (int64_t)(r->now - TK_RUN_EPOCH);
+}
+
+static void on_output(void *ctx, const uint8_t *frame, size_t len) {
+    tk_run *r = ctx;
+    if (r->qn == TK_RUN_QUEUE || len > TK_RUN_MAX_FRAME) {
+        tk_run_fail(r, 0, "the stack sent more than %d frames without the script expecting them",
+                    TK_RUN_QUEUE);
+        return;
+    }
+    tk_run_frame *f = &r->q[r->qn++];
+    f->at = r->now;
+    f->len = len;
+    memcpy(f->data, frame, len);
+}
+
+static uint32_t on_random(void *ctx) {
+    tk_run *r = ctx;
+    r->rng ^= r->rng << 13;
+    r->rng ^= r->rng >> 17;
+    r->rng ^= r->rng << 5;
+    return r->rng;
+}
+
+int tk_run_stack(tk_run *r, int line) {
+    if (r->stack)
+        return 0;
+    tk_stack_io io = {.output = on_output, .random = on_random, .ctx = r};
+    int rc = tk_stack_create(&r->stack, &r->cfg, &io);
+    if (rc < 0)
+        return tk_run_fail(r, line, "cannot create the stack: error %d", rc);
+    rc = tk_stack_add_neighbor(r->stack, TK_RUN_REMOTE_ADDR, remote_mac);
+    if (rc < 0)
+        return tk_run_fail(r, line, "cannot add the static neighbour: error %d", rc);
+    return 0;
+}
+
+/* Runs due timers up to `target`; with stop_on_frame, returns as soon as a
+ * frame has been captured. */
+static void advance(tk_run *r, tk_time target, bool stop_on_frame) {
+    if (!r->stack) {
+        if (target > r->now)
+            r->now = target;
+        return;
+    }
+    for (int i = 0; i < MAX_POLLS_PER_ADVANCE; i++) {
+        if (stop_on_frame && r->qn > 0)
+            return;
+        tk_time d = tk_stack_next_deadline(r->stack);
+        if (d > target)
+            break;
+        tk_time before = r->now;
+        if (d > r->now)
+            r->now = d;
+        tk_stack_poll(r->stack, r->now);
+        (void)tk_run_retry_pending(r);
+        if (d <= before && tk_stack_next_deadline(r->stack) <= before)
+            break; /* a deadline in the past that poll did not clear */
+    }
+    if (stop_on_frame && r->qn > 0)
+        return;
+    if (target > r->now)
+        r->now = target;
+    tk_stack_poll(r->stack, r->now);
+    (void)tk_run_retry_pending(r);
+}
+
+void tk_run_advance(tk_run *r, int64_t t_script) {
+    advance(r, t_script < 0 ? TK_RUN_EPOCH : TK_RUN_EPOCH + (tk_time)t_script, true);
+}
+
+static double secs(int64_t usecs) {
+    return (double)usecs / 1e6;
+}
+
+static void pop_frame(tk_run *r) {
+    memmove(r->q, r->q + 1, (r->qn - 1) * sizeof *r->q);
+    r->qn--;
+}
+
+static void render_frame(tk_run *r, const tk_run_frame *f, char *buf, size_t cap) {
+    tk_pkt_seen seen;
+    if (tk_pkt_decode(f->data, f->len, &seen) == 0)
+        tk_pkt_render(&r->conn, &seen, buf, cap);
+    else
+        snprintf(buf, cap, "a non-TCP frame of %zu bytes", f->len);
+}
+
+/* Nothing may leave the stack before a non-outbound event runs. */
+static int no_frames_before(tk_run *r, const tk_pkt_event *ev, int64_t at) {
+    tk_run_advance(r, at);
+    if (r->qn == 0)
+        return r->failed;
+    char got[300];
+    render_frame(r, &r->q[0], got, sizeof got);
+    return tk_run_fail(r, ev->line, "expected no packet before this event, got %s at %.6f", got,
+                       secs((int64_t)(r->q[0].at - TK_RUN_EPOCH)));
+}
+
+static int check_ports(tk_run *r, const tk_pkt_event *ev, const tk_pkt_seen *got) {
+    if (got->sport == r->conn.lport && got->dport == r->conn.rport)
+        return 0;
+    return tk_run_fail(r, ev->line, "expected ports %u > %u, got %u > %u", r->conn.lport,
+                       r->conn.rport, got->sport, got->dport);
+}
+
+/* Nothing came in time: look a little further to tell "late" from "never". */
+static int missing_packet(tk_run *r, const tk_pkt_event *ev, int64_t lo) {
+    int64_t gave_up = tk_run_script_now(r);
+    advance(r, r->now + LATE_LOOKAHEAD, true);
+    if (r->qn == 0)
+        return tk_run_fail(r, ev->line, "expected a packet at %.6f, got none by %.6f", secs(lo),
+                           secs(gave_up));
+    char text[300];
+    render_frame(r, &r->q[0], text, sizeof text);
+    return tk_run_fail(r, ev->line, "expected a packet at %.6f, got %s late at %.6f", secs(lo),
+                       text, secs((int64_t)(r->q[0].at - TK_RUN_EPOCH)));
+}
+
+static int expect_packet(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi) {
+    const tk_pkt_packet *p = &ev->pkt;
+    int64_t tol = r->sc->hdr.tolerance_usecs;
+    if (p->is_icmp || p->udp_encap)
+        return tk_run_fail(r, ev->line,
+                           "outbound ICMP and UDP-encapsulated packets are not supported");
+    if (r->qn == 0 && hi + tol >= 0)
+        advance(r, TK_RUN_EPOCH + (tk_time)(hi + tol), true);
+    if (r->failed)
+        return 1;
+    if (r->qn == 0)
+        return missing_packet(r, ev, lo);
+    tk_run_frame *f = &r->q[0];
+    int64_t at = (int64_t)(f->at - TK_RUN_EPOCH);
+    tk_pkt_seen got;
+    char msg[300], text[300];
+    if (tk_pkt_decode(f->data, f->len, &got) != 0) {
+        render_frame(r, f, text, sizeof text);
+        return tk_run_fail(r, ev->line, "expected a TCP packet, got %s", text);
+    }
+    if (at < lo - tol) {
+        tk_pkt_render(&r->conn, &got, text, sizeof text);
+        return tk_run_fail(r, ev->line, "expected a packet at %.6f, got %s early at %.6f", secs(lo),
+                           text, secs(at));
+    }
+    if (check_ports(r, ev, &got))
+        return 1;
+    tk_pkt_match_cfg cfg = {.relax_options = r->opts.relax_options,
+                            .relax_win = r->opts.relax_win,
+                            .ts_slack = (uint32_t)(tol / 1000 + 1)};
+    if (tk_pkt_match(&r->conn, p, &got, &cfg, msg, sizeof msg)) {
+        tk_pkt_render(&r->conn, &got, text, sizeof text);
+        return tk_run_fail(r, ev->line, "%s (packet %s at %.6f)", msg, text, secs(at));
+    }
+    pop_frame(r);
+    if (ev->time.kind == TK_PKT_TIME_ANY || ev->time.kind == TK_PKT_TIME_RANGE)
+        r->prev = at;
+    return 0;
+}
+
+static int inject(tk_run *r, const tk_pkt_event *ev) {
+    uint8_t frame[TK_RUN_MAX_FRAME + 65536];
+    char msg[200] = "";
+    int len = tk_pkt_build(&r->conn, &ev->pkt, frame, sizeof frame, msg, sizeof msg);
+    if (len < 0)
+        return tk_run_fail(r, ev->line, "cannot build the packet: %s", msg);
+    (void)tk_stack_input(r->stack, frame, (size_t)len, r->now);
+    (void)tk_run_retry_pending(r);
+    return r->failed;
+}
+
+static void event_window(const tk_run *r, const tk_pkt_event *ev, int64_t *lo, int64_t *hi) {
+    const tk_pkt_time *t = &ev->time;
+    int64_t base = r->prev;
+    *lo = *hi = base;
+    if (ev->untimed)
+        return;
+    switch (t->kind) {
+    case TK_PKT_TIME_ABS:
+        *lo = *hi = t->t0;
+        break;
+    case TK_PKT_TIME_REL:
+        *lo = *hi = base + t->t0;
+        break;
+    case TK_PKT_TIME_ANY:
+        *lo = tk_run_script_now(r);
+        *hi = *lo + ANY_TIME_LIMIT;
+        break;
+    case TK_PKT_TIME_RANGE:
+    case TK_PKT_TIME_WINDOW:
+        *lo = t->rel0 ? base + t->t0 : t->t0;
+        *hi = t->rel1 ? base + t->t1 : t->t1;
+        break;
+    }
+}
+
+static int run_event(tk_run *r, const tk_pkt_event *ev) {
+    int64_t lo, hi;
+    event_window(r, ev, &lo, &hi);
+    if (ev->kind != TK_PKT_EV_COMMAND && tk_run_stack(r, ev->line))
+        return 1;
+    if (ev->kind == TK_PKT_EV_PACKET && !ev->pkt.inbound) {
+        r->prev = lo;
+        return expect_packet(r, ev, lo, hi);
+    }
+    r->prev = lo;
+    if (no_frames_before(r, ev, lo))
+        return 1;
+    switch (ev->kind) {
+    case TK_PKT_EV_PACKET:
+        return inject(r, ev);
+    case TK_PKT_EV_SYSCALL:
+        return tk_run_syscall(r, ev, lo, hi);
+    case TK_PKT_EV_COMMAND:
+        return tk_run_command(r, ev);
+    case TK_PKT_EV_CODE:
+        return tk_run_fail(r, ev->line,
+                           "%%{ code }%% blocks (TCP_INFO assertions) are not supported");
+    }
+    return 0;
+}
+
+static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
+    memset(r, 0, sizeof *r);
+    r->sc = sc;
+    r->opts = *opts;
+    r->q = calloc(TK_RUN_QUEUE, sizeof *r->q);
+    r->now = TK_RUN_EPOCH;
+    r->rng = 0x2545f491u;
+    for (int i = 0; i < TK_RUN_MAX_FDS; i++)
+        r->sd[i] = -1;
+    tk_config_default(&r->cfg);
+    r->cfg.addr = TK_RUN_LOCAL_ADDR;
+    r->cfg.netmask = 0xfffe0000u;
+    memcpy(r->cfg.mac, local_mac, 6);
+    if (sc->hdr.mtu)
+        r->cfg.mtu = (uint16_t)sc->hdr.mtu;
+    tk_pkt_conn *c = &r->conn;
+    c->laddr = TK_RUN_LOCAL_ADDR;
+    c->raddr = TK_RUN_REMOTE_ADDR;
+    c->lport = TK_RUN_PORT;
+    c->rport = TK_RUN_REMOTE_PORT;
+    memcpy(c->lmac, local_mac, 6);
+    memcpy(c->rmac, remote_mac, 6);
+    c->remote_isn = opts->remote_isn;
+}
+
+int tk_run_script(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
+    setup(r, sc, opts);
+    if (!r->q)
+        return tk_run_fail(r, 0, "out of memory");
+    if (sc->hdr.ip_version != 4)
+        return tk_run_fail(r, 1, "only --ip_version=ipv4 scripts can run");
+    for (size_t i = 0; i < sc->nevents && !r->failed; i++)
+        if (run_event(r, &sc->events[i]))
+            break;
+    if (!r->failed && r->pending.active)
+        tk_run_fail(r, r->pending.ev->line,
+                    "expected the blocking call to return by %.6f, "
+                    "it was still blocked at the end of the script",
+                    secs(r->pending.hi));
+    return r->failed ? 1 : 0;
+}
+
+void tk_run_release(tk_run *r) {
+    if (r->stack) {
+        r->qn = 0;
+        r->failed = true; /* frames from the final aborts are not checked */
+        tk_stack_destroy(r->stack, r->now);
+        r->stack = NULL;
+    }
+    free(r->q);
+    r->q = NULL;
+}

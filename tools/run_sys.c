@@ -1,0 +1,427 @@
+/* Script system calls mapped onto the tk_* socket API. Script descriptors
+ * are numbered like a kernel's (lowest free from 3); blocking calls on
+ * blocking sockets are emulated by letting virtual time run until the call
+ * can complete. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/pkt_sym.h"
+#include "run.h"
+#include "tcpkit/socket.h"
+
+#define FIRST_FD    3
+#define MAX_IO      (1u << 20)
+#define WOULD_BLOCK 2
+
+/* What a call returned: ret >= 0, or ret == -1 with err (positive errno). */
+typedef struct sys_result {
+    long ret;
+    int err;
+} sys_result;
+
+typedef int (*sys_fn)(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out);
+
+static int set_errno(sys_result *out, long rc) {
+    if (rc >= 0) {
+        out->ret = rc;
+        out->err = 0;
+    } else {
+        out->ret = -1;
+        out->err = (int)-rc;
+    }
+    return 0;
+}
+
+static const tk_pkt_expr *arg(const tk_pkt_event *ev, size_t i) {
+    static const tk_pkt_expr none = {.kind = TK_PKT_EXPR_ELLIPSIS};
+    return i < ev->sys.nargs ? &ev->sys.args[i] : &none;
+}
+
+static bool is_sym(const tk_pkt_expr *e, const char *name) {
+    return e->kind == TK_PKT_EXPR_SYMBOL && !strcmp(e->text, name);
+}
+
+static int int_arg(tk_run *r, const tk_pkt_event *ev, size_t i, int64_t *out) {
+    if (tk_pkt_eval(arg(ev, i), out))
+        return 0;
+    return tk_run_fail(r, ev->line, "%s: argument %zu must be a number", ev->sys.name, i + 1);
+}
+
+/* Script fd argument -> stack descriptor; -1 with EBADF in *out if unknown. */
+static int fd_arg(tk_run *r, const tk_pkt_event *ev, int *fd, int *sd, sys_result *out) {
+    int64_t v;
+    if (int_arg(r, ev, 0, &v))
+        return 1;
+    if (v < 0 || v >= TK_RUN_MAX_FDS || r->sd[v] < 0) {
+        *sd = -1;
+        return set_errno(out, -EBADF);
+    }
+    *fd = (int)v;
+    *sd = r->sd[v];
+    return 0;
+}
+
+static int new_fd(tk_run *r, int sd) {
+    for (int fd = FIRST_FD; fd < TK_RUN_MAX_FDS; fd++) {
+        if (r->sd[fd] < 0) {
+            r->sd[fd] = sd;
+            r->nonblock[fd] = false;
+            return fd;
+        }
+    }
+    return -EMFILE;
+}
+
+static int sys_socket(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    if (!is_sym(arg(ev, 1), "SOCK_STREAM") ||
+        !(is_sym(arg(ev, 2), "IPPROTO_TCP") || arg(ev, 2)->kind == TK_PKT_EXPR_ELLIPSIS))
+        return tk_run_fail(r, ev->line, "socket: only SOCK_STREAM / IPPROTO_TCP is supported");
+    int sd = tk_socket(r->stack);
+    if (sd < 0)
+        return set_errno(out, sd);
+    int fd = new_fd(r, sd);
+    if (fd < 0)
+        (void)tk_close(r->stack, sd);
+    return set_errno(out, fd);
+}
+
+static int sys_bind(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    tk_sockaddr a = {.addr = TK_RUN_LOCAL_ADDR, .port = TK_RUN_PORT};
+    r->conn.lport = TK_RUN_PORT;
+    return set_errno(out, tk_bind(r->stack, sd, &a));
+}
+
+static int sys_listen(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    int64_t backlog;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    if (int_arg(r, ev, 1, &backlog))
+        return 1;
+    r->conn.rport = TK_RUN_REMOTE_PORT;
+    return set_errno(out, tk_listen(r->stack, sd, (int)backlog));
+}
+
+static int sys_accept(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    tk_sockaddr peer;
+    int nsd = tk_accept(r->stack, sd, &peer);
+    if (nsd == -EAGAIN && !r->nonblock[fd])
+        return WOULD_BLOCK;
+    if (nsd < 0)
+        return set_errno(out, nsd);
+    int nfd = new_fd(r, nsd);
+    if (nfd < 0)
+        (void)tk_close(r->stack, nsd);
+    return set_errno(out, nfd);
+}
+
+static int sys_connect(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    int fd, sd;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    if (retry) {
+        int events = tk_poll_events(r->stack, sd);
+        if (events & TK_POLLERR) {
+            int err = 0;
+            size_t len = sizeof err;
+            (void)tk_getsockopt(r->stack, sd, TK_SOL_SOCKET, TK_SO_ERROR, &err, &len);
+            return set_errno(out, err ? err : -ECONNREFUSED);
+        }
+        return events & TK_POLLOUT ? set_errno(out, 0) : WOULD_BLOCK;
+    }
+    tk_sockaddr a = {.addr = TK_RUN_REMOTE_ADDR, .port = TK_RUN_PORT};
+    int rc = tk_connect(r->stack, sd, &a);
+    tk_sockaddr me;
+    if (tk_getsockname(r->stack, sd, &me) == 0 && me.port) {
+        r->conn.lport = me.port;
+        r->conn.rport = TK_RUN_PORT;
+    }
+    if (rc == -EINPROGRESS && !r->nonblock[fd])
+        return WOULD_BLOCK;
+    return set_errno(out, rc);
+}
+
+static int sys_close(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    int rc = tk_close(r->stack, sd);
+    r->sd[fd] = -1;
+    return set_errno(out, rc);
+}
+
+static int sys_shutdown(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd, how;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    const tk_pkt_expr *h = arg(ev, 1);
+    if (is_sym(h, "SHUT_RD"))
+        how = TK_SHUT_RD;
+    else if (is_sym(h, "SHUT_WR"))
+        how = TK_SHUT_WR;
+    else if (is_sym(h, "SHUT_RDWR"))
+        how = TK_SHUT_RDWR;
+    else
+        return tk_run_fail(r, ev->line, "shutdown: expected SHUT_RD, SHUT_WR or SHUT_RDWR");
+    return set_errno(out, tk_shutdown(r->stack, sd, how));
+}
+
+/* read/recv/write/send(fd, ..., len[, flags]) */
+static int sys_io(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    int64_t len, flags = 0;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    if (int_arg(r, ev, 2, &len) || (ev->sys.nargs > 3 && int_arg(r, ev, 3, &flags)))
+        return 1;
+    if (len < 0 || len > MAX_IO || flags != 0)
+        return tk_run_fail(r, ev->line, "%s: length must be 0..%u and flags 0", ev->sys.name,
+                           MAX_IO);
+    uint8_t *buf = calloc(1, (size_t)len + 1);
+    if (!buf)
+        return tk_run_fail(r, ev->line, "out of memory");
+    bool rd = ev->sys.name[0] == 'r';
+    long rc =
+        rd ? tk_recv(r->stack, sd, buf, (size_t)len) : tk_send(r->stack, sd, buf, (size_t)len);
+    free(buf);
+    if (rc == -EAGAIN && !r->nonblock[fd])
+        return WOULD_BLOCK;
+    return set_errno(out, rc);
+}
+
+typedef struct opt_name {
+    const char *level, *name;
+    int tk_level, tk_name;
+} opt_name;
+
+static const opt_name sockopts[] = {
+    {"SOL_SOCKET", "SO_REUSEADDR", TK_SOL_SOCKET, TK_SO_REUSEADDR},
+    {"SOL_SOCKET", "SO_LINGER", TK_SOL_SOCKET, TK_SO_LINGER},
+    {"SOL_SOCKET", "SO_KEEPALIVE", TK_SOL_SOCKET, TK_SO_KEEPALIVE},
+    {"SOL_SOCKET", "SO_RCVBUF", TK_SOL_SOCKET, TK_SO_RCVBUF},
+    {"SOL_SOCKET", "SO_SNDBUF", TK_SOL_SOCKET, TK_SO_SNDBUF},
+    {"SOL_SOCKET", "SO_ERROR", TK_SOL_SOCKET, TK_SO_ERROR},
+    {"IPPROTO_TCP", "TCP_NODELAY", TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY},
+    {"IPPROTO_TCP", "TCP_KEEPIDLE", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE},
+    {"IPPROTO_TCP", "TCP_KEEPINTVL", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL},
+    {"IPPROTO_TCP", "TCP_KEEPCNT", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPCNT},
+};
+
+static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev) {
+    const tk_pkt_expr *lv = arg(ev, 1), *nm = arg(ev, 2);
+    for (size_t i = 0; i < sizeof sockopts / sizeof sockopts[0]; i++)
+        if (is_sym(lv, sockopts[i].level) && is_sym(nm, sockopts[i].name))
+            return &sockopts[i];
+    tk_run_fail(r, ev->line, "%s: unsupported option %s", ev->sys.name,
+                nm->kind == TK_PKT_EXPR_SYMBOL ? nm->text : "(not a name)");
+    return NULL;
+}
+
+/* {l_onoff=1, l_linger=0} */
+static bool linger_value(const tk_pkt_expr *e, tk_linger *out) {
+    if (e->kind != TK_PKT_EXPR_STRUCT || e->nitems != 2)
+        return false;
+    int64_t on, secs;
+    if (!tk_pkt_eval(&e->items[0], &on) || !tk_pkt_eval(&e->items[1], &secs))
+        return false;
+    out->onoff = (int)on;
+    out->linger = (int)secs;
+    return true;
+}
+
+/* [N] (an int pointer) */
+static bool int_value(const tk_pkt_expr *e, int64_t *out) {
+    return e->kind == TK_PKT_EXPR_LIST && e->nitems == 1 && tk_pkt_eval(&e->items[0], out);
+}
+
+static int sys_setsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    const opt_name *o = find_opt(r, ev);
+    if (!o)
+        return 1;
+    tk_linger lg;
+    int64_t v;
+    if (o->tk_name == TK_SO_LINGER) {
+        if (!linger_value(arg(ev, 3), &lg))
+            return tk_run_fail(r, ev->line, "setsockopt: SO_LINGER needs {l_onoff=N, l_linger=N}");
+        return set_errno(out, tk_setsockopt(r->stack, sd, o->tk_level, o->tk_name, &lg, sizeof lg));
+    }
+    if (!int_value(arg(ev, 3), &v))
+        return tk_run_fail(r, ev->line, "setsockopt: %s needs a value [N]", o->name);
+    int iv = (int)v;
+    return set_errno(out, tk_setsockopt(r->stack, sd, o->tk_level, o->tk_name, &iv, sizeof iv));
+}
+
+static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    const opt_name *o = find_opt(r, ev);
+    if (!o)
+        return 1;
+    if (o->tk_name == TK_SO_LINGER) {
+        tk_linger want, got;
+        size_t len = sizeof got;
+        int rc = tk_getsockopt(r->stack, sd, o->tk_level, o->tk_name, &got, &len);
+        if (rc == 0 && linger_value(arg(ev, 3), &want) &&
+            (want.onoff != got.onoff || want.linger != got.linger))
+            return tk_run_fail(r, ev->line, "expected SO_LINGER {%d, %d}, got {%d, %d}", want.onoff,
+                               want.linger, got.onoff, got.linger);
+        return set_errno(out, rc);
+    }
+    int got = 0;
+    size_t len = sizeof got;
+    int rc = tk_getsockopt(r->stack, sd, o->tk_level, o->tk_name, &got, &len);
+    int64_t want;
+    if (rc == 0 && arg(ev, 3)->kind != TK_PKT_EXPR_ELLIPSIS) {
+        if (!int_value(arg(ev, 3), &want))
+            return tk_run_fail(r, ev->line, "getsockopt: expected value must be [N]");
+        if (o->tk_name == TK_SO_ERROR && -got != want)
+            return tk_run_fail(r, ev->line, "expected SO_ERROR %s, got %s",
+                               want ? tk_pkt_errno_name((int)want) : "0",
+                               got ? tk_pkt_errno_name(-got) : "0");
+        if (o->tk_name != TK_SO_ERROR && got != want)
+            return tk_run_fail(r, ev->line, "expected %s %lld, got %d", o->name, (long long)want,
+                               got);
+    }
+    return set_errno(out, rc);
+}
+
+static int sys_fcntl(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    int64_t flags;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    if (is_sym(arg(ev, 1), "F_GETFL"))
+        return set_errno(out, TK_PKT_O_RDWR | (r->nonblock[fd] ? TK_PKT_O_NONBLOCK : 0));
+    if (!is_sym(arg(ev, 1), "F_SETFL"))
+        return tk_run_fail(r, ev->line, "fcntl: only F_GETFL and F_SETFL are supported");
+    if (int_arg(r, ev, 2, &flags))
+        return 1;
+    r->nonblock[fd] = (flags & TK_PKT_O_NONBLOCK) != 0;
+    return set_errno(out, 0);
+}
+
+static int sys_sockname(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    tk_sockaddr a;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    bool peer = !strcmp(ev->sys.name, "getpeername");
+    return set_errno(out,
+                     peer ? tk_getpeername(r->stack, sd, &a) : tk_getsockname(r->stack, sd, &a));
+}
+
+typedef struct sys_entry {
+    const char *name;
+    sys_fn fn;
+} sys_entry;
+
+static const sys_entry calls[] = {
+    {"socket", sys_socket},
+    {"bind", sys_bind},
+    {"listen", sys_listen},
+    {"accept", sys_accept},
+    {"connect", sys_connect},
+    {"close", sys_close},
+    {"shutdown", sys_shutdown},
+    {"read", sys_io},
+    {"recv", sys_io},
+    {"write", sys_io},
+    {"send", sys_io},
+    {"setsockopt", sys_setsockopt},
+    {"getsockopt", sys_getsockopt},
+    {"fcntl", sys_fcntl},
+    {"getsockname", sys_sockname},
+    {"getpeername", sys_sockname},
+};
+
+static sys_fn find_call(const char *name) {
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+        if (!strcmp(calls[i].name, name))
+            return calls[i].fn;
+    return NULL;
+}
+
+static int check_result(tk_run *r, const tk_pkt_event *ev, const sys_result *res) {
+    const tk_pkt_syscall *sc = &ev->sys;
+    if (sc->result_any)
+        return 0;
+    if (res->ret != sc->result) {
+        if (res->ret == -1)
+            return tk_run_fail(r, ev->line, "expected %s() = %lld, got -1 %s", sc->name,
+                               (long long)sc->result, tk_pkt_errno_name(res->err));
+        return tk_run_fail(r, ev->line, "expected %s() = %lld, got %ld", sc->name,
+                           (long long)sc->result, res->ret);
+    }
+    if (res->ret == -1 && sc->errno_name[0]) {
+        int want = tk_pkt_errno_value(sc->errno_name);
+        if (want == 0)
+            return tk_run_fail(r, ev->line, "unknown errno name %s", sc->errno_name);
+        if (want != res->err)
+            return tk_run_fail(r, ev->line, "expected errno %s, got %s", sc->errno_name,
+                               tk_pkt_errno_name(res->err));
+    }
+    return 0;
+}
+
+int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi) {
+    sys_fn fn = find_call(ev->sys.name);
+    if (!fn)
+        return tk_run_fail(r, ev->line, "unsupported system call %s()", ev->sys.name);
+    if (r->pending.active)
+        return tk_run_fail(r, ev->line,
+                           "a system call while the blocking call of line %d "
+                           "has not returned",
+                           r->pending.ev->line);
+    sys_result res = {0, 0};
+    int rc = fn(r, ev, false, &res);
+    tk_stack_poll(r->stack, r->now);
+    if (rc == WOULD_BLOCK) {
+        r->pending = (tk_run_pending){.active = true, .ev = ev, .lo = lo, .hi = hi};
+        return 0;
+    }
+    if (rc)
+        return 1;
+    return check_result(r, ev, &res);
+}
+
+int tk_run_retry_pending(tk_run *r) {
+    if (!r->pending.active || r->failed)
+        return r->failed;
+    const tk_pkt_event *ev = r->pending.ev;
+    sys_result res = {0, 0};
+    int rc = find_call(ev->sys.name)(r, ev, true, &res);
+    if (rc == WOULD_BLOCK)
+        return 0;
+    r->pending.active = false;
+    if (rc)
+        return 1;
+    int64_t now = tk_run_script_now(r), tol = r->sc->hdr.tolerance_usecs;
+    if (now < r->pending.lo - tol || now > r->pending.hi + tol)
+        return tk_run_fail(r, ev->line, "expected %s() to return within %.6f...%.6f, got %.6f",
+                           ev->sys.name, (double)r->pending.lo / 1e6, (double)r->pending.hi / 1e6,
+                           (double)now / 1e6);
+    return check_result(r, ev, &res);
+}

@@ -1,0 +1,453 @@
+/* The scenario harness: trace bookkeeping, printed socket calls, waits. */
+#include "sim_harness.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcpkit/wire/eth.h"
+#include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/tcp.h"
+
+void tk_sim_opts_init(tk_sim_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->loss_ppm = o->dup_ppm = o->reorder_ppm = o->corrupt_ppm = -1;
+    o->bytes = o->bytes_back = -1;
+    o->outages = o->close_order = o->isn_high = -1;
+}
+
+static const char *sname(int side) {
+    return side == TK_SIM_A ? "A" : "B";
+}
+
+static int conn_index(const tk_sim *s, int side, uint16_t lport, uint16_t rport) {
+    for (int i = s->nconns - 1; i >= 0; i--) {
+        const tk_sim_conn *c = &s->conns[i];
+        if (c->side == side && c->lport == lport && c->rport == rport)
+            return i;
+    }
+    return -1;
+}
+
+static void track_state(tk_sim *s, int side, const tk_trace_event *ev) {
+    int i = conn_index(s, side, ev->lport, ev->rport);
+    tk_sim_conn *c = i < 0 ? NULL : &s->conns[i];
+    bool fresh = !c || (c->state == TK_TCP_CLOSED && ev->new_state != TK_TCP_CLOSED);
+    if (fresh) {
+        if (s->nconns == TK_SIM_MAX_CONNS) {
+            /* Oldest entries go first: scenarios look at recent ones. */
+            memmove(&s->conns[0], &s->conns[1], sizeof s->conns[0] * (TK_SIM_MAX_CONNS - 1));
+            s->nconns--;
+        }
+        c = &s->conns[s->nconns++];
+        memset(c, 0, sizeof *c);
+        c->side = side;
+        c->lport = ev->lport;
+        c->rport = ev->rport;
+    }
+    c->state = ev->new_state;
+    c->visited |= 1u << (unsigned)ev->new_state;
+    c->since = ev->now;
+    c->last_cause = ev->cause;
+    if (ev->new_state == TK_TCP_TIME_WAIT)
+        c->tw_enter = ev->now;
+    if (ev->old_state == TK_TCP_TIME_WAIT)
+        c->tw_leave = ev->now;
+}
+
+static void on_trace(void *ctx, int side, const tk_trace_event *ev) {
+    tk_sim *s = ctx;
+    if (ev->kind == TK_TRACE_STATE && ev->lport != 0)
+        track_state(s, side, ev);
+    if (ev->kind == TK_TRACE_ERROR)
+        s->last_err[side] = ev->err;
+    tk_sim_render_trace(s->render, side, ev);
+}
+
+static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now,
+                        int outcome) {
+    tk_eth_hdr eth;
+    tk_ipv4_hdr ip;
+    tk_tcp_hdr tcp;
+    if (tk_wire_eth_parse(frame, len, &eth) < 0 || eth.type != TK_ETHERTYPE_IPV4)
+        return;
+    int ihl = tk_wire_ipv4_parse(frame + TK_ETH_HLEN, len - TK_ETH_HLEN, false, &ip);
+    if (ihl < 0 || ip.proto != TK_IPPROTO_TCP)
+        return;
+    size_t seglen = ip.total_len - (size_t)ihl;
+    int hl = tk_wire_tcp_parse(frame + TK_ETH_HLEN + ihl, seglen, ip.src, ip.dst, false, &tcp);
+    if (hl < 0)
+        return;
+    tk_sim_seg *g = &s->segs[s->nsegs++ % TK_SIM_SEG_LOG];
+    *g = (tk_sim_seg){.t = now,
+                      .side = side,
+                      .outcome = outcome,
+                      .flags = tcp.flags,
+                      .sport = tcp.sport,
+                      .dport = tcp.dport,
+                      .win = tcp.win,
+                      .seq = tcp.seq,
+                      .ack = tcp.ack,
+                      .len = (uint32_t)(seglen - (size_t)hl)};
+}
+
+static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_t len, tk_time now,
+                     int outcome) {
+    tk_sim *s = ctx;
+    if (where == TK_SIM_TX)
+        log_segment(s, side, frame, len, now, outcome);
+    tk_sim_render_frame(s->render, side, where, frame, len, now, outcome);
+}
+
+const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i) {
+    if (i >= s->nsegs || s->nsegs - i > TK_SIM_SEG_LOG)
+        return NULL;
+    return &s->segs[i % TK_SIM_SEG_LOG];
+}
+
+uint32_t tk_sim_count_segs(const tk_sim *s, uint32_t from, int side, uint8_t flags) {
+    uint32_t n = 0;
+    for (uint32_t i = from; i < s->nsegs; i++) {
+        const tk_sim_seg *g = tk_sim_seg_at(s, i);
+        if (g && g->side == side && (g->flags & flags) == flags)
+            n++;
+    }
+    return n;
+}
+
+int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no) {
+    memset(s, 0, sizeof *s);
+    s->opts = o;
+    int err = 0;
+    s->render = tk_sim_render_open(o->quiet ? NULL : stdout, o->json, o->pcap, &err);
+    if (!s->render)
+        return err;
+    s->cfg[0] = no->cfg[0];
+    s->cfg[1] = no->cfg[1];
+    no->on_trace = on_trace;
+    no->on_frame = on_frame;
+    no->ctx = s;
+    int rc = tk_simnet_create(&s->net, no);
+    if (rc < 0) {
+        tk_sim_render_close(s->render);
+        s->render = NULL;
+    }
+    return rc;
+}
+
+void tk_sim_fini(tk_sim *s) {
+    tk_simnet_destroy(s->net);
+    tk_sim_render_close(s->render);
+    s->net = NULL;
+    s->render = NULL;
+}
+
+bool tk_sim_expect(tk_sim *s, bool ok, const char *fmt, ...) {
+    if (!ok && !s->failure[0]) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->failure, sizeof s->failure, fmt, ap);
+        va_end(ap);
+        if (!s->failure[0])
+            snprintf(s->failure, sizeof s->failure, "expectation failed");
+    }
+    return ok;
+}
+
+bool tk_sim_failed(const tk_sim *s) {
+    return s->failure[0] != 0;
+}
+
+void tk_sim_note(tk_sim *s, const char *fmt, ...) {
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    tk_sim_render_note(s->render, tk_sim_now(s), text);
+}
+
+void tk_sim_app(tk_sim *s, int side, const char *fmt, ...) {
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    tk_sim_render_app(s->render, tk_sim_now(s), side, text);
+}
+
+tk_stack *tk_sim_stack(tk_sim *s, int side) {
+    return tk_simnet_stack(s->net, side);
+}
+tk_time tk_sim_now(const tk_sim *s) {
+    return tk_simnet_now(s->net);
+}
+void tk_sim_run_for(tk_sim *s, tk_time dt) {
+    tk_simnet_run_for(s->net, dt);
+}
+
+bool tk_sim_run_until(tk_sim *s, bool (*cond)(void *ctx), void *ctx, tk_time timeout) {
+    return tk_simnet_run_until(s->net, cond, ctx, tk_sim_now(s) + timeout);
+}
+
+const tk_sim_conn *tk_sim_conn_find(const tk_sim *s, int side, uint16_t lport, uint16_t rport) {
+    int i = conn_index(s, side, lport, rport);
+    return i < 0 ? NULL : &s->conns[i];
+}
+
+int tk_sim_state(const tk_sim *s, int side, uint16_t lport, uint16_t rport) {
+    const tk_sim_conn *c = tk_sim_conn_find(s, side, lport, rport);
+    return c ? c->state : TK_TCP_CLOSED;
+}
+
+typedef struct wait_ctx {
+    tk_sim *s;
+    int side, sd, mask, state;
+    uint16_t lport, rport;
+} wait_ctx;
+
+static bool state_reached(void *ctx) {
+    wait_ctx *w = ctx;
+    return tk_sim_state(w->s, w->side, w->lport, w->rport) == w->state;
+}
+
+bool tk_sim_wait_state(tk_sim *s, int side, uint16_t lport, uint16_t rport, int state,
+                       tk_time timeout) {
+    wait_ctx w = {.s = s, .side = side, .lport = lport, .rport = rport, .state = state};
+    return tk_sim_run_until(s, state_reached, &w, timeout);
+}
+
+static bool events_ready(void *ctx) {
+    wait_ctx *w = ctx;
+    int ev = tk_poll_events(tk_sim_stack(w->s, w->side), w->sd);
+    return ev < 0 || (ev & w->mask) != 0;
+}
+
+bool tk_sim_wait_events(tk_sim *s, int side, int sd, int mask, tk_time timeout) {
+    wait_ctx w = {.s = s, .side = side, .sd = sd, .mask = mask};
+    return tk_sim_run_until(s, events_ready, &w, timeout);
+}
+
+uint16_t tk_sim_lport(tk_sim *s, int side, int sd) {
+    tk_sockaddr a = {0, 0};
+    return tk_getsockname(tk_sim_stack(s, side), sd, &a) < 0 ? 0 : a.port;
+}
+
+uint16_t tk_sim_rport(tk_sim *s, int side, int sd) {
+    tk_sockaddr a = {0, 0};
+    return tk_getpeername(tk_sim_stack(s, side), sd, &a) < 0 ? 0 : a.port;
+}
+
+/* Socket calls, each printed with its result as the application saw it. */
+
+static const char *rc_str(long rc, char *buf, size_t cap) {
+    return tk_sim_errstr(rc, buf, cap);
+}
+
+int tk_sim_socket_bound(tk_sim *s, int side, uint16_t port) {
+    tk_stack *st = tk_sim_stack(s, side);
+    int sd = tk_socket(st);
+    if (sd < 0 || port == 0)
+        return sd;
+    tk_sockaddr a = {tk_simnet_addr(side), port};
+    int rc = tk_bind(st, sd, &a);
+    if (rc < 0) {
+        char e[32];
+        tk_sim_app(s, side, "bind(:%u) = %s", port, rc_str(rc, e, sizeof e));
+        tk_close(st, sd);
+        return rc;
+    }
+    return sd;
+}
+
+int tk_sim_listen(tk_sim *s, int side, uint16_t port, int backlog) {
+    int sd = tk_sim_socket_bound(s, side, port);
+    if (sd < 0)
+        return sd;
+    int rc = tk_listen(tk_sim_stack(s, side), sd, backlog);
+    char e[32];
+    tk_sim_app(s, side, "listen(:%u, backlog %d) = %s", port, backlog, rc_str(rc, e, sizeof e));
+    if (rc < 0) {
+        tk_close(tk_sim_stack(s, side), sd);
+        return rc;
+    }
+    tk_simnet_poll(s->net);
+    return sd;
+}
+
+int tk_sim_connect(tk_sim *s, int side, int sd, uint16_t rport) {
+    tk_sockaddr a = {tk_simnet_addr(1 - side), rport};
+    int rc = tk_connect(tk_sim_stack(s, side), sd, &a);
+    char e[32], ep[32];
+    tk_sim_format_ep(ep, sizeof ep, a.addr, a.port);
+    tk_sim_app(s, side, "connect(%s) = %s", ep, rc_str(rc, e, sizeof e));
+    tk_simnet_poll(s->net);
+    return rc;
+}
+
+int tk_sim_accept(tk_sim *s, int side, int lsd, tk_time timeout) {
+    tk_sim_wait_events(s, side, lsd, TK_POLLIN, timeout);
+    tk_sockaddr peer = {0, 0};
+    int rc = tk_accept(tk_sim_stack(s, side), lsd, &peer);
+    char e[32], ep[32];
+    tk_sim_format_ep(ep, sizeof ep, peer.addr, peer.port);
+    if (rc >= 0)
+        tk_sim_app(s, side, "accept() = %d (from %s)", rc, ep);
+    else
+        tk_sim_app(s, side, "accept() = %s", rc_str(rc, e, sizeof e));
+    tk_simnet_poll(s->net);
+    return rc;
+}
+
+long tk_sim_send(tk_sim *s, int side, int sd, const void *buf, size_t len) {
+    long rc = tk_send(tk_sim_stack(s, side), sd, buf, len);
+    char e[32];
+    tk_sim_app(s, side, "send(%zu bytes) = %s", len, rc_str(rc, e, sizeof e));
+    tk_simnet_poll(s->net);
+    return rc;
+}
+
+long tk_sim_recv(tk_sim *s, int side, int sd, void *buf, size_t len) {
+    long rc = tk_recv(tk_sim_stack(s, side), sd, buf, len);
+    char e[32];
+    tk_sim_app(s, side, "recv() = %s%s", rc_str(rc, e, sizeof e), rc == 0 ? " (peer closed)" : "");
+    tk_simnet_poll(s->net);
+    return rc;
+}
+
+int tk_sim_shutdown(tk_sim *s, int side, int sd, int how) {
+    int rc = tk_shutdown(tk_sim_stack(s, side), sd, how);
+    static const char *const names[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
+    char e[32];
+    tk_sim_app(s, side, "shutdown(%s) = %s", how >= 0 && how <= 2 ? names[how] : "?",
+               rc_str(rc, e, sizeof e));
+    tk_simnet_poll(s->net);
+    return rc;
+}
+
+int tk_sim_close(tk_sim *s, int side, int sd) {
+    int rc = tk_close(tk_sim_stack(s, side), sd);
+    char e[32];
+    tk_sim_app(s, side, "close() = %s", rc_str(rc, e, sizeof e));
+    tk_simnet_poll(s->net);
+    return rc;
+}
+
+int tk_sim_setsockopt_int(tk_sim *s, int side, int sd, int level, int name, int value) {
+    int rc = tk_setsockopt(tk_sim_stack(s, side), sd, level, name, &value, sizeof value);
+    tk_sim_expect(s, rc == 0, "%s setsockopt(%d) = %d", sname(side), name, rc);
+    return rc;
+}
+
+int tk_sim_so_error(tk_sim *s, int side, int sd) {
+    int err = 0;
+    size_t len = sizeof err;
+    int rc = tk_getsockopt(tk_sim_stack(s, side), sd, TK_SOL_SOCKET, TK_SO_ERROR, &err, &len);
+    char e[32];
+    tk_sim_app(s, side, "getsockopt(SO_ERROR) = %s", rc_str(rc < 0 ? rc : err, e, sizeof e));
+    return rc < 0 ? rc : err;
+}
+
+bool tk_sim_open_pair(tk_sim *s, uint16_t port, int *lsd, int *asd, int *bsd) {
+    *lsd = tk_sim_listen(s, TK_SIM_B, port, 8);
+    if (!tk_sim_expect(s, *lsd >= 0, "B listen() failed: %d", *lsd))
+        return false;
+    *asd = tk_sim_socket_bound(s, TK_SIM_A, 0);
+    if (!tk_sim_expect(s, *asd >= 0, "A socket() failed: %d", *asd))
+        return false;
+    int rc = tk_sim_connect(s, TK_SIM_A, *asd, port);
+    if (!tk_sim_expect(s, rc == -EINPROGRESS || rc == 0, "A connect() = %d, want -EINPROGRESS", rc))
+        return false;
+    bool up = tk_sim_wait_events(s, TK_SIM_A, *asd, TK_POLLOUT | TK_POLLERR, TK_SEC(10));
+    if (!tk_sim_expect(s, up && (tk_poll_events(tk_sim_stack(s, TK_SIM_A), *asd) & TK_POLLOUT),
+                       "A never became writable (handshake did not complete)"))
+        return false;
+    *bsd = tk_sim_accept(s, TK_SIM_B, *lsd, TK_SEC(10));
+    return tk_sim_expect(s, *bsd >= 0, "B accept() = %d", *bsd);
+}
+
+typedef struct xfer {
+    tk_sim *s;
+    int tx, txsd, rx, rxsd;
+    uint64_t len, sent, rcvd;
+    bool corrupt, error;
+} xfer;
+
+/* Moves as much as the stacks take now; true when everything arrived. */
+static bool xfer_pump(void *ctx) {
+    xfer *x = ctx;
+    uint8_t buf[8192];
+    tk_stack *ts = tk_sim_stack(x->s, x->tx), *rs = tk_sim_stack(x->s, x->rx);
+    bool moved = false;
+    while (x->sent < x->len) {
+        size_t n = x->len - x->sent < sizeof buf ? (size_t)(x->len - x->sent) : sizeof buf;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = tk_sim_pattern(x->sent + i);
+        long rc = tk_send(ts, x->txsd, buf, n);
+        if (rc <= 0) {
+            x->error = rc != -EAGAIN;
+            break;
+        }
+        x->sent += (uint64_t)rc;
+        moved = true;
+    }
+    for (;;) {
+        long rc = tk_recv(rs, x->rxsd, buf, sizeof buf);
+        if (rc <= 0) {
+            x->error |= rc != -EAGAIN;
+            break;
+        }
+        for (long i = 0; i < rc; i++)
+            x->corrupt |= buf[i] != tk_sim_pattern(x->rcvd + (uint64_t)i);
+        x->rcvd += (uint64_t)rc;
+        moved = true;
+    }
+    if (moved)
+        tk_simnet_poll(x->s->net);
+    return x->rcvd >= x->len || x->corrupt || x->error;
+}
+
+uint64_t tk_sim_transfer(tk_sim *s, int tx, int txsd, int rx, int rxsd, uint64_t len,
+                         tk_time timeout) {
+    xfer x = {.s = s, .tx = tx, .txsd = txsd, .rx = rx, .rxsd = rxsd, .len = len};
+    tk_sim_app(s, tx, "sends %llu bytes to %s", (unsigned long long)len, sname(rx));
+    tk_sim_run_until(s, xfer_pump, &x, timeout);
+    tk_sim_app(s, rx, "received %llu of %llu bytes%s", (unsigned long long)x.rcvd,
+               (unsigned long long)len, x.corrupt ? " (CORRUPTED)" : "");
+    tk_sim_expect(s, !x.corrupt, "%s received bytes that differ from what %s sent", sname(rx),
+                  sname(tx));
+    return x.corrupt ? 0 : x.rcvd;
+}
+
+typedef struct drain {
+    tk_sim *s;
+    int side, sd;
+    long last;
+    uint64_t total;
+} drain;
+
+static bool drain_step(void *ctx) {
+    drain *d = ctx;
+    uint8_t buf[4096];
+    for (;;) {
+        long rc = tk_recv(tk_sim_stack(d->s, d->side), d->sd, buf, sizeof buf);
+        d->last = rc;
+        if (rc <= 0)
+            return rc != -EAGAIN;
+        d->total += (uint64_t)rc;
+    }
+}
+
+long tk_sim_recv_until_end(tk_sim *s, int side, int sd, tk_time timeout, uint64_t *total) {
+    drain d = {.s = s, .side = side, .sd = sd, .last = -EAGAIN};
+    tk_sim_run_until(s, drain_step, &d, timeout);
+    tk_simnet_poll(s->net);
+    char e[32];
+    tk_sim_app(s, side, "recv() = %s%s", tk_sim_errstr(d.last, e, sizeof e),
+               d.last == 0 ? " (peer closed)" : "");
+    if (total)
+        *total = d.total;
+    return d.last;
+}

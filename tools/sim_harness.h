@@ -1,0 +1,138 @@
+/* The scenario harness of `tcpkit sim`: a simnet with its renderer, the
+ * connection states seen through the trace hook, socket calls that print
+ * what the application did, waits on virtual time, and expectations that
+ * record the first one that failed. */
+#ifndef TK_TOOLS_SIM_HARNESS_H
+#define TK_TOOLS_SIM_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim_render.h"
+#include "simnet.h"
+#include "tcpkit/socket.h"
+#include "tcpkit/tcp_state.h"
+
+/* Command-line options; -1 (or 0 for the pointers) means "scenario default". */
+typedef struct tk_sim_opts {
+    uint64_t seed;
+    bool seed_set;
+    int32_t loss_ppm, dup_ppm, reorder_ppm, corrupt_ppm;
+    int64_t bytes, bytes_back;
+    int32_t outages;     /* random: number of link outages */
+    int32_t close_order; /* random: 0 A closes first, 1 B first, 2 both at once */
+    int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
+    const char *pcap;
+    bool json;
+    bool quiet; /* no event lines (the verdict still prints) */
+} tk_sim_opts;
+
+void tk_sim_opts_init(tk_sim_opts *o);
+
+/* One connection as the trace reported it (one entry per incarnation). */
+typedef struct tk_sim_conn {
+    int side;
+    uint16_t lport, rport;
+    int state;
+    uint32_t visited; /* bit (1 << state) for every state entered */
+    tk_time since;    /* time of the last transition */
+    tk_time tw_enter, tw_leave;
+    const char *last_cause;
+} tk_sim_conn;
+
+#define TK_SIM_MAX_CONNS 64
+
+/* A TCP segment a side sent, as the link saw it. */
+typedef struct tk_sim_seg {
+    tk_time t;
+    int side;
+    int outcome; /* TK_SIMLINK_* bits */
+    uint8_t flags;
+    uint16_t sport, dport, win;
+    uint32_t seq, ack, len;
+} tk_sim_seg;
+
+#define TK_SIM_SEG_LOG 4096
+
+typedef struct tk_sim {
+    tk_simnet *net;
+    const tk_sim_opts *opts;
+    tk_sim_render *render;
+    tk_config cfg[2]; /* as the stacks were created */
+    tk_sim_conn conns[TK_SIM_MAX_CONNS];
+    int nconns;
+    int last_err[2];                 /* last socket error each side's trace reported */
+    tk_sim_seg segs[TK_SIM_SEG_LOG]; /* ring: segment i is segs[i % TK_SIM_SEG_LOG] */
+    uint32_t nsegs;                  /* segments sent so far */
+    char failure[256];
+} tk_sim;
+
+/* Creates the simnet from `no` (its hooks are set here) and the renderer.
+ * Returns 0 or a negative errno. */
+int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no);
+void tk_sim_fini(tk_sim *s);
+
+/* Records the first failed expectation; returns ok. */
+bool tk_sim_expect(tk_sim *s, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool tk_sim_failed(const tk_sim *s);
+void tk_sim_note(tk_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tk_sim_app(tk_sim *s, int side, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Segment i (0 = the first sent), or NULL when out of range or overwritten. */
+const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i);
+/* Number of segments `side` sent from index `from` on with all of `flags`
+ * set (0: any segment). */
+uint32_t tk_sim_count_segs(const tk_sim *s, uint32_t from, int side, uint8_t flags);
+
+tk_stack *tk_sim_stack(tk_sim *s, int side);
+tk_time tk_sim_now(const tk_sim *s);
+void tk_sim_run_for(tk_sim *s, tk_time dt);
+bool tk_sim_run_until(tk_sim *s, bool (*cond)(void *ctx), void *ctx, tk_time timeout);
+
+/* The latest incarnation of a connection, or NULL. */
+const tk_sim_conn *tk_sim_conn_find(const tk_sim *s, int side, uint16_t lport, uint16_t rport);
+/* Its state, TK_TCP_CLOSED when unknown. */
+int tk_sim_state(const tk_sim *s, int side, uint16_t lport, uint16_t rport);
+/* Waits up to `timeout` until the connection is in `state`. */
+bool tk_sim_wait_state(tk_sim *s, int side, uint16_t lport, uint16_t rport, int state,
+                       tk_time timeout);
+/* Waits up to `timeout` until tk_poll_events(sd) has a bit of `mask`. */
+bool tk_sim_wait_events(tk_sim *s, int side, int sd, int mask, tk_time timeout);
+/* Local and remote port of a socket (0 when unknown). */
+uint16_t tk_sim_lport(tk_sim *s, int side, int sd);
+uint16_t tk_sim_rport(tk_sim *s, int side, int sd);
+
+/* Socket calls that print "A connect(198.18.0.2:80) = -EINPROGRESS" and
+ * poll the stacks so the work they queued leaves at once. */
+int tk_sim_listen(tk_sim *s, int side, uint16_t port, int backlog);
+int tk_sim_socket_bound(tk_sim *s, int side, uint16_t port); /* socket + bind, port 0: none */
+int tk_sim_connect(tk_sim *s, int side, int sd, uint16_t rport);
+int tk_sim_accept(tk_sim *s, int side, int lsd, tk_time timeout); /* waits; -EAGAIN if none */
+long tk_sim_send(tk_sim *s, int side, int sd, const void *buf, size_t len);
+long tk_sim_recv(tk_sim *s, int side, int sd, void *buf, size_t len);
+int tk_sim_shutdown(tk_sim *s, int side, int sd, int how);
+int tk_sim_close(tk_sim *s, int side, int sd);
+int tk_sim_setsockopt_int(tk_sim *s, int side, int sd, int level, int name, int value);
+int tk_sim_so_error(tk_sim *s, int side, int sd); /* SO_ERROR, printed */
+
+/* A client on A connected to a listener on B (port), both ESTABLISHED and
+ * accepted. Fills the three descriptors; false (with a failure) otherwise. */
+bool tk_sim_open_pair(tk_sim *s, uint16_t port, int *lsd, int *asd, int *bsd);
+
+/* Transfer of `len` pattern bytes from (tx, txsd) to (rx, rxsd), checking
+ * every byte; runs until all arrived or `timeout`. Returns the bytes received
+ * in order and intact. Prints one line per call, not per byte. */
+uint64_t tk_sim_transfer(tk_sim *s, int tx, int txsd, int rx, int rxsd, uint64_t len,
+                         tk_time timeout);
+
+/* Reads until recv() returns 0 or an error or timeout; returns that last
+ * value (bytes read are discarded and counted into *total when not NULL). */
+long tk_sim_recv_until_end(tk_sim *s, int side, int sd, tk_time timeout, uint64_t *total);
+
+/* The byte at offset i of the pattern stream. */
+static inline uint8_t tk_sim_pattern(uint64_t i) {
+    return (uint8_t)((i * 2654435761u) >> 13);
+}
+
+#endif

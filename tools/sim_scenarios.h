@@ -1,0 +1,58 @@
+/* The scenarios of `tcpkit sim`: each tells one SPEC story between stack A
+ * (198.18.0.1, client) and stack B (198.18.0.2, server) and checks that it
+ * ended as described. A scenario whose engine feature is missing fails. */
+#ifndef TK_TOOLS_SIM_SCENARIOS_H
+#define TK_TOOLS_SIM_SCENARIOS_H
+
+#include <stddef.h>
+
+#include "sim_harness.h"
+
+typedef struct tk_sim_scenario {
+    const char *name;
+    const char *spec; /* the SPEC IDs it demonstrates, "CM-10, CM-11" */
+    const char *summary;
+    /* Optional: adjusts the configuration before the stacks are created. */
+    void (*configure)(tk_simnet_opts *no, const tk_sim_opts *o);
+    /* Runs the story; failed expectations are recorded in the tk_sim. */
+    void (*run)(tk_sim *s);
+} tk_sim_scenario;
+
+size_t tk_sim_scenario_count(void);
+const tk_sim_scenario *tk_sim_scenario_at(size_t i);
+const tk_sim_scenario *tk_sim_scenario_find(const char *name);
+
+/* The server port every scenario listens on. */
+#define TK_SIM_PORT 80
+
+/* Scenario bodies, by file. sim_scenarios.c: */
+void tk_sim_sc_lifecycle(tk_sim *s);
+/* sim_scenarios_close.c (CM): */
+void tk_sim_sc_simultaneous_open(tk_sim *s);
+void tk_sim_sc_simultaneous_close(tk_sim *s);
+void tk_sim_sc_three_segment_close(tk_sim *s);
+void tk_sim_sc_half_close(tk_sim *s);
+void tk_sim_sc_lost_last_ack(tk_sim *s);
+void tk_sim_sc_time_wait_refin(tk_sim *s);
+void tk_sim_sc_time_wait_reuse(tk_sim *s);
+void tk_sim_sc_syn_retries(tk_sim *s);
+void tk_sim_cf_backlog(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_syn_backlog_full(tk_sim *s);
+/* sim_scenarios_reset.c (RS): */
+void tk_sim_sc_refused(tk_sim *s);
+void tk_sim_sc_linger_abort(tk_sim *s);
+void tk_sim_sc_unread_close(tk_sim *s);
+void tk_sim_sc_half_open(tk_sim *s);
+void tk_sim_sc_stale_reconnect(tk_sim *s);
+/* sim_scenarios_data.c (DT, TM): */
+void tk_sim_sc_cable_unplug(tk_sim *s);
+void tk_sim_sc_keepalive_dead_peer(tk_sim *s);
+void tk_sim_sc_keepalive_alive(tk_sim *s);
+void tk_sim_sc_zero_window(tk_sim *s);
+void tk_sim_cf_lossy(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_lossy_transfer(tk_sim *s);
+/* sim_scenarios_random.c (DT-1, DT-7 seeded runs): */
+void tk_sim_cf_random(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_random(tk_sim *s);
+
+#endif
