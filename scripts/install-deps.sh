@@ -4,7 +4,8 @@
 # names what is missing and leaves the decision to the user.
 set -euo pipefail
 pkgs=(cmake make gcc clang pkg-config libcmocka-dev libpcap-dev clang-format
-      tcpdump tshark python3 python3-scapy iproute2)
+      tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd
+      iputils-ping)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

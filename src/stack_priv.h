@@ -13,7 +13,7 @@
 #include "tcpkit/stats.h"
 #include "tcpkit/trace.h"
 
-#define TK_NEIGH_MAX 16
+#define TK_NEIGH_MAX      16
 #define TK_LISTEN_BUCKETS 64
 
 typedef struct tk_neigh {
@@ -75,7 +75,6 @@ int tk_net_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
 uint8_t *tk_net_payload(tk_stack *s, size_t *cap);
 /* Sends the frame whose IPv4 payload (len bytes) was written at
  * tk_net_payload(). Returns 0 or -EHOSTUNREACH (no neighbour; counted). */
-int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len,
-                  tk_time now);
+int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now);
 
 #endif

@@ -20,11 +20,17 @@ static const size_t stat_offsets[] = {
 
 #define NSTATS (sizeof(stat_names) / sizeof(stat_names[0]))
 
-const tk_stats *tk_stack_stats(const tk_stack *s) { return &s->stats; }
+const tk_stats *tk_stack_stats(const tk_stack *s) {
+    return &s->stats;
+}
 
-size_t tk_stats_count(void) { return NSTATS; }
+size_t tk_stats_count(void) {
+    return NSTATS;
+}
 
-const char *tk_stats_name(size_t i) { return i < NSTATS ? stat_names[i] : NULL; }
+const char *tk_stats_name(size_t i) {
+    return i < NSTATS ? stat_names[i] : NULL;
+}
 
 uint64_t tk_stats_value(const tk_stats *st, size_t i) {
     uint64_t v = 0;

@@ -12,6 +12,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"sim", tk_cmd_sim, "two stacks on a simulated link, scenario by scenario"},
+    {"bench", tk_cmd_bench, "figures: goodput, CPU time and memory of two stacks in one process"},
     {"decode", tk_cmd_decode, "hex dumps or pcap files -> decoded headers and handshake roles"},
     {"run", tk_cmd_run, "packetdrill-syntax scripts against the stack on virtual time"},
 };

@@ -47,6 +47,13 @@ typedef struct tk_run_pending {
     int64_t lo, hi; /* script times within which it must return */
 } tk_run_pending;
 
+/* A setting the script made that tcpkit cannot honour (see run_cmd.c). */
+typedef struct tk_run_unsupported {
+    int line; /* 0: none */
+    char name[64];
+    char msg[200];
+} tk_run_unsupported;
+
 typedef struct tk_run {
     const tk_pkt_script *sc;
     tk_run_opts opts;
@@ -60,6 +67,7 @@ typedef struct tk_run {
     bool nonblock[TK_RUN_MAX_FDS];
     tk_pkt_conn conn;
     tk_run_pending pending;
+    tk_run_unsupported unsupported;
     uint32_t rng;
     bool failed;
     int fail_line;

@@ -104,8 +104,8 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.drop_synfin",
      FIXED,
      NULL,
-     {0, -1},
-     "tcpkit processes SYN+FIN segments as RFC 9293 describes"},
+     {1, -1},
+     "tcpkit always drops segments with both SYN and FIN"},
 };
 
 static const sysctl_entry *find_sysctl(const char *name) {
@@ -113,6 +113,23 @@ static const sysctl_entry *find_sysctl(const char *name) {
         if (!strcmp(sysctls[i].name, name))
             return &sysctls[i];
     return NULL;
+}
+
+/* A value tcpkit cannot honour fails the script at the next event it could
+ * influence; setting it back first (a script restoring defaults at its end)
+ * leaves nothing to fail. */
+static int fixed_sysctl(tk_run *r, const tk_pkt_event *ev, const sysctl_entry *e, int64_t v) {
+    tk_run_unsupported *u = &r->unsupported;
+    bool ok = v == e->ok[0] || v == e->ok[1];
+    if (ok && u->line && !strcmp(u->name, e->name))
+        u->line = 0;
+    if (ok || u->line)
+        return 0;
+    u->line = ev->line;
+    snprintf(u->name, sizeof u->name, "%s", e->name);
+    snprintf(u->msg, sizeof u->msg, "sysctl %s=%lld is not supported: %s", e->name, (long long)v,
+             e->reason);
+    return 0;
 }
 
 static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
@@ -129,11 +146,8 @@ static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
     const sysctl_entry *e = find_sysctl(name);
     if (!e)
         return tk_run_fail(r, ev->line, "sysctl %s has no tcpkit setting", name);
-    if (e->kind == FIXED) {
-        if ((int64_t)v == e->ok[0] || (int64_t)v == e->ok[1])
-            return 0;
-        return tk_run_fail(r, ev->line, "sysctl %s=%llu is not supported: %s", name, v, e->reason);
-    }
+    if (e->kind == FIXED)
+        return fixed_sysctl(r, ev, e, (int64_t)v);
     tk_config next = r->cfg;
     e->set(&next, v);
     if (memcmp(&next, &r->cfg, sizeof next) == 0)

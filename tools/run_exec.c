@@ -230,6 +230,8 @@ static void event_window(const tk_run *r, const tk_pkt_event *ev, int64_t *lo, i
 static int run_event(tk_run *r, const tk_pkt_event *ev) {
     int64_t lo, hi;
     event_window(r, ev, &lo, &hi);
+    if (ev->kind != TK_PKT_EV_COMMAND && r->unsupported.line)
+        return tk_run_fail(r, r->unsupported.line, "%s", r->unsupported.msg);
     if (ev->kind != TK_PKT_EV_COMMAND && tk_run_stack(r, ev->line))
         return 1;
     if (ev->kind == TK_PKT_EV_PACKET && !ev->pkt.inbound) {

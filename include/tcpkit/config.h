@@ -26,28 +26,28 @@ typedef struct tk_config {
     uint32_t sndbuf;           /* 64 KiB */
 
     /* Timers (SPEC defaults table). */
-    tk_time msl;              /* 30 s; TIME_WAIT lasts 2*msl */
-    tk_time rto_initial;      /* 1 s */
-    tk_time rto_min;          /* 200 ms */
-    tk_time rto_max;          /* 120 s */
-    uint32_t syn_retries;     /* 6 */
-    uint32_t synack_retries;  /* 5 */
-    uint32_t retries2;        /* 15 */
+    tk_time msl;               /* 30 s; TIME_WAIT lasts 2*msl */
+    tk_time rto_initial;       /* 1 s */
+    tk_time rto_min;           /* 200 ms */
+    tk_time rto_max;           /* 120 s */
+    uint32_t syn_retries;      /* 6 */
+    uint32_t synack_retries;   /* 5 */
+    uint32_t retries2;         /* 15 */
     tk_time fin_wait2_timeout; /* 60 s */
-    tk_time keepalive_idle;   /* 7200 s */
-    tk_time keepalive_intvl;  /* 75 s */
+    tk_time keepalive_idle;    /* 7200 s */
+    tk_time keepalive_intvl;   /* 75 s */
     uint32_t keepalive_probes; /* 9 */
-    tk_time delack;           /* 40 ms */
-    tk_time persist_min;      /* 200 ms: the first window probe waits max(RTO, this) */
+    tk_time delack;            /* 40 ms */
+    tk_time persist_min;       /* 200 ms: the first window probe waits max(RTO, this) */
 
     /* Ports (SPEC CM-15). */
     uint16_t ephemeral_lo; /* 49152 */
     uint16_t ephemeral_hi; /* 65535 */
 
     /* Options. */
-    bool opt_wscale;     /* offer window scaling: true */
-    bool opt_timestamps; /* offer timestamps: true */
-    bool opt_sack;       /* offer SACK-permitted: true */
+    bool opt_wscale;      /* offer window scaling: true */
+    bool opt_timestamps;  /* offer timestamps: true */
+    bool opt_sack;        /* offer SACK-permitted: true */
     uint16_t default_mss; /* MSS assumed without option: 536 */
 
     /* RFC 5961 challenge ACK rate limit per second (SEC-3): 1000. */

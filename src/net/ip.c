@@ -57,8 +57,7 @@ uint8_t *tk_net_payload(tk_stack *s, size_t *cap) {
     return s->frame + TK_ETH_HLEN + TK_IPV4_HLEN;
 }
 
-int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len,
-                  tk_time now) {
+int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now) {
     uint32_t hop = dst;
     if (((dst ^ s->cfg.addr) & s->cfg.netmask) != 0 && s->cfg.gateway != 0)
         hop = s->cfg.gateway;

@@ -41,8 +41,7 @@ tk_tcb *tk_demux_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint3
     uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->conn_mask;
     for (uint32_t i = s->conn_hash[b]; i != TK_NIL;) {
         tk_tcb *tp = tk_tcb_at(s, i);
-        if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr &&
-            tp->raddr == raddr)
+        if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr && tp->raddr == raddr)
             return tp;
         i = tp->hash_next;
     }
@@ -114,8 +113,7 @@ static bool port_bound(const tk_stack *s, const tk_tcb *self, uint32_t addr, uin
     uint32_t b = port_bucket(port, s->bind_mask);
     for (uint32_t i = s->bind_hash[b]; i != TK_NIL;) {
         const tk_tcb *tp = tk_tcb_at(s, i);
-        if (tp != self && tp->lport == port &&
-            (tp->laddr == 0 || addr == 0 || tp->laddr == addr))
+        if (tp != self && tp->lport == port && (tp->laddr == 0 || addr == 0 || tp->laddr == addr))
             return true;
         i = tp->bind_next;
     }

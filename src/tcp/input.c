@@ -9,7 +9,9 @@
 #include "tcp/timewait.h"
 #include "tcpkit/wire/err.h"
 
-static uint16_t our_mss(const tk_stack *s) { return (uint16_t)(s->cfg.mtu - 40u); }
+static uint16_t our_mss(const tk_stack *s) {
+    return (uint16_t)(s->cfg.mtu - 40u);
+}
 
 void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
@@ -72,8 +74,7 @@ static void syn_rtt_sample(tk_tcb *tp, const tk_seg *sg, tk_time now) {
     tp->flags &= ~TK_TF_RTT_TIMING;
 }
 
-void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause,
-                        tk_time now) {
+void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause, tk_time now) {
     syn_rtt_sample(tp, sg, now);
     tk_tcb_set_state(s, tp, TK_TCP_ESTABLISHED, cause);
     tp->flags |= TK_TF_CONNECTED;
@@ -155,8 +156,8 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
         if (tk_seq_leq(sg->h.ack, tp->iss) || tk_seq_gt(sg->h.ack, tp->snd_max)) {
             /* RS-7, RS-8: <SEQ=SEG.ACK><CTL=RST>, unless it is a RST. */
             if (!(fl & TK_TCP_RST))
-                tk_tcp_send_rst(s, tp->laddr, tp->lport, tp->raddr, tp->rport, sg->h.ack, 0,
-                                false, now);
+                tk_tcp_send_rst(s, tp->laddr, tp->lport, tp->raddr, tp->rport, sg->h.ack, 0, false,
+                                now);
             TK_DROP(s, drop_syn_sent_bad_ack, now);
             return;
         }
@@ -208,8 +209,8 @@ static void input_closed(tk_stack *s, const tk_seg *sg, tk_time now) {
     if (h->flags & TK_TCP_ACK) {
         tk_tcp_send_rst(s, sg->dst, h->dport, sg->src, h->sport, h->ack, 0, false, now);
     } else {
-        uint32_t seglen = sg->len + ((h->flags & TK_TCP_SYN) ? 1u : 0u) +
-                          ((h->flags & TK_TCP_FIN) ? 1u : 0u);
+        uint32_t seglen =
+            sg->len + ((h->flags & TK_TCP_SYN) ? 1u : 0u) + ((h->flags & TK_TCP_FIN) ? 1u : 0u);
         tk_tcp_send_rst(s, sg->dst, h->dport, sg->src, h->sport, 0, h->seq + seglen, true, now);
     }
     TK_DROP(s, drop_no_socket, now);

@@ -7,11 +7,17 @@
 #include "stack_priv.h"
 #include "tcpkit/wire/ipv4.h"
 
-uint32_t tk_tcp_ts_now(tk_time now) { return (uint32_t)(now / 1000u); }
+uint32_t tk_tcp_ts_now(tk_time now) {
+    return (uint32_t)(now / 1000u);
+}
 
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static uint32_t min_u32(uint32_t a, uint32_t b) {
+    return a < b ? a : b;
+}
 
-static uint16_t our_mss(const tk_stack *s) { return (uint16_t)(s->cfg.mtu - 40u); }
+static uint16_t our_mss(const tk_stack *s) {
+    return (uint16_t)(s->cfg.mtu - 40u);
+}
 
 uint32_t tk_tcp_rcv_window(const tk_tcb *tp) {
     uint32_t win = tk_ring_free(&tp->rcvq);
@@ -127,8 +133,7 @@ static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t o
 
 static void arm_rexmt(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER)
-        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
-                         now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
 }
 
 static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
@@ -220,12 +225,12 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         if (len == 0 && !fin)
             break;
     }
-    uint32_t unsent = tk_ring_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una,
-                                                       tk_ring_len(&tp->sndq));
+    uint32_t unsent =
+        tk_ring_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_ring_len(&tp->sndq));
     /* Data waits with nothing in flight: a closed window, or one too small
      * to use (SWS): the persist timer makes sure it moves eventually. */
-    if (unsent > 0 && tp->snd_nxt == tp->snd_una &&
-        tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER && tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER) {
+    if (unsent > 0 && tp->snd_nxt == tp->snd_una && tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER &&
+        tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER) {
         tk_time d = tk_rtt_rto(&tp->rtt, 0);
         if (d < s->cfg.persist_min)
             d = s->cfg.persist_min;

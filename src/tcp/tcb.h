@@ -16,39 +16,39 @@
 #include "tcpkit/types.h"
 #include "tcpkit/wire/tcp.h"
 
-#define TK_NIL UINT32_MAX
+#define TK_NIL         UINT32_MAX
 #define TK_TIMER_COUNT 7 /* enum tk_timer_kind, index 0 unused */
 
 /* TCB flags. */
-#define TK_TF_FD 0x00000001u         /* the application holds a descriptor */
-#define TK_TF_ACKNOW 0x00000002u     /* send an ACK at the next output */
+#define TK_TF_FD         0x00000001u /* the application holds a descriptor */
+#define TK_TF_ACKNOW     0x00000002u /* send an ACK at the next output */
 #define TK_TF_FIN_QUEUED 0x00000004u /* FIN follows the queued data */
-#define TK_TF_FIN_ACKED 0x00000008u
-#define TK_TF_FIN_RCVD 0x00000010u /* end of the peer's stream reached */
-#define TK_TF_SHUT_RD 0x00000020u
-#define TK_TF_NODELAY 0x00000040u
-#define TK_TF_KEEPALIVE 0x00000080u
-#define TK_TF_REUSEADDR 0x00000100u
-#define TK_TF_LINGER0 0x00000200u
-#define TK_TF_TS 0x00000400u   /* timestamps negotiated */
-#define TK_TF_SACK 0x00000800u /* SACK-permitted negotiated */
-#define TK_TF_WS 0x00001000u   /* window scaling negotiated */
-#define TK_TF_IN_HASH 0x00002000u
-#define TK_TF_IN_BIND 0x00004000u
-#define TK_TF_IN_LISTEN 0x00008000u
-#define TK_TF_PENDING 0x00010000u /* on the stack's output-pending list */
+#define TK_TF_FIN_ACKED  0x00000008u
+#define TK_TF_FIN_RCVD   0x00000010u /* end of the peer's stream reached */
+#define TK_TF_SHUT_RD    0x00000020u
+#define TK_TF_NODELAY    0x00000040u
+#define TK_TF_KEEPALIVE  0x00000080u
+#define TK_TF_REUSEADDR  0x00000100u
+#define TK_TF_LINGER0    0x00000200u
+#define TK_TF_TS         0x00000400u /* timestamps negotiated */
+#define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
+#define TK_TF_WS         0x00001000u /* window scaling negotiated */
+#define TK_TF_IN_HASH    0x00002000u
+#define TK_TF_IN_BIND    0x00004000u
+#define TK_TF_IN_LISTEN  0x00008000u
+#define TK_TF_PENDING    0x00010000u /* on the stack's output-pending list */
 #define TK_TF_RTT_TIMING 0x00020000u
-#define TK_TF_PASSIVE 0x00040000u /* came from a listener (RS-5) */
+#define TK_TF_PASSIVE    0x00040000u /* came from a listener (RS-5) */
 #define TK_TF_IN_ACCEPTQ 0x00080000u
-#define TK_TF_BOUND 0x00100000u
-#define TK_TF_CONNECTED 0x00200000u /* reached ESTABLISHED once */
-#define TK_TF_PEER_WS 0x00400000u   /* peer's SYN offered window scaling */
-#define TK_TF_PEER_TS 0x00800000u
-#define TK_TF_PEER_SACK 0x01000000u
-#define TK_TF_FIN_SENT 0x02000000u
-#define TK_TF_ABORT 0x04000000u /* close() asked for a RST (RS-2, RS-3) */
-#define TK_TF_FORCE 0x08000000u /* send despite Nagle/SWS (persist timer) */
-#define TK_TF_ALLOC 0x80000000u /* slot in use (pool slots are not tracked) */
+#define TK_TF_BOUND      0x00100000u
+#define TK_TF_CONNECTED  0x00200000u /* reached ESTABLISHED once */
+#define TK_TF_PEER_WS    0x00400000u /* peer's SYN offered window scaling */
+#define TK_TF_PEER_TS    0x00800000u
+#define TK_TF_PEER_SACK  0x01000000u
+#define TK_TF_FIN_SENT   0x02000000u
+#define TK_TF_ABORT      0x04000000u /* close() asked for a RST (RS-2, RS-3) */
+#define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
+#define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 typedef struct tk_tcb {
     tk_timerq_node tnode; /* armed at the earliest of t[] */
@@ -70,7 +70,7 @@ typedef struct tk_tcb {
     uint32_t iss, irs;
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
     uint32_t rcv_nxt, rcv_adv, last_ack_sent;
-    uint32_t fin_seq; /* sequence number of our FIN once sent */
+    uint32_t fin_seq;          /* sequence number of our FIN once sent */
     uint32_t rcv_cap, snd_cap; /* buffer sizes in use (SO_RCVBUF/SO_SNDBUF) */
 
     uint32_t ts_recent;
@@ -80,8 +80,8 @@ typedef struct tk_tcb {
     uint32_t rexmt_count;   /* consecutive retransmission timeouts */
     uint32_t persist_count; /* window probes since the window closed */
     uint32_t probes_unanswered;
-    uint32_t keep_count;    /* unanswered keepalive probes */
-    tk_time last_rcv;       /* time of the last segment received */
+    uint32_t keep_count; /* unanswered keepalive probes */
+    tk_time last_rcv;    /* time of the last segment received */
 
     tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
     tk_ring rcvq; /* committed = readable; out-of-order data past the end */

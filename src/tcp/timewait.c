@@ -11,7 +11,9 @@ static uint32_t tw_index(const tk_stack *s, const tk_tw *tw) {
     return tk_pool_index(&s->tws, tw);
 }
 
-static tk_tw *tw_at(const tk_stack *s, uint32_t i) { return tk_pool_at(&s->tws, i); }
+static tk_tw *tw_at(const tk_stack *s, uint32_t i) {
+    return tk_pool_at(&s->tws, i);
+}
 
 static uint32_t tw_bucket(const tk_stack *s, const tk_tw *tw) {
     return tk_tuple_hash(s, tw->laddr, tw->lport, tw->raddr, tw->rport) & s->tw_mask;
@@ -76,8 +78,7 @@ tk_tw *tk_tw_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t 
     uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->tw_mask;
     for (uint32_t i = s->tw_hash[b]; i != TK_NIL;) {
         tk_tw *tw = tw_at(s, i);
-        if (tw->lport == lport && tw->rport == rport && tw->laddr == laddr &&
-            tw->raddr == raddr)
+        if (tw->lport == lport && tw->rport == rport && tw->laddr == laddr && tw->raddr == raddr)
             return tw;
         i = tw->hash_next;
     }

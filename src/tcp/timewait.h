@@ -32,8 +32,7 @@ tk_tw *tk_tw_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, ui
  * released for a new connection and the segment should go to the listener
  * (a SYN accepted by RFC 6191 rules); *iss_floor is then the sequence
  * number the new connection must start above. */
-bool tk_tw_input(struct tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor,
-                 tk_time now);
+bool tk_tw_input(struct tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor, tk_time now);
 void tk_tw_free(struct tk_stack *s, tk_tw *tw);
 void tk_tw_expire(struct tk_stack *s, tk_time now);
 tk_time tk_tw_next_deadline(const struct tk_stack *s);

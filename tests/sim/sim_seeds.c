@@ -13,6 +13,9 @@
 
 #include "sim_random.h"
 
+/* The child's exit status for a failed seed; sanitizers exit with 1. */
+#define SEED_FAILED 10
+
 /* 0 passed, 1 failed (reason printed), 2 crashed. */
 static int run_seed(uint64_t seed) {
     fflush(stdout);
@@ -27,13 +30,15 @@ static int run_seed(uint64_t seed) {
             _exit(0);
         printf("seed %llu FAILED: %s\n", (unsigned long long)seed, why);
         fflush(stdout);
-        _exit(1);
+        _exit(SEED_FAILED);
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0)
         ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) <= 1)
-        return WEXITSTATUS(status);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == SEED_FAILED)
+        return 1;
     printf("seed %llu CRASHED (%s %d)\n", (unsigned long long)seed,
            WIFSIGNALED(status) ? "signal" : "exit status",
            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));

@@ -56,7 +56,9 @@ static void h_output(void *ctx, const uint8_t *frame, size_t len) {
     f->at = h->now;
 }
 
-static uint32_t h_random(void *ctx) { return xorshift(&((tkh *)ctx)->rng); }
+static uint32_t h_random(void *ctx) {
+    return xorshift(&((tkh *)ctx)->rng);
+}
 
 static void h_trace(void *ctx, const tk_trace_event *ev) {
     tkh *h = ctx;
@@ -97,9 +99,8 @@ void tkh_fini(tkh *h) {
     h->frames = NULL;
 }
 
-static size_t build_frame(uint8_t *buf, size_t cap, uint32_t src, uint32_t dst,
-                          const uint8_t *smac, const uint8_t *dmac, const tk_tcp_hdr *th,
-                          const void *data, size_t len) {
+static size_t build_frame(uint8_t *buf, size_t cap, uint32_t src, uint32_t dst, const uint8_t *smac,
+                          const uint8_t *dmac, const tk_tcp_hdr *th, const void *data, size_t len) {
     tk_eth_hdr eh;
     memcpy(eh.dst, dmac, 6);
     memcpy(eh.src, smac, 6);
@@ -133,8 +134,8 @@ int tkh_inject_ports(tkh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint
     if (opts)
         th.opts = *opts;
     static uint8_t buf[TKH_FRAME_MAX];
-    size_t n = build_frame(buf, sizeof(buf), TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, mac_remote,
-                           mac_local, &th, data, len);
+    size_t n = build_frame(buf, sizeof(buf), TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, mac_remote, mac_local,
+                           &th, data, len);
     return tk_stack_input(h->s, buf, n, h->now);
 }
 
@@ -168,7 +169,9 @@ int tkh_inject_tcp_bytes(tkh *h, uint8_t *seg, size_t len) {
     return tk_stack_input(h->s, buf, TK_ETH_HLEN + TK_IPV4_HLEN + len, h->now);
 }
 
-void tkh_poll(tkh *h) { tk_stack_poll(h->s, h->now); }
+void tkh_poll(tkh *h) {
+    tk_stack_poll(h->s, h->now);
+}
 
 void tkh_run_until(tkh *h, tk_time t) {
     for (int guard = 0; guard < 100000; guard++) {
@@ -215,9 +218,13 @@ bool tkh_next(tkh *h, tkh_seg *out) {
     return false;
 }
 
-int tkh_pending(const tkh *h) { return h->nframes - h->head; }
+int tkh_pending(const tkh *h) {
+    return h->nframes - h->head;
+}
 
-void tkh_clear(tkh *h) { h->head = h->nframes = 0; }
+void tkh_clear(tkh *h) {
+    h->head = h->nframes = 0;
+}
 
 const tkh_event *tkh_last_state(const tkh *h) {
     for (int i = h->nevents - 1; i >= 0; i--)
@@ -265,9 +272,8 @@ int tkh_open_active(tkh *h, uint32_t irs, const tk_tcp_opts *synack_opts, uint32
     assert_true(tkh_next(h, &g));
     assert_int_equal(g.flags, TK_TCP_SYN);
     *iss = g.seq;
-    assert_int_equal(tkh_inject(h, TK_TCP_SYN | TK_TCP_ACK, irs, g.seq + 1, 65535, synack_opts,
-                                NULL, 0),
-                     0);
+    assert_int_equal(
+        tkh_inject(h, TK_TCP_SYN | TK_TCP_ACK, irs, g.seq + 1, 65535, synack_opts, NULL, 0), 0);
     assert_true(tkh_next(h, &g));
     assert_int_equal(g.flags, TK_TCP_ACK);
     assert_int_equal(g.seq, *iss + 1);
@@ -278,14 +284,6 @@ int tkh_open_active(tkh *h, uint32_t irs, const tk_tcp_opts *synack_opts, uint32
 /* ---- two stacks ---- */
 
 #define TKP_QMAX 1024
-
-typedef struct tkp_side {
-    tkp *p;
-    int idx;
-} tkp_side;
-
-static tkp_side sides[64][2];
-static int nsides;
 
 static bool chance(tkp *p, uint32_t ppm) {
     return ppm > 0 && xorshift(&p->fault_rng) % 1000000u < ppm;
@@ -319,7 +317,9 @@ static void p_output(void *ctx, const uint8_t *frame, size_t len) {
         enqueue(p, 1 - sd->idx, frame, len);
 }
 
-static uint32_t p_random(void *ctx) { return xorshift(&((tkp_side *)ctx)->p->rng); }
+static uint32_t p_random(void *ctx) {
+    return xorshift(&((tkp_side *)ctx)->p->rng);
+}
 
 static void p_trace(void *ctx, const tk_trace_event *ev) {
     tkp_side *sd = ctx;
@@ -328,8 +328,7 @@ static void p_trace(void *ctx, const tk_trace_event *ev) {
 
 void tkp_init(tkp *p, const tk_config *a, const tk_config *b, tk_time latency) {
     memset(p, 0, sizeof(*p));
-    assert_true(nsides < 64);
-    tkp_side *sd = sides[nsides++];
+    tkp_side *sd = p->side;
     p->rng = 0xdeadbeefu;
     p->fault_rng = 0x2545f491u;
     p->latency = latency;
@@ -409,4 +408,6 @@ void tkp_run_until(tkp *p, tk_time t) {
         p->now = t;
 }
 
-void tkp_settle(tkp *p, tk_time limit) { tkp_run_until(p, p->now + limit); }
+void tkp_settle(tkp *p, tk_time limit) {
+    tkp_run_until(p, p->now + limit);
+}

@@ -16,11 +16,11 @@
 #include "tcpkit/tcp_state.h"
 #include "tcpkit/wire/tcp.h"
 
-#define TKH_LOCAL_ADDR 0xc6120001u  /* 198.18.0.1: the stack under test */
+#define TKH_LOCAL_ADDR  0xc6120001u /* 198.18.0.1: the stack under test */
 #define TKH_REMOTE_ADDR 0xc6120002u /* 198.18.0.2: the scripted peer */
-#define TKH_FRAME_MAX 9100
-#define TKH_MAX_FRAMES 256
-#define TKH_MAX_EVENTS 128
+#define TKH_FRAME_MAX   9100
+#define TKH_MAX_FRAMES  256
+#define TKH_MAX_EVENTS  128
 
 /* A captured or injected TCP segment. */
 typedef struct tkh_seg {
@@ -112,7 +112,13 @@ int tkh_open_active(tkh *h, uint32_t irs, const tk_tcp_opts *synack_opts, uint32
 
 /* Two stacks (a = 198.18.0.1, b = 198.18.0.2) on an in-memory link. */
 typedef bool (*tkp_filter)(void *ctx, int from, const uint8_t *frame, size_t len, tk_time now);
+struct tkp;
+typedef struct tkp_side {
+    struct tkp *p;
+    int idx;
+} tkp_side;
 typedef struct tkp {
+    tkp_side side[2];
     tk_stack *st[2];
     tk_config cfg[2];
     tk_time now;

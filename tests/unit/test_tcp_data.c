@@ -13,8 +13,8 @@
 
 #define ISS 0xffffff00u
 #define IRS 0xfffffc00u
-#define S1 (ISS + 1)
-#define R1 (IRS + 1)
+#define S1  (ISS + 1)
+#define R1  (IRS + 1)
 
 static uint8_t zeros[70000];
 
@@ -42,9 +42,8 @@ static int open_conn(tkh *h, uint32_t rcvbuf, uint32_t retries2) {
 
 static void set_nodelay(tkh *h, int sd) {
     int one = 1;
-    assert_int_equal(tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, &one,
-                                   sizeof(one)),
-                     0);
+    assert_int_equal(
+        tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, &one, sizeof(one)), 0);
 }
 
 /* DT-2: never beyond the peer's window. */

@@ -48,8 +48,7 @@ static void test_CM_01_passive_open_exact(void **state) {
     TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, IRS + 1, 0);
     assert_int_equal(g.win, 65535);
     /* OP-1: MTU 1500 - 40; OP-2: 64 KiB needs shift 1; OP-3, OP-4. */
-    assert_int_equal(g.opts.present,
-                     TK_OPT_MSS | TK_OPT_WSCALE | TK_OPT_SACK_PERM | TK_OPT_TS);
+    assert_int_equal(g.opts.present, TK_OPT_MSS | TK_OPT_WSCALE | TK_OPT_SACK_PERM | TK_OPT_TS);
     assert_int_equal(g.opts.mss, 1460);
     assert_int_equal(g.opts.wscale, 1);
     assert_int_equal(g.opts.ts_ecr, 100);
@@ -98,8 +97,7 @@ static void test_CM_01_active_open_exact(void **state) {
     assert_int_equal(g.dport, 80);
     assert_true(g.sport >= 49152);
     h.lport = g.sport;
-    assert_int_equal(g.opts.present,
-                     TK_OPT_MSS | TK_OPT_WSCALE | TK_OPT_SACK_PERM | TK_OPT_TS);
+    assert_int_equal(g.opts.present, TK_OPT_MSS | TK_OPT_WSCALE | TK_OPT_SACK_PERM | TK_OPT_TS);
     assert_int_equal(g.opts.ts_ecr, 0);
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_SENT), 1);
     assert_int_equal(tk_send(h.s, sd, "x", 1), -ENOTCONN);
@@ -125,9 +123,8 @@ static void test_OP_01_OP_02_no_options(void **state) {
     uint32_t iss;
     int sd = tkh_open_passive(&h, IRS, NULL, &iss);
     static uint8_t buf[2000];
-    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, &(int){1},
-                                   sizeof(int)),
-                     0);
+    assert_int_equal(
+        tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, &(int){1}, sizeof(int)), 0);
     assert_int_equal(tk_send(h.s, sd, buf, 1000), 1000);
     tkh_poll(&h);
     tkh_seg g;
@@ -181,11 +178,11 @@ static void test_OP_05_bad_option_length_dropped(void **state) {
     TKH_NOTHING(&h);
     assert_int_equal(tk_stack_stats(h.s)->drop_tcp_bad_options, 3);
     /* NOP padding and an unknown option (kind 99, length 4) are fine. */
-    uint8_t ok[28] = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x70, 0x02,
-                      0xff, 0xff, 0, 0, 0, 0, 1, 99, 4, 0, 0, 2, 4, 0x02};
+    uint8_t ok[28] = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1,  0, 0, 0, 0, 0x70, 0x02,
+                      0xff, 0xff, 0,    0,    0, 0, 1, 99, 4, 0, 0, 2, 4,    0x02};
     ok[27] = 0x00;
-    uint8_t ok2[28] = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x70, 0x02,
-                       0xff, 0xff, 0, 0, 0, 0, 1, 99, 4, 0, 0, 0, 1, 0};
+    uint8_t ok2[28] = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1,  0, 0, 0, 0, 0x70, 0x02,
+                       0xff, 0xff, 0,    0,    0, 0, 1, 99, 4, 0, 0, 0, 1,    0};
     (void)ok;
     assert_int_equal(tkh_inject_tcp_bytes(&h, ok2, sizeof(ok2)), 0);
     tkh_seg g;
@@ -328,8 +325,8 @@ static void test_OP_06_option_order_aligned(void **state) {
     /* Raw bytes of the SYN's options: MSS | SACK_PERM,TS | NOP,WS. */
     const uint8_t *f = h.frames[0].buf + 14 + 20;
     assert_int_equal(f[12] >> 4, 10); /* 40-byte header */
-    static const uint8_t want[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x00, 0x0f, 0x42, 0x40,
-                                   0, 0, 0,    0,    1, 3, 3, 1};
+    static const uint8_t want[] = {2,    4,    0x05, 0xb4, 4, 2, 8, 10, 0x00, 0x0f,
+                                   0x42, 0x40, 0,    0,    0, 0, 1, 3,  3,    1};
     assert_memory_equal(f + 20, want, sizeof(want));
     tkh_fini(&h);
 }

@@ -12,8 +12,8 @@
 
 #define ISS 0xfffffffeu
 #define IRS 0x00000010u
-#define S1 (ISS + 1)
-#define R1 (IRS + 1)
+#define S1  (ISS + 1)
+#define R1  (IRS + 1)
 
 static int open_keepalive(tkh *h, int idle, int intvl, int cnt) {
     tk_config cfg;
@@ -24,16 +24,13 @@ static int open_keepalive(tkh *h, int idle, int intvl, int cnt) {
     uint32_t iss;
     int sd = tkh_open_passive(h, IRS, NULL, &iss);
     int one = 1;
-    assert_int_equal(tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, &idle,
-                                   sizeof(idle)),
-                     0);
-    assert_int_equal(tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL, &intvl,
-                                   sizeof(intvl)),
-                     0);
+    assert_int_equal(
+        tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, &idle, sizeof(idle)), 0);
+    assert_int_equal(
+        tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL, &intvl, sizeof(intvl)), 0);
     assert_int_equal(
         tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPCNT, &cnt, sizeof(cnt)), 0);
-    assert_int_equal(
-        tk_setsockopt(h->s, sd, TK_SOL_SOCKET, TK_SO_KEEPALIVE, &one, sizeof(one)), 0);
+    assert_int_equal(tk_setsockopt(h->s, sd, TK_SOL_SOCKET, TK_SO_KEEPALIVE, &one, sizeof(one)), 0);
     return sd;
 }
 

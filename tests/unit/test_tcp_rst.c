@@ -13,8 +13,8 @@
 
 #define ISS 0xfffffff0u
 #define IRS 0x7ffffffeu
-#define S1 (ISS + 1)
-#define R1 (IRS + 1)
+#define S1  (ISS + 1)
+#define R1  (IRS + 1)
 
 static void init(tkh *h, uint32_t challenge_limit) {
     tk_config cfg;

@@ -12,8 +12,8 @@
 
 #define ISS 0x80000000u
 #define IRS 0x10000000u
-#define S1 (ISS + 1)
-#define R1 (IRS + 1)
+#define S1  (ISS + 1)
+#define R1  (IRS + 1)
 
 static void init(tkh *h) {
     tk_config cfg;
@@ -215,8 +215,7 @@ static void test_CM_14_half_open_bound_and_count(void **state) {
     tk_bind(h.s, ls, &a);
     tk_listen(h.s, ls, 100);
     for (uint16_t i = 0; i < 5; i++)
-        tkh_inject_ports(&h, (uint16_t)(30000 + i), 80, TK_TCP_SYN, IRS, 0, 65535, NULL, NULL,
-                         0);
+        tkh_inject_ports(&h, (uint16_t)(30000 + i), 80, TK_TCP_SYN, IRS, 0, 65535, NULL, NULL, 0);
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_RCVD), 3);
     assert_int_equal(tkh_pending(&h), 3);
     assert_int_equal(tk_stack_stats(h.s)->drop_syn_backlog_full, 2);

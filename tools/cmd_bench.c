@@ -1,0 +1,292 @@
+/* `tcpkit bench sim`: figures for docs/performance.md. Two stacks in this
+ * process on an ideal simulated link: goodput and CPU time of a bulk
+ * transfer with checksums computed and verified, object sizes, and the
+ * memory of many established connections and TIME_WAIT entries (reserved by
+ * tk_stack_mem_size and resident as measured). Prints figures; asserts
+ * nothing about time. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "commands.h"
+#include "simnet.h"
+#include "tcp/tcb.h"
+#include "tcp/timewait.h"
+#include "tcpkit/socket.h"
+#include "tcpkit/stats.h"
+
+#define PAIRS_PER_WAVE 1000u
+
+typedef struct bench_opts {
+    uint64_t bytes;
+    uint32_t conns;     /* established connection endpoints (two per pair) */
+    uint32_t time_wait; /* TIME_WAIT entries on A */
+} bench_opts;
+
+static double wall_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_now(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Resident set size in bytes (Linux /proc), 0 when unknown. */
+static uint64_t rss_now(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long size = 0, resident = 0;
+    if (!f)
+        return 0;
+    int n = fscanf(f, "%llu %llu", &size, &resident);
+    fclose(f);
+    return n == 2 ? resident * 4096u : 0;
+}
+
+static double mib(uint64_t bytes) {
+    return (double)bytes / (1024.0 * 1024.0);
+}
+
+static tk_simnet *make_net(tk_simnet_opts *o) {
+    tk_simnet *n = NULL;
+    int rc = tk_simnet_create(&n, o);
+    if (rc < 0) {
+        fprintf(stderr, "tcpkit bench: cannot create the stacks: %s\n", strerror(-rc));
+        return NULL;
+    }
+    return n;
+}
+
+static int listen_on(tk_stack *s, uint16_t port, int backlog) {
+    int sd = tk_socket(s);
+    tk_sockaddr a = {TK_SIM_ADDR_B, port};
+    if (sd < 0 || tk_bind(s, sd, &a) < 0 || tk_listen(s, sd, backlog) < 0)
+        return -1;
+    return sd;
+}
+
+/* Bulk transfer A -> B of opts->bytes. */
+static int bench_transfer(const bench_opts *bo) {
+    tk_simnet_opts o;
+    tk_simnet_opts_default(&o, 1);
+    o.link.delay = 50;
+    for (int i = 0; i < 2; i++)
+        o.cfg[i].rcvbuf = o.cfg[i].sndbuf = 256 * 1024;
+    tk_simnet *n = make_net(&o);
+    if (!n)
+        return 2;
+    tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
+    int l = listen_on(b, 80, 1), c = tk_socket(a), d = -1;
+    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    tk_connect(a, c, &to);
+    tk_simnet_poll(n);
+    static uint8_t buf[65536];
+    memset(buf, 0x5a, sizeof buf);
+    uint64_t sent = 0, got = 0;
+    double w0 = wall_now(), c0 = cpu_now();
+    while (got < bo->bytes) {
+        if (d < 0)
+            d = tk_accept(b, l, NULL);
+        for (long rc = 1; d >= 0 && sent < bo->bytes && rc > 0;) {
+            uint64_t left = bo->bytes - sent;
+            rc = tk_send(a, c, buf, left < sizeof buf ? (size_t)left : sizeof buf);
+            sent += rc > 0 ? (uint64_t)rc : 0;
+        }
+        for (long rc = 1; d >= 0 && rc > 0;) {
+            rc = tk_recv(b, d, buf, sizeof buf);
+            got += rc > 0 ? (uint64_t)rc : 0;
+        }
+        tk_simnet_poll(n);
+        if (!tk_simnet_step(n, TK_TIME_NEVER - 1))
+            break;
+    }
+    double wall = wall_now() - w0, cpu = cpu_now() - c0;
+    const tk_stats *st = tk_stack_stats(a);
+    printf("transfer: %llu bytes A -> B in %.3f s wall, %.3f s CPU\n", (unsigned long long)got,
+           wall, cpu);
+    printf("  goodput %.2f Gbit/s (wall), %.2f Gbit/s per CPU second\n",
+           (double)got * 8 / wall / 1e9, (double)got * 8 / cpu / 1e9);
+    printf("  %llu segments out of A, %llu retransmitted; virtual time %.3f s\n",
+           (unsigned long long)st->segs_out, (unsigned long long)st->retransmits,
+           (double)tk_simnet_now(n) / 1e6);
+    tk_simnet_destroy(n);
+    return got == bo->bytes ? 0 : 1;
+}
+
+static void bench_sizes(void) {
+    tk_config c;
+    tk_config_default(&c);
+    printf("sizes: sizeof(tk_tcb) %zu bytes, sizeof(tk_tw) (TIME_WAIT entry) %zu bytes\n",
+           sizeof(tk_tcb), sizeof(tk_tw));
+    size_t base = tk_stack_mem_size(&c);
+    printf("  tk_stack_mem_size(defaults: %u sockets, 64 KiB buffers, %u TIME_WAIT) = %zu bytes\n",
+           c.max_sockets, c.max_time_wait, base);
+    c.max_sockets = 100000;
+    printf("  with 100,000 sockets and 64 KiB + 64 KiB buffers: %.1f MiB\n",
+           mib(tk_stack_mem_size(&c)));
+    c.rcvbuf = c.sndbuf = 4096;
+    printf("  with 100,000 sockets and 4 KiB + 4 KiB buffers: %.1f MiB\n",
+           mib(tk_stack_mem_size(&c)));
+    tk_config_default(&c);
+    c.max_time_wait = 1000000;
+    printf("  with 1,000,000 TIME_WAIT entries (defaults otherwise): %.1f MiB\n",
+           mib(tk_stack_mem_size(&c)));
+}
+
+/* Runs until nothing is due before `dt` from now. */
+static void settle(tk_simnet *n, tk_time dt) {
+    tk_simnet_run_for(n, dt);
+}
+
+/* conns/2 pairs A -> B, all left ESTABLISHED (a single client address has
+ * at most 64,512 ports, so the endpoints are split over both stacks). */
+static int bench_established(const bench_opts *bo) {
+    uint32_t pairs = bo->conns / 2;
+    tk_simnet_opts o;
+    tk_simnet_opts_default(&o, 2);
+    o.link.delay = 50;
+    for (int i = 0; i < 2; i++) {
+        o.cfg[i].max_sockets = pairs + 16;
+        o.cfg[i].rcvbuf = o.cfg[i].sndbuf = 4096;
+        o.cfg[i].max_syn_backlog = 2 * PAIRS_PER_WAVE;
+        o.cfg[i].ephemeral_lo = 1024;
+    }
+    uint64_t rss0 = rss_now();
+    tk_simnet *n = make_net(&o);
+    if (!n)
+        return 2;
+    tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
+    int l = listen_on(b, 80, (int)(2 * PAIRS_PER_WAVE));
+    uint64_t rss1 = rss_now();
+    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    uint32_t made = 0;
+    while (made < pairs) {
+        for (uint32_t i = 0; i < PAIRS_PER_WAVE && made + i < pairs; i++) {
+            int c = tk_socket(a);
+            if (c < 0 || tk_connect(a, c, &to) != -EINPROGRESS)
+                break;
+        }
+        tk_simnet_poll(n);
+        settle(n, TK_MS(100));
+        uint32_t before = made;
+        while (tk_accept(b, l, NULL) >= 0)
+            made++;
+        if (made == before)
+            break;
+    }
+    uint64_t rss2 = rss_now();
+    uint32_t est =
+        tk_stack_state_count(a, TK_TCP_ESTABLISHED) + tk_stack_state_count(b, TK_TCP_ESTABLISHED);
+    size_t reserved = tk_stack_mem_size(&o.cfg[0]) + tk_stack_mem_size(&o.cfg[1]);
+    printf("established: %u connection endpoints ESTABLISHED (%u pairs), 4 KiB + 4 KiB buffers\n",
+           est, made);
+    printf("  reserved by tk_stack_mem_size: %.1f MiB for both stacks (%.0f bytes per endpoint)\n",
+           mib(reserved), (double)reserved / (double)(est ? est : 1));
+    printf("  resident: %.1f MiB after creating the stacks, %.1f MiB more with the connections "
+           "(%.0f bytes per endpoint)\n",
+           mib(rss1 - rss0), mib(rss2 - rss1), (double)(rss2 - rss1) / (double)(est ? est : 1));
+    tk_simnet_destroy(n);
+    return est == 2 * made ? 0 : 1;
+}
+
+/* A opens and actively closes connections in waves until it holds
+ * opts->time_wait TIME_WAIT entries (MSL raised so none expires meanwhile). */
+static int bench_time_wait(const bench_opts *bo) {
+    uint32_t want = bo->time_wait, nports = want / 60000 + 1;
+    tk_simnet_opts o;
+    tk_simnet_opts_default(&o, 3);
+    o.link.delay = 50;
+    for (int i = 0; i < 2; i++) {
+        o.cfg[i].max_sockets = 2 * PAIRS_PER_WAVE + 64;
+        o.cfg[i].rcvbuf = o.cfg[i].sndbuf = 4096;
+        o.cfg[i].max_syn_backlog = 2 * PAIRS_PER_WAVE;
+        o.cfg[i].ephemeral_lo = 1024;
+        o.cfg[i].msl = TK_SEC(3600 * 12);
+    }
+    o.cfg[TK_SIM_A].max_time_wait = want;
+    uint64_t rss0 = rss_now();
+    tk_simnet *n = make_net(&o);
+    if (!n)
+        return 2;
+    tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
+    int lsd[64];
+    for (uint32_t p = 0; p < nports && p < 64; p++)
+        lsd[p] = listen_on(b, (uint16_t)(80 + p), (int)(2 * PAIRS_PER_WAVE));
+    uint64_t rss1 = rss_now();
+    double w0 = wall_now();
+    static int asd[PAIRS_PER_WAVE];
+    uint32_t tw = 0;
+    for (uint32_t wave = 0; tw < want; wave++) {
+        uint32_t k = want - tw < PAIRS_PER_WAVE ? want - tw : PAIRS_PER_WAVE, m = 0;
+        tk_sockaddr to = {TK_SIM_ADDR_B, (uint16_t)(80 + wave % nports)};
+        for (; m < k; m++) {
+            asd[m] = tk_socket(a);
+            if (asd[m] < 0 || tk_connect(a, asd[m], &to) != -EINPROGRESS)
+                break;
+        }
+        tk_simnet_poll(n);
+        settle(n, TK_MS(100));
+        int bsd;
+        while ((bsd = tk_accept(b, lsd[wave % nports], NULL)) >= 0)
+            tk_close(b, bsd);
+        for (uint32_t i = 0; i < m; i++)
+            tk_close(a, asd[i]);
+        tk_simnet_poll(n);
+        settle(n, TK_MS(500));
+        uint32_t now_tw = tk_stack_state_count(a, TK_TCP_TIME_WAIT);
+        if (now_tw == tw)
+            break;
+        tw = now_tw;
+    }
+    uint64_t rss2 = rss_now();
+    size_t reserved = tk_stack_mem_size(&o.cfg[TK_SIM_A]);
+    printf("time_wait: %u TIME_WAIT entries on A (%.1f s wall to build)\n", tw, wall_now() - w0);
+    printf("  reserved by tk_stack_mem_size for A: %.1f MiB (%.0f bytes per entry overall)\n",
+           mib(reserved), (double)reserved / (double)(tw ? tw : 1));
+    printf("  resident: %.1f MiB after creating the stacks, %.1f MiB more with the entries "
+           "(%.0f bytes per entry)\n",
+           mib(rss1 - rss0), mib(rss2 - rss1), (double)(rss2 - rss1) / (double)(tw ? tw : 1));
+    tk_simnet_destroy(n);
+    return tw == want ? 0 : 1;
+}
+
+static int usage(FILE *f, int rc) {
+    fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
+               "  --bytes N      bulk transfer size (default 1 GiB)\n"
+               "  --conns N      established connection endpoints (default 100000)\n"
+               "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
+               "  --quick        64 MiB, 10000 endpoints, 100000 TIME_WAIT entries\n");
+    return rc;
+}
+
+int tk_cmd_bench(int argc, char **argv) {
+    bench_opts bo = {1ull << 30, 100000, 1000000};
+    if (argc < 2 || strcmp(argv[1], "sim") != 0)
+        return usage(stderr, 2);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--quick")) {
+            bo = (bench_opts){64ull << 20, 10000, 100000};
+        } else if (i + 1 < argc && !strcmp(a, "--bytes")) {
+            bo.bytes = strtoull(argv[++i], NULL, 0);
+        } else if (i + 1 < argc && !strcmp(a, "--conns")) {
+            bo.conns = (uint32_t)strtoul(argv[++i], NULL, 0);
+        } else if (i + 1 < argc && !strcmp(a, "--time-wait")) {
+            bo.time_wait = (uint32_t)strtoul(argv[++i], NULL, 0);
+        } else {
+            return usage(!strcmp(a, "--help") ? stdout : stderr, strcmp(a, "--help") ? 2 : 0);
+        }
+    }
+    int rc = bench_transfer(&bo);
+    bench_sizes();
+    int rc2 = bench_established(&bo);
+    int rc3 = bench_time_wait(&bo);
+    return rc || rc2 || rc3 ? 1 : 0;
+}
