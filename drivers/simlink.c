@@ -219,7 +219,7 @@ static tk_time serialize(direction *d, size_t len, tk_time now, uint32_t cap) {
     return d->busy_until;
 }
 
-static tk_time enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk_time at) {
+static slot *enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk_time at) {
     uint32_t idx = l->free_idx[--l->free_count];
     slot *s = &l->slots[idx];
     s->at = at;
@@ -229,7 +229,7 @@ static tk_time enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len,
     memcpy(s->buf, frame, len);
     heap_push(l, idx);
     l->d[dir].in_flight++;
-    return at;
+    return s;
 }
 
 /* The random draws of one frame, always taken in this order. */
@@ -278,23 +278,21 @@ int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk
     int out = TK_SIMLINK_QUEUED;
     if (r.reorder < d->p.reorder_ppm) {
         at += d->p.reorder_delay;
-        d->st.reordered++;
         out |= TK_SIMLINK_REORDERED;
     }
     if (tk_simlink_is_down(l, dir, at)) {
         d->st.down_drops++;
         return TK_SIMLINK_DOWN;
     }
-    uint8_t copy[TK_SIMLINK_MAX_FRAME];
-    memcpy(copy, frame, len);
+    d->st.reordered += (out & TK_SIMLINK_REORDERED) != 0;
+    slot *first = enqueue(l, dir, frame, len, at);
     if (r.corrupt < d->p.corrupt_ppm) {
-        copy[r.pos] ^= (uint8_t)(1u << r.bit);
+        first->buf[r.pos] ^= (uint8_t)(1u << r.bit);
         d->st.corrupted++;
         out |= TK_SIMLINK_CORRUPTED;
     }
-    enqueue(l, dir, copy, len, at);
     if (r.dup < d->p.dup_ppm && l->free_count > 0) {
-        enqueue(l, dir, copy, len, at + r.dup_jitter);
+        enqueue(l, dir, first->buf, len, at + r.dup_jitter);
         d->st.duplicated++;
         out |= TK_SIMLINK_DUPLICATED;
     }

@@ -33,4 +33,12 @@ void tk_config_default(tk_config *cfg) {
     cfg->default_mss = 536;
     cfg->challenge_ack_limit = 1000;
     cfg->syn_cookies = true;
+    cfg->arp_cache_size = 32;
+    cfg->arp_queue_frames = 16;
+    cfg->arp_ttl = TK_SEC(60);
+    cfg->arp_retry_interval = TK_SEC(1);
+    cfg->arp_retries = 3;
+    cfg->ipfrag_slots = 4;
+    cfg->ipfrag_max_bytes = 16u * 1024u;
+    cfg->ipfrag_timeout = TK_SEC(30);
 }

@@ -49,11 +49,15 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint32_t *tw_hash = take(l, sizeof(uint32_t) * tw_buckets, 4);
     uint32_t frame_cap = (uint32_t)cfg->mtu + 14u;
     uint8_t *frame = take(l, frame_cap, 16);
+    void *arp_mem = take(l, tk_arp_mem_size(cfg, frame_cap), 16);
+    void *frag_mem = take(l, tk_ipfrag_mem_size(cfg), 16);
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !bufs || !conn_hash || !bind_hash || !heap || !tw_mem || !tw_hash ||
-        !frame)
+        !frame || !arp_mem || !frag_mem)
         return false;
+    tk_arp_init(&s->arp, arp_mem, cfg, frame_cap);
+    tk_ipfrag_init(&s->frag, frag_mem, cfg);
     s->cfg = *cfg;
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb), nsock);
     s->bufs = bufs;
@@ -164,10 +168,11 @@ void tk_stack_poll(tk_stack *s, tk_time now) {
         tk_tcp_timer_fire(s, tp, now);
     }
     tk_tw_expire(s, now);
+    tk_net_poll(s, now);
     while (s->pending_head != TK_NIL) {
         tk_tcb *tp = tk_tcb_at(s, s->pending_head);
-        s->pending_head = tp->list_next;
-        tp->list_next = TK_NIL;
+        s->pending_head = tp->pend_next;
+        tp->pend_next = TK_NIL;
         tp->flags &= ~TK_TF_PENDING;
         tk_tcp_output(s, tp, now);
     }
@@ -178,6 +183,9 @@ tk_time tk_stack_next_deadline(const tk_stack *s) {
         return 0;
     tk_time t = tk_timerq_next(&s->timers);
     tk_time tw = tk_tw_next_deadline(s);
+    tk_time arp = tk_net_next_deadline(s);
+    if (arp < t)
+        t = arp;
     return tw < t ? tw : t;
 }
 

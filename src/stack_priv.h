@@ -7,11 +7,14 @@
 
 #include "base/pool.h"
 #include "base/timerq.h"
+#include "net/arp.h"
+#include "net/ipfrag.h"
 #include "tcp/tcb.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/trace.h"
+#include "tcpkit/wire/icmp.h"
 
 #define TK_NEIGH_MAX      16
 #define TK_LISTEN_BUCKETS 64
@@ -51,7 +54,9 @@ struct tk_stack {
 
     tk_timerq timers;
 
-    tk_neigh neigh[TK_NEIGH_MAX];
+    tk_neigh neigh[TK_NEIGH_MAX]; /* static entries; learned ones are in arp */
+    tk_arp_cache arp;
+    tk_ipfrag frag;
     uint16_t ip_id;
     tk_time challenge_window; /* start of the current one-second window */
     uint32_t challenge_count;
@@ -76,5 +81,23 @@ uint8_t *tk_net_payload(tk_stack *s, size_t *cap);
 /* Sends the frame whose IPv4 payload (len bytes) was written at
  * tk_net_payload(). Returns 0 or -EHOSTUNREACH (no neighbour; counted). */
 int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now);
+/* Writes the Ethernet header in front of the output frame and sends it. */
+void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len,
+                 tk_time now);
+/* Sends a complete frame (counted and traced). */
+void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
+
+/* net/neighbor.c: ARP resolution around the cache in net/arp.c. */
+void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create,
+                      tk_time now);
+bool tk_net_arp_lookup(tk_stack *s, uint32_t hop, tk_time now, uint8_t mac[6]);
+/* Queues the output frame (frame_len bytes) until hop resolves; sends a
+ * request for a new resolution. Returns 0 or -EHOSTUNREACH (queue full). */
+int tk_net_arp_queue(tk_stack *s, uint32_t hop, size_t frame_len, tk_time now);
+/* ARP retries; and their earliest deadline. */
+void tk_net_poll(tk_stack *s, tk_time now);
+tk_time tk_net_next_deadline(const tk_stack *s);
+/* net/icmp.c: an ICMP error for TCP (counted). Returns 0. */
+int tk_net_icmp_error(tk_stack *s, const tk_icmp_hdr *h, tk_time now);
 
 #endif

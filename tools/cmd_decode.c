@@ -125,11 +125,7 @@ static char *summary_of(decoded *d, const tk_dframe *f, const uint8_t *eth_frame
 
 static int keep_record(decoded *d, tk_drecord *r, const uint8_t *eth_frame, size_t len) {
     r->summary = summary_of(d, &r->f, eth_frame, len);
-    if (!r->summary) {
-        fprintf(stderr, "tcpkit decode: out of memory\n");
-        return -ENOMEM;
-    }
-    return 0;
+    return r->summary ? 0 : -ENOMEM;
 }
 
 static int decode_text(decoded *d, const char *text, size_t len, long tcp_offset) {
@@ -226,13 +222,36 @@ static int decode_capture(decoded *d, tk_capture *c, long tcp_offset) {
     return 0;
 }
 
-/* Reads the input named by o (a capture or text) into d. */
+static int decode_capture_file(decoded *d, const char *name, long tcp_offset) {
+    tk_capture c;
+    if (tk_capture_open_file(&c, name) < 0) {
+        fprintf(stderr, "tcpkit decode: %s: %s\n", name, c.err);
+        return 2;
+    }
+    int rc = decode_capture(d, &c, tcp_offset);
+    tk_capture_close(&c);
+    if (rc < 0)
+        fprintf(stderr, "tcpkit decode: out of memory\n");
+    return rc < 0 ? 2 : 0;
+}
+
+/* A capture file goes to libpcap by name; text, and anything on stdin, is
+ * read whole first (stdin cannot be looked at twice). */
 static int decode_input(decoded *d, const options *o) {
     const char *name = o->path && strcmp(o->path, "-") ? o->path : NULL;
     FILE *in = name ? fopen(name, "rb") : stdin;
     if (!in) {
         fprintf(stderr, "tcpkit decode: %s: %s\n", name, strerror(errno));
         return 2;
+    }
+    if (name) {
+        uint8_t magic[4];
+        size_t got = fread(magic, 1, sizeof magic, in);
+        if (tk_capture_magic(magic, got)) {
+            fclose(in);
+            return decode_capture_file(d, name, o->tcp_offset);
+        }
+        rewind(in);
     }
     size_t len = 0;
     char *buf = slurp(in, &len);
@@ -247,7 +266,7 @@ static int decode_input(decoded *d, const options *o) {
         tk_capture c;
         rc = tk_capture_open_mem(&c, (const uint8_t *)buf, len);
         if (rc < 0) {
-            fprintf(stderr, "tcpkit decode: %s: %s\n", name ? name : "stdin", c.err);
+            fprintf(stderr, "tcpkit decode: stdin: %s\n", c.err);
             free(buf);
             return 2;
         }

@@ -12,12 +12,14 @@
 #define DEFAULT_REMOTE_ISN 1000000u
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: tcpkit run [--relax-options] [--relax-win] [--remote-isn=N] [-D NAME]...\n"
-                 "                  SCRIPT.pkt...\n"
+    fprintf(out, "usage: tcpkit run [--relax-options] [--relax-win] [--remote-isn=N]\n"
+                 "                  [--local-isn=N] [-D NAME]... SCRIPT.pkt...\n"
                  "Runs packetdrill-syntax scripts against a tcpkit stack (198.18.0.1) on virtual\n"
                  "time; the script plays the peer 198.18.0.2. Outbound packets must match exactly\n"
                  "unless relaxed: --relax-options ignores their TCP options, --relax-win their\n"
                  "window. -D NAME selects #ifdef NAME branches (default: STANDARD).\n"
+                 "--remote-isn sets the script peer's ISN (default 1000000), --local-isn fixes\n"
+                 "the stack's (tk_config.isn_fixed), e.g. just below 2^32 to test wrap-around.\n"
                  "Exit status: 0 all passed, 1 some failed, 2 usage or syntax error.\n");
 }
 
@@ -55,7 +57,10 @@ static int parse_args(int argc, char **argv, tk_run_opts *o, const char **defs, 
             o->relax_win = true;
         else if (!strncmp(a, "--remote-isn=", 13))
             o->remote_isn = (uint32_t)strtoul(a + 13, NULL, 0);
-        else if (!strcmp(a, "-D") && i + 1 < argc && nd < MAX_DEFINES)
+        else if (!strncmp(a, "--local-isn=", 12)) {
+            o->local_isn_fixed = true;
+            o->local_isn = (uint32_t)strtoul(a + 12, NULL, 0);
+        } else if (!strcmp(a, "-D") && i + 1 < argc && nd < MAX_DEFINES)
             defs[nd++] = argv[++i];
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);

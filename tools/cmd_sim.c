@@ -66,7 +66,6 @@ static int parse_close_order(const char *s, int32_t *out) {
 static int parse_valued(tk_sim_opts *o, const char *name, const char *val) {
     uint64_t u = 0;
     if (!strcmp(name, "--seed")) {
-        o->seed_set = true;
         return parse_u64(val, &o->seed);
     }
     if (!strcmp(name, "--loss"))

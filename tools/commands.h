@@ -8,5 +8,7 @@ int tk_cmd_decode(int argc, char **argv);
 int tk_cmd_sim(int argc, char **argv);
 int tk_cmd_bench(int argc, char **argv);
 int tk_cmd_run(int argc, char **argv);
+int tk_cmd_serve(int argc, char **argv);
+int tk_cmd_connect(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@ static const command commands[] = {
     {"bench", tk_cmd_bench, "figures: goodput, CPU time and memory of two stacks in one process"},
     {"decode", tk_cmd_decode, "hex dumps or pcap files -> decoded headers and handshake roles"},
     {"run", tk_cmd_run, "packetdrill-syntax scripts against the stack on virtual time"},
+    {"serve", tk_cmd_serve, "the stack on a TAP device serving echo, discard, chargen or http"},
+    {"connect", tk_cmd_connect, "the stack on a TAP device as a client: stdin to a peer, like nc"},
 };
 
 static void usage(FILE *out) {

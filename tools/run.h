@@ -30,6 +30,8 @@ typedef struct tk_run_opts {
     bool relax_win;
     bool verbose;
     uint32_t remote_isn;
+    bool local_isn_fixed; /* start every connection of the stack at local_isn */
+    uint32_t local_isn;
     const char *const *defines;
     size_t ndefines;
 } tk_run_opts;
@@ -68,6 +70,8 @@ typedef struct tk_run {
     tk_pkt_conn conn;
     tk_run_pending pending;
     tk_run_unsupported unsupported;
+    int last_fd; /* descriptor of the last system call (TCP_INFO blocks) */
+    int line;    /* the event being run */
     uint32_t rng;
     bool failed;
     int fail_line;
@@ -97,5 +101,8 @@ int tk_run_retry_pending(tk_run *r);
 
 /* Backtick commands (run_cmd.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);
+
+/* %{ code }% blocks (run_code.c). Returns 0 or 1 (failed). */
+int tk_run_code(tk_run *r, const tk_pkt_event *ev);
 
 #endif

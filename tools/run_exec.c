@@ -38,7 +38,8 @@ int64_t tk_run_script_now(const tk_run *r) {
 static void on_output(void *ctx, const uint8_t *frame, size_t len) {
     tk_run *r = ctx;
     if (r->qn == TK_RUN_QUEUE || len > TK_RUN_MAX_FRAME) {
-        tk_run_fail(r, 0, "the stack sent more than %d frames without the script expecting them",
+        tk_run_fail(r, r->line,
+                    "the stack sent more than %d frames without the script expecting them",
                     TK_RUN_QUEUE);
         return;
     }
@@ -229,6 +230,7 @@ static void event_window(const tk_run *r, const tk_pkt_event *ev, int64_t *lo, i
 
 static int run_event(tk_run *r, const tk_pkt_event *ev) {
     int64_t lo, hi;
+    r->line = ev->line;
     event_window(r, ev, &lo, &hi);
     if (ev->kind != TK_PKT_EV_COMMAND && r->unsupported.line)
         return tk_run_fail(r, r->unsupported.line, "%s", r->unsupported.msg);
@@ -249,8 +251,7 @@ static int run_event(tk_run *r, const tk_pkt_event *ev) {
     case TK_PKT_EV_COMMAND:
         return tk_run_command(r, ev);
     case TK_PKT_EV_CODE:
-        return tk_run_fail(r, ev->line,
-                           "%%{ code }%% blocks (TCP_INFO assertions) are not supported");
+        return tk_run_code(r, ev);
     }
     return 0;
 }
@@ -262,6 +263,7 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     r->q = calloc(TK_RUN_QUEUE, sizeof *r->q);
     r->now = TK_RUN_EPOCH;
     r->rng = 0x2545f491u;
+    r->last_fd = -1;
     for (int i = 0; i < TK_RUN_MAX_FDS; i++)
         r->sd[i] = -1;
     tk_config_default(&r->cfg);
@@ -270,6 +272,8 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     memcpy(r->cfg.mac, local_mac, 6);
     if (sc->hdr.mtu)
         r->cfg.mtu = (uint16_t)sc->hdr.mtu;
+    r->cfg.isn_fixed = opts->local_isn_fixed;
+    r->cfg.isn_value = opts->local_isn;
     tk_pkt_conn *c = &r->conn;
     c->laddr = TK_RUN_LOCAL_ADDR;
     c->raddr = TK_RUN_REMOTE_ADDR;

@@ -60,6 +60,7 @@ static int fd_arg(tk_run *r, const tk_pkt_event *ev, int *fd, int *sd, sys_resul
     }
     *fd = (int)v;
     *sd = r->sd[v];
+    r->last_fd = *fd;
     return 0;
 }
 
@@ -68,6 +69,7 @@ static int new_fd(tk_run *r, int sd) {
         if (r->sd[fd] < 0) {
             r->sd[fd] = sd;
             r->nonblock[fd] = false;
+            r->last_fd = fd;
             return fd;
         }
     }

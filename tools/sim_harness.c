@@ -49,8 +49,6 @@ static void track_state(tk_sim *s, int side, const tk_trace_event *ev) {
     }
     c->state = ev->new_state;
     c->visited |= 1u << (unsigned)ev->new_state;
-    c->since = ev->now;
-    c->last_cause = ev->cause;
     if (ev->new_state == TK_TCP_TIME_WAIT)
         c->tw_enter = ev->now;
     if (ev->old_state == TK_TCP_TIME_WAIT)
@@ -61,8 +59,6 @@ static void on_trace(void *ctx, int side, const tk_trace_event *ev) {
     tk_sim *s = ctx;
     if (ev->kind == TK_TRACE_STATE && ev->lport != 0)
         track_state(s, side, ev);
-    if (ev->kind == TK_TRACE_ERROR)
-        s->last_err[side] = ev->err;
     tk_sim_render_trace(s->render, side, ev);
 }
 
@@ -115,6 +111,17 @@ uint32_t tk_sim_count_segs(const tk_sim *s, uint32_t from, int side, uint8_t fla
             n++;
     }
     return n;
+}
+
+tk_time tk_sim_last_tx(const tk_sim *s, int side, tk_time until) {
+    for (uint32_t i = s->nsegs; i-- > 0;) {
+        const tk_sim_seg *g = tk_sim_seg_at(s, i);
+        if (!g)
+            break;
+        if (g->side == side && g->t <= until)
+            return g->t;
+    }
+    return 0;
 }
 
 int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no) {
@@ -235,16 +242,7 @@ uint16_t tk_sim_lport(tk_sim *s, int side, int sd) {
     return tk_getsockname(tk_sim_stack(s, side), sd, &a) < 0 ? 0 : a.port;
 }
 
-uint16_t tk_sim_rport(tk_sim *s, int side, int sd) {
-    tk_sockaddr a = {0, 0};
-    return tk_getpeername(tk_sim_stack(s, side), sd, &a) < 0 ? 0 : a.port;
-}
-
 /* Socket calls, each printed with its result as the application saw it. */
-
-static const char *rc_str(long rc, char *buf, size_t cap) {
-    return tk_sim_errstr(rc, buf, cap);
-}
 
 int tk_sim_socket_bound(tk_sim *s, int side, uint16_t port) {
     tk_stack *st = tk_sim_stack(s, side);
@@ -255,7 +253,7 @@ int tk_sim_socket_bound(tk_sim *s, int side, uint16_t port) {
     int rc = tk_bind(st, sd, &a);
     if (rc < 0) {
         char e[32];
-        tk_sim_app(s, side, "bind(:%u) = %s", port, rc_str(rc, e, sizeof e));
+        tk_sim_app(s, side, "bind(:%u) = %s", port, tk_sim_errstr(rc, e, sizeof e));
         tk_close(st, sd);
         return rc;
     }
@@ -268,7 +266,8 @@ int tk_sim_listen(tk_sim *s, int side, uint16_t port, int backlog) {
         return sd;
     int rc = tk_listen(tk_sim_stack(s, side), sd, backlog);
     char e[32];
-    tk_sim_app(s, side, "listen(:%u, backlog %d) = %s", port, backlog, rc_str(rc, e, sizeof e));
+    tk_sim_app(s, side, "listen(:%u, backlog %d) = %s", port, backlog,
+               tk_sim_errstr(rc, e, sizeof e));
     if (rc < 0) {
         tk_close(tk_sim_stack(s, side), sd);
         return rc;
@@ -282,7 +281,7 @@ int tk_sim_connect(tk_sim *s, int side, int sd, uint16_t rport) {
     int rc = tk_connect(tk_sim_stack(s, side), sd, &a);
     char e[32], ep[32];
     tk_sim_format_ep(ep, sizeof ep, a.addr, a.port);
-    tk_sim_app(s, side, "connect(%s) = %s", ep, rc_str(rc, e, sizeof e));
+    tk_sim_app(s, side, "connect(%s) = %s", ep, tk_sim_errstr(rc, e, sizeof e));
     tk_simnet_poll(s->net);
     return rc;
 }
@@ -296,7 +295,7 @@ int tk_sim_accept(tk_sim *s, int side, int lsd, tk_time timeout) {
     if (rc >= 0)
         tk_sim_app(s, side, "accept() = %d (from %s)", rc, ep);
     else
-        tk_sim_app(s, side, "accept() = %s", rc_str(rc, e, sizeof e));
+        tk_sim_app(s, side, "accept() = %s", tk_sim_errstr(rc, e, sizeof e));
     tk_simnet_poll(s->net);
     return rc;
 }
@@ -304,7 +303,7 @@ int tk_sim_accept(tk_sim *s, int side, int lsd, tk_time timeout) {
 long tk_sim_send(tk_sim *s, int side, int sd, const void *buf, size_t len) {
     long rc = tk_send(tk_sim_stack(s, side), sd, buf, len);
     char e[32];
-    tk_sim_app(s, side, "send(%zu bytes) = %s", len, rc_str(rc, e, sizeof e));
+    tk_sim_app(s, side, "send(%zu bytes) = %s", len, tk_sim_errstr(rc, e, sizeof e));
     tk_simnet_poll(s->net);
     return rc;
 }
@@ -312,7 +311,8 @@ long tk_sim_send(tk_sim *s, int side, int sd, const void *buf, size_t len) {
 long tk_sim_recv(tk_sim *s, int side, int sd, void *buf, size_t len) {
     long rc = tk_recv(tk_sim_stack(s, side), sd, buf, len);
     char e[32];
-    tk_sim_app(s, side, "recv() = %s%s", rc_str(rc, e, sizeof e), rc == 0 ? " (peer closed)" : "");
+    tk_sim_app(s, side, "recv() = %s%s", tk_sim_errstr(rc, e, sizeof e),
+               rc == 0 ? " (peer closed)" : "");
     tk_simnet_poll(s->net);
     return rc;
 }
@@ -322,7 +322,7 @@ int tk_sim_shutdown(tk_sim *s, int side, int sd, int how) {
     static const char *const names[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
     char e[32];
     tk_sim_app(s, side, "shutdown(%s) = %s", how >= 0 && how <= 2 ? names[how] : "?",
-               rc_str(rc, e, sizeof e));
+               tk_sim_errstr(rc, e, sizeof e));
     tk_simnet_poll(s->net);
     return rc;
 }
@@ -330,7 +330,7 @@ int tk_sim_shutdown(tk_sim *s, int side, int sd, int how) {
 int tk_sim_close(tk_sim *s, int side, int sd) {
     int rc = tk_close(tk_sim_stack(s, side), sd);
     char e[32];
-    tk_sim_app(s, side, "close() = %s", rc_str(rc, e, sizeof e));
+    tk_sim_app(s, side, "close() = %s", tk_sim_errstr(rc, e, sizeof e));
     tk_simnet_poll(s->net);
     return rc;
 }
@@ -346,7 +346,7 @@ int tk_sim_so_error(tk_sim *s, int side, int sd) {
     size_t len = sizeof err;
     int rc = tk_getsockopt(tk_sim_stack(s, side), sd, TK_SOL_SOCKET, TK_SO_ERROR, &err, &len);
     char e[32];
-    tk_sim_app(s, side, "getsockopt(SO_ERROR) = %s", rc_str(rc < 0 ? rc : err, e, sizeof e));
+    tk_sim_app(s, side, "getsockopt(SO_ERROR) = %s", tk_sim_errstr(rc < 0 ? rc : err, e, sizeof e));
     return rc < 0 ? rc : err;
 }
 
@@ -360,11 +360,11 @@ bool tk_sim_open_pair(tk_sim *s, uint16_t port, int *lsd, int *asd, int *bsd) {
     int rc = tk_sim_connect(s, TK_SIM_A, *asd, port);
     if (!tk_sim_expect(s, rc == -EINPROGRESS || rc == 0, "A connect() = %d, want -EINPROGRESS", rc))
         return false;
-    bool up = tk_sim_wait_events(s, TK_SIM_A, *asd, TK_POLLOUT | TK_POLLERR, TK_SEC(10));
+    bool up = tk_sim_wait_events(s, TK_SIM_A, *asd, TK_POLLOUT | TK_POLLERR, TK_SEC(200));
     if (!tk_sim_expect(s, up && (tk_poll_events(tk_sim_stack(s, TK_SIM_A), *asd) & TK_POLLOUT),
                        "A never became writable (handshake did not complete)"))
         return false;
-    *bsd = tk_sim_accept(s, TK_SIM_B, *lsd, TK_SEC(10));
+    *bsd = tk_sim_accept(s, TK_SIM_B, *lsd, TK_SEC(60));
     return tk_sim_expect(s, *bsd >= 0, "B accept() = %d", *bsd);
 }
 

@@ -17,7 +17,6 @@
 /* Command-line options; -1 (or 0 for the pointers) means "scenario default". */
 typedef struct tk_sim_opts {
     uint64_t seed;
-    bool seed_set;
     int32_t loss_ppm, dup_ppm, reorder_ppm, corrupt_ppm;
     int64_t bytes, bytes_back;
     int32_t outages;     /* random: number of link outages */
@@ -36,9 +35,7 @@ typedef struct tk_sim_conn {
     uint16_t lport, rport;
     int state;
     uint32_t visited; /* bit (1 << state) for every state entered */
-    tk_time since;    /* time of the last transition */
     tk_time tw_enter, tw_leave;
-    const char *last_cause;
 } tk_sim_conn;
 
 #define TK_SIM_MAX_CONNS 64
@@ -62,7 +59,6 @@ typedef struct tk_sim {
     tk_config cfg[2]; /* as the stacks were created */
     tk_sim_conn conns[TK_SIM_MAX_CONNS];
     int nconns;
-    int last_err[2];                 /* last socket error each side's trace reported */
     tk_sim_seg segs[TK_SIM_SEG_LOG]; /* ring: segment i is segs[i % TK_SIM_SEG_LOG] */
     uint32_t nsegs;                  /* segments sent so far */
     char failure[256];
@@ -84,6 +80,8 @@ const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i);
 /* Number of segments `side` sent from index `from` on with all of `flags`
  * set (0: any segment). */
 uint32_t tk_sim_count_segs(const tk_sim *s, uint32_t from, int side, uint8_t flags);
+/* Time of the last segment `side` sent at or before `until` (0 if none). */
+tk_time tk_sim_last_tx(const tk_sim *s, int side, tk_time until);
 
 tk_stack *tk_sim_stack(tk_sim *s, int side);
 tk_time tk_sim_now(const tk_sim *s);
@@ -99,9 +97,8 @@ bool tk_sim_wait_state(tk_sim *s, int side, uint16_t lport, uint16_t rport, int 
                        tk_time timeout);
 /* Waits up to `timeout` until tk_poll_events(sd) has a bit of `mask`. */
 bool tk_sim_wait_events(tk_sim *s, int side, int sd, int mask, tk_time timeout);
-/* Local and remote port of a socket (0 when unknown). */
+/* Local port of a socket (0 when unknown). */
 uint16_t tk_sim_lport(tk_sim *s, int side, int sd);
-uint16_t tk_sim_rport(tk_sim *s, int side, int sd);
 
 /* Socket calls that print "A connect(198.18.0.2:80) = -EINPROGRESS" and
  * poll the stacks so the work they queued leaves at once. */

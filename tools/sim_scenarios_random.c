@@ -253,11 +253,15 @@ static void check_stream(tk_sim *s, const char *name, endpoint *tx, endpoint *rx
                   (unsigned long long)tx->sent, (unsigned long long)rx->rcvd, ht, hr);
 }
 
-static void check_end(tk_sim *s, const run *r, uint16_t aport) {
+/* A socket error is the most telling failure: it comes first. */
+static void check_errors(tk_sim *s, const run *r) {
     char e[32];
     for (int i = 0; i < 2; i++)
-        tk_sim_expect(s, r->ep[i].err == 0, "%s got %s", i ? "B" : "A",
+        tk_sim_expect(s, r->ep[i].err == 0, "%s's application got %s", i ? "B" : "A",
                       tk_sim_errstr(r->ep[i].err, e, sizeof e));
+}
+
+static void check_end(tk_sim *s, uint16_t aport) {
     tk_sim_expect(s, !tk_simnet_stalled(s->net), "the simulation stalled (a deadline in the past)");
     tk_sim_expect(s, tk_sim_state(s, TK_SIM_A, aport, TK_SIM_PORT) == TK_TCP_CLOSED,
                   "A's connection ended in %s, not CLOSED",
@@ -304,16 +308,16 @@ void tk_sim_sc_random(tk_sim *s) {
     uint16_t aport = tk_sim_lport(s, TK_SIM_A, r.ep[TK_SIM_A].sd);
     bool done = tk_sim_run_until(s, run_done, &r, TK_SEC(3600));
     tk_sim_expect(s, done, "the run did not finish within 3600 s of virtual time");
+    check_errors(s, &r);
     check_stream(s, "A->B", &r.ep[TK_SIM_A], &r.ep[TK_SIM_B]);
     check_stream(s, "B->A", &r.ep[TK_SIM_B], &r.ep[TK_SIM_A]);
-    check_end(s, &r, aport);
+    check_end(s, aport);
 }
 
 bool tk_sim_random_seed(uint64_t seed, char *why, size_t cap) {
     tk_sim_opts o;
     tk_sim_opts_init(&o);
     o.seed = seed;
-    o.seed_set = true;
     o.quiet = true;
     tk_simnet_opts no;
     tk_simnet_opts_default(&no, seed);

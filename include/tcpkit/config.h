@@ -55,6 +55,16 @@ typedef struct tk_config {
     /* SYN cookies when the half-open queue overflows (SEC-2): true. */
     bool syn_cookies;
 
+    /* Neighbours and fragments below TCP (SPEC NET-1, SEC-5). */
+    uint32_t arp_cache_size;    /* 32 dynamic entries */
+    uint32_t arp_queue_frames;  /* 16 frames waiting for resolution */
+    tk_time arp_ttl;            /* 60 s: a resolved entry's lifetime */
+    tk_time arp_retry_interval; /* 1 s between requests */
+    uint32_t arp_retries;       /* 3 requests, then queued frames are dropped */
+    uint32_t ipfrag_slots;      /* 4 datagrams reassembled at once (0: drop fragments) */
+    uint32_t ipfrag_max_bytes;  /* 16 KiB: largest reassembled datagram */
+    tk_time ipfrag_timeout;     /* 30 s (RFC 791 suggests 15 s or more) */
+
     /* For tests and simulations only: when isn_fixed, every connection
      * starts at ISS = isn_value instead of the RFC 6528 ISN (SPEC DT-10
      * tests start just below 2^32). false by default. */

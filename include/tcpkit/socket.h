@@ -27,8 +27,8 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len);
 /* Returns bytes read, 0 at end of stream (peer sent FIN), -EAGAIN when none. */
 long tk_recv(tk_stack *s, int sd, void *buf, size_t len);
 
-#define TK_SHUT_RD 0
-#define TK_SHUT_WR 1
+#define TK_SHUT_RD   0
+#define TK_SHUT_WR   1
 #define TK_SHUT_RDWR 2
 int tk_shutdown(tk_stack *s, int sd, int how);
 /* Releases the descriptor. The connection closes gracefully in the
@@ -36,7 +36,7 @@ int tk_shutdown(tk_stack *s, int sd, int how);
 int tk_close(tk_stack *s, int sd);
 
 /* Option levels and names (values are tcpkit's own). */
-#define TK_SOL_SOCKET 1
+#define TK_SOL_SOCKET        1
 #define TK_IPPROTO_TCP_LEVEL 6
 enum tk_sockopt {
     TK_SO_REUSEADDR = 1,
@@ -61,7 +61,7 @@ int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out);
 int tk_getpeername(tk_stack *s, int sd, tk_sockaddr *out);
 
 /* Readiness (poll-style). */
-#define TK_POLLIN 0x1  /* data, EOF, or a connection to accept */
+#define TK_POLLIN  0x1 /* data, EOF, or a connection to accept */
 #define TK_POLLOUT 0x4 /* connected and send space available */
 #define TK_POLLERR 0x8
 #define TK_POLLHUP 0x10

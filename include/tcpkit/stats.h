@@ -46,6 +46,15 @@
     X(time_wait_pool_full)                                                                         \
     X(icmp_echo_replies)                                                                           \
     X(out_no_neighbor)                                                                             \
+    X(arp_requests_sent)                                                                           \
+    X(arp_queued)                                                                                  \
+    X(arp_queue_drops)                                                                             \
+    X(ip_frags_in)                                                                                 \
+    X(ip_reassembled)                                                                              \
+    X(ip_frag_timeouts)                                                                            \
+    X(icmp_errors_in)                                                                              \
+    X(icmp_errors_ignored)                                                                         \
+    X(icmp_hard_errors)                                                                            \
     X(drop_eth_short)                                                                              \
     X(drop_eth_not_for_us)                                                                         \
     X(drop_eth_type)                                                                               \

@@ -14,8 +14,12 @@ typedef struct tk_ring {
 } tk_ring;
 
 void tk_ring_init(tk_ring *r, uint8_t *buf, uint32_t cap);
-static inline uint32_t tk_ring_len(const tk_ring *r) { return r->len; }
-static inline uint32_t tk_ring_free(const tk_ring *r) { return r->cap - r->len; }
+static inline uint32_t tk_ring_len(const tk_ring *r) {
+    return r->len;
+}
+static inline uint32_t tk_ring_free(const tk_ring *r) {
+    return r->cap - r->len;
+}
 /* Appends up to len bytes; returns how many fit. */
 uint32_t tk_ring_write(tk_ring *r, const void *data, uint32_t len);
 /* Copies up to len bytes starting `off` bytes after the head, without

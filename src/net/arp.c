@@ -107,9 +107,14 @@ int tk_arp_enqueue(tk_arp_cache *c, uint32_t hop, const uint8_t *frame, size_t l
         memcpy(c->qbuf + (size_t)i * c->q_stride, frame, len);
         return need_request;
     }
-    /* No room: the frame is dropped, but the resolution still goes ahead so
-     * that the transport's retransmission finds the address. */
-    return need_request ? 1 : -ENOBUFS;
+    /* No room: the frame is dropped, but the resolution still goes ahead
+     * (at the next poll) so that the transport's retransmission finds the
+     * address. */
+    if (need_request) {
+        e->tries = 0;
+        e->expires = now;
+    }
+    return -ENOBUFS;
 }
 
 uint32_t tk_arp_flush(tk_arp_cache *c, uint32_t addr, tk_arp_send_fn fn, void *ctx) {

@@ -60,7 +60,8 @@ bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool cre
 /* Queues a whole frame (its destination MAC is filled in at flush) for hop.
  * Returns 1 when a request should be sent now (a new resolution), 0 when a
  * request is already outstanding, -ENOBUFS (queue or cache full; the frame
- * is dropped) or -EMSGSIZE. */
+ * is dropped, and a new resolution is left due at the next poll) or
+ * -EMSGSIZE. */
 int tk_arp_enqueue(tk_arp_cache *c, uint32_t hop, const uint8_t *frame, size_t len, tk_time now);
 
 /* Hands every frame queued for addr to fn, oldest first, with the MAC

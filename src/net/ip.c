@@ -1,10 +1,12 @@
-/* Ethernet II and IPv4 in and out, a small neighbour table (static entries
- * plus addresses learned from ARP and from received frames), ARP replies for
- * our address and ICMP echo replies. No fragments are sent; received
- * fragments are dropped and counted. */
+/* Ethernet II and IPv4 in and out, a small table of static neighbours (the
+ * ARP cache in net/arp.c holds learned ones), ARP replies for our address
+ * and ICMP echo replies. No fragments are sent; received fragments are
+ * reassembled within a budget (net/ipfrag.c) or dropped and counted. */
 #include <errno.h>
 #include <string.h>
 
+#include "net/icmp.h"
+#include "net/ipfrag.h"
 #include "stack_priv.h"
 #include "tcpkit/wire/arp.h"
 #include "tcpkit/wire/err.h"
@@ -22,34 +24,38 @@ static tk_neigh *neigh_find(tk_stack *s, uint32_t addr) {
 }
 
 /* Learns only on-link senders, and never evicts a static entry. */
-static void neigh_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6]) {
+static void neigh_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create,
+                        tk_time now) {
     if (addr == 0 || ((addr ^ s->cfg.addr) & s->cfg.netmask) != 0)
         return;
     if (memcmp(mac, bcast, 6) == 0 || (mac[0] & 1u) != 0)
         return;
-    (void)tk_stack_add_neighbor(s, addr, mac);
+    tk_net_arp_learn(s, addr, mac, create, now);
 }
 
-static void emit_frame(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len,
-                       tk_time now) {
+void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len,
+                 tk_time now) {
     tk_eth_hdr eh;
     memcpy(eh.dst, dst, 6);
     memcpy(eh.src, s->cfg.mac, 6);
     eh.type = type;
     (void)tk_wire_eth_emit(&eh, s->frame, s->frame_cap);
-    size_t len = TK_ETH_HLEN + payload_len;
+    tk_net_emit_raw(s, s->frame, TK_ETH_HLEN + payload_len, now);
+}
+
+void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
     s->stats.frames_out++;
     if (s->io.trace) {
         tk_trace_event ev;
         memset(&ev, 0, sizeof(ev));
         ev.kind = TK_TRACE_FRAME_OUT;
         ev.now = now;
-        ev.frame = s->frame;
+        ev.frame = frame;
         ev.len = len;
         ev.sd = -1;
         s->io.trace(s->io.ctx, &ev);
     }
-    s->io.output(s->io.ctx, s->frame, len);
+    s->io.output(s->io.ctx, frame, len);
 }
 
 uint8_t *tk_net_payload(tk_stack *s, size_t *cap) {
@@ -62,10 +68,8 @@ int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t
     if (((dst ^ s->cfg.addr) & s->cfg.netmask) != 0 && s->cfg.gateway != 0)
         hop = s->cfg.gateway;
     tk_neigh *n = neigh_find(s, hop);
-    if (n == NULL) {
-        s->stats.out_no_neighbor++;
-        return -EHOSTUNREACH;
-    }
+    uint8_t mac[6];
+    bool resolved = n != NULL || tk_net_arp_lookup(s, hop, now, mac);
     tk_ipv4_hdr ih;
     memset(&ih, 0, sizeof(ih));
     ih.total_len = (uint16_t)(TK_IPV4_HLEN + len);
@@ -76,7 +80,17 @@ int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t
     ih.src = src;
     ih.dst = dst;
     (void)tk_wire_ipv4_emit(&ih, s->frame + TK_ETH_HLEN, s->frame_cap - TK_ETH_HLEN);
-    emit_frame(s, n->mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+    if (!resolved) {
+        /* The whole frame waits; ARP fills in the destination MAC. */
+        s->stats.out_no_neighbor++;
+        tk_eth_hdr eh;
+        memset(&eh, 0, sizeof(eh));
+        memcpy(eh.src, s->cfg.mac, 6);
+        eh.type = TK_ETHERTYPE_IPV4;
+        (void)tk_wire_eth_emit(&eh, s->frame, s->frame_cap);
+        return tk_net_arp_queue(s, hop, TK_ETH_HLEN + TK_IPV4_HLEN + len, now);
+    }
+    tk_net_emit(s, n != NULL ? n->mac : mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
     return 0;
 }
 
@@ -88,7 +102,7 @@ static int arp_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
     }
     if (a.tpa != s->cfg.addr || s->cfg.addr == 0)
         return 0;
-    neigh_learn(s, a.spa, a.sha);
+    neigh_learn(s, a.spa, a.sha, true, now);
     if (a.op != TK_ARP_REQUEST)
         return 0;
     tk_arp_pkt r;
@@ -98,7 +112,7 @@ static int arp_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
     memcpy(r.tha, a.sha, 6);
     r.tpa = a.spa;
     (void)tk_wire_arp_emit(&r, s->frame + TK_ETH_HLEN, s->frame_cap - TK_ETH_HLEN);
-    emit_frame(s, a.sha, TK_ETHERTYPE_ARP, TK_ARP_LEN, now);
+    tk_net_emit(s, a.sha, TK_ETHERTYPE_ARP, TK_ARP_LEN, now);
     return 0;
 }
 
@@ -109,6 +123,8 @@ static int icmp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size
         TK_DROP(s, drop_icmp_bad, now);
         return -EINVAL;
     }
+    if (h.type == TK_ICMP_DEST_UNREACH || h.type == TK_ICMP_TIME_EXCEEDED)
+        return tk_net_icmp_error(s, &h, now);
     if (h.type != TK_ICMP_ECHO_REQUEST)
         return 0;
     size_t cap;
@@ -144,13 +160,14 @@ static int ipv4_input(tk_stack *s, const tk_eth_hdr *eh, const uint8_t *p, size_
         TK_DROP(s, drop_ip_not_for_us, now);
         return -EINVAL;
     }
-    if (tk_wire_ipv4_is_fragment(&ih)) {
-        TK_DROP(s, drop_ip_fragment, now);
-        return -EINVAL;
-    }
-    neigh_learn(s, ih.src, eh->src);
+    neigh_learn(s, ih.src, eh->src, false, now);
     const uint8_t *payload = p + hl;
     size_t plen = (size_t)ih.total_len - (size_t)hl;
+    if (tk_wire_ipv4_is_fragment(&ih)) {
+        int rc = tk_net_defrag(s, &ih, &payload, &plen, now);
+        if (rc <= 0)
+            return rc;
+    }
     if (ih.proto == TK_IPPROTO_TCP)
         return tk_tcp_input(s, ih.src, ih.dst, payload, plen, now);
     if (ih.proto == TK_IPPROTO_ICMP)

@@ -69,6 +69,7 @@ int tk_close(tk_stack *s, int sd) {
         return 0;
     }
     tp->flags &= ~TK_TF_FD;
+    tp->flags |= TK_TF_ORPHAN;
     switch (tp->state) {
     case TK_TCP_CLOSED:
         tk_tcb_free(s, tp);

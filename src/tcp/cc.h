@@ -11,7 +11,7 @@
 typedef struct tk_cc tk_cc;
 
 /* What the sender must do after a hook returns. */
-#define TK_CC_NOTHING 0
+#define TK_CC_NOTHING    0
 #define TK_CC_RETRANSMIT 1 /* retransmit the first unacknowledged segment now */
 
 typedef struct tk_cc_ops {
@@ -35,7 +35,7 @@ struct tk_cc {
     uint32_t cwnd;
     uint32_t ssthresh;
     uint32_t dupacks;
-    uint32_t recover;     /* RFC 6582: snd_nxt when fast recovery began */
+    uint32_t recover; /* RFC 6582: snd_nxt when fast recovery began */
     bool in_recovery;
     uint32_t bytes_acked; /* RFC 3465 appropriate byte counting in avoidance */
     uint32_t priv[8];     /* algorithm-private state */

@@ -134,7 +134,7 @@ static int fin_acked(tk_stack *s, tk_tcb *tp, bool seg_fin, tk_time now) {
         if (seg_fin)
             return GO_ON;
         tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_2, "rcv ACK of FIN");
-        if (!(tp->flags & TK_TF_FD))
+        if (tp->flags & TK_TF_ORPHAN)
             tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, now + s->cfg.fin_wait2_timeout);
         return GO_ON;
     case TK_TCP_CLOSING:
@@ -215,7 +215,7 @@ static int receive_data(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now)
     if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_FIN_WAIT_1 &&
         tp->state != TK_TCP_FIN_WAIT_2)
         return GO_ON;
-    if (!(tp->flags & TK_TF_FD)) {
+    if (tp->flags & TK_TF_ORPHAN) {
         /* Nobody will read it: the application closed (RFC 9293 3.10.4). */
         tk_tcp_send_rst_tcb(s, tp, now);
         TK_DROP(s, drop_after_close, now);
@@ -373,16 +373,40 @@ static int syn_rcvd_ack(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) 
     return GO_ON;
 }
 
+/* The peer's SYN again in SYN_RCVD. Alone, it is a retransmission: resend
+ * our SYN-ACK. With an ACK of our SYN it is the peer's half of a
+ * simultaneous open (CM-2): both SYNs are acknowledged, four segments in
+ * all, nothing more to send. */
+static void syn_rcvd_syn(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    const tk_tcp_hdr *h = &sg->h;
+    if (!(h->flags & TK_TCP_ACK)) {
+        tp->snd_nxt = tp->iss;
+        tk_tcp_output(s, tp, now);
+        return;
+    }
+    if ((tp->flags & TK_TF_PASSIVE) || !tk_seq_gt(h->ack, tp->snd_una) ||
+        tk_seq_gt(h->ack, tp->snd_max)) {
+        tk_tcp_challenge_ack(s, tp, now);
+        TK_DROP(s, drop_syn_challenged, now);
+        return;
+    }
+    tp->snd_una = h->ack;
+    tp->snd_wnd = h->win; /* a SYN's window is never scaled */
+    tp->snd_wl1 = h->seq;
+    tp->snd_wl2 = h->ack;
+    tp->last_rcv = now;
+    tk_tcp_established(s, tp, sg, "rcv SYN-ACK", now);
+    tk_tcp_output(s, tp, now);
+}
+
 void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
     const tk_tcp_hdr *h = &sg->h;
     if (tp->state == TK_TCP_TIME_WAIT) {
         input_time_wait(s, tp, sg, now);
         return;
     }
-    if (tp->state == TK_TCP_SYN_RCVD && (h->flags & TK_TCP_SYN) && !(h->flags & TK_TCP_ACK) &&
-        h->seq == tp->irs) {
-        tp->snd_nxt = tp->iss; /* the peer's SYN again: resend our SYN-ACK */
-        tk_tcp_output(s, tp, now);
+    if (tp->state == TK_TCP_SYN_RCVD && (h->flags & TK_TCP_SYN) && h->seq == tp->irs) {
+        syn_rcvd_syn(s, tp, sg, now);
         return;
     }
     if (paws_reject(s, tp, h, now) || check_segment(s, tp, sg, now) == STOP)
@@ -408,7 +432,7 @@ void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
         return;
     if (tp->state == TK_TCP_FIN_WAIT_1 && (tp->flags & TK_TF_FIN_ACKED)) {
         tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_2, "rcv ACK of FIN");
-        if (!(tp->flags & TK_TF_FD))
+        if (tp->flags & TK_TF_ORPHAN)
             tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, now + s->cfg.fin_wait2_timeout);
     }
     tk_tcp_output(s, tp, now);

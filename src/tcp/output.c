@@ -83,6 +83,14 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
 
 /* Payload bytes per segment: the send MSS less the options every segment
  * carries (RFC 6691). */
+/* The same, less the SACK blocks the next segment will carry. */
+static uint32_t seg_max_now(const tk_stack *s, const tk_tcb *tp, tk_time now) {
+    tk_tcp_opts o;
+    build_options(s, tp, false, &o, now);
+    uint32_t olen = (uint32_t)tk_wire_tcp_opts_size(&o);
+    return tp->mss > olen ? tp->mss - olen : 1u;
+}
+
 uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
     uint32_t m = tp->mss;
     if (tp->flags & TK_TF_TS)
@@ -211,7 +219,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         uint32_t avail = off < qlen ? qlen - off : 0;
         uint32_t wnd = min_u32(tp->snd_wnd, tp->cc.cwnd);
         uint32_t usable = wnd > off ? wnd - off : 0;
-        uint32_t maxseg = tk_tcp_seg_max(tp);
+        uint32_t maxseg = seg_max_now(s, tp, now);
         uint32_t len = min_u32(min_u32(avail, usable), maxseg);
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
@@ -241,7 +249,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
 
 void tk_tcp_retransmit_head(tk_stack *s, tk_tcb *tp, tk_time now) {
     uint32_t qlen = tk_ring_len(&tp->sndq);
-    uint32_t len = min_u32(qlen, tk_tcp_seg_max(tp));
+    uint32_t len = min_u32(qlen, seg_max_now(s, tp, now));
     bool fin = (tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED) && len == qlen;
     if (len == 0 && !fin)
         return;

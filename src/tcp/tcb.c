@@ -27,7 +27,7 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     s->state_count[TK_TCP_CLOSED]++;
     tk_timerq_node_init(&tp->tnode);
     tp->hash_next = tp->bind_next = tp->bind_prev = TK_NIL;
-    tp->list_next = tp->parent = TK_NIL;
+    tp->list_next = tp->pend_next = tp->parent = TK_NIL;
     tp->acq_head = tp->acq_tail = TK_NIL;
     for (int k = 0; k < TK_TIMER_COUNT; k++)
         tp->t[k] = TK_TIME_NEVER;
@@ -49,14 +49,41 @@ static void unlink_pending(tk_stack *s, tk_tcb *tp) {
         return;
     uint32_t *link = &s->pending_head;
     while (*link != TK_NIL && *link != tp->index)
-        link = &tk_tcb_at(s, *link)->list_next;
+        link = &tk_tcb_at(s, *link)->pend_next;
     if (*link == tp->index)
-        *link = tp->list_next;
+        *link = tp->pend_next;
     tp->flags &= ~TK_TF_PENDING;
+    tp->pend_next = TK_NIL;
+}
+
+/* A child leaves its listener's accept queue (reset or timed out before
+ * accept()); the walk is bounded by the backlog. */
+static void unlink_acceptq(tk_stack *s, tk_tcb *tp) {
+    tk_tcb *lp = tk_tcb_at(s, tp->parent);
+    tp->flags &= ~TK_TF_IN_ACCEPTQ;
+    if (lp == NULL)
+        return;
+    uint32_t prev = TK_NIL;
+    for (uint32_t i = lp->acq_head; i != TK_NIL; i = tk_tcb_at(s, i)->list_next) {
+        if (i != tp->index) {
+            prev = i;
+            continue;
+        }
+        if (prev == TK_NIL)
+            lp->acq_head = tp->list_next;
+        else
+            tk_tcb_at(s, prev)->list_next = tp->list_next;
+        if (lp->acq_tail == tp->index)
+            lp->acq_tail = prev;
+        lp->acq_len--;
+        break;
+    }
     tp->list_next = TK_NIL;
 }
 
 void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
+    if (tp->flags & TK_TF_IN_ACCEPTQ)
+        unlink_acceptq(s, tp);
     if (tp->flags & TK_TF_IN_HASH)
         tk_demux_remove(s, tp);
     if (tp->flags & TK_TF_IN_LISTEN)
@@ -145,7 +172,7 @@ void tk_tcb_mark_pending(tk_stack *s, tk_tcb *tp) {
     if (tp->flags & TK_TF_PENDING)
         return;
     tp->flags |= TK_TF_PENDING;
-    tp->list_next = s->pending_head;
+    tp->pend_next = s->pending_head;
     s->pending_head = tp->index;
 }
 

@@ -48,6 +48,7 @@
 #define TK_TF_FIN_SENT   0x02000000u
 #define TK_TF_ABORT      0x04000000u /* close() asked for a RST (RS-2, RS-3) */
 #define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
+#define TK_TF_ORPHAN     0x10000000u /* closed by the application (not: not yet accepted) */
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 typedef struct tk_tcb {
@@ -60,7 +61,8 @@ typedef struct tk_tcb {
 
     uint32_t hash_next;            /* conn hash or listen hash chain */
     uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */
-    uint32_t list_next;            /* pending-output list or accept queue */
+    uint32_t list_next;            /* accept queue */
+    uint32_t pend_next;            /* pending-output list */
     uint32_t parent;               /* listener of an unaccepted child */
 
     uint32_t laddr, raddr;

@@ -49,7 +49,7 @@ int tk_wire_tcp_emit(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, u
     if (olen < 0)
         return olen;
     size_t hlen = TK_TCP_HLEN + (size_t)olen;
-    if (plen > TCP_MAX_SEGLEN - hlen)
+    if (plen > TCP_MAX_SEGLEN - hlen || (plen > 0 && payload == NULL))
         return TK_WIRE_INVAL;
     size_t len = hlen + plen;
     if (cap < len)

@@ -98,6 +98,37 @@ pcap)
     grep -q '^  summary   IP 198.18.0.1.49152 > 198.18.0.2.80: Flags \[S\], seq 4294967295' \
         "$TMP/out" || fail "no tcpdump-style summary"
     ;;
+ip-text)
+    run "$DIR/lifecycle-ip.txt"
+    expect_status 0
+    expect_lifecycle_roles
+    ! grep -q '^  ethernet' "$TMP/out" || fail "an Ethernet header was invented"
+    ;;
+pcap-rawip)
+    need text2pcap
+    text2pcap -q -l 101 "$DIR/lifecycle-ip.txt" "$TMP/ip.pcap" >/dev/null 2>&1 ||
+        fail "text2pcap failed"
+    run "$TMP/ip.pcap"
+    expect_status 0
+    expect_lifecycle_roles
+    [ "$(grep -c 'csum 0x[0-9a-f]* (correct)' "$TMP/out")" -eq 18 ] || fail "checksums not all verified"
+    ;;
+other-frames)
+    need python3
+    run "$DIR/other.txt"
+    expect_status 0
+    grep -E '^  (note|role|ipv4)' "$TMP/out" | sed 's/, header 20 bytes.*//' >"$TMP/lines"
+    printf '%s\n' '  note      ARP, no TCP header' '  ipv4      198.18.0.1 > 198.18.0.2' \
+        '  note      UDP, no TCP header' '  ipv4      198.18.0.1 > 198.18.0.2' '  role      RST' |
+        diff -u - "$TMP/lines" >&2 || fail "lines differ"
+    run --json "$DIR/other.txt"
+    json_check '
+assert [p.get("note") for p in pkts] == ["ARP", "UDP", None], pkts
+assert [p["role"] for p in pkts] == [None, None, "RST"]
+assert pkts[0]["src"] is None and pkts[1]["src"] == "198.18.0.1"
+assert summary == {"handshake": None}, summary
+'
+    ;;
 pcap-json)
     need python3
     make_pcap

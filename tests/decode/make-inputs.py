@@ -8,6 +8,8 @@ then as the hex dump formats `tcpkit decode` reads:
   lifecycle-xxd.txt       xxd, one dump per frame, blank line between
   lifecycle-od.txt        od -Ax -tx1 -v, one dump per frame
   lifecycle-hexdump.txt   hexdump -C, one dump per frame
+  lifecycle-ip.txt        the IPv4 datagrams only (no Ethernet), Wireshark style
+  other.txt               an ARP request, a UDP datagram and a RST, Wireshark style
 The tcpdump/xxd/od/hexdump files come from the real tools (text2pcap, tcpdump,
 xxd, od, hexdump must be installed). Deterministic; rerun after a change.
 
@@ -66,6 +68,21 @@ FRAMES = [
 ]
 
 
+def arp_request():
+    body = struct.pack(">HHBBH", 1, 0x0800, 6, 4, 1) + MAC_C + CLI + bytes(6) + SRV
+    return b"\xff" * 6 + MAC_C + b"\x08\x06" + body
+
+
+def udp(payload):
+    u = struct.pack(">HHHH", 5353, 53, 8 + len(payload), 0) + payload
+    ip = struct.pack(">BBHHHBBH", 0x45, 0, 20 + len(u), 1, 0, 64, 17, 0) + CLI + SRV
+    ip = ip[:10] + struct.pack(">H", csum(ip)) + ip[12:]
+    return MAC_S + MAC_C + b"\x08\x00" + ip + u
+
+
+OTHER = [arp_request(), udp(b"ping"), frame(True, 77, 0, 0x04)]
+
+
 def wireshark(data):
     out = []
     for off in range(0, len(data), 16):
@@ -84,6 +101,9 @@ def main():
     d = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     ws = "\n".join(wireshark(f) for f in FRAMES)
     open(os.path.join(d, "lifecycle.txt"), "w").write(ws)
+    ip_only = "\n".join(wireshark(f[14:]) for f in FRAMES)
+    open(os.path.join(d, "lifecycle-ip.txt"), "w").write(ip_only)
+    open(os.path.join(d, "other.txt"), "w").write("\n".join(wireshark(f) for f in OTHER))
     with tempfile.TemporaryDirectory() as tmp:
         pcap = os.path.join(tmp, "l.pcap")
         run(["text2pcap", "-q", "-t", "%H:%M:%S.", os.path.join(d, "lifecycle.txt"), pcap])

@@ -13,7 +13,7 @@ fail() {
     status=1
 }
 
-for good in base.pkt restored-setting.pkt blocking.pkt; do
+for good in base.pkt restored-setting.pkt blocking.pkt tcp-info.pkt; do
     out=$("$tcpkit" run "$dir/$good")
     rc=$?
     [ "$rc" -eq 0 ] || fail "$good: exit $rc, output: $out"

@@ -163,8 +163,9 @@ static void test_net_fragment_dropped(void **state) {
     tkh_fini(&h);
 }
 
-/* Without a neighbour entry nothing leaves; the attempt is counted. */
-static void test_net_no_neighbor_counted(void **state) {
+/* Without a neighbour entry the SYN waits for ARP: a request goes out, and
+ * the reply releases the queued frame. */
+static void test_net_unresolved_next_hop_waits_for_arp(void **state) {
     (void)state;
     tkh h;
     tkh_init(&h, NULL);
@@ -172,8 +173,26 @@ static void test_net_no_neighbor_counted(void **state) {
     tk_sockaddr r = {0xc6130005u, 80};
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
-    assert_int_equal(h.nframes, 0);
     assert_int_equal(tk_stack_stats(h.s)->out_no_neighbor, 1);
+    assert_int_equal(h.nframes, 1);
+    tk_eth_hdr eh;
+    tk_wire_eth_parse(h.frames[0].buf, h.frames[0].len, &eh);
+    assert_int_equal(eh.type, TK_ETHERTYPE_ARP);
+    tk_arp_pkt req;
+    assert_int_equal(tk_wire_arp_parse(h.frames[0].buf + 14, h.frames[0].len - 14, &req), 28);
+    assert_int_equal(req.op, TK_ARP_REQUEST);
+    assert_int_equal(req.tpa, 0xc6130005u);
+    uint8_t f[64];
+    size_t n = eth(f, local_mac, TK_ETHERTYPE_ARP);
+    tk_arp_pkt rep = {.op = TK_ARP_REPLY, .spa = 0xc6130005u, .tpa = TKH_LOCAL_ADDR};
+    memcpy(rep.sha, other_mac, 6);
+    memcpy(rep.tha, local_mac, 6);
+    n += (size_t)tk_wire_arp_emit(&rep, f + n, 28);
+    assert_int_equal(tk_stack_input(h.s, f, n, h.now), 0);
+    assert_int_equal(h.nframes, 2);
+    tk_wire_eth_parse(h.frames[1].buf, h.frames[1].len, &eh);
+    assert_int_equal(eh.type, TK_ETHERTYPE_IPV4);
+    assert_memory_equal(eh.dst, other_mac, 6);
     tkh_fini(&h);
 }
 
@@ -183,7 +202,7 @@ int main(void) {
         cmocka_unit_test(test_net_icmp_echo_reply),
         cmocka_unit_test(test_net_bad_frames_dropped),
         cmocka_unit_test(test_net_fragment_dropped),
-        cmocka_unit_test(test_net_no_neighbor_counted),
+        cmocka_unit_test(test_net_unresolved_next_hop_waits_for_arp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

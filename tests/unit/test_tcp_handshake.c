@@ -208,13 +208,10 @@ static void test_CM_02_simultaneous_open(void **state) {
     tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, NULL, NULL, 0);
     TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, IRS + 1, 0);
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_RCVD), 1);
+    /* The peer's SYN-ACK acknowledges our SYN: established, and nothing
+     * more is sent (four segments in all). */
     tkh_inject(&h, TK_TCP_SYN | TK_TCP_ACK, IRS, ISS + 1, 65535, NULL, NULL, 0);
-    /* RFC 5961: the SYN-ACK in SYN_RCVD is answered, the ACK accepted. */
-    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED) +
-                         tk_stack_state_count(h.s, TK_TCP_SYN_RCVD),
-                     1);
-    tkh_clear(&h);
-    tkh_inject(&h, TK_TCP_ACK, IRS + 1, ISS + 1, 65535, NULL, NULL, 0);
+    TKH_NOTHING(&h);
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 1);
     assert_int_equal(tkh_count_transitions(&h, TK_TCP_SYN_SENT, TK_TCP_SYN_RCVD), 1);
     assert_int_equal(tk_poll_events(h.s, sd), TK_POLLOUT);

@@ -181,6 +181,10 @@ static void test_OBS_03_raw_ip_and_link_offset(void **state) {
     assert_false(f.has_eth);
     assert_int_equal(f.ip_off, 14);
     assert_int_equal(f.tcp_csum, TK_CSUM_OK);
+    sll.ip_offset = 12; /* 0x0800 there: not an IPv4 header */
+    assert_int_equal(tk_dframe_decode(&sll, &f), 0);
+    assert_false(f.is_tcp);
+    assert_string_equal(f.note, "not IPv4");
 }
 
 static void test_OBS_03_not_tcp_notes(void **state) {

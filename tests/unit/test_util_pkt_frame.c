@@ -270,6 +270,23 @@ static void test_match_ts_slack(void **state) {
         msg, "expected options <nop,nop,TS val 100 ecr 7>, got <nop,nop,TS val 105 ecr 7>");
 }
 
+static void test_match_ecn_mark(void **state) {
+    (void)state;
+    tk_pkt_conn c = conn();
+    tk_tcp_hdr h = {
+        .sport = 8080, .dport = 50000, .seq = 1, .ack = 1000001, .flags = TK_TCP_ACK, .win = 500};
+    tk_pkt_seen got;
+    seen(&h, 0, &got);
+    tk_pkt_packet p;
+    char msg[300];
+    tk_pkt_match_cfg cfg = {0};
+    packet(">[noecn] . 1:1(0) ack 1 win 500", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 0);
+    packet(">[ect0] . 1:1(0) ack 1 win 500", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 1);
+    assert_string_equal(msg, "expected ECN bits ect0, got 0");
+}
+
 static void test_render(void **state) {
     (void)state;
     tk_pkt_conn c = conn();
@@ -302,6 +319,7 @@ int main(void) {
         cmocka_unit_test(test_match_reports_each_field),
         cmocka_unit_test(test_match_relaxations_only_skip_their_field),
         cmocka_unit_test(test_match_ts_slack),
+        cmocka_unit_test(test_match_ecn_mark),
         cmocka_unit_test(test_render),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

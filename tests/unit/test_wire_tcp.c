@@ -127,6 +127,7 @@ static void test_emit_nospace_and_inval(void **state) {
     assert_int_equal(tk_wire_tcp_emit(&h, NULL, 0, SRC, DST, buf, sizeof buf), TK_WIRE_INVAL);
     h = syn_hdr();
     assert_int_equal(tk_wire_tcp_emit(&h, buf, 65535 - 39, SRC, DST, buf, 70000), TK_WIRE_INVAL);
+    assert_int_equal(tk_wire_tcp_emit(&h, NULL, 1, SRC, DST, buf, sizeof buf), TK_WIRE_INVAL);
 }
 
 static void test_SEC_04_tcp_short(void **state) {

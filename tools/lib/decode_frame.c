@@ -68,7 +68,10 @@ static int parse_ip(const tk_dframe_in *in, size_t off, tk_dframe *out) {
 static int find_ip(const tk_dframe_in *in, tk_dframe *out, size_t *ip_off) {
     if (in->ip_offset != TK_DFRAME_AUTO) {
         *ip_off = (size_t)in->ip_offset;
-        return 1;
+        if (known(in, *ip_off) && in->data[*ip_off] >> 4 == 4)
+            return 1;
+        out->note = "not IPv4";
+        return 0;
     }
     if (all_known(in, 0, TK_ETH_HLEN) && tk_wire_eth_parse(in->data, in->hi, &out->eth) > 0 &&
         (out->eth.type != TK_ETHERTYPE_IPV4 ||

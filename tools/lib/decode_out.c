@@ -122,7 +122,7 @@ static void print_where(FILE *out, const tk_drecord *r) {
     }
 }
 
-static void print_lower(FILE *out, const tk_dframe *f) {
+static void print_lower(FILE *out, const tk_dframe *f, bool say_missing) {
     if (f->has_eth) {
         char s[18], d[18];
         mac_text(f->eth.src, s);
@@ -130,7 +130,8 @@ static void print_lower(FILE *out, const tk_dframe *f) {
         fprintf(out, "  ethernet  %s > %s, type 0x%04x\n", s, d, f->eth.type);
     }
     if (!f->has_ip) {
-        fprintf(out, "  ipv4      not in the input (addresses unknown)\n");
+        if (say_missing)
+            fprintf(out, "  ipv4      not in the input (addresses unknown)\n");
         return;
     }
     char s[16], d[16];
@@ -208,11 +209,11 @@ void tk_dout_text(FILE *out, const tk_drecord *recs, const tk_role_result *roles
     print_where(out, r);
     fprintf(out, "  summary   %s\n", r->summary);
     if (!f->is_tcp) {
-        print_lower(out, f);
+        print_lower(out, f, false);
         fprintf(out, "  note      %s, no TCP header\n\n", f->note ? f->note : "not TCP");
         return;
     }
-    print_lower(out, f);
+    print_lower(out, f, true);
     print_tcp(out, f);
     print_role(out, recs, &roles[pos]);
     fputc('\n', out);

@@ -167,6 +167,18 @@ static void learn_ts(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen
     }
 }
 
+/* The IP ECN field a [mark] asks for, or -1 when the script names none. */
+static int ecn_bits(const char *mark) {
+    static const struct {
+        const char *name;
+        int bits;
+    } marks[] = {{"noecn", 0}, {"ect1", 1}, {"ect0", 2}, {"ce", 3}};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (!strcmp(mark, marks[i].name))
+            return marks[i].bits;
+    return -1;
+}
+
 static int mismatch(char *msg, size_t cap, const char *field, uint32_t want, uint32_t got) {
     snprintf(msg, cap, "expected %s %u, got %s %u", field, want, field, got);
     return 1;
@@ -202,6 +214,11 @@ int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *go
         return mismatch(msg, msgcap, "ttl", (uint32_t)exp->ttl, got->ttl);
     if (exp->tos >= 0 && (got->tos & 0xfc) != (exp->tos & 0xfc))
         return mismatch(msg, msgcap, "tos", (uint32_t)exp->tos, got->tos);
+    int ecn = ecn_bits(exp->ecn);
+    if (ecn >= 0 && (got->tos & 3) != ecn) {
+        snprintf(msg, msgcap, "expected ECN bits %s, got %u", exp->ecn, got->tos & 3u);
+        return 1;
+    }
     if (cfg->relax_options || exp->opts_form == TK_PKT_OPTS_ANY)
         return 0;
     return match_opts(c, exp, got, cfg, msg, msgcap);

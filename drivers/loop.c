@@ -1,0 +1,88 @@
+/* The TAP event loop. */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+
+#include "loop.h"
+
+tk_time tk_loop_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (tk_time)ts.tv_sec * 1000000u + (tk_time)ts.tv_nsec / 1000u;
+}
+
+static void to_stack(tk_loop *l, const uint8_t *frame, size_t len, tk_time now) {
+    if (l->pcap != NULL)
+        (void)tk_pcap_write(l->pcap, now, frame, len);
+    l->frames_in++;
+    (void)tk_stack_input(l->stack, frame, len, now);
+}
+
+static void to_wire(tk_loop *l, const uint8_t *frame, size_t len) {
+    (void)tk_tap_write(l->tap, frame, len);
+}
+
+void tk_loop_output(void *ctx, const uint8_t *frame, size_t len) {
+    tk_loop *l = ctx;
+    tk_time now = tk_loop_now();
+    l->frames_out++;
+    if (l->pcap != NULL)
+        (void)tk_pcap_write(l->pcap, now, frame, len);
+    if (l->impair != NULL)
+        tk_impair_send(l->impair, TK_IMPAIR_TO_WIRE, frame, len, now);
+    else
+        to_wire(l, frame, len);
+}
+
+static void deliver(void *ctx, int dir, const uint8_t *frame, size_t len, tk_time at) {
+    tk_loop *l = ctx;
+    if (dir == TK_IMPAIR_TO_WIRE)
+        to_wire(l, frame, len);
+    else
+        to_stack(l, frame, len, at);
+}
+
+static tk_time earliest(const tk_loop *l, tk_time now, tk_time max_wait) {
+    tk_time t = now + max_wait;
+    tk_time d = tk_stack_next_deadline(l->stack);
+    if (d < t)
+        t = d;
+    if (l->impair != NULL && (d = tk_impair_next_deadline(l->impair)) < t)
+        t = d;
+    return t;
+}
+
+static void read_burst(tk_loop *l) {
+    for (int i = 0; i < TK_LOOP_BURST; i++) {
+        long n = tk_tap_read(l->tap, l->buf, sizeof(l->buf));
+        if (n <= 0)
+            return;
+        tk_time now = tk_loop_now();
+        if (l->impair != NULL)
+            tk_impair_send(l->impair, TK_IMPAIR_TO_STACK, l->buf, (size_t)n, now);
+        else
+            to_stack(l, l->buf, (size_t)n, now);
+    }
+}
+
+int tk_loop_step(tk_loop *l, int extra_fd, short extra_events, tk_time max_wait,
+                 short *extra_revents) {
+    tk_time now = tk_loop_now();
+    tk_time until = earliest(l, now, max_wait);
+    int timeout = 0;
+    if (until > now)
+        timeout = (int)((until - now + 999u) / 1000u);
+    struct pollfd pfd[2] = {{l->tap->fd, POLLIN, 0}, {extra_fd, extra_events, 0}};
+    int rc = poll(pfd, extra_fd >= 0 ? 2 : 1, timeout);
+    if (rc < 0 && errno != EINTR)
+        return -errno;
+    if (extra_revents != NULL)
+        *extra_revents = rc > 0 && extra_fd >= 0 ? pfd[1].revents : 0;
+    if (rc > 0 && (pfd[0].revents & POLLIN))
+        read_burst(l);
+    if (l->impair != NULL)
+        (void)tk_impair_deliver(l->impair, tk_loop_now(), deliver, l);
+    tk_stack_poll(l->stack, tk_loop_now());
+    return 0;
+}

@@ -1,0 +1,42 @@
+/* The event loop for a stack on a TAP device: poll the TAP fd (and one
+ * optional application fd) until the stack's next deadline, feed received
+ * frames in, run the stack's timers. Time is CLOCK_MONOTONIC in
+ * microseconds. Optional: a pcap tee of every frame in and out at the
+ * stack's boundary, and a fault-injecting wrapper (drivers/impair.h). */
+#ifndef TK_DRIVERS_LOOP_H
+#define TK_DRIVERS_LOOP_H
+
+#include <stdint.h>
+
+#include "impair.h"
+#include "pcap_writer.h"
+#include "tap.h"
+#include "tcpkit/stack.h"
+
+#define TK_LOOP_FRAME_MAX 9216
+#define TK_LOOP_BURST     64 /* frames read per wake-up before timers run */
+
+typedef struct tk_loop {
+    tk_stack *stack;      /* set after tk_stack_create */
+    tk_tap *tap;
+    tk_impair *impair;    /* NULL: frames pass untouched */
+    tk_pcap_writer *pcap; /* NULL: no capture */
+    uint64_t frames_in, frames_out;
+    uint8_t buf[TK_LOOP_FRAME_MAX];
+} tk_loop;
+
+/* CLOCK_MONOTONIC in microseconds. */
+tk_time tk_loop_now(void);
+
+/* The stack's output callback (tk_stack_io.output) with ctx = the loop. */
+void tk_loop_output(void *ctx, const uint8_t *frame, size_t len);
+
+/* Waits at most max_wait (and never past the stack's next deadline) for
+ * frames or for extra_fd (-1: none) to have extra_events; processes what
+ * arrived and runs due timers. *extra_revents (may be NULL) gets extra_fd's
+ * poll revents. Returns 0, or a negative errno value when poll fails for a
+ * reason other than a signal. */
+int tk_loop_step(tk_loop *l, int extra_fd, short extra_events, tk_time max_wait,
+                 short *extra_revents);
+
+#endif

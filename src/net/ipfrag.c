@@ -1,0 +1,141 @@
+/* IPv4 fragment reassembly in fixed slots. */
+#include <errno.h>
+#include <string.h>
+
+#include "net/ipfrag.h"
+#include "stack_priv.h"
+
+static size_t align8(size_t n) { return (n + 7u) & ~(size_t)7u; }
+
+static uint32_t blocks(uint32_t max_bytes) { return (max_bytes + 7u) / 8u; }
+
+static size_t slot_bytes(uint32_t max_bytes) {
+    return align8(max_bytes) + align8((blocks(max_bytes) + 7u) / 8u);
+}
+
+size_t tk_ipfrag_mem_size(const tk_config *cfg) {
+    return align8(sizeof(tk_ipfrag_slot) * cfg->ipfrag_slots) +
+           slot_bytes(cfg->ipfrag_max_bytes) * cfg->ipfrag_slots;
+}
+
+void tk_ipfrag_init(tk_ipfrag *f, void *mem, const tk_config *cfg) {
+    uint8_t *p = mem;
+    memset(mem, 0, tk_ipfrag_mem_size(cfg));
+    f->slots = (tk_ipfrag_slot *)(void *)p;
+    f->n = cfg->ipfrag_slots;
+    f->max_bytes = cfg->ipfrag_max_bytes;
+    f->timeout = cfg->ipfrag_timeout;
+    p += align8(sizeof(tk_ipfrag_slot) * f->n);
+    for (uint32_t i = 0; i < f->n; i++) {
+        f->slots[i].data = p;
+        f->slots[i].bitmap = p + align8(f->max_bytes);
+        p += slot_bytes(f->max_bytes);
+    }
+}
+
+static void slot_free(tk_ipfrag *f, tk_ipfrag_slot *sl) {
+    sl->used = false;
+    memset(sl->bitmap, 0, (blocks(f->max_bytes) + 7u) / 8u);
+}
+
+/* The slot of this datagram, or a free one (expired ones are freed first). */
+static tk_ipfrag_slot *slot_for(tk_ipfrag *f, const tk_ipv4_hdr *h, tk_time now,
+                                uint32_t *timed_out) {
+    tk_ipfrag_slot *free_slot = NULL;
+    for (uint32_t i = 0; i < f->n; i++) {
+        tk_ipfrag_slot *sl = &f->slots[i];
+        if (sl->used && now >= sl->expires) {
+            slot_free(f, sl);
+            (*timed_out)++;
+        }
+        if (sl->used && sl->src == h->src && sl->dst == h->dst && sl->id == h->id &&
+            sl->proto == h->proto)
+            return sl;
+        if (!sl->used && free_slot == NULL)
+            free_slot = sl;
+    }
+    if (free_slot != NULL) {
+        free_slot->used = true;
+        free_slot->src = h->src;
+        free_slot->dst = h->dst;
+        free_slot->id = h->id;
+        free_slot->proto = h->proto;
+        free_slot->total = 0;
+        free_slot->have = 0;
+        free_slot->max_end = 0;
+        free_slot->expires = now + f->timeout;
+    }
+    return free_slot;
+}
+
+static bool bit(const uint8_t *bm, uint32_t i) { return ((unsigned)bm[i / 8u] >> (i % 8u)) & 1u; }
+
+/* Copies the fragment and marks its blocks; bytes already held are kept
+ * (RFC 815 leaves overlap policy open; the first copy wins). */
+static void store(tk_ipfrag_slot *sl, uint32_t off, const uint8_t *p, uint32_t len) {
+    for (uint32_t b = off / 8u; b * 8u < off + len; b++) {
+        uint32_t lo = b * 8u, hi = lo + 8u < off + len ? lo + 8u : off + len;
+        if (bit(sl->bitmap, b))
+            continue;
+        memcpy(sl->data + lo, p + (lo - off), hi - lo);
+        sl->bitmap[b / 8u] |= (uint8_t)(1u << (b % 8u));
+        sl->have += hi - lo;
+    }
+}
+
+int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, size_t len,
+                    tk_time now, const uint8_t **out, size_t *out_len, uint32_t *timed_out) {
+    *timed_out = 0;
+    uint32_t off = (uint32_t)(h->frag & TK_IPV4_OFFMASK) * 8u;
+    bool more = (h->frag & TK_IPV4_MF) != 0;
+    if (len == 0 || (more && len % 8u != 0))
+        return -EINVAL;
+    tk_ipfrag_slot *sl = slot_for(f, h, now, timed_out);
+    if (sl == NULL)
+        return -ENOBUFS;
+    uint32_t end = off + (uint32_t)len;
+    if (end > f->max_bytes) {
+        slot_free(f, sl);
+        return -ENOBUFS;
+    }
+    if ((sl->total != 0 && end > sl->total) || (!more && sl->total != 0 && end != sl->total) ||
+        (!more && end < sl->max_end)) {
+        slot_free(f, sl);
+        return -EINVAL;
+    }
+    if (!more)
+        sl->total = end;
+    if (end > sl->max_end)
+        sl->max_end = end;
+    store(sl, off, payload, (uint32_t)len);
+    if (sl->total == 0 || sl->have != sl->total)
+        return TK_IPFRAG_HELD;
+    *out = sl->data;
+    *out_len = sl->total;
+    slot_free(f, sl);
+    return TK_IPFRAG_COMPLETE;
+}
+
+uint32_t tk_ipfrag_pending(const tk_ipfrag *f) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < f->n; i++)
+        n += f->slots[i].used;
+    return n;
+}
+
+int tk_net_defrag(tk_stack *s, const tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
+                  tk_time now) {
+    s->stats.ip_frags_in++;
+    uint32_t timed_out = 0;
+    int rc = tk_ipfrag_input(&s->frag, h, *payload, *len, now, payload, len, &timed_out);
+    s->stats.ip_frag_timeouts += timed_out;
+    if (rc == TK_IPFRAG_COMPLETE) {
+        s->stats.ip_reassembled++;
+        return 1;
+    }
+    if (rc < 0) {
+        TK_DROP(s, drop_ip_fragment, now);
+        return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,140 @@
+# Shared by the interop tests. Each test sources this file, calls tk_begin
+# NAME, and then uses the helpers. The kernel side is 198.18.0.1/24 on the
+# TAP device tk0 inside a namespace made for this run; tcpkit is 198.18.0.2.
+# Everything runs under `timeout`, and the namespace is removed on exit,
+# failure included.
+set -u
+
+TK_KERNEL=198.18.0.1
+TK_ADDR=198.18.0.2
+TK_IF=tk0
+TK_PIDS=()
+
+tk_log() { printf '[%s] %s\n' "${TK_NAME:-interop}" "$*" >&2; }
+tk_fail() {
+    tk_log "FAIL: $*"
+    exit 1
+}
+
+tk_skip_unless_root() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "SKIP: interop tests need root (network namespaces and TAP devices)" >&2
+        exit 77
+    fi
+    [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun" >&2; exit 77; }
+    [ -x "${TK_BIN:-}" ] || { echo "SKIP: TK_BIN not set to the tcpkit binary" >&2; exit 77; }
+}
+
+tk_cleanup() {
+    local rc=$?
+    for pid in "${TK_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in "${TK_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+    ip netns del "$TK_NS" 2>/dev/null
+    if [ "$rc" = 0 ]; then
+        rm -rf "$TK_WORK"
+    else
+        tk_log "work files kept in $TK_WORK"
+    fi
+    exit "$rc"
+}
+
+# tk_begin NAME: a fresh namespace tk-NAME-PID and a work directory.
+tk_begin() {
+    TK_NAME=$1
+    tk_skip_unless_root
+    TK_NS="tk-$1-$$"
+    TK_WORK=$(mktemp -d "/tmp/tk-$1.XXXXXX")
+    TK_PCAPS=${TK_INTEROP_OUT:-/tmp/tk-interop}/pcaps
+    mkdir -p "$TK_PCAPS"
+    trap tk_cleanup EXIT
+    trap 'exit 1' INT TERM
+    ip netns add "$TK_NS" || tk_fail "cannot create namespace $TK_NS"
+    tk_ns ip link set lo up
+}
+
+tk_ns() { ip netns exec "$TK_NS" "$@"; }
+
+# Gives the kernel side of tk0 its address once tcpkit created the device.
+tk_kernel_side() {
+    local i
+    for i in $(seq 1 100); do
+        tk_ns ip link show "$TK_IF" >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+    tk_ns ip link show "$TK_IF" >/dev/null 2>&1 || tk_fail "tcpkit did not create $TK_IF"
+    tk_ns ip addr add "$TK_KERNEL/24" dev "$TK_IF" || tk_fail "cannot address $TK_IF"
+    tk_ns ip link set "$TK_IF" up
+}
+
+# A persistent tk0 configured before tcpkit attaches to it (for clients).
+tk_precreate_tap() {
+    tk_ns ip tuntap add dev "$TK_IF" mode tap || tk_fail "cannot create $TK_IF"
+    tk_ns ip addr add "$TK_KERNEL/24" dev "$TK_IF"
+    tk_ns ip link set "$TK_IF" up
+}
+
+# tk_serve TAG ARGS...: tcpkit serve in the background with a capture
+# $TK_PCAPS/NAME-TAG.pcap; its stdout/stderr go to $TK_WORK/serve.{out,err}.
+tk_serve() {
+    local tag=$1
+    shift
+    TK_SERVE_PCAP="$TK_PCAPS/$TK_NAME-$tag.pcap"
+    ip netns exec "$TK_NS" timeout --preserve-status 280 "$TK_BIN" serve --tap "$TK_IF" --addr "$TK_ADDR/24" \
+        --pcap "$TK_SERVE_PCAP" "$@" >"$TK_WORK/serve.out" 2>"$TK_WORK/serve.err" &
+    TK_SERVE_PID=$!
+    TK_PIDS+=("$TK_SERVE_PID")
+    tk_kernel_side
+    tk_wait_reachable
+}
+
+# Waits until tcpkit answers ARP (a ping gets through).
+tk_wait_reachable() {
+    local i
+    for i in $(seq 1 50); do
+        tk_ns ping -c 1 -W 1 "$TK_ADDR" >/dev/null 2>&1 && return 0
+        kill -0 "$TK_SERVE_PID" 2>/dev/null || tk_fail "tcpkit serve exited: $(cat "$TK_WORK/serve.err")"
+    done
+    tk_fail "tcpkit at $TK_ADDR does not answer"
+}
+
+# The connection table and counters tcpkit serve prints on SIGUSR1.
+tk_serve_table() {
+    local before
+    before=$(wc -c <"$TK_WORK/serve.out")
+    kill -USR1 "$TK_SERVE_PID" || tk_fail "tcpkit serve is gone"
+    sleep 0.5
+    tail -c +$((before + 1)) "$TK_WORK/serve.out"
+}
+
+# A counter's value from a table dump (0 when absent).
+tk_counter() { awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }' <<<"$1"; }
+
+tk_stop_serve() {
+    kill -TERM "$TK_SERVE_PID" 2>/dev/null
+    wait "$TK_SERVE_PID" 2>/dev/null
+    local rc=$?
+    [ "$rc" = 0 ] || tk_fail "tcpkit serve exited with $rc: $(tail -5 "$TK_WORK/serve.err")"
+}
+
+# A file of n MiB of random bytes.
+tk_random_file() { head -c $(($2 * 1024 * 1024)) /dev/urandom >"$1"; }
+
+tk_sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# The checks of test 7 on one capture.
+tk_tshark_check() {
+    local pcap=$1 n
+    command -v tshark >/dev/null || { tk_log "tshark missing: capture not checked"; return 0; }
+    local opts=(-n -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -r "$pcap")
+    n=$(tshark "${opts[@]}" -Y '_ws.malformed' 2>/dev/null | wc -l)
+    [ "$n" = 0 ] || tk_fail "$pcap: $n malformed packets"
+    n=$(tshark "${opts[@]}" -Y "ip.src == $TK_ADDR && (ip.checksum.status == 0 || tcp.checksum.status == 0 || icmp.checksum.status == 0)" 2>/dev/null | wc -l)
+    [ "$n" = 0 ] || tk_fail "$pcap: $n packets from $TK_ADDR with a bad checksum"
+    n=$(tshark "${opts[@]}" -Y "ip.src == $TK_ADDR && tcp.analysis.ack_lost_segment" 2>/dev/null | wc -l)
+    [ "$n" = 0 ] || tk_fail "$pcap: $n segments from $TK_ADDR ACK unseen data"
+    tk_log "capture $(basename "$pcap"): $(tshark -r "$pcap" 2>/dev/null | wc -l) packets, clean"
+}

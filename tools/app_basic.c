@@ -1,0 +1,123 @@
+/* echo (RFC 862), discard (RFC 863) and chargen (RFC 864) over tcpkit. */
+#include <errno.h>
+#include <string.h>
+
+#include "app.h"
+#include "tcpkit/socket.h"
+
+int tk_app_flush(tk_stack *s, tk_app_conn *c) {
+    while (c->out_off < c->out_len) {
+        long n = tk_send(s, c->sd, c->out + c->out_off, c->out_len - c->out_off);
+        if (n == -EAGAIN)
+            return 0;
+        if (n < 0)
+            return (int)n;
+        c->out_off += (size_t)n;
+        c->tx_bytes += (uint64_t)n;
+    }
+    c->out_off = c->out_len = 0;
+    return 1;
+}
+
+static int start_plain(tk_app_conn *c, const char *arg) {
+    (void)c;
+    (void)arg;
+    return 0;
+}
+
+static void finish_plain(tk_app_conn *c) { (void)c; }
+
+static tk_app_status fail(tk_app_conn *c, long err) {
+    c->err = (int)err;
+    return TK_APP_ERROR;
+}
+
+static tk_app_status echo_step(tk_stack *s, tk_app_conn *c, const char *arg) {
+    (void)arg;
+    for (;;) {
+        int f = tk_app_flush(s, c);
+        if (f < 0)
+            return fail(c, f);
+        if (f == 0)
+            return TK_APP_RUNNING;
+        long n = tk_recv(s, c->sd, c->out, sizeof(c->out));
+        if (n == -EAGAIN)
+            return TK_APP_RUNNING;
+        if (n < 0)
+            return fail(c, n);
+        if (n == 0)
+            return TK_APP_CLOSE;
+        c->rx_bytes += (uint64_t)n;
+        c->out_len = (size_t)n;
+    }
+}
+
+/* Reads and drops everything. Returns 1 at end of stream, 0 when nothing
+ * more is waiting, or a negative errno value. */
+static int drain(tk_stack *s, tk_app_conn *c) {
+    uint8_t sink[16384];
+    for (;;) {
+        long n = tk_recv(s, c->sd, sink, sizeof(sink));
+        if (n == -EAGAIN)
+            return 0;
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            return 1;
+        c->rx_bytes += (uint64_t)n;
+    }
+}
+
+static tk_app_status discard_step(tk_stack *s, tk_app_conn *c, const char *arg) {
+    (void)arg;
+    int rc = drain(s, c);
+    if (rc < 0)
+        return fail(c, rc);
+    return rc == 1 ? TK_APP_CLOSE : TK_APP_RUNNING;
+}
+
+/* RFC 864: lines of 72 printable characters, each starting one further
+ * along the 95-character cycle. */
+static void chargen_fill(tk_app_conn *c) {
+    size_t len = 0;
+    while (len + 74 <= sizeof(c->out)) {
+        for (uint32_t k = 0; k < 72; k++)
+            c->out[len++] = (uint8_t)(' ' + (c->pattern + k) % 95u);
+        c->out[len++] = '\r';
+        c->out[len++] = '\n';
+        c->pattern = (c->pattern + 1u) % 95u;
+    }
+    c->out_off = 0;
+    c->out_len = len;
+}
+
+static tk_app_status chargen_step(tk_stack *s, tk_app_conn *c, const char *arg) {
+    (void)arg;
+    int rc = drain(s, c);
+    if (rc < 0)
+        return fail(c, rc);
+    if (rc == 1)
+        return TK_APP_CLOSE;
+    for (;;) {
+        if (c->out_len == 0)
+            chargen_fill(c);
+        int f = tk_app_flush(s, c);
+        if (f < 0)
+            return fail(c, f);
+        if (f == 0)
+            return TK_APP_RUNNING;
+    }
+}
+
+const tk_app tk_app_echo = {"echo", start_plain, echo_step, finish_plain};
+const tk_app tk_app_discard = {"discard", start_plain, discard_step, finish_plain};
+const tk_app tk_app_chargen = {"chargen", start_plain, chargen_step, finish_plain};
+
+const tk_app *tk_app_find(const char *name) {
+    static const tk_app *const apps[] = {&tk_app_echo, &tk_app_discard, &tk_app_chargen,
+                                         &tk_app_http};
+    for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++)
+        if (!strcmp(apps[i]->name, name))
+            return apps[i];
+    return NULL;
+}

@@ -1,0 +1,213 @@
+/* `tcpkit serve`: the stack on a TAP device, serving one app on one port. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "commands.h"
+#include "net_setup.h"
+#include "tcpkit/socket.h"
+#include "tcpkit/stats.h"
+
+#define MAX_CONNS 1024
+
+static volatile sig_atomic_t got_stop, got_table;
+
+static void on_signal(int sig) {
+    if (sig == SIGUSR1)
+        got_table = 1;
+    else
+        got_stop = 1;
+}
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: tcpkit serve --tap IF --addr A/N [--gw G] [--mac M] [--pcap F]\n"
+            "                    [--impair SPEC] {echo|discard|chargen|http DIR} [--port P]\n"
+            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
+            "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
+            "  counters to stdout; SIGINT/SIGTERM close every connection and exit.\n"
+            "  --impair loss=5%%,delay=20ms,reorder=10%%,dup=1%%,corrupt=0.5%%[,jitter=T][,seed=N]\n"
+            "  Exit status: 0 after a clean stop, 2 usage, 1 the device or stack failed.\n");
+}
+
+typedef struct serve {
+    tk_net net;
+    const tk_app *app;
+    const char *arg;
+    uint16_t port;
+    int lsd;
+    tk_app_conn *conns[MAX_CONNS];
+} serve;
+
+static uint16_t default_port(const char *app) {
+    if (!strcmp(app, "echo"))
+        return 7;
+    if (!strcmp(app, "discard"))
+        return 9;
+    if (!strcmp(app, "chargen"))
+        return 19;
+    return 80;
+}
+
+static int parse_args(serve *sv, tk_netopts *o, int argc, char **argv) {
+    const char *port = NULL, *app = NULL;
+    for (int i = 1; i < argc; i++) {
+        int rc = tk_netopts_take(o, argc, argv, &i);
+        if (rc < 0)
+            return -EINVAL;
+        if (rc == 1)
+            continue;
+        if (!strcmp(argv[i], "--port") && i + 1 < argc)
+            port = argv[++i];
+        else if (argv[i][0] == '-' || app != NULL)
+            return -EINVAL;
+        else if (!strcmp((app = argv[i]), "http") && i + 1 < argc)
+            sv->arg = argv[++i];
+    }
+    if (app == NULL || (sv->app = tk_app_find(app)) == NULL ||
+        (!strcmp(app, "http") && sv->arg == NULL))
+        return -EINVAL;
+    sv->port = default_port(app);
+    if (port != NULL) {
+        char *end;
+        long p = strtol(port, &end, 10);
+        if (*end != '\0' || p < 1 || p > 65535)
+            return -EINVAL;
+        sv->port = (uint16_t)p;
+    }
+    return 0;
+}
+
+static int listen_on(serve *sv) {
+    tk_stack *s = sv->net.stack;
+    tk_sockaddr a = {sv->net.cfg.addr, sv->port};
+    int one = 1;
+    int sd = tk_socket(s);
+    if (sd < 0)
+        return sd;
+    (void)tk_setsockopt(s, sd, TK_SOL_SOCKET, TK_SO_REUSEADDR, &one, sizeof one);
+    int rc = tk_bind(s, sd, &a);
+    if (rc == 0)
+        rc = tk_listen(s, sd, 128);
+    sv->lsd = sd;
+    return rc;
+}
+
+static void report(const serve *sv, const tk_app_conn *c, const char *what) {
+    tk_sockaddr peer = {0, 0};
+    char ep[32];
+    (void)tk_getpeername(sv->net.stack, c->sd, &peer);
+    fprintf(stderr, "serve: %s %s rx=%llu tx=%llu%s%s\n",
+            tk_fmt_endpoint(ep, sizeof ep, peer.addr, peer.port), what,
+            (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_bytes,
+            c->err ? " error=" : "", c->err ? strerror(-c->err) : "");
+}
+
+static void accept_all(serve *sv) {
+    tk_sockaddr peer;
+    int sd;
+    while ((sd = tk_accept(sv->net.stack, sv->lsd, &peer)) >= 0) {
+        tk_app_conn *c = sd < MAX_CONNS ? calloc(1, sizeof(*c)) : NULL;
+        if (c == NULL || sv->app->start(c, sv->arg) < 0) {
+            free(c);
+            (void)tk_close(sv->net.stack, sd);
+            continue;
+        }
+        c->sd = sd;
+        sv->conns[sd] = c;
+    }
+}
+
+static void end_conn(serve *sv, tk_app_conn *c, tk_app_status st) {
+    if (st == TK_APP_ERROR)
+        report(sv, c, c->err == -ECONNRESET ? "reset (ECONNRESET)" : "failed");
+    (void)tk_close(sv->net.stack, c->sd);
+    sv->app->finish(c);
+    sv->conns[c->sd] = NULL;
+    free(c);
+}
+
+static void step_all(serve *sv) {
+    accept_all(sv);
+    for (int i = 0; i < MAX_CONNS; i++) {
+        tk_app_conn *c = sv->conns[i];
+        if (c == NULL)
+            continue;
+        tk_app_status st = sv->app->step(sv->net.stack, c, sv->arg);
+        if (st != TK_APP_RUNNING)
+            end_conn(sv, c, st);
+    }
+}
+
+static void print_counters(const tk_stack *s) {
+    const tk_stats *st = tk_stack_stats(s);
+    for (size_t i = 0; i < tk_stats_count(); i++) {
+        uint64_t v = tk_stats_value(st, i);
+        if (v != 0)
+            printf("  %-28s %llu\n", tk_stats_name(i), (unsigned long long)v);
+    }
+    fflush(stdout);
+}
+
+/* Closes every connection gracefully and gives the FINs a moment. */
+static void shut_down(serve *sv) {
+    for (int i = 0; i < MAX_CONNS; i++)
+        if (sv->conns[i] != NULL)
+            end_conn(sv, sv->conns[i], TK_APP_CLOSE);
+    (void)tk_close(sv->net.stack, sv->lsd);
+    tk_time until = tk_loop_now() + TK_MS(500);
+    while (tk_loop_now() < until)
+        (void)tk_loop_step(&sv->net.loop, -1, 0, TK_MS(50), NULL);
+}
+
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int tk_cmd_serve(int argc, char **argv) {
+    static serve sv;
+    tk_netopts o = {0};
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (parse_args(&sv, &o, argc, argv) < 0) {
+        usage(stderr);
+        return 2;
+    }
+    if (tk_net_open(&sv.net, &o) < 0)
+        return 1;
+    int rc = listen_on(&sv);
+    if (rc < 0) {
+        fprintf(stderr, "serve: listen on port %u: %s\n", sv.port, strerror(-rc));
+        tk_net_close(&sv.net);
+        return 1;
+    }
+    install_signals();
+    fprintf(stderr, "serve: %s on %s port %u\n", sv.app->name, o.addr, sv.port);
+    while (!got_stop) {
+        if (tk_loop_step(&sv.net.loop, -1, 0, TK_MS(200), NULL) < 0)
+            break;
+        step_all(&sv);
+        tk_stack_poll(sv.net.stack, tk_loop_now());
+        if (got_table) {
+            got_table = 0;
+            tk_net_print_table(stdout, sv.net.stack);
+            print_counters(sv.net.stack);
+        }
+    }
+    shut_down(&sv);
+    tk_net_close(&sv.net);
+    fprintf(stderr, "serve: stopped\n");
+    return 0;
+}

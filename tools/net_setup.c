@@ -1,0 +1,192 @@
+/* Network options and stack bring-up for serve and connect. */
+#include "net_setup.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcpkit/stats.h"
+#include "tcpkit/tcp_state.h"
+
+int tk_netopts_take(tk_netopts *o, int argc, char **argv, int *i) {
+    static const char *const names[] = {"--tap", "--addr", "--gw", "--mac", "--pcap", "--impair"};
+    const char **slots[] = {&o->tap, &o->addr, &o->gw, &o->mac, &o->pcap, &o->impair};
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        if (strcmp(argv[*i], names[k]) != 0)
+            continue;
+        if (*i + 1 >= argc)
+            return -EINVAL;
+        *slots[k] = argv[++*i];
+        return 1;
+    }
+    return 0;
+}
+
+int tk_parse_ipv4(const char *s, uint32_t *out) {
+    unsigned a, b, c, d;
+    char tail;
+    if (sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 ||
+        c > 255 || d > 255)
+        return -EINVAL;
+    *out = (uint32_t)(a << 24 | b << 16 | c << 8 | d);
+    return 0;
+}
+
+const char *tk_fmt_endpoint(char *buf, size_t cap, uint32_t addr, uint16_t port) {
+    snprintf(buf, cap, "%u.%u.%u.%u:%u", addr >> 24, (addr >> 16) & 255u, (addr >> 8) & 255u,
+             addr & 255u, port);
+    return buf;
+}
+
+static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask) {
+    char buf[32];
+    const char *slash = strchr(s, '/');
+    if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
+        return -EINVAL;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = '\0';
+    char *end;
+    long n = strtol(slash + 1, &end, 10);
+    if (*end != '\0' || n < 1 || n > 32 || tk_parse_ipv4(buf, addr) < 0)
+        return -EINVAL;
+    *mask = n == 32 ? 0xffffffffu : ~(0xffffffffu >> n);
+    return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6]) {
+    unsigned v[6];
+    char tail;
+    if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
+        return -EINVAL;
+    for (int k = 0; k < 6; k++) {
+        if (v[k] > 255)
+            return -EINVAL;
+        mac[k] = (uint8_t)v[k];
+    }
+    return (mac[0] & 1u) ? -EINVAL : 0;
+}
+
+/* The stack's ctx is the loop (for output); the net holds the loop. */
+static uint32_t next_random(void *ctx) {
+    tk_net *n = (tk_net *)(void *)((uint8_t *)ctx - offsetof(tk_net, loop));
+    /* xorshift64*: seeded from the system's entropy source at start. */
+    n->rng ^= n->rng >> 12;
+    n->rng ^= n->rng << 25;
+    n->rng ^= n->rng >> 27;
+    return (uint32_t)((n->rng * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+static void seed_random(tk_net *n) {
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (read(fd, &n->rng, sizeof(n->rng)) != (ssize_t)sizeof(n->rng))
+            n->rng = 0;
+        close(fd);
+    }
+    if (n->rng == 0)
+        n->rng = (uint64_t)time(NULL) | 1u;
+}
+
+static int configure(tk_net *n, const tk_netopts *o) {
+    tk_config_default(&n->cfg);
+    if (o->tap == NULL || o->addr == NULL) {
+        fprintf(stderr, "tcpkit: --tap IF and --addr A/N are required\n");
+        return -EINVAL;
+    }
+    if (parse_prefix(o->addr, &n->cfg.addr, &n->cfg.netmask) < 0) {
+        fprintf(stderr, "tcpkit: bad --addr '%s' (want a.b.c.d/N)\n", o->addr);
+        return -EINVAL;
+    }
+    if (o->gw != NULL && tk_parse_ipv4(o->gw, &n->cfg.gateway) < 0) {
+        fprintf(stderr, "tcpkit: bad --gw '%s'\n", o->gw);
+        return -EINVAL;
+    }
+    /* A locally administered MAC derived from the address. */
+    uint8_t mac[6] = {0x02, 0x74, 0x6b, (uint8_t)(n->cfg.addr >> 16), (uint8_t)(n->cfg.addr >> 8),
+                      (uint8_t)n->cfg.addr};
+    if (o->mac != NULL && parse_mac(o->mac, mac) < 0) {
+        fprintf(stderr, "tcpkit: bad --mac '%s'\n", o->mac);
+        return -EINVAL;
+    }
+    memcpy(n->cfg.mac, mac, 6);
+    /* Room for a full-rate transfer over a real link. */
+    n->cfg.rcvbuf = 256u * 1024u;
+    n->cfg.sndbuf = 256u * 1024u;
+    return 0;
+}
+
+static int open_devices(tk_net *n, const tk_netopts *o) {
+    int rc = tk_tap_open(&n->tap, o->tap);
+    if (rc < 0) {
+        fprintf(stderr, "tcpkit: TAP %s: %s\n", o->tap, strerror(-rc));
+        return rc;
+    }
+    n->loop.tap = &n->tap;
+    if (o->pcap != NULL) {
+        if ((rc = tk_pcap_open(&n->pcap, o->pcap, false)) < 0) {
+            fprintf(stderr, "tcpkit: pcap %s: %s\n", o->pcap, strerror(-rc));
+            return rc;
+        }
+        n->loop.pcap = &n->pcap;
+    }
+    if (o->impair != NULL) {
+        if ((rc = tk_impair_open(&n->impair, o->impair)) < 0) {
+            fprintf(stderr, "tcpkit: bad --impair '%s'\n", o->impair);
+            return rc;
+        }
+        n->loop.impair = &n->impair;
+    }
+    return 0;
+}
+
+int tk_net_open(tk_net *n, const tk_netopts *o) {
+    memset(n, 0, sizeof(*n));
+    n->tap.fd = -1;
+    int rc = configure(n, o);
+    if (rc < 0 || (rc = open_devices(n, o)) < 0)
+        return rc;
+    seed_random(n);
+    tk_stack_io io = {.output = tk_loop_output, .random = next_random, .ctx = &n->loop};
+    rc = tk_stack_create(&n->stack, &n->cfg, &io);
+    if (rc < 0) {
+        fprintf(stderr, "tcpkit: stack: %s\n", strerror(-rc));
+        return rc;
+    }
+    n->loop.stack = n->stack;
+    return 0;
+}
+
+void tk_net_close(tk_net *n) {
+    if (n->stack != NULL)
+        tk_stack_destroy(n->stack, tk_loop_now());
+    n->stack = NULL;
+    if (n->loop.impair != NULL)
+        tk_impair_close(&n->impair);
+    if (n->loop.pcap != NULL)
+        (void)tk_pcap_close(&n->pcap);
+    tk_tap_close(&n->tap);
+}
+
+void tk_net_print_table(FILE *f, const tk_stack *s) {
+    tk_conn_info info[256];
+    int total = tk_stack_conn_table(s, info, 256);
+    int shown = total < 256 ? total : 256;
+    char l[32], r[32];
+    fprintf(f, "%-11s %7s %7s %-21s %-21s %8s %8s %7s %s\n", "State", "Recv-Q", "Send-Q",
+            "Local", "Peer", "rto_ms", "srtt_ms", "cwnd", "timer");
+    for (int i = 0; i < shown; i++) {
+        const tk_conn_info *c = &info[i];
+        fprintf(f, "%-11s %7u %7u %-21s %-21s %8llu %8llu %7u %s\n", tk_tcp_state_name(c->state),
+                c->recv_q, c->send_q, tk_fmt_endpoint(l, sizeof l, c->local.addr, c->local.port),
+                tk_fmt_endpoint(r, sizeof r, c->remote.addr, c->remote.port),
+                (unsigned long long)(c->rto / 1000u), (unsigned long long)(c->srtt / 1000u),
+                c->cwnd, tk_timer_kind_name(c->timer_kind));
+    }
+    if (total > shown)
+        fprintf(f, "... %d more\n", total - shown);
+    fflush(f);
+}

@@ -1,0 +1,50 @@
+/* What `tcpkit serve` and `tcpkit connect` share: the network options
+ * (--tap --addr --gw --mac --pcap --impair), bringing a stack up on a TAP
+ * device, and printing the connection table. */
+#ifndef TK_TOOLS_NET_SETUP_H
+#define TK_TOOLS_NET_SETUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "impair.h"
+#include "loop.h"
+#include "pcap_writer.h"
+#include "tap.h"
+#include "tcpkit/config.h"
+#include "tcpkit/stack.h"
+
+typedef struct tk_netopts {
+    const char *tap, *addr, *gw, *mac, *pcap, *impair;
+} tk_netopts;
+
+/* If argv[*i] is a network option, consumes it and its value and returns 1;
+ * returns 0 when it is not one, -EINVAL when its value is missing. */
+int tk_netopts_take(tk_netopts *o, int argc, char **argv, int *i);
+
+typedef struct tk_net {
+    tk_config cfg;
+    tk_tap tap;
+    tk_impair impair;
+    tk_pcap_writer pcap;
+    tk_loop loop;
+    tk_stack *stack;
+    uint64_t rng;
+} tk_net;
+
+/* Opens the TAP device, the capture and the impairment, and creates the
+ * stack. Prints the reason to stderr on failure. Returns 0 or -errno. */
+int tk_net_open(tk_net *n, const tk_netopts *o);
+/* Aborts what is left (RS-9), frees the stack, closes the devices. */
+void tk_net_close(tk_net *n);
+
+/* Parses "a.b.c.d" into a host-order address. Returns 0 or -EINVAL. */
+int tk_parse_ipv4(const char *s, uint32_t *out);
+/* "a.b.c.d:port" of an endpoint into buf. */
+const char *tk_fmt_endpoint(char *buf, size_t cap, uint32_t addr, uint16_t port);
+
+/* Prints the connection table like `ss -tan`, with RTO, cwnd and timers. */
+void tk_net_print_table(FILE *f, const tk_stack *s);
+
+#endif
