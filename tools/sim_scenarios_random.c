@@ -14,6 +14,9 @@
 #include "sim_scenarios.h"
 #include "tcpkit/stats.h"
 
+/* Per stack: a listener and one connection need no more. */
+#define TK_SIM_RANDOM_MAX_SOCKETS 4
+
 static uint64_t mix(uint64_t *x) {
     uint64_t z = (*x += 0x9e3779b97f4a7c15u);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
@@ -102,7 +105,7 @@ void tk_sim_cf_random(tk_simnet_opts *no, const tk_sim_opts *o) {
         no->cfg[i].synack_retries = 12;
         no->cfg[i].isn_fixed = p.isn_high;
         /* A listener and one connection: small pools keep a seed cheap. */
-        no->cfg[i].max_sockets = 4;
+        no->cfg[i].max_sockets = TK_SIM_RANDOM_MAX_SOCKETS;
         no->cfg[i].max_time_wait = 4;
         no->cfg[i].max_syn_backlog = 4;
     }
@@ -261,6 +264,20 @@ static void check_errors(tk_sim *s, const run *r) {
                       tk_sim_errstr(r->ep[i].err, e, sizeof e));
 }
 
+/* The socket pool is back to empty when every one of its max_sockets
+ * entries can be taken again, and no more. */
+static void check_socket_pool(tk_sim *s, int side) {
+    tk_stack *st = tk_sim_stack(s, side);
+    uint32_t cap = s->cfg[side].max_sockets, got = 0;
+    int sd[TK_SIM_RANDOM_MAX_SOCKETS + 1];
+    while (got <= cap && got <= TK_SIM_RANDOM_MAX_SOCKETS && (sd[got] = tk_socket(st)) >= 0)
+        got++;
+    tk_sim_expect(s, got == cap, "%s could take %u of its %u sockets afterwards", side ? "B" : "A",
+                  got, cap);
+    while (got > 0)
+        tk_close(st, sd[--got]);
+}
+
 static void check_end(tk_sim *s, uint16_t aport) {
     tk_sim_expect(s, !tk_simnet_stalled(s->net), "the simulation stalled (a deadline in the past)");
     tk_sim_expect(s, tk_sim_state(s, TK_SIM_A, aport, TK_SIM_PORT) == TK_TCP_CLOSED,
@@ -276,6 +293,7 @@ static void check_end(tk_sim *s, uint16_t aport) {
         for (int state = TK_TCP_LISTEN; state < TK_TCP_NSTATES; state++)
             tk_sim_expect(s, tk_stack_state_count(st, state) == 0, "%s still counts %u in %s",
                           i ? "B" : "A", tk_stack_state_count(st, state), tk_tcp_state_name(state));
+        check_socket_pool(s, i);
     }
 }
 

@@ -203,6 +203,10 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         tp->fin_seq = tp->snd_nxt + len;
         tp->flags |= TK_TF_FIN_SENT;
     }
+    if (len == 0 && !fin) {
+        tk_tcp_send_ack(s, tp, now);
+        return;
+    }
     (void)emit(s, tp, flags, tp->snd_nxt, off, len, now);
     tp->snd_nxt += len + (fin ? 1u : 0u);
     if (tk_seq_gt(tp->snd_nxt, tp->snd_max))
@@ -291,8 +295,11 @@ void tk_tcp_output(tk_stack *s, tk_tcb *tp, tk_time now) {
     }
 }
 
+/* A pure ACK carries SND.MAX: after a timeout SND.NXT has gone back to
+ * SND.UNA, and an ACK from there would look old to the peer, which would
+ * answer it with an ACK, and so on (as FreeBSD's tcp_output does). */
 void tk_tcp_send_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
-    (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt, 0, 0, now);
+    (void)emit(s, tp, TK_TCP_ACK, tp->snd_max, 0, 0, now);
 }
 
 void tk_tcp_send_rst_tcb(tk_stack *s, tk_tcb *tp, tk_time now) {

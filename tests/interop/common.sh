@@ -88,6 +88,10 @@ tk_serve() {
     TK_SERVE_PID=$!
     TK_PIDS+=("$TK_SERVE_PID")
     tk_kernel_side
+    # timeout forwards TERM and INT but not USR1: signal tcpkit itself.
+    TK_SERVE_CHILD=$(pgrep -P "$TK_SERVE_PID" | head -1)
+    [ -n "$TK_SERVE_CHILD" ] || tk_fail "tcpkit serve is not running"
+    TK_PIDS+=("$TK_SERVE_CHILD")
     tk_wait_reachable
 }
 
@@ -105,7 +109,7 @@ tk_wait_reachable() {
 tk_serve_table() {
     local before
     before=$(wc -c <"$TK_WORK/serve.out")
-    kill -USR1 "$TK_SERVE_PID" || tk_fail "tcpkit serve is gone"
+    kill -USR1 "$TK_SERVE_CHILD" || tk_fail "tcpkit serve is gone"
     sleep 0.5
     tail -c +$((before + 1)) "$TK_WORK/serve.out"
 }

@@ -206,6 +206,26 @@ static void test_OBS_03_hexdump_C_split_line(void **state) {
     free_result(r);
 }
 
+/* A short packet has no full line to show the 8+8 split: what follows the
+ * two spaces tells (more bytes, then a '|' column or an ASCII column as long
+ * as the line's bytes). */
+static void test_OBS_03_split_line_without_full_line(void **state) {
+    (void)state;
+    result *r = read_text("00000000  45 00 00 3c 1c 46 40 00  40 06              |E..<.F@.@.|\n"
+                          "\n"
+                          "0000  45 00 00 3c 1c 46 40 00  40 06                    E..<.F@.@.\n"
+                          "\n"
+                          "0000   45 00 00 3c 1c 46 40 00  a0 12 a0\n");
+    assert_int_equal(r->nerrs, 0);
+    assert_int_equal(r->npkts, 3);
+    static const uint8_t want[10] = {0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06};
+    assert_bytes(&r->pkts[0], 0, want, sizeof want);
+    assert_bytes(&r->pkts[1], 0, want, sizeof want);
+    /* After 8 bytes, "a0 12 a0" is their ASCII column (8 characters). */
+    assert_bytes(&r->pkts[2], 0, want, 8);
+    free_result(r);
+}
+
 static void test_OBS_03_bytes_without_offsets(void **state) {
     (void)state;
     result *r = read_text("02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00\n"
@@ -410,6 +430,7 @@ int main(void) {
         cmocka_unit_test(test_OBS_03_od_with_final_offset_line),
         cmocka_unit_test(test_OBS_03_od_star_line_is_an_error),
         cmocka_unit_test(test_OBS_03_hexdump_C_split_line),
+        cmocka_unit_test(test_OBS_03_split_line_without_full_line),
         cmocka_unit_test(test_OBS_03_bytes_without_offsets),
         cmocka_unit_test(test_OBS_03_grouped_bytes_without_offsets),
         cmocka_unit_test(test_OBS_03_ascii_column_that_looks_like_hex),

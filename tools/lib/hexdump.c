@@ -283,6 +283,28 @@ typedef struct hex_area {
     size_t span; /* columns from the first byte token to the end of the last */
 } hex_area;
 
+/* Whether the two spaces before s[i] are the 8+8 split of a short line
+ * (hexdump -C, older Wireshark) rather than the start of the ASCII column:
+ * 1..8 more byte tokens follow, then a '|' column or an ASCII column exactly
+ * as long as the line's bytes. */
+static bool split_ahead(const char *s, size_t n, size_t i) {
+    size_t k = 0, j = i, rest = n;
+    tok t;
+    while (next_tok(s, n, &j, &t)) {
+        if ((k > 0 && t.gap != 1) || t.len != 2 || !all_hex(s + t.at, 2)) {
+            rest = t.at;
+            break;
+        }
+        k++;
+    }
+    if (k == 0 || k > 8)
+        return false;
+    size_t to = n;
+    while (to > rest && s[to - 1] == ' ')
+        to--;
+    return rest < to && (s[rest] == '|' || to - rest == 8 + k);
+}
+
 /* Finds the byte tokens of a line: they run from the body up to a gap of
  * two or more spaces (the ASCII column or a label), except the 8+8 split. */
 static int read_area(const char *s, size_t n, const line_head *h, const layout *l,
@@ -293,7 +315,8 @@ static int read_area(const char *s, size_t n, const line_head *h, const layout *
     a->bytes = 0;
     while (next_tok(s, n, &i, &t)) {
         if (a->ntok > 0 && t.gap >= 2) {
-            bool split = l->mid_gap && t.gap == 2 && skip_guess + a->bytes == 8;
+            bool split =
+                t.gap == 2 && skip_guess + a->bytes == 8 && (l->mid_gap || split_ahead(s, n, t.at));
             if (!split)
                 break;
         }
