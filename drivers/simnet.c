@@ -114,7 +114,7 @@ int tk_simnet_create(tk_simnet **out, const tk_simnet_opts *o) {
     if (!n)
         return -ENOMEM;
     n->o = *o;
-    int rc = tk_simlink_create(&n->link, o->seed, o->link_capacity ? o->link_capacity : 4096);
+    int rc = tk_simlink_create(&n->link, o->seed, o->link_capacity ? o->link_capacity : 1024);
     if (rc == 0)
         rc = tk_simlink_set_params(n->link, TK_SIMLINK_AB, &o->link);
     if (rc == 0)

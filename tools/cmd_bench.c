@@ -125,6 +125,23 @@ static void bench_sizes(void) {
     tk_config_default(&c);
     printf("sizes: sizeof(tk_tcb) %zu bytes, sizeof(tk_tw) (TIME_WAIT entry) %zu bytes\n",
            sizeof(tk_tcb), sizeof(tk_tw));
+    /* The same per entry from the documented function: the growth of the
+     * block between two powers of two (hash heads included). */
+    tk_config d = c;
+    d.max_time_wait = 1u << 19;
+    size_t tw1 = tk_stack_mem_size(&d);
+    d.max_time_wait = 1u << 20;
+    size_t tw2 = tk_stack_mem_size(&d);
+    d = c;
+    d.rcvbuf = d.sndbuf = 4096;
+    d.max_sockets = 1u << 16;
+    size_t so1 = tk_stack_mem_size(&d);
+    d.max_sockets = 1u << 17;
+    size_t so2 = tk_stack_mem_size(&d);
+    printf("  per entry by tk_stack_mem_size: TIME_WAIT %.1f bytes, socket %.1f bytes + its "
+           "buffers\n",
+           (double)(tw2 - tw1) / (double)(1u << 19),
+           (double)(so2 - so1) / (double)(1u << 16) - 8192.0);
     size_t base = tk_stack_mem_size(&c);
     printf("  tk_stack_mem_size(defaults: %u sockets, 64 KiB buffers, %u TIME_WAIT) = %zu bytes\n",
            c.max_sockets, c.max_time_wait, base);

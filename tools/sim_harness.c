@@ -62,8 +62,7 @@ static void on_trace(void *ctx, int side, const tk_trace_event *ev) {
     tk_sim_render_trace(s->render, side, ev);
 }
 
-static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now,
-                        int outcome) {
+static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
     tk_eth_hdr eth;
     tk_ipv4_hdr ip;
     tk_tcp_hdr tcp;
@@ -79,10 +78,7 @@ static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, t
     tk_sim_seg *g = &s->segs[s->nsegs++ % TK_SIM_SEG_LOG];
     *g = (tk_sim_seg){.t = now,
                       .side = side,
-                      .outcome = outcome,
                       .flags = tcp.flags,
-                      .sport = tcp.sport,
-                      .dport = tcp.dport,
                       .win = tcp.win,
                       .seq = tcp.seq,
                       .ack = tcp.ack,
@@ -93,7 +89,7 @@ static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_
                      int outcome) {
     tk_sim *s = ctx;
     if (where == TK_SIM_TX)
-        log_segment(s, side, frame, len, now, outcome);
+        log_segment(s, side, frame, len, now);
     tk_sim_render_frame(s->render, side, where, frame, len, now, outcome);
 }
 

@@ -44,9 +44,8 @@ typedef struct tk_sim_conn {
 typedef struct tk_sim_seg {
     tk_time t;
     int side;
-    int outcome; /* TK_SIMLINK_* bits */
     uint8_t flags;
-    uint16_t sport, dport, win;
+    uint16_t win;
     uint32_t seq, ack, len;
 } tk_sim_seg;
 

@@ -41,6 +41,21 @@ void tk_sim_sc_refused(tk_sim *s) {
     tk_sim_close(s, A, a);
 }
 
+/* After A's abortive close: exactly one RST and no FIN from A since `mark`,
+ * and B's next recv() fails with ECONNRESET. Closes B's sockets. */
+static void expect_abort(tk_sim *s, uint32_t mark, int b, int lsd, const char *why) {
+    tk_sim_run_for(s, TK_MS(100));
+    tk_sim_expect(s,
+                  tk_sim_count_segs(s, mark, A, TK_TCP_RST) == 1 &&
+                      tk_sim_count_segs(s, mark, A, TK_TCP_FIN) == 0,
+                  "%s: A did not send exactly one RST and no FIN", why);
+    uint8_t buf[16];
+    long r = tk_sim_recv(s, B, b, buf, sizeof buf);
+    tk_sim_expect(s, r == -ECONNRESET, "B recv() = %ld, want -ECONNRESET", r);
+    tk_sim_close(s, B, b);
+    tk_sim_close(s, B, lsd);
+}
+
 /* SO_LINGER {on, 0}: close() sends RST, drops queued data, skips
  * TIME_WAIT; B's next call fails with ECONNRESET. */
 void tk_sim_sc_linger_abort(tk_sim *s) {
@@ -54,21 +69,12 @@ void tk_sim_sc_linger_abort(tk_sim *s) {
     tk_sim_expect(s, rc == 0, "SO_LINGER was refused: %d", rc);
     uint32_t mark = s->nsegs;
     tk_sim_close(s, A, a);
-    tk_sim_run_for(s, TK_MS(100));
-    tk_sim_expect(s,
-                  tk_sim_count_segs(s, mark, A, TK_TCP_RST) == 1 &&
-                      tk_sim_count_segs(s, mark, A, TK_TCP_FIN) == 0,
-                  "A did not abort with exactly one RST and no FIN");
+    expect_abort(s, mark, b, lsd, "SO_LINGER {on, 0}");
     const tk_sim_conn *c = tk_sim_conn_find(s, A, ap, TK_SIM_PORT);
     tk_sim_expect(s,
                   c && c->state == TK_TCP_CLOSED &&
                       !(c->visited & (1u << TK_TCP_TIME_WAIT | 1u << TK_TCP_FIN_WAIT_1)),
                   "A did not go straight to CLOSED");
-    uint8_t buf[16];
-    long r = tk_sim_recv(s, B, b, buf, sizeof buf);
-    tk_sim_expect(s, r == -ECONNRESET, "B recv() = %ld, want -ECONNRESET", r);
-    tk_sim_close(s, B, b);
-    tk_sim_close(s, B, lsd);
 }
 
 /* A closes with B's data unread: RST instead of FIN (RFC 2525 2.17). */
@@ -80,16 +86,7 @@ void tk_sim_sc_unread_close(tk_sim *s) {
     tk_sim_run_for(s, TK_MS(100));
     uint32_t mark = s->nsegs;
     tk_sim_close(s, A, a);
-    tk_sim_run_for(s, TK_MS(100));
-    tk_sim_expect(s,
-                  tk_sim_count_segs(s, mark, A, TK_TCP_RST) == 1 &&
-                      tk_sim_count_segs(s, mark, A, TK_TCP_FIN) == 0,
-                  "A closed with unread data without exactly one RST (or sent a FIN)");
-    uint8_t buf[16];
-    long r = tk_sim_recv(s, B, b, buf, sizeof buf);
-    tk_sim_expect(s, r == -ECONNRESET, "B recv() = %ld, want -ECONNRESET", r);
-    tk_sim_close(s, B, b);
-    tk_sim_close(s, B, lsd);
+    expect_abort(s, mark, b, lsd, "close() with unread data");
 }
 
 /* B restarts and forgets the connection; A's next segment is answered with
