@@ -17,7 +17,7 @@
 #define TK_LOOP_BURST     64 /* frames read per wake-up before timers run */
 
 typedef struct tk_loop {
-    tk_stack *stack;      /* set after tk_stack_create */
+    tk_stack *stack; /* set after tk_stack_create */
     tk_tap *tap;
     tk_impair *impair;    /* NULL: frames pass untouched */
     tk_pcap_writer *pcap; /* NULL: no capture */

@@ -82,14 +82,12 @@ uint8_t *tk_net_payload(tk_stack *s, size_t *cap);
  * tk_net_payload(). Returns 0 or -EHOSTUNREACH (no neighbour; counted). */
 int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now);
 /* Writes the Ethernet header in front of the output frame and sends it. */
-void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len,
-                 tk_time now);
+void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len, tk_time now);
 /* Sends a complete frame (counted and traced). */
 void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
 
 /* net/neighbor.c: ARP resolution around the cache in net/arp.c. */
-void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create,
-                      tk_time now);
+void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create, tk_time now);
 bool tk_net_arp_lookup(tk_stack *s, uint32_t hop, tk_time now, uint8_t mac[6]);
 /* Queues the output frame (frame_len bytes) until hop resolves; sends a
  * request for a new resolution. Returns 0 or -EHOSTUNREACH (queue full). */

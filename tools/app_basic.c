@@ -25,7 +25,9 @@ static int start_plain(tk_app_conn *c, const char *arg) {
     return 0;
 }
 
-static void finish_plain(tk_app_conn *c) { (void)c; }
+static void finish_plain(tk_app_conn *c) {
+    (void)c;
+}
 
 static tk_app_status fail(tk_app_conn *c, long err) {
     c->err = (int)err;

@@ -21,8 +21,8 @@
 typedef struct http_state {
     char req[REQ_MAX];
     size_t req_len;
-    int fd;          /* file being sent, or -1 */
-    uint64_t left;   /* its bytes still to send */
+    int fd;           /* file being sent, or -1 */
+    uint64_t left;    /* its bytes still to send */
     bool close_after; /* Connection: close, HTTP/1.0 or an error */
     char root[PATH_MAX];
 } http_state;
@@ -56,7 +56,8 @@ static void respond(tk_app_conn *c, int code, const char *reason, uint64_t len, 
                      "Content-Type: %s\r\nConnection: %s\r\n%s\r\n",
                      code, reason, (unsigned long long)len,
                      code == 200 ? "application/octet-stream" : "text/plain",
-                     h->close_after ? "close" : "keep-alive", code == 405 ? "Allow: GET, HEAD\r\n" : "");
+                     h->close_after ? "close" : "keep-alive",
+                     code == 405 ? "Allow: GET, HEAD\r\n" : "");
     c->out_off = 0;
     c->out_len = (size_t)n;
     if (with_body && body != NULL) {

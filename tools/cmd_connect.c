@@ -216,8 +216,8 @@ int tk_cmd_connect(int argc, char **argv) {
     tk_stack_poll(c.net.stack, tk_loop_now());
     if (status == 0)
         linger(&c);
-    fprintf(stderr, "tcpkit connect: sent %llu, received %llu bytes\n",
-            (unsigned long long)c.sent, (unsigned long long)c.rcvd);
+    fprintf(stderr, "tcpkit connect: sent %llu, received %llu bytes\n", (unsigned long long)c.sent,
+            (unsigned long long)c.rcvd);
     tk_net_close(&c.net);
     return status;
 }

@@ -2,8 +2,8 @@
 #include "net_setup.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,8 +29,8 @@ int tk_netopts_take(tk_netopts *o, int argc, char **argv, int *i) {
 int tk_parse_ipv4(const char *s, uint32_t *out) {
     unsigned a, b, c, d;
     char tail;
-    if (sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 ||
-        c > 255 || d > 255)
+    if (sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 || c > 255 ||
+        d > 255)
         return -EINVAL;
     *out = (uint32_t)(a << 24 | b << 16 | c << 8 | d);
     return 0;
@@ -106,7 +106,11 @@ static int configure(tk_net *n, const tk_netopts *o) {
         return -EINVAL;
     }
     /* A locally administered MAC derived from the address. */
-    uint8_t mac[6] = {0x02, 0x74, 0x6b, (uint8_t)(n->cfg.addr >> 16), (uint8_t)(n->cfg.addr >> 8),
+    uint8_t mac[6] = {0x02,
+                      0x74,
+                      0x6b,
+                      (uint8_t)(n->cfg.addr >> 16),
+                      (uint8_t)(n->cfg.addr >> 8),
                       (uint8_t)n->cfg.addr};
     if (o->mac != NULL && parse_mac(o->mac, mac) < 0) {
         fprintf(stderr, "tcpkit: bad --mac '%s'\n", o->mac);
@@ -176,8 +180,8 @@ void tk_net_print_table(FILE *f, const tk_stack *s) {
     int total = tk_stack_conn_table(s, info, 256);
     int shown = total < 256 ? total : 256;
     char l[32], r[32];
-    fprintf(f, "%-11s %7s %7s %-21s %-21s %8s %8s %7s %s\n", "State", "Recv-Q", "Send-Q",
-            "Local", "Peer", "rto_ms", "srtt_ms", "cwnd", "timer");
+    fprintf(f, "%-11s %7s %7s %-21s %-21s %8s %8s %7s %s\n", "State", "Recv-Q", "Send-Q", "Local",
+            "Peer", "rto_ms", "srtt_ms", "cwnd", "timer");
     for (int i = 0; i < shown; i++) {
         const tk_conn_info *c = &info[i];
         fprintf(f, "%-11s %7u %7u %-21s %-21s %8llu %8llu %7u %s\n", tk_tcp_state_name(c->state),

@@ -5,7 +5,9 @@
 
 #include "net/arp.h"
 
-static size_t align8(size_t n) { return (n + 7u) & ~(size_t)7u; }
+static size_t align8(size_t n) {
+    return (n + 7u) & ~(size_t)7u;
+}
 
 size_t tk_arp_mem_size(const tk_config *cfg, uint32_t frame_cap) {
     return align8(sizeof(tk_arp_entry) * cfg->arp_cache_size) +
@@ -59,8 +61,7 @@ bool tk_arp_lookup(const tk_arp_cache *c, uint32_t addr, tk_time now, uint8_t ma
     return true;
 }
 
-bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool create,
-                  tk_time now) {
+bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool create, tk_time now) {
     tk_arp_entry *e = find(c, addr);
     if (e == NULL) {
         if (!create || (e = take_slot(c)) == NULL)

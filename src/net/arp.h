@@ -54,8 +54,7 @@ bool tk_arp_lookup(const tk_arp_cache *c, uint32_t addr, tk_time now, uint8_t ma
  * are not cached are added only when `create` (RFC 826: the target of a
  * request creates, others only update). Returns true when the address was
  * waiting: the caller then calls tk_arp_flush. */
-bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool create,
-                  tk_time now);
+bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool create, tk_time now);
 
 /* Queues a whole frame (its destination MAC is filled in at flush) for hop.
  * Returns 1 when a request should be sent now (a new resolution), 0 when a

@@ -5,9 +5,13 @@
 #include "net/ipfrag.h"
 #include "stack_priv.h"
 
-static size_t align8(size_t n) { return (n + 7u) & ~(size_t)7u; }
+static size_t align8(size_t n) {
+    return (n + 7u) & ~(size_t)7u;
+}
 
-static uint32_t blocks(uint32_t max_bytes) { return (max_bytes + 7u) / 8u; }
+static uint32_t blocks(uint32_t max_bytes) {
+    return (max_bytes + 7u) / 8u;
+}
 
 static size_t slot_bytes(uint32_t max_bytes) {
     return align8(max_bytes) + align8((blocks(max_bytes) + 7u) / 8u);
@@ -68,7 +72,9 @@ static tk_ipfrag_slot *slot_for(tk_ipfrag *f, const tk_ipv4_hdr *h, tk_time now,
     return free_slot;
 }
 
-static bool bit(const uint8_t *bm, uint32_t i) { return ((unsigned)bm[i / 8u] >> (i % 8u)) & 1u; }
+static bool bit(const uint8_t *bm, uint32_t i) {
+    return ((unsigned)bm[i / 8u] >> (i % 8u)) & 1u;
+}
 
 /* Copies the fragment and marks its blocks; bytes already held are kept
  * (RFC 815 leaves overlap policy open; the first copy wins). */

@@ -18,12 +18,12 @@ typedef struct tk_ipfrag_slot {
     uint32_t src, dst;
     uint16_t id;
     uint8_t proto;
-    uint32_t total;    /* payload length once the last fragment arrived, else 0 */
-    uint32_t have;     /* payload bytes received (overlaps counted once) */
-    uint32_t max_end;  /* highest payload offset seen */
+    uint32_t total;   /* payload length once the last fragment arrived, else 0 */
+    uint32_t have;    /* payload bytes received (overlaps counted once) */
+    uint32_t max_end; /* highest payload offset seen */
     tk_time expires;
-    uint8_t *data;     /* ipfrag_max_bytes */
-    uint8_t *bitmap;   /* one bit per 8-byte block */
+    uint8_t *data;   /* ipfrag_max_bytes */
+    uint8_t *bitmap; /* one bit per 8-byte block */
 } tk_ipfrag_slot;
 
 typedef struct tk_ipfrag {
@@ -55,8 +55,8 @@ int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, 
 /* The stack's use of it: a fragment in, and when the datagram is complete,
  * *payload / *len point at it and 1 is returned; 0 when held, or a negative
  * code when dropped (counted in drop_ip_fragment). */
-int tk_net_defrag(struct tk_stack *s, const tk_ipv4_hdr *h, const uint8_t **payload,
-                  size_t *len, tk_time now);
+int tk_net_defrag(struct tk_stack *s, const tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
+                  tk_time now);
 
 /* Datagrams in progress. */
 uint32_t tk_ipfrag_pending(const tk_ipfrag *f);

@@ -38,8 +38,7 @@ static void send_request(void *ctx, uint32_t addr) {
     tk_net_emit(s, bcast, TK_ETHERTYPE_ARP, TK_ARP_LEN, s->now);
 }
 
-void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create,
-                      tk_time now) {
+void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create, tk_time now) {
     if (is_static(s, addr))
         return;
     s->now = now;
@@ -71,4 +70,6 @@ void tk_net_poll(tk_stack *s, tk_time now) {
     s->stats.arp_queue_drops += dropped;
 }
 
-tk_time tk_net_next_deadline(const tk_stack *s) { return tk_arp_next_deadline(&s->arp); }
+tk_time tk_net_next_deadline(const tk_stack *s) {
+    return tk_arp_next_deadline(&s->arp);
+}

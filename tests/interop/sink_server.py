@@ -12,9 +12,9 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((addr, port))
     srv.listen(1)
-    srv.settimeout(60)
+    srv.settimeout(120)
     conn, _ = srv.accept()
-    conn.settimeout(120)
+    conn.settimeout(280)
     h = hashlib.sha256()
     total = 0
     while True:

@@ -108,7 +108,8 @@ int tk_wire_tcp_opts_parse(const uint8_t *opts, size_t len, tk_tcp_opts *out);
 int tk_wire_tcp_parse(const uint8_t *seg, size_t len, uint32_t src, uint32_t dst, bool verify_csum,
                       tk_tcp_hdr *out);
 
-/* Length in bytes (a multiple of 4, at most 40) that emit will write for opts. */
+/* Length in bytes (a multiple of 4) that emit will write for opts; more than
+ * 40 means the set does not fit and emit returns TK_WIRE_INVAL. */
 size_t tk_wire_tcp_opts_size(const tk_tcp_opts *opts);
 
 /* Writes the options in this fixed order (SPEC OP-6), the layout Linux uses,
