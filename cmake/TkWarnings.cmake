@@ -2,7 +2,7 @@
 
 set(TK_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
     -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wcast-qual
-    -Wformat=2 -Wundef -Wvla -Wnull-dereference -Wdouble-promotion)
+    -Wformat=2 -Wundef -Wvla -Wdouble-promotion)
 set(TK_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all
     -fno-omit-frame-pointer)
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -17,7 +18,7 @@ static int set_up(const char *name) {
         return -errno;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
-    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
     int rc = ioctl(sk, SIOCGIFFLAGS, &ifr);
     if (rc == 0) {
         ifr.ifr_flags = (short)(ifr.ifr_flags | IFF_UP);

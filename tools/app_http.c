@@ -69,7 +69,9 @@ static void respond(tk_app_conn *c, int code, const char *reason, uint64_t len, 
 static void error_page(tk_app_conn *c, int code, const char *reason, bool head) {
     char body[64];
     snprintf(body, sizeof body, "%d %s\n", code, reason);
-    if (code == 400)
+    /* After a bad request or an unknown method the rest of the stream
+     * cannot be trusted to start at a request line. */
+    if (code == 400 || code == 405)
         ((http_state *)c->state)->close_after = true;
     respond(c, code, reason, strlen(body), !head, body);
 }

@@ -19,7 +19,7 @@
 
 static void usage(FILE *f) {
     fprintf(f, "usage: tcpkit connect --tap IF --addr A/N [--gw G] [--mac M] [--pcap F]\n"
-               "                      [--impair SPEC] [--timeout SEC] HOST PORT\n"
+               "                      [--impair SPEC] HOST PORT\n"
                "  Creates the TAP interface IF, connects to HOST:PORT, copies stdin to the\n"
                "  connection (EOF: half-close) and the connection to stdout.\n"
                "  Exit status: 0 both directions ended cleanly; 111 connection refused\n"

@@ -46,13 +46,20 @@ int tk_shutdown(tk_stack *s, int sd, int how) {
     return 0;
 }
 
-/* Children still waiting in the accept queue or half-open get a RST. */
+/* Connections waiting in the accept queue get a RST; half-open ones go
+ * quietly (as in BSD's syncache and Linux's request queue). The scan of the
+ * pool happens only when a listener closes. */
 static void close_listener(tk_stack *s, tk_tcb *lp) {
     for (uint32_t i = 0; i < s->tcbs.cap; i++) {
         tk_tcb *tp = tk_tcb_at(s, i);
         if (tp == NULL || tp->parent != lp->index || (tp->flags & TK_TF_FD))
             continue;
         tp->parent = TK_NIL;
+        tp->flags &= ~TK_TF_IN_ACCEPTQ;
+        if (tp->state == TK_TCP_SYN_RCVD) {
+            tk_tcb_drop(s, tp, 0, "listener closed");
+            continue;
+        }
         tp->flags |= TK_TF_ABORT;
         tk_tcb_mark_pending(s, tp);
     }

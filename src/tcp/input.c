@@ -13,6 +13,20 @@ static uint16_t our_mss(const tk_stack *s) {
     return (uint16_t)(s->cfg.mtu - 40u);
 }
 
+/* The receive buffer becomes a whole number of segments (as BSD's tcp_mss
+ * does), using the slack each buffer has, so the window never ends in a
+ * sliver. */
+static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
+    uint32_t seg = tk_tcp_seg_max(tp);
+    if (tk_ring_len(&tp->rcvq) > 0 || seg == 0 || tp->rcv_cap < seg)
+        return;
+    uint32_t cap = (tp->rcv_cap + seg - 1u) / seg * seg;
+    if (cap > s->cfg.rcvbuf + s->cfg.mtu)
+        return;
+    tp->rcv_cap = cap;
+    tk_ring_init(&tp->rcvq, tp->rcvq.buf, cap);
+}
+
 void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
     if (mss > our_mss(s))
@@ -41,6 +55,7 @@ void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
         tp->ts_recent = o->ts_val;
         tp->ts_recent_age = s->now;
     }
+    round_rcvbuf(s, tp);
 }
 
 static void cc_start(tk_tcb *tp) {
@@ -185,6 +200,8 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     tp->snd_wnd = sg->h.win;
     tp->snd_wl1 = sg->h.seq;
     tp->snd_wl2 = sg->h.ack;
+    if (ack_ok && sg->len > 0) /* data on a SYN-ACK is kept (RFC 9293 3.10.7.3) */
+        tp->rcv_nxt += tk_ring_write(&tp->rcvq, sg->data, sg->len);
     if (ack_ok) {
         tp->snd_una = sg->h.ack;
         tk_tcp_established(s, tp, sg, "rcv SYN-ACK", now);
@@ -234,7 +251,7 @@ static int parse(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, si
         return hl;
     }
     uint8_t fl = sg->h.flags;
-    if ((fl & TK_TCP_SYN) && (fl & (TK_TCP_FIN | TK_TCP_RST))) {
+    if ((fl & TK_TCP_SYN) && (fl & TK_TCP_RST)) {
         TK_DROP(s, drop_tcp_bad_flags, now);
         return -EINVAL;
     }
@@ -259,8 +276,15 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
     uint32_t src = sg->src;
     uint32_t dst = sg->dst;
     s->stats.segs_in++;
+    /* SYN+FIN opens nothing (FreeBSD's drop_synfin): dropped in LISTEN and
+     * SYN_SENT; a closed port still answers it with a RST (RS-1). */
+    bool synfin = (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
     tk_tcb *tp = tk_demux_lookup(s, dst, sg->h.dport, src, sg->h.sport);
     if (tp != NULL) {
+        if (synfin && tp->state == TK_TCP_SYN_SENT) {
+            TK_DROP(s, drop_tcp_bad_flags, now);
+            return;
+        }
         if (tp->state == TK_TCP_SYN_SENT)
             tk_tcp_input_syn_sent(s, tp, sg, now);
         else
@@ -276,6 +300,11 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
         s->iss_floor = floor;
     }
     tk_tcb *lp = tk_listen_lookup(s, dst, sg->h.dport);
+    if (lp != NULL && synfin) {
+        s->iss_floor_set = false;
+        TK_DROP(s, drop_tcp_bad_flags, now);
+        return;
+    }
     if (lp != NULL) {
         tk_tcp_input_listen(s, lp, sg, now);
         s->iss_floor_set = false;

@@ -6,6 +6,7 @@
 
 #include "base/seq.h"
 #include "stack_priv.h"
+#include "tcp/timewait.h"
 
 #define PAWS_IDLE TK_SEC(24u * 24u * 3600u) /* RFC 7323 5.5: 24 days */
 
@@ -56,7 +57,8 @@ static void accept_rst(tk_stack *s, tk_tcb *tp) {
         tk_tcb_drop(s, tp, -ECONNRESET, "rcv RST");
         return;
     default:
-        tk_tcb_drop(s, tp, 0, "rcv RST");
+        /* CLOSING, LAST_ACK: a descriptor still open learns of it too. */
+        tk_tcb_drop(s, tp, -ECONNRESET, "rcv RST");
     }
 }
 
@@ -266,18 +268,17 @@ static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
 /* A TIME_WAIT TCB still held by a descriptor (compact entries have their
  * own path in timewait.c). */
 static void input_time_wait(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
-    if (sg->h.flags & TK_TCP_RST) {
-        TK_DROP(s, drop_time_wait_rst, now);
-        return;
-    }
-    if (sg->h.flags & TK_TCP_FIN) {
+    int v = tk_tw_verdict(sg, tp->rcv_nxt, tp->snd_max);
+    if (v & TK_TW_ACK)
+        tk_tcp_send_ack(s, tp, now);
+    if (v & TK_TW_RESTART) {
         tk_tcb_timer_set(s, tp, TK_TIMER_TIME_WAIT, now + 2 * s->cfg.msl);
-        tk_tcp_send_ack(s, tp, now);
         return;
     }
-    if (sg->len > 0 || (sg->h.flags & TK_TCP_SYN))
-        tk_tcp_send_ack(s, tp, now);
-    TK_DROP(s, drop_time_wait, now);
+    if (sg->h.flags & TK_TCP_RST)
+        TK_DROP(s, drop_time_wait_rst, now);
+    else
+        TK_DROP(s, drop_time_wait, now);
 }
 
 /* RFC 7323 5.3 (OP-4): drop a segment with an old timestamp. */
@@ -306,6 +307,11 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
         } else if (fl & TK_TCP_SYN) {
             tk_tcp_challenge_ack(s, tp, now);
             TK_DROP(s, drop_syn_challenged, now);
+        } else if (tk_seq_leq(h->seq + seglen, tp->rcv_nxt) && (fl & TK_TCP_ACK)) {
+            /* Entirely old: ACK to resynchronize and drop the data, but
+             * still process the ACK field (Stevens vol. 2 p. 960). */
+            tp->flags |= TK_TF_ACKNOW;
+            return GO_ON;
         } else {
             tk_tcp_send_ack(s, tp, now);
             TK_DROP(s, drop_out_of_window, now);

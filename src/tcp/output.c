@@ -204,6 +204,13 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         tp->flags |= TK_TF_FIN_SENT;
     }
     if (len == 0 && !fin) {
+        if ((tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED) &&
+            tp->snd_una == tp->fin_seq && tp->snd_nxt == tp->snd_max) {
+            /* Only our FIN is outstanding: the ACK carries it again, as
+             * BSD's output does, which repairs a lost FIN early. */
+            (void)emit(s, tp, TK_TCP_ACK | TK_TCP_FIN, tp->fin_seq, 0, 0, now);
+            return;
+        }
         tk_tcp_send_ack(s, tp, now);
         return;
     }

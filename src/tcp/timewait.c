@@ -119,35 +119,47 @@ static bool syn_reuse_ok(const tk_tw *tw, const tk_seg *sg) {
     return tk_seq_gt(sg->h.seq, tw->rcv_nxt);
 }
 
+int tk_tw_verdict(const tk_seg *sg, uint32_t rcv_nxt, uint32_t snd_nxt) {
+    uint8_t fl = sg->h.flags;
+    if (fl & TK_TCP_RST)
+        return 0; /* RFC 1337: a RST does not end TIME_WAIT early (CM-9) */
+    if (fl & TK_TCP_SYN)
+        return TK_TW_ACK;
+    if (!(fl & TK_TCP_ACK))
+        return 0;
+    int v = 0;
+    /* A retransmitted FIN restarts 2MSL (CM-9). */
+    if ((fl & TK_TCP_FIN) && sg->h.seq + sg->len + 1u == rcv_nxt)
+        v |= TK_TW_RESTART;
+    /* Everything but an exact duplicate ACK is answered (as FreeBSD's
+     * tcp_twcheck does), so a peer that lost our last ACK learns of it. */
+    if (fl != TK_TCP_ACK || sg->len != 0 || sg->h.seq != rcv_nxt || sg->h.ack != snd_nxt)
+        v |= TK_TW_ACK;
+    return v;
+}
+
 bool tk_tw_input(tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor, tk_time now) {
     uint8_t fl = sg->h.flags;
-    if (fl & TK_TCP_RST) {
-        /* RFC 1337: a RST does not end TIME_WAIT early (CM-9). */
-        TK_DROP(s, drop_time_wait_rst, now);
-        return false;
+    if ((fl & TK_TCP_SYN) && !(fl & (TK_TCP_ACK | TK_TCP_RST | TK_TCP_FIN)) &&
+        syn_reuse_ok(tw, sg)) {
+        *iss_floor = tw->snd_nxt + 65536u * 2u;
+        s->stats.time_wait_reused++;
+        tk_tw_free(s, tw);
+        return true;
     }
-    if ((fl & TK_TCP_SYN) && !(fl & TK_TCP_ACK)) {
-        if (syn_reuse_ok(tw, sg)) {
-            *iss_floor = tw->snd_nxt + 65536u * 2u;
-            s->stats.time_wait_reused++;
-            tk_tw_free(s, tw);
-            return true;
-        }
+    int v = tk_tw_verdict(sg, tw->rcv_nxt, tw->snd_nxt);
+    if (v & TK_TW_ACK)
         tw_send_ack(s, tw, now);
-        TK_DROP(s, drop_time_wait, now);
-        return false;
-    }
-    if (fl & TK_TCP_FIN) {
-        /* A retransmitted FIN: ACK it again and restart 2MSL (CM-9). */
-        tw_send_ack(s, tw, now);
+    if (v & TK_TW_RESTART) {
         fifo_unlink(s, tw);
         tw->expiry = now + 2 * s->cfg.msl;
         fifo_append(s, tw);
         return false;
     }
-    if (sg->len > 0)
-        tw_send_ack(s, tw, now);
-    TK_DROP(s, drop_time_wait, now);
+    if (fl & TK_TCP_RST)
+        TK_DROP(s, drop_time_wait_rst, now);
+    else
+        TK_DROP(s, drop_time_wait, now);
     return false;
 }
 

@@ -33,6 +33,11 @@ tk_tw *tk_tw_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, ui
  * (a SYN accepted by RFC 6191 rules); *iss_floor is then the sequence
  * number the new connection must start above. */
 bool tk_tw_input(struct tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor, tk_time now);
+/* What a TIME_WAIT connection does with a segment (not a reusing SYN):
+ * TK_TW_ACK and/or TK_TW_RESTART bits. */
+#define TK_TW_ACK     0x1
+#define TK_TW_RESTART 0x2
+int tk_tw_verdict(const tk_seg *sg, uint32_t rcv_nxt, uint32_t snd_nxt);
 void tk_tw_free(struct tk_stack *s, tk_tw *tw);
 void tk_tw_expire(struct tk_stack *s, tk_time now);
 tk_time tk_tw_next_deadline(const struct tk_stack *s);

@@ -27,7 +27,8 @@ done
 [ "$ok" = 30 ] || tk_fail "$ok of 30 short requests succeeded under impairment"
 tk_log "30 of 30 short sequential requests succeeded"
 table=$(tk_serve_table)
-tk_log "tcpkit: retransmits=$(tk_counter "$table" retransmits) drop_ip_bad_csum=$(tk_counter "$table" drop_ip_bad_csum) drop_tcp_bad_csum=$(tk_counter "$table" drop_tcp_bad_csum)"
+tk_log "tcpkit: $(for c in retransmits fast_retransmits rto_timeouts dupacks_in ooo_segs_in \
+    drop_ip_bad_csum drop_tcp_bad_csum; do printf '%s=%s ' $c "$(tk_counter "$table" $c)"; done)"
 tk_stop_serve
 
 # The kernel as the sender: 1 MiB through tcpkit's echo and back.

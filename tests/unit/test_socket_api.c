@@ -103,7 +103,8 @@ static void test_API_01_options_roundtrip(void **state) {
     tkh_fini(&h);
 }
 
-/* A smaller SO_RCVBUF is the window offered. */
+/* A smaller SO_RCVBUF is the window offered, rounded up to whole segments
+ * (from the pool's slack). */
 static void test_API_01_rcvbuf_sets_window(void **state) {
     (void)state;
     tkh h;
@@ -114,10 +115,19 @@ static void test_API_01_rcvbuf_sets_window(void **state) {
     tk_sockaddr a = {0, 80};
     tk_bind(h.s, ls, &a);
     tk_listen(h.s, ls, 1);
-    tkh_inject(&h, TK_TCP_SYN, 1, 0, 65535, NULL, NULL, 0);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS;
+    o.mss = 1024;
+    tkh_inject(&h, TK_TCP_SYN, 1, 0, 65535, &o, NULL, 0);
     tkh_seg g;
     assert_true(tkh_next(&h, &g));
     assert_int_equal(g.win, 4096);
+    /* With MSS 1000 the buffer is rounded up to 5 segments. */
+    o.mss = 1000;
+    tkh_inject_ports(&h, 40001, 80, TK_TCP_SYN, 1, 0, 65535, &o, NULL, 0);
+    assert_true(tkh_next(&h, &g));
+    assert_int_equal(g.win, 5000);
     tkh_fini(&h);
 }
 

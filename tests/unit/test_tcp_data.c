@@ -68,31 +68,42 @@ static void test_DT_02_send_within_peer_window(void **state) {
 
 /* DT-2 receiver: the advertised window shrinks as data waits and a window
  * update goes out when the application reads; DT-4 receiver SWS: a small
- * window is not offered. */
+ * window is not offered. The 8192-byte buffer is rounded up to 9 segments
+ * of 1000 bytes once established. */
 static void test_DT_02_receive_window_and_update(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h, 8192, 0);
+    int v;
+    size_t vlen = sizeof(v);
+    assert_int_equal(tk_getsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_RCVBUF, &v, &vlen), 0);
+    assert_int_equal(v, 9000);
     tkh_seg g;
-    for (int i = 0; i < 8; i++) {
-        tkh_inject(&h, TK_TCP_ACK, R1 + 1000u * (uint32_t)i, S1, 65535, NULL, zeros, 1000);
+    for (uint32_t i = 0; i < 9; i++) {
+        tkh_inject(&h, TK_TCP_ACK, R1 + 1000u * i, S1, 65535, NULL, zeros, 1000);
         if (i % 2 == 1) {
-            TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 1000u * (uint32_t)(i + 1), 0);
-            uint32_t want = i == 7 ? 192u : 8192u - 1000u * (uint32_t)(i + 1);
-            assert_int_equal(g.win, want);
+            TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 1000u * (i + 1), 0);
+            assert_int_equal(g.win, 9000u - 1000u * (i + 1));
         }
         TKH_NOTHING(&h);
     }
-    /* Beyond the window: trimmed to the 192 bytes still offered. */
-    tkh_inject(&h, TK_TCP_ACK, R1 + 8000, S1, 65535, NULL, zeros, 1000);
     tkh_run_until(&h, h.now + TK_MS(40));
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 8192, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 9000, 0);
     assert_int_equal(g.win, 0);
+    /* Beyond a zero window: dropped, answered at once. */
+    tkh_inject(&h, TK_TCP_ACK, R1 + 9000, S1, 65535, NULL, zeros, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 9000, 0);
+    assert_int_equal(g.win, 0);
+    assert_int_equal(tk_stack_stats(h.s)->drop_out_of_window, 1);
+    /* Reading 500 bytes opens too little to announce (SWS). */
     static uint8_t buf[9000];
-    assert_int_equal(tk_recv(h.s, sd, buf, sizeof(buf)), 8192);
+    assert_int_equal(tk_recv(h.s, sd, buf, 500), 500);
     tkh_poll(&h);
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 8192, 0);
-    assert_int_equal(g.win, 8192);
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_recv(h.s, sd, buf, sizeof(buf)), 8500);
+    tkh_poll(&h);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1 + 9000, 0);
+    assert_int_equal(g.win, 9000);
     tkh_fini(&h);
 }
 

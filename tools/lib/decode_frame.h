@@ -41,7 +41,7 @@ typedef struct tk_dframe {
     uint8_t tcp_opts[TK_TCP_MAX_OPTLEN]; /* the raw options, tcp.hlen - 20 bytes */
     uint32_t payload_len;
     enum tk_csum_state tcp_csum;
-    char why[96]; /* what is wrong when decoding fails */
+    char why[160]; /* what is wrong when decoding fails */
 } tk_dframe;
 
 /* Returns 0 (out->is_tcp tells whether a TCP header was found) or a negative
