@@ -5,6 +5,8 @@
 #include "config.h"
 #include "socket.h"
 #include "stack.h"
+#include "stats.h"
+#include "tcp_state.h"
 #include "trace.h"
 #include "types.h"
 #include "wire/arp.h"
