@@ -1,8 +1,9 @@
 #!/bin/bash
-# The TAP benchmark: goodput kernel->tcpkit and tcpkit->kernel (1 GiB each)
-# and connections per second (N sequential connect/close pairs from a kernel
-# client), then the same between two kernel namespaces over veth, and the
-# ratios. Everything runs in namespaces this script creates (198.18.0.0/24)
+# The TAP benchmark: goodput kernel->tcpkit (also with --offload, the TAP
+# receive offloads) and tcpkit->kernel, 1 GiB each, and connections per
+# second (N sequential connect/close pairs from a kernel client); then the
+# same between two kernel namespaces over veth, and the ratios. Everything
+# runs in namespaces this script creates (198.18.0.0/24)
 # and removes on exit. Needs root and a Release build:
 #   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DTK_TESTS=OFF
 #   cmake --build build-rel --target tcpkit_cli
@@ -77,6 +78,15 @@ tap_in_s=$(field seconds "$r")
 tap_in_pps=$(awk -v f=$((f1 - f0)) -v s="$tap_in_s" 'BEGIN { printf "%.0f", f / s }')
 tk_stop
 
+# The same with TAP receive offloads: the kernel hands over 64 KiB segments.
+tk_serve --offload discard --port 9
+f0=$(tk_frames)
+r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
+f1=$(tk_frames)
+off_in_s=$(field seconds "$r")
+off_in_fps=$(awk -v f=$((f1 - f0)) -v s="$off_in_s" 'BEGIN { printf "%.0f", f / s }')
+tk_stop
+
 tk_serve chargen --port 19
 f0=$(tk_frames)
 r=$(ip netns exec $NS_T timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
@@ -120,8 +130,11 @@ vout=$(mbps "$BYTES" "$veth_out_s")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 printf '%-36s %12s %12s %8s\n' "measure ($BYTES bytes, $CONNS conns)" "tcpkit/TAP" "kernel/veth" "ratio"
 printf '%-36s %12s %12s %8s\n' "goodput kernel->tcpkit (Mbit/s)" "$tin" "$vin" "$(ratio "$tin" "$vin")"
+oin=$(mbps "$BYTES" "$off_in_s")
+printf '%-36s %12s %12s %8s\n' "  the same, tcpkit --offload" "$oin" "$vin" "$(ratio "$oin" "$vin")"
 printf '%-36s %12s %12s %8s\n' "goodput tcpkit->kernel (Mbit/s)" "$tout" "$vout" "$(ratio "$tout" "$vout")"
 printf '%-36s %12s %12s %8s\n' "connections per second" "$tap_cps" "$veth_cps" "$(ratio "$tap_cps" "$veth_cps")"
 printf '%-36s %12s\n' "tcpkit frames/s, kernel->tcpkit" "$tap_in_pps"
+printf '%-36s %12s\n' "tcpkit frames/s, kernel->tcpkit --offload" "$off_in_fps"
 printf '%-36s %12s\n' "tcpkit frames/s, tcpkit->kernel" "$tap_out_pps"
 rm -rf "$WORK"

@@ -13,8 +13,8 @@
 #include "tap.h"
 #include "tcpkit/stack.h"
 
-#define TK_LOOP_FRAME_MAX 9216
-#define TK_LOOP_BURST     64 /* frames read per wake-up before timers run */
+#define TK_LOOP_FRAME_MAX (65536 + 64) /* a 64 KiB segment from TAP offloads */
+#define TK_LOOP_BURST     64           /* frames read per wake-up before timers run */
 
 typedef struct tk_loop {
     tk_stack *stack; /* set after tk_stack_create */

@@ -49,6 +49,10 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_timerq_node **heap = take(l, sizeof(tk_timerq_node *) * nsock, 8);
     void *tw_mem = take(l, tk_pool_mem_size(sizeof(tk_tw), ntw), 16);
     uint32_t *tw_hash = take(l, sizeof(uint32_t) * tw_buckets, 4);
+    /* TIME_WAIT entries per local port, for bind() (CM-10) without a walk of
+     * the list; worth its 256 KiB only for large TIME_WAIT pools. */
+    bool big_tw = ntw >= TK_TW_PORT_COUNT_MIN;
+    uint32_t *tw_ports = big_tw ? take(l, sizeof(uint32_t) * 65536u, 4) : NULL;
     uint32_t frame_cap = (uint32_t)cfg->mtu + 14u;
     uint8_t *frame = take(l, frame_cap, 16);
     void *arp_mem = take(l, tk_arp_mem_size(cfg, frame_cap), 16);
@@ -56,7 +60,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !bufs || !conn_hash || !bind_hash || !heap || !tw_mem || !tw_hash ||
-        !frame || !arp_mem || !frag_mem)
+        (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem)
         return false;
     tk_arp_init(&s->arp, arp_mem, cfg, frame_cap);
     tk_ipfrag_init(&s->frag, frag_mem, cfg);
@@ -74,6 +78,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_timerq_init(&s->timers, heap, nsock);
     tk_pool_init(&s->tws, tw_mem, sizeof(tk_tw), ntw);
     s->tw_hash = tw_hash;
+    s->tw_ports = tw_ports;
     s->tw_mask = tw_buckets - 1;
     memset(tw_hash, 0xff, sizeof(uint32_t) * tw_buckets);
     s->tw_head = s->tw_tail = TK_NIL;
@@ -173,9 +178,7 @@ void tk_stack_poll(tk_stack *s, tk_time now) {
     tk_net_poll(s, now);
     while (s->pending_head != TK_NIL) {
         tk_tcb *tp = tk_tcb_at(s, s->pending_head);
-        s->pending_head = tp->pend_next;
-        tp->pend_next = TK_NIL;
-        tp->flags &= ~TK_TF_PENDING;
+        tk_tcb_unlink_pending(s, tp);
         tk_tcp_output(s, tp, now);
     }
 }

@@ -16,8 +16,9 @@
 #include "tcpkit/trace.h"
 #include "tcpkit/wire/icmp.h"
 
-#define TK_NEIGH_MAX      16
-#define TK_LISTEN_BUCKETS 64
+#define TK_NEIGH_MAX         16
+#define TK_LISTEN_BUCKETS    64
+#define TK_TW_PORT_COUNT_MIN 4096u
 
 typedef struct tk_neigh {
     uint32_t addr;
@@ -49,6 +50,7 @@ struct tk_stack {
 
     tk_pool tws;
     uint32_t *tw_hash;
+    uint32_t *tw_ports; /* entries per local port, or NULL (small pools) */
     uint32_t tw_mask;
     uint32_t tw_head, tw_tail; /* FIFO: oldest first */
 

@@ -18,13 +18,14 @@
 #define BUF 65536
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: tcpkit connect --tap IF --addr A/N [--gw G] [--mac M] [--pcap F]\n"
-               "                      [--impair SPEC] HOST PORT\n"
-               "  Creates the TAP interface IF, connects to HOST:PORT, copies stdin to the\n"
-               "  connection (EOF: half-close) and the connection to stdout.\n"
-               "  Exit status: 0 both directions ended cleanly; 111 connection refused\n"
-               "  (ECONNREFUSED), 104 reset (ECONNRESET), 110 timed out (ETIMEDOUT), 113 no\n"
-               "  route (EHOSTUNREACH), 1 another failure, 2 usage.\n");
+    fprintf(f,
+            "usage: tcpkit connect --tap IF --addr A/N [--gw G] [--mac M] [--pcap F] [--offload]\n"
+            "                      [--impair SPEC] HOST PORT\n"
+            "  Creates the TAP interface IF, connects to HOST:PORT, copies stdin to the\n"
+            "  connection (EOF: half-close) and the connection to stdout.\n"
+            "  Exit status: 0 both directions ended cleanly; 111 connection refused\n"
+            "  (ECONNREFUSED), 104 reset (ECONNRESET), 110 timed out (ETIMEDOUT), 113 no\n"
+            "  route (EHOSTUNREACH), 1 another failure, 2 usage.\n");
 }
 
 typedef struct client {
@@ -192,7 +193,7 @@ int tk_cmd_connect(int argc, char **argv) {
         usage(stdout);
         return 0;
     }
-    if (parse_args(&o, argc, argv, &dst) < 0) {
+    if (parse_args(&o, argc, argv, &dst) < 0 || o.tap == NULL || o.addr == NULL) {
         usage(stderr);
         return 2;
     }

@@ -24,7 +24,7 @@ static void on_signal(int sig) {
 
 static void usage(FILE *f) {
     fprintf(
-        f, "usage: tcpkit serve --tap IF --addr A/N [--gw G] [--mac M] [--pcap F]\n"
+        f, "usage: tcpkit serve --tap IF --addr A/N [--gw G] [--mac M] [--pcap F] [--offload]\n"
            "                    [--impair SPEC] {echo|discard|chargen|http DIR} [--port P]\n"
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
            "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
@@ -181,7 +181,7 @@ int tk_cmd_serve(int argc, char **argv) {
         usage(stdout);
         return 0;
     }
-    if (parse_args(&sv, &o, argc, argv) < 0) {
+    if (parse_args(&sv, &o, argc, argv) < 0 || o.tap == NULL || o.addr == NULL) {
         usage(stderr);
         return 2;
     }

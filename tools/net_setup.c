@@ -15,6 +15,10 @@
 int tk_netopts_take(tk_netopts *o, int argc, char **argv, int *i) {
     static const char *const names[] = {"--tap", "--addr", "--gw", "--mac", "--pcap", "--impair"};
     const char **slots[] = {&o->tap, &o->addr, &o->gw, &o->mac, &o->pcap, &o->impair};
+    if (strcmp(argv[*i], "--offload") == 0) {
+        o->offload = true;
+        return 1;
+    }
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
         if (strcmp(argv[*i], names[k]) != 0)
             continue;
@@ -124,7 +128,7 @@ static int configure(tk_net *n, const tk_netopts *o) {
 }
 
 static int open_devices(tk_net *n, const tk_netopts *o) {
-    int rc = tk_tap_open(&n->tap, o->tap);
+    int rc = o->offload ? tk_tap_open_offload(&n->tap, o->tap) : tk_tap_open(&n->tap, o->tap);
     if (rc < 0) {
         fprintf(stderr, "tcpkit: TAP %s: %s\n", o->tap, strerror(-rc));
         return rc;

@@ -17,9 +17,10 @@
 
 typedef struct tk_netopts {
     const char *tap, *addr, *gw, *mac, *pcap, *impair;
+    bool offload; /* --offload: TAP receive offloads (drivers/tap.h) */
 } tk_netopts;
 
-/* If argv[*i] is a network option, consumes it and its value and returns 1;
+/* If argv[*i] is a network option (or --offload), consumes it and its value and returns 1;
  * returns 0 when it is not one, -EINVAL when its value is missing. */
 int tk_netopts_take(tk_netopts *o, int argc, char **argv, int *i);
 

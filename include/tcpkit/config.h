@@ -54,6 +54,12 @@ typedef struct tk_config {
     uint32_t challenge_ack_limit;
     /* SYN cookies when the half-open queue overflows (SEC-2): true. */
     bool syn_cookies;
+    /* The rules before RFC 5961, to compare with older stacks (FreeBSD's
+     * net.inet.tcp.insecure_rst / insecure_syn): any in-window RST resets;
+     * an in-window SYN resets the connection with a RST. false by default,
+     * as SPEC RS-5, RS-6 and SEC-3 require. */
+    bool insecure_rst;
+    bool insecure_syn;
 
     /* Neighbours and fragments below TCP (SPEC NET-1, SEC-5). */
     uint32_t arp_cache_size;    /* 32 dynamic entries */

@@ -44,6 +44,9 @@
     X(time_wait_expired)                                                                           \
     X(time_wait_reused)                                                                            \
     X(time_wait_pool_full)                                                                         \
+    X(syncookies_sent)                                                                             \
+    X(syncookies_accepted)                                                                         \
+    X(syncookies_failed)                                                                           \
     X(icmp_echo_replies)                                                                           \
     X(out_no_neighbor)                                                                             \
     X(arp_requests_sent)                                                                           \

@@ -113,13 +113,18 @@ static void child_inherit(tk_tcb *tp, const tk_tcb *lp) {
     tp->snd_cap = lp->snd_cap;
 }
 
-void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
+void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
     uint8_t fl = sg->h.flags;
     if (fl & TK_TCP_RST) {
         TK_DROP(s, drop_listen_rst, now);
         return;
     }
     if (fl & TK_TCP_ACK) {
+        tk_tcb *tp = tk_syncookie_accept(s, lp, sg, now);
+        if (tp != NULL) {
+            tk_tcp_input_sync(s, tp, sg, now); /* its data or FIN, if any */
+            return;
+        }
         /* RS-8: an ACK in LISTEN is unacceptable: <SEQ=SEG.ACK><CTL=RST>. */
         tk_tcp_send_rst(s, sg->dst, sg->h.dport, sg->src, sg->h.sport, sg->h.ack, 0, false, now);
         TK_DROP(s, drop_listen_ack, now);
@@ -134,6 +139,10 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now)
         return;
     }
     if (s->syn_rcvd_total >= s->cfg.max_syn_backlog) {
+        if (s->cfg.syn_cookies) {
+            tk_syncookie_send(s, sg, now); /* SEC-2: no state kept */
+            return;
+        }
         TK_DROP(s, drop_syn_backlog_full, now);
         return;
     }

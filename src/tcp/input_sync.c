@@ -32,8 +32,16 @@ static bool acceptable(uint32_t seq, uint32_t seglen, uint32_t rcv_nxt, uint32_t
            tk_seq_in(seq + seglen - 1, rcv_nxt, rcv_nxt + wnd);
 }
 
+/* The receive window for acceptance: what we offered, or, once
+ * established, the free buffer space when that is larger (the offer is
+ * capped at 65535 without window scaling; bytes that fit are worth keeping,
+ * as BSD does). A half-open passive connection keeps to its SYN-ACK's offer
+ * (BSD's syncache does the same). */
 static uint32_t offered_window(const tk_tcb *tp) {
-    return tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
+    uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
+    bool half_open = tp->state == TK_TCP_SYN_RCVD && (tp->flags & TK_TF_PASSIVE);
+    uint32_t room = half_open ? 0 : tk_ring_free(&tp->rcvq);
+    return room > offered ? room : offered;
 }
 
 /* RS-5: a RST with exactly RCV.NXT resets; callers checked the sequence. */
@@ -95,8 +103,12 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     else
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
-    if (act == TK_CC_RETRANSMIT)
+    if (act == TK_CC_RETRANSMIT) {
         tk_tcp_retransmit_head(s, tp, now);
+        tp->rexmit_next = tk_seq_max(tp->rexmit_next, tp->snd_una + tk_tcp_seg_max(tp));
+    }
+    if (tp->cc.ops != NULL && !tp->cc.in_recovery)
+        tp->rexmit_next = tp->snd_una; /* the scoreboard stays, pruned by updates */
 }
 
 static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
@@ -107,6 +119,15 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->cc.ops->on_dupack(&tp->cc, flight, tp->snd_una, tp->snd_nxt) == TK_CC_RETRANSMIT) {
         s->stats.fast_retransmits++;
         tk_tcp_retransmit_head(s, tp, now);
+        tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
+        return;
+    }
+    /* Later duplicates in recovery: the next hole the SACK blocks show. */
+    uint32_t seq, len;
+    if (tp->cc.in_recovery && (tp->flags & TK_TF_SACK) &&
+        tk_sack_next_hole(tp, tp->rexmit_next, tk_tcp_seg_max_now(s, tp, now), &seq, &len)) {
+        tk_tcp_retransmit_range(s, tp, seq, len, now);
+        tp->rexmit_next = seq + len;
     }
 }
 
@@ -166,10 +187,15 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
     }
     bool was_fin_acked = (tp->flags & TK_TF_FIN_ACKED) != 0;
     uint32_t win = (uint32_t)h->win << tp->snd_shift;
+    bool new_sack = (tp->flags & TK_TF_SACK) && tk_sack_update(tp, &h->opts);
+    /* RFC 5681 2 counts an ACK as a duplicate only if the window is the
+     * same; RFC 6675 2 also counts one that SACKs new data, whatever its
+     * window (receivers that grow their window would hide losses). */
+    bool dup = ack == tp->snd_una && v->len == 0 && !v->fin && tp->snd_max != tp->snd_una &&
+               tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER && (win == tp->snd_wnd || new_sack);
     if (tk_seq_gt(ack, tp->snd_una))
         new_ack(s, tp, h, now);
-    else if (ack == tp->snd_una && v->len == 0 && !v->fin && win == tp->snd_wnd &&
-             tp->snd_max != tp->snd_una && tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER)
+    else if (dup)
         dup_ack(s, tp, now);
     window_update(s, tp, h);
     if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED))
@@ -319,12 +345,19 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
         return STOP;
     }
     if (fl & TK_TCP_RST) {
-        if (h->seq != tp->rcv_nxt) {
+        if (h->seq != tp->rcv_nxt && !s->cfg.insecure_rst) {
             tk_tcp_challenge_ack(s, tp, now); /* RFC 5961 3.2 */
             TK_DROP(s, drop_rst_challenged, now);
             return STOP;
         }
         accept_rst(s, tp);
+        return STOP;
+    }
+    if ((fl & TK_TCP_SYN) && s->cfg.insecure_syn) {
+        /* RFC 793's rule, before RFC 5961: an in-window SYN resets. */
+        tk_tcp_send_rst_tcb(s, tp, now);
+        s->stats.estab_resets++;
+        tk_tcb_drop(s, tp, -ECONNRESET, "rcv SYN");
         return STOP;
     }
     if (fl & TK_TCP_SYN) {

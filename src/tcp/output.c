@@ -84,7 +84,7 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
 /* Payload bytes per segment: the send MSS less the options every segment
  * carries (RFC 6691). */
 /* The same, less the SACK blocks the next segment will carry. */
-static uint32_t seg_max_now(const tk_stack *s, const tk_tcb *tp, tk_time now) {
+uint32_t tk_tcp_seg_max_now(const tk_stack *s, const tk_tcb *tp, tk_time now) {
     tk_tcp_opts o;
     build_options(s, tp, false, &o, now);
     uint32_t olen = (uint32_t)tk_wire_tcp_opts_size(&o);
@@ -191,6 +191,13 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
     if (!new_data && (len > 0 || fin))
         s->stats.retransmits++;
     if (len > 0) {
+        /* RFC 5681 4.1: after an idle period longer than the RTO, restart
+         * from the restart window instead of bursting the old cwnd. */
+        if (new_data && tp->snd_una == tp->snd_max && tp->cc.ops != NULL &&
+            now - tp->last_snd > tk_rtt_rto(&tp->rtt, 0))
+            tp->cc.ops->on_idle(&tp->cc);
+        if (new_data)
+            tp->last_snd = now;
         if (new_data && !(tp->flags & (TK_TF_TS | TK_TF_RTT_TIMING))) {
             tp->rtt_seq = tp->snd_nxt;
             tp->rtt_start = now;
@@ -230,7 +237,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         uint32_t avail = off < qlen ? qlen - off : 0;
         uint32_t wnd = min_u32(tp->snd_wnd, tp->cc.cwnd);
         uint32_t usable = wnd > off ? wnd - off : 0;
-        uint32_t maxseg = seg_max_now(s, tp, now);
+        uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
         uint32_t len = min_u32(min_u32(avail, usable), maxseg);
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
@@ -258,9 +265,19 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
     }
 }
 
+void tk_tcp_retransmit_range(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
+    uint32_t off = seq - tp->snd_una;
+    uint32_t qlen = tk_ring_len(&tp->sndq);
+    if (off >= qlen || len == 0)
+        return;
+    len = min_u32(min_u32(len, qlen - off), tk_tcp_seg_max_now(s, tp, now));
+    s->stats.retransmits++;
+    (void)emit(s, tp, TK_TCP_ACK, seq, off, len, now);
+}
+
 void tk_tcp_retransmit_head(tk_stack *s, tk_tcb *tp, tk_time now) {
     uint32_t qlen = tk_ring_len(&tp->sndq);
-    uint32_t len = min_u32(qlen, seg_max_now(s, tp, now));
+    uint32_t len = min_u32(qlen, tk_tcp_seg_max_now(s, tp, now));
     bool fin = (tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED) && len == qlen;
     if (len == 0 && !fin)
         return;
@@ -360,6 +377,10 @@ void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
         h.opts.ts_val = tk_tcp_ts_now(now);
         h.opts.ts_ecr = c->ts_ecr;
     }
+    if (c->mss) {
+        h.opts.present |= TK_OPT_MSS;
+        h.opts.mss = c->mss;
+    }
     int n = tk_wire_tcp_emit(&h, NULL, 0, c->laddr, c->raddr, buf, cap);
     if (n < 0)
         return;
@@ -380,6 +401,7 @@ void tk_tcp_send_rst(tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr
                 .flags = (uint8_t)(TK_TCP_RST | (ack_valid ? TK_TCP_ACK : 0)),
                 .win = 0,
                 .ts = false,
-                .ts_ecr = 0};
+                .ts_ecr = 0,
+                .mss = 0};
     tk_tcp_send_ctl(s, &c, now);
 }

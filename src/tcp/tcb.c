@@ -27,7 +27,7 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     s->state_count[TK_TCP_CLOSED]++;
     tk_timerq_node_init(&tp->tnode);
     tp->hash_next = tp->bind_next = tp->bind_prev = TK_NIL;
-    tp->list_next = tp->pend_next = tp->parent = TK_NIL;
+    tp->list_next = tp->pend_next = tp->pend_prev = tp->parent = TK_NIL;
     tp->acq_head = tp->acq_tail = TK_NIL;
     for (int k = 0; k < TK_TIMER_COUNT; k++)
         tp->t[k] = TK_TIME_NEVER;
@@ -44,16 +44,17 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     return tp;
 }
 
-static void unlink_pending(tk_stack *s, tk_tcb *tp) {
+void tk_tcb_unlink_pending(tk_stack *s, tk_tcb *tp) {
     if (!(tp->flags & TK_TF_PENDING))
         return;
-    uint32_t *link = &s->pending_head;
-    while (*link != TK_NIL && *link != tp->index)
-        link = &tk_tcb_at(s, *link)->pend_next;
-    if (*link == tp->index)
-        *link = tp->pend_next;
+    if (tp->pend_prev != TK_NIL)
+        tk_tcb_at(s, tp->pend_prev)->pend_next = tp->pend_next;
+    else
+        s->pending_head = tp->pend_next;
+    if (tp->pend_next != TK_NIL)
+        tk_tcb_at(s, tp->pend_next)->pend_prev = tp->pend_prev;
     tp->flags &= ~TK_TF_PENDING;
-    tp->pend_next = TK_NIL;
+    tp->pend_next = tp->pend_prev = TK_NIL;
 }
 
 /* A child leaves its listener's accept queue (reset or timed out before
@@ -90,7 +91,7 @@ void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
         tk_listen_remove(s, tp);
     if (tp->flags & TK_TF_IN_BIND)
         tk_bind_remove(s, tp);
-    unlink_pending(s, tp);
+    tk_tcb_unlink_pending(s, tp);
     if (tk_timerq_armed(&tp->tnode))
         tk_timerq_cancel(&s->timers, &tp->tnode);
     if (tp->state == TK_TCP_SYN_RCVD && s->syn_rcvd_total > 0)
@@ -172,7 +173,10 @@ void tk_tcb_mark_pending(tk_stack *s, tk_tcb *tp) {
     if (tp->flags & TK_TF_PENDING)
         return;
     tp->flags |= TK_TF_PENDING;
+    tp->pend_prev = TK_NIL;
     tp->pend_next = s->pending_head;
+    if (tp->pend_next != TK_NIL)
+        tk_tcb_at(s, tp->pend_next)->pend_prev = tp->index;
     s->pending_head = tp->index;
 }
 
@@ -246,6 +250,7 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->iss = tk_tcp_iss(s, tp, now);
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
     tp->last_rcv = now;
+    tp->last_snd = now;
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     tk_reass_init(&tp->reass);

@@ -62,7 +62,7 @@ typedef struct tk_tcb {
     uint32_t hash_next;            /* conn hash or listen hash chain */
     uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */
     uint32_t list_next;            /* accept queue */
-    uint32_t pend_next;            /* pending-output list */
+    uint32_t pend_next, pend_prev; /* pending-output list (O(1) removal) */
     uint32_t parent;               /* listener of an unaccepted child */
 
     uint32_t laddr, raddr;
@@ -84,6 +84,13 @@ typedef struct tk_tcb {
     uint32_t probes_unanswered;
     uint32_t keep_count; /* unanswered keepalive probes */
     tk_time last_rcv;    /* time of the last segment received */
+    tk_time last_snd;    /* time new data was last sent */
+
+    /* What the peer's SACK blocks say it holds beyond SND.UNA (sorted,
+     * disjoint), and how far the current recovery has resent holes. */
+    tk_sack_block sacked[TK_TCP_MAX_SACK];
+    uint32_t nsacked;
+    uint32_t rexmit_next;
 
     tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
     tk_ring rcvq; /* committed = readable; out-of-order data past the end */
@@ -113,6 +120,7 @@ void tk_tcb_timer_stop(struct tk_stack *s, tk_tcb *tp, int kind);
 void tk_tcb_timer_rearm(struct tk_stack *s, tk_tcb *tp);
 int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline);
 void tk_tcb_mark_pending(struct tk_stack *s, tk_tcb *tp);
+void tk_tcb_unlink_pending(struct tk_stack *s, tk_tcb *tp);
 /* Reports err to the application and drops the connection (CLOSED); the TCB
  * is freed unless a descriptor still refers to it. */
 void tk_tcb_drop(struct tk_stack *s, tk_tcb *tp, int err, const char *cause);
@@ -156,11 +164,14 @@ typedef struct tk_ctl {
     uint16_t win;
     bool ts;
     uint32_t ts_ecr;
+    uint16_t mss; /* MSS option when non-zero (SYN-ACK of a SYN cookie) */
 } tk_ctl;
 void tk_tcp_send_ctl(struct tk_stack *s, const tk_ctl *c, tk_time now);
 /* Resends the first unacknowledged segment (fast retransmit, DT-9). */
 void tk_tcp_retransmit_head(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_seg_max(const tk_tcb *tp);
+/* The same less the SACK blocks the next segment will carry. */
+uint32_t tk_tcp_seg_max_now(const struct tk_stack *s, const tk_tcb *tp, tk_time now);
 uint8_t tk_tcp_wscale_for(uint32_t bufsize);
 /* Window probe: one byte at SND.UNA beyond a zero window (DT-3). */
 void tk_tcp_send_probe(struct tk_stack *s, tk_tcb *tp, tk_time now);
@@ -186,13 +197,31 @@ typedef struct tk_seg {
     uint32_t len; /* payload bytes */
 } tk_seg;
 void tk_tcp_dispatch(struct tk_stack *s, tk_seg *sg, tk_time now);
-void tk_tcp_input_listen(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+void tk_tcp_input_listen(struct tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now);
 void tk_tcp_input_syn_sent(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now);
 void tk_tcp_input_sync(struct tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now);
 /* Applies the peer's SYN options (OP-1..OP-4). */
 void tk_tcp_syn_options(struct tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o);
 void tk_tcp_established(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause,
                         tk_time now);
+
+/* sack.c: the sender's SACK scoreboard (RFC 2018, RFC 6675 simplified). */
+/* Returns true when the blocks SACKed data not known before. */
+bool tk_sack_update(tk_tcb *tp, const tk_tcp_opts *o);
+void tk_sack_reset(tk_tcb *tp);
+/* The next hole to resend at or after `from` below the highest SACKed byte:
+ * true with *seq and *len (at most mss), false when none. */
+bool tk_sack_next_hole(const tk_tcb *tp, uint32_t from, uint32_t mss, uint32_t *seq, uint32_t *len);
+/* Resends [seq, seq + len) of the send queue as one segment. */
+void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len,
+                             tk_time now);
+
+/* syncookie.c (SEC-2) */
+/* Answers a SYN with a cookie SYN-ACK and keeps no state. */
+void tk_syncookie_send(struct tk_stack *s, const tk_seg *sg, tk_time now);
+/* A bare ACK to a listener: when it returns a valid cookie, creates the
+ * connection (ESTABLISHED, in the accept queue) and returns it; else NULL. */
+tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
 
 /* timer.c */
 void tk_tcp_timer_fire(struct tk_stack *s, tk_tcb *tp, tk_time now);

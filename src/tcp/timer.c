@@ -30,6 +30,7 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD)
         tp->cc.ops->on_rto(&tp->cc, tp->snd_max - tp->snd_una, tp->snd_nxt);
     tp->snd_nxt = tp->snd_una;
+    tk_sack_reset(tp); /* go back to SND.UNA (RFC 6675 5.1 allows keeping it) */
     tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
     if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD) {
         tk_tcp_output(s, tp, now);

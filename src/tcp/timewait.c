@@ -59,6 +59,8 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
     tw->flags = (tp->flags & TK_TF_TS) ? TK_TW_TS : 0;
     uint32_t win = tk_tcp_rcv_window(tp) >> tp->rcv_shift;
     tw->win = (uint16_t)(win > 0xffffu ? 0xffffu : win);
+    if (s->tw_ports)
+        s->tw_ports[tw->lport]++;
     uint32_t b = tw_bucket(s, tw);
     tw->hash_next = s->tw_hash[b];
     s->tw_hash[b] = tw_index(s, tw);
@@ -93,6 +95,8 @@ void tk_tw_free(tk_stack *s, tk_tw *tw) {
     if (*link == i)
         *link = tw->hash_next;
     fifo_unlink(s, tw);
+    if (s->tw_ports)
+        s->tw_ports[tw->lport]--;
     tk_pool_free(&s->tws, tw);
 }
 
@@ -106,7 +110,8 @@ static void tw_send_ack(tk_stack *s, const tk_tw *tw, tk_time now) {
                 .flags = TK_TCP_ACK,
                 .win = tw->win,
                 .ts = (tw->flags & TK_TW_TS) != 0,
-                .ts_ecr = tw->ts_recent};
+                .ts_ecr = tw->ts_recent,
+                .mss = 0};
     tk_tcp_send_ctl(s, &c, now);
 }
 
@@ -195,6 +200,8 @@ tk_time tk_tw_next_deadline(const tk_stack *s) {
 }
 
 bool tk_tw_port_in_use(const tk_stack *s, uint16_t lport) {
+    if (s->tw_ports)
+        return s->tw_ports[lport] > 0;
     for (uint32_t i = s->tw_head; i != TK_NIL;) {
         const tk_tw *tw = tw_at(s, i);
         if (tw->lport == lport)

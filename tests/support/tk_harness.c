@@ -242,12 +242,16 @@ int tkh_count_transitions(const tkh *h, int old_state, int new_state) {
     return n;
 }
 
-int tkh_open_passive(tkh *h, uint32_t irs, const tk_tcp_opts *syn_opts, uint32_t *iss) {
+int tkh_listen(tkh *h) {
     int ls = tk_socket(h->s);
     assert_true(ls >= 0);
     tk_sockaddr a = {0, h->lport};
     assert_int_equal(tk_bind(h->s, ls, &a), 0);
     assert_int_equal(tk_listen(h->s, ls, 8), 0);
+    return ls;
+}
+
+int tkh_accept_conn(tkh *h, int ls, uint32_t irs, const tk_tcp_opts *syn_opts, uint32_t *iss) {
     assert_int_equal(tkh_inject(h, TK_TCP_SYN, irs, 0, 65535, syn_opts, NULL, 0), 0);
     tkh_seg g;
     assert_true(tkh_next(h, &g));
@@ -258,6 +262,10 @@ int tkh_open_passive(tkh *h, uint32_t irs, const tk_tcp_opts *syn_opts, uint32_t
     int sd = tk_accept(h->s, ls, NULL);
     assert_true(sd >= 0);
     return sd;
+}
+
+int tkh_open_passive(tkh *h, uint32_t irs, const tk_tcp_opts *syn_opts, uint32_t *iss) {
+    return tkh_accept_conn(h, tkh_listen(h), irs, syn_opts, iss);
 }
 
 int tkh_open_active(tkh *h, uint32_t irs, const tk_tcp_opts *synack_opts, uint32_t *iss) {

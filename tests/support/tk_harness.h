@@ -90,6 +90,11 @@ const tkh_event *tkh_last_state(const tkh *h);
 /* Number of recorded state transitions old -> new. */
 int tkh_count_transitions(const tkh *h, int old_state, int new_state);
 
+/* A listener on h->lport (backlog 8). */
+int tkh_listen(tkh *h);
+/* A connection from h->rport through listener ls: SYN with irs, SYN-ACK
+ * checked, ACK, accept(). Returns the descriptor; *iss is the stack's ISS. */
+int tkh_accept_conn(tkh *h, int ls, uint32_t irs, const tk_tcp_opts *syn_opts, uint32_t *iss);
 /* Opens a passive connection: listen on lport, remote SYN with irs and the
  * given options, expects the SYN-ACK, ACKs it, accepts. Returns the
  * accepted descriptor and the stack's ISS in *iss. */

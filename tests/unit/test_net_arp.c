@@ -225,6 +225,52 @@ static void test_NET_1_stack_resolves_before_syn(void **state) {
     tkh_fini(&h);
 }
 
+/* tk_stack_add_neighbor entries never expire and need no ARP. */
+static void test_NET_1_static_neighbor_never_expires(void **state) {
+    (void)state;
+    tkh h;
+    tkh_init(&h, NULL);
+    h.now = TK_SEC(7200);
+    tkh_poll(&h);
+    uint32_t iss;
+    (void)tkh_open_active(&h, 1000, NULL, &iss);
+    assert_int_equal(tk_stack_stats(h.s)->arp_requests_sent, 0);
+    assert_int_equal(tk_stack_stats(h.s)->arp_queued, 0);
+    tkh_fini(&h);
+}
+
+/* Nobody answers: three requests a second apart, then the queued SYN is
+ * dropped and counted (the SYN's own retransmission is set later here). */
+static void test_NET_1_stack_unanswered_arp_gives_up(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.rto_initial = TK_SEC(10);
+    tkh h;
+    tkh_init(&h, &cfg);
+    tk_time t0 = h.now;
+    int sd = tk_socket(h.s);
+    tk_sockaddr dst = {0xc6120007u, 80};
+    assert_int_equal(tk_connect(h.s, sd, &dst), -EINPROGRESS);
+    tkh_poll(&h);
+    const tk_stats *st = tk_stack_stats(h.s);
+    assert_int_equal(st->arp_requests_sent, 1);
+    assert_int_equal(st->arp_queued, 1);
+    assert_int_equal(tk_stack_next_deadline(h.s), t0 + TK_SEC(1));
+    tkh_run_until(&h, t0 + TK_SEC(1) - 1);
+    assert_int_equal(st->arp_requests_sent, 1);
+    tkh_run_until(&h, t0 + TK_SEC(1));
+    assert_int_equal(st->arp_requests_sent, 2);
+    tkh_run_until(&h, t0 + TK_SEC(2));
+    assert_int_equal(st->arp_requests_sent, 3);
+    assert_int_equal(st->arp_queue_drops, 0);
+    tkh_run_until(&h, t0 + TK_SEC(3));
+    assert_int_equal(st->arp_requests_sent, 3);
+    assert_int_equal(st->arp_queue_drops, 1);
+    assert_int_equal(tk_stack_next_deadline(h.s), t0 + TK_SEC(10));
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_1_arp_learn_then_lookup_until_expiry),
@@ -234,6 +280,8 @@ int main(void) {
         cmocka_unit_test(test_NET_1_arp_retries_then_drops),
         cmocka_unit_test(test_NET_1_arp_full_queue_still_resolves),
         cmocka_unit_test(test_NET_1_stack_resolves_before_syn),
+        cmocka_unit_test(test_NET_1_static_neighbor_never_expires),
+        cmocka_unit_test(test_NET_1_stack_unanswered_arp_gives_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

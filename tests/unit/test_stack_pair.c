@@ -183,12 +183,19 @@ static void test_RS_01_pair_connect_refused(void **state) {
 
 /* DT-1: loss, duplication, reordering (jitter) and corruption over many
  * seeds: both streams arrive complete and in order, byte for byte. */
-static void test_DT_01_faulty_link_many_seeds(void **state) {
+static void test_DT_01_DT_10_faulty_link_many_seeds(void **state) {
     (void)state;
     uint64_t rexmits = 0, bad_csum = 0, dropped = 0;
     for (uint32_t seed = 1; seed <= 16; seed++) {
+        /* Odd seeds start both sequence spaces just below 2^32 (DT-10). */
+        tk_config ca, cb;
+        tkh_config(&ca);
+        tkh_config(&cb);
+        ca.isn_fixed = cb.isn_fixed = (seed & 1u) != 0;
+        ca.isn_value = 0xffffff00u;
+        cb.isn_value = 0xfffff000u;
         tkp p;
-        tkp_init(&p, NULL, NULL, TK_MS(5));
+        tkp_init(&p, &ca, &cb, TK_MS(5));
         p.fault_rng = seed * 2654435761u;
         p.loss_ppm = 50000;
         p.dup_ppm = 50000;
@@ -256,7 +263,7 @@ int main(void) {
         cmocka_unit_test(test_CM_03_pair_close_active_first),
         cmocka_unit_test(test_CM_03_pair_close_passive_first),
         cmocka_unit_test(test_RS_01_pair_connect_refused),
-        cmocka_unit_test(test_DT_01_faulty_link_many_seeds),
+        cmocka_unit_test(test_DT_01_DT_10_faulty_link_many_seeds),
         cmocka_unit_test(test_DT_07_link_outage_survives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

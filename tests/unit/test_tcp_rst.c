@@ -303,6 +303,35 @@ static void test_RS_09_destroy_sends_rst(void **state) {
     free(h.frames);
 }
 
+/* The pre-RFC 5961 rules, off by default, for comparison with older
+ * stacks: any in-window RST resets; an in-window SYN resets with a RST. */
+static void test_RS_05_RS_06_insecure_modes(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.isn_fixed = true;
+    cfg.isn_value = ISS;
+    cfg.insecure_rst = true;
+    cfg.insecure_syn = true;
+    tkh_init(&h, &cfg);
+    uint32_t iss;
+    int ls = tkh_listen(&h);
+    int sd = tkh_accept_conn(&h, ls, IRS, NULL, &iss);
+    tkh_inject(&h, TK_TCP_RST, R1 + 100, 0, 0, NULL, NULL, 0);
+    TKH_NOTHING(&h);
+    char c;
+    assert_int_equal(tk_recv(h.s, sd, &c, 1), -ECONNRESET);
+    tk_close(h.s, sd);
+    h.rport = 40001;
+    sd = tkh_accept_conn(&h, ls, IRS, NULL, &iss);
+    tkh_inject(&h, TK_TCP_SYN, R1 + 10, 0, 65535, NULL, NULL, 0);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_RST | TK_TCP_ACK, S1, R1, 0);
+    assert_int_equal(tk_recv(h.s, sd, &c, 1), -ECONNRESET);
+    tkh_fini(&h);
+}
+
 /* CM-17: re-opening an endpoint in use returns an error and leaves the
  * live connection alone. */
 static void test_CM_17_no_ghost_connection(void **state) {
@@ -344,6 +373,7 @@ int main(void) {
         cmocka_unit_test(test_RS_07_stale_connection_client_side),
         cmocka_unit_test(test_RS_09_destroy_sends_rst),
         cmocka_unit_test(test_CM_17_no_ghost_connection),
+        cmocka_unit_test(test_RS_05_RS_06_insecure_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

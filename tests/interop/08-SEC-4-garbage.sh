@@ -38,4 +38,5 @@ tk_log "frames_in grew by $fin for 10000 frames sent; malformed: $bad_total"
 [ "$bad" = 0 ] || tk_fail "a drop counter missed malformed frames"
 [ "$fin" -ge 10000 ] || tk_fail "tcpkit saw only $fin of 10000 frames"
 tk_stop_serve
+tk_tshark_check "$TK_SERVE_PCAP" ours
 echo PASS
