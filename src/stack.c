@@ -29,10 +29,9 @@ static uint32_t pow2_at_least(uint32_t n) {
     return p;
 }
 
-/* Each TCB's receive buffer has one MTU of slack so it can be rounded up to
- * a multiple of the MSS once the connection is established. */
+/* Each TCB's receive buffer has some slack (tk_rcv_slack). */
 static size_t buf_stride(const tk_config *cfg) {
-    return ((size_t)cfg->rcvbuf + cfg->mtu + cfg->sndbuf + 15u) & ~(size_t)15u;
+    return ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
 }
 
 /* Returns false when the arena ran out. */

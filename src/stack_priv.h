@@ -68,6 +68,15 @@ struct tk_stack {
     uint32_t frame_cap;
 };
 
+/* Slack after each receive buffer, so it can be rounded up to whole
+ * segments once the MSS is known: one segment, but at most an eighth of the
+ * buffer (small buffers then keep their size when rounding would not fit). */
+static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
+    uint32_t seg = (uint32_t)cfg->mtu - 40u;
+    uint32_t eighth = cfg->rcvbuf / 8u;
+    return seg < eighth ? seg : eighth;
+}
+
 /* Counts a drop and reports it to the trace hook. */
 void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
                    size_t len, tk_time now);

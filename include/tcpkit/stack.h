@@ -58,6 +58,15 @@ void tk_stack_poll(tk_stack *s, tk_time now);
 /* The earliest time at which tk_stack_poll has work, or TK_TIME_NEVER. */
 tk_time tk_stack_next_deadline(const tk_stack *s);
 
+/* The settings in use, and a change of them while the stack runs (like
+ * sysctl). Fields that size the memory block or name the interface (addr,
+ * netmask, mac, mtu, max_sockets, max_time_wait, rcvbuf, sndbuf, ARP and
+ * fragment table sizes) must stay as they are: -EINVAL otherwise, or for an
+ * invalid value. New values apply to what happens next; existing connections
+ * keep the keepalive times and RTO bounds they started with. */
+const tk_config *tk_stack_config(const tk_stack *s);
+int tk_stack_set_config(tk_stack *s, const tk_config *cfg);
+
 /* Adds a static neighbour (until ARP resolves addresses). */
 int tk_stack_add_neighbor(tk_stack *s, uint32_t addr, const uint8_t mac[6]);
 

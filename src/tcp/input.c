@@ -21,7 +21,7 @@ static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
     if (tk_ring_len(&tp->rcvq) > 0 || seg == 0 || tp->rcv_cap < seg)
         return;
     uint32_t cap = (tp->rcv_cap + seg - 1u) / seg * seg;
-    if (cap > s->cfg.rcvbuf + s->cfg.mtu)
+    if (cap > s->cfg.rcvbuf + tk_rcv_slack(&s->cfg))
         return;
     tp->rcv_cap = cap;
     tk_ring_init(&tp->rcvq, tp->rcvq.buf, cap);

@@ -35,7 +35,7 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     tp->rcv_cap = s->cfg.rcvbuf;
     tp->snd_cap = s->cfg.sndbuf;
     tk_ring_init(&tp->rcvq, mem, s->cfg.rcvbuf);
-    tk_ring_init(&tp->sndq, mem + s->cfg.rcvbuf + s->cfg.mtu, s->cfg.sndbuf);
+    tk_ring_init(&tp->sndq, mem + s->cfg.rcvbuf + tk_rcv_slack(&s->cfg), s->cfg.sndbuf);
     tp->keep_idle = s->cfg.keepalive_idle;
     tp->keep_intvl = s->cfg.keepalive_intvl;
     tp->keep_cnt = s->cfg.keepalive_probes;

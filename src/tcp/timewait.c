@@ -1,5 +1,5 @@
 /* Compact TIME_WAIT entries: pool, hash chains and the FIFO expiry list.
- * Every entry lives exactly 2MSL after its last (re)start, so the list is in
+ * Every entry lives 2MSL after its last (re)start, so the list is in
  * deadline order and expiry looks only at its head. */
 #include <string.h>
 
@@ -30,15 +30,26 @@ static void fifo_unlink(tk_stack *s, tk_tw *tw) {
         s->tw_tail = tw->fifo_prev;
 }
 
+/* Links tw in expiry order. New and restarted entries expire last, so this
+ * is an append; only a TCB that waited in TIME_WAIT under a descriptor
+ * before close() can expire earlier than the tail, and walks back over the
+ * few entries made meanwhile. */
 static void fifo_append(tk_stack *s, tk_tw *tw) {
     uint32_t i = tw_index(s, tw);
-    tw->fifo_next = TK_NIL;
-    tw->fifo_prev = s->tw_tail;
-    if (s->tw_tail != TK_NIL)
-        tw_at(s, s->tw_tail)->fifo_next = i;
+    uint32_t prev = s->tw_tail;
+    while (prev != TK_NIL && tw_at(s, prev)->expiry > tw->expiry)
+        prev = tw_at(s, prev)->fifo_prev;
+    uint32_t next = prev == TK_NIL ? s->tw_head : tw_at(s, prev)->fifo_next;
+    tw->fifo_prev = prev;
+    tw->fifo_next = next;
+    if (prev != TK_NIL)
+        tw_at(s, prev)->fifo_next = i;
     else
         s->tw_head = i;
-    s->tw_tail = i;
+    if (next != TK_NIL)
+        tw_at(s, next)->fifo_prev = i;
+    else
+        s->tw_tail = i;
 }
 
 bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {

@@ -110,11 +110,42 @@ static void test_API_02_memory_block(void **state) {
     assert_int_equal(tk_stack_create(&s, &cfg, &noout), -EINVAL);
 }
 
+/* Settings change while the stack runs, except those that size memory. */
+static void test_API_02_set_config_at_run_time(void **state) {
+    (void)state;
+    tkh h;
+    tkh_init(&h, NULL);
+    tk_config c = *tk_stack_config(h.s);
+    assert_int_equal(c.insecure_rst, false);
+    c.insecure_rst = true;
+    c.keepalive_idle = TK_SEC(5);
+    assert_int_equal(tk_stack_set_config(h.s, &c), 0);
+    assert_int_equal(tk_stack_config(h.s)->insecure_rst, true);
+    /* New sockets take the new keepalive default. */
+    int sd = tk_socket(h.s);
+    int v;
+    size_t len = sizeof(v);
+    tk_getsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, &v, &len);
+    assert_int_equal(v, 5);
+    tk_config bad = c;
+    bad.mtu = 1400;
+    assert_int_equal(tk_stack_set_config(h.s, &bad), -EINVAL);
+    bad = c;
+    bad.rcvbuf = 1024;
+    assert_int_equal(tk_stack_set_config(h.s, &bad), -EINVAL);
+    bad = c;
+    bad.ephemeral_lo = 0;
+    assert_int_equal(tk_stack_set_config(h.s, &bad), -EINVAL);
+    assert_int_equal(tk_stack_config(h.s)->mtu, 1500);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_API_02_counter_names),
         cmocka_unit_test(test_API_02_conn_table),
         cmocka_unit_test(test_API_02_memory_block),
+        cmocka_unit_test(test_API_02_set_config_at_run_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -239,8 +239,46 @@ static void test_CM_14_half_open_bound_and_count(void **state) {
     tkh_fini(&h);
 }
 
+/* CM-9: each TIME_WAIT entry expires 2MSL after it started, even when a
+ * descriptor held it past younger entries before close(). */
+static void test_CM_09_expiry_order_with_late_close(void **state) {
+    (void)state;
+    tkh h;
+    init(&h);
+    uint32_t iss;
+    int ls = tkh_listen(&h);
+    h.rport = 41000;
+    int a = tkh_accept_conn(&h, ls, IRS, NULL, &iss);
+    h.rport = 41001;
+    int b = tkh_accept_conn(&h, ls, IRS, NULL, &iss);
+    tk_time t0 = h.now;
+    /* a: half-close, the peer's FIN: TIME_WAIT while the descriptor stays. */
+    tk_shutdown(h.s, a, TK_SHUT_WR);
+    tkh_poll(&h);
+    h.rport = 41000;
+    tkh_inject(&h, TK_TCP_FIN | TK_TCP_ACK, R1, S1 + 1, 65535, NULL, NULL, 0);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_TIME_WAIT), 1);
+    /* b, 10 s later: an orphan straight into a compact entry. */
+    tkh_run_until(&h, t0 + TK_SEC(10));
+    tk_close(h.s, b);
+    tkh_poll(&h);
+    h.rport = 41001;
+    tkh_inject(&h, TK_TCP_FIN | TK_TCP_ACK, R1, S1 + 1, 65535, NULL, NULL, 0);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_TIME_WAIT), 2);
+    tkh_run_until(&h, t0 + TK_SEC(20));
+    tk_close(h.s, a); /* a becomes a compact entry that expires first */
+    tkh_run_until(&h, t0 + TK_SEC(60) - 1);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_TIME_WAIT), 2);
+    tkh_run_until(&h, t0 + TK_SEC(60));
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_TIME_WAIT), 1);
+    tkh_run_until(&h, t0 + TK_SEC(70));
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_TIME_WAIT), 0);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_CM_09_expiry_order_with_late_close),
         cmocka_unit_test(test_CM_10_time_wait_reserves_tuple),
         cmocka_unit_test(test_CM_10_time_wait_reserves_tuple_big_pool),
         cmocka_unit_test(test_CM_15_ephemeral_skips_time_wait),
