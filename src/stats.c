@@ -6,6 +6,21 @@
 #include "stack_priv.h"
 #include "tcp/timewait.h"
 
+void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
+    tk_config d;
+    if (cfg == NULL) {
+        tk_config_default(&d);
+        cfg = &d;
+    }
+    out->tcb = sizeof(tk_tcb);
+    out->time_wait = sizeof(tk_tw);
+    /* Hash tables have a power-of-two number of heads: at most two per entry. */
+    out->time_wait_ix = sizeof(tk_tw) + 2 * sizeof(uint32_t);
+    out->socket = sizeof(tk_tcb) + 4 * sizeof(uint32_t) + sizeof(tk_timerq_node *);
+    out->conn_buffers =
+        ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
+}
+
 static const char *const stat_names[] = {
 #define TK_STATS_NAME(name) #name,
     TK_STATS_FIELDS(TK_STATS_NAME)
@@ -51,7 +66,7 @@ const char *tk_tcp_state_name(int state) {
 
 const char *tk_timer_kind_name(int kind) {
     static const char *const names[TK_TIMER_COUNT] = {
-        "-", "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait",
+        "-", "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait", "linger",
     };
     if (kind < 0 || kind >= TK_TIMER_COUNT)
         return "?";

@@ -13,8 +13,6 @@
 
 #include "commands.h"
 #include "simnet.h"
-#include "tcp/tcb.h"
-#include "tcp/timewait.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 
@@ -123,8 +121,10 @@ static int bench_transfer(const bench_opts *bo) {
 static void bench_sizes(void) {
     tk_config c;
     tk_config_default(&c);
-    printf("sizes: sizeof(tk_tcb) %zu bytes, sizeof(tk_tw) (TIME_WAIT entry) %zu bytes\n",
-           sizeof(tk_tcb), sizeof(tk_tw));
+    tk_sizes z;
+    tk_stack_sizes(&c, &z);
+    printf("sizes: TCB %zu bytes, TIME_WAIT entry %zu bytes, socket %zu bytes + %zu buffer bytes\n",
+           z.tcb, z.time_wait, z.socket, z.conn_buffers);
     /* The same per entry from the documented function: the growth of the
      * block between two powers of two (hash heads included). */
     tk_config d = c;

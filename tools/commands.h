@@ -5,6 +5,7 @@
 #define TK_TOOLS_COMMANDS_H
 
 int tk_cmd_decode(int argc, char **argv);
+int tk_cmd_analyze(int argc, char **argv);
 int tk_cmd_sim(int argc, char **argv);
 int tk_cmd_bench(int argc, char **argv);
 int tk_cmd_run(int argc, char **argv);

@@ -14,6 +14,7 @@ static const command commands[] = {
     {"sim", tk_cmd_sim, "two stacks on a simulated link, scenario by scenario"},
     {"bench", tk_cmd_bench, "figures: goodput, CPU time and memory of two stacks in one process"},
     {"decode", tk_cmd_decode, "hex dumps or pcap files -> decoded headers and handshake roles"},
+    {"analyze", tk_cmd_analyze, "a capture -> each TCP connection's life and expert notes"},
     {"run", tk_cmd_run, "packetdrill-syntax scripts against the stack on virtual time"},
     {"serve", tk_cmd_serve, "the stack on a TAP device serving echo, discard, chargen or http"},
     {"connect", tk_cmd_connect, "the stack on a TAP device as a client: stdin to a peer, like nc"},

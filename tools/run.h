@@ -76,6 +76,9 @@ typedef struct tk_run {
     bool failed;
     int fail_line;
     char fail_msg[400];
+    int nmismatch; /* --non_fatal=syscall: result mismatches let through */
+    int mismatch_line;
+    char mismatch_msg[400];
 } tk_run;
 
 #define TK_RUN_EPOCH TK_SEC(1)
@@ -88,11 +91,21 @@ void tk_run_release(tk_run *r);
 /* Records the first failure; returns 1 so callers can `return tk_run_fail(...)`. */
 int tk_run_fail(tk_run *r, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* A system call's result differs from the script's: fails the script, or
+ * with --non_fatal=syscall counts it (the first is reported on the PASS
+ * line). Returns what tk_run_fail returns, or 0 when let through. */
+int tk_run_mismatch(tk_run *r, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Creates the stack from r->cfg on first use. Returns 0 or 1 (failed). */
 int tk_run_stack(tk_run *r, int line);
 /* Runs timers up to virtual time t (script time t_script). */
 void tk_run_advance(tk_run *r, int64_t t_script);
 int64_t tk_run_script_now(const tk_run *r);
+/* Runs timers until the pending blocking call returns, at the latest up to
+ * script time t_script (frames sent meanwhile stay queued for later `>`
+ * lines). Returns 0, or 1 when the script failed. */
+int tk_run_await_pending(tk_run *r, int64_t t_script);
 
 /* System calls (run_sys.c). Returns 0 or 1 (failed). */
 int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi);

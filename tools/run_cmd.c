@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"
 
@@ -67,6 +68,12 @@ static void set_delack(tk_config *c, uint64_t v) {
 static void set_syncookies(tk_config *c, uint64_t v) {
     c->syn_cookies = v != 0;
 }
+static void set_insecure_rst(tk_config *c, uint64_t v) {
+    c->insecure_rst = v != 0;
+}
+static void set_insecure_syn(tk_config *c, uint64_t v) {
+    c->insecure_syn = v != 0;
+}
 
 static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.rfc1323", SET_FIELD, set_rfc1323, {0, 0}, NULL},
@@ -86,16 +93,18 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.blackhole", FIXED, NULL, {0, -1}, "tcpkit always answers with RST"},
     {"net.inet.tcp.ecn.enable", FIXED, NULL, {0, 2}, "tcpkit never negotiates ECN"},
     {"net.inet.tcp.hostcache.purgenow", FIXED, NULL, {1, 0}, "tcpkit has no host cache"},
-    {"net.inet.tcp.insecure_rst",
+    {"net.inet.tcp.insecure_rst", SET_FIELD, set_insecure_rst, {0, 0}, NULL},
+    {"net.inet.tcp.insecure_syn", SET_FIELD, set_insecure_syn, {0, 0}, NULL},
+    {"net.inet.tcp.icmp_may_rst",
+     FIXED,
+     NULL,
+     {1, -1},
+     "tcpkit always aborts a connection in SYN_SENT on a hard ICMP error"},
+    {"net.inet.tcp.syncookies_only",
      FIXED,
      NULL,
      {0, -1},
-     "tcpkit always applies RFC 5961 section 3 to RST segments"},
-    {"net.inet.tcp.insecure_syn",
-     FIXED,
-     NULL,
-     {0, -1},
-     "tcpkit always applies RFC 5961 section 4 to SYN segments"},
+     "tcpkit uses SYN cookies only when the half-open queue is full"},
     {"net.inet.tcp.rexmit_drop_options",
      FIXED,
      NULL,
@@ -152,9 +161,15 @@ static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
     e->set(&next, v);
     if (memcmp(&next, &r->cfg, sizeof next) == 0)
         return 0;
-    if (r->stack)
-        return tk_run_fail(r, ev->line, "sysctl %s: settings cannot change once the stack runs",
-                           name);
+    /* A running stack takes the change like a kernel takes a sysctl; only
+     * settings that size its memory are fixed once it exists. */
+    if (r->stack) {
+        int err = tk_stack_set_config(r->stack, &next);
+        if (err < 0)
+            return tk_run_fail(r, ev->line,
+                               "sysctl %s=%llu: the running stack refused it (error %d)", name, v,
+                               err);
+    }
     r->cfg = next;
     return 0;
 }
@@ -166,6 +181,42 @@ static int state_by_name(const char *name) {
     if (!strcmp(name, "SYN_RECEIVED") || !strcmp(name, "SYN_RECV"))
         return TK_TCP_SYN_RCVD;
     return -1;
+}
+
+static bool on_port(const tk_sockaddr *local, const tk_sockaddr *remote, long port) {
+    return port < 0 || local->port == port || remote->port == port;
+}
+
+static long table_count(tk_run *r, int st, long port) {
+    tk_conn_info conns[MAX_CONNS];
+    int n = tk_stack_conn_table(r->stack, conns, MAX_CONNS);
+    long count = 0;
+    for (int i = 0; i < n && i < MAX_CONNS; i++)
+        if (conns[i].state == st && on_port(&conns[i].local, &conns[i].remote, port))
+            count++;
+    return count;
+}
+
+/* sockstat shows a socket whose connection is gone (reset, or never made)
+ * as CLOSED; the connection table has no entry for it, so count the script's
+ * open descriptors that have none. */
+static long closed_sockets(tk_run *r, long port) {
+    tk_conn_info conns[MAX_CONNS];
+    int n = tk_stack_conn_table(r->stack, conns, MAX_CONNS);
+    long count = 0;
+    for (int fd = 0; fd < TK_RUN_MAX_FDS; fd++) {
+        if (r->sd[fd] < 0)
+            continue;
+        bool live = false;
+        for (int i = 0; i < n && i < MAX_CONNS; i++)
+            live = live || (conns[i].sd == r->sd[fd] && conns[i].state != TK_TCP_CLOSED);
+        tk_sockaddr local = {0}, remote = {0};
+        (void)tk_getsockname(r->stack, r->sd[fd], &local);
+        (void)tk_getpeername(r->stack, r->sd[fd], &remote);
+        if (!live && on_port(&local, &remote, port))
+            count++;
+    }
+    return count;
 }
 
 /* sockstat -4 -P tcp [-p PORT] -s | grep WORD | grep -c STATE | grep N */
@@ -184,13 +235,7 @@ static int sockstat(tk_run *r, const tk_pkt_event *ev, const char *cmd) {
     int st = state_by_name(state);
     if (st < 0)
         return tk_run_fail(r, ev->line, "sockstat: unknown TCP state %s", state);
-    tk_conn_info conns[MAX_CONNS];
-    int n = tk_stack_conn_table(r->stack, conns, MAX_CONNS);
-    long count = 0;
-    for (int i = 0; i < n && i < MAX_CONNS; i++)
-        if (conns[i].state == st &&
-            (port < 0 || conns[i].local.port == port || conns[i].remote.port == port))
-            count++;
+    long count = st == TK_TCP_CLOSED ? closed_sockets(r, port) : table_count(r, st, port);
     if (count != want)
         return tk_run_fail(r, ev->line, "expected %ld connections in %s, got %ld", want, state,
                            count);

@@ -31,6 +31,21 @@ int tk_run_fail(tk_run *r, int line, const char *fmt, ...) {
     return 1;
 }
 
+int tk_run_mismatch(tk_run *r, int line, const char *fmt, ...) {
+    char msg[sizeof r->fail_msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!r->sc->hdr.non_fatal_syscall)
+        return tk_run_fail(r, line, "%s", msg);
+    if (r->nmismatch++ == 0) {
+        r->mismatch_line = line;
+        memcpy(r->mismatch_msg, msg, sizeof msg);
+    }
+    return 0;
+}
+
 int64_t tk_run_script_now(const tk_run *r) {
     return (int64_t)(r->now - TK_RUN_EPOCH);
 }
@@ -70,16 +85,23 @@ int tk_run_stack(tk_run *r, int line) {
     return 0;
 }
 
-/* Runs due timers up to `target`; with stop_on_frame, returns as soon as a
- * frame has been captured. */
-static void advance(tk_run *r, tk_time target, bool stop_on_frame) {
+enum { STOP_ON_FRAME = 1, STOP_WHEN_UNBLOCKED = 2 };
+
+static bool stop_now(const tk_run *r, int stop) {
+    return ((stop & STOP_ON_FRAME) && r->qn > 0) ||
+           ((stop & STOP_WHEN_UNBLOCKED) && !r->pending.active);
+}
+
+/* Runs due timers up to `target`, returning early as `stop` asks: as soon as
+ * a frame has been captured, or once the pending blocking call returned. */
+static void advance(tk_run *r, tk_time target, int stop) {
     if (!r->stack) {
         if (target > r->now)
             r->now = target;
         return;
     }
     for (int i = 0; i < MAX_POLLS_PER_ADVANCE; i++) {
-        if (stop_on_frame && r->qn > 0)
+        if (stop_now(r, stop))
             return;
         tk_time d = tk_stack_next_deadline(r->stack);
         if (d > target)
@@ -92,7 +114,7 @@ static void advance(tk_run *r, tk_time target, bool stop_on_frame) {
         if (d <= before && tk_stack_next_deadline(r->stack) <= before)
             break; /* a deadline in the past that poll did not clear */
     }
-    if (stop_on_frame && r->qn > 0)
+    if (stop_now(r, stop))
         return;
     if (target > r->now)
         r->now = target;
@@ -100,8 +122,15 @@ static void advance(tk_run *r, tk_time target, bool stop_on_frame) {
     (void)tk_run_retry_pending(r);
 }
 
+int tk_run_await_pending(tk_run *r, int64_t t_script) {
+    if (!r->pending.active)
+        return r->failed;
+    advance(r, TK_RUN_EPOCH + (tk_time)(t_script < 0 ? 0 : t_script), STOP_WHEN_UNBLOCKED);
+    return r->failed;
+}
+
 void tk_run_advance(tk_run *r, int64_t t_script) {
-    advance(r, t_script < 0 ? TK_RUN_EPOCH : TK_RUN_EPOCH + (tk_time)t_script, true);
+    advance(r, t_script < 0 ? TK_RUN_EPOCH : TK_RUN_EPOCH + (tk_time)t_script, STOP_ON_FRAME);
 }
 
 static double secs(int64_t usecs) {
@@ -142,7 +171,7 @@ static int check_ports(tk_run *r, const tk_pkt_event *ev, const tk_pkt_seen *got
 /* Nothing came in time: look a little further to tell "late" from "never". */
 static int missing_packet(tk_run *r, const tk_pkt_event *ev, int64_t lo) {
     int64_t gave_up = tk_run_script_now(r);
-    advance(r, r->now + LATE_LOOKAHEAD, true);
+    advance(r, r->now + LATE_LOOKAHEAD, STOP_ON_FRAME);
     if (r->qn == 0)
         return tk_run_fail(r, ev->line, "expected a packet at %.6f, got none by %.6f", secs(lo),
                            secs(gave_up));
@@ -159,7 +188,7 @@ static int expect_packet(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t 
         return tk_run_fail(r, ev->line,
                            "outbound ICMP and UDP-encapsulated packets are not supported");
     if (r->qn == 0 && hi + tol >= 0)
-        advance(r, TK_RUN_EPOCH + (tk_time)(hi + tol), true);
+        advance(r, TK_RUN_EPOCH + (tk_time)(hi + tol), STOP_ON_FRAME);
     if (r->failed)
         return 1;
     if (r->qn == 0)
@@ -203,6 +232,19 @@ static int inject(tk_run *r, const tk_pkt_event *ev) {
     return r->failed;
 }
 
+/* An inbound packet is delivered before a timer due at the same instant:
+ * the script injects it at that time, and the stack's own timers started
+ * from the same instants fire at the earliest then too; packetdrill on a
+ * real kernel sees the packet first (the timer fires at the next tick). */
+static int inbound_packet(tk_run *r, const tk_pkt_event *ev, int64_t lo) {
+    if (no_frames_before(r, ev, lo - 1))
+        return 1;
+    tk_time at = TK_RUN_EPOCH + (tk_time)(lo < 0 ? 0 : lo);
+    if (at > r->now)
+        r->now = at;
+    return inject(r, ev);
+}
+
 static void event_window(const tk_run *r, const tk_pkt_event *ev, int64_t *lo, int64_t *hi) {
     const tk_pkt_time *t = &ev->time;
     int64_t base = r->prev;
@@ -241,6 +283,8 @@ static int run_event(tk_run *r, const tk_pkt_event *ev) {
         return expect_packet(r, ev, lo, hi);
     }
     r->prev = lo;
+    if (ev->kind == TK_PKT_EV_PACKET)
+        return inbound_packet(r, ev, lo);
     if (no_frames_before(r, ev, lo))
         return 1;
     switch (ev->kind) {

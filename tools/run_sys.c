@@ -286,8 +286,8 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
         int rc = tk_getsockopt(r->stack, sd, o->tk_level, o->tk_name, &got, &len);
         if (rc == 0 && linger_value(arg(ev, 3), &want) &&
             (want.onoff != got.onoff || want.linger != got.linger))
-            return tk_run_fail(r, ev->line, "expected SO_LINGER {%d, %d}, got {%d, %d}", want.onoff,
-                               want.linger, got.onoff, got.linger);
+            return tk_run_mismatch(r, ev->line, "expected SO_LINGER {%d, %d}, got {%d, %d}",
+                                   want.onoff, want.linger, got.onoff, got.linger);
         return set_errno(out, rc);
     }
     int got = 0;
@@ -298,12 +298,12 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
         if (!int_value(arg(ev, 3), &want))
             return tk_run_fail(r, ev->line, "getsockopt: expected value must be [N]");
         if (o->tk_name == TK_SO_ERROR && -got != want)
-            return tk_run_fail(r, ev->line, "expected SO_ERROR %s, got %s",
-                               want ? tk_pkt_errno_name((int)want) : "0",
-                               got ? tk_pkt_errno_name(-got) : "0");
+            return tk_run_mismatch(r, ev->line, "expected SO_ERROR %s, got %s",
+                                   want ? tk_pkt_errno_name((int)want) : "0",
+                                   got ? tk_pkt_errno_name(-got) : "0");
         if (o->tk_name != TK_SO_ERROR && got != want)
-            return tk_run_fail(r, ev->line, "expected %s %lld, got %d", o->name, (long long)want,
-                               got);
+            return tk_run_mismatch(r, ev->line, "expected %s %lld, got %d", o->name,
+                                   (long long)want, got);
     }
     return set_errno(out, rc);
 }
@@ -372,18 +372,18 @@ static int check_result(tk_run *r, const tk_pkt_event *ev, const sys_result *res
         return 0;
     if (res->ret != sc->result) {
         if (res->ret == -1)
-            return tk_run_fail(r, ev->line, "expected %s() = %lld, got -1 %s", sc->name,
-                               (long long)sc->result, tk_pkt_errno_name(res->err));
-        return tk_run_fail(r, ev->line, "expected %s() = %lld, got %ld", sc->name,
-                           (long long)sc->result, res->ret);
+            return tk_run_mismatch(r, ev->line, "expected %s() = %lld, got -1 %s", sc->name,
+                                   (long long)sc->result, tk_pkt_errno_name(res->err));
+        return tk_run_mismatch(r, ev->line, "expected %s() = %lld, got %ld", sc->name,
+                               (long long)sc->result, res->ret);
     }
     if (res->ret == -1 && sc->errno_name[0]) {
         int want = tk_pkt_errno_value(sc->errno_name);
         if (want == 0)
             return tk_run_fail(r, ev->line, "unknown errno name %s", sc->errno_name);
         if (want != res->err)
-            return tk_run_fail(r, ev->line, "expected errno %s, got %s", sc->errno_name,
-                               tk_pkt_errno_name(res->err));
+            return tk_run_mismatch(r, ev->line, "expected errno %s, got %s", sc->errno_name,
+                                   tk_pkt_errno_name(res->err));
     }
     return 0;
 }
@@ -392,11 +392,18 @@ int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi) {
     sys_fn fn = find_call(ev->sys.name);
     if (!fn)
         return tk_run_fail(r, ev->line, "unsupported system call %s()", ev->sys.name);
+    /* Like packetdrill's single system-call thread: the next call starts once
+     * the blocking one returned, which must happen within this call's
+     * tolerance (and within the blocking call's own window). */
+    int64_t tol = r->sc->hdr.tolerance_usecs;
+    int64_t until = (r->pending.hi < lo ? r->pending.hi : lo) + tol;
+    if (r->pending.active && tk_run_await_pending(r, until))
+        return 1;
     if (r->pending.active)
         return tk_run_fail(r, ev->line,
                            "a system call while the blocking call of line %d "
-                           "has not returned",
-                           r->pending.ev->line);
+                           "has not returned (waited until %.6f)",
+                           r->pending.ev->line, (double)until / 1e6);
     sys_result res = {0, 0};
     int rc = fn(r, ev, false, &res);
     tk_stack_poll(r->stack, r->now);

@@ -118,8 +118,10 @@ enum tk_timer_kind {
     TK_TIMER_KEEPALIVE,  /* keepalive idle or probe interval */
     TK_TIMER_FIN_WAIT_2, /* orphaned FIN_WAIT_2 timeout */
     TK_TIMER_TIME_WAIT,  /* 2MSL */
+    TK_TIMER_LINGER,     /* SO_LINGER timeout of a closed socket */
 };
-/* "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait", "-". */
+/* "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait",
+ * "linger", "-". */
 const char *tk_timer_kind_name(int kind);
 
 typedef struct tk_conn_info {
@@ -141,5 +143,18 @@ typedef struct tk_conn_info {
 int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max);
 /* Number of connections in this state (TIME_WAIT counts both kinds). */
 uint32_t tk_stack_state_count(const tk_stack *s, int state);
+
+/* Memory per object, for sizing a deployment without private headers. */
+typedef struct tk_sizes {
+    size_t tcb;          /* one connection's control block (sizeof) */
+    size_t time_wait;    /* one compact TIME_WAIT entry (sizeof) */
+    size_t time_wait_ix; /* the same plus its hash heads (at most; power-of-two table) */
+    size_t socket;       /* a socket: TCB plus hash and bind heads (at most) and a heap slot */
+    size_t conn_buffers; /* receive (with slack) and send buffer of one socket */
+} tk_sizes;
+/* Fills *out for cfg (NULL: the defaults of tk_config_default). The stack's
+ * block is about max_sockets x (socket + conn_buffers) + max_time_wait x
+ * time_wait_ix + fixed parts; tk_stack_mem_size() gives the exact total. */
+void tk_stack_sizes(const tk_config *cfg, tk_sizes *out);
 
 #endif

@@ -98,6 +98,8 @@ int tk_close(tk_stack *s, int sd) {
         return 0;
     }
     (void)queue_fin(s, tp, "close()");
+    if ((tp->flags & TK_TF_LINGER) && !(tp->flags & TK_TF_FIN_ACKED))
+        tk_tcb_timer_set(s, tp, TK_TIMER_LINGER, s->now + tp->linger);
     if (tp->state == TK_TCP_FIN_WAIT_2)
         tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, s->now + s->cfg.fin_wait2_timeout);
     return 0;

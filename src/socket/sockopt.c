@@ -40,11 +40,30 @@ static int set_buf(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
     return 0;
 }
 
+/* TM-1: (re)arms the keepalive timer from the current settings, so that
+ * SO_KEEPALIVE and the TCP_KEEP* options work in any order and at any time:
+ * idle counts from the last arrival; while probing, the next probe follows
+ * the (possibly new) interval from now. */
+static void keep_rearm(tk_stack *s, tk_tcb *tp) {
+    if (!(tp->flags & TK_TF_KEEPALIVE) || !tk_tcb_synchronized(tp) ||
+        tp->state == TK_TCP_SYN_RCVD)
+        return;
+    tk_time due = tp->last_rcv + tp->keep_idle;
+    if (tp->keep_count > 0)
+        due = s->now + tp->keep_intvl;
+    if (due < s->now)
+        due = s->now;
+    tk_time cur = tp->t[TK_TIMER_KEEPALIVE];
+    if (tp->keep_count > 0 && cur != TK_TIME_NEVER && cur < due)
+        return;
+    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, due);
+}
+
 static int set_keep(tk_stack *s, tk_tcb *tp, int on) {
     set_flag(tp, TK_TF_KEEPALIVE, on);
-    if (on && tp->state >= TK_TCP_ESTABLISHED && tp->t[TK_TIMER_KEEPALIVE] == TK_TIME_NEVER)
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tp->keep_idle);
-    if (!on)
+    if (on)
+        keep_rearm(s, tp);
+    else
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
     return 0;
 }
@@ -60,7 +79,11 @@ int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, siz
             return -EINVAL;
         tk_linger l;
         memcpy(&l, val, sizeof(l));
+        if (l.onoff && l.linger < 0)
+            return -EINVAL;
         set_flag(tp, TK_TF_LINGER0, l.onoff && l.linger == 0);
+        set_flag(tp, TK_TF_LINGER, l.onoff && l.linger > 0);
+        tp->linger = l.onoff ? TK_SEC((uint32_t)l.linger) : 0;
         return 0;
     }
     if (len < sizeof(int))
@@ -94,9 +117,11 @@ int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, siz
         return 0;
     case TK_TCP_KEEPIDLE:
         tp->keep_idle = TK_SEC((uint32_t)v);
+        keep_rearm(s, tp);
         return 0;
     case TK_TCP_KEEPINTVL:
         tp->keep_intvl = TK_SEC((uint32_t)v);
+        keep_rearm(s, tp);
         return 0;
     case TK_TCP_KEEPCNT:
         tp->keep_cnt = (uint32_t)v;
@@ -157,7 +182,8 @@ int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *l
     if (level == TK_SOL_SOCKET && name == TK_SO_LINGER) {
         if (*len < sizeof(tk_linger))
             return -EINVAL;
-        tk_linger l = {(tp->flags & TK_TF_LINGER0) ? 1 : 0, 0};
+        tk_linger l = {(tp->flags & (TK_TF_LINGER0 | TK_TF_LINGER)) ? 1 : 0,
+                       (int)(tp->linger / TK_SEC(1))};
         memcpy(val, &l, sizeof(l));
         *len = sizeof(l);
         return 0;

@@ -105,7 +105,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
 }
 
 static void child_inherit(tk_tcb *tp, const tk_tcb *lp) {
-    tp->flags |= lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0);
+    tp->flags |= lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER);
+    tp->linger = lp->linger;
     tp->keep_idle = lp->keep_idle;
     tp->keep_intvl = lp->keep_intvl;
     tp->keep_cnt = lp->keep_cnt;

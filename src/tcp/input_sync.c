@@ -103,9 +103,16 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     else
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
-    if (act == TK_CC_RETRANSMIT) {
+    if (tp->flags & TK_TF_SACK) {
+        const tk_tcp_opts none = {0};
+        (void)tk_sack_update(tp, &none); /* prune below the new SND.UNA */
+    }
+    /* A partial ACK (RFC 6582): resend the head, unless the SACK
+     * scoreboard drives the repair (RFC 6675 NextSeg, in output) or the
+     * head was already resent in this recovery. */
+    if (act == TK_CC_RETRANSMIT && tp->nsacked == 0 && tk_seq_geq(tp->snd_una, tp->rexmit_next)) {
         tk_tcp_retransmit_head(s, tp, now);
-        tp->rexmit_next = tk_seq_max(tp->rexmit_next, tp->snd_una + tk_tcp_seg_max(tp));
+        tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
     }
     if (tp->cc.ops != NULL && !tp->cc.in_recovery)
         tp->rexmit_next = tp->snd_una; /* the scoreboard stays, pruned by updates */
@@ -115,6 +122,12 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
     s->stats.dupacks_in++;
     if (tp->cc.ops == NULL)
         return;
+    bool sack = (tp->flags & TK_TF_SACK) != 0;
+    /* RFC 6675 5 (b): with lost ACKs fewer than three duplicates may
+     * arrive; the SACK blocks showing the first segment lost suffice. */
+    if (sack && !tp->cc.in_recovery && tp->cc.dupacks < 2 &&
+        tk_sack_is_lost(tp, tp->snd_una, tk_tcp_seg_max(tp)))
+        tp->cc.dupacks = 2;
     uint32_t flight = tp->snd_max - tp->snd_una;
     if (tp->cc.ops->on_dupack(&tp->cc, flight, tp->snd_una, tp->snd_nxt) == TK_CC_RETRANSMIT) {
         s->stats.fast_retransmits++;
@@ -122,13 +135,8 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
         tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
         return;
     }
-    /* Later duplicates in recovery: the next hole the SACK blocks show. */
-    uint32_t seq, len;
-    if (tp->cc.in_recovery && (tp->flags & TK_TF_SACK) &&
-        tk_sack_next_hole(tp, tp->rexmit_next, tk_tcp_seg_max_now(s, tp, now), &seq, &len)) {
-        tk_tcp_retransmit_range(s, tp, seq, len, now);
-        tp->rexmit_next = seq + len;
-    }
+    /* Later duplicates in recovery: without SACK, NewReno's inflated cwnd
+     * lets new data out; with SACK, output runs RFC 6675 NextSeg(). */
 }
 
 static void window_update(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h) {
@@ -198,8 +206,10 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
     else if (dup)
         dup_ack(s, tp, now);
     window_update(s, tp, h);
-    if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED))
+    if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED)) {
+        tk_tcb_timer_stop(s, tp, TK_TIMER_LINGER); /* graceful close done */
         return fin_acked(s, tp, v->fin, now);
+    }
     return GO_ON;
 }
 

@@ -229,15 +229,71 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         arm_rexmt(s, tp, now);
 }
 
+static void recovery_rexmit(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
+    tk_tcp_retransmit_range(s, tp, seq, len, now);
+    tp->rexmit_next = seq + len;
+    arm_rexmt(s, tp, now);
+}
+
+/* One new segment during recovery, within the peer's window. */
+static bool recovery_new_data(tk_stack *s, tk_tcb *tp, uint32_t maxseg, tk_time now) {
+    if (tp->snd_nxt != tp->snd_max)
+        return false;
+    uint32_t qlen = tk_ring_len(&tp->sndq);
+    uint32_t off = tp->snd_nxt - tp->snd_una;
+    uint32_t avail = off < qlen ? qlen - off : 0;
+    uint32_t usable = tp->snd_wnd > off ? tp->snd_wnd - off : 0;
+    uint32_t len = min_u32(min_u32(avail, usable), maxseg);
+    if (len == 0 || (len < maxseg && off + len < qlen))
+        return false;
+    bool fin = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED) && off + len == qlen;
+    send_one(s, tp, off, len, qlen, fin, now);
+    return true;
+}
+
+/* RFC 6675 5 (C): during SACK recovery, while cwnd - pipe >= 1 SMSS, send
+ * NextSeg(): a lost hole (rule 1), else new data (rule 2), else another
+ * hole below the highest SACKed byte (rule 3). cwnd is ssthresh for the
+ * whole recovery (RFC 6675 5 step 4.2); NewReno's inflation is unused. */
+static void output_recovery(tk_stack *s, tk_tcb *tp, tk_time now) {
+    uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
+    uint32_t smss = tk_tcp_seg_max(tp);
+    for (int n = 0; n < 64; n++) {
+        if (tk_sack_pipe(tp, smss) + maxseg > tp->cc.ssthresh)
+            return;
+        uint32_t seq, len;
+        if (tk_sack_next_seg(tp, maxseg, true, &seq, &len))
+            recovery_rexmit(s, tp, seq, len, now);
+        else if (recovery_new_data(s, tp, maxseg, now))
+            continue;
+        else if (tk_sack_next_seg(tp, maxseg, false, &seq, &len))
+            recovery_rexmit(s, tp, seq, len, now);
+        else
+            return;
+    }
+}
+
+/* The congestion window for new data outside SACK recovery; with one or
+ * two duplicate ACKs, RFC 3042 limited transmit adds one SMSS each. */
+static uint32_t send_cwnd(const tk_tcb *tp, uint32_t maxseg) {
+    uint32_t cwnd = tp->cc.cwnd;
+    if (tp->cc.ops != NULL && !tp->cc.in_recovery && tp->cc.dupacks > 0 && tp->cc.dupacks < 3)
+        cwnd += tp->cc.dupacks * maxseg;
+    return cwnd;
+}
+
 static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
+    bool sack_recovery = tp->cc.in_recovery && (tp->flags & TK_TF_SACK);
+    if (sack_recovery)
+        output_recovery(s, tp, now);
     for (;;) {
         uint32_t qlen = tk_ring_len(&tp->sndq);
         uint32_t off = tp->snd_nxt - tp->snd_una;
         bool fin_pending = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED);
         uint32_t avail = off < qlen ? qlen - off : 0;
-        uint32_t wnd = min_u32(tp->snd_wnd, tp->cc.cwnd);
-        uint32_t usable = wnd > off ? wnd - off : 0;
         uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
+        uint32_t wnd = sack_recovery ? off : min_u32(tp->snd_wnd, send_cwnd(tp, maxseg));
+        uint32_t usable = wnd > off ? wnd - off : 0;
         uint32_t len = min_u32(min_u32(avail, usable), maxseg);
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;

@@ -17,7 +17,8 @@
 #include "tcpkit/wire/tcp.h"
 
 #define TK_NIL         UINT32_MAX
-#define TK_TIMER_COUNT 7 /* enum tk_timer_kind, index 0 unused */
+#define TK_TIMER_COUNT 8 /* enum tk_timer_kind, index 0 unused */
+#define TK_SACK_BOARD  16 /* SACKed ranges the sender remembers */
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
@@ -49,6 +50,7 @@
 #define TK_TF_ABORT      0x04000000u /* close() asked for a RST (RS-2, RS-3) */
 #define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
 #define TK_TF_ORPHAN     0x10000000u /* closed by the application (not: not yet accepted) */
+#define TK_TF_LINGER     0x20000000u /* SO_LINGER {1, n > 0}: abort if not closed in n s */
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 typedef struct tk_tcb {
@@ -87,8 +89,9 @@ typedef struct tk_tcb {
     tk_time last_snd;    /* time new data was last sent */
 
     /* What the peer's SACK blocks say it holds beyond SND.UNA (sorted,
-     * disjoint), and how far the current recovery has resent holes. */
-    tk_sack_block sacked[TK_TCP_MAX_SACK];
+     * disjoint), and how far the current recovery has resent holes
+     * (RFC 6675 HighRxt). */
+    tk_sack_block sacked[TK_SACK_BOARD];
     uint32_t nsacked;
     uint32_t rexmit_next;
 
@@ -102,6 +105,7 @@ typedef struct tk_tcb {
     int so_error; /* pending error (negative errno), 0 when none */
     tk_time keep_idle, keep_intvl;
     uint32_t keep_cnt;
+    tk_time linger; /* SO_LINGER timeout when TK_TF_LINGER */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
@@ -205,13 +209,19 @@ void tk_tcp_syn_options(struct tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o);
 void tk_tcp_established(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause,
                         tk_time now);
 
-/* sack.c: the sender's SACK scoreboard (RFC 2018, RFC 6675 simplified). */
+/* sack.c: the sender's SACK scoreboard and RFC 6675 recovery. */
 /* Returns true when the blocks SACKed data not known before. */
 bool tk_sack_update(tk_tcb *tp, const tk_tcp_opts *o);
 void tk_sack_reset(tk_tcb *tp);
 /* The next hole to resend at or after `from` below the highest SACKed byte:
  * true with *seq and *len (at most mss), false when none. */
 bool tk_sack_next_hole(const tk_tcb *tp, uint32_t from, uint32_t mss, uint32_t *seq, uint32_t *len);
+/* RFC 6675 4: IsLost(seq), the pipe estimate, and NextSeg() rule 1
+ * (lost_only) or rule 3 retransmission candidates at or above HighRxt. */
+bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss);
+uint32_t tk_sack_pipe(const tk_tcb *tp, uint32_t mss);
+bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *seq,
+                      uint32_t *len);
 /* Resends [seq, seq + len) of the send queue as one segment. */
 void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len,
                              tk_time now);

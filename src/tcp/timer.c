@@ -88,6 +88,15 @@ static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->keep_intvl);
 }
 
+/* SO_LINGER {1, n}: the graceful close did not finish (data or FIN still
+ * unacknowledged) within n seconds of close(): abort with RST. */
+static void on_linger(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if ((tp->flags & TK_TF_FIN_ACKED) || !tk_tcb_synchronized(tp))
+        return;
+    tk_tcp_send_rst_tcb(s, tp, now);
+    tk_tcb_drop(s, tp, 0, "linger timeout");
+}
+
 void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
     /* One kind at a time: a handler may free the TCB. */
     for (;;) {
@@ -114,6 +123,9 @@ void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
             break;
         case TK_TIMER_FIN_WAIT_2:
             tk_tcb_drop(s, tp, 0, "FIN_WAIT_2 timeout");
+            break;
+        case TK_TIMER_LINGER:
+            on_linger(s, tp, now);
             break;
         default:
             tk_tcb_drop(s, tp, 0, "2MSL timeout");

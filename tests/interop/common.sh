@@ -130,6 +130,35 @@ tk_random_file() { head -c $(($2 * 1024 * 1024)) /dev/urandom >"$1"; }
 
 tk_sha() { sha256sum "$1" | cut -d' ' -f1; }
 
+# Segments from tcpkit that tshark flags "ACKed unseen segment" and that
+# really acknowledge bytes the capture never carried intact. tshark's flag is
+# a heuristic: with reordering, re-segmented retransmissions and frames the
+# fault injector corrupted (recorded, then dropped by tcpkit) it can flag an
+# ACK whose data is in the capture. Such an ACK is checked against the
+# highest sequence number the peer sent in frames with a good checksum
+# before it, in the same stream, and only counted when it goes beyond.
+tk_acked_unseen() {
+    local pcap=$1 opts=(-n -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -r "$1")
+    local flagged
+    flagged=$(tshark "${opts[@]}" -Y "ip.src == $TK_ADDR && tcp.analysis.ack_lost_segment" \
+        -T fields -e frame.number -e tcp.stream -e tcp.ack 2>/dev/null)
+    [ -z "$flagged" ] && { echo 0; return; }
+    tshark "${opts[@]}" -Y "ip.src != $TK_ADDR && tcp.len > 0 && tcp.checksum.status != 0" \
+        -T fields -e frame.number -e tcp.stream -e tcp.nxtseq 2>/dev/null |
+        awk -v flagged="$flagged" '
+            { f[NR] = $1; st[NR] = $2; nx[NR] = $3 }
+            END {
+                n = split(flagged, lines, "\n"); bad = 0
+                for (i = 1; i <= n; i++) {
+                    split(lines[i], x, "\t"); max = 0
+                    for (j = 1; j <= NR; j++)
+                        if (f[j] < x[1] && st[j] == x[2] && nx[j] > max) max = nx[j]
+                    if (x[3] > max) bad++
+                }
+                print bad
+            }'
+}
+
 # The checks of test 7 on one capture. With "ours" as the second argument
 # only tcpkit's frames must be well formed (the garbage test's own frames
 # are malformed on purpose).
@@ -147,7 +176,7 @@ tk_tshark_check() {
     [ "$n" = 0 ] || tk_fail "$pcap: $n malformed packets"
     n=$(tshark "${opts[@]}" -Y "ip.src == $TK_ADDR && (ip.checksum.status == 0 || tcp.checksum.status == 0 || icmp.checksum.status == 0)" 2>/dev/null | wc -l)
     [ "$n" = 0 ] || tk_fail "$pcap: $n packets from $TK_ADDR with a bad checksum"
-    n=$(tshark "${opts[@]}" -Y "ip.src == $TK_ADDR && tcp.analysis.ack_lost_segment" 2>/dev/null | wc -l)
+    n=$(tk_acked_unseen "$pcap")
     [ "$n" = 0 ] || tk_fail "$pcap: $n segments from $TK_ADDR ACK unseen data"
     tk_log "capture $(basename "$pcap"): $(tshark -r "$pcap" 2>/dev/null | wc -l) packets, clean"
 }

@@ -206,6 +206,43 @@ static void test_DT_04_sender_sws(void **state) {
     tkh_fini(&h);
 }
 
+/* DT-4 (RFC 9293 3.8.6.2.1): window 1500, MSS 1000, 3000 bytes written: a
+ * full-size segment goes at once; the 500-byte rest of the window is below
+ * Fr * max window and waits for the ACK (no persist delay for the first). */
+static void test_DT_04_full_segment_in_small_window(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.isn_fixed = true;
+    cfg.isn_value = ISS;
+    tkh_init(&h, &cfg);
+    int ls = tkh_listen(&h);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS;
+    o.mss = 1000;
+    tkh_inject(&h, TK_TCP_SYN, IRS, 0, 1500, &o, NULL, 0);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 1500, NULL, NULL, 0);
+    int sd = tk_accept(h.s, ls, NULL);
+    assert_true(sd >= 0);
+    tkh_clear(&h);
+    tk_time t0 = h.now;
+    assert_int_equal(tk_send(h.s, sd, zeros, 3000), 3000);
+    tkh_poll(&h);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 1000);
+    assert_int_equal(g.at, t0);
+    TKH_NOTHING(&h);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 1000, 1500, NULL, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 1000, R1, 1000);
+    assert_int_equal(g.at, t0);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 2000, 1500, NULL, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1 + 2000, R1, 1000);
+    TKH_NOTHING(&h);
+    tkh_fini(&h);
+}
+
 /* DT-5: one full segment waits 40 ms for its ACK; the second full one
  * gets an ACK at once; an out-of-order segment gets a duplicate ACK. */
 static void test_DT_05_delayed_ack(void **state) {
@@ -444,6 +481,7 @@ int main(void) {
         cmocka_unit_test(test_DT_04_nagle),
         cmocka_unit_test(test_DT_04_nodelay),
         cmocka_unit_test(test_DT_04_sender_sws),
+        cmocka_unit_test(test_DT_04_full_segment_in_small_window),
         cmocka_unit_test(test_DT_05_delayed_ack),
         cmocka_unit_test(test_DT_06_rto_backoff_etimedout),
         cmocka_unit_test(test_DT_06_rtt_sample_sets_rto),

@@ -103,6 +103,65 @@ static void test_TM_01_keepalive_answered(void **state) {
     tkh_fini(&h);
 }
 
+/* TM-1: SO_KEEPALIVE first, TCP_KEEPIDLE later, on an ESTABLISHED
+ * connection: the new idle time (re)arms the timer. */
+static void test_TM_01_keepidle_after_enable(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.isn_fixed = true;
+    cfg.isn_value = ISS;
+    tkh_init(&h, &cfg);
+    uint32_t iss;
+    int sd = tkh_open_passive(&h, IRS, NULL, &iss);
+    tk_time t0 = h.now;
+    int one = 1, idle = 10, intvl = 5;
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_KEEPALIVE, &one, sizeof(one)), 0);
+    assert_int_equal(tk_stack_next_deadline(h.s), t0 + TK_SEC(7200));
+    assert_int_equal(
+        tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, &idle, sizeof(idle)), 0);
+    assert_int_equal(tk_stack_next_deadline(h.s), t0 + TK_SEC(10));
+    tkh_seg g;
+    tkh_run_until(&h, t0 + TK_SEC(10) - 1);
+    TKH_NOTHING(&h);
+    tkh_run_until(&h, t0 + TK_SEC(10));
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 - 1, R1, 0);
+    /* A new interval applies from the next probe on. */
+    assert_int_equal(
+        tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL, &intvl, sizeof(intvl)), 0);
+    tkh_run_until(&h, t0 + TK_SEC(15) - 1);
+    TKH_NOTHING(&h);
+    tkh_run_until(&h, t0 + TK_SEC(15));
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 - 1, R1, 0);
+    tkh_fini(&h);
+}
+
+/* TM-1: idle time set first, on a connection idle for longer already: the
+ * first probe goes at once. */
+static void test_TM_01_keepalive_enable_after_idle(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.isn_fixed = true;
+    cfg.isn_value = ISS;
+    tkh_init(&h, &cfg);
+    uint32_t iss;
+    int sd = tkh_open_passive(&h, IRS, NULL, &iss);
+    tk_time t0 = h.now;
+    tkh_run_until(&h, t0 + TK_SEC(60));
+    int one = 1, idle = 10;
+    assert_int_equal(
+        tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, &idle, sizeof(idle)), 0);
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_KEEPALIVE, &one, sizeof(one)), 0);
+    tkh_seg g;
+    tkh_poll(&h);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 - 1, R1, 0);
+    assert_int_equal(g.at, t0 + TK_SEC(60));
+    tkh_fini(&h);
+}
+
 /* TM-2: timers run on the caller's time only: a simulated 3-hour idle with
  * keepalive defaults is a handful of polls. */
 static void test_TM_02_virtual_time(void **state) {
@@ -126,6 +185,8 @@ int main(void) {
         cmocka_unit_test(test_TM_01_keepalive_off_by_default),
         cmocka_unit_test(test_TM_01_keepalive_dead_peer),
         cmocka_unit_test(test_TM_01_keepalive_answered),
+        cmocka_unit_test(test_TM_01_keepidle_after_enable),
+        cmocka_unit_test(test_TM_01_keepalive_enable_after_idle),
         cmocka_unit_test(test_TM_02_virtual_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

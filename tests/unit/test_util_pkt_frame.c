@@ -133,6 +133,41 @@ static void test_build_icmp_quotes_segment(void **state) {
     assert_int_equal(q.seq, 501);
 }
 
+/* Type and code of an ICMP line as built, or -1 when it does not build. */
+static int icmp_type_code(const char *line) {
+    tk_pkt_conn c = conn();
+    tk_pkt_packet p;
+    packet(line, &p);
+    uint8_t f[200];
+    char msg[100];
+    int n = tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg);
+    if (n < 0) {
+        assert_int_equal(n, -ENOTSUP);
+        assert_string_equal(msg, "unknown ICMP type or code");
+        return -1;
+    }
+    assert_int_equal(n, 14 + 20 + 8 + 28);
+    return f[TCP_OFF] << 8 | f[TCP_OFF + 1];
+}
+
+static void test_build_icmp_names_per_type(void **state) {
+    (void)state;
+    assert_int_equal(icmp_type_code("< icmp time_exceeded ttl_exceeded_in_transit [0:0(0)]"),
+                     11 << 8 | 0);
+    assert_int_equal(icmp_type_code("< icmp time_exceeded frag_reass_exceeded [0:0(0)]"),
+                     11 << 8 | 1);
+    assert_int_equal(icmp_type_code("< icmp redirect [0:0(0)]"), 5 << 8 | 0);
+    assert_int_equal(icmp_type_code("< icmp source_quench [0:0(0)]"), 4 << 8 | 0);
+    assert_int_equal(icmp_type_code("< icmp unreachable host_unreachable_for_tos [0:0(0)]"),
+                     3 << 8 | 12);
+    assert_int_equal(icmp_type_code("< icmp unreachable packet_filtered [0:0(0)]"), 3 << 8 | 13);
+    assert_int_equal(icmp_type_code("< icmp parameter_problem code_2 [0:0(0)]"), 12 << 8 | 2);
+    /* A code name of another type is not accepted. */
+    assert_int_equal(icmp_type_code("< icmp unreachable ttl_exceeded_in_transit [0:0(0)]"), -1);
+    assert_int_equal(icmp_type_code("< icmp time_exceeded port_unreachable [0:0(0)]"), -1);
+    assert_int_equal(icmp_type_code("< icmp echo_request [0:0(0)]"), -1);
+}
+
 static void test_build_rejects_udp_and_md5(void **state) {
     (void)state;
     tk_pkt_conn c = conn();
@@ -314,6 +349,7 @@ int main(void) {
         cmocka_unit_test(test_build_relative_ack_data_and_ts_ecr),
         cmocka_unit_test(test_build_absolute_seq),
         cmocka_unit_test(test_build_icmp_quotes_segment),
+        cmocka_unit_test(test_build_icmp_names_per_type),
         cmocka_unit_test(test_build_rejects_udp_and_md5),
         cmocka_unit_test(test_match_learns_isn_and_ts),
         cmocka_unit_test(test_match_reports_each_field),

@@ -147,22 +147,41 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
 
 typedef struct icmp_name {
     const char *name;
+    uint8_t type; /* codes: the type they belong to */
     uint8_t value;
 } icmp_name;
 
-static const icmp_name icmp_types[] = {
-    {"unreachable", 3}, {"time_exceeded", 11}, {"parameter_problem", 12}, {"source_quench", 4}};
-static const icmp_name icmp_codes[] = {
-    {"net_unreachable", 0},   {"host_unreachable", 1}, {"protocol_unreachable", 2},
-    {"port_unreachable", 3},  {"frag_needed", 4},      {"source_route_failed", 5},
-    {"net_unknown", 6},       {"host_unknown", 7},     {"source_host_isolated", 8},
-    {"net_prohibited", 9},    {"host_prohibited", 10}, {"net_tos", 11},
-    {"host_tos", 12},         {"packet_filtered", 13}, {"precedence_violation", 14},
-    {"precedence_cutoff", 15}};
+static const icmp_name icmp_types[] = {{"unreachable", 3, 3},
+                                       {"source_quench", 4, 4},
+                                       {"redirect", 5, 5},
+                                       {"time_exceeded", 11, 11},
+                                       {"parameter_problem", 12, 12}};
+/* packetdrill's code names, per type; `code_N` gives any code by number. */
+static const icmp_name icmp_codes[] = {{"net_unreachable", 3, 0},
+                                       {"host_unreachable", 3, 1},
+                                       {"protocol_unreachable", 3, 2},
+                                       {"port_unreachable", 3, 3},
+                                       {"frag_needed", 3, 4},
+                                       {"source_route_failed", 3, 5},
+                                       {"net_unknown", 3, 6},
+                                       {"host_unknown", 3, 7},
+                                       {"source_host_isolated", 3, 8},
+                                       {"net_prohibited", 3, 9},
+                                       {"host_prohibited", 3, 10},
+                                       {"net_tos", 3, 11},
+                                       {"net_unreachable_for_tos", 3, 11},
+                                       {"host_tos", 3, 12},
+                                       {"host_unreachable_for_tos", 3, 12},
+                                       {"packet_filtered", 3, 13},
+                                       {"precedence_violation", 3, 14},
+                                       {"precedence_cutoff", 3, 15},
+                                       {"ttl_exceeded_in_transit", 11, 0},
+                                       {"ttl_exceeded", 11, 0},
+                                       {"frag_reass_exceeded", 11, 1}};
 
-static int icmp_lookup(const icmp_name *t, size_t n, const char *name) {
+static int icmp_lookup(const icmp_name *t, size_t n, int type, const char *name) {
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(t[i].name, name))
+        if (!strcmp(t[i].name, name) && (type < 0 || t[i].type == type))
             return t[i].value;
     if (strncmp(name, "code_", 5) != 0 || !name[5])
         return -1;
@@ -178,10 +197,11 @@ static int icmp_lookup(const icmp_name *t, size_t n, const char *name) {
 /* An ICMP error quoting the stack's own segment start:end(len). */
 static int build_icmp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap,
                       char *msg, size_t msgcap) {
-    int type = icmp_lookup(icmp_types, sizeof icmp_types / sizeof icmp_types[0], p->icmp.type);
-    int code = p->icmp.code[0]
-                   ? icmp_lookup(icmp_codes, sizeof icmp_codes / sizeof icmp_codes[0], p->icmp.code)
-                   : 0;
+    int type = icmp_lookup(icmp_types, sizeof icmp_types / sizeof icmp_types[0], -1, p->icmp.type);
+    int code =
+        p->icmp.code[0] && type >= 0
+            ? icmp_lookup(icmp_codes, sizeof icmp_codes / sizeof icmp_codes[0], type, p->icmp.code)
+            : 0;
     if (type < 0 || code < 0)
         return fail(msg, msgcap, -ENOTSUP, "unknown ICMP type or code");
     uint8_t quote[TK_IPV4_HLEN + 8];

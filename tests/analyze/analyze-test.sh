@@ -1,0 +1,157 @@
+#!/bin/sh
+# One `tcpkit analyze` check (SPEC OBS-4). usage: analyze-test.sh TCPKIT SRCDIR CASE
+# Captures come from the simulator at test time (deterministic; lossy-transfer
+# with a fixed seed). Exit 0 pass, 1 fail, 77 skipped (tshark not installed).
+set -u
+TCPKIT=$1
+DIR=$2
+CASE=$3
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() {
+    echo "FAIL ($CASE): $*" >&2
+    for f in "$TMP"/out "$TMP"/err; do [ -s "$f" ] && { echo "--- $f" >&2; head -50 "$f" >&2; }; done
+    exit 1
+}
+
+# capture SCENARIO [ARGS...]: the scenario's pcap in $TMP/cap.pcap
+capture() {
+    "$TCPKIT" sim "$@" --pcap "$TMP/cap.pcap" >"$TMP/sim" 2>&1 || fail "sim $* failed"
+}
+
+run() {
+    "$TCPKIT" analyze "$@" >"$TMP/out" 2>"$TMP/err"
+    STATUS=$?
+}
+
+expect_status() { [ "$STATUS" -eq "$1" ] || fail "exit status $STATUS, want $1"; }
+
+# The whole text report must equal expected/CASE.txt.
+expect_report() {
+    run "$TMP/cap.pcap"
+    expect_status 0
+    diff -u "$DIR/expected/$1.txt" "$TMP/out" >&2 || fail "report differs from expected/$1.txt"
+}
+
+# tshark's count of expert messages matching PATTERN ("ACK to a ..." lines
+# only when the pattern asks for them).
+tshark_count() {
+    tshark -r "$TMP/cap.pcap" -q -z expert 2>/dev/null |
+        awk -v pat="$1" 'index($0, pat) && (index(pat, "ACK to") || !index($0, "ACK to")) {
+            n += $1 } END { print n + 0 }'
+}
+
+# our count for a kind, from the JSON connection object of connection 1
+json_count() {
+    python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o["type"] == "connection" and o["id"] == 1:
+        print(o["notes"][sys.argv[2]])' "$TMP/out" "$1"
+}
+
+expect_same() { [ "$1" = "$2" ] || fail "$3: tshark $1, analyze $2"; }
+
+case "$CASE" in
+lifecycle | refused | linger-abort | unread-close | half-open | stale-reconnect | \
+    time-wait-reuse | zero-window | keepalive-alive | cable-unplug | simultaneous-open | \
+    simultaneous-close)
+    capture "$CASE"
+    expect_report "$CASE"
+    ;;
+pcapng)
+    command -v editcap >/dev/null 2>&1 || { echo "skip: editcap not installed"; exit 77; }
+    capture lifecycle
+    editcap -F pcapng "$TMP/cap.pcap" "$TMP/cap.pcapng" || fail "editcap failed"
+    mv "$TMP/cap.pcapng" "$TMP/cap.pcap"
+    expect_report lifecycle
+    ;;
+bad-checksum)
+    capture lifecycle
+    # Packet 1's TCP checksum (pcap header 24 + record 16 + Ethernet 14 +
+    # IPv4 20 + 16) is flipped: the segment is still analysed, and counted.
+    python3 - "$TMP/cap.pcap" <<'PY' || fail "cannot edit the capture"
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[24 + 16 + 14 + 20 + 16] ^= 0xff
+open(sys.argv[1], "wb").write(b)
+PY
+    { cat "$DIR/expected/lifecycle.txt"; echo "1 TCP segment with a bad checksum (kept: checksum offload?)"; } >"$TMP/want"
+    run "$TMP/cap.pcap"
+    expect_status 0
+    diff -u "$TMP/want" "$TMP/out" >&2 || fail "report differs"
+    ;;
+lossy-transfer)
+    capture lossy-transfer --seed 1
+    expect_report lossy-transfer
+    ;;
+json)
+    capture stale-reconnect
+    run --json "$TMP/cap.pcap"
+    expect_status 0
+    python3 - "$TMP/out" "$DIR/expected/json.txt" <<'PY' || fail "JSON lines differ"
+import json, sys
+got = []
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o["type"] == "connection":
+        got.append("connection %d %s %s reused=%s rtt=%s" % (o["id"],
+                   "/".join(o["client"]["states"]), "/".join(o["server"]["states"]),
+                   o["ports_reused"], o.get("rtt_ms")))
+    else:
+        got.append("note %d #%d %s %s: %s" % (o["connection"], o["packet"], o["from"],
+                   o["kind"], o["reason"]))
+want = open(sys.argv[2]).read().splitlines()
+if got != want:
+    sys.stderr.write("got:\n" + "\n".join(got) + "\n")
+    sys.exit(1)
+PY
+    ;;
+tshark-lossy | tshark-zero-window | tshark-keepalive)
+    command -v tshark >/dev/null 2>&1 || { echo "skip: tshark not installed"; exit 77; }
+    case "$CASE" in
+    tshark-lossy) capture lossy-transfer --seed 1 ;;
+    tshark-zero-window) capture zero-window ;;
+    *) capture keepalive-alive ;;
+    esac
+    run --json "$TMP/cap.pcap"
+    expect_status 0
+    # Wireshark counts a fast retransmission as a retransmission too.
+    r=$(($(json_count retransmission) + $(json_count fast_retransmission)))
+    expect_same "$(tshark_count '(suspected) retransmission')" "$r" retransmissions
+    expect_same "$(tshark_count '(suspected) fast retransmission')" \
+        "$(json_count fast_retransmission)" "fast retransmissions"
+    expect_same "$(tshark_count 'Duplicate ACK')" "$(json_count duplicate_ack)" "duplicate ACKs"
+    expect_same "$(tshark_count 'TCP window update')" "$(json_count window_update)" "window updates"
+    expect_same "$(tshark_count 'TCP Zero Window segment')" "$(json_count zero_window)" "zero windows"
+    expect_same "$(tshark_count 'TCP Zero Window Probe')" "$(json_count window_probe)" "probes"
+    expect_same "$(tshark_count 'keep-alive segment')" "$(json_count keep_alive)" "keep-alives"
+    expect_same "$(tshark_count 'ACK to a TCP keep-alive')" "$(json_count keep_alive_ack)" \
+        "keep-alive ACKs"
+    ;;
+bad-input)
+    printf 'not a capture\n' >"$TMP/bad.pcap"
+    run "$TMP/bad.pcap"
+    expect_status 2
+    grep -q "^tcpkit analyze: $TMP/bad.pcap: " "$TMP/err" || fail "no clear message"
+    [ -s "$TMP/out" ] && fail "output on bad input"
+    run "$TMP/missing.pcap"
+    expect_status 2
+    grep -q "^tcpkit analyze: $TMP/missing.pcap: " "$TMP/err" || fail "no message for a missing file"
+    ;;
+usage)
+    run
+    expect_status 2
+    grep -q "usage: tcpkit analyze" "$TMP/err" || fail "no usage text"
+    run --bogus x.pcap
+    expect_status 2
+    run --help
+    expect_status 0
+    grep -q "usage: tcpkit analyze" "$TMP/out" || fail "no help text"
+    ;;
+*)
+    fail "unknown case"
+    ;;
+esac
+exit 0

@@ -1,0 +1,477 @@
+/* tools/lib/analyze: connections, state paths and expert notes from
+ * hand-built segment sequences (SPEC OBS-4). Client 198.18.0.1:40000,
+ * server 198.18.0.2:80, client ISN 1000, server ISN 5000, no window scale. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "lib/analyze.h"
+#include "tcpkit/wire/tcp.h"
+
+#define CLI 0xc6120001u
+#define SRV 0xc6120002u
+#define S   TK_TCP_SYN
+#define A   TK_TCP_ACK
+#define F   TK_TCP_FIN
+#define R   TK_TCP_RST
+#define P   TK_TCP_PSH
+#define WIN 1000
+
+typedef struct fixture {
+    tk_analyzer az;
+    unsigned next; /* packet number of the next segment */
+} fixture;
+
+static void feed(fixture *fx, int from_server, int64_t ms, uint8_t flags, uint32_t seq,
+                 uint32_t ack, uint32_t len, uint16_t win) {
+    tk_az_seg s = {.index = ++fx->next,
+                   .ts_us = ms * 1000,
+                   .src = from_server ? SRV : CLI,
+                   .dst = from_server ? CLI : SRV,
+                   .sport = from_server ? 80 : 40000,
+                   .dport = from_server ? 40000 : 80,
+                   .seq = seq,
+                   .ack = ack,
+                   .flags = flags,
+                   .win = win,
+                   .wscale = -1,
+                   .len = len};
+    assert_int_equal(tk_az_feed(&fx->az, &s), 0);
+}
+
+#define C(...)  feed(fx, 0, __VA_ARGS__)
+#define SV(...) feed(fx, 1, __VA_ARGS__)
+
+/* Packets 1-3: SYN at 0 ms, SYN-ACK at 20 ms, ACK at 21 ms. */
+static void handshake(fixture *fx) {
+    C(0, S, 1000, 0, 0, WIN);
+    SV(20, S | A, 5000, 1001, 0, WIN);
+    C(21, A, 1001, 5001, 0, WIN);
+}
+
+static int setup(void **state) {
+    static fixture fx;
+    tk_az_init(&fx.az);
+    fx.next = 0;
+    *state = &fx;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *fx = *state;
+    tk_az_free(&fx->az);
+    return 0;
+}
+
+/* The notes, in order, are exactly (packet, kind) pairs. */
+static void expect_notes(const fixture *fx, const unsigned (*want)[2], size_t n) {
+    assert_int_equal(fx->az.nnotes, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(fx->az.notes[i].index, want[i][0]);
+        assert_int_equal(fx->az.notes[i].kind, want[i][1]);
+    }
+}
+
+static void expect_path(const tk_az_end *e, const enum tk_tcp_state *want, size_t n) {
+    assert_int_equal(e->path_len, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(tk_az_state_name(e->path[i]), tk_az_state_name(want[i]));
+}
+
+#define NOTES(...)                                                                                 \
+    do {                                                                                           \
+        static const unsigned w[][2] = {__VA_ARGS__};                                              \
+        expect_notes(fx, w, sizeof w / sizeof w[0]);                                               \
+    } while (0)
+#define PATH(end, ...)                                                                             \
+    do {                                                                                           \
+        static const enum tk_tcp_state w[] = {__VA_ARGS__};                                        \
+        expect_path(end, w, sizeof w / sizeof w[0]);                                               \
+    } while (0)
+
+static void test_OBS_04_lifecycle_paths_bytes_rtt(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A | P, 1001, 5001, 100, WIN);
+    SV(50, A | P, 5001, 1101, 40, WIN);
+    C(60, F | A, 1101, 5041, 0, WIN);
+    SV(80, A, 5041, 1102, 0, WIN);
+    SV(90, F | A, 5041, 1102, 0, WIN);
+    C(110, A, 1102, 5042, 0, WIN);
+    assert_int_equal(fx->az.nconns, 1);
+    const tk_az_conn *c = &fx->az.conns[0];
+    PATH(&c->end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED, TK_TCP_FIN_WAIT_1,
+         TK_TCP_FIN_WAIT_2, TK_TCP_TIME_WAIT);
+    PATH(&c->end[1], TK_TCP_LISTEN, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED, TK_TCP_CLOSE_WAIT,
+         TK_TCP_LAST_ACK, TK_TCP_CLOSED);
+    assert_int_equal(c->end[0].bytes, 100);
+    assert_int_equal(c->end[1].bytes, 40);
+    assert_int_equal(c->end[0].packets, 5);
+    assert_int_equal(c->end[1].packets, 4);
+    assert_int_equal(c->rtt_us, 20000);
+    assert_int_equal(c->irtt_us, 21000);
+    assert_true(c->from_syn);
+    assert_true(c->closed);
+    assert_int_equal(c->first_index, 1);
+    assert_int_equal(c->last_index, 9);
+    assert_int_equal(fx->az.nnotes, 0);
+}
+
+static void test_OBS_04_retransmission_after_timeout(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A | P, 1001, 5001, 100, WIN);
+    C(1030, A | P, 1001, 5001, 100, WIN);
+    NOTES({5, TK_AZ_RETRANS});
+    assert_int_equal(fx->az.conns[0].end[0].bytes, 100);
+    assert_int_equal(fx->az.conns[0].end[0].bytes_data, 200);
+    assert_int_equal(fx->az.conns[0].counts[TK_AZ_RETRANS], 1);
+}
+
+static void test_OBS_04_dup_acks_then_fast_retransmission(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A, 1001, 5001, 100, WIN);
+    C(30, A, 1101, 5001, 100, WIN);
+    C(30, A, 1201, 5001, 100, WIN);
+    SV(50, A, 5001, 1001, 0, WIN);
+    SV(50, A, 5001, 1001, 0, WIN);
+    C(51, A, 1001, 5001, 100, WIN);
+    SV(70, A, 5001, 1301, 0, WIN);
+    NOTES({7, TK_AZ_DUP_ACK}, {8, TK_AZ_DUP_ACK}, {9, TK_AZ_FAST_RETRANS});
+}
+
+static void test_OBS_04_spurious_retransmission(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A, 1001, 5001, 100, WIN);
+    SV(50, A, 5001, 1101, 0, WIN);
+    C(1030, A, 1001, 5001, 100, WIN);
+    NOTES({6, TK_AZ_SPURIOUS_RETRANS});
+}
+
+static void test_OBS_04_gap_then_out_of_order(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A, 1101, 5001, 100, WIN); /* 1001..1100 not yet seen */
+    C(31, A, 1001, 5001, 100, WIN); /* 1 ms later, within the iRTT */
+    C(32, A, 1201, 5001, 100, WIN);
+    NOTES({4, TK_AZ_PREV_NOT_CAPTURED}, {5, TK_AZ_OUT_OF_ORDER});
+    assert_int_equal(fx->az.conns[0].end[0].bytes, 300);
+}
+
+static void test_OBS_04_gap_filled_late_is_retransmission(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A, 1101, 5001, 100, WIN);
+    C(530, A, 1001, 5001, 100, WIN); /* long after: the sender resent it */
+    NOTES({4, TK_AZ_PREV_NOT_CAPTURED}, {5, TK_AZ_RETRANS});
+}
+
+static void test_OBS_04_zero_window_probe_update(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A, 1001, 5001, 100, WIN);
+    SV(50, A, 5001, 1101, 0, 0);     /* 5: zero window */
+    C(250, A, 1101, 5001, 1, WIN);   /* 6: probe */
+    SV(270, A, 5001, 1101, 0, 0);    /* 7: still zero, not a duplicate ACK */
+    C(650, A, 1101, 5001, 1, WIN);   /* 8: probe again, same byte */
+    SV(670, A, 5001, 1101, 0, 0);    /* 9 */
+    SV(900, A, 5001, 1101, 0, 2000); /* 10: window opens */
+    C(901, A, 1101, 5001, 100, WIN); /* 11: not a retransmission */
+    NOTES({5, TK_AZ_ZERO_WINDOW}, {6, TK_AZ_WINDOW_PROBE}, {7, TK_AZ_ZERO_WINDOW},
+          {8, TK_AZ_WINDOW_PROBE}, {9, TK_AZ_ZERO_WINDOW}, {10, TK_AZ_WINDOW_UPDATE});
+}
+
+/* Linux probes a zero window with SEQ = SND.NXT - 1 and no data. */
+static void test_OBS_04_zero_window_probe_linux_style(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A, 1001, 5001, 100, WIN);
+    SV(50, A, 5001, 1101, 0, 0);   /* 5: zero window */
+    C(250, A, 1100, 5001, 0, WIN); /* 6: probe */
+    SV(250, A, 5001, 1101, 0, 0);  /* 7: zero window, not a keep-alive ACK */
+    NOTES({5, TK_AZ_ZERO_WINDOW}, {6, TK_AZ_WINDOW_PROBE}, {7, TK_AZ_ZERO_WINDOW});
+    assert_string_equal(fx->az.notes[1].reason,
+                        "SEQ = SND.NXT - 1 while the window is zero (DT-3)");
+}
+
+static void test_OBS_04_keepalive_and_answer(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(7200021, A, 1000, 5001, 0, WIN);
+    SV(7200041, A, 5001, 1001, 0, WIN);
+    C(7275041, A, 1000, 5001, 1, WIN); /* a one-byte keep-alive (old BSD style) */
+    SV(7275061, A, 5001, 1001, 0, WIN);
+    NOTES({4, TK_AZ_KEEPALIVE}, {5, TK_AZ_KEEPALIVE_ACK}, {6, TK_AZ_KEEPALIVE},
+          {7, TK_AZ_KEEPALIVE_ACK});
+    PATH(&fx->az.conns[0].end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED);
+}
+
+static void test_OBS_04_acked_unseen_segment(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    SV(50, A, 5001, 3001, 0, WIN); /* the client's 2000 bytes are not in the capture */
+    NOTES({4, TK_AZ_ACKED_UNSEEN});
+    assert_string_equal(fx->az.notes[0].reason, "acknowledges data the capture does not hold");
+}
+
+static void test_OBS_04_mid_stream_capture(void **state) {
+    fixture *fx = *state;
+    C(0, A, 7001, 9001, 10, WIN);
+    SV(20, A, 9001, 7011, 0, WIN);
+    assert_int_equal(fx->az.nconns, 1);
+    const tk_az_conn *c = &fx->az.conns[0];
+    assert_false(c->from_syn);
+    assert_int_equal(c->client, -1);
+    assert_int_equal(c->rtt_us, -1);
+    PATH(&c->end[0], TK_TCP_ESTABLISHED);
+    PATH(&c->end[1], TK_TCP_ESTABLISHED);
+    assert_int_equal(fx->az.nnotes, 0);
+}
+
+/* The capture starts at the SYN-ACK: its sender is the server. */
+static void test_OBS_04_capture_starts_at_syn_ack(void **state) {
+    fixture *fx = *state;
+    SV(0, S | A, 5000, 1001, 0, WIN);
+    C(1, A, 1001, 5001, 0, WIN);
+    const tk_az_conn *c = &fx->az.conns[0];
+    assert_false(c->from_syn);
+    assert_int_equal(c->client, 1);
+    assert_int_equal(c->end[0].port, 80);
+    PATH(&c->end[0], TK_TCP_LISTEN, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED);
+    PATH(&c->end[1], TK_TCP_ESTABLISHED);
+    assert_int_equal(c->rtt_us, -1);
+    assert_int_equal(fx->az.nnotes, 0);
+}
+
+static void expect_rst(const fixture *fx, unsigned index, const char *why) {
+    const tk_az_note *n = &fx->az.notes[fx->az.nnotes - 1];
+    assert_int_equal(n->index, index);
+    assert_int_equal(n->kind, TK_AZ_RST);
+    assert_string_equal(n->reason, why);
+}
+
+static void test_OBS_04_RS_1_rst_to_syn_refused(void **state) {
+    fixture *fx = *state;
+    C(0, S, 1000, 0, 0, WIN);
+    SV(20, R | A, 0, 1001, 0, 0);
+    NOTES({2, TK_AZ_RST});
+    expect_rst(fx, 2, "RST to a SYN: port closed (connection refused) (RS-1)");
+    PATH(&fx->az.conns[0].end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_CLOSED);
+    PATH(&fx->az.conns[0].end[1], TK_TCP_CLOSED);
+}
+
+static void test_OBS_04_RS_2_abortive_close(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, R | A, 1001, 5001, 0, 0);
+    NOTES({4, TK_AZ_RST});
+    expect_rst(fx, 4, "RST mid-stream: abortive close (SO_LINGER 0) (RS-2)");
+    PATH(&fx->az.conns[0].end[1], TK_TCP_LISTEN, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED,
+         TK_TCP_CLOSED);
+}
+
+static void test_OBS_04_RS_3_rst_with_unread_data(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    SV(40, A | P, 5001, 1001, 11, WIN);
+    C(80, A, 1001, 5012, 0, WIN);
+    C(130, R | A, 1001, 5012, 0, 0);
+    expect_rst(fx, 6, "RST after data that was never answered: close with unread data (RS-3)");
+}
+
+static void test_OBS_04_RS_3_rst_after_fin(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A | P, 1001, 5001, 100, WIN);
+    SV(40, F | A, 5001, 1101, 0, WIN);
+    C(60, R | A, 1101, 5002, 0, 0);
+    expect_rst(fx, 6, "RST after FIN: close with unread data (RS-3)");
+}
+
+static void test_OBS_04_RS_4_half_open_peer(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, A | P, 1001, 5001, 6, WIN);
+    SV(50, R, 5001, 0, 0, 0); /* <SEQ=SEG.ACK><CTL=RST>: the server lost the connection */
+    expect_rst(fx, 5,
+               "RST answering a segment of an unknown connection: half-open peer restarted (RS-4)");
+    PATH(&fx->az.conns[0].end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED,
+         TK_TCP_CLOSED);
+}
+
+/* RS-7 as the seed capture shows it: the client restarts and reuses its
+ * port; the old connection answers the SYN with a challenge ACK. */
+static void test_OBS_04_RS_7_stale_reconnect_port_reuse(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, S, 800000, 0, 0, WIN);            /* 4: new ISN, same ports */
+    SV(50, A, 5001, 1001, 0, WIN);          /* 5: challenge ACK */
+    C(50, R, 1001, 0, 0, 0);                /* 6: <SEQ=SEG.ACK><CTL=RST> */
+    C(1030, S, 800000, 0, 0, WIN);          /* 7: SYN retransmitted */
+    SV(1050, S | A, 90000, 800001, 0, WIN); /* 8 */
+    C(1050, A, 800001, 90001, 0, WIN);      /* 9 */
+    assert_int_equal(fx->az.nconns, 2);
+    NOTES({4, TK_AZ_PORTS_REUSED}, {5, TK_AZ_ACKED_UNSEEN}, {6, TK_AZ_RST}, {7, TK_AZ_RETRANS});
+    assert_string_equal(fx->az.notes[0].reason,
+                        "new SYN on the ports of connection #1 (never closed in the capture)");
+    assert_string_equal(fx->az.notes[2].reason,
+                        "RST answering a challenge ACK: stale connection recovery (RS-7)");
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(fx->az.notes[i].conn, 1);
+    const tk_az_conn *c = &fx->az.conns[1];
+    assert_true(c->reused);
+    PATH(&c->end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED);
+    PATH(&c->end[1], TK_TCP_ESTABLISHED, TK_TCP_CLOSED, TK_TCP_LISTEN, TK_TCP_SYN_RCVD,
+         TK_TCP_ESTABLISHED);
+    assert_int_equal(c->rtt_us, 20000); /* from the SYN the SYN-ACK answers */
+}
+
+static void test_OBS_04_time_wait_reuse_new_instance(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, F | A, 1001, 5001, 0, WIN);
+    SV(50, F | A, 5001, 1002, 0, WIN); /* CM-5: FIN that acks our FIN */
+    C(50, A, 1002, 5002, 0, WIN);
+    C(5000, S, 1015000, 0, 0, WIN);
+    assert_int_equal(fx->az.nconns, 2);
+    NOTES({7, TK_AZ_PORTS_REUSED});
+    assert_string_equal(fx->az.notes[0].reason,
+                        "new SYN on the ports of connection #1 (closed before)");
+    PATH(&fx->az.conns[0].end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED,
+         TK_TCP_FIN_WAIT_1, TK_TCP_TIME_WAIT);
+    PATH(&fx->az.conns[1].end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT);
+}
+
+static void test_OBS_04_simultaneous_open_and_close(void **state) {
+    fixture *fx = *state;
+    C(0, S, 1000, 0, 0, WIN);
+    SV(10, S, 5000, 0, 0, WIN);
+    C(10, S | A, 1000, 5001, 0, WIN);
+    SV(20, S | A, 5000, 1001, 0, WIN);
+    C(30, F | A, 1001, 5001, 0, WIN);
+    SV(40, F | A, 5001, 1001, 0, WIN); /* crossed: does not ack the client's FIN */
+    C(40, A, 1002, 5002, 0, WIN);
+    SV(50, A, 5002, 1002, 0, WIN);
+    assert_int_equal(fx->az.nconns, 1);
+    const tk_az_conn *c = &fx->az.conns[0];
+    for (int e = 0; e < 2; e++)
+        PATH(&c->end[e], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED,
+             TK_TCP_FIN_WAIT_1, TK_TCP_CLOSING, TK_TCP_TIME_WAIT);
+    assert_int_equal(fx->az.nnotes, 0);
+}
+
+static void test_OBS_04_rst_in_time_wait_keeps_it(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, F | A, 1001, 5001, 0, WIN);
+    SV(40, A, 5001, 1002, 0, WIN);
+    SV(50, F | A, 5001, 1002, 0, WIN);
+    C(50, A, 1002, 5002, 0, WIN);
+    SV(60, R, 5002, 0, 0, 0);
+    PATH(&fx->az.conns[0].end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED,
+         TK_TCP_FIN_WAIT_1, TK_TCP_FIN_WAIT_2, TK_TCP_TIME_WAIT);
+    expect_rst(fx, 8,
+               "RST answering a segment of a connection that already ended here "
+               "(TIME_WAIT over)");
+}
+
+/* Many connections at once, answered in reverse order: each segment finds
+ * its own connection through the 4-tuple index as it grows. */
+static void test_OBS_04_many_connections_interleaved(void **state) {
+    fixture *fx = *state;
+    enum { N = 300 };
+    for (unsigned i = 0; i < N; i++) {
+        tk_az_seg s = {.index = ++fx->next,
+                       .ts_us = i,
+                       .src = CLI,
+                       .dst = SRV,
+                       .sport = (uint16_t)(20000 + i),
+                       .dport = 80,
+                       .seq = 1000 * i,
+                       .flags = S,
+                       .win = WIN,
+                       .wscale = -1};
+        assert_int_equal(tk_az_feed(&fx->az, &s), 0);
+    }
+    for (unsigned i = N; i-- > 0;) {
+        tk_az_seg s = {.index = ++fx->next,
+                       .ts_us = 1000 + i,
+                       .src = SRV,
+                       .dst = CLI,
+                       .sport = 80,
+                       .dport = (uint16_t)(20000 + i),
+                       .seq = 7,
+                       .ack = 1000 * i + 1,
+                       .flags = S | A,
+                       .win = WIN,
+                       .wscale = -1};
+        assert_int_equal(tk_az_feed(&fx->az, &s), 0);
+    }
+    assert_int_equal(fx->az.nconns, N);
+    assert_int_equal(fx->az.nnotes, 0);
+    for (unsigned i = 0; i < N; i++) {
+        assert_int_equal(fx->az.conns[i].end[0].port, 20000 + i);
+        assert_int_equal(fx->az.conns[i].rtt_us, 1000);
+        assert_int_equal(fx->az.conns[i].end[1].packets, 1);
+    }
+}
+
+/* Sequence numbers wrap modulo 2^32 (DT-10). */
+static void test_OBS_04_sequence_wrap(void **state) {
+    fixture *fx = *state;
+    C(0, S, 0xffffff00u, 0, 0, WIN);
+    SV(20, S | A, 5000, 0xffffff01u, 0, WIN);
+    C(21, A, 0xffffff01u, 5001, 0, WIN);
+    C(30, A, 0xffffff01u, 5001, 0x200, WIN); /* ends at 0x101, past the wrap */
+    SV(50, A, 5001, 0x101u, 0, WIN);
+    C(60, A, 0x101u, 5001, 100, WIN);
+    C(1060, A, 0x101u, 5001, 100, WIN);
+    NOTES({7, TK_AZ_RETRANS});
+    assert_int_equal(fx->az.conns[0].end[0].bytes, 0x200 + 100);
+}
+
+static void test_OBS_04_names(void **state) {
+    (void)state;
+    assert_string_equal(tk_az_kind_name(TK_AZ_DUP_ACK), "duplicate ACK");
+    assert_string_equal(tk_az_kind_name(TK_AZ_PORTS_REUSED), "port numbers reused");
+    assert_string_equal(tk_az_kind_name(TK_AZ_KIND_COUNT), "?");
+    assert_string_equal(tk_az_kind_id(TK_AZ_PREV_NOT_CAPTURED), "previous_segment_not_captured");
+    assert_string_equal(tk_az_state_name(TK_TCP_TIME_WAIT), "TIME_WAIT");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        T(test_OBS_04_lifecycle_paths_bytes_rtt),
+        T(test_OBS_04_retransmission_after_timeout),
+        T(test_OBS_04_dup_acks_then_fast_retransmission),
+        T(test_OBS_04_spurious_retransmission),
+        T(test_OBS_04_gap_then_out_of_order),
+        T(test_OBS_04_gap_filled_late_is_retransmission),
+        T(test_OBS_04_zero_window_probe_update),
+        T(test_OBS_04_zero_window_probe_linux_style),
+        T(test_OBS_04_keepalive_and_answer),
+        T(test_OBS_04_acked_unseen_segment),
+        T(test_OBS_04_mid_stream_capture),
+        T(test_OBS_04_capture_starts_at_syn_ack),
+        T(test_OBS_04_RS_1_rst_to_syn_refused),
+        T(test_OBS_04_RS_2_abortive_close),
+        T(test_OBS_04_RS_3_rst_with_unread_data),
+        T(test_OBS_04_RS_3_rst_after_fin),
+        T(test_OBS_04_RS_4_half_open_peer),
+        T(test_OBS_04_RS_7_stale_reconnect_port_reuse),
+        T(test_OBS_04_time_wait_reuse_new_instance),
+        T(test_OBS_04_simultaneous_open_and_close),
+        T(test_OBS_04_rst_in_time_wait_keeps_it),
+        T(test_OBS_04_many_connections_interleaved),
+        T(test_OBS_04_sequence_wrap),
+        T(test_OBS_04_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
