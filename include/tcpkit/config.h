@@ -60,6 +60,11 @@ typedef struct tk_config {
      * as SPEC RS-5, RS-6 and SEC-3 require. */
     bool insecure_rst;
     bool insecure_syn;
+    /* SYN+FIN in LISTEN or SYN_SENT is dropped (FreeBSD's drop_synfin):
+     * true. false processes it as a SYN (RFC 9293 3.10.7.2/3.10.7.3: the
+     * FIN and any text wait until the connection is established; the text
+     * is kept, the FIN comes again with the peer's retransmission). */
+    bool drop_synfin;
 
     /* Neighbours and fragments below TCP (SPEC NET-1, SEC-5). */
     uint32_t arp_cache_size;    /* 32 dynamic entries */

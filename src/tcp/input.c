@@ -89,7 +89,21 @@ static void syn_rtt_sample(tk_tcb *tp, const tk_seg *sg, tk_time now) {
     tp->flags &= ~TK_TF_RTT_TIMING;
 }
 
+/* RFC 9293 3.10.7.2/3.10.7.3: text on a SYN is queued for processing once
+ * ESTABLISHED is reached. It waits past the receive ring's committed end,
+ * not acknowledged by our SYN-ACK. */
+static void hold_syn_data(tk_tcb *tp, const tk_seg *sg) {
+    if (sg->len > 0)
+        tp->syn_data = tk_ring_write_at(&tp->rcvq, 0, sg->data, sg->len);
+}
+
 void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause, tk_time now) {
+    if (tp->syn_data > 0) {
+        tk_ring_commit(&tp->rcvq, tp->syn_data);
+        tp->rcv_nxt += tp->syn_data;
+        tp->syn_data = 0;
+        tp->flags |= TK_TF_ACKNOW;
+    }
     syn_rtt_sample(tp, sg, now);
     tk_tcb_set_state(s, tp, TK_TCP_ESTABLISHED, cause);
     tp->flags |= TK_TF_CONNECTED;
@@ -165,6 +179,7 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
     tp->rcv_adv = tp->rcv_nxt;
     tp->rcv_shift = tk_tcp_wscale_for(tp->rcv_cap);
     tk_tcp_syn_options(s, tp, &sg->h.opts);
+    hold_syn_data(tp, sg);
     tp->snd_wnd = sg->h.win; /* a SYN's window is never scaled */
     tp->snd_wl1 = sg->h.seq;
     tp->snd_wl2 = tp->iss;
@@ -218,6 +233,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
         tp->flags |= TK_TF_ACKNOW;
     } else {
         /* CM-2 simultaneous open: SYN-ACK with the same ISS. */
+        hold_syn_data(tp, sg);
         tk_tcb_set_state(s, tp, TK_TCP_SYN_RCVD, "rcv SYN");
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
         tp->rexmt_count = 0;
@@ -286,9 +302,11 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
     uint32_t src = sg->src;
     uint32_t dst = sg->dst;
     s->stats.segs_in++;
-    /* SYN+FIN opens nothing (FreeBSD's drop_synfin): dropped in LISTEN and
-     * SYN_SENT; a closed port still answers it with a RST (RS-1). */
-    bool synfin = (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
+    /* SYN+FIN opens nothing (cfg.drop_synfin, FreeBSD's drop_synfin):
+     * dropped in LISTEN and SYN_SENT; a closed port still answers it with a
+     * RST (RS-1). */
+    bool synfin = s->cfg.drop_synfin &&
+                  (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
     tk_tcb *tp = tk_demux_lookup(s, dst, sg->h.dport, src, sg->h.sport);
     if (tp != NULL) {
         if (synfin && tp->state == TK_TCP_SYN_SENT) {

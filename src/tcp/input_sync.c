@@ -133,6 +133,7 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
         s->stats.fast_retransmits++;
         tk_tcp_retransmit_head(s, tp, now);
         tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
+        tp->rxt_mark = tp->snd_max;
         return;
     }
     /* Later duplicates in recovery: without SACK, NewReno's inflated cwnd
@@ -304,6 +305,15 @@ static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
 /* A TIME_WAIT TCB still held by a descriptor (compact entries have their
  * own path in timewait.c). */
 static void input_time_wait(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    uint8_t fl = sg->h.flags;
+    uint32_t seglen = sg->len + 1u + ((fl & TK_TCP_FIN) ? 1u : 0u);
+    if ((fl & TK_TCP_SYN) && !(fl & TK_TCP_RST) && s->cfg.insecure_syn &&
+        acceptable(sg->h.seq, seglen, tp->rcv_nxt, offered_window(tp))) {
+        /* RFC 793's rule, as in the other synchronized states. */
+        tk_tcp_send_rst_tcb(s, tp, now);
+        tk_tcb_drop(s, tp, -ECONNRESET, "rcv SYN");
+        return;
+    }
     int v = tk_tw_verdict(sg, tp->rcv_nxt, tp->snd_max);
     if (v & TK_TW_ACK)
         tk_tcp_send_ack(s, tp, now);

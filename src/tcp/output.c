@@ -258,6 +258,12 @@ static bool recovery_new_data(tk_stack *s, tk_tcb *tp, uint32_t maxseg, tk_time 
 static void output_recovery(tk_stack *s, tk_tcb *tp, tk_time now) {
     uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
     uint32_t smss = tk_tcp_seg_max(tp);
+    /* Data sent after a round of repairs arrived, the repairs did not:
+     * start another round from SND.UNA instead of waiting for the timer. */
+    if (tk_sack_rexmit_lost(tp, smss)) {
+        tp->rexmit_next = tp->snd_una;
+        tp->rxt_mark = tp->snd_max;
+    }
     for (int n = 0; n < 64; n++) {
         if (tk_sack_pipe(tp, smss) + maxseg > tp->cc.ssthresh)
             return;
@@ -287,6 +293,9 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (sack_recovery)
         output_recovery(s, tp, now);
     for (;;) {
+        uint32_t gap = UINT32_MAX;
+        if (tp->nsacked > 0 && tk_seq_lt(tp->snd_nxt, tp->snd_max))
+            gap = tk_sack_skip(tp); /* after a timeout, RFC 6675 5.1 */
         uint32_t qlen = tk_ring_len(&tp->sndq);
         uint32_t off = tp->snd_nxt - tp->snd_una;
         bool fin_pending = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED);
@@ -294,7 +303,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
         uint32_t wnd = sack_recovery ? off : min_u32(tp->snd_wnd, send_cwnd(tp, maxseg));
         uint32_t usable = wnd > off ? wnd - off : 0;
-        uint32_t len = min_u32(min_u32(avail, usable), maxseg);
+        uint32_t len = min_u32(min_u32(min_u32(avail, usable), maxseg), gap);
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
         if (!send) {

@@ -95,6 +95,29 @@ bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss) {
     return false;
 }
 
+bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss) {
+    if (tp->nsacked == 0 || tk_seq_geq(tp->sacked[0].left, tp->rexmit_next))
+        return false; /* no hole below HighRxt: nothing resent is missing */
+    uint32_t above = 0;
+    for (uint32_t i = 0; i < tp->nsacked; i++) {
+        uint32_t l = tk_seq_max(tp->sacked[i].left, tp->rxt_mark);
+        if (tk_seq_lt(l, tp->sacked[i].right))
+            above += tp->sacked[i].right - l;
+    }
+    return above > (DUPTHRESH - 1u) * mss;
+}
+
+uint32_t tk_sack_skip(tk_tcb *tp) {
+    for (uint32_t i = 0; i < tp->nsacked; i++) {
+        const tk_sack_block *b = &tp->sacked[i];
+        if (tk_seq_lt(tp->snd_nxt, b->left))
+            return b->left - tp->snd_nxt;
+        if (tk_seq_lt(tp->snd_nxt, b->right))
+            tp->snd_nxt = b->right;
+    }
+    return UINT32_MAX;
+}
+
 /* Bytes of [l, r) below HighRxt: already retransmitted in this recovery. */
 static uint32_t rexmitted(const tk_tcb *tp, uint32_t l, uint32_t r) {
     uint32_t hi = tk_seq_min(r, tp->rexmit_next);

@@ -74,6 +74,7 @@ typedef struct tk_tcb {
     uint32_t iss, irs;
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
     uint32_t rcv_nxt, rcv_adv, last_ack_sent;
+    uint32_t syn_data; /* text of the peer's SYN, held until ESTABLISHED */
     uint32_t fin_seq;          /* sequence number of our FIN once sent */
     uint32_t rcv_cap, snd_cap; /* buffer sizes in use (SO_RCVBUF/SO_SNDBUF) */
 
@@ -94,6 +95,7 @@ typedef struct tk_tcb {
     tk_sack_block sacked[TK_SACK_BOARD];
     uint32_t nsacked;
     uint32_t rexmit_next;
+    uint32_t rxt_mark; /* SND.MAX when the current round of hole repairs began */
 
     tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
     tk_ring rcvq; /* committed = readable; out-of-order data past the end */
@@ -219,6 +221,13 @@ bool tk_sack_next_hole(const tk_tcb *tp, uint32_t from, uint32_t mss, uint32_t *
 /* RFC 6675 4: IsLost(seq), the pipe estimate, and NextSeg() rule 1
  * (lost_only) or rule 3 retransmission candidates at or above HighRxt. */
 bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss);
+/* Going back after a timeout: moves SND.NXT past a SACKed range it is in;
+ * returns the bytes from there to the next SACKed range (UINT32_MAX: none). */
+uint32_t tk_sack_skip(tk_tcb *tp);
+/* True when more than (DupThresh - 1) * mss bytes sent after the round of
+ * retransmissions began (tp->rxt_mark) are SACKed while holes remain: the
+ * retransmissions of that round were lost too (the idea of RFC 8985). */
+bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss);
 uint32_t tk_sack_pipe(const tk_tcb *tp, uint32_t mss);
 bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *seq,
                       uint32_t *len);

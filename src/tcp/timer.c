@@ -30,7 +30,13 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD)
         tp->cc.ops->on_rto(&tp->cc, tp->snd_max - tp->snd_una, tp->snd_nxt);
     tp->snd_nxt = tp->snd_una;
-    tk_sack_reset(tp); /* go back to SND.UNA (RFC 6675 5.1 allows keeping it) */
+    /* Go back to SND.UNA. RFC 6675 5.1: the scoreboard stays, so the resend
+     * skips what the peer holds; a second timeout for the same data drops
+     * it (the receiver may have reneged, RFC 2018 8). */
+    if (tp->rexmt_count > 1)
+        tk_sack_reset(tp);
+    else
+        tp->rexmit_next = tp->snd_una;
     tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
     if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD) {
         tk_tcp_output(s, tp, now);

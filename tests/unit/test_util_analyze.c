@@ -316,18 +316,27 @@ static void test_OBS_04_RS_7_stale_reconnect_port_reuse(void **state) {
     SV(1050, S | A, 90000, 800001, 0, WIN); /* 8 */
     C(1050, A, 800001, 90001, 0, WIN);      /* 9 */
     assert_int_equal(fx->az.nconns, 2);
-    NOTES({4, TK_AZ_PORTS_REUSED}, {5, TK_AZ_ACKED_UNSEEN}, {6, TK_AZ_RST}, {7, TK_AZ_RETRANS});
+    NOTES({4, TK_AZ_PORTS_REUSED}, {5, TK_AZ_ACKED_UNSEEN}, {6, TK_AZ_RST}, {6, TK_AZ_RST},
+          {7, TK_AZ_RETRANS});
     assert_string_equal(fx->az.notes[0].reason,
                         "new SYN on the ports of connection #1 (never closed in the capture)");
     assert_string_equal(fx->az.notes[2].reason,
                         "RST answering a challenge ACK: stale connection recovery (RS-7)");
-    for (size_t i = 0; i < 4; i++)
-        assert_int_equal(fx->az.notes[i].conn, 1);
+    assert_string_equal(fx->az.notes[3].reason, "the RST of connection #2 deletes this "
+                                                "connection: stale connection recovery (RS-7)");
+    static const size_t conn_of[] = {1, 1, 1, 0, 1};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(fx->az.notes[i].conn, conn_of[i]);
+    assert_int_equal(fx->az.notes[3].end, 0); /* the old connection's client sent it */
+    const tk_az_conn *old = &fx->az.conns[0];
+    assert_true(old->closed);
+    PATH(&old->end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED, TK_TCP_CLOSED);
+    PATH(&old->end[1], TK_TCP_LISTEN, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED, TK_TCP_CLOSED);
     const tk_az_conn *c = &fx->az.conns[1];
     assert_true(c->reused);
+    assert_int_equal(c->prev, 0);
     PATH(&c->end[0], TK_TCP_CLOSED, TK_TCP_SYN_SENT, TK_TCP_ESTABLISHED);
-    PATH(&c->end[1], TK_TCP_ESTABLISHED, TK_TCP_CLOSED, TK_TCP_LISTEN, TK_TCP_SYN_RCVD,
-         TK_TCP_ESTABLISHED);
+    PATH(&c->end[1], TK_TCP_LISTEN, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED);
     assert_int_equal(c->rtt_us, 20000); /* from the SYN the SYN-ACK answers */
 }
 

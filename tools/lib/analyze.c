@@ -13,7 +13,10 @@
 #include "tcpkit/wire/tcp.h"
 
 #define OOO_DEFAULT_US 3000 /* Wireshark's out-of-order window without an RTT */
-#define CTL_FLAGS      (TK_TCP_SYN | TK_TCP_FIN | TK_TCP_RST)
+#define FAST_US                                                                                    \
+    20000 /* a fast retransmission follows the third duplicate ACK at                              \
+             once (RFC 5681 3.2); Wireshark allows 20 ms */
+#define CTL_FLAGS (TK_TCP_SYN | TK_TCP_FIN | TK_TCP_RST)
 
 static const char *const kind_names[TK_AZ_KIND_COUNT] = {
     "retransmission",
@@ -121,6 +124,7 @@ static int new_conn(tk_analyzer *az, const tk_az_seg *s, size_t *ci) {
     c->rtt_us = c->irtt_us = -1;
     c->last_end = -1;
     c->note_head = c->note_tail = TK_AZ_NONE;
+    c->prev = TK_AZ_NONE;
     return tk_az_index_put(az, *ci);
 }
 
@@ -138,6 +142,7 @@ static int reuse_note(tk_analyzer *az, size_t old, size_t ci, const tk_az_seg *s
     snprintf(why, sizeof why, "new SYN on the ports of connection #%zu (%s)", old + 1,
              az->conns[old].closed ? "closed before" : "never closed in the capture");
     az->conns[ci].reused = true;
+    az->conns[ci].prev = old;
     return add_note(az, ci, 0, s, TK_AZ_PORTS_REUSED, why);
 }
 
@@ -197,7 +202,7 @@ static void retrans_family(const tk_az_conn *c, const tk_az_end *a, const tk_az_
     bool unseen = a->has_hole && tk_seq_geq(s->seq, a->hole_lo) && tk_seq_leq(end, a->hole_hi);
     if (s->len > 0 && b->ack_valid && tk_seq_leq(end, b->last_ack))
         add(v, TK_AZ_SPURIOUS_RETRANS, "sent again although the peer had already ACKed it");
-    else if (b->dup_acks >= 2 && b->last_ack == s->seq)
+    else if (b->dup_acks >= 2 && b->last_ack == s->seq && s->ts_us - b->last_ack_us < FAST_US)
         add(v, TK_AZ_FAST_RETRANS, "sent again after duplicate ACKs asked for it (RFC 5681 3.2)");
     else if (unseen && s->ts_us - a->last_data_us < ooo)
         add(v, TK_AZ_OUT_OF_ORDER, "fills a gap right after newer data: reordered in the network");
@@ -332,6 +337,8 @@ static void update_sender(tk_az_conn *c, tk_az_end *a, tk_az_end *b, const tk_az
     }
     if (v->dup)
         a->dup_acks++;
+    if (s->flags & TK_TCP_ACK)
+        a->last_ack_us = s->ts_us;
     a->win = scaled_win(c, a, s);
     a->last_keepalive = v->keepalive && !v->probe;
     a->last_probe = v->probe;
@@ -349,6 +356,24 @@ static void finish(tk_az_conn *c, int from, const tk_az_seg *s) {
         c->closed = true;
 }
 
+/* The RST's cause; in stale connection recovery (RS-7) the RST also ends
+ * the earlier connection, which hears of it here. */
+static int rst_note(tk_analyzer *az, size_t ci, int from, const tk_az_seg *s) {
+    char why[TK_AZ_REASON_LEN];
+    tk_az_conn *c = &az->conns[ci];
+    bool stale = tk_az_rst_cause(c, from, s, why, sizeof why);
+    int rc = add_note(az, ci, from, s, TK_AZ_RST, why);
+    size_t old = c->prev;
+    if (rc < 0 || !stale || old == TK_AZ_NONE || az->conns[old].closed)
+        return rc;
+    tk_az_close_ends(&az->conns[old]);
+    snprintf(why, sizeof why,
+             "the RST of connection #%zu deletes this connection: stale connection recovery "
+             "(RS-7)",
+             ci + 1);
+    return add_note(az, old, tk_az_end_of(&az->conns[old], s), s, TK_AZ_RST, why);
+}
+
 int tk_az_feed(tk_analyzer *az, const tk_az_seg *s) {
     size_t ci;
     int from;
@@ -361,13 +386,11 @@ int tk_az_feed(tk_analyzer *az, const tk_az_seg *s) {
     judge(c, a, b, s, &v);
     for (size_t i = 0; i < v.n && rc == 0; i++)
         rc = add_note(az, ci, from, s, v.kinds[i], v.why[i]);
-    if (rc == 0 && (s->flags & TK_TCP_RST)) {
-        char why[TK_AZ_REASON_LEN];
-        tk_az_rst_cause(c, from, s, why, sizeof why);
-        rc = add_note(az, ci, from, s, TK_AZ_RST, why);
-    }
+    if (rc == 0 && (s->flags & TK_TCP_RST))
+        rc = rst_note(az, ci, from, s);
     note_rtt(c, from, s);
-    tk_az_track_states(c, from, s);
+    if (!v.challenge) /* the old connection speaks: no state of this one */
+        tk_az_track_states(c, from, s);
     update_sender(c, a, b, s, &v);
     finish(c, from, s);
     return rc;

@@ -76,6 +76,7 @@ typedef struct tk_az_end {
     uint32_t win;         /* last window advertised (scaled) */
     int8_t wscale;        /* from its SYN, -1 when absent */
     unsigned dup_acks;    /* duplicate ACKs in a row */
+    int64_t last_ack_us;  /* when it last sent a segment with ACK */
     int64_t last_data_us; /* when the highest sequence number was sent */
     bool last_keepalive;  /* its last segment was a keep-alive */
     bool last_probe;      /* its last segment was a zero-window probe */
@@ -92,6 +93,7 @@ typedef struct tk_az_conn {
     bool from_syn;    /* the capture holds the opening SYN */
     int client;       /* the end that opened: 0, 1 (capture starts at the SYN-ACK), -1 unknown */
     bool reused;      /* opened by a SYN on a 4-tuple seen before */
+    size_t prev;      /* the earlier connection on the 4-tuple, or TK_AZ_NONE */
     unsigned first_index, last_index;
     int64_t first_us, last_us;
     int64_t rtt_us;     /* SYN -> SYN-ACK as captured, -1 unknown */

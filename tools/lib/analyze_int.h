@@ -17,6 +17,12 @@ int tk_az_index_put(tk_analyzer *az, size_t ci);
 /* State paths and reset causes (analyze_state.c). Both look at the
  * connection as it was before segment s. */
 void tk_az_track_states(tk_az_conn *c, int from, const tk_az_seg *s);
-void tk_az_rst_cause(const tk_az_conn *c, int from, const tk_az_seg *s, char *out, size_t cap);
+/* Returns true for stale connection recovery (RS-7): the RST also ends
+ * the earlier connection on the 4-tuple. */
+bool tk_az_rst_cause(const tk_az_conn *c, int from, const tk_az_seg *s, char *out, size_t cap);
+
+/* The end of an earlier connection that a newer one on its 4-tuple shows:
+ * both ends go to CLOSED. */
+void tk_az_close_ends(tk_az_conn *c);
 
 #endif

@@ -130,6 +130,8 @@ void tk_az_track_states(tk_az_conn *c, int from, const tk_az_seg *s) {
     }
 }
 
+static const char STALE[] = "RST answering a challenge ACK: stale connection recovery (RS-7)";
+
 static int last_from(const tk_az_conn *c, int from) {
     return c->last_end == 1 - from;
 }
@@ -139,7 +141,14 @@ static bool unread_data(const tk_az_end *a, const tk_az_end *b) {
     return b->bytes_data > 0 && (a->bytes_data == 0 || b->last_data_us >= a->last_data_us);
 }
 
-void tk_az_rst_cause(const tk_az_conn *c, int from, const tk_az_seg *s, char *out, size_t cap) {
+void tk_az_close_ends(tk_az_conn *c) {
+    for (int e = 0; e < 2; e++)
+        if (c->end[e].path_len)
+            push(&c->end[e], TK_TCP_CLOSED);
+    c->closed = true;
+}
+
+bool tk_az_rst_cause(const tk_az_conn *c, int from, const tk_az_seg *s, char *out, size_t cap) {
     const tk_az_end *a = &c->end[from], *b = &c->end[1 - from];
     uint8_t lf = c->last_flags;
     const char *why;
@@ -147,8 +156,8 @@ void tk_az_rst_cause(const tk_az_conn *c, int from, const tk_az_seg *s, char *ou
         why = "RST to a SYN: port closed (connection refused) (RS-1)";
     else if (last_state(a) == TK_TCP_SYN_SENT && last_from(c, from) && (lf & TK_TCP_ACK) &&
              s->seq == c->last_ack)
-        why = (lf & TK_TCP_SYN) ? "RST to a SYN-ACK that does not acknowledge our SYN (RS-8)"
-                                : "RST answering a challenge ACK: stale connection recovery (RS-7)";
+        why =
+            (lf & TK_TCP_SYN) ? "RST to a SYN-ACK that does not acknowledge our SYN (RS-8)" : STALE;
     else if (last_state(a) == TK_TCP_TIME_WAIT || last_state(a) == TK_TCP_CLOSED)
         why = "RST answering a segment of a connection that already ended here (TIME_WAIT over)";
     else if (!(s->flags & TK_TCP_ACK) && last_from(c, from) && (lf & TK_TCP_ACK) &&
@@ -163,4 +172,5 @@ void tk_az_rst_cause(const tk_az_conn *c, int from, const tk_az_seg *s, char *ou
     else
         why = "RST mid-stream: abortive close (SO_LINGER 0) (RS-2)";
     snprintf(out, cap, "%s", why);
+    return why == STALE;
 }
