@@ -39,6 +39,7 @@ struct tk_stack {
     size_t buf_stride;
     uint32_t *conn_hash;
     uint32_t conn_mask;
+    uint32_t demux_last; /* TCB of the last segment demultiplexed (a hint) */
     uint32_t listen_hash[TK_LISTEN_BUCKETS];
     uint32_t *bind_hash;
     uint32_t bind_mask;

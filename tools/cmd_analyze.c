@@ -210,11 +210,13 @@ static int report(const options *o, tk_capture *c) {
     unsigned skipped = 0, bad_csum = 0;
     int64_t t0 = 0;
     int rc = feed_capture(c, &az, &skipped, &bad_csum, &t0);
-    if (rc < 0) {
+    if (rc == -ENOMEM) {
         fprintf(stderr, "tcpkit analyze: %s: %s\n", o->path, c->err);
         tk_az_free(&az);
         return 2;
     }
+    /* A capture cut short (a full disk, a killed tcpdump) is still worth
+     * reading up to the cut; the exit status tells it was not whole. */
     for (size_t i = 0; i < az.nconns; i++) {
         if (o->json) {
             json_conn(stdout, &az, i, t0);
@@ -232,6 +234,10 @@ static int report(const options *o, tk_capture *c) {
         printf("%u TCP segment%s with a bad checksum (kept: checksum offload?)\n", bad_csum,
                bad_csum == 1 ? "" : "s");
     tk_az_free(&az);
+    if (rc < 0) {
+        fprintf(stderr, "tcpkit analyze: %s: after packet %u: %s\n", o->path, c->count, c->err);
+        return 2;
+    }
     return 0;
 }
 

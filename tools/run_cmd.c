@@ -74,6 +74,9 @@ static void set_insecure_rst(tk_config *c, uint64_t v) {
 static void set_insecure_syn(tk_config *c, uint64_t v) {
     c->insecure_syn = v != 0;
 }
+static void set_drop_synfin(tk_config *c, uint64_t v) {
+    c->drop_synfin = v != 0;
+}
 
 static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.rfc1323", SET_FIELD, set_rfc1323, {0, 0}, NULL},
@@ -110,11 +113,7 @@ static const sysctl_entry sysctls[] = {
      NULL,
      {0, -1},
      "tcpkit keeps its options on retransmitted SYNs"},
-    {"net.inet.tcp.drop_synfin",
-     FIXED,
-     NULL,
-     {1, -1},
-     "tcpkit always drops segments with both SYN and FIN"},
+    {"net.inet.tcp.drop_synfin", SET_FIELD, set_drop_synfin, {0, 0}, NULL},
 };
 
 static const sysctl_entry *find_sysctl(const char *name) {

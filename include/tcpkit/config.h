@@ -15,7 +15,7 @@ typedef struct tk_config {
     uint32_t netmask;
     uint32_t gateway; /* 0: none */
     uint8_t mac[6];
-    uint16_t mtu; /* 1500 */
+    uint16_t mtu; /* 1500; 68 (RFC 791) to 65535 */
 
     /* Pools (SPEC SEC-5): every object comes from one of these. */
     uint32_t max_sockets;      /* 64 */

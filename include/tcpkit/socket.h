@@ -16,7 +16,13 @@
 #include "types.h"
 
 int tk_socket(tk_stack *s);
+/* addr->addr 0 (INADDR_ANY) binds every local address: connections use the
+ * stack's own address, and getsockname() reports 0 until connected. Port 0
+ * picks an ephemeral port (CM-15). -EADDRNOTAVAIL for a foreign address,
+ * -EADDRINUSE for a port in use or with TIME_WAIT entries (CM-10). */
 int tk_bind(tk_stack *s, int sd, const tk_sockaddr *addr);
+/* On a socket never bound, listen() binds the wildcard address and an
+ * ephemeral port first, as Linux does (read it with getsockname()). */
 int tk_listen(tk_stack *s, int sd, int backlog);
 /* Returns a new descriptor, or -EAGAIN when no connection is complete. */
 int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer);
@@ -31,8 +37,10 @@ long tk_recv(tk_stack *s, int sd, void *buf, size_t len);
 #define TK_SHUT_WR   1
 #define TK_SHUT_RDWR 2
 int tk_shutdown(tk_stack *s, int sd, int how);
-/* Releases the descriptor. The connection closes gracefully in the
- * background (or aborts: SO_LINGER {1,0}, or unread data, SPEC RS-2/RS-3). */
+/* Releases the descriptor at once (calls never block). The connection
+ * closes gracefully in the background, or aborts with RST: SO_LINGER {1, 0}
+ * or unread data (SPEC RS-2/RS-3) at once; SO_LINGER {1, n > 0} when the
+ * queued data and the FIN are not all acknowledged n seconds after close(). */
 int tk_close(tk_stack *s, int sd);
 
 /* Option levels and names (values are tcpkit's own). */
@@ -52,7 +60,7 @@ enum tk_sockopt {
 };
 typedef struct tk_linger {
     int onoff;
-    int linger; /* seconds */
+    int linger; /* seconds: 0 aborts at close(), n > 0 aborts after n s (see tk_close) */
 } tk_linger;
 
 int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len);

@@ -45,8 +45,7 @@ static int set_buf(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
  * idle counts from the last arrival; while probing, the next probe follows
  * the (possibly new) interval from now. */
 static void keep_rearm(tk_stack *s, tk_tcb *tp) {
-    if (!(tp->flags & TK_TF_KEEPALIVE) || !tk_tcb_synchronized(tp) ||
-        tp->state == TK_TCP_SYN_RCVD)
+    if (!(tp->flags & TK_TF_KEEPALIVE) || !tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
         return;
     tk_time due = tp->last_rcv + tp->keep_idle;
     if (tp->keep_count > 0)

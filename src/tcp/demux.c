@@ -48,6 +48,19 @@ tk_tcb *tk_demux_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint3
     return NULL;
 }
 
+tk_tcb *tk_demux_lookup_hint(tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                             uint16_t rport) {
+    tk_tcb *tp = tk_tcb_at(s, s->demux_last);
+    /* Valid only while that TCB is in the hash with the same 4-tuple. */
+    if (tp != NULL && (tp->flags & TK_TF_IN_HASH) && tp->lport == lport && tp->rport == rport &&
+        tp->laddr == laddr && tp->raddr == raddr)
+        return tp;
+    tp = tk_demux_lookup(s, laddr, lport, raddr, rport);
+    if (tp != NULL)
+        s->demux_last = tp->index;
+    return tp;
+}
+
 static uint32_t port_bucket(uint16_t port, uint32_t mask) {
     return ((uint32_t)port * 2654435761u >> 8) & mask;
 }

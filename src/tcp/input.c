@@ -31,8 +31,10 @@ void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
     if (mss > our_mss(s))
         mss = our_mss(s);
-    if (mss < 64)
-        mss = 64;
+    /* A floor against tiny segments, never above what our link carries. */
+    uint32_t floor = our_mss(s) < 64u ? our_mss(s) : 64u;
+    if (mss < floor)
+        mss = floor;
     tp->mss = (uint16_t)mss;
     if (o->present & TK_OPT_WSCALE)
         tp->flags |= TK_TF_PEER_WS;
@@ -102,7 +104,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
         tk_ring_commit(&tp->rcvq, tp->syn_data);
         tp->rcv_nxt += tp->syn_data;
         tp->syn_data = 0;
-        tp->flags |= TK_TF_ACKNOW;
+        s->stats.delayed_acks++; /* acknowledged like any in-order data (DT-5) */
+        tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
     }
     syn_rtt_sample(tp, sg, now);
     tk_tcb_set_state(s, tp, TK_TCP_ESTABLISHED, cause);
@@ -307,7 +310,7 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
      * RST (RS-1). */
     bool synfin = s->cfg.drop_synfin &&
                   (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
-    tk_tcb *tp = tk_demux_lookup(s, dst, sg->h.dport, src, sg->h.sport);
+    tk_tcb *tp = tk_demux_lookup_hint(s, dst, sg->h.dport, src, sg->h.sport);
     if (tp != NULL) {
         if (synfin && tp->state == TK_TCP_SYN_SENT) {
             TK_DROP(s, drop_tcp_bad_flags, now);

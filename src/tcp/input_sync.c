@@ -306,10 +306,11 @@ static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
  * own path in timewait.c). */
 static void input_time_wait(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
     uint8_t fl = sg->h.flags;
-    uint32_t seglen = sg->len + 1u + ((fl & TK_TCP_FIN) ? 1u : 0u);
+    uint32_t wnd = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
     if ((fl & TK_TCP_SYN) && !(fl & TK_TCP_RST) && s->cfg.insecure_syn &&
-        acceptable(sg->h.seq, seglen, tp->rcv_nxt, offered_window(tp))) {
-        /* RFC 793's rule, as in the other synchronized states. */
+        acceptable(sg->h.seq, 0, tp->rcv_nxt, wnd)) {
+        /* RFC 793's rule, as in the other synchronized states: the SYN's
+         * own sequence number within the window we offered. */
         tk_tcp_send_rst_tcb(s, tp, now);
         tk_tcb_drop(s, tp, -ECONNRESET, "rcv SYN");
         return;

@@ -246,7 +246,8 @@ static bool recovery_new_data(tk_stack *s, tk_tcb *tp, uint32_t maxseg, tk_time 
     uint32_t len = min_u32(min_u32(avail, usable), maxseg);
     if (len == 0 || (len < maxseg && off + len < qlen))
         return false;
-    bool fin = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED) && off + len == qlen;
+    bool fin =
+        (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED) && off + len == qlen;
     send_one(s, tp, off, len, qlen, fin, now);
     return true;
 }
@@ -292,17 +293,23 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
     bool sack_recovery = tp->cc.in_recovery && (tp->flags & TK_TF_SACK);
     if (sack_recovery)
         output_recovery(s, tp, now);
+    /* The options (and so the payload room) stay the same for this burst. */
+    uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
     for (;;) {
-        uint32_t gap = UINT32_MAX;
-        if (tp->nsacked > 0 && tk_seq_lt(tp->snd_nxt, tp->snd_max))
-            gap = tk_sack_skip(tp); /* after a timeout, RFC 6675 5.1 */
+        /* Going back after a timeout: skip what the peer holds, and do
+         * not count it against cwnd (RFC 6675 5.1). */
+        uint32_t gap = UINT32_MAX, held = 0;
+        if (tp->nsacked > 0 && tk_seq_lt(tp->snd_nxt, tp->snd_max)) {
+            gap = tk_sack_skip(tp);
+            held = tk_sack_bytes_below(tp, tp->snd_nxt);
+        }
         uint32_t qlen = tk_ring_len(&tp->sndq);
         uint32_t off = tp->snd_nxt - tp->snd_una;
         bool fin_pending = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED);
         uint32_t avail = off < qlen ? qlen - off : 0;
-        uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
-        uint32_t wnd = sack_recovery ? off : min_u32(tp->snd_wnd, send_cwnd(tp, maxseg));
-        uint32_t usable = wnd > off ? wnd - off : 0;
+        uint32_t cwnd = sack_recovery ? off - held : send_cwnd(tp, maxseg);
+        uint32_t usable = min_u32(tp->snd_wnd > off ? tp->snd_wnd - off : 0,
+                                  cwnd > off - held ? cwnd - (off - held) : 0);
         uint32_t len = min_u32(min_u32(min_u32(avail, usable), maxseg), gap);
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;

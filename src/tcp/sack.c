@@ -96,8 +96,8 @@ bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss) {
 }
 
 bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss) {
-    if (tp->nsacked == 0 || tk_seq_geq(tp->sacked[0].left, tp->rexmit_next))
-        return false; /* no hole below HighRxt: nothing resent is missing */
+    if (tp->nsacked == 0 || !tk_seq_lt(tp->snd_una, tp->rexmit_next))
+        return false; /* nothing resent is still missing */
     uint32_t above = 0;
     for (uint32_t i = 0; i < tp->nsacked; i++) {
         uint32_t l = tk_seq_max(tp->sacked[i].left, tp->rxt_mark);
@@ -116,6 +116,17 @@ uint32_t tk_sack_skip(tk_tcb *tp) {
             tp->snd_nxt = b->right;
     }
     return UINT32_MAX;
+}
+
+uint32_t tk_sack_bytes_below(const tk_tcb *tp, uint32_t seq) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < tp->nsacked; i++) {
+        uint32_t l = tk_seq_max(tp->sacked[i].left, tp->snd_una);
+        uint32_t r = tk_seq_min(tp->sacked[i].right, seq);
+        if (tk_seq_lt(l, r))
+            n += r - l;
+    }
+    return n;
 }
 
 /* Bytes of [l, r) below HighRxt: already retransmitted in this recovery. */

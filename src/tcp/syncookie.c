@@ -101,8 +101,8 @@ tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time n
     tp->raddr = sg->src;
     tp->rport = sg->h.sport;
     tp->parent = lp->index;
-    tp->flags |= TK_TF_PASSIVE | (lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 |
-                                               TK_TF_LINGER));
+    tp->flags |= TK_TF_PASSIVE |
+                 (lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER));
     tp->linger = lp->linger;
     tp->keep_idle = lp->keep_idle;
     tp->keep_intvl = lp->keep_intvl;

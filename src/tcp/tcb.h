@@ -17,7 +17,7 @@
 #include "tcpkit/wire/tcp.h"
 
 #define TK_NIL         UINT32_MAX
-#define TK_TIMER_COUNT 8 /* enum tk_timer_kind, index 0 unused */
+#define TK_TIMER_COUNT 8  /* enum tk_timer_kind, index 0 unused */
 #define TK_SACK_BOARD  16 /* SACKed ranges the sender remembers */
 
 /* TCB flags. */
@@ -74,7 +74,7 @@ typedef struct tk_tcb {
     uint32_t iss, irs;
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
     uint32_t rcv_nxt, rcv_adv, last_ack_sent;
-    uint32_t syn_data; /* text of the peer's SYN, held until ESTABLISHED */
+    uint32_t syn_data;         /* text of the peer's SYN, held until ESTABLISHED */
     uint32_t fin_seq;          /* sequence number of our FIN once sent */
     uint32_t rcv_cap, snd_cap; /* buffer sizes in use (SO_RCVBUF/SO_SNDBUF) */
 
@@ -140,6 +140,10 @@ void tk_demux_insert(struct tk_stack *s, tk_tcb *tp);
 void tk_demux_remove(struct tk_stack *s, tk_tcb *tp);
 tk_tcb *tk_demux_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                         uint16_t rport);
+/* The same, trying the TCB of the previous segment first: a bulk transfer
+ * skips the keyed hash on almost every segment. */
+tk_tcb *tk_demux_lookup_hint(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                             uint16_t rport);
 void tk_listen_insert(struct tk_stack *s, tk_tcb *tp);
 void tk_listen_remove(struct tk_stack *s, tk_tcb *tp);
 tk_tcb *tk_listen_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport);
@@ -224,13 +228,14 @@ bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss);
 /* Going back after a timeout: moves SND.NXT past a SACKed range it is in;
  * returns the bytes from there to the next SACKed range (UINT32_MAX: none). */
 uint32_t tk_sack_skip(tk_tcb *tp);
+/* SACKed bytes between SND.UNA and seq. */
+uint32_t tk_sack_bytes_below(const tk_tcb *tp, uint32_t seq);
 /* True when more than (DupThresh - 1) * mss bytes sent after the round of
  * retransmissions began (tp->rxt_mark) are SACKed while holes remain: the
  * retransmissions of that round were lost too (the idea of RFC 8985). */
 bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss);
 uint32_t tk_sack_pipe(const tk_tcb *tp, uint32_t mss);
-bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *seq,
-                      uint32_t *len);
+bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *seq, uint32_t *len);
 /* Resends [seq, seq + len) of the send queue as one segment. */
 void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len,
                              tk_time now);

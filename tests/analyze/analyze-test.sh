@@ -169,6 +169,13 @@ bad-input)
     expect_status 2
     grep -q "^tcpkit analyze: $TMP/bad.pcap: " "$TMP/err" || fail "no clear message"
     [ -s "$TMP/out" ] && fail "output on bad input"
+    # Cut short inside packet 4: packets 1-3 are reported, the status says 2.
+    capture lifecycle
+    head -c 300 "$TMP/cap.pcap" >"$TMP/cut.pcap"
+    run "$TMP/cut.pcap"
+    expect_status 2
+    grep -q "^tcpkit analyze: $TMP/cut.pcap: after packet 3: " "$TMP/err" || fail "no cut message"
+    grep -q "^1 connection, 3 packets, 0 not TCP/IPv4 (skipped)$" "$TMP/out" || fail "no report"
     run "$TMP/missing.pcap"
     expect_status 2
     grep -q "^tcpkit analyze: $TMP/missing.pcap: " "$TMP/err" || fail "no message for a missing file"

@@ -209,8 +209,7 @@ static void test_DT_04_sender_sws(void **state) {
 /* DT-4 (RFC 9293 3.8.6.2.1): window 1500, MSS 1000, 3000 bytes written: a
  * full-size segment goes at once; the 500-byte rest of the window is below
  * Fr * max window and waits for the ACK (no persist delay for the first). */
-static void test_DT_04_full_segment_in_small_window(void **state) {
-    (void)state;
+static void small_window_case(bool ts) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
@@ -220,27 +219,42 @@ static void test_DT_04_full_segment_in_small_window(void **state) {
     int ls = tkh_listen(&h);
     tk_tcp_opts o;
     memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS;
+    o.present = TK_OPT_MSS | (ts ? TK_OPT_TS : 0);
     o.mss = 1000;
+    o.ts_val = 1;
     tkh_inject(&h, TK_TCP_SYN, IRS, 0, 1500, &o, NULL, 0);
-    tkh_inject(&h, TK_TCP_ACK, R1, S1, 1500, NULL, NULL, 0);
+    o.present = (uint8_t)(o.present & ~TK_OPT_MSS);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 1500, &o, NULL, 0);
     int sd = tk_accept(h.s, ls, NULL);
     assert_true(sd >= 0);
     tkh_clear(&h);
     tk_time t0 = h.now;
+    uint32_t seg = ts ? 988 : 1000; /* MSS less 12 option bytes (RFC 6691) */
     assert_int_equal(tk_send(h.s, sd, zeros, 3000), 3000);
     tkh_poll(&h);
     tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, seg);
     assert_int_equal(g.at, t0);
     TKH_NOTHING(&h);
-    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 1000, 1500, NULL, NULL, 0);
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 1000, R1, 1000);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + seg, 1500, &o, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + seg, R1, seg);
     assert_int_equal(g.at, t0);
-    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 2000, 1500, NULL, NULL, 0);
-    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1 + 2000, R1, 1000);
+    tkh_inject(&h, TK_TCP_ACK, R1, S1 + 2 * seg, 1500, &o, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | (ts ? 0 : TK_TCP_PSH), S1 + 2 * seg, R1, seg);
     TKH_NOTHING(&h);
+    if (ts) {
+        /* Nagle holds the last 36 bytes until the ACK. */
+        tkh_inject(&h, TK_TCP_ACK, R1, S1 + 3 * seg, 1500, &o, NULL, 0);
+        TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, S1 + 3 * seg, R1, 3000 - 3 * seg);
+        TKH_NOTHING(&h);
+    }
     tkh_fini(&h);
+}
+
+static void test_DT_04_full_segment_in_small_window(void **state) {
+    (void)state;
+    small_window_case(false);
+    small_window_case(true);
 }
 
 /* DT-5: one full segment waits 40 ms for its ACK; the second full one

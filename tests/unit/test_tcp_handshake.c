@@ -136,6 +136,44 @@ static void test_OP_01_OP_02_no_options(void **state) {
     tkh_fini(&h);
 }
 
+/* OP-1: the SYN's MSS is the MTU less 40 over IPv4's whole MTU range
+ * (68..65535); segments never exceed what the link carries. */
+static void test_OP_01_mss_from_mtu_range(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.mtu = 67;
+    assert_int_equal(tk_stack_mem_size(&cfg), 0);
+    static const uint16_t mtus[] = {72, 65535};
+    for (int i = 0; i < 2; i++) {
+        tkh h;
+        tkh_config(&cfg);
+        cfg.mtu = mtus[i];
+        cfg.opt_timestamps = false;
+        tkh_init(&h, &cfg);
+        int ls = tkh_listen(&h);
+        tk_tcp_opts o = {0};
+        o.present = TK_OPT_MSS;
+        o.mss = 1460;
+        tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
+        tkh_seg g;
+        assert_true(tkh_next(&h, &g));
+        assert_int_equal(g.flags, TK_TCP_SYN | TK_TCP_ACK);
+        assert_int_equal(g.opts.mss, mtus[i] - 40);
+        if (i == 0) {
+            uint32_t s1 = g.seq + 1;
+            tkh_inject(&h, TK_TCP_ACK, IRS + 1, s1, 65535, NULL, NULL, 0);
+            int sd = tk_accept(h.s, ls, NULL);
+            assert_true(sd >= 0);
+            assert_int_equal(tk_send(h.s, sd, "0123456789abcdefghijklmnopqrstuvwxyz", 36), 36);
+            tkh_poll(&h);
+            TKH_EXPECT(&h, &g, TK_TCP_ACK, s1, IRS + 1, 32); /* MSS 32 */
+            TKH_NOTHING(&h);                                 /* Nagle holds the 4-byte rest */
+        }
+        tkh_fini(&h);
+    }
+}
+
 static void test_OP_02_wscale_shift_capped_14(void **state) {
     (void)state;
     tkh h;
@@ -333,6 +371,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_CM_01_passive_open_exact),
         cmocka_unit_test(test_CM_01_active_open_exact),
+        cmocka_unit_test(test_OP_01_mss_from_mtu_range),
         cmocka_unit_test(test_OP_01_OP_02_no_options),
         cmocka_unit_test(test_OP_02_wscale_shift_capped_14),
         cmocka_unit_test(test_OP_05_bad_option_length_dropped),

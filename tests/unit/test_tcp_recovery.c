@@ -220,6 +220,152 @@ static void test_DT_09_OP_03_sack_dupack_window_changes(void **state) {
     tkh_fini(&h);
 }
 
+/* A SACK connection whose cwnd is 6000 after two rounds; returns the
+ * sequence number the next data starts at. */
+static uint32_t open_sack_warm(tkh *h, int *sd) {
+    tk_config cfg;
+    tkh_config(&cfg);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM;
+    o.mss = 1000;
+    *sd = open_opts(h, &cfg, &o);
+    tk_send(h->s, *sd, zeros, 4000);
+    tkh_poll(h);
+    tkh_inject(h, TK_TCP_ACK, R1, S1 + 4000, 65535, NULL, NULL, 0);
+    tk_send(h->s, *sd, zeros, 5000);
+    tkh_poll(h);
+    tkh_inject(h, TK_TCP_ACK, R1, S1 + 9000, 65535, NULL, NULL, 0);
+    tkh_clear(h);
+    return S1 + 9000;
+}
+
+static void sack_dup(tkh *h, uint32_t una, uint32_t l, uint32_t r) {
+    uint32_t e[] = {l, r};
+    tk_tcp_opts d = sack_opts(1, e);
+    tkh_inject(h, TK_TCP_ACK, R1, una, 65535, &d, NULL, 0);
+}
+
+/* DT-9 RFC 3042 limited transmit and RFC 6675 recovery: the first two
+ * duplicates each let one new segment out; the third starts recovery
+ * (ssthresh = FlightSize / 2 = 4000) with the fast retransmit; after that
+ * the pipe estimate, not the duplicate count, decides what goes. */
+static void test_DT_09_OP_03_limited_transmit_and_pipe(void **state) {
+    (void)state;
+    tkh h;
+    int sd;
+    uint32_t b = open_sack_warm(&h, &sd);
+    tk_send(h.s, sd, zeros, 20000);
+    tkh_poll(&h);
+    assert_int_equal(tkh_pending(&h), 6); /* A..F, cwnd 6000 */
+    tkh_clear(&h);
+    tkh_seg g;
+    /* A is lost. */
+    sack_dup(&h, b, b + 1000, b + 2000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 6000, R1, 1000); /* G: limited transmit */
+    TKH_NOTHING(&h);
+    sack_dup(&h, b, b + 1000, b + 3000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 7000, R1, 1000); /* H */
+    TKH_NOTHING(&h);
+    sack_dup(&h, b, b + 1000, b + 4000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b, R1, 1000); /* fast retransmit of A */
+    TKH_NOTHING(&h);
+    tk_conn_info ci[4];
+    tk_stack_conn_table(h.s, ci, 4);
+    const tk_conn_info *c = ci[0].sd == sd ? &ci[0] : &ci[1];
+    assert_int_equal(c->ssthresh, 4000);
+    /* pipe = A resent 1000 + E..H 4000: nothing more. */
+    sack_dup(&h, b, b + 1000, b + 5000);
+    TKH_NOTHING(&h); /* pipe 4000 */
+    sack_dup(&h, b, b + 1000, b + 6000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 8000, R1, 1000); /* pipe 3000: new data I */
+    TKH_NOTHING(&h);
+    /* The ACK of everything up to I ends recovery. */
+    tkh_inject(&h, TK_TCP_ACK, R1, b + 9000, 65535, NULL, NULL, 0);
+    tk_stack_conn_table(h.s, ci, 4);
+    assert_int_equal(c->cwnd, 2000); /* min(ssthresh, max(FlightSize, SMSS) + SMSS) */
+    assert_int_equal(tk_stack_stats(h.s)->fast_retransmits, 1);
+    assert_int_equal(tk_stack_stats(h.s)->retransmits, 1);
+    assert_int_equal(tk_stack_stats(h.s)->rto_timeouts, 0);
+    tkh_fini(&h);
+}
+
+/* DT-9 RFC 6675 4 IsLost: when ACKs are lost and fewer than three
+ * duplicates arrive, SACK blocks covering more than 2 SMSS above SND.UNA
+ * start recovery on the first duplicate. */
+static void test_DT_09_OP_03_islost_starts_recovery(void **state) {
+    (void)state;
+    tkh h;
+    int sd;
+    uint32_t b = open_sack_warm(&h, &sd);
+    tk_send(h.s, sd, zeros, 6000);
+    tkh_poll(&h);
+    tkh_clear(&h);
+    sack_dup(&h, b, b + 1000, b + 4000); /* one duplicate, 3000 SACKed */
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b, R1, 1000);
+    assert_int_equal(tk_stack_stats(h.s)->fast_retransmits, 1);
+    assert_int_equal(tk_stack_stats(h.s)->dupacks_in, 1);
+    tkh_fini(&h);
+}
+
+/* DT-9: a lost retransmission is repaired without the timer once data
+ * sent after it is SACKed (more than 2 SMSS), as RFC 8985 would. */
+static void test_DT_09_OP_03_lost_retransmission(void **state) {
+    (void)state;
+    tkh h;
+    int sd;
+    uint32_t b = open_sack_warm(&h, &sd);
+    tk_send(h.s, sd, zeros, 20000);
+    tkh_poll(&h);
+    tkh_clear(&h);
+    sack_dup(&h, b, b + 1000, b + 2000); /* G */
+    sack_dup(&h, b, b + 1000, b + 3000); /* H */
+    sack_dup(&h, b, b + 1000, b + 4000); /* A again */
+    sack_dup(&h, b, b + 1000, b + 5000);
+    sack_dup(&h, b, b + 1000, b + 6000); /* I */
+    sack_dup(&h, b, b + 1000, b + 7000); /* J */
+    sack_dup(&h, b, b + 1000, b + 8000); /* K */
+    tkh_clear(&h);
+    /* The resent A was lost too: I, J and K (sent after it) arrive. */
+    sack_dup(&h, b, b + 1000, b + 9000);
+    sack_dup(&h, b, b + 1000, b + 10000);
+    tkh_clear(&h);
+    sack_dup(&h, b, b + 1000, b + 11000);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b, R1, 1000);         /* A, a third time */
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 13000, R1, 1000); /* then new data */
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->rto_timeouts, 0);
+    assert_int_equal(tk_stack_stats(h.s)->fast_retransmits, 1);
+    tkh_fini(&h);
+}
+
+/* DT-9 RFC 6675 5.1: after a timeout the resend from SND.UNA skips what
+ * the peer's SACK blocks hold. */
+static void test_DT_09_OP_03_rto_skips_sacked(void **state) {
+    (void)state;
+    tkh h;
+    int sd;
+    uint32_t b = open_sack_warm(&h, &sd);
+    tk_send(h.s, sd, zeros, 4000);
+    tkh_poll(&h);
+    assert_int_equal(tkh_pending(&h), 4); /* A..D */
+    tkh_clear(&h);
+    sack_dup(&h, b, b + 2000, b + 3000); /* C arrived, A and B lost */
+    TKH_NOTHING(&h);
+    tkh_run_until(&h, tk_stack_next_deadline(h.s));
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b, R1, 1000); /* timeout: A */
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->rto_timeouts, 1);
+    sack_dup(&h, b + 1000, b + 2000, b + 3000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 1000, R1, 1000);              /* B */
+    TKH_EXPECT(&h, &g, TK_TCP_ACK | TK_TCP_PSH, b + 3000, R1, 1000); /* D; C skipped */
+    TKH_NOTHING(&h);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_09_fast_retransmit),
@@ -227,6 +373,10 @@ int main(void) {
         cmocka_unit_test(test_DT_09_restart_after_idle),
         cmocka_unit_test(test_DT_09_OP_03_sack_recovery),
         cmocka_unit_test(test_DT_09_OP_03_sack_dupack_window_changes),
+        cmocka_unit_test(test_DT_09_OP_03_limited_transmit_and_pipe),
+        cmocka_unit_test(test_DT_09_OP_03_islost_starts_recovery),
+        cmocka_unit_test(test_DT_09_OP_03_lost_retransmission),
+        cmocka_unit_test(test_DT_09_OP_03_rto_skips_sacked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

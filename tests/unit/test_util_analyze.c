@@ -306,6 +306,18 @@ static void test_OBS_04_RS_4_half_open_peer(void **state) {
 
 /* RS-7 as the seed capture shows it: the client restarts and reuses its
  * port; the old connection answers the SYN with a challenge ACK. */
+/* The capture starts with the peer's data and the answering RST: the
+ * RST's sender was never seen before, so it cannot have "ended here". */
+static void test_OBS_04_RS_4_half_open_mid_capture(void **state) {
+    fixture *fx = *state;
+    C(0, A | P, 7001, 9001, 10, WIN);
+    SV(20, R, 9001, 0, 0, 0);
+    expect_rst(fx, 2,
+               "RST answering a segment of an unknown connection: half-open peer restarted (RS-4)");
+    PATH(&fx->az.conns[0].end[0], TK_TCP_ESTABLISHED, TK_TCP_CLOSED);
+    PATH(&fx->az.conns[0].end[1], TK_TCP_CLOSED);
+}
+
 static void test_OBS_04_RS_7_stale_reconnect_port_reuse(void **state) {
     fixture *fx = *state;
     handshake(fx);
@@ -374,6 +386,25 @@ static void test_OBS_04_simultaneous_open_and_close(void **state) {
     assert_int_equal(fx->az.nnotes, 0);
 }
 
+/* CM-12: the last ACK is lost after the capture point; LAST_ACK resends
+ * its FIN, so it had not closed. */
+static void test_OBS_04_lost_last_ack_keeps_last_ack(void **state) {
+    fixture *fx = *state;
+    handshake(fx);
+    C(30, F | A, 1001, 5001, 0, WIN);
+    SV(40, A, 5001, 1002, 0, WIN);
+    SV(50, F | A, 5001, 1002, 0, WIN);
+    C(50, A, 1002, 5002, 0, WIN);
+    SV(250, F | A, 5001, 1002, 0, WIN); /* 8 */
+    const tk_az_end *srv = &fx->az.conns[0].end[1];
+    PATH(srv, TK_TCP_LISTEN, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED, TK_TCP_CLOSE_WAIT,
+         TK_TCP_LAST_ACK);
+    C(250, A, 1002, 5002, 0, WIN); /* 9: TIME_WAIT ACKs it again (CM-9) */
+    PATH(srv, TK_TCP_LISTEN, TK_TCP_SYN_RCVD, TK_TCP_ESTABLISHED, TK_TCP_CLOSE_WAIT,
+         TK_TCP_LAST_ACK, TK_TCP_CLOSED);
+    NOTES({8, TK_AZ_RETRANS}, {9, TK_AZ_DUP_ACK});
+}
+
 static void test_OBS_04_rst_in_time_wait_keeps_it(void **state) {
     fixture *fx = *state;
     handshake(fx);
@@ -430,6 +461,47 @@ static void test_OBS_04_many_connections_interleaved(void **state) {
     }
 }
 
+static void feed_ws(fixture *fx, int from_server, uint8_t flags, uint32_t seq, uint32_t ack,
+                    uint16_t win, int8_t wscale) {
+    tk_az_seg s = {.index = ++fx->next,
+                   .ts_us = (int64_t)fx->next * 1000,
+                   .src = from_server ? SRV : CLI,
+                   .dst = from_server ? CLI : SRV,
+                   .sport = from_server ? 80 : 40000,
+                   .dport = from_server ? 40000 : 80,
+                   .seq = seq,
+                   .ack = ack,
+                   .flags = flags,
+                   .win = win,
+                   .wscale = wscale};
+    assert_int_equal(tk_az_feed(&fx->az, &s), 0);
+}
+
+/* OP-2: windows are scaled only when both SYNs carried the option, and a
+ * SYN's own window never is. 1000 unscaled on the SYN-ACK equals 250 << 2. */
+static void test_OBS_04_window_scale_both_syns(void **state) {
+    fixture *fx = *state;
+    feed_ws(fx, 0, S, 1000, 0, WIN, 2);
+    feed_ws(fx, 1, S | A, 5000, 1001, WIN, 2);
+    feed_ws(fx, 0, A, 1001, 5001, 250, -1);
+    feed_ws(fx, 1, A, 5001, 1001, 250, -1); /* same window: a duplicate ACK */
+    feed_ws(fx, 1, A, 5001, 1001, 251, -1); /* 1004: a window update */
+    NOTES({4, TK_AZ_DUP_ACK}, {5, TK_AZ_WINDOW_UPDATE});
+    assert_true(fx->az.conns[0].wscale_on);
+    assert_int_equal(fx->az.conns[0].end[1].win, 1004);
+}
+
+static void test_OBS_04_window_scale_one_syn_ignored(void **state) {
+    fixture *fx = *state;
+    feed_ws(fx, 0, S, 1000, 0, WIN, 2);
+    feed_ws(fx, 1, S | A, 5000, 1001, WIN, -1);
+    feed_ws(fx, 0, A, 1001, 5001, 250, -1);
+    feed_ws(fx, 1, A, 5001, 1001, 250, -1); /* 250, not 1000: the window changed */
+    NOTES({4, TK_AZ_WINDOW_UPDATE});
+    assert_false(fx->az.conns[0].wscale_on);
+    assert_int_equal(fx->az.conns[0].end[1].win, 250);
+}
+
 /* Sequence numbers wrap modulo 2^32 (DT-10). */
 static void test_OBS_04_sequence_wrap(void **state) {
     fixture *fx = *state;
@@ -442,6 +514,46 @@ static void test_OBS_04_sequence_wrap(void **state) {
     C(1060, A, 0x101u, 5001, 100, WIN);
     NOTES({7, TK_AZ_RETRANS});
     assert_int_equal(fx->az.conns[0].end[0].bytes, 0x200 + 100);
+}
+
+/* Random segments on a few 4-tuples: every note is counted once on its
+ * connection's list, and paths stay within bounds (run under ASan). */
+static void test_OBS_04_random_segments_consistent(void **state) {
+    fixture *fx = *state;
+    uint32_t x = 12345;
+    for (unsigned i = 0; i < 20000; i++) {
+        x = x * 1103515245u + 12345u;
+        uint32_t r = x >> 8;
+        bool rev = r & 1;
+        tk_az_seg s = {.index = ++fx->next,
+                       .ts_us = (int64_t)i * 1000,
+                       .src = rev ? SRV : CLI,
+                       .dst = rev ? CLI : SRV,
+                       .sport = rev ? 80 : (uint16_t)(40000 + (r >> 1) % 3),
+                       .dport = rev ? (uint16_t)(40000 + (r >> 1) % 3) : 80,
+                       .seq = 1000 + (r >> 3) % 64,
+                       .ack = 5000 + (r >> 9) % 64,
+                       .flags = (uint8_t)(r >> 15),
+                       .win = (uint16_t)((r >> 20) % 3),
+                       .wscale = (int8_t)((r >> 22) % 16) - 1,
+                       .len = (r >> 26) % 3};
+        assert_int_equal(tk_az_feed(&fx->az, &s), 0);
+    }
+    size_t listed = 0;
+    for (size_t ci = 0; ci < fx->az.nconns; ci++) {
+        const tk_az_conn *c = &fx->az.conns[ci];
+        unsigned counted = 0, walked = 0;
+        for (int k = 0; k < TK_AZ_KIND_COUNT; k++)
+            counted += c->counts[k];
+        for (size_t n = c->note_head; n != TK_AZ_NONE; n = fx->az.notes[n].next, walked++)
+            assert_int_equal(fx->az.notes[n].conn, ci);
+        assert_int_equal(walked, counted);
+        listed += walked;
+        for (int e = 0; e < 2; e++)
+            assert_true(c->end[e].path_len <= TK_AZ_PATH_MAX);
+    }
+    assert_int_equal(listed, fx->az.nnotes);
+    assert_true(fx->az.nconns >= 3);
 }
 
 static void test_OBS_04_names(void **state) {
@@ -474,12 +586,17 @@ int main(void) {
         T(test_OBS_04_RS_3_rst_with_unread_data),
         T(test_OBS_04_RS_3_rst_after_fin),
         T(test_OBS_04_RS_4_half_open_peer),
+        T(test_OBS_04_RS_4_half_open_mid_capture),
         T(test_OBS_04_RS_7_stale_reconnect_port_reuse),
         T(test_OBS_04_time_wait_reuse_new_instance),
         T(test_OBS_04_simultaneous_open_and_close),
+        T(test_OBS_04_lost_last_ack_keeps_last_ack),
         T(test_OBS_04_rst_in_time_wait_keeps_it),
         T(test_OBS_04_many_connections_interleaved),
         T(test_OBS_04_sequence_wrap),
+        T(test_OBS_04_window_scale_both_syns),
+        T(test_OBS_04_window_scale_one_syn_ignored),
+        T(test_OBS_04_random_segments_consistent),
         T(test_OBS_04_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,7 +169,7 @@ static uint32_t seg_len(const tk_az_seg *s) {
 }
 
 static uint32_t scaled_win(const tk_az_conn *c, const tk_az_end *a, const tk_az_seg *s) {
-    if (!c->wscale_on || (s->flags & TK_TCP_SYN))
+    if (!c->wscale_on || (s->flags & TK_TCP_SYN) || a->wscale < 0)
         return s->win; /* RFC 7323 2.2: SYN windows are never scaled */
     return (uint32_t)s->win << (a->wscale > TK_TCP_MAX_WSCALE ? TK_TCP_MAX_WSCALE : a->wscale);
 }

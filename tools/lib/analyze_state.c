@@ -38,13 +38,17 @@ static void sender_start(tk_az_end *a, const tk_az_seg *s) {
     bool syn = s->flags & TK_TCP_SYN, ack = s->flags & TK_TCP_ACK;
     enum tk_tcp_state st = last_state(a);
     if (syn && !ack) {
-        if (!a->path_len || st == TK_TCP_CLOSED)
-            push(a, TK_TCP_CLOSED), push(a, TK_TCP_SYN_SENT);
+        if (st == TK_TCP_CLOSED) { /* also when nothing is known yet */
+            push(a, TK_TCP_CLOSED);
+            push(a, TK_TCP_SYN_SENT);
+        }
     } else if (syn) {
-        if (!a->path_len || st == TK_TCP_CLOSED || st == TK_TCP_LISTEN)
-            push(a, TK_TCP_LISTEN), push(a, TK_TCP_SYN_RCVD);
-        else if (st == TK_TCP_SYN_SENT)
+        if (st == TK_TCP_CLOSED || st == TK_TCP_LISTEN) {
+            push(a, TK_TCP_LISTEN);
+            push(a, TK_TCP_SYN_RCVD);
+        } else if (st == TK_TCP_SYN_SENT) {
             push(a, TK_TCP_SYN_RCVD); /* simultaneous open, CM-2 */
+        }
     } else if (!a->path_len && !(s->flags & TK_TCP_RST)) {
         push(a, TK_TCP_ESTABLISHED); /* the capture starts mid-connection */
     }
@@ -95,6 +99,18 @@ static void sender_fin(tk_az_end *a, const tk_az_end *b, const tk_az_seg *s) {
         push(a, TK_TCP_LAST_ACK);
 }
 
+/* The same FIN sent again: the ACK of it, seen in the capture, was lost
+ * before it reached this end, so the step that ACK caused is undone. */
+static void fin_again(tk_az_end *a) {
+    if (a->path_len < 2)
+        return;
+    enum tk_tcp_state st = a->path[a->path_len - 1], before = a->path[a->path_len - 2];
+    if ((before == TK_TCP_FIN_WAIT_1 && st == TK_TCP_FIN_WAIT_2) ||
+        (before == TK_TCP_CLOSING && st == TK_TCP_TIME_WAIT) ||
+        (before == TK_TCP_LAST_ACK && st == TK_TCP_CLOSED))
+        a->path_len--;
+}
+
 static void reset(tk_az_end *a, tk_az_end *b) {
     enum tk_tcp_state sa = last_state(a), sb = last_state(b);
     /* RS-8: an unacceptable ACK in SYN_SENT is answered with RST; the
@@ -123,9 +139,11 @@ void tk_az_track_states(tk_az_conn *c, int from, const tk_az_seg *s) {
     }
     receiver_ack(b, s);
     if (s->flags & TK_TCP_FIN) {
-        if (!a->fin_seen) { /* a retransmitted FIN changes nothing */
+        if (!a->fin_seen) {
             sender_fin(a, b, s);
             receiver_fin(b, s);
+        } else if (s->seq + s->len == a->fin_seq) {
+            fin_again(a);
         }
     }
 }
@@ -158,7 +176,7 @@ bool tk_az_rst_cause(const tk_az_conn *c, int from, const tk_az_seg *s, char *ou
              s->seq == c->last_ack)
         why =
             (lf & TK_TCP_SYN) ? "RST to a SYN-ACK that does not acknowledge our SYN (RS-8)" : STALE;
-    else if (last_state(a) == TK_TCP_TIME_WAIT || last_state(a) == TK_TCP_CLOSED)
+    else if (a->path_len && (last_state(a) == TK_TCP_TIME_WAIT || last_state(a) == TK_TCP_CLOSED))
         why = "RST answering a segment of a connection that already ended here (TIME_WAIT over)";
     else if (!(s->flags & TK_TCP_ACK) && last_from(c, from) && (lf & TK_TCP_ACK) &&
              s->seq == c->last_ack)
