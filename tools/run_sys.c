@@ -222,6 +222,7 @@ static const opt_name sockopts[] = {
     {"IPPROTO_TCP", "TCP_KEEPIDLE", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE},
     {"IPPROTO_TCP", "TCP_KEEPINTVL", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL},
     {"IPPROTO_TCP", "TCP_KEEPCNT", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPCNT},
+    {"IPPROTO_TCP", "TCP_NOOPT", TK_IPPROTO_TCP_LEVEL, TK_TCP_NOOPT},
 };
 
 static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev) {

@@ -57,6 +57,8 @@ enum tk_sockopt {
     TK_TCP_KEEPIDLE, /* int seconds */
     TK_TCP_KEEPINTVL,
     TK_TCP_KEEPCNT,
+    TK_TCP_NOOPT, /* int: no TCP options on our SYN or SYN-ACK, the peer's
+                   * ignored (MSS 536); set before connect() or listen() */
 };
 typedef struct tk_linger {
     int onoff;

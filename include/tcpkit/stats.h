@@ -135,7 +135,12 @@ typedef struct tk_conn_info {
     uint32_t retransmits; /* consecutive timeouts of the current segment */
     int timer_kind;       /* enum tk_timer_kind */
     tk_time timer_deadline;
+    uint32_t options; /* TK_CONN_OPT_* negotiated with the peer */
 } tk_conn_info;
+
+#define TK_CONN_OPT_TS     0x1 /* timestamps (RFC 7323) */
+#define TK_CONN_OPT_SACK   0x2 /* SACK permitted (RFC 2018) */
+#define TK_CONN_OPT_WSCALE 0x4 /* window scaling (RFC 7323) */
 
 /* Fills up to max entries (connections in the socket pool, then TIME_WAIT
  * entries oldest first); returns the number of entries that exist, which may

@@ -106,13 +106,16 @@ int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, siz
     }
     if (level != TK_IPPROTO_TCP_LEVEL)
         return -ENOPROTOOPT;
-    if (name != TK_TCP_NODELAY && v <= 0)
+    if (name != TK_TCP_NODELAY && name != TK_TCP_NOOPT && v <= 0)
         return -EINVAL;
     switch (name) {
     case TK_TCP_NODELAY:
         set_flag(tp, TK_TF_NODELAY, v);
         if (v)
             tk_tcb_mark_pending(s, tp);
+        return 0;
+    case TK_TCP_NOOPT:
+        set_flag(tp, TK_TF_NOOPT, v);
         return 0;
     case TK_TCP_KEEPIDLE:
         tp->keep_idle = TK_SEC((uint32_t)v);
@@ -166,6 +169,9 @@ static int tcp_get(const tk_tcb *tp, int name, int *v) {
         return 0;
     case TK_TCP_KEEPCNT:
         *v = (int)tp->keep_cnt;
+        return 0;
+    case TK_TCP_NOOPT:
+        *v = (tp->flags & TK_TF_NOOPT) != 0;
         return 0;
     default:
         return -ENOPROTOOPT;

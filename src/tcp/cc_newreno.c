@@ -63,7 +63,7 @@ static void newreno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una) {
 }
 
 static int recovery_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight) {
-    if (tk_seq_geq(ack, cc->recover)) {
+    if (tk_seq_gt(ack, cc->recover)) {
         /* Full ACK: RFC 6582 3.2 step 3, option 1. */
         uint32_t left = flight > acked ? flight - acked : 0;
         cc->cwnd = min_u32(cc->ssthresh, sat_add(max_u32(left, cc->mss), cc->mss));
@@ -115,7 +115,7 @@ static int newreno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint3
     if (cc->dupacks != CC_DUPTHRESH || !tk_seq_gt(snd_una, cc->recover))
         return TK_CC_NOTHING;
     cc->ssthresh = loss_ssthresh(cc, flight);
-    cc->recover = snd_nxt;
+    cc->recover = snd_nxt - 1u; /* the highest sequence number sent */
     cc->cwnd = sat_add(cc->ssthresh, CC_DUPTHRESH * cc->mss);
     cc->in_recovery = true;
     cc->bytes_acked = 0;
@@ -132,7 +132,7 @@ static void newreno_on_rto(tk_cc *cc, uint32_t flight, uint32_t snd_nxt) {
     cc->bytes_acked = 0;
     /* RFC 6582 4.2: duplicate ACKs for data sent before the timeout must not
      * start a fast retransmit. */
-    cc->recover = snd_nxt;
+    cc->recover = snd_nxt - 1u;
 }
 
 static void newreno_on_idle(tk_cc *cc) {

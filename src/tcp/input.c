@@ -28,6 +28,9 @@ static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
 }
 
 void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
+    static const tk_tcp_opts none = {0};
+    if (tp->flags & TK_TF_NOOPT)
+        o = &none; /* TCP_NOOPT: as if the peer had sent no options */
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
     if (mss > our_mss(s))
         mss = our_mss(s);
@@ -122,7 +125,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
 }
 
 static void child_inherit(tk_tcb *tp, const tk_tcb *lp) {
-    tp->flags |= lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER);
+    tp->flags |=
+        lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER | TK_TF_NOOPT);
     tp->linger = lp->linger;
     tp->keep_idle = lp->keep_idle;
     tp->keep_intvl = lp->keep_intvl;

@@ -107,10 +107,10 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
         const tk_tcp_opts none = {0};
         (void)tk_sack_update(tp, &none); /* prune below the new SND.UNA */
     }
-    /* A partial ACK (RFC 6582): resend the head, unless the SACK
-     * scoreboard drives the repair (RFC 6675 NextSeg, in output) or the
-     * head was already resent in this recovery. */
-    if (act == TK_CC_RETRANSMIT && tp->nsacked == 0 && tk_seq_geq(tp->snd_una, tp->rexmit_next)) {
+    /* A partial ACK (RFC 6582): resend the head. With SACK, RFC 6675's
+     * NextSeg (in output) decides instead: the head may still be in flight,
+     * and the blocks show what is missing. */
+    if (act == TK_CC_RETRANSMIT && !(tp->flags & TK_TF_SACK)) {
         tk_tcp_retransmit_head(s, tp, now);
         tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
     }

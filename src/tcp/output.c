@@ -45,6 +45,8 @@ bool tk_tcp_window_update_due(const tk_tcb *tp) {
 }
 
 static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_time now) {
+    if (tp->flags & TK_TF_NOOPT)
+        return;
     bool passive = tp->state == TK_TCP_SYN_RCVD;
     o->present |= TK_OPT_MSS;
     o->mss = our_mss(s);
@@ -232,6 +234,7 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
 static void recovery_rexmit(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
     tk_tcp_retransmit_range(s, tp, seq, len, now);
     tp->rexmit_next = seq + len;
+    tp->rxt_mark = tp->snd_max; /* data sent from here on is newer than this repair */
     arm_rexmt(s, tp, now);
 }
 

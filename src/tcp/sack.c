@@ -172,22 +172,3 @@ bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *
     }
     return false;
 }
-
-bool tk_sack_next_hole(const tk_tcb *tp, uint32_t from, uint32_t mss, uint32_t *seq,
-                       uint32_t *len) {
-    if (tp->nsacked == 0 || mss == 0)
-        return false;
-    uint32_t start = tk_seq_max(from, tp->snd_una);
-    for (uint32_t i = 0; i < tp->nsacked; i++) {
-        const tk_sack_block *b = &tp->sacked[i];
-        if (tk_seq_geq(start, b->left) && tk_seq_lt(start, b->right))
-            start = b->right;
-        if (tk_seq_lt(start, b->left)) {
-            uint32_t hole = b->left - start;
-            *seq = start;
-            *len = hole < mss ? hole : mss;
-            return true;
-        }
-    }
-    return false;
-}

@@ -51,6 +51,7 @@
 #define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
 #define TK_TF_ORPHAN     0x10000000u /* closed by the application (not: not yet accepted) */
 #define TK_TF_LINGER     0x20000000u /* SO_LINGER {1, n > 0}: abort if not closed in n s */
+#define TK_TF_NOOPT      0x40000000u /* TCP_NOOPT: no options on SYNs, the peer's ignored */
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 typedef struct tk_tcb {
@@ -95,7 +96,7 @@ typedef struct tk_tcb {
     tk_sack_block sacked[TK_SACK_BOARD];
     uint32_t nsacked;
     uint32_t rexmit_next;
-    uint32_t rxt_mark; /* SND.MAX when the current round of hole repairs began */
+    uint32_t rxt_mark; /* SND.MAX when the latest hole repair was sent */
 
     tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
     tk_ring rcvq; /* committed = readable; out-of-order data past the end */
@@ -219,23 +220,20 @@ void tk_tcp_established(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, const 
 /* Returns true when the blocks SACKed data not known before. */
 bool tk_sack_update(tk_tcb *tp, const tk_tcp_opts *o);
 void tk_sack_reset(tk_tcb *tp);
-/* The next hole to resend at or after `from` below the highest SACKed byte:
- * true with *seq and *len (at most mss), false when none. */
-bool tk_sack_next_hole(const tk_tcb *tp, uint32_t from, uint32_t mss, uint32_t *seq, uint32_t *len);
 /* RFC 6675 4: IsLost(seq), the pipe estimate, and NextSeg() rule 1
  * (lost_only) or rule 3 retransmission candidates at or above HighRxt. */
 bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss);
+uint32_t tk_sack_pipe(const tk_tcb *tp, uint32_t mss);
+bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *seq, uint32_t *len);
+/* True when more than (DupThresh - 1) * mss bytes sent after the latest
+ * repair (tp->rxt_mark) are SACKed while a repaired hole is still missing:
+ * the repairs were lost too (the idea of RFC 8985). */
+bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss);
 /* Going back after a timeout: moves SND.NXT past a SACKed range it is in;
  * returns the bytes from there to the next SACKed range (UINT32_MAX: none). */
 uint32_t tk_sack_skip(tk_tcb *tp);
 /* SACKed bytes between SND.UNA and seq. */
 uint32_t tk_sack_bytes_below(const tk_tcb *tp, uint32_t seq);
-/* True when more than (DupThresh - 1) * mss bytes sent after the round of
- * retransmissions began (tp->rxt_mark) are SACKed while holes remain: the
- * retransmissions of that round were lost too (the idea of RFC 8985). */
-bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss);
-uint32_t tk_sack_pipe(const tk_tcb *tp, uint32_t mss);
-bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *seq, uint32_t *len);
 /* Resends [seq, seq + len) of the send queue as one segment. */
 void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len,
                              tk_time now);

@@ -112,6 +112,9 @@ static void test_CM_01_active_open_exact(void **state) {
     assert_int_equal(e->old_state, TK_TCP_SYN_SENT);
     assert_int_equal(e->new_state, TK_TCP_ESTABLISHED);
     assert_string_equal(e->cause, "rcv SYN-ACK");
+    tk_conn_info ci;
+    assert_int_equal(tk_stack_conn_table(h.s, &ci, 1), 1);
+    assert_int_equal(ci.options, TK_CONN_OPT_TS | TK_CONN_OPT_SACK | TK_CONN_OPT_WSCALE);
     tkh_fini(&h);
 }
 
@@ -172,6 +175,48 @@ static void test_OP_01_mss_from_mtu_range(void **state) {
         }
         tkh_fini(&h);
     }
+}
+
+/* OP-1..OP-4 with TCP_NOOPT: the SYN carries no options and the peer's
+ * are ignored (MSS 536, no timestamps, SACK or scaling). */
+static void test_OP_01_tcp_noopt(void **state) {
+    (void)state;
+    tkh h;
+    setup(&h);
+    int sd = tk_socket(h.s);
+    int one = 1, v = 0;
+    size_t len = sizeof(v);
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NOOPT, &one, sizeof(one)),
+                     0);
+    assert_int_equal(tk_getsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NOOPT, &v, &len), 0);
+    assert_int_equal(v, 1);
+    tk_sockaddr a = {0, h.lport};
+    assert_int_equal(tk_bind(h.s, sd, &a), 0);
+    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
+    tkh_poll(&h);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_SYN, ISS, 0, 0);
+    assert_int_equal(g.opts.present, 0);
+    assert_int_equal(g.win, 65535);
+    tk_tcp_opts o = {0};
+    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM | TK_OPT_TS | TK_OPT_WSCALE;
+    o.mss = 1460;
+    o.wscale = 7;
+    o.ts_val = 100;
+    tkh_inject(&h, TK_TCP_SYN | TK_TCP_ACK, IRS, ISS + 1, 65535, &o, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, ISS + 1, IRS + 1, 0);
+    assert_int_equal(g.opts.present, 0);
+    tk_conn_info ci;
+    assert_int_equal(tk_stack_conn_table(h.s, &ci, 1), 1);
+    assert_int_equal(ci.options, 0);
+    assert_int_equal(ci.mss, 536);
+    static uint8_t buf[600];
+    assert_int_equal(tk_send(h.s, sd, buf, sizeof buf), (long)sizeof buf);
+    tkh_poll(&h);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, ISS + 1, IRS + 1, 536);
+    assert_int_equal(g.opts.present, 0);
+    tkh_fini(&h);
 }
 
 static void test_OP_02_wscale_shift_capped_14(void **state) {
@@ -372,6 +417,7 @@ int main(void) {
         cmocka_unit_test(test_CM_01_passive_open_exact),
         cmocka_unit_test(test_CM_01_active_open_exact),
         cmocka_unit_test(test_OP_01_mss_from_mtu_range),
+        cmocka_unit_test(test_OP_01_tcp_noopt),
         cmocka_unit_test(test_OP_01_OP_02_no_options),
         cmocka_unit_test(test_OP_02_wscale_shift_capped_14),
         cmocka_unit_test(test_OP_05_bad_option_length_dropped),
