@@ -65,6 +65,10 @@ typedef struct tk_config {
      * FIN and any text wait until the connection is established; the text
      * is kept, the FIN comes again with the peer's retransmission). */
     bool drop_synfin;
+    /* A hard ICMP error (port or protocol unreachable, administratively
+     * prohibited) fails a connect() in SYN_SENT (RFC 1122 4.2.3.9): true.
+     * false treats every ICMP error as soft (FreeBSD's icmp_may_rst=0). */
+    bool icmp_may_rst;
 
     /* Neighbours and fragments below TCP (SPEC NET-1, SEC-5). */
     uint32_t arp_cache_size;    /* 32 dynamic entries */

@@ -49,15 +49,17 @@ int tk_icmp_tcp_error(tk_stack *s, const tk_icmp_hdr *h, tk_time now) {
     tk_tcb *tp = tk_demux_lookup(s, q.src, q.sport, q.dst, q.dport);
     if (tp == NULL || tp->state == TK_TCP_LISTEN)
         return TK_ICMP_IGNORED;
-    /* RFC 5927 4.1: only a quote of data in flight is believed. */
-    if (tk_seq_lt(q.seq, tp->snd_una) || tk_seq_geq(q.seq, tp->snd_max + 1u))
+    /* RFC 5927 4.1: only a quote of data in flight is believed,
+     * SND.UNA <= SEG.SEQ < SND.NXT (the highest sent, SND.MAX, after a
+     * retransmission pulled SND.NXT back). In SYN_SENT that is the ISS alone. */
+    if (!tk_seq_in(q.seq, tp->snd_una, tp->snd_max))
         return TK_ICMP_IGNORED;
     if (h->type == TK_ICMP_DEST_UNREACH && h->code == TK_ICMP_FRAG_NEEDED)
         return pmtu_update(tp, h->rest);
     int err = tk_icmp_hard_errno(h->type, h->code);
     /* RFC 5927 4.1: in synchronized states hard errors are treated as soft,
      * so a forged message cannot reset a working connection. */
-    if (err != 0 && tp->state == TK_TCP_SYN_SENT) {
+    if (err != 0 && tp->state == TK_TCP_SYN_SENT && s->cfg.icmp_may_rst) {
         s->now = now;
         tk_tcb_drop(s, tp, err, "rcv ICMP unreachable");
         return TK_ICMP_HARD;

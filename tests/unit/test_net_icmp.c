@@ -146,6 +146,38 @@ static void test_NET_1_icmp_quote_not_in_flight_ignored(void **state) {
     tkh_fini(&h);
 }
 
+/* RFC 5927 4.1: in SYN_SENT only the ISS is in flight; a quote of ISS + 1
+ * (SND.NXT) names nothing that was sent. */
+static void test_NET_1_icmp_quote_of_snd_nxt_ignored(void **state) {
+    (void)state;
+    tkh h;
+    tkh_init(&h, NULL);
+    uint32_t iss;
+    int sd = start_connect(&h, &iss);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_PORT_UNREACH, 0, iss + 1u), 0);
+    assert_int_equal(conn_state(&h), TK_TCP_SYN_SENT);
+    assert_int_equal(so_error(&h, sd), 0);
+    assert_int_equal(tk_stack_stats(h.s)->icmp_errors_ignored, 1);
+    tkh_fini(&h);
+}
+
+/* icmp_may_rst = false: even a hard error leaves the connect() running. */
+static void test_NET_1_icmp_may_rst_off_keeps_syn_sent(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.icmp_may_rst = false;
+    tkh h;
+    tkh_init(&h, &cfg);
+    uint32_t iss;
+    int sd = start_connect(&h, &iss);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_PORT_UNREACH, 0, iss), 0);
+    assert_int_equal(conn_state(&h), TK_TCP_SYN_SENT);
+    assert_int_equal(so_error(&h, sd), 0);
+    assert_int_equal(tk_stack_stats(h.s)->icmp_hard_errors, 0);
+    tkh_fini(&h);
+}
+
 static void test_NET_1_icmp_hard_error_soft_when_established(void **state) {
     (void)state;
     tkh h;
@@ -197,6 +229,8 @@ int main(void) {
         cmocka_unit_test(test_NET_1_icmp_admin_prohibited_fails_connect),
         cmocka_unit_test(test_NET_1_icmp_soft_errors_keep_syn_sent),
         cmocka_unit_test(test_NET_1_icmp_quote_not_in_flight_ignored),
+        cmocka_unit_test(test_NET_1_icmp_quote_of_snd_nxt_ignored),
+        cmocka_unit_test(test_NET_1_icmp_may_rst_off_keeps_syn_sent),
         cmocka_unit_test(test_NET_1_icmp_hard_error_soft_when_established),
         cmocka_unit_test(test_NET_1_icmp_frag_needed_lowers_mss),
         cmocka_unit_test(test_NET_1_icmp_hard_errno_map),
