@@ -74,6 +74,9 @@ static void set_insecure_rst(tk_config *c, uint64_t v) {
 static void set_insecure_syn(tk_config *c, uint64_t v) {
     c->insecure_syn = v != 0;
 }
+static void set_icmp_may_rst(tk_config *c, uint64_t v) {
+    c->icmp_may_rst = v != 0;
+}
 static void set_drop_synfin(tk_config *c, uint64_t v) {
     c->drop_synfin = v != 0;
 }
@@ -98,11 +101,7 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.hostcache.purgenow", FIXED, NULL, {1, 0}, "tcpkit has no host cache"},
     {"net.inet.tcp.insecure_rst", SET_FIELD, set_insecure_rst, {0, 0}, NULL},
     {"net.inet.tcp.insecure_syn", SET_FIELD, set_insecure_syn, {0, 0}, NULL},
-    {"net.inet.tcp.icmp_may_rst",
-     FIXED,
-     NULL,
-     {1, -1},
-     "tcpkit always aborts a connection in SYN_SENT on a hard ICMP error"},
+    {"net.inet.tcp.icmp_may_rst", SET_FIELD, set_icmp_may_rst, {0, 0}, NULL},
     {"net.inet.tcp.syncookies_only",
      FIXED,
      NULL,

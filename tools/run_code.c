@@ -1,7 +1,10 @@
 /* %{ python }% blocks: packetdrill runs them with the TCP_INFO of the socket
- * the last system call used. The runner understands the one form the
- * FreeBSD suite mostly uses, `assert tcpi_state == TCPI_<STATE>`, answered
+ * the last system call used. The runner understands the two forms the
+ * FreeBSD suite uses, `assert tcpi_state == TCPI_<STATE>` and
+ * `assert tcpi_options == 0` or `(TCPI_OPT_A | TCPI_OPT_B ...)`, answered
  * from the connection table; anything else fails with its text. */
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,19 +28,90 @@ static const tcpi_name tcpi_states[] = {
     {"TCPI_TIME_WAIT", TK_TCP_TIME_WAIT},
 };
 
-/* The state of the socket behind script descriptor fd; CLOSED when the
- * table has no connection for it. */
-static int socket_state(tk_run *r, int fd) {
+/* FreeBSD's TCPI_OPT_* bits (netinet/tcp.h); ECN is never negotiated. */
+static const struct {
+    const char *name;
+    uint32_t bit, tk_bit;
+} tcpi_opts[] = {
+    {"TCPI_OPT_TIMESTAMPS", 0x01, TK_CONN_OPT_TS},
+    {"TCPI_OPT_SACK", 0x02, TK_CONN_OPT_SACK},
+    {"TCPI_OPT_WSCALE", 0x04, TK_CONN_OPT_WSCALE},
+    {"TCPI_OPT_ECN", 0x08, 0},
+};
+
+/* The connection of the socket behind script descriptor fd; false (and
+ * state CLOSED) when the table has no connection for it. */
+static bool socket_info(tk_run *r, int fd, tk_conn_info *out) {
     tk_conn_info conns[MAX_CONNS];
     int n = tk_stack_conn_table(r->stack, conns, MAX_CONNS);
     for (int i = 0; i < n && i < MAX_CONNS; i++)
-        if (conns[i].sd == r->sd[fd])
-            return conns[i].state;
-    return TK_TCP_CLOSED;
+        if (conns[i].sd == r->sd[fd]) {
+            *out = conns[i];
+            return true;
+        }
+    memset(out, 0, sizeof *out);
+    out->state = TK_TCP_CLOSED;
+    return false;
+}
+
+/* "0" or "(NAME | NAME ...)" -> TCPI_OPT bits; -1 when malformed. */
+static long parse_opt_bits(const char *t) {
+    while (isspace((unsigned char)*t))
+        t++;
+    if (t[0] == '0' && !t[1 + strspn(t + 1, " \t\r\n")])
+        return 0;
+    if (*t++ != '(')
+        return -1;
+    long bits = 0;
+    for (;;) {
+        t += strspn(t, " \t");
+        size_t len = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+        size_t i = 0;
+        while (i < sizeof tcpi_opts / sizeof tcpi_opts[0] &&
+               (strlen(tcpi_opts[i].name) != len || strncmp(tcpi_opts[i].name, t, len)))
+            i++;
+        if (i == sizeof tcpi_opts / sizeof tcpi_opts[0])
+            return -1;
+        bits |= (long)tcpi_opts[i].bit;
+        t += len + strspn(t + len, " \t");
+        if (*t == ')')
+            return t[1 + strspn(t + 1, " \t\r\n")] ? -1 : bits;
+        if (*t++ != '|')
+            return -1;
+    }
+}
+
+static int assert_options(tk_run *r, const tk_pkt_event *ev, int fd, const char *expr) {
+    long want = parse_opt_bits(expr);
+    if (want < 0)
+        return tk_run_fail(r, ev->line, "tcpi_options: expected 0 or (TCPI_OPT_X | ...)");
+    tk_conn_info ci;
+    (void)socket_info(r, fd, &ci);
+    long got = 0;
+    for (size_t i = 0; i < sizeof tcpi_opts / sizeof tcpi_opts[0]; i++)
+        if (ci.options & tcpi_opts[i].tk_bit)
+            got |= (long)tcpi_opts[i].bit;
+    if (got != want)
+        return tk_run_fail(r, ev->line, "expected tcpi_options 0x%lx, got 0x%lx", want, got);
+    return 0;
+}
+
+static int open_fd(tk_run *r, const tk_pkt_event *ev) {
+    int fd = r->last_fd;
+    if (fd < 0 || fd >= TK_RUN_MAX_FDS || r->sd[fd] < 0) {
+        tk_run_fail(r, ev->line, "tcpi: no open socket was used before this line");
+        return -1;
+    }
+    return fd;
 }
 
 int tk_run_code(tk_run *r, const tk_pkt_event *ev) {
     char name[32], tail;
+    const char *opt = strstr(ev->text, "tcpi_options ==");
+    if (opt && sscanf(ev->text, " assert tcpi_options %c", &tail) == 1 && tail == '=') {
+        int fd = open_fd(r, ev);
+        return fd < 0 ? 1 : assert_options(r, ev, fd, opt + strlen("tcpi_options =="));
+    }
     if (sscanf(ev->text, " assert tcpi_state == %31[A-Z_0-9] %c", name, &tail) != 1)
         return tk_run_fail(r, ev->line, "unsupported code block %%{%.60s}%%", ev->text);
     int want = -1;
@@ -46,10 +120,12 @@ int tk_run_code(tk_run *r, const tk_pkt_event *ev) {
             want = tcpi_states[i].state;
     if (want < 0)
         return tk_run_fail(r, ev->line, "unknown TCP_INFO state %s", name);
-    int fd = r->last_fd;
-    if (fd < 0 || fd >= TK_RUN_MAX_FDS || r->sd[fd] < 0)
-        return tk_run_fail(r, ev->line, "tcpi_state: no open socket was used before this line");
-    int got = socket_state(r, fd);
+    int fd = open_fd(r, ev);
+    if (fd < 0)
+        return 1;
+    tk_conn_info ci;
+    (void)socket_info(r, fd, &ci);
+    int got = ci.state;
     if (got != want)
         return tk_run_fail(r, ev->line, "expected tcpi_state %s, got %s", tk_tcp_state_name(want),
                            tk_tcp_state_name(got));
