@@ -2,18 +2,10 @@
  * readiness (tk_poll_events). */
 #include <errno.h>
 
+#include "socket/fd.h"
 #include "stack_priv.h"
 #include "tcp/timewait.h"
 #include "tcpkit/socket.h"
-
-static tk_tcb *fd_tcb(tk_stack *s, int sd) {
-    if (s == NULL || sd < 0)
-        return NULL;
-    tk_tcb *tp = tk_tcb_at(s, (uint32_t)sd);
-    if (tp == NULL || !(tp->flags & TK_TF_FD))
-        return NULL;
-    return tp;
-}
 
 /* Queues our FIN behind the data (CM-8): ESTABLISHED -> FIN_WAIT_1,
  * CLOSE_WAIT -> LAST_ACK. Returns false when there is no FIN to send. */
@@ -32,7 +24,7 @@ static bool queue_fin(tk_stack *s, tk_tcb *tp, const char *cause) {
 }
 
 int tk_shutdown(tk_stack *s, int sd, int how) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (how != TK_SHUT_RD && how != TK_SHUT_WR && how != TK_SHUT_RDWR)
@@ -68,7 +60,7 @@ static void close_listener(tk_stack *s, tk_tcb *lp) {
 }
 
 int tk_close(tk_stack *s, int sd) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (tp->state == TK_TCP_LISTEN) {
@@ -106,7 +98,7 @@ int tk_close(tk_stack *s, int sd) {
 }
 
 int tk_poll_events(tk_stack *s, int sd) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     int ev = 0;

@@ -4,12 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "socket/fd.h"
 #include "stack_priv.h"
 #include "tcp/timewait.h"
 #include "tcpkit/socket.h"
 
-/* The TCB a live descriptor names, or NULL (-EBADF). */
-static tk_tcb *fd_tcb(tk_stack *s, int sd) {
+tk_tcb *tk_fd_tcb(tk_stack *s, int sd) {
     if (s == NULL || sd < 0)
         return NULL;
     tk_tcb *tp = tk_tcb_at(s, (uint32_t)sd);
@@ -49,7 +49,7 @@ static int do_bind(tk_stack *s, tk_tcb *tp, uint32_t addr, uint16_t port) {
 }
 
 int tk_bind(tk_stack *s, int sd, const tk_sockaddr *addr) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (addr == NULL || (tp->flags & TK_TF_BOUND) || tp->state != TK_TCP_CLOSED)
@@ -58,7 +58,7 @@ int tk_bind(tk_stack *s, int sd, const tk_sockaddr *addr) {
 }
 
 int tk_listen(tk_stack *s, int sd, int backlog) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (tp->state == TK_TCP_LISTEN) {
@@ -79,7 +79,7 @@ int tk_listen(tk_stack *s, int sd, int backlog) {
 }
 
 int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer) {
-    tk_tcb *lp = fd_tcb(s, sd);
+    tk_tcb *lp = tk_fd_tcb(s, sd);
     if (lp == NULL)
         return -EBADF;
     if (lp->state != TK_TCP_LISTEN)
@@ -103,7 +103,7 @@ int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer) {
 }
 
 int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (addr == NULL || addr->port == 0 || addr->addr == 0)
@@ -139,7 +139,7 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
 }
 
 long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (tp->so_error != 0) {
@@ -162,7 +162,7 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
 }
 
 long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (tk_ring_len(&tp->rcvq) > 0) {

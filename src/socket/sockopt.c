@@ -2,17 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "socket/fd.h"
 #include "stack_priv.h"
 #include "tcpkit/socket.h"
-
-static tk_tcb *fd_tcb(tk_stack *s, int sd) {
-    if (s == NULL || sd < 0)
-        return NULL;
-    tk_tcb *tp = tk_tcb_at(s, (uint32_t)sd);
-    if (tp == NULL || !(tp->flags & TK_TF_FD))
-        return NULL;
-    return tp;
-}
 
 static void set_flag(tk_tcb *tp, uint32_t flag, int on) {
     if (on)
@@ -68,7 +60,7 @@ static int set_keep(tk_stack *s, tk_tcb *tp, int on) {
 }
 
 int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (val == NULL)
@@ -179,7 +171,7 @@ static int tcp_get(const tk_tcb *tp, int name, int *v) {
 }
 
 int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *len) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (val == NULL || len == NULL)
@@ -209,7 +201,7 @@ int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *l
 }
 
 int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (out == NULL)
@@ -220,7 +212,7 @@ int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out) {
 }
 
 int tk_getpeername(tk_stack *s, int sd, tk_sockaddr *out) {
-    tk_tcb *tp = fd_tcb(s, sd);
+    tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (out == NULL)
