@@ -76,6 +76,15 @@ static int new_fd(tk_run *r, int sd) {
     return -EMFILE;
 }
 
+/* The call's result is a script fd for the new descriptor sd; with none
+ * free (EMFILE) sd is closed again. */
+static int return_new_fd(tk_run *r, int sd, sys_result *out) {
+    int fd = new_fd(r, sd);
+    if (fd < 0)
+        (void)tk_close(r->stack, sd);
+    return set_errno(out, fd);
+}
+
 static int sys_socket(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     if (!is_sym(arg(ev, 1), "SOCK_STREAM") ||
@@ -84,10 +93,7 @@ static int sys_socket(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result 
     int sd = tk_socket(r->stack);
     if (sd < 0)
         return set_errno(out, sd);
-    int fd = new_fd(r, sd);
-    if (fd < 0)
-        (void)tk_close(r->stack, sd);
-    return set_errno(out, fd);
+    return return_new_fd(r, sd, out);
 }
 
 static int sys_bind(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
@@ -123,10 +129,7 @@ static int sys_accept(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result 
         return WOULD_BLOCK;
     if (nsd < 0)
         return set_errno(out, nsd);
-    int nfd = new_fd(r, nsd);
-    if (nfd < 0)
-        (void)tk_close(r->stack, nsd);
-    return set_errno(out, nfd);
+    return return_new_fd(r, nsd, out);
 }
 
 static int sys_connect(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xfffffff0u
@@ -16,13 +17,7 @@
 #define R1  (IRS + 1)
 
 static int open_linger(tkh *h, int secs) {
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(h, &cfg);
-    uint32_t iss;
-    int sd = tkh_open_passive(h, IRS, NULL, &iss);
+    int sd = tkh_open_fixed(h, NULL, ISS, IRS, NULL);
     tk_linger l = {1, secs};
     assert_int_equal(tk_setsockopt(h->s, sd, TK_SOL_SOCKET, TK_SO_LINGER, &l, sizeof(l)), 0);
     tk_linger got = {0, 0};

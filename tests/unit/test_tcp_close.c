@@ -9,31 +9,33 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xfffffff0u
 #define IRS 0xfffffffau
 
 static int open_conn(tkh *h, uint32_t retries2) {
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    if (retries2)
-        cfg.retries2 = retries2;
-    tkh_init(h, &cfg);
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS;
-    o.mss = 1460;
-    uint32_t iss;
-    int sd = tkh_open_passive(h, IRS, &o, &iss);
-    assert_int_equal(iss, ISS);
-    return sd;
+    return tkh_open_mss(h, ISS, IRS, 1460, 0, retries2);
 }
 
 #define S1 (ISS + 1) /* first data byte we send */
 #define R1 (IRS + 1) /* first data byte the peer sends */
+
+/* close() on an ESTABLISHED descriptor: FIN_WAIT_1, the FIN leaves at the
+ * next poll. */
+static void close_sends_fin(tkh *h, int sd, tkh_seg *g) {
+    tk_close(h->s, sd);
+    tkh_poll(h);
+    TKH_EXPECT(h, g, TK_TCP_FIN | TK_TCP_ACK, S1, R1, 0);
+}
+
+/* The same, then the peer's FIN acknowledges ours: ACKed, TIME_WAIT. */
+static void close_to_time_wait(tkh *h, int sd, tkh_seg *g) {
+    close_sends_fin(h, sd, g);
+    tkh_inject(h, TK_TCP_FIN | TK_TCP_ACK, R1, S1 + 1, 65535, NULL, NULL, 0);
+    TKH_EXPECT(h, g, TK_TCP_ACK, S1 + 1, R1 + 1, 0);
+}
 
 static void test_CM_03_active_close_exact(void **state) {
     (void)state;
@@ -109,12 +111,8 @@ static void test_CM_05_fin_wait_1_fin_ack_to_time_wait(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h, 0);
-    tk_close(h.s, sd);
-    tkh_poll(&h);
     tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_FIN | TK_TCP_ACK, S1, R1, 0);
-    tkh_inject(&h, TK_TCP_FIN | TK_TCP_ACK, R1, S1 + 1, 65535, NULL, NULL, 0);
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 1, R1 + 1, 0);
+    close_to_time_wait(&h, sd, &g);
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_TIME_WAIT), 1);
     assert_int_equal(tkh_count_transitions(&h, TK_TCP_FIN_WAIT_1, TK_TCP_TIME_WAIT), 1);
     assert_int_equal(tkh_count_transitions(&h, TK_TCP_FIN_WAIT_1, TK_TCP_FIN_WAIT_2), 0);
@@ -126,10 +124,8 @@ static void test_CM_06_simultaneous_close(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h, 0);
-    tk_close(h.s, sd);
-    tkh_poll(&h);
     tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_FIN | TK_TCP_ACK, S1, R1, 0);
+    close_sends_fin(&h, sd, &g);
     tkh_inject(&h, TK_TCP_FIN | TK_TCP_ACK, R1, S1, 65535, NULL, NULL, 0);
     /* The ACK of their FIN carries our unacknowledged FIN again. */
     TKH_EXPECT(&h, &g, TK_TCP_FIN | TK_TCP_ACK, S1, R1 + 1, 0);
@@ -197,12 +193,8 @@ static void test_CM_09_time_wait_refin_and_rst(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h, 0);
-    tk_close(h.s, sd);
-    tkh_poll(&h);
     tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_FIN | TK_TCP_ACK, S1, R1, 0);
-    tkh_inject(&h, TK_TCP_FIN | TK_TCP_ACK, R1, S1 + 1, 65535, NULL, NULL, 0);
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, S1 + 1, R1 + 1, 0);
+    close_to_time_wait(&h, sd, &g);
     tk_time t0 = h.now;
     tkh_run_until(&h, t0 + TK_SEC(30));
     tkh_inject(&h, TK_TCP_FIN | TK_TCP_ACK, R1, S1 + 1, 65535, NULL, NULL, 0);

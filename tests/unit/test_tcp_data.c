@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xffffff00u
@@ -18,32 +19,8 @@
 
 static uint8_t zeros[70000];
 
-static int open_opts(tkh *h, tk_config *cfg, const tk_tcp_opts *o) {
-    cfg->isn_fixed = true;
-    cfg->isn_value = ISS;
-    tkh_init(h, cfg);
-    uint32_t iss;
-    return tkh_open_passive(h, IRS, o, &iss);
-}
-
 static int open_conn(tkh *h, uint32_t rcvbuf, uint32_t retries2) {
-    tk_config cfg;
-    tkh_config(&cfg);
-    if (rcvbuf)
-        cfg.rcvbuf = rcvbuf;
-    if (retries2)
-        cfg.retries2 = retries2;
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS;
-    o.mss = 1000;
-    return open_opts(h, &cfg, &o);
-}
-
-static void set_nodelay(tkh *h, int sd) {
-    int one = 1;
-    assert_int_equal(
-        tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, &one, sizeof(one)), 0);
+    return tkh_open_mss(h, ISS, IRS, 1000, rcvbuf, retries2);
 }
 
 /* DT-2: never beyond the peer's window. */
@@ -51,7 +28,7 @@ static void test_DT_02_send_within_peer_window(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h, 0, 0);
-    set_nodelay(&h, sd);
+    tkh_set_nodelay(&h, sd);
     tkh_inject(&h, TK_TCP_ACK, R1, S1, 3000, NULL, NULL, 0);
     assert_int_equal(tk_send(h.s, sd, zeros, 10000), 10000);
     tkh_poll(&h);
@@ -177,7 +154,7 @@ static void test_DT_04_nodelay(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h, 0, 0);
-    set_nodelay(&h, sd);
+    tkh_set_nodelay(&h, sd);
     tkh_seg g;
     tk_send(h.s, sd, "a", 1);
     tkh_poll(&h);
@@ -194,7 +171,7 @@ static void test_DT_04_sender_sws(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h, 0, 0);
-    set_nodelay(&h, sd);
+    tkh_set_nodelay(&h, sd);
     tkh_inject(&h, TK_TCP_ACK, R1, S1, 300, NULL, NULL, 0);
     tk_time t0 = h.now;
     tk_send(h.s, sd, zeros, 2000);
@@ -211,11 +188,7 @@ static void test_DT_04_sender_sws(void **state) {
  * Fr * max window and waits for the ACK (no persist delay for the first). */
 static void small_window_case(bool ts) {
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(&h, &cfg);
+    tkh_init_fixed(&h, NULL, ISS);
     int ls = tkh_listen(&h);
     tk_tcp_opts o;
     memset(&o, 0, sizeof(o));
@@ -336,11 +309,8 @@ static void test_DT_08_OP_03_reassembly_with_sack(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM;
-    o.mss = 1000;
-    int sd = open_opts(&h, &cfg, &o);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    int sd = tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     static uint8_t data[3000];
     for (int i = 0; i < 3000; i++)
         data[i] = (uint8_t)(i * 13);
@@ -373,11 +343,8 @@ static void test_DT_08_ooo_budget(void **state) {
     tk_config cfg;
     tkh_config(&cfg);
     cfg.ooo_budget_bytes = 1500;
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS;
-    o.mss = 1000;
-    open_opts(&h, &cfg, &o);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS, 1000);
+    tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     tkh_inject(&h, TK_TCP_ACK, R1 + 1000, S1, 65535, NULL, zeros, 1000);
     tkh_inject(&h, TK_TCP_ACK, R1 + 3000, S1, 65535, NULL, zeros, 1000);
     assert_int_equal(tk_stack_stats(h.s)->drop_ooo_no_room, 1);
@@ -390,20 +357,10 @@ static void test_DT_08_ooo_budget(void **state) {
 static void test_OP_04_timestamps_paws(void **state) {
     (void)state;
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS | TK_OPT_TS;
-    o.mss = 1000;
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_TS, 1000);
     o.ts_val = 500;
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(&h, &cfg);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 4);
+    tkh_init_fixed(&h, NULL, ISS);
+    int ls = tkh_listen_at(&h, 80, 4);
     tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
     tkh_seg g;
     TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, R1, 0);
@@ -441,13 +398,8 @@ static void test_DT_10_sequence_wrap(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = 0xfffffffau; /* data starts 5 bytes below 2^32 */
-    tkh_init(&h, &cfg);
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM;
-    o.mss = 1000;
+    tkh_init_fixed(&h, &cfg, 0xfffffffau); /* data starts 5 bytes below 2^32 */
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
     const uint32_t irs = 0xfffffff0u;
     uint32_t iss;
     int sd = tkh_open_passive(&h, irs, &o, &iss);

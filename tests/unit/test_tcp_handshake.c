@@ -9,18 +9,11 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xfffffff0u /* DT-10: just below 2^32 */
 #define IRS 0xffffff00u
-
-static void setup(tkh *h) {
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(h, &cfg);
-}
 
 static tk_tcp_opts full_opts(uint32_t ts_val, uint32_t ts_ecr) {
     tk_tcp_opts o;
@@ -36,11 +29,8 @@ static tk_tcp_opts full_opts(uint32_t ts_val, uint32_t ts_ecr) {
 static void test_CM_01_passive_open_exact(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
-    assert_int_equal(tk_bind(h.s, ls, &a), 0);
-    assert_int_equal(tk_listen(h.s, ls, 4), 0);
+    tkh_init_fixed(&h, NULL, ISS);
+    int ls = tkh_listen_at(&h, 80, 4);
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_LISTEN), 1);
     tk_tcp_opts o = full_opts(100, 0);
     tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
@@ -82,7 +72,7 @@ static void test_CM_01_passive_open_exact(void **state) {
 static void test_CM_01_active_open_exact(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
     tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
     h.rport = 80;
@@ -123,7 +113,7 @@ static void test_CM_01_active_open_exact(void **state) {
 static void test_OP_01_OP_02_no_options(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     uint32_t iss;
     int sd = tkh_open_passive(&h, IRS, NULL, &iss);
     static uint8_t buf[2000];
@@ -182,7 +172,7 @@ static void test_OP_01_mss_from_mtu_range(void **state) {
 static void test_OP_01_tcp_noopt(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
     int one = 1, v = 0;
     size_t len = sizeof(v);
@@ -222,11 +212,8 @@ static void test_OP_01_tcp_noopt(void **state) {
 static void test_OP_02_wscale_shift_capped_14(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 4);
+    tkh_init_fixed(&h, NULL, ISS);
+    tkh_listen_at(&h, 80, 4);
     /* A SYN offering shift 20 (RFC 7323 2.3: use 14). */
     uint8_t syn[24] = {0x9c, 0x40, 0x00, 0x50, 0xff, 0xff, 0xff, 0x00, 0, 0, 0, 0,
                        0x60, 0x02, 0xff, 0xff, 0,    0,    0,    0,    1, 3, 3, 20};
@@ -245,11 +232,8 @@ static void test_OP_02_wscale_shift_capped_14(void **state) {
 static void test_OP_05_bad_option_length_dropped(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 4);
+    tkh_init_fixed(&h, NULL, ISS);
+    tkh_listen_at(&h, 80, 4);
     /* A SYN whose MSS option says length 0, one with length 1 and one
      * running past the header. */
     uint8_t seg[24] = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0,
@@ -280,7 +264,7 @@ static void test_OP_05_bad_option_length_dropped(void **state) {
 static void test_CM_02_simultaneous_open(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
     tk_sockaddr a = {0, 80};
     assert_int_equal(tk_bind(h.s, sd, &a), 0);
@@ -307,7 +291,7 @@ static void test_CM_02_simultaneous_open(void **state) {
 static void test_CM_16_syn_retries_backoff(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     tk_time t0 = h.now;
     int sd = tk_socket(h.s);
     tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
@@ -338,12 +322,9 @@ static void test_CM_16_syn_retries_backoff(void **state) {
 static void test_CM_16_synack_retries(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     tk_time t0 = h.now;
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 4);
+    tkh_listen_at(&h, 80, 4);
     tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, NULL, NULL, 0);
     tkh_seg g;
     TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, IRS + 1, 0);
@@ -366,11 +347,8 @@ static void test_CM_16_synack_retries(void **state) {
 static void test_RS_08_unacceptable_ack_rst(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 4);
+    tkh_init_fixed(&h, NULL, ISS);
+    tkh_listen_at(&h, 80, 4);
     tkh_inject(&h, TK_TCP_ACK, 5, 0x12345678u, 100, NULL, NULL, 0);
     tkh_seg g;
     TKH_EXPECT(&h, &g, TK_TCP_RST, 0x12345678u, 0, 0);
@@ -398,7 +376,7 @@ static void test_RS_08_unacceptable_ack_rst(void **state) {
 static void test_OP_06_option_order_aligned(void **state) {
     (void)state;
     tkh h;
-    setup(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
     tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
     tk_connect(h.s, sd, &r);

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xfffffffeu
@@ -16,13 +17,7 @@
 #define R1  (IRS + 1)
 
 static int open_keepalive(tkh *h, int idle, int intvl, int cnt) {
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(h, &cfg);
-    uint32_t iss;
-    int sd = tkh_open_passive(h, IRS, NULL, &iss);
+    int sd = tkh_open_fixed(h, NULL, ISS, IRS, NULL);
     int one = 1;
     assert_int_equal(
         tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, &idle, sizeof(idle)), 0);
@@ -108,13 +103,7 @@ static void test_TM_01_keepalive_answered(void **state) {
 static void test_TM_01_keepidle_after_enable(void **state) {
     (void)state;
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(&h, &cfg);
-    uint32_t iss;
-    int sd = tkh_open_passive(&h, IRS, NULL, &iss);
+    int sd = tkh_open_fixed(&h, NULL, ISS, IRS, NULL);
     tk_time t0 = h.now;
     int one = 1, idle = 10, intvl = 5;
     assert_int_equal(tk_setsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_KEEPALIVE, &one, sizeof(one)), 0);
@@ -142,13 +131,7 @@ static void test_TM_01_keepidle_after_enable(void **state) {
 static void test_TM_01_keepalive_enable_after_idle(void **state) {
     (void)state;
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(&h, &cfg);
-    uint32_t iss;
-    int sd = tkh_open_passive(&h, IRS, NULL, &iss);
+    int sd = tkh_open_fixed(&h, NULL, ISS, IRS, NULL);
     tk_time t0 = h.now;
     tkh_run_until(&h, t0 + TK_SEC(60));
     int one = 1, idle = 10;

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xffffff00u
@@ -19,26 +20,8 @@
 
 static uint8_t zeros[70000];
 
-static int open_opts(tkh *h, tk_config *cfg, const tk_tcp_opts *o) {
-    cfg->isn_fixed = true;
-    cfg->isn_value = ISS;
-    tkh_init(h, cfg);
-    uint32_t iss;
-    return tkh_open_passive(h, IRS, o, &iss);
-}
-
 static int open_conn(tkh *h, uint32_t rcvbuf, uint32_t retries2) {
-    tk_config cfg;
-    tkh_config(&cfg);
-    if (rcvbuf)
-        cfg.rcvbuf = rcvbuf;
-    if (retries2)
-        cfg.retries2 = retries2;
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS;
-    o.mss = 1000;
-    return open_opts(h, &cfg, &o);
+    return tkh_open_mss(h, ISS, IRS, 1000, rcvbuf, retries2);
 }
 
 /* DT-9: three duplicate ACKs trigger a fast retransmission of the first
@@ -142,11 +125,8 @@ static void test_DT_09_OP_03_sack_recovery(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM;
-    o.mss = 1000;
-    int sd = open_opts(&h, &cfg, &o);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    int sd = tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     tk_send(h.s, sd, zeros, 4000);
     tkh_poll(&h);
     tkh_inject(&h, TK_TCP_ACK, R1, S1 + 4000, 65535, NULL, NULL, 0);
@@ -195,11 +175,8 @@ static void test_DT_09_OP_03_sack_dupack_window_changes(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM;
-    o.mss = 1000;
-    int sd = open_opts(&h, &cfg, &o);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    int sd = tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     tk_send(h.s, sd, zeros, 4000);
     tkh_poll(&h);
     tkh_clear(&h);
@@ -225,11 +202,8 @@ static void test_DT_09_OP_03_sack_dupack_window_changes(void **state) {
 static uint32_t open_sack_warm(tkh *h, int *sd) {
     tk_config cfg;
     tkh_config(&cfg);
-    tk_tcp_opts o;
-    memset(&o, 0, sizeof(o));
-    o.present = TK_OPT_MSS | TK_OPT_SACK_PERM;
-    o.mss = 1000;
-    *sd = open_opts(h, &cfg, &o);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    *sd = tkh_open_fixed(h, &cfg, ISS, IRS, &o);
     tk_send(h->s, *sd, zeros, 4000);
     tkh_poll(h);
     tkh_inject(h, TK_TCP_ACK, R1, S1 + 4000, 65535, NULL, NULL, 0);

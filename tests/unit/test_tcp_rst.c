@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xfffffff0u
@@ -19,17 +20,24 @@
 static void init(tkh *h, uint32_t challenge_limit) {
     tk_config cfg;
     tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
     if (challenge_limit)
         cfg.challenge_ack_limit = challenge_limit;
-    tkh_init(h, &cfg);
+    tkh_init_fixed(h, &cfg, ISS);
 }
 
 static int open_conn(tkh *h) {
+    return tkh_open_fixed(h, NULL, ISS, IRS, NULL);
+}
+
+/* connect() to the peer's port 80: our SYN (captured in g) leaves. */
+static int connect_syn_sent(tkh *h, tkh_seg *g) {
     init(h, 0);
-    uint32_t iss;
-    return tkh_open_passive(h, IRS, NULL, &iss);
+    int sd = tk_socket(h->s);
+    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_connect(h->s, sd, &r);
+    tkh_poll(h);
+    TKH_EXPECT(h, g, TK_TCP_SYN, ISS, 0, 0);
+    return sd;
 }
 
 /* RS-1: both RST forms; a RST is never answered. */
@@ -56,13 +64,8 @@ static void test_RS_01_closed_port_rst_forms(void **state) {
 static void test_RS_01_connect_refused(void **state) {
     (void)state;
     tkh h;
-    init(&h, 0);
-    int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
-    tk_connect(h.s, sd, &r);
-    tkh_poll(&h);
     tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_SYN, ISS, 0, 0);
+    int sd = connect_syn_sent(&h, &g);
     tkh_inject_ports(&h, 80, g.sport, TK_TCP_RST | TK_TCP_ACK, 0, ISS + 1, 0, NULL, NULL, 0);
     TKH_NOTHING(&h);
     assert_int_equal(tk_poll_events(h.s, sd), TK_POLLERR | TK_POLLIN | TK_POLLHUP);
@@ -175,13 +178,8 @@ static void test_RS_05_rst_in_window_challenge_ack(void **state) {
 static void test_RS_05_syn_sent_rst_needs_ack(void **state) {
     (void)state;
     tkh h;
-    init(&h, 0);
-    int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
-    tk_connect(h.s, sd, &r);
-    tkh_poll(&h);
     tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_SYN, ISS, 0, 0);
+    connect_syn_sent(&h, &g);
     uint16_t cport = g.sport;
     tkh_inject_ports(&h, 80, cport, TK_TCP_RST, 0, 0, 0, NULL, NULL, 0);
     tkh_inject_ports(&h, 80, cport, TK_TCP_RST | TK_TCP_ACK, 0, ISS + 7, 0, NULL, NULL, 0);
@@ -197,10 +195,7 @@ static void test_RS_05_syn_rcvd_rst_back_to_listen(void **state) {
     (void)state;
     tkh h;
     init(&h, 0);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 4);
+    int ls = tkh_listen_at(&h, 80, 4);
     tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, NULL, NULL, 0);
     tkh_seg g;
     TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, R1, 0);
@@ -310,11 +305,9 @@ static void test_RS_05_RS_06_insecure_modes(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
     cfg.insecure_rst = true;
     cfg.insecure_syn = true;
-    tkh_init(&h, &cfg);
+    tkh_init_fixed(&h, &cfg, ISS);
     uint32_t iss;
     int ls = tkh_listen(&h);
     int sd = tkh_accept_conn(&h, ls, IRS, NULL, &iss);

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0xfffffff8u
@@ -19,11 +20,9 @@
 static void init_fixed(tkh *h, bool drop_synfin, bool insecure_syn) {
     tk_config cfg;
     tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
     cfg.drop_synfin = drop_synfin;
     cfg.insecure_syn = insecure_syn;
-    tkh_init(h, &cfg);
+    tkh_init_fixed(h, &cfg, ISS);
 }
 
 /* CM-1: data on the SYN is not acknowledged by the SYN-ACK, and becomes

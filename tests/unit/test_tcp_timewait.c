@@ -8,20 +8,13 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 #define ISS 0x80000000u
 #define IRS 0x10000000u
 #define S1  (ISS + 1)
 #define R1  (IRS + 1)
-
-static void init(tkh *h) {
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
-    tkh_init(h, &cfg);
-}
 
 /* Active open from local port 50000 to the remote, then an active close
  * that ends in TIME_WAIT (compact entry). */
@@ -46,10 +39,8 @@ static void check_reservation(uint32_t max_time_wait) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
     cfg.max_time_wait = max_time_wait;
-    tkh_init(&h, &cfg);
+    tkh_init_fixed(&h, &cfg, ISS);
     time_wait_conn(&h, NULL);
     int sd = tk_socket(h.s);
     tk_sockaddr a = {0, 50000};
@@ -88,11 +79,9 @@ static void test_CM_15_ephemeral_skips_time_wait(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
-    cfg.isn_fixed = true;
-    cfg.isn_value = ISS;
     cfg.ephemeral_lo = 50000;
     cfg.ephemeral_hi = 50001;
-    tkh_init(&h, &cfg);
+    tkh_init_fixed(&h, &cfg, ISS);
     time_wait_conn(&h, NULL);
     tkh_clear(&h);
     for (int i = 0; i < 4; i++) {
@@ -116,7 +105,7 @@ static void test_CM_15_ephemeral_skips_time_wait(void **state) {
 static void test_CM_15_ephemeral_random(void **state) {
     (void)state;
     tkh h;
-    init(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     int seen_low = 0, seen_high = 0;
     for (int i = 0; i < 12; i++) {
         int sd = tk_socket(h.s);
@@ -139,7 +128,7 @@ static void test_CM_15_ephemeral_random(void **state) {
 static void test_CM_11_syn_in_time_wait_seq(void **state) {
     (void)state;
     tkh h;
-    init(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     int ls = tk_socket(h.s);
     tk_sockaddr a = {0, 50000};
     int one = 1;
@@ -165,7 +154,7 @@ static void test_CM_11_syn_in_time_wait_seq(void **state) {
 static void test_CM_11_syn_in_time_wait_timestamp(void **state) {
     (void)state;
     tkh h;
-    init(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     tk_tcp_opts o;
     memset(&o, 0, sizeof(o));
     o.present = TK_OPT_TS;
@@ -195,7 +184,7 @@ static void test_CM_11_syn_in_time_wait_timestamp(void **state) {
 static void test_CM_14_backlog_full_drops_syn(void **state) {
     (void)state;
     tkh h;
-    init(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     int ls = tk_socket(h.s);
     tk_sockaddr a = {0, 80};
     tk_bind(h.s, ls, &a);
@@ -244,7 +233,7 @@ static void test_CM_14_half_open_bound_and_count(void **state) {
 static void test_CM_09_expiry_order_with_late_close(void **state) {
     (void)state;
     tkh h;
-    init(&h);
+    tkh_init_fixed(&h, NULL, ISS);
     uint32_t iss;
     int ls = tkh_listen(&h);
     h.rport = 41000;
