@@ -25,6 +25,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->keepalive_probes = 9;
     cfg->delack = TK_MS(40);
     cfg->persist_min = TK_MS(200);
+    cfg->keepinit = 0;
+    cfg->ip_ttl = 64;
     cfg->ephemeral_lo = 49152;
     cfg->ephemeral_hi = 65535;
     cfg->opt_wscale = true;

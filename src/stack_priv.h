@@ -93,6 +93,13 @@ uint8_t *tk_net_payload(tk_stack *s, size_t *cap);
 /* Sends the frame whose IPv4 payload (len bytes) was written at
  * tk_net_payload(). Returns 0 or -EHOSTUNREACH (no neighbour; counted). */
 int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now);
+/* The same with a socket's TTL and TOS (IP_TTL, IP_TOS); tk_net_output()
+ * uses cfg.ip_ttl and TOS 0. */
+typedef struct tk_net_hdr_opts {
+    uint8_t ttl, tos;
+} tk_net_hdr_opts;
+int tk_net_output_opts(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto,
+                       const tk_net_hdr_opts *o, size_t len, tk_time now);
 /* Writes the Ethernet header in front of the output frame and sends it. */
 void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len, tk_time now);
 /* Sends a complete frame (counted and traced). */

@@ -50,6 +50,9 @@ static void set_keepintvl(tk_config *c, uint64_t v) {
 static void set_keepcnt(tk_config *c, uint64_t v) {
     c->keepalive_probes = (uint32_t)v;
 }
+static void set_keepinit(tk_config *c, uint64_t v) {
+    c->keepinit = TK_MS(v);
+}
 static void set_rto_initial(tk_config *c, uint64_t v) {
     c->rto_initial = TK_MS(v);
 }
@@ -89,6 +92,7 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.keepidle", SET_FIELD, set_keepidle, {0, 0}, NULL},
     {"net.inet.tcp.keepintvl", SET_FIELD, set_keepintvl, {0, 0}, NULL},
     {"net.inet.tcp.keepcnt", SET_FIELD, set_keepcnt, {0, 0}, NULL},
+    {"net.inet.tcp.keepinit", SET_FIELD, set_keepinit, {0, 0}, NULL},
     {"net.inet.tcp.rexmit_initial", SET_FIELD, set_rto_initial, {0, 0}, NULL},
     {"net.inet.tcp.rexmit_min", SET_FIELD, set_rto_min, {0, 0}, NULL},
     {"net.inet.tcp.rexmit_slop", SET_FIELD, set_rto_min, {0, 0}, NULL},

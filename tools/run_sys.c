@@ -226,6 +226,9 @@ static const opt_name sockopts[] = {
     {"IPPROTO_TCP", "TCP_KEEPINTVL", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL},
     {"IPPROTO_TCP", "TCP_KEEPCNT", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPCNT},
     {"IPPROTO_TCP", "TCP_NOOPT", TK_IPPROTO_TCP_LEVEL, TK_TCP_NOOPT},
+    {"IPPROTO_TCP", "TCP_KEEPINIT", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT},
+    {"IPPROTO_IP", "IP_TTL", TK_IPPROTO_IP_LEVEL, TK_IP_TTL},
+    {"IPPROTO_IP", "IP_TOS", TK_IPPROTO_IP_LEVEL, TK_IP_TOS},
 };
 
 static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev) {

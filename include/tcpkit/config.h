@@ -39,6 +39,11 @@ typedef struct tk_config {
     uint32_t keepalive_probes; /* 9 */
     tk_time delack;            /* 40 ms */
     tk_time persist_min;       /* 200 ms: the first window probe waits max(RTO, this) */
+    /* Connection-establishment limit (RFC 1122 4.2.3.5): a connection not
+     * ESTABLISHED this long after connect() or its SYN is dropped with
+     * ETIMEDOUT. 0 (the default): only syn_retries/synack_retries limit it. */
+    tk_time keepinit;
+    uint8_t ip_ttl; /* 64: TTL of outgoing IPv4 packets (per socket: TK_IP_TTL) */
 
     /* Ports (SPEC CM-15). */
     uint16_t ephemeral_lo; /* 49152 */

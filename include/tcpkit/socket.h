@@ -44,6 +44,7 @@ int tk_shutdown(tk_stack *s, int sd, int how);
 int tk_close(tk_stack *s, int sd);
 
 /* Option levels and names (values are tcpkit's own). */
+#define TK_IPPROTO_IP_LEVEL  0
 #define TK_SOL_SOCKET        1
 #define TK_IPPROTO_TCP_LEVEL 6
 enum tk_sockopt {
@@ -57,8 +58,18 @@ enum tk_sockopt {
     TK_TCP_KEEPIDLE, /* int seconds */
     TK_TCP_KEEPINTVL,
     TK_TCP_KEEPCNT,
-    TK_TCP_NOOPT, /* int: no TCP options on our SYN or SYN-ACK, the peer's
-                   * ignored (MSS 536); set before connect() or listen() */
+    TK_TCP_NOOPT,    /* int: no TCP options on our SYN or SYN-ACK, the peer's
+                      * ignored (MSS 536); set before connect() or listen() */
+    TK_TCP_KEEPINIT, /* int seconds >= 0: a connection not ESTABLISHED this
+                      * long after connect() (or after its SYN arrived) is
+                      * dropped with ETIMEDOUT; 0 = no limit (default:
+                      * tk_config.keepinit); set before connect() or listen() */
+    /* Level TK_IPPROTO_IP_LEVEL; a listener's values pass to its
+     * connections. RSTs sent without a connection use the defaults. */
+    TK_IP_TTL, /* int 1..255: TTL of the connection's IPv4 packets (default
+                * tk_config.ip_ttl, 64); -EINVAL outside that range */
+    TK_IP_TOS, /* int 0..255: TOS byte (DSCP and ECN bits) of the IPv4
+                * header, default 0; -EINVAL outside that range */
 };
 typedef struct tk_linger {
     int onoff;

@@ -119,9 +119,10 @@ enum tk_timer_kind {
     TK_TIMER_FIN_WAIT_2, /* orphaned FIN_WAIT_2 timeout */
     TK_TIMER_TIME_WAIT,  /* 2MSL */
     TK_TIMER_LINGER,     /* SO_LINGER timeout of a closed socket */
+    TK_TIMER_KEEPINIT,   /* connection-establishment limit (TCP_KEEPINIT) */
 };
 /* "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait",
- * "linger", "-". */
+ * "linger", "keepinit", "-". */
 const char *tk_timer_kind_name(int kind);
 
 typedef struct tk_conn_info {

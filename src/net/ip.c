@@ -64,6 +64,12 @@ uint8_t *tk_net_payload(tk_stack *s, size_t *cap) {
 }
 
 int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now) {
+    tk_net_hdr_opts o = {s->cfg.ip_ttl, 0};
+    return tk_net_output_opts(s, src, dst, proto, &o, len, now);
+}
+
+int tk_net_output_opts(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto,
+                       const tk_net_hdr_opts *o, size_t len, tk_time now) {
     uint32_t hop = dst;
     if (((dst ^ s->cfg.addr) & s->cfg.netmask) != 0 && s->cfg.gateway != 0)
         hop = s->cfg.gateway;
@@ -75,7 +81,8 @@ int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t
     ih.total_len = (uint16_t)(TK_IPV4_HLEN + len);
     ih.id = s->ip_id++;
     ih.frag = TK_IPV4_DF;
-    ih.ttl = 64;
+    ih.tos = o->tos;
+    ih.ttl = o->ttl;
     ih.proto = proto;
     ih.src = src;
     ih.dst = dst;

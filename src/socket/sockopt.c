@@ -59,6 +59,37 @@ static int set_keep(tk_stack *s, tk_tcb *tp, int on) {
     return 0;
 }
 
+/* As FreeBSD does, a new value during the handshake restarts the limit. */
+static int set_keepinit(tk_stack *s, tk_tcb *tp, int v) {
+    if (v < 0)
+        return -EINVAL;
+    tp->keepinit = TK_SEC((uint32_t)v);
+    if (tp->state != TK_TCP_SYN_SENT && tp->state != TK_TCP_SYN_RCVD)
+        return 0;
+    if (v == 0)
+        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
+    else
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, s->now + tp->keepinit);
+    return 0;
+}
+
+/* IP_TTL 1..255, IP_TOS 0..255; later packets of the connection use them. */
+static int ip_set(tk_tcb *tp, int name, int v) {
+    if (name == TK_IP_TTL) {
+        if (v < 1 || v > 255)
+            return -EINVAL;
+        tp->ip_ttl = (uint8_t)v;
+        return 0;
+    }
+    if (name == TK_IP_TOS) {
+        if (v < 0 || v > 255)
+            return -EINVAL;
+        tp->ip_tos = (uint8_t)v;
+        return 0;
+    }
+    return -ENOPROTOOPT;
+}
+
 int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
@@ -96,8 +127,12 @@ int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, siz
             return -ENOPROTOOPT;
         }
     }
+    if (level == TK_IPPROTO_IP_LEVEL)
+        return ip_set(tp, name, v);
     if (level != TK_IPPROTO_TCP_LEVEL)
         return -ENOPROTOOPT;
+    if (name == TK_TCP_KEEPINIT)
+        return set_keepinit(s, tp, v);
     if (name != TK_TCP_NODELAY && name != TK_TCP_NOOPT && v <= 0)
         return -EINVAL;
     switch (name) {
@@ -165,9 +200,22 @@ static int tcp_get(const tk_tcb *tp, int name, int *v) {
     case TK_TCP_NOOPT:
         *v = (tp->flags & TK_TF_NOOPT) != 0;
         return 0;
+    case TK_TCP_KEEPINIT:
+        *v = (int)(tp->keepinit / TK_SEC(1));
+        return 0;
     default:
         return -ENOPROTOOPT;
     }
+}
+
+static int ip_get(const tk_tcb *tp, int name, int *v) {
+    if (name == TK_IP_TTL)
+        *v = tp->ip_ttl;
+    else if (name == TK_IP_TOS)
+        *v = tp->ip_tos;
+    else
+        return -ENOPROTOOPT;
+    return 0;
 }
 
 int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *len) {
@@ -193,6 +241,8 @@ int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *l
         rc = sol_socket_get(tp, name, &v);
     else if (level == TK_IPPROTO_TCP_LEVEL)
         rc = tcp_get(tp, name, &v);
+    else if (level == TK_IPPROTO_IP_LEVEL)
+        rc = ip_get(tp, name, &v);
     if (rc < 0)
         return rc;
     memcpy(val, &v, sizeof(v));

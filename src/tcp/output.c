@@ -138,7 +138,7 @@ static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t o
         if (tk_seq_gt(edge, tp->rcv_adv))
             tp->rcv_adv = edge;
     }
-    return tk_net_output(s, tp->laddr, tp->raddr, TK_IPPROTO_TCP, (size_t)n, now);
+    return tk_tcb_ip_output(s, tp, (size_t)n, now);
 }
 
 static void arm_rexmt(tk_stack *s, tk_tcb *tp, tk_time now) {

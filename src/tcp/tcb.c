@@ -8,6 +8,7 @@
 #include "stack_priv.h"
 #include "tcp/isn.h"
 #include "tcp/timewait.h"
+#include "tcpkit/wire/ipv4.h"
 
 tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {
     if (index >= s->tcbs.cap)
@@ -39,6 +40,8 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     tp->keep_idle = s->cfg.keepalive_idle;
     tp->keep_intvl = s->cfg.keepalive_intvl;
     tp->keep_cnt = s->cfg.keepalive_probes;
+    tp->keepinit = s->cfg.keepinit;
+    tp->ip_ttl = s->cfg.ip_ttl;
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     return tp;
@@ -116,6 +119,8 @@ void tk_tcb_set_state(tk_stack *s, tk_tcb *tp, int state, const char *cause) {
     s->state_count[old]--;
     s->state_count[state]++;
     tp->state = (uint8_t)state;
+    if (state != TK_TCP_SYN_SENT && state != TK_TCP_SYN_RCVD)
+        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
     if (s->io.trace == NULL)
         return;
     tk_trace_event ev;
@@ -251,9 +256,23 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
     tp->last_rcv = now;
     tp->last_snd = now;
+    const tk_tcb *lp = tp->parent != TK_NIL ? tk_tcb_at(s, tp->parent) : NULL;
+    if (lp != NULL) {
+        /* Settings a listener passes to its connections (API-1). */
+        tp->ip_ttl = lp->ip_ttl;
+        tp->ip_tos = lp->ip_tos;
+        tp->keepinit = lp->keepinit;
+    }
+    if (tp->keepinit > 0)
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tp->keepinit);
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     tk_reass_init(&tp->reass);
     tk_ring_init(&tp->rcvq, tp->rcvq.buf, tp->rcv_cap);
     tk_ring_init(&tp->sndq, tp->sndq.buf, tp->snd_cap);
+}
+
+int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, size_t len, tk_time now) {
+    tk_net_hdr_opts o = {tp->ip_ttl, tp->ip_tos};
+    return tk_net_output_opts(s, tp->laddr, tp->raddr, TK_IPPROTO_TCP, &o, len, now);
 }

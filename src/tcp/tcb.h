@@ -17,7 +17,7 @@
 #include "tcpkit/wire/tcp.h"
 
 #define TK_NIL         UINT32_MAX
-#define TK_TIMER_COUNT 8  /* enum tk_timer_kind, index 0 unused */
+#define TK_TIMER_COUNT 9  /* enum tk_timer_kind, index 0 unused */
 #define TK_SACK_BOARD  16 /* SACKed ranges the sender remembers */
 
 /* TCB flags. */
@@ -108,7 +108,9 @@ typedef struct tk_tcb {
     int so_error; /* pending error (negative errno), 0 when none */
     tk_time keep_idle, keep_intvl;
     uint32_t keep_cnt;
-    tk_time linger; /* SO_LINGER timeout when TK_TF_LINGER */
+    tk_time linger;         /* SO_LINGER timeout when TK_TF_LINGER */
+    tk_time keepinit;       /* TCP_KEEPINIT: establishment limit, 0 = none */
+    uint8_t ip_ttl, ip_tos; /* IP_TTL, IP_TOS of outgoing packets */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
@@ -247,6 +249,10 @@ tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk
 
 /* timer.c */
 void tk_tcp_timer_fire(struct tk_stack *s, tk_tcb *tp, tk_time now);
+
+/* Sends a segment written at tk_net_payload() in an IPv4 packet with the
+ * connection's TTL and TOS (IP_TTL, IP_TOS). */
+int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, size_t len, tk_time now);
 
 /* Connection setup shared by connect() and the listener. */
 uint32_t tk_tcp_iss(struct tk_stack *s, const tk_tcb *tp, tk_time now);

@@ -1,4 +1,5 @@
-/* Connection timers (SPEC DT-3, DT-5, DT-6, CM-12, CM-13, CM-16, TM-1): each
+/* Connection timers (SPEC DT-3, DT-5, DT-6, CM-12, CM-13, CM-16, TM-1, and
+ * the TCP_KEEPINIT establishment limit): each
  * TCB keeps one deadline per kind and sits on the stack's timer queue at the
  * earliest of them. */
 #include <errno.h>
@@ -103,6 +104,19 @@ static void on_linger(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_tcb_drop(s, tp, 0, "linger timeout");
 }
 
+/* TCP_KEEPINIT (RFC 1122 4.2.3.5 allows an establishment limit): the
+ * handshake did not complete in time. Like the retry limit, a connection
+ * no application has seen yet (a listener's child) ends silently. */
+static void on_keepinit(tk_stack *s, tk_tcb *tp) {
+    if (tp->state != TK_TCP_SYN_SENT && tp->state != TK_TCP_SYN_RCVD)
+        return;
+    s->stats.conn_timeouts++;
+    if (tp->state == TK_TCP_SYN_SENT)
+        s->stats.attempt_fails++;
+    int err = (tp->flags & TK_TF_PASSIVE) && tp->state == TK_TCP_SYN_RCVD ? 0 : -ETIMEDOUT;
+    tk_tcb_drop(s, tp, err, "connection-establishment timeout");
+}
+
 void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
     /* One kind at a time: a handler may free the TCB. */
     for (;;) {
@@ -112,6 +126,10 @@ void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
             tk_tcb_timer_rearm(s, tp);
             return;
         }
+        /* An expired establishment limit wins over a retransmission due at
+         * the same instant: nothing more is sent once the limit is up. */
+        if (tp->t[TK_TIMER_KEEPINIT] <= now)
+            kind = TK_TIMER_KEEPINIT;
         tp->t[kind] = TK_TIME_NEVER;
         switch (kind) {
         case TK_TIMER_RETRANSMIT:
@@ -132,6 +150,9 @@ void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
             break;
         case TK_TIMER_LINGER:
             on_linger(s, tp, now);
+            break;
+        case TK_TIMER_KEEPINIT:
+            on_keepinit(s, tp);
             break;
         default:
             tk_tcb_drop(s, tp, 0, "2MSL timeout");

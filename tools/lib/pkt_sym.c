@@ -40,8 +40,12 @@ const char *tk_pkt_errno_name(int value) {
     return "E?";
 }
 
+/* IPTOS_DSCP_CSn: the class selectors of RFC 2474 4.2.2.1 in the TOS byte. */
 static const sym constants[] = {
-    {"O_RDONLY", 0}, {"O_RDWR", TK_PKT_O_RDWR}, {"O_NONBLOCK", TK_PKT_O_NONBLOCK}};
+    {"O_RDONLY", 0},          {"O_RDWR", TK_PKT_O_RDWR}, {"O_NONBLOCK", TK_PKT_O_NONBLOCK},
+    {"IPTOS_DSCP_CS0", 0x00}, {"IPTOS_DSCP_CS1", 0x20},  {"IPTOS_DSCP_CS2", 0x40},
+    {"IPTOS_DSCP_CS3", 0x60}, {"IPTOS_DSCP_CS4", 0x80},  {"IPTOS_DSCP_CS5", 0xa0},
+    {"IPTOS_DSCP_CS6", 0xc0}, {"IPTOS_DSCP_CS7", 0xe0}};
 
 static bool eval_symbol(const char *name, int64_t *out) {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
