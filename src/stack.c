@@ -134,14 +134,13 @@ void tk_stack_trace(tk_stack *s, const tk_trace_event *ev) {
         s->io.trace(s->io.ctx, ev);
 }
 
-void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
-                   size_t len, tk_time now) {
-    (*counter)++;
+void tk_stack_trace_frame(tk_stack *s, tk_trace_kind kind, const uint8_t *frame, size_t len,
+                          const char *reason, tk_time now) {
     if (s->io.trace == NULL)
         return;
     tk_trace_event ev;
     memset(&ev, 0, sizeof(ev));
-    ev.kind = TK_TRACE_DROP;
+    ev.kind = kind;
     ev.now = now;
     ev.frame = frame;
     ev.len = len;
@@ -150,19 +149,16 @@ void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uin
     s->io.trace(s->io.ctx, &ev);
 }
 
+void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
+                   size_t len, tk_time now) {
+    (*counter)++;
+    tk_stack_trace_frame(s, TK_TRACE_DROP, frame, len, reason, now);
+}
+
 int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
     s->now = now;
     s->stats.frames_in++;
-    if (s->io.trace) {
-        tk_trace_event ev;
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = TK_TRACE_FRAME_IN;
-        ev.now = now;
-        ev.frame = frame;
-        ev.len = len;
-        ev.sd = -1;
-        s->io.trace(s->io.ctx, &ev);
-    }
+    tk_stack_trace_frame(s, TK_TRACE_FRAME_IN, frame, len, NULL, now);
     return tk_net_input(s, frame, len, now);
 }
 

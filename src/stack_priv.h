@@ -79,6 +79,9 @@ static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
 }
 
 /* Counts a drop and reports it to the trace hook. */
+/* Reports a frame in, out or dropped to the trace hook (if any). */
+void tk_stack_trace_frame(tk_stack *s, tk_trace_kind kind, const uint8_t *frame, size_t len,
+                          const char *reason, tk_time now);
 void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
                    size_t len, tk_time now);
 #define TK_DROP(s, name, now) tk_stack_drop((s), &(s)->stats.name, #name, NULL, 0, (now))

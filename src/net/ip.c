@@ -45,16 +45,7 @@ void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payloa
 
 void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
     s->stats.frames_out++;
-    if (s->io.trace) {
-        tk_trace_event ev;
-        memset(&ev, 0, sizeof(ev));
-        ev.kind = TK_TRACE_FRAME_OUT;
-        ev.now = now;
-        ev.frame = frame;
-        ev.len = len;
-        ev.sd = -1;
-        s->io.trace(s->io.ctx, &ev);
-    }
+    tk_stack_trace_frame(s, TK_TRACE_FRAME_OUT, frame, len, NULL, now);
     s->io.output(s->io.ctx, frame, len);
 }
 

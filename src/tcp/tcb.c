@@ -108,6 +108,21 @@ bool tk_tcb_synchronized(const tk_tcb *tp) {
     return tp->state >= TK_TCP_SYN_RCVD;
 }
 
+/* A trace event about tp: its descriptor and endpoints filled in. */
+static tk_trace_event conn_event(const tk_stack *s, const tk_tcb *tp, tk_trace_kind kind) {
+    tk_trace_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = kind;
+    ev.now = s->now;
+    ev.sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
+    ev.laddr = tp->laddr;
+    ev.raddr = tp->raddr;
+    ev.lport = tp->lport;
+    ev.rport = tp->rport;
+    ev.old_state = ev.new_state = tp->state;
+    return ev;
+}
+
 void tk_tcb_set_state(tk_stack *s, tk_tcb *tp, int state, const char *cause) {
     int old = tp->state;
     if (old == state)
@@ -123,17 +138,8 @@ void tk_tcb_set_state(tk_stack *s, tk_tcb *tp, int state, const char *cause) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
     if (s->io.trace == NULL)
         return;
-    tk_trace_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.kind = TK_TRACE_STATE;
-    ev.now = s->now;
-    ev.sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
-    ev.laddr = tp->laddr;
-    ev.raddr = tp->raddr;
-    ev.lport = tp->lport;
-    ev.rport = tp->rport;
+    tk_trace_event ev = conn_event(s, tp, TK_TRACE_STATE);
     ev.old_state = old;
-    ev.new_state = state;
     ev.cause = cause;
     s->io.trace(s->io.ctx, &ev);
 }
@@ -189,16 +195,7 @@ void tk_tcb_error(tk_stack *s, tk_tcb *tp, int err) {
     tp->so_error = err;
     if (s->io.trace == NULL)
         return;
-    tk_trace_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.kind = TK_TRACE_ERROR;
-    ev.now = s->now;
-    ev.sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
-    ev.laddr = tp->laddr;
-    ev.raddr = tp->raddr;
-    ev.lport = tp->lport;
-    ev.rport = tp->rport;
-    ev.old_state = ev.new_state = tp->state;
+    tk_trace_event ev = conn_event(s, tp, TK_TRACE_ERROR);
     ev.err = err;
     s->io.trace(s->io.ctx, &ev);
 }
