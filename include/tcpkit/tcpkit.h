@@ -16,5 +16,6 @@
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
+#include "wire/tcp_md5.h"
 
 #endif

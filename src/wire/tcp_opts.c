@@ -1,4 +1,4 @@
-/* TCP options (RFC 9293 3.2, RFC 7323, RFC 2018): iterate, parse, emit.
+/* TCP options (RFC 9293 3.2, RFC 7323, RFC 2018, RFC 2385): iterate, parse, emit.
  * A malformed length drops the whole segment (SPEC OP-5); nothing past the
  * options area is ever read. */
 #include <string.h>
@@ -13,6 +13,7 @@
 #define OPTLEN_TS         10
 #define OPTLEN_SACK_BASE  2
 #define OPTLEN_SACK_BLOCK 8
+#define OPTLEN_MD5        (2 + TK_TCP_MD5_LEN)
 
 void tk_wire_tcp_opt_iter_init(tk_tcp_opt_iter *it, const uint8_t *opts, size_t len) {
     it->p = opts;
@@ -79,6 +80,12 @@ static int store_opt(const tk_tcp_opt *o, tk_tcp_opts *out) {
         out->ts_ecr = tk_be32(o->data + 4);
         out->present |= TK_OPT_TS;
         return 0;
+    case TK_TCPOPT_MD5:
+        if (o->len != OPTLEN_MD5)
+            return TK_WIRE_OPT_BADLEN;
+        memcpy(out->md5, o->data, TK_TCP_MD5_LEN);
+        out->present |= TK_OPT_MD5;
+        return 0;
     case TK_TCPOPT_SACK: {
         size_t body = (size_t)o->len - OPTLEN_SACK_BASE;
         size_t n = body / OPTLEN_SACK_BLOCK;
@@ -131,6 +138,8 @@ size_t tk_wire_tcp_opts_size(const tk_tcp_opts *o) {
         n += 4;
     if (o->present & TK_OPT_WSCALE)
         n += 4;
+    if (o->present & TK_OPT_MD5)
+        n += 2 + OPTLEN_MD5; /* NOP,NOP,MD5 */
     if (sack_blocks(o) > 0)
         n += 4 + OPTLEN_SACK_BLOCK * sack_blocks(o);
     return n;
@@ -196,6 +205,14 @@ int tk_wire_tcp_opts_emit(const tk_tcp_opts *o, uint8_t *buf, size_t cap) {
         p[2] = OPTLEN_WSCALE;
         p[3] = o->wscale;
         p += 4;
+    }
+    if (o->present & TK_OPT_MD5) {
+        p[0] = TK_TCPOPT_NOP;
+        p[1] = TK_TCPOPT_NOP;
+        p[2] = TK_TCPOPT_MD5;
+        p[3] = OPTLEN_MD5;
+        memcpy(p + 4, o->md5, TK_TCP_MD5_LEN);
+        p += 2 + OPTLEN_MD5;
     }
     if (sack_blocks(o) > 0)
         p = put_sack(p, o);

@@ -7,6 +7,7 @@
 #include "fuzz_check.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/tcp.h"
+#include "tcpkit/wire/tcp_md5.h"
 
 static uint32_t addr(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -21,6 +22,22 @@ static void same_header(const tk_tcp_hdr *a, const tk_tcp_hdr *b) {
     FUZZ_CHECK(a->opts.ts_val == b->opts.ts_val && a->opts.ts_ecr == b->opts.ts_ecr);
     FUZZ_CHECK(a->opts.sack_count == b->opts.sack_count);
     FUZZ_CHECK(memcmp(a->opts.sack, b->opts.sack, sizeof a->opts.sack) == 0);
+    FUZZ_CHECK(memcmp(a->opts.md5, b->opts.md5, sizeof a->opts.md5) == 0);
+}
+
+/* A segment with an MD5 option verifies once signed, and not with another
+ * key (RFC 2385). */
+static void sign_verify(const uint8_t *seg, size_t len, uint32_t src, uint32_t dst) {
+    static const uint8_t key[] = "fuzz key";
+    uint8_t *copy = malloc(len);
+    FUZZ_CHECK(copy != NULL);
+    memcpy(copy, seg, len);
+    FUZZ_CHECK(tk_wire_tcp_md5_sign(copy, len, src, dst, key, sizeof key - 1) == 0);
+    FUZZ_CHECK(tk_wire_tcp_md5_verify(copy, len, src, dst, key, sizeof key - 1) == 1);
+    FUZZ_CHECK(tk_wire_tcp_md5_verify(copy, len, src, dst, key, sizeof key - 2) == 0);
+    tk_tcp_hdr h;
+    FUZZ_CHECK(tk_wire_tcp_parse(copy, len, src, dst, true, &h) >= TK_TCP_HLEN);
+    free(copy);
 }
 
 /* parse(emit(h)) == h, and emit is stable on its own output. */
@@ -66,5 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(hl >= TK_TCP_HLEN && hl <= TK_TCP_MAX_HLEN && (size_t)hl <= len && hl % 4 == 0);
     FUZZ_CHECK(h.hlen == hl);
     round_trip(&h, seg + hl, len - (size_t)hl, src, dst);
+    if (h.opts.present & TK_OPT_MD5)
+        sign_verify(seg, len, src, dst);
+    else
+        FUZZ_CHECK(tk_wire_tcp_md5_find(seg, len) == TK_WIRE_INVAL);
     return 0;
 }

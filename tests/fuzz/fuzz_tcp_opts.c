@@ -33,6 +33,7 @@ static void same_options(const tk_tcp_opts *a, const tk_tcp_opts *b) {
     FUZZ_CHECK(!(a->present & TK_OPT_TS) || (a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr));
     FUZZ_CHECK(a->sack_count == b->sack_count);
     FUZZ_CHECK(memcmp(a->sack, b->sack, sizeof a->sack[0] * a->sack_count) == 0);
+    FUZZ_CHECK(!(a->present & TK_OPT_MD5) || memcmp(a->md5, b->md5, sizeof a->md5) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -62,6 +62,9 @@ OPTS = {
     "bad_sack_len": bytes([5, 11]) + bytes(10),
     "bad_sack_empty": bytes([5, 2, 1, 1]),
     "sack_5_blocks": bytes([5, 42]) + bytes(40),
+    "md5": bytes([1, 1, 19, 18]) + bytes(range(16)),
+    "md5_sack2": bytes([1, 1, 19, 18]) + bytes(16) + sack((1, 2), (3, 4)),
+    "bad_md5_len": bytes([19, 6, 0, 0, 0, 0, 0, 0]),
     "empty": b"",
 }
 
@@ -95,6 +98,8 @@ TCP = {
     "bad_opt_len0": tcp(1, 2, 3, 4, ACK, 5, OPTS["bad_len0"]),
     "bad_opt_overrun": tcp(1, 2, 3, 4, ACK, 5, bytes([1, 1, 8, 10])),
     "bad_mss_len": tcp(1, 2, 3, 4, SYN, 5, OPTS["bad_mss_len"]),
+    "md5_data": tcp(40000, 80, 7, 8, PSH | ACK, 502, OPTS["md5"], b"signed"),
+    "bad_md5_len": tcp(1, 2, 3, 4, ACK, 5, OPTS["bad_md5_len"]),
 }
 TCP["bad_csum"] = put_csum(TCP["syn"], 16, 0x1234)
 TCP["short"] = TCP["syn"][:19]

@@ -1,4 +1,4 @@
-/* TCP header and options (RFC 9293 3.1-3.2, RFC 7323, RFC 2018): parse and emit.
+/* TCP header and options (RFC 9293 3.1-3.2, RFC 7323, RFC 2018, RFC 2385): parse and emit.
  *
  * Parsing is a pure function from bytes to a plain struct; emitting writes a
  * header with options in the fixed order documented at tk_wire_tcp_opts_emit.
@@ -32,6 +32,7 @@
 #define TK_TCPOPT_SACK_PERM 4
 #define TK_TCPOPT_SACK      5
 #define TK_TCPOPT_TS        8
+#define TK_TCPOPT_MD5       19 /* RFC 2385 signature: kind, length 18, 16-byte digest */
 
 /* Bits of tk_tcp_opts.present. */
 #define TK_OPT_MSS       0x01
@@ -39,8 +40,10 @@
 #define TK_OPT_SACK_PERM 0x04
 #define TK_OPT_SACK      0x08
 #define TK_OPT_TS        0x10
+#define TK_OPT_MD5       0x20
 
 #define TK_TCP_MAX_SACK   4
+#define TK_TCP_MD5_LEN    16 /* the digest of the MD5 signature option */
 #define TK_TCP_MAX_WSCALE 14
 
 typedef struct tk_sack_block {
@@ -59,6 +62,7 @@ typedef struct tk_tcp_opts {
     uint8_t sack_count; /* 0..4 */
     uint8_t unknown;    /* number of unknown options skipped */
     tk_sack_block sack[TK_TCP_MAX_SACK];
+    uint8_t md5[TK_TCP_MD5_LEN]; /* digest of the MD5 option (tcpkit/wire/tcp_md5.h signs it) */
 } tk_tcp_opts;
 
 typedef struct tk_tcp_hdr {
@@ -98,7 +102,8 @@ int tk_wire_tcp_opt_next(tk_tcp_opt_iter *it, tk_tcp_opt *out);
 /* Parses an options area into *out (zeroed first). Returns 0 or a
  * TK_WIRE_OPT_* error; a known option with the wrong length is
  * TK_WIRE_OPT_BADLEN (SACK must be 2+8n bytes with 1 <= n <= 4; more than 4
- * blocks cannot fit in 40 bytes). A repeated option overwrites the earlier one. */
+ * blocks cannot fit in 40 bytes; MD5 must be 18 bytes). A repeated option
+ * overwrites the earlier one. */
 int tk_wire_tcp_opts_parse(const uint8_t *opts, size_t len, tk_tcp_opts *out);
 
 /* Parses and validates a TCP segment of `len` bytes (header + payload).
@@ -119,6 +124,7 @@ size_t tk_wire_tcp_opts_size(const tk_tcp_opts *opts);
  *   TS alone:        01 01 08 0a <tsval> <tsecr>
  *   SACK_PERM alone: 01 01 04 02
  *   WSCALE:          01 03 03 ws
+ *   MD5 (RFC 2385):  01 01 13 12 <16-byte digest from opts->md5>
  *   SACK (n blocks): 01 01 05 (2+8n) <left right>...
  * A full SYN is 02 04 05 b4 04 02 08 0a <tsval> <tsecr> 01 03 03 07 (20 bytes).
  * SACK is written only when TK_OPT_SACK is set and sack_count >= 1.
