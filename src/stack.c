@@ -56,11 +56,15 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint8_t *frame = take(l, frame_cap, 16);
     void *arp_mem = take(l, tk_arp_mem_size(cfg, frame_cap), 16);
     void *frag_mem = take(l, tk_ipfrag_mem_size(cfg), 16);
+    tk_md5_key *md5_keys = take(l, sizeof(tk_md5_key) * cfg->md5_keys, 8);
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !bufs || !conn_hash || !bind_hash || !heap || !tw_mem || !tw_hash ||
-        (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem)
+        (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem || !md5_keys)
         return false;
+    memset(md5_keys, 0, sizeof(tk_md5_key) * cfg->md5_keys);
+    s->md5_keys = md5_keys;
+    s->md5_cap = cfg->md5_keys;
     tk_arp_init(&s->arp, arp_mem, cfg, frame_cap);
     tk_ipfrag_init(&s->frag, frag_mem, cfg);
     s->cfg = *cfg;

@@ -9,6 +9,7 @@
 #include "base/timerq.h"
 #include "net/arp.h"
 #include "net/ipfrag.h"
+#include "tcp/md5.h"
 #include "tcp/tcb.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
@@ -56,6 +57,9 @@ struct tk_stack {
     uint32_t tw_head, tw_tail; /* FIFO: oldest first */
 
     tk_timerq timers;
+
+    tk_md5_key *md5_keys; /* TCP-MD5 key store: md5_cap slots, md5_count used */
+    uint32_t md5_cap, md5_count;
 
     tk_neigh neigh[TK_NEIGH_MAX]; /* static entries; learned ones are in arp */
     tk_arp_cache arp;

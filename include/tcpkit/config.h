@@ -24,6 +24,7 @@ typedef struct tk_config {
     uint32_t ooo_budget_bytes; /* out-of-order bytes kept per connection: 64 KiB */
     uint32_t rcvbuf;           /* 64 KiB */
     uint32_t sndbuf;           /* 64 KiB */
+    uint32_t md5_keys;         /* 8 TCP-MD5 keys (RFC 2385, tcpkit/tcp_md5.h) */
 
     /* Timers (SPEC defaults table). */
     tk_time msl;               /* 30 s; TIME_WAIT lasts 2*msl */

@@ -70,6 +70,12 @@ enum tk_sockopt {
                 * tk_config.ip_ttl, 64); -EINVAL outside that range */
     TK_IP_TOS, /* int 0..255: TOS byte (DSCP and ECN bits) of the IPv4
                 * header, default 0; -EINVAL outside that range */
+    /* Level TK_IPPROTO_TCP_LEVEL again (FreeBSD's semantics): */
+    TK_TCP_MD5SIG, /* int: non-zero signs every segment with RFC 2385's MD5
+                    * option and drops received ones without a valid
+                    * signature; the key is the stack's for the address pair
+                    * (tk_stack_md5_add, tcpkit/tcp_md5.h). Any time; a
+                    * listener passes it to its connections. */
 };
 typedef struct tk_linger {
     int onoff;

@@ -47,6 +47,7 @@
     X(syncookies_sent)                                                                             \
     X(syncookies_accepted)                                                                         \
     X(syncookies_failed)                                                                           \
+    X(md5_out_no_key)                                                                              \
     X(icmp_echo_replies)                                                                           \
     X(out_no_neighbor)                                                                             \
     X(arp_requests_sent)                                                                           \
@@ -72,6 +73,10 @@
     X(drop_tcp_bad_csum)                                                                           \
     X(drop_tcp_bad_options)                                                                        \
     X(drop_tcp_bad_flags)                                                                          \
+    X(drop_md5_missing)                                                                            \
+    X(drop_md5_bad)                                                                                \
+    X(drop_md5_no_key)                                                                             \
+    X(drop_md5_unexpected)                                                                         \
     X(drop_no_socket)                                                                              \
     X(drop_rst_no_socket)                                                                          \
     X(drop_listen_rst)                                                                             \

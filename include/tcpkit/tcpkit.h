@@ -6,6 +6,7 @@
 #include "socket.h"
 #include "stack.h"
 #include "stats.h"
+#include "tcp_md5.h"
 #include "tcp_state.h"
 #include "trace.h"
 #include "types.h"

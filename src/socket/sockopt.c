@@ -133,7 +133,7 @@ int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, siz
         return -ENOPROTOOPT;
     if (name == TK_TCP_KEEPINIT)
         return set_keepinit(s, tp, v);
-    if (name != TK_TCP_NODELAY && name != TK_TCP_NOOPT && v <= 0)
+    if (name != TK_TCP_NODELAY && name != TK_TCP_NOOPT && name != TK_TCP_MD5SIG && v <= 0)
         return -EINVAL;
     switch (name) {
     case TK_TCP_NODELAY:
@@ -143,6 +143,9 @@ int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, siz
         return 0;
     case TK_TCP_NOOPT:
         set_flag(tp, TK_TF_NOOPT, v);
+        return 0;
+    case TK_TCP_MD5SIG:
+        tp->md5sig = v != 0;
         return 0;
     case TK_TCP_KEEPIDLE:
         tp->keep_idle = TK_SEC((uint32_t)v);
@@ -202,6 +205,9 @@ static int tcp_get(const tk_tcb *tp, int name, int *v) {
         return 0;
     case TK_TCP_KEEPINIT:
         *v = (int)(tp->keepinit / TK_SEC(1));
+        return 0;
+    case TK_TCP_MD5SIG:
+        *v = tp->md5sig;
         return 0;
     default:
         return -ENOPROTOOPT;

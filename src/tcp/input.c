@@ -316,6 +316,8 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
                   (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
     tk_tcb *tp = tk_demux_lookup_hint(s, dst, sg->h.dport, src, sg->h.sport);
     if (tp != NULL) {
+        if (!tk_md5_accept(s, sg, tp->md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
+            return;
         if (synfin && tp->state == TK_TCP_SYN_SENT) {
             TK_DROP(s, drop_tcp_bad_flags, now);
             return;
@@ -328,6 +330,8 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
     }
     tk_tw *tw = tk_tw_lookup(s, dst, sg->h.dport, src, sg->h.sport);
     if (tw != NULL) {
+        if (!tk_md5_accept(s, sg, (tw->flags & TK_TW_MD5) ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
+            return;
         uint32_t floor;
         if (!tk_tw_input(s, tw, sg, &floor, now))
             return;
@@ -341,10 +345,13 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
         return;
     }
     if (lp != NULL) {
-        tk_tcp_input_listen(s, lp, sg, now);
+        /* Before a SYN_RCVD entry or a SYN cookie is made (RFC 2385 2.0). */
+        if (tk_md5_accept(s, sg, lp->md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
+            tk_tcp_input_listen(s, lp, sg, now);
         s->iss_floor_set = false;
         return;
     }
     s->iss_floor_set = false;
-    input_closed(s, sg, now);
+    if (tk_md5_accept(s, sg, TK_MD5_ANSWER, now))
+        input_closed(s, sg, now);
 }

@@ -1,6 +1,7 @@
 /* Segment output: what to send now (data within the peer's window and the
  * congestion window, Nagle, SWS avoidance, FIN, ACKs and window updates),
  * option building in the fixed order of tk_wire_tcp_opts_emit, RSTs. */
+#include <errno.h>
 #include <string.h>
 
 #include "base/seq.h"
@@ -63,9 +64,22 @@ static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_
     }
 }
 
+/* SACK blocks that fit beside the other options: 4 alone, 3 with
+ * timestamps, 2 with an MD5 signature, none with both (RFC 2385 4.3). */
+static uint32_t sack_room(const tk_tcp_opts *o) {
+    uint32_t used = (uint32_t)tk_wire_tcp_opts_size(o);
+    uint32_t room = used + 4u < TK_TCP_MAX_OPTLEN ? (TK_TCP_MAX_OPTLEN - used - 4u) / 8u : 0u;
+    return room < TK_TCP_MAX_SACK ? room : TK_TCP_MAX_SACK;
+}
+
 static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_opts *o,
                           tk_time now) {
     memset(o, 0, sizeof(*o));
+    /* RFC 2385 2.0: every segment of a signing connection carries the
+     * signature (the digest is filled in by tk_md5_sign). TCP_NOOPT does
+     * not remove it. */
+    if (tp->md5sig)
+        o->present |= TK_OPT_MD5;
     if (syn) {
         syn_options(s, tp, o, now);
         return;
@@ -75,8 +89,8 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
         o->ts_val = tk_tcp_ts_now(now);
         o->ts_ecr = tp->ts_recent;
     }
-    if ((tp->flags & TK_TF_SACK) && tp->reass.count > 0) {
-        uint32_t max = (tp->flags & TK_TF_TS) ? 3u : 4u;
+    if ((tp->flags & TK_TF_SACK) && tp->reass.count > 0 && sack_room(o) > 0) {
+        uint32_t max = sack_room(o);
         o->sack_count = (uint8_t)tk_reass_sack(&tp->reass, tp->rcv_nxt, o->sack, max);
         if (o->sack_count > 0)
             o->present |= TK_OPT_SACK;
@@ -97,6 +111,8 @@ uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
     uint32_t m = tp->mss;
     if (tp->flags & TK_TF_TS)
         m -= 12u;
+    if (tp->md5sig && m > 20u)
+        m -= 20u; /* NOP, NOP, MD5 (RFC 2385) */
     return m;
 }
 
@@ -127,6 +143,8 @@ static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t o
     int n = tk_wire_tcp_emit(&h, buf + hlen, len, tp->laddr, tp->raddr, buf, cap);
     if (n < 0)
         return n;
+    if (tp->md5sig && tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
+        return -ENOENT; /* never unsigned; like a lost segment */
     s->stats.segs_out++;
     if (flags & TK_TCP_RST)
         s->stats.rsts_sent++;
@@ -456,8 +474,12 @@ void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
         h.opts.present |= TK_OPT_MSS;
         h.opts.mss = c->mss;
     }
+    /* Without a connection: signed when the store has a key for the pair. */
+    bool sign = tk_md5_key_find(s, c->laddr, c->raddr) != NULL;
+    if (sign)
+        h.opts.present |= TK_OPT_MD5;
     int n = tk_wire_tcp_emit(&h, NULL, 0, c->laddr, c->raddr, buf, cap);
-    if (n < 0)
+    if (n < 0 || (sign && tk_md5_sign(s, buf, (size_t)n, c->laddr, c->raddr) < 0))
         return;
     s->stats.segs_out++;
     if (c->flags & TK_TCP_RST)

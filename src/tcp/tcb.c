@@ -259,6 +259,7 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
         tp->ip_ttl = lp->ip_ttl;
         tp->ip_tos = lp->ip_tos;
         tp->keepinit = lp->keepinit;
+        tp->md5sig = lp->md5sig;
     }
     if (tp->keepinit > 0)
         tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tp->keepinit);

@@ -61,6 +61,7 @@ typedef struct tk_tcb {
     uint8_t state; /* enum tk_tcp_state */
     uint8_t snd_shift, rcv_shift;
     uint16_t mss; /* send MSS: the peer's, capped by ours */
+    bool md5sig;  /* TCP_MD5SIG: sign every segment, require signatures (RFC 2385) */
 
     uint32_t hash_next;            /* conn hash or listen hash chain */
     uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */

@@ -17,11 +17,12 @@ typedef struct tk_tw {
     uint32_t ts_recent;
     uint32_t hash_next, fifo_next, fifo_prev;
     uint16_t win;  /* raw window field for our ACKs */
-    uint8_t flags; /* TK_TW_TS */
+    uint8_t flags; /* TK_TW_TS, TK_TW_MD5 */
     uint8_t unused;
 } tk_tw;
 
-#define TK_TW_TS 0x01
+#define TK_TW_TS  0x01
+#define TK_TW_MD5 0x02 /* TCP_MD5SIG: segments must be signed (RFC 2385) */
 
 /* Moves an orphaned TCB into a TIME_WAIT entry for the rest of 2MSL. The TCB
  * is freed. Returns false when the pool was full (counted; no TIME_WAIT). */
