@@ -14,6 +14,7 @@
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/tcp_md5.h"
 
 static const uint8_t mac_local[6] = {0x02, 0, 0, 0, 0, 0x01};
 static const uint8_t mac_remote[6] = {0x02, 0, 0, 0, 0, 0x02};
@@ -183,6 +184,39 @@ void tkh_run_until(tkh *h, tk_time t) {
         tk_stack_poll(h->s, h->now);
     }
     h->now = t;
+}
+
+int tkh_inject_signed(tkh *h, const char *key, uint8_t flags, uint32_t seq, uint32_t ack,
+                      uint16_t win, const tk_tcp_opts *opts, const void *data, size_t len) {
+    tk_tcp_hdr th;
+    memset(&th, 0, sizeof(th));
+    th.sport = h->rport;
+    th.dport = h->lport;
+    th.seq = seq;
+    th.ack = ack;
+    th.flags = flags;
+    th.win = win;
+    if (opts)
+        th.opts = *opts;
+    th.opts.present |= TK_OPT_MD5;
+    static uint8_t seg[TKH_FRAME_MAX];
+    int n = tk_wire_tcp_emit(&th, data, len, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, seg, sizeof(seg));
+    assert_true(n > 0);
+    assert_int_equal(tk_wire_tcp_md5_sign(seg, (size_t)n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR,
+                                          (const uint8_t *)key, strlen(key)),
+                     0);
+    return tkh_inject_tcp_bytes(h, seg, (size_t)n);
+}
+
+int tkh_last_md5(const tkh *h, const char *key) {
+    assert_true(h->head > 0);
+    const tkh_frame *f = &h->frames[h->head - 1];
+    const uint8_t *ip = f->buf + TK_ETH_HLEN;
+    tk_ipv4_hdr ih;
+    int hl = tk_wire_ipv4_parse(ip, f->len - TK_ETH_HLEN, true, &ih);
+    assert_true(hl > 0);
+    return tk_wire_tcp_md5_verify(ip + hl, (size_t)ih.total_len - (size_t)hl, ih.src, ih.dst,
+                                  (const uint8_t *)key, strlen(key));
 }
 
 bool tkh_next(tkh *h, tkh_seg *out) {

@@ -77,6 +77,14 @@ int tkh_inject_ports(tkh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint
 /* Injects raw TCP bytes (header with options, payload) from the remote;
  * the checksum field is filled in. Returns tk_stack_input's result. */
 int tkh_inject_tcp_bytes(tkh *h, uint8_t *seg, size_t len);
+/* Injects a segment from the remote (h->rport -> h->lport) carrying the
+ * MD5 option (RFC 2385), signed with key (appended to opts' other options).
+ * Returns tk_stack_input's result. */
+int tkh_inject_signed(tkh *h, const char *key, uint8_t flags, uint32_t seq, uint32_t ack,
+                      uint16_t win, const tk_tcp_opts *opts, const void *data, size_t len);
+/* 1 when the segment tkh_next() returned last carries a valid signature
+ * made with key, 0 when the signature is wrong, negative when it has none. */
+int tkh_last_md5(const tkh *h, const char *key);
 /* Polls at h->now. */
 void tkh_poll(tkh *h);
 /* Advances virtual time to t, polling at every deadline on the way. */
