@@ -79,6 +79,8 @@ typedef struct tk_run {
     int nmismatch; /* --non_fatal=syscall: result mismatches let through */
     int mismatch_line;
     char mismatch_msg[400];
+    size_t md5_keylen; /* setkey's TCP-MD5 key for the pair (0: none), kept for the stack */
+    uint8_t md5_key[80];
 } tk_run;
 
 #define TK_RUN_EPOCH TK_SEC(1)
@@ -114,6 +116,12 @@ int tk_run_retry_pending(tk_run *r);
 
 /* Backtick commands (run_cmd.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);
+/* The FreeBSD suite's TCP-MD5 key commands (run_setkey.c): `[kldstat ...
+ * || kldload tcpmd5;] echo 'add A B tcp SPI -A tcp-md5 "KEY" ; ...' |
+ * setkey -c` and `setkey -F`. Returns 0 or 1 (failed). */
+int tk_run_setkey(tk_run *r, const tk_pkt_event *ev, const char *cmd);
+/* Gives the stack the key setkey added before it existed. 0 or 1. */
+int tk_run_md5_apply(tk_run *r, int line);
 
 /* %{ code }% blocks (run_code.c). Returns 0 or 1 (failed). */
 int tk_run_code(tk_run *r, const tk_pkt_event *ev);

@@ -1,6 +1,7 @@
 /* Backtick commands of the FreeBSD suite mapped onto the stack:
  *   sysctl -w net.inet.tcp.X=V        -> a tk_config setting (docs/conformance.md)
  *   sockstat ... | grep -c STATE | grep N -> a state count of the connection table
+ *   ... | setkey -c, setkey -F        -> TCP-MD5 keys (run_setkey.c)
  * Any other command fails the script with a message naming it. */
 #include <ctype.h>
 #include <errno.h>
@@ -255,6 +256,8 @@ int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
             return 1;
         return sockstat(r, ev, cmd);
     }
+    if (!strncmp(cmd, "kldstat ", 8) || !strncmp(cmd, "echo ", 5) || !strncmp(cmd, "setkey ", 7))
+        return tk_run_setkey(r, ev, cmd);
     if (!strncmp(cmd, "tcpdrop ", 8))
         return tk_run_fail(r, ev->line, "tcpdrop: tcpkit has no call to drop connections");
     return tk_run_fail(r, ev->line, "unsupported command `%.60s`", cmd);

@@ -82,7 +82,7 @@ int tk_run_stack(tk_run *r, int line) {
     rc = tk_stack_add_neighbor(r->stack, TK_RUN_REMOTE_ADDR, remote_mac);
     if (rc < 0)
         return tk_run_fail(r, line, "cannot add the static neighbour: error %d", rc);
-    return 0;
+    return tk_run_md5_apply(r, line);
 }
 
 enum { STOP_ON_FRAME = 1, STOP_WHEN_UNBLOCKED = 2 };
@@ -326,6 +326,7 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     memcpy(c->lmac, local_mac, 6);
     memcpy(c->rmac, remote_mac, 6);
     c->remote_isn = opts->remote_isn;
+    c->md5_key = sc->hdr.md5_secret ? sc->hdr.md5_key : NULL;
 }
 
 int tk_run_script(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {

@@ -16,6 +16,7 @@
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
+#include "tcpkit/wire/tcp_md5.h"
 
 #define LADDR   0xc6120001u
 #define RADDR   0xc6120002u
@@ -168,7 +169,7 @@ static void test_build_icmp_names_per_type(void **state) {
     assert_int_equal(icmp_type_code("< icmp echo_request [0:0(0)]"), -1);
 }
 
-static void test_build_rejects_udp_and_md5(void **state) {
+static void test_build_rejects_udp(void **state) {
     (void)state;
     tk_pkt_conn c = conn();
     tk_pkt_packet p;
@@ -177,9 +178,39 @@ static void test_build_rejects_udp_and_md5(void **state) {
     packet("< S 0:0(0) win 1/udp(1 > 2)", &p);
     assert_int_equal(tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg), -ENOTSUP);
     assert_string_equal(msg, "UDP encapsulation of TCP is not supported");
-    packet("< S 0:0(0) win 1 <md5 valid>", &p);
-    assert_int_equal(tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg), -ENOTSUP);
-    assert_string_equal(msg, "TCP-MD5 signatures are not supported");
+}
+
+/* Inbound md5 options are signed with the script's secret (RFC 2385) once
+ * the segment is complete; `md5 invalid` carries a wrong signature. */
+static void test_build_signs_md5(void **state) {
+    (void)state;
+    tk_pkt_conn c = conn();
+    tk_pkt_packet p;
+    uint8_t f[200];
+    char msg[100] = "";
+    packet("< S 0:0(0) win 1 <mss 1460,sackOK,md5 valid>", &p);
+    assert_int_equal(tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg), -EINVAL);
+    assert_string_equal(msg, "an md5 option needs --tcp_md5_secret");
+    c.md5_key = "secret";
+    int n = tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg);
+    assert_int_equal(n, TCP_OFF + 20 + 24);
+    const uint8_t *seg = f + TCP_OFF;
+    size_t len = (size_t)n - TCP_OFF;
+    static const uint8_t opts[6] = {2, 4, 0x05, 0xb4, 4, 2};
+    assert_memory_equal(seg + 20, opts, 6);
+    assert_int_equal(seg[26], TK_TCPOPT_MD5);
+    assert_int_equal(seg[27], 18);
+    assert_int_equal(tk_wire_tcp_md5_verify(seg, len, RADDR, LADDR, (const uint8_t *)"secret", 6),
+                     1);
+    tk_tcp_hdr h;
+    assert_int_equal(tk_wire_tcp_parse(seg, len, RADDR, LADDR, true, &h), 44);
+    packet("< . 1:1(0) ack 1 win 1 <nop,nop,md5 invalid>", &p);
+    n = tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg);
+    assert_int_equal(n, TCP_OFF + 20 + 20);
+    len = (size_t)n - TCP_OFF;
+    assert_int_equal(tk_wire_tcp_md5_verify(seg, len, RADDR, LADDR, (const uint8_t *)"secret", 6),
+                     0);
+    assert_int_equal(tk_wire_tcp_parse(seg, len, RADDR, LADDR, true, &h), 40);
 }
 
 /* A frame as the stack would send it. */
@@ -196,7 +227,7 @@ static size_t stack_frame(const tk_tcp_hdr *h, size_t plen, uint8_t *f) {
 }
 
 static void seen(const tk_tcp_hdr *h, size_t plen, tk_pkt_seen *out) {
-    uint8_t f[300];
+    static uint8_t f[300]; /* out->seg points into it */
     size_t n = stack_frame(h, plen, f);
     assert_int_equal(tk_pkt_decode(f, n, out), 0);
 }
@@ -282,6 +313,60 @@ static void test_match_relaxations_only_skip_their_field(void **state) {
     assert_string_equal(msg, "expected options <>, got <mss 1>");
 }
 
+/* A signed outbound segment (as the stack signs it). */
+static void seen_signed(const char *key, tk_pkt_seen *out) {
+    tk_tcp_hdr h = {
+        .sport = 8080, .dport = 50000, .seq = 1, .ack = 1000001, .flags = TK_TCP_ACK, .win = 500};
+    h.opts.present = TK_OPT_MD5;
+    static uint8_t f[300]; /* out->seg points into it */
+    size_t n = stack_frame(&h, 0, f);
+    assert_int_equal(tk_wire_tcp_md5_sign(f + TCP_OFF, n - TCP_OFF, LADDR, RADDR,
+                                          (const uint8_t *)key, strlen(key)),
+                     0);
+    assert_int_equal(tk_pkt_decode(f, n, out), 0);
+}
+
+/* Outbound md5 options: the bytes around the digest must match, and the
+ * signature must verify with the script's secret (or not, for `invalid`). */
+static void test_match_md5(void **state) {
+    (void)state;
+    tk_pkt_conn c = conn();
+    tk_pkt_seen got;
+    tk_pkt_packet p;
+    tk_pkt_match_cfg cfg = {0};
+    char msg[300] = "";
+    seen_signed("secret", &got);
+    packet("> . 1:1(0) ack 1 win 500 <nop,nop,md5 valid>", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 1);
+    assert_string_equal(msg, "cannot check options: an md5 option needs --tcp_md5_secret");
+    c.md5_key = "secret";
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 0);
+    packet("> . 1:1(0) ack 1 win 500 <nop,nop,md5 invalid>", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 1);
+    assert_string_equal(msg, "expected options <nop,nop,md5 invalid>, got <nop,nop,md5 valid>");
+    packet("> . 1:1(0) ack 1 win 500", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 1);
+    assert_string_equal(msg, "expected options <>, got <nop,nop,md5 valid>");
+    char text[200];
+    tk_pkt_render(&c, &got, text, sizeof text);
+    assert_string_equal(text, ". 1:1(0) ack 1 win 500 <nop,nop,md5 valid>");
+    seen_signed("other", &got);
+    packet("> . 1:1(0) ack 1 win 500 <nop,nop,md5 valid>", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 1);
+    assert_string_equal(msg, "expected options <nop,nop,md5 valid>, got <nop,nop,md5 invalid>");
+    packet("> . 1:1(0) ack 1 win 500 <nop,nop,md5 invalid>", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 0);
+    /* --relax-options ignores them like every outbound option. */
+    packet("> . 1:1(0) ack 1 win 500 <nop,nop,md5 valid>", &p);
+    tk_pkt_match_cfg relax = {.relax_options = true};
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &relax, msg, sizeof msg), 0);
+    /* The option must sit where the script puts it. */
+    seen_signed("secret", &got);
+    packet("> . 1:1(0) ack 1 win 500 <md5 valid,nop,nop>", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &cfg, msg, sizeof msg), 1);
+    assert_string_equal(msg, "expected options <md5 valid,nop,nop>, got <nop,nop,md5 valid>");
+}
+
 static void test_match_ts_slack(void **state) {
     (void)state;
     tk_pkt_conn c = conn();
@@ -350,7 +435,9 @@ int main(void) {
         cmocka_unit_test(test_build_absolute_seq),
         cmocka_unit_test(test_build_icmp_quotes_segment),
         cmocka_unit_test(test_build_icmp_names_per_type),
-        cmocka_unit_test(test_build_rejects_udp_and_md5),
+        cmocka_unit_test(test_build_rejects_udp),
+        cmocka_unit_test(test_build_signs_md5),
+        cmocka_unit_test(test_match_md5),
         cmocka_unit_test(test_match_learns_isn_and_ts),
         cmocka_unit_test(test_match_reports_each_field),
         cmocka_unit_test(test_match_relaxations_only_skip_their_field),

@@ -44,6 +44,20 @@ static void test_headers(void **state) {
     assert_int_equal(sc.hdr.mtu, 9000);
 }
 
+/* --tcp_md5_secret keeps the secret (up to 80 bytes, as a key may be). */
+static void test_header_md5_secret(void **state) {
+    (void)state;
+    assert_int_equal(parse("--tcp_md5_secret=secret \n0 close(3) = 0\n"), 0);
+    assert_true(sc.hdr.md5_secret);
+    assert_string_equal(sc.hdr.md5_key, "secret");
+    tk_pkt_script_free(&sc);
+    char text[200] = "--tcp_md5_secret=";
+    memset(text + strlen(text), 'k', 81);
+    strcat(text, "\n0 close(3) = 0\n");
+    assert_int_equal(parse(text), -EINVAL);
+    assert_string_equal(err.msg, "--tcp_md5_secret is longer than 80 bytes");
+}
+
 static void test_header_defaults(void **state) {
     (void)state;
     assert_int_equal(parse("0 close(3) = 0\n"), 0);
@@ -332,6 +346,7 @@ static void test_syntax_errors_report_line(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_headers, teardown),
+        cmocka_unit_test_teardown(test_header_md5_secret, teardown),
         cmocka_unit_test_teardown(test_header_defaults, teardown),
         cmocka_unit_test_teardown(test_unknown_header_is_error, teardown),
         cmocka_unit_test_teardown(test_header_after_event_is_error, teardown),

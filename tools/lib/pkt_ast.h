@@ -137,6 +137,7 @@ typedef struct tk_pkt_headers {
     uint32_t mtu;            /* 0: not given */
     bool non_fatal_syscall;
     bool md5_secret;
+    char md5_key[81]; /* --tcp_md5_secret: signs inbound, checks outbound md5 options */
     bool udp_encapsulation;
 } tk_pkt_headers;
 

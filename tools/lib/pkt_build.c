@@ -10,6 +10,7 @@
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
+#include "tcpkit/wire/tcp_md5.h"
 
 #define DEFAULT_TTL 64
 
@@ -71,7 +72,10 @@ static size_t put_opt(const tk_pkt_conn *c, bool inbound, const tk_pkt_opt *o, u
         return 10;
     }
     case TK_PKT_OPT_MD5:
-        return 0;
+        /* The digest is filled in once the segment is complete. */
+        p[0] = TK_TCPOPT_MD5, p[1] = 2 + TK_TCP_MD5_LEN;
+        memset(p + 2, 0, TK_TCP_MD5_LEN);
+        return 2 + TK_TCP_MD5_LEN;
     }
     return 0;
 }
@@ -84,8 +88,6 @@ static size_t opt_size(const tk_pkt_opt *o) {
 int tk_pkt_opts_bytes(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t out[40]) {
     size_t n = 0;
     for (size_t i = 0; i < p->nopts; i++) {
-        if (p->opts[i].kind == TK_PKT_OPT_MD5)
-            return -ENOTSUP;
         if (n + opt_size(&p->opts[i]) > TK_TCP_MAX_OPTLEN)
             return -EINVAL;
         n += put_opt(c, p->inbound, &p->opts[i], out + n);
@@ -118,12 +120,39 @@ static int wrap_ip(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t proto, 
     return (int)(TK_ETH_HLEN + TK_IPV4_HLEN + plen);
 }
 
+/* The md5 option the script wrote (1 valid, 0 invalid), or -1. */
+static int md5_wanted(const tk_pkt_packet *p) {
+    for (size_t i = 0; i < p->nopts; i++)
+        if (p->opts[i].kind == TK_PKT_OPT_MD5)
+            return p->opts[i].a == 1;
+    return -1;
+}
+
+/* RFC 2385: signs the finished segment with the script's secret; an
+ * `md5 invalid` option gets the signature with one byte changed. */
+static int sign_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *seg, size_t len,
+                    char *msg, size_t msgcap) {
+    int want = md5_wanted(p);
+    if (want < 0)
+        return 0;
+    if (c->md5_key == NULL)
+        return fail(msg, msgcap, -EINVAL, "an md5 option needs --tcp_md5_secret");
+    if (tk_wire_tcp_md5_sign(seg, len, c->raddr, c->laddr, (const uint8_t *)c->md5_key,
+                             strlen(c->md5_key)) < 0)
+        return fail(msg, msgcap, -EINVAL, "cannot sign the segment");
+    if (want == 0) {
+        seg[tk_wire_tcp_md5_find(seg, len)] ^= 0xff;
+        uint32_t sum = tk_csum_pseudo(c->raddr, c->laddr, TK_IPPROTO_TCP, (uint16_t)len);
+        put16(seg + 16, 0);
+        put16(seg + 16, tk_csum_finish(tk_csum_add(sum, seg, len)));
+    }
+    return 0;
+}
+
 static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap,
                      char *msg, size_t msgcap) {
     uint8_t opts[40];
     int olen = tk_pkt_opts_bytes(c, p, opts);
-    if (olen == -ENOTSUP)
-        return fail(msg, msgcap, -ENOTSUP, "TCP-MD5 signatures are not supported");
     if (olen < 0)
         return fail(msg, msgcap, -EINVAL, "TCP options longer than 40 bytes");
     size_t off = TK_ETH_HLEN + TK_IPV4_HLEN, hlen = TK_TCP_HLEN + (size_t)olen;
@@ -142,6 +171,9 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
     size_t seglen = hlen + p->len;
     uint32_t sum = tk_csum_pseudo(c->raddr, c->laddr, TK_IPPROTO_TCP, (uint16_t)seglen);
     put16(t + 16, tk_csum_finish(tk_csum_add(sum, t, seglen)));
+    int rc = sign_tcp(c, p, t, seglen, msg, msgcap);
+    if (rc < 0)
+        return rc;
     return wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
 }
 

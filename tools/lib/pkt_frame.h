@@ -23,11 +23,15 @@ typedef struct tk_pkt_conn {
     uint32_t local_isn;  /* the stack's ISN, 0 until learned */
     bool local_isn_known;
     bool ts_known;
-    uint32_t ts_offset; /* stack TS value = script TS value + ts_offset */
+    uint32_t ts_offset;  /* stack TS value = script TS value + ts_offset */
+    const char *md5_key; /* --tcp_md5_secret, or NULL: md5 options cannot be used */
 } tk_pkt_conn;
 
 /* Builds the frame for an inbound (`<`) TCP or ICMP packet. Returns its
- * length, or -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. */
+ * length, or -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. An
+ * `md5 valid` option is signed with c->md5_key once the segment is
+ * complete (RFC 2385); `md5 invalid` gets that signature with its first
+ * byte flipped. */
 int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
                  size_t msgcap);
 
@@ -41,6 +45,9 @@ typedef struct tk_pkt_seen {
     uint8_t tos, ttl;
     uint8_t opts[40];
     size_t optlen;
+    uint32_t src, dst;  /* IPv4 addresses */
+    const uint8_t *seg; /* the whole segment, inside the decoded frame */
+    size_t seglen;
 } tk_pkt_seen;
 
 /* Returns 0 for an IPv4/TCP frame, -ENOENT for anything else (ARP, ICMP),
@@ -55,18 +62,22 @@ typedef struct tk_pkt_match_cfg {
 
 /* Compares an expected outbound packet with what the stack sent. Returns 0
  * when it matches (learning the ISN from a SYN and the TS offset from the
- * first TS option), or 1 with "expected X, got Y" in msg. */
+ * first TS option), or 1 with "expected X, got Y" in msg. An expected
+ * `md5 valid` (`invalid`) option requires the option at that place and a
+ * signature that verifies (does not verify) with c->md5_key. */
 int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
                  const tk_pkt_match_cfg *cfg, char *msg, size_t msgcap);
 
 /* Renders a seen packet in script notation relative to the known ISNs:
- * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>". */
+ * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>"; a signature shows
+ * as "md5 valid" or "md5 invalid" (just "md5" without c->md5_key). */
 void tk_pkt_render(const tk_pkt_conn *c, const tk_pkt_seen *got, char *buf, size_t cap);
 
 /* Writes the option list of a script packet as bytes, in script order,
  * padded with EOL to a multiple of 4. TS values pass through `ts_map`
- * (inbound ecr / outbound val get ts_offset added when known). Returns the
- * length or -EINVAL (more than 40 bytes, or an option tcpkit cannot build). */
+ * (inbound ecr / outbound val get ts_offset added when known); an md5
+ * option gets a zero digest (signing comes later). Returns the length or
+ * -EINVAL (more than 40 bytes). */
 int tk_pkt_opts_bytes(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t out[40]);
 
 #endif

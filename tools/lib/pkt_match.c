@@ -8,6 +8,7 @@
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
+#include "tcpkit/wire/tcp_md5.h"
 
 static uint32_t get32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -44,6 +45,10 @@ int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out) {
     out->ttl = ip.ttl;
     out->optlen = (size_t)hlen - TK_TCP_HLEN;
     memcpy(out->opts, seg + TK_TCP_HLEN, out->optlen);
+    out->src = ip.src;
+    out->dst = ip.dst;
+    out->seg = seg;
+    out->seglen = seglen;
     return 0;
 }
 
@@ -62,7 +67,19 @@ static void render_flags(uint8_t f, char *buf) {
     buf[n] = '\0';
 }
 
-static void render_opts(const tk_pkt_conn *c, const uint8_t *o, size_t len, char *buf, size_t cap) {
+/* Whether the seen segment's signature verifies with the script's secret:
+ * " valid", " invalid", or "" when it cannot tell. */
+static const char *md5_state(const tk_pkt_conn *c, const tk_pkt_seen *got) {
+    if (c->md5_key == NULL || got == NULL || got->seg == NULL)
+        return "";
+    int v = tk_wire_tcp_md5_verify(got->seg, got->seglen, got->src, got->dst,
+                                   (const uint8_t *)c->md5_key, strlen(c->md5_key));
+    return v == 1 ? " valid" : v == 0 ? " invalid" : "";
+}
+
+/* md5: the word after "md5" (" valid", " invalid" or ""). */
+static void render_opts(const tk_pkt_conn *c, const uint8_t *o, size_t len, const char *md5,
+                        char *buf, size_t cap) {
     size_t n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < len && n + 40 < cap;) {
@@ -80,6 +97,8 @@ static void render_opts(const tk_pkt_conn *c, const uint8_t *o, size_t len, char
             n += (size_t)snprintf(buf + n, cap - n, "%swscale %u", sep, o[i + 2]);
         else if (kind == TK_TCPOPT_SACK_PERM && olen == 2)
             n += (size_t)snprintf(buf + n, cap - n, "%ssackOK", sep);
+        else if (kind == TK_TCPOPT_MD5 && olen == 2 + TK_TCP_MD5_LEN)
+            n += (size_t)snprintf(buf + n, cap - n, "%smd5%s", sep, md5);
         else if (kind == TK_TCPOPT_TS && olen == 10)
             n += (size_t)snprintf(buf + n, cap - n, "%sTS val %u ecr %u", sep,
                                   get32(o + i + 2) - (c->ts_known ? c->ts_offset : 0),
@@ -105,13 +124,14 @@ void tk_pkt_render(const tk_pkt_conn *c, const tk_pkt_seen *got, char *buf, size
     if (n > 0 && (size_t)n < cap)
         n += snprintf(buf + n, cap - (size_t)n, " win %u", got->win);
     if (n > 0 && (size_t)n < cap && got->optlen) {
-        render_opts(c, got->opts, got->optlen, opts, sizeof opts);
+        render_opts(c, got->opts, got->optlen, md5_state(c, got), opts, sizeof opts);
         snprintf(buf + n, cap - (size_t)n, " <%s>", opts);
     }
 }
 
-/* Byte offset of the TS value inside the expected option bytes, or -1. */
-static int ts_val_offset(const uint8_t *o, size_t len) {
+/* Byte offset of the value of the first option of this kind inside the
+ * option bytes, or -1. */
+static int opt_value_offset(const uint8_t *o, size_t len, uint8_t kind) {
     for (size_t i = 0; i < len;) {
         if (o[i] <= 1) {
             i++;
@@ -119,11 +139,41 @@ static int ts_val_offset(const uint8_t *o, size_t len) {
         }
         if (i + 1 >= len || o[i + 1] < 2)
             return -1;
-        if (o[i] == TK_TCPOPT_TS)
+        if (o[i] == kind)
             return (int)i + 2;
         i += o[i + 1];
     }
     return -1;
+}
+
+static int ts_val_offset(const uint8_t *o, size_t len) {
+    return opt_value_offset(o, len, TK_TCPOPT_TS);
+}
+
+/* The expected md5 option (1 valid, 0 invalid), or -1 when none. */
+static int md5_expected(const tk_pkt_packet *exp) {
+    for (size_t i = 0; i < exp->nopts; i++)
+        if (exp->opts[i].kind == TK_PKT_OPT_MD5)
+            return exp->opts[i].a == 1;
+    return -1;
+}
+
+/* Option bytes equal, but for the TS value (within the slack) and the
+ * digest of an md5 option, which is checked by verifying it. */
+static bool same_bytes(const uint8_t *want, const uint8_t *got, size_t len, uint32_t ts_slack) {
+    int ts_at = ts_val_offset(want, len);
+    int md5_at = opt_value_offset(want, len, TK_TCPOPT_MD5);
+    for (size_t i = 0; i < len; i++) {
+        bool in_ts = ts_at >= 0 && i >= (size_t)ts_at && i < (size_t)ts_at + 4;
+        bool in_md5 = md5_at >= 0 && i >= (size_t)md5_at && i < (size_t)md5_at + TK_TCP_MD5_LEN;
+        if (!in_ts && !in_md5 && want[i] != got[i])
+            return false;
+    }
+    if (ts_at < 0)
+        return true;
+    uint32_t wv = get32(want + ts_at), gv = get32(got + ts_at);
+    uint32_t delta = gv - wv < wv - gv ? gv - wv : wv - gv;
+    return delta <= ts_slack;
 }
 
 static int match_opts(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
@@ -132,24 +182,22 @@ static int match_opts(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_see
     char ws[200], gs[200];
     int wlen = exp->opts_form == TK_PKT_OPTS_NONE ? 0 : tk_pkt_opts_bytes(c, exp, want);
     if (wlen < 0) {
-        snprintf(msg, cap, "cannot check options: %s",
-                 wlen == -ENOTSUP ? "TCP-MD5 not supported" : "too long");
+        snprintf(msg, cap, "cannot check options: too long");
         return 1;
     }
-    int ts_at = ts_val_offset(want, (size_t)wlen);
-    bool same = (size_t)wlen == got->optlen;
-    if (same && ts_at >= 0) {
-        uint32_t wv = get32(want + ts_at), gv = get32(got->opts + ts_at);
-        uint32_t delta = gv - wv < wv - gv ? gv - wv : wv - gv;
-        same = delta <= cfg->ts_slack && !memcmp(want, got->opts, (size_t)ts_at) &&
-               !memcmp(want + ts_at + 4, got->opts + ts_at + 4, (size_t)wlen - (size_t)ts_at - 4);
-    } else if (same) {
-        same = !memcmp(want, got->opts, got->optlen);
+    int md5 = md5_expected(exp);
+    if (md5 >= 0 && c->md5_key == NULL) {
+        snprintf(msg, cap, "cannot check options: an md5 option needs --tcp_md5_secret");
+        return 1;
     }
+    const char *state = md5_state(c, got);
+    bool same = (size_t)wlen == got->optlen &&
+                same_bytes(want, got->opts, (size_t)wlen, cfg->ts_slack) &&
+                (md5 < 0 || !strcmp(state, md5 ? " valid" : " invalid"));
     if (same)
         return 0;
-    render_opts(c, want, (size_t)wlen, ws, sizeof ws);
-    render_opts(c, got->opts, got->optlen, gs, sizeof gs);
+    render_opts(c, want, (size_t)wlen, md5 == 1 ? " valid" : " invalid", ws, sizeof ws);
+    render_opts(c, got->opts, got->optlen, state, gs, sizeof gs);
     snprintf(msg, cap, "expected options <%s>, got <%s>", ws, gs);
     return 1;
 }

@@ -36,7 +36,7 @@ static int parse_header(const char *line, tk_pkt_headers *h, tk_pkt_error *err) 
     name[n - 2] = '\0';
     while (*val == ' ' || *val == '\t')
         val++;
-    char v[64];
+    char v[96];
     snprintf(v, sizeof v, "%s", val);
     for (size_t i = strlen(v); i > 0 && (v[i - 1] == ' ' || v[i - 1] == '\t' || v[i - 1] == '\r');)
         v[--i] = '\0';
@@ -54,7 +54,10 @@ static int parse_header(const char *line, tk_pkt_headers *h, tk_pkt_error *err) 
     } else if (!strcmp(name, "non_fatal") && !strcmp(v, "syscall")) {
         h->non_fatal_syscall = true;
     } else if (!strcmp(name, "tcp_md5_secret") && v[0]) {
+        if (strlen(v) >= sizeof h->md5_key)
+            return fail(err, "--tcp_md5_secret is longer than 80 bytes");
         h->md5_secret = true;
+        memcpy(h->md5_key, v, strlen(v) + 1);
     } else if (!strcmp(name, "udp_encapsulation") && !strcmp(v, "tcp")) {
         h->udp_encapsulation = true;
     } else {
