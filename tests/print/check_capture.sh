@@ -38,6 +38,10 @@ tcpdump)
             fail "random frames (seed $seed): printer differs from tcpdump"
     done
     echo "mutants: 3 x 4000 random frames identical to tcpdump"
+    # TCP-MD5 (RFC 2385): tcpdump checks the two signed segments itself.
+    valid=$(tcpdump $zroot -nn -M bgp-secret -r "$dir/good.pcap" 2>/dev/null | grep -c 'md5 valid' || true)
+    [ "$valid" -eq 2 ] || fail "tcpdump -M bgp-secret finds $valid valid signatures, not 2"
+    echo "md5: tcpdump -M verifies both signatures"
     # The nanosecond file reads the same (tcpdump shows microseconds).
     TZ=UTC tcpdump $zroot -nn -r "$dir/good_ns.pcap" 2>/dev/null | diff -u "$dir/good.txt" - ||
         fail "nanosecond pcap reads differently"

@@ -21,6 +21,7 @@
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
+#include "tcpkit/wire/tcp_md5.h"
 
 #define CLIENT    0xc6120001u /* 198.18.0.1 */
 #define SERVER    0xc6120002u /* 198.18.0.2 */
@@ -146,6 +147,19 @@ static size_t tcp_frame(uint8_t *f, const tcp_seg *t) {
 static void put_tcp(sink *s, const tcp_seg *t) {
     uint8_t f[FRAME_MAX];
     emit(s, f, tcp_frame(f, t));
+}
+
+/* A segment with the MD5 option, signed with key (RFC 2385) as the stack
+ * signs it: tcpdump without -M prints the digest in hex. */
+static void put_signed_tcp(sink *s, const tcp_seg *t, const char *key) {
+    uint8_t f[FRAME_MAX];
+    size_t n = tcp_frame(f, t);
+    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN;
+    int rc =
+        tk_wire_tcp_md5_sign(f + off, n - off, t->src, t->dst, (const uint8_t *)key, strlen(key));
+    if (rc < 0)
+        die("md5 sign", rc);
+    emit(s, f, n);
 }
 
 static void put_arp(sink *s, uint16_t op) {
@@ -372,6 +386,19 @@ static void assorted_segments(sink *s) {
     static const uint8_t unknown[8] = {99, 6, 0xde, 0xad, 0xbe, 0xef, 1, 0};
     put_tcp(s, &(tcp_seg){SERVER, CLIENT, 6000, 40000, 5001, 81, TK_TCP_ACK, 1000, 0,
                           (tk_tcp_opts){.present = TK_OPT_MSS | TK_OPT_WSCALE}, unknown, NULL, 0});
+    /* TCP-MD5: a signed SYN, and an ACK with the signature and SACK blocks. */
+    put_signed_tcp(s,
+                   &(tcp_seg){CLIENT, SERVER, 40001, 179, 900, 0, TK_TCP_SYN, 65535, 0,
+                              (tk_tcp_opts){.present = TK_OPT_MSS | TK_OPT_MD5, .mss = 1460}, NULL,
+                              NULL, 0},
+                   "bgp-secret");
+    put_signed_tcp(s,
+                   &(tcp_seg){SERVER, CLIENT, 179, 40001, 7000, 901, TK_TCP_ACK, 1000, 0,
+                              (tk_tcp_opts){.present = TK_OPT_MD5 | TK_OPT_SACK,
+                                            .sack_count = 2,
+                                            .sack = {{950, 960}, {920, 930}}},
+                              NULL, NULL, 0},
+                   "bgp-secret");
     put_tcp(s, &(tcp_seg){CLIENT,
                           SERVER,
                           40000,
