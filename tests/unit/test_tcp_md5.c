@@ -277,6 +277,10 @@ static void test_md5_closed_port_rst(void **state) {
     tkh_inject_signed(&h, "wrong", TK_TCP_SYN, 1000, 0, 65535, &o, NULL, 0);
     assert_int_equal(st(&h)->drop_md5_bad, 1);
     TKH_NOTHING(&h);
+    /* Unsigned: the RST is signed all the same, the pair has a key. */
+    tkh_inject(&h, TK_TCP_SYN, 1000, 0, 65535, &o, NULL, 0);
+    TKH_EXPECT(&h, &g, TK_TCP_RST | TK_TCP_ACK, 0, 1001, 0);
+    assert_int_equal(tkh_last_md5(&h, KEY), 1);
     tk_stack_md5_flush(h.s);
     tkh_inject_signed(&h, KEY, TK_TCP_SYN, 1000, 0, 65535, &o, NULL, 0);
     assert_int_equal(st(&h)->drop_md5_unexpected, 1);
