@@ -27,6 +27,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->delack = TK_MS(40);
     cfg->persist_min = TK_MS(200);
     cfg->keepinit = 0;
+    cfg->keepalive_always = false;
     cfg->ip_ttl = 64;
     cfg->ephemeral_lo = 49152;
     cfg->ephemeral_hi = 65535;
@@ -34,6 +35,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->opt_timestamps = true;
     cfg->opt_sack = true;
     cfg->default_mss = 536;
+    cfg->initial_window = 0;
     cfg->challenge_ack_limit = 1000;
     cfg->syn_cookies = true;
     cfg->drop_synfin = true;

@@ -34,6 +34,8 @@ typedef struct tk_run_opts {
     uint32_t local_isn;
     const char *const *defines;
     size_t ndefines;
+    const char *const *presets; /* --sysctl NAME=NUMBER, applied before each script */
+    size_t npresets;
 } tk_run_opts;
 
 typedef struct tk_run_frame {
@@ -116,6 +118,10 @@ int tk_run_retry_pending(tk_run *r);
 
 /* Backtick commands (run_cmd.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);
+/* Applies `NAME=NUMBER` (a sysctl the runner maps to a tk_config field) to
+ * cfg, as if the script's host had that value before the script started.
+ * Returns 0, or -1 with a message. */
+int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t cap);
 /* The FreeBSD suite's TCP-MD5 key commands (run_setkey.c): `[kldstat ...
  * || kldload tcpmd5;] echo 'add A B tcp SPI -A tcp-md5 "KEY" ; ...' |
  * setkey -c` and `setkey -F`. Returns 0 or 1 (failed). */

@@ -81,6 +81,12 @@ static void set_insecure_syn(tk_config *c, uint64_t v) {
 static void set_icmp_may_rst(tk_config *c, uint64_t v) {
     c->icmp_may_rst = v != 0;
 }
+static void set_always_keepalive(tk_config *c, uint64_t v) {
+    c->keepalive_always = v != 0;
+}
+static void set_initcwnd(tk_config *c, uint64_t v) {
+    c->initial_window = (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v);
+}
 static void set_drop_synfin(tk_config *c, uint64_t v) {
     c->drop_synfin = v != 0;
 }
@@ -94,6 +100,8 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.keepintvl", SET_FIELD, set_keepintvl, {0, 0}, NULL},
     {"net.inet.tcp.keepcnt", SET_FIELD, set_keepcnt, {0, 0}, NULL},
     {"net.inet.tcp.keepinit", SET_FIELD, set_keepinit, {0, 0}, NULL},
+    {"net.inet.tcp.always_keepalive", SET_FIELD, set_always_keepalive, {0, 0}, NULL},
+    {"net.inet.tcp.initcwnd_segments", SET_FIELD, set_initcwnd, {0, 0}, NULL},
     {"net.inet.tcp.rexmit_initial", SET_FIELD, set_rto_initial, {0, 0}, NULL},
     {"net.inet.tcp.rexmit_min", SET_FIELD, set_rto_min, {0, 0}, NULL},
     {"net.inet.tcp.rexmit_slop", SET_FIELD, set_rto_min, {0, 0}, NULL},
@@ -174,6 +182,23 @@ static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
                                err);
     }
     r->cfg = next;
+    return 0;
+}
+
+int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t cap) {
+    char name[64];
+    unsigned long long v;
+    char tail;
+    if (sscanf(assign, "%63[^= ] = %llu %c", name, &v, &tail) != 2) {
+        snprintf(msg, cap, "--sysctl %s: expected NAME=NUMBER", assign);
+        return -1;
+    }
+    const sysctl_entry *e = find_sysctl(name);
+    if (!e || e->kind != SET_FIELD) {
+        snprintf(msg, cap, "--sysctl %s: not a sysctl with a tcpkit setting", name);
+        return -1;
+    }
+    e->set(cfg, v);
     return 0;
 }
 

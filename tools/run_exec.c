@@ -318,6 +318,10 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
         r->cfg.mtu = (uint16_t)sc->hdr.mtu;
     r->cfg.isn_fixed = opts->local_isn_fixed;
     r->cfg.isn_value = opts->local_isn;
+    /* Checked when the options were read (cmd_run.c): cannot fail here. */
+    char msg[160];
+    for (size_t i = 0; i < opts->npresets; i++)
+        (void)tk_run_sysctl_preset(&r->cfg, opts->presets[i], msg, sizeof msg);
     tk_pkt_conn *c = &r->conn;
     c->laddr = TK_RUN_LOCAL_ADDR;
     c->raddr = TK_RUN_REMOTE_ADDR;

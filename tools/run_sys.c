@@ -214,6 +214,8 @@ typedef struct opt_name {
     int tk_level, tk_name;
 } opt_name;
 
+#define NO_TK_OPTION 0x7fff /* an option number no tcpkit level defines */
+
 static const opt_name sockopts[] = {
     {"SOL_SOCKET", "SO_REUSEADDR", TK_SOL_SOCKET, TK_SO_REUSEADDR},
     {"SOL_SOCKET", "SO_LINGER", TK_SOL_SOCKET, TK_SO_LINGER},
@@ -230,6 +232,12 @@ static const opt_name sockopts[] = {
     {"IPPROTO_TCP", "TCP_MD5SIG", TK_IPPROTO_TCP_LEVEL, TK_TCP_MD5SIG},
     {"IPPROTO_IP", "IP_TTL", TK_IPPROTO_IP_LEVEL, TK_IP_TTL},
     {"IPPROTO_IP", "IP_TOS", TK_IPPROTO_IP_LEVEL, TK_IP_TOS},
+    /* FreeBSD RACK stack pacing: tcpkit has no such option. The stack is
+     * asked with a number it does not know, so the script sees the stack's
+     * own answer (-1 ENOPROTOOPT), as on a host whose TCP lacks it. */
+    {"IPPROTO_TCP", "TCP_RACK_PACE_MAX_SEG", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
+    {"IPPROTO_TCP", "TCP_RACK_PACE_RATE_SS", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
+    {"IPPROTO_TCP", "TCP_RACK_PACE_ALWAYS", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
 };
 
 static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev) {

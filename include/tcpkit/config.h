@@ -44,6 +44,11 @@ typedef struct tk_config {
      * ESTABLISHED this long after connect() or its SYN is dropped with
      * ETIMEDOUT. 0 (the default): only syn_retries/synack_retries limit it. */
     tk_time keepinit;
+    /* Keep-alives on every connection, as if each socket had SO_KEEPALIVE
+     * (FreeBSD's net.inet.tcp.always_keepalive); getsockopt(SO_KEEPALIVE)
+     * still reports the socket's own flag. false: RFC 1122 4.2.3.6 says
+     * keep-alives MUST default to off. */
+    bool keepalive_always;
     uint8_t ip_ttl; /* 64: TTL of outgoing IPv4 packets (per socket: TK_IP_TTL) */
 
     /* Ports (SPEC CM-15). */
@@ -55,6 +60,11 @@ typedef struct tk_config {
     bool opt_timestamps;  /* offer timestamps: true */
     bool opt_sack;        /* offer SACK-permitted: true */
     uint16_t default_mss; /* MSS assumed without option: 536 */
+    /* Initial congestion window in segments: 0 (the default) follows RFC
+     * 5681 3.1 (2 to 4 segments by MSS); N > 0 gives min(N * MSS, max(2 *
+     * MSS, N * 1460)) bytes, RFC 6928's IW10 for N = 10 (FreeBSD's
+     * net.inet.tcp.initcwnd_segments). At most 64. */
+    uint32_t initial_window;
 
     /* RFC 5961 challenge ACK rate limit per second (SEC-3): 1000. */
     uint32_t challenge_ack_limit;

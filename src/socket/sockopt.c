@@ -37,7 +37,7 @@ static int set_buf(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
  * idle counts from the last arrival; while probing, the next probe follows
  * the (possibly new) interval from now. */
 static void keep_rearm(tk_stack *s, tk_tcb *tp) {
-    if (!(tp->flags & TK_TF_KEEPALIVE) || !tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
+    if (!tk_tcb_keepalive_on(s, tp) || !tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
         return;
     tk_time due = tp->last_rcv + tp->keep_idle;
     if (tp->keep_count > 0)
@@ -52,7 +52,7 @@ static void keep_rearm(tk_stack *s, tk_tcb *tp) {
 
 static int set_keep(tk_stack *s, tk_tcb *tp, int on) {
     set_flag(tp, TK_TF_KEEPALIVE, on);
-    if (on)
+    if (tk_tcb_keepalive_on(s, tp))
         keep_rearm(s, tp);
     else
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);

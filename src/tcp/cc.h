@@ -16,8 +16,10 @@ typedef struct tk_cc tk_cc;
 
 typedef struct tk_cc_ops {
     const char *name;
-    /* RFC 5681 3.1: IW is 2, 3 or 4 segments by SMSS; ssthresh "arbitrarily high". */
-    void (*init)(tk_cc *cc, uint32_t mss, uint32_t snd_una);
+    /* RFC 5681 3.1: IW is 2, 3 or 4 segments by SMSS, or with iw_segments
+     * N > 0 min(N * SMSS, max(2 * SMSS, N * 1460)) (RFC 6928 2 for N = 10);
+     * ssthresh "arbitrarily high". */
+    void (*init)(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_segments);
     /* The cumulative ACK advanced to `ack`, acknowledging `acked` new bytes;
      * `flight` is the bytes outstanding before this ACK, snd_nxt the send edge. */
     int (*on_ack)(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight, uint32_t snd_nxt);
@@ -32,6 +34,7 @@ typedef struct tk_cc_ops {
 struct tk_cc {
     const tk_cc_ops *ops;
     uint32_t mss;
+    uint32_t iw; /* initial window in bytes, also the restart window's cap */
     uint32_t cwnd;
     uint32_t ssthresh;
     uint32_t dupacks;

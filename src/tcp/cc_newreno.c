@@ -3,7 +3,8 @@
  * partial acknowledgments, and RFC 3465 byte counting in avoidance.
  *
  * Choices where the RFCs leave room:
- * - IW follows the table of RFC 5681 3.1 (2, 3 or 4 segments by SMSS).
+ * - IW follows the table of RFC 5681 3.1 (2, 3 or 4 segments by SMSS), or
+ *   RFC 6928's formula when tk_config.initial_window names a segment count.
  * - A full ACK ends recovery with RFC 6582 3.2 step 3 option 1:
  *   cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS), FlightSize being the
  *   data still outstanding after the ACK, so no burst follows recovery.
@@ -34,7 +35,9 @@ static uint32_t min_u32(uint32_t a, uint32_t b) {
     return a < b ? a : b;
 }
 
-static uint32_t newreno_iw(uint32_t mss) {
+static uint32_t newreno_iw(uint32_t mss, uint32_t segs) {
+    if (segs > 0) /* RFC 6928 2, with N in place of 10 */
+        return min_u32(segs * mss, max_u32(2 * mss, segs * 1460u));
     if (mss > 2190)
         return 2 * mss;
     if (mss > 1095)
@@ -47,10 +50,11 @@ static uint32_t loss_ssthresh(const tk_cc *cc, uint32_t flight) {
     return max_u32(flight / 2, 2 * cc->mss);
 }
 
-static void newreno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una) {
+static void newreno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_segments) {
     cc->ops = &tk_cc_newreno;
     cc->mss = mss;
-    cc->cwnd = newreno_iw(mss);
+    cc->iw = newreno_iw(mss, iw_segments);
+    cc->cwnd = cc->iw;
     cc->ssthresh = UINT32_MAX;
     cc->dupacks = 0;
     /* RFC 6582 3.2 step 1: recover starts at the ISS, one below the
@@ -137,7 +141,7 @@ static void newreno_on_rto(tk_cc *cc, uint32_t flight, uint32_t snd_nxt) {
 
 static void newreno_on_idle(tk_cc *cc) {
     /* RFC 5681 4.1: restart window RW = min(IW, cwnd). */
-    cc->cwnd = min_u32(cc->cwnd, newreno_iw(cc->mss));
+    cc->cwnd = min_u32(cc->cwnd, cc->iw);
 }
 
 const tk_cc_ops tk_cc_newreno = {

@@ -63,9 +63,9 @@ void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     round_rcvbuf(s, tp);
 }
 
-static void cc_start(tk_tcb *tp) {
+static void cc_start(const tk_stack *s, tk_tcb *tp) {
     tp->cc.ops = &tk_cc_newreno;
-    tk_cc_newreno.init(&tp->cc, tk_tcp_seg_max(tp), tp->snd_una);
+    tk_cc_newreno.init(&tp->cc, tk_tcp_seg_max(tp), tp->snd_una, s->cfg.initial_window);
     tp->cc.ops = &tk_cc_newreno;
 }
 
@@ -117,8 +117,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     tp->rexmt_count = 0;
     tp->max_snd_wnd = tp->snd_wnd;
     tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
-    cc_start(tp);
-    if (tp->flags & TK_TF_KEEPALIVE)
+    cc_start(s, tp);
+    if (tk_tcb_keepalive_on(s, tp))
         tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->keep_idle);
     if (tp->flags & TK_TF_PASSIVE)
         accept_enqueue(s, tp);

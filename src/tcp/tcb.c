@@ -108,6 +108,10 @@ bool tk_tcb_synchronized(const tk_tcb *tp) {
     return tp->state >= TK_TCP_SYN_RCVD;
 }
 
+bool tk_tcb_keepalive_on(const tk_stack *s, const tk_tcb *tp) {
+    return (tp->flags & TK_TF_KEEPALIVE) || s->cfg.keepalive_always;
+}
+
 /* A trace event about tp: its descriptor and endpoints filled in. */
 static tk_trace_event conn_event(const tk_stack *s, const tk_tcb *tp, tk_trace_kind kind) {
     tk_trace_event ev;

@@ -138,6 +138,8 @@ void tk_tcb_drop(struct tk_stack *s, tk_tcb *tp, int err, const char *cause);
 void tk_tcb_time_wait(struct tk_stack *s, tk_tcb *tp, const char *cause, tk_time now);
 void tk_tcb_error(struct tk_stack *s, tk_tcb *tp, int err);
 bool tk_tcb_synchronized(const tk_tcb *tp);
+/* Keep-alives apply: SO_KEEPALIVE or the stack's keepalive_always. */
+bool tk_tcb_keepalive_on(const struct tk_stack *s, const tk_tcb *tp);
 
 /* demux.c: lookup tables and ports. */
 void tk_demux_insert(struct tk_stack *s, tk_tcb *tp);

@@ -46,6 +46,23 @@ for script in "$dir"/mutations/*.pkt; do
     [ "$last" = "0 passed, 1 failed" ] || fail "$script summary: $last"
 done
 
+# --sysctl NAME=N: the script starts as if the sysctl had run before it.
+out=$("$tcpkit" run --sysctl net.inet.tcp.initcwnd_segments=5 "$dir/preset-iw.pkt")
+[ "$?" -eq 0 ] || fail "preset-iw.pkt with --sysctl: $out"
+out=$("$tcpkit" run "$dir/preset-iw.pkt")
+rc=$?
+case "$(printf '%s\n' "$out" | head -n 1)" in
+"FAIL $dir/preset-iw.pkt: line 20: expected a packet at 0.100000, got . 1:1001(1000)"*) ;;
+*) fail "preset-iw.pkt without --sysctl: exit $rc: $out" ;;
+esac
+for bad in net.inet.tcp.no_such_setting=1 net.inet.tcp.blackhole=0 net.inet.tcp.initcwnd_segments \
+    net.inet.tcp.initcwnd_segments=ten; do
+    out=$("$tcpkit" run --sysctl "$bad" "$dir/preset-iw.pkt" 2>&1)
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "--sysctl $bad: exit $rc, want 2: $out"
+    case "$out" in *"tcpkit run: --sysctl"*) ;; *) fail "--sysctl $bad: message: $out" ;; esac
+done
+
 # Several scripts: one line each, the summary counts both, exit 1.
 out=$("$tcpkit" run "$dir/base.pkt" "$dir/mutations/ack.pkt")
 rc=$?

@@ -136,6 +136,12 @@ static void test_API_02_set_config_at_run_time(void **state) {
     bad = c;
     bad.ephemeral_lo = 0;
     assert_int_equal(tk_stack_set_config(h.s, &bad), -EINVAL);
+    bad = c;
+    bad.initial_window = 65; /* DT-9: at most 64 segments */
+    assert_int_equal(tk_stack_set_config(h.s, &bad), -EINVAL);
+    assert_int_equal(tk_stack_mem_size(&bad), 0);
+    bad.initial_window = 64;
+    assert_int_equal(tk_stack_set_config(h.s, &bad), 0);
     assert_int_equal(tk_stack_config(h.s)->mtu, 1500);
     tkh_fini(&h);
 }

@@ -17,7 +17,7 @@
 static tk_cc fresh(uint32_t mss, uint32_t snd_una) {
     tk_cc cc;
     memset(&cc, 0x5a, sizeof cc); /* init must set every field it uses */
-    tk_cc_newreno.init(&cc, mss, snd_una);
+    tk_cc_newreno.init(&cc, mss, snd_una, 0);
     return cc;
 }
 
@@ -47,6 +47,27 @@ static void test_DT_09_initial_window_rfc5681(void **state) {
         assert_int_equal(cc.recover, U - 1); /* RFC 6582: the ISS */
     }
     assert_string_equal(tk_cc_newreno.name, "newreno");
+}
+
+/* tk_config.initial_window = N: min(N * SMSS, max(2 * SMSS, N * 1460))
+ * (RFC 6928 2 with N = 10), which also caps the restart window (RFC 5681
+ * 4.1). */
+static void test_DT_09_initial_window_rfc6928(void **state) {
+    (void)state;
+    struct {
+        uint32_t mss, segs, iw;
+    } cases[] = {{536, 10, 5360},   {1000, 10, 10000}, {1460, 10, 14600}, {1500, 10, 14600},
+                 {8000, 10, 16000}, {9000, 10, 18000}, {1000, 1, 1000},   {1460, 64, 93440}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tk_cc cc;
+        memset(&cc, 0x5a, sizeof cc);
+        tk_cc_newreno.init(&cc, cases[i].mss, U, cases[i].segs);
+        assert_int_equal(cc.cwnd, cases[i].iw);
+        assert_int_equal(cc.iw, cases[i].iw);
+        cc.cwnd = 3 * cases[i].iw;
+        cc.ops->on_idle(&cc);
+        assert_int_equal(cc.cwnd, cases[i].iw);
+    }
 }
 
 static void test_DT_09_slow_start_min_acked_smss(void **state) {
@@ -242,6 +263,7 @@ static void test_DT_09_idle_restart_window(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_09_initial_window_rfc5681),
+        cmocka_unit_test(test_DT_09_initial_window_rfc6928),
         cmocka_unit_test(test_DT_09_slow_start_min_acked_smss),
         cmocka_unit_test(test_DT_09_fast_retransmit_and_recovery),
         cmocka_unit_test(test_DT_09_full_ack_capped_by_ssthresh),

@@ -48,6 +48,40 @@ static void test_TM_01_keepalive_off_by_default(void **state) {
     tkh_fini(&h);
 }
 
+/* TM-1 with tk_config.keepalive_always: a passive connection whose socket
+ * never set SO_KEEPALIVE probes after the stack's idle time and times out
+ * after keepalive_probes; SO_KEEPALIVE still reads 0. */
+static void test_TM_01_keepalive_always(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.keepalive_always = true;
+    cfg.keepalive_idle = TK_SEC(30);
+    cfg.keepalive_intvl = TK_SEC(5);
+    cfg.keepalive_probes = 2;
+    tkh h;
+    tkh_init(&h, &cfg);
+    uint32_t iss;
+    int sd = tkh_open_passive(&h, IRS, NULL, &iss);
+    int v = -1;
+    size_t len = sizeof(v);
+    assert_int_equal(tk_getsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_KEEPALIVE, &v, &len), 0);
+    assert_int_equal(v, 0);
+    tk_time t0 = h.now;
+    tkh_seg g;
+    tkh_run_until(&h, t0 + TK_SEC(30) - 1);
+    TKH_NOTHING(&h);
+    tkh_run_until(&h, t0 + TK_SEC(30));
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss, R1, 0);
+    tkh_run_until(&h, t0 + TK_SEC(35));
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss, R1, 0);
+    tkh_run_until(&h, t0 + TK_SEC(40));
+    char c;
+    assert_int_equal(tk_recv(h.s, sd, &c, 1), -ETIMEDOUT);
+    assert_int_equal(tk_stack_stats(h.s)->keepalive_probes, 2);
+    tkh_fini(&h);
+}
+
 /* TM-1: probes with SEQ = SND.NXT - 1 after idle, every interval; a dead
  * peer ends the connection with ETIMEDOUT after idle + cnt * intvl. */
 static void test_TM_01_keepalive_dead_peer(void **state) {
@@ -167,6 +201,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_TM_01_keepalive_off_by_default),
         cmocka_unit_test(test_TM_01_keepalive_dead_peer),
+        cmocka_unit_test(test_TM_01_keepalive_always),
         cmocka_unit_test(test_TM_01_keepalive_answered),
         cmocka_unit_test(test_TM_01_keepidle_after_enable),
         cmocka_unit_test(test_TM_01_keepalive_enable_after_idle),
