@@ -54,6 +54,13 @@ typedef struct tk_config {
     bool opt_timestamps;  /* offer timestamps: true */
     bool opt_sack;        /* offer SACK-permitted: true */
     uint16_t default_mss; /* MSS assumed without option: 536 */
+    /* Explicit Congestion Notification (RFC 3168, docs/ecn.md): 0 never;
+     * 1 ask for it on connect() and accept it from a peer that asks; 2 (the
+     * default, as Linux and FreeBSD) accept it only when the peer asks.
+     * ecn_syn_retries (1): how many SYN retransmissions still carry ECE and
+     * CWR before a plain SYN is sent (RFC 3168 6.1.1.1). */
+    int ecn;
+    uint32_t ecn_syn_retries;
 
     /* RFC 5961 challenge ACK rate limit per second (SEC-3): 1000. */
     uint32_t challenge_ack_limit;

@@ -28,8 +28,10 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->rexmt_count++;
     s->stats.rto_timeouts++;
     tp->flags &= ~TK_TF_RTT_TIMING;
-    if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD)
+    if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD) {
         tp->cc.ops->on_rto(&tp->cc, tp->snd_max - tp->snd_una, tp->snd_nxt);
+        tk_ecn_cwnd_reduced(tp);
+    }
     tp->snd_nxt = tp->snd_una;
     /* Go back to SND.UNA. RFC 6675 5.1: the scoreboard stays, so the resend
      * skips what the peer holds; a second timeout for the same data drops
