@@ -149,8 +149,7 @@ uint32_t tk_ipfrag_pending(const tk_ipfrag *f) {
     return n;
 }
 
-int tk_net_defrag(tk_stack *s, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
-                  tk_time now) {
+int tk_net_defrag(tk_stack *s, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len, tk_time now) {
     s->stats.ip_frags_in++;
     uint32_t timed_out = 0;
     int rc = tk_ipfrag_input(&s->frag, h, *payload, *len, now, payload, len, &timed_out);

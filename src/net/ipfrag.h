@@ -24,7 +24,7 @@ typedef struct tk_ipfrag_slot {
     tk_time expires;
     uint8_t ecn_seen; /* bit (1 << ECN field) of every fragment received */
     uint8_t *data;    /* ipfrag_max_bytes */
-    uint8_t *bitmap; /* one bit per 8-byte block */
+    uint8_t *bitmap;  /* one bit per 8-byte block */
 } tk_ipfrag_slot;
 
 typedef struct tk_ipfrag {

@@ -33,7 +33,7 @@
 #define CC_PRIV_ECE     1 /* the ACK being processed carries ECN-Echo */
 #define CC_PRIV_CWR_ON  2 /* a reduction window is open ... */
 #define CC_PRIV_CWR_END 3 /* ... until an ACK passes this SND.MAX */
-#define CC_DUPTHRESH 3u
+#define CC_DUPTHRESH    3u
 
 static uint32_t sat_add(uint32_t a, uint32_t b) {
     return a > UINT32_MAX - b ? UINT32_MAX : a + b;
