@@ -59,14 +59,21 @@ void tk_ecn_input(tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window) {
     }
 }
 
-void tk_ecn_echo(tk_stack *s, tk_tcb *tp, uint32_t ack) {
+bool tk_ecn_echo(tk_stack *s, tk_tcb *tp, uint32_t ack) {
     if (!(tp->ecn & TK_ECN_ON) || tp->cc.ops == NULL || tp->cc.ops->on_ecn == NULL)
-        return;
+        return false;
     uint32_t flight = tp->snd_max - tp->snd_una;
-    if (tp->cc.ops->on_ecn(&tp->cc, ack, flight, tp->snd_max) == TK_CC_REDUCED) {
-        s->stats.ecn_cwnd_reductions++;
-        tp->ecn |= TK_ECN_CWR;
-    }
+    bool one_segment = tp->cc.cwnd <= tp->cc.mss;
+    if (tp->cc.ops->on_ecn(&tp->cc, ack, flight, tp->snd_max) != TK_CC_REDUCED)
+        return false;
+    s->stats.ecn_cwnd_reductions++;
+    tp->ecn |= TK_ECN_CWR;
+    /* 6.1.2: a window of one segment cannot halve; the sender MUST reset
+     * the retransmit timer and send new data only when it expires. */
+    if (!one_segment)
+        return false;
+    tp->ecn |= TK_ECN_HOLD;
+    return true;
 }
 
 void tk_ecn_cwnd_reduced(tk_tcb *tp) {

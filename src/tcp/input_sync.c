@@ -99,7 +99,10 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     tp->snd_una = ack;
     if (tk_seq_lt(tp->snd_nxt, tp->snd_una))
         tp->snd_nxt = tp->snd_una;
-    if (tp->snd_una == tp->snd_max)
+    if (tp->ecn & TK_ECN_HOLD) {
+        /* The timer keeps its deadline: it releases the data an
+         * ECN-Echo holds back (ecn.c). */
+    } else if (tp->snd_una == tp->snd_max)
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     else
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
@@ -204,12 +207,15 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
     bool dup = ack == tp->snd_una && v->len == 0 && !v->fin && tp->snd_max != tp->snd_una &&
                tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER && (win == tp->snd_wnd || new_sack);
     bool newer = tk_seq_gt(ack, tp->snd_una);
+    bool hold = false;
     if ((newer || dup) && (h->flags & TK_TCP_ECE))
-        tk_ecn_echo(s, tp, ack); /* RFC 3168 6.1.2, before the cc sees the ACK */
+        hold = tk_ecn_echo(s, tp, ack); /* RFC 3168 6.1.2, before the cc sees the ACK */
     if (newer)
         new_ack(s, tp, h, now);
     else if (dup)
         dup_ack(s, tp, now);
+    if (hold)
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
     window_update(s, tp, h);
     if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED)) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_LINGER); /* graceful close done */

@@ -294,6 +294,8 @@ static void output_recovery(tk_stack *s, tk_tcb *tp, tk_time now) {
 /* The congestion window for new data outside SACK recovery; with one or
  * two duplicate ACKs, RFC 3042 limited transmit adds one SMSS each. */
 static uint32_t send_cwnd(const tk_tcb *tp, uint32_t maxseg) {
+    if (tp->ecn & TK_ECN_HOLD)
+        return 0; /* RFC 3168 6.1.2: until the retransmit timer expires */
     uint32_t cwnd = tp->cc.cwnd;
     if (tp->cc.ops != NULL && !tp->cc.in_recovery && tp->cc.dupacks > 0 && tp->cc.dupacks < 3)
         cwnd += tp->cc.dupacks * maxseg;

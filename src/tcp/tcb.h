@@ -55,10 +55,11 @@
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 /* ECN state (tk_tcb.ecn, RFC 3168 6.1; src/tcp/ecn.c). */
-#define TK_ECN_REQ 0x01 /* active open: every SYN sent so far was ECN-setup */
-#define TK_ECN_ON  0x02 /* the connection uses ECN */
-#define TK_ECN_ECE 0x04 /* CE received: ECE on every ACK until a CWR arrives */
-#define TK_ECN_CWR 0x08 /* cwnd reduced: CWR on the next new data segment */
+#define TK_ECN_REQ  0x01 /* active open: every SYN sent so far was ECN-setup */
+#define TK_ECN_ON   0x02 /* the connection uses ECN */
+#define TK_ECN_ECE  0x04 /* CE received: ECE on every ACK until a CWR arrives */
+#define TK_ECN_CWR  0x08 /* cwnd reduced: CWR on the next new data segment */
+#define TK_ECN_HOLD 0x10 /* ECE at cwnd = 1 SMSS: new data waits for the retransmit timer */
 
 typedef struct tk_tcb {
     tk_timerq_node tnode; /* armed at the earliest of t[] */
@@ -270,8 +271,10 @@ uint8_t tk_ecn_syn_flags(const struct tk_stack *s, tk_tcb *tp);
 void tk_ecn_syn_in(const struct tk_stack *s, tk_tcb *tp, uint8_t flags);
 /* A segment past the acceptability test; in_window: it brings new data. */
 void tk_ecn_input(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window);
-/* An ACK with ECN-Echo, just before its on_ack / on_dupack (6.1.2). */
-void tk_ecn_echo(struct tk_stack *s, tk_tcb *tp, uint32_t ack);
+/* An ACK with ECN-Echo, just before its on_ack / on_dupack (6.1.2).
+ * Returns true when cwnd was one segment already: the caller restarts the
+ * retransmit timer, and new data waits until it expires (TK_ECN_HOLD). */
+bool tk_ecn_echo(struct tk_stack *s, tk_tcb *tp, uint32_t ack);
 /* cwnd was reduced by a loss: CWR on the next new data segment (6.1.2). */
 void tk_ecn_cwnd_reduced(tk_tcb *tp);
 /* Flags of a non-SYN segment with ECE and CWR added as due; fresh: it

@@ -17,6 +17,15 @@ static uint32_t retry_limit(const tk_stack *s, const tk_tcb *tp) {
 /* RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back
  * off the timer; Karn's rule: no RTT sample from a retransmission. */
 static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->ecn & TK_ECN_HOLD) {
+        /* RFC 3168 6.1.2: the wait after an ECN-Echo at one segment is
+         * over; with nothing outstanding it was no timeout. */
+        tp->ecn &= (uint8_t)~TK_ECN_HOLD;
+        if (tp->snd_una == tp->snd_max) {
+            tk_tcp_output(s, tp, now);
+            return;
+        }
+    }
     if (tp->rexmt_count >= retry_limit(s, tp)) {
         s->stats.conn_timeouts++;
         if (tp->state == TK_TCP_SYN_SENT)

@@ -312,6 +312,42 @@ static void test_ecn_cwr_after_loss(void **state) {
     tkh_fini(&h);
 }
 
+/* 6.1.2: an ECN-Echo when cwnd is one segment (here after a timeout)
+ * cannot halve it; the retransmit timer is reset and the next new segment
+ * waits until it expires. That expiry is no timeout (no backoff, no
+ * retransmission). */
+static void test_ecn_one_segment_waits_for_timer(void **state) {
+    (void)state;
+    tkh h;
+    int sd = open_conn(&h, true);
+    assert_int_equal(tk_send(h.s, sd, zeros, 6000), 6000);
+    tkh_poll(&h);
+    for (uint32_t i = 0; i < 4; i++)
+        expect(&h, A, S1 + 1000 * i, R1, 1000, ECT0);
+    tkh_run_until(&h, h.now + TK_MS(200));
+    expect(&h, A, S1, R1, 1000, 0); /* timeout: cwnd 1 SMSS */
+    tkh_inject(&h, AE, R1, S1 + 4000, 65535, NULL, NULL, 0); /* old window */
+    expect(&h, AW, S1 + 4000, R1, 1000, ECT0);
+    TKH_NOTHING(&h);
+    assert_int_equal(conn(&h, sd).cwnd, 1000);
+    h.now += TK_MS(100);
+    tkh_inject(&h, AE, R1, S1 + 5000, 65535, NULL, NULL, 0); /* new CE */
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->ecn_cwnd_reductions, 1);
+    tk_conn_info ci = conn(&h, sd);
+    assert_int_equal(ci.cwnd, 1000);
+    assert_int_equal(ci.timer_kind, TK_TIMER_RETRANSMIT);
+    assert_int_equal(ci.timer_deadline, h.now + TK_MS(200)); /* RTO after a 100 ms sample */
+    tkh_run_until(&h, h.now + TK_MS(199));
+    TKH_NOTHING(&h);
+    tkh_run_until(&h, h.now + TK_MS(1));
+    expect(&h, PA | TK_TCP_CWR, S1 + 5000, R1, 1000, ECT0);
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->rto_timeouts, 1);
+    assert_int_equal(tk_stack_stats(h.s)->retransmits, 1);
+    tkh_fini(&h);
+}
+
 /* RST carries no ECE even while one is due. */
 static void test_ecn_rst_plain(void **state) {
     (void)state;
@@ -337,6 +373,7 @@ int main(void) {
         cmocka_unit_test(test_ecn_ece_reduces_once_per_window),
         cmocka_unit_test(test_ecn_ece_ignored_without_ecn),
         cmocka_unit_test(test_ecn_cwr_after_loss),
+        cmocka_unit_test(test_ecn_one_segment_waits_for_timer),
         cmocka_unit_test(test_ecn_rst_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
