@@ -325,7 +325,7 @@ static void test_ecn_one_segment_waits_for_timer(void **state) {
     for (uint32_t i = 0; i < 4; i++)
         expect(&h, A, S1 + 1000 * i, R1, 1000, ECT0);
     tkh_run_until(&h, h.now + TK_MS(200));
-    expect(&h, A, S1, R1, 1000, 0); /* timeout: cwnd 1 SMSS */
+    expect(&h, A, S1, R1, 1000, 0);                          /* timeout: cwnd 1 SMSS */
     tkh_inject(&h, AE, R1, S1 + 4000, 65535, NULL, NULL, 0); /* old window */
     expect(&h, AW, S1 + 4000, R1, 1000, ECT0);
     TKH_NOTHING(&h);
