@@ -146,8 +146,8 @@ static int newreno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint3
     if (cc->dupacks != CC_DUPTHRESH || !tk_seq_gt(snd_una, cc->recover))
         return TK_CC_NOTHING;
     /* RFC 3168 6.1.2: ssthresh is not lowered twice within a round trip
-     * (an ECN-Echo for this window came first). */
-    if (!in_reduction_window(cc, snd_una))
+     * (an ECN-Echo reduced it for the window the lost segment is in). */
+    if (!cc->priv[CC_PRIV_CWR_ON] || !tk_seq_lt(snd_una, cc->priv[CC_PRIV_CWR_END]))
         cc->ssthresh = loss_ssthresh(cc, flight);
     reduction_window(cc, snd_nxt);
     cc->recover = snd_nxt - 1u; /* the highest sequence number sent */

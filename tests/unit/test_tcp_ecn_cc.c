@@ -139,6 +139,22 @@ static void test_ecn_cc_after_timeout(void **state) {
     assert_int_equal(cc.cwnd, 2000);
 }
 
+/* A loss of data sent after a reduction is new congestion: the window
+ * ended at SND.UNA == its end, and the fast retransmit lowers ssthresh. */
+static void test_ecn_cc_loss_after_window(void **state) {
+    (void)state;
+    tk_cc cc = grown();
+    assert_int_equal(ecn(&cc, U + 7000, 10000, U + 16000), TK_CC_REDUCED);
+    assert_int_equal(ack(&cc, U + 7000, 1000, 10000), TK_CC_NOTHING);
+    assert_int_equal(ack(&cc, U + 16000, 9000, 9000), TK_CC_NOTHING);
+    assert_int_equal(cc.cwnd, 6000); /* avoidance: 9000 bytes >= cwnd */
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(cc.ops->on_dupack(&cc, 5000, U + 16000, U + 21000), TK_CC_NOTHING);
+    assert_int_equal(cc.ops->on_dupack(&cc, 5000, U + 16000, U + 21000), TK_CC_RETRANSMIT);
+    assert_int_equal(cc.ssthresh, 2500);
+    assert_int_equal(cc.cwnd, 5500);
+}
+
 /* Once passed, a reduction window is closed for good: 2^32 bytes later an
  * ACK that compares below its old end still reacts. */
 static void test_ecn_cc_window_closed_across_wrap(void **state) {
@@ -156,6 +172,7 @@ int main(void) {
         cmocka_unit_test(test_ecn_cc_floor_and_no_raise),
         cmocka_unit_test(test_ecn_cc_with_fast_recovery),
         cmocka_unit_test(test_ecn_cc_after_timeout),
+        cmocka_unit_test(test_ecn_cc_loss_after_window),
         cmocka_unit_test(test_ecn_cc_window_closed_across_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
