@@ -22,9 +22,11 @@
  *   without a retransmission, once per window of data: every reduction
  *   (ECN, fast retransmit, timeout) opens a "reduction window" that ends
  *   when an ACK covers what was sent before it (priv[CC_PRIV_CWR_END]).
- *   ECN-Echoes inside it change nothing, and a fast retransmit inside it
- *   keeps ssthresh (it was lowered within the last round trip). An ACK that
- *   carries ECN-Echo never grows cwnd. */
+ *   ECN-Echoes inside it change nothing, and a fast retransmit of a segment
+ *   sent before an ECN reduction keeps ssthresh (it was lowered within the
+ *   last round trip; loss reductions set `recover` to the same end, so
+ *   without ECN nothing changes). An ACK that carries ECN-Echo never grows
+ *   cwnd. */
 #include "tcp/cc.h"
 
 #include "base/seq.h"
