@@ -6,6 +6,7 @@
 #include "simlink.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,25 @@ static tk_time serialize(direction *d, size_t len, tk_time now, uint32_t cap) {
     return d->busy_until;
 }
 
+/* Sets the ECN field of an IPv4 packet with ECT(0) or ECT(1) to CE and
+ * updates the header checksum (RFC 1624: the TOS byte is the low half of the
+ * first 16-bit word). Returns false when the frame is not such a packet. */
+static bool mark_ce(uint8_t *f, size_t len) {
+    if (len < 34 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || (f[15] & 3u) == 0 ||
+        (f[15] & 3u) == 3u)
+        return false;
+    uint32_t old_word = ((uint32_t)f[14] << 8) | f[15];
+    f[15] |= 3u;
+    uint32_t new_word = ((uint32_t)f[14] << 8) | f[15];
+    uint32_t sum = (~(((uint32_t)f[24] << 8) | f[25]) & 0xffffu) + (~old_word & 0xffffu) + new_word;
+    sum = (sum & 0xffffu) + (sum >> 16);
+    sum = (sum & 0xffffu) + (sum >> 16);
+    uint16_t csum = (uint16_t)~sum;
+    f[24] = (uint8_t)(csum >> 8);
+    f[25] = (uint8_t)csum;
+    return true;
+}
+
 static slot *enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk_time at) {
     uint32_t idx = l->free_idx[--l->free_count];
     slot *s = &l->slots[idx];
@@ -286,6 +306,11 @@ int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk
     }
     d->st.reordered += (out & TK_SIMLINK_REORDERED) != 0;
     slot *first = enqueue(l, dir, frame, len, at);
+    if (d->p.bandwidth_bps && d->p.ce_threshold && queued >= d->p.ce_threshold &&
+        mark_ce(first->buf, len)) {
+        d->st.ce_marked++;
+        out |= TK_SIMLINK_CE_MARKED;
+    }
     if (r.corrupt < d->p.corrupt_ppm) {
         first->buf[r.pos] ^= (uint8_t)(1u << r.bit);
         d->st.corrupted++;

@@ -4,8 +4,8 @@
  * caller, so one seed replays the same run. Each of the two directions has
  * its own faults: loss, duplication, reordering, delay, jitter, bandwidth
  * (serialization delay behind a bounded queue), corruption (one flipped bit
- * after the Ethernet header, so an IPv4 or TCP checksum catches it) and
- * scheduled outages.
+ * after the Ethernet header, so an IPv4 or TCP checksum catches it),
+ * scheduled outages, and ECN marking at a queue depth (RFC 3168 5).
  *
  *   tk_simlink *l; tk_simlink_create(&l, seed, 4096);
  *   tk_simlink_set_params(l, TK_SIMLINK_AB, &p);
@@ -41,6 +41,11 @@ typedef struct tk_simlink_params {
     tk_time reorder_delay;
     uint64_t bandwidth_bps; /* 0: infinite (no serialization delay, no queue) */
     uint32_t queue_limit;   /* frames waiting for serialization; 0: no limit */
+    /* ECN (RFC 3168 5): an IPv4 packet with ECT(0) or ECT(1) that finds at
+     * least this many frames waiting for serialization is marked CE (and
+     * queued); 0: never. Needs bandwidth_bps. Not-ECT packets only meet
+     * queue_limit, as at a router that marks instead of dropping early. */
+    uint32_t ce_threshold;
 } tk_simlink_params;
 
 /* Outcome bits of tk_simlink_send. A frame that was QUEUED may also be
@@ -52,6 +57,7 @@ typedef struct tk_simlink_params {
 #define TK_SIMLINK_LOST       0x10
 #define TK_SIMLINK_DOWN       0x20 /* sent, or due to arrive, during an outage */
 #define TK_SIMLINK_QUEUE_FULL 0x40 /* queue_limit reached, or no free slot */
+#define TK_SIMLINK_CE_MARKED  0x80 /* queued with the IPv4 ECN field set to CE */
 
 typedef struct tk_simlink_stats {
     uint64_t sent;      /* frames handed to send */
@@ -62,6 +68,7 @@ typedef struct tk_simlink_stats {
     uint64_t corrupted;
     uint64_t down_drops;
     uint64_t queue_drops;
+    uint64_t ce_marked; /* ECT packets marked CE (ce_threshold) */
     uint64_t bytes_delivered;
 } tk_simlink_stats;
 

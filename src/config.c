@@ -36,6 +36,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->opt_sack = true;
     cfg->default_mss = 536;
     cfg->initial_window = 0;
+    cfg->ecn = 2;
+    cfg->ecn_syn_retries = 1;
     cfg->challenge_ack_limit = 1000;
     cfg->syn_cookies = true;
     cfg->drop_synfin = true;

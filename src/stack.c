@@ -96,7 +96,8 @@ static bool config_ok(const tk_config *cfg) {
     return cfg != NULL && cfg->max_sockets > 0 && cfg->mtu >= 68 && cfg->rcvbuf >= 1024 &&
            cfg->sndbuf >= 1024 && cfg->rcvbuf <= (1u << 30) && cfg->sndbuf <= (1u << 30) &&
            cfg->ephemeral_lo > 0 && cfg->ephemeral_lo <= cfg->ephemeral_hi &&
-           cfg->default_mss >= 64 && cfg->ip_ttl > 0 && cfg->initial_window <= 64;
+           cfg->default_mss >= 64 && cfg->ip_ttl > 0 && cfg->initial_window <= 64 &&
+           cfg->ecn >= 0 && cfg->ecn <= 2;
 }
 
 size_t tk_stack_mem_size(const tk_config *cfg) {

@@ -95,7 +95,8 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
     ci->timer_kind = tk_tcb_next_timer(tp, &ci->timer_deadline);
     ci->options = ((tp->flags & TK_TF_TS) ? TK_CONN_OPT_TS : 0u) |
                   ((tp->flags & TK_TF_SACK) ? TK_CONN_OPT_SACK : 0u) |
-                  ((tp->flags & TK_TF_WS) ? TK_CONN_OPT_WSCALE : 0u);
+                  ((tp->flags & TK_TF_WS) ? TK_CONN_OPT_WSCALE : 0u) |
+                  ((tp->ecn & TK_ECN_ON) ? TK_CONN_OPT_ECN : 0u);
 }
 
 int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {

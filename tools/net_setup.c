@@ -179,20 +179,38 @@ void tk_net_close(tk_net *n) {
     tk_tap_close(&n->tap);
 }
 
+/* "ts,sack,ws,ecn" for the options a connection negotiated, or "-". */
+static const char *fmt_options(char *buf, size_t cap, uint32_t options) {
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {{TK_CONN_OPT_TS, "ts"},
+                 {TK_CONN_OPT_SACK, "sack"},
+                 {TK_CONN_OPT_WSCALE, "ws"},
+                 {TK_CONN_OPT_ECN, "ecn"}};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if ((options & names[i].bit) && n + 6 < cap)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "," : "", names[i].name);
+    return n ? buf : "-";
+}
+
 void tk_net_print_table(FILE *f, const tk_stack *s) {
     tk_conn_info info[256];
     int total = tk_stack_conn_table(s, info, 256);
     int shown = total < 256 ? total : 256;
-    char l[32], r[32];
-    fprintf(f, "%-11s %7s %7s %-21s %-21s %8s %8s %7s %s\n", "State", "Recv-Q", "Send-Q", "Local",
-            "Peer", "rto_ms", "srtt_ms", "cwnd", "timer");
+    char l[32], r[32], o[32];
+    fprintf(f, "%-11s %7s %7s %-21s %-21s %8s %8s %7s %-10s %s\n", "State", "Recv-Q", "Send-Q",
+            "Local", "Peer", "rto_ms", "srtt_ms", "cwnd", "timer", "options");
     for (int i = 0; i < shown; i++) {
         const tk_conn_info *c = &info[i];
-        fprintf(f, "%-11s %7u %7u %-21s %-21s %8llu %8llu %7u %s\n", tk_tcp_state_name(c->state),
-                c->recv_q, c->send_q, tk_fmt_endpoint(l, sizeof l, c->local.addr, c->local.port),
+        fprintf(f, "%-11s %7u %7u %-21s %-21s %8llu %8llu %7u %-10s %s\n",
+                tk_tcp_state_name(c->state), c->recv_q, c->send_q,
+                tk_fmt_endpoint(l, sizeof l, c->local.addr, c->local.port),
                 tk_fmt_endpoint(r, sizeof r, c->remote.addr, c->remote.port),
                 (unsigned long long)(c->rto / 1000u), (unsigned long long)(c->srtt / 1000u),
-                c->cwnd, tk_timer_kind_name(c->timer_kind));
+                c->cwnd, tk_timer_kind_name(c->timer_kind), fmt_options(o, sizeof o, c->options));
     }
     if (total > shown)
         fprintf(f, "... %d more\n", total - shown);

@@ -90,6 +90,12 @@ static void set_initcwnd(tk_config *c, uint64_t v) {
 static void set_drop_synfin(tk_config *c, uint64_t v) {
     c->drop_synfin = v != 0;
 }
+static void set_ecn(tk_config *c, uint64_t v) {
+    c->ecn = v > 2 ? -1 : (int)v; /* -1: refused by the configuration check */
+}
+static void set_ecn_maxretries(tk_config *c, uint64_t v) {
+    c->ecn_syn_retries = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
 
 static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.rfc1323", SET_FIELD, set_rfc1323, {0, 0}, NULL},
@@ -110,7 +116,8 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.delacktime", SET_FIELD, set_delack, {0, 0}, NULL},
     {"net.inet.tcp.syncookies", SET_FIELD, set_syncookies, {0, 0}, NULL},
     {"net.inet.tcp.blackhole", FIXED, NULL, {0, -1}, "tcpkit always answers with RST"},
-    {"net.inet.tcp.ecn.enable", FIXED, NULL, {0, 2}, "tcpkit never negotiates ECN"},
+    {"net.inet.tcp.ecn.enable", SET_FIELD, set_ecn, {0, 0}, NULL},
+    {"net.inet.tcp.ecn.maxretries", SET_FIELD, set_ecn_maxretries, {0, 0}, NULL},
     {"net.inet.tcp.hostcache.purgenow", FIXED, NULL, {1, 0}, "tcpkit has no host cache"},
     {"net.inet.tcp.insecure_rst", SET_FIELD, set_insecure_rst, {0, 0}, NULL},
     {"net.inet.tcp.insecure_syn", SET_FIELD, set_insecure_syn, {0, 0}, NULL},
@@ -172,6 +179,8 @@ static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
     e->set(&next, v);
     if (memcmp(&next, &r->cfg, sizeof next) == 0)
         return 0;
+    if (!r->stack && tk_stack_mem_size(&next) == 0) /* the configuration check refuses it */
+        return tk_run_fail(r, ev->line, "sysctl %s=%llu: not a valid tcpkit setting", name, v);
     /* A running stack takes the change like a kernel takes a sysctl; only
      * settings that size its memory are fixed once it exists. */
     if (r->stack) {

@@ -28,7 +28,7 @@ static const tcpi_name tcpi_states[] = {
     {"TCPI_TIME_WAIT", TK_TCP_TIME_WAIT},
 };
 
-/* FreeBSD's TCPI_OPT_* bits (netinet/tcp.h); ECN is never negotiated. */
+/* FreeBSD's TCPI_OPT_* bits (netinet/tcp.h). */
 static const struct {
     const char *name;
     uint32_t bit, tk_bit;
@@ -36,7 +36,7 @@ static const struct {
     {"TCPI_OPT_TIMESTAMPS", 0x01, TK_CONN_OPT_TS},
     {"TCPI_OPT_SACK", 0x02, TK_CONN_OPT_SACK},
     {"TCPI_OPT_WSCALE", 0x04, TK_CONN_OPT_WSCALE},
-    {"TCPI_OPT_ECN", 0x08, 0},
+    {"TCPI_OPT_ECN", 0x08, TK_CONN_OPT_ECN},
 };
 
 /* The connection of the socket behind script descriptor fd; false (and

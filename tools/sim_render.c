@@ -130,6 +130,8 @@ static const char *link_verdict(int outcome) {
         return "duplicated";
     if (outcome & TK_SIMLINK_REORDERED)
         return "delayed (reordered)";
+    if (outcome & TK_SIMLINK_CE_MARKED)
+        return "marked CE";
     return NULL;
 }
 

@@ -46,6 +46,10 @@ static const tk_sim_scenario table[] = {
      NULL, tk_sim_sc_zero_window},
     {"lossy-transfer", "DT-1, DT-9", "1 MB over a 10 Mbit/s link with 2 % loss, intact",
      tk_sim_cf_lossy, tk_sim_sc_lossy_transfer},
+    {"ecn-transfer", "ECN", "1 MB through a queue that marks CE: no drop, no retransmission",
+     tk_sim_cf_ecn, tk_sim_sc_ecn_transfer},
+    {"no-ecn-transfer", "ECN", "the same queue without ECN: it overflows, retransmissions repair",
+     tk_sim_cf_no_ecn, tk_sim_sc_no_ecn_transfer},
     {"random", "DT-1, DT-7", "seeded transfer both ways through a faulty link, digests checked",
      tk_sim_cf_random, tk_sim_sc_random},
 };

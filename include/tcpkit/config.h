@@ -65,6 +65,13 @@ typedef struct tk_config {
      * MSS, N * 1460)) bytes, RFC 6928's IW10 for N = 10 (FreeBSD's
      * net.inet.tcp.initcwnd_segments). At most 64. */
     uint32_t initial_window;
+    /* Explicit Congestion Notification (RFC 3168, docs/ecn.md): 0 never;
+     * 1 ask for it on connect() and accept it from a peer that asks; 2 (the
+     * default, as Linux and FreeBSD) accept it only when the peer asks.
+     * ecn_syn_retries (1): how many SYN retransmissions still carry ECE and
+     * CWR before a plain SYN is sent (RFC 3168 6.1.1.1). */
+    int ecn;
+    uint32_t ecn_syn_retries;
 
     /* RFC 5961 challenge ACK rate limit per second (SEC-3): 1000. */
     uint32_t challenge_ack_limit;

@@ -69,7 +69,9 @@ enum tk_sockopt {
     TK_IP_TTL, /* int 1..255: TTL of the connection's IPv4 packets (default
                 * tk_config.ip_ttl, 64); -EINVAL outside that range */
     TK_IP_TOS, /* int 0..255: TOS byte (DSCP and ECN bits) of the IPv4
-                * header, default 0; -EINVAL outside that range */
+                * header, default 0; -EINVAL outside that range. On a
+                * connection that uses ECN (docs/ecn.md) TCP sets the two
+                * ECN bits itself and only the DSCP bits are taken. */
     /* Level TK_IPPROTO_TCP_LEVEL again (FreeBSD's semantics): */
     TK_TCP_MD5SIG, /* int: non-zero signs every segment with RFC 2385's MD5
                     * option and drops received ones without a valid

@@ -11,7 +11,10 @@
 #include "types.h"
 
 /* Every counter, in order. Names starting with "drop_" count inbound frames
- * dropped for that reason; the trace hook's DROP reason is the same name. */
+ * dropped for that reason; the trace hook's DROP reason is the same name.
+ * ecn_connections: connections established with ECN; ecn_ce_rcvd: data
+ * segments that arrived with CE; ecn_cwnd_reductions: ECN-Echoes that
+ * reduced a congestion window (docs/ecn.md). */
 #define TK_STATS_FIELDS(X)                                                                         \
     X(frames_in)                                                                                   \
     X(frames_out)                                                                                  \
@@ -48,6 +51,9 @@
     X(syncookies_accepted)                                                                         \
     X(syncookies_failed)                                                                           \
     X(md5_out_no_key)                                                                              \
+    X(ecn_connections)                                                                             \
+    X(ecn_ce_rcvd)                                                                                 \
+    X(ecn_cwnd_reductions)                                                                         \
     X(icmp_echo_replies)                                                                           \
     X(out_no_neighbor)                                                                             \
     X(arp_requests_sent)                                                                           \
@@ -147,6 +153,7 @@ typedef struct tk_conn_info {
 #define TK_CONN_OPT_TS     0x1 /* timestamps (RFC 7323) */
 #define TK_CONN_OPT_SACK   0x2 /* SACK permitted (RFC 2018) */
 #define TK_CONN_OPT_WSCALE 0x4 /* window scaling (RFC 7323) */
+#define TK_CONN_OPT_ECN    0x8 /* ECN (RFC 3168), docs/ecn.md */
 
 /* Fills up to max entries (connections in the socket pool, then TIME_WAIT
  * entries oldest first); returns the number of entries that exist, which may

@@ -167,7 +167,7 @@ static int ipv4_input(tk_stack *s, const tk_eth_hdr *eh, const uint8_t *p, size_
             return rc;
     }
     if (ih.proto == TK_IPPROTO_TCP)
-        return tk_tcp_input(s, ih.src, ih.dst, payload, plen, now);
+        return tk_tcp_input_ecn(s, ih.src, ih.dst, ih.tos & TK_IP_ECN_MASK, payload, plen, now);
     if (ih.proto == TK_IPPROTO_ICMP)
         return icmp_input(s, &ih, payload, plen, now);
     TK_DROP(s, drop_ip_proto, now);

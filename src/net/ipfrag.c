@@ -67,6 +67,7 @@ static tk_ipfrag_slot *slot_for(tk_ipfrag *f, const tk_ipv4_hdr *h, tk_time now,
         free_slot->total = 0;
         free_slot->have = 0;
         free_slot->max_end = 0;
+        free_slot->ecn_seen = 0;
         free_slot->expires = now + f->timeout;
     }
     return free_slot;
@@ -87,6 +88,18 @@ static void store(tk_ipfrag_slot *sl, uint32_t off, const uint8_t *p, uint32_t l
         sl->bitmap[b / 8u] |= (uint8_t)(1u << (b % 8u));
         sl->have += hi - lo;
     }
+}
+
+/* RFC 3168 5.3: a CE fragment makes the datagram CE, unless a fragment
+ * was Not-ECT (then it is dropped, -1); the same field everywhere stays. A
+ * mix of ECT(0), ECT(1) and Not-ECT without CE becomes Not-ECT. */
+static int reassembled_ecn(uint8_t seen) {
+    if (seen & (1u << TK_IP_ECN_CE))
+        return (seen & (1u << TK_IP_ECN_NOT_ECT)) ? -1 : TK_IP_ECN_CE;
+    for (int cp = TK_IP_ECN_ECT1; cp <= TK_IP_ECN_ECT0; cp++)
+        if (seen == (1u << cp))
+            return cp;
+    return TK_IP_ECN_NOT_ECT;
 }
 
 int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, size_t len,
@@ -114,8 +127,15 @@ int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, 
     if (end > sl->max_end)
         sl->max_end = end;
     store(sl, off, payload, (uint32_t)len);
+    sl->ecn_seen |= (uint8_t)(1u << (h->tos & TK_IP_ECN_MASK));
     if (sl->total == 0 || sl->have != sl->total)
         return TK_IPFRAG_HELD;
+    int ecn = reassembled_ecn(sl->ecn_seen);
+    if (ecn < 0) {
+        slot_free(f, sl);
+        return -EINVAL;
+    }
+    f->ecn = (uint8_t)ecn;
     *out = sl->data;
     *out_len = sl->total;
     slot_free(f, sl);
@@ -129,14 +149,14 @@ uint32_t tk_ipfrag_pending(const tk_ipfrag *f) {
     return n;
 }
 
-int tk_net_defrag(tk_stack *s, const tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
-                  tk_time now) {
+int tk_net_defrag(tk_stack *s, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len, tk_time now) {
     s->stats.ip_frags_in++;
     uint32_t timed_out = 0;
     int rc = tk_ipfrag_input(&s->frag, h, *payload, *len, now, payload, len, &timed_out);
     s->stats.ip_frag_timeouts += timed_out;
     if (rc == TK_IPFRAG_COMPLETE) {
         s->stats.ip_reassembled++;
+        h->tos = (uint8_t)((h->tos & ~TK_IP_ECN_MASK) | s->frag.ecn);
         return 1;
     }
     if (rc < 0) {

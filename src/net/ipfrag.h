@@ -22,8 +22,9 @@ typedef struct tk_ipfrag_slot {
     uint32_t have;    /* payload bytes received (overlaps counted once) */
     uint32_t max_end; /* highest payload offset seen */
     tk_time expires;
-    uint8_t *data;   /* ipfrag_max_bytes */
-    uint8_t *bitmap; /* one bit per 8-byte block */
+    uint8_t ecn_seen; /* bit (1 << ECN field) of every fragment received */
+    uint8_t *data;    /* ipfrag_max_bytes */
+    uint8_t *bitmap;  /* one bit per 8-byte block */
 } tk_ipfrag_slot;
 
 typedef struct tk_ipfrag {
@@ -31,6 +32,7 @@ typedef struct tk_ipfrag {
     uint32_t n;
     uint32_t max_bytes;
     tk_time timeout;
+    uint8_t ecn; /* ECN field of the datagram last completed (RFC 3168 5.3) */
 } tk_ipfrag;
 
 /* Outcomes of tk_ipfrag_input. */
@@ -44,18 +46,21 @@ void tk_ipfrag_init(tk_ipfrag *f, void *mem, const tk_config *cfg);
 
 /* Adds one fragment (h parsed, payload = its data). Returns TK_IPFRAG_HELD,
  * TK_IPFRAG_COMPLETE (the slot is free again, but its bytes stay intact
- * until the next call, which is long enough for synchronous dispatch), or
+ * until the next call, which is long enough for synchronous dispatch; f->ecn
+ * is the datagram's ECN field: CE when a fragment had CE, RFC 3168 5.3), or
  * -ENOBUFS (no slot, or the datagram exceeds the budget: the whole datagram
  * is dropped), -EINVAL (a fragment that is not 8-byte aligned or
- * contradicts the known length). *timed_out gets the number of datagrams
- * abandoned on their timeout meanwhile. */
+ * contradicts the known length, or a CE fragment with a Not-ECT one, which
+ * RFC 3168 5.3 does not allow to reassemble). *timed_out gets the number of
+ * datagrams abandoned on their timeout meanwhile. */
 int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, size_t len,
                     tk_time now, const uint8_t **out, size_t *out_len, uint32_t *timed_out);
 
 /* The stack's use of it: a fragment in, and when the datagram is complete,
- * *payload / *len point at it and 1 is returned; 0 when held, or a negative
- * code when dropped (counted in drop_ip_fragment). */
-int tk_net_defrag(struct tk_stack *s, const tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
+ * *payload / *len point at it, h's ECN field becomes the datagram's and 1 is
+ * returned; 0 when held, or a negative code when dropped (counted in
+ * drop_ip_fragment). */
+int tk_net_defrag(struct tk_stack *s, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
                   tk_time now);
 
 /* Datagrams in progress. */

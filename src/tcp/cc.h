@@ -13,6 +13,7 @@ typedef struct tk_cc tk_cc;
 /* What the sender must do after a hook returns. */
 #define TK_CC_NOTHING    0
 #define TK_CC_RETRANSMIT 1 /* retransmit the first unacknowledged segment now */
+#define TK_CC_REDUCED    2 /* cwnd was reduced (on_ecn): the next new data carries CWR */
 
 typedef struct tk_cc_ops {
     const char *name;
@@ -29,6 +30,13 @@ typedef struct tk_cc_ops {
     void (*on_rto)(tk_cc *cc, uint32_t flight, uint32_t snd_nxt);
     /* Restart after an idle period longer than the RTO (RFC 5681 4.1). */
     void (*on_idle)(tk_cc *cc);
+    /* RFC 3168 6.1.2: an ACK with ECN-Echo on an ECN connection, reported
+     * just before the on_ack or on_dupack of the same ACK (`flight` as
+     * there, snd_max the highest sequence number sent + 1). Reduce cwnd and
+     * ssthresh as for a loss, at most once per window of data, and return
+     * TK_CC_REDUCED when it did (else TK_CC_NOTHING). The on_ack that
+     * follows must not grow cwnd. */
+    int (*on_ecn)(tk_cc *cc, uint32_t ack, uint32_t flight, uint32_t snd_max);
 } tk_cc_ops;
 
 struct tk_cc {

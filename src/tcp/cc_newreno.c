@@ -17,13 +17,26 @@
  * - RFC 5681 3.1 lowers ssthresh on a timeout only when the segment was not
  *   already retransmitted by the timer, so a second RTO for the same loss
  *   keeps it; priv[CC_PRIV_RTO] marks that no new data was acknowledged
- *   since the last RTO. */
+ *   since the last RTO.
+ * - ECN (RFC 3168 6.1.2): an ECN-Echo halves the window as a loss does
+ *   (ssthresh = max(FlightSize / 2, 2 SMSS), cwnd = min(cwnd, ssthresh)),
+ *   without a retransmission, once per window of data: every reduction
+ *   (ECN, fast retransmit, timeout) opens a "reduction window" that ends
+ *   when an ACK covers what was sent before it (priv[CC_PRIV_CWR_END]).
+ *   ECN-Echoes inside it change nothing, and a fast retransmit of a segment
+ *   sent before an ECN reduction keeps ssthresh (it was lowered within the
+ *   last round trip; loss reductions set `recover` to the same end, so
+ *   without ECN nothing changes). An ACK that carries ECN-Echo never grows
+ *   cwnd. */
 #include "tcp/cc.h"
 
 #include "base/seq.h"
 
-#define CC_PRIV_RTO  0
-#define CC_DUPTHRESH 3u
+#define CC_PRIV_RTO     0
+#define CC_PRIV_ECE     1 /* the ACK being processed carries ECN-Echo */
+#define CC_PRIV_CWR_ON  2 /* a reduction window is open ... */
+#define CC_PRIV_CWR_END 3 /* ... until an ACK passes this SND.MAX */
+#define CC_DUPTHRESH    3u
 
 static uint32_t sat_add(uint32_t a, uint32_t b) {
     return a > UINT32_MAX - b ? UINT32_MAX : a + b;
@@ -48,6 +61,17 @@ static uint32_t newreno_iw(uint32_t mss, uint32_t segs) {
 /* RFC 5681 eqn. (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
 static uint32_t loss_ssthresh(const tk_cc *cc, uint32_t flight) {
     return max_u32(flight / 2, 2 * cc->mss);
+}
+
+/* Opens the reduction window of a cwnd reduction made now. */
+static void reduction_window(tk_cc *cc, uint32_t snd_max) {
+    cc->priv[CC_PRIV_CWR_ON] = 1;
+    cc->priv[CC_PRIV_CWR_END] = snd_max;
+}
+
+/* True while the last reduction's window is open. */
+static bool in_reduction_window(const tk_cc *cc, uint32_t ack) {
+    return cc->priv[CC_PRIV_CWR_ON] && !tk_seq_gt(ack, cc->priv[CC_PRIV_CWR_END]);
 }
 
 static void newreno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_segments) {
@@ -86,13 +110,21 @@ static int recovery_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight
 static int newreno_on_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight,
                           uint32_t snd_nxt) {
     (void)snd_nxt;
+    bool ece = cc->priv[CC_PRIV_ECE] != 0;
+    cc->priv[CC_PRIV_ECE] = 0;
     cc->dupacks = 0;
     if (acked > 0)
         cc->priv[CC_PRIV_RTO] = 0;
+    /* Closed once passed, so that a stale end cannot look ahead again
+     * after 2^31 more bytes. */
+    if (!in_reduction_window(cc, ack))
+        cc->priv[CC_PRIV_CWR_ON] = 0;
     if (cc->in_recovery)
         return acked > 0 ? recovery_ack(cc, ack, acked, flight) : TK_CC_NOTHING;
     if (tk_seq_gt(ack - 1, cc->recover))
         cc->recover = ack - 1;
+    if (ece)
+        return TK_CC_NOTHING; /* RFC 3168 6.1.2: no growth on an ECN-Echo */
     if (cc->cwnd < cc->ssthresh) {
         /* Slow start, RFC 5681 eqn. (2). */
         cc->cwnd = sat_add(cc->cwnd, min_u32(acked, cc->mss));
@@ -108,6 +140,7 @@ static int newreno_on_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flig
 }
 
 static int newreno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint32_t snd_nxt) {
+    cc->priv[CC_PRIV_ECE] = 0;
     if (cc->in_recovery) {
         /* RFC 6582 3.2 step 4: each further duplicate inflates cwnd. */
         cc->cwnd = sat_add(cc->cwnd, cc->mss);
@@ -118,7 +151,11 @@ static int newreno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint3
      * cumulative ACK covers more than recover. */
     if (cc->dupacks != CC_DUPTHRESH || !tk_seq_gt(snd_una, cc->recover))
         return TK_CC_NOTHING;
-    cc->ssthresh = loss_ssthresh(cc, flight);
+    /* RFC 3168 6.1.2: ssthresh is not lowered twice within a round trip
+     * (an ECN-Echo reduced it for the window the lost segment is in). */
+    if (!cc->priv[CC_PRIV_CWR_ON] || !tk_seq_lt(snd_una, cc->priv[CC_PRIV_CWR_END]))
+        cc->ssthresh = loss_ssthresh(cc, flight);
+    reduction_window(cc, snd_nxt);
     cc->recover = snd_nxt - 1u; /* the highest sequence number sent */
     cc->cwnd = sat_add(cc->ssthresh, CC_DUPTHRESH * cc->mss);
     cc->in_recovery = true;
@@ -130,6 +167,7 @@ static void newreno_on_rto(tk_cc *cc, uint32_t flight, uint32_t snd_nxt) {
     if (!cc->priv[CC_PRIV_RTO])
         cc->ssthresh = loss_ssthresh(cc, flight);
     cc->priv[CC_PRIV_RTO] = 1;
+    reduction_window(cc, snd_nxt);
     cc->cwnd = cc->mss; /* loss window, RFC 5681 eqn. (4) note */
     cc->in_recovery = false;
     cc->dupacks = 0;
@@ -144,6 +182,17 @@ static void newreno_on_idle(tk_cc *cc) {
     cc->cwnd = min_u32(cc->cwnd, cc->iw);
 }
 
+static int newreno_on_ecn(tk_cc *cc, uint32_t ack, uint32_t flight, uint32_t snd_max) {
+    cc->priv[CC_PRIV_ECE] = 1; /* the on_ack / on_dupack that follows */
+    if (cc->in_recovery || in_reduction_window(cc, ack))
+        return TK_CC_NOTHING; /* once per window of data */
+    cc->ssthresh = loss_ssthresh(cc, flight);
+    cc->cwnd = min_u32(cc->cwnd, cc->ssthresh);
+    cc->bytes_acked = 0;
+    reduction_window(cc, snd_max);
+    return TK_CC_REDUCED;
+}
+
 const tk_cc_ops tk_cc_newreno = {
     .name = "newreno",
     .init = newreno_init,
@@ -151,4 +200,5 @@ const tk_cc_ops tk_cc_newreno = {
     .on_dupack = newreno_on_dupack,
     .on_rto = newreno_on_rto,
     .on_idle = newreno_on_idle,
+    .on_ecn = newreno_on_ecn,
 };

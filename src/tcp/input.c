@@ -8,6 +8,7 @@
 #include "stack_priv.h"
 #include "tcp/timewait.h"
 #include "tcpkit/wire/err.h"
+#include "tcpkit/wire/ipv4.h"
 
 static uint16_t our_mss(const tk_stack *s) {
     return (uint16_t)(s->cfg.mtu - 40u);
@@ -114,6 +115,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     tk_tcb_set_state(s, tp, TK_TCP_ESTABLISHED, cause);
     tp->flags |= TK_TF_CONNECTED;
     s->stats.established++;
+    if (tp->ecn & TK_ECN_ON)
+        s->stats.ecn_connections++;
     tp->rexmt_count = 0;
     tp->max_snd_wnd = tp->snd_wnd;
     tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
@@ -181,6 +184,7 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
     tp->flags |= TK_TF_PASSIVE;
     child_inherit(tp, lp);
     tk_tcb_init_conn(s, tp, now);
+    tk_ecn_syn_in(s, tp, fl);
     tp->irs = sg->h.seq;
     tp->rcv_nxt = sg->h.seq + 1;
     tp->rcv_adv = tp->rcv_nxt;
@@ -229,6 +233,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     tp->rcv_adv = tp->rcv_nxt;
     tp->last_rcv = now;
     tk_tcp_syn_options(s, tp, &sg->h.opts);
+    tk_ecn_syn_in(s, tp, fl);
     tp->snd_wnd = sg->h.win;
     tp->snd_wl1 = sg->h.seq;
     tp->snd_wl2 = sg->h.ack;
@@ -297,10 +302,16 @@ static int parse(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, si
 
 int tk_tcp_input(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
                  tk_time now) {
+    return tk_tcp_input_ecn(s, src, dst, TK_IP_ECN_NOT_ECT, seg, len, now);
+}
+
+int tk_tcp_input_ecn(tk_stack *s, uint32_t src, uint32_t dst, uint8_t ecn, const uint8_t *seg,
+                     size_t len, tk_time now) {
     tk_seg sg;
     int rc = parse(s, src, dst, seg, len, &sg, now);
     if (rc < 0)
         return rc;
+    sg.ecn = ecn & TK_IP_ECN_MASK;
     tk_tcp_dispatch(s, &sg, now);
     return 0;
 }

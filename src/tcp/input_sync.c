@@ -99,7 +99,10 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     tp->snd_una = ack;
     if (tk_seq_lt(tp->snd_nxt, tp->snd_una))
         tp->snd_nxt = tp->snd_una;
-    if (tp->snd_una == tp->snd_max)
+    if (tp->ecn & TK_ECN_HOLD) {
+        /* The timer keeps its deadline: it releases the data an
+         * ECN-Echo holds back (ecn.c). */
+    } else if (tp->snd_una == tp->snd_max)
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     else
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
@@ -131,6 +134,7 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
     uint32_t flight = tp->snd_max - tp->snd_una;
     if (tp->cc.ops->on_dupack(&tp->cc, flight, tp->snd_una, tp->snd_nxt) == TK_CC_RETRANSMIT) {
         s->stats.fast_retransmits++;
+        tk_ecn_cwnd_reduced(tp);
         tk_tcp_retransmit_head(s, tp, now);
         tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
         tp->rxt_mark = tp->snd_max;
@@ -202,10 +206,16 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
      * window (receivers that grow their window would hide losses). */
     bool dup = ack == tp->snd_una && v->len == 0 && !v->fin && tp->snd_max != tp->snd_una &&
                tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER && (win == tp->snd_wnd || new_sack);
-    if (tk_seq_gt(ack, tp->snd_una))
+    bool newer = tk_seq_gt(ack, tp->snd_una);
+    bool hold = false;
+    if ((newer || dup) && (h->flags & TK_TCP_ECE))
+        hold = tk_ecn_echo(s, tp, ack); /* RFC 3168 6.1.2, before the cc sees the ACK */
+    if (newer)
         new_ack(s, tp, h, now);
     else if (dup)
         dup_ack(s, tp, now);
+    if (hold)
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
     window_update(s, tp, h);
     if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED)) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_LINGER); /* graceful close done */
@@ -440,6 +450,7 @@ static int syn_rcvd_ack(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) 
 static void syn_rcvd_syn(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
     const tk_tcp_hdr *h = &sg->h;
     if (!(h->flags & TK_TCP_ACK)) {
+        tk_ecn_syn_in(s, tp, h->flags); /* a plain SYN again ends ECN */
         tp->snd_nxt = tp->iss;
         tk_tcp_output(s, tp, now);
         return;
@@ -450,6 +461,7 @@ static void syn_rcvd_syn(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
         TK_DROP(s, drop_syn_challenged, now);
         return;
     }
+    tk_ecn_syn_in(s, tp, h->flags);
     tp->snd_una = h->ack;
     tp->snd_wnd = h->win; /* a SYN's window is never scaled */
     tp->snd_wl1 = h->seq;
@@ -482,6 +494,7 @@ void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
     }
     seg_view v;
     trim(tp, sg, &v);
+    tk_ecn_input(s, tp, sg, v.len > 0);
     if (tp->state == TK_TCP_SYN_RCVD && syn_rcvd_ack(s, tp, sg, now) == STOP)
         return;
     if (process_ack(s, tp, h, &v, now) == STOP)

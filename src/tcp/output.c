@@ -116,9 +116,10 @@ uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
     return m;
 }
 
-/* Emits one segment with `len` bytes from the send queue at `off`. */
-static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t off, uint32_t len,
-                tk_time now) {
+/* Emits one segment with `len` bytes from the send queue at `off`; fresh:
+ * they are new data, sent for the first time (ECN: ECT(0) and CWR). */
+static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t off,
+                    uint32_t len, bool fresh, tk_time now) {
     size_t cap;
     uint8_t *buf = tk_net_payload(s, &cap);
     tk_tcp_hdr h;
@@ -126,7 +127,7 @@ static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t o
     h.sport = tp->lport;
     h.dport = tp->rport;
     h.seq = seq;
-    h.flags = flags;
+    h.flags = tk_ecn_out_flags(tp, flags, fresh);
     h.ack = (flags & TK_TCP_ACK) ? tp->rcv_nxt : 0;
     bool syn = (flags & TK_TCP_SYN) != 0;
     build_options(s, tp, syn, &h.opts, now);
@@ -156,7 +157,14 @@ static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t o
         if (tk_seq_gt(edge, tp->rcv_adv))
             tp->rcv_adv = edge;
     }
-    return tk_tcb_ip_output(s, tp, (size_t)n, now);
+    return tk_tcb_ip_output(s, tp, fresh, (size_t)n, now);
+}
+
+/* Everything but new data: pure ACKs, control segments, retransmissions
+ * and probes go without ECT (RFC 3168 6.1.4-6.1.6). */
+static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t off, uint32_t len,
+                tk_time now) {
+    return emit_seg(s, tp, flags, seq, off, len, false, now);
 }
 
 static void arm_rexmt(tk_stack *s, tk_tcb *tp, tk_time now) {
@@ -170,7 +178,7 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
             (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt, 0, 0, now);
         return;
     }
-    uint8_t flags = TK_TCP_SYN;
+    uint8_t flags = TK_TCP_SYN | tk_ecn_syn_flags(s, tp);
     if (tp->state == TK_TCP_SYN_RCVD)
         flags |= TK_TCP_ACK;
     if (tp->snd_max == tp->iss) {
@@ -241,7 +249,7 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         tk_tcp_send_ack(s, tp, now);
         return;
     }
-    (void)emit(s, tp, flags, tp->snd_nxt, off, len, now);
+    (void)emit_seg(s, tp, flags, tp->snd_nxt, off, len, new_data && len > 0, now);
     tp->snd_nxt += len + (fin ? 1u : 0u);
     if (tk_seq_gt(tp->snd_nxt, tp->snd_max))
         tp->snd_max = tp->snd_nxt;
@@ -304,6 +312,8 @@ static void output_recovery(tk_stack *s, tk_tcb *tp, tk_time now) {
 /* The congestion window for new data outside SACK recovery; with one or
  * two duplicate ACKs, RFC 3042 limited transmit adds one SMSS each. */
 static uint32_t send_cwnd(const tk_tcb *tp, uint32_t maxseg) {
+    if (tp->ecn & TK_ECN_HOLD)
+        return 0; /* RFC 3168 6.1.2: until the retransmit timer expires */
     uint32_t cwnd = tp->cc.cwnd;
     if (tp->cc.ops != NULL && !tp->cc.in_recovery && tp->cc.dupacks > 0 && tp->cc.dupacks < 3)
         cwnd += tp->cc.dupacks * maxseg;

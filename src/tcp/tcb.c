@@ -255,6 +255,7 @@ uint32_t tk_tcp_iss(tk_stack *s, const tk_tcb *tp, tk_time now) {
 void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->iss = tk_tcp_iss(s, tp, now);
     tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tp->ecn = 0; /* negotiated anew for every connection (RFC 3168 6.1.1) */
     tp->last_rcv = now;
     tp->last_snd = now;
     const tk_tcb *lp = tp->parent != TK_NIL ? tk_tcb_at(s, tp->parent) : NULL;
@@ -274,7 +275,9 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_ring_init(&tp->sndq, tp->sndq.buf, tp->snd_cap);
 }
 
-int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, size_t len, tk_time now) {
+int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now) {
     tk_net_hdr_opts o = {tp->ip_ttl, tp->ip_tos};
+    if (tp->ecn & TK_ECN_ON) /* TCP owns the ECN field of its packets */
+        o.tos = (uint8_t)((o.tos & ~TK_IP_ECN_MASK) | (ect ? TK_IP_ECN_ECT0 : TK_IP_ECN_NOT_ECT));
     return tk_net_output_opts(s, tp->laddr, tp->raddr, TK_IPPROTO_TCP, &o, len, now);
 }

@@ -54,6 +54,13 @@
 #define TK_TF_NOOPT      0x40000000u /* TCP_NOOPT: no options on SYNs, the peer's ignored */
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
+/* ECN state (tk_tcb.ecn, RFC 3168 6.1; src/tcp/ecn.c). */
+#define TK_ECN_REQ  0x01 /* active open: every SYN sent so far was ECN-setup */
+#define TK_ECN_ON   0x02 /* the connection uses ECN */
+#define TK_ECN_ECE  0x04 /* CE received: ECE on every ACK until a CWR arrives */
+#define TK_ECN_CWR  0x08 /* cwnd reduced: CWR on the next new data segment */
+#define TK_ECN_HOLD 0x10 /* ECE at cwnd = 1 SMSS: new data waits for the retransmit timer */
+
 typedef struct tk_tcb {
     tk_timerq_node tnode; /* armed at the earliest of t[] */
     uint32_t index;
@@ -112,6 +119,7 @@ typedef struct tk_tcb {
     tk_time linger;         /* SO_LINGER timeout when TK_TF_LINGER */
     tk_time keepinit;       /* TCP_KEEPINIT: establishment limit, 0 = none */
     uint8_t ip_ttl, ip_tos; /* IP_TTL, IP_TOS of outgoing packets */
+    uint8_t ecn;            /* TK_ECN_* */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
@@ -204,6 +212,10 @@ bool tk_tcp_window_update_due(const tk_tcb *tp);
  * Segments dropped by protocol rules return 0: they were valid input. */
 int tk_tcp_input(struct tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
                  tk_time now);
+/* The same with the ECN field of the IPv4 header that carried it (RFC 3168
+ * 5: 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE); tk_tcp_input() means Not-ECT. */
+int tk_tcp_input_ecn(struct tk_stack *s, uint32_t src, uint32_t dst, uint8_t ecn,
+                     const uint8_t *seg, size_t len, tk_time now);
 
 /* Decoded segment passed between input stages. */
 typedef struct tk_seg {
@@ -211,6 +223,7 @@ typedef struct tk_seg {
     uint32_t src, dst;
     const uint8_t *data;
     uint32_t len; /* payload bytes */
+    uint8_t ecn;  /* ECN field of the IPv4 header (TK_IP_ECN_*) */
 } tk_seg;
 void tk_tcp_dispatch(struct tk_stack *s, tk_seg *sg, tk_time now);
 void tk_tcp_input_listen(struct tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now);
@@ -253,9 +266,28 @@ tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk
 /* timer.c */
 void tk_tcp_timer_fire(struct tk_stack *s, tk_tcb *tp, tk_time now);
 
+/* ecn.c: Explicit Congestion Notification (RFC 3168 6.1). */
+/* ECE|CWR for the SYN or SYN-ACK output is about to send (6.1.1, 6.1.1.1). */
+uint8_t tk_ecn_syn_flags(const struct tk_stack *s, tk_tcb *tp);
+/* The peer's SYN or SYN-ACK (flags): decides whether the connection uses
+ * ECN; call in the state it arrived in (CLOSED for a listener's child). */
+void tk_ecn_syn_in(const struct tk_stack *s, tk_tcb *tp, uint8_t flags);
+/* A segment past the acceptability test; in_window: it brings new data. */
+void tk_ecn_input(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window);
+/* An ACK with ECN-Echo, just before its on_ack / on_dupack (6.1.2).
+ * Returns true when cwnd was one segment already: the caller restarts the
+ * retransmit timer, and new data waits until it expires (TK_ECN_HOLD). */
+bool tk_ecn_echo(struct tk_stack *s, tk_tcb *tp, uint32_t ack);
+/* cwnd was reduced by a loss: CWR on the next new data segment (6.1.2). */
+void tk_ecn_cwnd_reduced(tk_tcb *tp);
+/* Flags of a non-SYN segment with ECE and CWR added as due; fresh: it
+ * carries new data for the first time (clears the pending CWR). */
+uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh);
+
 /* Sends a segment written at tk_net_payload() in an IPv4 packet with the
- * connection's TTL and TOS (IP_TTL, IP_TOS). */
-int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, size_t len, tk_time now);
+ * connection's TTL and TOS (IP_TTL, IP_TOS); on an ECN connection the ECN
+ * field is ECT(0) when ect, else Not-ECT (RFC 3168 6.1.2, 6.1.4). */
+int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now);
 
 /* Connection setup shared by connect() and the listener. */
 uint32_t tk_tcp_iss(struct tk_stack *s, const tk_tcb *tp, tk_time now);

@@ -17,6 +17,15 @@ static uint32_t retry_limit(const tk_stack *s, const tk_tcb *tp) {
 /* RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back
  * off the timer; Karn's rule: no RTT sample from a retransmission. */
 static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->ecn & TK_ECN_HOLD) {
+        /* RFC 3168 6.1.2: the wait after an ECN-Echo at one segment is
+         * over; with nothing outstanding it was no timeout. */
+        tp->ecn &= (uint8_t)~TK_ECN_HOLD;
+        if (tp->snd_una == tp->snd_max) {
+            tk_tcp_output(s, tp, now);
+            return;
+        }
+    }
     if (tp->rexmt_count >= retry_limit(s, tp)) {
         s->stats.conn_timeouts++;
         if (tp->state == TK_TCP_SYN_SENT)
@@ -28,8 +37,10 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->rexmt_count++;
     s->stats.rto_timeouts++;
     tp->flags &= ~TK_TF_RTT_TIMING;
-    if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD)
+    if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD) {
         tp->cc.ops->on_rto(&tp->cc, tp->snd_max - tp->snd_una, tp->snd_nxt);
+        tk_ecn_cwnd_reduced(tp);
+    }
     tp->snd_nxt = tp->snd_una;
     /* Go back to SND.UNA. RFC 6675 5.1: the scoreboard stays, so the resend
      * skips what the peer holds; a second timeout for the same data drops

@@ -101,7 +101,8 @@ void tkh_fini(tkh *h) {
 }
 
 static size_t build_frame(uint8_t *buf, size_t cap, uint32_t src, uint32_t dst, const uint8_t *smac,
-                          const uint8_t *dmac, const tk_tcp_hdr *th, const void *data, size_t len) {
+                          const uint8_t *dmac, uint8_t tos, const tk_tcp_hdr *th, const void *data,
+                          size_t len) {
     tk_eth_hdr eh;
     memcpy(eh.dst, dmac, 6);
     memcpy(eh.src, smac, 6);
@@ -113,6 +114,7 @@ static size_t build_frame(uint8_t *buf, size_t cap, uint32_t src, uint32_t dst, 
     tk_ipv4_hdr ih;
     memset(&ih, 0, sizeof(ih));
     ih.total_len = (uint16_t)(TK_IPV4_HLEN + (size_t)n);
+    ih.tos = tos;
     ih.ttl = 64;
     ih.proto = TK_IPPROTO_TCP;
     ih.src = src;
@@ -136,7 +138,7 @@ int tkh_inject_ports(tkh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint
         th.opts = *opts;
     static uint8_t buf[TKH_FRAME_MAX];
     size_t n = build_frame(buf, sizeof(buf), TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, mac_remote, mac_local,
-                           &th, data, len);
+                           h->in_tos, &th, data, len);
     return tk_stack_input(h->s, buf, n, h->now);
 }
 
@@ -245,6 +247,7 @@ bool tkh_next(tkh *h, tkh_seg *out) {
         out->win = th.win;
         out->opts = th.opts;
         out->len = (uint32_t)(slen - (size_t)thl);
+        out->tos = ih.tos;
         memcpy(out->data, seg + thl, out->len);
         out->at = f->at;
         return true;

@@ -30,6 +30,7 @@ typedef struct tkh_seg {
     uint16_t win;
     tk_tcp_opts opts;
     uint32_t len;
+    uint8_t tos; /* the IPv4 TOS byte (ECN field in the low two bits) */
     uint8_t data[TKH_FRAME_MAX];
     tk_time at; /* when it was sent */
 } tkh_seg;
@@ -59,6 +60,7 @@ typedef struct tkh {
     tkh_event events[TKH_MAX_EVENTS];
     int nevents;
     uint32_t ts_now; /* the remote's TSval clock */
+    uint8_t in_tos;  /* TOS byte of injected segments (0; ECN marks: RFC 3168) */
 } tkh;
 
 /* A test configuration: 198.18.0.1/15, small pools, defaults otherwise. */

@@ -14,6 +14,13 @@
 #define TK_IPV4_MF      0x2000
 #define TK_IPV4_OFFMASK 0x1fff
 
+/* The ECN field: the low two bits of the TOS byte (RFC 3168 5). */
+#define TK_IP_ECN_MASK    0x03
+#define TK_IP_ECN_NOT_ECT 0x00
+#define TK_IP_ECN_ECT1    0x01
+#define TK_IP_ECN_ECT0    0x02
+#define TK_IP_ECN_CE      0x03
+
 typedef struct tk_ipv4_hdr {
     uint8_t hlen; /* header length in bytes (IHL * 4) */
     uint8_t tos;
