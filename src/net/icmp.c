@@ -27,6 +27,24 @@ int tk_icmp_hard_errno(uint8_t type, uint8_t code) {
     }
 }
 
+/* As Linux reports them: network unreachable codes ENETUNREACH, the rest of
+ * destination unreachable and time exceeded EHOSTUNREACH, parameter problem
+ * EPROTO; a hard code keeps its own errno. */
+int tk_icmp_soft_errno(uint8_t type, uint8_t code) {
+    if (type == TK_ICMP_TIME_EXCEEDED)
+        return -EHOSTUNREACH;
+    if (type == TK_ICMP_PARAM_PROBLEM)
+        return -EPROTO;
+    if (type != TK_ICMP_DEST_UNREACH)
+        return 0;
+    int hard = tk_icmp_hard_errno(type, code);
+    if (hard != 0)
+        return hard;
+    if (code == TK_ICMP_NET_UNREACH || code == 6 /* net unknown */ || code == 11 /* net, TOS */)
+        return -ENETUNREACH;
+    return -EHOSTUNREACH;
+}
+
 /* RFC 5927 4.1 / RFC 1191: lower the MSS to fit the reported next-hop MTU,
  * never below the 68-byte IPv4 minimum less headers. */
 static int pmtu_update(tk_tcb *tp, uint32_t rest) {
@@ -64,6 +82,9 @@ int tk_icmp_tcp_error(tk_stack *s, const tk_icmp_hdr *h, tk_time now) {
         tk_tcb_drop(s, tp, err, "rcv ICMP unreachable");
         return TK_ICMP_HARD;
     }
+    /* RFC 1122 4.2.3.9: a soft error does not abort; it is remembered and
+     * named if the connection times out (cleared by an ACK of new data). */
+    tp->soft_error = tk_icmp_soft_errno(h->type, h->code);
     return TK_ICMP_SOFT;
 }
 

@@ -18,6 +18,10 @@ enum tk_icmp_effect {
     TK_ICMP_PMTU,        /* fragmentation needed: the MSS was lowered */
 };
 
+/* The errno a soft error stands for: reported instead of ETIMEDOUT when the
+ * connection later times out (RFC 1122 4.2.3.9), 0 for none. */
+int tk_icmp_soft_errno(uint8_t type, uint8_t code);
+
 /* The errno a hard error reports, or 0 when type/code is soft. */
 int tk_icmp_hard_errno(uint8_t type, uint8_t code);
 

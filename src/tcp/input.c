@@ -118,6 +118,7 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     if (tp->ecn & TK_ECN_ON)
         s->stats.ecn_connections++;
     tp->rexmt_count = 0;
+    tp->soft_error = 0;
     tp->max_snd_wnd = tp->snd_wnd;
     tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     cc_start(s, tp);

@@ -93,6 +93,7 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     }
     rtt_update(tp, h, ack, now);
     tp->rexmt_count = 0;
+    tp->soft_error = 0; /* progress: an earlier soft ICMP error is stale */
     uint32_t flight = tp->snd_max - tp->snd_una;
     int act = tp->cc.ops ? tp->cc.ops->on_ack(&tp->cc, ack, acked, flight, tp->snd_nxt) : 0;
     tk_ring_drop(&tp->sndq, data_acked);

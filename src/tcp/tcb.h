@@ -113,7 +113,8 @@ typedef struct tk_tcb {
     tk_cc cc;
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
 
-    int so_error; /* pending error (negative errno), 0 when none */
+    int so_error;   /* pending error (negative errno), 0 when none */
+    int soft_error; /* last soft ICMP error (negative errno) since progress */
     tk_time keep_idle, keep_intvl;
     uint32_t keep_cnt;
     tk_time linger;         /* SO_LINGER timeout when TK_TF_LINGER */

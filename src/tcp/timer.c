@@ -30,7 +30,11 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
         s->stats.conn_timeouts++;
         if (tp->state == TK_TCP_SYN_SENT)
             s->stats.attempt_fails++;
-        int err = (tp->flags & TK_TF_PASSIVE) && tp->state == TK_TCP_SYN_RCVD ? 0 : -ETIMEDOUT;
+        /* RFC 1122 4.2.3.9: a soft ICMP error since the last progress
+         * tells the application more than ETIMEDOUT would. */
+        int err = tp->soft_error != 0 ? tp->soft_error : -ETIMEDOUT;
+        if ((tp->flags & TK_TF_PASSIVE) && tp->state == TK_TCP_SYN_RCVD)
+            err = 0;
         tk_tcb_drop(s, tp, err, "retransmission timeout");
         return;
     }

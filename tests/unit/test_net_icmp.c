@@ -193,6 +193,60 @@ static void test_NET_1_icmp_hard_error_soft_when_established(void **state) {
     tkh_fini(&h);
 }
 
+/* RFC 1122 4.2.3.9: a soft error does not abort, but when the attempt
+ * times out the application learns it instead of ETIMEDOUT. */
+static void test_NET_1_icmp_soft_error_named_on_timeout(void **state) {
+    (void)state;
+    tkh h;
+    tkh_init(&h, NULL);
+    uint32_t iss;
+    int sd = start_connect(&h, &iss);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_HOST_UNREACH, 0, iss), 0);
+    assert_int_equal(so_error(&h, sd), 0);
+    tkh_run_until(&h, h.now + TK_SEC(600));
+    assert_int_equal(conn_state(&h), TK_TCP_CLOSED);
+    assert_int_equal(so_error(&h, sd), -EHOSTUNREACH);
+    assert_int_equal(tk_stack_stats(h.s)->conn_timeouts, 1);
+    tkh_fini(&h);
+}
+
+/* Established: a network unreachable for data in flight, then nothing: the
+ * retransmission limit reports ENETUNREACH. An ACK of new data in between
+ * makes the error stale: ETIMEDOUT. */
+static void established_timeout(bool progress, int want) {
+    tkh h;
+    tkh_init(&h, NULL);
+    uint32_t iss;
+    int sd = tkh_open_active(&h, 5000, NULL, &iss);
+    assert_int_equal(tk_send(h.s, sd, "abc", 3), 3);
+    tkh_poll(&h);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_NET_UNREACH, 0, iss + 1), 0);
+    assert_int_equal(conn_state(&h), TK_TCP_ESTABLISHED);
+    if (progress)
+        tkh_inject(&h, TK_TCP_ACK, 5001, iss + 4, 65535, NULL, NULL, 0);
+    assert_int_equal(tk_send(h.s, sd, "def", 3), 3);
+    tkh_run_until(&h, h.now + TK_SEC(3 * 3600));
+    assert_int_equal(conn_state(&h), TK_TCP_CLOSED);
+    assert_int_equal(so_error(&h, sd), want);
+    tkh_fini(&h);
+}
+
+static void test_NET_1_icmp_soft_error_named_when_established(void **state) {
+    (void)state;
+    established_timeout(false, -ENETUNREACH);
+    established_timeout(true, -ETIMEDOUT);
+}
+
+static void test_NET_1_icmp_soft_errno_map(void **state) {
+    (void)state;
+    assert_int_equal(tk_icmp_soft_errno(TK_ICMP_DEST_UNREACH, TK_ICMP_NET_UNREACH), -ENETUNREACH);
+    assert_int_equal(tk_icmp_soft_errno(TK_ICMP_DEST_UNREACH, TK_ICMP_HOST_UNREACH), -EHOSTUNREACH);
+    assert_int_equal(tk_icmp_soft_errno(TK_ICMP_DEST_UNREACH, TK_ICMP_PORT_UNREACH), -ECONNREFUSED);
+    assert_int_equal(tk_icmp_soft_errno(TK_ICMP_TIME_EXCEEDED, 0), -EHOSTUNREACH);
+    assert_int_equal(tk_icmp_soft_errno(TK_ICMP_PARAM_PROBLEM, 0), -EPROTO);
+    assert_int_equal(tk_icmp_soft_errno(TK_ICMP_ECHO_REPLY, 0), 0);
+}
+
 static void test_NET_1_icmp_frag_needed_lowers_mss(void **state) {
     (void)state;
     tkh h;
@@ -226,6 +280,9 @@ static void test_NET_1_icmp_hard_errno_map(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_1_icmp_port_unreachable_fails_connect),
+        cmocka_unit_test(test_NET_1_icmp_soft_error_named_on_timeout),
+        cmocka_unit_test(test_NET_1_icmp_soft_error_named_when_established),
+        cmocka_unit_test(test_NET_1_icmp_soft_errno_map),
         cmocka_unit_test(test_NET_1_icmp_admin_prohibited_fails_connect),
         cmocka_unit_test(test_NET_1_icmp_soft_errors_keep_syn_sent),
         cmocka_unit_test(test_NET_1_icmp_quote_not_in_flight_ignored),

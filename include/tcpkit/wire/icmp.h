@@ -11,6 +11,7 @@
 #define TK_ICMP_DEST_UNREACH  3
 #define TK_ICMP_ECHO_REQUEST  8
 #define TK_ICMP_TIME_EXCEEDED 11
+#define TK_ICMP_PARAM_PROBLEM 12
 /* Destination-unreachable codes used by TCP (RFC 1122 4.2.3.9). */
 #define TK_ICMP_NET_UNREACH   0
 #define TK_ICMP_HOST_UNREACH  1
