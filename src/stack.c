@@ -92,7 +92,7 @@ static bool config_ok(const tk_config *cfg) {
     return cfg != NULL && cfg->max_sockets > 0 && cfg->mtu >= 68 && cfg->rcvbuf >= 1024 &&
            cfg->sndbuf >= 1024 && cfg->rcvbuf <= (1u << 30) && cfg->sndbuf <= (1u << 30) &&
            cfg->ephemeral_lo > 0 && cfg->ephemeral_lo <= cfg->ephemeral_hi &&
-           cfg->default_mss >= 64 && cfg->ip_ttl > 0;
+           cfg->default_mss >= 64 && cfg->ip_ttl > 0 && tk_udp_tunnel_overhead_ok(cfg);
 }
 
 size_t tk_stack_mem_size(const tk_config *cfg) {

@@ -70,6 +70,12 @@ enum tk_sockopt {
                 * tk_config.ip_ttl, 64); -EINVAL outside that range */
     TK_IP_TOS, /* int 0..255: TOS byte (DSCP and ECN bits) of the IPv4
                 * header, default 0; -EINVAL outside that range */
+    /* Level TK_IPPROTO_TCP_LEVEL (FreeBSD's TCP_REMOTE_UDP_ENCAPS_PORT): int
+     * 0..65535, the peer's UDP port to carry this connection in UDP
+     * (docs/udp-encapsulation.md); 0, the default, is plain TCP. Set before
+     * connect(), while tk_config.udp_tunnel_port is non-zero; -EINVAL
+     * otherwise. An accepted connection takes it from the peer's SYN. */
+    TK_TCP_REMOTE_UDP_ENCAPS_PORT,
 };
 typedef struct tk_linger {
     int onoff;

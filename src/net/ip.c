@@ -170,6 +170,8 @@ static int ipv4_input(tk_stack *s, const tk_eth_hdr *eh, const uint8_t *p, size_
         return tk_tcp_input(s, ih.src, ih.dst, payload, plen, now);
     if (ih.proto == TK_IPPROTO_ICMP)
         return icmp_input(s, &ih, payload, plen, now);
+    if (ih.proto == TK_IPPROTO_UDP)
+        return tk_udp_input(s, &ih, payload, plen, now); /* TCP over UDP (tcp/encap.c) */
     TK_DROP(s, drop_ip_proto, now);
     return -EPROTONOSUPPORT;
 }

@@ -8,7 +8,6 @@
 #include "stack_priv.h"
 #include "tcp/isn.h"
 #include "tcp/timewait.h"
-#include "tcpkit/wire/ipv4.h"
 
 tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {
     if (index >= s->tcbs.cap)
@@ -271,5 +270,5 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
 
 int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, size_t len, tk_time now) {
     tk_net_hdr_opts o = {tp->ip_ttl, tp->ip_tos};
-    return tk_net_output_opts(s, tp->laddr, tp->raddr, TK_IPPROTO_TCP, &o, len, now);
+    return tk_tcp_ip_output(s, tp->laddr, tp->raddr, tp->encap_port, &o, len, now);
 }

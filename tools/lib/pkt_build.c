@@ -10,6 +10,7 @@
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
+#include "tcpkit/wire/udp.h"
 
 #define DEFAULT_TTL 64
 
@@ -126,8 +127,9 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
         return fail(msg, msgcap, -ENOTSUP, "TCP-MD5 signatures are not supported");
     if (olen < 0)
         return fail(msg, msgcap, -EINVAL, "TCP options longer than 40 bytes");
-    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN, hlen = TK_TCP_HLEN + (size_t)olen;
-    if (p->len > 65535 - hlen - TK_IPV4_HLEN || off + hlen + p->len > cap)
+    size_t udp = p->udp_encap ? TK_UDP_HLEN : 0;
+    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN + udp, hlen = TK_TCP_HLEN + (size_t)olen;
+    if (p->len > 65535 - hlen - TK_IPV4_HLEN - udp || off + hlen + p->len > cap)
         return fail(msg, msgcap, -ENOSPC, "packet too large");
     uint8_t *t = buf + off;
     memset(t, 0, hlen + p->len);
@@ -142,7 +144,14 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
     size_t seglen = hlen + p->len;
     uint32_t sum = tk_csum_pseudo(c->raddr, c->laddr, TK_IPPROTO_TCP, (uint16_t)seglen);
     put16(t + 16, tk_csum_finish(tk_csum_add(sum, t, seglen)));
-    return wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
+    if (!p->udp_encap)
+        return wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
+    tk_udp_hdr uh = {.sport = p->udp_sport, .dport = p->udp_dport};
+    int n = tk_wire_udp_emit(&uh, seglen, tk_csum_add(0, t, seglen), c->raddr, c->laddr, t - udp,
+                             udp + seglen);
+    if (n < 0)
+        return fail(msg, msgcap, -ENOSPC, "packet too large");
+    return wrap_ip(c, p, TK_IPPROTO_UDP, (size_t)n, buf, cap);
 }
 
 typedef struct icmp_name {
@@ -232,8 +241,6 @@ static int build_icmp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf
 
 int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
                  size_t msgcap) {
-    if (p->udp_encap)
-        return fail(msg, msgcap, -ENOTSUP, "UDP encapsulation of TCP is not supported");
     return p->is_icmp ? build_icmp(c, p, buf, cap, msg, msgcap)
                       : build_tcp(c, p, buf, cap, msg, msgcap);
 }

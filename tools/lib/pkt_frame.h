@@ -26,8 +26,10 @@ typedef struct tk_pkt_conn {
     uint32_t ts_offset; /* stack TS value = script TS value + ts_offset */
 } tk_pkt_conn;
 
-/* Builds the frame for an inbound (`<`) TCP or ICMP packet. Returns its
- * length, or -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. */
+/* Builds the frame for an inbound (`<`) TCP or ICMP packet; a TCP packet
+ * with /udp(sport > dport) goes inside a UDP datagram between those ports
+ * (both checksums filled in, as packetdrill does). Returns its length, or
+ * -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. */
 int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
                  size_t msgcap);
 
@@ -41,10 +43,13 @@ typedef struct tk_pkt_seen {
     uint8_t tos, ttl;
     uint8_t opts[40];
     size_t optlen;
+    bool udp; /* the segment came inside UDP, from udp_sport to udp_dport */
+    uint16_t udp_sport, udp_dport;
 } tk_pkt_seen;
 
-/* Returns 0 for an IPv4/TCP frame, -ENOENT for anything else (ARP, ICMP),
- * -EINVAL when it is malformed. */
+/* Returns 0 for an IPv4/TCP frame or a TCP segment inside UDP (both
+ * checksums must verify), -ENOENT for anything else (ARP, ICMP), -EINVAL
+ * when it is malformed. */
 int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out);
 
 typedef struct tk_pkt_match_cfg {
@@ -55,12 +60,14 @@ typedef struct tk_pkt_match_cfg {
 
 /* Compares an expected outbound packet with what the stack sent. Returns 0
  * when it matches (learning the ISN from a SYN and the TS offset from the
- * first TS option), or 1 with "expected X, got Y" in msg. */
+ * first TS option), or 1 with "expected X, got Y" in msg. The encapsulation
+ * (plain, or UDP with both ports) is always checked exactly. */
 int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
                  const tk_pkt_match_cfg *cfg, char *msg, size_t msgcap);
 
 /* Renders a seen packet in script notation relative to the known ISNs:
- * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>". */
+ * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>", with "/udp(a > b)"
+ * after it when it came inside UDP. */
 void tk_pkt_render(const tk_pkt_conn *c, const tk_pkt_seen *got, char *buf, size_t cap);
 
 /* Writes the option list of a script packet as bytes, in script order,
