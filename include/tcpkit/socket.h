@@ -65,7 +65,9 @@ enum tk_sockopt {
                       * dropped with ETIMEDOUT; 0 = no limit (default:
                       * tk_config.keepinit); set before connect() or listen() */
     /* Level TK_IPPROTO_IP_LEVEL; a listener's values pass to its
-     * connections. RSTs sent without a connection use the defaults. */
+     * connections. A RST answering a segment has the values of the socket
+     * the segment reached (connected, listening, or only bound); with no
+     * socket, the defaults. */
     TK_IP_TTL, /* int 1..255: TTL of the connection's IPv4 packets (default
                 * tk_config.ip_ttl, 64); -EINVAL outside that range */
     TK_IP_TOS, /* int 0..255: TOS byte (DSCP and ECN bits) of the IPv4
