@@ -1,6 +1,7 @@
 /* TCP over UDP, active side: TK_TCP_REMOTE_UDP_ENCAPS_PORT and its errors,
- * the tunnel switched off under a connection, and two stacks moving data
- * through a faulty link entirely inside UDP. */
+ * the tunnel switched off under a connection, ICMP errors quoting plain
+ * segments, and two stacks moving data through a faulty link entirely
+ * inside UDP. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "support/tk_encap.h"
 #include "support/tk_harness.h"
 #include "tcpkit/wire/eth.h"
+#include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
 
 #define ISS    0x10000000u
@@ -113,6 +115,56 @@ static void test_encap_tunnel_off_under_connection(void **state) {
     tkh_fini(&h);
 }
 
+/* An ICMP port unreachable from 198.18.0.99 quoting a plain TCP segment
+ * lport -> rport with sequence number seq. */
+static int inject_icmp_unreach(tkh *h, uint32_t seq) {
+    uint8_t quote[28], f[128];
+    tk_ipv4_hdr qi = {.total_len = 40, .ttl = 1, .proto = TK_IPPROTO_TCP};
+    qi.src = TKH_LOCAL_ADDR;
+    qi.dst = TKH_REMOTE_ADDR;
+    assert_int_equal(tk_wire_ipv4_emit(&qi, quote, 20), 20);
+    uint8_t tcp8[8] = {(uint8_t)(h->lport >> 8), (uint8_t)h->lport,    (uint8_t)(h->rport >> 8),
+                       (uint8_t)h->rport,        (uint8_t)(seq >> 24), (uint8_t)(seq >> 16),
+                       (uint8_t)(seq >> 8),      (uint8_t)seq};
+    memcpy(quote + 20, tcp8, 8);
+    tk_eth_hdr eh = {.src = {2, 0x44, 0x44, 0x44, 0x44, 0x44}, .type = TK_ETHERTYPE_IPV4};
+    memcpy(eh.dst, h->cfg.mac, 6);
+    assert_int_equal(tk_wire_eth_emit(&eh, f, 14), 14);
+    tk_icmp_hdr ic = {.type = 3, .code = 3, .data = quote, .data_len = 28};
+    int n = tk_wire_icmp_emit(&ic, f + 34, sizeof(f) - 34);
+    assert_true(n > 0);
+    tk_ipv4_hdr ih = {.total_len = (uint16_t)(20 + n), .ttl = 64, .proto = TK_IPPROTO_ICMP};
+    ih.src = 0xc6120063u;
+    ih.dst = TKH_LOCAL_ADDR;
+    assert_int_equal(tk_wire_ipv4_emit(&ih, f + 14, 20), 20);
+    return tk_stack_input(h->s, f, (size_t)(34 + n), h->now);
+}
+
+/* An ICMP error quoting a plain segment is not about a connection inside
+ * UDP: the hard error that would fail a plain connect() is ignored. */
+static void test_encap_icmp_plain_quote_ignored(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.udp_tunnel_port = TUNNEL;
+    tkh h;
+    tkh_init_fixed(&h, &cfg, ISS);
+    int sd = tk_socket(h.s);
+    assert_int_equal(set_encap(h.s, sd, 5555), 0);
+    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
+    tkh_poll(&h);
+    tkh_seg g;
+    tkh_wire w;
+    TKH_EXPECT_WIRE(&h, &g, &w, TK_TCP_SYN, ISS, 0, 0, TUNNEL, 5555);
+    h.lport = g.sport;
+    assert_int_equal(inject_icmp_unreach(&h, ISS), 0);
+    assert_int_equal(tk_stack_stats(h.s)->icmp_errors_ignored, 1);
+    assert_int_equal(tk_stack_stats(h.s)->icmp_hard_errors, 0);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_SENT), 1);
+    tkh_fini(&h);
+}
+
 /* Counts frames that are not UDP (none may be). */
 static bool only_udp(void *ctx, int from, const uint8_t *frame, size_t len, tk_time now) {
     (void)from;
@@ -201,6 +253,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encap_option_rules),
         cmocka_unit_test(test_encap_tunnel_off_under_connection),
+        cmocka_unit_test(test_encap_icmp_plain_quote_ignored),
         cmocka_unit_test(test_encap_pair_transfer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
