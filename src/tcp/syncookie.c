@@ -117,7 +117,8 @@ tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time n
     tp->irs = sg->h.seq - 1u;
     tp->rcv_nxt = tp->last_ack_sent = sg->h.seq;
     tp->rcv_adv = sg->h.seq + cookie_window(s);
-    tp->mss = (uint16_t)(mss < tk_tcp_mss_for(s, sg->encap) ? mss : tk_tcp_mss_for(s, sg->encap));
+    uint32_t ours = tk_tcp_mss_for(s, sg->encap); /* the cookie's MSS was for the SYN's way */
+    tp->mss = (uint16_t)(mss < ours ? mss : ours);
     tp->snd_wnd = sg->h.win; /* no window scaling without state */
     tp->snd_wl1 = sg->h.seq;
     tp->snd_wl2 = sg->h.ack;
