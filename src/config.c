@@ -42,6 +42,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->syn_cookies = true;
     cfg->drop_synfin = true;
     cfg->icmp_may_rst = true;
+    cfg->udp_tunnel_overhead = 8;
     cfg->arp_cache_size = 32;
     cfg->arp_queue_frames = 16;
     cfg->arp_ttl = TK_SEC(60);

@@ -97,7 +97,7 @@ static bool config_ok(const tk_config *cfg) {
            cfg->sndbuf >= 1024 && cfg->rcvbuf <= (1u << 30) && cfg->sndbuf <= (1u << 30) &&
            cfg->ephemeral_lo > 0 && cfg->ephemeral_lo <= cfg->ephemeral_hi &&
            cfg->default_mss >= 64 && cfg->ip_ttl > 0 && cfg->initial_window <= 64 &&
-           cfg->ecn >= 0 && cfg->ecn <= 2;
+           cfg->ecn >= 0 && cfg->ecn <= 2 && tk_udp_tunnel_overhead_ok(cfg);
 }
 
 size_t tk_stack_mem_size(const tk_config *cfg) {

@@ -26,7 +26,7 @@ int tk_stack_set_config(tk_stack *s, const tk_config *cfg) {
         return -EINVAL;
     if (cfg->ephemeral_lo == 0 || cfg->ephemeral_lo > cfg->ephemeral_hi || cfg->default_mss < 64 ||
         cfg->rto_min > cfg->rto_max || cfg->rto_min == 0 || cfg->ip_ttl == 0 ||
-        cfg->initial_window > 64 || cfg->ecn < 0 || cfg->ecn > 2)
+        cfg->initial_window > 64 || cfg->ecn < 0 || cfg->ecn > 2 || !tk_udp_tunnel_overhead_ok(cfg))
         return -EINVAL;
     s->cfg = *cfg;
     return 0;

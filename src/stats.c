@@ -93,6 +93,7 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
     ci->rto = tk_rtt_rto(&tp->rtt, tp->rexmt_count);
     ci->retransmits = tp->rexmt_count;
     ci->timer_kind = tk_tcb_next_timer(tp, &ci->timer_deadline);
+    ci->encap_port = tp->encap_port;
     ci->options = ((tp->flags & TK_TF_TS) ? TK_CONN_OPT_TS : 0u) |
                   ((tp->flags & TK_TF_SACK) ? TK_CONN_OPT_SACK : 0u) |
                   ((tp->flags & TK_TF_WS) ? TK_CONN_OPT_WSCALE : 0u) |
@@ -116,10 +117,11 @@ int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
             memset(ci, 0, sizeof(*ci));
             ci->sd = -1;
             ci->state = TK_TCP_TIME_WAIT;
-            ci->local.addr = tw->laddr;
+            ci->local.addr = s->cfg.addr;
             ci->local.port = tw->lport;
             ci->remote.addr = tw->raddr;
             ci->remote.port = tw->rport;
+            ci->encap_port = tw->encap_port;
             ci->timer_kind = TK_TIMER_TIME_WAIT;
             ci->timer_deadline = tw->expiry;
         }

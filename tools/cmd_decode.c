@@ -19,6 +19,7 @@ typedef struct options {
     const char *path; /* NULL or "-": stdin */
     bool json;
     long tcp_offset;
+    long udp_tunnel_port; /* 0: UDP is only UDP */
 } options;
 
 /* Everything decoded so far. */
@@ -30,7 +31,7 @@ typedef struct decoded {
 } decoded;
 
 static void usage(FILE *out) {
-    fputs("usage: tcpkit decode [FILE|-] [--json] [--tcp-offset N]\n"
+    fputs("usage: tcpkit decode [FILE|-] [--json] [--tcp-offset N] [--udp-tunnel-port N]\n"
           "\n"
           "Decodes hex dumps (Wireshark \"Copy as Hex Dump\", tcpdump -xx, xxd, od -Ax -tx1,\n"
           "hexdump -C, whole or partial frames) or pcap/pcapng captures read from FILE or\n"
@@ -39,6 +40,8 @@ static void usage(FILE *out) {
           "  --json          JSON Lines: one object per packet, then a summary object\n"
           "  --tcp-offset N  the TCP header starts at frame offset N (default: found from\n"
           "                  the headers; 34 for a dump that starts at 0x22)\n"
+          "  --udp-tunnel-port N  summaries show the TCP segment inside UDP datagrams\n"
+          "                  from or to port N (TCP over UDP); roles stay plain TCP's\n"
           "  -h, --help      this text\n"
           "\n"
           "Exit status: 0 all packets decoded, 2 bad usage or bad input (reported on stderr\n"
@@ -47,7 +50,7 @@ static void usage(FILE *out) {
 }
 
 static int parse_args(int argc, char **argv, options *o) {
-    *o = (options){NULL, false, TK_DFRAME_AUTO};
+    *o = (options){NULL, false, TK_DFRAME_AUTO, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -61,6 +64,13 @@ static int parse_args(int argc, char **argv, options *o) {
             o->tcp_offset = strtol(argv[++i], &end, 0);
             if (*end || end == argv[i] || o->tcp_offset < 0 || o->tcp_offset > 65535) {
                 fprintf(stderr, "tcpkit decode: bad --tcp-offset '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--udp-tunnel-port") && i + 1 < argc) {
+            char *end;
+            o->udp_tunnel_port = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || o->udp_tunnel_port < 1 || o->udp_tunnel_port > 65535) {
+                fprintf(stderr, "tcpkit decode: bad --udp-tunnel-port '%s'\n", argv[i]);
                 return 2;
             }
         } else if ((a[0] != '-' || !strcmp(a, "-")) && !o->path) {
@@ -330,6 +340,7 @@ int tk_cmd_decode(int argc, char **argv) {
         return rc;
     decoded d = {NULL, 0, 0, {0}, 0};
     tk_printer_init(&d.printer, true);
+    d.printer.udp_tunnel_port = (uint16_t)o.udp_tunnel_port;
     rc = decode_input(&d, &o);
     if (!rc && d.n == 0 && d.status == 0) {
         fprintf(stderr, "tcpkit decode: no packets in the input\n");

@@ -25,7 +25,8 @@ typedef struct sysctl_entry {
     const char *name;
     sysctl_kind kind;
     void (*set)(tk_config *cfg, uint64_t v);
-    int64_t ok[2];      /* FIXED: accepted values (ok[1] = -1: only one) */
+    int64_t ok[2];      /* FIXED: accepted values (ok[1] = -1: only one); SET_FIELD: the
+                         * range ok[0]..ok[1] when ok[1] > 0 (FreeBSD: EINVAL outside) */
     const char *reason; /* FIXED: why other values are refused */
 } sysctl_entry;
 
@@ -96,6 +97,12 @@ static void set_ecn(tk_config *c, uint64_t v) {
 static void set_ecn_maxretries(tk_config *c, uint64_t v) {
     c->ecn_syn_retries = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
+static void set_udp_tunnel_port(tk_config *c, uint64_t v) {
+    c->udp_tunnel_port = (uint16_t)v;
+}
+static void set_udp_tunnel_overhead(tk_config *c, uint64_t v) {
+    c->udp_tunnel_overhead = (uint16_t)v;
+}
 
 static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.rfc1323", SET_FIELD, set_rfc1323, {0, 0}, NULL},
@@ -133,6 +140,8 @@ static const sysctl_entry sysctls[] = {
      {0, -1},
      "tcpkit keeps its options on retransmitted SYNs"},
     {"net.inet.tcp.drop_synfin", SET_FIELD, set_drop_synfin, {0, 0}, NULL},
+    {"net.inet.tcp.udp_tunneling_port", SET_FIELD, set_udp_tunnel_port, {0, 65535}, NULL},
+    {"net.inet.tcp.udp_tunneling_overhead", SET_FIELD, set_udp_tunnel_overhead, {8, 1024}, NULL},
 };
 
 static const sysctl_entry *find_sysctl(const char *name) {
@@ -175,6 +184,9 @@ static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
         return tk_run_fail(r, ev->line, "sysctl %s has no tcpkit setting", name);
     if (e->kind == FIXED)
         return fixed_sysctl(r, ev, e, (int64_t)v);
+    if (e->ok[1] > 0 && (v < (uint64_t)e->ok[0] || v > (uint64_t)e->ok[1]))
+        return tk_run_fail(r, ev->line, "sysctl %s=%llu: outside %lld..%lld", name, v,
+                           (long long)e->ok[0], (long long)e->ok[1]);
     tk_config next = r->cfg;
     e->set(&next, v);
     if (memcmp(&next, &r->cfg, sizeof next) == 0)

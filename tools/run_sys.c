@@ -230,6 +230,8 @@ static const opt_name sockopts[] = {
     {"IPPROTO_TCP", "TCP_NOOPT", TK_IPPROTO_TCP_LEVEL, TK_TCP_NOOPT},
     {"IPPROTO_TCP", "TCP_KEEPINIT", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT},
     {"IPPROTO_TCP", "TCP_MD5SIG", TK_IPPROTO_TCP_LEVEL, TK_TCP_MD5SIG},
+    {"IPPROTO_TCP", "TCP_REMOTE_UDP_ENCAPS_PORT", TK_IPPROTO_TCP_LEVEL,
+     TK_TCP_REMOTE_UDP_ENCAPS_PORT},
     {"IPPROTO_IP", "IP_TTL", TK_IPPROTO_IP_LEVEL, TK_IP_TTL},
     {"IPPROTO_IP", "IP_TOS", TK_IPPROTO_IP_LEVEL, TK_IP_TOS},
     /* FreeBSD RACK stack pacing: tcpkit has no such option. The stack is
@@ -240,14 +242,33 @@ static const opt_name sockopts[] = {
     {"IPPROTO_TCP", "TCP_RACK_PACE_ALWAYS", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
 };
 
-static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev) {
-    const tk_pkt_expr *lv = arg(ev, 1), *nm = arg(ev, 2);
-    for (size_t i = 0; i < sizeof sockopts / sizeof sockopts[0]; i++)
-        if (is_sym(lv, sockopts[i].level) && is_sym(nm, sockopts[i].name))
-            return &sockopts[i];
-    tk_run_fail(r, ev->line, "%s: unsupported option %s", ev->sys.name,
-                nm->kind == TK_PKT_EXPR_SYMBOL ? nm->text : "(not a name)");
+/* FreeBSD options of other TCP stacks (RACK's pacing): tcpkit has none of
+ * them, and answers like FreeBSD's default stack, with ENOPROTOOPT. */
+static const opt_name absent_opts[] = {
+    {"IPPROTO_TCP", "TCP_RACK_PACE_MAX_SEG", TK_IPPROTO_TCP_LEVEL, 0},
+    {"IPPROTO_TCP", "TCP_RACK_PACE_RATE_SS", TK_IPPROTO_TCP_LEVEL, 0},
+    {"IPPROTO_TCP", "TCP_RACK_PACE_ALWAYS", TK_IPPROTO_TCP_LEVEL, 0},
+};
+
+static const opt_name *lookup_opt(const opt_name *t, size_t n, const tk_pkt_event *ev) {
+    for (size_t i = 0; i < n; i++)
+        if (is_sym(arg(ev, 1), t[i].level) && is_sym(arg(ev, 2), t[i].name))
+            return &t[i];
     return NULL;
+}
+
+/* The option's row; NULL with *absent set for an option tcpkit has not
+ * (the call then fails with ENOPROTOOPT), NULL for an unknown one (the
+ * script fails). */
+static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev, bool *absent) {
+    const opt_name *o = lookup_opt(sockopts, sizeof sockopts / sizeof sockopts[0], ev);
+    *absent = o == NULL && lookup_opt(absent_opts, sizeof absent_opts / sizeof absent_opts[0], ev);
+    if (o == NULL && !*absent) {
+        const tk_pkt_expr *nm = arg(ev, 2);
+        tk_run_fail(r, ev->line, "%s: unsupported option %s", ev->sys.name,
+                    nm->kind == TK_PKT_EXPR_SYMBOL ? nm->text : "(not a name)");
+    }
+    return o;
 }
 
 /* {l_onoff=1, l_linger=0} */
@@ -272,9 +293,10 @@ static int sys_setsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     int fd, sd;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    const opt_name *o = find_opt(r, ev);
+    bool absent;
+    const opt_name *o = find_opt(r, ev, &absent);
     if (!o)
-        return 1;
+        return absent ? set_errno(out, -ENOPROTOOPT) : 1;
     tk_linger lg;
     int64_t v;
     if (o->tk_name == TK_SO_LINGER) {
@@ -293,9 +315,10 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     int fd, sd;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    const opt_name *o = find_opt(r, ev);
+    bool absent;
+    const opt_name *o = find_opt(r, ev, &absent);
     if (!o)
-        return 1;
+        return absent ? set_errno(out, -ENOPROTOOPT) : 1;
     if (o->tk_name == TK_SO_LINGER) {
         tk_linger want, got;
         size_t len = sizeof got;

@@ -92,6 +92,12 @@ typedef struct tk_config {
      * prohibited) fails a connect() in SYN_SENT (RFC 1122 4.2.3.9): true.
      * false treats every ICMP error as soft (FreeBSD's icmp_may_rst=0). */
     bool icmp_may_rst;
+    /* TCP over UDP (FreeBSD's net.inet.tcp.udp_tunneling_port and
+     * udp_tunneling_overhead; docs/udp-encapsulation.md): segments in UDP
+     * datagrams to this port are TCP input, and encapsulated connections
+     * send from it. 0 (the default): off, every UDP datagram is dropped. */
+    uint16_t udp_tunnel_port;
+    uint16_t udp_tunnel_overhead; /* 8: MSS reduction of encapsulated connections, 8..1024 */
 
     /* Neighbours and fragments below TCP (SPEC NET-1, SEC-5). */
     uint32_t arp_cache_size;    /* 32 dynamic entries */

@@ -65,7 +65,9 @@ enum tk_sockopt {
                       * dropped with ETIMEDOUT; 0 = no limit (default:
                       * tk_config.keepinit); set before connect() or listen() */
     /* Level TK_IPPROTO_IP_LEVEL; a listener's values pass to its
-     * connections. RSTs sent without a connection use the defaults. */
+     * connections. A RST answering a segment has the values of the socket
+     * the segment reached (connected, listening, or only bound); with no
+     * socket, the defaults. */
     TK_IP_TTL, /* int 1..255: TTL of the connection's IPv4 packets (default
                 * tk_config.ip_ttl, 64); -EINVAL outside that range */
     TK_IP_TOS, /* int 0..255: TOS byte (DSCP and ECN bits) of the IPv4
@@ -78,6 +80,12 @@ enum tk_sockopt {
                     * signature; the key is the stack's for the address pair
                     * (tk_stack_md5_add, tcpkit/tcp_md5.h). Any time; a
                     * listener passes it to its connections. */
+    /* Level TK_IPPROTO_TCP_LEVEL (FreeBSD's TCP_REMOTE_UDP_ENCAPS_PORT): int
+     * 0..65535, the peer's UDP port to carry this connection in UDP
+     * (docs/udp-encapsulation.md); 0, the default, is plain TCP. Set before
+     * connect(), while tk_config.udp_tunnel_port is non-zero; -EINVAL
+     * otherwise. An accepted connection takes it from the peer's SYN. */
+    TK_TCP_REMOTE_UDP_ENCAPS_PORT,
 };
 typedef struct tk_linger {
     int onoff;

@@ -65,6 +65,9 @@
     X(icmp_errors_in)                                                                              \
     X(icmp_errors_ignored)                                                                         \
     X(icmp_hard_errors)                                                                            \
+    X(encap_segs_in)                                                                               \
+    X(encap_segs_out)                                                                              \
+    X(encap_out_no_tunnel)                                                                         \
     X(drop_eth_short)                                                                              \
     X(drop_eth_not_for_us)                                                                         \
     X(drop_eth_type)                                                                               \
@@ -74,6 +77,10 @@
     X(drop_ip_not_for_us)                                                                          \
     X(drop_ip_fragment)                                                                            \
     X(drop_ip_proto)                                                                               \
+    X(drop_udp_bad_header)                                                                         \
+    X(drop_udp_bad_csum)                                                                           \
+    X(drop_udp_port)                                                                               \
+    X(drop_encap_mismatch)                                                                         \
     X(drop_icmp_bad)                                                                               \
     X(drop_tcp_bad_header)                                                                         \
     X(drop_tcp_bad_csum)                                                                           \
@@ -147,7 +154,8 @@ typedef struct tk_conn_info {
     uint32_t retransmits; /* consecutive timeouts of the current segment */
     int timer_kind;       /* enum tk_timer_kind */
     tk_time timer_deadline;
-    uint32_t options; /* TK_CONN_OPT_* negotiated with the peer */
+    uint32_t options;    /* TK_CONN_OPT_* negotiated with the peer */
+    uint16_t encap_port; /* the peer's UDP port when carried in UDP; 0: plain TCP */
 } tk_conn_info;
 
 #define TK_CONN_OPT_TS     0x1 /* timestamps (RFC 7323) */

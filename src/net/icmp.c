@@ -65,7 +65,9 @@ int tk_icmp_tcp_error(tk_stack *s, const tk_icmp_hdr *h, tk_time now) {
     if (q.proto != TK_IPPROTO_TCP || q.src != s->cfg.addr)
         return TK_ICMP_IGNORED;
     tk_tcb *tp = tk_demux_lookup(s, q.src, q.sport, q.dst, q.dport);
-    if (tp == NULL || tp->state == TK_TCP_LISTEN)
+    /* A connection inside UDP sends no plain segment to quote (and quotes
+     * of UDP are ignored above): as FreeBSD, its port must match. */
+    if (tp == NULL || tp->state == TK_TCP_LISTEN || tp->encap_port != 0)
         return TK_ICMP_IGNORED;
     /* RFC 5927 4.1: only a quote of data in flight is believed,
      * SND.UNA <= SEG.SEQ < SND.NXT (the highest sent, SND.MAX, after a

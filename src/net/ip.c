@@ -166,10 +166,14 @@ static int ipv4_input(tk_stack *s, const tk_eth_hdr *eh, const uint8_t *p, size_
         if (rc <= 0)
             return rc;
     }
-    if (ih.proto == TK_IPPROTO_TCP)
-        return tk_tcp_input_ecn(s, ih.src, ih.dst, ih.tos & TK_IP_ECN_MASK, payload, plen, now);
+    if (ih.proto == TK_IPPROTO_TCP) {
+        tk_tcp_arrival via = {.ecn = ih.tos & TK_IP_ECN_MASK, .encap = 0, .verify_csum = true};
+        return tk_tcp_input_from(s, ih.src, ih.dst, payload, plen, &via, now);
+    }
     if (ih.proto == TK_IPPROTO_ICMP)
         return icmp_input(s, &ih, payload, plen, now);
+    if (ih.proto == TK_IPPROTO_UDP)
+        return tk_udp_input(s, &ih, payload, plen, now); /* TCP over UDP (tcp/encap.c) */
     TK_DROP(s, drop_ip_proto, now);
     return -EPROTONOSUPPORT;
 }

@@ -73,6 +73,14 @@ static int set_keepinit(tk_stack *s, tk_tcb *tp, int v) {
     return 0;
 }
 
+/* As FreeBSD: only before the connection exists, and only with a tunnel. */
+static int set_encap(const tk_stack *s, tk_tcb *tp, int v) {
+    if (v < 0 || v > 65535 || (v != 0 && s->cfg.udp_tunnel_port == 0) || tp->state != TK_TCP_CLOSED)
+        return -EINVAL;
+    tp->encap_port = (uint16_t)v;
+    return 0;
+}
+
 /* IP_TTL 1..255, IP_TOS 0..255; later packets of the connection use them. */
 static int ip_set(tk_tcb *tp, int name, int v) {
     if (name == TK_IP_TTL) {
@@ -133,6 +141,8 @@ int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, siz
         return -ENOPROTOOPT;
     if (name == TK_TCP_KEEPINIT)
         return set_keepinit(s, tp, v);
+    if (name == TK_TCP_REMOTE_UDP_ENCAPS_PORT)
+        return set_encap(s, tp, v);
     if (name != TK_TCP_NODELAY && name != TK_TCP_NOOPT && name != TK_TCP_MD5SIG && v <= 0)
         return -EINVAL;
     switch (name) {
@@ -208,6 +218,9 @@ static int tcp_get(const tk_tcb *tp, int name, int *v) {
         return 0;
     case TK_TCP_MD5SIG:
         *v = tp->md5sig;
+        return 0;
+    case TK_TCP_REMOTE_UDP_ENCAPS_PORT:
+        *v = tp->encap_port;
         return 0;
     default:
         return -ENOPROTOOPT;

@@ -133,6 +133,23 @@ static bool port_bound(const tk_stack *s, const tk_tcb *self, uint32_t addr, uin
     return false;
 }
 
+const tk_tcb *tk_bind_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport) {
+    uint32_t b = port_bucket(lport, s->bind_mask);
+    const tk_tcb *wild = NULL;
+    for (uint32_t i = s->bind_hash[b]; i != TK_NIL;) {
+        const tk_tcb *tp = tk_tcb_at(s, i);
+        /* Never connected: a connection's own 4-tuple would have matched. */
+        if (tp->lport == lport && tp->state == TK_TCP_CLOSED && tp->raddr == 0) {
+            if (tp->laddr == laddr)
+                return tp;
+            if (tp->laddr == 0 && wild == NULL)
+                wild = tp;
+        }
+        i = tp->bind_next;
+    }
+    return wild;
+}
+
 /* CM-10: a port held by another socket, or by TIME_WAIT connections unless
  * SO_REUSEADDR, is in use. The TIME_WAIT test walks the TIME_WAIT list: it
  * runs on bind(), never per packet. */

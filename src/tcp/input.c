@@ -10,8 +10,8 @@
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/ipv4.h"
 
-static uint16_t our_mss(const tk_stack *s) {
-    return (uint16_t)(s->cfg.mtu - 40u);
+static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
+    return tk_tcp_mss_for(s, tp->encap_port);
 }
 
 /* The receive buffer becomes a whole number of segments (as BSD's tcp_mss
@@ -33,10 +33,10 @@ void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     if (tp->flags & TK_TF_NOOPT)
         o = &none; /* TCP_NOOPT: as if the peer had sent no options */
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
-    if (mss > our_mss(s))
-        mss = our_mss(s);
+    if (mss > our_mss(s, tp))
+        mss = our_mss(s, tp);
     /* A floor against tiny segments, never above what our link carries. */
-    uint32_t floor = our_mss(s) < 64u ? our_mss(s) : 64u;
+    uint32_t floor = our_mss(s, tp) < 64u ? our_mss(s, tp) : 64u;
     if (mss < floor)
         mss = floor;
     tp->mss = (uint16_t)mss;
@@ -152,7 +152,7 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
             return;
         }
         /* RS-8: an ACK in LISTEN is unacceptable: <SEQ=SEG.ACK><CTL=RST>. */
-        tk_tcp_send_rst(s, sg->dst, sg->h.dport, sg->src, sg->h.sport, sg->h.ack, 0, false, now);
+        tk_tcp_reset_reply(s, sg, lp->ip_ttl, lp->ip_tos, now);
         TK_DROP(s, drop_listen_ack, now);
         return;
     }
@@ -183,6 +183,7 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
     tp->rport = sg->h.sport;
     tp->parent = lp->index;
     tp->flags |= TK_TF_PASSIVE;
+    tp->encap_port = sg->encap; /* a passive open answers the way the SYN came */
     child_inherit(tp, lp);
     tk_tcb_init_conn(s, tp, now);
     tk_ecn_syn_in(s, tp, fl);
@@ -207,9 +208,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     if (fl & TK_TCP_ACK) {
         if (tk_seq_leq(sg->h.ack, tp->iss) || tk_seq_gt(sg->h.ack, tp->snd_max)) {
             /* RS-7, RS-8: <SEQ=SEG.ACK><CTL=RST>, unless it is a RST. */
-            if (!(fl & TK_TCP_RST))
-                tk_tcp_send_rst(s, tp->laddr, tp->lport, tp->raddr, tp->rport, sg->h.ack, 0, false,
-                                now);
+            tk_tcp_reset_reply(s, sg, tp->ip_ttl, tp->ip_tos, now);
             TK_DROP(s, drop_syn_sent_bad_ack, now);
             return;
         }
@@ -255,28 +254,23 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     tk_tcp_output(s, tp, now);
 }
 
-/* RS-1: <SEQ=SEG.ACK><CTL=RST>, or <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+/* RS-1: no connection and no listener. A socket bound to the port but not
+ * listening answers with its own IP_TTL and IP_TOS (as FreeBSD does). */
 static void input_closed(tk_stack *s, const tk_seg *sg, tk_time now) {
-    const tk_tcp_hdr *h = &sg->h;
-    if (h->flags & TK_TCP_RST) {
+    if (sg->h.flags & TK_TCP_RST) {
         TK_DROP(s, drop_rst_no_socket, now);
         return;
     }
-    if (h->flags & TK_TCP_ACK) {
-        tk_tcp_send_rst(s, sg->dst, h->dport, sg->src, h->sport, h->ack, 0, false, now);
-    } else {
-        uint32_t seglen =
-            sg->len + ((h->flags & TK_TCP_SYN) ? 1u : 0u) + ((h->flags & TK_TCP_FIN) ? 1u : 0u);
-        tk_tcp_send_rst(s, sg->dst, h->dport, sg->src, h->sport, 0, h->seq + seglen, true, now);
-    }
+    const tk_tcb *bp = tk_bind_lookup(s, sg->dst, sg->h.dport);
+    tk_tcp_reset_reply(s, sg, bp ? bp->ip_ttl : 0, bp ? bp->ip_tos : 0, now);
     TK_DROP(s, drop_no_socket, now);
 }
 
 /* Returns 0 or the reason the segment is malformed. */
 static int parse(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
-                 tk_seg *sg, tk_time now) {
+                 bool verify_csum, tk_seg *sg, tk_time now) {
     memset(sg, 0, sizeof(*sg));
-    int hl = tk_wire_tcp_parse(seg, len, src, dst, true, &sg->h);
+    int hl = tk_wire_tcp_parse(seg, len, src, dst, verify_csum, &sg->h);
     if (hl == TK_WIRE_TCP_CSUM) {
         TK_DROP(s, drop_tcp_bad_csum, now);
         return hl;
@@ -303,16 +297,18 @@ static int parse(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, si
 
 int tk_tcp_input(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
                  tk_time now) {
-    return tk_tcp_input_ecn(s, src, dst, TK_IP_ECN_NOT_ECT, seg, len, now);
+    tk_tcp_arrival via = {.ecn = TK_IP_ECN_NOT_ECT, .encap = 0, .verify_csum = true};
+    return tk_tcp_input_from(s, src, dst, seg, len, &via, now);
 }
 
-int tk_tcp_input_ecn(tk_stack *s, uint32_t src, uint32_t dst, uint8_t ecn, const uint8_t *seg,
-                     size_t len, tk_time now) {
+int tk_tcp_input_from(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
+                      const tk_tcp_arrival *via, tk_time now) {
     tk_seg sg;
-    int rc = parse(s, src, dst, seg, len, &sg, now);
+    int rc = parse(s, src, dst, seg, len, via->verify_csum, &sg, now);
     if (rc < 0)
         return rc;
-    sg.ecn = ecn & TK_IP_ECN_MASK;
+    sg.ecn = via->ecn & TK_IP_ECN_MASK;
+    sg.encap = via->encap;
     tk_tcp_dispatch(s, &sg, now);
     return 0;
 }
@@ -327,6 +323,14 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
     bool synfin = s->cfg.drop_synfin &&
                   (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
     tk_tcb *tp = tk_demux_lookup_hint(s, dst, sg->h.dport, src, sg->h.sport);
+    if (tp != NULL && tp->encap_port != sg->encap) {
+        /* Plain for an encapsulated connection, in UDP for a plain one, or
+         * from another UDP port: not this connection's (FreeBSD drops it
+         * with a RST, which leaves the connection as it was). */
+        tk_tcp_reset_reply(s, sg, tp->ip_ttl, tp->ip_tos, now);
+        TK_DROP(s, drop_encap_mismatch, now);
+        return;
+    }
     if (tp != NULL) {
         if (!tk_md5_accept(s, sg, tp->md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
             return;

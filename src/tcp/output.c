@@ -6,7 +6,6 @@
 
 #include "base/seq.h"
 #include "stack_priv.h"
-#include "tcpkit/wire/ipv4.h"
 
 uint32_t tk_tcp_ts_now(tk_time now) {
     return (uint32_t)(now / 1000u);
@@ -16,8 +15,8 @@ static uint32_t min_u32(uint32_t a, uint32_t b) {
     return a < b ? a : b;
 }
 
-static uint16_t our_mss(const tk_stack *s) {
-    return (uint16_t)(s->cfg.mtu - 40u);
+static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
+    return tk_tcp_mss_for(s, tp->encap_port);
 }
 
 uint32_t tk_tcp_rcv_window(const tk_tcb *tp) {
@@ -50,7 +49,7 @@ static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_
         return;
     bool passive = tp->state == TK_TCP_SYN_RCVD;
     o->present |= TK_OPT_MSS;
-    o->mss = our_mss(s);
+    o->mss = our_mss(s, tp);
     if (s->cfg.opt_wscale && (!passive || (tp->flags & TK_TF_PEER_WS))) {
         o->present |= TK_OPT_WSCALE;
         o->wscale = tp->rcv_shift;
@@ -121,7 +120,7 @@ uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
 static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t off,
                     uint32_t len, bool fresh, tk_time now) {
     size_t cap;
-    uint8_t *buf = tk_net_payload(s, &cap);
+    uint8_t *buf = tk_tcp_seg_area(s, tp->encap_port, &cap);
     tk_tcp_hdr h;
     memset(&h, 0, sizeof(h));
     h.sport = tp->lport;
@@ -466,7 +465,7 @@ void tk_tcp_challenge_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
 
 void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
     size_t cap;
-    uint8_t *buf = tk_net_payload(s, &cap);
+    uint8_t *buf = tk_tcp_seg_area(s, c->encap, &cap);
     tk_tcp_hdr h;
     memset(&h, 0, sizeof(h));
     h.sport = c->lport;
@@ -494,21 +493,30 @@ void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
     s->stats.segs_out++;
     if (c->flags & TK_TCP_RST)
         s->stats.rsts_sent++;
-    (void)tk_net_output(s, c->laddr, c->raddr, TK_IPPROTO_TCP, (size_t)n, now);
+    tk_net_hdr_opts o = {c->ttl ? c->ttl : s->cfg.ip_ttl, c->tos};
+    (void)tk_tcp_ip_output(s, c->laddr, c->raddr, c->encap, &o, (size_t)n, now);
 }
 
-void tk_tcp_send_rst(tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-                     uint32_t seq, uint32_t ack, bool ack_valid, tk_time now) {
-    tk_ctl c = {.laddr = laddr,
-                .raddr = raddr,
-                .lport = lport,
-                .rport = rport,
-                .seq = seq,
-                .ack = ack_valid ? ack : 0,
-                .flags = (uint8_t)(TK_TCP_RST | (ack_valid ? TK_TCP_ACK : 0)),
-                .win = 0,
-                .ts = false,
-                .ts_ecr = 0,
-                .mss = 0};
+void tk_tcp_reset_reply(tk_stack *s, const tk_seg *sg, uint8_t ttl, uint8_t tos, tk_time now) {
+    const tk_tcp_hdr *h = &sg->h;
+    if (h->flags & TK_TCP_RST)
+        return;
+    tk_ctl c;
+    memset(&c, 0, sizeof(c));
+    c.laddr = sg->dst;
+    c.raddr = sg->src;
+    c.lport = h->dport;
+    c.rport = h->sport;
+    c.encap = sg->encap;
+    c.ttl = ttl;
+    c.tos = tos;
+    if (h->flags & TK_TCP_ACK) {
+        c.seq = h->ack;
+        c.flags = TK_TCP_RST;
+    } else {
+        c.ack = h->seq + sg->len + ((h->flags & TK_TCP_SYN) ? 1u : 0u) +
+                ((h->flags & TK_TCP_FIN) ? 1u : 0u);
+        c.flags = TK_TCP_RST | TK_TCP_ACK;
+    }
     tk_tcp_send_ctl(s, &c, now);
 }

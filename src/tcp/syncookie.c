@@ -49,7 +49,7 @@ static uint32_t cookie_window(const tk_stack *s) {
 }
 
 void tk_syncookie_send(tk_stack *s, const tk_seg *sg, tk_time now) {
-    uint32_t ours = (uint32_t)s->cfg.mtu - 40u;
+    uint32_t ours = tk_tcp_mss_for(s, sg->encap);
     uint32_t mss = (sg->h.opts.present & TK_OPT_MSS) ? sg->h.opts.mss : s->cfg.default_mss;
     if (mss > ours)
         mss = ours;
@@ -64,7 +64,10 @@ void tk_syncookie_send(tk_stack *s, const tk_seg *sg, tk_time now) {
                 .win = (uint16_t)win,
                 .ts = false,
                 .ts_ecr = 0,
-                .mss = (uint16_t)ours};
+                .mss = (uint16_t)ours,
+                .encap = sg->encap,
+                .ttl = 0,
+                .tos = 0};
     s->stats.syncookies_sent++;
     tk_tcp_send_ctl(s, &c, now);
 }
@@ -101,6 +104,7 @@ tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time n
     tp->raddr = sg->src;
     tp->rport = sg->h.sport;
     tp->parent = lp->index;
+    tp->encap_port = sg->encap;
     tp->flags |= TK_TF_PASSIVE |
                  (lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER));
     tp->linger = lp->linger;
@@ -113,7 +117,8 @@ tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time n
     tp->irs = sg->h.seq - 1u;
     tp->rcv_nxt = tp->last_ack_sent = sg->h.seq;
     tp->rcv_adv = sg->h.seq + cookie_window(s);
-    tp->mss = (uint16_t)mss;
+    uint32_t ours = tk_tcp_mss_for(s, sg->encap); /* the cookie's MSS was for the SYN's way */
+    tp->mss = (uint16_t)(mss < ours ? mss : ours);
     tp->snd_wnd = sg->h.win; /* no window scaling without state */
     tp->snd_wl1 = sg->h.seq;
     tp->snd_wl2 = sg->h.ack;

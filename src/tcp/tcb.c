@@ -8,7 +8,6 @@
 #include "stack_priv.h"
 #include "tcp/isn.h"
 #include "tcp/timewait.h"
-#include "tcpkit/wire/ipv4.h"
 
 tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {
     if (index >= s->tcbs.cap)
@@ -279,5 +278,5 @@ int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_tim
     tk_net_hdr_opts o = {tp->ip_ttl, tp->ip_tos};
     if (tp->ecn & TK_ECN_ON) /* TCP owns the ECN field of its packets */
         o.tos = (uint8_t)((o.tos & ~TK_IP_ECN_MASK) | (ect ? TK_IP_ECN_ECT0 : TK_IP_ECN_NOT_ECT));
-    return tk_net_output_opts(s, tp->laddr, tp->raddr, TK_IPPROTO_TCP, &o, len, now);
+    return tk_tcp_ip_output(s, tp->laddr, tp->raddr, tp->encap_port, &o, len, now);
 }

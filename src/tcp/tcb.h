@@ -121,6 +121,7 @@ typedef struct tk_tcb {
     tk_time keepinit;       /* TCP_KEEPINIT: establishment limit, 0 = none */
     uint8_t ip_ttl, ip_tos; /* IP_TTL, IP_TOS of outgoing packets */
     uint8_t ecn;            /* TK_ECN_* */
+    uint16_t encap_port;    /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
@@ -164,6 +165,9 @@ void tk_listen_remove(struct tk_stack *s, tk_tcb *tp);
 tk_tcb *tk_listen_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport);
 void tk_bind_insert(struct tk_stack *s, tk_tcb *tp);
 void tk_bind_remove(struct tk_stack *s, tk_tcb *tp);
+/* A socket bound to laddr:lport (an exact address before the wildcard) that
+ * neither listens nor has a connection, or NULL. */
+const tk_tcb *tk_bind_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport);
 /* -EADDRINUSE when tp may not bind addr:port (CM-10). */
 int tk_bind_check(const struct tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port);
 /* RFC 6056 randomized port for tp's connection to raddr:rport, or bind when
@@ -177,10 +181,7 @@ uint32_t tk_tuple_hash(const struct tk_stack *s, uint32_t laddr, uint16_t lport,
 void tk_tcp_output(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_rst_tcb(struct tk_stack *s, tk_tcb *tp, tk_time now);
-/* A RST (or RST-ACK when ack_valid) not tied to a TCB. */
-void tk_tcp_send_rst(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                     uint16_t rport, uint32_t seq, uint32_t ack, bool ack_valid, tk_time now);
-/* A control segment without a TCB (TIME_WAIT ACKs). */
+/* A control segment without a TCB (RSTs, TIME_WAIT ACKs, cookie SYN-ACKs). */
 typedef struct tk_ctl {
     uint32_t laddr, raddr;
     uint16_t lport, rport;
@@ -189,7 +190,9 @@ typedef struct tk_ctl {
     uint16_t win;
     bool ts;
     uint32_t ts_ecr;
-    uint16_t mss; /* MSS option when non-zero (SYN-ACK of a SYN cookie) */
+    uint16_t mss;     /* MSS option when non-zero (SYN-ACK of a SYN cookie) */
+    uint16_t encap;   /* the peer's UDP port: sent inside UDP (encap.c); 0: plain */
+    uint8_t ttl, tos; /* IP header; ttl 0: cfg.ip_ttl */
 } tk_ctl;
 void tk_tcp_send_ctl(struct tk_stack *s, const tk_ctl *c, tk_time now);
 /* Resends the first unacknowledged segment (fast retransmit, DT-9). */
@@ -213,19 +216,33 @@ bool tk_tcp_window_update_due(const tk_tcb *tp);
  * Segments dropped by protocol rules return 0: they were valid input. */
 int tk_tcp_input(struct tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
                  tk_time now);
-/* The same with the ECN field of the IPv4 header that carried it (RFC 3168
- * 5: 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE); tk_tcp_input() means Not-ECT. */
-int tk_tcp_input_ecn(struct tk_stack *s, uint32_t src, uint32_t dst, uint8_t ecn,
-                     const uint8_t *seg, size_t len, tk_time now);
+/* How a segment arrived below TCP; tk_tcp_input() means plain TCP, Not-ECT,
+ * checksum checked. */
+typedef struct tk_tcp_arrival {
+    uint8_t ecn;      /* ECN field of the IPv4 header (RFC 3168 5: 0 Not-ECT,
+                       * 1 ECT(1), 2 ECT(0), 3 CE) */
+    uint16_t encap;   /* UDP source port when it came inside UDP; 0: plain TCP */
+    bool verify_csum; /* check the TCP checksum */
+} tk_tcp_arrival;
+int tk_tcp_input_from(struct tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg,
+                      size_t len, const tk_tcp_arrival *via, tk_time now);
 
 /* Decoded segment passed between input stages. */
 typedef struct tk_seg {
     tk_tcp_hdr h;
     uint32_t src, dst;
     const uint8_t *data;
-    uint32_t len; /* payload bytes */
-    uint8_t ecn;  /* ECN field of the IPv4 header (TK_IP_ECN_*) */
+    uint32_t len;   /* payload bytes */
+    uint8_t ecn;    /* ECN field of the IPv4 header (TK_IP_ECN_*) */
+    uint16_t encap; /* UDP source port it came in from; 0: plain TCP */
 } tk_seg;
+/* RS-1's answer to a segment nothing accepts, <SEQ=SEG.ACK><CTL=RST> or
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, sent back the way the segment
+ * came (plain or inside UDP). ttl/tos are those of the socket the segment
+ * reached (a connection, listener or bound socket); ttl 0: the defaults.
+ * A RST is never answered. */
+void tk_tcp_reset_reply(struct tk_stack *s, const tk_seg *sg, uint8_t ttl, uint8_t tos,
+                        tk_time now);
 void tk_tcp_dispatch(struct tk_stack *s, tk_seg *sg, tk_time now);
 void tk_tcp_input_listen(struct tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now);
 void tk_tcp_input_syn_sent(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now);
@@ -285,13 +302,34 @@ void tk_ecn_cwnd_reduced(tk_tcb *tp);
  * carries new data for the first time (clears the pending CWR). */
 uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh);
 
-/* Sends a segment written at tk_net_payload() in an IPv4 packet with the
- * connection's TTL and TOS (IP_TTL, IP_TOS); on an ECN connection the ECN
- * field is ECT(0) when ect, else Not-ECT (RFC 3168 6.1.2, 6.1.4). */
+/* Sends a segment written at tk_tcp_seg_area() in an IPv4 packet with the
+ * connection's TTL and TOS (IP_TTL, IP_TOS), inside UDP when encapsulated;
+ * on an ECN connection the ECN field is ECT(0) when ect, else Not-ECT (RFC
+ * 3168 6.1.2, 6.1.4). */
 int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now);
 
 /* Connection setup shared by connect() and the listener. */
 uint32_t tk_tcp_iss(struct tk_stack *s, const tk_tcb *tp, tk_time now);
 void tk_tcb_init_conn(struct tk_stack *s, tk_tcb *tp, tk_time now);
+
+/* encap.c: TCP over UDP (cfg.udp_tunnel_port). */
+struct tk_config;
+struct tk_ipv4_hdr;
+struct tk_net_hdr_opts;
+bool tk_udp_tunnel_overhead_ok(const struct tk_config *cfg);
+/* The MSS we offer and accept on a plain (encap 0) or encapsulated connection. */
+uint16_t tk_tcp_mss_for(const struct tk_stack *s, uint16_t encap);
+/* A UDP datagram for us: TCP input when it came to the tunnel port, else a
+ * counted drop. Returns 0 or why it was dropped. */
+int tk_udp_input(struct tk_stack *s, const struct tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
+                 tk_time now);
+/* Where a segment to send goes in the output frame (after the room for the
+ * UDP header when encap != 0), and its room in *cap. */
+uint8_t *tk_tcp_seg_area(struct tk_stack *s, uint16_t encap, size_t *cap);
+/* Sends the len-byte segment at tk_tcp_seg_area(): plain TCP, or inside UDP
+ * from cfg.udp_tunnel_port to encap (-EHOSTUNREACH, counted, when the tunnel
+ * is off). */
+int tk_tcp_ip_output(struct tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap,
+                     const struct tk_net_hdr_opts *o, size_t len, tk_time now);
 
 #endif

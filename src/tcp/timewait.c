@@ -16,7 +16,7 @@ static tk_tw *tw_at(const tk_stack *s, uint32_t i) {
 }
 
 static uint32_t tw_bucket(const tk_stack *s, const tk_tw *tw) {
-    return tk_tuple_hash(s, tw->laddr, tw->lport, tw->raddr, tw->rport) & s->tw_mask;
+    return tk_tuple_hash(s, s->cfg.addr, tw->lport, tw->raddr, tw->rport) & s->tw_mask;
 }
 
 static void fifo_unlink(tk_stack *s, tk_tw *tw) {
@@ -60,7 +60,6 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
     }
     memset(tw, 0, sizeof(*tw));
     tw->expiry = expiry;
-    tw->laddr = tp->laddr;
     tw->raddr = tp->raddr;
     tw->lport = tp->lport;
     tw->rport = tp->rport;
@@ -68,6 +67,9 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
     tw->rcv_nxt = tp->rcv_nxt;
     tw->ts_recent = tp->ts_recent;
     tw->flags = (uint8_t)(((tp->flags & TK_TF_TS) ? TK_TW_TS : 0) | (tp->md5sig ? TK_TW_MD5 : 0));
+    tw->ip_ttl = tp->ip_ttl;
+    tw->ip_tos = tp->ip_tos;
+    tw->encap_port = tp->encap_port;
     uint32_t win = tk_tcp_rcv_window(tp) >> tp->rcv_shift;
     tw->win = (uint16_t)(win > 0xffffu ? 0xffffu : win);
     if (s->tw_ports)
@@ -86,12 +88,12 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
 
 tk_tw *tk_tw_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                     uint16_t rport) {
-    if (s->tws.used == 0)
+    if (s->tws.used == 0 || laddr != s->cfg.addr)
         return NULL;
     uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->tw_mask;
     for (uint32_t i = s->tw_hash[b]; i != TK_NIL;) {
         tk_tw *tw = tw_at(s, i);
-        if (tw->lport == lport && tw->rport == rport && tw->laddr == laddr && tw->raddr == raddr)
+        if (tw->lport == lport && tw->rport == rport && tw->raddr == raddr)
             return tw;
         i = tw->hash_next;
     }
@@ -112,7 +114,7 @@ void tk_tw_free(tk_stack *s, tk_tw *tw) {
 }
 
 static void tw_send_ack(tk_stack *s, const tk_tw *tw, tk_time now) {
-    tk_ctl c = {.laddr = tw->laddr,
+    tk_ctl c = {.laddr = s->cfg.addr,
                 .raddr = tw->raddr,
                 .lport = tw->lport,
                 .rport = tw->rport,
@@ -122,7 +124,10 @@ static void tw_send_ack(tk_stack *s, const tk_tw *tw, tk_time now) {
                 .win = tw->win,
                 .ts = (tw->flags & TK_TW_TS) != 0,
                 .ts_ecr = tw->ts_recent,
-                .mss = 0};
+                .mss = 0,
+                .encap = tw->encap_port,
+                .ttl = tw->ip_ttl,
+                .tos = tw->ip_tos};
     tk_tcp_send_ctl(s, &c, now);
 }
 
@@ -163,6 +168,13 @@ bool tk_tw_input(tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor, 
         tk_tw_free(s, tw);
         return true;
     }
+    if (sg->encap != tw->encap_port) {
+        /* Not the connection's encapsulation: a RST, as in any other state
+         * (input.c); TIME_WAIT goes on. */
+        tk_tcp_reset_reply(s, sg, tw->ip_ttl, tw->ip_tos, now);
+        TK_DROP(s, drop_encap_mismatch, now);
+        return false;
+    }
     int v = tk_tw_verdict(sg, tw->rcv_nxt, tw->snd_nxt);
     if (v & TK_TW_ACK)
         tw_send_ack(s, tw, now);
@@ -191,7 +203,7 @@ void tk_tw_expire(tk_stack *s, tk_time now) {
             ev.kind = TK_TRACE_STATE;
             ev.now = now;
             ev.sd = -1;
-            ev.laddr = tw->laddr;
+            ev.laddr = s->cfg.addr;
             ev.raddr = tw->raddr;
             ev.lport = tw->lport;
             ev.rport = tw->rport;

@@ -9,17 +9,25 @@
 
 #include "tcp/tcb.h"
 
+/* 48 bytes. The local address is not kept: a connection's is always the
+ * stack's own (cfg.addr, fixed while the stack runs), and those 4 bytes hold
+ * what the ACKs and RSTs of a TIME_WAIT connection need besides (the
+ * socket's IP_TTL and IP_TOS, the peer's UDP port when encapsulated). */
 typedef struct tk_tw {
     tk_time expiry;
-    uint32_t laddr, raddr;
+    uint32_t raddr;
     uint16_t lport, rport;
     uint32_t snd_nxt, rcv_nxt;
     uint32_t ts_recent;
     uint32_t hash_next, fifo_next, fifo_prev;
-    uint16_t win;  /* raw window field for our ACKs */
-    uint8_t flags; /* TK_TW_TS, TK_TW_MD5 */
+    uint16_t win;        /* raw window field for our ACKs */
+    uint8_t flags;       /* TK_TW_TS, TK_TW_MD5 */
+    uint8_t ip_ttl;      /* the socket's IP_TTL */
+    uint16_t encap_port; /* the peer's UDP port (tcp/encap.c); 0: plain TCP */
+    uint8_t ip_tos;      /* the socket's IP_TOS */
     uint8_t unused;
 } tk_tw;
+_Static_assert(sizeof(tk_tw) == 48, "TIME_WAIT entries stay 48 bytes (docs/engine.md)");
 
 #define TK_TW_TS  0x01
 #define TK_TW_MD5 0x02 /* TCP_MD5SIG: segments must be signed (RFC 2385) */

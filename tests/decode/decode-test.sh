@@ -193,10 +193,24 @@ tcp-offset)
     run --tcp-offset 0x24 "$DIR/seed-handshake.txt"
     [ "$STATUS" -ne 0 ] || fail "--tcp-offset 0x24 decoded"
     ;;
+udp-tunnel)
+    # TCP over UDP: the summary shows the segment inside only when asked to.
+    run "$DIR/udp-tunnel.txt"
+    expect_status 0
+    grep -qx '  summary   IP 198.18.0.1.9811 > 198.18.0.2.4000: UDP, length 24' "$TMP/out" ||
+        fail "plain UDP summary"
+    run --udp-tunnel-port 9811 "$DIR/udp-tunnel.txt"
+    expect_status 0
+    grep -qx '  summary   IP 198.18.0.1.9811 > 198.18.0.2.4000: UDP, length 24: 198.18.0.1.8080 > 198.18.0.2.50000: Flags \[S.\], seq 1000, ack 2001, win 65535, options \[mss 1452\], length 0' "$TMP/out" ||
+        fail "no TCP segment in the summary"
+    grep -qx '  note      UDP, no TCP header' "$TMP/out" || fail "note"
+    run --udp-tunnel-port 0 "$DIR/udp-tunnel.txt"
+    expect_status 2
+    ;;
 help)
     run --help
     expect_status 0
-    head -1 "$TMP/out" | grep -qx 'usage: tcpkit decode \[FILE|-\] \[--json\] \[--tcp-offset N\]' ||
+    head -1 "$TMP/out" | grep -qx 'usage: tcpkit decode \[FILE|-\] \[--json\] \[--tcp-offset N\] \[--udp-tunnel-port N\]' ||
         fail "no usage line"
     ;;
 *)

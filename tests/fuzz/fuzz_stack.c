@@ -8,7 +8,9 @@
  * Input: chunks of
  *   mode(1) flags(1) seq_off(2) ack_off(2) win(2) dt_ms(1) port_sel(1)
  *   optlen(1) opts(optlen % 41) plen(1) payload(plen)
- * mode % 8 == 0 sends the rest of the chunk bytes as a raw frame. */
+ * mode % 8 == 0 sends the rest of the chunk bytes as a raw frame. port_sel
+ * bit 3 sends the segment inside UDP to the tunnel port (TCP over UDP),
+ * from one of three UDP ports (bits 4-5). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -21,11 +23,13 @@
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
+#include "tcpkit/wire/udp.h"
 
 #define LOCAL  0xc6120001u /* 198.18.0.1 */
 #define REMOTE 0xc6120002u /* 198.18.0.2 */
 #define ISS    0xfffff000u /* near 2^32: wrap-around paths too (DT-10) */
 #define IRS    0x7ffffff0u
+#define TUNNEL 9811
 
 static const uint8_t local_mac[6] = {0x02, 0, 0, 0, 0, 1};
 static const uint8_t remote_mac[6] = {0x02, 0, 0, 0, 0, 2};
@@ -93,6 +97,24 @@ static size_t build(uint8_t *f, const uint8_t *hdr, const uint8_t *opts, size_t 
     return TK_ETH_HLEN + TK_IPV4_HLEN + tl;
 }
 
+/* Moves the segment of a frame from build() into a UDP datagram from uport
+ * to the tunnel port; f has room for the 8 more bytes. */
+static size_t wrap_udp(uint8_t *f, size_t n, uint16_t uport) {
+    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN, seg = n - off;
+    memmove(f + off + TK_UDP_HLEN, f + off, seg);
+    tk_udp_hdr uh = {.sport = uport, .dport = TUNNEL};
+    uint32_t sum = tk_csum_add(0, f + off + TK_UDP_HLEN, seg);
+    int dg = tk_wire_udp_emit(&uh, seg, sum, REMOTE, LOCAL, f + off, seg + TK_UDP_HLEN);
+    FUZZ_CHECK(dg == (int)(seg + TK_UDP_HLEN));
+    tk_ipv4_hdr ip = {.total_len = (uint16_t)(TK_IPV4_HLEN + (size_t)dg),
+                      .ttl = 64,
+                      .proto = TK_IPPROTO_UDP,
+                      .src = REMOTE,
+                      .dst = LOCAL};
+    tk_wire_ipv4_emit(&ip, f + TK_ETH_HLEN, TK_IPV4_HLEN);
+    return n + TK_UDP_HLEN;
+}
+
 static tk_stack *setup(size_t *sent) {
     tk_config cfg;
     tk_config_default(&cfg);
@@ -104,6 +126,7 @@ static tk_stack *setup(size_t *sent) {
     cfg.rcvbuf = cfg.sndbuf = 4096;
     cfg.isn_fixed = true;
     cfg.isn_value = ISS;
+    cfg.udp_tunnel_port = TUNNEL;
     tk_stack_io io = {.output = out_frame, .random = fixed_random, .ctx = sent};
     tk_stack *s = NULL;
     FUZZ_CHECK(tk_stack_create(&s, &cfg, &io) == 0);
@@ -147,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         uint8_t olen = (uint8_t)(hdr[9] % 41), opts[40], plen, payload[255];
         if (!take(&r, opts, olen) || !take(&r, &plen, 1) || !take(&r, payload, plen))
             break;
-        uint8_t f[TK_ETH_HLEN + TK_IPV4_HLEN + TK_TCP_MAX_HLEN + 255];
+        uint8_t f[TK_ETH_HLEN + TK_IPV4_HLEN + TK_UDP_HLEN + TK_TCP_MAX_HLEN + 255];
         size_t n;
         if (hdr[0] % 8 == 0) {
             n = plen; /* at most 255 bytes: fits f */
@@ -155,6 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         } else {
             uint16_t dport = (hdr[8] & 1) ? 80 : 40000;
             n = build(f, hdr + 1, opts, olen, payload, plen, ports[(hdr[8] >> 1) % 4], dport);
+            if (hdr[8] & 0x08)
+                n = wrap_udp(f, n, (uint16_t)(4000 + (hdr[8] >> 4) % 3));
         }
         now += TK_MS(hdr[7]) * ((hdr[0] & 0x08) ? 1000u : 1u);
         (void)tk_stack_input(s, f, n, now);

@@ -151,6 +151,16 @@ IPV4 = {
 IPV4["bad_csum"] = put_csum(IPV4["tcp_syn"], 10, 0)
 
 
+def udp(sport, dport, payload, src=SRC, dst=DST):
+    d = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+    return put_csum(d, 6, csum(src + dst + struct.pack(">BBH", 0, 17, len(d)) + d) or 0xFFFF)
+
+
+# TCP over UDP (the tunnel port 9811), as tcp/encap.c reads it.
+IPV4["udp_tcp_syn"] = ipv4(17, udp(4000, 9811, TCP["syn"]))
+IPV4["udp_tcp_bad_len"] = ipv4(17, put_csum(udp(4000, 9811, TCP["ack"]), 4, 200))
+
+
 # ---- Ethernet and ARP ------------------------------------------------------
 def eth(dst, src, typ, payload):
     return dst + src + struct.pack(">H", typ) + payload

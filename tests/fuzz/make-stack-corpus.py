@@ -28,6 +28,11 @@ seeds = {
     + chunk(0x01, ACK, 200, 1, data=b"b" * 50) + chunk(0x01, ACK, 1, 1, data=b"a" * 199),
     "garbage-frame": chunk(0x08, 0, 0, 0, data=bytes(range(60))),
     "bad-options": chunk(0x21, SYN, 0, 0, opts=bytes([2, 0, 1, 1])) + chunk(0x21, SYN, 0, 0, opts=bytes([8, 1])),
+    # port_sel bit 3: inside UDP to the tunnel port, from UDP port 4000 + bits 4-5.
+    "udp-open-data-mismatch": chunk(0x21, SYN, 0, 0, port=0x09, opts=MSS)
+    + chunk(0x21, ACK, 1, 1, port=0x09) + chunk(0x21, ACK | PSH, 1, 1, port=0x09, data=b"y" * 40)
+    + chunk(0x21, ACK, 41, 1, port=0x19) + chunk(0x21, SYN, 41, 0, port=0x01)
+    + chunk(0x21, ACK | FIN, 41, 6, port=0x09) + chunk(0x09, ACK | FIN, 41, 7, port=0x29, dt=70),
 }
 for name, blob in seeds.items():
     with open(os.path.join(out, name), "wb") as f:

@@ -14,7 +14,7 @@ fail() {
 }
 
 for good in base.pkt restored-setting.pkt running-sysctl.pkt same-instant.pkt blocking.pkt \
-    blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt; do
+    blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt udp-encap.pkt; do
     out=$("$tcpkit" run "$dir/$good")
     rc=$?
     [ "$rc" -eq 0 ] || fail "$good: exit $rc, output: $out"
@@ -62,6 +62,13 @@ for bad in net.inet.tcp.no_such_setting=1 net.inet.tcp.blackhole=0 net.inet.tcp.
     [ "$rc" -eq 2 ] || fail "--sysctl $bad: exit $rc, want 2: $out"
     case "$out" in *"tcpkit run: --sysctl"*) ;; *) fail "--sysctl $bad: message: $out" ;; esac
 done
+
+# The relaxations leave the encapsulation strict.
+out=$("$tcpkit" run --relax-options --relax-win "$dir/mutations/udp-dport.pkt")
+case "$out" in
+"FAIL $dir/mutations/udp-dport.pkt: line 14: expected UDP 9811 > 4001, got UDP 9811 > 4000"*) ;;
+*) fail "udp-dport.pkt relaxed: $out" ;;
+esac
 
 # Several scripts: one line each, the summary counts both, exit 1.
 out=$("$tcpkit" run "$dir/base.pkt" "$dir/mutations/ack.pkt")

@@ -11,6 +11,7 @@
 
 #include "support/tk_harness.h"
 #include "tcpkit/wire/arp.h"
+#include "tcpkit/wire/err.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
@@ -120,8 +121,13 @@ static void test_net_bad_frames_dropped(void **state) {
     ipv4(f + n, TKH_REMOTE_ADDR, 0xc6120077u, TK_IPPROTO_TCP, 20);
     assert_true(tk_stack_input(h.s, f, n + 40, h.now) < 0);
     assert_int_equal(tk_stack_stats(h.s)->drop_ip_not_for_us, 1);
-    ipv4(f + n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, 17, 20);
+    ipv4(f + n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, 47, 20); /* GRE */
     assert_true(tk_stack_input(h.s, f, n + 40, h.now) < 0);
+    assert_int_equal(tk_stack_stats(h.s)->drop_ip_proto, 1);
+    /* UDP goes to the tunnel code (tcp/encap.c): zeros are a bad length. */
+    ipv4(f + n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, TK_IPPROTO_UDP, 20);
+    assert_int_equal(tk_stack_input(h.s, f, n + 40, h.now), TK_WIRE_UDP_LEN);
+    assert_int_equal(tk_stack_stats(h.s)->drop_udp_bad_header, 1);
     assert_int_equal(tk_stack_stats(h.s)->drop_ip_proto, 1);
     ipv4(f + n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, TK_IPPROTO_TCP, 100);
     assert_true(tk_stack_input(h.s, f, n + 40, h.now) < 0); /* total length past the frame */

@@ -12,11 +12,13 @@
 
 #include "lib/pkt_frame.h"
 #include "lib/pkt_parse.h"
+#include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
 #include "tcpkit/wire/tcp_md5.h"
+#include "tcpkit/wire/udp.h"
 
 #define LADDR   0xc6120001u
 #define RADDR   0xc6120002u
@@ -169,17 +171,6 @@ static void test_build_icmp_names_per_type(void **state) {
     assert_int_equal(icmp_type_code("< icmp echo_request [0:0(0)]"), -1);
 }
 
-static void test_build_rejects_udp(void **state) {
-    (void)state;
-    tk_pkt_conn c = conn();
-    tk_pkt_packet p;
-    uint8_t f[200];
-    char msg[100];
-    packet("< S 0:0(0) win 1/udp(1 > 2)", &p);
-    assert_int_equal(tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg), -ENOTSUP);
-    assert_string_equal(msg, "UDP encapsulation of TCP is not supported");
-}
-
 /* Inbound md5 options are signed with the script's secret (RFC 2385) once
  * the segment is complete; `md5 invalid` carries a wrong signature. */
 static void test_build_signs_md5(void **state) {
@@ -213,6 +204,38 @@ static void test_build_signs_md5(void **state) {
     assert_int_equal(tk_wire_tcp_parse(seg, len, RADDR, LADDR, true, &h), 40);
 }
 
+/* /udp(a > b): the same TCP segment inside a UDP datagram between the
+ * script's ports, both checksums valid (as packetdrill builds it). */
+static void test_build_udp_encapsulated(void **state) {
+    (void)state;
+    tk_pkt_conn c = conn();
+    c.local_isn = 5000;
+    tk_pkt_packet p;
+    packet("< F. 1:1(0) ack 1 win 32767 <nop,nop>/udp(1 > 9811)", &p);
+    uint8_t f[200];
+    char msg[100];
+    int n = tk_pkt_build(&c, &p, f, sizeof f, msg, sizeof msg);
+    assert_int_equal(n, 14 + 20 + 8 + 24);
+    tk_ipv4_hdr ip;
+    assert_int_equal(tk_wire_ipv4_parse(f + IP_OFF, (size_t)n - IP_OFF, true, &ip), 20);
+    assert_int_equal(ip.proto, TK_IPPROTO_UDP);
+    assert_int_equal(ip.total_len, 20 + 8 + 24);
+    tk_udp_hdr u;
+    assert_int_equal(tk_wire_udp_parse(f + TCP_OFF, 32, RADDR, LADDR, true, &u), 8);
+    assert_int_equal(u.sport, 1);
+    assert_int_equal(u.dport, 9811);
+    assert_int_equal(u.len, 32);
+    assert_true(u.csum != 0);
+    tk_tcp_hdr t;
+    assert_int_equal(tk_wire_tcp_parse(f + TCP_OFF + 8, 24, RADDR, LADDR, true, &t), 24);
+    assert_int_equal(t.sport, 50000);
+    assert_int_equal(t.dport, 8080);
+    assert_int_equal(t.seq, 1000001);
+    assert_int_equal(t.ack, 5001);
+    assert_int_equal(t.flags, TK_TCP_FIN | TK_TCP_ACK);
+    assert_int_equal(t.win, 32767);
+}
+
 /* A frame as the stack would send it. */
 static size_t stack_frame(const tk_tcp_hdr *h, size_t plen, uint8_t *f) {
     tk_eth_hdr eth = {.dst = {2, 0, 0, 0, 0, 2}, .src = {2, 0, 0, 0, 0, 1}, .type = 0x0800};
@@ -230,6 +253,69 @@ static void seen(const tk_tcp_hdr *h, size_t plen, tk_pkt_seen *out) {
     static uint8_t f[300]; /* out->seg points into it */
     size_t n = stack_frame(h, plen, f);
     assert_int_equal(tk_pkt_decode(f, n, out), 0);
+}
+
+/* The same segment inside UDP from sport to dport; udp_csum 0 (none) is
+ * refused by the decoder, which wants both checksums. */
+static size_t stack_udp_frame(const tk_tcp_hdr *h, uint16_t sport, uint16_t dport, bool udp_csum,
+                              uint8_t *f) {
+    tk_eth_hdr eth = {.dst = {2, 0, 0, 0, 0, 2}, .src = {2, 0, 0, 0, 0, 1}, .type = 0x0800};
+    int seg = tk_wire_tcp_emit(h, NULL, 0, LADDR, RADDR, f + TCP_OFF + 8, 200);
+    assert_true(seg > 0);
+    tk_udp_hdr u = {.sport = sport, .dport = dport};
+    int dg = tk_wire_udp_emit(&u, (size_t)seg, tk_csum_add(0, f + TCP_OFF + 8, (size_t)seg), LADDR,
+                              RADDR, f + TCP_OFF, 208);
+    assert_int_equal(dg, seg + 8);
+    if (!udp_csum)
+        f[TCP_OFF + 6] = f[TCP_OFF + 7] = 0;
+    tk_ipv4_hdr ip = {
+        .total_len = (uint16_t)(20 + dg), .ttl = 64, .proto = 17, .src = LADDR, .dst = RADDR};
+    assert_int_equal(tk_wire_eth_emit(&eth, f, 14), 14);
+    assert_int_equal(tk_wire_ipv4_emit(&ip, f + IP_OFF, 20), 20);
+    return TCP_OFF + (size_t)dg;
+}
+
+/* The encapsulation is matched exactly, whatever is relaxed, and shown in
+ * the rendering the way scripts write it. */
+static void test_match_udp_encapsulation(void **state) {
+    (void)state;
+    tk_pkt_conn c = conn();
+    c.local_isn = 100;
+    tk_tcp_hdr h = {.sport = 8080, .dport = 50000, .seq = 101, .flags = TK_TCP_RST, .win = 0};
+    uint8_t f[300];
+    tk_pkt_seen got;
+    assert_int_equal(tk_pkt_decode(f, stack_udp_frame(&h, 9811, 1, true, f), &got), 0);
+    assert_true(got.udp);
+    assert_int_equal(got.udp_sport, 9811);
+    assert_int_equal(got.udp_dport, 1);
+    tk_pkt_match_cfg relax = {.relax_options = true, .relax_win = true};
+    char msg[300];
+    static const struct {
+        const char *line, *msg;
+    } cases[] = {
+        {"> R 1:1(0) win 0/udp(9811 > 1)", ""},
+        {"> R 1:1(0) win 0/udp(9811 > 2)", "expected UDP 9811 > 2, got UDP 9811 > 1"},
+        {"> R 1:1(0) win 0/udp(9812 > 1)", "expected UDP 9812 > 1, got UDP 9811 > 1"},
+        {"> R 1:1(0) win 0", "expected plain TCP, got UDP 9811 > 1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tk_pkt_packet p;
+        packet(cases[i].line, &p);
+        msg[0] = '\0';
+        assert_int_equal(tk_pkt_match(&c, &p, &got, &relax, msg, sizeof msg), cases[i].msg[0] != 0);
+        assert_string_equal(msg, cases[i].msg);
+    }
+    char buf[200];
+    tk_pkt_render(&c, &got, buf, sizeof buf);
+    assert_string_equal(buf, "R 1:1(0) win 0/udp(9811 > 1)");
+    /* A plain segment where the script wants UDP. */
+    seen(&h, 0, &got);
+    tk_pkt_packet p;
+    packet("> R 1:1(0) win 0/udp(9811 > 1)", &p);
+    assert_int_equal(tk_pkt_match(&c, &p, &got, &relax, msg, sizeof msg), 1);
+    assert_string_equal(msg, "expected UDP 9811 > 1, got plain TCP");
+    /* Without a UDP checksum the decoder refuses the frame. */
+    assert_int_equal(tk_pkt_decode(f, stack_udp_frame(&h, 9811, 1, false, f), &got), -EINVAL);
 }
 
 static void test_match_learns_isn_and_ts(void **state) {
@@ -435,9 +521,10 @@ int main(void) {
         cmocka_unit_test(test_build_absolute_seq),
         cmocka_unit_test(test_build_icmp_quotes_segment),
         cmocka_unit_test(test_build_icmp_names_per_type),
-        cmocka_unit_test(test_build_rejects_udp),
+        cmocka_unit_test(test_build_udp_encapsulated),
         cmocka_unit_test(test_build_signs_md5),
         cmocka_unit_test(test_match_md5),
+        cmocka_unit_test(test_match_udp_encapsulation),
         cmocka_unit_test(test_match_learns_isn_and_ts),
         cmocka_unit_test(test_match_reports_each_field),
         cmocka_unit_test(test_match_relaxations_only_skip_their_field),

@@ -11,6 +11,7 @@
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
 #include "tcpkit/wire/tcp_md5.h"
+#include "tcpkit/wire/udp.h"
 
 #define DEFAULT_TTL 64
 
@@ -155,8 +156,9 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
     int olen = tk_pkt_opts_bytes(c, p, opts);
     if (olen < 0)
         return fail(msg, msgcap, -EINVAL, "TCP options longer than 40 bytes");
-    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN, hlen = TK_TCP_HLEN + (size_t)olen;
-    if (p->len > 65535 - hlen - TK_IPV4_HLEN || off + hlen + p->len > cap)
+    size_t udp = p->udp_encap ? TK_UDP_HLEN : 0;
+    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN + udp, hlen = TK_TCP_HLEN + (size_t)olen;
+    if (p->len > 65535 - hlen - TK_IPV4_HLEN - udp || off + hlen + p->len > cap)
         return fail(msg, msgcap, -ENOSPC, "packet too large");
     uint8_t *t = buf + off;
     memset(t, 0, hlen + p->len);
@@ -174,7 +176,14 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
     int rc = sign_tcp(c, p, t, seglen, msg, msgcap);
     if (rc < 0)
         return rc;
-    return wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
+    if (!p->udp_encap)
+        return wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
+    tk_udp_hdr uh = {.sport = p->udp_sport, .dport = p->udp_dport};
+    int n = tk_wire_udp_emit(&uh, seglen, tk_csum_add(0, t, seglen), c->raddr, c->laddr, t - udp,
+                             udp + seglen);
+    if (n < 0)
+        return fail(msg, msgcap, -ENOSPC, "packet too large");
+    return wrap_ip(c, p, TK_IPPROTO_UDP, (size_t)n, buf, cap);
 }
 
 typedef struct icmp_name {
@@ -264,8 +273,6 @@ static int build_icmp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf
 
 int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
                  size_t msgcap) {
-    if (p->udp_encap)
-        return fail(msg, msgcap, -ENOTSUP, "UDP encapsulation of TCP is not supported");
     return p->is_icmp ? build_icmp(c, p, buf, cap, msg, msgcap)
                       : build_tcp(c, p, buf, cap, msg, msgcap);
 }

@@ -27,11 +27,12 @@ typedef struct tk_pkt_conn {
     const char *md5_key; /* --tcp_md5_secret, or NULL: md5 options cannot be used */
 } tk_pkt_conn;
 
-/* Builds the frame for an inbound (`<`) TCP or ICMP packet. Returns its
- * length, or -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. An
- * `md5 valid` option is signed with c->md5_key once the segment is
- * complete (RFC 2385); `md5 invalid` gets that signature with its first
- * byte flipped. */
+/* Builds the frame for an inbound (`<`) TCP or ICMP packet; a TCP packet
+ * with /udp(sport > dport) goes inside a UDP datagram between those ports
+ * (both checksums filled in, as packetdrill does). Returns its length, or
+ * -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. An `md5 valid`
+ * option is signed with c->md5_key once the segment is complete (RFC 2385);
+ * `md5 invalid` gets that signature with its first byte flipped. */
 int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
                  size_t msgcap);
 
@@ -48,10 +49,13 @@ typedef struct tk_pkt_seen {
     uint32_t src, dst;  /* IPv4 addresses */
     const uint8_t *seg; /* the whole segment, inside the decoded frame */
     size_t seglen;
+    bool udp; /* the segment came inside UDP, from udp_sport to udp_dport */
+    uint16_t udp_sport, udp_dport;
 } tk_pkt_seen;
 
-/* Returns 0 for an IPv4/TCP frame, -ENOENT for anything else (ARP, ICMP),
- * -EINVAL when it is malformed. */
+/* Returns 0 for an IPv4/TCP frame or a TCP segment inside UDP (both
+ * checksums must verify), -ENOENT for anything else (ARP, ICMP), -EINVAL
+ * when it is malformed. */
 int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out);
 
 typedef struct tk_pkt_match_cfg {
@@ -64,13 +68,15 @@ typedef struct tk_pkt_match_cfg {
  * when it matches (learning the ISN from a SYN and the TS offset from the
  * first TS option), or 1 with "expected X, got Y" in msg. An expected
  * `md5 valid` (`invalid`) option requires the option at that place and a
- * signature that verifies (does not verify) with c->md5_key. */
+ * signature that verifies (does not verify) with c->md5_key. The
+ * encapsulation (plain, or UDP with both ports) is always checked exactly. */
 int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
                  const tk_pkt_match_cfg *cfg, char *msg, size_t msgcap);
 
 /* Renders a seen packet in script notation relative to the known ISNs:
- * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>"; a signature shows
- * as "md5 valid" or "md5 invalid" (just "md5" without c->md5_key). */
+ * "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>", with "/udp(a > b)"
+ * after it when it came inside UDP; a signature shows as "md5 valid" or
+ * "md5 invalid" (just "md5" without c->md5_key). */
 void tk_pkt_render(const tk_pkt_conn *c, const tk_pkt_seen *got, char *buf, size_t cap);
 
 /* Writes the option list of a script packet as bytes, in script order,

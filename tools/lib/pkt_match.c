@@ -9,6 +9,7 @@
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
 #include "tcpkit/wire/tcp_md5.h"
+#include "tcpkit/wire/udp.h"
 
 static uint32_t get32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -27,10 +28,21 @@ int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out) {
     int ihl = tk_wire_ipv4_parse(ipb, len - TK_ETH_HLEN, true, &ip);
     if (ihl < 0)
         return -EINVAL;
-    if (ip.proto != TK_IPPROTO_TCP)
+    if (ip.proto != TK_IPPROTO_TCP && ip.proto != TK_IPPROTO_UDP)
         return -ENOENT;
     const uint8_t *seg = ipb + ihl;
     size_t seglen = ip.total_len - (size_t)ihl;
+    if (ip.proto == TK_IPPROTO_UDP) {
+        /* A TCP segment inside UDP: both checksums must hold. */
+        tk_udp_hdr udp;
+        if (tk_wire_udp_parse(seg, seglen, ip.src, ip.dst, true, &udp) < 0 || udp.csum == 0)
+            return -EINVAL;
+        out->udp = true;
+        out->udp_sport = udp.sport;
+        out->udp_dport = udp.dport;
+        seg += TK_UDP_HLEN;
+        seglen = udp.len - TK_UDP_HLEN;
+    }
     int hlen = tk_wire_tcp_parse(seg, seglen, ip.src, ip.dst, true, &tcp);
     if (hlen < 0)
         return -EINVAL;
@@ -125,8 +137,10 @@ void tk_pkt_render(const tk_pkt_conn *c, const tk_pkt_seen *got, char *buf, size
         n += snprintf(buf + n, cap - (size_t)n, " win %u", got->win);
     if (n > 0 && (size_t)n < cap && got->optlen) {
         render_opts(c, got->opts, got->optlen, md5_state(c, got), opts, sizeof opts);
-        snprintf(buf + n, cap - (size_t)n, " <%s>", opts);
+        n += snprintf(buf + n, cap - (size_t)n, " <%s>", opts);
     }
+    if (n > 0 && (size_t)n < cap && got->udp)
+        snprintf(buf + n, cap - (size_t)n, "/udp(%u > %u)", got->udp_sport, got->udp_dport);
 }
 
 /* Byte offset of the value of the first option of this kind inside the
@@ -232,8 +246,24 @@ static int mismatch(char *msg, size_t cap, const char *field, uint32_t want, uin
     return 1;
 }
 
+/* Plain or inside UDP, and the UDP ports: never relaxed. */
+static int match_encap(const tk_pkt_packet *exp, const tk_pkt_seen *got, char *msg, size_t cap) {
+    if (exp->udp_encap == got->udp &&
+        (!got->udp || (exp->udp_sport == got->udp_sport && exp->udp_dport == got->udp_dport)))
+        return 0;
+    char want[40] = "plain TCP", seen[40] = "plain TCP";
+    if (exp->udp_encap)
+        snprintf(want, sizeof want, "UDP %u > %u", exp->udp_sport, exp->udp_dport);
+    if (got->udp)
+        snprintf(seen, sizeof seen, "UDP %u > %u", got->udp_sport, got->udp_dport);
+    snprintf(msg, cap, "expected %s, got %s", want, seen);
+    return 1;
+}
+
 int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *got,
                  const tk_pkt_match_cfg *cfg, char *msg, size_t msgcap) {
+    if (match_encap(exp, got, msg, msgcap))
+        return 1;
     if (got->flags != exp->flags) {
         char w[10], g[10];
         render_flags(exp->flags, w);

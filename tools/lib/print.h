@@ -42,7 +42,12 @@ typedef struct tk_print_conn {
 
 typedef struct tk_printer {
     bool absolute_seq; /* like tcpdump -S: print sequence numbers as found */
-    uint32_t tick;     /* counts TCP segments looked up */
+    /* When non-zero, a UDP datagram from or to this port is TCP over UDP
+     * (docs/udp-encapsulation.md): "UDP, length N: " is followed by its TCP
+     * segment as a TCP line shows it. tcpdump has no such decoder; 0 (what
+     * tk_printer_init sets) prints UDP as tcpdump does. */
+    uint16_t udp_tunnel_port;
+    uint32_t tick; /* counts TCP segments looked up */
     tk_print_conn conns[TK_PRINTER_CONNS];
 } tk_printer;
 

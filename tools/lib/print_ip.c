@@ -225,8 +225,8 @@ void tk_pr_icmp(tk_pbuf *b, const uint8_t *d, size_t cap, uint32_t len) {
     tk_pr_printf(b, ", length %u", len);
 }
 
-static void print_udp(tk_pbuf *b, const uint8_t *ip, const uint8_t *d, size_t cap, uint32_t len,
-                      bool fragmented) {
+static void print_udp(tk_printer *p, tk_pbuf *b, const uint8_t *ip, const uint8_t *d, size_t cap,
+                      uint32_t len, bool fragmented) {
     if (cap < 4) {
         print_addrs(b, ip);
         tk_pr_puts(b, ": ");
@@ -255,10 +255,18 @@ static void print_udp(tk_pbuf *b, const uint8_t *ip, const uint8_t *d, size_t ca
         tk_pr_trunc(b, "udp");
         return;
     }
-    if (ulen > len && !fragmented)
+    if (ulen > len && !fragmented) {
         tk_pr_printf(b, "UDP, bad length %u > %u", ulen - 8u, len - 8u);
-    else
-        tk_pr_printf(b, "UDP, length %u", ulen - 8u);
+        return;
+    }
+    tk_pr_printf(b, "UDP, length %u", ulen - 8u);
+    /* TCP over UDP: the segment, as its own line would show it. */
+    if (p->udp_tunnel_port != 0 && (sport == p->udp_tunnel_port || dport == p->udp_tunnel_port) &&
+        !fragmented) {
+        size_t seg_cap = cap - 8 < ulen - 8u ? cap - 8 : ulen - 8u;
+        tk_pr_puts(b, ": ");
+        tk_pr_tcp(p, b, ip, d + 8, seg_cap, ulen - 8u);
+    }
 }
 
 void tk_pr_ipv4_dgram(tk_printer *p, tk_pbuf *b, const uint8_t *d, size_t cap, size_t len) {
@@ -317,7 +325,7 @@ void tk_pr_ipv4_dgram(tk_printer *p, tk_pbuf *b, const uint8_t *d, size_t cap, s
         tk_pr_tcp(p, b, d, pl, pcap, plen);
         break;
     case TK_IPPROTO_UDP:
-        print_udp(b, d, pl, pcap, plen, (frag & TK_IPV4_MF) != 0);
+        print_udp(p, b, d, pl, pcap, plen, (frag & TK_IPV4_MF) != 0);
         break;
     case TK_IPPROTO_ICMP:
         tk_pr_icmp(b, pl, pcap, plen);

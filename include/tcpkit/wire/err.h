@@ -18,6 +18,9 @@ enum tk_wire_err {
     TK_WIRE_IP_CSUM = -1014,      /* header checksum does not verify */
     TK_WIRE_ICMP_SHORT = -1020,   /* ICMP message shorter than 8 bytes */
     TK_WIRE_ICMP_CSUM = -1021,    /* ICMP checksum does not verify */
+    TK_WIRE_UDP_SHORT = -1060,    /* fewer than 8 bytes for the UDP header */
+    TK_WIRE_UDP_LEN = -1061,      /* UDP length field < 8, or beyond the IP payload */
+    TK_WIRE_UDP_CSUM = -1062,     /* non-zero UDP checksum does not verify */
     TK_WIRE_TCP_SHORT = -1030,    /* fewer than 20 bytes for the TCP header */
     TK_WIRE_TCP_DOFF = -1031,     /* data offset < 5 */
     TK_WIRE_TCP_DOFF_BIG = -1032, /* data offset beyond the segment */
