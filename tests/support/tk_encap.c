@@ -19,16 +19,7 @@ static const uint8_t mac_remote[6] = {0x02, 0, 0, 0, 0, 0x02};
 int tkh_inject_udp(tkh *h, const tkh_udp *u, uint8_t flags, uint32_t seq, uint32_t ack,
                    uint16_t win, const tk_tcp_opts *opts, const void *data, size_t len) {
     static uint8_t buf[TKH_FRAME_MAX];
-    tk_tcp_hdr th;
-    memset(&th, 0, sizeof(th));
-    th.sport = h->rport;
-    th.dport = h->lport;
-    th.seq = seq;
-    th.ack = ack;
-    th.flags = flags;
-    th.win = win;
-    if (opts)
-        th.opts = *opts;
+    tk_tcp_hdr th = tkh_hdr(h->rport, h->lport, flags, seq, ack, win, opts);
     size_t off = TK_ETH_HLEN + TK_IPV4_HLEN;
     uint8_t *seg = buf + off + TK_UDP_HLEN;
     int n = tk_wire_tcp_emit(&th, data, len, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, seg,

@@ -123,9 +123,8 @@ static size_t build_frame(uint8_t *buf, size_t cap, uint32_t src, uint32_t dst, 
     return TK_ETH_HLEN + TK_IPV4_HLEN + (size_t)n;
 }
 
-int tkh_inject_ports(tkh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
-                     uint32_t ack, uint16_t win, const tk_tcp_opts *opts, const void *data,
-                     size_t len) {
+tk_tcp_hdr tkh_hdr(uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+                   uint16_t win, const tk_tcp_opts *opts) {
     tk_tcp_hdr th;
     memset(&th, 0, sizeof(th));
     th.sport = sport;
@@ -136,6 +135,13 @@ int tkh_inject_ports(tkh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint
     th.win = win;
     if (opts)
         th.opts = *opts;
+    return th;
+}
+
+int tkh_inject_ports(tkh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
+                     uint32_t ack, uint16_t win, const tk_tcp_opts *opts, const void *data,
+                     size_t len) {
+    tk_tcp_hdr th = tkh_hdr(sport, dport, flags, seq, ack, win, opts);
     static uint8_t buf[TKH_FRAME_MAX];
     size_t n = build_frame(buf, sizeof(buf), TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, mac_remote, mac_local,
                            h->in_tos, &th, data, len);
@@ -190,16 +196,7 @@ void tkh_run_until(tkh *h, tk_time t) {
 
 int tkh_inject_signed(tkh *h, const char *key, uint8_t flags, uint32_t seq, uint32_t ack,
                       uint16_t win, const tk_tcp_opts *opts, const void *data, size_t len) {
-    tk_tcp_hdr th;
-    memset(&th, 0, sizeof(th));
-    th.sport = h->rport;
-    th.dport = h->lport;
-    th.seq = seq;
-    th.ack = ack;
-    th.flags = flags;
-    th.win = win;
-    if (opts)
-        th.opts = *opts;
+    tk_tcp_hdr th = tkh_hdr(h->rport, h->lport, flags, seq, ack, win, opts);
     th.opts.present |= TK_OPT_MD5;
     static uint8_t seg[TKH_FRAME_MAX];
     int n = tk_wire_tcp_emit(&th, data, len, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, seg, sizeof(seg));

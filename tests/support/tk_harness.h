@@ -73,6 +73,10 @@ void tkh_fini(tkh *h);
 int tkh_inject(tkh *h, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
                const tk_tcp_opts *opts, const void *data, size_t len);
 /* The same from explicit ports. */
+/* A TCP header from sport to dport with these fields (options copied when
+ * opts is not NULL), everything else zero. */
+tk_tcp_hdr tkh_hdr(uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+                   uint16_t win, const tk_tcp_opts *opts);
 int tkh_inject_ports(tkh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
                      uint32_t ack, uint16_t win, const tk_tcp_opts *opts, const void *data,
                      size_t len);
