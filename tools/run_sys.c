@@ -242,33 +242,15 @@ static const opt_name sockopts[] = {
     {"IPPROTO_TCP", "TCP_RACK_PACE_ALWAYS", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
 };
 
-/* FreeBSD options of other TCP stacks (RACK's pacing): tcpkit has none of
- * them, and answers like FreeBSD's default stack, with ENOPROTOOPT. */
-static const opt_name absent_opts[] = {
-    {"IPPROTO_TCP", "TCP_RACK_PACE_MAX_SEG", TK_IPPROTO_TCP_LEVEL, 0},
-    {"IPPROTO_TCP", "TCP_RACK_PACE_RATE_SS", TK_IPPROTO_TCP_LEVEL, 0},
-    {"IPPROTO_TCP", "TCP_RACK_PACE_ALWAYS", TK_IPPROTO_TCP_LEVEL, 0},
-};
-
-static const opt_name *lookup_opt(const opt_name *t, size_t n, const tk_pkt_event *ev) {
-    for (size_t i = 0; i < n; i++)
-        if (is_sym(arg(ev, 1), t[i].level) && is_sym(arg(ev, 2), t[i].name))
-            return &t[i];
+/* The option's row, or NULL (the script fails, naming the option). */
+static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev) {
+    for (size_t i = 0; i < sizeof sockopts / sizeof sockopts[0]; i++)
+        if (is_sym(arg(ev, 1), sockopts[i].level) && is_sym(arg(ev, 2), sockopts[i].name))
+            return &sockopts[i];
+    const tk_pkt_expr *nm = arg(ev, 2);
+    tk_run_fail(r, ev->line, "%s: unsupported option %s", ev->sys.name,
+                nm->kind == TK_PKT_EXPR_SYMBOL ? nm->text : "(not a name)");
     return NULL;
-}
-
-/* The option's row; NULL with *absent set for an option tcpkit has not
- * (the call then fails with ENOPROTOOPT), NULL for an unknown one (the
- * script fails). */
-static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev, bool *absent) {
-    const opt_name *o = lookup_opt(sockopts, sizeof sockopts / sizeof sockopts[0], ev);
-    *absent = o == NULL && lookup_opt(absent_opts, sizeof absent_opts / sizeof absent_opts[0], ev);
-    if (o == NULL && !*absent) {
-        const tk_pkt_expr *nm = arg(ev, 2);
-        tk_run_fail(r, ev->line, "%s: unsupported option %s", ev->sys.name,
-                    nm->kind == TK_PKT_EXPR_SYMBOL ? nm->text : "(not a name)");
-    }
-    return o;
 }
 
 /* {l_onoff=1, l_linger=0} */
@@ -293,10 +275,9 @@ static int sys_setsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     int fd, sd;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    bool absent;
-    const opt_name *o = find_opt(r, ev, &absent);
+    const opt_name *o = find_opt(r, ev);
     if (!o)
-        return absent ? set_errno(out, -ENOPROTOOPT) : 1;
+        return 1;
     tk_linger lg;
     int64_t v;
     if (o->tk_name == TK_SO_LINGER) {
@@ -315,10 +296,9 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     int fd, sd;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    bool absent;
-    const opt_name *o = find_opt(r, ev, &absent);
+    const opt_name *o = find_opt(r, ev);
     if (!o)
-        return absent ? set_errno(out, -ENOPROTOOPT) : 1;
+        return 1;
     if (o->tk_name == TK_SO_LINGER) {
         tk_linger want, got;
         size_t len = sizeof got;
