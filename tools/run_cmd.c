@@ -168,6 +168,24 @@ static int fixed_sysctl(tk_run *r, const tk_pkt_event *ev, const sysctl_entry *e
     return 0;
 }
 
+/* Sets a SET_FIELD entry's value in cfg, or says why it cannot: outside the
+ * entry's range (FreeBSD answers EINVAL), or, for a stack still to be
+ * created (created), refused by the configuration check; a running stack
+ * checks the change itself when it takes it. */
+static int apply_value(const sysctl_entry *e, uint64_t v, bool created, tk_config *cfg, char *why,
+                       size_t cap) {
+    if (e->ok[1] > 0 && (v < (uint64_t)e->ok[0] || v > (uint64_t)e->ok[1])) {
+        snprintf(why, cap, "outside %lld..%lld", (long long)e->ok[0], (long long)e->ok[1]);
+        return -1;
+    }
+    e->set(cfg, v);
+    if (!created && tk_stack_mem_size(cfg) == 0) {
+        snprintf(why, cap, "not a valid tcpkit setting");
+        return -1;
+    }
+    return 0;
+}
+
 static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
     char name[64];
     unsigned long long v;
@@ -184,15 +202,12 @@ static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
         return tk_run_fail(r, ev->line, "sysctl %s has no tcpkit setting", name);
     if (e->kind == FIXED)
         return fixed_sysctl(r, ev, e, (int64_t)v);
-    if (e->ok[1] > 0 && (v < (uint64_t)e->ok[0] || v > (uint64_t)e->ok[1]))
-        return tk_run_fail(r, ev->line, "sysctl %s=%llu: outside %lld..%lld", name, v,
-                           (long long)e->ok[0], (long long)e->ok[1]);
     tk_config next = r->cfg;
-    e->set(&next, v);
+    char why[80];
+    if (apply_value(e, v, r->stack != NULL, &next, why, sizeof why))
+        return tk_run_fail(r, ev->line, "sysctl %s=%llu: %s", name, v, why);
     if (memcmp(&next, &r->cfg, sizeof next) == 0)
         return 0;
-    if (!r->stack && tk_stack_mem_size(&next) == 0) /* the configuration check refuses it */
-        return tk_run_fail(r, ev->line, "sysctl %s=%llu: not a valid tcpkit setting", name, v);
     /* A running stack takes the change like a kernel takes a sysctl; only
      * settings that size its memory are fixed once it exists. */
     if (r->stack) {
@@ -219,7 +234,11 @@ int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t c
         snprintf(msg, cap, "--sysctl %s: not a sysctl with a tcpkit setting", name);
         return -1;
     }
-    e->set(cfg, v);
+    char why[80];
+    if (apply_value(e, v, false, cfg, why, sizeof why)) {
+        snprintf(msg, cap, "--sysctl %s=%llu: %s", name, v, why);
+        return -1;
+    }
     return 0;
 }
 

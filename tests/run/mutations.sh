@@ -56,7 +56,7 @@ case "$(printf '%s\n' "$out" | head -n 1)" in
 *) fail "preset-iw.pkt without --sysctl: exit $rc: $out" ;;
 esac
 for bad in net.inet.tcp.no_such_setting=1 net.inet.tcp.blackhole=0 net.inet.tcp.initcwnd_segments \
-    net.inet.tcp.initcwnd_segments=ten; do
+    net.inet.tcp.initcwnd_segments=ten net.inet.tcp.initcwnd_segments=65; do
     out=$("$tcpkit" run --sysctl "$bad" "$dir/preset-iw.pkt" 2>&1)
     rc=$?
     [ "$rc" -eq 2 ] || fail "--sysctl $bad: exit $rc, want 2: $out"
