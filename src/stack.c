@@ -57,14 +57,16 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *arp_mem = take(l, tk_arp_mem_size(cfg, frame_cap), 16);
     void *frag_mem = take(l, tk_ipfrag_mem_size(cfg), 16);
     tk_md5_key *md5_keys = take(l, sizeof(tk_md5_key) * cfg->md5_keys, 8);
+    void *sc_mem = take(l, tk_syncache_mem_size(cfg->max_syn_backlog), 8);
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !bufs || !conn_hash || !bind_hash || !heap || !tw_mem || !tw_hash ||
-        (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem || !md5_keys)
+        (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem)
         return false;
     memset(md5_keys, 0, sizeof(tk_md5_key) * cfg->md5_keys);
     s->md5_keys = md5_keys;
     s->md5_cap = cfg->md5_keys;
+    tk_syncache_init(&s->syncache, sc_mem, cfg->max_syn_backlog);
     tk_arp_init(&s->arp, arp_mem, cfg, frame_cap);
     tk_ipfrag_init(&s->frag, frag_mem, cfg);
     s->cfg = *cfg;
@@ -93,11 +95,13 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
 }
 
 static bool config_ok(const tk_config *cfg) {
-    return cfg != NULL && cfg->max_sockets > 0 && cfg->mtu >= 68 && cfg->rcvbuf >= 1024 &&
-           cfg->sndbuf >= 1024 && cfg->rcvbuf <= (1u << 30) && cfg->sndbuf <= (1u << 30) &&
-           cfg->ephemeral_lo > 0 && cfg->ephemeral_lo <= cfg->ephemeral_hi &&
-           cfg->default_mss >= 64 && cfg->ip_ttl > 0 && cfg->initial_window <= 64 &&
-           cfg->ecn >= 0 && cfg->ecn <= 2 && tk_udp_tunnel_overhead_ok(cfg);
+    return cfg != NULL && cfg->max_sockets > 0 && cfg->max_syn_backlog <= 65536u &&
+           (cfg->max_syn_backlog > 0 || cfg->syn_cookies) && cfg->mtu >= 68 &&
+           cfg->rcvbuf >= 1024 && cfg->sndbuf >= 1024 && cfg->rcvbuf <= (1u << 30) &&
+           cfg->sndbuf <= (1u << 30) && cfg->ephemeral_lo > 0 &&
+           cfg->ephemeral_lo <= cfg->ephemeral_hi && cfg->default_mss >= 64 && cfg->ip_ttl > 0 &&
+           cfg->initial_window <= 64 && cfg->ecn >= 0 && cfg->ecn <= 2 &&
+           tk_udp_tunnel_overhead_ok(cfg);
 }
 
 size_t tk_stack_mem_size(const tk_config *cfg) {
@@ -175,6 +179,7 @@ void tk_stack_poll(tk_stack *s, tk_time now) {
         tk_tcp_timer_fire(s, tp, now);
     }
     tk_tw_expire(s, now);
+    tk_syncache_poll(s, now);
     tk_net_poll(s, now);
     while (s->pending_head != TK_NIL) {
         tk_tcb *tp = tk_tcb_at(s, s->pending_head);
@@ -189,8 +194,11 @@ tk_time tk_stack_next_deadline(const tk_stack *s) {
     tk_time t = tk_timerq_next(&s->timers);
     tk_time tw = tk_tw_next_deadline(s);
     tk_time arp = tk_net_next_deadline(s);
+    tk_time sc = tk_syncache_next_deadline(s);
     if (arp < t)
         t = arp;
+    if (sc < t)
+        t = sc;
     return tw < t ? tw : t;
 }
 

@@ -10,6 +10,7 @@
 #include "net/arp.h"
 #include "net/ipfrag.h"
 #include "tcp/md5.h"
+#include "tcp/syncache.h"
 #include "tcp/tcb.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
@@ -45,8 +46,8 @@ struct tk_stack {
     uint32_t *bind_hash;
     uint32_t bind_mask;
     uint32_t pending_head;
-    uint32_t syn_rcvd_total; /* half-open connections (SEC-2 bound) */
-    bool iss_floor_set;      /* a SYN reuses a TIME_WAIT 4-tuple (CM-11) */
+    tk_syncache syncache; /* half-open passive connections (SEC-2) */
+    bool iss_floor_set;   /* a SYN reuses a TIME_WAIT 4-tuple (CM-11) */
     uint32_t iss_floor;
     uint32_t state_count[TK_TCP_NSTATES];
 

@@ -100,6 +100,27 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
                   ((tp->ecn & TK_ECN_ON) ? TK_CONN_OPT_ECN : 0u);
 }
 
+/* A half-open connection of the syncache, as netstat shows SYN_RECV. */
+static void fill_syn_entry(const tk_stack *s, const tk_syn_entry *e, tk_conn_info *ci) {
+    memset(ci, 0, sizeof(*ci));
+    ci->sd = -1;
+    ci->state = TK_TCP_SYN_RCVD;
+    ci->local.addr = e->laddr;
+    ci->local.port = e->lport;
+    ci->remote.addr = e->raddr;
+    ci->remote.port = e->rport;
+    ci->rcv_wnd = e->rcv_win;
+    ci->snd_wnd = e->peer_win;
+    ci->retransmits = e->rexmits;
+    ci->timer_kind = TK_TIMER_RETRANSMIT;
+    ci->timer_deadline = e->deadline;
+    ci->encap_port = e->encap;
+    ci->options = ((e->flags & TK_SC_PEER_TS) && s->cfg.opt_timestamps ? TK_CONN_OPT_TS : 0u) |
+                  ((e->flags & TK_SC_PEER_SACK) && s->cfg.opt_sack ? TK_CONN_OPT_SACK : 0u) |
+                  ((e->flags & TK_SC_PEER_WS) && s->cfg.opt_wscale ? TK_CONN_OPT_WSCALE : 0u) |
+                  ((e->flags & TK_SC_ECN) ? TK_CONN_OPT_ECN : 0u);
+}
+
 int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
     int n = 0;
     for (uint32_t i = 0; i < s->tcbs.cap; i++) {
@@ -108,6 +129,14 @@ int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
             continue;
         if (n < max)
             fill_tcb(tp, &out[n]);
+        n++;
+    }
+    for (uint32_t i = 0; i < s->syncache.cap && s->syncache.count > 0; i++) {
+        const tk_syn_entry *e = &s->syncache.e[i];
+        if (!(e->flags & TK_SC_USED))
+            continue;
+        if (n < max)
+            fill_syn_entry(s, e, &out[n]);
         n++;
     }
     for (uint32_t i = s->tw_head; i != TK_NIL;) {

@@ -20,7 +20,7 @@ typedef struct tk_config {
     /* Pools (SPEC SEC-5): every object comes from one of these. */
     uint32_t max_sockets;      /* 64 */
     uint32_t max_time_wait;    /* 1024 TIME_WAIT entries */
-    uint32_t max_syn_backlog;  /* 128 half-open entries */
+    uint32_t max_syn_backlog;  /* 128 syncache entries (half-open, not sockets; SEC-2) */
     uint32_t ooo_budget_bytes; /* out-of-order bytes kept per connection: 64 KiB */
     uint32_t rcvbuf;           /* 64 KiB */
     uint32_t sndbuf;           /* 64 KiB */
@@ -75,7 +75,14 @@ typedef struct tk_config {
 
     /* RFC 5961 challenge ACK rate limit per second (SEC-3): 1000. */
     uint32_t challenge_ack_limit;
-    /* SYN cookies when the half-open queue overflows (SEC-2): true. */
+    /* ACKs sent in reply to invalid segments (out of window, unacceptable
+     * ACK, PAWS, challenge ACKs): at most one per this interval per
+     * connection or syncache entry (SEC-8, Linux tcp_invalid_ratelimit):
+     * 500 ms; 0 sends every one. */
+    tk_time invalid_ack_ratelimit;
+    /* SYN cookies when the syncache is full or the socket pool nearly is
+     * (SEC-2): true. A cookie ACK is checked only within the cookie
+     * lifetime after the listener last sent one (SEC-7). */
     bool syn_cookies;
     /* The rules before RFC 5961, to compare with older stacks (FreeBSD's
      * net.inet.tcp.insecure_rst / insecure_syn): any in-window RST resets;

@@ -50,6 +50,10 @@
     X(syncookies_sent)                                                                             \
     X(syncookies_accepted)                                                                         \
     X(syncookies_failed)                                                                           \
+    X(syncookies_ungated)   /* cookie ACKs refused: no cookie sent lately (SEC-7) */               \
+    X(syncache_added)       /* half-open entries made (SEC-2) */                                   \
+    X(syn_data_discarded)   /* text on a SYN, not acknowledged (the peer resends it) */            \
+    X(invalid_acks_limited) /* ACKs to invalid segments not sent (SEC-8 rate limit) */             \
     X(md5_out_no_key)                                                                              \
     X(ecn_connections)                                                                             \
     X(ecn_ce_rcvd)                                                                                 \
@@ -163,9 +167,9 @@ typedef struct tk_conn_info {
 #define TK_CONN_OPT_WSCALE 0x4 /* window scaling (RFC 7323) */
 #define TK_CONN_OPT_ECN    0x8 /* ECN (RFC 3168), docs/ecn.md */
 
-/* Fills up to max entries (connections in the socket pool, then TIME_WAIT
- * entries oldest first); returns the number of entries that exist, which may
- * exceed max. Listening sockets are included (state LISTEN). */
+/* Fills up to max entries (connections in the socket pool, then half-open
+ * syncache entries (SYN_RCVD, sd -1), then TIME_WAIT entries oldest first); returns the number of
+ * entries that exist, which may exceed max. Listening sockets are included (state LISTEN). */
 int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max);
 /* Number of connections in this state (TIME_WAIT counts both kinds). */
 uint32_t tk_stack_state_count(const tk_stack *s, int state);

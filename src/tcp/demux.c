@@ -73,6 +73,7 @@ void tk_listen_insert(tk_stack *s, tk_tcb *tp) {
 }
 
 void tk_listen_remove(tk_stack *s, tk_tcb *tp) {
+    tk_syncache_flush(s, tp->index); /* its half-open connections go too */
     uint32_t b = port_bucket(tp->lport, TK_LISTEN_BUCKETS - 1);
     uint32_t *link = &s->listen_hash[b];
     while (*link != TK_NIL && *link != tp->index)

@@ -32,6 +32,10 @@ uint8_t tk_ecn_syn_flags(const tk_stack *s, tk_tcb *tp) {
     return 0;
 }
 
+bool tk_ecn_syn_accept(const tk_stack *s, uint8_t flags) {
+    return (s->cfg.ecn == 1 || s->cfg.ecn == 2) && ecn_setup(flags);
+}
+
 void tk_ecn_syn_in(const tk_stack *s, tk_tcb *tp, uint8_t flags) {
     bool willing;
     if (tp->state == TK_TCP_SYN_SENT)

@@ -6,6 +6,7 @@
 
 #include "base/seq.h"
 #include "stack_priv.h"
+#include "tcp/syncache.h"
 #include "tcp/timewait.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/ipv4.h"
@@ -17,12 +18,18 @@ static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
 /* The receive buffer becomes a whole number of segments (as BSD's tcp_mss
  * does), using the slack each buffer has, so the window never ends in a
  * sliver. */
+uint32_t tk_tcp_rcvbuf_rounded(const tk_stack *s, uint32_t cap, uint32_t seg) {
+    if (seg == 0 || cap < seg)
+        return cap;
+    uint32_t whole = (cap + seg - 1u) / seg * seg;
+    return whole > s->cfg.rcvbuf + tk_rcv_slack(&s->cfg) ? cap : whole;
+}
+
 static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
-    uint32_t seg = tk_tcp_seg_max(tp);
-    if (tk_ring_len(&tp->rcvq) > 0 || seg == 0 || tp->rcv_cap < seg)
+    if (tk_ring_len(&tp->rcvq) > 0)
         return;
-    uint32_t cap = (tp->rcv_cap + seg - 1u) / seg * seg;
-    if (cap > s->cfg.rcvbuf + tk_rcv_slack(&s->cfg))
+    uint32_t cap = tk_tcp_rcvbuf_rounded(s, tp->rcv_cap, tk_tcp_seg_max(tp));
+    if (cap == tp->rcv_cap)
         return;
     tp->rcv_cap = cap;
     tk_ring_init(&tp->rcvq, tp->rcvq.buf, cap);
@@ -128,7 +135,7 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
         accept_enqueue(s, tp);
 }
 
-static void child_inherit(tk_tcb *tp, const tk_tcb *lp) {
+void tk_tcp_child_inherit(tk_tcb *tp, const tk_tcb *lp) {
     tp->flags |=
         lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER | TK_TF_NOOPT);
     tp->linger = lp->linger;
@@ -139,8 +146,16 @@ static void child_inherit(tk_tcb *tp, const tk_tcb *lp) {
     tp->snd_cap = lp->snd_cap;
 }
 
+/* LISTEN (RFC 9293 3.10.7.2). A SYN makes a syncache entry, not a socket
+ * (SEC-2); when the syncache or the socket pool is nearly full, a SYN cookie
+ * answers instead. A segment for a half-open connection goes to its entry. */
 void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
     uint8_t fl = sg->h.flags;
+    tk_syn_entry *e = tk_syncache_lookup(s, sg->dst, sg->h.dport, sg->src, sg->h.sport);
+    if (e != NULL) {
+        tk_syncache_input(s, lp, e, sg, now);
+        return;
+    }
     if (fl & TK_TCP_RST) {
         TK_DROP(s, drop_listen_rst, now);
         return;
@@ -164,42 +179,16 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
         TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
         return;
     }
-    if (s->syn_rcvd_total >= s->cfg.max_syn_backlog) {
-        if (s->cfg.syn_cookies) {
-            tk_syncookie_send(s, sg, now); /* SEC-2: no state kept */
-            return;
-        }
-        TK_DROP(s, drop_syn_backlog_full, now);
+    if (!tk_syncache_overflow(s) && tk_syncache_add(s, lp, sg, now)) {
+        if (sg->len > 0) /* not acknowledged: the peer sends it again (as BSD, Linux) */
+            s->stats.syn_data_discarded++;
         return;
     }
-    tk_tcb *tp = tk_tcb_alloc(s);
-    if (tp == NULL) {
-        TK_DROP(s, drop_no_memory, now);
+    if (s->cfg.syn_cookies) {
+        tk_syncookie_send(s, lp, sg, now); /* SEC-2: no state kept */
         return;
     }
-    tp->laddr = sg->dst;
-    tp->lport = sg->h.dport;
-    tp->raddr = sg->src;
-    tp->rport = sg->h.sport;
-    tp->parent = lp->index;
-    tp->flags |= TK_TF_PASSIVE;
-    tp->encap_port = sg->encap; /* a passive open answers the way the SYN came */
-    child_inherit(tp, lp);
-    tk_tcb_init_conn(s, tp, now);
-    tk_ecn_syn_in(s, tp, fl);
-    tp->irs = sg->h.seq;
-    tp->rcv_nxt = sg->h.seq + 1;
-    tp->rcv_adv = tp->rcv_nxt;
-    tp->rcv_shift = tk_tcp_wscale_for(tp->rcv_cap);
-    tk_tcp_syn_options(s, tp, &sg->h.opts);
-    hold_syn_data(tp, sg);
-    tp->snd_wnd = sg->h.win; /* a SYN's window is never scaled */
-    tp->snd_wl1 = sg->h.seq;
-    tp->snd_wl2 = tp->iss;
-    tk_demux_insert(s, tp);
-    tk_tcb_set_state(s, tp, TK_TCP_SYN_RCVD, "rcv SYN");
-    s->stats.passive_opens++;
-    tk_tcp_output(s, tp, now);
+    TK_DROP(s, drop_syn_backlog_full, now);
 }
 
 void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {

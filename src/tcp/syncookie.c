@@ -1,19 +1,31 @@
-/* SYN cookies (SPEC SEC-2): when the half-open bound is reached, a SYN is
- * answered with a SYN-ACK whose ISS encodes what the connection needs, and
- * no state is kept. The ACK that returns it recreates the connection.
+/* SYN cookies (SPEC SEC-2, SEC-7): when the syncache or the socket pool is
+ * nearly full, a SYN is answered with a SYN-ACK whose ISS encodes what the
+ * connection needs, and no state is kept. The ACK that returns it recreates
+ * the connection.
  *
  * ISS = t (5 bits) | MSS index (3 bits) | 24 bits of SipHash over the
- * 4-tuple, the peer's ISN and t, with the stack's secret. t counts 64-second
- * periods; a cookie is good for the period it was made in and the next one.
- * Only the MSS survives: window scaling, SACK and timestamps are not offered
- * in a cookie SYN-ACK (as in the classic scheme, RFC 4987 3.6). */
+ * 4-tuple, the peer's ISN, t and the MSS index, with the stack's secret:
+ * the MSS index cannot be changed without breaking the MAC. t counts
+ * 64-second periods; a cookie is good for the period it was made in and the
+ * next one, and only while the listener sent a cookie within that time, so
+ * blind ACKs to a listener that is not under a flood never reach the MAC.
+ *
+ * When the peer sends timestamps, the low 6 bits of our SYN-ACK's TSval keep
+ * window scale (4 bits, 15: none), SACK-permitted and ECN, and come back in
+ * the ACK's TSecr (as Linux and FreeBSD do): a cookie connection keeps its
+ * options. Without timestamps only the MSS survives (RFC 4987 3.6). */
 #include <string.h>
 
 #include "base/seq.h"
 #include "base/siphash.h"
 #include "stack_priv.h"
+#include "tcp/syncache.h"
 
 #define COOKIE_PERIOD TK_SEC(64)
+#define TS_BITS       0x3fu
+#define TS_NO_WS      0xfu
+#define TS_SACK       0x10u
+#define TS_ECN        0x20u
 
 static const uint16_t mss_table[8] = {216, 536, 1024, 1220, 1300, 1400, 1440, 1460};
 
@@ -21,13 +33,14 @@ static uint32_t period(tk_time now) {
     return (uint32_t)(now / COOKIE_PERIOD);
 }
 
-static uint32_t cookie_hash(const tk_stack *s, const tk_seg *sg, uint32_t irs, uint32_t t) {
-    uint8_t buf[24];
-    uint32_t v[4] = {sg->dst, sg->src, irs, t};
+static uint32_t cookie_hash(const tk_stack *s, const tk_seg *sg, uint32_t irs, uint32_t t,
+                            uint32_t idx) {
+    uint8_t buf[28];
+    uint32_t v[5] = {sg->dst, sg->src, irs, t, idx};
     memcpy(buf, v, sizeof(v));
-    memcpy(buf + 16, &sg->h.dport, 2);
-    memcpy(buf + 18, &sg->h.sport, 2);
-    memset(buf + 20, 0xc0, 4); /* domain separation from the ISN use of the key */
+    memcpy(buf + 20, &sg->h.dport, 2);
+    memcpy(buf + 22, &sg->h.sport, 2);
+    memset(buf + 24, 0xc0, 4); /* domain separation from the ISN use of the key */
     return (uint32_t)tk_siphash24(s->isn_key, buf, sizeof(buf)) & 0xffffffu;
 }
 
@@ -40,91 +53,123 @@ static uint32_t mss_index(uint32_t mss) {
 
 static uint32_t make_cookie(const tk_stack *s, const tk_seg *sg, uint32_t mss, tk_time now) {
     uint32_t t = period(now);
-    return ((t & 31u) << 27) | (mss_index(mss) << 24) | cookie_hash(s, sg, sg->h.seq, t);
+    uint32_t idx = mss_index(mss);
+    return ((t & 31u) << 27) | (idx << 24) | cookie_hash(s, sg, sg->h.seq, t, idx);
 }
 
-/* The window a cookie SYN-ACK offers (never scaled). */
-static uint32_t cookie_window(const tk_stack *s) {
-    return s->cfg.rcvbuf > 65535u ? 65535u : s->cfg.rcvbuf;
+/* Our TSval carrying the options: at most now, its low bits replaced. */
+static uint32_t ts_encode(const tk_syn_entry *e, tk_time now) {
+    uint32_t bits = (e->flags & TK_SC_PEER_WS) ? e->peer_wscale : TS_NO_WS;
+    if (e->flags & TK_SC_PEER_SACK)
+        bits |= TS_SACK;
+    if (e->flags & TK_SC_ECN)
+        bits |= TS_ECN;
+    uint32_t ts = tk_tcp_ts_now(now);
+    uint32_t v = (ts & ~TS_BITS) | bits;
+    return v > ts ? v - (TS_BITS + 1u) : v;
 }
 
-void tk_syncookie_send(tk_stack *s, const tk_seg *sg, tk_time now) {
+/* What the SYN asked for that a cookie can keep: the options ride in the
+ * TSval only when timestamps are used. */
+static void keepable(const tk_stack *s, tk_syn_entry *e) {
+    bool ts = s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS);
+    if (!ts)
+        e->flags &= (uint8_t) ~(TK_SC_PEER_WS | TK_SC_PEER_SACK | TK_SC_ECN);
+    if (!s->cfg.opt_wscale)
+        e->flags &= (uint8_t)~TK_SC_PEER_WS;
+    if (!s->cfg.opt_sack)
+        e->flags &= (uint8_t)~TK_SC_PEER_SACK;
+}
+
+void tk_syncookie_send(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
+    tk_syn_entry e;
+    tk_syncache_fill(s, lp, sg, &e);
+    keepable(s, &e);
+    tk_syncache_window(s, lp, &e);
     uint32_t ours = tk_tcp_mss_for(s, sg->encap);
-    uint32_t mss = (sg->h.opts.present & TK_OPT_MSS) ? sg->h.opts.mss : s->cfg.default_mss;
-    if (mss > ours)
-        mss = ours;
-    uint32_t win = cookie_window(s);
-    tk_ctl c = {.laddr = sg->dst,
-                .raddr = sg->src,
-                .lport = sg->h.dport,
-                .rport = sg->h.sport,
-                .seq = make_cookie(s, sg, mss, now),
-                .ack = sg->h.seq + 1u,
-                .flags = TK_TCP_SYN | TK_TCP_ACK,
-                .win = (uint16_t)win,
-                .ts = false,
-                .ts_ecr = 0,
-                .mss = (uint16_t)ours,
-                .encap = sg->encap,
-                .ttl = 0,
-                .tos = 0};
+    uint32_t mss = (e.flags & TK_SC_PEER_MSS) ? e.peer_mss : s->cfg.default_mss;
+    e.iss = make_cookie(s, sg, mss < ours ? mss : ours, now);
+    lp->cookie_sent = now;
+    lp->cookie_any = true;
     s->stats.syncookies_sent++;
-    tk_tcp_send_ctl(s, &c, now);
+    tk_syncache_send_synack(s, lp, &e, ts_encode(&e, now), false, now);
 }
 
-/* The MSS the cookie carries, or 0 when it is not one of ours. */
+/* The MSS index + 1 the cookie carries, or 0 when it is not one of ours. */
 static uint32_t check_cookie(const tk_stack *s, const tk_seg *sg, tk_time now) {
     uint32_t cookie = sg->h.ack - 1u;
     uint32_t irs = sg->h.seq - 1u;
     uint32_t t = period(now);
+    uint32_t idx = (cookie >> 24) & 7u;
     for (uint32_t age = 0; age < 2 && age <= t; age++) {
         uint32_t tt = t - age;
-        if ((cookie >> 27) != (tt & 31u))
-            continue;
-        if ((cookie & 0xffffffu) == cookie_hash(s, sg, irs, tt))
-            return mss_table[(cookie >> 24) & 7u];
+        if ((cookie >> 27) == (tt & 31u) &&
+            (cookie & 0xffffffu) == cookie_hash(s, sg, irs, tt, idx))
+            return idx + 1u;
     }
     return 0;
+}
+
+/* SEC-7: only while the listener is answering with cookies. */
+static bool gate_open(const tk_tcb *lp, tk_time now) {
+    return lp->cookie_any && now - lp->cookie_sent < 2 * COOKIE_PERIOD;
+}
+
+/* The entry the cookie stands for, options from the TSecr when the ACK
+ * carries timestamps (the SYN did, or it would not). */
+static void rebuild(const tk_stack *s, const tk_tcb *lp, const tk_seg *sg, uint32_t idx,
+                    tk_time now, tk_syn_entry *e) {
+    memset(e, 0, sizeof(*e));
+    e->laddr = sg->dst;
+    e->raddr = sg->src;
+    e->lport = sg->h.dport;
+    e->rport = sg->h.sport;
+    e->irs = sg->h.seq - 1u;
+    e->iss = sg->h.ack - 1u;
+    e->listener = lp->index;
+    e->encap = sg->encap;
+    e->peer_win = sg->h.win;
+    e->flags = TK_SC_PEER_MSS;
+    e->peer_mss = mss_table[idx];
+    e->born = now;
+    e->deadline = now + s->cfg.rto_initial;
+    e->rexmits = 1; /* no RTT sample: when the SYN-ACK left is not known */
+    const tk_tcp_opts *o = &sg->h.opts;
+    if (!(lp->flags & TK_TF_NOOPT) && s->cfg.opt_timestamps && (o->present & TK_OPT_TS)) {
+        uint32_t bits = o->ts_ecr & TS_BITS;
+        e->flags |= TK_SC_PEER_TS;
+        e->ts_recent = o->ts_val;
+        if ((bits & TS_NO_WS) != TS_NO_WS && s->cfg.opt_wscale) {
+            e->flags |= TK_SC_PEER_WS;
+            e->peer_wscale = (uint8_t)(bits & TS_NO_WS);
+        }
+        if ((bits & TS_SACK) && s->cfg.opt_sack)
+            e->flags |= TK_SC_PEER_SACK;
+        if ((bits & TS_ECN) && s->cfg.ecn != 0)
+            e->flags |= TK_SC_ECN;
+    }
 }
 
 tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     if (!s->cfg.syn_cookies || (sg->h.flags & (TK_TCP_SYN | TK_TCP_RST)) ||
         lp->acq_len >= lp->backlog)
         return NULL;
-    uint32_t mss = check_cookie(s, sg, now);
-    if (mss == 0) {
+    if (!gate_open(lp, now)) {
+        s->stats.syncookies_ungated++;
+        return NULL;
+    }
+    uint32_t idx = check_cookie(s, sg, now);
+    if (idx == 0) {
         s->stats.syncookies_failed++;
         return NULL;
     }
-    tk_tcb *tp = tk_tcb_alloc(s);
+    tk_syn_entry e;
+    rebuild(s, lp, sg, idx - 1u, now, &e);
+    tk_syncache_window(s, lp, &e);
+    tk_tcb *tp = tk_syncache_expand(s, lp, &e, now);
     if (tp == NULL)
         return NULL;
-    tp->laddr = sg->dst;
-    tp->lport = sg->h.dport;
-    tp->raddr = sg->src;
-    tp->rport = sg->h.sport;
-    tp->parent = lp->index;
-    tp->encap_port = sg->encap;
-    tp->flags |= TK_TF_PASSIVE |
-                 (lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER));
-    tp->linger = lp->linger;
-    tp->keep_idle = lp->keep_idle;
-    tp->keep_intvl = lp->keep_intvl;
-    tp->keep_cnt = lp->keep_cnt;
-    tk_tcb_init_conn(s, tp, now);
-    tp->iss = sg->h.ack - 1u;
-    tp->snd_una = tp->snd_nxt = tp->snd_max = sg->h.ack;
-    tp->irs = sg->h.seq - 1u;
-    tp->rcv_nxt = tp->last_ack_sent = sg->h.seq;
-    tp->rcv_adv = sg->h.seq + cookie_window(s);
-    uint32_t ours = tk_tcp_mss_for(s, sg->encap); /* the cookie's MSS was for the SYN's way */
-    tp->mss = (uint16_t)(mss < ours ? mss : ours);
-    tp->snd_wnd = sg->h.win; /* no window scaling without state */
-    tp->snd_wl1 = sg->h.seq;
-    tp->snd_wl2 = sg->h.ack;
-    tk_demux_insert(s, tp);
     s->stats.syncookies_accepted++;
     s->stats.passive_opens++;
-    tk_tcp_established(s, tp, sg, "rcv ACK (SYN cookie)", now);
     return tp;
 }

@@ -96,8 +96,6 @@ void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
     tk_tcb_unlink_pending(s, tp);
     if (tk_timerq_armed(&tp->tnode))
         tk_timerq_cancel(&s->timers, &tp->tnode);
-    if (tp->state == TK_TCP_SYN_RCVD && s->syn_rcvd_total > 0)
-        s->syn_rcvd_total--;
     s->state_count[tp->state]--;
     tp->flags = 0;
     tk_pool_free(&s->tcbs, tp);
@@ -130,10 +128,6 @@ void tk_tcb_set_state(tk_stack *s, tk_tcb *tp, int state, const char *cause) {
     int old = tp->state;
     if (old == state)
         return;
-    if (old == TK_TCP_SYN_RCVD && s->syn_rcvd_total > 0)
-        s->syn_rcvd_total--;
-    if (state == TK_TCP_SYN_RCVD)
-        s->syn_rcvd_total++;
     s->state_count[old]--;
     s->state_count[state]++;
     tp->state = (uint8_t)state;
@@ -145,6 +139,12 @@ void tk_tcb_set_state(tk_stack *s, tk_tcb *tp, int state, const char *cause) {
     ev.old_state = old;
     ev.cause = cause;
     s->io.trace(s->io.ctx, &ev);
+}
+
+void tk_tcb_adopt_state(tk_stack *s, tk_tcb *tp, int state) {
+    s->state_count[tp->state]--;
+    s->state_count[state]++;
+    tp->state = (uint8_t)state;
 }
 
 int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline) {
@@ -239,9 +239,14 @@ void tk_tcb_time_wait(tk_stack *s, tk_tcb *tp, const char *cause, tk_time now) {
 }
 
 uint32_t tk_tcp_iss(tk_stack *s, const tk_tcb *tp, tk_time now) {
+    return tk_tcp_iss_for(s, tp->laddr, tp->lport, tp->raddr, tp->rport, now);
+}
+
+uint32_t tk_tcp_iss_for(tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+                        tk_time now) {
     if (s->cfg.isn_fixed)
         return s->cfg.isn_value;
-    uint32_t isn = tk_isn_generate(s->isn_key, tp->laddr, tp->lport, tp->raddr, tp->rport, now);
+    uint32_t isn = tk_isn_generate(s->isn_key, laddr, lport, raddr, rport, now);
     if (s->iss_floor_set) {
         s->iss_floor_set = false;
         if (tk_seq_leq(isn, s->iss_floor))

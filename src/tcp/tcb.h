@@ -125,6 +125,8 @@ typedef struct tk_tcb {
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
+    tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
+    bool cookie_any;
 } tk_tcb;
 
 struct tk_stack;
@@ -134,6 +136,9 @@ tk_tcb *tk_tcb_alloc(struct tk_stack *s);
 void tk_tcb_free(struct tk_stack *s, tk_tcb *tp);
 tk_tcb *tk_tcb_at(const struct tk_stack *s, uint32_t index);
 void tk_tcb_set_state(struct tk_stack *s, tk_tcb *tp, int state, const char *cause);
+/* Takes over a state without a trace event: a syncache entry becoming a
+ * socket keeps the SYN_RCVD it was traced in. */
+void tk_tcb_adopt_state(struct tk_stack *s, tk_tcb *tp, int state);
 void tk_tcb_timer_set(struct tk_stack *s, tk_tcb *tp, int kind, tk_time deadline);
 void tk_tcb_timer_stop(struct tk_stack *s, tk_tcb *tp, int kind);
 /* Puts the queue node at the earliest of t[] (or takes it off). */
@@ -274,11 +279,12 @@ uint32_t tk_sack_bytes_below(const tk_tcb *tp, uint32_t seq);
 void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len,
                              tk_time now);
 
-/* syncookie.c (SEC-2) */
-/* Answers a SYN with a cookie SYN-ACK and keeps no state. */
-void tk_syncookie_send(struct tk_stack *s, const tk_seg *sg, tk_time now);
-/* A bare ACK to a listener: when it returns a valid cookie, creates the
- * connection (ESTABLISHED, in the accept queue) and returns it; else NULL. */
+/* syncookie.c (SEC-2, SEC-7) */
+/* Answers a SYN to lp with a cookie SYN-ACK and keeps no state. */
+void tk_syncookie_send(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+/* A bare ACK to a listener: when it returns a valid cookie made lately,
+ * creates the connection (SYN_RCVD, with the options the cookie kept) and
+ * returns it for the ACK to complete; else NULL. */
 tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
 
 /* timer.c */
@@ -290,6 +296,9 @@ uint8_t tk_ecn_syn_flags(const struct tk_stack *s, tk_tcb *tp);
 /* The peer's SYN or SYN-ACK (flags): decides whether the connection uses
  * ECN; call in the state it arrived in (CLOSED for a listener's child). */
 void tk_ecn_syn_in(const struct tk_stack *s, tk_tcb *tp, uint8_t flags);
+/* A listener's answer to a SYN with these flags: true when it is an
+ * ECN-setup SYN and the configuration accepts ECN (a syncache entry). */
+bool tk_ecn_syn_accept(const struct tk_stack *s, uint8_t flags);
 /* A segment past the acceptability test; in_window: it brings new data. */
 void tk_ecn_input(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window);
 /* An ACK with ECN-Echo, just before its on_ack / on_dupack (6.1.2).
@@ -310,6 +319,13 @@ int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, bool ect, size_t len,
 
 /* Connection setup shared by connect() and the listener. */
 uint32_t tk_tcp_iss(struct tk_stack *s, const tk_tcb *tp, tk_time now);
+uint32_t tk_tcp_iss_for(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                        uint16_t rport, tk_time now);
+/* A listener's settings that its connections take (API-1). */
+void tk_tcp_child_inherit(tk_tcb *tp, const tk_tcb *lp);
+/* A receive buffer of cap bytes rounded up to whole seg-byte segments when
+ * the buffer's slack allows (as BSD's tcp_mss), else cap. */
+uint32_t tk_tcp_rcvbuf_rounded(const struct tk_stack *s, uint32_t cap, uint32_t seg);
 void tk_tcb_init_conn(struct tk_stack *s, tk_tcb *tp, tk_time now);
 
 /* encap.c: TCP over UDP (cfg.udp_tunnel_port). */

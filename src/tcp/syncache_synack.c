@@ -1,0 +1,113 @@
+/* What a passive open answers a SYN with, computed from the SYN and the
+ * listener alone, so that a syncache entry or a SYN cookie can send exactly
+ * the SYN-ACK a socket in SYN_RCVD would (options OP-1..OP-4, the window
+ * rounded to whole segments, ECN, TCP-MD5, TTL/TOS, TCP over UDP). */
+#include <string.h>
+
+#include "stack_priv.h"
+#include "tcp/syncache.h"
+#include "tcpkit/wire/ipv4.h"
+
+/* The send MSS of the connection: the peer's (or the default), capped by
+ * ours, at least 64 bytes when our link allows (as tk_tcp_syn_options). */
+static uint32_t send_mss(const tk_stack *s, const tk_syn_entry *e) {
+    uint32_t ours = tk_tcp_mss_for(s, e->encap);
+    uint32_t mss = (e->flags & TK_SC_PEER_MSS) ? e->peer_mss : s->cfg.default_mss;
+    if (mss > ours)
+        mss = ours;
+    uint32_t floor = ours < 64u ? ours : 64u;
+    return mss < floor ? floor : mss;
+}
+
+void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_entry *e) {
+    static const tk_tcp_opts none = {0};
+    const tk_tcp_opts *o = (lp->flags & TK_TF_NOOPT) ? &none : &sg->h.opts;
+    memset(e, 0, sizeof(*e));
+    e->laddr = sg->dst;
+    e->raddr = sg->src;
+    e->lport = sg->h.dport;
+    e->rport = sg->h.sport;
+    e->irs = sg->h.seq;
+    e->listener = lp->index;
+    e->encap = sg->encap;
+    e->peer_win = sg->h.win;
+    if (o->present & TK_OPT_MSS) {
+        e->flags |= TK_SC_PEER_MSS;
+        e->peer_mss = o->mss;
+    }
+    if (o->present & TK_OPT_WSCALE) {
+        e->flags |= TK_SC_PEER_WS;
+        e->peer_wscale = o->wscale > TK_TCP_MAX_WSCALE ? TK_TCP_MAX_WSCALE : o->wscale;
+    }
+    if (o->present & TK_OPT_SACK_PERM)
+        e->flags |= TK_SC_PEER_SACK;
+    if (o->present & TK_OPT_TS) {
+        e->flags |= TK_SC_PEER_TS;
+        e->ts_recent = o->ts_val;
+    }
+    if (tk_ecn_syn_accept(s, sg->h.flags))
+        e->flags |= TK_SC_ECN;
+    tk_syncache_window(s, lp, e);
+}
+
+void tk_syncache_window(const tk_stack *s, const tk_tcb *lp, tk_syn_entry *e) {
+    bool ws = s->cfg.opt_wscale && (e->flags & TK_SC_PEER_WS);
+    e->rcv_shift = ws ? tk_tcp_wscale_for(lp->rcv_cap) : 0;
+    /* The receive buffer a socket would round to whole segments (input.c). */
+    uint32_t seg = send_mss(s, e);
+    if (s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS))
+        seg -= 12u;
+    if (lp->md5sig && seg > 20u)
+        seg -= 20u;
+    uint32_t cap = tk_tcp_rcvbuf_rounded(s, lp->rcv_cap, seg);
+    e->rcv_win = (uint16_t)(cap < 65535u ? cap : 65535u);
+}
+
+static void synack_options(const tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e,
+                           uint32_t tsval, tk_tcp_opts *o) {
+    memset(o, 0, sizeof(*o));
+    if (lp->md5sig)
+        o->present |= TK_OPT_MD5; /* RFC 2385 2.0; TCP_NOOPT keeps it */
+    if (lp->flags & TK_TF_NOOPT)
+        return;
+    o->present |= TK_OPT_MSS;
+    o->mss = tk_tcp_mss_for(s, e->encap);
+    if (s->cfg.opt_wscale && (e->flags & TK_SC_PEER_WS)) {
+        o->present |= TK_OPT_WSCALE;
+        o->wscale = e->rcv_shift;
+    }
+    if (s->cfg.opt_sack && (e->flags & TK_SC_PEER_SACK))
+        o->present |= TK_OPT_SACK_PERM;
+    if (s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS)) {
+        o->present |= TK_OPT_TS;
+        o->ts_val = tsval;
+        o->ts_ecr = e->ts_recent;
+    }
+}
+
+void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e, uint32_t tsval,
+                             bool rexmit, tk_time now) {
+    size_t cap;
+    uint8_t *buf = tk_tcp_seg_area(s, e->encap, &cap);
+    tk_tcp_hdr h;
+    memset(&h, 0, sizeof(h));
+    h.sport = e->lport;
+    h.dport = e->rport;
+    h.seq = e->iss;
+    h.ack = e->irs + 1u;
+    h.flags = TK_TCP_SYN | TK_TCP_ACK | ((e->flags & TK_SC_ECN) ? TK_TCP_ECE : 0);
+    h.win = e->rcv_win;
+    synack_options(s, lp, e, tsval, &h.opts);
+    int n = tk_wire_tcp_emit(&h, NULL, 0, e->laddr, e->raddr, buf, cap);
+    if (n < 0)
+        return;
+    if (lp->md5sig && tk_md5_sign(s, buf, (size_t)n, e->laddr, e->raddr) < 0)
+        return; /* never unsigned; like a lost segment */
+    s->stats.segs_out++;
+    if (rexmit)
+        s->stats.retransmits++;
+    tk_net_hdr_opts o = {lp->ip_ttl, lp->ip_tos};
+    if (e->flags & TK_SC_ECN) /* TCP owns the ECN field; a SYN-ACK is Not-ECT */
+        o.tos = (uint8_t)(o.tos & ~TK_IP_ECN_MASK);
+    (void)tk_tcp_ip_output(s, e->laddr, e->raddr, e->encap, &o, (size_t)n, now);
+}
