@@ -162,6 +162,7 @@ bool tk_syncache_add(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     if (e == NULL)
         return false;
     trace_state(s, e, TK_TCP_CLOSED, TK_TCP_SYN_RCVD, "rcv SYN");
+    s->stats.syncache_added++;
     s->stats.passive_opens++;
     tk_syncache_send_synack(s, lp, e, tk_tcp_ts_now(now), false, now);
     arm(s, lp, e, now);
