@@ -41,6 +41,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->challenge_ack_limit = 1000;
     cfg->invalid_ack_ratelimit = TK_MS(500);
     cfg->syn_cookies = true;
+    cfg->syn_rate_limit = 0;
+    cfg->syn_rate_sources = 64;
     cfg->drop_synfin = true;
     cfg->icmp_may_rst = true;
     cfg->udp_tunnel_overhead = 8;

@@ -58,15 +58,17 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *frag_mem = take(l, tk_ipfrag_mem_size(cfg), 16);
     tk_md5_key *md5_keys = take(l, sizeof(tk_md5_key) * cfg->md5_keys, 8);
     void *sc_mem = take(l, tk_syncache_mem_size(cfg->max_syn_backlog), 8);
+    void *sr_mem = take(l, tk_synrate_mem_size(cfg->syn_rate_sources), 8);
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !bufs || !conn_hash || !bind_hash || !heap || !tw_mem || !tw_hash ||
-        (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem)
+        (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem)
         return false;
     memset(md5_keys, 0, sizeof(tk_md5_key) * cfg->md5_keys);
     s->md5_keys = md5_keys;
     s->md5_cap = cfg->md5_keys;
     tk_syncache_init(&s->syncache, sc_mem, cfg->max_syn_backlog);
+    tk_synrate_init(&s->synrate, sr_mem, cfg->syn_rate_sources);
     tk_arp_init(&s->arp, arp_mem, cfg, frame_cap);
     tk_ipfrag_init(&s->frag, frag_mem, cfg);
     s->cfg = *cfg;
@@ -96,9 +98,9 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
 
 static bool config_ok(const tk_config *cfg) {
     return cfg != NULL && cfg->max_sockets > 0 && cfg->max_syn_backlog <= 65536u &&
-           (cfg->max_syn_backlog > 0 || cfg->syn_cookies) && cfg->mtu >= 68 &&
-           cfg->rcvbuf >= 1024 && cfg->sndbuf >= 1024 && cfg->rcvbuf <= (1u << 30) &&
-           cfg->sndbuf <= (1u << 30) && cfg->ephemeral_lo > 0 &&
+           cfg->syn_rate_sources <= 65536u && (cfg->max_syn_backlog > 0 || cfg->syn_cookies) &&
+           cfg->mtu >= 68 && cfg->rcvbuf >= 1024 && cfg->sndbuf >= 1024 &&
+           cfg->rcvbuf <= (1u << 30) && cfg->sndbuf <= (1u << 30) && cfg->ephemeral_lo > 0 &&
            cfg->ephemeral_lo <= cfg->ephemeral_hi && cfg->default_mss >= 64 && cfg->ip_ttl > 0 &&
            cfg->initial_window <= 64 && cfg->ecn >= 0 && cfg->ecn <= 2 &&
            tk_udp_tunnel_overhead_ok(cfg);

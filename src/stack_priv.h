@@ -11,6 +11,7 @@
 #include "net/ipfrag.h"
 #include "tcp/md5.h"
 #include "tcp/syncache.h"
+#include "tcp/synrate.h"
 #include "tcp/tcb.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
@@ -47,6 +48,7 @@ struct tk_stack {
     uint32_t bind_mask;
     uint32_t pending_head;
     tk_syncache syncache; /* half-open passive connections (SEC-2) */
+    tk_synrate synrate;   /* SYNs per source address (SEC-13) */
     bool iss_floor_set;   /* a SYN reuses a TIME_WAIT 4-tuple (CM-11) */
     uint32_t iss_floor;
     uint32_t state_count[TK_TCP_NSTATES];

@@ -55,11 +55,29 @@ static void track_state(tk_sim *s, int side, const tk_trace_event *ev) {
         c->tw_leave = ev->now;
 }
 
+static bool quiet_addr(const tk_sim *s, uint32_t addr) {
+    return s->quiet_mask != 0 && (addr & s->quiet_mask) == s->quiet_net;
+}
+
+/* A frame to or from the quiet network. */
+static bool quiet_frame(const tk_sim *s, const uint8_t *frame, size_t len) {
+    tk_eth_hdr eth;
+    tk_ipv4_hdr ip;
+    if (s->quiet_mask == 0 || frame == NULL || tk_wire_eth_parse(frame, len, &eth) < 0 ||
+        eth.type != TK_ETHERTYPE_IPV4 ||
+        tk_wire_ipv4_parse(frame + TK_ETH_HLEN, len - TK_ETH_HLEN, false, &ip) < 0)
+        return false;
+    return quiet_addr(s, ip.src) || quiet_addr(s, ip.dst);
+}
+
 static void on_trace(void *ctx, int side, const tk_trace_event *ev) {
     tk_sim *s = ctx;
     if (ev->kind == TK_TRACE_STATE && ev->lport != 0)
         track_state(s, side, ev);
-    tk_sim_render_trace(s->render, side, ev);
+    bool quiet =
+        ev->kind == TK_TRACE_STATE ? quiet_addr(s, ev->raddr) : quiet_frame(s, ev->frame, ev->len);
+    if (!s->hush && !quiet)
+        tk_sim_render_trace(s->render, side, ev);
 }
 
 static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
@@ -90,7 +108,8 @@ static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_
     tk_sim *s = ctx;
     if (where == TK_SIM_TX)
         log_segment(s, side, frame, len, now);
-    tk_sim_render_frame(s->render, side, where, frame, len, now, outcome);
+    if (!s->hush && !quiet_frame(s, frame, len))
+        tk_sim_render_frame(s->render, side, where, frame, len, now, outcome);
 }
 
 const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i) {

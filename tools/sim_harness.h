@@ -61,6 +61,10 @@ typedef struct tk_sim {
     tk_sim_seg segs[TK_SIM_SEG_LOG]; /* ring: segment i is segs[i % TK_SIM_SEG_LOG] */
     uint32_t nsegs;                  /* segments sent so far */
     char failure[256];
+    bool hush; /* frames and state changes are not printed (a flood's bulk) */
+    /* Frames and connections to or from this network are never printed
+     * (an attacker's spoofed addresses); mask 0: none. */
+    uint32_t quiet_net, quiet_mask;
 } tk_sim;
 
 /* Creates the simnet from `no` (its hooks are set here) and the renderer.

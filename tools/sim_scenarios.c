@@ -50,6 +50,12 @@ static const tk_sim_scenario table[] = {
      tk_sim_cf_ecn, tk_sim_sc_ecn_transfer},
     {"no-ecn-transfer", "ECN", "the same queue without ECN: it overflows, retransmissions repair",
      tk_sim_cf_no_ecn, tk_sim_sc_no_ecn_transfer},
+    {"syn-flood", "SEC-2",
+     "spoofed SYNs fill B's syncache; cookies answer; a real client still connects", NULL,
+     tk_sim_sc_syn_flood},
+    {"reconnect-storm", "SEC-13",
+     "A reconnects in a burst: B's per-source limit refuses; waiting 1 s gets through",
+     tk_sim_cf_reconnect_storm, tk_sim_sc_reconnect_storm},
     {"random", "DT-1, DT-7", "seeded transfer both ways through a faulty link, digests checked",
      tk_sim_cf_random, tk_sim_sc_random},
 };

@@ -59,5 +59,9 @@ void tk_sim_sc_no_ecn_transfer(tk_sim *s);
 /* sim_scenarios_random.c (DT-1, DT-7 seeded runs): */
 void tk_sim_cf_random(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_random(tk_sim *s);
+/* sim_scenarios_attack.c: the seed stories of attack and misuse. */
+void tk_sim_sc_syn_flood(tk_sim *s);
+void tk_sim_cf_reconnect_storm(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_reconnect_storm(tk_sim *s);
 
 #endif

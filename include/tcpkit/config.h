@@ -84,6 +84,13 @@ typedef struct tk_config {
      * (SEC-2): true. A cookie ACK is checked only within the cookie
      * lifetime after the listener last sent one (SEC-7). */
     bool syn_cookies;
+    /* Per-source connection-rate limit (SEC-13): a listener answers SYNs
+     * from one IPv4 address beyond syn_rate_limit per second with a RST
+     * (counted drop_syn_rate_limited); other addresses are not affected.
+     * 0 (the default): off. syn_rate_sources (64): addresses tracked at
+     * once (a slot taken by another address starts afresh). */
+    uint32_t syn_rate_limit;
+    uint32_t syn_rate_sources;
     /* The rules before RFC 5961, to compare with older stacks (FreeBSD's
      * net.inet.tcp.insecure_rst / insecure_syn): any in-window RST resets;
      * an in-window SYN resets the connection with a RST. false by default,

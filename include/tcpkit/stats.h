@@ -101,6 +101,7 @@
     X(drop_listen_no_syn)                                                                          \
     X(drop_listen_overflow)                                                                        \
     X(drop_syn_backlog_full)                                                                       \
+    X(drop_syn_rate_limited)                                                                       \
     X(drop_no_memory)                                                                              \
     X(drop_syn_sent_bad_ack)                                                                       \
     X(drop_syn_sent_no_syn)                                                                        \

@@ -185,7 +185,7 @@ int tk_net_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
         return TK_WIRE_ETH_SHORT;
     }
     if (memcmp(eh.dst, s->cfg.mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0) {
-        TK_DROP(s, drop_eth_not_for_us, now);
+        tk_stack_drop(s, &s->stats.drop_eth_not_for_us, "drop_eth_not_for_us", frame, len, now);
         return -EINVAL;
     }
     const uint8_t *p = frame + TK_ETH_HLEN;

@@ -179,6 +179,11 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
         TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
         return;
     }
+    if (!tk_synrate_allow(s, sg->src, now)) {
+        tk_tcp_reset_reply(s, sg, lp->ip_ttl, lp->ip_tos, now); /* SEC-13: refused at once */
+        TK_DROP(s, drop_syn_rate_limited, now);
+        return;
+    }
     if (!tk_syncache_overflow(s) && tk_syncache_add(s, lp, sg, now)) {
         if (sg->len > 0) /* not acknowledged: the peer sends it again (as BSD, Linux) */
             s->stats.syn_data_discarded++;
