@@ -39,6 +39,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->ecn = 2;
     cfg->ecn_syn_retries = 1;
     cfg->challenge_ack_limit = 1000;
+    cfg->invalid_ack_ratelimit = TK_MS(500);
+    cfg->invalid_ack_count = 1;
     cfg->syn_cookies = true;
     cfg->drop_synfin = true;
     cfg->icmp_may_rst = true;

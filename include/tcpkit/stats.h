@@ -40,9 +40,12 @@
     X(dupacks_in)                                                                                  \
     X(challenge_acks)                                                                              \
     X(challenge_acks_limited)                                                                      \
+    X(invalid_acks_limited)                                                                        \
     X(persist_probes)                                                                              \
     X(keepalive_probes)                                                                            \
     X(ooo_segs_in)                                                                                 \
+    X(ooo_fins_in)                                                                                 \
+    X(ooo_fins_ignored)                                                                            \
     X(time_wait_entered)                                                                           \
     X(time_wait_expired)                                                                           \
     X(time_wait_reused)                                                                            \
@@ -102,6 +105,7 @@
     X(drop_syn_sent_no_syn)                                                                        \
     X(drop_syn_rcvd_bad_ack)                                                                       \
     X(drop_out_of_window)                                                                          \
+    X(drop_old_segment)                                                                            \
     X(drop_paws)                                                                                   \
     X(drop_rst_out_of_window)                                                                      \
     X(drop_rst_challenged)                                                                         \
