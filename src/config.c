@@ -40,6 +40,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->ecn_syn_retries = 1;
     cfg->challenge_ack_limit = 1000;
     cfg->invalid_ack_ratelimit = TK_MS(500);
+    cfg->invalid_ack_count = 1;
     cfg->syn_cookies = true;
     cfg->syn_rate_limit = 0;
     cfg->syn_rate_sources = 64;

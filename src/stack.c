@@ -103,7 +103,7 @@ static bool config_ok(const tk_config *cfg) {
            cfg->rcvbuf <= (1u << 30) && cfg->sndbuf <= (1u << 30) && cfg->ephemeral_lo > 0 &&
            cfg->ephemeral_lo <= cfg->ephemeral_hi && cfg->default_mss >= 64 && cfg->ip_ttl > 0 &&
            cfg->initial_window <= 64 && cfg->ecn >= 0 && cfg->ecn <= 2 &&
-           tk_udp_tunnel_overhead_ok(cfg);
+           tk_udp_tunnel_overhead_ok(cfg) && cfg->invalid_ack_count >= 1;
 }
 
 size_t tk_stack_mem_size(const tk_config *cfg) {

@@ -68,8 +68,12 @@ struct tk_stack {
     tk_arp_cache arp;
     tk_ipfrag frag;
     uint16_t ip_id;
-    tk_time challenge_window; /* start of the current one-second window */
-    uint32_t challenge_count;
+    /* Challenge ACKs (tcp/ackrate.c): the one-second interval (now / 1 s)
+     * whose random budget challenge_left holds; none drawn yet when
+     * challenge_drawn is false. */
+    uint64_t challenge_interval;
+    uint32_t challenge_left;
+    bool challenge_drawn;
 
     tk_time now;    /* time of the current input or poll call */
     uint8_t *frame; /* output frame buffer: Ethernet + MTU */

@@ -82,6 +82,16 @@ static void set_insecure_syn(tk_config *c, uint64_t v) {
 static void set_icmp_may_rst(tk_config *c, uint64_t v) {
     c->icmp_may_rst = v != 0;
 }
+static void set_ack_war_timewindow(tk_config *c, uint64_t v) {
+    c->invalid_ack_ratelimit = TK_MS(v);
+}
+static void set_ack_war_cnt(tk_config *c, uint64_t v) {
+    /* FreeBSD: 0 turns the limit off. */
+    c->invalid_ack_count = v == 0 || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+static void set_bsd_old_ack(tk_config *c, uint64_t v) {
+    c->bsd_old_ack = v != 0;
+}
 static void set_always_keepalive(tk_config *c, uint64_t v) {
     c->keepalive_always = v != 0;
 }
@@ -129,6 +139,10 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.insecure_rst", SET_FIELD, set_insecure_rst, {0, 0}, NULL},
     {"net.inet.tcp.insecure_syn", SET_FIELD, set_insecure_syn, {0, 0}, NULL},
     {"net.inet.tcp.icmp_may_rst", SET_FIELD, set_icmp_may_rst, {0, 0}, NULL},
+    {"net.inet.tcp.ack_war_timewindow", SET_FIELD, set_ack_war_timewindow, {0, 0}, NULL},
+    {"net.inet.tcp.ack_war_cnt", SET_FIELD, set_ack_war_cnt, {0, 0}, NULL},
+    /* tcpkit's own: FreeBSD has BSD's rule built in (docs/conformance.md). */
+    {"tcpkit.bsd_old_ack", SET_FIELD, set_bsd_old_ack, {0, 0}, NULL},
     {"net.inet.tcp.syncookies_only",
      FIXED,
      NULL,

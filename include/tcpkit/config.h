@@ -73,13 +73,20 @@ typedef struct tk_config {
     int ecn;
     uint32_t ecn_syn_retries;
 
-    /* RFC 5961 challenge ACK rate limit per second (SEC-3): 1000. */
+    /* RFC 5961 7 challenge ACKs, stack-wide (SEC-3, SEC-6): 1000. The
+     * budget of each one-second interval is drawn at random from
+     * [limit/2, limit/2 + limit), as Linux does, so when it runs out tells
+     * an off-path attacker nothing (CVE-2016-5696). 0: no challenge ACKs. */
     uint32_t challenge_ack_limit;
-    /* ACKs sent in reply to invalid segments (out of window, unacceptable
-     * ACK, PAWS, challenge ACKs): at most one per this interval per
-     * connection or syncache entry (SEC-8, Linux tcp_invalid_ratelimit):
-     * 500 ms; 0 sends every one. */
+    /* ACKs sent in reply to invalid segments (out of window, old, an
+     * unacceptable ACK field, PAWS, a SYN or RST drawing a challenge ACK),
+     * per connection or syncache entry (SEC-6, SEC-8): at most invalid_ack_count of them in
+     * invalid_ack_ratelimit; the others are counted (invalid_acks_limited)
+     * and not sent. Defaults 500 ms and 1, Linux's tcp_invalid_ratelimit;
+     * FreeBSD's ack_war_timewindow/ack_war_cnt are 1000 ms and 5.
+     * invalid_ack_ratelimit 0: no limit. invalid_ack_count is at least 1. */
     tk_time invalid_ack_ratelimit;
+    uint32_t invalid_ack_count;
     /* SYN cookies when the syncache is full or the socket pool nearly is
      * (SEC-2): true. A cookie ACK is checked only within the cookie
      * lifetime after the listener last sent one (SEC-7). */
@@ -97,6 +104,13 @@ typedef struct tk_config {
      * as SPEC RS-5, RS-6 and SEC-3 require. */
     bool insecure_rst;
     bool insecure_syn;
+    /* BSD's handling of an entirely old segment (Stevens vol. 2 p. 960):
+     * the data is dropped but its ACK field is still processed, so an old
+     * segment can complete a handshake or acknowledge data. false (the
+     * default): the segment gets an ACK and is dropped whole, RFC 9293
+     * 3.10.7.4 and SPEC SEC-9, as Linux does. The conformance runner sets
+     * it for the FreeBSD suite (docs/conformance.md). */
+    bool bsd_old_ack;
     /* SYN+FIN in LISTEN or SYN_SENT is dropped (FreeBSD's drop_synfin):
      * true. false processes it as a SYN (RFC 9293 3.10.7.2/3.10.7.3: the
      * FIN and any text wait until the connection is established; the text

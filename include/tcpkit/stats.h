@@ -40,9 +40,12 @@
     X(dupacks_in)                                                                                  \
     X(challenge_acks)                                                                              \
     X(challenge_acks_limited)                                                                      \
+    X(invalid_acks_limited)                                                                        \
     X(persist_probes)                                                                              \
     X(keepalive_probes)                                                                            \
     X(ooo_segs_in)                                                                                 \
+    X(ooo_fins_in)                                                                                 \
+    X(ooo_fins_ignored)                                                                            \
     X(time_wait_entered)                                                                           \
     X(time_wait_expired)                                                                           \
     X(time_wait_reused)                                                                            \
@@ -50,10 +53,9 @@
     X(syncookies_sent)                                                                             \
     X(syncookies_accepted)                                                                         \
     X(syncookies_failed)                                                                           \
-    X(syncookies_ungated)   /* cookie ACKs refused: no cookie sent lately (SEC-7) */               \
-    X(syncache_added)       /* half-open entries made (SEC-2) */                                   \
-    X(syn_data_discarded)   /* text on a SYN, not acknowledged (the peer resends it) */            \
-    X(invalid_acks_limited) /* ACKs to invalid segments not sent (SEC-8 rate limit) */             \
+    X(syncookies_ungated) /* cookie ACKs refused: no cookie sent lately (SEC-7) */                 \
+    X(syncache_added)     /* half-open entries made (SEC-2) */                                     \
+    X(syn_data_discarded) /* text on a SYN, not acknowledged (the peer resends it) */              \
     X(md5_out_no_key)                                                                              \
     X(ecn_connections)                                                                             \
     X(ecn_ce_rcvd)                                                                                 \
@@ -107,6 +109,7 @@
     X(drop_syn_sent_no_syn)                                                                        \
     X(drop_syn_rcvd_bad_ack)                                                                       \
     X(drop_out_of_window)                                                                          \
+    X(drop_old_segment)                                                                            \
     X(drop_paws)                                                                                   \
     X(drop_rst_out_of_window)                                                                      \
     X(drop_rst_challenged)                                                                         \

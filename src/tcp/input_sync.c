@@ -189,13 +189,13 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
                        tk_time now) {
     uint32_t ack = h->ack;
     if (tk_seq_gt(ack, tp->snd_max)) {
-        tk_tcp_send_ack(s, tp, now);
+        tk_tcp_invalid_ack(s, tp, now); /* SEC-8 */
         TK_DROP(s, drop_ack_unsent, now);
         return STOP;
     }
     /* RFC 5961 5.2 (SEC-3): older than SND.UNA - MAX.SND.WND. */
     if (tk_seq_lt(ack, tp->snd_una - tp->max_snd_wnd)) {
-        tk_tcp_send_ack(s, tp, now);
+        tk_tcp_invalid_ack(s, tp, now);
         TK_DROP(s, drop_ack_too_old, now);
         return STOP;
     }
@@ -281,6 +281,42 @@ static int receive_data(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now)
     return GO_ON;
 }
 
+/* DT-11: a FIN beyond a hole is kept with the reassembly queue (RFC 9293
+ * 3.10.7.4 and SHLD-31: only a FIN at RCV.NXT takes effect, so its place
+ * must outlive the segment). One place is kept: a FIN at another place
+ * later is ignored and counted. The duplicate ACK goes out at once, as for
+ * out-of-order data (DT-5). */
+static void fin_out_of_order(tk_stack *s, tk_tcb *tp, uint32_t at) {
+    tp->flags |= TK_TF_ACKNOW;
+    if (tp->fin_ooo && tp->fin_ooo_seq != at) {
+        s->stats.ooo_fins_ignored++;
+        return;
+    }
+    if (!tp->fin_ooo)
+        s->stats.ooo_fins_in++;
+    tp->fin_ooo = true;
+    tp->fin_ooo_seq = at;
+}
+
+/* True when the peer's FIN takes effect now: this segment's, in order, or
+ * a kept one that RCV.NXT has reached (the hole filled). */
+static bool fin_due(tk_stack *s, tk_tcb *tp, const seg_view *v) {
+    if (v->fin) {
+        uint32_t at = v->seq + v->len;
+        if (at == tp->rcv_nxt)
+            return true;
+        bool receiving = tp->state == TK_TCP_ESTABLISHED || tp->state == TK_TCP_FIN_WAIT_1 ||
+                         tp->state == TK_TCP_FIN_WAIT_2;
+        if (receiving && tk_seq_gt(at, tp->rcv_nxt))
+            fin_out_of_order(s, tp, at);
+    }
+    if (tp->fin_ooo && tp->fin_ooo_seq == tp->rcv_nxt) {
+        tp->fin_ooo = false;
+        return !(tp->flags & TK_TF_FIN_RCVD);
+    }
+    return false;
+}
+
 static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->rcv_nxt++;
     tp->flags |= TK_TF_FIN_RCVD;
@@ -327,8 +363,10 @@ static void input_time_wait(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time n
         return;
     }
     int v = tk_tw_verdict(sg, tp->rcv_nxt, tp->snd_max);
-    if (v & TK_TW_ACK)
-        tk_tcp_send_ack(s, tp, now);
+    if ((v & TK_TW_ACK) && (v & TK_TW_RESTART))
+        tk_tcp_send_ack(s, tp, now); /* the peer's FIN again: our ACK was lost */
+    else if (v & TK_TW_ACK)
+        tk_tcp_invalid_ack(s, tp, now); /* SEC-8 */
     if (v & TK_TW_RESTART) {
         tk_tcb_timer_set(s, tp, TK_TIMER_TIME_WAIT, now + 2 * s->cfg.msl);
         return;
@@ -349,9 +387,36 @@ static bool paws_reject(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time no
         tp->ts_recent = h->opts.ts_val;
         return false;
     }
-    tk_tcp_send_ack(s, tp, now);
+    tk_tcp_invalid_ack(s, tp, now); /* SEC-8 */
     TK_DROP(s, drop_paws, now);
     return true;
+}
+
+/* RFC 7323 4.3: remember the timestamp of an in-order segment, once the
+ * segment is known to be acceptable: its sequence number (check_segment)
+ * and its ACK field (process_ack), as Linux does after tcp_ack(). A segment
+ * dropped for its ACK must not move TS.Recent, or a blind attacker's huge
+ * TSval would make PAWS reject the real peer (SEC-9). */
+static void ts_recent_update(tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
+    if ((tp->flags & TK_TF_TS) && (h->opts.present & TK_OPT_TS) &&
+        tk_seq_leq(h->seq, tp->last_ack_sent) && tk_seq_geq(h->opts.ts_val, tp->ts_recent)) {
+        tp->ts_recent = h->opts.ts_val;
+        tp->ts_recent_age = now;
+    }
+}
+
+/* The ACK an unacceptable segment gets (RFC 9293 3.10.7.4), rate-limited
+ * per connection (SEC-8). A segment starting at RCV.NXT (a zero-window
+ * probe) or just before (a keep-alive), or ending at RCV.NXT (the peer
+ * resending its last segment or FIN because our ACK was lost), is always
+ * answered: the peer needs that ACK, and a blind attacker cannot hit those
+ * exact numbers (the same 1 in 2^32 as for a RST at RCV.NXT). */
+static void unacceptable_ack(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t seglen, tk_time now) {
+    uint32_t r = tp->rcv_nxt;
+    if (seq == r || seq + 1u == r || seq + seglen == r)
+        tk_tcp_send_ack(s, tp, now);
+    else
+        tk_tcp_invalid_ack(s, tp, now);
 }
 
 /* Sequence check, RST and SYN handling. Returns STOP when done. */
@@ -365,13 +430,20 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
         } else if (fl & TK_TCP_SYN) {
             tk_tcp_challenge_ack(s, tp, now);
             TK_DROP(s, drop_syn_challenged, now);
-        } else if (tk_seq_leq(h->seq + seglen, tp->rcv_nxt) && (fl & TK_TCP_ACK)) {
-            /* Entirely old: ACK to resynchronize and drop the data, but
-             * still process the ACK field (Stevens vol. 2 p. 960). */
+        } else if (tk_seq_leq(h->seq + seglen, tp->rcv_nxt) && (fl & TK_TCP_ACK) &&
+                   s->cfg.bsd_old_ack) {
+            /* BSD (Stevens vol. 2 p. 960): ACK to resynchronize, drop the
+             * data, but still process the ACK field. */
             tp->flags |= TK_TF_ACKNOW;
             return GO_ON;
+        } else if (tk_seq_leq(h->seq + seglen, tp->rcv_nxt)) {
+            /* Entirely old: an ACK to resynchronize, and the segment goes,
+             * ACK field and all (RFC 9293 3.10.7.4, SEC-9): an old segment
+             * neither completes a handshake nor acknowledges data. */
+            unacceptable_ack(s, tp, h->seq, seglen, now);
+            TK_DROP(s, drop_old_segment, now);
         } else {
-            tk_tcp_send_ack(s, tp, now);
+            unacceptable_ack(s, tp, h->seq, seglen, now);
             TK_DROP(s, drop_out_of_window, now);
         }
         return STOP;
@@ -487,12 +559,6 @@ void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
     tp->last_rcv = now;
     tp->keep_count = 0;
     tp->probes_unanswered = 0;
-    /* RFC 7323 4.3: remember the timestamp of an in-order segment. */
-    if ((tp->flags & TK_TF_TS) && (h->opts.present & TK_OPT_TS) &&
-        tk_seq_leq(h->seq, tp->last_ack_sent) && tk_seq_geq(h->opts.ts_val, tp->ts_recent)) {
-        tp->ts_recent = h->opts.ts_val;
-        tp->ts_recent_age = now;
-    }
     seg_view v;
     trim(tp, sg, &v);
     tk_ecn_input(s, tp, sg, v.len > 0);
@@ -500,9 +566,10 @@ void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
         return;
     if (process_ack(s, tp, h, &v, now) == STOP)
         return;
+    ts_recent_update(tp, h, now);
     if (v.len > 0 && receive_data(s, tp, &v, now) == STOP)
         return;
-    if (v.fin && v.seq + v.len == tp->rcv_nxt && receive_fin(s, tp, now) == STOP)
+    if (fin_due(s, tp, &v) && receive_fin(s, tp, now) == STOP)
         return;
     if (tp->state == TK_TCP_FIN_WAIT_1 && (tp->flags & TK_TF_FIN_ACKED)) {
         tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_2, "rcv ACK of FIN");

@@ -449,20 +449,6 @@ void tk_tcp_send_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
     (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt - 1u, 0, 0, now);
 }
 
-void tk_tcp_challenge_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (now - s->challenge_window >= TK_SEC(1) || now < s->challenge_window) {
-        s->challenge_window = now;
-        s->challenge_count = 0;
-    }
-    if (s->challenge_count >= s->cfg.challenge_ack_limit) {
-        s->stats.challenge_acks_limited++;
-        return;
-    }
-    s->challenge_count++;
-    s->stats.challenge_acks++;
-    tk_tcp_send_ack(s, tp, now);
-}
-
 void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
     size_t cap;
     uint8_t *buf = tk_tcp_seg_area(s, c->encap, &cap);

@@ -164,7 +164,10 @@ void tk_syncache_input(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, tk_seg *sg, tk_
     }
     if (!acceptable(e, sg)) {
         entry_ack(s, lp, e, now); /* its ACK field is not looked at (SEC-9) */
-        TK_DROP(s, drop_out_of_window, now);
+        if (tk_seq_leq(sg->h.seq + sg->len, e->irs + 1u))
+            TK_DROP(s, drop_old_segment, now);
+        else
+            TK_DROP(s, drop_out_of_window, now);
         return;
     }
     if (!(fl & TK_TCP_ACK)) {

@@ -83,12 +83,18 @@ typedef struct tk_tcb {
     uint32_t iss, irs;
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
     uint32_t rcv_nxt, rcv_adv, last_ack_sent;
-    uint32_t syn_data;         /* text of the peer's SYN, held until ESTABLISHED */
-    uint32_t fin_seq;          /* sequence number of our FIN once sent */
+    uint32_t syn_data;    /* text of the peer's SYN, held until ESTABLISHED */
+    uint32_t fin_seq;     /* sequence number of our FIN once sent */
+    uint32_t fin_ooo_seq; /* the peer's FIN beyond a hole (DT-11), when fin_ooo */
+    bool fin_ooo;
     uint32_t rcv_cap, snd_cap; /* buffer sizes in use (SO_RCVBUF/SO_SNDBUF) */
 
     uint32_t ts_recent;
     tk_time ts_recent_age;
+    /* ACKs in reply to invalid segments (tcp/ackrate.c, SEC-8): sent in
+     * the window starting at oow_start; oow_count 0: no window open. */
+    tk_time oow_start;
+    uint32_t oow_count;
     uint32_t rtt_seq;
     tk_time rtt_start;
     uint32_t rexmt_count;   /* consecutive retransmission timeouts */
@@ -210,7 +216,11 @@ uint8_t tk_tcp_wscale_for(uint32_t bufsize);
 void tk_tcp_send_probe(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_keepalive(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_rcv_window(const tk_tcb *tp);
-/* RFC 5961 7: a challenge ACK if the per-second budget allows. */
+/* ackrate.c (SEC-3, SEC-6, SEC-8). An ACK in reply to an invalid segment,
+ * unless the connection's rate limit (invalid_ack_ratelimit) holds it. */
+void tk_tcp_invalid_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
+/* RFC 5961 7: a challenge ACK, if the connection's rate limit and then the
+ * stack's random per-second budget allow. */
 void tk_tcp_challenge_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_ts_now(tk_time now);
 /* The window update a read makes worth sending (DT-2). */
