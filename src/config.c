@@ -26,6 +26,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->keepalive_probes = 9;
     cfg->delack = TK_MS(40);
     cfg->persist_min = TK_MS(200);
+    cfg->orphan_retries = 8;
+    cfg->persist_max_idle = 0;
     cfg->keepinit = 0;
     cfg->keepalive_always = false;
     cfg->ip_ttl = 64;

@@ -40,6 +40,18 @@ typedef struct tk_config {
     uint32_t keepalive_probes; /* 9 */
     tk_time delack;            /* 40 ms */
     tk_time persist_min;       /* 200 ms: the first window probe waits max(RTO, this) */
+    /* SPEC SEC-10, docs/security-net.md. An orphan (closed by the
+     * application) gives up after orphan_retries (8) window probes on a
+     * window that stays closed, answered or not, sending a RST (Linux's
+     * tcp_orphan_retries, whose default is also 8); and after
+     * min(retries2, orphan_retries) retransmission timeouts. 0: an orphan
+     * gives up at its first timeout. */
+    uint32_t orphan_retries;
+    /* A connection the application still holds is aborted with RST and
+     * ETIMEDOUT when the peer's window stays closed this long (FreeBSD's
+     * tcp_maxpersistidle, applied to answered probes too). 0 (the
+     * default): never, as RFC 9293 3.8.6.1 asks while probes are answered. */
+    tk_time persist_max_idle;
     /* Connection-establishment limit (RFC 1122 4.2.3.5): a connection not
      * ESTABLISHED this long after connect() or its SYN is dropped with
      * ETIMEDOUT. 0 (the default): only syn_retries/synack_retries limit it. */
