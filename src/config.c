@@ -50,6 +50,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->arp_ttl = TK_SEC(60);
     cfg->arp_retry_interval = TK_SEC(1);
     cfg->arp_retries = 3;
+    cfg->arp_accept_gratuitous = false;
     cfg->ipfrag_slots = 4;
     cfg->ipfrag_max_bytes = 16u * 1024u;
     cfg->ipfrag_timeout = TK_SEC(30);

@@ -117,9 +117,16 @@ typedef struct tk_config {
     tk_time arp_ttl;            /* 60 s: a resolved entry's lifetime */
     tk_time arp_retry_interval; /* 1 s between requests */
     uint32_t arp_retries;       /* 3 requests, then queued frames are dropped */
-    uint32_t ipfrag_slots;      /* 4 datagrams reassembled at once (0: drop fragments) */
-    uint32_t ipfrag_max_bytes;  /* 16 KiB: largest reassembled datagram */
-    tk_time ipfrag_timeout;     /* 30 s (RFC 791 suggests 15 s or more) */
+    /* SPEC SEC-11, docs/security-net.md: a gratuitous ARP packet (sender
+     * address == target address, or a reply that answers no request of
+     * ours) may change the MAC of an existing entry only when true; false
+     * (the default) refuses and counts it (arp_gratuitous_refused). Other
+     * ARP packets follow the RFC 826 merge rule; IPv4 traffic never
+     * changes an entry. */
+    bool arp_accept_gratuitous;
+    uint32_t ipfrag_slots;     /* 4 datagrams reassembled at once (0: drop fragments) */
+    uint32_t ipfrag_max_bytes; /* 16 KiB: largest reassembled datagram */
+    tk_time ipfrag_timeout;    /* 30 s (RFC 791 suggests 15 s or more) */
 
     /* For tests and simulations only: when isn_fixed, every connection
      * starts at ISS = isn_value instead of the RFC 6528 ISN (SPEC DT-10

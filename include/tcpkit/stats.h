@@ -19,7 +19,9 @@
  * probes; orphan_rexmit_timeouts: orphans that gave up retransmitting after
  * min(retries2, orphan_retries) timeouts; persist_idle_timeouts: open
  * connections aborted after persist_max_idle of closed window (SEC-10,
- * docs/security-net.md). Each also counts in conn_timeouts. */
+ * docs/security-net.md). Each also counts in conn_timeouts.
+ * arp_gratuitous_refused: gratuitous ARP packets that would have changed a
+ * cached MAC, refused (arp_accept_gratuitous false, SEC-11). */
 #define TK_STATS_FIELDS(X)                                                                         \
     X(frames_in)                                                                                   \
     X(frames_out)                                                                                  \
@@ -67,6 +69,7 @@
     X(arp_requests_sent)                                                                           \
     X(arp_queued)                                                                                  \
     X(arp_queue_drops)                                                                             \
+    X(arp_gratuitous_refused)                                                                      \
     X(ip_frags_in)                                                                                 \
     X(ip_reassembled)                                                                              \
     X(ip_frag_timeouts)                                                                            \
