@@ -124,7 +124,10 @@ typedef struct tk_config {
      * ARP packets follow the RFC 826 merge rule; IPv4 traffic never
      * changes an entry. */
     bool arp_accept_gratuitous;
-    uint32_t ipfrag_slots;     /* 4 datagrams reassembled at once (0: drop fragments) */
+    /* 4 datagrams reassembled at once (0: drop fragments); with all taken,
+     * a new datagram evicts the oldest (of a source holding more than half,
+     * if any): SPEC SEC-12, counted in ip_frag_evicted. */
+    uint32_t ipfrag_slots;
     uint32_t ipfrag_max_bytes; /* 16 KiB: largest reassembled datagram */
     tk_time ipfrag_timeout;    /* 30 s (RFC 791 suggests 15 s or more) */
 

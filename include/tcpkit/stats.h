@@ -21,7 +21,9 @@
  * connections aborted after persist_max_idle of closed window (SEC-10,
  * docs/security-net.md). Each also counts in conn_timeouts.
  * arp_gratuitous_refused: gratuitous ARP packets that would have changed a
- * cached MAC, refused (arp_accept_gratuitous false, SEC-11). */
+ * cached MAC, refused (arp_accept_gratuitous false, SEC-11).
+ * ip_frag_evicted: incomplete datagrams evicted to make room for a new one
+ * when every reassembly slot was taken (SEC-12). */
 #define TK_STATS_FIELDS(X)                                                                         \
     X(frames_in)                                                                                   \
     X(frames_out)                                                                                  \
@@ -73,6 +75,7 @@
     X(ip_frags_in)                                                                                 \
     X(ip_reassembled)                                                                              \
     X(ip_frag_timeouts)                                                                            \
+    X(ip_frag_evicted)                                                                             \
     X(icmp_errors_in)                                                                              \
     X(icmp_errors_ignored)                                                                         \
     X(icmp_hard_errors)                                                                            \
