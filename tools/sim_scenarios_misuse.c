@@ -42,14 +42,14 @@ void tk_sim_sc_socket_reinit(tk_sim *s) {
         return;
     uint16_t ap = tk_sim_lport(s, A, a);
     uint32_t mark = s->nsegs;
-    static char msg[3000];
+    char msg[3000];
     for (size_t i = 0; i < sizeof msg; i++)
         msg[i] = (char)tk_sim_pattern(i);
     tk_sim_send(s, A, a, msg, sizeof msg);
     reopen_attempts(s, A, a, TK_SIM_PORT);
     reopen_attempts(s, B, b, ap);
     tk_sim_run_for(s, TK_SEC(1));
-    static char got[sizeof msg];
+    char got[sizeof msg];
     long n = tk_sim_recv(s, B, b, got, sizeof got);
     tk_sim_expect(s, n == (long)sizeof msg && memcmp(got, msg, sizeof msg) == 0,
                   "B received %ld bytes, want the %zu sent, intact", n, sizeof msg);
