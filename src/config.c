@@ -26,6 +26,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->keepalive_probes = 9;
     cfg->delack = TK_MS(40);
     cfg->persist_min = TK_MS(200);
+    cfg->orphan_retries = 8;
+    cfg->persist_max_idle = 0;
     cfg->keepinit = 0;
     cfg->keepalive_always = false;
     cfg->ip_ttl = 64;
@@ -52,6 +54,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->arp_ttl = TK_SEC(60);
     cfg->arp_retry_interval = TK_SEC(1);
     cfg->arp_retries = 3;
+    cfg->arp_accept_gratuitous = false;
     cfg->ipfrag_slots = 4;
     cfg->ipfrag_max_bytes = 16u * 1024u;
     cfg->ipfrag_timeout = TK_SEC(30);

@@ -122,6 +122,11 @@ void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now)
 /* net/neighbor.c: ARP resolution around the cache in net/arp.c. */
 void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create, tk_time now);
 bool tk_net_arp_lookup(tk_stack *s, uint32_t hop, tk_time now, uint8_t mac[6]);
+/* After a frame went to a learned neighbour: a unicast request when its
+ * entry nears expiry (tk_arp_poll_due). Uses the output buffer. */
+void tk_net_arp_refresh(tk_stack *s, uint32_t hop, const uint8_t mac[6], tk_time now);
+/* net/arp_input.c: an ARP packet in (RFC 826 reception, SEC-11). */
+int tk_net_arp_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now);
 /* Queues the output frame (frame_len bytes) until hop resolves; sends a
  * request for a new resolution. Returns 0 or -EHOSTUNREACH (queue full). */
 int tk_net_arp_queue(tk_stack *s, uint32_t hop, size_t frame_len, tk_time now);

@@ -57,10 +57,10 @@ static int parse_args(int argc, char **argv, options *o) {
     return -1;
 }
 
-static void to_seg(const tk_dframe *f, const tk_capture_frame *fr, tk_az_seg *s) {
+static void to_seg(const tk_dframe *f, const tk_capture_frame *fr, int64_t ts_us, tk_az_seg *s) {
     const tk_tcp_hdr *t = &f->tcp;
     *s = (tk_az_seg){.index = fr->index,
-                     .ts_us = fr->ts_sec * 1000000 + fr->ts_usec,
+                     .ts_us = ts_us,
                      .src = f->ip.src,
                      .dst = f->ip.dst,
                      .sport = t->sport,
@@ -81,8 +81,13 @@ static int feed_capture(tk_capture *c, tk_analyzer *az, unsigned *skipped, unsig
     tk_capture_frame fr;
     int rc;
     while ((rc = tk_capture_next(c, &fr)) == 1) {
+        int64_t ts_us;
+        if (tk_capture_ts_us(c, &fr, &ts_us) < 0) {
+            c->count--; /* reported: the packets before it */
+            return -ERANGE;
+        }
         if (fr.index == 1)
-            *t0 = fr.ts_sec * 1000000 + fr.ts_usec;
+            *t0 = ts_us;
         tk_dframe_in in = {
             fr.data,   NULL,           0,
             fr.caplen, TK_DFRAME_AUTO, c->ip_offset < 0 ? TK_DFRAME_AUTO : c->ip_offset};
@@ -96,7 +101,7 @@ static int feed_capture(tk_capture *c, tk_analyzer *az, unsigned *skipped, unsig
         if (f.tcp_csum == TK_CSUM_BAD)
             (*bad_csum)++;
         tk_az_seg s;
-        to_seg(&f, &fr, &s);
+        to_seg(&f, &fr, ts_us, &s);
         if (tk_az_feed(az, &s) < 0) {
             snprintf(c->err, sizeof c->err, "out of memory");
             return -ENOMEM;
@@ -234,6 +239,10 @@ static int report(const options *o, tk_capture *c) {
         printf("%u TCP segment%s with a bad checksum (kept: checksum offload?)\n", bad_csum,
                bad_csum == 1 ? "" : "s");
     tk_az_free(&az);
+    if (rc == -ERANGE) {
+        fprintf(stderr, "tcpkit analyze: %s: %s\n", o->path, c->err);
+        return 2;
+    }
     if (rc < 0) {
         fprintf(stderr, "tcpkit analyze: %s: after packet %u: %s\n", o->path, c->count, c->err);
         return 2;

@@ -32,6 +32,8 @@ static const tk_sim_scenario table[] = {
      tk_sim_sc_half_open},
     {"stale-reconnect", "RS-7", "A restarts and reuses its port: challenge ACK, RST, new SYN", NULL,
      tk_sim_sc_stale_reconnect},
+    {"socket-reinit", "CM-17", "connect/bind/listen on a live socket: refused, data intact", NULL,
+     tk_sim_sc_socket_reinit},
     {"syn-retries", "CM-16", "every SYN is lost: backoff 1, 2, 4... s, then ETIMEDOUT", NULL,
      tk_sim_sc_syn_retries},
     {"syn-backlog-full", "CM-14", "accept queue full: SYN dropped until the application accepts",

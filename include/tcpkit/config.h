@@ -40,6 +40,18 @@ typedef struct tk_config {
     uint32_t keepalive_probes; /* 9 */
     tk_time delack;            /* 40 ms */
     tk_time persist_min;       /* 200 ms: the first window probe waits max(RTO, this) */
+    /* SPEC SEC-10, docs/security-net.md. An orphan (closed by the
+     * application) gives up after orphan_retries (8) window probes on a
+     * window that stays closed, answered or not, sending a RST (Linux's
+     * tcp_orphan_retries, whose default is also 8); and after
+     * min(retries2, orphan_retries) retransmission timeouts. 0: an orphan
+     * gives up at its first timeout. */
+    uint32_t orphan_retries;
+    /* A connection the application still holds is aborted with RST and
+     * ETIMEDOUT when the peer's window stays closed this long (FreeBSD's
+     * tcp_maxpersistidle, applied to answered probes too). 0 (the
+     * default): never, as RFC 9293 3.8.6.1 asks while probes are answered. */
+    tk_time persist_max_idle;
     /* Connection-establishment limit (RFC 1122 4.2.3.5): a connection not
      * ESTABLISHED this long after connect() or its SYN is dropped with
      * ETIMEDOUT. 0 (the default): only syn_retries/synack_retries limit it. */
@@ -133,9 +145,19 @@ typedef struct tk_config {
     tk_time arp_ttl;            /* 60 s: a resolved entry's lifetime */
     tk_time arp_retry_interval; /* 1 s between requests */
     uint32_t arp_retries;       /* 3 requests, then queued frames are dropped */
-    uint32_t ipfrag_slots;      /* 4 datagrams reassembled at once (0: drop fragments) */
-    uint32_t ipfrag_max_bytes;  /* 16 KiB: largest reassembled datagram */
-    tk_time ipfrag_timeout;     /* 30 s (RFC 791 suggests 15 s or more) */
+    /* SPEC SEC-11, docs/security-net.md: a gratuitous ARP packet (sender
+     * address == target address, or a reply that answers no request of
+     * ours) may change the MAC of an existing entry only when true; false
+     * (the default) refuses and counts it (arp_gratuitous_refused). Other
+     * ARP packets follow the RFC 826 merge rule; IPv4 traffic never
+     * changes an entry. */
+    bool arp_accept_gratuitous;
+    /* 4 datagrams reassembled at once (0: drop fragments); with all taken,
+     * a new datagram evicts the oldest (of a source holding more than half,
+     * if any): SPEC SEC-12, counted in ip_frag_evicted. */
+    uint32_t ipfrag_slots;
+    uint32_t ipfrag_max_bytes; /* 16 KiB: largest reassembled datagram */
+    tk_time ipfrag_timeout;    /* 30 s (RFC 791 suggests 15 s or more) */
 
     /* For tests and simulations only: when isn_fixed, every connection
      * starts at ISS = isn_value instead of the RFC 6528 ISN (SPEC DT-10

@@ -14,7 +14,16 @@
  * dropped for that reason; the trace hook's DROP reason is the same name.
  * ecn_connections: connections established with ECN; ecn_ce_rcvd: data
  * segments that arrived with CE; ecn_cwnd_reductions: ECN-Echoes that
- * reduced a congestion window (docs/ecn.md). */
+ * reduced a congestion window (docs/ecn.md). orphan_persist_timeouts:
+ * orphans aborted (RST) on a window that stayed closed for orphan_retries
+ * probes; orphan_rexmit_timeouts: orphans that gave up retransmitting after
+ * min(retries2, orphan_retries) timeouts; persist_idle_timeouts: open
+ * connections aborted after persist_max_idle of closed window (SEC-10,
+ * docs/security-net.md). Each also counts in conn_timeouts.
+ * arp_gratuitous_refused: gratuitous ARP packets that would have changed a
+ * cached MAC, refused (arp_accept_gratuitous false, SEC-11).
+ * ip_frag_evicted: incomplete datagrams evicted to make room for a new one
+ * when every reassembly slot was taken (SEC-12). */
 #define TK_STATS_FIELDS(X)                                                                         \
     X(frames_in)                                                                                   \
     X(frames_out)                                                                                  \
@@ -36,6 +45,9 @@
     X(attempt_fails)                                                                               \
     X(estab_resets)                                                                                \
     X(conn_timeouts)                                                                               \
+    X(orphan_persist_timeouts)                                                                     \
+    X(orphan_rexmit_timeouts)                                                                      \
+    X(persist_idle_timeouts)                                                                       \
     X(delayed_acks)                                                                                \
     X(dupacks_in)                                                                                  \
     X(challenge_acks)                                                                              \
@@ -65,9 +77,11 @@
     X(arp_requests_sent)                                                                           \
     X(arp_queued)                                                                                  \
     X(arp_queue_drops)                                                                             \
+    X(arp_gratuitous_refused)                                                                      \
     X(ip_frags_in)                                                                                 \
     X(ip_reassembled)                                                                              \
     X(ip_frag_timeouts)                                                                            \
+    X(ip_frag_evicted)                                                                             \
     X(icmp_errors_in)                                                                              \
     X(icmp_errors_ignored)                                                                         \
     X(icmp_hard_errors)                                                                            \

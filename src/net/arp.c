@@ -61,6 +61,22 @@ bool tk_arp_lookup(const tk_arp_cache *c, uint32_t addr, tk_time now, uint8_t ma
     return true;
 }
 
+const tk_arp_entry *tk_arp_find(const tk_arp_cache *c, uint32_t addr) {
+    return find(c, addr);
+}
+
+bool tk_arp_poll_due(tk_arp_cache *c, uint32_t addr, tk_time now) {
+    tk_arp_entry *e = find(c, addr);
+    if (e == NULL || e->state != TK_ARP_REACHABLE || now >= e->expires)
+        return false;
+    tk_time window = c->retry * (tk_time)(c->retries > 0 ? c->retries : 1u);
+    if (now + window < e->expires || (e->asked && now < e->polled + c->retry))
+        return false;
+    e->asked = true;
+    e->polled = now;
+    return true;
+}
+
 bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool create, tk_time now) {
     tk_arp_entry *e = find(c, addr);
     if (e == NULL) {
@@ -73,6 +89,7 @@ bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool cre
     memcpy(e->mac, mac, 6);
     e->state = TK_ARP_REACHABLE;
     e->tries = 0;
+    e->asked = false;
     e->expires = now + c->ttl;
     return waiting;
 }
@@ -96,6 +113,7 @@ int tk_arp_enqueue(tk_arp_cache *c, uint32_t hop, const uint8_t *frame, size_t l
             return -ENOBUFS;
         e->addr = hop;
         e->state = TK_ARP_INCOMPLETE;
+        e->asked = true;
         e->tries = 1;
         e->expires = now + c->retry;
         need_request = 1;

@@ -23,7 +23,9 @@ typedef struct tk_arp_entry {
     uint8_t mac[6];
     uint8_t state;   /* enum tk_arp_state */
     uint8_t tries;   /* requests sent while INCOMPLETE */
+    bool asked;      /* a request of ours is outstanding (INCOMPLETE, or a poll) */
     tk_time expires; /* REACHABLE: end of validity; INCOMPLETE: next request */
+    tk_time polled;  /* REACHABLE: when the last unicast poll went out */
 } tk_arp_entry;
 
 /* One frame waiting for its next hop's address. */
@@ -50,11 +52,21 @@ void tk_arp_init(tk_arp_cache *c, void *mem, const tk_config *cfg, uint32_t fram
 /* The MAC of a resolved address; false when unknown or expired. */
 bool tk_arp_lookup(const tk_arp_cache *c, uint32_t addr, tk_time now, uint8_t mac[6]);
 
-/* Records addr -> mac (a reply, or a request for our address). Entries that
- * are not cached are added only when `create` (RFC 826: the target of a
- * request creates, others only update). Returns true when the address was
- * waiting: the caller then calls tk_arp_flush. */
+/* The entry of addr in any state, or NULL. */
+const tk_arp_entry *tk_arp_find(const tk_arp_cache *c, uint32_t addr);
+
+/* Records addr -> mac from an ARP packet (the caller applies the RFC 826
+ * merge rule, net/arp_input.c). Entries that are not cached are added only
+ * when `create` (RFC 826: only a packet addressed to us creates). Returns
+ * true when the address was waiting: the caller then calls tk_arp_flush. */
 bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool create, tk_time now);
+
+/* RFC 1122 2.3.2.1 unicast poll: true (and the poll is recorded as
+ * asked) when a resolved entry in use is within arp_retries *
+ * arp_retry_interval of expiry and was not polled in the last interval; the
+ * caller then sends a request to the known MAC. Learning only from ARP
+ * (SEC-11), this is what keeps a busy neighbour's entry from expiring. */
+bool tk_arp_poll_due(tk_arp_cache *c, uint32_t addr, tk_time now);
 
 /* Queues a whole frame (its destination MAC is filled in at flush) for hop.
  * Returns 1 when a request should be sent now (a new resolution), 0 when a

@@ -1,6 +1,6 @@
 /* Ethernet II and IPv4 in and out, a small table of static neighbours (the
- * ARP cache in net/arp.c holds learned ones), ARP replies for our address
- * and ICMP echo replies. No fragments are sent; received fragments are
+ * ARP cache in net/arp.c holds learned ones, net/arp_input.c fills it) and
+ * ICMP echo replies. No fragments are sent; received fragments are
  * reassembled within a budget (net/ipfrag.c) or dropped and counted. */
 #include <errno.h>
 #include <string.h>
@@ -8,7 +8,6 @@
 #include "net/icmp.h"
 #include "net/ipfrag.h"
 #include "stack_priv.h"
-#include "tcpkit/wire/arp.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp.h"
@@ -21,16 +20,6 @@ static tk_neigh *neigh_find(tk_stack *s, uint32_t addr) {
         if (s->neigh[i].used && s->neigh[i].addr == addr)
             return &s->neigh[i];
     return NULL;
-}
-
-/* Learns only on-link senders, and never evicts a static entry. */
-static void neigh_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create,
-                        tk_time now) {
-    if (addr == 0 || ((addr ^ s->cfg.addr) & s->cfg.netmask) != 0)
-        return;
-    if (memcmp(mac, bcast, 6) == 0 || (mac[0] & 1u) != 0)
-        return;
-    tk_net_arp_learn(s, addr, mac, create, now);
 }
 
 void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len,
@@ -88,29 +77,12 @@ int tk_net_output_opts(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto,
         (void)tk_wire_eth_emit(&eh, s->frame, s->frame_cap);
         return tk_net_arp_queue(s, hop, TK_ETH_HLEN + TK_IPV4_HLEN + len, now);
     }
-    tk_net_emit(s, n != NULL ? n->mac : mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
-    return 0;
-}
-
-static int arp_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
-    tk_arp_pkt a;
-    if (tk_wire_arp_parse(p, len, &a) < 0) {
-        TK_DROP(s, drop_arp_bad, now);
-        return -EINVAL;
+    if (n != NULL) {
+        tk_net_emit(s, n->mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+        return 0;
     }
-    if (a.tpa != s->cfg.addr || s->cfg.addr == 0)
-        return 0;
-    neigh_learn(s, a.spa, a.sha, true, now);
-    if (a.op != TK_ARP_REQUEST)
-        return 0;
-    tk_arp_pkt r;
-    r.op = TK_ARP_REPLY;
-    memcpy(r.sha, s->cfg.mac, 6);
-    r.spa = s->cfg.addr;
-    memcpy(r.tha, a.sha, 6);
-    r.tpa = a.spa;
-    (void)tk_wire_arp_emit(&r, s->frame + TK_ETH_HLEN, s->frame_cap - TK_ETH_HLEN);
-    tk_net_emit(s, a.sha, TK_ETHERTYPE_ARP, TK_ARP_LEN, now);
+    tk_net_emit(s, mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+    tk_net_arp_refresh(s, hop, mac, now);
     return 0;
 }
 
@@ -142,8 +114,7 @@ static int icmp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size
     return tk_net_output(s, s->cfg.addr, ih->src, TK_IPPROTO_ICMP, (size_t)n, now);
 }
 
-static int ipv4_input(tk_stack *s, const tk_eth_hdr *eh, const uint8_t *p, size_t len,
-                      tk_time now) {
+static int ipv4_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
     tk_ipv4_hdr ih;
     int hl = tk_wire_ipv4_parse(p, len, true, &ih);
     if (hl == TK_WIRE_IP_CSUM) {
@@ -158,7 +129,8 @@ static int ipv4_input(tk_stack *s, const tk_eth_hdr *eh, const uint8_t *p, size_
         TK_DROP(s, drop_ip_not_for_us, now);
         return -EINVAL;
     }
-    neigh_learn(s, ih.src, eh->src, false, now);
+    /* SEC-11: the link-layer source of IPv4 is never learned (RFC 826:
+     * only ARP fills the cache), so a forged frame cannot redirect us. */
     const uint8_t *payload = p + hl;
     size_t plen = (size_t)ih.total_len - (size_t)hl;
     if (tk_wire_ipv4_is_fragment(&ih)) {
@@ -191,9 +163,9 @@ int tk_net_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
     const uint8_t *p = frame + TK_ETH_HLEN;
     size_t plen = len - TK_ETH_HLEN;
     if (eh.type == TK_ETHERTYPE_IPV4)
-        return ipv4_input(s, &eh, p, plen, now);
+        return ipv4_input(s, p, plen, now);
     if (eh.type == TK_ETHERTYPE_ARP)
-        return arp_input(s, p, plen, now);
+        return tk_net_arp_input(s, p, plen, now);
     TK_DROP(s, drop_eth_type, now);
     return -EPROTONOSUPPORT;
 }

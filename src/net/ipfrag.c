@@ -42,7 +42,32 @@ static void slot_free(tk_ipfrag *f, tk_ipfrag_slot *sl) {
     memset(sl->bitmap, 0, (blocks(f->max_bytes) + 7u) / 8u);
 }
 
-/* The slot of this datagram, or a free one (expired ones are freed first). */
+/* SEC-12: with every slot taken, a new datagram evicts one in progress
+ * (RFC 815 leaves the policy open): the oldest of a source holding more
+ * than half of the slots, else the oldest of all. Spoofed first fragments
+ * then cost the victim only the time they would have held a slot. */
+static tk_ipfrag_slot *evict(tk_ipfrag *f) {
+    tk_ipfrag_slot *oldest = NULL, *hog = NULL;
+    for (uint32_t i = 0; i < f->n; i++) {
+        tk_ipfrag_slot *sl = &f->slots[i];
+        uint32_t same = 0;
+        for (uint32_t j = 0; j < f->n; j++)
+            same += f->slots[j].src == sl->src;
+        if (2u * same > f->n && (hog == NULL || sl->expires < hog->expires))
+            hog = sl;
+        if (oldest == NULL || sl->expires < oldest->expires)
+            oldest = sl;
+    }
+    tk_ipfrag_slot *victim = hog != NULL ? hog : oldest;
+    if (victim != NULL) {
+        slot_free(f, victim);
+        f->evicted++;
+    }
+    return victim;
+}
+
+/* The slot of this datagram, else a free one (expired ones are freed
+ * first), else an evicted one. */
 static tk_ipfrag_slot *slot_for(tk_ipfrag *f, const tk_ipv4_hdr *h, tk_time now,
                                 uint32_t *timed_out) {
     tk_ipfrag_slot *free_slot = NULL;
@@ -58,6 +83,8 @@ static tk_ipfrag_slot *slot_for(tk_ipfrag *f, const tk_ipv4_hdr *h, tk_time now,
         if (!sl->used && free_slot == NULL)
             free_slot = sl;
     }
+    if (free_slot == NULL)
+        free_slot = evict(f);
     if (free_slot != NULL) {
         free_slot->used = true;
         free_slot->src = h->src;
@@ -105,6 +132,7 @@ static int reassembled_ecn(uint8_t seen) {
 int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, size_t len,
                     tk_time now, const uint8_t **out, size_t *out_len, uint32_t *timed_out) {
     *timed_out = 0;
+    f->evicted = 0;
     uint32_t off = (uint32_t)(h->frag & TK_IPV4_OFFMASK) * 8u;
     bool more = (h->frag & TK_IPV4_MF) != 0;
     if (len == 0 || (more && len % 8u != 0))
@@ -154,6 +182,7 @@ int tk_net_defrag(tk_stack *s, tk_ipv4_hdr *h, const uint8_t **payload, size_t *
     uint32_t timed_out = 0;
     int rc = tk_ipfrag_input(&s->frag, h, *payload, *len, now, payload, len, &timed_out);
     s->stats.ip_frag_timeouts += timed_out;
+    s->stats.ip_frag_evicted += s->frag.evicted;
     if (rc == TK_IPFRAG_COMPLETE) {
         s->stats.ip_reassembled++;
         h->tos = (uint8_t)((h->tos & ~TK_IP_ECN_MASK) | s->frag.ecn);

@@ -1,7 +1,8 @@
 /* IPv4 fragment reassembly within a fixed budget (RFC 791 3.2, RFC 815):
  * a few slots, each holding one datagram of at most ipfrag_max_bytes, with a
  * bitmap of the 8-byte blocks received. Whatever does not fit is dropped and
- * counted by the caller (SPEC NET-1, SEC-5). */
+ * counted by the caller (SPEC NET-1, SEC-5); a new datagram finding every
+ * slot taken evicts an old one (SEC-12). */
 #ifndef TK_NET_IPFRAG_H
 #define TK_NET_IPFRAG_H
 
@@ -32,7 +33,8 @@ typedef struct tk_ipfrag {
     uint32_t n;
     uint32_t max_bytes;
     tk_time timeout;
-    uint8_t ecn; /* ECN field of the datagram last completed (RFC 3168 5.3) */
+    uint8_t ecn;      /* ECN field of the datagram last completed (RFC 3168 5.3) */
+    uint32_t evicted; /* datagrams the last tk_ipfrag_input evicted (SEC-12) */
 } tk_ipfrag;
 
 /* Outcomes of tk_ipfrag_input. */
@@ -48,11 +50,13 @@ void tk_ipfrag_init(tk_ipfrag *f, void *mem, const tk_config *cfg);
  * TK_IPFRAG_COMPLETE (the slot is free again, but its bytes stay intact
  * until the next call, which is long enough for synchronous dispatch; f->ecn
  * is the datagram's ECN field: CE when a fragment had CE, RFC 3168 5.3), or
- * -ENOBUFS (no slot, or the datagram exceeds the budget: the whole datagram
- * is dropped), -EINVAL (a fragment that is not 8-byte aligned or
+ * -ENOBUFS (no slot at all, or the datagram exceeds the budget: the whole
+ * datagram is dropped), -EINVAL (a fragment that is not 8-byte aligned or
  * contradicts the known length, or a CE fragment with a Not-ECT one, which
  * RFC 3168 5.3 does not allow to reassemble). *timed_out gets the number of
- * datagrams abandoned on their timeout meanwhile. */
+ * datagrams abandoned on their timeout meanwhile; f->evicted the number
+ * evicted to make room: when every slot is taken, the oldest datagram of a
+ * source holding more than half of the slots, else the oldest of all. */
 int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, size_t len,
                     tk_time now, const uint8_t **out, size_t *out_len, uint32_t *timed_out);
 

@@ -25,8 +25,8 @@ static void send_queued(void *ctx, uint8_t *frame, size_t len) {
     tk_net_emit_raw(s, frame, len, s->now);
 }
 
-static void send_request(void *ctx, uint32_t addr) {
-    tk_stack *s = ctx;
+/* A request for addr to dst (broadcast, or the known MAC for a poll). */
+static void request_to(tk_stack *s, uint32_t addr, const uint8_t dst[6]) {
     tk_arp_pkt r;
     r.op = TK_ARP_REQUEST;
     memcpy(r.sha, s->cfg.mac, 6);
@@ -35,7 +35,11 @@ static void send_request(void *ctx, uint32_t addr) {
     r.tpa = addr;
     (void)tk_wire_arp_emit(&r, s->frame + TK_ETH_HLEN, s->frame_cap - TK_ETH_HLEN);
     s->stats.arp_requests_sent++;
-    tk_net_emit(s, bcast, TK_ETHERTYPE_ARP, TK_ARP_LEN, s->now);
+    tk_net_emit(s, dst, TK_ETHERTYPE_ARP, TK_ARP_LEN, s->now);
+}
+
+static void send_request(void *ctx, uint32_t addr) {
+    request_to(ctx, addr, bcast);
 }
 
 void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool create, tk_time now) {
@@ -48,6 +52,13 @@ void tk_net_arp_learn(tk_stack *s, uint32_t addr, const uint8_t mac[6], bool cre
 
 bool tk_net_arp_lookup(tk_stack *s, uint32_t hop, tk_time now, uint8_t mac[6]) {
     return tk_arp_lookup(&s->arp, hop, now, mac);
+}
+
+void tk_net_arp_refresh(tk_stack *s, uint32_t hop, const uint8_t mac[6], tk_time now) {
+    if (!tk_arp_poll_due(&s->arp, hop, now))
+        return;
+    s->now = now;
+    request_to(s, hop, mac);
 }
 
 int tk_net_arp_queue(tk_stack *s, uint32_t hop, size_t frame_len, tk_time now) {

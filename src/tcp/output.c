@@ -363,6 +363,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         if (d < s->cfg.persist_min)
             d = s->cfg.persist_min;
         tp->persist_count = 0;
+        tp->persist_since = now;
         tk_tcb_timer_set(s, tp, TK_TIMER_PERSIST, now + d);
     }
 }

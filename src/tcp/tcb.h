@@ -99,6 +99,7 @@ typedef struct tk_tcb {
     tk_time rtt_start;
     uint32_t rexmt_count;   /* consecutive retransmission timeouts */
     uint32_t persist_count; /* window probes since the window closed */
+    tk_time persist_since;  /* when the persist timer started (window closed) */
     uint32_t probes_unanswered;
     uint32_t keep_count; /* unanswered keepalive probes */
     tk_time last_rcv;    /* time of the last segment received */

@@ -1,4 +1,4 @@
-/* Connection timers (SPEC DT-3, DT-5, DT-6, CM-12, CM-13, CM-16, TM-1, and
+/* Connection timers (SPEC DT-3, DT-5, DT-6, CM-12, CM-13, CM-16, SEC-10, TM-1, and
  * the TCP_KEEPINIT establishment limit): each
  * TCB keeps one deadline per kind and sits on the stack's timer queue at the
  * earliest of them. */
@@ -6,12 +6,18 @@
 
 #include "stack_priv.h"
 
+static bool orphan_limited(const tk_stack *s, const tk_tcb *tp) {
+    return (tp->flags & TK_TF_ORPHAN) && s->cfg.orphan_retries < s->cfg.retries2;
+}
+
+/* SEC-10: an orphan retransmitting into silence gives up after
+ * orphan_retries (Linux's tcp_orphan_retries). */
 static uint32_t retry_limit(const tk_stack *s, const tk_tcb *tp) {
     if (tp->state == TK_TCP_SYN_SENT)
         return s->cfg.syn_retries;
     if (tp->state == TK_TCP_SYN_RCVD)
         return s->cfg.synack_retries;
-    return s->cfg.retries2;
+    return orphan_limited(s, tp) ? s->cfg.orphan_retries : s->cfg.retries2;
 }
 
 /* RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back
@@ -30,6 +36,8 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
         s->stats.conn_timeouts++;
         if (tp->state == TK_TCP_SYN_SENT)
             s->stats.attempt_fails++;
+        if (tk_tcb_synchronized(tp) && orphan_limited(s, tp))
+            s->stats.orphan_rexmit_timeouts++;
         /* RFC 1122 4.2.3.9: a soft ICMP error since the last progress
          * tells the application more than ETIMEDOUT would. */
         int err = tp->soft_error != 0 ? tp->soft_error : -ETIMEDOUT;
@@ -61,14 +69,36 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_tcp_retransmit_head(s, tp, now);
 }
 
+/* SEC-10: the peer's window stayed closed too long for this connection:
+ * an orphan after orphan_retries probes (answered or not: nobody will ever
+ * read what an orphan still has to send), an open connection after
+ * persist_max_idle. Returns the counter to bump, NULL to go on. */
+static uint64_t *persist_give_up(tk_stack *s, const tk_tcb *tp, tk_time now) {
+    if ((tp->flags & TK_TF_ORPHAN) && tp->persist_count >= s->cfg.orphan_retries)
+        return &s->stats.orphan_persist_timeouts;
+    if (s->cfg.persist_max_idle != 0 && now - tp->persist_since >= s->cfg.persist_max_idle)
+        return &s->stats.persist_idle_timeouts;
+    return NULL;
+}
+
 /* DT-3: a probe, then the next one after a backed-off interval; the
- * connection lives while probes are answered, and ends after retries2
- * unanswered ones. With a small open window (sender SWS avoidance held the
- * data back) the timer forces a segment out instead (RFC 1122 4.2.3.4). */
+ * connection lives while probes are answered (RFC 9293 3.8.6.1), and ends
+ * after retries2 unanswered ones. With a small open window (sender SWS
+ * avoidance held the data back) the timer forces a segment out instead
+ * (RFC 1122 4.2.3.4). */
 static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->probes_unanswered >= s->cfg.retries2) {
         s->stats.conn_timeouts++;
         tk_tcb_drop(s, tp, -ETIMEDOUT, "persist timeout");
+        return;
+    }
+    uint64_t *why = tp->snd_wnd == 0 ? persist_give_up(s, tp, now) : NULL;
+    if (why != NULL) {
+        /* Like Linux giving up on an orphan: the peer learns with a RST. */
+        (*why)++;
+        s->stats.conn_timeouts++;
+        tk_tcp_send_rst_tcb(s, tp, now);
+        tk_tcb_drop(s, tp, -ETIMEDOUT, "zero window too long");
         return;
     }
     tp->snd_nxt = tp->snd_una;

@@ -180,6 +180,24 @@ bad-input)
     expect_status 2
     grep -q "^tcpkit analyze: $TMP/missing.pcap: " "$TMP/err" || fail "no message for a missing file"
     ;;
+huge-timestamps)
+    # SEC-4: crafted timestamps must not overflow the microsecond arithmetic
+    # (UBSan reported ts_sec * 1000000). A pcap with ts_sec = 0xFFFFFFFF and
+    # ts_usec = 0xFFFFFFFF is analysed; a pcapng whose second packet is 2^64 - 1
+    # ticks after the epoch is refused with a clear message after packet 1.
+    python3 "$DIR/huge-timestamps.py" "$TMP" || fail "cannot write the captures"
+    run "$TMP/huge.pcap"
+    expect_status 0
+    grep -q "runtime error" "$TMP/err" && fail "undefined behaviour"
+    grep -q "^1 connection, 2 packets, 0 not TCP/IPv4 (skipped)$" "$TMP/out" || fail "no report"
+    grep -q "time 0.000000..0.000000 s" "$TMP/out" || fail "times not relative to packet 1"
+    run "$TMP/huge.pcapng"
+    expect_status 2
+    grep -q "runtime error" "$TMP/err" && fail "undefined behaviour"
+    grep -q "^tcpkit analyze: $TMP/huge.pcapng: packet 2: timestamp out of range" "$TMP/err" ||
+        fail "no clear message"
+    grep -q "^1 connection, 1 packet, 0 not TCP/IPv4 (skipped)$" "$TMP/out" || fail "no report"
+    ;;
 usage)
     run
     expect_status 2

@@ -225,6 +225,28 @@ static void test_NET_1_stack_resolves_before_syn(void **state) {
     tkh_fini(&h);
 }
 
+/* SEC-11: the cache learns only from ARP, so an entry in use is polled
+ * with a unicast request in its last arp_retries * arp_retry_interval
+ * (3 s), at most once per interval; the answer clears the poll. */
+static void test_SEC_11_arp_poll_due_before_expiry(void **state) {
+    (void)state;
+    fixture *f = fx_new(4, 4);
+    assert_false(tk_arp_learn(&f->c, HOP, mac_a, true, 0));
+    assert_false(tk_arp_poll_due(&f->c, OTHER, TK_SEC(57)));
+    assert_false(tk_arp_poll_due(&f->c, HOP, TK_SEC(57) - 1));
+    assert_true(tk_arp_poll_due(&f->c, HOP, TK_SEC(57)));
+    assert_true(tk_arp_find(&f->c, HOP)->asked);
+    assert_false(tk_arp_poll_due(&f->c, HOP, TK_SEC(58) - 1));
+    assert_true(tk_arp_poll_due(&f->c, HOP, TK_SEC(58)));
+    assert_false(tk_arp_learn(&f->c, HOP, mac_a, false, TK_SEC(58)));
+    assert_false(tk_arp_find(&f->c, HOP)->asked);
+    uint8_t m[6];
+    assert_true(tk_arp_lookup(&f->c, HOP, TK_SEC(117), m));
+    assert_false(tk_arp_poll_due(&f->c, HOP, TK_SEC(60)));
+    assert_false(tk_arp_poll_due(&f->c, HOP, TK_SEC(118)));
+    fx_free(f);
+}
+
 /* tk_stack_add_neighbor entries never expire and need no ARP. */
 static void test_NET_1_static_neighbor_never_expires(void **state) {
     (void)state;
@@ -280,6 +302,7 @@ int main(void) {
         cmocka_unit_test(test_NET_1_arp_retries_then_drops),
         cmocka_unit_test(test_NET_1_arp_full_queue_still_resolves),
         cmocka_unit_test(test_NET_1_stack_resolves_before_syn),
+        cmocka_unit_test(test_SEC_11_arp_poll_due_before_expiry),
         cmocka_unit_test(test_NET_1_static_neighbor_never_expires),
         cmocka_unit_test(test_NET_1_stack_unanswered_arp_gives_up),
     };

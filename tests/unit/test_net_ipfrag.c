@@ -41,18 +41,23 @@ static void fx_free(fixture *x) {
     free(x);
 }
 
-/* Offers payload bytes [off, off+len) of datagram id. */
-static int offer(fixture *x, uint16_t id, uint32_t off, uint32_t len, bool more, tk_time now,
-                 const uint8_t **out, size_t *out_len) {
+/* Offers payload bytes [off, off+len) of datagram id from src. */
+static int offer_from(fixture *x, uint32_t src, uint16_t id, uint32_t off, uint32_t len, bool more,
+                      tk_time now, const uint8_t **out, size_t *out_len) {
     tk_ipv4_hdr h;
     memset(&h, 0, sizeof(h));
-    h.src = 0xc6120002u;
+    h.src = src;
     h.dst = 0xc6120001u;
     h.proto = TK_IPPROTO_TCP;
     h.id = id;
     h.frag = (uint16_t)((off / 8u) | (more ? TK_IPV4_MF : 0u));
     uint32_t timed_out;
     return tk_ipfrag_input(&x->f, &h, x->data + off, len, now, out, out_len, &timed_out);
+}
+
+static int offer(fixture *x, uint16_t id, uint32_t off, uint32_t len, bool more, tk_time now,
+                 const uint8_t **out, size_t *out_len) {
+    return offer_from(x, 0xc6120002u, id, off, len, more, now, out, out_len);
 }
 
 static void test_NET_1_ipfrag_out_of_order_reassembled(void **state) {
@@ -98,11 +103,46 @@ static void test_SEC_5_ipfrag_budget_and_slots(void **state) {
     assert_int_equal(offer(x, 1, 0, 512, true, 0, &out, &len), TK_IPFRAG_HELD);
     assert_int_equal(offer(x, 1, 1016, 16, false, 0, &out, &len), -ENOBUFS);
     assert_int_equal(tk_ipfrag_pending(&x->f), 0);
-    /* One slot: a second datagram waits for the first to finish or expire. */
+    /* One slot: a second datagram evicts the first (SEC-12: it used to
+     * wait for the first to finish or expire); after the timeout the slot
+     * is simply free again. */
     assert_int_equal(offer(x, 2, 0, 8, true, 0, &out, &len), TK_IPFRAG_HELD);
-    assert_int_equal(offer(x, 3, 0, 8, true, 0, &out, &len), -ENOBUFS);
-    assert_int_equal(offer(x, 3, 0, 8, true, TK_SEC(30), &out, &len), TK_IPFRAG_HELD);
+    assert_int_equal(x->f.evicted, 0);
+    assert_int_equal(offer(x, 3, 0, 8, true, 0, &out, &len), TK_IPFRAG_HELD);
+    assert_int_equal(x->f.evicted, 1);
+    assert_int_equal(offer(x, 4, 0, 8, true, TK_SEC(30), &out, &len), TK_IPFRAG_HELD);
+    assert_int_equal(x->f.evicted, 0);
     assert_int_equal(tk_ipfrag_pending(&x->f), 1);
+    fx_free(x);
+}
+
+/* SEC-12: with every slot taken, the oldest datagram goes; a source holding
+ * more than half of the slots loses its own oldest first. */
+static void test_SEC_12_ipfrag_eviction_order(void **state) {
+    (void)state;
+    fixture *x = fx_new(4, 1024);
+    const uint8_t *out = NULL;
+    size_t len = 0;
+    const uint32_t a = 0xc6120010u, b = 0xc6120011u, c = 0xc6120012u;
+    /* b's datagram 1 is the oldest; a then takes the other three slots. */
+    assert_int_equal(offer_from(x, b, 1, 0, 8, true, 0, &out, &len), TK_IPFRAG_HELD);
+    for (uint16_t id = 10; id < 13; id++)
+        assert_int_equal(offer_from(x, a, id, 0, 8, true, TK_SEC(id), &out, &len), TK_IPFRAG_HELD);
+    /* c's new datagram evicts a's oldest (10), not b's older one. */
+    assert_int_equal(offer_from(x, c, 2, 0, 8, true, TK_SEC(20), &out, &len), TK_IPFRAG_HELD);
+    assert_int_equal(x->f.evicted, 1);
+    assert_int_equal(offer_from(x, b, 1, 8, 8, false, TK_SEC(21), &out, &len), TK_IPFRAG_COMPLETE);
+    assert_int_equal(len, 16);
+    /* a holds 11 and 12, c holds 2: nobody holds more than half; the next
+     * new datagram evicts the oldest of all (a's 11), leaving 12 and 2. */
+    assert_int_equal(offer_from(x, b, 3, 0, 8, true, TK_SEC(22), &out, &len), TK_IPFRAG_HELD);
+    assert_int_equal(x->f.evicted, 0);
+    assert_int_equal(offer_from(x, b, 4, 0, 8, true, TK_SEC(23), &out, &len), TK_IPFRAG_HELD);
+    assert_int_equal(x->f.evicted, 1);
+    assert_int_equal(offer_from(x, a, 12, 8, 8, false, TK_SEC(24), &out, &len), TK_IPFRAG_COMPLETE);
+    assert_int_equal(offer_from(x, c, 2, 8, 8, false, TK_SEC(24), &out, &len), TK_IPFRAG_COMPLETE);
+    assert_int_equal(offer_from(x, a, 11, 8, 8, false, TK_SEC(24), &out, &len),
+                     TK_IPFRAG_HELD); /* evicted: starts again */
     fx_free(x);
 }
 
@@ -181,6 +221,7 @@ int main(void) {
         cmocka_unit_test(test_NET_1_ipfrag_out_of_order_reassembled),
         cmocka_unit_test(test_NET_1_ipfrag_overlap_first_copy_wins),
         cmocka_unit_test(test_SEC_5_ipfrag_budget_and_slots),
+        cmocka_unit_test(test_SEC_12_ipfrag_eviction_order),
         cmocka_unit_test(test_NET_1_ipfrag_inconsistent_rejected),
         cmocka_unit_test(test_NET_1_fragmented_ping_answered),
     };

@@ -86,6 +86,13 @@ int tk_capture_open_mem(tk_capture *c, const uint8_t *buf, size_t len) {
     return finish_open(c, p);
 }
 
+/* pcap stores seconds and microseconds as unsigned 32-bit fields, but
+ * libpcap hands them over sign-extended on some builds (0xFFFFFFFF becomes
+ * -1, 1970 instead of 2106). pcapng times are never that negative. */
+static int64_t u32_field(int64_t v) {
+    return v < 0 && v >= INT32_MIN ? v + INT64_C(4294967296) : v;
+}
+
 int tk_capture_next(tk_capture *c, tk_capture_frame *f) {
     struct pcap_pkthdr *h;
     const u_char *data;
@@ -99,10 +106,23 @@ int tk_capture_next(tk_capture *c, tk_capture_frame *f) {
     f->data = data;
     f->caplen = h->caplen;
     f->len = h->len;
-    f->ts_sec = (int64_t)h->ts.tv_sec;
-    f->ts_usec = (long)h->ts.tv_usec;
+    f->ts_sec = u32_field((int64_t)h->ts.tv_sec);
+    f->ts_usec = (long)u32_field((int64_t)h->ts.tv_usec);
     f->index = ++c->count;
     return 1;
+}
+
+int tk_capture_ts_us(tk_capture *c, const tk_capture_frame *f, int64_t *us) {
+    const uint64_t max = (uint64_t)INT64_MAX;
+    uint64_t sec = (uint64_t)f->ts_sec, usec = (uint64_t)f->ts_usec;
+    if (f->ts_sec < 0 || f->ts_usec < 0 || sec > max / 1000000u || usec > max - sec * 1000000u) {
+        snprintf(c->err, sizeof c->err,
+                 "packet %u: timestamp out of range (%lld s + %ld us), not analysed", f->index,
+                 (long long)f->ts_sec, f->ts_usec);
+        return -ERANGE;
+    }
+    *us = (int64_t)(sec * 1000000u + usec);
+    return 0;
 }
 
 void tk_capture_close(tk_capture *c) {

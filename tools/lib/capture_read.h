@@ -42,6 +42,15 @@ int tk_capture_open_mem(tk_capture *c, const uint8_t *buf, size_t len);
  * -EIO with c->err set. */
 int tk_capture_next(tk_capture *c, tk_capture_frame *f);
 
+/* The frame's capture time in microseconds since the epoch. pcap stores
+ * 32-bit seconds and microseconds; pcapng stores 64-bit ticks that libpcap
+ * turns into seconds, up to 2^64 / 10^6 of them, too many to multiply by
+ * 10^6 in int64_t. A microsecond field of 10^6 or more (not valid, but
+ * found in crafted files) simply counts as that many microseconds. Returns
+ * 0, or -ERANGE with c->err set when the time is negative or beyond
+ * INT64_MAX microseconds (about 292,000 years). */
+int tk_capture_ts_us(tk_capture *c, const tk_capture_frame *f, int64_t *us);
+
 void tk_capture_close(tk_capture *c);
 
 #endif
