@@ -276,6 +276,7 @@ static int bench_time_wait(const bench_opts *bo) {
 
 static int usage(FILE *f, int rc) {
     fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
+               "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
                "  --bytes N      bulk transfer size (default 1 GiB)\n"
                "  --conns N      established connection endpoints (default 100000)\n"
                "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
@@ -285,6 +286,8 @@ static int usage(FILE *f, int rc) {
 
 int tk_cmd_bench(int argc, char **argv) {
     bench_opts bo = {1ull << 30, 100000, 1000000};
+    if (argc >= 2 && strcmp(argv[1], "attack") == 0)
+        return tk_bench_attack(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "sim") != 0)
         return usage(stderr, 2);
     for (int i = 2; i < argc; i++) {

@@ -12,14 +12,14 @@
 
 #include <cmocka.h>
 
-#include "support/tk_attack.h"
+#include "lan.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 
 #define LIMIT 3
 
 /* n connects from stack idx at once; returns how many connected. */
-static int burst(tka_net *net, int idx, int n, int *refused) {
+static int burst(tk_lan *net, int idx, int n, int *refused) {
     tk_stack *c = net->st[idx];
     int sd[16];
     tk_sockaddr to = {net->cfg[0].addr, 80};
@@ -29,7 +29,7 @@ static int burst(tka_net *net, int idx, int n, int *refused) {
         assert_int_equal(tk_connect(c, sd[i], &to), -EINPROGRESS);
     }
     tk_stack_poll(c, net->now);
-    tka_run_until(net, net->now + TK_MS(50));
+    tk_lan_run_until(net, net->now + TK_MS(50));
     int ok = 0;
     for (int i = 0; i < n; i++) {
         int ev = tk_poll_events(c, sd[i]);
@@ -45,7 +45,7 @@ static int burst(tka_net *net, int idx, int n, int *refused) {
     return ok;
 }
 
-static void drain(tka_net *net, int ls) {
+static void drain(tk_lan *net, int ls) {
     int sd;
     while ((sd = tk_accept(net->st[0], ls, NULL)) >= 0)
         assert_int_equal(tk_close(net->st[0], sd), 0);
@@ -54,16 +54,16 @@ static void drain(tka_net *net, int ls) {
 
 static void test_SEC_13_burst_refused_others_unaffected(void **state) {
     (void)state;
-    tka_net net;
-    tka_init(&net, TK_MS(1), 0x5ec13u);
+    tk_lan net;
+    assert_int_equal(tk_lan_init(&net, TK_MS(1), 0x5ec13u), 0);
     tk_config sc, a, b;
-    tka_config(&sc, 1);
+    tk_lan_config(&sc, 1);
     sc.syn_rate_limit = LIMIT;
-    tka_config(&a, 2);
-    tka_config(&b, 3);
-    tka_add(&net, &sc);
-    tka_add(&net, &a);
-    tka_add(&net, &b);
+    tk_lan_config(&a, 2);
+    tk_lan_config(&b, 3);
+    assert_true(tk_lan_add(&net, &sc) >= 0);
+    assert_true(tk_lan_add(&net, &a) >= 0);
+    assert_true(tk_lan_add(&net, &b) >= 0);
     int ls = tk_socket(net.st[0]);
     tk_sockaddr any = {0, 80};
     assert_int_equal(tk_bind(net.st[0], ls, &any), 0);
@@ -79,23 +79,23 @@ static void test_SEC_13_burst_refused_others_unaffected(void **state) {
     assert_int_equal(ok_b, LIMIT);
     assert_int_equal(refused_b, 0);
     assert_int_equal(tk_stack_stats(net.st[0])->drop_syn_rate_limited, 10 - LIMIT);
-    tka_run_until(&net, net.now + TK_SEC(1)); /* the client that waits gets through */
+    tk_lan_run_until(&net, net.now + TK_SEC(1)); /* the client that waits gets through */
     int again = 0;
     assert_int_equal(burst(&net, 1, 1, &again), 1);
-    tka_fini(&net);
+    tk_lan_fini(&net);
 }
 
 /* Off by default: the same burst all connects. */
 static void test_SEC_13_off_by_default(void **state) {
     (void)state;
-    tka_net net;
-    tka_init(&net, TK_MS(1), 0x5ec13u);
+    tk_lan net;
+    assert_int_equal(tk_lan_init(&net, TK_MS(1), 0x5ec13u), 0);
     tk_config sc, a;
-    tka_config(&sc, 1);
-    tka_config(&a, 2);
+    tk_lan_config(&sc, 1);
+    tk_lan_config(&a, 2);
     assert_int_equal(sc.syn_rate_limit, 0);
-    tka_add(&net, &sc);
-    tka_add(&net, &a);
+    assert_true(tk_lan_add(&net, &sc) >= 0);
+    assert_true(tk_lan_add(&net, &a) >= 0);
     int ls = tk_socket(net.st[0]);
     tk_sockaddr any = {0, 80};
     assert_int_equal(tk_bind(net.st[0], ls, &any), 0);
@@ -104,7 +104,7 @@ static void test_SEC_13_off_by_default(void **state) {
     assert_int_equal(burst(&net, 1, 10, &refused), 10);
     assert_int_equal(refused, 0);
     drain(&net, ls);
-    tka_fini(&net);
+    tk_lan_fini(&net);
 }
 
 int main(void) {

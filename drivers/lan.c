@@ -1,28 +1,25 @@
-/* The attack tests' network (tk_attack.h). */
-#include "support/tk_attack.h"
+/* Several stacks on one Ethernet segment (lan.h). */
+#include "lan.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
 
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
 
 static const uint8_t gateway_mac[6] = {0x02, 0, 0, 0, 0, 0xfe};
 
-void tka_config(tk_config *cfg, uint8_t host) {
+void tk_lan_config(tk_config *cfg, uint8_t host) {
     tk_config_default(cfg);
     cfg->addr = 0xc6120000u | host;
     cfg->netmask = 0xffffff00u;
-    cfg->gateway = TKA_GATEWAY;
+    cfg->gateway = TK_LAN_GATEWAY;
     uint8_t mac[6] = {0x02, 0, 0, 0, 0, host};
     memcpy(cfg->mac, mac, 6);
 }
 
-uint32_t tka_random(tka_net *net) {
+uint32_t tk_lan_random(tk_lan *net) {
     uint32_t x = net->rng;
     x ^= x << 13;
     x ^= x >> 17;
@@ -31,19 +28,19 @@ uint32_t tka_random(tka_net *net) {
     return x;
 }
 
-static int owner(const tka_net *net, const uint8_t *mac) {
+static int owner(const tk_lan *net, const uint8_t *mac) {
     for (int i = 0; i < net->n; i++)
         if (memcmp(net->cfg[i].mac, mac, 6) == 0)
             return i;
     return -1;
 }
 
-static void enqueue(tka_net *net, int to, const uint8_t *frame, size_t len) {
-    if (net->count == TKA_QMAX || len > TKA_FRAME_MAX) {
+static void enqueue(tk_lan *net, int to, const uint8_t *frame, size_t len) {
+    if (net->count == TK_LAN_QMAX || len > TK_LAN_FRAME_MAX) {
         net->queue_drops++;
         return;
     }
-    tka_frame *f = &net->q[(net->head + net->count) % TKA_QMAX];
+    tk_lan_frame *f = &net->q[(net->head + net->count) % TK_LAN_QMAX];
     f->at = net->now + net->latency;
     f->to = to;
     f->len = len;
@@ -52,8 +49,8 @@ static void enqueue(tka_net *net, int to, const uint8_t *frame, size_t len) {
 }
 
 static void on_output(void *ctx, const uint8_t *frame, size_t len) {
-    tka_port *p = ctx;
-    tka_net *net = p->net;
+    tk_lan_port *p = ctx;
+    tk_lan *net = p->net;
     net->out_frames[p->idx]++;
     if (len < 14)
         return;
@@ -73,37 +70,40 @@ static void on_output(void *ctx, const uint8_t *frame, size_t len) {
 }
 
 static uint32_t on_random(void *ctx) {
-    tka_port *p = ctx;
-    return tka_random(p->net);
+    tk_lan_port *p = ctx;
+    return tk_lan_random(p->net);
 }
 
-void tka_init(tka_net *net, tk_time latency, uint32_t seed) {
+int tk_lan_init(tk_lan *net, tk_time latency, uint32_t seed) {
     memset(net, 0, sizeof(*net));
     net->latency = latency;
     net->rng = seed ? seed : 0x2545f491u;
-    net->q = calloc(TKA_QMAX, sizeof(tka_frame));
-    assert_non_null(net->q);
+    net->q = calloc(TK_LAN_QMAX, sizeof(tk_lan_frame));
+    return net->q ? 0 : -ENOMEM;
 }
 
-int tka_add(tka_net *net, const tk_config *cfg) {
-    assert_true(net->n < TKA_MAX_STACKS);
-    int i = net->n++;
+int tk_lan_add(tk_lan *net, const tk_config *cfg) {
+    if (net->n >= TK_LAN_MAX_STACKS)
+        return -ENOBUFS;
+    int i = net->n;
     net->cfg[i] = *cfg;
-    net->port[i] = (tka_port){net, i};
+    net->port[i] = (tk_lan_port){net, i};
     tk_stack_io io = {
         .output = on_output, .random = on_random, .trace = NULL, .ctx = &net->port[i]};
-    assert_int_equal(tk_stack_create(&net->st[i], cfg, &io), 0);
-    assert_int_equal(tk_stack_add_neighbor(net->st[i], TKA_GATEWAY, gateway_mac), 0);
-    for (int j = 0; j < net->n; j++) {
-        if (j == i)
-            continue;
-        assert_int_equal(tk_stack_add_neighbor(net->st[i], net->cfg[j].addr, net->cfg[j].mac), 0);
-        assert_int_equal(tk_stack_add_neighbor(net->st[j], cfg->addr, cfg->mac), 0);
+    int rc = tk_stack_create(&net->st[i], cfg, &io);
+    if (rc < 0)
+        return rc;
+    net->n++;
+    rc = tk_stack_add_neighbor(net->st[i], TK_LAN_GATEWAY, gateway_mac);
+    for (int j = 0; j < i && rc == 0; j++) {
+        rc = tk_stack_add_neighbor(net->st[i], net->cfg[j].addr, net->cfg[j].mac);
+        if (rc == 0)
+            rc = tk_stack_add_neighbor(net->st[j], cfg->addr, cfg->mac);
     }
-    return i;
+    return rc < 0 ? rc : i;
 }
 
-void tka_fini(tka_net *net) {
+void tk_lan_fini(tk_lan *net) {
     for (int i = 0; i < net->n; i++)
         tk_stack_destroy(net->st[i], net->now);
     free(net->q);
@@ -111,7 +111,7 @@ void tka_fini(tka_net *net) {
 }
 
 /* The earliest of the next frame's arrival and every stack's deadline. */
-static tk_time next_event(const tka_net *net) {
+static tk_time next_event(const tk_lan *net) {
     tk_time t = net->count > 0 ? net->q[net->head].at : TK_TIME_NEVER;
     for (int i = 0; i < net->n; i++) {
         tk_time d = tk_stack_next_deadline(net->st[i]);
@@ -121,7 +121,7 @@ static tk_time next_event(const tka_net *net) {
     return t;
 }
 
-void tka_run_until(tka_net *net, tk_time t) {
+void tk_lan_run_until(tk_lan *net, tk_time t) {
     for (;;) {
         tk_time e = next_event(net);
         if (e > t)
@@ -129,8 +129,8 @@ void tka_run_until(tka_net *net, tk_time t) {
         if (e > net->now)
             net->now = e;
         while (net->count > 0 && net->q[net->head].at <= net->now) {
-            tka_frame *f = &net->q[net->head];
-            net->head = (net->head + 1) % TKA_QMAX;
+            tk_lan_frame *f = &net->q[net->head];
+            net->head = (net->head + 1) % TK_LAN_QMAX;
             net->count--;
             (void)tk_stack_input(net->st[f->to], f->buf, f->len, net->now);
         }
@@ -142,18 +142,20 @@ void tka_run_until(tka_net *net, tk_time t) {
         net->now = t;
 }
 
-int tka_inject_tcp(tka_net *net, int to, uint32_t src, const tk_tcp_hdr *th, const void *data,
-                   size_t len) {
-    uint8_t buf[TKA_FRAME_MAX];
+int tk_lan_inject_tcp(tk_lan *net, int to, uint32_t src, const tk_tcp_hdr *th, const void *data,
+                      size_t len) {
+    uint8_t buf[TK_LAN_FRAME_MAX];
     tk_eth_hdr eh;
     memcpy(eh.dst, net->cfg[to].mac, 6);
     memcpy(eh.src, gateway_mac, 6);
     eh.type = TK_ETHERTYPE_IPV4;
-    assert_int_equal(tk_wire_eth_emit(&eh, buf, sizeof buf), TK_ETH_HLEN);
+    if (tk_wire_eth_emit(&eh, buf, sizeof buf) != TK_ETH_HLEN)
+        return -EINVAL;
     uint32_t dst = net->cfg[to].addr;
     int n = tk_wire_tcp_emit(th, data, len, src, dst, buf + TK_ETH_HLEN + TK_IPV4_HLEN,
                              sizeof buf - TK_ETH_HLEN - TK_IPV4_HLEN);
-    assert_true(n > 0);
+    if (n <= 0)
+        return -EINVAL;
     tk_ipv4_hdr ih;
     memset(&ih, 0, sizeof(ih));
     ih.total_len = (uint16_t)(TK_IPV4_HLEN + (size_t)n);
@@ -161,7 +163,7 @@ int tka_inject_tcp(tka_net *net, int to, uint32_t src, const tk_tcp_hdr *th, con
     ih.proto = TK_IPPROTO_TCP;
     ih.src = src;
     ih.dst = dst;
-    assert_int_equal(tk_wire_ipv4_emit(&ih, buf + TK_ETH_HLEN, sizeof buf - TK_ETH_HLEN),
-                     TK_IPV4_HLEN);
+    if (tk_wire_ipv4_emit(&ih, buf + TK_ETH_HLEN, sizeof buf - TK_ETH_HLEN) != TK_IPV4_HLEN)
+        return -EINVAL;
     return tk_stack_input(net->st[to], buf, TK_ETH_HLEN + TK_IPV4_HLEN + (size_t)n, net->now);
 }
