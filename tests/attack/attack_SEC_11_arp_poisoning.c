@@ -3,7 +3,7 @@
  * with its own MAC (valid ones, and ones dropped for a bad TCP checksum)
  * and gratuitous ARP. The stack keeps sending to the real MAC. ARP follows
  * RFC 826's merge rule except that gratuitous packets are refused unless
- * arp_accept_gratuitous is set (docs/security-net.md). */
+ * arp_accept_gratuitous is set (docs/security.md). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -113,7 +113,7 @@ static void test_SEC_12_spoofed_first_fragments_do_not_block(void **state) {
         assert_true(evicted <= spoofed && evicted + 4u >= spoofed);
     }
     /* The limit of the defence: 4 new datagrams inside one ping's lifetime
-     * evict it first (the figure docs/security-net.md gives). */
+     * evict it first (the figure docs/security.md gives). */
     uint64_t got = run(4, &evicted, &spoofed);
     printf("SEC-12: 4 spoofed between the fragments: %llu of %u pings answered\n",
            (unsigned long long)got, PINGS);
