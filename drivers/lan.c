@@ -142,18 +142,17 @@ void tk_lan_run_until(tk_lan *net, tk_time t) {
         net->now = t;
 }
 
-int tk_lan_inject_tcp(tk_lan *net, int to, uint32_t src, const tk_tcp_hdr *th, const void *data,
-                      size_t len) {
-    uint8_t buf[TK_LAN_FRAME_MAX];
+int tk_lan_tcp_frame(uint8_t *buf, size_t cap, const uint8_t dmac[6], const uint8_t smac[6],
+                     uint32_t src, uint32_t dst, const tk_tcp_hdr *th, const void *data,
+                     size_t len) {
     tk_eth_hdr eh;
-    memcpy(eh.dst, net->cfg[to].mac, 6);
-    memcpy(eh.src, gateway_mac, 6);
+    memcpy(eh.dst, dmac, 6);
+    memcpy(eh.src, smac, 6);
     eh.type = TK_ETHERTYPE_IPV4;
-    if (tk_wire_eth_emit(&eh, buf, sizeof buf) != TK_ETH_HLEN)
+    if (cap < TK_ETH_HLEN + TK_IPV4_HLEN || tk_wire_eth_emit(&eh, buf, cap) != TK_ETH_HLEN)
         return -EINVAL;
-    uint32_t dst = net->cfg[to].addr;
     int n = tk_wire_tcp_emit(th, data, len, src, dst, buf + TK_ETH_HLEN + TK_IPV4_HLEN,
-                             sizeof buf - TK_ETH_HLEN - TK_IPV4_HLEN);
+                             cap - TK_ETH_HLEN - TK_IPV4_HLEN);
     if (n <= 0)
         return -EINVAL;
     tk_ipv4_hdr ih;
@@ -163,7 +162,17 @@ int tk_lan_inject_tcp(tk_lan *net, int to, uint32_t src, const tk_tcp_hdr *th, c
     ih.proto = TK_IPPROTO_TCP;
     ih.src = src;
     ih.dst = dst;
-    if (tk_wire_ipv4_emit(&ih, buf + TK_ETH_HLEN, sizeof buf - TK_ETH_HLEN) != TK_IPV4_HLEN)
+    if (tk_wire_ipv4_emit(&ih, buf + TK_ETH_HLEN, cap - TK_ETH_HLEN) != TK_IPV4_HLEN)
         return -EINVAL;
-    return tk_stack_input(net->st[to], buf, TK_ETH_HLEN + TK_IPV4_HLEN + (size_t)n, net->now);
+    return (int)(TK_ETH_HLEN + TK_IPV4_HLEN) + n;
+}
+
+int tk_lan_inject_tcp(tk_lan *net, int to, uint32_t src, const tk_tcp_hdr *th, const void *data,
+                      size_t len) {
+    uint8_t buf[TK_LAN_FRAME_MAX];
+    int n = tk_lan_tcp_frame(buf, sizeof buf, net->cfg[to].mac, gateway_mac, src, net->cfg[to].addr,
+                             th, data, len);
+    if (n < 0)
+        return n;
+    return tk_stack_input(net->st[to], buf, (size_t)n, net->now);
 }

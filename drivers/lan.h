@@ -55,6 +55,11 @@ void tk_lan_fini(tk_lan *net);
 /* Delivers frames and runs timers up to t. */
 void tk_lan_run_until(tk_lan *net, tk_time t);
 uint32_t tk_lan_random(tk_lan *net);
+/* Writes Ethernet + IPv4 (TTL 64) + the TCP segment into buf; returns the
+ * frame's length or -EINVAL when it does not fit. */
+int tk_lan_tcp_frame(uint8_t *buf, size_t cap, const uint8_t dmac[6], const uint8_t smac[6],
+                     uint32_t src, uint32_t dst, const tk_tcp_hdr *th, const void *data,
+                     size_t len);
 /* A TCP segment in an Ethernet frame to stack `to` from src (any address),
  * handed to it now. Returns tk_stack_input's result. */
 int tk_lan_inject_tcp(tk_lan *net, int to, uint32_t src, const tk_tcp_hdr *th, const void *data,

@@ -5,10 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lan.h"
 #include "sim_scenarios.h"
 #include "tcpkit/stats.h"
-#include "tcpkit/wire/eth.h"
-#include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
 
 #define A TK_SIM_A
@@ -25,12 +24,6 @@ static const uint8_t gateway_mac[6] = {0x02, 0x00, 0x5e, 0x00, 0x00, 0xfe};
 /* An attacker's SYN from src:sport, straight into B as if from the
  * gateway: nothing of it crosses the simulated link. */
 static void spoofed_syn(tk_sim *s, uint32_t src, uint16_t sport, uint32_t seq) {
-    uint8_t buf[128];
-    tk_eth_hdr eh;
-    memcpy(eh.dst, s->cfg[B].mac, 6);
-    memcpy(eh.src, gateway_mac, 6);
-    eh.type = TK_ETHERTYPE_IPV4;
-    (void)tk_wire_eth_emit(&eh, buf, sizeof buf);
     tk_tcp_hdr h;
     memset(&h, 0, sizeof(h));
     h.sport = sport;
@@ -40,21 +33,11 @@ static void spoofed_syn(tk_sim *s, uint32_t src, uint16_t sport, uint32_t seq) {
     h.win = 65535;
     h.opts.present = TK_OPT_MSS;
     h.opts.mss = 1460;
-    uint8_t *tcp = buf + TK_ETH_HLEN + TK_IPV4_HLEN;
-    int n = tk_wire_tcp_emit(&h, NULL, 0, src, s->cfg[B].addr, tcp,
-                             sizeof buf - TK_ETH_HLEN - TK_IPV4_HLEN);
-    if (n < 0)
-        return;
-    tk_ipv4_hdr ih;
-    memset(&ih, 0, sizeof(ih));
-    ih.total_len = (uint16_t)(TK_IPV4_HLEN + (size_t)n);
-    ih.ttl = 64;
-    ih.proto = TK_IPPROTO_TCP;
-    ih.src = src;
-    ih.dst = s->cfg[B].addr;
-    (void)tk_wire_ipv4_emit(&ih, buf + TK_ETH_HLEN, sizeof buf - TK_ETH_HLEN);
-    (void)tk_stack_input(tk_sim_stack(s, B), buf, TK_ETH_HLEN + TK_IPV4_HLEN + (size_t)n,
-                         tk_sim_now(s));
+    uint8_t buf[128];
+    int n = tk_lan_tcp_frame(buf, sizeof buf, s->cfg[B].mac, gateway_mac, src, s->cfg[B].addr, &h,
+                             NULL, 0);
+    if (n > 0)
+        (void)tk_stack_input(tk_sim_stack(s, B), buf, (size_t)n, tk_sim_now(s));
 }
 
 /* `netstat -nap | grep SYN_RECV | wc -l` on B. */

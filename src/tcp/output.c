@@ -450,9 +450,22 @@ void tk_tcp_send_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
     (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt - 1u, 0, 0, now);
 }
 
-void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
+int tk_tcp_send_hdr(tk_stack *s, const tk_tcp_hdr *h, uint32_t laddr, uint32_t raddr,
+                    uint16_t encap, const tk_net_hdr_opts *o, tk_time now) {
     size_t cap;
-    uint8_t *buf = tk_tcp_seg_area(s, c->encap, &cap);
+    uint8_t *buf = tk_tcp_seg_area(s, encap, &cap);
+    int n = tk_wire_tcp_emit(h, NULL, 0, laddr, raddr, buf, cap);
+    if (n < 0)
+        return n;
+    if ((h->opts.present & TK_OPT_MD5) && tk_md5_sign(s, buf, (size_t)n, laddr, raddr) < 0)
+        return -ENOENT; /* never unsigned; like a lost segment */
+    s->stats.segs_out++;
+    if (h->flags & TK_TCP_RST)
+        s->stats.rsts_sent++;
+    return tk_tcp_ip_output(s, laddr, raddr, encap, o, (size_t)n, now);
+}
+
+void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
     tk_tcp_hdr h;
     memset(&h, 0, sizeof(h));
     h.sport = c->lport;
@@ -471,17 +484,10 @@ void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
         h.opts.mss = c->mss;
     }
     /* Without a connection: signed when the store has a key for the pair. */
-    bool sign = tk_md5_key_find(s, c->laddr, c->raddr) != NULL;
-    if (sign)
+    if (tk_md5_key_find(s, c->laddr, c->raddr) != NULL)
         h.opts.present |= TK_OPT_MD5;
-    int n = tk_wire_tcp_emit(&h, NULL, 0, c->laddr, c->raddr, buf, cap);
-    if (n < 0 || (sign && tk_md5_sign(s, buf, (size_t)n, c->laddr, c->raddr) < 0))
-        return;
-    s->stats.segs_out++;
-    if (c->flags & TK_TCP_RST)
-        s->stats.rsts_sent++;
     tk_net_hdr_opts o = {c->ttl ? c->ttl : s->cfg.ip_ttl, c->tos};
-    (void)tk_tcp_ip_output(s, c->laddr, c->raddr, c->encap, &o, (size_t)n, now);
+    (void)tk_tcp_send_hdr(s, &h, c->laddr, c->raddr, c->encap, &o, now);
 }
 
 void tk_tcp_reset_reply(tk_stack *s, const tk_seg *sg, uint8_t ttl, uint8_t tos, tk_time now) {

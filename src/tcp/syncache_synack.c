@@ -87,8 +87,6 @@ static void synack_options(const tk_stack *s, const tk_tcb *lp, const tk_syn_ent
 
 void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e, uint32_t tsval,
                              bool rexmit, tk_time now) {
-    size_t cap;
-    uint8_t *buf = tk_tcp_seg_area(s, e->encap, &cap);
     tk_tcp_hdr h;
     memset(&h, 0, sizeof(h));
     h.sport = e->lport;
@@ -98,16 +96,9 @@ void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *
     h.flags = TK_TCP_SYN | TK_TCP_ACK | ((e->flags & TK_SC_ECN) ? TK_TCP_ECE : 0);
     h.win = e->rcv_win;
     synack_options(s, lp, e, tsval, &h.opts);
-    int n = tk_wire_tcp_emit(&h, NULL, 0, e->laddr, e->raddr, buf, cap);
-    if (n < 0)
-        return;
-    if (lp->md5sig && tk_md5_sign(s, buf, (size_t)n, e->laddr, e->raddr) < 0)
-        return; /* never unsigned; like a lost segment */
-    s->stats.segs_out++;
-    if (rexmit)
-        s->stats.retransmits++;
     tk_net_hdr_opts o = {lp->ip_ttl, lp->ip_tos};
     if (e->flags & TK_SC_ECN) /* TCP owns the ECN field; a SYN-ACK is Not-ECT */
         o.tos = (uint8_t)(o.tos & ~TK_IP_ECN_MASK);
-    (void)tk_tcp_ip_output(s, e->laddr, e->raddr, e->encap, &o, (size_t)n, now);
+    if (tk_tcp_send_hdr(s, &h, e->laddr, e->raddr, e->encap, &o, now) >= 0 && rexmit)
+        s->stats.retransmits++;
 }

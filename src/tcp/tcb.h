@@ -207,6 +207,13 @@ typedef struct tk_ctl {
     uint8_t ttl, tos; /* IP header; ttl 0: cfg.ip_ttl */
 } tk_ctl;
 void tk_tcp_send_ctl(struct tk_stack *s, const tk_ctl *c, tk_time now);
+struct tk_net_hdr_opts;
+/* Sends a segment without payload built from h (signed when its options
+ * carry TK_OPT_MD5), counted in segs_out (and rsts_sent). Returns what
+ * tk_tcp_ip_output returned, or a negative errno when it could not be built
+ * or signed. */
+int tk_tcp_send_hdr(struct tk_stack *s, const tk_tcp_hdr *h, uint32_t laddr, uint32_t raddr,
+                    uint16_t encap, const struct tk_net_hdr_opts *o, tk_time now);
 /* Resends the first unacknowledged segment (fast retransmit, DT-9). */
 void tk_tcp_retransmit_head(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_seg_max(const tk_tcb *tp);
