@@ -224,6 +224,7 @@ int tk_stack_add_neighbor(tk_stack *s, uint32_t addr, const uint8_t mac[6]) {
 }
 
 void tk_stack_abort_all(tk_stack *s, tk_time now) {
+    tk_syncache_abort_all(s, now);
     for (uint32_t i = 0; i < s->tcbs.cap; i++) {
         tk_tcb *tp = tk_tcb_at(s, i);
         if (tp != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_TIME_WAIT)

@@ -19,6 +19,7 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->socket = sizeof(tk_tcb) + 4 * sizeof(uint32_t) + sizeof(tk_timerq_node *);
     out->conn_buffers =
         ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
+    out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);
 }
 
 static const char *const stat_names[] = {

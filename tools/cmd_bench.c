@@ -123,8 +123,9 @@ static void bench_sizes(void) {
     tk_config_default(&c);
     tk_sizes z;
     tk_stack_sizes(&c, &z);
-    printf("sizes: TCB %zu bytes, TIME_WAIT entry %zu bytes, socket %zu bytes + %zu buffer bytes\n",
-           z.tcb, z.time_wait, z.socket, z.conn_buffers);
+    printf("sizes: TCB %zu bytes, TIME_WAIT entry %zu bytes, socket %zu bytes + %zu buffer bytes, "
+           "half-open entry %zu bytes\n",
+           z.tcb, z.time_wait, z.socket, z.conn_buffers, z.half_open);
     /* The same per entry from the documented function: the growth of the
      * block between two powers of two (hash heads included). */
     tk_config d = c;

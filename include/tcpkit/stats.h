@@ -199,10 +199,12 @@ typedef struct tk_sizes {
     size_t time_wait_ix; /* the same plus its hash heads (at most; power-of-two table) */
     size_t socket;       /* a socket: TCB plus hash and bind heads (at most) and a heap slot */
     size_t conn_buffers; /* receive (with slack) and send buffer of one socket */
+    size_t half_open;    /* one syncache entry with its hash heads (at most; SEC-2) */
 } tk_sizes;
 /* Fills *out for cfg (NULL: the defaults of tk_config_default). The stack's
  * block is about max_sockets x (socket + conn_buffers) + max_time_wait x
- * time_wait_ix + fixed parts; tk_stack_mem_size() gives the exact total. */
+ * time_wait_ix + max_syn_backlog x half_open + fixed parts;
+ * tk_stack_mem_size() gives the exact total. */
 void tk_stack_sizes(const tk_config *cfg, tk_sizes *out);
 
 #endif

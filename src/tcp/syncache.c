@@ -124,6 +124,26 @@ void tk_syncache_remove(tk_stack *s, tk_syn_entry *e, const char *cause) {
     entry_free(s, e, cause);
 }
 
+void tk_syncache_abort_all(tk_stack *s, tk_time now) {
+    tk_syncache *c = &s->syncache;
+    for (uint32_t i = 0; i < c->cap && c->count > 0; i++) {
+        const tk_syn_entry *e = &c->e[i];
+        const tk_tcb *lp = tk_tcb_at(s, e->listener);
+        if (!(e->flags & TK_SC_USED) || lp == NULL)
+            continue;
+        tk_ctl rst = {.laddr = e->laddr,
+                      .raddr = e->raddr,
+                      .lport = e->lport,
+                      .rport = e->rport,
+                      .seq = e->iss + 1u,
+                      .flags = TK_TCP_RST,
+                      .encap = e->encap,
+                      .ttl = lp->ip_ttl,
+                      .tos = lp->ip_tos};
+        tk_tcp_send_ctl(s, &rst, now);
+    }
+}
+
 void tk_syncache_flush(tk_stack *s, uint32_t listener) {
     tk_syncache *c = &s->syncache;
     for (uint32_t i = 0; i < c->cap && c->count > 0; i++)

@@ -73,6 +73,8 @@ void tk_syncache_input(struct tk_stack *s, struct tk_tcb *lp, tk_syn_entry *e, s
 /* SYN-ACK retransmissions and give-ups due by now; the next deadline. */
 void tk_syncache_poll(struct tk_stack *s, tk_time now);
 tk_time tk_syncache_next_deadline(const struct tk_stack *s);
+/* RS-9 at tk_stack_destroy: a RST to every half-open peer. */
+void tk_syncache_abort_all(struct tk_stack *s, tk_time now);
 /* Drops every entry of listener index (it closed). */
 void tk_syncache_flush(struct tk_stack *s, uint32_t listener);
 
