@@ -136,14 +136,15 @@ tk_sha() { sha256sum "$1" | cut -d' ' -f1; }
 # fault injector corrupted (recorded, then dropped by tcpkit) it can flag an
 # ACK whose data is in the capture. Such an ACK is checked against the
 # highest sequence number the peer sent in frames with a good checksum
-# before it, in the same stream, and only counted when it goes beyond.
+# before it, in the same stream, and only counted when it goes beyond. A
+# FIN counts (its sequence number is in tcp.nxtseq) with or without data.
 tk_acked_unseen() {
     local pcap=$1 opts=(-n -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -r "$1")
     local flagged
     flagged=$(tshark "${opts[@]}" -Y "ip.src == $TK_ADDR && tcp.analysis.ack_lost_segment" \
         -T fields -e frame.number -e tcp.stream -e tcp.ack 2>/dev/null)
     [ -z "$flagged" ] && { echo 0; return; }
-    tshark "${opts[@]}" -Y "ip.src != $TK_ADDR && tcp.len > 0 && tcp.checksum.status != 0" \
+    tshark "${opts[@]}" -Y "ip.src != $TK_ADDR && (tcp.len > 0 || tcp.flags.fin == 1) && tcp.checksum.status != 0" \
         -T fields -e frame.number -e tcp.stream -e tcp.nxtseq 2>/dev/null |
         awk -v flagged="$flagged" '
             { f[NR] = $1; st[NR] = $2; nx[NR] = $3 }
