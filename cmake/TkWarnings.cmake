@@ -35,7 +35,7 @@ function(tk_module name dirs deps)
     add_library(${name}_obj OBJECT ${srcs})
     target_include_directories(${name}_obj PUBLIC ${PROJECT_SOURCE_DIR}/include
                                ${PROJECT_SOURCE_DIR}/src)
-    if(name STREQUAL "tkdrv" OR name STREQUAL "tkutil")
+    if(NOT name MATCHES "^tk(base|wire|core)$")
         target_include_directories(${name}_obj PUBLIC ${PROJECT_SOURCE_DIR}/drivers
                                    ${PROJECT_SOURCE_DIR}/tools)
     endif()

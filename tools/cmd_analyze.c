@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "commands.h"
-#include "lib/analyze.h"
-#include "lib/capture_read.h"
-#include "lib/decode_frame.h"
+#include "lib/analyze/analyze.h"
+#include "lib/capture/capture_read.h"
+#include "lib/capture/decode_frame.h"
 
 typedef struct options {
     const char *path;

@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "commands.h"
-#include "lib/capture_read.h"
-#include "lib/decode_frame.h"
-#include "lib/decode_out.h"
-#include "lib/hexdump.h"
-#include "lib/print.h"
-#include "lib/roles.h"
+#include "lib/capture/capture_read.h"
+#include "lib/capture/decode_frame.h"
+#include "lib/capture/decode_out.h"
+#include "lib/capture/roles.h"
+#include "lib/print/hexdump.h"
+#include "lib/print/print.h"
 
 typedef struct options {
     const char *path; /* NULL or "-": stdin */

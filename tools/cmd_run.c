@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "lib/pkt_parse.h"
+#include "lib/packetdrill/pkt_parse.h"
 #include "run.h"
 
 #define MAX_DEFINES        16

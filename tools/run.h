@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/pkt_ast.h"
-#include "lib/pkt_frame.h"
+#include "lib/packetdrill/pkt_ast.h"
+#include "lib/packetdrill/pkt_frame.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
 

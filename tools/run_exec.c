@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/pkt_frame.h"
+#include "lib/packetdrill/pkt_frame.h"
 #include "run.h"
 #include "tcpkit/socket.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/pkt_sym.h"
+#include "lib/packetdrill/pkt_sym.h"
 #include "run.h"
 #include "tcpkit/socket.h"
 

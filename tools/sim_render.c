@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/print.h"
+#include "lib/print/print.h"
 #include "pcap_writer.h"
 #include "simlink.h"
 #include "simnet.h"

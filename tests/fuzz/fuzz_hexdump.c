@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "lib/decode_frame.h"
-#include "lib/decode_out.h"
-#include "lib/hexdump.h"
+#include "lib/capture/decode_frame.h"
+#include "lib/capture/decode_out.h"
+#include "lib/print/hexdump.h"
 
 static tk_hex_reader reader;
 static tk_hex_packet pkt;

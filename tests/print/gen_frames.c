@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/print.h"
+#include "lib/print/print.h"
 #include "pcap_writer.h"
 #include "tcpkit/wire/arp.h"
 #include "tcpkit/wire/checksum.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/print.h"
+#include "lib/print/print.h"
 #include "pcap_writer.h"
 
 #define FRAME_MAX 256

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "lib/analyze.h"
+#include "lib/analyze/analyze.h"
 #include "tcpkit/wire/tcp.h"
 
 #define CLI 0xc6120001u

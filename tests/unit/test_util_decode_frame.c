@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "lib/decode_frame.h"
-#include "lib/decode_out.h"
+#include "lib/capture/decode_frame.h"
+#include "lib/capture/decode_out.h"
 #include "tcpkit/wire/err.h"
 
 /* 198.18.0.1:49152 > 198.18.0.2:80 SYN, seq 2^32-1, mss/sackOK/TS/nop/wscale. */

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "lib/hexdump.h"
+#include "lib/print/hexdump.h"
 
 #define MAX_PKTS 8
 

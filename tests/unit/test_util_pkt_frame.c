@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "lib/pkt_frame.h"
-#include "lib/pkt_parse.h"
+#include "lib/packetdrill/pkt_frame.h"
+#include "lib/packetdrill/pkt_parse.h"
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp.h"

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "lib/pkt_parse.h"
+#include "lib/packetdrill/pkt_parse.h"
 #include "tcpkit/wire/tcp.h"
 
 static tk_pkt_script sc;

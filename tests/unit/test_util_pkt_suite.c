@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "lib/pkt_parse.h"
+#include "lib/packetdrill/pkt_parse.h"
 
 typedef struct walk_result {
     int parsed;

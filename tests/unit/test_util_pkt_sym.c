@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "lib/pkt_parse.h"
-#include "lib/pkt_sym.h"
+#include "lib/packetdrill/pkt_parse.h"
+#include "lib/packetdrill/pkt_sym.h"
 
 static void test_errno_names(void **state) {
     (void)state;

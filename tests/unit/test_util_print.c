@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lib/print.h"
+#include "lib/print/print.h"
 
 #define A1 0xc6120001u /* 198.18.0.1 */
 #define A2 0xc6120002u /* 198.18.0.2 */

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "lib/print.h"
+#include "lib/print/print.h"
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"

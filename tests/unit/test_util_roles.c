@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "lib/roles.h"
+#include "lib/capture/roles.h"
 #include "tcpkit/wire/tcp.h"
 
 #define S  TK_TCP_SYN

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "lib/analyze_int.h"
+#include "analyze_int.h"
 
 int tk_az_end_of(const tk_az_conn *c, const tk_az_seg *s) {
     for (int i = 0; i < 2; i++) {

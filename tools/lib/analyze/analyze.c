@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze_int.h"
 #include "base/seq.h"
-#include "lib/analyze_int.h"
 #include "tcpkit/wire/tcp.h"
 
 #define OOO_DEFAULT_US 3000 /* Wireshark's out-of-order window without an RTT */

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "print.h"
+#include "lib/print/print.h"
 
 static uint32_t be32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

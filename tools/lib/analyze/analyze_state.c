@@ -4,8 +4,8 @@
  * updates the per-end records, so they see the connection as it was. */
 #include <stdio.h>
 
+#include "analyze_int.h"
 #include "base/seq.h"
-#include "lib/analyze_int.h"
 #include "tcpkit/wire/tcp.h"
 
 static const char *const state_names[TK_TCP_NSTATES] = {

@@ -2,7 +2,7 @@
 #ifndef TK_TOOLS_ANALYZE_INT_H
 #define TK_TOOLS_ANALYZE_INT_H
 
-#include "lib/analyze.h"
+#include "analyze.h"
 
 /* Which end of c sent s: 0, 1, or -1 when s is not on c's 4-tuple. */
 int tk_az_end_of(const tk_az_conn *c, const tk_az_seg *s);
