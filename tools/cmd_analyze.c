@@ -1,6 +1,6 @@
 /* tcpkit analyze: a capture -> each TCP connection's life on both ends,
  * with expert notes (SPEC OBS-4). Frames are decoded with the decode
- * tool's frame parser; the analysis itself is tools/lib/analyze.c. */
+ * tool's frame parser; the analysis itself is tools/lib/analyze/analyze.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "flood.h"
+#include "bench/flood.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"

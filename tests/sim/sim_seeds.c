@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim_random.h"
+#include "sim/sim_random.h"
 
 /* The child's exit status for a failed seed; sanitizers exit with 1. */
 #define SEED_FAILED 10

@@ -1,5 +1,5 @@
-/* Layer finding for whole and partial frames (tools/lib/decode_frame.c) and
- * the text pieces `tcpkit decode` prints (tools/lib/decode_out.c), SPEC OBS-3. */
+/* Layer finding for whole and partial frames (tools/lib/capture/decode_frame.c) and
+ * the text pieces `tcpkit decode` prints (tools/lib/capture/decode_out.c), SPEC OBS-3. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Hex dump reader (tools/lib/hexdump.c): every format `tcpkit decode` reads,
+/* Hex dump reader (tools/lib/print/hexdump.c): every format `tcpkit decode` reads,
  * offsets, gaps, restarts, ASCII columns that look like hex, labels, and
  * the errors for bad input (SPEC OBS-3). */
 #include <errno.h>

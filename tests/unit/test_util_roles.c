@@ -1,4 +1,4 @@
-/* Role inference across segments (tools/lib/roles.c, SPEC OBS-3): roles come
+/* Role inference across segments (tools/lib/capture/roles.c, SPEC OBS-3): roles come
  * from matching seq/ack with ports (and addresses) in reverse, in any input
  * order, never from one segment's flags alone. */
 #include <setjmp.h>

@@ -1,12 +1,12 @@
 /* The script runner's event loop: virtual time, captured frames, inbound
- * injection and outbound matching (see run.h). */
+ * injection and outbound matching (see runner.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/packetdrill/pkt_frame.h"
-#include "run.h"
+#include "runner.h"
 #include "tcpkit/socket.h"
 
 #define MAX_POLLS_PER_ADVANCE 1000000

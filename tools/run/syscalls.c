@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib/packetdrill/pkt_sym.h"
-#include "run.h"
+#include "runner.h"
 #include "tcpkit/socket.h"
 
 #define FIRST_FD    3

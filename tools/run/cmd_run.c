@@ -6,7 +6,7 @@
 
 #include "commands.h"
 #include "lib/packetdrill/pkt_parse.h"
-#include "run.h"
+#include "runner.h"
 
 #define MAX_DEFINES        16
 #define MAX_PRESETS        16

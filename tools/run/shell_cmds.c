@@ -1,7 +1,7 @@
 /* Backtick commands of the FreeBSD suite mapped onto the stack:
  *   sysctl -w net.inet.tcp.X=V        -> a tk_config setting (docs/conformance.md)
  *   sockstat ... | grep -c STATE | grep N -> a state count of the connection table
- *   ... | setkey -c, setkey -F        -> TCP-MD5 keys (run_setkey.c)
+ *   ... | setkey -c, setkey -F        -> TCP-MD5 keys (setkey.c)
  * Any other command fails the script with a message naming it. */
 #include <ctype.h>
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run.h"
+#include "runner.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"

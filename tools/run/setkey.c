@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "run.h"
+#include "runner.h"
 #include "tcpkit/tcp_md5.h"
 
 #define DELIMS ";'\""

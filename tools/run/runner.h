@@ -1,5 +1,5 @@
 /* The script runner behind `tcpkit run`: one stack under test on virtual
- * time, driven by a parsed packetdrill-syntax script (tools/lib/pkt_*.h).
+ * time, driven by a parsed packetdrill-syntax script (tools/lib/packetdrill/pkt_*.h).
  *
  * The stack is 198.18.0.1; the script plays the peer 198.18.0.2. Inbound
  * packets are built and handed to tk_stack_input at their script time;
@@ -51,7 +51,7 @@ typedef struct tk_run_pending {
     int64_t lo, hi; /* script times within which it must return */
 } tk_run_pending;
 
-/* A setting the script made that tcpkit cannot honour (see run_cmd.c). */
+/* A setting the script made that tcpkit cannot honour (see shell_cmds.c). */
 typedef struct tk_run_unsupported {
     int line; /* 0: none */
     char name[64];
@@ -111,25 +111,25 @@ int64_t tk_run_script_now(const tk_run *r);
  * lines). Returns 0, or 1 when the script failed. */
 int tk_run_await_pending(tk_run *r, int64_t t_script);
 
-/* System calls (run_sys.c). Returns 0 or 1 (failed). */
+/* System calls (syscalls.c). Returns 0 or 1 (failed). */
 int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi);
 /* Retries a pending blocking call; returns 0 (still pending or done) or 1. */
 int tk_run_retry_pending(tk_run *r);
 
-/* Backtick commands (run_cmd.c). Returns 0 or 1 (failed). */
+/* Backtick commands (shell_cmds.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);
 /* Applies `NAME=NUMBER` (a sysctl the runner maps to a tk_config field) to
  * cfg, as if the script's host had that value before the script started.
  * Returns 0, or -1 with a message. */
 int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t cap);
-/* The FreeBSD suite's TCP-MD5 key commands (run_setkey.c): `[kldstat ...
+/* The FreeBSD suite's TCP-MD5 key commands (setkey.c): `[kldstat ...
  * || kldload tcpmd5;] echo 'add A B tcp SPI -A tcp-md5 "KEY" ; ...' |
  * setkey -c` and `setkey -F`. Returns 0 or 1 (failed). */
 int tk_run_setkey(tk_run *r, const tk_pkt_event *ev, const char *cmd);
 /* Gives the stack the key setkey added before it existed. 0 or 1. */
 int tk_run_md5_apply(tk_run *r, int line);
 
-/* %{ code }% blocks (run_code.c). Returns 0 or 1 (failed). */
+/* %{ code }% blocks (code_blocks.c). Returns 0 or 1 (failed). */
 int tk_run_code(tk_run *r, const tk_pkt_event *ev);
 
 #endif

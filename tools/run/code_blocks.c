@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "run.h"
+#include "runner.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"
 
