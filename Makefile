@@ -7,7 +7,7 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src drivers tools tests bench -name '*.[ch]')
 
-.PHONY: all build demo check conformance deps format format-check fuzz install clean
+.PHONY: all build demo check conformance deps deps-demo format format-check fuzz install clean
 
 all: build
 
@@ -16,11 +16,15 @@ build:
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The main job: a whole TCP connection life between two stacks on a simulated link.
-demo: deps build
+demo: deps-demo build
 	./$(BUILD)/tcpkit sim lifecycle
 
+# deps-demo: a C compiler, make and CMake only; deps: every package the tests use.
+deps-demo:
+	@./scripts/install-deps.sh demo
+
 deps:
-	@./scripts/install-deps.sh
+	@./scripts/install-deps.sh check
 
 # Everything: packages, formatting, warnings as errors, ASan+UBSan, every test layer.
 # The optimised build (the one `make demo` runs) is compiled too: some warnings

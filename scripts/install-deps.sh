@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that building and testing tcpkit needs.
+# Installs the Debian packages tcpkit needs, by set:
+#   demo   what `make demo` needs: a C compiler and its C library headers, make,
+#          CMake, and libpcap (found through pkg-config) that the tcpkit binary links
+#   check  everything `make check` needs: the demo set plus the test tools
+#          (cmocka, libpcap, clang, clang-format, tcpdump, tshark, scapy, ...)
 # Runs apt-get only when something is missing and we are root; otherwise it
 # names what is missing and leaves the decision to the user.
 set -euo pipefail
-pkgs=(cmake make gcc clang pkg-config libcmocka-dev libpcap-dev clang-format
-      tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd
-      iputils-ping)
+set_name=${1:-check}
+demo=(cmake make gcc libc6-dev pkg-config libpcap-dev)
+check=("${demo[@]}" clang libcmocka-dev clang-format
+       tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd iputils-ping)
+case "$set_name" in
+    demo) pkgs=("${demo[@]}") ;;
+    check) pkgs=("${check[@]}") ;;
+    *)
+        echo "usage: install-deps.sh [demo|check]" >&2
+        exit 2
+        ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -17,6 +30,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+if [ "$set_name" = check ]; then
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
