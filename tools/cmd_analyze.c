@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "lib/analyze/analyze.h"
 #include "lib/capture/capture_read.h"
@@ -31,28 +32,27 @@ static void usage(FILE *out) {
           out);
 }
 
+/* Returns -1 to go on, or the exit status (0 after --help, 2 usage). */
 static int parse_args(int argc, char **argv, options *o) {
     *o = (options){NULL, false};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit analyze", argc, argv);
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        if (tk_cli_is_help(a)) {
             usage(stdout);
             return 0;
         }
-        if (!strcmp(a, "--json")) {
+        if (!strcmp(a, "--json"))
             o->json = true;
-        } else if (a[0] != '-' && !o->path) {
+        else if (a[0] != '-' && !o->path)
             o->path = a;
-        } else {
-            fprintf(stderr, "tcpkit analyze: unexpected argument '%s'\n", a);
-            usage(stderr);
-            return 2;
-        }
+        else
+            return tk_cli_unknown(&c, a);
     }
     if (!o->path) {
         fprintf(stderr, "tcpkit analyze: no capture file given\n");
         usage(stderr);
-        return 2;
+        return TK_CLI_USAGE;
     }
     return -1;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "lib/capture/capture_read.h"
 #include "lib/capture/decode_frame.h"
@@ -49,36 +50,42 @@ static void usage(FILE *out) {
           out);
 }
 
+/* One option with a value; returns 0, 2 (usage), or 1 when not one of them. */
+static int parse_valued(tk_cli *c, options *o, const char *a) {
+    uint64_t v = 0;
+    int rc;
+    if (tk_cli_is(c, a, "--tcp-offset")) {
+        rc = tk_cli_u64(c, 65535, &v);
+        o->tcp_offset = (long)v;
+    } else if (tk_cli_is(c, a, "--udp-tunnel-port")) {
+        rc = tk_cli_range(c, 1, 65535, &v);
+        o->udp_tunnel_port = (long)v;
+    } else {
+        return 1;
+    }
+    return rc;
+}
+
+/* Returns -1 to go on, or the exit status (0 after --help, 2 usage). */
 static int parse_args(int argc, char **argv, options *o) {
     *o = (options){NULL, false, TK_DFRAME_AUTO, 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit decode", argc, argv);
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        int rc;
+        if (tk_cli_is_help(a)) {
             usage(stdout);
             return 0;
         }
         if (!strcmp(a, "--json")) {
             o->json = true;
-        } else if (!strcmp(a, "--tcp-offset") && i + 1 < argc) {
-            char *end;
-            o->tcp_offset = strtol(argv[++i], &end, 0);
-            if (*end || end == argv[i] || o->tcp_offset < 0 || o->tcp_offset > 65535) {
-                fprintf(stderr, "tcpkit decode: bad --tcp-offset '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (!strcmp(a, "--udp-tunnel-port") && i + 1 < argc) {
-            char *end;
-            o->udp_tunnel_port = strtol(argv[++i], &end, 10);
-            if (*end || end == argv[i] || o->udp_tunnel_port < 1 || o->udp_tunnel_port > 65535) {
-                fprintf(stderr, "tcpkit decode: bad --udp-tunnel-port '%s'\n", argv[i]);
-                return 2;
-            }
+        } else if ((rc = parse_valued(&c, o, a)) != 1) {
+            if (rc)
+                return rc;
         } else if ((a[0] != '-' || !strcmp(a, "-")) && !o->path) {
             o->path = a;
         } else {
-            fprintf(stderr, "tcpkit decode: unexpected argument '%s'\n", a);
-            usage(stderr);
-            return 2;
+            return tk_cli_unknown(&c, a);
         }
     }
     return -1;

@@ -4,6 +4,11 @@
 
 #include "commands.h"
 
+/* The project version from CMake (project(... VERSION)). */
+#ifndef TK_VERSION
+#define TK_VERSION "unknown"
+#endif
+
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -24,7 +29,8 @@ static void usage(FILE *out) {
     fprintf(out, "usage: tcpkit COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'tcpkit COMMAND --help' describes each command.\n");
+    fprintf(out, "\n'tcpkit COMMAND --help' describes each command; 'tcpkit --version' prints\n"
+                 "the version. Every command exits 2 on a usage error.\n");
 }
 
 int main(int argc, char **argv) {
@@ -36,10 +42,14 @@ int main(int argc, char **argv) {
         usage(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("tcpkit %s\n", TK_VERSION);
+        return 0;
+    }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "tcpkit: unknown command '%s'\n", argv[1]);
+    fprintf(stderr, "tcpkit: unknown %s '%s'\n", argv[1][0] == '-' ? "option" : "command", argv[1]);
     usage(stderr);
     return 2;
 }

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "simnet.h"
 #include "tcpkit/socket.h"
@@ -285,29 +286,61 @@ static int usage(FILE *f, int rc) {
     return rc;
 }
 
-int tk_cmd_bench(int argc, char **argv) {
+/* One option of `bench sim`; returns 0, 2 (usage), or 1 when not one of them. */
+static int parse_opt(tk_cli *c, bench_opts *bo, const char *a) {
+    uint64_t v = 0;
+    int rc;
+    if (!strcmp(a, "--quick")) {
+        *bo = (bench_opts){64ull << 20, 10000, 100000};
+        return 0;
+    }
+    if (tk_cli_is(c, a, "--bytes")) {
+        rc = tk_cli_range(c, 1, UINT64_MAX, &bo->bytes);
+    } else if (tk_cli_is(c, a, "--conns")) {
+        rc = tk_cli_range(c, 1, UINT32_MAX, &v);
+        bo->conns = (uint32_t)v;
+    } else if (tk_cli_is(c, a, "--time-wait")) {
+        rc = tk_cli_range(c, 1, UINT32_MAX, &v);
+        bo->time_wait = (uint32_t)v;
+    } else {
+        return 1;
+    }
+    return rc;
+}
+
+static int bench_sim(int argc, char **argv) {
     bench_opts bo = {1ull << 30, 100000, 1000000};
-    if (argc >= 2 && strcmp(argv[1], "attack") == 0)
-        return tk_bench_attack(argc - 1, argv + 1);
-    if (argc < 2 || strcmp(argv[1], "sim") != 0)
-        return usage(stderr, 2);
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--quick")) {
-            bo = (bench_opts){64ull << 20, 10000, 100000};
-        } else if (i + 1 < argc && !strcmp(a, "--bytes")) {
-            bo.bytes = strtoull(argv[++i], NULL, 0);
-        } else if (i + 1 < argc && !strcmp(a, "--conns")) {
-            bo.conns = (uint32_t)strtoul(argv[++i], NULL, 0);
-        } else if (i + 1 < argc && !strcmp(a, "--time-wait")) {
-            bo.time_wait = (uint32_t)strtoul(argv[++i], NULL, 0);
-        } else {
-            return usage(!strcmp(a, "--help") ? stdout : stderr, strcmp(a, "--help") ? 2 : 0);
-        }
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit bench sim", argc, argv);
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        if (tk_cli_is_help(a))
+            return usage(stdout, 0);
+        int rc = parse_opt(&c, &bo, a);
+        if (rc == 1)
+            return tk_cli_unknown(&c, a);
+        if (rc)
+            return rc;
     }
     int rc = bench_transfer(&bo);
     bench_sizes();
     int rc2 = bench_established(&bo);
     int rc3 = bench_time_wait(&bo);
     return rc || rc2 || rc3 ? 1 : 0;
+}
+
+int tk_cmd_bench(int argc, char **argv) {
+    if (argc >= 2 && tk_cli_is_help(argv[1]))
+        return usage(stdout, 0);
+    if (argc >= 2 && strcmp(argv[1], "attack") == 0)
+        return tk_bench_attack(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "sim") == 0)
+        return bench_sim(argc - 1, argv + 1);
+    if (argc < 2) {
+        fprintf(stderr, "tcpkit bench: which benchmark? (sim or attack)\n");
+        usage(stderr, 2);
+        return TK_CLI_USAGE;
+    }
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit bench", argc, argv);
+    return tk_cli_fail(&c, "unknown benchmark (sim or attack)", argv[1]);
 }

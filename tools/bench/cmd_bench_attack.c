@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "flood.h"
 
@@ -26,13 +27,22 @@ static void print_row(const char *name, const tk_flood_plan *p, const tk_flood_r
            (unsigned long long)r->cookies_accepted, r->mem, cpu);
 }
 
+static int usage(FILE *f, int rc) {
+    fprintf(f, "usage: tcpkit bench attack [--quick]\n"
+               "  --quick  10,000 spoofed SYN/s instead of 100,000\n");
+    return rc;
+}
+
 int tk_bench_attack(int argc, char **argv) {
-    bool quick = argc > 1 && !strcmp(argv[1], "--quick");
-    if (argc > 1 && !quick) {
-        fprintf(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr,
-                "usage: tcpkit bench attack [--quick]\n"
-                "  --quick  10,000 spoofed SYN/s instead of 100,000\n");
-        return strcmp(argv[1], "--help") ? 2 : 0;
+    bool quick = false;
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit bench attack", argc, argv);
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        if (tk_cli_is_help(a))
+            return usage(stdout, 0);
+        if (strcmp(a, "--quick") != 0)
+            return tk_cli_unknown(&c, a);
+        quick = true;
     }
     uint32_t rate = quick ? 10000u : 100000u;
     const row rows[] = {

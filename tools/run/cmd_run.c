@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "lib/packetdrill/pkt_parse.h"
 #include "runner.h"
@@ -67,44 +68,65 @@ static int add_preset(tk_run_opts *o, const char **presets, const char *assign) 
     return -1;
 }
 
+/* One option; returns -1 to go on, or the exit status (0 after --help, 2). */
+static int parse_opt(tk_cli *c, const char *a, tk_run_opts *o, const char **defs, size_t *nd,
+                     const char **presets) {
+    uint64_t v = 0;
+    const char *s = NULL;
+    int rc = 0;
+    if (!strcmp(a, "--relax-options")) {
+        o->relax_options = true;
+    } else if (!strcmp(a, "--relax-win")) {
+        o->relax_win = true;
+    } else if (tk_cli_is(c, a, "--remote-isn")) {
+        rc = tk_cli_u64(c, UINT32_MAX, &v);
+        o->remote_isn = (uint32_t)v;
+    } else if (tk_cli_is(c, a, "--local-isn")) {
+        rc = tk_cli_u64(c, UINT32_MAX, &v);
+        o->local_isn_fixed = true;
+        o->local_isn = (uint32_t)v;
+    } else if (tk_cli_is(c, a, "--sysctl")) {
+        rc = tk_cli_str(c, &s);
+        rc = rc ? rc : add_preset(o, presets, s);
+    } else if (tk_cli_is(c, a, "-D")) {
+        rc = tk_cli_str(c, &s);
+        if (!rc && *nd == MAX_DEFINES)
+            return tk_cli_fail(c, "too many -D", s);
+        if (!rc)
+            defs[(*nd)++] = s;
+    } else if (tk_cli_is_help(a)) {
+        usage(stdout);
+        return 0;
+    } else {
+        return tk_cli_unknown(c, a);
+    }
+    return rc > 0 ? rc : -1;
+}
+
+/* Options come before the scripts. Returns -1 to go on, or the exit status. */
 static int parse_args(int argc, char **argv, tk_run_opts *o, const char **defs,
                       const char **presets, int *first) {
     size_t nd = 0;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--relax-options"))
-            o->relax_options = true;
-        else if (!strcmp(a, "--relax-win"))
-            o->relax_win = true;
-        else if (!strncmp(a, "--remote-isn=", 13))
-            o->remote_isn = (uint32_t)strtoul(a + 13, NULL, 0);
-        else if (!strncmp(a, "--local-isn=", 12)) {
-            o->local_isn_fixed = true;
-            o->local_isn = (uint32_t)strtoul(a + 12, NULL, 0);
-        } else if (!strcmp(a, "--sysctl") && i + 1 < argc) {
-            int rc = add_preset(o, presets, argv[++i]);
-            if (rc >= 0)
-                return rc;
-        } else if (!strcmp(a, "-D") && i + 1 < argc && nd < MAX_DEFINES)
-            defs[nd++] = argv[++i];
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "tcpkit run: unknown option %s\n", a);
-            usage(stderr);
-            return 2;
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit run", argc, argv);
+    *first = argc;
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        if (a[0] != '-') {
+            *first = c.i;
+            break;
         }
+        int rc = parse_opt(&c, a, o, defs, &nd, presets);
+        if (rc >= 0)
+            return rc;
     }
     if (nd == 0)
         defs[nd++] = "STANDARD";
     o->defines = defs;
     o->ndefines = nd;
-    *first = i;
-    if (i == argc) {
+    if (*first == argc) {
+        fprintf(stderr, "tcpkit run: no script given\n");
         usage(stderr);
-        return 2;
+        return TK_CLI_USAGE;
     }
     return -1;
 }

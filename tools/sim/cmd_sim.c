@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "sim_scenarios.h"
 
@@ -31,102 +32,94 @@ static void list(void) {
     }
 }
 
-static int parse_u64(const char *s, uint64_t *out) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || !end || *end || *s == '-')
-        return -EINVAL;
-    *out = v;
-    return 0;
-}
-
 /* A percentage in [0, 100] as parts per million. */
-static int parse_pct(const char *s, int32_t *ppm) {
-    char *end = NULL;
-    double v = strtod(s, &end);
-    if (!end || *end || !(v >= 0.0 && v <= 100.0))
-        return -EINVAL;
-    *ppm = (int32_t)(v * 10000.0 + 0.5);
-    return 0;
-}
-
-static int parse_close_order(const char *s, int32_t *out) {
-    static const char *const names[] = {"a", "b", "both"};
-    for (int32_t i = 0; i < 3; i++)
-        if (!strcmp(s, names[i])) {
-            *out = i;
-            return 0;
-        }
-    return -EINVAL;
-}
-
-/* Options taking a value. Returns 0, or -EINVAL for a bad value, or 1 when
- * `name` is not one of them. */
-static int parse_valued(tk_sim_opts *o, const char *name, const char *val) {
-    uint64_t u = 0;
-    if (!strcmp(name, "--seed")) {
-        return parse_u64(val, &o->seed);
-    }
-    if (!strcmp(name, "--loss"))
-        return parse_pct(val, &o->loss_ppm);
-    if (!strcmp(name, "--dup"))
-        return parse_pct(val, &o->dup_ppm);
-    if (!strcmp(name, "--reorder"))
-        return parse_pct(val, &o->reorder_ppm);
-    if (!strcmp(name, "--corrupt"))
-        return parse_pct(val, &o->corrupt_ppm);
-    if (!strcmp(name, "--pcap")) {
-        o->pcap = val;
-        return 0;
-    }
-    if (!strcmp(name, "--close-order"))
-        return parse_close_order(val, &o->close_order);
-    int rc = parse_u64(val, &u);
-    if (!strcmp(name, "--bytes"))
-        o->bytes = (int64_t)u;
-    else if (!strcmp(name, "--bytes-back"))
-        o->bytes_back = (int64_t)u;
-    else if (!strcmp(name, "--outages"))
-        o->outages = u > 8 ? 8 : (int32_t)u;
-    else if (!strcmp(name, "--isn-high"))
-        o->isn_high = u ? 1 : 0;
-    else
-        return 1;
+static int parse_pct(tk_cli *c, int32_t *ppm) {
+    double v = 0;
+    int rc = tk_cli_double(c, 0.0, 100.0, &v);
+    if (rc == 0)
+        *ppm = (int32_t)(v * 10000.0 + 0.5);
     return rc;
 }
 
+static int parse_close_order(tk_cli *c, int32_t *out) {
+    static const char *const names[] = {"a", "b", "both"};
+    const char *v;
+    int rc = tk_cli_str(c, &v);
+    if (rc)
+        return rc;
+    for (int32_t i = 0; i < 3; i++)
+        if (!strcmp(v, names[i])) {
+            *out = i;
+            return 0;
+        }
+    return tk_cli_fail(c, "bad value for --close-order (a, b or both):", v);
+}
+
+/* The counts: --bytes, --bytes-back, --outages, --isn-high. Returns 0, 2 for
+ * a bad value, or 1 when `a` is none of them. */
+static int parse_count(tk_cli *c, tk_sim_opts *o, const char *a) {
+    uint64_t u = 0;
+    int rc;
+    if (tk_cli_is(c, a, "--bytes") || tk_cli_is(c, a, "--bytes-back")) {
+        rc = tk_cli_u64(c, INT64_MAX, &u);
+        *(!strcmp(c->opt, "--bytes") ? &o->bytes : &o->bytes_back) = (int64_t)u;
+    } else if (tk_cli_is(c, a, "--outages")) {
+        rc = tk_cli_u64(c, 8, &u);
+        o->outages = (int32_t)u;
+    } else if (tk_cli_is(c, a, "--isn-high")) {
+        rc = tk_cli_u64(c, 1, &u);
+        o->isn_high = (int32_t)u;
+    } else {
+        return 1;
+    }
+    return rc;
+}
+
+/* Options taking a value. Returns 0, 2 for a bad value, or 1 when `a` is
+ * not one of them. */
+static int parse_valued(tk_cli *c, tk_sim_opts *o, const char *a) {
+    if (tk_cli_is(c, a, "--seed"))
+        return tk_cli_u64(c, UINT64_MAX, &o->seed);
+    if (tk_cli_is(c, a, "--loss"))
+        return parse_pct(c, &o->loss_ppm);
+    if (tk_cli_is(c, a, "--dup"))
+        return parse_pct(c, &o->dup_ppm);
+    if (tk_cli_is(c, a, "--reorder"))
+        return parse_pct(c, &o->reorder_ppm);
+    if (tk_cli_is(c, a, "--corrupt"))
+        return parse_pct(c, &o->corrupt_ppm);
+    if (tk_cli_is(c, a, "--pcap"))
+        return tk_cli_str(c, &o->pcap);
+    if (tk_cli_is(c, a, "--close-order"))
+        return parse_close_order(c, &o->close_order);
+    return parse_count(c, o, a);
+}
+
+/* Returns -1 to go on, or the exit status (0 after --help, 2 usage). */
 static int parse_args(int argc, char **argv, tk_sim_opts *o, const char **name, bool *do_list) {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit sim", argc, argv);
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        int rc = 0;
+        if (tk_cli_is_help(a)) {
             usage(stdout);
-            exit(0);
+            return 0;
         } else if (!strcmp(a, "--list")) {
             *do_list = true;
         } else if (!strcmp(a, "--json")) {
             o->json = true;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = true;
-        } else if (a[0] == '-' && a[1] == '-') {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "tcpkit sim: %s needs a value\n", a);
-                return -EINVAL;
-            }
-            int rc = parse_valued(o, a, argv[++i]);
-            if (rc != 0) {
-                fprintf(stderr, "tcpkit sim: %s '%s'\n", rc > 0 ? "unknown option" : "bad value",
-                        rc > 0 ? a : argv[i]);
-                return -EINVAL;
-            }
-        } else if (!*name) {
+        } else if ((rc = parse_valued(&c, o, a)) != 1) {
+            if (rc)
+                return rc;
+        } else if (a[0] != '-' && !*name) {
             *name = a;
         } else {
-            fprintf(stderr, "tcpkit sim: unexpected argument '%s'\n", a);
-            return -EINVAL;
+            return tk_cli_unknown(&c, a);
         }
     }
-    return 0;
+    return -1;
 }
 
 int tk_cmd_sim(int argc, char **argv) {
@@ -134,10 +127,9 @@ int tk_cmd_sim(int argc, char **argv) {
     tk_sim_opts_init(&o);
     const char *name = NULL;
     bool do_list = false;
-    if (parse_args(argc, argv, &o, &name, &do_list) < 0) {
-        usage(stderr);
-        return 2;
-    }
+    int prc = parse_args(argc, argv, &o, &name, &do_list);
+    if (prc >= 0)
+        return prc;
     if (do_list) {
         list();
         return 0;

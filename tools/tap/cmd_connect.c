@@ -163,40 +163,51 @@ static void linger(client *c) {
     }
 }
 
+/* HOST PORT. Returns 0 or TK_CLI_USAGE. */
+static int take_dest(const tk_cli *c, const char *const pos[2], tk_sockaddr *dst) {
+    if (pos[1] == NULL)
+        return tk_cli_fail(c, "missing", pos[0] == NULL ? "HOST PORT" : "PORT");
+    if (tk_parse_ipv4(pos[0], &dst->addr) < 0)
+        return tk_cli_fail(c, "bad IPv4 address", pos[0]);
+    char *end;
+    long port = strtol(pos[1], &end, 10);
+    if (pos[1][0] < '0' || pos[1][0] > '9' || *end != '\0' || port < 1 || port > 65535)
+        return tk_cli_fail(c, "bad port (1..65535)", pos[1]);
+    dst->port = (uint16_t)port;
+    return 0;
+}
+
+/* Returns -1 to go on, or the exit status (0 after --help, 2 usage). */
 static int parse_args(tk_netopts *o, int argc, char **argv, tk_sockaddr *dst) {
     const char *pos[2] = {NULL, NULL};
     int npos = 0;
-    for (int i = 1; i < argc; i++) {
-        int rc = tk_netopts_take(o, argc, argv, &i);
-        if (rc < 0)
-            return -EINVAL;
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit connect", argc, argv);
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        int rc = tk_netopts_take(o, &c, a);
+        if (rc == 1 && tk_cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        }
+        if (rc == 1 && (a[0] == '-' || npos == 2))
+            return tk_cli_unknown(&c, a);
         if (rc == 1)
-            continue;
-        if (argv[i][0] == '-' || npos == 2)
-            return -EINVAL;
-        pos[npos++] = argv[i];
+            pos[npos++] = a;
+        else if (rc)
+            return rc;
     }
-    char *end;
-    long port = npos == 2 ? strtol(pos[1], &end, 10) : 0;
-    if (npos != 2 || *end != '\0' || port < 1 || port > 65535 ||
-        tk_parse_ipv4(pos[0], &dst->addr) < 0)
-        return -EINVAL;
-    dst->port = (uint16_t)port;
-    return 0;
+    int rc = tk_netopts_check(o, &c);
+    rc = rc ? rc : take_dest(&c, pos, dst);
+    return rc ? rc : -1;
 }
 
 int tk_cmd_connect(int argc, char **argv) {
     static client c;
     tk_netopts o = {0};
     tk_sockaddr dst;
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
-        return 0;
-    }
-    if (parse_args(&o, argc, argv, &dst) < 0 || o.tap == NULL || o.addr == NULL) {
-        usage(stderr);
-        return 2;
-    }
+    int prc = parse_args(&o, argc, argv, &dst);
+    if (prc >= 0)
+        return prc;
     signal(SIGPIPE, SIG_IGN);
     if (tk_net_open(&c.net, &o) < 0)
         return 1;

@@ -52,33 +52,45 @@ static uint16_t default_port(const char *app) {
     return 80;
 }
 
-static int parse_args(serve *sv, tk_netopts *o, int argc, char **argv) {
-    const char *port = NULL, *app = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc = tk_netopts_take(o, argc, argv, &i);
-        if (rc < 0)
-            return -EINVAL;
-        if (rc == 1)
-            continue;
-        if (!strcmp(argv[i], "--port") && i + 1 < argc)
-            port = argv[++i];
-        else if (argv[i][0] == '-' || app != NULL)
-            return -EINVAL;
-        else if (!strcmp((app = argv[i]), "http") && i + 1 < argc)
-            sv->arg = argv[++i];
-    }
-    if (app == NULL || (sv->app = tk_app_find(app)) == NULL ||
-        (!strcmp(app, "http") && sv->arg == NULL))
-        return -EINVAL;
-    sv->port = default_port(app);
-    if (port != NULL) {
-        char *end;
-        long p = strtol(port, &end, 10);
-        if (*end != '\0' || p < 1 || p > 65535)
-            return -EINVAL;
-        sv->port = (uint16_t)p;
-    }
+/* The app and its argument (`http DIR`). Returns 0 or TK_CLI_USAGE. */
+static int take_app(serve *sv, tk_cli *c, const char *a, const char **app) {
+    if (*app != NULL || a[0] == '-')
+        return tk_cli_unknown(c, a);
+    *app = a;
+    if ((sv->app = tk_app_find(a)) == NULL)
+        return tk_cli_fail(c, "unknown app (echo, discard, chargen or http DIR)", a);
+    if (strcmp(a, "http") != 0)
+        return 0;
+    if ((sv->arg = tk_cli_next(c)) == NULL)
+        return tk_cli_fail(c, "missing directory for", "http");
     return 0;
+}
+
+/* Returns -1 to go on, or the exit status (0 after --help, 2 usage). */
+static int parse_args(serve *sv, tk_netopts *o, int argc, char **argv) {
+    const char *app = NULL;
+    uint64_t port = 0;
+    tk_cli c;
+    tk_cli_init(&c, "tcpkit serve", argc, argv);
+    for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        int rc = tk_netopts_take(o, &c, a);
+        if (rc == 1 && tk_cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        }
+        if (rc == 1)
+            rc = tk_cli_is(&c, a, "--port") ? tk_cli_range(&c, 1, 65535, &port)
+                                            : take_app(sv, &c, a, &app);
+        if (rc)
+            return rc;
+    }
+    int rc = tk_netopts_check(o, &c);
+    if (!rc && app == NULL)
+        rc = tk_cli_fail(&c, "missing app", "echo|discard|chargen|http DIR");
+    if (rc)
+        return rc;
+    sv->port = port ? (uint16_t)port : default_port(app);
+    return -1;
 }
 
 static int listen_on(serve *sv) {
@@ -177,14 +189,9 @@ static void install_signals(void) {
 int tk_cmd_serve(int argc, char **argv) {
     static serve sv;
     tk_netopts o = {0};
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
-        return 0;
-    }
-    if (parse_args(&sv, &o, argc, argv) < 0 || o.tap == NULL || o.addr == NULL) {
-        usage(stderr);
-        return 2;
-    }
+    int prc = parse_args(&sv, &o, argc, argv);
+    if (prc >= 0)
+        return prc;
     if (tk_net_open(&sv.net, &o) < 0)
         return 1;
     int rc = listen_on(&sv);

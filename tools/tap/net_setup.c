@@ -12,21 +12,24 @@
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"
 
-int tk_netopts_take(tk_netopts *o, int argc, char **argv, int *i) {
+int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
     static const char *const names[] = {"--tap", "--addr", "--gw", "--mac", "--pcap", "--impair"};
     const char **slots[] = {&o->tap, &o->addr, &o->gw, &o->mac, &o->pcap, &o->impair};
-    if (strcmp(argv[*i], "--offload") == 0) {
+    if (strcmp(a, "--offload") == 0) {
         o->offload = true;
-        return 1;
+        return 0;
     }
-    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-        if (strcmp(argv[*i], names[k]) != 0)
-            continue;
-        if (*i + 1 >= argc)
-            return -EINVAL;
-        *slots[k] = argv[++*i];
-        return 1;
-    }
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+        if (tk_cli_is(c, a, names[k]))
+            return tk_cli_str(c, slots[k]);
+    return 1;
+}
+
+int tk_netopts_check(const tk_netopts *o, const tk_cli *c) {
+    if (o->tap == NULL)
+        return tk_cli_fail(c, "missing option", "--tap");
+    if (o->addr == NULL)
+        return tk_cli_fail(c, "missing option", "--addr");
     return 0;
 }
 

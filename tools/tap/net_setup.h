@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "impair.h"
 #include "loop.h"
 #include "pcap_writer.h"
@@ -20,9 +21,14 @@ typedef struct tk_netopts {
     bool offload; /* --offload: TAP receive offloads (drivers/tap.h) */
 } tk_netopts;
 
-/* If argv[*i] is a network option (or --offload), consumes it and its value and returns 1;
- * returns 0 when it is not one, -EINVAL when its value is missing. */
-int tk_netopts_take(tk_netopts *o, int argc, char **argv, int *i);
+/* If `a` is a network option (or --offload), consumes it and its value and
+ * returns 0; returns 1 when it is not one, TK_CLI_USAGE when its value is
+ * missing (reported). */
+int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a);
+
+/* Both network options every command needs: names a missing one. Returns 0
+ * or TK_CLI_USAGE. */
+int tk_netopts_check(const tk_netopts *o, const tk_cli *c);
 
 typedef struct tk_net {
     tk_config cfg;
