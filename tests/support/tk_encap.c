@@ -1,4 +1,5 @@
 /* TCP over UDP on the harness (see tk_encap.h). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,52 +53,21 @@ int tkh_inject_udp(tkh *h, const tkh_udp *u, uint8_t flags, uint32_t seq, uint32
     return tk_stack_input(h->s, buf, off + (size_t)dg, h->now);
 }
 
-/* The TCP segment of an IPv4 frame (inside UDP or not) into out/w. */
-static void decode(const tkh_frame *f, const tk_ipv4_hdr *ih, const uint8_t *l4, tkh_seg *out,
-                   tkh_wire *w) {
-    size_t slen = (size_t)ih->total_len - ih->hlen;
-    const uint8_t *seg = l4;
-    memset(w, 0, sizeof(*w));
-    w->ttl = ih->ttl;
-    w->tos = ih->tos;
-    if (ih->proto == TK_IPPROTO_UDP) {
-        tk_udp_hdr uh;
-        assert_int_equal(tk_wire_udp_parse(l4, slen, ih->src, ih->dst, true, &uh), TK_UDP_HLEN);
-        assert_true(uh.csum != 0);
-        w->udp_sport = uh.sport;
-        w->udp_dport = uh.dport;
-        seg = l4 + TK_UDP_HLEN;
-        slen = uh.len - TK_UDP_HLEN;
-    }
-    tk_tcp_hdr th;
-    int thl = tk_wire_tcp_parse(seg, slen, ih->src, ih->dst, true, &th);
-    assert_true(thl > 0);
-    memset(out, 0, offsetof(tkh_seg, data));
-    out->sport = th.sport;
-    out->dport = th.dport;
-    out->seq = th.seq;
-    out->ack = th.ack;
-    out->flags = th.flags;
-    out->win = th.win;
-    out->opts = th.opts;
-    out->len = (uint32_t)(slen - (size_t)thl);
-    memcpy(out->data, seg + thl, out->len);
-    out->at = f->at;
-}
-
 bool tkh_next_wire(tkh *h, tkh_seg *out, tkh_wire *w) {
     while (h->head < h->nframes) {
-        const tkh_frame *f = &h->frames[h->head++];
-        tk_eth_hdr eh;
-        tk_ipv4_hdr ih;
-        if (tk_wire_eth_parse(f->buf, f->len, &eh) < 0 || eh.type != TK_ETHERTYPE_IPV4)
+        const tkh_frame *fr = &h->frames[h->head++];
+        tk_frame_tcp f;
+        int rc = tk_frame_tcp_decode(fr->buf, fr->len, TK_FRAME_TCP_IN_UDP, &f);
+        if (rc == -ENOENT)
             continue;
-        const uint8_t *ip = f->buf + TK_ETH_HLEN;
-        int hl = tk_wire_ipv4_parse(ip, f->len - TK_ETH_HLEN, true, &ih);
-        assert_true(hl > 0);
-        if (ih.proto != TK_IPPROTO_TCP && ih.proto != TK_IPPROTO_UDP)
-            continue;
-        decode(f, &ih, ip + hl, out, w);
+        assert_int_equal(rc, 0);
+        tkh_seg_from_frame(&f, out);
+        out->at = fr->at;
+        memset(w, 0, sizeof(*w));
+        w->udp_sport = f.udp_sport;
+        w->udp_dport = f.udp_dport;
+        w->ttl = f.ip.ttl;
+        w->tos = f.ip.tos;
         return true;
     }
     return false;

@@ -218,35 +218,30 @@ int tkh_last_md5(const tkh *h, const char *key) {
                                   (const uint8_t *)key, strlen(key));
 }
 
+void tkh_seg_from_frame(const tk_frame_tcp *f, tkh_seg *out) {
+    memset(out, 0, offsetof(tkh_seg, data));
+    out->sport = f->tcp.sport;
+    out->dport = f->tcp.dport;
+    out->seq = f->tcp.seq;
+    out->ack = f->tcp.ack;
+    out->flags = f->tcp.flags;
+    out->win = f->tcp.win;
+    out->opts = f->tcp.opts;
+    out->len = f->payload_len;
+    out->tos = f->ip.tos;
+    memcpy(out->data, f->payload, out->len);
+}
+
 bool tkh_next(tkh *h, tkh_seg *out) {
     while (h->head < h->nframes) {
-        tkh_frame *f = &h->frames[h->head++];
-        tk_eth_hdr eh;
-        tk_ipv4_hdr ih;
-        tk_tcp_hdr th;
-        if (tk_wire_eth_parse(f->buf, f->len, &eh) < 0 || eh.type != TK_ETHERTYPE_IPV4)
+        tkh_frame *fr = &h->frames[h->head++];
+        tk_frame_tcp f;
+        int rc = tk_frame_tcp_decode(fr->buf, fr->len, 0, &f);
+        if (rc == -ENOENT)
             continue;
-        const uint8_t *ip = f->buf + TK_ETH_HLEN;
-        int hl = tk_wire_ipv4_parse(ip, f->len - TK_ETH_HLEN, true, &ih);
-        assert_true(hl > 0);
-        if (ih.proto != TK_IPPROTO_TCP)
-            continue;
-        const uint8_t *seg = ip + hl;
-        size_t slen = (size_t)ih.total_len - (size_t)hl;
-        int thl = tk_wire_tcp_parse(seg, slen, ih.src, ih.dst, true, &th);
-        assert_true(thl > 0);
-        memset(out, 0, offsetof(tkh_seg, data));
-        out->sport = th.sport;
-        out->dport = th.dport;
-        out->seq = th.seq;
-        out->ack = th.ack;
-        out->flags = th.flags;
-        out->win = th.win;
-        out->opts = th.opts;
-        out->len = (uint32_t)(slen - (size_t)thl);
-        out->tos = ih.tos;
-        memcpy(out->data, seg + thl, out->len);
-        out->at = f->at;
+        assert_int_equal(rc, 0);
+        tkh_seg_from_frame(&f, out);
+        out->at = fr->at;
         return true;
     }
     return false;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/capture/frame_tcp.h"
 #include "tcpkit/config.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/stack.h"
@@ -97,6 +98,9 @@ void tkh_poll(tkh *h);
 void tkh_run_until(tkh *h, tk_time t);
 /* Pops the next captured TCP segment; false when none. */
 bool tkh_next(tkh *h, tkh_seg *out);
+/* The fields of a decoded frame (the tools' shared decoder) into a tkh_seg;
+ * `at` is left to the caller. */
+void tkh_seg_from_frame(const tk_frame_tcp *f, tkh_seg *out);
 int tkh_pending(const tkh *h);
 void tkh_clear(tkh *h);
 /* The most recent state event for (lport, rport), or NULL. */

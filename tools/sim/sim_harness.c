@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/capture/frame_tcp.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
@@ -81,26 +82,17 @@ static void on_trace(void *ctx, int side, const tk_trace_event *ev) {
 }
 
 static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
-    tk_eth_hdr eth;
-    tk_ipv4_hdr ip;
-    tk_tcp_hdr tcp;
-    if (tk_wire_eth_parse(frame, len, &eth) < 0 || eth.type != TK_ETHERTYPE_IPV4)
-        return;
-    int ihl = tk_wire_ipv4_parse(frame + TK_ETH_HLEN, len - TK_ETH_HLEN, false, &ip);
-    if (ihl < 0 || ip.proto != TK_IPPROTO_TCP)
-        return;
-    size_t seglen = ip.total_len - (size_t)ihl;
-    int hl = tk_wire_tcp_parse(frame + TK_ETH_HLEN + ihl, seglen, ip.src, ip.dst, false, &tcp);
-    if (hl < 0)
+    tk_frame_tcp f;
+    if (tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM, &f) < 0)
         return;
     tk_sim_seg *g = &s->segs[s->nsegs++ % TK_SIM_SEG_LOG];
     *g = (tk_sim_seg){.t = now,
                       .side = side,
-                      .flags = tcp.flags,
-                      .win = tcp.win,
-                      .seq = tcp.seq,
-                      .ack = tcp.ack,
-                      .len = (uint32_t)(seglen - (size_t)hl)};
+                      .flags = f.tcp.flags,
+                      .win = f.tcp.win,
+                      .seq = f.tcp.seq,
+                      .ack = f.tcp.ack,
+                      .len = f.payload_len};
 }
 
 static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_t len, tk_time now,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/capture/frame_tcp.h"
 #include "pkt_frame.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
@@ -16,51 +17,29 @@ static uint32_t get32(const uint8_t *p) {
 }
 
 int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out) {
-    tk_eth_hdr eth;
-    tk_ipv4_hdr ip;
-    tk_tcp_hdr tcp;
+    tk_frame_tcp f;
     memset(out, 0, sizeof *out);
-    if (tk_wire_eth_parse(frame, len, &eth) < 0)
-        return -EINVAL;
-    if (eth.type != TK_ETHERTYPE_IPV4)
-        return -ENOENT;
-    const uint8_t *ipb = frame + TK_ETH_HLEN;
-    int ihl = tk_wire_ipv4_parse(ipb, len - TK_ETH_HLEN, true, &ip);
-    if (ihl < 0)
-        return -EINVAL;
-    if (ip.proto != TK_IPPROTO_TCP && ip.proto != TK_IPPROTO_UDP)
-        return -ENOENT;
-    const uint8_t *seg = ipb + ihl;
-    size_t seglen = ip.total_len - (size_t)ihl;
-    if (ip.proto == TK_IPPROTO_UDP) {
-        /* A TCP segment inside UDP: both checksums must hold. */
-        tk_udp_hdr udp;
-        if (tk_wire_udp_parse(seg, seglen, ip.src, ip.dst, true, &udp) < 0 || udp.csum == 0)
-            return -EINVAL;
-        out->udp = true;
-        out->udp_sport = udp.sport;
-        out->udp_dport = udp.dport;
-        seg += TK_UDP_HLEN;
-        seglen = udp.len - TK_UDP_HLEN;
-    }
-    int hlen = tk_wire_tcp_parse(seg, seglen, ip.src, ip.dst, true, &tcp);
-    if (hlen < 0)
-        return -EINVAL;
-    out->sport = tcp.sport;
-    out->dport = tcp.dport;
-    out->seq = tcp.seq;
-    out->ack = tcp.ack;
-    out->flags = tcp.flags;
-    out->win = tcp.win;
-    out->len = (uint32_t)(seglen - (size_t)hlen);
-    out->tos = ip.tos;
-    out->ttl = ip.ttl;
-    out->optlen = (size_t)hlen - TK_TCP_HLEN;
-    memcpy(out->opts, seg + TK_TCP_HLEN, out->optlen);
-    out->src = ip.src;
-    out->dst = ip.dst;
-    out->seg = seg;
-    out->seglen = seglen;
+    int rc = tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_IN_UDP, &f);
+    if (rc < 0)
+        return rc;
+    out->sport = f.tcp.sport;
+    out->dport = f.tcp.dport;
+    out->seq = f.tcp.seq;
+    out->ack = f.tcp.ack;
+    out->flags = f.tcp.flags;
+    out->win = f.tcp.win;
+    out->len = f.payload_len;
+    out->tos = f.ip.tos;
+    out->ttl = f.ip.ttl;
+    out->optlen = f.tcp_hlen - TK_TCP_HLEN;
+    memcpy(out->opts, f.seg + TK_TCP_HLEN, out->optlen);
+    out->src = f.ip.src;
+    out->dst = f.ip.dst;
+    out->seg = f.seg;
+    out->seglen = f.seglen;
+    out->udp = f.udp;
+    out->udp_sport = f.udp_sport;
+    out->udp_dport = f.udp_dport;
     return 0;
 }
 
