@@ -62,7 +62,9 @@ typedef struct tk_tcb {
     uint32_t flags;
     uint8_t state; /* enum tk_tcp_state */
     uint8_t snd_shift, rcv_shift;
-    uint16_t mss; /* send MSS: the peer's, capped by ours */
+    uint8_t ecn;         /* TK_ECN_* */
+    uint16_t mss;        /* send MSS: the peer's, capped by ours */
+    uint16_t encap_port; /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
 
     uint32_t hash_next;            /* conn hash or listen hash chain */
     uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */
@@ -80,7 +82,6 @@ typedef struct tk_tcb {
     uint32_t syn_data;    /* text of the peer's SYN, held until ESTABLISHED */
     uint32_t fin_seq;     /* sequence number of our FIN once sent */
     uint32_t fin_ooo_seq; /* the peer's FIN beyond a hole (DT-11), when fin_ooo */
-    bool fin_ooo;
 
     uint32_t ts_recent;
     tk_time ts_recent_age;
@@ -105,6 +106,7 @@ typedef struct tk_tcb {
     uint32_t nsacked;
     uint32_t rexmit_next;
     uint32_t rxt_mark; /* SND.MAX when the latest hole repair was sent */
+    bool fin_ooo;      /* fin_ooo_seq holds the peer's FIN (DT-11) */
 
     tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
     tk_ring rcvq; /* committed = readable; out-of-order data past the end */
@@ -113,11 +115,9 @@ typedef struct tk_tcb {
     tk_cc cc;
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
 
-    int so_error;        /* pending error (negative errno), 0 when none */
-    int soft_error;      /* last soft ICMP error (negative errno) since progress */
-    tk_sockopts opts;    /* every socket-option value (tcp/sockopts.h) */
-    uint8_t ecn;         /* TK_ECN_* */
-    uint16_t encap_port; /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
+    int so_error;     /* pending error (negative errno), 0 when none */
+    int soft_error;   /* last soft ICMP error (negative errno) since progress */
+    tk_sockopts opts; /* every socket-option value (tcp/sockopts.h) */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
