@@ -96,18 +96,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     return true;
 }
 
-static bool config_ok(const tk_config *cfg) {
-    return cfg != NULL && cfg->max_sockets > 0 && cfg->max_syn_backlog <= 65536u &&
-           cfg->syn_rate_sources <= 65536u && (cfg->max_syn_backlog > 0 || cfg->syn_cookies) &&
-           cfg->mtu >= 68 && cfg->rcvbuf >= 1024 && cfg->sndbuf >= 1024 &&
-           cfg->rcvbuf <= (1u << 30) && cfg->sndbuf <= (1u << 30) && cfg->ephemeral_lo > 0 &&
-           cfg->ephemeral_lo <= cfg->ephemeral_hi && cfg->default_mss >= 64 && cfg->ip_ttl > 0 &&
-           cfg->initial_window <= 64 && cfg->ecn >= 0 && cfg->ecn <= 2 &&
-           tk_udp_tunnel_overhead_ok(cfg) && cfg->invalid_ack_count >= 1;
-}
-
 size_t tk_stack_mem_size(const tk_config *cfg) {
-    if (!config_ok(cfg))
+    if (!tk_config_valid(cfg))
         return 0;
     layout l = {NULL, 0};
     plan(&l, cfg, NULL);
@@ -123,7 +113,7 @@ static void fill_key(const tk_stack_io *io, uint8_t key[16]) {
 
 int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
                   const tk_stack_io *io) {
-    if (out == NULL || mem == NULL || io == NULL || io->output == NULL || !config_ok(cfg))
+    if (out == NULL || mem == NULL || io == NULL || io->output == NULL || !tk_config_valid(cfg))
         return -EINVAL;
     if (mem_len < tk_stack_mem_size(cfg))
         return -ENOMEM;

@@ -25,10 +25,7 @@ static bool same_layout(const tk_config *a, const tk_config *b) {
 int tk_stack_set_config(tk_stack *s, const tk_config *cfg) {
     if (s == NULL || cfg == NULL || !same_layout(&s->cfg, cfg))
         return -EINVAL;
-    if (cfg->ephemeral_lo == 0 || cfg->ephemeral_lo > cfg->ephemeral_hi || cfg->default_mss < 64 ||
-        cfg->rto_min > cfg->rto_max || cfg->rto_min == 0 || cfg->ip_ttl == 0 ||
-        cfg->initial_window > 64 || (cfg->max_syn_backlog == 0 && !cfg->syn_cookies) ||
-        cfg->ecn < 0 || cfg->ecn > 2 || !tk_udp_tunnel_overhead_ok(cfg))
+    if (!tk_config_valid(cfg))
         return -EINVAL;
     s->cfg = *cfg;
     return 0;

@@ -169,4 +169,14 @@ typedef struct tk_config {
 /* Fills every field with its default. addr/netmask/mac are zero. */
 void tk_config_default(tk_config *cfg);
 
+/* True when cfg is a configuration a stack accepts: the one check behind
+ * tk_stack_mem_size(), tk_stack_init() and tk_stack_set_config() (which
+ * also refuses changes to what sizes the memory block). The rules: pools
+ * bounded and non-empty (max_sockets > 0, max_syn_backlog and
+ * syn_rate_sources <= 65536, a syncache or SYN cookies, buffers 1 KiB..1
+ * GiB); mtu >= 68; ip_ttl > 0; udp_tunnel_overhead 8..1024; 0 < rto_min <=
+ * rto_max; invalid_ack_count >= 1; 0 < ephemeral_lo <= ephemeral_hi;
+ * default_mss >= 64; initial_window <= 64; ecn 0..2. */
+bool tk_config_valid(const tk_config *cfg);
+
 #endif

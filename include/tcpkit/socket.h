@@ -9,6 +9,7 @@
 #ifndef TCPKIT_SOCKET_H
 #define TCPKIT_SOCKET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,6 +92,23 @@ typedef struct tk_linger {
     int onoff;
     int linger; /* seconds: 0 aborts at close(), n > 0 aborts after n s (see tk_close) */
 } tk_linger;
+
+/* An option by its C names, for tools that read them from text (the
+ * packetdrill runner): level_name "SOL_SOCKET", "IPPROTO_TCP" or
+ * "IPPROTO_IP", name as above without the TK_ prefix ("SO_LINGER"). NULL
+ * when tcpkit has no such option. The same table drives
+ * tk_setsockopt/tk_getsockopt, their validation, and what a listener passes
+ * to its connections (every option but SO_REUSEADDR, SO_ERROR and
+ * TCP_REMOTE_UDP_ENCAPS_PORT; docs/engine.md). */
+typedef struct tk_sockopt_info {
+    const char *level_name;
+    int level;
+    const char *name;
+    int opt;
+    bool is_linger; /* the value is a tk_linger; otherwise an int */
+    bool get_only;  /* SO_ERROR */
+} tk_sockopt_info;
+const tk_sockopt_info *tk_sockopt_lookup(const char *level_name, const char *name);
 
 int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len);
 int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *len);

@@ -1,5 +1,7 @@
 /* ARP cache with expiry and a bounded queue of frames waiting for
- * resolution. Tables are small (tens of entries), so lookups are linear. */
+ * resolution. Tables are small (tens of entries), so lookups are linear;
+ * the earliest retry is cached (c->next) so that a poll or a deadline query
+ * with nothing due costs O(1) (docs/engine.md, timers). */
 #include <errno.h>
 #include <string.h>
 
@@ -30,6 +32,22 @@ void tk_arp_init(tk_arp_cache *c, void *mem, const tk_config *cfg, uint32_t fram
     c->ttl = cfg->arp_ttl;
     c->retry = cfg->arp_retry_interval;
     c->retries = cfg->arp_retries;
+    c->next = TK_TIME_NEVER;
+}
+
+/* The earliest retry of an INCOMPLETE entry: the only deadlines the cache
+ * has (REACHABLE entries expire lazily, at lookup). */
+static tk_time earliest_retry(const tk_arp_cache *c) {
+    tk_time t = TK_TIME_NEVER;
+    for (uint32_t i = 0; i < c->n; i++)
+        if (c->e[i].state == TK_ARP_INCOMPLETE && c->e[i].expires < t)
+            t = c->e[i].expires;
+    return t;
+}
+
+static void note_retry(tk_arp_cache *c, tk_time t) {
+    if (t < c->next)
+        c->next = t;
 }
 
 static tk_arp_entry *find(const tk_arp_cache *c, uint32_t addr) {
@@ -91,6 +109,8 @@ bool tk_arp_learn(tk_arp_cache *c, uint32_t addr, const uint8_t mac[6], bool cre
     e->tries = 0;
     e->asked = false;
     e->expires = now + c->ttl;
+    if (waiting) /* a resolution ends: once per reply, never per poll */
+        c->next = earliest_retry(c);
     return waiting;
 }
 
@@ -117,6 +137,7 @@ int tk_arp_enqueue(tk_arp_cache *c, uint32_t hop, const uint8_t *frame, size_t l
         e->tries = 1;
         e->expires = now + c->retry;
         need_request = 1;
+        note_retry(c, e->expires);
     }
     for (uint32_t i = 0; i < c->q_n; i++) {
         if (c->q[i].hop != 0)
@@ -132,6 +153,7 @@ int tk_arp_enqueue(tk_arp_cache *c, uint32_t hop, const uint8_t *frame, size_t l
     if (need_request) {
         e->tries = 0;
         e->expires = now;
+        note_retry(c, now);
     }
     return -ENOBUFS;
 }
@@ -157,6 +179,8 @@ uint32_t tk_arp_flush(tk_arp_cache *c, uint32_t addr, tk_arp_send_fn fn, void *c
 
 uint32_t tk_arp_poll(tk_arp_cache *c, tk_time now, tk_arp_request_fn want_request, void *ctx) {
     uint32_t dropped = 0;
+    if (now < c->next)
+        return 0;
     for (uint32_t i = 0; i < c->n; i++) {
         tk_arp_entry *e = &c->e[i];
         if (e->state != TK_ARP_INCOMPLETE || now < e->expires)
@@ -170,15 +194,12 @@ uint32_t tk_arp_poll(tk_arp_cache *c, tk_time now, tk_arp_request_fn want_reques
         e->expires = now + c->retry;
         want_request(ctx, e->addr);
     }
+    c->next = earliest_retry(c);
     return dropped;
 }
 
 tk_time tk_arp_next_deadline(const tk_arp_cache *c) {
-    tk_time t = TK_TIME_NEVER;
-    for (uint32_t i = 0; i < c->n; i++)
-        if (c->e[i].state == TK_ARP_INCOMPLETE && c->e[i].expires < t)
-            t = c->e[i].expires;
-    return t;
+    return c->next;
 }
 
 uint32_t tk_arp_queued(const tk_arp_cache *c) {

@@ -42,6 +42,7 @@ typedef struct tk_arp_cache {
     uint32_t q_n, q_stride;
     tk_time ttl, retry;
     uint32_t retries;
+    tk_time next; /* earliest retry of an INCOMPLETE entry; TK_TIME_NEVER: none */
 } tk_arp_cache;
 
 /* Bytes of memory the cache needs for cfg (entries, queue and frames). */
@@ -82,11 +83,12 @@ uint32_t tk_arp_flush(tk_arp_cache *c, uint32_t addr, tk_arp_send_fn fn, void *c
 
 /* Runs retries: calls want_request(ctx, addr) for each INCOMPLETE entry whose
  * retry is due; entries out of retries are freed with their frames (returned
- * count of frames dropped). */
+ * count of frames dropped). O(1) when no retry is due; otherwise one walk
+ * that also finds the next retry. */
 typedef void (*tk_arp_request_fn)(void *ctx, uint32_t addr);
 uint32_t tk_arp_poll(tk_arp_cache *c, tk_time now, tk_arp_request_fn want_request, void *ctx);
 
-/* The earliest retry time, or TK_TIME_NEVER. */
+/* The earliest retry time, or TK_TIME_NEVER; O(1) (cached). */
 tk_time tk_arp_next_deadline(const tk_arp_cache *c);
 
 /* Frames waiting for resolution. */

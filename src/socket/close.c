@@ -84,14 +84,14 @@ int tk_close(tk_stack *s, int sd) {
         break;
     }
     /* RS-2 SO_LINGER {1, 0} and RS-3 unread data: abort with RST. */
-    if ((tp->flags & TK_TF_LINGER0) || tk_ring_len(&tp->rcvq) > 0) {
+    if ((tp->opts.flags & TK_SOF_LINGER0) || tk_ring_len(&tp->rcvq) > 0) {
         tp->flags |= TK_TF_ABORT;
         tk_tcb_mark_pending(s, tp);
         return 0;
     }
     (void)queue_fin(s, tp, "close()");
-    if ((tp->flags & TK_TF_LINGER) && !(tp->flags & TK_TF_FIN_ACKED))
-        tk_tcb_timer_set(s, tp, TK_TIMER_LINGER, s->now + tp->linger);
+    if ((tp->opts.flags & TK_SOF_LINGER) && !(tp->flags & TK_TF_FIN_ACKED))
+        tk_tcb_timer_set(s, tp, TK_TIMER_LINGER, s->now + tp->opts.linger);
     if (tp->state == TK_TCP_FIN_WAIT_2)
         tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, s->now + s->cfg.fin_wait2_timeout);
     return 0;

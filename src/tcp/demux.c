@@ -157,7 +157,7 @@ const tk_tcb *tk_bind_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport) 
 int tk_bind_check(const tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port) {
     if (port_bound(s, tp, addr, port))
         return -EADDRINUSE;
-    if (!(tp->flags & TK_TF_REUSEADDR) && tk_tw_port_in_use(s, port))
+    if (!(tp->opts.flags & TK_SOF_REUSEADDR) && tk_tw_port_in_use(s, port))
         return -EADDRINUSE;
     return 0;
 }

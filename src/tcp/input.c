@@ -28,16 +28,16 @@ uint32_t tk_tcp_rcvbuf_rounded(const tk_stack *s, uint32_t cap, uint32_t seg) {
 static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
     if (tk_ring_len(&tp->rcvq) > 0)
         return;
-    uint32_t cap = tk_tcp_rcvbuf_rounded(s, tp->rcv_cap, tk_tcp_seg_max(tp));
-    if (cap == tp->rcv_cap)
+    uint32_t cap = tk_tcp_rcvbuf_rounded(s, tp->opts.rcv_cap, tk_tcp_seg_max(tp));
+    if (cap == tp->opts.rcv_cap)
         return;
-    tp->rcv_cap = cap;
+    tp->opts.rcv_cap = cap;
     tk_ring_init(&tp->rcvq, tp->rcvq.buf, cap);
 }
 
 void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     static const tk_tcp_opts none = {0};
-    if (tp->flags & TK_TF_NOOPT)
+    if (tp->opts.flags & TK_SOF_NOOPT)
         o = &none; /* TCP_NOOPT: as if the peer had sent no options */
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
     if (mss > our_mss(s, tp))
@@ -130,20 +130,9 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     cc_start(s, tp);
     if (tk_tcb_keepalive_on(s, tp))
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->keep_idle);
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->opts.keep_idle);
     if (tp->flags & TK_TF_PASSIVE)
         accept_enqueue(s, tp);
-}
-
-void tk_tcp_child_inherit(tk_tcb *tp, const tk_tcb *lp) {
-    tp->flags |=
-        lp->flags & (TK_TF_NODELAY | TK_TF_KEEPALIVE | TK_TF_LINGER0 | TK_TF_LINGER | TK_TF_NOOPT);
-    tp->linger = lp->linger;
-    tp->keep_idle = lp->keep_idle;
-    tp->keep_intvl = lp->keep_intvl;
-    tp->keep_cnt = lp->keep_cnt;
-    tp->rcv_cap = lp->rcv_cap;
-    tp->snd_cap = lp->snd_cap;
 }
 
 /* LISTEN (RFC 9293 3.10.7.2). A SYN makes a syncache entry, not a socket
@@ -167,7 +156,7 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
             return;
         }
         /* RS-8: an ACK in LISTEN is unacceptable: <SEQ=SEG.ACK><CTL=RST>. */
-        tk_tcp_reset_reply(s, sg, lp->ip_ttl, lp->ip_tos, now);
+        tk_tcp_reset_reply(s, sg, lp->opts.ip_ttl, lp->opts.ip_tos, now);
         TK_DROP(s, drop_listen_ack, now);
         return;
     }
@@ -180,7 +169,8 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
         return;
     }
     if (!tk_synrate_allow(s, sg->src, now)) {
-        tk_tcp_reset_reply(s, sg, lp->ip_ttl, lp->ip_tos, now); /* SEC-13: refused at once */
+        tk_tcp_reset_reply(s, sg, lp->opts.ip_ttl, lp->opts.ip_tos,
+                           now); /* SEC-13: refused at once */
         TK_DROP(s, drop_syn_rate_limited, now);
         return;
     }
@@ -202,7 +192,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     if (fl & TK_TCP_ACK) {
         if (tk_seq_leq(sg->h.ack, tp->iss) || tk_seq_gt(sg->h.ack, tp->snd_max)) {
             /* RS-7, RS-8: <SEQ=SEG.ACK><CTL=RST>, unless it is a RST. */
-            tk_tcp_reset_reply(s, sg, tp->ip_ttl, tp->ip_tos, now);
+            tk_tcp_reset_reply(s, sg, tp->opts.ip_ttl, tp->opts.ip_tos, now);
             TK_DROP(s, drop_syn_sent_bad_ack, now);
             return;
         }
@@ -256,7 +246,7 @@ static void input_closed(tk_stack *s, const tk_seg *sg, tk_time now) {
         return;
     }
     const tk_tcb *bp = tk_bind_lookup(s, sg->dst, sg->h.dport);
-    tk_tcp_reset_reply(s, sg, bp ? bp->ip_ttl : 0, bp ? bp->ip_tos : 0, now);
+    tk_tcp_reset_reply(s, sg, bp ? bp->opts.ip_ttl : 0, bp ? bp->opts.ip_tos : 0, now);
     TK_DROP(s, drop_no_socket, now);
 }
 
@@ -321,12 +311,12 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
         /* Plain for an encapsulated connection, in UDP for a plain one, or
          * from another UDP port: not this connection's (FreeBSD drops it
          * with a RST, which leaves the connection as it was). */
-        tk_tcp_reset_reply(s, sg, tp->ip_ttl, tp->ip_tos, now);
+        tk_tcp_reset_reply(s, sg, tp->opts.ip_ttl, tp->opts.ip_tos, now);
         TK_DROP(s, drop_encap_mismatch, now);
         return;
     }
     if (tp != NULL) {
-        if (!tk_md5_accept(s, sg, tp->md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
+        if (!tk_md5_accept(s, sg, tp->opts.md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
             return;
         if (synfin && tp->state == TK_TCP_SYN_SENT) {
             TK_DROP(s, drop_tcp_bad_flags, now);
@@ -356,7 +346,7 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
     }
     if (lp != NULL) {
         /* Before a SYN_RCVD entry or a SYN cookie is made (RFC 2385 2.0). */
-        if (tk_md5_accept(s, sg, lp->md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
+        if (tk_md5_accept(s, sg, lp->opts.md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
             tk_tcp_input_listen(s, lp, sg, now);
         s->iss_floor_set = false;
         return;

@@ -504,7 +504,7 @@ static void trim(tk_tcb *tp, const tk_seg *sg, seg_view *v) {
 static int syn_rcvd_ack(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
     const tk_tcp_hdr *h = &sg->h;
     if (!tk_seq_gt(h->ack, tp->snd_una) || tk_seq_gt(h->ack, tp->snd_max)) {
-        tk_tcp_reset_reply(s, sg, tp->ip_ttl, tp->ip_tos, now);
+        tk_tcp_reset_reply(s, sg, tp->opts.ip_ttl, tp->opts.ip_tos, now);
         TK_DROP(s, drop_syn_rcvd_bad_ack, now); /* RS-8 */
         return STOP;
     }

@@ -22,7 +22,7 @@ static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
 uint32_t tk_tcp_rcv_window(const tk_tcb *tp) {
     uint32_t win = tk_ring_free(&tp->rcvq);
     /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep a small window closed. */
-    if (win < tp->rcv_cap / 4 && win < tp->mss)
+    if (win < tp->opts.rcv_cap / 4 && win < tp->mss)
         win = 0;
     /* Never shrink what was already offered (RFC 9293 3.8.6.2.2). */
     uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
@@ -41,11 +41,11 @@ bool tk_tcp_window_update_due(const tk_tcb *tp) {
     if (win <= offered)
         return false;
     uint32_t inc = win - offered;
-    return inc >= 2u * tp->mss || inc >= tp->rcv_cap / 2;
+    return inc >= 2u * tp->mss || inc >= tp->opts.rcv_cap / 2;
 }
 
 static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_time now) {
-    if (tp->flags & TK_TF_NOOPT)
+    if (tp->opts.flags & TK_SOF_NOOPT)
         return;
     bool passive = tp->state == TK_TCP_SYN_RCVD;
     o->present |= TK_OPT_MSS;
@@ -77,7 +77,7 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
     /* RFC 2385 2.0: every segment of a signing connection carries the
      * signature (the digest is filled in by tk_md5_sign). TCP_NOOPT does
      * not remove it. */
-    if (tp->md5sig)
+    if (tp->opts.md5sig)
         o->present |= TK_OPT_MD5;
     if (syn) {
         syn_options(s, tp, o, now);
@@ -110,7 +110,7 @@ uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
     uint32_t m = tp->mss;
     if (tp->flags & TK_TF_TS)
         m -= 12u;
-    if (tp->md5sig && m > 20u)
+    if (tp->opts.md5sig && m > 20u)
         m -= 20u; /* NOP, NOP, MD5 (RFC 2385) */
     return m;
 }
@@ -143,7 +143,7 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
     int n = tk_wire_tcp_emit(&h, buf + hlen, len, tp->laddr, tp->raddr, buf, cap);
     if (n < 0)
         return n;
-    if (tp->md5sig && tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
+    if (tp->opts.md5sig && tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
         return -ENOENT; /* never unsigned; like a lost segment */
     s->stats.segs_out++;
     if (flags & TK_TCP_RST)
@@ -200,7 +200,8 @@ static bool data_send_ok(const tk_tcb *tp, uint32_t off, uint32_t len, uint32_t 
                          uint32_t maxseg, bool fin) {
     if (len == maxseg || (tp->flags & TK_TF_FORCE))
         return true;
-    if (off + len == qlen && ((tp->flags & TK_TF_NODELAY) || tp->snd_max == tp->snd_una || fin))
+    if (off + len == qlen &&
+        ((tp->opts.flags & TK_SOF_NODELAY) || tp->snd_max == tp->snd_una || fin))
         return true;
     if (tp->max_snd_wnd > 0 && len >= tp->max_snd_wnd / 2)
         return true;

@@ -18,7 +18,8 @@ static void entry_ack(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time no
     }
     e->flags |= TK_SC_ACKED;
     e->last_ack = now;
-    bool ts = s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS) && !(lp->flags & TK_TF_NOOPT);
+    bool ts =
+        s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS) && !(lp->opts.flags & TK_SOF_NOOPT);
     tk_ctl c = {.laddr = e->laddr,
                 .raddr = e->raddr,
                 .lport = e->lport,
@@ -31,8 +32,8 @@ static void entry_ack(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time no
                 .ts_ecr = e->ts_recent,
                 .mss = 0,
                 .encap = e->encap,
-                .ttl = lp->ip_ttl,
-                .tos = lp->ip_tos};
+                .ttl = lp->opts.ip_ttl,
+                .tos = lp->opts.ip_tos};
     tk_tcp_send_ctl(s, &c, now);
 }
 
@@ -81,13 +82,13 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
     tp->parent = lp->index;
     tp->flags |= TK_TF_PASSIVE;
     tp->encap_port = e->encap;
-    tk_tcp_child_inherit(tp, lp);
+    tk_sockopts_inherit(&tp->opts, &lp->opts); /* API-1: the one place */
     tk_tcb_init_conn(s, tp, e->born);
     tp->ecn = (e->flags & TK_SC_ECN) ? TK_ECN_ON : 0;
     tp->irs = e->irs;
     tp->rcv_nxt = tp->last_ack_sent = e->irs + 1u;
     tp->rcv_adv = tp->rcv_nxt + e->rcv_win;
-    tp->rcv_shift = tk_tcp_wscale_for(tp->rcv_cap);
+    tp->rcv_shift = tk_tcp_wscale_for(tp->opts.rcv_cap);
     tk_tcp_opts o = syn_opts(e);
     tk_tcp_syn_options(s, tp, &o);
     tp->iss = tp->snd_una = e->iss;
@@ -176,7 +177,7 @@ void tk_syncache_input(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, tk_seg *sg, tk_
     }
     if (sg->h.ack != e->iss + 1u) {
         /* RS-8: <SEQ=SEG.ACK><CTL=RST>; the entry stays. */
-        tk_tcp_reset_reply(s, sg, lp->ip_ttl, lp->ip_tos, now);
+        tk_tcp_reset_reply(s, sg, lp->opts.ip_ttl, lp->opts.ip_tos, now);
         TK_DROP(s, drop_syn_rcvd_bad_ack, now);
         return;
     }

@@ -135,7 +135,7 @@ static void rebuild(const tk_stack *s, const tk_tcb *lp, const tk_seg *sg, uint3
     e->deadline = now + s->cfg.rto_initial;
     e->rexmits = 1; /* no RTT sample: when the SYN-ACK left is not known */
     const tk_tcp_opts *o = &sg->h.opts;
-    if (!(lp->flags & TK_TF_NOOPT) && s->cfg.opt_timestamps && (o->present & TK_OPT_TS)) {
+    if (!(lp->opts.flags & TK_SOF_NOOPT) && s->cfg.opt_timestamps && (o->present & TK_OPT_TS)) {
         uint32_t bits = o->ts_ecr & TS_BITS;
         e->flags |= TK_SC_PEER_TS;
         e->ts_recent = o->ts_val;

@@ -32,15 +32,9 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     for (int k = 0; k < TK_TIMER_COUNT; k++)
         tp->t[k] = TK_TIME_NEVER;
     uint8_t *mem = s->bufs + s->buf_stride * tp->index;
-    tp->rcv_cap = s->cfg.rcvbuf;
-    tp->snd_cap = s->cfg.sndbuf;
+    tk_sockopts_init(&tp->opts, &s->cfg);
     tk_ring_init(&tp->rcvq, mem, s->cfg.rcvbuf);
     tk_ring_init(&tp->sndq, mem + s->cfg.rcvbuf + tk_rcv_slack(&s->cfg), s->cfg.sndbuf);
-    tp->keep_idle = s->cfg.keepalive_idle;
-    tp->keep_intvl = s->cfg.keepalive_intvl;
-    tp->keep_cnt = s->cfg.keepalive_probes;
-    tp->keepinit = s->cfg.keepinit;
-    tp->ip_ttl = s->cfg.ip_ttl;
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     return tp;
@@ -106,7 +100,7 @@ bool tk_tcb_synchronized(const tk_tcb *tp) {
 }
 
 bool tk_tcb_keepalive_on(const tk_stack *s, const tk_tcb *tp) {
-    return (tp->flags & TK_TF_KEEPALIVE) || s->cfg.keepalive_always;
+    return (tp->opts.flags & TK_SOF_KEEPALIVE) || s->cfg.keepalive_always;
 }
 
 /* A trace event about tp: its descriptor and endpoints filled in. */
@@ -262,25 +256,17 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->ecn = 0; /* negotiated anew for every connection (RFC 3168 6.1.1) */
     tp->last_rcv = now;
     tp->last_snd = now;
-    const tk_tcb *lp = tp->parent != TK_NIL ? tk_tcb_at(s, tp->parent) : NULL;
-    if (lp != NULL) {
-        /* Settings a listener passes to its connections (API-1). */
-        tp->ip_ttl = lp->ip_ttl;
-        tp->ip_tos = lp->ip_tos;
-        tp->keepinit = lp->keepinit;
-        tp->md5sig = lp->md5sig;
-    }
-    if (tp->keepinit > 0)
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tp->keepinit);
+    if (tp->opts.keepinit > 0)
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tp->opts.keepinit);
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     tk_reass_init(&tp->reass);
-    tk_ring_init(&tp->rcvq, tp->rcvq.buf, tp->rcv_cap);
-    tk_ring_init(&tp->sndq, tp->sndq.buf, tp->snd_cap);
+    tk_ring_init(&tp->rcvq, tp->rcvq.buf, tp->opts.rcv_cap);
+    tk_ring_init(&tp->sndq, tp->sndq.buf, tp->opts.snd_cap);
 }
 
 int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now) {
-    tk_net_hdr_opts o = {tp->ip_ttl, tp->ip_tos};
+    tk_net_hdr_opts o = {tp->opts.ip_ttl, tp->opts.ip_tos};
     if (tp->ecn & TK_ECN_ON) /* TCP owns the ECN field of its packets */
         o.tos = (uint8_t)((o.tos & ~TK_IP_ECN_MASK) | (ect ? TK_IP_ECN_ECT0 : TK_IP_ECN_NOT_ECT));
     return tk_tcp_ip_output(s, tp->laddr, tp->raddr, tp->encap_port, &o, len, now);

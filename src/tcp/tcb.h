@@ -11,6 +11,7 @@
 #include "tcp/cc.h"
 #include "tcp/reass.h"
 #include "tcp/rtt.h"
+#include "tcp/sockopts.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"
 #include "tcpkit/types.h"
@@ -27,10 +28,6 @@
 #define TK_TF_FIN_ACKED  0x00000008u
 #define TK_TF_FIN_RCVD   0x00000010u /* end of the peer's stream reached */
 #define TK_TF_SHUT_RD    0x00000020u
-#define TK_TF_NODELAY    0x00000040u
-#define TK_TF_KEEPALIVE  0x00000080u
-#define TK_TF_REUSEADDR  0x00000100u
-#define TK_TF_LINGER0    0x00000200u
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */
@@ -50,8 +47,6 @@
 #define TK_TF_ABORT      0x04000000u /* close() asked for a RST (RS-2, RS-3) */
 #define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
 #define TK_TF_ORPHAN     0x10000000u /* closed by the application (not: not yet accepted) */
-#define TK_TF_LINGER     0x20000000u /* SO_LINGER {1, n > 0}: abort if not closed in n s */
-#define TK_TF_NOOPT      0x40000000u /* TCP_NOOPT: no options on SYNs, the peer's ignored */
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 /* ECN state (tk_tcb.ecn, RFC 3168 6.1; src/tcp/ecn.c). */
@@ -67,8 +62,9 @@ typedef struct tk_tcb {
     uint32_t flags;
     uint8_t state; /* enum tk_tcp_state */
     uint8_t snd_shift, rcv_shift;
-    uint16_t mss; /* send MSS: the peer's, capped by ours */
-    bool md5sig;  /* TCP_MD5SIG: sign every segment, require signatures (RFC 2385) */
+    uint8_t ecn;         /* TK_ECN_* */
+    uint16_t mss;        /* send MSS: the peer's, capped by ours */
+    uint16_t encap_port; /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
 
     uint32_t hash_next;            /* conn hash or listen hash chain */
     uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */
@@ -86,8 +82,6 @@ typedef struct tk_tcb {
     uint32_t syn_data;    /* text of the peer's SYN, held until ESTABLISHED */
     uint32_t fin_seq;     /* sequence number of our FIN once sent */
     uint32_t fin_ooo_seq; /* the peer's FIN beyond a hole (DT-11), when fin_ooo */
-    bool fin_ooo;
-    uint32_t rcv_cap, snd_cap; /* buffer sizes in use (SO_RCVBUF/SO_SNDBUF) */
 
     uint32_t ts_recent;
     tk_time ts_recent_age;
@@ -112,6 +106,7 @@ typedef struct tk_tcb {
     uint32_t nsacked;
     uint32_t rexmit_next;
     uint32_t rxt_mark; /* SND.MAX when the latest hole repair was sent */
+    bool fin_ooo;      /* fin_ooo_seq holds the peer's FIN (DT-11) */
 
     tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
     tk_ring rcvq; /* committed = readable; out-of-order data past the end */
@@ -120,15 +115,9 @@ typedef struct tk_tcb {
     tk_cc cc;
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
 
-    int so_error;   /* pending error (negative errno), 0 when none */
-    int soft_error; /* last soft ICMP error (negative errno) since progress */
-    tk_time keep_idle, keep_intvl;
-    uint32_t keep_cnt;
-    tk_time linger;         /* SO_LINGER timeout when TK_TF_LINGER */
-    tk_time keepinit;       /* TCP_KEEPINIT: establishment limit, 0 = none */
-    uint8_t ip_ttl, ip_tos; /* IP_TTL, IP_TOS of outgoing packets */
-    uint8_t ecn;            /* TK_ECN_* */
-    uint16_t encap_port;    /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
+    int so_error;     /* pending error (negative errno), 0 when none */
+    int soft_error;   /* last soft ICMP error (negative errno) since progress */
+    tk_sockopts opts; /* every socket-option value (tcp/sockopts.h) */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
@@ -339,8 +328,6 @@ int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, bool ect, size_t len,
 uint32_t tk_tcp_iss(struct tk_stack *s, const tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_iss_for(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                         uint16_t rport, tk_time now);
-/* A listener's settings that its connections take (API-1). */
-void tk_tcp_child_inherit(tk_tcb *tp, const tk_tcb *lp);
 /* A receive buffer of cap bytes rounded up to whole seg-byte segments when
  * the buffer's slack allows (as BSD's tcp_mss), else cap. */
 uint32_t tk_tcp_rcvbuf_rounded(const struct tk_stack *s, uint32_t cap, uint32_t seg);

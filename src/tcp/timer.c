@@ -125,18 +125,18 @@ static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
         return;
     }
-    if (tp->keep_count == 0 && now < tp->last_rcv + tp->keep_idle) {
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tp->keep_idle);
+    if (tp->keep_count == 0 && now < tp->last_rcv + tp->opts.keep_idle) {
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tp->opts.keep_idle);
         return;
     }
-    if (tp->keep_count >= tp->keep_cnt) {
+    if (tp->keep_count >= tp->opts.keep_cnt) {
         s->stats.conn_timeouts++;
         tk_tcb_drop(s, tp, -ETIMEDOUT, "keepalive timeout");
         return;
     }
     tk_tcp_send_keepalive(s, tp, now);
     tp->keep_count++;
-    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->keep_intvl);
+    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->opts.keep_intvl);
 }
 
 /* SO_LINGER {1, n}: the graceful close did not finish (data or FIN still

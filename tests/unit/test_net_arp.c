@@ -174,6 +174,31 @@ static void test_NET_1_arp_full_queue_still_resolves(void **state) {
     fx_free(f);
 }
 
+/* The cached earliest retry follows every change: a second resolution
+ * that is due sooner, a reply ending the earlier one, and the last one
+ * ending; a poll before it is due sends nothing. */
+static void test_NET_1_arp_next_retry_cached(void **state) {
+    (void)state;
+    fixture *f = fx_new(4, 4);
+    uint8_t fr[60];
+    frame_with_tag(fr, 1);
+    assert_int_equal(tk_arp_next_deadline(&f->c), TK_TIME_NEVER);
+    assert_int_equal(tk_arp_enqueue(&f->c, HOP, fr, 60, TK_MS(300)), 1);
+    assert_int_equal(tk_arp_next_deadline(&f->c), TK_MS(1300));
+    assert_int_equal(tk_arp_enqueue(&f->c, OTHER, fr, 60, TK_MS(100)), 1);
+    assert_int_equal(tk_arp_next_deadline(&f->c), TK_MS(1100));
+    assert_int_equal(tk_arp_poll(&f->c, TK_MS(1099), on_request, f), 0);
+    assert_int_equal(f->nasked, 0);
+    assert_true(tk_arp_learn(&f->c, OTHER, mac_b, false, TK_MS(500)));
+    assert_int_equal(tk_arp_next_deadline(&f->c), TK_MS(1300));
+    assert_int_equal(tk_arp_poll(&f->c, TK_MS(1300), on_request, f), 0);
+    assert_int_equal(f->nasked, 1);
+    assert_int_equal(tk_arp_next_deadline(&f->c), TK_MS(2300));
+    assert_true(tk_arp_learn(&f->c, HOP, mac_a, false, TK_MS(1400)));
+    assert_int_equal(tk_arp_next_deadline(&f->c), TK_TIME_NEVER);
+    fx_free(f);
+}
+
 /* The whole stack: connect() to an address it never heard of sends an ARP
  * request, queues the SYN, and sends it once the reply arrives. */
 static void test_NET_1_stack_resolves_before_syn(void **state) {
@@ -301,6 +326,7 @@ int main(void) {
         cmocka_unit_test(test_SEC_5_arp_cache_full_of_resolutions),
         cmocka_unit_test(test_NET_1_arp_retries_then_drops),
         cmocka_unit_test(test_NET_1_arp_full_queue_still_resolves),
+        cmocka_unit_test(test_NET_1_arp_next_retry_cached),
         cmocka_unit_test(test_NET_1_stack_resolves_before_syn),
         cmocka_unit_test(test_SEC_11_arp_poll_due_before_expiry),
         cmocka_unit_test(test_NET_1_static_neighbor_never_expires),

@@ -209,48 +209,33 @@ static int sys_io(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out
     return set_errno(out, rc);
 }
 
-typedef struct opt_name {
-    const char *level, *name;
-    int tk_level, tk_name;
-} opt_name;
-
 #define NO_TK_OPTION 0x7fff /* an option number no tcpkit level defines */
 
-static const opt_name sockopts[] = {
-    {"SOL_SOCKET", "SO_REUSEADDR", TK_SOL_SOCKET, TK_SO_REUSEADDR},
-    {"SOL_SOCKET", "SO_LINGER", TK_SOL_SOCKET, TK_SO_LINGER},
-    {"SOL_SOCKET", "SO_KEEPALIVE", TK_SOL_SOCKET, TK_SO_KEEPALIVE},
-    {"SOL_SOCKET", "SO_RCVBUF", TK_SOL_SOCKET, TK_SO_RCVBUF},
-    {"SOL_SOCKET", "SO_SNDBUF", TK_SOL_SOCKET, TK_SO_SNDBUF},
-    {"SOL_SOCKET", "SO_ERROR", TK_SOL_SOCKET, TK_SO_ERROR},
-    {"IPPROTO_TCP", "TCP_NODELAY", TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY},
-    {"IPPROTO_TCP", "TCP_KEEPIDLE", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE},
-    {"IPPROTO_TCP", "TCP_KEEPINTVL", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL},
-    {"IPPROTO_TCP", "TCP_KEEPCNT", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPCNT},
-    {"IPPROTO_TCP", "TCP_NOOPT", TK_IPPROTO_TCP_LEVEL, TK_TCP_NOOPT},
-    {"IPPROTO_TCP", "TCP_KEEPINIT", TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT},
-    {"IPPROTO_TCP", "TCP_MD5SIG", TK_IPPROTO_TCP_LEVEL, TK_TCP_MD5SIG},
-    {"IPPROTO_TCP", "TCP_REMOTE_UDP_ENCAPS_PORT", TK_IPPROTO_TCP_LEVEL,
-     TK_TCP_REMOTE_UDP_ENCAPS_PORT},
-    {"IPPROTO_IP", "IP_TTL", TK_IPPROTO_IP_LEVEL, TK_IP_TTL},
-    {"IPPROTO_IP", "IP_TOS", TK_IPPROTO_IP_LEVEL, TK_IP_TOS},
-    /* FreeBSD RACK stack pacing: tcpkit has no such option. The stack is
-     * asked with a number it does not know, so the script sees the stack's
-     * own answer (-1 ENOPROTOOPT), as on a host whose TCP lacks it. */
-    {"IPPROTO_TCP", "TCP_RACK_PACE_MAX_SEG", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
-    {"IPPROTO_TCP", "TCP_RACK_PACE_RATE_SS", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
-    {"IPPROTO_TCP", "TCP_RACK_PACE_ALWAYS", TK_IPPROTO_TCP_LEVEL, NO_TK_OPTION},
+/* FreeBSD RACK stack pacing: tcpkit has no such option. The stack is asked
+ * with a number it does not know, so the script sees the stack's own answer
+ * (-1 ENOPROTOOPT), as on a host whose TCP lacks it. Every other name comes
+ * from the stack's option table (tk_sockopt_lookup). */
+static const tk_sockopt_info host_only[] = {
+    {"IPPROTO_TCP", TK_IPPROTO_TCP_LEVEL, "TCP_RACK_PACE_MAX_SEG", NO_TK_OPTION, false, false},
+    {"IPPROTO_TCP", TK_IPPROTO_TCP_LEVEL, "TCP_RACK_PACE_RATE_SS", NO_TK_OPTION, false, false},
+    {"IPPROTO_TCP", TK_IPPROTO_TCP_LEVEL, "TCP_RACK_PACE_ALWAYS", NO_TK_OPTION, false, false},
 };
 
+static const char *sym_text(const tk_pkt_expr *e) {
+    return e->kind == TK_PKT_EXPR_SYMBOL ? e->text : NULL;
+}
+
 /* The option's row, or NULL (the script fails, naming the option). */
-static const opt_name *find_opt(tk_run *r, const tk_pkt_event *ev) {
-    for (size_t i = 0; i < sizeof sockopts / sizeof sockopts[0]; i++)
-        if (is_sym(arg(ev, 1), sockopts[i].level) && is_sym(arg(ev, 2), sockopts[i].name))
-            return &sockopts[i];
-    const tk_pkt_expr *nm = arg(ev, 2);
-    tk_run_fail(r, ev->line, "%s: unsupported option %s", ev->sys.name,
-                nm->kind == TK_PKT_EXPR_SYMBOL ? nm->text : "(not a name)");
-    return NULL;
+static const tk_sockopt_info *find_opt(tk_run *r, const tk_pkt_event *ev) {
+    const char *level = sym_text(arg(ev, 1)), *name = sym_text(arg(ev, 2));
+    const tk_sockopt_info *o = level && name ? tk_sockopt_lookup(level, name) : NULL;
+    for (size_t i = 0; !o && level && name && i < sizeof host_only / sizeof host_only[0]; i++)
+        if (!strcmp(host_only[i].level_name, level) && !strcmp(host_only[i].name, name))
+            o = &host_only[i];
+    if (!o)
+        tk_run_fail(r, ev->line, "%s: unsupported option %s", ev->sys.name,
+                    name ? name : "(not a name)");
+    return o;
 }
 
 /* {l_onoff=1, l_linger=0} */
@@ -275,20 +260,20 @@ static int sys_setsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     int fd, sd;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    const opt_name *o = find_opt(r, ev);
+    const tk_sockopt_info *o = find_opt(r, ev);
     if (!o)
         return 1;
     tk_linger lg;
     int64_t v;
-    if (o->tk_name == TK_SO_LINGER) {
+    if (o->is_linger) {
         if (!linger_value(arg(ev, 3), &lg))
             return tk_run_fail(r, ev->line, "setsockopt: SO_LINGER needs {l_onoff=N, l_linger=N}");
-        return set_errno(out, tk_setsockopt(r->stack, sd, o->tk_level, o->tk_name, &lg, sizeof lg));
+        return set_errno(out, tk_setsockopt(r->stack, sd, o->level, o->opt, &lg, sizeof lg));
     }
     if (!int_value(arg(ev, 3), &v))
         return tk_run_fail(r, ev->line, "setsockopt: %s needs a value [N]", o->name);
     int iv = (int)v;
-    return set_errno(out, tk_setsockopt(r->stack, sd, o->tk_level, o->tk_name, &iv, sizeof iv));
+    return set_errno(out, tk_setsockopt(r->stack, sd, o->level, o->opt, &iv, sizeof iv));
 }
 
 static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
@@ -296,13 +281,13 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     int fd, sd;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    const opt_name *o = find_opt(r, ev);
+    const tk_sockopt_info *o = find_opt(r, ev);
     if (!o)
         return 1;
-    if (o->tk_name == TK_SO_LINGER) {
+    if (o->is_linger) {
         tk_linger want, got;
         size_t len = sizeof got;
-        int rc = tk_getsockopt(r->stack, sd, o->tk_level, o->tk_name, &got, &len);
+        int rc = tk_getsockopt(r->stack, sd, o->level, o->opt, &got, &len);
         if (rc == 0 && linger_value(arg(ev, 3), &want) &&
             (want.onoff != got.onoff || want.linger != got.linger))
             return tk_run_mismatch(r, ev->line, "expected SO_LINGER {%d, %d}, got {%d, %d}",
@@ -311,16 +296,16 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     }
     int got = 0;
     size_t len = sizeof got;
-    int rc = tk_getsockopt(r->stack, sd, o->tk_level, o->tk_name, &got, &len);
+    int rc = tk_getsockopt(r->stack, sd, o->level, o->opt, &got, &len);
     int64_t want;
     if (rc == 0 && arg(ev, 3)->kind != TK_PKT_EXPR_ELLIPSIS) {
         if (!int_value(arg(ev, 3), &want))
             return tk_run_fail(r, ev->line, "getsockopt: expected value must be [N]");
-        if (o->tk_name == TK_SO_ERROR && -got != want)
+        if (o->opt == TK_SO_ERROR && -got != want)
             return tk_run_mismatch(r, ev->line, "expected SO_ERROR %s, got %s",
                                    want ? tk_pkt_errno_name((int)want) : "0",
                                    got ? tk_pkt_errno_name(-got) : "0");
-        if (o->tk_name != TK_SO_ERROR && got != want)
+        if (o->opt != TK_SO_ERROR && got != want)
             return tk_run_mismatch(r, ev->line, "expected %s %lld, got %d", o->name,
                                    (long long)want, got);
     }

@@ -1,0 +1,34 @@
+/* The one validator of a tk_config, used when a stack is sized or created
+ * (tk_stack_mem_size, tk_stack_init) and when a running stack takes new
+ * settings (tk_stack_set_config, which also refuses layout changes). */
+#include "stack_priv.h"
+
+/* SEC-5: every pool is bounded and non-empty where the stack needs one;
+ * SEC-2: without a syncache, SYN cookies must answer SYNs. */
+static bool pools_ok(const tk_config *c) {
+    return c->max_sockets > 0 && c->max_syn_backlog <= 65536u && c->syn_rate_sources <= 65536u &&
+           (c->max_syn_backlog > 0 || c->syn_cookies) && c->rcvbuf >= 1024 && c->sndbuf >= 1024 &&
+           c->rcvbuf <= (1u << 30) && c->sndbuf <= (1u << 30);
+}
+
+/* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent. */
+static bool link_ok(const tk_config *c) {
+    return c->mtu >= 68 && c->ip_ttl > 0 && tk_udp_tunnel_overhead_ok(c);
+}
+
+/* DT-6: RFC 6298 2.4/2.5 bounds the RTO with a non-zero minimum below the
+ * maximum. SEC-8: at least one ACK per rate-limit interval. */
+static bool timers_ok(const tk_config *c) {
+    return c->rto_min > 0 && c->rto_min <= c->rto_max && c->invalid_ack_count >= 1;
+}
+
+/* CM-15 port range; OP-1 MSS; DT-9 initial window of at most 64
+ * segments; ECN mode 0..2 (RFC 3168). */
+static bool tcp_ok(const tk_config *c) {
+    return c->ephemeral_lo > 0 && c->ephemeral_lo <= c->ephemeral_hi && c->default_mss >= 64 &&
+           c->initial_window <= 64 && c->ecn >= 0 && c->ecn <= 2;
+}
+
+bool tk_config_valid(const tk_config *cfg) {
+    return cfg != NULL && pools_ok(cfg) && link_ok(cfg) && timers_ok(cfg) && tcp_ok(cfg);
+}

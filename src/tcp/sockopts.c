@@ -1,0 +1,423 @@
+/* The socket-option table and what drives from it: validation, get, set,
+ * defaults and listener inheritance (SPEC API-1). */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "stack_priv.h"
+#include "tcp/sockopts.h"
+
+/* How an int value maps to the stored one. */
+enum val_type {
+    VT_FLAG,   /* a TK_SOF_* bit: non-zero sets it */
+    VT_BOOL,   /* a bool field: non-zero is true */
+    VT_U8,     /* a uint8_t field */
+    VT_U32,    /* a uint32_t field */
+    VT_SECS,   /* a tk_time field, the value in seconds */
+    VT_LINGER, /* SO_LINGER: a tk_linger, two flag bits and a tk_time */
+    VT_CUSTOM  /* the row's own get/set (state outside tk_sockopts) */
+};
+
+typedef int (*set_fn)(tk_stack *s, tk_tcb *tp, int v);
+typedef int (*get_fn)(tk_tcb *tp, int *v);
+
+typedef struct opt_row {
+    tk_sockopt_info info;
+    uint8_t type;      /* enum val_type */
+    int min, max;      /* accepted values */
+    uint8_t flag;      /* VT_FLAG: the bit (SO_LINGER: both of its bits) */
+    uint16_t off;      /* the field's offset in tk_sockopts */
+    bool inherit;      /* a listener passes it to its connections */
+    set_fn own_set;    /* stores the value itself, by its own rules */
+    set_fn after_set;  /* runs after the value is stored */
+    get_fn custom_get; /* VT_CUSTOM */
+} opt_row;
+
+/* TM-1: (re)arms the keepalive timer from the current settings, so that
+ * SO_KEEPALIVE and the TCP_KEEP* options work in any order and at any time:
+ * idle counts from the last arrival; while probing, the next probe follows
+ * the (possibly new) interval from now. */
+static int keep_rearm(tk_stack *s, tk_tcb *tp, int v) {
+    (void)v;
+    if (!tk_tcb_keepalive_on(s, tp)) {
+        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
+        return 0;
+    }
+    if (!tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
+        return 0;
+    tk_time due = tp->last_rcv + tp->opts.keep_idle;
+    if (tp->keep_count > 0)
+        due = s->now + tp->opts.keep_intvl;
+    if (due < s->now)
+        due = s->now;
+    tk_time cur = tp->t[TK_TIMER_KEEPALIVE];
+    if (tp->keep_count > 0 && cur != TK_TIME_NEVER && cur < due)
+        return 0;
+    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, due);
+    return 0;
+}
+
+/* TCP_KEEPIDLE / TCP_KEEPINTVL rearm a running keepalive; switched off,
+ * they leave the timer alone. */
+static int keep_time_set(tk_stack *s, tk_tcb *tp, int v) {
+    return tk_tcb_keepalive_on(s, tp) ? keep_rearm(s, tp, v) : 0;
+}
+
+/* As FreeBSD does, a new value during the handshake restarts the limit. */
+static int keepinit_set(tk_stack *s, tk_tcb *tp, int v) {
+    if (tp->state != TK_TCP_SYN_SENT && tp->state != TK_TCP_SYN_RCVD)
+        return 0;
+    if (v == 0)
+        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
+    else
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, s->now + tp->opts.keepinit);
+    return 0;
+}
+
+static int nodelay_set(tk_stack *s, tk_tcb *tp, int v) {
+    if (v)
+        tk_tcb_mark_pending(s, tp); /* DT-4: Nagle no longer holds data */
+    return 0;
+}
+
+/* Buffer sizes may only shrink below the pool's per-socket block, and only
+ * before the connection uses the buffer. */
+static int buf_set(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
+    uint32_t max = rcv ? s->cfg.rcvbuf : s->cfg.sndbuf;
+    if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
+        return -EISCONN;
+    uint32_t n = (uint32_t)v > max ? max : (uint32_t)v;
+    tk_ring *q = rcv ? &tp->rcvq : &tp->sndq;
+    *(rcv ? &tp->opts.rcv_cap : &tp->opts.snd_cap) = n;
+    tk_ring_init(q, q->buf, n);
+    return 0;
+}
+static int rcvbuf_set(tk_stack *s, tk_tcb *tp, int v) {
+    return buf_set(s, tp, true, v);
+}
+static int sndbuf_set(tk_stack *s, tk_tcb *tp, int v) {
+    return buf_set(s, tp, false, v);
+}
+
+/* As FreeBSD: only before the connection exists, and only with a tunnel. */
+static int encap_set(tk_stack *s, tk_tcb *tp, int v) {
+    if ((v != 0 && s->cfg.udp_tunnel_port == 0) || tp->state != TK_TCP_CLOSED)
+        return -EINVAL;
+    tp->encap_port = (uint16_t)v;
+    return 0;
+}
+static int encap_get(tk_tcb *tp, int *v) {
+    *v = tp->encap_port;
+    return 0;
+}
+
+/* Reading the pending error clears it. */
+static int error_get(tk_tcb *tp, int *v) {
+    *v = tp->so_error;
+    tp->so_error = 0;
+    return 0;
+}
+
+#define OFF(f) ((uint16_t)offsetof(tk_sockopts, f))
+#define SOL    "SOL_SOCKET", TK_SOL_SOCKET
+#define TCP    "IPPROTO_TCP", TK_IPPROTO_TCP_LEVEL
+#define IP     "IPPROTO_IP", TK_IPPROTO_IP_LEVEL
+#define ANY    INT_MIN, INT_MAX
+
+/* Every option tcpkit knows. inherit: a listener's value passes to the
+ * connections it accepts (API-1): all but SO_REUSEADDR (a bind-time
+ * property of the listener's own port), the UDP port (taken from the
+ * peer's SYN) and SO_ERROR. */
+static const opt_row rows[] = {
+    {{SOL, "SO_REUSEADDR", TK_SO_REUSEADDR, false, false},
+     VT_FLAG,
+     ANY,
+     TK_SOF_REUSEADDR,
+     0,
+     false,
+     NULL,
+     NULL,
+     NULL},
+    {{SOL, "SO_LINGER", TK_SO_LINGER, true, false},
+     VT_LINGER,
+     ANY,
+     TK_SOF_LINGER0 | TK_SOF_LINGER,
+     OFF(linger),
+     true,
+     NULL,
+     NULL,
+     NULL},
+    {{SOL, "SO_KEEPALIVE", TK_SO_KEEPALIVE, false, false},
+     VT_FLAG,
+     ANY,
+     TK_SOF_KEEPALIVE,
+     0,
+     true,
+     NULL,
+     keep_rearm,
+     NULL},
+    {{SOL, "SO_RCVBUF", TK_SO_RCVBUF, false, false},
+     VT_U32,
+     1024,
+     INT_MAX,
+     0,
+     OFF(rcv_cap),
+     true,
+     rcvbuf_set,
+     NULL,
+     NULL},
+    {{SOL, "SO_SNDBUF", TK_SO_SNDBUF, false, false},
+     VT_U32,
+     1024,
+     INT_MAX,
+     0,
+     OFF(snd_cap),
+     true,
+     sndbuf_set,
+     NULL,
+     NULL},
+    {{SOL, "SO_ERROR", TK_SO_ERROR, false, true},
+     VT_CUSTOM,
+     ANY,
+     0,
+     0,
+     false,
+     NULL,
+     NULL,
+     error_get},
+    {{TCP, "TCP_NODELAY", TK_TCP_NODELAY, false, false},
+     VT_FLAG,
+     ANY,
+     TK_SOF_NODELAY,
+     0,
+     true,
+     NULL,
+     nodelay_set,
+     NULL},
+    {{TCP, "TCP_KEEPIDLE", TK_TCP_KEEPIDLE, false, false},
+     VT_SECS,
+     1,
+     INT_MAX,
+     0,
+     OFF(keep_idle),
+     true,
+     NULL,
+     keep_time_set,
+     NULL},
+    {{TCP, "TCP_KEEPINTVL", TK_TCP_KEEPINTVL, false, false},
+     VT_SECS,
+     1,
+     INT_MAX,
+     0,
+     OFF(keep_intvl),
+     true,
+     NULL,
+     keep_time_set,
+     NULL},
+    {{TCP, "TCP_KEEPCNT", TK_TCP_KEEPCNT, false, false},
+     VT_U32,
+     1,
+     INT_MAX,
+     0,
+     OFF(keep_cnt),
+     true,
+     NULL,
+     NULL,
+     NULL},
+    {{TCP, "TCP_NOOPT", TK_TCP_NOOPT, false, false},
+     VT_FLAG,
+     ANY,
+     TK_SOF_NOOPT,
+     0,
+     true,
+     NULL,
+     NULL,
+     NULL},
+    {{TCP, "TCP_KEEPINIT", TK_TCP_KEEPINIT, false, false},
+     VT_SECS,
+     0,
+     INT_MAX,
+     0,
+     OFF(keepinit),
+     true,
+     NULL,
+     keepinit_set,
+     NULL},
+    {{TCP, "TCP_MD5SIG", TK_TCP_MD5SIG, false, false},
+     VT_BOOL,
+     ANY,
+     0,
+     OFF(md5sig),
+     true,
+     NULL,
+     NULL,
+     NULL},
+    {{TCP, "TCP_REMOTE_UDP_ENCAPS_PORT", TK_TCP_REMOTE_UDP_ENCAPS_PORT, false, false},
+     VT_CUSTOM,
+     0,
+     65535,
+     0,
+     0,
+     false,
+     encap_set,
+     NULL,
+     encap_get},
+    {{IP, "IP_TTL", TK_IP_TTL, false, false},
+     VT_U8,
+     1,
+     255,
+     0,
+     OFF(ip_ttl),
+     true,
+     NULL,
+     NULL,
+     NULL},
+    {{IP, "IP_TOS", TK_IP_TOS, false, false},
+     VT_U8,
+     0,
+     255,
+     0,
+     OFF(ip_tos),
+     true,
+     NULL,
+     NULL,
+     NULL},
+};
+
+#define NROWS (sizeof rows / sizeof rows[0])
+
+static const opt_row *find(int level, int name) {
+    for (size_t i = 0; i < NROWS; i++)
+        if (rows[i].info.level == level && rows[i].info.opt == name)
+            return &rows[i];
+    return NULL;
+}
+
+const tk_sockopt_info *tk_sockopt_lookup(const char *level_name, const char *name) {
+    for (size_t i = 0; i < NROWS; i++)
+        if (!strcmp(rows[i].info.level_name, level_name) && !strcmp(rows[i].info.name, name))
+            return &rows[i].info;
+    return NULL;
+}
+
+void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg) {
+    memset(o, 0, sizeof(*o));
+    o->rcv_cap = cfg->rcvbuf;
+    o->snd_cap = cfg->sndbuf;
+    o->keep_idle = cfg->keepalive_idle;
+    o->keep_intvl = cfg->keepalive_intvl;
+    o->keep_cnt = cfg->keepalive_probes;
+    o->keepinit = cfg->keepinit;
+    o->ip_ttl = cfg->ip_ttl;
+}
+
+static size_t field_size(const opt_row *r) {
+    switch (r->type) {
+    case VT_BOOL:
+    case VT_U8:
+        return 1;
+    case VT_U32:
+        return 4;
+    case VT_SECS:
+    case VT_LINGER:
+        return sizeof(tk_time);
+    default:
+        return 0;
+    }
+}
+
+void tk_sockopts_inherit(tk_sockopts *child, const tk_sockopts *listener) {
+    for (size_t i = 0; i < NROWS; i++) {
+        const opt_row *r = &rows[i];
+        if (!r->inherit)
+            continue;
+        child->flags = (uint8_t)((child->flags & ~r->flag) | (listener->flags & r->flag));
+        size_t n = field_size(r);
+        if (n > 0)
+            memcpy((uint8_t *)child + r->off, (const uint8_t *)listener + r->off, n);
+    }
+}
+
+static void store(tk_sockopts *o, const opt_row *r, int v) {
+    uint8_t *p = (uint8_t *)o + r->off;
+    uint8_t b = (uint8_t)v;
+    uint32_t u = (uint32_t)v;
+    tk_time t = TK_SEC((uint32_t)v);
+    switch (r->type) {
+    case VT_FLAG:
+        o->flags = (uint8_t)(v ? (o->flags | r->flag) : (o->flags & ~r->flag));
+        return;
+    case VT_BOOL:
+        b = v != 0;
+        memcpy(p, &b, 1);
+        return;
+    case VT_U8:
+        memcpy(p, &b, 1);
+        return;
+    case VT_SECS:
+        memcpy(p, &t, sizeof(t));
+        return;
+    default:
+        memcpy(p, &u, sizeof(u));
+        return;
+    }
+}
+
+static int load(const tk_sockopts *o, const opt_row *r) {
+    const uint8_t *p = (const uint8_t *)o + r->off;
+    uint32_t u;
+    tk_time t;
+    switch (r->type) {
+    case VT_FLAG:
+        return (o->flags & r->flag) != 0;
+    case VT_BOOL:
+    case VT_U8:
+        return *p;
+    case VT_SECS:
+        memcpy(&t, p, sizeof(t));
+        return (int)(t / TK_SEC(1));
+    default:
+        memcpy(&u, p, sizeof(u));
+        return (int)u;
+    }
+}
+
+int tk_sockopt_set_int(tk_stack *s, tk_tcb *tp, int level, int name, int v) {
+    const opt_row *r = find(level, name);
+    if (r == NULL || r->info.get_only || r->info.is_linger)
+        return -ENOPROTOOPT;
+    if (v < r->min || v > r->max)
+        return -EINVAL;
+    if (r->own_set != NULL)
+        return r->own_set(s, tp, v);
+    store(&tp->opts, r, v);
+    return r->after_set != NULL ? r->after_set(s, tp, v) : 0;
+}
+
+int tk_sockopt_set_linger(tk_tcb *tp, const tk_linger *l) {
+    if (l->onoff && l->linger < 0)
+        return -EINVAL;
+    uint8_t f = tp->opts.flags & (uint8_t) ~(TK_SOF_LINGER0 | TK_SOF_LINGER);
+    if (l->onoff)
+        f |= l->linger == 0 ? TK_SOF_LINGER0 : TK_SOF_LINGER;
+    tp->opts.flags = f;
+    tp->opts.linger = l->onoff ? TK_SEC((uint32_t)l->linger) : 0;
+    return 0;
+}
+
+tk_linger tk_sockopt_get_linger(const tk_tcb *tp) {
+    tk_linger l = {(tp->opts.flags & (TK_SOF_LINGER0 | TK_SOF_LINGER)) ? 1 : 0,
+                   (int)(tp->opts.linger / TK_SEC(1))};
+    return l;
+}
+
+int tk_sockopt_get_int(tk_tcb *tp, int level, int name, int *v) {
+    const opt_row *r = find(level, name);
+    if (r == NULL || r->info.is_linger)
+        return -ENOPROTOOPT;
+    if (r->custom_get != NULL)
+        return r->custom_get(tp, v);
+    *v = load(&tp->opts, r);
+    return 0;
+}

@@ -1,0 +1,56 @@
+/* Socket options: the per-socket values (tk_sockopts, a part of the TCB)
+ * and the one table that describes every option (name, level, value type,
+ * range, where its value lives, whether a listener passes it to its
+ * connections). getsockopt, setsockopt, validation, inheritance and the
+ * runner's names all come from that table (SPEC API-1; docs/engine.md). */
+#ifndef TK_TCP_SOCKOPTS_H
+#define TK_TCP_SOCKOPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcpkit/config.h"
+#include "tcpkit/socket.h"
+#include "tcpkit/types.h"
+
+/* Boolean options (tk_sockopts.flags). */
+#define TK_SOF_NODELAY   0x01u
+#define TK_SOF_KEEPALIVE 0x02u
+#define TK_SOF_REUSEADDR 0x04u
+#define TK_SOF_LINGER0   0x08u /* SO_LINGER {1, 0}: close() aborts */
+#define TK_SOF_LINGER    0x10u /* SO_LINGER {1, n > 0}: abort if not closed in n s */
+#define TK_SOF_NOOPT     0x20u /* TCP_NOOPT: no options on SYNs, the peer's ignored */
+
+/* Every option value a socket holds. The peer's UDP port of an
+ * encapsulated connection (TCP_REMOTE_UDP_ENCAPS_PORT) is connection state
+ * (tk_tcb.encap_port), and SO_ERROR reads tk_tcb.so_error. */
+typedef struct tk_sockopts {
+    tk_time keep_idle, keep_intvl; /* TCP_KEEPIDLE, TCP_KEEPINTVL */
+    tk_time linger;                /* SO_LINGER timeout when TK_SOF_LINGER */
+    tk_time keepinit;              /* TCP_KEEPINIT: establishment limit, 0 = none */
+    uint32_t keep_cnt;             /* TCP_KEEPCNT */
+    uint32_t rcv_cap, snd_cap;     /* SO_RCVBUF, SO_SNDBUF: buffer sizes in use */
+    uint8_t flags;                 /* TK_SOF_* */
+    uint8_t ip_ttl, ip_tos;        /* IP_TTL, IP_TOS of outgoing packets */
+    bool md5sig;                   /* TCP_MD5SIG: sign every segment (RFC 2385) */
+} tk_sockopts;
+
+struct tk_stack;
+struct tk_tcb;
+
+/* The defaults of a new socket (the stack's configuration). */
+void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg);
+/* Copies every option the table marks as passed from a listener to its
+ * connections: the one place a child inherits (API-1). */
+void tk_sockopts_inherit(tk_sockopts *child, const tk_sockopts *listener);
+
+/* setsockopt / getsockopt of an int-valued option (SO_LINGER is the
+ * caller's, in socket/sockopt.c): -ENOPROTOOPT for an unknown option,
+ * -EINVAL outside the option's range, or what the option's own rule says. */
+int tk_sockopt_set_int(struct tk_stack *s, struct tk_tcb *tp, int level, int name, int v);
+int tk_sockopt_get_int(struct tk_tcb *tp, int level, int name, int *v);
+/* SO_LINGER (a tk_linger): -EINVAL for {1, n < 0}. */
+int tk_sockopt_set_linger(struct tk_tcb *tp, const tk_linger *l);
+tk_linger tk_sockopt_get_linger(const struct tk_tcb *tp);
+
+#endif
