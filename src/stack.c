@@ -124,42 +124,18 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
     if (!plan(&l, cfg, &s))
         return -ENOMEM;
     s->io = *io;
+    s->obs.fn = io->trace;
+    s->obs.ctx = io->ctx;
     fill_key(io, s->hash_key);
     fill_key(io, s->isn_key);
     *out = s;
     return 0;
 }
 
-void tk_stack_trace(tk_stack *s, const tk_trace_event *ev) {
-    if (s->io.trace)
-        s->io.trace(s->io.ctx, ev);
-}
-
-void tk_stack_trace_frame(tk_stack *s, tk_trace_kind kind, const uint8_t *frame, size_t len,
-                          const char *reason, tk_time now) {
-    if (s->io.trace == NULL)
-        return;
-    tk_trace_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.kind = kind;
-    ev.now = now;
-    ev.frame = frame;
-    ev.len = len;
-    ev.sd = -1;
-    ev.reason = reason;
-    s->io.trace(s->io.ctx, &ev);
-}
-
-void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
-                   size_t len, tk_time now) {
-    (*counter)++;
-    tk_stack_trace_frame(s, TK_TRACE_DROP, frame, len, reason, now);
-}
-
 int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
     s->now = now;
     s->stats.frames_in++;
-    tk_stack_trace_frame(s, TK_TRACE_FRAME_IN, frame, len, NULL, now);
+    tk_obs_trace_frame(&s->obs, TK_TRACE_FRAME_IN, frame, len, NULL, now);
     return tk_net_input(s, frame, len, now);
 }
 

@@ -9,6 +9,7 @@
 #include "base/timerq.h"
 #include "net/arp.h"
 #include "net/ipfrag.h"
+#include "obs/obs.h"
 #include "tcp/md5.h"
 #include "tcp/syncache.h"
 #include "tcp/synrate.h"
@@ -34,6 +35,7 @@ struct tk_stack {
     tk_stack_io io;
     void *block; /* set when tk_stack_create allocated the memory */
     tk_stats stats;
+    tk_obs obs; /* the trace hook of io (obs/obs.h) */
     uint8_t hash_key[16];
     uint8_t isn_key[16];
 
@@ -89,14 +91,6 @@ static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
     return seg < eighth ? seg : eighth;
 }
 
-/* Counts a drop and reports it to the trace hook. */
-/* Reports a frame in, out or dropped to the trace hook (if any). */
-void tk_stack_trace_frame(tk_stack *s, tk_trace_kind kind, const uint8_t *frame, size_t len,
-                          const char *reason, tk_time now);
-void tk_stack_drop(tk_stack *s, uint64_t *counter, const char *reason, const uint8_t *frame,
-                   size_t len, tk_time now);
-#define TK_DROP(s, name, now) tk_stack_drop((s), &(s)->stats.name, #name, NULL, 0, (now))
-void tk_stack_trace(tk_stack *s, const tk_trace_event *ev);
 /* RS-9: RST to every peer that would otherwise wait forever. */
 void tk_stack_abort_all(tk_stack *s, tk_time now);
 

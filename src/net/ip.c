@@ -34,7 +34,7 @@ void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payloa
 
 void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
     s->stats.frames_out++;
-    tk_stack_trace_frame(s, TK_TRACE_FRAME_OUT, frame, len, NULL, now);
+    tk_obs_trace_frame(&s->obs, TK_TRACE_FRAME_OUT, frame, len, NULL, now);
     s->io.output(s->io.ctx, frame, len);
 }
 
@@ -157,7 +157,7 @@ int tk_net_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
         return TK_WIRE_ETH_SHORT;
     }
     if (memcmp(eh.dst, s->cfg.mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0) {
-        tk_stack_drop(s, &s->stats.drop_eth_not_for_us, "drop_eth_not_for_us", frame, len, now);
+        tk_obs_drop(&s->obs, &s->stats.drop_eth_not_for_us, "drop_eth_not_for_us", frame, len, now);
         return -EINVAL;
     }
     const uint8_t *p = frame + TK_ETH_HLEN;

@@ -65,7 +65,7 @@ bool tk_syncache_overflow(const tk_stack *s) {
 }
 
 static void trace_state(tk_stack *s, const tk_syn_entry *e, int old, int state, const char *cause) {
-    if (s->io.trace == NULL)
+    if (!tk_obs_on(&s->obs))
         return;
     tk_trace_event ev;
     memset(&ev, 0, sizeof(ev));
@@ -79,7 +79,7 @@ static void trace_state(tk_stack *s, const tk_syn_entry *e, int old, int state, 
     ev.old_state = old;
     ev.new_state = state;
     ev.cause = cause;
-    s->io.trace(s->io.ctx, &ev);
+    tk_obs_trace(&s->obs, &ev);
 }
 
 /* Takes a free entry and links it under its 4-tuple (fields set by the

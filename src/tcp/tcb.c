@@ -127,12 +127,12 @@ void tk_tcb_set_state(tk_stack *s, tk_tcb *tp, int state, const char *cause) {
     tp->state = (uint8_t)state;
     if (state != TK_TCP_SYN_SENT && state != TK_TCP_SYN_RCVD)
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
-    if (s->io.trace == NULL)
+    if (!tk_obs_on(&s->obs))
         return;
     tk_trace_event ev = conn_event(s, tp, TK_TRACE_STATE);
     ev.old_state = old;
     ev.cause = cause;
-    s->io.trace(s->io.ctx, &ev);
+    tk_obs_trace(&s->obs, &ev);
 }
 
 void tk_tcb_adopt_state(tk_stack *s, tk_tcb *tp, int state) {
@@ -190,11 +190,11 @@ void tk_tcb_mark_pending(tk_stack *s, tk_tcb *tp) {
 
 void tk_tcb_error(tk_stack *s, tk_tcb *tp, int err) {
     tp->so_error = err;
-    if (s->io.trace == NULL)
+    if (!tk_obs_on(&s->obs))
         return;
     tk_trace_event ev = conn_event(s, tp, TK_TRACE_ERROR);
     ev.err = err;
-    s->io.trace(s->io.ctx, &ev);
+    tk_obs_trace(&s->obs, &ev);
 }
 
 static void stop_all_timers(tk_stack *s, tk_tcb *tp) {

@@ -198,7 +198,7 @@ void tk_tw_expire(tk_stack *s, tk_time now) {
         if (tw->expiry > now)
             break;
         s->stats.time_wait_expired++;
-        if (s->io.trace) {
+        if (tk_obs_on(&s->obs)) {
             tk_trace_event ev;
             memset(&ev, 0, sizeof(ev));
             ev.kind = TK_TRACE_STATE;
@@ -211,7 +211,7 @@ void tk_tw_expire(tk_stack *s, tk_time now) {
             ev.old_state = TK_TCP_TIME_WAIT;
             ev.new_state = TK_TCP_CLOSED;
             ev.cause = "2MSL timeout";
-            s->io.trace(s->io.ctx, &ev);
+            tk_obs_trace(&s->obs, &ev);
         }
         tk_tw_free(s, tw);
     }
