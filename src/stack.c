@@ -126,6 +126,7 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
     s->io = *io;
     s->obs.fn = io->trace;
     s->obs.ctx = io->ctx;
+    tk_tcp_attach(s);
     fill_key(io, s->hash_key);
     fill_key(io, s->isn_key);
     *out = s;

@@ -9,6 +9,7 @@
 #include "base/timerq.h"
 #include "net/arp.h"
 #include "net/ipfrag.h"
+#include "net/protosw.h"
 #include "obs/obs.h"
 #include "tcp/md5.h"
 #include "tcp/syncache.h"
@@ -69,6 +70,7 @@ struct tk_stack {
     tk_neigh neigh[TK_NEIGH_MAX]; /* static entries; learned ones are in arp */
     tk_arp_cache arp;
     tk_ipfrag frag;
+    tk_protosw_table protosw; /* transports above IPv4 (net/protosw.h) */
     uint16_t ip_id;
     /* Challenge ACKs (tcp/ackrate.c): the one-second interval (now / 1 s)
      * whose random budget challenge_left holds; none drawn yet when

@@ -7,6 +7,7 @@
 
 #include "net/icmp.h"
 #include "net/ipfrag.h"
+#include "net/protosw.h"
 #include "stack_priv.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/eth.h"
@@ -138,14 +139,11 @@ static int ipv4_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
         if (rc <= 0)
             return rc;
     }
-    if (ih.proto == TK_IPPROTO_TCP) {
-        tk_tcp_arrival via = {.ecn = ih.tos & TK_IP_ECN_MASK, .encap = 0, .verify_csum = true};
-        return tk_tcp_input_from(s, ih.src, ih.dst, payload, plen, &via, now);
-    }
     if (ih.proto == TK_IPPROTO_ICMP)
         return icmp_input(s, &ih, payload, plen, now);
-    if (ih.proto == TK_IPPROTO_UDP)
-        return tk_udp_input(s, &ih, payload, plen, now); /* TCP over UDP (tcp/encap.c) */
+    const tk_protosw *sw = tk_protosw_find(&s->protosw, ih.proto);
+    if (sw != NULL && sw->input != NULL)
+        return sw->input(sw->ctx, &ih, payload, plen, now);
     TK_DROP(s, drop_ip_proto, now);
     return -EPROTONOSUPPORT;
 }

@@ -333,6 +333,15 @@ uint32_t tk_tcp_iss_for(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint
 uint32_t tk_tcp_rcvbuf_rounded(const struct tk_stack *s, uint32_t cap, uint32_t seg);
 void tk_tcb_init_conn(struct tk_stack *s, tk_tcb *tp, tk_time now);
 
+/* ctlinput.c: an ICMP error quoting a TCP segment of ours (ctx: the
+ * stack); returns an enum tk_icmp_effect. */
+struct tk_icmp_hdr;
+struct tk_icmp_quote;
+int tk_tcp_ctlinput(void *ctx, const struct tk_icmp_hdr *h, const struct tk_icmp_quote *q,
+                    tk_time now);
+/* attach.c: registers TCP (and TCP over UDP) in the protocol switch. */
+void tk_tcp_attach(struct tk_stack *s);
+
 /* encap.c: TCP over UDP (cfg.udp_tunnel_port). */
 struct tk_config;
 struct tk_ipv4_hdr;

@@ -1,0 +1,20 @@
+/* TCP's place in the protocol switch (net/protosw.h): plain segments under
+ * IP protocol 6 with their ICMP errors, and TCP inside UDP (encap.c) under
+ * protocol 17. */
+#include "stack_priv.h"
+
+static int tcp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
+                        tk_time now) {
+    tk_tcp_arrival via = {.ecn = ih->tos & TK_IP_ECN_MASK, .encap = 0, .verify_csum = true};
+    return tk_tcp_input_from(ctx, ih->src, ih->dst, p, len, &via, now);
+}
+
+static int udp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
+                        tk_time now) {
+    return tk_udp_input(ctx, ih, p, len, now);
+}
+
+void tk_tcp_attach(tk_stack *s) {
+    (void)tk_protosw_register(&s->protosw, TK_IPPROTO_TCP, tcp_ip_input, tk_tcp_ctlinput, s);
+    (void)tk_protosw_register(&s->protosw, TK_IPPROTO_UDP, udp_ip_input, NULL, s);
+}

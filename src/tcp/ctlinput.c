@@ -1,0 +1,56 @@
+/* ICMP errors for TCP (RFC 1122 4.2.3.9, RFC 5927), as FreeBSD's
+ * tcp_ctlinput: the network layer matched the error to TCP by the quoted
+ * protocol; here the quote finds its connection, which takes a lower MSS
+ * (fragmentation needed), fails (a hard error in SYN_SENT) or remembers a
+ * soft error. */
+#include "base/seq.h"
+#include "net/icmp.h"
+#include "stack_priv.h"
+
+/* RFC 5927 4.1 / RFC 1191: lower the MSS to fit the reported next-hop MTU,
+ * never below the 68-byte IPv4 minimum less headers. */
+static int pmtu_update(tk_tcb *tp, uint32_t rest) {
+    uint32_t mtu = rest & 0xffffu;
+    if (mtu < 68u + 40u)
+        return TK_ICMP_SOFT;
+    uint32_t mss = mtu - 40u;
+    if (mss < tp->mss)
+        tp->mss = (uint16_t)mss;
+    return TK_ICMP_PMTU;
+}
+
+/* The connection a quote names, when the quoted sequence is in flight. */
+static tk_tcb *quoted_tcb(tk_stack *s, const tk_icmp_quote *q) {
+    tk_tcb *tp = tk_demux_lookup(s, q->src, q->sport, q->dst, q->dport);
+    /* A connection inside UDP sends no plain segment to quote (and quotes
+     * of UDP are ignored): as FreeBSD, its port must match. */
+    if (tp == NULL || tp->state == TK_TCP_LISTEN || tp->encap_port != 0)
+        return NULL;
+    /* RFC 5927 4.1: only a quote of data in flight is believed,
+     * SND.UNA <= SEG.SEQ < SND.NXT (the highest sent, SND.MAX, after a
+     * retransmission pulled SND.NXT back). In SYN_SENT that is the ISS alone. */
+    if (!tk_seq_in(q->seq, tp->snd_una, tp->snd_max))
+        return NULL;
+    return tp;
+}
+
+int tk_tcp_ctlinput(void *ctx, const tk_icmp_hdr *h, const tk_icmp_quote *q, tk_time now) {
+    tk_stack *s = ctx;
+    tk_tcb *tp = quoted_tcb(s, q);
+    if (tp == NULL)
+        return TK_ICMP_IGNORED;
+    if (h->type == TK_ICMP_DEST_UNREACH && h->code == TK_ICMP_FRAG_NEEDED)
+        return pmtu_update(tp, h->rest);
+    int err = tk_icmp_hard_errno(h->type, h->code);
+    /* RFC 5927 4.1: in synchronized states hard errors are treated as soft,
+     * so a forged message cannot reset a working connection. */
+    if (err != 0 && tp->state == TK_TCP_SYN_SENT && s->cfg.icmp_may_rst) {
+        s->now = now;
+        tk_tcb_drop(s, tp, err, "rcv ICMP unreachable");
+        return TK_ICMP_HARD;
+    }
+    /* RFC 1122 4.2.3.9: a soft error does not abort; it is remembered and
+     * named if the connection times out (cleared by an ACK of new data). */
+    tp->soft_error = tk_icmp_soft_errno(h->type, h->code);
+    return TK_ICMP_SOFT;
+}
