@@ -110,7 +110,8 @@ typedef struct tk_net_hdr_opts {
 } tk_net_hdr_opts;
 int tk_net_output_opts(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto,
                        const tk_net_hdr_opts *o, size_t len, tk_time now);
-/* Writes the Ethernet header in front of the output frame and sends it. */
+/* net/link.c: Ethernet output. Writes the Ethernet header in front of the
+ * output frame and sends it. */
 void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len, tk_time now);
 /* Sends a complete frame (counted and traced). */
 void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);

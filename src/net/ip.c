@@ -1,7 +1,8 @@
-/* Ethernet II and IPv4 in and out, a small table of static neighbours (the
- * ARP cache in net/arp.c holds learned ones, net/arp_input.c fills it) and
- * ICMP echo replies. No fragments are sent; received fragments are
- * reassembled within a budget (net/ipfrag.c) or dropped and counted. */
+/* Ethernet II input and IPv4 in and out (Ethernet output is net/link.c),
+ * a small table of static neighbours (the ARP cache in net/arp.c holds
+ * learned ones, net/arp_input.c fills it) and ICMP echo replies. No
+ * fragments are sent; received fragments are reassembled within a budget
+ * (net/ipfrag.c) or dropped and counted. */
 #include <errno.h>
 #include <string.h>
 
@@ -21,22 +22,6 @@ static tk_neigh *neigh_find(tk_stack *s, uint32_t addr) {
         if (s->neigh[i].used && s->neigh[i].addr == addr)
             return &s->neigh[i];
     return NULL;
-}
-
-void tk_net_emit(tk_stack *s, const uint8_t dst[6], uint16_t type, size_t payload_len,
-                 tk_time now) {
-    tk_eth_hdr eh;
-    memcpy(eh.dst, dst, 6);
-    memcpy(eh.src, s->cfg.mac, 6);
-    eh.type = type;
-    (void)tk_wire_eth_emit(&eh, s->frame, s->frame_cap);
-    tk_net_emit_raw(s, s->frame, TK_ETH_HLEN + payload_len, now);
-}
-
-void tk_net_emit_raw(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
-    s->stats.frames_out++;
-    tk_obs_trace_frame(&s->obs, TK_TRACE_FRAME_OUT, frame, len, NULL, now);
-    s->io.output(s->io.ctx, frame, len);
 }
 
 uint8_t *tk_net_payload(tk_stack *s, size_t *cap) {
