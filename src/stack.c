@@ -69,8 +69,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     s->md5_cap = cfg->md5_keys;
     tk_syncache_init(&s->syncache, sc_mem, cfg->max_syn_backlog);
     tk_synrate_init(&s->synrate, sr_mem, cfg->syn_rate_sources);
-    tk_arp_init(&s->arp, arp_mem, cfg, frame_cap);
-    tk_ipfrag_init(&s->frag, frag_mem, cfg);
+    tk_arp_init(&s->net.arp, arp_mem, cfg, frame_cap);
+    tk_ipfrag_init(&s->net.frag, frag_mem, cfg);
     s->cfg = *cfg;
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb), nsock);
     s->bufs = bufs;
@@ -90,8 +90,10 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     memset(tw_hash, 0xff, sizeof(uint32_t) * tw_buckets);
     s->tw_head = s->tw_tail = TK_NIL;
     s->pending_head = TK_NIL;
-    s->frame = frame;
-    s->frame_cap = frame_cap;
+    s->net.frame = frame;
+    s->net.frame_cap = frame_cap;
+    s->net.cfg = &s->cfg;
+    s->net.stats = &s->stats;
     *out = s;
     return true;
 }
@@ -126,6 +128,9 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
     s->io = *io;
     s->obs.fn = io->trace;
     s->obs.ctx = io->ctx;
+    s->net.obs = s->obs;
+    s->net.output = io->output;
+    s->net.output_ctx = io->ctx;
     tk_tcp_attach(s);
     fill_key(io, s->hash_key);
     fill_key(io, s->isn_key);
@@ -137,7 +142,7 @@ int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
     s->now = now;
     s->stats.frames_in++;
     tk_obs_trace_frame(&s->obs, TK_TRACE_FRAME_IN, frame, len, NULL, now);
-    return tk_net_input(s, frame, len, now);
+    return tk_net_input(&s->net, frame, len, now);
 }
 
 void tk_stack_poll(tk_stack *s, tk_time now) {
@@ -149,7 +154,7 @@ void tk_stack_poll(tk_stack *s, tk_time now) {
     }
     tk_tw_expire(s, now);
     tk_syncache_poll(s, now);
-    tk_net_poll(s, now);
+    tk_net_poll(&s->net, now);
     while (s->pending_head != TK_NIL) {
         tk_tcb *tp = tk_tcb_at(s, s->pending_head);
         tk_tcb_unlink_pending(s, tp);
@@ -162,7 +167,7 @@ tk_time tk_stack_next_deadline(const tk_stack *s) {
         return 0;
     tk_time t = tk_timerq_next(&s->timers);
     tk_time tw = tk_tw_next_deadline(s);
-    tk_time arp = tk_net_next_deadline(s);
+    tk_time arp = tk_net_next_deadline(&s->net);
     tk_time sc = tk_syncache_next_deadline(s);
     if (arp < t)
         t = arp;
@@ -172,22 +177,7 @@ tk_time tk_stack_next_deadline(const tk_stack *s) {
 }
 
 int tk_stack_add_neighbor(tk_stack *s, uint32_t addr, const uint8_t mac[6]) {
-    tk_neigh *free_slot = NULL;
-    for (int i = 0; i < TK_NEIGH_MAX; i++) {
-        tk_neigh *n = &s->neigh[i];
-        if (n->used && n->addr == addr) {
-            memcpy(n->mac, mac, 6);
-            return 0;
-        }
-        if (!n->used && free_slot == NULL)
-            free_slot = n;
-    }
-    if (free_slot == NULL)
-        return -ENOBUFS;
-    free_slot->used = true;
-    free_slot->addr = addr;
-    memcpy(free_slot->mac, mac, 6);
-    return 0;
+    return tk_net_add_neighbor(&s->net, addr, mac);
 }
 
 void tk_stack_abort_all(tk_stack *s, tk_time now) {

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "net/icmp.h"
+#include "net/net.h"
 #include "net/protosw.h"
-#include "stack_priv.h"
 #include "tcpkit/wire/ipv4.h"
 
 /* RFC 1122 4.2.3.9: protocol and port unreachable are hard; so are the
@@ -49,25 +49,25 @@ int tk_icmp_soft_errno(uint8_t type, uint8_t code) {
 /* The effect of an error on the transport whose datagram it quotes; a
  * quote of someone else's datagram, or of a protocol with no error
  * handler, is ignored. */
-static int deliver(tk_stack *s, const tk_icmp_hdr *h, tk_time now) {
+static int deliver(tk_net *net, const tk_icmp_hdr *h, tk_time now) {
     tk_icmp_quote q;
     int rc = tk_wire_icmp_quote_parse(h, &q);
     if (rc < 0)
         return rc;
-    if (q.src != s->cfg.addr)
+    if (q.src != net->cfg->addr)
         return TK_ICMP_IGNORED;
-    const tk_protosw *sw = tk_protosw_find(&s->protosw, q.proto);
+    const tk_protosw *sw = tk_protosw_find(&net->protosw, q.proto);
     if (sw == NULL || sw->ctlinput == NULL)
         return TK_ICMP_IGNORED;
     return sw->ctlinput(sw->ctx, h, &q, now);
 }
 
-int tk_net_icmp_error(tk_stack *s, const tk_icmp_hdr *h, tk_time now) {
-    s->stats.icmp_errors_in++;
-    int rc = deliver(s, h, now);
+int tk_net_icmp_error(tk_net *net, const tk_icmp_hdr *h, tk_time now) {
+    net->stats->icmp_errors_in++;
+    int rc = deliver(net, h, now);
     if (rc == TK_ICMP_HARD)
-        s->stats.icmp_hard_errors++;
+        net->stats->icmp_hard_errors++;
     else if (rc < 0 || rc == TK_ICMP_IGNORED)
-        s->stats.icmp_errors_ignored++;
+        net->stats->icmp_errors_ignored++;
     return 0;
 }

@@ -8,8 +8,8 @@
 
 #include "net/icmp.h"
 #include "net/ipfrag.h"
+#include "net/net.h"
 #include "net/protosw.h"
-#include "stack_priv.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp.h"
@@ -17,74 +17,74 @@
 
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-static tk_neigh *neigh_find(tk_stack *s, uint32_t addr) {
+static tk_neigh *neigh_find(tk_net *net, uint32_t addr) {
     for (int i = 0; i < TK_NEIGH_MAX; i++)
-        if (s->neigh[i].used && s->neigh[i].addr == addr)
-            return &s->neigh[i];
+        if (net->neigh[i].used && net->neigh[i].addr == addr)
+            return &net->neigh[i];
     return NULL;
 }
 
-uint8_t *tk_net_payload(tk_stack *s, size_t *cap) {
-    *cap = s->frame_cap - TK_ETH_HLEN - TK_IPV4_HLEN;
-    return s->frame + TK_ETH_HLEN + TK_IPV4_HLEN;
+uint8_t *tk_net_payload(tk_net *net, size_t *cap) {
+    *cap = net->frame_cap - TK_ETH_HLEN - TK_IPV4_HLEN;
+    return net->frame + TK_ETH_HLEN + TK_IPV4_HLEN;
 }
 
-int tk_net_output(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now) {
-    tk_net_hdr_opts o = {s->cfg.ip_ttl, 0};
-    return tk_net_output_opts(s, src, dst, proto, &o, len, now);
+int tk_net_output(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now) {
+    tk_net_hdr_opts o = {net->cfg->ip_ttl, 0};
+    return tk_net_output_opts(net, src, dst, proto, &o, len, now);
 }
 
-int tk_net_output_opts(tk_stack *s, uint32_t src, uint32_t dst, uint8_t proto,
+int tk_net_output_opts(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
                        const tk_net_hdr_opts *o, size_t len, tk_time now) {
     uint32_t hop = dst;
-    if (((dst ^ s->cfg.addr) & s->cfg.netmask) != 0 && s->cfg.gateway != 0)
-        hop = s->cfg.gateway;
-    tk_neigh *n = neigh_find(s, hop);
+    if (((dst ^ net->cfg->addr) & net->cfg->netmask) != 0 && net->cfg->gateway != 0)
+        hop = net->cfg->gateway;
+    tk_neigh *n = neigh_find(net, hop);
     uint8_t mac[6];
-    bool resolved = n != NULL || tk_net_arp_lookup(s, hop, now, mac);
+    bool resolved = n != NULL || tk_net_arp_lookup(net, hop, now, mac);
     tk_ipv4_hdr ih;
     memset(&ih, 0, sizeof(ih));
     ih.total_len = (uint16_t)(TK_IPV4_HLEN + len);
-    ih.id = s->ip_id++;
+    ih.id = net->ip_id++;
     ih.frag = TK_IPV4_DF;
     ih.tos = o->tos;
     ih.ttl = o->ttl;
     ih.proto = proto;
     ih.src = src;
     ih.dst = dst;
-    (void)tk_wire_ipv4_emit(&ih, s->frame + TK_ETH_HLEN, s->frame_cap - TK_ETH_HLEN);
+    (void)tk_wire_ipv4_emit(&ih, net->frame + TK_ETH_HLEN, net->frame_cap - TK_ETH_HLEN);
     if (!resolved) {
         /* The whole frame waits; ARP fills in the destination MAC. */
-        s->stats.out_no_neighbor++;
+        net->stats->out_no_neighbor++;
         tk_eth_hdr eh;
         memset(&eh, 0, sizeof(eh));
-        memcpy(eh.src, s->cfg.mac, 6);
+        memcpy(eh.src, net->cfg->mac, 6);
         eh.type = TK_ETHERTYPE_IPV4;
-        (void)tk_wire_eth_emit(&eh, s->frame, s->frame_cap);
-        return tk_net_arp_queue(s, hop, TK_ETH_HLEN + TK_IPV4_HLEN + len, now);
+        (void)tk_wire_eth_emit(&eh, net->frame, net->frame_cap);
+        return tk_net_arp_queue(net, hop, TK_ETH_HLEN + TK_IPV4_HLEN + len, now);
     }
     if (n != NULL) {
-        tk_net_emit(s, n->mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+        tk_net_emit(net, n->mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
         return 0;
     }
-    tk_net_emit(s, mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
-    tk_net_arp_refresh(s, hop, mac, now);
+    tk_net_emit(net, mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+    tk_net_arp_refresh(net, hop, mac, now);
     return 0;
 }
 
-static int icmp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
+static int icmp_input(tk_net *net, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
                       tk_time now) {
     tk_icmp_hdr h;
     if (tk_wire_icmp_parse(p, len, true, &h) < 0) {
-        TK_DROP(s, drop_icmp_bad, now);
+        TK_NET_DROP(net, drop_icmp_bad, now);
         return -EINVAL;
     }
     if (h.type == TK_ICMP_DEST_UNREACH || h.type == TK_ICMP_TIME_EXCEEDED)
-        return tk_net_icmp_error(s, &h, now);
+        return tk_net_icmp_error(net, &h, now);
     if (h.type != TK_ICMP_ECHO_REQUEST)
         return 0;
     size_t cap;
-    uint8_t *out = tk_net_payload(s, &cap);
+    uint8_t *out = tk_net_payload(net, &cap);
     if (h.data_len + TK_ICMP_HLEN > cap)
         return 0;
     /* The request's data is copied before the output buffer is written. */
@@ -96,23 +96,23 @@ static int icmp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size
     int n = tk_wire_icmp_emit(&r, out, cap);
     if (n < 0)
         return 0;
-    s->stats.icmp_echo_replies++;
-    return tk_net_output(s, s->cfg.addr, ih->src, TK_IPPROTO_ICMP, (size_t)n, now);
+    net->stats->icmp_echo_replies++;
+    return tk_net_output(net, net->cfg->addr, ih->src, TK_IPPROTO_ICMP, (size_t)n, now);
 }
 
-static int ipv4_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
+static int ipv4_input(tk_net *net, const uint8_t *p, size_t len, tk_time now) {
     tk_ipv4_hdr ih;
     int hl = tk_wire_ipv4_parse(p, len, true, &ih);
     if (hl == TK_WIRE_IP_CSUM) {
-        TK_DROP(s, drop_ip_bad_csum, now);
+        TK_NET_DROP(net, drop_ip_bad_csum, now);
         return hl;
     }
     if (hl < 0) {
-        TK_DROP(s, drop_ip_bad_header, now);
+        TK_NET_DROP(net, drop_ip_bad_header, now);
         return hl;
     }
-    if (ih.dst != s->cfg.addr) {
-        TK_DROP(s, drop_ip_not_for_us, now);
+    if (ih.dst != net->cfg->addr) {
+        TK_NET_DROP(net, drop_ip_not_for_us, now);
         return -EINVAL;
     }
     /* SEC-11: the link-layer source of IPv4 is never learned (RFC 826:
@@ -120,35 +120,36 @@ static int ipv4_input(tk_stack *s, const uint8_t *p, size_t len, tk_time now) {
     const uint8_t *payload = p + hl;
     size_t plen = (size_t)ih.total_len - (size_t)hl;
     if (tk_wire_ipv4_is_fragment(&ih)) {
-        int rc = tk_net_defrag(s, &ih, &payload, &plen, now);
+        int rc = tk_net_defrag(net, &ih, &payload, &plen, now);
         if (rc <= 0)
             return rc;
     }
     if (ih.proto == TK_IPPROTO_ICMP)
-        return icmp_input(s, &ih, payload, plen, now);
-    const tk_protosw *sw = tk_protosw_find(&s->protosw, ih.proto);
+        return icmp_input(net, &ih, payload, plen, now);
+    const tk_protosw *sw = tk_protosw_find(&net->protosw, ih.proto);
     if (sw != NULL && sw->input != NULL)
         return sw->input(sw->ctx, &ih, payload, plen, now);
-    TK_DROP(s, drop_ip_proto, now);
+    TK_NET_DROP(net, drop_ip_proto, now);
     return -EPROTONOSUPPORT;
 }
 
-int tk_net_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
+int tk_net_input(tk_net *net, const uint8_t *frame, size_t len, tk_time now) {
     tk_eth_hdr eh;
     if (tk_wire_eth_parse(frame, len, &eh) < 0) {
-        TK_DROP(s, drop_eth_short, now);
+        TK_NET_DROP(net, drop_eth_short, now);
         return TK_WIRE_ETH_SHORT;
     }
-    if (memcmp(eh.dst, s->cfg.mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0) {
-        tk_obs_drop(&s->obs, &s->stats.drop_eth_not_for_us, "drop_eth_not_for_us", frame, len, now);
+    if (memcmp(eh.dst, net->cfg->mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0) {
+        tk_obs_drop(&net->obs, &net->stats->drop_eth_not_for_us, "drop_eth_not_for_us", frame, len,
+                    now);
         return -EINVAL;
     }
     const uint8_t *p = frame + TK_ETH_HLEN;
     size_t plen = len - TK_ETH_HLEN;
     if (eh.type == TK_ETHERTYPE_IPV4)
-        return ipv4_input(s, p, plen, now);
+        return ipv4_input(net, p, plen, now);
     if (eh.type == TK_ETHERTYPE_ARP)
-        return tk_net_arp_input(s, p, plen, now);
-    TK_DROP(s, drop_eth_type, now);
+        return tk_net_arp_input(net, p, plen, now);
+    TK_NET_DROP(net, drop_eth_type, now);
     return -EPROTONOSUPPORT;
 }

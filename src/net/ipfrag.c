@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "net/ipfrag.h"
-#include "stack_priv.h"
+#include "net/net.h"
 
 static size_t align8(size_t n) {
     return (n + 7u) & ~(size_t)7u;
@@ -177,19 +177,19 @@ uint32_t tk_ipfrag_pending(const tk_ipfrag *f) {
     return n;
 }
 
-int tk_net_defrag(tk_stack *s, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len, tk_time now) {
-    s->stats.ip_frags_in++;
+int tk_net_defrag(tk_net *net, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len, tk_time now) {
+    net->stats->ip_frags_in++;
     uint32_t timed_out = 0;
-    int rc = tk_ipfrag_input(&s->frag, h, *payload, *len, now, payload, len, &timed_out);
-    s->stats.ip_frag_timeouts += timed_out;
-    s->stats.ip_frag_evicted += s->frag.evicted;
+    int rc = tk_ipfrag_input(&net->frag, h, *payload, *len, now, payload, len, &timed_out);
+    net->stats->ip_frag_timeouts += timed_out;
+    net->stats->ip_frag_evicted += net->frag.evicted;
     if (rc == TK_IPFRAG_COMPLETE) {
-        s->stats.ip_reassembled++;
-        h->tos = (uint8_t)((h->tos & ~TK_IP_ECN_MASK) | s->frag.ecn);
+        net->stats->ip_reassembled++;
+        h->tos = (uint8_t)((h->tos & ~TK_IP_ECN_MASK) | net->frag.ecn);
         return 1;
     }
     if (rc < 0) {
-        TK_DROP(s, drop_ip_fragment, now);
+        TK_NET_DROP(net, drop_ip_fragment, now);
         return rc;
     }
     return 0;

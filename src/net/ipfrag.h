@@ -41,7 +41,7 @@ typedef struct tk_ipfrag {
 #define TK_IPFRAG_HELD     0 /* kept, datagram not complete yet */
 #define TK_IPFRAG_COMPLETE 1 /* *out / *out_len hold the whole payload */
 
-struct tk_stack;
+struct tk_net;
 
 size_t tk_ipfrag_mem_size(const tk_config *cfg);
 void tk_ipfrag_init(tk_ipfrag *f, void *mem, const tk_config *cfg);
@@ -64,7 +64,7 @@ int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, 
  * *payload / *len point at it, h's ECN field becomes the datagram's and 1 is
  * returned; 0 when held, or a negative code when dropped (counted in
  * drop_ip_fragment). */
-int tk_net_defrag(struct tk_stack *s, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
+int tk_net_defrag(struct tk_net *net, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len,
                   tk_time now);
 
 /* Datagrams in progress. */

@@ -15,6 +15,6 @@ static int udp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size
 }
 
 void tk_tcp_attach(tk_stack *s) {
-    (void)tk_protosw_register(&s->protosw, TK_IPPROTO_TCP, tcp_ip_input, tk_tcp_ctlinput, s);
-    (void)tk_protosw_register(&s->protosw, TK_IPPROTO_UDP, udp_ip_input, NULL, s);
+    (void)tk_protosw_register(&s->net.protosw, TK_IPPROTO_TCP, tcp_ip_input, tk_tcp_ctlinput, s);
+    (void)tk_protosw_register(&s->net.protosw, TK_IPPROTO_UDP, udp_ip_input, NULL, s);
 }

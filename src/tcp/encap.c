@@ -64,7 +64,7 @@ int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t le
 }
 
 uint8_t *tk_tcp_seg_area(tk_stack *s, uint16_t encap, size_t *cap) {
-    uint8_t *p = tk_net_payload(s, cap);
+    uint8_t *p = tk_net_payload(&s->net, cap);
     if (encap == 0)
         return p;
     *cap -= TK_UDP_HLEN;
@@ -74,7 +74,7 @@ uint8_t *tk_tcp_seg_area(tk_stack *s, uint16_t encap, size_t *cap) {
 int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap,
                      const tk_net_hdr_opts *o, size_t len, tk_time now) {
     if (encap == 0)
-        return tk_net_output_opts(s, laddr, raddr, TK_IPPROTO_TCP, o, len, now);
+        return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_TCP, o, len, now);
     if (s->cfg.udp_tunnel_port == 0) {
         /* The tunnel was switched off under the connection (as FreeBSD, the
          * segment is not sent; the connection's timers go on). */
@@ -82,7 +82,7 @@ int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap
         return -EHOSTUNREACH;
     }
     size_t cap;
-    uint8_t *p = tk_net_payload(s, &cap);
+    uint8_t *p = tk_net_payload(&s->net, &cap);
     tk_udp_hdr uh = {.sport = s->cfg.udp_tunnel_port, .dport = encap, .len = 0, .csum = 0};
     /* Both checksums are valid. The segment's own checksum makes its bytes
      * sum to the complement of its pseudo-header sum (RFC 1071), which is
@@ -92,5 +92,5 @@ int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap
     if (n < 0)
         return -EMSGSIZE;
     s->stats.encap_segs_out++;
-    return tk_net_output_opts(s, laddr, raddr, TK_IPPROTO_UDP, o, (size_t)n, now);
+    return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_UDP, o, (size_t)n, now);
 }

@@ -1,0 +1,92 @@
+/* The network layer's state and calls: Ethernet, ARP, IPv4 and ICMP for
+ * one interface. It is embedded in the stack object (tk_stack.net) and
+ * knows nothing above it: transports reach it through the calls below and
+ * are reached through the protocol switch (net/protosw.h). The
+ * configuration and the counters are the stack's own, seen through
+ * pointers; the trace hook is a copy of the stack's. */
+#ifndef TK_NET_NET_H
+#define TK_NET_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/arp.h"
+#include "net/ipfrag.h"
+#include "net/protosw.h"
+#include "obs/obs.h"
+#include "tcpkit/config.h"
+#include "tcpkit/stats.h"
+#include "tcpkit/types.h"
+#include "tcpkit/wire/icmp.h"
+
+#define TK_NEIGH_MAX 16
+
+typedef struct tk_neigh {
+    uint32_t addr;
+    uint8_t mac[6];
+    bool used;
+} tk_neigh;
+
+/* Where finished frames go (the embedder's tk_stack_io.output). */
+typedef void (*tk_net_output_fn)(void *ctx, const uint8_t *frame, size_t len);
+
+typedef struct tk_net {
+    const tk_config *cfg; /* the stack's configuration */
+    tk_stats *stats;      /* the stack's counters */
+    tk_obs obs;
+    tk_net_output_fn output;
+    void *output_ctx;
+    uint8_t *frame; /* output frame buffer: Ethernet + MTU */
+    uint32_t frame_cap;
+    tk_neigh neigh[TK_NEIGH_MAX]; /* static entries; learned ones are in arp */
+    tk_arp_cache arp;
+    tk_ipfrag frag;
+    uint16_t ip_id;
+    tk_protosw_table protosw; /* transports above IPv4 */
+} tk_net;
+
+/* Counts a drop in the stack's counter `name` and traces it. */
+#define TK_NET_DROP(net, name, now) TK_OBS_DROP(&(net)->obs, (net)->stats, name, now)
+
+/* net/ip.c: IPv4 over Ethernet. */
+int tk_net_input(tk_net *net, const uint8_t *frame, size_t len, tk_time now);
+/* The TCP/ICMP payload area of the output frame and its capacity. */
+uint8_t *tk_net_payload(tk_net *net, size_t *cap);
+/* Sends the frame whose IPv4 payload (len bytes) was written at
+ * tk_net_payload(). Returns 0 or -EHOSTUNREACH (no neighbour; counted). */
+int tk_net_output(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now);
+/* The same with a socket's TTL and TOS (IP_TTL, IP_TOS); tk_net_output()
+ * uses cfg.ip_ttl and TOS 0. */
+typedef struct tk_net_hdr_opts {
+    uint8_t ttl, tos;
+} tk_net_hdr_opts;
+int tk_net_output_opts(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
+                       const tk_net_hdr_opts *o, size_t len, tk_time now);
+/* net/link.c: Ethernet output. Writes the Ethernet header in front of the
+ * output frame and sends it. */
+void tk_net_emit(tk_net *net, const uint8_t dst[6], uint16_t type, size_t payload_len, tk_time now);
+/* Sends a complete frame (counted and traced). */
+void tk_net_emit_raw(tk_net *net, const uint8_t *frame, size_t len, tk_time now);
+
+/* net/neighbor.c: ARP resolution around the cache in net/arp.c. */
+void tk_net_arp_learn(tk_net *net, uint32_t addr, const uint8_t mac[6], bool create, tk_time now);
+bool tk_net_arp_lookup(tk_net *net, uint32_t hop, tk_time now, uint8_t mac[6]);
+/* After a frame went to a learned neighbour: a unicast request when its
+ * entry nears expiry (tk_arp_poll_due). Uses the output buffer. */
+void tk_net_arp_refresh(tk_net *net, uint32_t hop, const uint8_t mac[6], tk_time now);
+/* net/arp_input.c: an ARP packet in (RFC 826 reception, SEC-11). */
+int tk_net_arp_input(tk_net *net, const uint8_t *p, size_t len, tk_time now);
+/* Queues the output frame (frame_len bytes) until hop resolves; sends a
+ * request for a new resolution. Returns 0 or -EHOSTUNREACH (queue full). */
+int tk_net_arp_queue(tk_net *net, uint32_t hop, size_t frame_len, tk_time now);
+/* ARP retries; and their earliest deadline. */
+void tk_net_poll(tk_net *net, tk_time now);
+tk_time tk_net_next_deadline(const tk_net *net);
+/* net/icmp.c: an ICMP error for TCP (counted). Returns 0. */
+int tk_net_icmp_error(tk_net *net, const tk_icmp_hdr *h, tk_time now);
+
+/* The stack's static neighbour table (tk_stack_add_neighbor). */
+int tk_net_add_neighbor(tk_net *net, uint32_t addr, const uint8_t mac[6]);
+
+#endif
