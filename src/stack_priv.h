@@ -1,83 +1,9 @@
-/* The stack object's layout, shared by the core modules (not public). */
+/* The stack layer's own calls, over the stack object of tcp/state.h. */
 #ifndef TK_STACK_PRIV_H
 #define TK_STACK_PRIV_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "base/pool.h"
-#include "base/timerq.h"
-#include "net/net.h"
-#include "obs/obs.h"
-#include "tcp/md5.h"
-#include "tcp/syncache.h"
-#include "tcp/synrate.h"
-#include "tcp/tcb.h"
-#include "tcpkit/config.h"
-#include "tcpkit/stack.h"
-#include "tcpkit/stats.h"
-#include "tcpkit/trace.h"
-#include "tcpkit/wire/icmp.h"
-
-#define TK_LISTEN_BUCKETS    64
-#define TK_TW_PORT_COUNT_MIN 4096u
-
-struct tk_stack {
-    tk_config cfg;
-    tk_stack_io io;
-    void *block; /* set when tk_stack_create allocated the memory */
-    tk_stats stats;
-    tk_obs obs; /* the trace hook of io (obs/obs.h) */
-    uint8_t hash_key[16];
-    uint8_t isn_key[16];
-
-    tk_pool tcbs;
-    uint8_t *bufs; /* per TCB: rcvbuf then sndbuf bytes */
-    size_t buf_stride;
-    uint32_t *conn_hash;
-    uint32_t conn_mask;
-    uint32_t demux_last; /* TCB of the last segment demultiplexed (a hint) */
-    uint32_t listen_hash[TK_LISTEN_BUCKETS];
-    uint32_t *bind_hash;
-    uint32_t bind_mask;
-    uint32_t pending_head;
-    tk_syncache syncache; /* half-open passive connections (SEC-2) */
-    tk_synrate synrate;   /* SYNs per source address (SEC-13) */
-    bool iss_floor_set;   /* a SYN reuses a TIME_WAIT 4-tuple (CM-11) */
-    uint32_t iss_floor;
-    uint32_t state_count[TK_TCP_NSTATES];
-
-    tk_pool tws;
-    uint32_t *tw_hash;
-    uint32_t *tw_ports; /* entries per local port, or NULL (small pools) */
-    uint32_t tw_mask;
-    uint32_t tw_head, tw_tail; /* FIFO: oldest first */
-
-    tk_timerq timers;
-
-    tk_net net; /* Ethernet, ARP, IPv4, ICMP (net/net.h) */
-
-    tk_md5_key *md5_keys; /* TCP-MD5 key store: md5_cap slots, md5_count used */
-    uint32_t md5_cap, md5_count;
-
-    /* Challenge ACKs (tcp/ackrate.c): the one-second interval (now / 1 s)
-     * whose random budget challenge_left holds; none drawn yet when
-     * challenge_drawn is false. */
-    uint64_t challenge_interval;
-    uint32_t challenge_left;
-    bool challenge_drawn;
-
-    tk_time now; /* time of the current input or poll call */
-};
-
-/* Slack after each receive buffer, so it can be rounded up to whole
- * segments once the MSS is known: one segment, but at most an eighth of the
- * buffer (small buffers then keep their size when rounding would not fit). */
-static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
-    uint32_t seg = (uint32_t)cfg->mtu - 40u;
-    uint32_t eighth = cfg->rcvbuf / 8u;
-    return seg < eighth ? seg : eighth;
-}
+#include "tcp/state.h"
+#include "tcpkit/types.h"
 
 /* RS-9: RST to every peer that would otherwise wait forever. */
 void tk_stack_abort_all(tk_stack *s, tk_time now);

@@ -3,7 +3,7 @@
 #include <errno.h>
 
 #include "socket/fd.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/timewait.h"
 #include "tcpkit/socket.h"
 

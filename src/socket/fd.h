@@ -2,7 +2,7 @@
 #ifndef TK_SOCKET_FD_H
 #define TK_SOCKET_FD_H
 
-#include "stack_priv.h"
+#include "tcp/state.h"
 
 /* The TCB a live descriptor names, or NULL (the caller returns -EBADF). */
 tk_tcb *tk_fd_tcb(tk_stack *s, int sd);

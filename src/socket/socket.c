@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "socket/fd.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/timewait.h"
 #include "tcpkit/socket.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "socket/fd.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcpkit/socket.h"
 
 int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len) {

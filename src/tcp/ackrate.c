@@ -8,7 +8,7 @@
  * that its exhaustion, shared by all connections, reveals nothing about
  * any one of them (CVE-2016-5696). */
 #include "base/siphash.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 
 /* The connection's limit: invalid_ack_count ACKs per invalid_ack_ratelimit
  * (FreeBSD's ack_war_cnt per ack_war_timewindow; Linux's one per

@@ -1,7 +1,7 @@
 /* TCP's place in the protocol switch (net/protosw.h): plain segments under
  * IP protocol 6 with their ICMP errors, and TCP inside UDP (encap.c) under
  * protocol 17. */
-#include "stack_priv.h"
+#include "tcp/state.h"
 
 static int tcp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
                         tk_time now) {

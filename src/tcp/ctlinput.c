@@ -5,7 +5,7 @@
  * soft error. */
 #include "base/seq.h"
 #include "net/icmp.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 
 /* RFC 5927 4.1 / RFC 1191: lower the MSS to fit the reported next-hop MTU,
  * never below the 68-byte IPv4 minimum less headers. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/siphash.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/timewait.h"
 
 uint32_t tk_tuple_hash(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,

@@ -7,7 +7,7 @@
  * ECN-setup SYNs / SYN-ACKs and received an ECN-setup SYN / SYN-ACK. So a
  * simultaneous open in which our SYN was plain (cfg.ecn == 2, or a fallback
  * SYN) answers with a plain SYN-ACK and stays without ECN, as Linux does. */
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcpkit/wire/ipv4.h"
 
 #define ECE_CWR (TK_TCP_ECE | TK_TCP_CWR)

@@ -7,7 +7,7 @@
  * timewait.c; docs/udp-encapsulation.md describes the whole. */
 #include <errno.h>
 
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/ipv4.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/syncache.h"
 #include "tcp/timewait.h"
 #include "tcpkit/wire/err.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/timewait.h"
 
 #define PAWS_IDLE TK_SEC(24u * 24u * 3600u) /* RFC 7323 5.5: 24 days */

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "stack_priv.h"
 #include "tcp/md5.h"
+#include "tcp/state.h"
 
 static tk_md5_key *slot_of(tk_stack *s, uint32_t laddr, uint32_t raddr) {
     for (uint32_t i = 0; i < s->md5_cap; i++) {

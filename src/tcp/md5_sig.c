@@ -1,8 +1,8 @@
 /* TCP-MD5 signatures on the way in and out (RFC 2385). */
 #include <errno.h>
 
-#include "stack_priv.h"
 #include "tcp/md5.h"
+#include "tcp/state.h"
 
 bool tk_md5_accept(tk_stack *s, const tk_seg *sg, tk_md5_policy policy, tk_time now) {
     if (!(sg->h.opts.present & TK_OPT_MD5)) {

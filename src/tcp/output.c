@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 
 uint32_t tk_tcp_ts_now(tk_time now) {
     return (uint32_t)(now / 1000u);

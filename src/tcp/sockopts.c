@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "stack_priv.h"
 #include "tcp/sockopts.h"
+#include "tcp/state.h"
 
 /* How an int value maps to the stored one. */
 enum val_type {

@@ -4,7 +4,7 @@
  * syncache_input.c. */
 #include <string.h>
 
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/syncache.h"
 #include "tcpkit/wire/ipv4.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/syncache.h"
 
 /* An ACK in reply to an invalid segment, at most one per

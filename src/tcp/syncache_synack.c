@@ -4,7 +4,7 @@
  * rounded to whole segments, ECN, TCP-MD5, TTL/TOS, TCP over UDP). */
 #include <string.h>
 
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/syncache.h"
 #include "tcpkit/wire/ipv4.h"
 

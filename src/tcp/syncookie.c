@@ -18,7 +18,7 @@
 
 #include "base/seq.h"
 #include "base/siphash.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/syncache.h"
 
 #define COOKIE_PERIOD TK_SEC(64)

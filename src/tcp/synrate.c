@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/siphash.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 
 size_t tk_synrate_mem_size(uint32_t n) {
     return sizeof(tk_synrate_slot) * n;

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "base/seq.h"
-#include "stack_priv.h"
 #include "tcp/isn.h"
+#include "tcp/state.h"
 #include "tcp/timewait.h"
 
 tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {

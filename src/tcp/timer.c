@@ -4,7 +4,7 @@
  * earliest of them. */
 #include <errno.h>
 
-#include "stack_priv.h"
+#include "tcp/state.h"
 
 static bool orphan_limited(const tk_stack *s, const tk_tcb *tp) {
     return (tp->flags & TK_TF_ORPHAN) && s->cfg.orphan_retries < s->cfg.retries2;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base/seq.h"
-#include "stack_priv.h"
+#include "tcp/state.h"
 #include "tcp/timewait.h"
 
 static uint32_t tw_index(const tk_stack *s, const tk_tw *tw) {
