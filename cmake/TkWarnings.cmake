@@ -20,10 +20,17 @@ endfunction()
 
 set(TK_MODULE_TARGETS "" CACHE INTERNAL "")
 set(TK_CORE_OBJECTS "" CACHE INTERNAL "")
+# The core's libraries, one per layer (libtcpkit is their union).
+set(TK_CORE_NAMES "^tk(base|wire|obs|net|tcp|socket|stack)$")
 
-# tk_module(NAME "DIR;DIR" "DEPS"): one static library from the .c files
-# directly in the given directories (not their subdirectories).
+# tk_module(NAME "DIR;DIR" "DEPS" [INCLUDE_ROOT]): one static library from
+# the .c files directly in the given directories (not their subdirectories).
+# Its sources see include/ and INCLUDE_ROOT (default src/) for private headers.
 function(tk_module name dirs deps)
+    set(root ${PROJECT_SOURCE_DIR}/src)
+    if(ARGC GREATER 3)
+        set(root ${ARGV3})
+    endif()
     set(srcs "")
     foreach(d ${dirs})
         file(GLOB s CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${d}/*.c)
@@ -33,9 +40,8 @@ function(tk_module name dirs deps)
         return()
     endif()
     add_library(${name}_obj OBJECT ${srcs})
-    target_include_directories(${name}_obj PUBLIC ${PROJECT_SOURCE_DIR}/include
-                               ${PROJECT_SOURCE_DIR}/src)
-    if(NOT name MATCHES "^tk(base|wire|obs|core)$")
+    target_include_directories(${name}_obj PUBLIC ${PROJECT_SOURCE_DIR}/include ${root})
+    if(NOT name MATCHES "${TK_CORE_NAMES}")
         target_include_directories(${name}_obj PUBLIC ${PROJECT_SOURCE_DIR}/drivers
                                    ${PROJECT_SOURCE_DIR}/tools)
     endif()
@@ -53,7 +59,23 @@ function(tk_module name dirs deps)
         target_link_options(${name} INTERFACE ${TK_SANITIZERS})
     endif()
     set(TK_MODULE_TARGETS ${TK_MODULE_TARGETS} ${name} CACHE INTERNAL "")
-    if(name MATCHES "^tk(base|wire|obs|core)$")
+    if(name MATCHES "${TK_CORE_NAMES}")
         set(TK_CORE_OBJECTS ${TK_CORE_OBJECTS} $<TARGET_OBJECTS:${name}_obj> CACHE INTERNAL "")
     endif()
+endfunction()
+
+# tk_layer(NAME LAYER "LOWER" "DEPS"): the core layer src/LAYER as library
+# NAME. Its private include root is a folder of the build tree that holds
+# links to src/LAYER and to the LOWER layers' folders only, so a header of a
+# layer above cannot even be found (tests/layers checks the same rule on the
+# sources themselves). The stack layer, src/ itself, sees everything.
+function(tk_layer name layer lower deps)
+    set(root ${PROJECT_BINARY_DIR}/layers/${layer})
+    file(MAKE_DIRECTORY ${root})
+    foreach(d ${lower} ${layer})
+        if(NOT EXISTS ${root}/${d})
+            file(CREATE_LINK ${PROJECT_SOURCE_DIR}/src/${d} ${root}/${d} SYMBOLIC)
+        endif()
+    endforeach()
+    tk_module(${name} src/${layer} "${deps}" ${root})
 endfunction()
