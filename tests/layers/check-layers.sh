@@ -35,9 +35,9 @@ for f in $files; do
         inc=$(printf '%s\n' "$hit" | sed 's/^[^"]*"\([^"]*\)".*/\1/')
         case $inc in tcpkit/*) continue ;; esac
         if [ "$dir" != . ] && [ -f "$dir/$inc" ]; then
-            to=$(layer_of "$dir/$inc")
+            to=$(layer_of "$(realpath -m --relative-to=. "$dir/$inc")")
         elif [ -f "$inc" ]; then
-            to=$(layer_of "$inc")
+            to=$(layer_of "$(realpath -m --relative-to=. "$inc")")
         else
             continue # not a header of src/ (the compiler reports a missing one)
         fi
