@@ -20,6 +20,8 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->conn_buffers =
         ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
     out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);
+    out->sockopts = sizeof(tk_sockopts);
+    out->reass = sizeof(tk_reass);
 }
 
 static const char *const stat_names[] = {

@@ -200,6 +200,9 @@ typedef struct tk_sizes {
     size_t socket;       /* a socket: TCB plus hash and bind heads (at most) and a heap slot */
     size_t conn_buffers; /* receive (with slack) and send buffer of one socket */
     size_t half_open;    /* one syncache entry with its hash heads (at most; SEC-2) */
+    /* Parts of the TCB (sizeof), to weigh the hot/cold split. */
+    size_t sockopts; /* socket-option values, inside the TCB */
+    size_t reass;    /* out-of-order queue descriptor, inside the TCB */
 } tk_sizes;
 /* Fills *out for cfg (NULL: the defaults of tk_config_default). The stack's
  * block is about max_sockets x (socket + conn_buffers) + max_time_wait x
