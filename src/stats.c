@@ -12,14 +12,17 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
         tk_config_default(&d);
         cfg = &d;
     }
-    out->tcb = sizeof(tk_tcb);
+    size_t sack = (sizeof(tk_sack_board) + 7u) & ~(size_t)7u; /* as the pool holds it */
+    out->tcb = sizeof(tk_tcb) + (cfg->sack_boards == 0 ? sack : 0);
     out->time_wait = sizeof(tk_tw);
     /* Hash tables have a power-of-two number of heads: at most two per entry. */
     out->time_wait_ix = sizeof(tk_tw) + 2 * sizeof(uint32_t);
-    out->socket = sizeof(tk_tcb) + 4 * sizeof(uint32_t) + sizeof(tk_timerq_node *);
+    out->socket = out->tcb + 4 * sizeof(uint32_t) + sizeof(tk_timerq_node *);
     out->conn_buffers =
         ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
     out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);
+    out->tcb_hot = sizeof(tk_tcb);
+    out->sack_board = sack;
     out->sockopts = sizeof(tk_sockopts);
     out->reass = sizeof(tk_reass);
 }

@@ -18,9 +18,14 @@ typedef struct tk_config {
     uint16_t mtu; /* 1500; 68 (RFC 791) to 65535 */
 
     /* Pools (SPEC SEC-5): every object comes from one of these. */
-    uint32_t max_sockets;      /* 64 */
-    uint32_t max_time_wait;    /* 1024 TIME_WAIT entries */
-    uint32_t max_syn_backlog;  /* 128 syncache entries (half-open, not sockets; SEC-2) */
+    uint32_t max_sockets;     /* 64 */
+    uint32_t max_time_wait;   /* 1024 TIME_WAIT entries */
+    uint32_t max_syn_backlog; /* 128 syncache entries (half-open, not sockets; SEC-2) */
+    /* SACK scoreboards: a connection takes one at the first SACK block it
+     * is sent, and recovers from loss as without SACK when none is free
+     * (counted in sack_board_full). 0 (the default): one per socket. At
+     * most max_sockets. */
+    uint32_t sack_boards;
     uint32_t ooo_budget_bytes; /* out-of-order bytes kept per connection: 64 KiB */
     uint32_t rcvbuf;           /* 64 KiB */
     uint32_t sndbuf;           /* 64 KiB */

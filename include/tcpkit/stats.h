@@ -62,6 +62,7 @@
     X(time_wait_expired)                                                                           \
     X(time_wait_reused)                                                                            \
     X(time_wait_pool_full)                                                                         \
+    X(sack_board_full) /* connections refused a SACK scoreboard: recovery without SACK */          \
     X(syncookies_sent)                                                                             \
     X(syncookies_accepted)                                                                         \
     X(syncookies_failed)                                                                           \
@@ -194,19 +195,24 @@ uint32_t tk_stack_state_count(const tk_stack *s, int state);
 
 /* Memory per object, for sizing a deployment without private headers. */
 typedef struct tk_sizes {
-    size_t tcb;          /* one connection's control block (sizeof) */
+    /* One connection's control state: the TCB and, when every socket has a
+     * SACK scoreboard of its own (sack_boards 0), a scoreboard. */
+    size_t tcb;
     size_t time_wait;    /* one compact TIME_WAIT entry (sizeof) */
     size_t time_wait_ix; /* the same plus its hash heads (at most; power-of-two table) */
     size_t socket;       /* a socket: TCB plus hash and bind heads (at most) and a heap slot */
     size_t conn_buffers; /* receive (with slack) and send buffer of one socket */
     size_t half_open;    /* one syncache entry with its hash heads (at most; SEC-2) */
-    /* Parts of the TCB (sizeof), to weigh the hot/cold split. */
-    size_t sockopts; /* socket-option values, inside the TCB */
-    size_t reass;    /* out-of-order queue descriptor, inside the TCB */
+    /* Parts of the control state (sizeof), to weigh the hot/cold split. */
+    size_t tcb_hot;    /* the TCB itself: what every connection has */
+    size_t sack_board; /* a SACK scoreboard, from a pool of its own */
+    size_t sockopts;   /* socket-option values, inside the TCB */
+    size_t reass;      /* out-of-order queue descriptor, inside the TCB */
 } tk_sizes;
 /* Fills *out for cfg (NULL: the defaults of tk_config_default). The stack's
  * block is about max_sockets x (socket + conn_buffers) + max_time_wait x
- * time_wait_ix + max_syn_backlog x half_open + fixed parts;
+ * time_wait_ix + max_syn_backlog x half_open (+ sack_boards x sack_board
+ * when sack_boards is not 0) + fixed parts;
  * tk_stack_mem_size() gives the exact total. */
 void tk_stack_sizes(const tk_config *cfg, tk_sizes *out);
 

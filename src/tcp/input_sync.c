@@ -109,12 +109,12 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
     if (tp->flags & TK_TF_SACK) {
         const tk_tcp_opts none = {0};
-        (void)tk_sack_update(tp, &none); /* prune below the new SND.UNA */
+        (void)tk_sack_update(s, tp, &none); /* prune below the new SND.UNA */
     }
     /* A partial ACK (RFC 6582): resend the head. With SACK, RFC 6675's
      * NextSeg (in output) decides instead: the head may still be in flight,
      * and the blocks show what is missing. */
-    if (act == TK_CC_RETRANSMIT && !(tp->flags & TK_TF_SACK)) {
+    if (act == TK_CC_RETRANSMIT && !tk_sack_recovery(tp)) {
         tk_tcp_retransmit_head(s, tp, now);
         tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
     }
@@ -126,7 +126,7 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
     s->stats.dupacks_in++;
     if (tp->cc.ops == NULL)
         return;
-    bool sack = (tp->flags & TK_TF_SACK) != 0;
+    bool sack = tk_sack_recovery(tp);
     /* RFC 6675 5 (b): with lost ACKs fewer than three duplicates may
      * arrive; the SACK blocks showing the first segment lost suffice. */
     if (sack && !tp->cc.in_recovery && tp->cc.dupacks < 2 &&
@@ -201,7 +201,7 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
     }
     bool was_fin_acked = (tp->flags & TK_TF_FIN_ACKED) != 0;
     uint32_t win = (uint32_t)h->win << tp->snd_shift;
-    bool new_sack = (tp->flags & TK_TF_SACK) && tk_sack_update(tp, &h->opts);
+    bool new_sack = (tp->flags & TK_TF_SACK) && tk_sack_update(s, tp, &h->opts);
     /* RFC 5681 2 counts an ACK as a duplicate only if the window is the
      * same; RFC 6675 2 also counts one that SACKs new data, whatever its
      * window (receivers that grow their window would hide losses). */

@@ -321,7 +321,7 @@ static uint32_t send_cwnd(const tk_tcb *tp, uint32_t maxseg) {
 }
 
 static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
-    bool sack_recovery = tp->cc.in_recovery && (tp->flags & TK_TF_SACK);
+    bool sack_recovery = tp->cc.in_recovery && tk_sack_recovery(tp);
     if (sack_recovery)
         output_recovery(s, tp, now);
     /* The options (and so the payload room) stay the same for this burst. */
@@ -330,7 +330,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         /* Going back after a timeout: skip what the peer holds, and do
          * not count it against cwnd (RFC 6675 5.1). */
         uint32_t gap = UINT32_MAX, held = 0;
-        if (tp->nsacked > 0 && tk_seq_lt(tp->snd_nxt, tp->snd_max)) {
+        if (tk_sack_count(tp) > 0 && tk_seq_lt(tp->snd_nxt, tp->snd_max)) {
             gap = tk_sack_skip(tp);
             held = tk_sack_bytes_below(tp, tp->snd_nxt);
         }

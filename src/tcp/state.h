@@ -37,6 +37,7 @@ struct tk_stack {
     uint8_t isn_key[16];
 
     tk_pool tcbs;
+    tk_pool sacks; /* SACK scoreboards (tcp/sack.h), taken on first use */
     uint8_t *bufs; /* per TCB: rcvbuf then sndbuf bytes */
     size_t buf_stride;
     uint32_t *conn_hash;
@@ -82,6 +83,11 @@ static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
     uint32_t seg = (uint32_t)cfg->mtu - 40u;
     uint32_t eighth = cfg->rcvbuf / 8u;
     return seg < eighth ? seg : eighth;
+}
+
+/* SACK scoreboards in the pool: cfg.sack_boards, 0 meaning one per socket. */
+static inline uint32_t tk_sack_boards(const tk_config *cfg) {
+    return cfg->sack_boards != 0 ? cfg->sack_boards : cfg->max_sockets;
 }
 
 #endif

@@ -88,6 +88,7 @@ void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
     if (tp->flags & TK_TF_IN_BIND)
         tk_bind_remove(s, tp);
     tk_tcb_unlink_pending(s, tp);
+    tk_sack_release(s, tp);
     if (tk_timerq_armed(&tp->tnode))
         tk_timerq_cancel(&s->timers, &tp->tnode);
     s->state_count[tp->state]--;

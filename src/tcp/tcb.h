@@ -11,6 +11,7 @@
 #include "tcp/cc.h"
 #include "tcp/reass.h"
 #include "tcp/rtt.h"
+#include "tcp/sack.h"
 #include "tcp/sockopts.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"
@@ -18,8 +19,7 @@
 #include "tcpkit/wire/tcp.h"
 
 #define TK_NIL         UINT32_MAX
-#define TK_TIMER_COUNT 9  /* enum tk_timer_kind, index 0 unused */
-#define TK_SACK_BOARD  16 /* SACKed ranges the sender remembers */
+#define TK_TIMER_COUNT 9 /* enum tk_timer_kind, index 0 unused */
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
@@ -47,6 +47,7 @@
 #define TK_TF_ABORT      0x04000000u /* close() asked for a RST (RS-2, RS-3) */
 #define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
 #define TK_TF_ORPHAN     0x10000000u /* closed by the application (not: not yet accepted) */
+#define TK_TF_NO_BOARD   0x20000000u /* no SACK scoreboard was free: recovery as without SACK */
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 /* ECN state (tk_tcb.ecn, RFC 3168 6.1; src/tcp/ecn.c). */
@@ -99,11 +100,9 @@ typedef struct tk_tcb {
     tk_time last_rcv;    /* time of the last segment received */
     tk_time last_snd;    /* time new data was last sent */
 
-    /* What the peer's SACK blocks say it holds beyond SND.UNA (sorted,
-     * disjoint), and how far the current recovery has resent holes
-     * (RFC 6675 HighRxt). */
-    tk_sack_block sacked[TK_SACK_BOARD];
-    uint32_t nsacked;
+    /* The SACK scoreboard (tcp/sack.h; NULL until the first SACK block),
+     * and how far the current recovery has resent holes (RFC 6675 HighRxt). */
+    tk_sack_board *sack;
     uint32_t rexmit_next;
     uint32_t rxt_mark; /* SND.MAX when the latest hole repair was sent */
     bool fin_ooo;      /* fin_ooo_seq holds the peer's FIN (DT-11) */
@@ -265,9 +264,22 @@ void tk_tcp_established(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, const 
                         tk_time now);
 
 /* sack.c: the sender's SACK scoreboard and RFC 6675 recovery. */
-/* Returns true when the blocks SACKed data not known before. */
-bool tk_sack_update(tk_tcb *tp, const tk_tcp_opts *o);
+/* Returns true when the blocks SACKed data not known before. The first
+ * block takes a scoreboard from the stack's pool; when none is free the
+ * connection goes on without (counted in sack_board_full). */
+bool tk_sack_update(struct tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o);
 void tk_sack_reset(tk_tcb *tp);
+/* Returns the scoreboard to the pool (the TCB is being freed). */
+void tk_sack_release(struct tk_stack *s, tk_tcb *tp);
+/* SACK ranges on the board. */
+static inline uint32_t tk_sack_count(const tk_tcb *tp) {
+    return tp->sack != NULL ? tp->sack->n : 0;
+}
+/* Loss recovery follows RFC 6675: SACK negotiated and a scoreboard to
+ * hold what the peer reports. */
+static inline bool tk_sack_recovery(const tk_tcb *tp) {
+    return (tp->flags & (TK_TF_SACK | TK_TF_NO_BOARD)) == TK_TF_SACK;
+}
 /* RFC 6675 4: IsLost(seq), the pipe estimate, and NextSeg() rule 1
  * (lost_only) or rule 3 retransmission candidates at or above HighRxt. */
 bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss);

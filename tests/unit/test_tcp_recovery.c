@@ -340,6 +340,53 @@ static void test_DT_09_OP_03_rto_skips_sacked(void **state) {
     tkh_fini(&h);
 }
 
+/* Sends four segments on sd and has the peer (from h->rport) report the
+ * first lost with three duplicate ACKs, each SACKing one more segment;
+ * expects the fast retransmission, then ACKs everything. */
+static void lose_first(tkh *h, int sd, uint32_t s1, uint32_t r1) {
+    tk_send(h->s, sd, zeros, 4000);
+    tkh_poll(h);
+    tkh_clear(h);
+    for (uint32_t i = 0; i < 3; i++) {
+        uint32_t e[] = {s1 + 1000, s1 + 2000 + 1000 * i};
+        tk_tcp_opts d = sack_opts(1, e);
+        tkh_inject(h, TK_TCP_ACK, r1, s1, 65535, &d, NULL, 0);
+    }
+    tkh_seg g;
+    TKH_EXPECT(h, &g, TK_TCP_ACK, s1, r1, 1000);
+    TKH_NOTHING(h);
+    tkh_inject(h, TK_TCP_ACK, r1, s1 + 4000, 65535, NULL, NULL, 0);
+    TKH_NOTHING(h);
+}
+
+/* OP-3 with a pool of one SACK scoreboard: the first connection SACKed
+ * takes it; the second finds none, counts it and recovers as without SACK
+ * (three duplicates, fast retransmit), losing nothing. */
+static void test_DT_09_OP_03_sack_pool_empty(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.sack_boards = 1;
+    tkh h;
+    tkh_init(&h, &cfg);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    int ls = tkh_listen(&h);
+    uint32_t iss[2];
+    int sd[2];
+    for (int k = 0; k < 2; k++) {
+        h.rport = (uint16_t)(40000 + k);
+        sd[k] = tkh_accept_conn(&h, ls, IRS, &o, &iss[k]);
+    }
+    for (int k = 0; k < 2; k++) {
+        h.rport = (uint16_t)(40000 + k);
+        lose_first(&h, sd[k], iss[k] + 1, R1);
+    }
+    assert_int_equal(tk_stack_stats(h.s)->sack_board_full, 1);
+    assert_int_equal(tk_stack_stats(h.s)->fast_retransmits, 2);
+    assert_int_equal(tk_stack_stats(h.s)->rto_timeouts, 0);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_09_fast_retransmit),
@@ -351,6 +398,7 @@ int main(void) {
         cmocka_unit_test(test_DT_09_OP_03_islost_starts_recovery),
         cmocka_unit_test(test_DT_09_OP_03_lost_retransmission),
         cmocka_unit_test(test_DT_09_OP_03_rto_skips_sacked),
+        cmocka_unit_test(test_DT_09_OP_03_sack_pool_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
