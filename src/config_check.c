@@ -6,7 +6,8 @@
 /* SEC-5: every pool is bounded and non-empty where the stack needs one;
  * SEC-2: without a syncache, SYN cookies must answer SYNs. */
 static bool pools_ok(const tk_config *c) {
-    return c->max_sockets > 0 && c->sack_boards <= c->max_sockets && c->max_syn_backlog <= 65536u &&
+    return c->max_sockets > 0 && c->sack_boards <= c->max_sockets &&
+           c->reass_queues <= c->max_sockets && c->max_syn_backlog <= 65536u &&
            c->syn_rate_sources <= 65536u && (c->max_syn_backlog > 0 || c->syn_cookies) &&
            c->rcvbuf >= 1024 && c->sndbuf >= 1024 && c->rcvbuf <= (1u << 30) &&
            c->sndbuf <= (1u << 30);

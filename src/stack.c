@@ -44,6 +44,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *tcb_mem = take(l, tk_pool_mem_size(sizeof(tk_tcb), nsock), 16);
     uint32_t nsack = tk_sack_boards(cfg);
     void *sack_mem = take(l, tk_pool_mem_size(sizeof(tk_sack_board), nsack), 16);
+    uint32_t nreass = tk_reass_queues(cfg);
+    void *reass_mem = take(l, tk_pool_mem_size(sizeof(tk_reass), nreass), 16);
     uint8_t *bufs = take(l, buf_stride(cfg) * nsock, 16);
     uint32_t *conn_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
     uint32_t *bind_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
@@ -63,9 +65,9 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *sr_mem = take(l, tk_synrate_mem_size(cfg->syn_rate_sources), 8);
     if (l->a == NULL)
         return true;
-    if (!s || !tcb_mem || !sack_mem || !bufs || !conn_hash || !bind_hash || !heap || !tw_mem ||
-        !tw_hash || (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem || !md5_keys ||
-        !sc_mem || !sr_mem)
+    if (!s || !tcb_mem || !sack_mem || !reass_mem || !bufs || !conn_hash || !bind_hash || !heap ||
+        !tw_mem || !tw_hash || (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem ||
+        !md5_keys || !sc_mem || !sr_mem)
         return false;
     memset(md5_keys, 0, sizeof(tk_md5_key) * cfg->md5_keys);
     s->md5_keys = md5_keys;
@@ -77,6 +79,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     s->cfg = *cfg;
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb), nsock);
     tk_pool_init(&s->sacks, sack_mem, sizeof(tk_sack_board), nsack);
+    tk_pool_init(&s->reasses, reass_mem, sizeof(tk_reass), nreass);
     s->bufs = bufs;
     s->buf_stride = buf_stride(cfg);
     s->conn_hash = conn_hash;

@@ -15,12 +15,12 @@ const tk_config *tk_stack_config(const tk_stack *s) {
 static bool same_layout(const tk_config *a, const tk_config *b) {
     return a->addr == b->addr && a->netmask == b->netmask && memcmp(a->mac, b->mac, 6) == 0 &&
            a->mtu == b->mtu && a->max_sockets == b->max_sockets &&
-           a->sack_boards == b->sack_boards && a->max_syn_backlog == b->max_syn_backlog &&
-           a->syn_rate_sources == b->syn_rate_sources && a->max_time_wait == b->max_time_wait &&
-           a->rcvbuf == b->rcvbuf && a->sndbuf == b->sndbuf &&
-           a->arp_cache_size == b->arp_cache_size && a->arp_queue_frames == b->arp_queue_frames &&
-           a->ipfrag_slots == b->ipfrag_slots && a->ipfrag_max_bytes == b->ipfrag_max_bytes &&
-           a->md5_keys == b->md5_keys;
+           a->sack_boards == b->sack_boards && a->reass_queues == b->reass_queues &&
+           a->max_syn_backlog == b->max_syn_backlog && a->syn_rate_sources == b->syn_rate_sources &&
+           a->max_time_wait == b->max_time_wait && a->rcvbuf == b->rcvbuf &&
+           a->sndbuf == b->sndbuf && a->arp_cache_size == b->arp_cache_size &&
+           a->arp_queue_frames == b->arp_queue_frames && a->ipfrag_slots == b->ipfrag_slots &&
+           a->ipfrag_max_bytes == b->ipfrag_max_bytes && a->md5_keys == b->md5_keys;
 }
 
 int tk_stack_set_config(tk_stack *s, const tk_config *cfg) {

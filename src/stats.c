@@ -12,8 +12,11 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
         tk_config_default(&d);
         cfg = &d;
     }
-    size_t sack = (sizeof(tk_sack_board) + 7u) & ~(size_t)7u; /* as the pool holds it */
-    out->tcb = sizeof(tk_tcb) + (cfg->sack_boards == 0 ? sack : 0);
+    /* Cold parts as their pools hold them (rounded up to 8). */
+    size_t sack = (sizeof(tk_sack_board) + 7u) & ~(size_t)7u;
+    size_t reass = (sizeof(tk_reass) + 7u) & ~(size_t)7u;
+    out->tcb =
+        sizeof(tk_tcb) + (cfg->sack_boards == 0 ? sack : 0) + (cfg->reass_queues == 0 ? reass : 0);
     out->time_wait = sizeof(tk_tw);
     /* Hash tables have a power-of-two number of heads: at most two per entry. */
     out->time_wait_ix = sizeof(tk_tw) + 2 * sizeof(uint32_t);
@@ -24,7 +27,7 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->tcb_hot = sizeof(tk_tcb);
     out->sack_board = sack;
     out->sockopts = sizeof(tk_sockopts);
-    out->reass = sizeof(tk_reass);
+    out->reass = reass;
 }
 
 static const char *const stat_names[] = {

@@ -26,6 +26,11 @@ typedef struct tk_config {
      * (counted in sack_board_full). 0 (the default): one per socket. At
      * most max_sockets. */
     uint32_t sack_boards;
+    /* Reassembly trackers: a connection holds one while out-of-order data
+     * waits for a hole to fill; when none is free, such data is dropped
+     * (counted in drop_ooo_no_reass) and the peer resends it. 0 (the
+     * default): one per socket. At most max_sockets. */
+    uint32_t reass_queues;
     uint32_t ooo_budget_bytes; /* out-of-order bytes kept per connection: 64 KiB */
     uint32_t rcvbuf;           /* 64 KiB */
     uint32_t sndbuf;           /* 64 KiB */

@@ -133,6 +133,7 @@
     X(drop_ack_unsent)                                                                             \
     X(drop_ack_too_old)                                                                            \
     X(drop_ooo_no_room)                                                                            \
+    X(drop_ooo_no_reass) /* out-of-order data while every reassembly tracker was in use */         \
     X(drop_after_close)                                                                            \
     X(drop_time_wait)                                                                              \
     X(drop_time_wait_rst)
@@ -195,24 +196,25 @@ uint32_t tk_stack_state_count(const tk_stack *s, int state);
 
 /* Memory per object, for sizing a deployment without private headers. */
 typedef struct tk_sizes {
-    /* One connection's control state: the TCB and, when every socket has a
-     * SACK scoreboard of its own (sack_boards 0), a scoreboard. */
+    /* One connection's control state: the TCB and each cold part every
+     * socket has one of (sack_boards, reass_queues 0: the defaults). */
     size_t tcb;
     size_t time_wait;    /* one compact TIME_WAIT entry (sizeof) */
     size_t time_wait_ix; /* the same plus its hash heads (at most; power-of-two table) */
     size_t socket;       /* a socket: TCB plus hash and bind heads (at most) and a heap slot */
     size_t conn_buffers; /* receive (with slack) and send buffer of one socket */
     size_t half_open;    /* one syncache entry with its hash heads (at most; SEC-2) */
-    /* Parts of the control state (sizeof), to weigh the hot/cold split. */
-    size_t tcb_hot;    /* the TCB itself: what every connection has */
+    /* Parts of the control state, to weigh the hot/cold split; the cold
+     * parts as their pools hold them. */
+    size_t tcb_hot;    /* the TCB itself (sizeof): what every connection has */
     size_t sack_board; /* a SACK scoreboard, from a pool of its own */
     size_t sockopts;   /* socket-option values, inside the TCB */
-    size_t reass;      /* out-of-order queue descriptor, inside the TCB */
+    size_t reass;      /* a reassembly tracker, from a pool of its own */
 } tk_sizes;
 /* Fills *out for cfg (NULL: the defaults of tk_config_default). The stack's
  * block is about max_sockets x (socket + conn_buffers) + max_time_wait x
  * time_wait_ix + max_syn_backlog x half_open (+ sack_boards x sack_board
- * when sack_boards is not 0) + fixed parts;
+ * and reass_queues x reass when those are not 0) + fixed parts;
  * tk_stack_mem_size() gives the exact total. */
 void tk_stack_sizes(const tk_config *cfg, tk_sizes *out);
 

@@ -237,11 +237,13 @@ static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
 }
 
 static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
-    bool had_ooo = tp->reass.count > 0;
+    bool had_ooo = tk_tcb_ooo_ranges(tp) > 0;
     uint32_t n = tk_ring_write(&tp->rcvq, v->data, v->len);
-    uint32_t total = tk_reass_advance(&tp->reass, n);
+    uint32_t total = had_ooo ? tk_reass_advance(tp->reass, n) : n;
     if (total > n)
         tk_ring_commit(&tp->rcvq, total - n);
+    if (tk_tcb_ooo_ranges(tp) == 0)
+        tk_tcb_reass_release(s, tp); /* the holes are filled */
     tp->rcv_nxt += total;
     ack_policy(s, tp, had_ooo, now);
 }
@@ -252,13 +254,21 @@ static void data_out_of_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_tim
     tp->flags |= TK_TF_ACKNOW;
     s->stats.ooo_segs_in++;
     uint32_t off = v->seq - tp->rcv_nxt;
-    if (tk_reass_bytes(&tp->reass) + v->len > s->cfg.ooo_budget_bytes) {
+    uint32_t held = tp->reass != NULL ? tk_reass_bytes(tp->reass) : 0;
+    if (held + v->len > s->cfg.ooo_budget_bytes) {
         TK_DROP(s, drop_ooo_no_room, now);
         return;
     }
     uint32_t w = tk_ring_write_at(&tp->rcvq, off, v->data, v->len);
-    if (w == 0 || tk_reass_add(&tp->reass, off, w) < 0)
+    if (w == 0) {
         TK_DROP(s, drop_ooo_no_room, now);
+        return;
+    }
+    tk_reass *a = tk_tcb_reass_take(s, tp, now);
+    if (a != NULL && tk_reass_add(a, off, w) < 0)
+        TK_DROP(s, drop_ooo_no_room, now);
+    if (tk_tcb_ooo_ranges(tp) == 0)
+        tk_tcb_reass_release(s, tp);
 }
 
 static int receive_data(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {

@@ -88,9 +88,9 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
         o->ts_val = tk_tcp_ts_now(now);
         o->ts_ecr = tp->ts_recent;
     }
-    if ((tp->flags & TK_TF_SACK) && tp->reass.count > 0 && sack_room(o) > 0) {
+    if ((tp->flags & TK_TF_SACK) && tk_tcb_ooo_ranges(tp) > 0 && sack_room(o) > 0) {
         uint32_t max = sack_room(o);
-        o->sack_count = (uint8_t)tk_reass_sack(&tp->reass, tp->rcv_nxt, o->sack, max);
+        o->sack_count = (uint8_t)tk_reass_sack(tp->reass, tp->rcv_nxt, o->sack, max);
         if (o->sack_count > 0)
             o->present |= TK_OPT_SACK;
     }

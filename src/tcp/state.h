@@ -37,8 +37,9 @@ struct tk_stack {
     uint8_t isn_key[16];
 
     tk_pool tcbs;
-    tk_pool sacks; /* SACK scoreboards (tcp/sack.h), taken on first use */
-    uint8_t *bufs; /* per TCB: rcvbuf then sndbuf bytes */
+    tk_pool sacks;   /* SACK scoreboards (tcp/sack.h), taken on first use */
+    tk_pool reasses; /* reassembly trackers (tcp/reass.h), taken while data is out of order */
+    uint8_t *bufs;   /* per TCB: rcvbuf then sndbuf bytes */
     size_t buf_stride;
     uint32_t *conn_hash;
     uint32_t conn_mask;
@@ -88,6 +89,11 @@ static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
 /* SACK scoreboards in the pool: cfg.sack_boards, 0 meaning one per socket. */
 static inline uint32_t tk_sack_boards(const tk_config *cfg) {
     return cfg->sack_boards != 0 ? cfg->sack_boards : cfg->max_sockets;
+}
+
+/* Reassembly trackers in the pool: cfg.reass_queues, 0 meaning one per socket. */
+static inline uint32_t tk_reass_queues(const tk_config *cfg) {
+    return cfg->reass_queues != 0 ? cfg->reass_queues : cfg->max_sockets;
 }
 
 #endif

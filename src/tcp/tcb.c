@@ -89,11 +89,29 @@ void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
         tk_bind_remove(s, tp);
     tk_tcb_unlink_pending(s, tp);
     tk_sack_release(s, tp);
+    tk_tcb_reass_release(s, tp);
     if (tk_timerq_armed(&tp->tnode))
         tk_timerq_cancel(&s->timers, &tp->tnode);
     s->state_count[tp->state]--;
     tp->flags = 0;
     tk_pool_free(&s->tcbs, tp);
+}
+
+tk_reass *tk_tcb_reass_take(tk_stack *s, tk_tcb *tp, tk_time now) {
+    if (tp->reass != NULL)
+        return tp->reass;
+    tp->reass = tk_pool_alloc(&s->reasses);
+    if (tp->reass == NULL)
+        TK_DROP(s, drop_ooo_no_reass, now);
+    else
+        tk_reass_init(tp->reass);
+    return tp->reass;
+}
+
+void tk_tcb_reass_release(tk_stack *s, tk_tcb *tp) {
+    if (tp->reass != NULL)
+        tk_pool_free(&s->reasses, tp->reass);
+    tp->reass = NULL;
 }
 
 bool tk_tcb_synchronized(const tk_tcb *tp) {
@@ -261,7 +279,7 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tp->opts.keepinit);
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
-    tk_reass_init(&tp->reass);
+    tk_tcb_reass_release(s, tp);
     tk_ring_init(&tp->rcvq, tp->rcvq.buf, tp->opts.rcv_cap);
     tk_ring_init(&tp->sndq, tp->sndq.buf, tp->opts.snd_cap);
 }

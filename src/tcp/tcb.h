@@ -107,9 +107,9 @@ typedef struct tk_tcb {
     uint32_t rxt_mark; /* SND.MAX when the latest hole repair was sent */
     bool fin_ooo;      /* fin_ooo_seq holds the peer's FIN (DT-11) */
 
-    tk_ring sndq; /* head = SND.UNA (once the SYN is acknowledged) */
-    tk_ring rcvq; /* committed = readable; out-of-order data past the end */
-    tk_reass reass;
+    tk_ring sndq;    /* head = SND.UNA (once the SYN is acknowledged) */
+    tk_ring rcvq;    /* committed = readable; out-of-order data past the end */
+    tk_reass *reass; /* out-of-order ranges (own pool); NULL while data arrives in order */
     tk_rtt rtt;
     tk_cc cc;
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
@@ -129,6 +129,16 @@ struct tk_stack;
 /* tcb.c: life cycle, state, timers. */
 tk_tcb *tk_tcb_alloc(struct tk_stack *s);
 void tk_tcb_free(struct tk_stack *s, tk_tcb *tp);
+/* The connection's reassembly tracker, taken from the stack's pool when
+ * out-of-order data first needs it; NULL when the pool is empty (the
+ * caller drops the segment, counted in drop_ooo_no_reass). Released when
+ * it holds no range any more, and when the TCB is freed. */
+tk_reass *tk_tcb_reass_take(struct tk_stack *s, tk_tcb *tp, tk_time now);
+void tk_tcb_reass_release(struct tk_stack *s, tk_tcb *tp);
+/* Out-of-order ranges held. */
+static inline uint32_t tk_tcb_ooo_ranges(const tk_tcb *tp) {
+    return tp->reass != NULL ? tp->reass->count : 0;
+}
 tk_tcb *tk_tcb_at(const struct tk_stack *s, uint32_t index);
 void tk_tcb_set_state(struct tk_stack *s, tk_tcb *tp, int state, const char *cause);
 /* Takes over a state without a trace event: a syncache entry becoming a

@@ -336,6 +336,59 @@ static void test_DT_08_OP_03_reassembly_with_sack(void **state) {
     tkh_fini(&h);
 }
 
+/* The peer (from h->rport) sends [1000, 2000) ahead of [0, 1000); returns
+ * the ACK that answers it. */
+static tkh_seg send_ahead(tkh *h, uint32_t s1, const uint8_t *data) {
+    tkh_inject(h, TK_TCP_ACK, R1 + 1000, s1, 65535, NULL, data + 1000, 1000);
+    tkh_seg g;
+    TKH_EXPECT(h, &g, TK_TCP_ACK, s1, R1, 0);
+    return g;
+}
+
+/* DT-8 with a pool of one reassembly tracker: while one connection holds
+ * it, another's out-of-order data is dropped and counted (its ACK carries
+ * no SACK block); once the first connection's hole fills, the tracker is
+ * free again and the resent data is kept. Nothing is lost. */
+static void test_DT_08_reass_pool_empty(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.reass_queues = 1;
+    tkh h;
+    tkh_init(&h, &cfg);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    int ls = tkh_listen(&h);
+    uint32_t iss[2];
+    int sd[2];
+    for (int k = 0; k < 2; k++) {
+        h.rport = (uint16_t)(40000 + k);
+        sd[k] = tkh_accept_conn(&h, ls, IRS, &o, &iss[k]);
+    }
+    static uint8_t data[2000];
+    for (int i = 0; i < 2000; i++)
+        data[i] = (uint8_t)(i * 7);
+    h.rport = 40000;
+    assert_int_equal(send_ahead(&h, iss[0] + 1, data).opts.sack_count, 1);
+    h.rport = 40001;
+    assert_int_equal(send_ahead(&h, iss[1] + 1, data).opts.present, 0);
+    assert_int_equal(tk_stack_stats(h.s)->drop_ooo_no_reass, 1);
+    h.rport = 40000;
+    tkh_seg g;
+    tkh_inject(&h, TK_TCP_ACK, R1, iss[0] + 1, 65535, NULL, data, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss[0] + 1, R1 + 2000, 0);
+    h.rport = 40001;
+    assert_int_equal(send_ahead(&h, iss[1] + 1, data).opts.sack_count, 1);
+    tkh_inject(&h, TK_TCP_ACK, R1, iss[1] + 1, 65535, NULL, data, 1000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss[1] + 1, R1 + 2000, 0);
+    char buf[3000];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(tk_recv(h.s, sd[k], buf, sizeof(buf)), 2000);
+        assert_memory_equal(buf, data, 2000);
+    }
+    assert_int_equal(tk_stack_stats(h.s)->drop_ooo_no_reass, 1);
+    tkh_fini(&h);
+}
+
 /* DT-8: the out-of-order budget bounds memory; beyond it segments drop. */
 static void test_DT_08_ooo_budget(void **state) {
     (void)state;
@@ -452,6 +505,7 @@ int main(void) {
         cmocka_unit_test(test_DT_06_rto_backoff_etimedout),
         cmocka_unit_test(test_DT_06_rtt_sample_sets_rto),
         cmocka_unit_test(test_DT_08_OP_03_reassembly_with_sack),
+        cmocka_unit_test(test_DT_08_reass_pool_empty),
         cmocka_unit_test(test_DT_10_sequence_wrap),
         cmocka_unit_test(test_DT_08_ooo_budget),
         cmocka_unit_test(test_OP_04_timestamps_paws),
