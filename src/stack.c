@@ -41,7 +41,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint32_t ntw = cfg->max_time_wait;
     uint32_t conn_buckets = pow2_at_least(nsock);
     uint32_t tw_buckets = pow2_at_least(ntw);
-    void *tcb_mem = take(l, tk_pool_mem_size(sizeof(tk_tcb), nsock), 16);
+    void *tcb_mem = take(l, tk_pool_mem_size(sizeof(tk_tcb), nsock), TK_TCB_ALIGN);
     uint32_t nsack = tk_sack_boards(cfg);
     void *sack_mem = take(l, tk_pool_mem_size(sizeof(tk_sack_board), nsack), 16);
     uint32_t nreass = tk_reass_queues(cfg);

@@ -19,7 +19,8 @@
 #include "tcpkit/wire/tcp.h"
 
 #define TK_NIL         UINT32_MAX
-#define TK_TIMER_COUNT 9 /* enum tk_timer_kind, index 0 unused */
+#define TK_TCB_ALIGN   64 /* a cache line */
+#define TK_TIMER_COUNT 9  /* enum tk_timer_kind, index 0 unused */
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
@@ -57,8 +58,21 @@
 #define TK_ECN_CWR  0x08 /* cwnd reduced: CWR on the next new data segment */
 #define TK_ECN_HOLD 0x10 /* ECE at cwnd = 1 SMSS: new data waits for the retransmit timer */
 
+/* Laid out by cache line (TK_TCB_ALIGN bytes; the pool keeps every TCB on a
+ * line boundary), in the order a data segment touches
+ * them: the demultiplexing key, state and sequence variables; then the
+ * timestamps, RTT sample and reassembly pointer; the rings and the timer
+ * node; RTT and congestion state, deadlines and socket options. What only
+ * some connections or events need comes last: the list links, setup and
+ * teardown, probes, SACK recovery marks, errors, and listener state. Parts
+ * only some connections need at all are in pools of their own (sack,
+ * reass). */
 typedef struct tk_tcb {
-    tk_timerq_node tnode; /* armed at the earliest of t[] */
+    /* Line 0: what finds the connection, and its sequence space. */
+    _Alignas(TK_TCB_ALIGN) uint32_t laddr;
+    uint32_t raddr;
+    uint16_t lport, rport;
+    uint32_t hash_next; /* conn hash or listen hash chain */
     uint32_t index;
     uint32_t flags;
     uint8_t state; /* enum tk_tcp_state */
@@ -66,62 +80,60 @@ typedef struct tk_tcb {
     uint8_t ecn;         /* TK_ECN_* */
     uint16_t mss;        /* send MSS: the peer's, capped by ours */
     uint16_t encap_port; /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
+    /* RFC 9293 3.3.1 send and receive sequence variables. */
+    uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+    uint32_t rcv_nxt, rcv_adv, last_ack_sent;
 
-    uint32_t hash_next;            /* conn hash or listen hash chain */
+    /* Line 1: timestamps, RTT sample, activity, out-of-order data. */
+    uint32_t ts_recent;
+    uint32_t rtt_seq;
+    tk_time ts_recent_age;
+    tk_time rtt_start;
+    tk_time last_rcv; /* time of the last segment received */
+    tk_time last_snd; /* time new data was last sent */
+    tk_reass *reass;  /* out-of-order ranges (own pool); NULL while data arrives in order */
+    /* How far the current recovery has resent holes (RFC 6675 HighRxt). */
+    uint32_t rexmit_next;
+    uint32_t rexmt_count; /* consecutive retransmission timeouts */
+
+    /* Lines 2-3: the rings and the timer node. */
+    tk_ring sndq;         /* head = SND.UNA (once the SYN is acknowledged) */
+    tk_ring rcvq;         /* committed = readable; out-of-order data past the end */
+    tk_timerq_node tnode; /* armed at the earliest of t[] */
+    tk_rtt rtt;
+    tk_cc cc;
+    tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
+    tk_sockopts opts;          /* every socket-option value (tcp/sockopts.h) */
+
+    /* Cold: list links, setup and teardown, probes, recovery marks, errors. */
     uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */
     uint32_t list_next;            /* accept queue */
     uint32_t pend_next, pend_prev; /* pending-output list (O(1) removal) */
     uint32_t parent;               /* listener of an unaccepted child */
-
-    uint32_t laddr, raddr;
-    uint16_t lport, rport;
-
-    /* RFC 9293 3.3.1 send and receive sequence variables. */
     uint32_t iss, irs;
-    uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
-    uint32_t rcv_nxt, rcv_adv, last_ack_sent;
     uint32_t syn_data;    /* text of the peer's SYN, held until ESTABLISHED */
     uint32_t fin_seq;     /* sequence number of our FIN once sent */
     uint32_t fin_ooo_seq; /* the peer's FIN beyond a hole (DT-11), when fin_ooo */
-
-    uint32_t ts_recent;
-    tk_time ts_recent_age;
     /* ACKs in reply to invalid segments (tcp/ackrate.c, SEC-8): sent in
      * the window starting at oow_start; oow_count 0: no window open. */
-    tk_time oow_start;
     uint32_t oow_count;
-    uint32_t rtt_seq;
-    tk_time rtt_start;
-    uint32_t rexmt_count;   /* consecutive retransmission timeouts */
-    uint32_t persist_count; /* window probes since the window closed */
+    tk_time oow_start;
     tk_time persist_since;  /* when the persist timer started (window closed) */
+    uint32_t persist_count; /* window probes since the window closed */
     uint32_t probes_unanswered;
     uint32_t keep_count; /* unanswered keepalive probes */
-    tk_time last_rcv;    /* time of the last segment received */
-    tk_time last_snd;    /* time new data was last sent */
-
-    /* The SACK scoreboard (tcp/sack.h; NULL until the first SACK block),
-     * and how far the current recovery has resent holes (RFC 6675 HighRxt). */
+    uint32_t rxt_mark;   /* SND.MAX when the latest hole repair was sent */
+    /* The SACK scoreboard (tcp/sack.h; NULL until the first SACK block). */
     tk_sack_board *sack;
-    uint32_t rexmit_next;
-    uint32_t rxt_mark; /* SND.MAX when the latest hole repair was sent */
-    bool fin_ooo;      /* fin_ooo_seq holds the peer's FIN (DT-11) */
-
-    tk_ring sndq;    /* head = SND.UNA (once the SYN is acknowledged) */
-    tk_ring rcvq;    /* committed = readable; out-of-order data past the end */
-    tk_reass *reass; /* out-of-order ranges (own pool); NULL while data arrives in order */
-    tk_rtt rtt;
-    tk_cc cc;
-    tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
-
-    int so_error;     /* pending error (negative errno), 0 when none */
-    int soft_error;   /* last soft ICMP error (negative errno) since progress */
-    tk_sockopts opts; /* every socket-option value (tcp/sockopts.h) */
+    int so_error;   /* pending error (negative errno), 0 when none */
+    int soft_error; /* last soft ICMP error (negative errno) since progress */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
     tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
     bool cookie_any;
+
+    bool fin_ooo; /* fin_ooo_seq holds the peer's FIN (DT-11); last, to pack */
 } tk_tcb;
 
 struct tk_stack;
