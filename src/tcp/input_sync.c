@@ -20,7 +20,7 @@ typedef struct seg_view {
 } seg_view;
 
 /* RFC 9293 3.10.7.4 first check: the segment acceptability table. */
-static bool acceptable(uint32_t seq, uint32_t seglen, uint32_t rcv_nxt, uint32_t wnd) {
+bool tk_tcp_seq_acceptable(uint32_t seq, uint32_t seglen, uint32_t rcv_nxt, uint32_t wnd) {
     if (seglen == 0) {
         if (wnd == 0)
             return seq == rcv_nxt;
@@ -365,7 +365,7 @@ static void input_time_wait(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time n
     uint8_t fl = sg->h.flags;
     uint32_t wnd = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
     if ((fl & TK_TCP_SYN) && !(fl & TK_TCP_RST) && s->cfg.insecure_syn &&
-        acceptable(sg->h.seq, 0, tp->rcv_nxt, wnd)) {
+        tk_tcp_seq_acceptable(sg->h.seq, 0, tp->rcv_nxt, wnd)) {
         /* RFC 793's rule, as in the other synchronized states: the SYN's
          * own sequence number within the window we offered. */
         tk_tcp_send_rst_tcb(s, tp, now);
@@ -434,7 +434,7 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
     const tk_tcp_hdr *h = &sg->h;
     uint8_t fl = h->flags;
     uint32_t seglen = sg->len + ((fl & TK_TCP_SYN) ? 1u : 0u) + ((fl & TK_TCP_FIN) ? 1u : 0u);
-    if (!acceptable(h->seq, seglen, tp->rcv_nxt, offered_window(tp))) {
+    if (!tk_tcp_seq_acceptable(h->seq, seglen, tp->rcv_nxt, offered_window(tp))) {
         if (fl & TK_TCP_RST) {
             TK_DROP(s, drop_rst_out_of_window, now);
         } else if (fl & TK_TCP_SYN) {

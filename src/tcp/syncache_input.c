@@ -39,13 +39,8 @@ static void entry_ack(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time no
 
 /* RFC 9293 3.10.7.4 first check, against the window the SYN-ACK offered. */
 static bool acceptable(const tk_syn_entry *e, const tk_seg *sg) {
-    uint32_t rcv_nxt = e->irs + 1u;
-    uint32_t wnd = e->rcv_win;
     uint32_t len = sg->len + ((sg->h.flags & TK_TCP_FIN) ? 1u : 0u);
-    if (len == 0)
-        return wnd == 0 ? sg->h.seq == rcv_nxt : tk_seq_in(sg->h.seq, rcv_nxt, rcv_nxt + wnd);
-    return wnd > 0 && (tk_seq_in(sg->h.seq, rcv_nxt, rcv_nxt + wnd) ||
-                       tk_seq_in(sg->h.seq + len - 1u, rcv_nxt, rcv_nxt + wnd));
+    return tk_tcp_seq_acceptable(sg->h.seq, len, e->irs + 1u, e->rcv_win);
 }
 
 /* The peer's options as its SYN carried them (for tk_tcp_syn_options). */

@@ -280,6 +280,9 @@ void tk_tcp_dispatch(struct tk_stack *s, tk_seg *sg, tk_time now);
 void tk_tcp_input_listen(struct tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now);
 void tk_tcp_input_syn_sent(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now);
 void tk_tcp_input_sync(struct tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now);
+/* RFC 9293 3.10.7.4 first check: is a segment of seglen sequence numbers at
+ * seq acceptable for the window [rcv_nxt, rcv_nxt + wnd)? */
+bool tk_tcp_seq_acceptable(uint32_t seq, uint32_t seglen, uint32_t rcv_nxt, uint32_t wnd);
 /* Applies the peer's SYN options (OP-1..OP-4). */
 void tk_tcp_syn_options(struct tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o);
 void tk_tcp_established(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause,

@@ -62,3 +62,13 @@ void tkh_set_nodelay(tkh *h, int sd) {
     assert_int_equal(
         tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, &one, sizeof(one)), 0);
 }
+
+void tkh_open_sack_pair(tkh *h, const tk_config *cfg, uint32_t irs, int sd[2], uint32_t iss[2]) {
+    tkh_init(h, cfg);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    int ls = tkh_listen(h);
+    for (int k = 0; k < 2; k++) {
+        h->rport = (uint16_t)(40000 + k);
+        sd[k] = tkh_accept_conn(h, ls, irs, &o, &iss[k]);
+    }
+}

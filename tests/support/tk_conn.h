@@ -22,6 +22,11 @@ int tkh_open_fixed(tkh *h, tk_config *cfg, uint32_t iss, uint32_t irs, const tk_
  * retries2 replace the defaults when not zero. */
 int tkh_open_mss(tkh *h, uint32_t iss, uint32_t irs, uint16_t mss, uint32_t rcvbuf,
                  uint32_t retries2);
+/* Starts the stack from cfg and accepts two connections (remote ports 40000
+ * and 40001, ISN irs, MSS 1000 and SACK-permitted) through one listener on
+ * h->lport; their descriptors and the stack's ISSs in sd[] and iss[]. The
+ * scripted port is left at 40001. */
+void tkh_open_sack_pair(tkh *h, const tk_config *cfg, uint32_t irs, int sd[2], uint32_t iss[2]);
 /* Sets TCP_NODELAY on sd (asserted). */
 void tkh_set_nodelay(tkh *h, int sd);
 

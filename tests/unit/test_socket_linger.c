@@ -112,6 +112,10 @@ static void test_API_02_stack_sizes(void **state) {
     assert_true(z.time_wait > 0 && z.time_wait <= 64);
     assert_int_equal(z.time_wait_ix, z.time_wait + 8);
     assert_int_equal(z.socket, z.tcb + 16 + sizeof(void *));
+    /* With a SACK scoreboard and a reassembly tracker per socket (the
+     * defaults), a connection's control state is the TCB and both parts. */
+    assert_int_equal(z.tcb, z.tcb_hot + z.sack_board + z.reass);
+    assert_true(z.half_open > 0 && z.half_open < z.tcb_hot);
     tk_config c;
     tk_config_default(&c);
     assert_true(z.conn_buffers >= (size_t)c.rcvbuf + c.sndbuf);

@@ -355,15 +355,9 @@ static void test_DT_08_reass_pool_empty(void **state) {
     tkh_config(&cfg);
     cfg.reass_queues = 1;
     tkh h;
-    tkh_init(&h, &cfg);
-    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
-    int ls = tkh_listen(&h);
     uint32_t iss[2];
     int sd[2];
-    for (int k = 0; k < 2; k++) {
-        h.rport = (uint16_t)(40000 + k);
-        sd[k] = tkh_accept_conn(&h, ls, IRS, &o, &iss[k]);
-    }
+    tkh_open_sack_pair(&h, &cfg, IRS, sd, iss);
     static uint8_t data[2000];
     for (int i = 0; i < 2000; i++)
         data[i] = (uint8_t)(i * 7);
