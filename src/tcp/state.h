@@ -37,8 +37,8 @@ struct tk_stack {
     uint8_t isn_key[16];
 
     tk_pool tcbs;
-    tk_pool sacks;   /* SACK scoreboards (tcp/sack.h), taken on first use */
-    tk_pool reasses; /* reassembly trackers (tcp/reass.h), taken while data is out of order */
+    tk_pool sacks;        /* SACK scoreboards (tcp/sack.h), taken on first use */
+    tk_pool reasses;      /* reassembly trackers (tcp/reass.h), taken while data is out of order */
     tk_chunk_pool chunks; /* send and receive data of every socket (base/chunkq.h) */
     uint32_t *conn_hash;
     uint32_t conn_mask;
