@@ -34,6 +34,17 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->reass = reass;
 }
 
+void tk_stack_buffers(const tk_stack *s, tk_buf_usage *out) {
+    const tk_chunk_pool *p = &s->chunks;
+    out->chunk_size = p->size;
+    out->chunks = p->cap;
+    out->used = p->used;
+    out->reserved = p->reserved;
+    out->peak = p->peak;
+    out->touched = p->fresh;
+    out->refused = p->failures;
+}
+
 static const char *const stat_names[] = {
 #define TK_STATS_NAME(name) #name,
     TK_STATS_FIELDS(TK_STATS_NAME)

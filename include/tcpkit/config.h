@@ -41,9 +41,10 @@ typedef struct tk_config {
      * default): room for every socket's full buffers, so no socket ever
      * waits for the pool. A smaller pool trades that guarantee for memory:
      * the window advertised shrinks to what the pool can still back
-     * (never below data already promised), and sends queue what fits
-     * (counted in buf_pool_empty). Memory of chunks never used is never
-     * touched. */
+     * (rcv_window_pool_limited; never below a window already offered, whose
+     * chunks stay reserved), and sends queue what fits (snd_pool_empty).
+     * Memory of chunks never used is never touched. tk_stack_buffers()
+     * shows the pool. */
     uint32_t buf_chunk_size;
     uint64_t buf_pool_bytes;
     uint32_t md5_keys; /* 8 TCP-MD5 keys (RFC 2385, tcpkit/tcp_md5.h) */

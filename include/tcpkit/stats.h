@@ -215,6 +215,20 @@ typedef struct tk_sizes {
     size_t sockopts;   /* socket-option values, inside the TCB */
     size_t reass;      /* a reassembly tracker, from a pool of its own */
 } tk_sizes;
+/* The buffer pool of a running stack (tk_config.buf_chunk_size,
+ * buf_pool_bytes): chunks queued, reserved for windows already offered,
+ * the peak, and takes refused because no unreserved chunk was free. */
+typedef struct tk_buf_usage {
+    uint32_t chunk_size;
+    uint32_t chunks;   /* in the pool */
+    uint32_t used;     /* holding data now */
+    uint32_t reserved; /* free, promised to receive windows */
+    uint32_t peak;     /* highest `used` */
+    uint32_t touched;  /* chunks whose memory was ever used */
+    uint32_t refused;
+} tk_buf_usage;
+void tk_stack_buffers(const tk_stack *s, tk_buf_usage *out);
+
 /* Fills *out for cfg (NULL: the defaults of tk_config_default). The stack's
  * block is about max_sockets x (socket + conn_buffers) + max_time_wait x
  * time_wait_ix + max_syn_backlog x half_open (+ sack_boards x sack_board
