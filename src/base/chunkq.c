@@ -22,6 +22,9 @@ void tk_chunk_pool_init(tk_chunk_pool *p, void *data, uint32_t *links, uint32_t 
     p->mem = data;
     p->next = links;
     p->size = size;
+    p->shift = 0;
+    while ((1u << p->shift) < size)
+        p->shift++;
     p->cap = data != NULL && links != NULL ? count : 0;
     p->fresh = 0;
     p->free_head = TK_CHUNK_NIL;
@@ -153,8 +156,8 @@ static uint32_t chunk_no(const tk_chunk_pool *p, tk_chunkq *q, uint32_t k) {
  * of the head chunk, all stored). */
 static void copy_span(const tk_chunk_pool *p, tk_chunkq *q, uint32_t pos, uint8_t *buf, uint32_t n,
                       int to_queue) {
-    uint32_t c = chunk_no(p, q, pos / p->size);
-    uint32_t in = pos % p->size;
+    uint32_t c = chunk_no(p, q, pos >> p->shift);
+    uint32_t in = pos & (p->size - 1u);
     while (n > 0) {
         uint32_t k = min_u32(n, p->size - in);
         uint8_t *at = chunk_at(p, c) + in;
@@ -245,7 +248,7 @@ void tk_chunkq_shrink(tk_chunk_pool *p, tk_chunkq *q) {
         q->resv = resv;
         return;
     }
-    uint32_t keep = (q->hoff + q->len + p->size - 1u) / p->size;
+    uint32_t keep = (q->hoff + q->len + p->size - 1u) >> p->shift;
     if (keep >= q->held)
         return;
     uint32_t last = chunk_no(p, q, keep - 1u);
@@ -264,7 +267,7 @@ void tk_chunkq_shrink(tk_chunk_pool *p, tk_chunkq *q) {
 /* Chunks needed to store bytes [0, end) from the committed start. */
 static uint32_t chunks_for(const tk_chunk_pool *p, const tk_chunkq *q, uint32_t end) {
     uint64_t bytes = (uint64_t)q->hoff + end;
-    uint64_t k = (bytes + p->size - 1u) / p->size;
+    uint64_t k = (bytes + p->size - 1u) >> p->shift;
     return k > TK_CHUNKQ_MAX_CNT ? TK_CHUNKQ_MAX_CNT : (uint32_t)k;
 }
 
@@ -279,6 +282,6 @@ uint32_t tk_chunkq_back(tk_chunk_pool *p, tk_chunkq *q, uint32_t end) {
         q->resv += more;
         p->reserved += more;
     }
-    uint64_t room = (uint64_t)(q->held + q->resv) * p->size - q->hoff;
+    uint64_t room = ((uint64_t)(q->held + q->resv) << p->shift) - q->hoff;
     return room < end ? (uint32_t)room : end;
 }

@@ -41,7 +41,8 @@
 typedef struct tk_chunk_pool {
     uint8_t *mem;       /* cap chunks of `size` bytes */
     uint32_t *next;     /* per chunk: next chunk of its queue, or of the free list */
-    uint32_t size;      /* bytes per chunk */
+    uint32_t size;      /* bytes per chunk, a power of two */
+    uint32_t shift;     /* log2(size) */
     uint32_t cap;       /* chunks */
     uint32_t fresh;     /* chunks [fresh, cap) were never handed out */
     uint32_t free_head; /* returned chunks, the most recently returned first */
@@ -67,7 +68,8 @@ typedef struct tk_chunkq {
 /* Bytes of chunk memory and of link memory for `count` chunks of `size`. */
 size_t tk_chunk_pool_data_size(uint32_t size, uint32_t count);
 size_t tk_chunk_pool_link_size(uint32_t count);
-/* The memory is not touched here: chunks are used in order of need. */
+/* size must be a power of two (TK_CHUNK_MIN..TK_CHUNK_MAX). The memory is
+ * not touched here: chunks are used in order of need. */
 void tk_chunk_pool_init(tk_chunk_pool *p, void *data, uint32_t *links, uint32_t size,
                         uint32_t count);
 /* Chunks neither in a queue nor reserved. */
