@@ -122,16 +122,16 @@ typedef struct tk_tcb {
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
     uint32_t rcv_nxt, rcv_adv;
 
-    /* Line 1: timestamps, RTT sample, activity, parts from pools, timer node. */
+    /* Line 1: timestamps, RTT sample, activity, parts from pools. The TCB's
+     * timer is queued by its index (s->timers), not by a node in here. */
     uint32_t last_ack_sent;
     uint32_t ts_recent;
     uint32_t rtt_seq;
     uint32_t rexmt_count; /* consecutive retransmission timeouts */
     tk_time rtt_start;
-    tk_time last_rcv;     /* time of the last segment received */
-    tk_reass *reass;      /* out-of-order ranges (own pool); NULL while data arrives in order */
-    tk_sack_board *sack;  /* SACK scoreboard (own pool); NULL until the first SACK block */
-    tk_timerq_node tnode; /* armed at the earliest of tk_cold(tp)->t[] */
+    tk_time last_rcv;    /* time of the last segment received */
+    tk_reass *reass;     /* out-of-order ranges (own pool); NULL while data arrives in order */
+    tk_sack_board *sack; /* SACK scoreboard (own pool); NULL until the first SACK block */
 
     /* Line 2: the buffers (chunks from the stack's pool, base/chunkq.h). */
     tk_chunkq sndq; /* head = SND.UNA (once the SYN is acknowledged) */
