@@ -34,6 +34,21 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len);
 /* Returns bytes read, 0 at end of stream (peer sent FIN), -EAGAIN when none. */
 long tk_recv(tk_stack *s, int sd, void *buf, size_t len);
 
+/* recv() flags, Linux's meanings (SPEC API-6). */
+#define TK_MSG_PEEK 0x1 /* copy the data but leave it to be read again */
+#define TK_MSG_WAITALL                                                                             \
+    0x2                     /* -EAGAIN until len bytes can be returned at once,                    \
+                             * unless the stream ended or failed first */
+#define TK_MSG_DONTWAIT 0x4 /* accepted; tcpkit's calls never block anyway */
+/* tk_recv with flags: -EOPNOTSUPP for any other flag, -EFAULT for a NULL
+ * buffer with len > 0. Without data MSG_PEEK answers as tk_recv does. */
+long tk_recv_flags(tk_stack *s, int sd, void *buf, size_t len, int flags);
+/* ioctl(FIONREAD / SIOCINQ): bytes readable now. */
+long tk_inq(tk_stack *s, int sd);
+/* ioctl(SIOCOUTQ): bytes in the send queue, sent but not acknowledged or
+ * not sent yet. Both return -EINVAL on a listening socket. */
+long tk_outq(tk_stack *s, int sd);
+
 #define TK_SHUT_RD   0
 #define TK_SHUT_WR   1
 #define TK_SHUT_RDWR 2

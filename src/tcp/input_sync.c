@@ -226,7 +226,8 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
 }
 
 static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
-    if (hole_filled || tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
+    bool second = s->cfg.ack_second_segment && tp->t[TK_TIMER_DELACK] != TK_TIME_NEVER;
+    if (hole_filled || second || tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
         tp->flags |= TK_TF_ACKNOW;
         return;
     }
@@ -334,8 +335,10 @@ static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
     case TK_TCP_ESTABLISHED:
         tk_tcb_set_state(s, tp, TK_TCP_CLOSE_WAIT, "rcv FIN");
         /* CM-4: the ACK waits for the delayed-ACK timer so a close() in
-         * the meantime sends FIN and ACK together. */
-        if (tp->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+         * the meantime sends FIN and ACK together (unless cfg.fin_ack_now). */
+        if (s->cfg.fin_ack_now)
+            tp->flags |= TK_TF_ACKNOW;
+        else if (tp->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
             s->stats.delayed_acks++;
             tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
         }

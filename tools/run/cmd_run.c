@@ -10,22 +10,24 @@
 #include "runner.h"
 
 #define MAX_DEFINES        16
-#define MAX_PRESETS        16
+#define MAX_PRESETS        32
 #define DEFAULT_REMOTE_ISN 1000000u
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: tcpkit run [--relax-options] [--relax-win] [--remote-isn=N]\n"
-            "                  [--local-isn=N] [-D NAME]... [--sysctl NAME=N]... SCRIPT.pkt...\n"
-            "Runs packetdrill-syntax scripts against a tcpkit stack (198.18.0.1) on virtual\n"
-            "time; the script plays the peer 198.18.0.2. Outbound packets must match exactly\n"
-            "unless relaxed: --relax-options ignores their TCP options, --relax-win their\n"
-            "window. -D NAME selects #ifdef NAME branches (default: STANDARD).\n"
-            "--remote-isn sets the script peer's ISN (default 1000000), --local-isn fixes\n"
-            "the stack's (tk_config.isn_fixed), e.g. just below 2^32 to test wrap-around.\n"
-            "--sysctl NAME=N starts each script as if `sysctl -w NAME=N` had run before it\n"
-            "(the host defaults a suite assumes; the names of docs/conformance.md).\n"
-            "Exit status: 0 all passed, 1 some failed, 2 usage or syntax error.\n");
+    fprintf(out, "usage: tcpkit run [--relax-options] [--relax-win] [--remote-isn=N]\n"
+                 "                  [--local-isn=N] [-D NAME]... [--host freebsd|linux]\n"
+                 "                  [--sysctl NAME=N]... SCRIPT.pkt...\n"
+                 "Runs packetdrill-syntax scripts against a tcpkit stack (198.18.0.1) on virtual\n"
+                 "time; the script plays the peer 198.18.0.2. Outbound packets must match exactly\n"
+                 "unless relaxed: --relax-options ignores their TCP options, --relax-win their\n"
+                 "window. -D NAME selects #ifdef NAME branches (default: STANDARD).\n"
+                 "--remote-isn sets the script peer's ISN (default 1000000), --local-isn fixes\n"
+                 "the stack's (tk_config.isn_fixed), e.g. just below 2^32 to test wrap-around.\n"
+                 "--sysctl NAME=N starts each script as if `sysctl -w NAME=N` had run before it\n"
+                 "(the host defaults a suite assumes; the names of docs/conformance.md).\n"
+                 "--host NAME presets that system's defaults where tcpkit has the setting\n"
+                 "(the list is in docs/conformance.md); later --sysctl options override it.\n"
+                 "Exit status: 0 all passed, 1 some failed, 2 usage or syntax error.\n");
 }
 
 /* Runs one file; returns 0 passed, 1 failed, 2 syntax error. */
@@ -68,6 +70,19 @@ static int add_preset(tk_run_opts *o, const char **presets, const char *assign) 
     return -1;
 }
 
+/* --host NAME: that system's presets, as if given with --sysctl. */
+static int add_host(tk_cli *c, tk_run_opts *o, const char **presets, const char *host) {
+    const char *const *a = tk_run_host_presets(host);
+    if (!a)
+        return tk_cli_fail(c, "unknown host (freebsd, linux)", host);
+    for (; *a; a++) {
+        int rc = add_preset(o, presets, *a);
+        if (rc >= 0)
+            return rc;
+    }
+    return -1;
+}
+
 /* One option; returns -1 to go on, or the exit status (0 after --help, 2). */
 static int parse_opt(tk_cli *c, const char *a, tk_run_opts *o, const char **defs, size_t *nd,
                      const char **presets) {
@@ -88,6 +103,9 @@ static int parse_opt(tk_cli *c, const char *a, tk_run_opts *o, const char **defs
     } else if (tk_cli_is(c, a, "--sysctl")) {
         rc = tk_cli_str(c, &s);
         rc = rc ? rc : add_preset(o, presets, s);
+    } else if (tk_cli_is(c, a, "--host")) {
+        rc = tk_cli_str(c, &s);
+        rc = rc ? rc : add_host(c, o, presets, s);
     } else if (tk_cli_is(c, a, "-D")) {
         rc = tk_cli_str(c, &s);
         if (!rc && *nd == MAX_DEFINES)

@@ -116,6 +116,15 @@ int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi);
 /* Retries a pending blocking call; returns 0 (still pending or done) or 1. */
 int tk_run_retry_pending(tk_run *r);
 
+/* A send or receive call's flags argument (msg_flags.c): 0, a MSG_* name
+ * or names joined by |, into TK_MSG_* bits. Unknown or unsupported flags
+ * fail the script naming them. Returns 0 or 1 (failed). */
+int tk_run_msg_flags(tk_run *r, const tk_pkt_event *ev, const tk_pkt_expr *e, bool send, int *out);
+
+/* `--host NAME` (hosts.c): NULL-terminated sysctl assignments that give
+ * the stack that system's defaults, or NULL for an unknown name. */
+const char *const *tk_run_host_presets(const char *host);
+
 /* Backtick commands (shell_cmds.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);
 /* Applies `NAME=NUMBER` (a sysctl the runner maps to a tk_config field) to

@@ -101,6 +101,15 @@ static void set_initcwnd(tk_config *c, uint64_t v) {
 static void set_drop_synfin(tk_config *c, uint64_t v) {
     c->drop_synfin = v != 0;
 }
+static void set_fin_ack_now(tk_config *c, uint64_t v) {
+    c->fin_ack_now = v != 0;
+}
+static void set_ack_second_segment(tk_config *c, uint64_t v) {
+    c->ack_second_segment = v != 0;
+}
+static void set_icmp_errno_refused(tk_config *c, uint64_t v) {
+    c->icmp_errno_refused = v != 0;
+}
 static void set_ecn(tk_config *c, uint64_t v) {
     c->ecn = v > 2 ? -1 : (int)v; /* -1: refused by the configuration check */
 }
@@ -143,6 +152,13 @@ static const sysctl_entry sysctls[] = {
     {"net.inet.tcp.ack_war_cnt", SET_FIELD, set_ack_war_cnt, {0, 0}, NULL},
     /* tcpkit's own: FreeBSD has BSD's rule built in (docs/conformance.md). */
     {"tcpkit.bsd_old_ack", SET_FIELD, set_bsd_old_ack, {0, 0}, NULL},
+    /* tcpkit's own: FreeBSD ACKs a FIN at once, built in. */
+    {"tcpkit.fin_ack_now", SET_FIELD, set_fin_ack_now, {0, 0}, NULL},
+    /* tcpkit's own: FreeBSD ACKs every second segment, built in. */
+    {"tcpkit.ack_second_segment", SET_FIELD, set_ack_second_segment, {0, 0}, NULL},
+    /* tcpkit's own: FreeBSD's connect() fails with ECONNREFUSED for every
+     * hard ICMP error. */
+    {"tcpkit.icmp_errno_refused", SET_FIELD, set_icmp_errno_refused, {0, 0}, NULL},
     {"net.inet.tcp.syncookies_only",
      FIXED,
      NULL,

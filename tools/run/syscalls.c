@@ -185,26 +185,44 @@ static int sys_shutdown(tk_run *r, const tk_pkt_event *ev, bool retry, sys_resul
     return set_errno(out, tk_shutdown(r->stack, sd, how));
 }
 
-/* read/recv/write/send(fd, ..., len[, flags]) */
+/* The buffer argument: `...` (the runner's own memory) or NULL. */
+static int buffer_arg(tk_run *r, const tk_pkt_event *ev, bool *null_buf) {
+    const tk_pkt_expr *b = arg(ev, 1);
+    *null_buf = is_sym(b, "NULL") || (b->kind == TK_PKT_EXPR_INT && b->num == 0);
+    if (*null_buf || b->kind == TK_PKT_EXPR_ELLIPSIS || b->kind == TK_PKT_EXPR_STRING)
+        return 0;
+    return tk_run_fail(r, ev->line, "%s: the buffer must be ... or NULL", ev->sys.name);
+}
+
+static long do_io(tk_run *r, int sd, bool rd, bool null_buf, size_t len, int flags) {
+    if (null_buf && len > 0)
+        return -EFAULT; /* what a kernel answers for an unmapped buffer */
+    uint8_t *buf = calloc(1, len + 1);
+    if (!buf)
+        return -ENOMEM;
+    long rc = rd ? tk_recv_flags(r->stack, sd, buf, len, flags) : tk_send(r->stack, sd, buf, len);
+    free(buf);
+    return rc;
+}
+
+/* read/write(fd, buf, len), recv/send(fd, buf, len, flags) and
+ * recvfrom/sendto(fd, buf, len, flags, addr, addrlen). */
 static int sys_io(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
-    int fd, sd;
-    int64_t len, flags = 0;
+    int fd, sd, flags = 0;
+    int64_t len;
+    bool null_buf;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    if (int_arg(r, ev, 2, &len) || (ev->sys.nargs > 3 && int_arg(r, ev, 3, &flags)))
-        return 1;
-    if (len < 0 || len > MAX_IO || flags != 0)
-        return tk_run_fail(r, ev->line, "%s: length must be 0..%u and flags 0", ev->sys.name,
-                           MAX_IO);
-    uint8_t *buf = calloc(1, (size_t)len + 1);
-    if (!buf)
-        return tk_run_fail(r, ev->line, "out of memory");
     bool rd = ev->sys.name[0] == 'r';
-    long rc =
-        rd ? tk_recv(r->stack, sd, buf, (size_t)len) : tk_send(r->stack, sd, buf, (size_t)len);
-    free(buf);
-    if (rc == -EAGAIN && !r->nonblock[fd])
+    if (buffer_arg(r, ev, &null_buf) || int_arg(r, ev, 2, &len))
+        return 1;
+    if (ev->sys.nargs > 3 && tk_run_msg_flags(r, ev, arg(ev, 3), !rd, &flags))
+        return 1;
+    if (len < 0 || len > MAX_IO)
+        return tk_run_fail(r, ev->line, "%s: length must be 0..%u", ev->sys.name, MAX_IO);
+    long rc = do_io(r, sd, rd, null_buf, (size_t)len, flags);
+    if (rc == -EAGAIN && !r->nonblock[fd] && !(flags & TK_MSG_DONTWAIT))
         return WOULD_BLOCK;
     return set_errno(out, rc);
 }
@@ -356,6 +374,8 @@ static const sys_entry calls[] = {
     {"recv", sys_io},
     {"write", sys_io},
     {"send", sys_io},
+    {"recvfrom", sys_io},
+    {"sendto", sys_io},
     {"setsockopt", sys_setsockopt},
     {"getsockopt", sys_getsockopt},
     {"fcntl", sys_fcntl},
