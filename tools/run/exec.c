@@ -76,6 +76,8 @@ int tk_run_stack(tk_run *r, int line) {
     if (r->stack)
         return 0;
     tk_stack_io io = {.output = on_output, .random = on_random, .ctx = r};
+    if (r->opts.verbose || r->opts.pcap)
+        io.trace = tk_run_trace;
     int rc = tk_stack_create(&r->stack, &r->cfg, &io);
     if (rc < 0)
         return tk_run_fail(r, line, "cannot create the stack: error %d", rc);

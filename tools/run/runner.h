@@ -36,6 +36,9 @@ typedef struct tk_run_opts {
     size_t ndefines;
     const char *const *presets; /* --sysctl NAME=NUMBER, applied before each script */
     size_t npresets;
+    const char *pcap_path;       /* --pcap F */
+    struct tk_printer *printer;  /* -v: renders frames (NULL: verbose prints states only) */
+    struct tk_pcap_writer *pcap; /* --pcap F: every frame in and out (NULL: none) */
 } tk_run_opts;
 
 typedef struct tk_run_frame {
@@ -124,6 +127,10 @@ int tk_run_msg_flags(tk_run *r, const tk_pkt_event *ev, const tk_pkt_expr *e, bo
 /* `--host NAME` (hosts.c): NULL-terminated sysctl assignments that give
  * the stack that system's defaults, or NULL for an unknown name. */
 const char *const *tk_run_host_presets(const char *host);
+
+/* The stack's trace hook (run_trace.c): -v prints frames as tcpdump does
+ * and state changes; --pcap writes frames. */
+void tk_run_trace(void *ctx, const tk_trace_event *ev);
 
 /* Backtick commands (shell_cmds.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);

@@ -357,6 +357,32 @@ static int sys_sockname(tk_run *r, const tk_pkt_event *ev, bool retry, sys_resul
                      peer ? tk_getpeername(r->stack, sd, &a) : tk_getsockname(r->stack, sd, &a));
 }
 
+/* ioctl(fd, FIONREAD | SIOCINQ | SIOCOUTQ, [N]): the queue size is
+ * compared with N (`...` takes any). */
+static int sys_ioctl(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    const tk_pkt_expr *req = arg(ev, 1);
+    bool inq = is_sym(req, "FIONREAD") || is_sym(req, "SIOCINQ");
+    if (!inq && !is_sym(req, "SIOCOUTQ"))
+        return tk_run_fail(r, ev->line,
+                           "ioctl: unsupported request %s (FIONREAD, SIOCINQ and "
+                           "SIOCOUTQ are)",
+                           req->kind == TK_PKT_EXPR_SYMBOL ? req->text : "(not a name)");
+    long got = inq ? tk_inq(r->stack, sd) : tk_outq(r->stack, sd);
+    int64_t want;
+    if (got >= 0 && arg(ev, 2)->kind != TK_PKT_EXPR_ELLIPSIS) {
+        if (!int_value(arg(ev, 2), &want))
+            return tk_run_fail(r, ev->line, "ioctl: expected value must be [N]");
+        if (got != want)
+            return tk_run_mismatch(r, ev->line, "expected %s %lld, got %ld", req->text,
+                                   (long long)want, got);
+    }
+    return set_errno(out, got < 0 ? got : 0);
+}
+
 typedef struct sys_entry {
     const char *name;
     sys_fn fn;
@@ -379,6 +405,7 @@ static const sys_entry calls[] = {
     {"setsockopt", sys_setsockopt},
     {"getsockopt", sys_getsockopt},
     {"fcntl", sys_fcntl},
+    {"ioctl", sys_ioctl},
     {"getsockname", sys_sockname},
     {"getpeername", sys_sockname},
 };
