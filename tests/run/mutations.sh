@@ -15,7 +15,7 @@ fail() {
 
 for good in base.pkt restored-setting.pkt running-sysctl.pkt same-instant.pkt blocking.pkt \
     blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt udp-encap.pkt \
-    msg-flags.pkt; do
+    msg-flags.pkt shell-linux.pkt; do
     out=$("$tcpkit" run "$dir/$good")
     rc=$?
     [ "$rc" -eq 0 ] || fail "$good: exit $rc, output: $out"
@@ -27,6 +27,13 @@ out=$("$tcpkit" run "$dir/non-fatal.pkt")
 case "$out" in
 "PASS $dir/non-fatal.pkt (--non_fatal=syscall: 2 system call results differed; first: line 10: expected SO_RCVBUF 1234, got 65536)"*) ;;
 *) fail "non-fatal.pkt: $out" ;;
+esac
+
+# --non_fatal: a sysctl without a tcpkit setting is reported and skipped.
+out=$("$tcpkit" run "$dir/shell-non-fatal.pkt")
+case "$out" in
+"PASS $dir/shell-non-fatal.pkt (--non_fatal=syscall: 1 system call results differed; first: line 6: sysctl net.ipv4.tcp_no_such_knob has no tcpkit setting)"*) ;;
+*) fail "shell-non-fatal.pkt: $out" ;;
 esac
 
 for script in "$dir"/mutations/*.pkt; do
