@@ -48,6 +48,7 @@ static int run_file(const char *path, const tk_run_opts *opts) {
     }
     tk_run r;
     int failed = tk_run_script(&r, &sc, opts);
+    tk_run_release(&r); /* -v shows nothing of the teardown after the result */
     if (failed)
         printf("FAIL %s: line %d: %s\n", path, r.fail_line, r.fail_msg);
     else if (r.nmismatch)
@@ -56,7 +57,6 @@ static int run_file(const char *path, const tk_run_opts *opts) {
                path, r.nmismatch, r.mismatch_line, r.mismatch_msg);
     else
         printf("PASS %s\n", path);
-    tk_run_release(&r);
     tk_pkt_script_free(&sc);
     return failed;
 }

@@ -354,7 +354,9 @@ int tk_run_script(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
 void tk_run_release(tk_run *r) {
     if (r->stack) {
         r->qn = 0;
-        r->failed = true; /* frames from the final aborts are not checked */
+        r->failed = true;        /* frames from the final aborts are not checked */
+        r->opts.verbose = false; /* nor shown or captured */
+        r->opts.pcap = NULL;
         tk_stack_destroy(r->stack, r->now);
         r->stack = NULL;
     }
