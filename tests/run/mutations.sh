@@ -15,7 +15,7 @@ fail() {
 
 for good in base.pkt restored-setting.pkt running-sysctl.pkt same-instant.pkt blocking.pkt \
     blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt udp-encap.pkt \
-    msg-flags.pkt shell-linux.pkt packet-forms.pkt; do
+    msg-flags.pkt shell-linux.pkt packet-forms.pkt headers.pkt; do
     out=$("$tcpkit" run "$dir/$good")
     rc=$?
     [ "$rc" -eq 0 ] || fail "$good: exit $rc, output: $out"
@@ -27,6 +27,12 @@ out=$("$tcpkit" run "$dir/non-fatal.pkt")
 case "$out" in
 "PASS $dir/non-fatal.pkt (--non_fatal=syscall: 2 system call results differed; first: line 10: expected SO_RCVBUF 1234, got 65536)"*) ;;
 *) fail "non-fatal.pkt: $out" ;;
+esac
+
+# --local_ip, --remote_ip, --bind_port: the packets carry those addresses.
+case "$("$tcpkit" run -v "$dir/headers.pkt")" in
+*"< IP 192.0.2.1.50000 > 192.168.0.1.9090: Flags [S]"*) ;;
+*) fail "headers.pkt: the addresses of the header are not used" ;;
 esac
 
 # --non_fatal: a sysctl without a tcpkit setting is reported and skipped.

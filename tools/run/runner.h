@@ -73,6 +73,7 @@ typedef struct tk_run {
     int sd[TK_RUN_MAX_FDS]; /* script fd -> stack descriptor, -1 when free */
     bool nonblock[TK_RUN_MAX_FDS];
     tk_pkt_conn conn;
+    uint16_t bind_port, connect_port; /* --bind_port, --connect_port (8080) */
     tk_run_pending pending;
     tk_run_unsupported unsupported;
     int last_fd; /* descriptor of the last system call (TCP_INFO blocks) */

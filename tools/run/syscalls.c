@@ -101,8 +101,8 @@ static int sys_bind(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *o
     int fd, sd;
     if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    tk_sockaddr a = {.addr = TK_RUN_LOCAL_ADDR, .port = TK_RUN_PORT};
-    r->conn.lport = TK_RUN_PORT;
+    tk_sockaddr a = {.addr = r->conn.laddr, .port = r->bind_port};
+    r->conn.lport = r->bind_port;
     return set_errno(out, tk_bind(r->stack, sd, &a));
 }
 
@@ -146,12 +146,12 @@ static int sys_connect(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result
         }
         return events & TK_POLLOUT ? set_errno(out, 0) : WOULD_BLOCK;
     }
-    tk_sockaddr a = {.addr = TK_RUN_REMOTE_ADDR, .port = TK_RUN_PORT};
+    tk_sockaddr a = {.addr = r->conn.raddr, .port = r->connect_port};
     int rc = tk_connect(r->stack, sd, &a);
     tk_sockaddr me;
     if (tk_getsockname(r->stack, sd, &me) == 0 && me.port) {
         r->conn.lport = me.port;
-        r->conn.rport = TK_RUN_PORT;
+        r->conn.rport = r->connect_port;
     }
     if (rc == -EINPROGRESS && !r->nonblock[fd])
         return WOULD_BLOCK;

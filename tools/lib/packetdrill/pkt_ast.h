@@ -146,6 +146,10 @@ typedef struct tk_pkt_headers {
     bool md5_secret;
     char md5_key[81]; /* --tcp_md5_secret: signs inbound, checks outbound md5 options */
     bool udp_encapsulation;
+    /* Addresses and ports (host order; 0: the runner's own). */
+    uint32_t local_ip, remote_ip, gateway_ip, netmask_ip;
+    uint16_t bind_port, connect_port;
+    int ts_tick_usecs; /* --tcp_ts_tick_usecs: -1 not given, 0 TS val unchecked, 1000 */
 } tk_pkt_headers;
 
 typedef struct tk_pkt_script {
