@@ -108,6 +108,8 @@ static void advance(tk_run *r, tk_time target, int stop) {
         if (stop_now(r, stop))
             return;
         tk_time d = tk_stack_next_deadline(r->stack);
+        if (r->pending.active && r->pending.deadline < d)
+            d = r->pending.deadline; /* a poll()'s timeout */
         if (d > target)
             break;
         tk_time before = r->now;
@@ -328,6 +330,8 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     r->last_fd = -1;
     for (int i = 0; i < TK_RUN_MAX_FDS; i++)
         r->sd[i] = -1;
+    for (int i = 0; i < TK_RUN_MAX_EPOLL; i++)
+        r->epolls[i].fd = -1;
     tk_config_default(&r->cfg);
     set_addresses(r, &sc->hdr);
     memcpy(r->cfg.mac, local_mac, 6);

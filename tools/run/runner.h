@@ -51,8 +51,24 @@ typedef struct tk_run_frame {
 typedef struct tk_run_pending {
     bool active;
     const tk_pkt_event *ev;
-    int64_t lo, hi; /* script times within which it must return */
+    int64_t lo, hi;   /* script times within which it must return */
+    tk_time deadline; /* poll/epoll_wait: it returns by itself then (TK_TIME_NEVER) */
 } tk_run_pending;
+
+/* An epoll descriptor's interest list (sys_epoll.c). */
+#define TK_RUN_MAX_EPOLL     4
+#define TK_RUN_EPOLL_WATCHES 16
+#define TK_RUN_EPOLL_SD      (-2) /* sd[] of a script descriptor that is an epoll */
+typedef struct tk_run_epoll_watch {
+    int fd; /* script descriptor */
+    uint32_t events;
+    int64_t data; /* fd, u32, u64 or ptr as the script gave it */
+} tk_run_epoll_watch;
+typedef struct tk_run_epoll {
+    int fd; /* its own script descriptor, -1 when free */
+    int n;
+    tk_run_epoll_watch w[TK_RUN_EPOLL_WATCHES];
+} tk_run_epoll;
 
 /* A setting the script made that tcpkit cannot honour (see shell_cmds.c). */
 typedef struct tk_run_unsupported {
@@ -75,6 +91,8 @@ typedef struct tk_run {
     tk_pkt_conn conn;
     uint16_t bind_port, connect_port; /* --bind_port, --connect_port (8080) */
     tk_run_pending pending;
+    tk_time block_deadline; /* set by a call about to block with a timeout */
+    tk_run_epoll epolls[TK_RUN_MAX_EPOLL];
     tk_run_unsupported unsupported;
     int last_fd; /* descriptor of the last system call (TCP_INFO blocks) */
     int line;    /* the event being run */

@@ -41,11 +41,44 @@ const char *tk_pkt_errno_name(int value) {
 }
 
 /* IPTOS_DSCP_CSn: the class selectors of RFC 2474 4.2.2.1 in the TOS byte. */
-static const sym constants[] = {
-    {"O_RDONLY", 0},          {"O_RDWR", TK_PKT_O_RDWR}, {"O_NONBLOCK", TK_PKT_O_NONBLOCK},
-    {"IPTOS_DSCP_CS0", 0x00}, {"IPTOS_DSCP_CS1", 0x20},  {"IPTOS_DSCP_CS2", 0x40},
-    {"IPTOS_DSCP_CS3", 0x60}, {"IPTOS_DSCP_CS4", 0x80},  {"IPTOS_DSCP_CS5", 0xa0},
-    {"IPTOS_DSCP_CS6", 0xc0}, {"IPTOS_DSCP_CS7", 0xe0}};
+static const sym constants[] = {{"O_RDONLY", 0},
+                                {"O_RDWR", TK_PKT_O_RDWR},
+                                {"O_NONBLOCK", TK_PKT_O_NONBLOCK},
+                                {"IPTOS_DSCP_CS0", 0x00},
+                                {"IPTOS_DSCP_CS1", 0x20},
+                                {"IPTOS_DSCP_CS2", 0x40},
+                                {"IPTOS_DSCP_CS3", 0x60},
+                                {"IPTOS_DSCP_CS4", 0x80},
+                                {"IPTOS_DSCP_CS5", 0xa0},
+                                {"IPTOS_DSCP_CS6", 0xc0},
+                                {"IPTOS_DSCP_CS7", 0xe0},
+                                /* poll and epoll bits and epoll_ctl operations: Linux's values. */
+                                {"POLLIN", 0x1},
+                                {"POLLPRI", 0x2},
+                                {"POLLOUT", 0x4},
+                                {"POLLERR", 0x8},
+                                {"POLLHUP", 0x10},
+                                {"POLLNVAL", 0x20},
+                                {"POLLRDNORM", 0x40},
+                                {"POLLRDBAND", 0x80},
+                                {"POLLWRNORM", 0x100},
+                                {"POLLWRBAND", 0x200},
+                                {"POLLRDHUP", 0x2000},
+                                {"EPOLLIN", 0x1},
+                                {"EPOLLPRI", 0x2},
+                                {"EPOLLOUT", 0x4},
+                                {"EPOLLERR", 0x8},
+                                {"EPOLLHUP", 0x10},
+                                {"EPOLLRDNORM", 0x40},
+                                {"EPOLLWRNORM", 0x100},
+                                {"EPOLLRDHUP", 0x2000},
+                                {"EPOLLONESHOT", 1 << 30},
+                                {"EPOLLET", (int)(1u << 31)},
+                                {"EPOLL_CTL_ADD", 1},
+                                {"EPOLL_CTL_DEL", 2},
+                                {"EPOLL_CTL_MOD", 3},
+                                {"EPOLL_CLOEXEC", 0x80000},
+                                {"NULL", 0}};
 
 static bool eval_symbol(const char *name, int64_t *out) {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
