@@ -16,6 +16,7 @@
 #include "lib/packetdrill/pkt_frame.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
+#include "tcpkit/tcp_info.h"
 
 #define TK_RUN_LOCAL_ADDR  0xc6120001u /* 198.18.0.1 */
 #define TK_RUN_REMOTE_ADDR 0xc6120002u /* 198.18.0.2 */
@@ -163,6 +164,10 @@ int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t c
 int tk_run_setkey(tk_run *r, const tk_pkt_event *ev, const char *cmd);
 /* Gives the stack the key setkey added before it existed. 0 or 1. */
 int tk_run_md5_apply(tk_run *r, int line);
+
+/* The value of a tcpi_* field (tcpi_fields.c); false for a name tcpkit
+ * does not fill. */
+bool tk_run_tcpi_field(const tk_tcp_info *ti, const char *name, uint64_t *out);
 
 /* %{ code }% blocks (code_blocks.c). Returns 0 or 1 (failed). */
 int tk_run_code(tk_run *r, const tk_pkt_event *ev);

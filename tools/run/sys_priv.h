@@ -55,6 +55,9 @@ uint32_t tk_sys_ready_bits(tk_run *r, int64_t fd);
  * WOULD_BLOCK to wait (the deadline goes to r->block_deadline), 0 to
  * return now (something ready, no timeout, or the deadline passed). */
 int tk_sys_wait_or_return(tk_run *r, bool retry, int64_t timeout_ms, int ready);
+/* getsockopt(fd, IPPROTO_TCP, TCP_INFO, {tcpi_X=N, ...}, LEN): each named
+ * field compared (sys_tcp_info.c). */
+int tk_sys_tcp_info(tk_run *r, const tk_pkt_event *ev, int sd, sys_result *out);
 /* close() of an epoll descriptor: 0 when fd was one (closed), else -1. */
 int tk_sys_epoll_close(tk_run *r, int fd);
 

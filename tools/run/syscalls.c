@@ -295,6 +295,10 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     int fd, sd;
     if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
+    const tk_pkt_expr *level = tk_sys_arg(ev, 1);
+    if ((tk_sys_is_sym(level, "IPPROTO_TCP") || tk_sys_is_sym(level, "SOL_TCP")) &&
+        tk_sys_is_sym(tk_sys_arg(ev, 2), "TCP_INFO"))
+        return tk_sys_tcp_info(r, ev, sd, out);
     const tk_sockopt_info *o = find_opt(r, ev);
     if (!o)
         return 1;

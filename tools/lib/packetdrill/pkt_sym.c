@@ -78,7 +78,28 @@ static const sym constants[] = {{"O_RDONLY", 0},
                                 {"EPOLL_CTL_DEL", 2},
                                 {"EPOLL_CTL_MOD", 3},
                                 {"EPOLL_CLOEXEC", 0x80000},
-                                {"NULL", 0}};
+                                {"NULL", 0},
+                                /* tcp_info values in Linux's numbering. */
+                                {"TCP_ESTABLISHED", 1},
+                                {"TCP_SYN_SENT", 2},
+                                {"TCP_SYN_RECV", 3},
+                                {"TCP_FIN_WAIT1", 4},
+                                {"TCP_FIN_WAIT2", 5},
+                                {"TCP_TIME_WAIT", 6},
+                                {"TCP_CLOSE", 7},
+                                {"TCP_CLOSE_WAIT", 8},
+                                {"TCP_LAST_ACK", 9},
+                                {"TCP_LISTEN", 10},
+                                {"TCP_CLOSING", 11},
+                                {"TCP_CA_Open", 0},
+                                {"TCP_CA_Disorder", 1},
+                                {"TCP_CA_CWR", 2},
+                                {"TCP_CA_Recovery", 3},
+                                {"TCP_CA_Loss", 4},
+                                {"TCPI_OPT_TIMESTAMPS", 1},
+                                {"TCPI_OPT_SACK", 2},
+                                {"TCPI_OPT_WSCALE", 4},
+                                {"TCPI_OPT_ECN", 8}};
 
 static bool eval_symbol(const char *name, int64_t *out) {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
