@@ -32,12 +32,12 @@ long tk_recv_flags(tk_stack *s, int sd, void *buf, size_t len, int flags) {
         return -EBADF;
     if (buf == NULL && len > 0)
         return -EFAULT;
-    uint32_t avail = tk_ring_len(&tp->rcvq);
+    uint32_t avail = tk_chunkq_len(&tp->rcvq);
     uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
     if ((flags & TK_MSG_WAITALL) && avail < want && stream_open(tp))
         return -EAGAIN;
     if ((flags & TK_MSG_PEEK) && avail > 0)
-        return (long)tk_ring_peek(&tp->rcvq, 0, buf, want);
+        return (long)tk_chunkq_peek(&s->chunks, &tp->rcvq, 0, buf, want);
     /* Without data a peek answers as a read would: error, EOF or EAGAIN. */
     return tk_recv(s, sd, buf, len);
 }
@@ -48,7 +48,7 @@ long tk_inq(tk_stack *s, int sd) {
         return -EBADF;
     if (tp->state == TK_TCP_LISTEN)
         return -EINVAL;
-    return (long)tk_ring_len(&tp->rcvq);
+    return (long)tk_chunkq_len(&tp->rcvq);
 }
 
 long tk_outq(tk_stack *s, int sd) {
@@ -57,5 +57,5 @@ long tk_outq(tk_stack *s, int sd) {
         return -EBADF;
     if (tp->state == TK_TCP_LISTEN)
         return -EINVAL;
-    return (long)tk_ring_len(&tp->sndq);
+    return (long)tk_chunkq_len(&tp->sndq);
 }

@@ -72,7 +72,7 @@ static void fill_counts(const tk_stack *s, const tk_tcb *tp, tk_tcp_info *out) {
     bool synced = tp->state != TK_TCP_SYN_SENT && tp->state != TK_TCP_SYN_RCVD;
     out->tcpi_bytes_acked = synced ? payload(tp->snd_una, tp->iss, fin_acked) : 0;
     out->tcpi_bytes_received = synced ? payload(tp->rcv_nxt, tp->irs, fin_rcvd) : 0;
-    uint32_t queued = tk_ring_len(&tp->sndq);
+    uint32_t queued = tk_chunkq_len(&tp->sndq);
     uint32_t in_flight = synced ? tp->snd_max - tp->snd_una : 0;
     if ((tp->flags & TK_TF_FIN_QUEUED) && in_flight > 0 && tp->snd_max == tp->fin_seq + 1)
         in_flight--; /* the FIN is in sequence space, not in the queue */
