@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
+#include "tcp/dsack.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 
@@ -241,6 +242,8 @@ static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
 
 static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
     bool had_ooo = tk_tcb_ooo_ranges(tp) > 0;
+    if (had_ooo)
+        tk_dsack_overlap(tp, v->seq, v->len); /* OP-7 */
     uint32_t n = tk_chunkq_write(&s->chunks, &tp->rcvq, v->data, v->len);
     if (n < v->len) /* the rest waits for the peer's retransmission */
         TK_DROP(s, drop_rcv_pool_empty, now);
@@ -258,6 +261,11 @@ static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time no
 static void data_out_of_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
     tp->flags |= TK_TF_ACKNOW;
     s->stats.ooo_segs_in++;
+    if (tk_dsack_held(tp, v->seq, v->len)) {
+        tk_dsack_note(tp, v->seq, v->seq + v->len); /* OP-7: held already */
+        return;
+    }
+    tk_dsack_overlap(tp, v->seq, v->len);
     uint32_t off = v->seq - tp->rcv_nxt;
     uint32_t held = tp->reass != NULL ? tk_reass_bytes(tp->reass) : 0;
     if (held + v->len > s->cfg.ooo_budget_bytes) {
@@ -452,6 +460,7 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
             TK_DROP(s, drop_syn_challenged, now);
         } else if (tk_seq_leq(h->seq + seglen, tp->rcv_nxt) && (fl & TK_TCP_ACK) &&
                    s->cfg.bsd_old_ack) {
+            tk_dsack_note(tp, h->seq, h->seq + sg->len); /* OP-7 */
             /* BSD (Stevens vol. 2 p. 960): ACK to resynchronize, drop the
              * data, but still process the ACK field. */
             tp->flags |= TK_TF_ACKNOW;
@@ -460,6 +469,7 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
             /* Entirely old: an ACK to resynchronize, and the segment goes,
              * ACK field and all (RFC 9293 3.10.7.4, SEC-9): an old segment
              * neither completes a handshake nor acknowledges data. */
+            tk_dsack_note(tp, h->seq, h->seq + sg->len); /* OP-7 */
             unacceptable_ack(s, tp, h->seq, seglen, now);
             TK_DROP(s, drop_old_segment, now);
         } else {
@@ -508,6 +518,7 @@ static void trim(tk_tcb *tp, const tk_seg *sg, seg_view *v) {
             v->fin = false; /* a FIN we already have */
             d = v->len;
         }
+        tk_dsack_note(tp, v->seq, v->seq + d); /* OP-7: the part we had */
         v->data += d;
         v->len -= d;
         v->seq += d;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
+#include "tcp/dsack.h"
 #include "tcp/state.h"
 
 uint32_t tk_tcp_ts_now(tk_time now) {
@@ -97,9 +98,9 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
         o->ts_val = tk_tcp_ts_now(now);
         o->ts_ecr = tp->ts_recent;
     }
-    if ((tp->flags & TK_TF_SACK) && tk_tcb_ooo_ranges(tp) > 0 && sack_room(o) > 0) {
-        uint32_t max = sack_room(o);
-        o->sack_count = (uint8_t)tk_reass_sack(tp->reass, tp->rcv_nxt, o->sack, max);
+    bool dsack = tp->dsack_len != 0;
+    if ((tp->flags & TK_TF_SACK) && (dsack || tk_tcb_ooo_ranges(tp) > 0) && sack_room(o) > 0) {
+        o->sack_count = (uint8_t)tk_dsack_blocks(tp, o->sack, sack_room(o)); /* OP-3, OP-7 */
         if (o->sack_count > 0)
             o->present |= TK_OPT_SACK;
     }
@@ -158,6 +159,7 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
     if (flags & TK_TCP_RST)
         s->stats.rsts_sent++;
     if (flags & TK_TCP_ACK) {
+        tk_dsack_sent(tp);
         tp->last_ack_sent = tp->rcv_nxt;
         tp->flags &= ~TK_TF_ACKNOW;
         tk_tcb_timer_stop(s, tp, TK_TIMER_DELACK);

@@ -134,6 +134,11 @@ typedef struct tk_tcb {
     bool cookie_any;
 
     bool fin_ooo; /* fin_ooo_seq holds the peer's FIN (DT-11); last, to pack */
+    /* OP-7 (RFC 2883): a duplicate range received, reported as the first
+     * SACK block of the next ACK (tcp/dsack.c); length 0: none. In the
+     * padding after fin_ooo, so the TCB keeps its nine cache lines. */
+    uint16_t dsack_len;
+    uint32_t dsack_left;
 } tk_tcb;
 
 struct tk_stack;

@@ -67,7 +67,7 @@ static const sysctl_entry linux_names[] = {
     {"net.ipv4.tcp_keepalive_probes", SET_FIELD, set_keepalive_probes, {1, 127}, NULL},
     {"net.ipv4.tcp_rmem", SET_FIELD, set_rmem, {0, 0}, NULL},
     {"net.ipv4.tcp_wmem", SET_FIELD, set_wmem, {0, 0}, NULL},
-    {"net.ipv4.tcp_dsack", FIXED, NULL, {0, -1}, "tcpkit sends no D-SACK blocks"},
+    {"net.ipv4.tcp_dsack", FIXED, NULL, {1, -1}, "tcpkit sends D-SACK blocks whenever SACK is on"},
     {"net.ipv4.tcp_fack", FIXED, NULL, {0, -1}, "tcpkit has no FACK"},
     {"net.ipv4.tcp_reordering", FIXED, NULL, {3, -1}, "tcpkit's duplicate-ACK threshold is 3"},
     {"net.ipv4.tcp_fastopen", FIXED, NULL, {0, -1}, "tcpkit has no TCP Fast Open"},
@@ -94,6 +94,7 @@ const sysctl_entry *tk_run_sysctl_linux(const char *name) {
 const char *const tk_run_linux_defaults[] = {
     "net.ipv4.tcp_timestamps=1",
     "net.ipv4.tcp_sack=1",
+    "net.ipv4.tcp_dsack=1",
     "net.ipv4.tcp_syn_retries=5",
     "net.ipv4.tcp_synack_retries=5",
     "net.ipv4.tcp_ecn=0",
