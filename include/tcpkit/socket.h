@@ -67,8 +67,10 @@ enum tk_sockopt {
     TK_SO_REUSEADDR = 1,
     TK_SO_LINGER,    /* tk_linger */
     TK_SO_KEEPALIVE, /* int */
-    TK_SO_RCVBUF,    /* int */
-    TK_SO_SNDBUF,    /* int */
+    TK_SO_RCVBUF,    /* int bytes, up to tk_config.rcvbuf; at any time (on a
+                      * connection never below the window offered) */
+    TK_SO_SNDBUF,    /* int bytes, up to tk_config.sndbuf; at any time (never
+                      * below the bytes queued) */
     TK_SO_ERROR,     /* int: negative errno, cleared when read (get only) */
     TK_TCP_NODELAY,  /* int */
     TK_TCP_KEEPIDLE, /* int seconds */
