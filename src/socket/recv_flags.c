@@ -10,7 +10,7 @@
 /* More bytes may still arrive: no error, no end of stream, and a state in
  * which the peer can send. */
 static bool stream_open(const tk_tcb *tp) {
-    if (tp->so_error != 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
+    if (tk_cold(tp)->so_error != 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
         return false;
     switch (tp->state) {
     case TK_TCP_SYN_SENT:

@@ -27,7 +27,7 @@ static uint8_t linux_state(int st) {
 }
 
 static uint8_t ca_state(const tk_tcb *tp) {
-    if (tp->rexmt_count > 0 && tp->t[TK_TIMER_RETRANSMIT] != TK_TIME_NEVER)
+    if (tp->rexmt_count > 0 && tk_cold(tp)->t[TK_TIMER_RETRANSMIT] != TK_TIME_NEVER)
         return TK_TCPI_CA_LOSS;
     if (tp->cc.in_recovery)
         return TK_TCPI_CA_RECOVERY;
@@ -52,13 +52,13 @@ static uint32_t segments(uint32_t bytes, uint32_t mss) {
 }
 
 static void fill_windows(const tk_stack *s, const tk_tcb *tp, tk_tcp_info *out) {
-    out->tcpi_rto = (uint32_t)tk_rtt_rto(&tp->rtt, tp->rexmt_count);
+    out->tcpi_rto = (uint32_t)tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count);
     out->tcpi_ato = (uint32_t)s->cfg.delack;
     out->tcpi_snd_mss = tp->mss;
     out->tcpi_advmss = tk_tcp_mss_for(s, tp->encap_port);
     out->tcpi_pmtu = s->cfg.mtu;
-    out->tcpi_rtt = tp->rtt.has_sample ? (uint32_t)tp->rtt.srtt : 0;
-    out->tcpi_rttvar = tp->rtt.has_sample ? (uint32_t)tp->rtt.rttvar : 0;
+    out->tcpi_rtt = tk_cold(tp)->rtt.has_sample ? (uint32_t)tk_cold(tp)->rtt.srtt : 0;
+    out->tcpi_rttvar = tk_cold(tp)->rtt.has_sample ? (uint32_t)tk_cold(tp)->rtt.rttvar : 0;
     out->tcpi_snd_ssthresh = segments(tp->cc.ssthresh, tp->mss);
     out->tcpi_snd_cwnd = segments(tp->cc.cwnd, tp->mss);
     out->tcpi_reordering = 3; /* RFC 5681 3.2: the third duplicate ACK */
@@ -70,15 +70,15 @@ static void fill_counts(const tk_stack *s, const tk_tcb *tp, tk_tcp_info *out) {
     bool fin_acked = (tp->flags & TK_TF_FIN_ACKED) != 0;
     bool fin_rcvd = (tp->flags & TK_TF_FIN_RCVD) != 0;
     bool synced = tp->state != TK_TCP_SYN_SENT && tp->state != TK_TCP_SYN_RCVD;
-    out->tcpi_bytes_acked = synced ? payload(tp->snd_una, tp->iss, fin_acked) : 0;
-    out->tcpi_bytes_received = synced ? payload(tp->rcv_nxt, tp->irs, fin_rcvd) : 0;
+    out->tcpi_bytes_acked = synced ? payload(tp->snd_una, tk_cold(tp)->iss, fin_acked) : 0;
+    out->tcpi_bytes_received = synced ? payload(tp->rcv_nxt, tk_cold(tp)->irs, fin_rcvd) : 0;
     uint32_t queued = tk_chunkq_len(&tp->sndq);
     uint32_t in_flight = synced ? tp->snd_max - tp->snd_una : 0;
-    if ((tp->flags & TK_TF_FIN_QUEUED) && in_flight > 0 && tp->snd_max == tp->fin_seq + 1)
+    if ((tp->flags & TK_TF_FIN_QUEUED) && in_flight > 0 && tp->snd_max == tk_cold(tp)->fin_seq + 1)
         in_flight--; /* the FIN is in sequence space, not in the queue */
     out->tcpi_unacked_bytes = in_flight < queued ? in_flight : queued;
     out->tcpi_notsent_bytes = queued - out->tcpi_unacked_bytes;
-    out->tcpi_last_data_sent = ms_since(s->now, tp->last_snd);
+    out->tcpi_last_data_sent = ms_since(s->now, tk_cold(tp)->last_snd);
     out->tcpi_last_data_recv = ms_since(s->now, tp->last_rcv);
 }
 
@@ -93,7 +93,9 @@ int tk_tcp_info_get(tk_stack *s, int sd, tk_tcp_info *out) {
     out->tcpi_ca_state = ca_state(tp);
     out->tcpi_retransmits = (uint8_t)(tp->rexmt_count > 255 ? 255 : tp->rexmt_count);
     out->tcpi_backoff = out->tcpi_retransmits;
-    uint32_t probes = tp->persist_count > tp->keep_count ? tp->persist_count : tp->keep_count;
+    uint32_t probes = tk_cold(tp)->persist_count > tk_cold(tp)->keep_count
+                          ? tk_cold(tp)->persist_count
+                          : tk_cold(tp)->keep_count;
     out->tcpi_probes = (uint8_t)(probes > 255 ? 255 : probes);
     out->tcpi_options = (uint8_t)(((tp->flags & TK_TF_TS) ? TK_TCPI_OPT_TIMESTAMPS : 0) |
                                   ((tp->flags & TK_TF_SACK) ? TK_TCPI_OPT_SACK : 0) |

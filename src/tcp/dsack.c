@@ -10,8 +10,8 @@ void tk_dsack_note(tk_tcb *tp, uint32_t left, uint32_t right) {
     if (!(tp->flags & TK_TF_SACK) || !tk_seq_lt(left, right))
         return;
     uint32_t len = right - left;
-    tp->dsack_left = left;
-    tp->dsack_len = (uint16_t)(len > UINT16_MAX ? UINT16_MAX : len); /* its first part */
+    tk_cold(tp)->dsack_left = left;
+    tk_cold(tp)->dsack_len = (uint16_t)(len > UINT16_MAX ? UINT16_MAX : len); /* its first part */
 }
 
 bool tk_dsack_held(const tk_tcb *tp, uint32_t seq, uint32_t len) {
@@ -27,7 +27,7 @@ bool tk_dsack_held(const tk_tcb *tp, uint32_t seq, uint32_t len) {
 }
 
 void tk_dsack_overlap(tk_tcb *tp, uint32_t seq, uint32_t len) {
-    if (tp->reass == NULL || len == 0 || tp->dsack_len != 0)
+    if (tp->reass == NULL || len == 0 || tk_cold(tp)->dsack_len != 0)
         return;
     uint32_t off = seq - tp->rcv_nxt, end = off + len, best = UINT32_MAX, best_end = 0;
     for (uint32_t i = 0; i < tp->reass->count; i++) {
@@ -46,8 +46,8 @@ void tk_dsack_overlap(tk_tcb *tp, uint32_t seq, uint32_t len) {
  * holding it comes right after the D-SACK block. */
 static uint32_t holder_first(const tk_tcb *tp, tk_sack_block *b, uint32_t n) {
     for (uint32_t i = 1; i < n; i++) {
-        if (tk_seq_leq(b[i].left, tp->dsack_left) &&
-            tk_seq_leq(tp->dsack_left + tp->dsack_len, b[i].right)) {
+        if (tk_seq_leq(b[i].left, tk_cold(tp)->dsack_left) &&
+            tk_seq_leq(tk_cold(tp)->dsack_left + tk_cold(tp)->dsack_len, b[i].right)) {
             tk_sack_block h = b[i];
             for (uint32_t k = i; k > 0; k--)
                 b[k] = b[k - 1];
@@ -59,11 +59,11 @@ static uint32_t holder_first(const tk_tcb *tp, tk_sack_block *b, uint32_t n) {
 }
 
 uint32_t tk_dsack_blocks(const tk_tcb *tp, tk_sack_block *out, uint32_t max) {
-    bool dup = max > 0 && tp->dsack_len != 0;
+    bool dup = max > 0 && tk_cold(tp)->dsack_len != 0;
     uint32_t n = 0;
     if (dup) {
-        out[0].left = tp->dsack_left;
-        out[0].right = tp->dsack_left + tp->dsack_len;
+        out[0].left = tk_cold(tp)->dsack_left;
+        out[0].right = tk_cold(tp)->dsack_left + tk_cold(tp)->dsack_len;
         n = 1;
     }
     if (tk_tcb_ooo_ranges(tp) == 0 || n >= max)
@@ -79,5 +79,5 @@ uint32_t tk_dsack_blocks(const tk_tcb *tp, tk_sack_block *out, uint32_t max) {
 }
 
 void tk_dsack_sent(tk_tcb *tp) {
-    tp->dsack_len = 0;
+    tk_cold(tp)->dsack_len = 0;
 }
