@@ -91,7 +91,17 @@ typedef struct tk_config {
     uint16_t ephemeral_hi; /* 65535 */
 
     /* Options. */
-    bool opt_wscale;      /* offer window scaling: true */
+    bool opt_wscale; /* offer window scaling: true */
+    /* The smallest window scale announced (0..14; 0, the default: the
+     * smallest shift that fits the socket's receive buffer). Linux derives
+     * its shift from the largest buffer a socket may grow to (tcp_rmem's
+     * maximum), so it announces a larger one than the buffer needs. */
+    uint8_t wscale_min;
+    /* A window update after the application reads is sent once the window
+     * would at least double (Linux's rule): true. false (the default):
+     * once it grows by two segments or half the buffer (RFC 1122 4.2.3.3,
+     * SPEC DT-2). */
+    bool window_update_double;
     bool opt_timestamps;  /* offer timestamps: true */
     bool opt_sack;        /* offer SACK-permitted: true */
     uint16_t default_mss; /* MSS assumed without option: 536 */

@@ -51,6 +51,8 @@ bool tk_tcp_window_update_due(tk_stack *s, tk_tcb *tp) {
     if (win <= offered)
         return false;
     uint32_t inc = win - offered;
+    if (s->cfg.window_update_double)
+        return win >= 2u * offered; /* Linux's tcp_cleanup_rbuf */
     return inc >= 2u * tp->mss || inc >= tk_cold(tp)->opts.rcv_cap / 2;
 }
 
@@ -405,8 +407,8 @@ void tk_tcp_retransmit_head(tk_stack *s, tk_tcb *tp, tk_time now) {
         tp->snd_nxt = saved;
 }
 
-uint8_t tk_tcp_wscale_for(uint32_t bufsize) {
-    uint8_t shift = 0;
+uint8_t tk_tcp_wscale_for(uint32_t bufsize, uint8_t min) {
+    uint8_t shift = min > TK_TCP_MAX_WSCALE ? TK_TCP_MAX_WSCALE : min;
     while (shift < TK_TCP_MAX_WSCALE && (bufsize >> shift) > 65535u)
         shift++;
     return shift;

@@ -256,7 +256,7 @@ void tk_tcp_retransmit_head(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_seg_max(const tk_tcb *tp);
 /* The same less the SACK blocks the next segment will carry. */
 uint32_t tk_tcp_seg_max_now(const struct tk_stack *s, const tk_tcb *tp, tk_time now);
-uint8_t tk_tcp_wscale_for(uint32_t bufsize);
+uint8_t tk_tcp_wscale_for(uint32_t bufsize, uint8_t min);
 /* Window probe: one byte at SND.UNA beyond a zero window (DT-3). */
 void tk_tcp_send_probe(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_keepalive(struct tk_stack *s, tk_tcb *tp, tk_time now);

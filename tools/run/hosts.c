@@ -36,6 +36,11 @@ static const char *const freebsd[] = {
 static const char *const linux_host[] = {
     /* Linux's initial window is 10 segments since 2.6.39 (RFC 6928). */
     "net.inet.tcp.initcwnd_segments=10",
+    /* Linux announces the window scale of its largest receive buffer,
+     * tcp_rmem's maximum (6 MiB by default: scale 7). */
+    "tcpkit.wscale_min=7",
+    /* A window update after a read only once the window would double. */
+    "tcpkit.window_update_double=1",
     NULL,
 };
 

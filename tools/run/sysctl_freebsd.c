@@ -86,6 +86,12 @@ static void set_ack_second_segment(tk_config *c, uint64_t v) {
 static void set_icmp_errno_refused(tk_config *c, uint64_t v) {
     c->icmp_errno_refused = v != 0;
 }
+static void set_wscale_min(tk_config *c, uint64_t v) {
+    c->wscale_min = (uint8_t)v;
+}
+static void set_window_update_double(tk_config *c, uint64_t v) {
+    c->window_update_double = v != 0;
+}
 static void set_ecn(tk_config *c, uint64_t v) {
     c->ecn = v > 2 ? -1 : (int)v; /* -1: refused by the configuration check */
 }
@@ -135,6 +141,11 @@ static const sysctl_entry freebsd[] = {
     /* tcpkit's own: FreeBSD's connect() fails with ECONNREFUSED for every
      * hard ICMP error. */
     {"tcpkit.icmp_errno_refused", SET_FIELD, set_icmp_errno_refused, {0, 0}, NULL},
+    /* tcpkit's own: the smallest window scale announced (Linux: from
+     * tcp_rmem's maximum). */
+    {"tcpkit.wscale_min", SET_FIELD, set_wscale_min, {0, 14}, NULL},
+    /* tcpkit's own: window updates after reads as Linux sends them. */
+    {"tcpkit.window_update_double", SET_FIELD, set_window_update_double, {0, 0}, NULL},
     {"net.inet.tcp.syncookies_only",
      FIXED,
      NULL,

@@ -92,10 +92,17 @@ const sysctl_entry *tk_run_sysctl_linux(const char *name) {
  * setting for (docs/conformance.md lists what it also sets and tcpkit
  * cannot: CUBIC, RACK, F-RTO, pacing, Fast Open, socket buffer sizes). */
 const char *const tk_run_linux_defaults[] = {
-    "net.ipv4.tcp_timestamps=1",     "net.ipv4.tcp_sack=1",
-    "net.ipv4.tcp_dsack=1",          "net.ipv4.tcp_syn_retries=5",
-    "net.ipv4.tcp_synack_retries=5", "net.ipv4.tcp_ecn=0",
-    "net.ipv4.tcp_syncookies=1",     NULL,
+    "net.ipv4.tcp_timestamps=1",
+    "net.ipv4.tcp_sack=1",
+    "net.ipv4.tcp_dsack=1",
+    "net.ipv4.tcp_syn_retries=5",
+    "net.ipv4.tcp_synack_retries=5",
+    "net.ipv4.tcp_ecn=0",
+    "net.ipv4.tcp_syncookies=1",
+    /* tcp_rmem's maximum there, 15 MiB, makes Linux announce window scale
+     * 8: ilog2(15 MiB) - 15. */
+    "tcpkit.wscale_min=8",
+    NULL,
 };
 
 const sysctl_entry *tk_run_sysctl_find(const char *name) {
