@@ -145,19 +145,45 @@ static bool compare(uint64_t got, const char *op, int64_t want) {
     return !strcmp(op, ">=") && g >= want;
 }
 
+/* The tcpi_ field `name` of the socket the last system call used. */
+static int field_value(tk_run *r, const tk_pkt_event *ev, const char *name, uint64_t *got) {
+    int fd = open_fd(r, ev);
+    if (fd < 0)
+        return 1;
+    tk_tcp_info ti;
+    if (tk_tcp_info_get(r->stack, r->sd[fd], &ti) < 0 || !tk_run_tcpi_field(&ti, name, got))
+        return tk_run_fail(r, ev->line, "code block: tcpkit does not fill %s", name);
+    return 0;
+}
+
+/* assert LO <[=] tcpi_NAME <[=] HI: a range, as Python chains it. */
+static int assert_range(tk_run *r, const tk_pkt_event *ev, const char *line) {
+    char name[40], op1[3], op2[3];
+    long long lo, hi;
+    if (sscanf(line, " assert %lld %2[<=] %39[a-z_] %2[<=] %lld", &lo, op1, name, op2, &hi) != 5)
+        return tk_run_fail(r, ev->line, "unsupported code block %%{%.60s}%%", line);
+    uint64_t got;
+    if (field_value(r, ev, name, &got))
+        return 1;
+    bool ok = (strcmp(op1, "<") ? (int64_t)got >= lo : (int64_t)got > lo) &&
+              (strcmp(op2, "<") ? (int64_t)got <= hi : (int64_t)got < hi) &&
+              (!strcmp(op1, "<") || !strcmp(op1, "<=")) &&
+              (!strcmp(op2, "<") || !strcmp(op2, "<="));
+    if (!ok)
+        return tk_run_fail(r, ev->line, "expected %lld %s %s %s %lld, got %llu", lo, op1, name, op2,
+                           hi, (unsigned long long)got);
+    return 0;
+}
+
 /* assert tcpi_NAME OP VALUE[, message]: Linux's tcp_info of the socket
  * the last system call used; VALUE a number or a symbol (TCP_CA_Open). */
 static int assert_field(tk_run *r, const tk_pkt_event *ev, const char *line) {
     char name[40], op[3], value[40];
     if (sscanf(line, " assert %39[a-z_] %2[=!<>] %39[A-Za-z0-9_]", name, op, value) != 3)
-        return tk_run_fail(r, ev->line, "unsupported code block %%{%.60s}%%", line);
-    int fd = open_fd(r, ev);
-    if (fd < 0)
-        return 1;
-    tk_tcp_info ti;
+        return assert_range(r, ev, line);
     uint64_t got;
-    if (tk_tcp_info_get(r->stack, r->sd[fd], &ti) < 0 || !tk_run_tcpi_field(&ti, name, &got))
-        return tk_run_fail(r, ev->line, "code block: tcpkit does not fill %s", name);
+    if (field_value(r, ev, name, &got))
+        return 1;
     tk_pkt_lex lx;
     tk_pkt_expr e = {.kind = TK_PKT_EXPR_SYMBOL, .text = value};
     int64_t want;
