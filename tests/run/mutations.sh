@@ -15,7 +15,8 @@ fail() {
 
 for good in base.pkt restored-setting.pkt running-sysctl.pkt same-instant.pkt blocking.pkt \
     blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt udp-encap.pkt \
-    msg-flags.pkt shell-linux.pkt packet-forms.pkt headers.pkt io-calls.pkt tcp-info-linux.pkt; do
+    msg-flags.pkt shell-linux.pkt shell-multiline.pkt packet-forms.pkt headers.pkt io-calls.pkt \
+    tcp-info-linux.pkt; do
     out=$("$tcpkit" run "$dir/$good")
     rc=$?
     [ "$rc" -eq 0 ] || fail "$good: exit $rc, output: $out"

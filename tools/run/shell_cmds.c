@@ -2,6 +2,7 @@
  *   sysctl [-q] [-w] NAME=V..., echo V > /proc/sys/NAME
  *                                     -> a tk_config setting (sysctl_table.h)
  *   .../defaults.sh                   -> upstream packetdrill's Linux defaults
+ *   .../set_sysctls.py /proc/sys/N=V  -> the sysctls N
  *   sockstat ... | grep -c STATE | grep N -> a state count of the connection table
  *   ... | setkey -c, setkey -F        -> TCP-MD5 keys (setkey.c)
  * Any other command fails the script with a message naming it. */
@@ -302,12 +303,35 @@ static int sockstat(tk_run *r, const tk_pkt_event *ev, const char *cmd) {
     return 0;
 }
 
-int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
-    char cmd[1024];
-    const char *text = ev->text;
-    while (isspace((unsigned char)*text))
-        text++;
-    snprintf(cmd, sizeof cmd, "%s", text);
+/* upstream packetdrill's set_sysctls.py /proc/sys/A/B=VALUE...: each
+ * argument the sysctl A.B (Linux's names). */
+static int set_sysctls_py(tk_run *r, const tk_pkt_event *ev, const char *args) {
+    const char *p = args + strspn(args, " \t");
+    if (!*p)
+        return tk_run_fail(r, ev->line, "set_sysctls.py: expected /proc/sys/NAME=VALUE...");
+    while (*p) {
+        char name[96], val[96];
+        if (strncmp(p, "/proc/sys/", 10))
+            return tk_run_fail(r, ev->line, "set_sysctls.py: expected /proc/sys/NAME=VALUE");
+        const char *next = split_assign(p + 10, name, sizeof name, val, sizeof val);
+        if (!next)
+            return tk_run_fail(r, ev->line, "set_sysctls.py: expected /proc/sys/NAME=VALUE");
+        for (char *c = name; *c; c++)
+            if (*c == '/')
+                *c = '.';
+        if (sysctl_assign(r, ev, name, val))
+            return 1;
+        p = next + strspn(next, " \t");
+    }
+    return 0;
+}
+
+static bool first_word_ends(const char *cmd, const char *suffix) {
+    size_t n = strcspn(cmd, " \t"), k = strlen(suffix);
+    return n >= k && !strncmp(cmd + n - k, suffix, k);
+}
+
+static int run_one(tk_run *r, const tk_pkt_event *ev, char *cmd) {
     strip_redirects(cmd);
     if (!strncmp(cmd, "sysctl ", 7))
         return sysctl(r, ev, cmd + 7);
@@ -315,6 +339,8 @@ int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
         return proc_sys(r, ev, cmd);
     if (is_defaults_sh(cmd))
         return linux_defaults(r, ev);
+    if (first_word_ends(cmd, "set_sysctls.py"))
+        return set_sysctls_py(r, ev, cmd + strcspn(cmd, " \t"));
     if (!strncmp(cmd, "sockstat ", 9)) {
         if (tk_run_stack(r, ev->line))
             return 1;
@@ -327,4 +353,27 @@ int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
     char msg[120];
     snprintf(msg, sizeof msg, "unsupported command `%.60s`", cmd);
     return unknown(r, ev, msg);
+}
+
+/* A backtick may hold several commands, one per line (packetdrill runs
+ * them with a shell, line by line). */
+int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
+    char text[2048];
+    snprintf(text, sizeof text, "%s", ev->text);
+    if (strstr(text, "setkey")) {
+        /* setkey's input spans lines as one command (setkey.c). */
+        char *t = text + strspn(text, " \t\r\n");
+        return run_one(r, ev, t);
+    }
+    int n = 0;
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        line += strspn(line, " \t\r");
+        if (!*line)
+            continue;
+        n++;
+        if (run_one(r, ev, line))
+            return 1;
+    }
+    return n ? 0 : tk_run_fail(r, ev->line, "empty command");
 }
