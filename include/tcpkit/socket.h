@@ -104,6 +104,12 @@ enum tk_sockopt {
      * connect(), while tk_config.udp_tunnel_port is non-zero; -EINVAL
      * otherwise. An accepted connection takes it from the peer's SYN. */
     TK_TCP_REMOTE_UDP_ENCAPS_PORT,
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_CORK (SPEC API-6): int;
+     * non-zero holds data until a full segment can go, the socket is
+     * closed (the rest leaves with the FIN) or the option is cleared, which
+     * sends what was held at once. Unlike Linux, tcpkit does not also send
+     * the held data 200 ms later. A listener passes it to its connections. */
+    TK_TCP_CORK,
 };
 typedef struct tk_linger {
     int onoff;

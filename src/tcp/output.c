@@ -209,11 +209,14 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
     arm_rexmt(s, tp, now);
 }
 
-/* Decides whether `len` bytes at `off` may go now (Nagle, DT-4). */
+/* Decides whether `len` bytes at `off` may go now (Nagle, DT-4; TCP_CORK,
+ * API-6: only full segments, the FIN's, and retransmissions). */
 static bool data_send_ok(const tk_tcb *tp, uint32_t off, uint32_t len, uint32_t qlen,
                          uint32_t maxseg, bool fin) {
-    if (len == maxseg || (tp->flags & TK_TF_FORCE))
+    if (len == maxseg || (tp->flags & (TK_TF_FORCE | TK_TF_UNCORK)))
         return true;
+    if ((tk_cold(tp)->opts.flags & TK_SOF_CORK) && !fin)
+        return tk_seq_lt(tp->snd_nxt, tp->snd_max);
     if (off + len == qlen &&
         ((tk_cold(tp)->opts.flags & TK_SOF_NODELAY) || tp->snd_max == tp->snd_una || fin))
         return true;
@@ -368,6 +371,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         if (len == 0 && !fin)
             break;
     }
+    tp->flags &= ~TK_TF_UNCORK; /* one push, as Linux's uncork */
     uint32_t unsent =
         tk_chunkq_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_chunkq_len(&tp->sndq));
     /* Data waits with nothing in flight: a closed window, or one too small

@@ -82,6 +82,16 @@ static int nodelay_set(tk_stack *s, tk_tcb *tp, int v) {
     return 0;
 }
 
+/* API-6: clearing the cork pushes what it held at once, even past Nagle
+ * (Linux's TCP_NAGLE_PUSH). */
+static int cork_set(tk_stack *s, tk_tcb *tp, int v) {
+    if (v || !tk_tcb_synchronized(tp))
+        return 0;
+    tp->flags |= TK_TF_UNCORK;
+    tk_tcb_mark_pending(s, tp);
+    return 0;
+}
+
 /* Buffer sizes up to the configured per-socket size, at any time (API-6):
  * on a connection a send buffer never drops below the bytes queued, and a
  * receive buffer never below the window already offered (RFC 9293
@@ -291,6 +301,15 @@ static const opt_row rows[] = {
      true,
      NULL,
      NULL,
+     NULL},
+    {{TCP, "TCP_CORK", TK_TCP_CORK, false, false},
+     VT_FLAG,
+     ANY,
+     TK_SOF_CORK,
+     0,
+     true,
+     NULL,
+     cork_set,
      NULL},
 };
 

@@ -29,6 +29,7 @@
 #define TK_TF_FIN_ACKED  0x00000008u
 #define TK_TF_FIN_RCVD   0x00000010u /* end of the peer's stream reached */
 #define TK_TF_SHUT_RD    0x00000020u
+#define TK_TF_UNCORK     0x00000040u /* TCP_CORK cleared: the next burst pushes despite Nagle */
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */

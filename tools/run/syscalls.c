@@ -242,6 +242,11 @@ static const char *sym_text(const tk_pkt_expr *e) {
 /* The option's row, or NULL (the script fails, naming the option). */
 static const tk_sockopt_info *find_opt(tk_run *r, const tk_pkt_event *ev) {
     const char *level = sym_text(tk_sys_arg(ev, 1)), *name = sym_text(tk_sys_arg(ev, 2));
+    /* Linux's names of the same levels. */
+    if (level && !strcmp(level, "SOL_TCP"))
+        level = "IPPROTO_TCP";
+    else if (level && !strcmp(level, "SOL_IP"))
+        level = "IPPROTO_IP";
     const tk_sockopt_info *o = level && name ? tk_sockopt_lookup(level, name) : NULL;
     for (size_t i = 0; !o && level && name && i < sizeof host_only / sizeof host_only[0]; i++)
         if (!strcmp(host_only[i].level_name, level) && !strcmp(host_only[i].name, name))
