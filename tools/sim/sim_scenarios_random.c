@@ -303,6 +303,11 @@ static void check_end(tk_sim *s, uint16_t aport) {
             tk_sim_expect(s, tk_stack_state_count(st, state) == 0, "%s still counts %u in %s",
                           i ? "B" : "A", tk_stack_state_count(st, state), tk_tcp_state_name(state));
         check_socket_pool(s, i);
+        tk_buf_usage u;
+        tk_stack_buffers(st, &u);
+        tk_sim_expect(s, u.used == 0 && u.reserved == 0,
+                      "%s's buffer pool still has %u chunks in use and %u reserved", i ? "B" : "A",
+                      u.used, u.reserved);
     }
 }
 
