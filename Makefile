@@ -34,8 +34,9 @@ check: deps format-check build
 	cmake --build $(CHECK_BUILD) -j $(JOBS)
 	cd $(CHECK_BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The FreeBSD TCP test suite (IPv4 scripts, read from ../shared) through
-# `tcpkit run --relax-options --relax-win`; docs/conformance.md has the figure.
+# The FreeBSD TCP test suite (IPv4 scripts, rcv-data-segments included, read
+# from ../shared) through `tcpkit run --relax-options --relax-win --host
+# freebsd`; docs/conformance.md has the figure and every failure.
 SUITE ?= ../shared/conformance/freebsd-tcp-testsuite
 conformance: build
 	sh tests/run/conformance.sh ./$(BUILD)/tcpkit $(SUITE)

@@ -29,6 +29,7 @@
 #define TK_TF_FIN_ACKED  0x00000008u
 #define TK_TF_FIN_RCVD   0x00000010u /* end of the peer's stream reached */
 #define TK_TF_SHUT_RD    0x00000020u
+#define TK_TF_UNCORK     0x00000040u /* TCP_CORK cleared: the next burst pushes despite Nagle */
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */
@@ -97,6 +98,11 @@ typedef struct tk_tcb_cold {
     uint32_t acq_head, acq_tail, acq_len, backlog;
     tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
     bool cookie_any;
+    /* OP-7 (RFC 2883): a duplicate range received, reported as the first
+     * SACK block of the next ACK (tcp/dsack.c); length 0: none. Last, in
+     * what was the padding after cookie_any. */
+    uint16_t dsack_len;
+    uint32_t dsack_left;
 } tk_tcb_cold;
 
 /* The hot part: at most 256 bytes (four cache lines; the pool keeps every
@@ -251,7 +257,7 @@ void tk_tcp_retransmit_head(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_seg_max(const tk_tcb *tp);
 /* The same less the SACK blocks the next segment will carry. */
 uint32_t tk_tcp_seg_max_now(const struct tk_stack *s, const tk_tcb *tp, tk_time now);
-uint8_t tk_tcp_wscale_for(uint32_t bufsize);
+uint8_t tk_tcp_wscale_for(uint32_t bufsize, uint8_t min);
 /* Window probe: one byte at SND.UNA beyond a zero window (DT-3). */
 void tk_tcp_send_probe(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_keepalive(struct tk_stack *s, tk_tcb *tp, tk_time now);
