@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "sim_render.h"
+#include "sim_report.h"
 #include "simnet.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/tcp_state.h"
@@ -23,6 +24,10 @@ typedef struct tk_sim_opts {
     int32_t close_order; /* random: 0 A closes first, 1 B first, 2 both at once */
     int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
     const char *pcap;
+    const char *scenario; /* its name, the title of the pictures */
+    const char *html;     /* --html FILE: the report (docs/pictures.md) */
+    const char *svg;      /* --svg FILE: the ladder alone */
+    bool text_ladder;     /* the ladder in text instead of the event lines */
     bool json;
     bool quiet; /* no event lines (the verdict still prints) */
 } tk_sim_opts;
@@ -55,7 +60,8 @@ typedef struct tk_sim {
     tk_simnet *net;
     const tk_sim_opts *opts;
     tk_sim_render *render;
-    tk_config cfg[2]; /* as the stacks were created */
+    tk_sim_report *report; /* the pictures, when asked for; else NULL */
+    tk_config cfg[2];      /* as the stacks were created */
     tk_sim_conn conns[TK_SIM_MAX_CONNS];
     int nconns;
     tk_sim_seg segs[TK_SIM_SEG_LOG]; /* ring: segment i is segs[i % TK_SIM_SEG_LOG] */
@@ -71,6 +77,9 @@ typedef struct tk_sim {
  * Returns 0 or a negative errno. */
 int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no);
 void tk_sim_fini(tk_sim *s);
+/* Writes the pictures asked for in the options (--html, --svg,
+ * --text-ladder). Returns 0 or a negative errno (a file not written). */
+int tk_sim_write_pictures(tk_sim *s);
 
 /* Records the first failed expectation; returns ok. */
 bool tk_sim_expect(tk_sim *s, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,0 +1,62 @@
+/* The ladder in plain text, as the seeds print it: each end's states in
+ * its column, one arrow per segment between them (at its send time). */
+#include <string.h>
+
+#include "rp_int.h"
+
+#define COL   22 /* a state column */
+#define ARROW 46 /* the arrow column */
+
+static void state_line(FILE *f, const tk_rp_state *st) {
+    char t[32];
+    tk_rp_secs(t, sizeof t, st->t_us);
+    const char *name = tk_rp_state_name(st->to);
+    if (st->end == 0)
+        fprintf(f, "%12s  %-*s %*s\n", t, COL, name, ARROW, "");
+    else
+        fprintf(f, "%12s  %-*s %*s %s\n", t, COL, "", ARROW, "", name);
+}
+
+static void seg_line(FILE *f, const tk_rp_seg *s, const tk_rp_isn *isn) {
+    char t[32], label[128], arrow[ARROW + 192];
+    tk_rp_secs(t, sizeof t, s->sent_us);
+    tk_rp_seg_label(s, isn, label, sizeof label);
+    bool lost = s->arrived_us == TK_RP_NO_TIME;
+    size_t n = strlen(label);
+    size_t fill = n + 6 < ARROW ? ARROW - n - 6 : 1;
+    char dashes[ARROW + 1];
+    memset(dashes, '-', fill);
+    dashes[fill] = 0;
+    if (s->from == 0)
+        snprintf(arrow, sizeof arrow, "-- %s %s%s", label, dashes, lost ? "X" : ">");
+    else
+        snprintf(arrow, sizeof arrow, "%s%s %s --", lost ? "X" : "<", dashes, label);
+    fprintf(f, "%12s  %-*s %-*s%s\n", t, COL, "", ARROW, arrow, lost ? "  (lost)" : "");
+}
+
+void tk_rp_text_ladder(FILE *f, const tk_rp_conn *c) {
+    tk_rp_isn isn;
+    tk_rp_isns(c, &isn);
+    fprintf(f, "%12s  %-*s %*s %s\n", "time (s)", COL, c->end_name[0], ARROW, "", c->end_name[1]);
+    size_t si = 0, ti = 0;
+    int64_t last = 0;
+    bool any = false;
+    /* Merged in time order; a state change goes before a segment sent at
+     * the same instant, since it is what made the end send it. */
+    while (si < c->nsegs || ti < c->nstates) {
+        bool state =
+            ti < c->nstates && (si == c->nsegs || c->states[ti].t_us <= c->segs[si].sent_us);
+        int64_t t = state ? c->states[ti].t_us : c->segs[si].sent_us;
+        if (any && t - last >= TK_RP_FOLD_US) {
+            char d[32];
+            tk_rp_duration(d, sizeof d, t - last);
+            fprintf(f, "%12s  %*s ~~ %s later ~~\n", "", COL, "", d);
+        }
+        if (state)
+            state_line(f, &c->states[ti++]);
+        else
+            seg_line(f, &c->segs[si++], &isn);
+        last = t;
+        any = true;
+    }
+}
