@@ -150,7 +150,9 @@ int tk_cmd_sim(int argc, char **argv) {
         list();
         return 2;
     }
-    o.scenario = sc->name;
+    char title[256];
+    snprintf(title, sizeof title, "tcpkit sim %s (%s): %s", sc->name, sc->spec, sc->summary);
+    o.scenario = title;
     tk_simnet_opts no;
     tk_simnet_opts_default(&no, o.seed);
     if (o.loss_ppm >= 0)

@@ -24,7 +24,7 @@ typedef struct tk_sim_opts {
     int32_t close_order; /* random: 0 A closes first, 1 B first, 2 both at once */
     int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
     const char *pcap;
-    const char *scenario; /* its name, the title of the pictures */
+    const char *scenario; /* the title of the pictures: its name, SPEC IDs, story */
     const char *html;     /* --html FILE: the report (docs/pictures.md) */
     const char *svg;      /* --svg FILE: the ladder alone */
     bool text_ladder;     /* the ladder in text instead of the event lines */

@@ -43,7 +43,7 @@ tk_sim_report *tk_sim_report_new(const char *title) {
              (TK_SIM_ADDR_B >> 8) & 0xffu, TK_SIM_ADDR_B & 0xffu);
     snprintf(r->c->end_name[0], sizeof r->c->end_name[0], "A %s", a);
     snprintf(r->c->end_name[1], sizeof r->c->end_name[1], "B %s", b);
-    snprintf(r->c->title, sizeof r->c->title, "%s", title);
+    snprintf(r->c->title, sizeof r->c->title, "A and B, the whole run");
     tk_printer_init(&r->printer, true);
     return r;
 }

@@ -14,6 +14,8 @@
 /* Order key: ties at one instant keep the producer's order, an arrival of
  * segment j after the sends up to j and before the sends after it. */
 static double row_key(const tk_rp_row *r) {
+    if (r->seg == TK_RP_NO_SEG) /* a state row: alone at its instant */
+        return 1e18;
     return (double)r->seg + (r->arrival ? 0.5 : 0.0);
 }
 
@@ -23,6 +25,20 @@ static int row_cmp(const void *pa, const void *pb) {
         return a->t_us < b->t_us ? -1 : 1;
     double ka = row_key(a), kb = row_key(b);
     return ka < kb ? -1 : ka > kb;
+}
+
+/* Whether sorted rows[0..n) hold time t (the state rows are few: a
+ * linear look at them is enough). */
+static bool has_time(const tk_rp_row *rows, size_t n, int64_t t) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rows[mid].t_us < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rows[lo].t_us == t;
 }
 
 static void place_rows(tk_rp_axis *a, double top) {
@@ -40,6 +56,8 @@ static void place_rows(tk_rp_axis *a, double top) {
             }
         }
         r->y = y;
+        if (r->seg == TK_RP_NO_SEG)
+            continue;
         if (r->arrival)
             a->arrive_y[r->seg] = y;
         else
@@ -51,7 +69,7 @@ static void place_rows(tk_rp_axis *a, double top) {
 int tk_rp_axis_build(tk_rp_axis *a, const tk_rp_conn *c, double top) {
     memset(a, 0, sizeof *a);
     size_t n = c->nsegs;
-    a->rows = calloc(2 * n + 1, sizeof *a->rows);
+    a->rows = calloc(2 * n + c->nstates + 1, sizeof *a->rows);
     a->send_y = calloc(n + 1, sizeof *a->send_y);
     a->arrive_y = calloc(n + 1, sizeof *a->arrive_y);
     if (!a->rows || !a->send_y || !a->arrive_y) {
@@ -65,6 +83,14 @@ int tk_rp_axis_build(tk_rp_axis *a, const tk_rp_conn *c, double top) {
         if (s->arrived_us != TK_RP_NO_TIME)
             a->rows[a->nrows++] = (tk_rp_row){.t_us = s->arrived_us, .seg = i, .arrival = true};
     }
+    /* A state change at an instant without a segment gets a row of its own,
+     * so that a long wait before it (TIME_WAIT's 2MSL) is folded too. */
+    qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
+    size_t nseg_rows = a->nrows;
+    for (size_t i = 0; i < c->nstates; i++)
+        if (!has_time(a->rows, nseg_rows, c->states[i].t_us) &&
+            !has_time(a->rows + nseg_rows, a->nrows - nseg_rows, c->states[i].t_us))
+            a->rows[a->nrows++] = (tk_rp_row){.t_us = c->states[i].t_us, .seg = TK_RP_NO_SEG};
     qsort(a->rows, a->nrows, sizeof *a->rows, row_cmp);
     place_rows(a, top);
     if (!a->nrows)

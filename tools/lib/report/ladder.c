@@ -42,30 +42,35 @@ static void seg_arrow(FILE *f, const tk_rp_conn *c, const tk_rp_axis *a, const t
                       size_t i) {
     const tk_rp_seg *s = &c->segs[i];
     double x1 = end_x(s->from), x2 = end_x(1 - s->from), y1 = a->send_y[i];
-    bool lost = a->arrive_y[i] < 0;
-    /* A lost segment stops half-way, where the cross marks its end. */
-    double y2 = lost ? y1 + 18.0 : a->arrive_y[i];
-    if (lost)
+    /* A lost segment stops half-way, where a cross marks its end; so does
+     * one still in flight when the record ends (no arrival seen). */
+    bool lost = (s->marks & TK_RP_LOST) != 0, halfway = a->arrive_y[i] < 0;
+    double y2 = halfway ? y1 + 18.0 : a->arrive_y[i];
+    if (halfway)
         x2 = (x1 + x2) / 2;
     char sent[32], arr[32], label[128];
     tk_rp_secs(sent, sizeof sent, s->sent_us);
-    if (lost)
+    if (halfway)
         snprintf(arr, sizeof arr, "%s", "");
     else
         tk_rp_secs(arr, sizeof arr, s->arrived_us);
     fprintf(f,
             "<g class=\"seg from%d%s%s%s\" data-i=\"%zu\" data-from=\"%d\" data-sent=\"%s\" "
             "data-arrived=\"%s\">",
-            s->from, lost ? " lost" : "", (s->marks & TK_RP_RETRANS) ? " retrans" : "",
-            (s->marks & TK_RP_DUP) ? " dup" : "", i, s->from, sent, arr);
+            s->from,
+            lost      ? " lost"
+            : halfway ? " unseen"
+                      : "",
+            (s->marks & TK_RP_RETRANS) ? " retrans" : "", (s->marks & TK_RP_DUP) ? " dup" : "", i,
+            s->from, sent, arr);
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x1, y1, x2, y2);
     if (lost)
         fprintf(f, "<path class=\"cross\" d=\"M%.1f %.1fl10 10m0 -10l-10 10\"/>", x2 - 5, y2 - 5);
-    else
+    else if (!halfway)
         arrow_head(f, x1, y1, x2, y2);
     tk_rp_seg_label(s, isn, label, sizeof label);
-    double lx = lost ? (x1 + x2) / 2 : (LAD_XL + LAD_XR) / 2;
-    double ly = lost ? y1 - 3 : (y1 + y2) / 2 - 3;
+    double lx = halfway ? (x1 + x2) / 2 : (LAD_XL + LAD_XR) / 2;
+    double ly = halfway ? y1 - 3 : (y1 + y2) / 2 - 3;
     fprintf(f, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", lx, ly);
     tk_rp_xml(f, label);
     if (s->link && !lost && !(s->marks & TK_RP_RETRANS)) {
@@ -75,6 +80,8 @@ static void seg_arrow(FILE *f, const tk_rp_conn *c, const tk_rp_axis *a, const t
     }
     if (lost)
         fputs(" (lost)", f);
+    else if (halfway)
+        fputs(" (arrival not seen)", f);
     fputs("</text></g>\n", f);
 }
 

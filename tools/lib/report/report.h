@@ -28,12 +28,13 @@
 #define TK_RP_CORRUPT 0x8u /* arrived damaged; the receiver dropped it */
 
 #define TK_RP_OPTS_LEN 96
-#define TK_RP_NO_TIME  INT64_MIN /* arrived_us of a lost segment */
+#define TK_RP_NO_TIME  INT64_MIN /* arrived_us of a segment that did not arrive */
 
 /* One segment, from one end to the other. Sequence numbers are absolute. */
 typedef struct tk_rp_seg {
     int64_t sent_us;    /* when it left its end */
-    int64_t arrived_us; /* when it reached the other end, TK_RP_NO_TIME if never */
+    int64_t arrived_us; /* when it reached the other end, TK_RP_NO_TIME if lost or
+                           still in flight when the record ends */
     int from;           /* the sending end: 0 or 1 */
     uint32_t seq, ack;
     uint8_t flags; /* TK_TCP_* */
@@ -160,7 +161,7 @@ void tk_rp_ladder_svg(FILE *f, const tk_rp_conn *c);
 /* end: 0 or 1. */
 void tk_rp_state_svg(FILE *f, const tk_rp_conn *c, int end);
 /* Sequence space sent by `end` against time, with the other end's ACKs,
- * window and SACK blocks. Writes nothing when `end` sent no segment. */
+ * window and SACK blocks. Writes nothing when `end` sent no data. */
 void tk_rp_tseq_svg(FILE *f, const tk_rp_conn *c, int end);
 /* cwnd and ssthresh, then SRTT and RTO, over time for `end`; nothing
  * without samples of that end. */
@@ -170,8 +171,8 @@ void tk_rp_cc_svg(FILE *f, const tk_rp_conn *c, int end);
 void tk_rp_text_ladder(FILE *f, const tk_rp_conn *c);
 
 /* The JSON members of one segment (no braces), OBS-8 (docs/pictures.md):
- * ["sent":s,"arrived":s|null,] "from":0,"seq":n,... Without times (a
- * segment reported as it is sent), "lost" is the TK_RP_LOST mark. */
+ * ["sent":s,"arrived":s|null,] "from":0,"seq":n,... ("lost" is the
+ * TK_RP_LOST mark). */
 void tk_rp_seg_json(FILE *f, const tk_rp_seg *s, bool times);
 
 /* The whole report as one HTML page, nothing fetched. Conversations with

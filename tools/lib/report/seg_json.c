@@ -44,11 +44,10 @@ void tk_rp_seg_json(FILE *f, const tk_rp_seg *s, bool times) {
     fputs(",\"sack\":[", f);
     for (int b = 0; b < s->nsack && b < 4; b++)
         fprintf(f, "%s[%" PRIu32 ",%" PRIu32 "]", b ? "," : "", s->sack[b][0], s->sack[b][1]);
-    fprintf(f, "],\"lost\":%s,\"retransmitted\":%s,\"duplicate\":%s,\"corrupted\":%s",
-            (s->marks & TK_RP_LOST) || (times && s->arrived_us == TK_RP_NO_TIME) ? "true" : "false",
-            (s->marks & TK_RP_RETRANS) ? "true" : "false",
-            (s->marks & TK_RP_DUP) ? "true" : "false",
-            (s->marks & TK_RP_CORRUPT) ? "true" : "false");
+    fprintf(
+        f, "],\"lost\":%s,\"retransmitted\":%s,\"duplicate\":%s,\"corrupted\":%s",
+        (s->marks & TK_RP_LOST) ? "true" : "false", (s->marks & TK_RP_RETRANS) ? "true" : "false",
+        (s->marks & TK_RP_DUP) ? "true" : "false", (s->marks & TK_RP_CORRUPT) ? "true" : "false");
     if (s->packet)
         fprintf(f, ",\"packet\":%u", s->packet);
 }

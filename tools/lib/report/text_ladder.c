@@ -7,21 +7,31 @@
 #define COL   22 /* a state column */
 #define ARROW 46 /* the arrow column */
 
+/* Prints a line without its trailing blanks. */
+static void put(FILE *f, char *line) {
+    size_t n = strlen(line);
+    while (n > 0 && line[n - 1] == ' ')
+        line[--n] = 0;
+    fprintf(f, "%s\n", line);
+}
+
 static void state_line(FILE *f, const tk_rp_state *st) {
     char t[32];
     tk_rp_secs(t, sizeof t, st->t_us);
     const char *name = tk_rp_state_name(st->to);
+    char line[160];
     if (st->end == 0)
-        fprintf(f, "%12s  %-*s %*s\n", t, COL, name, ARROW, "");
+        snprintf(line, sizeof line, "%12s  %s", t, name);
     else
-        fprintf(f, "%12s  %-*s %*s %s\n", t, COL, "", ARROW, "", name);
+        snprintf(line, sizeof line, "%12s  %-*s %*s %s", t, COL, "", ARROW, "", name);
+    put(f, line);
 }
 
 static void seg_line(FILE *f, const tk_rp_seg *s, const tk_rp_isn *isn) {
     char t[32], label[128], arrow[ARROW + 192];
     tk_rp_secs(t, sizeof t, s->sent_us);
     tk_rp_seg_label(s, isn, label, sizeof label);
-    bool lost = s->arrived_us == TK_RP_NO_TIME;
+    bool lost = (s->marks & TK_RP_LOST) != 0;
     size_t n = strlen(label);
     size_t fill = n + 6 < ARROW ? ARROW - n - 6 : 1;
     char dashes[ARROW + 1];
@@ -31,7 +41,10 @@ static void seg_line(FILE *f, const tk_rp_seg *s, const tk_rp_isn *isn) {
         snprintf(arrow, sizeof arrow, "-- %s %s%s", label, dashes, lost ? "X" : ">");
     else
         snprintf(arrow, sizeof arrow, "%s%s %s --", lost ? "X" : "<", dashes, label);
-    fprintf(f, "%12s  %-*s %-*s%s\n", t, COL, "", ARROW, arrow, lost ? "  (lost)" : "");
+    char line[400];
+    snprintf(line, sizeof line, "%12s  %-*s %-*s%s", t, COL, "", ARROW, arrow,
+             lost ? "  (lost)" : "");
+    put(f, line);
 }
 
 void tk_rp_text_ladder(FILE *f, const tk_rp_conn *c) {

@@ -29,27 +29,33 @@ static double rel(uint32_t v, uint32_t isn) {
     return (double)(uint32_t)(v - isn);
 }
 
-/* The ranges of time and sequence the graph covers. */
+/* The ranges of time and sequence the graph covers. The window line may
+ * reach far above the data (a 64 kB window over a 2 kB exchange); the
+ * graph shows at most twice the data's height, the window clipped at the
+ * top. */
 static bool tseq_range(const tk_rp_conn *c, int end, uint32_t isn, int shift, tk_plot *p) {
     bool any = false;
+    double dmax = 1, wmax = 0;
     p->tmin = 1e18;
     p->tmax = -1e18;
     p->vmin = 0;
-    p->vmax = 1;
     for (size_t i = 0; i < c->nsegs; i++) {
         const tk_rp_seg *s = &c->segs[i];
         if (s->from == end) {
-            double t = (double)s->sent_us / 1e6, top = rel(s->seq, isn) + s->len;
+            double t = (double)s->sent_us / 1e6, top = rel(s->seq, isn) + s->len + 1;
             p->tmin = t < p->tmin ? t : p->tmin;
             p->tmax = t > p->tmax ? t : p->tmax;
-            p->vmax = top > p->vmax ? top : p->vmax;
-            any = true;
+            dmax = top > dmax ? top : dmax;
+            any |= s->len > 0; /* an end that only acknowledges has no graph */
         } else if ((s->flags & TK_TCP_ACK) && s->arrived_us != TK_RP_NO_TIME) {
-            double w = rel(s->ack, isn) + (double)((uint32_t)s->win << shift);
-            if (w < 4.0 * p->vmax + 65536.0 * 4)
-                p->vmax = w > p->vmax ? w : p->vmax;
+            double a = rel(s->ack, isn), w = a + (double)((uint32_t)s->win << shift);
+            if (a < 4294967296.0 / 2) { /* an ACK below the ISN is no position */
+                dmax = a > dmax ? a : dmax;
+                wmax = w > wmax ? w : wmax;
+            }
         }
     }
+    p->vmax = wmax > dmax ? (wmax < 2 * dmax ? wmax : 2 * dmax) : dmax;
     tk_plot_fix(p);
     return any;
 }
@@ -69,7 +75,7 @@ static void data_marks(FILE *f, const tk_rp_conn *c, int end, uint32_t isn, cons
                 "<line class=\"data%s\" data-i=\"%zu\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                 "y2=\"%.1f\"/>",
                 (s->marks & TK_RP_RETRANS) ? " retrans" : "", i, x, y1, x, y2);
-        if (s->arrived_us == TK_RP_NO_TIME)
+        if (s->marks & TK_RP_LOST)
             fprintf(f, "<path class=\"lostmark\" d=\"M%.1f %.1fl6 -6m-6 0l6 6\"/>", x - 3, y2);
         fputc('\n', f);
     }
