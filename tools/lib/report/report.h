@@ -179,6 +179,9 @@ void tk_rp_seg_json(FILE *f, const tk_rp_seg *s, bool times);
  * drawn == false appear in the index only. */
 void tk_rp_html(FILE *f, const tk_report *r);
 
+/* "1.234567" seconds (a time with its sign). */
+void tk_rp_secs(char *out, size_t cap, int64_t us);
+
 /* Writes s with &, <, >, " escaped (for SVG and HTML text and attributes). */
 void tk_rp_xml(FILE *f, const char *s);
 

@@ -32,8 +32,6 @@ void tk_rp_axis_free(tk_rp_axis *a);
 /* The y of the first row at time t, or of the last row before it. */
 double tk_rp_axis_y_at(const tk_rp_axis *a, int64_t t_us);
 
-/* "1.234567" seconds (a time with its sign). */
-void tk_rp_secs(char *out, size_t cap, int64_t us);
 /* A short duration: "10 ms", "59.98 s", "2 h 0 min". */
 void tk_rp_duration(char *out, size_t cap, int64_t us);
 
