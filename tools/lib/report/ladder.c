@@ -54,15 +54,14 @@ static void seg_arrow(FILE *f, const tk_rp_conn *c, const tk_rp_axis *a, const t
         snprintf(arr, sizeof arr, "%s", "");
     else
         tk_rp_secs(arr, sizeof arr, s->arrived_us);
+    const char *fate = lost ? " lost" : halfway ? " unseen" : "";
     fprintf(f,
             "<g class=\"seg from%d%s%s%s\" data-i=\"%zu\" data-from=\"%d\" data-sent=\"%s\" "
             "data-arrived=\"%s\">",
-            s->from,
-            lost      ? " lost"
-            : halfway ? " unseen"
-                      : "",
-            (s->marks & TK_RP_RETRANS) ? " retrans" : "", (s->marks & TK_RP_DUP) ? " dup" : "", i,
-            s->from, sent, arr);
+            s->from, fate, (s->marks & TK_RP_RETRANS) ? " retrans" : "",
+            (s->marks & TK_RP_DUP) ? " dup" : "", i, s->from, sent, arr);
+    if (s->packet) /* a capture's packet number */
+        fprintf(f, "<desc>packet %u</desc>", s->packet);
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x1, y1, x2, y2);
     if (lost)
         fprintf(f, "<path class=\"cross\" d=\"M%.1f %.1fl10 10m0 -10l-10 10\"/>", x2 - 5, y2 - 5);
