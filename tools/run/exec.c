@@ -76,6 +76,8 @@ int tk_run_stack(tk_run *r, int line) {
     if (r->stack)
         return 0;
     tk_stack_io io = {.output = on_output, .random = on_random, .ctx = r};
+    if (r->opts.report || r->opts.json)
+        io.trace = tk_run_trace;
     int rc = tk_stack_create(&r->stack, &r->cfg, &io);
     if (rc < 0)
         return tk_run_fail(r, line, "cannot create the stack: error %d", rc);
@@ -311,6 +313,7 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
         r->sd[i] = -1;
     tk_config_default(&r->cfg);
     r->cfg.addr = TK_RUN_LOCAL_ADDR;
+    tk_run_pictures_begin(r);
     r->cfg.netmask = 0xfffe0000u;
     memcpy(r->cfg.mac, local_mac, 6);
     if (sc->hdr.mtu)

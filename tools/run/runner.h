@@ -14,6 +14,7 @@
 
 #include "lib/packetdrill/pkt_ast.h"
 #include "lib/packetdrill/pkt_frame.h"
+#include "lib/report/report.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
 
@@ -36,6 +37,13 @@ typedef struct tk_run_opts {
     size_t ndefines;
     const char *const *presets; /* --sysctl NAME=NUMBER, applied before each script */
     size_t npresets;
+    /* The pictures (run_pictures.c): each script adds a conversation to
+     * `report` (--html, --svg) and its segments to `json` (--json) when
+     * they are set; `title` names the script. */
+    tk_report *report;
+    FILE *json;
+    const char *title;
+    const char *html, *svg; /* the command's --html and --svg files */
 } tk_run_opts;
 
 typedef struct tk_run_frame {
@@ -81,7 +89,10 @@ typedef struct tk_run {
     int nmismatch; /* --non_fatal=syscall: result mismatches let through */
     int mismatch_line;
     char mismatch_msg[400];
-    size_t md5_keylen; /* setkey's TCP-MD5 key for the pair (0: none), kept for the stack */
+    tk_rp_conn *pic;          /* this script's conversation in opts.report, or NULL */
+    tk_rp_rtx rtx;            /* retransmission marks of its segments */
+    uint16_t pic_listen_port; /* the port of the last listen() seen in the trace */
+    size_t md5_keylen;        /* setkey's TCP-MD5 key for the pair (0: none), kept for the stack */
     uint8_t md5_key[80];
 } tk_run;
 
@@ -115,6 +126,11 @@ int tk_run_await_pending(tk_run *r, int64_t t_script);
 int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi);
 /* Retries a pending blocking call; returns 0 (still pending or done) or 1. */
 int tk_run_retry_pending(tk_run *r);
+
+/* The trace hook of the stack under test, and the start of a script's
+ * conversation (run_pictures.c). */
+void tk_run_trace(void *ctx, const tk_trace_event *ev);
+void tk_run_pictures_begin(tk_run *r);
 
 /* Backtick commands (shell_cmds.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);

@@ -88,6 +88,14 @@ static void notes_list(FILE *f, const tk_rp_conn *c) {
     fputs("</ul>\n", f);
 }
 
+/* An end whose states nobody reported (a script's peer) gets no diagram. */
+static bool has_states(const tk_rp_conn *c, int end) {
+    for (size_t i = 0; i < c->nstates; i++)
+        if (c->states[i].end == end)
+            return true;
+    return false;
+}
+
 static void conn_section(FILE *f, const tk_rp_conn *c, size_t ci) {
     fprintf(f, "<section class=\"conn\" id=\"c%zu\" data-conn=\"%zu\"><h2>", ci + 1, ci);
     tk_rp_xml(f, c->title[0] ? c->title : "conversation");
@@ -99,8 +107,9 @@ static void conn_section(FILE *f, const tk_rp_conn *c, size_t ci) {
     fputs("</div><div class=\"detail\"><pre>Click an arrow to see its segment.</pre></div></div>\n",
           f);
     fputs("<h3>State diagram (RFC 9293), transitions taken in order</h3><div class=\"row\">", f);
-    tk_rp_state_svg(f, c, 0);
-    tk_rp_state_svg(f, c, 1);
+    for (int e = 0; e < 2; e++)
+        if (has_states(c, e))
+            tk_rp_state_svg(f, c, e);
     fputs("</div>\n<h3>Time-sequence graphs</h3>\n", f);
     for (int e = 0; e < 2; e++)
         tk_rp_tseq_svg(f, c, e);

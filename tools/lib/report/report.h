@@ -175,6 +175,9 @@ void tk_rp_text_ladder(FILE *f, const tk_rp_conn *c);
  * TK_RP_LOST mark). */
 void tk_rp_seg_json(FILE *f, const tk_rp_seg *s, bool times);
 
+/* s as a JSON string, quotes included ('<' escaped: safe in <script>). */
+void tk_rp_json_string(FILE *f, const char *s);
+
 /* The whole report as one HTML page, nothing fetched. Conversations with
  * drawn == false appear in the index only. */
 void tk_rp_html(FILE *f, const tk_report *r);

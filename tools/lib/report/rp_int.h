@@ -35,9 +35,6 @@ double tk_rp_axis_y_at(const tk_rp_axis *a, int64_t t_us);
 /* A short duration: "10 ms", "59.98 s", "2 h 0 min". */
 void tk_rp_duration(char *out, size_t cap, int64_t us);
 
-/* s as a JSON string, quotes included ('<' escaped: safe in <script>). */
-void tk_rp_json_string(FILE *f, const char *s);
-
 /* The state names of tcp_state.h, for the files that must not depend on
  * the core library. */
 const char *tk_rp_state_name(int state);
