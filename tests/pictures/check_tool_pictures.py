@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""SPEC OBS-5, OBS-7, OBS-8 on captures: `tcpkit analyze --html` and
-`--json` agree with each other, with the text report and with tshark.
+"""SPEC OBS-5, OBS-7, OBS-8 on captures and scripts: `tcpkit analyze` and
+`tcpkit run` pictures agree with their --json, the text report and tshark.
 
   lossy  the simulator's lossy transfer captured with --pcap: one arrow per
          packet (in the ladder SVG cut out of the HTML and parsed), the
@@ -10,7 +10,9 @@
   large  a generated capture of 100,000 packets in 10,000 connections: the
          report stays under 20 MB, indexes every connection and draws the
          first ones (docs/pictures.md, "Large captures").
-Usage: check_analyze_pictures.py TCPKIT OUTDIR lossy|large
+  run    tests/run/base.pkt through `tcpkit run --json --svg`: one arrow per
+         segment in or out, the stack on the left, its states beside it.
+Usage: check_tool_pictures.py TCPKIT OUTDIR lossy|large|run
 """
 import json
 import os
@@ -25,7 +27,7 @@ NS = "{http://www.w3.org/2000/svg}"
 
 
 def die(msg):
-    sys.exit("check_analyze_pictures: " + msg)
+    sys.exit("check_tool_pictures: " + msg)
 
 
 def classes(el):
@@ -142,10 +144,30 @@ def large(tcpkit, outdir):
           f"{len(svgs)} drawn")
 
 
+def run_script(tcpkit, outdir):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "run", "base.pkt")
+    svg = os.path.join(outdir, "run.svg")
+    p = subprocess.run([tcpkit, "run", "--json", "--svg", svg, script], capture_output=True,
+                       text=True, check=False)
+    if p.returncode != 0:
+        die(f"run exit {p.returncode}: {p.stderr}")
+    segs = [json.loads(line) for line in p.stdout.splitlines()]
+    root = ET.parse(svg).getroot()
+    arr = arrows(root)
+    got = [(int(g.get("data-from")), g.find(NS + "text").text.split(" seq=")[0]) for g in arr]
+    want = [(0 if s["dir"] == "out" else 1, s["flags"].replace("PSH+", "")) for s in segs]
+    if got != want:
+        die(f"run: arrows {got}, segments {want}")
+    states = [t.get("data-to") for t in root.iter(NS + "text") if "state" in classes(t)]
+    if states != ["LISTEN", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT"]:
+        die(f"run: states {states}")
+    print(f"run: {len(arr)} arrows, states {states}")
+
+
 def main():
     tcpkit, outdir, case = sys.argv[1:4]
     os.makedirs(outdir, exist_ok=True)
-    {"lossy": lossy, "large": large}[case](tcpkit, outdir)
+    {"lossy": lossy, "large": large, "run": run_script}[case](tcpkit, outdir)
 
 
 if __name__ == "__main__":
