@@ -97,9 +97,43 @@ static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, t
                       .len = f.payload_len};
 }
 
+static void grab_frame(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
+    struct tk_sim_grab *g = &s->grab;
+    tk_frame_tcp f;
+    if (!g->armed || side != g->side || len > sizeof g->buf ||
+        tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM, &f) < 0 ||
+        (f.tcp.flags & g->flags) != g->flags || (g->payload && f.payload_len == 0))
+        return;
+    memcpy(g->buf, frame, len);
+    g->len = len;
+    g->at = now;
+    g->armed = false;
+}
+
+void tk_sim_grab(tk_sim *s, int side, uint8_t flags, bool payload) {
+    s->grab = (struct tk_sim_grab){.side = side, .flags = flags, .armed = true, .payload = payload};
+}
+
+bool tk_sim_deliver_old(tk_sim *s) {
+    struct tk_sim_grab *g = &s->grab;
+    if (!g->len)
+        return false;
+    tk_time now = tk_sim_now(s);
+    tk_sim_note(s, "the network delivers an old duplicate of %s's segment sent at %llu.%06llu s",
+                sname(g->side), (unsigned long long)(g->at / 1000000u),
+                (unsigned long long)(g->at % 1000000u));
+    tk_sim_report_old(s->report, g->side, g->buf, g->len, g->at, now);
+    tk_stack_input(tk_sim_stack(s, 1 - g->side), g->buf, g->len, now);
+    tk_simnet_poll(s->net);
+    g->len = 0;
+    return true;
+}
+
 static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_t len, tk_time now,
                      int outcome) {
     tk_sim *s = ctx;
+    if (where == TK_SIM_TX)
+        grab_frame(s, side, frame, len, now);
     if (where == TK_SIM_TX)
         log_segment(s, side, frame, len, now);
     if (!s->hush && !quiet_frame(s, frame, len)) {

@@ -71,6 +71,15 @@ typedef struct tk_sim {
     /* Frames and connections to or from this network are never printed
      * (an attacker's spoofed addresses); mask 0: none. */
     uint32_t quiet_net, quiet_mask;
+    /* A frame kept for a what-if scenario: the network's old duplicate. */
+    struct tk_sim_grab {
+        int side;      /* the side whose next matching frame is kept */
+        uint8_t flags; /* TCP flags it must have (all of them) */
+        bool armed, payload;
+        uint8_t buf[1600];
+        size_t len;
+        tk_time at; /* when it was sent */
+    } grab;
 } tk_sim;
 
 /* Creates the simnet from `no` (its hooks are set here) and the renderer.
@@ -86,6 +95,14 @@ bool tk_sim_expect(tk_sim *s, bool ok, const char *fmt, ...) __attribute__((form
 bool tk_sim_failed(const tk_sim *s);
 void tk_sim_note(tk_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tk_sim_app(tk_sim *s, int side, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Keeps a copy of the next frame `side` sends with all of `flags` (and
+ * payload when `payload`), for tk_sim_deliver_old. */
+void tk_sim_grab(tk_sim *s, int side, uint8_t flags, bool payload);
+/* Hands the kept frame to the other side now, as a network would deliver
+ * a copy it held back for a long time (an old duplicate), and says so.
+ * Returns false when no frame was kept. */
+bool tk_sim_deliver_old(tk_sim *s);
 
 /* Segment i (0 = the first sent), or NULL when out of range or overwritten. */
 const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i);

@@ -209,6 +209,19 @@ void tk_sim_report_trace(tk_sim_report *r, int side, const tk_trace_event *ev) {
     tk_rp_add_state(r->c, &st);
 }
 
+void tk_sim_report_old(tk_sim_report *r, int side, const uint8_t *frame, size_t len, tk_time sent,
+                       tk_time now) {
+    tk_rp_seg g;
+    if (!r || tk_rp_seg_from_frame(frame, len, &g, NULL) < 0)
+        return;
+    g.from = side;
+    g.sent_us = (int64_t)sent;
+    g.arrived_us = (int64_t)now;
+    g.marks = TK_RP_DUP;
+    g.link = "an old duplicate the network held back";
+    tk_rp_add_seg(r->c, &g);
+}
+
 void tk_sim_report_note(tk_sim_report *r, tk_time now, const char *text) {
     if (r)
         tk_rp_add_note(r->c, (int64_t)now, TK_RP_NO_SEG, text);

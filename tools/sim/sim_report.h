@@ -24,6 +24,10 @@ void tk_sim_report_free(tk_sim_report *r);
  * reaching it; `st` is the sending stack, read for its congestion state. */
 void tk_sim_report_frame(tk_sim_report *r, const tk_stack *st, int side, bool tx,
                          const uint8_t *frame, size_t len, tk_time now, int outcome);
+/* A copy of a frame `side` sent at `sent` that the network delivers only
+ * now (a what-if scenario's old duplicate). */
+void tk_sim_report_old(tk_sim_report *r, int side, const uint8_t *frame, size_t len, tk_time sent,
+                       tk_time now);
 void tk_sim_report_trace(tk_sim_report *r, int side, const tk_trace_event *ev);
 void tk_sim_report_note(tk_sim_report *r, tk_time now, const char *text);
 

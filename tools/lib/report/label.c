@@ -9,11 +9,13 @@
 
 void tk_rp_isns(const tk_rp_conn *c, tk_rp_isn *out) {
     memset(out, 0, sizeof *out);
-    /* A SYN names its end's ISN; without one, the first sequence number
-     * seen stands in for it (a capture that starts mid-connection). */
+    /* An end's first SYN names its ISN (later incarnations are told
+     * relative to it); without one, the first sequence number seen stands
+     * in for it (a capture that starts mid-connection). */
     for (size_t i = 0; i < c->nsegs; i++) {
         const tk_rp_seg *s = &c->segs[i];
-        if ((s->flags & TK_TCP_SYN) && !(s->marks & TK_RP_RETRANS)) {
+        if ((s->flags & TK_TCP_SYN) && !(s->marks & (TK_RP_RETRANS | TK_RP_DUP)) &&
+            !out->known[s->from]) {
             out->known[s->from] = true;
             out->isn[s->from] = s->seq;
         }

@@ -1,5 +1,6 @@
 /* The ladder in plain text, as the seeds print it: each end's states in
  * its column, one arrow per segment between them (at its send time). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rp_int.h"
@@ -27,9 +28,9 @@ static void state_line(FILE *f, const tk_rp_state *st) {
     put(f, line);
 }
 
-static void seg_line(FILE *f, const tk_rp_seg *s, const tk_rp_isn *isn) {
+static void seg_line(FILE *f, const tk_rp_seg *s, const tk_rp_isn *isn, int64_t when) {
     char t[32], label[128], arrow[ARROW + 192];
-    tk_rp_secs(t, sizeof t, s->sent_us);
+    tk_rp_secs(t, sizeof t, when);
     tk_rp_seg_label(s, isn, label, sizeof label);
     bool lost = (s->marks & TK_RP_LOST) != 0;
     size_t n = strlen(label);
@@ -42,14 +43,44 @@ static void seg_line(FILE *f, const tk_rp_seg *s, const tk_rp_isn *isn) {
     else
         snprintf(arrow, sizeof arrow, "%s%s %s --", lost ? "X" : "<", dashes, label);
     char line[400];
-    snprintf(line, sizeof line, "%12s  %-*s %-*s%s", t, COL, "", ARROW, arrow,
-             lost ? "  (lost)" : "");
+    char dup[64] = "";
+    if (s->marks & TK_RP_DUP) {
+        char sent[32];
+        tk_rp_secs(sent, sizeof sent, s->sent_us);
+        snprintf(dup, sizeof dup, "  (a copy sent at %s)", sent);
+    }
+    snprintf(line, sizeof line, "%12s  %-*s %.*s%s%s", t, COL, "", ARROW + 120, arrow,
+             lost ? "  (lost)" : "", dup);
     put(f, line);
+}
+
+/* Segments in the order the text tells them: by send time, except an old
+ * duplicate, told when it finally arrives. */
+typedef struct text_row {
+    int64_t t;
+    size_t seg;
+} text_row;
+
+static int64_t text_time(const tk_rp_seg *s) {
+    return (s->marks & TK_RP_DUP) && s->arrived_us != TK_RP_NO_TIME ? s->arrived_us : s->sent_us;
+}
+
+static int row_cmp(const void *pa, const void *pb) {
+    const text_row *a = pa, *b = pb;
+    if (a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return a->seg < b->seg ? -1 : a->seg > b->seg;
 }
 
 void tk_rp_text_ladder(FILE *f, const tk_rp_conn *c) {
     tk_rp_isn isn;
     tk_rp_isns(c, &isn);
+    text_row *rows = calloc(c->nsegs + 1, sizeof *rows);
+    if (!rows)
+        return;
+    for (size_t i = 0; i < c->nsegs; i++)
+        rows[i] = (text_row){text_time(&c->segs[i]), i};
+    qsort(rows, c->nsegs, sizeof *rows, row_cmp);
     fprintf(f, "%12s  %-*s %*s %s\n", "time (s)", COL, c->end_name[0], ARROW, "", c->end_name[1]);
     size_t si = 0, ti = 0;
     int64_t last = 0;
@@ -57,9 +88,8 @@ void tk_rp_text_ladder(FILE *f, const tk_rp_conn *c) {
     /* Merged in time order; a state change goes before a segment sent at
      * the same instant, since it is what made the end send it. */
     while (si < c->nsegs || ti < c->nstates) {
-        bool state =
-            ti < c->nstates && (si == c->nsegs || c->states[ti].t_us <= c->segs[si].sent_us);
-        int64_t t = state ? c->states[ti].t_us : c->segs[si].sent_us;
+        bool state = ti < c->nstates && (si == c->nsegs || c->states[ti].t_us <= rows[si].t);
+        int64_t t = state ? c->states[ti].t_us : rows[si].t;
         if (any && t - last >= TK_RP_FOLD_US) {
             char d[32];
             tk_rp_duration(d, sizeof d, t - last);
@@ -68,8 +98,9 @@ void tk_rp_text_ladder(FILE *f, const tk_rp_conn *c) {
         if (state)
             state_line(f, &c->states[ti++]);
         else
-            seg_line(f, &c->segs[si++], &isn);
+            seg_line(f, &c->segs[rows[si++].seg], &isn, t);
         last = t;
         any = true;
     }
+    free(rows);
 }
