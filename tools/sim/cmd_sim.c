@@ -9,24 +9,26 @@
 #include "sim_scenarios.h"
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: tcpkit sim [SCENARIO] [--seed N] [--loss P] [--bytes N] [--pcap FILE]\n"
-               "                  [--html FILE] [--svg FILE] [--text-ladder] [--json] [--quiet]\n"
-               "                  [--list]\n"
-               "  SCENARIO      a story from --list (default: lifecycle)\n"
-               "  --seed N      seed of every random choice (link faults, ISNs, ports)\n"
-               "  --loss P      frame loss in percent on both directions (e.g. 2.5)\n"
-               "  --bytes N     bytes A sends (transfer scenarios)\n"
-               "  --pcap FILE   capture of A's interface, readable by tcpdump and Wireshark\n"
-               "  --html FILE   the pictures: ladder, state diagrams, time-sequence graphs\n"
-               "  --svg FILE    the ladder diagram alone\n"
-               "  --text-ladder the ladder in text instead of the event lines\n"
-               "  --json        events as JSON Lines\n"
-               "  --quiet       only the verdict line\n"
-               "  --list        name every scenario with the SPEC IDs it shows\n"
-               "random scenario only:\n"
-               "  --bytes-back N  --dup P  --reorder P  --corrupt P  --outages N\n"
-               "  --close-order a|b|both  --isn-high 0|1\n"
-               "Exit status: 0 the scenario ended as described, 1 it did not, 2 usage.\n");
+    fprintf(f,
+            "usage: tcpkit sim [SCENARIO] [--seed N] [--loss P] [--bytes N] [--pcap FILE]\n"
+            "                  [--html FILE] [--svg FILE [--picture P]] [--text-ladder] [--json]\n"
+            "                  [--quiet] [--list]\n"
+            "  SCENARIO      a story from --list (default: lifecycle)\n"
+            "  --seed N      seed of every random choice (link faults, ISNs, ports)\n"
+            "  --loss P      frame loss in percent on both directions (e.g. 2.5)\n"
+            "  --bytes N     bytes A sends (transfer scenarios)\n"
+            "  --pcap FILE   capture of A's interface, readable by tcpdump and Wireshark\n"
+            "  --html FILE   the pictures: ladder, state diagrams, time-sequence graphs\n"
+            "  --svg FILE    one picture alone: the ladder diagram, or --picture\n"
+            "  --picture P   ladder, states-a, states-b, tseq-a, tseq-b, cc-a, cc-b\n"
+            "  --text-ladder the ladder in text instead of the event lines\n"
+            "  --json        events as JSON Lines\n"
+            "  --quiet       only the verdict line\n"
+            "  --list        name every scenario with the SPEC IDs it shows\n"
+            "random scenario only:\n"
+            "  --bytes-back N  --dup P  --reorder P  --corrupt P  --outages N\n"
+            "  --close-order a|b|both  --isn-high 0|1\n"
+            "Exit status: 0 the scenario ended as described, 1 it did not, 2 usage.\n");
 }
 
 static void list(void) {
@@ -98,6 +100,15 @@ static int parse_valued(tk_cli *c, tk_sim_opts *o, const char *a) {
         return tk_cli_str(c, &o->html);
     if (tk_cli_is(c, a, "--svg"))
         return tk_cli_str(c, &o->svg);
+    if (tk_cli_is(c, a, "--picture")) {
+        int rc = tk_cli_str(c, &o->picture);
+        if (!rc && !tk_sim_picture_known(o->picture))
+            return tk_cli_fail(c,
+                               "unknown --picture (ladder, states-a, states-b, tseq-a, "
+                               "tseq-b, cc-a, cc-b):",
+                               o->picture);
+        return rc;
+    }
     if (tk_cli_is(c, a, "--close-order"))
         return parse_close_order(c, &o->close_order);
     return parse_count(c, o, a);

@@ -26,7 +26,8 @@ typedef struct tk_sim_opts {
     const char *pcap;
     const char *scenario; /* the title of the pictures: its name, SPEC IDs, story */
     const char *html;     /* --html FILE: the report (docs/pictures.md) */
-    const char *svg;      /* --svg FILE: the ladder alone */
+    const char *svg;      /* --svg FILE: one picture alone, the ladder unless... */
+    const char *picture;  /* --picture: ladder, states-a|b, tseq-a|b, cc-a|b */
     bool text_ladder;     /* the ladder in text instead of the event lines */
     bool json;
     bool quiet; /* no event lines (the verdict still prints) */
@@ -89,6 +90,8 @@ void tk_sim_fini(tk_sim *s);
 /* Writes the pictures asked for in the options (--html, --svg,
  * --text-ladder). Returns 0 or a negative errno (a file not written). */
 int tk_sim_write_pictures(tk_sim *s);
+/* Whether --picture names a picture. */
+bool tk_sim_picture_known(const char *name);
 
 /* Records the first failed expectation; returns ok. */
 bool tk_sim_expect(tk_sim *s, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -5,14 +5,36 @@
 
 #include "sim_harness.h"
 
-static int write_file(const char *path, const tk_report *r, bool html) {
+/* One picture by name: "ladder", or a picture of end A or B. */
+static void write_picture(FILE *f, const tk_rp_conn *c, const char *name) {
+    int end = name[strlen(name) - 1] == 'b' ? 1 : 0;
+    if (!strncmp(name, "states-", 7))
+        tk_rp_state_svg(f, c, end);
+    else if (!strncmp(name, "tseq-", 5))
+        tk_rp_tseq_svg(f, c, end);
+    else if (!strncmp(name, "cc-", 3))
+        tk_rp_cc_svg(f, c, end);
+    else
+        tk_rp_ladder_svg(f, c);
+}
+
+bool tk_sim_picture_known(const char *name) {
+    static const char *const names[] = {"ladder", "states-a", "states-b", "tseq-a",
+                                        "tseq-b", "cc-a",     "cc-b"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i]))
+            return true;
+    return false;
+}
+
+static int write_file(const char *path, const tk_report *r, bool html, const char *picture) {
     FILE *f = fopen(path, "w");
     if (!f)
         return -errno;
     if (html)
         tk_rp_html(f, r);
     else
-        tk_rp_ladder_svg(f, &r->conns[0]);
+        write_picture(f, &r->conns[0], picture ? picture : "ladder");
     bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad)
         return -EIO;
@@ -26,11 +48,11 @@ int tk_sim_write_pictures(tk_sim *s) {
     if (s->opts->text_ladder)
         tk_rp_text_ladder(stdout, &r->conns[0]);
     int rc = 0;
-    if (s->opts->html && (rc = write_file(s->opts->html, r, true)) < 0) {
+    if (s->opts->html && (rc = write_file(s->opts->html, r, true, NULL)) < 0) {
         fprintf(stderr, "tcpkit sim: %s: cannot write: %s\n", s->opts->html, strerror(-rc));
         return rc;
     }
-    if (s->opts->svg && (rc = write_file(s->opts->svg, r, false)) < 0) {
+    if (s->opts->svg && (rc = write_file(s->opts->svg, r, false, s->opts->picture)) < 0) {
         fprintf(stderr, "tcpkit sim: %s: cannot write: %s\n", s->opts->svg, strerror(-rc));
         return rc;
     }

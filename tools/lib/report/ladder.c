@@ -6,9 +6,9 @@
 
 #include "rp_int.h"
 
-#define LAD_W    860.0
-#define LAD_XL   250.0 /* end 0's timeline */
-#define LAD_XR   610.0 /* end 1's timeline */
+#define LAD_W    920.0
+#define LAD_XL   290.0 /* end 0's timeline */
+#define LAD_XR   650.0 /* end 1's timeline */
 #define LAD_TOP  60.0
 #define LAD_STEP 13.0 /* px between state labels of one end */
 

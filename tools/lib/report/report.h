@@ -131,13 +131,17 @@ int tk_rp_seg_from_frame(const uint8_t *frame, size_t len, tk_rp_seg *out, tk_rp
 
 /* Marks retransmissions among the segments a tool sees sent, flow by flow:
  * a segment is one when it starts below the highest sequence number its
- * flow sent before (a SYN with a new ISN starts over). Zero it to start. */
+ * flow sent before (a SYN with a new ISN, or after the flow's FIN or RST,
+ * starts over; a simultaneous open's SYN-ACK is not one). Zero it to
+ * start. */
 #define TK_RP_RTX_FLOWS 64
 typedef struct tk_rp_rtx {
     struct tk_rp_rtx_flow {
         tk_rp_endpoints ep;
         uint32_t isn, max;
         bool used;
+        bool ended;    /* it sent a FIN or RST */
+        bool syn_only; /* its last SYN had no ACK (a simultaneous open may follow) */
     } flows[TK_RP_RTX_FLOWS];
     unsigned next;
 } tk_rp_rtx;

@@ -20,8 +20,10 @@ bool tk_rp_rtx_check(tk_rp_rtx *r, const tk_rp_endpoints *ep, const tk_rp_seg *s
             fl = &r->flows[i];
     bool syn = (s->flags & TK_TCP_SYN) != 0;
     uint32_t end = s->seq + s->len + (syn ? 1u : 0u) + ((s->flags & TK_TCP_FIN) ? 1u : 0u);
-    /* A SYN with a new ISN starts a new incarnation of the flow. */
-    if (!fl || (syn && s->seq != fl->isn)) {
+    /* A SYN starts a new incarnation of the flow when its ISN is new, or
+     * when the flow had ended (a FIN or RST sent: the same ISN again is a
+     * new connection). */
+    if (!fl || (syn && (s->seq != fl->isn || fl->ended))) {
         if (!fl) {
             fl = &r->flows[r->next++ % TK_RP_RTX_FLOWS];
             memset(fl, 0, sizeof *fl);
@@ -30,6 +32,16 @@ bool tk_rp_rtx_check(tk_rp_rtx *r, const tk_rp_endpoints *ep, const tk_rp_seg *s
         }
         fl->isn = s->seq;
         fl->max = end;
+        fl->ended = false;
+        fl->syn_only = syn && !(s->flags & TK_TCP_ACK);
+        return false;
+    }
+    if (s->flags & (TK_TCP_FIN | TK_TCP_RST))
+        fl->ended = true;
+    /* Simultaneous open (RFC 9293 3.5, CM-2): the SYN-ACK repeats the
+     * ISN of the end's own SYN; it is not a retransmission. */
+    if (syn && (s->flags & TK_TCP_ACK) && fl->syn_only && s->seq == fl->isn) {
+        fl->syn_only = false;
         return false;
     }
     bool takes_space = s->len > 0 || (s->flags & (TK_TCP_SYN | TK_TCP_FIN));
