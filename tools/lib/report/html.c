@@ -15,8 +15,7 @@ static const char *page_style =
     "font:12px monospace;margin:0}svg{background:#fff;border:1px solid #ddd;max-width:100%;"
     "height:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
     "font-size:13px;text-align:left}.notes li{font:12px monospace}.seg.sel .label{fill:#d60;"
-    "font-weight:bold}pre.text{font:12px monospace;background:#fff;border:1px solid #ccc;"
-    "padding:8px;overflow:auto}";
+    "font-weight:bold}";
 
 /* Clicking a segment (in any picture of a conversation) shows its entry
  * of that conversation's packet table. */
@@ -157,10 +156,5 @@ void tk_rp_html(FILE *f, const tk_report *r) {
     for (size_t i = 0; i < r->nconns; i++)
         if (r->conns[i].drawn)
             conn_section(f, &r->conns[i], i);
-    if (r->text) {
-        fputs("<details><summary>Text output</summary><pre class=\"text\">", f);
-        tk_rp_xml(f, r->text);
-        fputs("</pre></details>\n", f);
-    }
     fprintf(f, "<script>%s</script>\n</body></html>\n", page_script);
 }

@@ -23,7 +23,6 @@ void tk_rp_free(tk_report *r) {
     for (size_t i = 0; i < r->nconns; i++)
         conn_free(&r->conns[i]);
     free(r->conns);
-    free(r->text);
     memset(r, 0, sizeof *r);
 }
 
@@ -79,16 +78,6 @@ int tk_rp_add_note(tk_rp_conn *c, int64_t t_us, size_t seg, const char *text) {
     n->t_us = t_us;
     n->seg = seg;
     snprintf(n->text, sizeof n->text, "%s", text);
-    return 0;
-}
-
-int tk_rp_add_text(tk_report *r, const char *text) {
-    size_t have = r->text ? strlen(r->text) : 0, add = strlen(text);
-    char *p = realloc(r->text, have + add + 1);
-    if (!p)
-        return -ENOMEM;
-    memcpy(p + have, text, add + 1);
-    r->text = p;
     return 0;
 }
 

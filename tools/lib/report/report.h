@@ -93,7 +93,6 @@ typedef struct tk_rp_conn {
 
 typedef struct tk_report {
     char title[160];
-    char *text; /* the command's text output (owned), shown below, or NULL */
     tk_rp_conn *conns;
     size_t nconns, cap_conns;
 } tk_report;
@@ -110,8 +109,6 @@ int tk_rp_add_seg(tk_rp_conn *c, const tk_rp_seg *seg);
 int tk_rp_add_state(tk_rp_conn *c, const tk_rp_state *st);
 int tk_rp_add_sample(tk_rp_conn *c, const tk_rp_sample *sm);
 int tk_rp_add_note(tk_rp_conn *c, int64_t t_us, size_t seg, const char *text);
-/* Appends text to the report's text output. Returns 0 or -ENOMEM. */
-int tk_rp_add_text(tk_report *r, const char *text);
 
 /* Addresses and ports of a segment (host order). */
 typedef struct tk_rp_endpoints {
