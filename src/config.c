@@ -12,6 +12,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->ooo_budget_bytes = 64u * 1024u;
     cfg->rcvbuf = 64u * 1024u;
     cfg->sndbuf = 64u * 1024u;
+    cfg->buf_chunk_size = 2048u;
     cfg->md5_keys = 8;
     cfg->msl = TK_SEC(30);
     cfg->rto_initial = TK_SEC(1);
