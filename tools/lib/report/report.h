@@ -77,7 +77,7 @@ typedef struct tk_rp_note {
 /* One conversation between two ends: a connection, or a whole simulation
  * between two hosts (several connections, one pair of timelines). */
 typedef struct tk_rp_conn {
-    char title[160];
+    char title[256];
     char end_name[2][48]; /* "A 198.18.0.1", "server 10.0.0.2:80" */
     bool states_inferred; /* states read from the segments (a capture) */
     bool drawn;           /* false: listed in the index only (size limit) */
