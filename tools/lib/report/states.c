@@ -6,7 +6,7 @@
 
 #include "rp_int.h"
 
-#define SD_W  640
+#define SD_W  720
 #define SD_H  600
 #define BOX_W 116
 #define BOX_H 26
@@ -37,8 +37,8 @@ typedef struct sd_edge {
 } sd_edge;
 
 static const sd_edge edges[] = {
-    {0, 1, "passive open", -25},     {0, 2, "connect / SYN", 0},    {1, 3, "rcv SYN / SYN,ACK", 0},
-    {1, 2, "send / SYN", 0},         {1, 0, "close", -25},          {2, 3, "rcv SYN / SYN,ACK", 0},
+    {0, 1, "passive open", -40},     {0, 2, "connect / SYN", 0},    {1, 3, "rcv SYN / SYN,ACK", 0},
+    {1, 2, "send / SYN", 0},         {1, 0, "close", -40},          {2, 3, "rcv SYN / SYN,ACK", 0},
     {2, 4, "rcv SYN,ACK / ACK", 0},  {2, 0, "close, timeout", 40},  {3, 4, "rcv ACK of SYN", 0},
     {3, 5, "close / FIN", 0},        {3, 1, "rcv RST", 25},         {4, 5, "close / FIN", 0},
     {4, 7, "rcv FIN / ACK", 0},      {5, 6, "rcv ACK of FIN", 0},   {5, 8, "rcv FIN / ACK", 0},
@@ -52,7 +52,7 @@ static const char *sd_style =
     "stroke-width:2}.box text{font:bold 11px sans-serif}.edge path{fill:none;stroke:#bbb}"
     ".edge text{font:9px sans-serif;fill:#999}.edge.taken path{stroke:#c05000;stroke-width:2.5}"
     ".edge.taken text{fill:#c05000}.edge.extra path{stroke-dasharray:5 3}"
-    ".order{font:bold 10px sans-serif;fill:#fff}.order-bg{fill:#c05000}"
+    ".edge.taken text.order{font:bold 10px sans-serif;fill:#fff}.order-bg{fill:#c05000}"
     ".title{font:bold 13px sans-serif}</style>";
 
 /* Where the segment from a's centre towards b leaves a's box. */
@@ -95,12 +95,18 @@ static void edge_path(FILE *f, int from, int to, double bend, const char *cls, c
         fprintf(f, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1f\"/>", bx - 4 * ty, by + 4 * tx, x2, y2,
                 bx + 4 * ty, by - 4 * tx);
     }
+    /* The label at the curve's apex, on the outer side of a bent edge so
+     * that the two edges between a pair of states keep theirs apart. */
     double lx = 0.25 * x1 + 0.5 * cx + 0.25 * x2, ly = 0.25 * y1 + 0.5 * cy + 0.25 * y2;
-    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", lx, ly - 3);
+    double mid = (x1 + x2) / 2;
+    const char *anchor = lx < mid - 5 ? "end" : lx > mid + 5 ? "start" : "middle";
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", lx, ly - 3, anchor);
     tk_rp_xml(f, label);
     fputs("</text>", f);
+    /* The order numbers sit on the curve near its end (t = 0.75). */
+    double px = 0.0625 * x1 + 0.375 * cx + 0.5625 * x2, py = 0.0625 * y1 + 0.375 * cy + 0.5625 * y2;
     for (int i = 0; i < tk->n; i++) {
-        double ox = lx + 16.0 * i - 8.0 * (tk->n - 1), oy = ly + 8;
+        double ox = px + 16.0 * i - 8.0 * (tk->n - 1), oy = py;
         fprintf(f,
                 "<circle class=\"order-bg\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\"/>"
                 "<text class=\"order\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>",
