@@ -76,7 +76,10 @@ static void packet_table(FILE *f, const tk_rp_conn *c, size_t ci) {
 static void notes_list(FILE *f, const tk_rp_conn *c) {
     if (!c->nnotes)
         return;
-    fputs("<h3>Notes</h3><ul class=\"notes\">", f);
+    /* Long lists (a lossy capture's hundreds) start folded, so the pictures
+     * stay in view. */
+    fprintf(f, "<details%s><summary><b>Notes (%zu)</b></summary><ul class=\"notes\">",
+            c->nnotes <= 12 ? " open" : "", c->nnotes);
     for (size_t i = 0; i < c->nnotes; i++) {
         char t[32];
         tk_rp_secs(t, sizeof t, c->notes[i].t_us);
@@ -84,7 +87,7 @@ static void notes_list(FILE *f, const tk_rp_conn *c) {
         tk_rp_xml(f, c->notes[i].text);
         fputs("</li>", f);
     }
-    fputs("</ul>\n", f);
+    fputs("</ul></details>\n", f);
 }
 
 /* An end whose states nobody reported (a script's peer) gets no diagram. */
