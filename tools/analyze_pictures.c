@@ -142,12 +142,9 @@ int tk_azp_segment(tk_azp *p, const tk_analyzer *az, const tk_az_seg *s, const t
     }
     if (ensure_conn(p, (size_t)ci) < 0)
         return -ENOMEM;
-    if (p->with_detail < DETAIL_MAX) {
-        char line[TK_DOUT_LINE_MAX];
-        tk_dout_summary(f, line, sizeof line);
-        size_t n = strlen(line) + 1;
-        if ((g.detail = malloc(n)) != NULL)
-            memcpy(g.detail, line, n);
+    /* The decoded view for the connections that can be drawn. */
+    if ((size_t)ci < TK_AZP_MAX_DRAWN_CONNS && p->with_detail < DETAIL_MAX) {
+        g.detail = tk_rp_decode_view_of(f);
         p->with_detail++;
     }
     if (tk_rp_add_seg(&p->rp.conns[ci], &g) < 0) {

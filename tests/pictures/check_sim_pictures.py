@@ -171,9 +171,13 @@ def check_packet_table(sc, root, html):
         fail(sc, "the packet table does not hold one entry per arrow")
 
 
-def check_lifecycle(sc, root):
-    """The seeds' figure: the handshake's labels, and TIME_WAIT's 60 s
-    folded into one marked break."""
+def check_lifecycle(sc, root, html):
+    """The seeds' figure: the handshake's labels, TIME_WAIT's 60 s folded
+    into one marked break, and each segment's decoded view on click."""
+    table = json.loads(re.search(r'<script type="application/json" id="pk-0">(.*?)</script>',
+                                 html, re.S).group(1))
+    if not all("\n  ipv4      198.18.0." in t and "\n  tcp       sport " in t for t in table):
+        fail(sc, "a segment's detail lacks the decoded IPv4 and TCP headers")
     labels = [g.find(NS + "text").text for g in root.iter(NS + "g") if "seg" in classes(g)]
     if labels[:3] != ["SYN seq=J", "SYN+ACK seq=K ack=J+1", "ACK seq=J+1 ack=K+1"]:
         fail(sc, f"handshake labels {labels[:3]}")
@@ -197,7 +201,7 @@ def main():
         check_state_diagrams(sc, events, html)
         check_packet_table(sc, root, html)
         if sc == "lifecycle":
-            check_lifecycle(sc, root)
+            check_lifecycle(sc, root, html)
     for f in FAILS:
         print("FAIL", f)
     print(f"check_sim_pictures: {len(names)} scenarios, {len(FAILS)} failures")

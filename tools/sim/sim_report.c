@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/print/print.h"
 #include "simlink.h"
 #include "simnet.h"
 #include "tcpkit/stats.h"
@@ -16,7 +15,6 @@ struct tk_sim_report {
     tk_report rp;
     tk_rp_conn *c;
     tk_rp_rtx rtx;
-    tk_printer printer;
     size_t first_open; /* segments before this one have all arrived or are lost */
     /* Per side: the ports of its connections, to name them in labels when
      * a side has more than one; listen_port, a listener (for LISTEN ->
@@ -44,7 +42,6 @@ tk_sim_report *tk_sim_report_new(const char *title) {
     snprintf(r->c->end_name[0], sizeof r->c->end_name[0], "A %s", a);
     snprintf(r->c->end_name[1], sizeof r->c->end_name[1], "B %s", b);
     snprintf(r->c->title, sizeof r->c->title, "A and B, the whole run");
-    tk_printer_init(&r->printer, true);
     return r;
 }
 
@@ -108,13 +105,7 @@ static void on_tx(tk_sim_report *r, const tk_stack *st, int side, const uint8_t 
         g.marks |= TK_RP_CORRUPT;
     if (outcome < 0 || (outcome & (TK_SIMLINK_LOST | TK_SIMLINK_DOWN | TK_SIMLINK_QUEUE_FULL)))
         g.marks |= TK_RP_LOST;
-    char line[TK_PRINT_LINE_MAX];
-    if (tk_print_frame(&r->printer, frame, len, line, sizeof line) >= 0) {
-        size_t n = strlen(line) + 1;
-        g.detail = malloc(n);
-        if (g.detail)
-            memcpy(g.detail, line, n);
-    }
+    g.detail = tk_rp_decode_view(frame, len);
     if (tk_rp_add_seg(r->c, &g) < 0) {
         free(g.detail);
         return;

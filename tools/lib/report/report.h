@@ -144,6 +144,13 @@ typedef struct tk_rp_rtx {
 } tk_rp_rtx;
 bool tk_rp_rtx_check(tk_rp_rtx *r, const tk_rp_endpoints *ep, const tk_rp_seg *s);
 
+/* The decoded frame as `tcpkit decode` shows its headers (malloc'd text),
+ * or NULL when it cannot be decoded or memory is short. */
+char *tk_rp_decode_view(const uint8_t *frame, size_t len);
+struct tk_dframe;
+/* The same from a frame decoded already. */
+char *tk_rp_decode_view_of(const struct tk_dframe *f);
+
 /* Sets the ISN-relative letters: end 0's first SYN sequence number is J,
  * end 1's is K (as the seeds' figures name them). Computed on demand. */
 typedef struct tk_rp_isn {
