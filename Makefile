@@ -7,7 +7,7 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src drivers tools tests bench -name '*.[ch]')
 
-.PHONY: all build demo check conformance deps deps-demo format format-check fuzz install clean
+.PHONY: all build demo check conformance deps deps-demo format format-check fuzz install clean pictures
 
 all: build
 
@@ -40,6 +40,11 @@ check: deps format-check build
 SUITE ?= ../shared/conformance/freebsd-tcp-testsuite
 conformance: build
 	sh tests/run/conformance.sh ./$(BUILD)/tcpkit $(SUITE)
+
+# The SVGs of docs/pictures.md, drawn by the simulator (committed, so the
+# README and the docs show them without a build).
+pictures: build
+	sh scripts/pictures.sh ./$(BUILD)/tcpkit docs/pictures
 
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)

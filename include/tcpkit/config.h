@@ -213,6 +213,16 @@ typedef struct tk_config {
      * tests start just below 2^32). false by default. */
     bool isn_fixed;
     uint32_t isn_value;
+
+    /* What-if settings for the simulator only (`tcpkit sim what-if-*`,
+     * docs/tcp-explained.md): each breaks TCP on purpose to show why the
+     * rule exists. Never set them in a real stack. false by default.
+     *   sim_no_time_wait: the end that would enter TIME_WAIT closes at
+     *     once (after its last ACK), so its 4-tuple is free immediately.
+     *   sim_two_way_handshake: a listener's connection is ESTABLISHED as
+     *     soon as it sends its SYN-ACK, without waiting for the ACK. */
+    bool sim_no_time_wait;
+    bool sim_two_way_handshake;
 } tk_config;
 
 /* Fills every field with its default. addr/netmask/mac are zero. */

@@ -104,6 +104,18 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
     return tp;
 }
 
+void tk_syncache_two_way(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, const tk_seg *sg, tk_time now) {
+    if (tk_cold(lp)->acq_len >= tk_cold(lp)->backlog)
+        return;
+    tk_tcb *tp = tk_syncache_expand(s, lp, e, now);
+    if (tp == NULL)
+        return;
+    tk_syncache_remove(s, e, NULL);
+    tp->snd_una = tk_cold(tp)->iss + 1u; /* as if the SYN-ACK had been acknowledged */
+    tp->flags &= ~TK_TF_RTT_TIMING;
+    tk_tcp_established(s, tp, sg, "snd SYN-ACK (two-way handshake, what-if)", now);
+}
+
 /* An ACK of our SYN that is acceptable: the handshake completes when the
  * accept queue has room and a socket is free; otherwise the entry stays
  * and the peer's retransmission tries again (as Linux). */

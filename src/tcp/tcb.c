@@ -236,6 +236,12 @@ void tk_tcb_drop(tk_stack *s, tk_tcb *tp, int err, const char *cause) {
 }
 
 void tk_tcb_time_wait(tk_stack *s, tk_tcb *tp, const char *cause, tk_time now) {
+    if (s->cfg.sim_no_time_wait) { /* what-if (tk_config): the last ACK, then gone */
+        if (tp->flags & TK_TF_ACKNOW)
+            tk_tcp_send_ack(s, tp, now);
+        tk_tcb_drop(s, tp, 0, "no TIME_WAIT (what-if)");
+        return;
+    }
     tk_tcb_set_state(s, tp, TK_TCP_TIME_WAIT, cause);
     s->stats.time_wait_entered++;
     stop_all_timers(s, tp);

@@ -76,7 +76,7 @@ int tk_run_stack(tk_run *r, int line) {
     if (r->stack)
         return 0;
     tk_stack_io io = {.output = on_output, .random = on_random, .ctx = r};
-    if (r->opts.verbose || r->opts.pcap)
+    if (r->opts.verbose || r->opts.pcap || r->opts.report || r->opts.json)
         io.trace = tk_run_trace;
     int rc = tk_stack_create(&r->stack, &r->cfg, &io);
     if (rc < 0)
@@ -334,6 +334,7 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
         r->epolls[i].fd = -1;
     tk_config_default(&r->cfg);
     set_addresses(r, &sc->hdr);
+    tk_run_pictures_begin(r);
     memcpy(r->cfg.mac, local_mac, 6);
     if (sc->hdr.mtu)
         r->cfg.mtu = (uint16_t)sc->hdr.mtu;

@@ -1,7 +1,7 @@
 /* What `tcpkit run -v` and `--pcap F` show of a run: the stack's trace hook
  * (tcpkit/trace.h) prints every frame in and out as tcpdump does, with its
  * script time, and every state change with its cause; frames also go to the
- * capture file. */
+ * capture file, and to the pictures (run_pictures.c). */
 #include <stdio.h>
 
 #include "lib/print/print.h"
@@ -24,6 +24,7 @@ void tk_run_trace(void *ctx, const tk_trace_event *ev) {
     bool frame = ev->kind == TK_TRACE_FRAME_IN || ev->kind == TK_TRACE_FRAME_OUT;
     if (frame && r->opts.pcap)
         (void)tk_pcap_write(r->opts.pcap, ev->now, ev->frame, ev->len);
+    tk_run_pictures_trace(r, ev);
     if (!r->opts.verbose)
         return;
     if (frame && r->opts.printer) {

@@ -14,6 +14,7 @@
 
 #include "lib/packetdrill/pkt_ast.h"
 #include "lib/packetdrill/pkt_frame.h"
+#include "lib/report/report.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
 #include "tcpkit/tcp_info.h"
@@ -40,6 +41,13 @@ typedef struct tk_run_opts {
     const char *pcap_path;       /* --pcap F */
     struct tk_printer *printer;  /* -v: renders frames (NULL: verbose prints states only) */
     struct tk_pcap_writer *pcap; /* --pcap F: every frame in and out (NULL: none) */
+    /* The pictures (run_pictures.c): each script adds a conversation to
+     * `report` (--html, --svg) and its segments to `json` (--json) when
+     * they are set; `title` names the script. */
+    tk_report *report;
+    FILE *json;
+    const char *title;
+    const char *html, *svg; /* the command's --html and --svg files */
 } tk_run_opts;
 
 typedef struct tk_run_frame {
@@ -104,7 +112,10 @@ typedef struct tk_run {
     int nmismatch; /* --non_fatal=syscall: result mismatches let through */
     int mismatch_line;
     char mismatch_msg[400];
-    size_t md5_keylen; /* setkey's TCP-MD5 key for the pair (0: none), kept for the stack */
+    tk_rp_conn *pic;          /* this script's conversation in opts.report, or NULL */
+    tk_rp_rtx rtx;            /* retransmission marks of its segments */
+    uint16_t pic_listen_port; /* the port of the last listen() seen in the trace */
+    size_t md5_keylen;        /* setkey's TCP-MD5 key for the pair (0: none), kept for the stack */
     uint8_t md5_key[80];
 } tk_run;
 
@@ -149,8 +160,12 @@ int tk_run_msg_flags(tk_run *r, const tk_pkt_event *ev, const tk_pkt_expr *e, bo
 const char *const *tk_run_host_presets(const char *host);
 
 /* The stack's trace hook (run_trace.c): -v prints frames as tcpdump does
- * and state changes; --pcap writes frames. */
+ * and state changes; --pcap writes frames; the pictures take theirs. */
 void tk_run_trace(void *ctx, const tk_trace_event *ev);
+/* The pictures' share of the trace hook, and the start of a script's
+ * conversation (run_pictures.c). */
+void tk_run_pictures_trace(tk_run *r, const tk_trace_event *ev);
+void tk_run_pictures_begin(tk_run *r);
 
 /* Backtick commands (shell_cmds.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);
