@@ -137,6 +137,12 @@ typedef struct tk_config {
      * (SEC-2): true. A cookie ACK is checked only within the cookie
      * lifetime after the listener last sent one (SEC-7). */
     bool syn_cookies;
+    /* TCP Fast Open (SPEC OP-8, RFC 7413, docs/fast-open.md), bits as
+     * Linux's net.ipv4.tcp_fastopen: TK_FASTOPEN_SERVER lets a listener
+     * with a TCP_FASTOPEN queue take data in a SYN that carries a valid
+     * cookie, and hand out cookies. 0 (the default): off, the option is
+     * ignored and SYN data waits for the handshake. */
+    uint8_t fastopen;
     /* Per-source connection-rate limit (SEC-13): a listener answers SYNs
      * from one IPv4 address beyond syn_rate_limit per second with a RST
      * (counted drop_syn_rate_limited); other addresses are not affected.
@@ -224,6 +230,10 @@ typedef struct tk_config {
     bool sim_no_time_wait;
     bool sim_two_way_handshake;
 } tk_config;
+
+/* tk_config.fastopen bits (Linux's values). */
+#define TK_FASTOPEN_CLIENT 0x1
+#define TK_FASTOPEN_SERVER 0x2
 
 /* Fills every field with its default. addr/netmask/mac are zero. */
 void tk_config_default(tk_config *cfg);

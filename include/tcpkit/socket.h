@@ -110,6 +110,13 @@ enum tk_sockopt {
      * sends what was held at once. Unlike Linux, tcpkit does not also send
      * the held data 200 ms later. A listener passes it to its connections. */
     TK_TCP_CORK,
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_FASTOPEN (SPEC OP-8): int >= 0
+     * on a socket before or after listen(): how many Fast Open connections
+     * (data taken from the SYN, handshake not yet complete) the listener
+     * may hold at once; 0 (the default) takes no SYN data. Needs
+     * TK_FASTOPEN_SERVER in tk_config.fastopen (docs/fast-open.md).
+     * -EINVAL on a connection. Not passed to accepted connections. */
+    TK_TCP_FASTOPEN,
 };
 typedef struct tk_linger {
     int onoff;

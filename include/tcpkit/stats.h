@@ -68,9 +68,13 @@
     X(syncookies_sent)                                                                             \
     X(syncookies_accepted)                                                                         \
     X(syncookies_failed)                                                                           \
-    X(syncookies_ungated) /* cookie ACKs refused: no cookie sent lately (SEC-7) */                 \
-    X(syncache_added)     /* half-open entries made (SEC-2) */                                     \
-    X(syn_data_discarded) /* text on a SYN, not acknowledged (the peer resends it) */              \
+    X(syncookies_ungated)      /* cookie ACKs refused: no cookie sent lately (SEC-7) */            \
+    X(syncache_added)          /* half-open entries made (SEC-2) */                                \
+    X(syn_data_discarded)      /* text on a SYN, not acknowledged (the peer resends it) */         \
+    X(fastopen_cookie_reqs)    /* OP-8: cookie requests answered with a cookie */                  \
+    X(fastopen_passive)        /* OP-8: SYN data taken with a valid cookie */                      \
+    X(fastopen_cookie_invalid) /* OP-8: SYN data dropped, the cookie was wrong */                  \
+    X(fastopen_queue_full)     /* OP-8: valid cookie, TCP_FASTOPEN queue full: plain handshake */  \
     X(md5_out_no_key)                                                                              \
     X(ecn_connections)                                                                             \
     X(ecn_ce_rcvd)                                                                                 \

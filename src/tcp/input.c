@@ -77,7 +77,7 @@ static void cc_start(const tk_stack *s, tk_tcb *tp) {
     tp->cc.ops = &tk_cc_newreno;
 }
 
-static void accept_enqueue(tk_stack *s, tk_tcb *tp) {
+void tk_tcp_accept_enqueue(tk_stack *s, tk_tcb *tp) {
     tk_tcb *lp = tk_tcb_at(s, tk_cold(tp)->parent);
     if (lp == NULL || lp->state != TK_TCP_LISTEN)
         return;
@@ -131,8 +131,10 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     cc_start(s, tp);
     if (tk_tcb_keepalive_on(s, tp))
         tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tk_cold(tp)->opts.keep_idle);
-    if (tp->flags & TK_TF_PASSIVE)
-        accept_enqueue(s, tp);
+    if (tp->flags & TK_TF_FO_CHILD)
+        tk_fastopen_child_done(s, tp); /* accept() could take it since its SYN */
+    else if (tp->flags & TK_TF_PASSIVE)
+        tk_tcp_accept_enqueue(s, tp);
 }
 
 /* LISTEN (RFC 9293 3.10.7.2). A SYN makes a syncache entry, not a socket
@@ -174,6 +176,8 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
         TK_DROP(s, drop_syn_rate_limited, now);
         return;
     }
+    if ((sg->h.opts.present & TK_OPT_FASTOPEN) && tk_fastopen_syn(s, lp, sg, now))
+        return; /* OP-8: the data is taken, the child exists */
     if (!tk_syncache_overflow(s) && tk_syncache_add(s, lp, sg, now)) {
         if (sg->len > 0) /* not acknowledged: the peer sends it again (as BSD, Linux) */
             s->stats.syn_data_discarded++;

@@ -138,6 +138,16 @@ static int error_get(tk_tcb *tp, int *v) {
     return 0;
 }
 
+/* OP-8: a listener's queue of Fast Open connections, set before or after
+ * listen() (as Linux); a connection has no use for it. */
+static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
+    (void)s;
+    if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
+        return -EINVAL;
+    tk_cold(tp)->opts.fastopen_qlen = (uint32_t)v;
+    return 0;
+}
+
 #define OFF(f) ((uint16_t)offsetof(tk_sockopts, f))
 #define SOL    "SOL_SOCKET", TK_SOL_SOCKET
 #define TCP    "IPPROTO_TCP", TK_IPPROTO_TCP_LEVEL
@@ -310,6 +320,16 @@ static const opt_row rows[] = {
      true,
      NULL,
      cork_set,
+     NULL},
+    {{TCP, "TCP_FASTOPEN", TK_TCP_FASTOPEN, false, false},
+     VT_U32,
+     0,
+     INT_MAX,
+     0,
+     OFF(fastopen_qlen),
+     false,
+     fastopen_set,
+     NULL,
      NULL},
 };
 

@@ -34,6 +34,7 @@ typedef struct tk_sockopts {
     uint8_t flags;                 /* TK_SOF_* */
     uint8_t ip_ttl, ip_tos;        /* IP_TTL, IP_TOS of outgoing packets */
     bool md5sig;                   /* TCP_MD5SIG: sign every segment (RFC 2385) */
+    uint32_t fastopen_qlen;        /* TCP_FASTOPEN: Fast Open children a listener may hold */
 } tk_sockopts;
 
 struct tk_stack;

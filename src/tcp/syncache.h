@@ -19,6 +19,7 @@
 #define TK_SC_PEER_MSS  0x10
 #define TK_SC_ECN       0x20 /* ECN-setup SYN accepted (RFC 3168 6.1.1) */
 #define TK_SC_ACKED     0x40 /* an ACK to an invalid segment went out at last_ack */
+#define TK_SC_FO_COOKIE 0x80 /* the SYN-ACK carries a Fast Open cookie (OP-8) */
 
 /* One half-open connection: 72 bytes (a socket is over 1 KiB plus buffers). */
 typedef struct tk_syn_entry {

@@ -47,6 +47,10 @@ void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_en
     }
     if (tk_ecn_syn_accept(s, sg->h.flags))
         e->flags |= TK_SC_ECN;
+    /* RFC 7413 4.2.2: a request, or a cookie we did not take, is answered
+     * with a (fresh) cookie. */
+    if ((o->present & TK_OPT_FASTOPEN) && tk_fastopen_listener_on(s, lp))
+        e->flags |= TK_SC_FO_COOKIE;
     tk_syncache_window(s, lp, e);
 }
 
@@ -87,6 +91,11 @@ static void synack_options(const tk_stack *s, const tk_tcb *lp, const tk_syn_ent
         o->present |= TK_OPT_TS;
         o->ts_val = tsval;
         o->ts_ecr = e->ts_recent;
+    }
+    if (e->flags & TK_SC_FO_COOKIE) {
+        o->present |= TK_OPT_FASTOPEN;
+        o->fo_len = TK_FASTOPEN_COOKIE_LEN;
+        tk_fastopen_cookie(s, e->raddr, s->now, o->fo_cookie);
     }
 }
 

@@ -78,6 +78,8 @@ static void unlink_acceptq(tk_stack *s, tk_tcb *tp) {
 }
 
 void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
+    if (tp->flags & TK_TF_FO_CHILD)
+        tk_fastopen_child_done(s, tp);
     if (tp->flags & TK_TF_IN_ACCEPTQ)
         unlink_acceptq(s, tp);
     if (tp->flags & TK_TF_IN_HASH)

@@ -30,6 +30,7 @@
 #define TK_TF_FIN_RCVD   0x00000010u /* end of the peer's stream reached */
 #define TK_TF_SHUT_RD    0x00000020u
 #define TK_TF_UNCORK     0x00000040u /* TCP_CORK cleared: the next burst pushes despite Nagle */
+#define TK_TF_FO_CHILD   0x00000080u /* Fast Open child before ESTABLISHED (tcp/fastopen.c) */
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */
@@ -103,6 +104,10 @@ typedef struct tk_tcb_cold {
      * what was the padding after cookie_any. */
     uint16_t dsack_len;
     uint32_t dsack_left;
+    /* OP-8: a listener's Fast Open children not yet ESTABLISHED; a child's
+     * listener while TK_TF_FO_CHILD (parent is cleared by accept()). */
+    uint32_t fo_pending;
+    uint32_t fo_listener;
 } tk_tcb_cold;
 
 /* The hot part: at most 256 bytes (four cache lines; the pool keeps every
@@ -356,6 +361,22 @@ void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint3
 /* syncookie.c (SEC-2, SEC-7) */
 /* Answers a SYN to lp with a cookie SYN-ACK and keeps no state. */
 void tk_syncookie_send(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+
+/* TCP Fast Open, server side (SPEC OP-8, RFC 7413; tcp/fastopen.c). */
+#define TK_FASTOPEN_COOKIE_LEN 8
+/* True when listener lp takes Fast Open SYNs (the stack setting and a
+ * TCP_FASTOPEN queue). */
+bool tk_fastopen_listener_on(const struct tk_stack *s, const tk_tcb *lp);
+/* The cookie for client address raddr now (RFC 7413 4.1.2). */
+void tk_fastopen_cookie(const struct tk_stack *s, uint32_t raddr, tk_time now,
+                        uint8_t out[TK_FASTOPEN_COOKIE_LEN]);
+/* A SYN with data and a Fast Open option to lp: true when it made a child
+ * that took the data; false leaves the SYN to the ordinary handshake. */
+bool tk_fastopen_syn(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+/* The child leaves its listener's Fast Open queue (ESTABLISHED or gone). */
+void tk_fastopen_child_done(struct tk_stack *s, tk_tcb *tp);
+/* Puts a passive connection on its listener's accept queue. */
+void tk_tcp_accept_enqueue(struct tk_stack *s, tk_tcb *tp);
 /* A bare ACK to a listener: when it returns a valid cookie made lately,
  * creates the connection (SYN_RCVD, with the options the cookie kept) and
  * returns it for the ACK to complete; else NULL. */

@@ -53,6 +53,22 @@ int tk_wire_tcp_opt_next(tk_tcp_opt_iter *it, tk_tcp_opt *out) {
     return 1;
 }
 
+/* RFC 7413 4.1.1: an empty option asks for a cookie; a cookie is 4 to 16
+ * bytes, an even number. Any other length is no cookie at all: the option
+ * is skipped like an unknown one (the SYN still opens a connection). */
+static int store_fastopen(const tk_tcp_opt *o, tk_tcp_opts *out) {
+    size_t n = (size_t)o->len - 2u;
+    if (n != 0 && (n < TK_TCP_FO_MIN || n > TK_TCP_FO_MAX || n % 2u != 0)) {
+        if (out->unknown < UINT8_MAX)
+            out->unknown++;
+        return 0;
+    }
+    out->fo_len = (uint8_t)n;
+    memcpy(out->fo_cookie, o->data, n);
+    out->present |= TK_OPT_FASTOPEN;
+    return 0;
+}
+
 /* Stores one known option; an unknown kind is only counted. */
 static int store_opt(const tk_tcp_opt *o, tk_tcp_opts *out) {
     switch (o->kind) {
@@ -86,6 +102,8 @@ static int store_opt(const tk_tcp_opt *o, tk_tcp_opts *out) {
         memcpy(out->md5, o->data, TK_TCP_MD5_LEN);
         out->present |= TK_OPT_MD5;
         return 0;
+    case TK_TCPOPT_FASTOPEN:
+        return store_fastopen(o, out);
     case TK_TCPOPT_SACK: {
         size_t body = (size_t)o->len - OPTLEN_SACK_BASE;
         size_t n = body / OPTLEN_SACK_BLOCK;
@@ -128,6 +146,27 @@ static size_t sack_blocks(const tk_tcp_opts *o) {
     return (o->present & TK_OPT_SACK) ? o->sack_count : 0;
 }
 
+/* The option and its NOP padding to a multiple of 4. */
+static size_t fastopen_size(const tk_tcp_opts *o) {
+    return (2u + o->fo_len + 3u) & ~(size_t)3u;
+}
+
+static bool fastopen_bad(const tk_tcp_opts *o) {
+    uint8_t n = o->fo_len;
+    return (o->present & TK_OPT_FASTOPEN) && n != 0 &&
+           (n < TK_TCP_FO_MIN || n > TK_TCP_FO_MAX || n % 2u != 0);
+}
+
+static uint8_t *put_fastopen(uint8_t *p, const tk_tcp_opts *o) {
+    p[0] = TK_TCPOPT_FASTOPEN;
+    p[1] = (uint8_t)(2u + o->fo_len);
+    memcpy(p + 2, o->fo_cookie, o->fo_len);
+    size_t used = 2u + o->fo_len;
+    for (size_t i = used; i < fastopen_size(o); i++)
+        p[i] = TK_TCPOPT_NOP;
+    return p + fastopen_size(o);
+}
+
 size_t tk_wire_tcp_opts_size(const tk_tcp_opts *o) {
     size_t n = 0;
     if (o->present & TK_OPT_MSS)
@@ -138,6 +177,8 @@ size_t tk_wire_tcp_opts_size(const tk_tcp_opts *o) {
         n += 4;
     if (o->present & TK_OPT_WSCALE)
         n += 4;
+    if (o->present & TK_OPT_FASTOPEN)
+        n += fastopen_size(o);
     if (o->present & TK_OPT_MD5)
         n += 2 + OPTLEN_MD5; /* NOP,NOP,MD5 */
     if (sack_blocks(o) > 0)
@@ -176,7 +217,7 @@ static uint8_t *put_sack(uint8_t *p, const tk_tcp_opts *o) {
 
 int tk_wire_tcp_opts_emit(const tk_tcp_opts *o, uint8_t *buf, size_t cap) {
     if (sack_blocks(o) > TK_TCP_MAX_SACK ||
-        ((o->present & TK_OPT_WSCALE) && o->wscale > TK_TCP_MAX_WSCALE))
+        ((o->present & TK_OPT_WSCALE) && o->wscale > TK_TCP_MAX_WSCALE) || fastopen_bad(o))
         return TK_WIRE_INVAL;
     size_t size = tk_wire_tcp_opts_size(o);
     if (size > TK_TCP_MAX_OPTLEN)
@@ -206,6 +247,8 @@ int tk_wire_tcp_opts_emit(const tk_tcp_opts *o, uint8_t *buf, size_t cap) {
         p[3] = o->wscale;
         p += 4;
     }
+    if (o->present & TK_OPT_FASTOPEN)
+        p = put_fastopen(p, o);
     if (o->present & TK_OPT_MD5) {
         p[0] = TK_TCPOPT_NOP;
         p[1] = TK_TCPOPT_NOP;

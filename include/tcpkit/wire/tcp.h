@@ -33,6 +33,7 @@
 #define TK_TCPOPT_SACK      5
 #define TK_TCPOPT_TS        8
 #define TK_TCPOPT_MD5       19 /* RFC 2385 signature: kind, length 18, 16-byte digest */
+#define TK_TCPOPT_FASTOPEN  34 /* RFC 7413 4.1.1: kind, length 2 (request) or 6..18 */
 
 /* Bits of tk_tcp_opts.present. */
 #define TK_OPT_MSS       0x01
@@ -41,9 +42,12 @@
 #define TK_OPT_SACK      0x08
 #define TK_OPT_TS        0x10
 #define TK_OPT_MD5       0x20
+#define TK_OPT_FASTOPEN  0x40 /* fo_len 0: a cookie request */
 
 #define TK_TCP_MAX_SACK   4
 #define TK_TCP_MD5_LEN    16 /* the digest of the MD5 signature option */
+#define TK_TCP_FO_MIN     4  /* Fast Open cookie bytes (RFC 7413 4.1.1): even, 4..16 */
+#define TK_TCP_FO_MAX     16
 #define TK_TCP_MAX_WSCALE 14
 
 typedef struct tk_sack_block {
@@ -63,6 +67,8 @@ typedef struct tk_tcp_opts {
     uint8_t unknown;    /* number of unknown options skipped */
     tk_sack_block sack[TK_TCP_MAX_SACK];
     uint8_t md5[TK_TCP_MD5_LEN]; /* digest of the MD5 option (tcpkit/wire/tcp_md5.h signs it) */
+    uint8_t fo_len;              /* TK_OPT_FASTOPEN: cookie bytes, 0 for a request */
+    uint8_t fo_cookie[TK_TCP_FO_MAX];
 } tk_tcp_opts;
 
 typedef struct tk_tcp_hdr {
@@ -124,12 +130,14 @@ size_t tk_wire_tcp_opts_size(const tk_tcp_opts *opts);
  *   TS alone:        01 01 08 0a <tsval> <tsecr>
  *   SACK_PERM alone: 01 01 04 02
  *   WSCALE:          01 03 03 ws
+ *   FASTOPEN:        22 (2+n) <n-byte cookie> [01 01] (RFC 7413; n 0: 22 02 01 01)
  *   MD5 (RFC 2385):  01 01 13 12 <16-byte digest from opts->md5>
  *   SACK (n blocks): 01 01 05 (2+8n) <left right>...
  * A full SYN is 02 04 05 b4 04 02 08 0a <tsval> <tsecr> 01 03 03 07 (20 bytes).
  * SACK is written only when TK_OPT_SACK is set and sack_count >= 1.
  * Returns the number of bytes written (a multiple of 4), TK_WIRE_NOSPACE,
- * or TK_WIRE_INVAL (too many SACK blocks, wscale > 14, total > 40 bytes). */
+ * or TK_WIRE_INVAL (too many SACK blocks, wscale > 14, a cookie length not
+ * 0 or even in 4..16, total > 40 bytes). */
 int tk_wire_tcp_opts_emit(const tk_tcp_opts *opts, uint8_t *buf, size_t cap);
 
 /* Writes header + options + payload and fills in the checksum computed with
