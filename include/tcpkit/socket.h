@@ -140,6 +140,14 @@ typedef struct tk_sockopt_info {
 } tk_sockopt_info;
 const tk_sockopt_info *tk_sockopt_lookup(const char *level_name, const char *name);
 
+/* Linux's sendto(sd, buf, len, MSG_FASTOPEN, addr) (SPEC OP-8, RFC 7413;
+ * docs/fast-open.md): connects sd to addr like tk_connect() and, when the
+ * stack holds a Fast Open cookie of that server, puts the first bytes of
+ * buf in the SYN; returns how many (the rest is the caller's to send once
+ * connected). Without a cookie the SYN asks for one, nothing is taken and
+ * the answer is -EINPROGRESS, as tk_connect()'s. -EOPNOTSUPP without
+ * TK_FASTOPEN_CLIENT in tk_config.fastopen; tk_connect()'s errors. */
+long tk_send_fastopen(tk_stack *s, int sd, const tk_sockaddr *addr, const void *buf, size_t len);
 int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len);
 int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *len);
 int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out);

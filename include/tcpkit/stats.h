@@ -75,6 +75,8 @@
     X(fastopen_passive)        /* OP-8: SYN data taken with a valid cookie */                      \
     X(fastopen_cookie_invalid) /* OP-8: SYN data dropped, the cookie was wrong */                  \
     X(fastopen_queue_full)     /* OP-8: valid cookie, TCP_FASTOPEN queue full: plain handshake */  \
+    X(fastopen_active)         /* OP-8: our SYN data acknowledged by the SYN-ACK */                \
+    X(fastopen_active_fail)    /* OP-8: our SYN data not acknowledged: sent again after it */      \
     X(md5_out_no_key)                                                                              \
     X(ecn_connections)                                                                             \
     X(ecn_ce_rcvd)                                                                                 \

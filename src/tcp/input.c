@@ -228,6 +228,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     if (ack_ok && sg->len > 0) /* data on a SYN-ACK is kept (RFC 9293 3.10.7.3) */
         tp->rcv_nxt += tk_chunkq_write(&s->chunks, &tp->rcvq, sg->data, sg->len);
     if (ack_ok) {
+        tk_fastopen_synack(s, tp, sg); /* OP-8: cookie, SYN data acknowledged or not */
         tp->snd_una = sg->h.ack;
         tk_tcp_established(s, tp, sg, "rcv SYN-ACK", now);
         tp->flags |= TK_TF_ACKNOW;

@@ -79,6 +79,8 @@ static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_
         o->ts_val = tk_tcp_ts_now(now);
         o->ts_ecr = passive ? tp->ts_recent : 0;
     }
+    if (!passive && (tp->flags & TK_TF_FO_ACTIVE))
+        tk_fastopen_syn_opts(tp, o); /* OP-8 */
 }
 
 /* SACK blocks that fit beside the other options: 4 alone, 3 with
@@ -200,18 +202,22 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
     uint8_t flags = TK_TCP_SYN | tk_ecn_syn_flags(s, tp);
     if (tp->state == TK_TCP_SYN_RCVD)
         flags |= TK_TCP_ACK;
+    uint32_t data = 0;
     if (tp->snd_max == tk_cold(tp)->iss) {
         tp->rtt_seq = tk_cold(tp)->iss;
         tp->rtt_start = now;
         tp->flags |= TK_TF_RTT_TIMING;
+        if (tp->flags & TK_TF_FO_ACTIVE)
+            data = tk_cold(tp)->fo_syn_len; /* OP-8: data in the first SYN */
     } else if (tp->state == TK_TCP_SYN_SENT) {
         s->stats.syn_retransmits++;
+        tp->flags &= ~TK_TF_FO_ACTIVE; /* RFC 7413 4.1.3: a plain SYN again */
     } else {
         s->stats.retransmits++;
     }
-    (void)emit(s, tp, flags, tk_cold(tp)->iss, 0, 0, now);
-    tp->snd_nxt = tk_cold(tp)->iss + 1;
-    tp->snd_max = tk_cold(tp)->iss + 1;
+    (void)emit(s, tp, flags, tk_cold(tp)->iss, 0, data, now);
+    tp->snd_nxt = tk_cold(tp)->iss + 1 + data;
+    tp->snd_max = tk_cold(tp)->iss + 1 + data;
     arm_rexmt(s, tp, now);
 }
 

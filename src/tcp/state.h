@@ -35,6 +35,7 @@ struct tk_stack {
     tk_obs obs; /* the trace hook of io (obs/obs.h) */
     uint8_t hash_key[16];
     uint8_t isn_key[16];
+    tk_fo_cache fo_cache; /* Fast Open cookies by server (OP-8, tcp/fastopen_client.c) */
 
     tk_pool tcbs;
     tk_pool sacks;        /* SACK scoreboards (tcp/sack.h), taken on first use */

@@ -31,6 +31,7 @@
 #define TK_TF_SHUT_RD    0x00000020u
 #define TK_TF_UNCORK     0x00000040u /* TCP_CORK cleared: the next burst pushes despite Nagle */
 #define TK_TF_FO_CHILD   0x00000080u /* Fast Open child before ESTABLISHED (tcp/fastopen.c) */
+#define TK_TF_FO_ACTIVE  0x00000100u /* our first SYN carries the Fast Open option */
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */
@@ -108,6 +109,11 @@ typedef struct tk_tcb_cold {
      * listener while TK_TF_FO_CHILD (parent is cleared by accept()). */
     uint32_t fo_pending;
     uint32_t fo_listener;
+    /* OP-8 client: the data our first SYN carries (sndq offset 0) and the
+     * cookie it presents (fo_len 0: a cookie request). */
+    uint32_t fo_syn_len;
+    uint8_t fo_len;
+    uint8_t fo_cookie[TK_TCP_FO_MAX];
 } tk_tcb_cold;
 
 /* The hot part: at most 256 bytes (four cache lines; the pool keeps every
@@ -375,6 +381,26 @@ void tk_fastopen_cookie(const struct tk_stack *s, uint32_t raddr, tk_time now,
 bool tk_fastopen_syn(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
 /* The child leaves its listener's Fast Open queue (ESTABLISHED or gone). */
 void tk_fastopen_child_done(struct tk_stack *s, tk_tcb *tp);
+/* Client side (tcp/fastopen_client.c). The stack's cookie cache: the
+ * latest cookie of each of the last TK_FO_CACHE_SIZE servers. */
+#define TK_FO_CACHE_SIZE 16
+typedef struct tk_fo_cache {
+    struct {
+        uint32_t raddr, stamp; /* stamp 0: empty; the smallest is replaced first */
+        uint8_t len;
+        uint8_t cookie[TK_TCP_FO_MAX];
+    } e[TK_FO_CACHE_SIZE];
+    uint32_t clock;
+} tk_fo_cache;
+/* Marks a connection in SYN_SENT for Fast Open: the cached cookie of its
+ * server and up to len bytes of data (already in sndq) in the SYN; returns
+ * the bytes the SYN will carry (0: no cookie, the SYN asks for one). */
+uint32_t tk_fastopen_connect(struct tk_stack *s, tk_tcb *tp, uint32_t len);
+/* The Fast Open option of our first SYN. */
+void tk_fastopen_syn_opts(const tk_tcb *tp, tk_tcp_opts *o);
+/* A SYN-ACK acceptable in SYN_SENT: caches its cookie, drops the SYN data
+ * it acknowledges, and rewinds SND.NXT to resend the rest (RFC 7413 4.2.2). */
+void tk_fastopen_synack(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg);
 /* Puts a passive connection on its listener's accept queue. */
 void tk_tcp_accept_enqueue(struct tk_stack *s, tk_tcb *tp);
 /* A bare ACK to a listener: when it returns a valid cookie made lately,

@@ -89,6 +89,10 @@ static void set_icmp_errno_refused(tk_config *c, uint64_t v) {
 static void set_wscale_min(tk_config *c, uint64_t v) {
     c->wscale_min = (uint8_t)v;
 }
+/* OP-8: tk_config.fastopen's bits (1 client, 2 server, as Linux's). */
+static void set_fastopen(tk_config *c, uint64_t v) {
+    c->fastopen = (uint8_t)v;
+}
 static void set_window_update_double(tk_config *c, uint64_t v) {
     c->window_update_double = v != 0;
 }
@@ -146,6 +150,7 @@ static const sysctl_entry freebsd[] = {
     {"tcpkit.wscale_min", SET_FIELD, set_wscale_min, {0, 14}, NULL},
     /* tcpkit's own: window updates after reads as Linux sends them. */
     {"tcpkit.window_update_double", SET_FIELD, set_window_update_double, {0, 0}, NULL},
+    {"tcpkit.fastopen", SET_FIELD, set_fastopen, {0, 3}, NULL},
     {"net.inet.tcp.syncookies_only",
      FIXED,
      NULL,

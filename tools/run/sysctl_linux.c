@@ -51,6 +51,13 @@ static void set_wmem(tk_config *c, uint64_t v) {
     c->sndbuf = (uint32_t)v;
 }
 
+/* OP-8: the client (1) and server (2) bits; Linux's others (0x200 no
+ * cookie needed, 0x400 every listener, ...) have no tcpkit setting and are
+ * refused by the range. */
+static void set_fastopen(tk_config *c, uint64_t v) {
+    c->fastopen = (uint8_t)v;
+}
+
 static const sysctl_entry linux_names[] = {
     {"net.ipv4.tcp_sack", SET_FIELD, set_sack, {0, 0}, NULL},
     {"net.ipv4.tcp_timestamps", SET_FIELD, set_timestamps, {0, 0}, NULL},
@@ -70,7 +77,7 @@ static const sysctl_entry linux_names[] = {
     {"net.ipv4.tcp_dsack", FIXED, NULL, {1, -1}, "tcpkit sends D-SACK blocks whenever SACK is on"},
     {"net.ipv4.tcp_fack", FIXED, NULL, {0, -1}, "tcpkit has no FACK"},
     {"net.ipv4.tcp_reordering", FIXED, NULL, {3, -1}, "tcpkit's duplicate-ACK threshold is 3"},
-    {"net.ipv4.tcp_fastopen", FIXED, NULL, {0, -1}, "tcpkit has no TCP Fast Open"},
+    {"net.ipv4.tcp_fastopen", SET_FIELD, set_fastopen, {0, 3}, NULL},
     {"net.ipv4.tcp_early_retrans", FIXED, NULL, {0, -1}, "tcpkit has no RACK or TLP"},
     {"net.ipv4.tcp_recovery", FIXED, NULL, {0, -1}, "tcpkit has no RACK"},
     {"net.ipv4.tcp_frto", FIXED, NULL, {0, -1}, "tcpkit has no F-RTO setting"},
