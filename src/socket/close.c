@@ -16,7 +16,7 @@ static bool queue_fin(tk_stack *s, tk_tcb *tp, const char *cause) {
         tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_1, cause);
     else if (tp->state == TK_TCP_CLOSE_WAIT)
         tk_tcb_set_state(s, tp, TK_TCP_LAST_ACK, cause);
-    else
+    else if (tp->state != TK_TCP_SYN_RCVD) /* RFC 9293 3.10.4: SYN_RCVD sends it once ESTABLISHED */
         return false;
     tp->flags |= TK_TF_FIN_QUEUED;
     tk_tcb_mark_pending(s, tp);

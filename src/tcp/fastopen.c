@@ -72,6 +72,9 @@ static void make_child(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
         TK_DROP(s, drop_no_memory, now);
         return;
     }
+    /* Traced as its own passive open (expand adopts SYN_RCVD silently). */
+    tk_tcb_adopt_state(s, tp, TK_TCP_CLOSED);
+    tk_tcb_set_state(s, tp, TK_TCP_SYN_RCVD, "rcv SYN with a Fast Open cookie");
     s->stats.passive_opens++;
     s->stats.fastopen_passive++;
     tp->flags |= TK_TF_FO_CHILD;

@@ -120,6 +120,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     }
     syn_rtt_sample(tp, sg, now);
     tk_tcb_set_state(s, tp, TK_TCP_ESTABLISHED, cause);
+    if (tp->flags & TK_TF_FIN_QUEUED) /* closed in SYN_RCVD (a Fast Open child, RFC 9293 3.10.4) */
+        tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_1, "close() before ESTABLISHED");
     tp->flags |= TK_TF_CONNECTED;
     s->stats.established++;
     if (tp->ecn & TK_ECN_ON)

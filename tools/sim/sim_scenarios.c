@@ -32,6 +32,8 @@ static const tk_sim_scenario table[] = {
      tk_sim_sc_half_open},
     {"stale-reconnect", "RS-7", "A restarts and reuses its port: challenge ACK, RST, new SYN", NULL,
      tk_sim_sc_stale_reconnect},
+    {"fast-open", "OP-8", "TCP Fast Open: a cookie first, then the request in the SYN",
+     tk_sim_cf_fast_open, tk_sim_sc_fast_open},
     {"socket-reinit", "CM-17", "connect/bind/listen on a live socket: refused, data intact", NULL,
      tk_sim_sc_socket_reinit},
     {"syn-retries", "CM-16", "every SYN is lost: backoff 1, 2, 4... s, then ETIMEDOUT", NULL,

@@ -56,6 +56,9 @@ void tk_sim_cf_ecn(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_ecn_transfer(tk_sim *s);
 void tk_sim_cf_no_ecn(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_no_ecn_transfer(tk_sim *s);
+/* sim_scenarios_fastopen.c (OP-8): */
+void tk_sim_cf_fast_open(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_fast_open(tk_sim *s);
 /* sim_scenarios_misuse.c (CM-17): */
 void tk_sim_sc_socket_reinit(tk_sim *s);
 /* sim_scenarios_random.c (DT-1, DT-7 seeded runs): */
