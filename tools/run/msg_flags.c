@@ -20,7 +20,7 @@ static const msg_flag flags[] = {
     {"MSG_DONTWAIT", TK_MSG_DONTWAIT, true, true, NULL},
     /* No signals exist in the runner: a send on a closed stream gives EPIPE. */
     {"MSG_NOSIGNAL", 0, false, true, NULL},
-    {"MSG_FASTOPEN", 0, false, false, "tcpkit has no TCP Fast Open"},
+    {"MSG_FASTOPEN", TK_RUN_MSG_FASTOPEN, false, true, NULL}, /* sendto: tk_send_fastopen */
     {"MSG_ZEROCOPY", 0, false, false, "tcpkit has no zero-copy send completions"},
     {"MSG_MORE", 0, false, false, "tcpkit has no corking"},
     {"MSG_OOB", 0, false, false, "tcpkit has no urgent data"},

@@ -154,6 +154,9 @@ int tk_run_retry_pending(tk_run *r);
  * or names joined by |, into TK_MSG_* bits. Unknown or unsupported flags
  * fail the script naming them. Returns 0 or 1 (failed). */
 int tk_run_msg_flags(tk_run *r, const tk_pkt_event *ev, const tk_pkt_expr *e, bool send, int *out);
+/* MSG_FASTOPEN: the runner's own bit (no tk_send flag): sendto connects
+ * through tk_send_fastopen (SPEC OP-8). */
+#define TK_RUN_MSG_FASTOPEN 0x40000000
 
 /* `--host NAME` (hosts.c): NULL-terminated sysctl assignments that give
  * the stack that system's defaults, or NULL for an unknown name. */

@@ -201,6 +201,25 @@ long tk_sys_do_io(tk_run *r, int sd, bool rd, bool null_buf, size_t len, int fla
     return rc;
 }
 
+/* sendto(fd, buf, len, MSG_FASTOPEN, addr, addrlen): connect to the
+ * script's peer and hand over the data, as sys_connect (SPEC OP-8). */
+static long send_fastopen(tk_run *r, int sd, bool null_buf, size_t len) {
+    if (null_buf && len > 0)
+        return -EFAULT;
+    uint8_t *buf = calloc(1, len + 1);
+    if (!buf)
+        return -ENOMEM;
+    tk_sockaddr a = {.addr = r->conn.raddr, .port = r->connect_port};
+    long rc = tk_send_fastopen(r->stack, sd, &a, buf, len);
+    free(buf);
+    tk_sockaddr me;
+    if (tk_getsockname(r->stack, sd, &me) == 0 && me.port) {
+        r->conn.lport = me.port;
+        r->conn.rport = r->connect_port;
+    }
+    return rc;
+}
+
 /* read/write(fd, buf, len), recv/send(fd, buf, len, flags) and
  * recvfrom/sendto(fd, buf, len, flags, addr, addrlen). */
 static int sys_io(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
@@ -217,6 +236,8 @@ static int sys_io(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out
         return 1;
     if (len < 0 || len > MAX_IO)
         return tk_run_fail(r, ev->line, "%s: length must be 0..%u", ev->sys.name, MAX_IO);
+    if (flags & TK_RUN_MSG_FASTOPEN)
+        return tk_sys_set_errno(out, send_fastopen(r, sd, null_buf, (size_t)len));
     long rc = tk_sys_do_io(r, sd, rd, null_buf, (size_t)len, flags);
     if (rc == -EAGAIN && !r->nonblock[fd] && !(flags & TK_MSG_DONTWAIT))
         return WOULD_BLOCK;
