@@ -138,10 +138,12 @@ typedef struct tk_config {
      * lifetime after the listener last sent one (SEC-7). */
     bool syn_cookies;
     /* TCP Fast Open (SPEC OP-8, RFC 7413, docs/fast-open.md), bits as
-     * Linux's net.ipv4.tcp_fastopen: TK_FASTOPEN_SERVER lets a listener
-     * with a TCP_FASTOPEN queue take data in a SYN that carries a valid
-     * cookie, and hand out cookies. 0 (the default): off, the option is
-     * ignored and SYN data waits for the handshake. */
+     * Linux's net.ipv4.tcp_fastopen: TK_FASTOPEN_CLIENT allows
+     * tk_send_fastopen (data in the SYN, a cookie cache of 16 servers);
+     * TK_FASTOPEN_SERVER lets a listener with a TCP_FASTOPEN queue hand
+     * out cookies and take data in a SYN that carries a valid one. 0 (the
+     * default): off, the option is ignored and SYN data waits for the
+     * handshake. */
     uint8_t fastopen;
     /* Per-source connection-rate limit (SEC-13): a listener answers SYNs
      * from one IPv4 address beyond syn_rate_limit per second with a RST
