@@ -168,8 +168,10 @@ long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
+    uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
+    if (tk_chunkq_len(&tp->rcvq) > 0 && tk_sock_rcv_short(tp, want))
+        return -EAGAIN; /* SO_RCVLOWAT (API-6) */
     if (tk_chunkq_len(&tp->rcvq) > 0) {
-        uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
         uint32_t n = tk_chunkq_read(&s->chunks, &tp->rcvq, buf, want);
         if (tk_chunkq_len(&tp->rcvq) == 0 && tk_tcb_ooo_ranges(tp) == 0 &&
             tk_cold(tp)->syn_data == 0)

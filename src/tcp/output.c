@@ -17,7 +17,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b) {
 }
 
 static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
-    return tk_tcp_mss_for(s, tp->encap_port);
+    return tk_sockopt_mss(s, tp, tp->encap_port); /* TCP_MAXSEG, API-6 */
 }
 
 uint32_t tk_tcp_rcv_window(tk_stack *s, tk_tcb *tp) {

@@ -88,6 +88,9 @@ typedef struct tk_tcb_cold {
     tk_time persist_since;  /* when the persist timer started (window closed) */
     uint32_t persist_count; /* window probes since the window closed */
     uint32_t probes_unanswered;
+    /* TCP_USER_TIMEOUT counts from here: the last progress of the data
+     * being retransmitted, or the first window probe left unanswered. */
+    tk_time stall_since;
     uint32_t keep_count; /* unanswered keepalive probes */
     int so_error;        /* pending error (negative errno), 0 when none */
     int soft_error;      /* last soft ICMP error (negative errno) since progress */
