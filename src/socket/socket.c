@@ -72,7 +72,14 @@ int tk_listen(tk_stack *s, int sd, int backlog) {
         if (rc < 0)
             return rc;
     }
-    tk_cold(tp)->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
+    /* The listener's fields share their place with a connection's
+     * (tk_tcb_cold), which a failed connect() may have used. */
+    tk_tcb_cold *c = tk_cold(tp);
+    c->acq_head = c->acq_tail = TK_NIL;
+    c->acq_len = 0;
+    c->cookie_sent = 0;
+    c->cookie_any = false;
+    c->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
     tk_tcb_set_state(s, tp, TK_TCP_LISTEN, "listen()");
     tk_listen_insert(s, tp);
     return 0;

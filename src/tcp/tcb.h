@@ -84,28 +84,38 @@ typedef struct tk_tcb_cold {
     /* ACKs in reply to invalid segments (tcp/ackrate.c, SEC-8): sent in
      * the window starting at oow_start; oow_count 0: no window open. */
     uint32_t oow_count;
-    tk_time oow_start;
-    tk_time persist_since;  /* when the persist timer started (window closed) */
-    uint32_t persist_count; /* window probes since the window closed */
-    uint32_t probes_unanswered;
-    /* TCP_USER_TIMEOUT counts from here: the last progress of the data
-     * being retransmitted, or the first window probe left unanswered. */
-    tk_time stall_since;
-    uint32_t keep_count; /* unanswered keepalive probes */
-    int so_error;        /* pending error (negative errno), 0 when none */
-    int soft_error;      /* last soft ICMP error (negative errno) since progress */
-    bool fin_ooo;        /* fin_ooo_seq holds the peer's FIN (DT-11) */
-    tk_sockopts opts;    /* every socket-option value (tcp/sockopts.h) */
-
-    /* Listener. */
-    uint32_t acq_head, acq_tail, acq_len, backlog;
-    tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
-    bool cookie_any;
     /* OP-7 (RFC 2883): a duplicate range received, reported as the first
-     * SACK block of the next ACK (tcp/dsack.c); length 0: none. Last, in
-     * what was the padding after cookie_any. */
-    uint16_t dsack_len;
+     * SACK block of the next ACK (tcp/dsack.c); length 0: none. In what
+     * would be padding after oow_count and fin_ooo. */
     uint32_t dsack_left;
+    tk_time oow_start;
+    int so_error;   /* pending error (negative errno), 0 when none */
+    int soft_error; /* last soft ICMP error (negative errno) since progress */
+    bool fin_ooo;   /* fin_ooo_seq holds the peer's FIN (DT-11) */
+    uint16_t dsack_len;
+    tk_sockopts opts; /* every socket-option value (tcp/sockopts.h) */
+
+    /* A listener never probes or retransmits, and a connection never
+     * listens (listen() needs a socket that never connected), so their
+     * own fields share the last 32 bytes; listen() initializes the
+     * listener's. */
+    union {
+        struct {                   /* a connection */
+            tk_time persist_since; /* when the persist timer started (window closed) */
+            /* TCP_USER_TIMEOUT counts from here: the last progress of the
+             * data being retransmitted, or the first window probe left
+             * unanswered (API-6). */
+            tk_time stall_since;
+            uint32_t persist_count; /* window probes since the window closed */
+            uint32_t probes_unanswered;
+            uint32_t keep_count; /* unanswered keepalive probes */
+        };
+        struct { /* a listener */
+            uint32_t acq_head, acq_tail, acq_len, backlog;
+            tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
+            bool cookie_any;
+        };
+    };
 } tk_tcb_cold;
 
 /* The hot part: at most 256 bytes (four cache lines; the pool keeps every
@@ -157,6 +167,7 @@ typedef struct tk_tcb_slot {
 } tk_tcb_slot;
 
 _Static_assert(sizeof(tk_tcb) <= 256, "the hot part of a TCB fits in four cache lines");
+_Static_assert(sizeof(tk_tcb_slot) <= 576, "a TCB slot is nine cache lines");
 
 static inline tk_tcb_cold *tk_cold_mut(tk_tcb *tp) {
     return &((tk_tcb_slot *)(void *)tp)->cold;
