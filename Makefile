@@ -2,12 +2,13 @@
 BUILD       ?= build
 CHECK_BUILD ?= build-check
 FUZZ_BUILD  ?= build-fuzz
+BOARD_BUILD ?= build-board
 FUZZ_SECONDS ?= 60
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src drivers tools tests bench -name '*.[ch]')
 
-.PHONY: all build demo check conformance deps deps-demo format format-check fuzz install clean
+.PHONY: all build board board-demo demo check conformance deps deps-demo footprint format format-check fuzz install clean
 
 all: build
 
@@ -40,6 +41,24 @@ SUITE ?= ../shared/conformance/freebsd-tcp-testsuite
 conformance: build
 	sh tests/run/conformance.sh ./$(BUILD)/tcpkit $(SUITE)
 
+# The mps2-an385 firmware (ports/mps2-an385), cross-compiled on its own.
+board:
+	cmake -S ports/mps2-an385 -B $(BOARD_BUILD) >/dev/null
+	cmake --build $(BOARD_BUILD) -j $(JOBS)
+
+# Code of the core as linked into the firmware, and the memory figures the
+# firmware measures at boot (docs/porting.md records them).
+footprint: board
+	python3 scripts/footprint.py $(BOARD_BUILD)/tcpkit-mps2.map $(BOARD_BUILD)/libtcpkit-core.a arm-none-eabi-size
+	@timeout 5 qemu-system-arm -M mps2-an385 -nographic -nic none -kernel $(BOARD_BUILD)/tcpkit-mps2.elf \
+		</dev/null 2>/dev/null | tr -d '\r' | sed -n '/^footprint: end/q;s/^footprint: //p'
+
+# The board demo: boots the firmware in QEMU on a TAP device tk0 (root);
+# give the kernel side 198.18.0.1/24 and try ping, curl and nc on 198.18.0.2.
+board-demo: board
+	qemu-system-arm -M mps2-an385 -nographic -kernel $(BOARD_BUILD)/tcpkit-mps2.elf \
+		-nic tap,ifname=tk0,script=no,downscript=no,model=lan9118,mac=02:74:6b:12:00:02
+
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)
 
@@ -56,4 +75,4 @@ install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) $(BOARD_BUILD)

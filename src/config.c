@@ -58,4 +58,5 @@ void tk_config_default(tk_config *cfg) {
     cfg->ipfrag_slots = 4;
     cfg->ipfrag_max_bytes = 16u * 1024u;
     cfg->ipfrag_timeout = TK_SEC(30);
+    cfg->tx_backlog_frames = 2;
 }

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "socket/events.h"
 #include "stack_priv.h"
 #include "tcp/timewait.h"
 
@@ -20,7 +21,8 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->time_wait = sizeof(tk_tw);
     /* Hash tables have a power-of-two number of heads: at most two per entry. */
     out->time_wait_ix = sizeof(tk_tw) + 2 * sizeof(uint32_t);
-    out->socket = out->tcb + 4 * sizeof(uint32_t) + sizeof(tk_timerq_node *);
+    out->socket =
+        out->tcb + 4 * sizeof(uint32_t) + sizeof(tk_timerq_node *) + tk_sock_events_slot_size();
     out->conn_buffers =
         ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
     out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);

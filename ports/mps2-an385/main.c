@@ -13,6 +13,7 @@
 
 #include "board.h"
 #include "console.h"
+#include "footprint.h"
 #include "lan9118.h"
 #include "services.h"
 #include "tcpkit/config.h"
@@ -33,12 +34,10 @@ void tk_board_eth_irq(void) {
     tk_lan9118_irq(&nic);
 }
 
-static void send_frame(void *ctx, const uint8_t *f, size_t len) {
-    tk_lan9118 *n = ctx;
-    /* The emulated chip sends at once; a real one drains its FIFO at line
-     * rate, so a full FIFO only waits for the frames ahead of it. */
-    while (tk_lan9118_write(n, f, len) == -EBUSY)
-        ;
+/* A full transmit FIFO answers -EBUSY: the stack keeps the frame and
+ * offers it again at its next poll (tk_stack_io.output). */
+static int send_frame(void *ctx, const uint8_t *f, size_t len) {
+    return tk_lan9118_write(ctx, f, len);
 }
 
 /* A small device's configuration: 4 connections with 4 KiB buffers each
@@ -60,6 +59,7 @@ static void board_config(tk_config *cfg) {
     cfg->arp_queue_frames = 2;
     cfg->ipfrag_slots = 0;
     cfg->ecn = 0;
+    cfg->tx_backlog_frames = 2;
 }
 
 static void halt(const char *why, long code) {
@@ -87,6 +87,7 @@ static tk_stack *start_stack(void) {
                      (unsigned long)need);
     if (n > 0)
         tk_uart_write(line, (size_t)n);
+    tk_footprint_print(&cfg);
     return s;
 }
 
