@@ -3,6 +3,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 FUZZ_BUILD  ?= build-fuzz
 BOARD_BUILD ?= build-board
+BOARD_MIN_BUILD ?= build-board-min
 FUZZ_SECONDS ?= 60
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
@@ -49,7 +50,13 @@ board:
 # Code of the core as linked into the firmware, and the memory figures the
 # firmware measures at boot (docs/porting.md records them).
 footprint: board
-	python3 scripts/footprint.py $(BOARD_BUILD)/tcpkit-mps2.map $(BOARD_BUILD)/libtcpkit-core.a arm-none-eabi-size
+	cmake -S ports/mps2-an385 -B $(BOARD_MIN_BUILD) -DTK_BOARD_OPTS_DIR=$(CURDIR)/ports/mps2-an385/minimal >/dev/null
+	cmake --build $(BOARD_MIN_BUILD) -j $(JOBS)
+	@echo "== full profile (every feature compiled in)"
+	@python3 scripts/footprint.py $(BOARD_BUILD)/tcpkit-mps2.map $(BOARD_BUILD)/libtcpkit-core.a arm-none-eabi-size
+	@echo "== minimal profile (ports/mps2-an385/minimal/tk_opts.h)"
+	@python3 scripts/footprint.py $(BOARD_MIN_BUILD)/tcpkit-mps2.map $(BOARD_MIN_BUILD)/libtcpkit-core.a arm-none-eabi-size
+	@echo "== memory, measured on the board"
 	@timeout 5 qemu-system-arm -M mps2-an385 -nographic -nic none -kernel $(BOARD_BUILD)/tcpkit-mps2.elf \
 		</dev/null 2>/dev/null | tr -d '\r' | sed -n '/^footprint: end/q;s/^footprint: //p'
 
@@ -75,4 +82,4 @@ install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) $(BOARD_BUILD)
+	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) $(BOARD_BUILD) $(BOARD_MIN_BUILD)

@@ -5,6 +5,15 @@
 
 #include "stack_priv.h"
 
+/* Chunk size in range; a queue of the largest buffer (receive buffers
+ * grow by their slack) fits in TK_CHUNKQ_MAX_CNT chunks. */
+static bool bufs_ok(const tk_config *c) {
+    if (c->buf_chunk_size < TK_CHUNK_MIN || c->buf_chunk_size > TK_CHUNK_MAX)
+        return false;
+    uint64_t most = (uint64_t)(c->rcvbuf > c->sndbuf ? c->rcvbuf : c->sndbuf) * 2u;
+    return most / c->buf_chunk_size + 2u <= TK_CHUNKQ_MAX_CNT;
+}
+
 /* SEC-5: every pool is bounded and non-empty where the stack needs one;
  * SEC-2: without a syncache, SYN cookies must answer SYNs. */
 static bool pools_ok(const tk_config *c) {
@@ -12,7 +21,7 @@ static bool pools_ok(const tk_config *c) {
            c->reass_queues <= c->max_sockets && c->max_syn_backlog <= 65536u &&
            c->syn_rate_sources <= 65536u && (c->max_syn_backlog > 0 || c->syn_cookies) &&
            c->rcvbuf >= 1024 && c->sndbuf >= 1024 && c->rcvbuf <= (1u << 30) &&
-           c->sndbuf <= (1u << 30);
+           c->sndbuf <= (1u << 30) && bufs_ok(c);
 }
 
 /* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent. */

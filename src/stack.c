@@ -13,14 +13,24 @@ typedef struct layout {
     size_t need;
 } layout;
 
-static void *take(layout *l, size_t size, size_t align) {
+static void *take_mem(layout *l, size_t size, size_t align, bool zero) {
     if (size == 0)
         size = align;
     if (l->a == NULL) {
         l->need += tk_arena_need(size, align);
         return NULL;
     }
-    return tk_arena_alloc(l->a, size, align);
+    return zero ? tk_arena_alloc(l->a, size, align) : tk_arena_alloc_raw(l->a, size, align);
+}
+
+static void *take(layout *l, size_t size, size_t align) {
+    return take_mem(l, size, align, true);
+}
+
+/* Memory of pools: left untouched until objects are first used, so the
+ * resident size follows what is in use. */
+static void *take_pool(layout *l, size_t size, size_t align) {
+    return take_mem(l, size, align, false);
 }
 
 static uint32_t pow2_at_least(uint32_t n) {
@@ -30,11 +40,6 @@ static uint32_t pow2_at_least(uint32_t n) {
     return p;
 }
 
-/* Each TCB's receive buffer has some slack (tk_rcv_slack). */
-static size_t buf_stride(const tk_config *cfg) {
-    return ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
-}
-
 /* Returns false when the arena ran out. */
 static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_stack *s = take(l, sizeof(tk_stack), 16);
@@ -42,16 +47,18 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint32_t ntw = cfg->max_time_wait;
     uint32_t conn_buckets = pow2_at_least(nsock);
     uint32_t tw_buckets = pow2_at_least(ntw);
-    void *tcb_mem = take(l, tk_pool_mem_size(sizeof(tk_tcb), nsock), TK_TCB_ALIGN);
+    void *tcb_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_tcb), nsock), TK_TCB_ALIGN);
     uint32_t nsack = tk_sack_boards(cfg);
-    void *sack_mem = take(l, tk_pool_mem_size(sizeof(tk_sack_board), nsack), 16);
+    void *sack_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_sack_board), nsack), 16);
     uint32_t nreass = tk_reass_queues(cfg);
-    void *reass_mem = take(l, tk_pool_mem_size(sizeof(tk_reass), nreass), 16);
-    uint8_t *bufs = take(l, buf_stride(cfg) * nsock, 16);
+    void *reass_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_reass), nreass), 16);
+    uint32_t nchunks = tk_buf_chunks(cfg);
+    void *chunk_mem = take_pool(l, tk_chunk_pool_data_size(cfg->buf_chunk_size, nchunks), 64);
+    uint32_t *chunk_links = take_pool(l, tk_chunk_pool_link_size(nchunks), 4);
     uint32_t *conn_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
     uint32_t *bind_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
     tk_timerq_node **heap = take(l, sizeof(tk_timerq_node *) * nsock, 8);
-    void *tw_mem = take(l, tk_pool_mem_size(sizeof(tk_tw), ntw), 16);
+    void *tw_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_tw), ntw), 16);
     uint32_t *tw_hash = take(l, sizeof(uint32_t) * tw_buckets, 4);
     /* TIME_WAIT entries per local port, for bind() (CM-10) without a walk of
      * the list; worth its 256 KiB only for large TIME_WAIT pools. */
@@ -68,9 +75,9 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *ev_mem = take(l, tk_sock_events_mem_size(nsock), 8);
     if (l->a == NULL)
         return true;
-    if (!s || !tcb_mem || !sack_mem || !reass_mem || !bufs || !conn_hash || !bind_hash || !heap ||
-        !tw_mem || !tw_hash || (big_tw && !tw_ports) || !frame || !arp_mem || !frag_mem ||
-        !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem)
+    if (!s || !tcb_mem || !sack_mem || !reass_mem || !chunk_mem || !chunk_links || !conn_hash ||
+        !bind_hash || !heap || !tw_mem || !tw_hash || (big_tw && !tw_ports) || !frame || !arp_mem ||
+        !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem)
         return false;
     tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
     s->events = tk_sock_events_init(ev_mem, nsock);
@@ -85,8 +92,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb), nsock);
     tk_pool_init(&s->sacks, sack_mem, sizeof(tk_sack_board), nsack);
     tk_pool_init(&s->reasses, reass_mem, sizeof(tk_reass), nreass);
-    s->bufs = bufs;
-    s->buf_stride = buf_stride(cfg);
+    tk_chunk_pool_init(&s->chunks, chunk_mem, chunk_links, cfg->buf_chunk_size, nchunks);
     s->conn_hash = conn_hash;
     s->conn_mask = conn_buckets - 1;
     s->bind_hash = bind_hash;

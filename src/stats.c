@@ -23,13 +23,28 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->time_wait_ix = sizeof(tk_tw) + 2 * sizeof(uint32_t);
     out->socket =
         out->tcb + 4 * sizeof(uint32_t) + sizeof(tk_timerq_node *) + tk_sock_events_slot_size();
-    out->conn_buffers =
-        ((size_t)cfg->rcvbuf + tk_rcv_slack(cfg) + cfg->sndbuf + 15u) & ~(size_t)15u;
+    /* The buffer pool's share of one socket (buf_pool_bytes 0): its chunks
+     * with their links. Only chunks in use are ever touched. */
+    tk_config one = *cfg;
+    one.max_sockets = 1;
+    one.buf_pool_bytes = 0;
+    out->conn_buffers = (size_t)tk_buf_chunks(&one) * (cfg->buf_chunk_size + sizeof(uint32_t));
     out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);
     out->tcb_hot = sizeof(tk_tcb);
     out->sack_board = sack;
     out->sockopts = sizeof(tk_sockopts);
     out->reass = reass;
+}
+
+void tk_stack_buffers(const tk_stack *s, tk_buf_usage *out) {
+    const tk_chunk_pool *p = &s->chunks;
+    out->chunk_size = p->size;
+    out->chunks = p->cap;
+    out->used = p->used;
+    out->reserved = p->reserved;
+    out->peak = p->peak;
+    out->touched = p->fresh;
+    out->refused = p->failures;
 }
 
 static const char *const stat_names[] = {
@@ -93,8 +108,8 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
     ci->local.port = tp->lport;
     ci->remote.addr = tp->raddr;
     ci->remote.port = tp->rport;
-    ci->send_q = tk_ring_len(&tp->sndq);
-    ci->recv_q = tp->state == TK_TCP_LISTEN ? tp->acq_len : tk_ring_len(&tp->rcvq);
+    ci->send_q = tk_chunkq_len(&tp->sndq);
+    ci->recv_q = tp->state == TK_TCP_LISTEN ? tp->acq_len : tk_chunkq_len(&tp->rcvq);
     ci->snd_wnd = tp->snd_wnd;
     ci->rcv_wnd = tp->rcv_adv - tp->rcv_nxt;
     ci->mss = tp->mss;

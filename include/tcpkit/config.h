@@ -1,6 +1,7 @@
 /* Run-time configuration of a stack. Every default of the SPEC table is a
  * field here; tk_config_default() fills them. Compile-time overrides of the
- * defaults: define TK_DEFAULT_<NAME> before including this header. */
+ * defaults: TK_DEFAULT_<FIELD> in the embedder's tk_opts.h, seen when the
+ * core is compiled (tcpkit/opts.h). */
 #ifndef TCPKIT_CONFIG_H
 #define TCPKIT_CONFIG_H
 
@@ -34,7 +35,20 @@ typedef struct tk_config {
     uint32_t ooo_budget_bytes; /* out-of-order bytes kept per connection: 64 KiB */
     uint32_t rcvbuf;           /* 64 KiB */
     uint32_t sndbuf;           /* 64 KiB */
-    uint32_t md5_keys;         /* 8 TCP-MD5 keys (RFC 2385, tcpkit/tcp_md5.h) */
+    /* Buffers on demand: send and receive data live in chunks of
+     * buf_chunk_size bytes (2048; 64 to 32768) from one pool shared by all
+     * sockets, taken when data is queued and returned when it is consumed.
+     * buf_pool_bytes bounds the pool (rounded up to whole chunks); 0 (the
+     * default): room for every socket's full buffers, so no socket ever
+     * waits for the pool. A smaller pool trades that guarantee for memory:
+     * the window advertised shrinks to what the pool can still back
+     * (rcv_window_pool_limited; never below a window already offered, whose
+     * chunks stay reserved), and sends queue what fits (snd_pool_empty).
+     * Memory of chunks never used is never touched. tk_stack_buffers()
+     * shows the pool. */
+    uint32_t buf_chunk_size;
+    uint64_t buf_pool_bytes;
+    uint32_t md5_keys; /* 8 TCP-MD5 keys (RFC 2385, tcpkit/tcp_md5.h) */
 
     /* Timers (SPEC defaults table). */
     tk_time msl;               /* 30 s; TIME_WAIT lasts 2*msl */

@@ -65,7 +65,9 @@
     X(time_wait_expired)                                                                           \
     X(time_wait_reused)                                                                            \
     X(time_wait_pool_full)                                                                         \
-    X(sack_board_full) /* connections refused a SACK scoreboard: recovery without SACK */          \
+    X(sack_board_full)         /* connections refused a SACK scoreboard: recovery without SACK */  \
+    X(rcv_window_pool_limited) /* windows offered smaller: the buffer pool backed no more */       \
+    X(snd_pool_empty)          /* sends cut short by an empty buffer pool (not SO_SNDBUF) */       \
     X(syncookies_sent)                                                                             \
     X(syncookies_accepted)                                                                         \
     X(syncookies_failed)                                                                           \
@@ -136,7 +138,9 @@
     X(drop_ack_unsent)                                                                             \
     X(drop_ack_too_old)                                                                            \
     X(drop_ooo_no_room)                                                                            \
-    X(drop_ooo_no_reass) /* out-of-order data while every reassembly tracker was in use */         \
+    X(drop_rcv_pool_empty) /* in-window data beyond what the buffer pool backed: not acknowledged  \
+                            */                                                                     \
+    X(drop_ooo_no_reass)   /* out-of-order data while every reassembly tracker was in use */       \
     X(drop_after_close)                                                                            \
     X(drop_time_wait)                                                                              \
     X(drop_time_wait_rst)
@@ -206,7 +210,7 @@ typedef struct tk_sizes {
     size_t time_wait_ix; /* the same plus its hash heads (at most; power-of-two table) */
     size_t socket;       /* a socket: TCB plus hash and bind heads (at most), a heap slot
                           * and an event subscription (tcpkit/events.h) */
-    size_t conn_buffers; /* receive (with slack) and send buffer of one socket */
+    size_t conn_buffers; /* one socket's share of the buffer pool (chunks + links; virtual) */
     size_t half_open;    /* one syncache entry with its hash heads (at most; SEC-2) */
     /* Parts of the control state, to weigh the hot/cold split; the cold
      * parts as their pools hold them. */
@@ -215,6 +219,20 @@ typedef struct tk_sizes {
     size_t sockopts;   /* socket-option values, inside the TCB */
     size_t reass;      /* a reassembly tracker, from a pool of its own */
 } tk_sizes;
+/* The buffer pool of a running stack (tk_config.buf_chunk_size,
+ * buf_pool_bytes): chunks queued, reserved for windows already offered,
+ * the peak, and takes refused because no unreserved chunk was free. */
+typedef struct tk_buf_usage {
+    uint32_t chunk_size;
+    uint32_t chunks;   /* in the pool */
+    uint32_t used;     /* holding data now */
+    uint32_t reserved; /* free, promised to receive windows */
+    uint32_t peak;     /* highest `used` */
+    uint32_t touched;  /* chunks whose memory was ever used */
+    uint32_t refused;
+} tk_buf_usage;
+void tk_stack_buffers(const tk_stack *s, tk_buf_usage *out);
+
 /* Fills *out for cfg (NULL: the defaults of tk_config_default). The stack's
  * block is about max_sockets x (socket + conn_buffers) + max_time_wait x
  * time_wait_ix + max_syn_backlog x half_open (+ sack_boards x sack_board

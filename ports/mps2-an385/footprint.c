@@ -1,8 +1,8 @@
 /* Memory figures printed at boot, measured on the target itself (pointer
  * sizes and alignment are the Cortex-M3's): the stack's block for the
- * board's configuration, for exactly 4 connections with the same settings,
- * and for the defaults (the "full" profile); and what one connection
- * costs. `make footprint` collects these lines. */
+ * board's configuration, for exactly 4 connections with the same settings
+ * and a buffer pool for all their buffers, and for the defaults (the "full" profile); and what one
+ * connection costs. `make footprint` collects these lines. */
 #include "footprint.h"
 
 #include <stdio.h>
@@ -37,6 +37,7 @@ static void matrix(const tk_config *board) {
             tk_config c = *board;
             c.max_sockets = socks[i];
             c.rcvbuf = c.sndbuf = c.ooo_budget_bytes = kib[k] * 1024u;
+            c.buf_pool_bytes = 0;
             n += snprintf(out + n, sizeof out - (size_t)n, " | %lu",
                           (unsigned long)tk_stack_mem_size(&c));
         }
@@ -50,6 +51,7 @@ static void matrix(const tk_config *board) {
 void tk_footprint_print(const tk_config *board) {
     tk_config four = *board;
     four.max_sockets = 4;
+    four.buf_pool_bytes = 0; /* every socket's full buffers */
     tk_config full;
     tk_config_default(&full);
     line("board (2 listeners)", board);

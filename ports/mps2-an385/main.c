@@ -41,7 +41,9 @@ static int send_frame(void *ctx, const uint8_t *f, size_t len) {
 }
 
 /* A small device's configuration: 4 connections with 4 KiB buffers each
- * way, tables sized to match (docs/porting.md has the memory table). */
+ * way, tables sized to match (docs/porting.md has the memory table). The
+ * buffers come from one pool of 512-byte chunks sized for the 4
+ * connections only: listeners hold no data. */
 static void board_config(tk_config *cfg) {
     tk_config_default(cfg);
     cfg->addr = BOARD_ADDR;
@@ -50,6 +52,8 @@ static void board_config(tk_config *cfg) {
     cfg->max_sockets = 6; /* 2 listeners + 4 connections */
     cfg->rcvbuf = 4096;
     cfg->sndbuf = 4096;
+    cfg->buf_chunk_size = 512;
+    cfg->buf_pool_bytes = 4u * (4096u + 512u + 4096u);
     cfg->ooo_budget_bytes = 4096;
     cfg->max_time_wait = 8;
     cfg->max_syn_backlog = 8;

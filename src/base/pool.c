@@ -54,18 +54,19 @@ void tk_pool_init(tk_pool *p, void *mem, uint32_t obj_size, uint32_t count) {
     p->peak = 0;
     p->failures = 0;
     p->free_list = NULL;
-    /* Pushed in reverse so allocation hands out index 0, 1, 2, ... */
-    for (uint32_t i = p->cap; i > 0; i--)
-        pool_push_free(p, p->mem + (size_t)(i - 1) * p->obj_size);
+    p->fresh = 0; /* objects are handed out in index order: 0, 1, 2, ... */
 }
 
 void *tk_pool_alloc(tk_pool *p) {
     pool_free_obj *f = p->free_list;
-    if (!f) {
+    if (f != NULL) {
+        p->free_list = f->next;
+    } else if (p->fresh < p->cap) {
+        f = (pool_free_obj *)(void *)(p->mem + (size_t)p->fresh++ * p->obj_size);
+    } else {
         p->failures++;
         return NULL;
     }
-    p->free_list = f->next;
     memset(f, 0, p->obj_size);
     p->used++;
     if (p->used > p->peak)
@@ -79,7 +80,7 @@ static bool pool_owns(const tk_pool *p, const void *obj) {
     if (!obj || at < base)
         return false;
     uintptr_t off = at - base;
-    return off / p->obj_size < p->cap && off % p->obj_size == 0;
+    return off / p->obj_size < p->fresh && off % p->obj_size == 0;
 }
 
 static bool pool_is_free(const tk_pool *p, const void *obj) {
@@ -103,7 +104,7 @@ uint32_t tk_pool_index(const tk_pool *p, const void *obj) {
 }
 
 void *tk_pool_at(const tk_pool *p, uint32_t index) {
-    if (index >= p->cap)
+    if (index >= p->fresh)
         return NULL;
     return p->mem + (size_t)index * p->obj_size;
 }
@@ -118,7 +119,7 @@ static bool is_pow2(size_t x) {
     return x != 0 && (x & (x - 1)) == 0;
 }
 
-void *tk_arena_alloc(tk_arena *a, size_t size, size_t align) {
+void *tk_arena_alloc_raw(tk_arena *a, size_t size, size_t align) {
     if (!is_pow2(align) || !a->base)
         return NULL;
     size_t room = a->len - a->off;
@@ -127,7 +128,13 @@ void *tk_arena_alloc(tk_arena *a, size_t size, size_t align) {
         return NULL;
     uint8_t *p = a->base + a->off + pad;
     a->off += pad + size;
-    memset(p, 0, size);
+    return p;
+}
+
+void *tk_arena_alloc(tk_arena *a, size_t size, size_t align) {
+    void *p = tk_arena_alloc_raw(a, size, align);
+    if (p != NULL)
+        memset(p, 0, size);
     return p;
 }
 

@@ -86,7 +86,7 @@ int tk_close(tk_stack *s, int sd) {
         break;
     }
     /* RS-2 SO_LINGER {1, 0} and RS-3 unread data: abort with RST. */
-    if ((tp->opts.flags & TK_SOF_LINGER0) || tk_ring_len(&tp->rcvq) > 0) {
+    if ((tp->opts.flags & TK_SOF_LINGER0) || tk_chunkq_len(&tp->rcvq) > 0) {
         tp->flags |= TK_TF_ABORT;
         tk_tcb_mark_pending(s, tp);
         return 0;
@@ -106,10 +106,10 @@ int tk_poll_events(tk_stack *s, int sd) {
     int ev = 0;
     if (tp->state == TK_TCP_LISTEN)
         return tp->acq_len > 0 ? TK_POLLIN : 0;
-    if (tk_ring_len(&tp->rcvq) > 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
+    if (tk_chunkq_len(&tp->rcvq) > 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
         ev |= TK_POLLIN;
     if ((tp->state == TK_TCP_ESTABLISHED || tp->state == TK_TCP_CLOSE_WAIT) &&
-        !(tp->flags & TK_TF_FIN_QUEUED) && tk_ring_free(&tp->sndq) > 0)
+        !(tp->flags & TK_TF_FIN_QUEUED) && tk_chunkq_free(&tp->sndq) > 0)
         ev |= TK_POLLOUT;
     if (tp->so_error != 0)
         ev |= TK_POLLERR | TK_POLLIN;

@@ -154,7 +154,9 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
     if (len == 0)
         return 0;
     uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
-    uint32_t n = tk_ring_write(&tp->sndq, buf, want);
+    uint32_t n = tk_chunkq_write(&s->chunks, &tp->sndq, buf, want);
+    if (n < want && tk_chunkq_free(&tp->sndq) > 0)
+        s->stats.snd_pool_empty++; /* the buffer pool, not SO_SNDBUF, stopped it */
     if (n == 0)
         return -EAGAIN;
     tk_tcb_mark_pending(s, tp);
@@ -165,10 +167,12 @@ long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
-    if (tk_ring_len(&tp->rcvq) > 0) {
+    if (tk_chunkq_len(&tp->rcvq) > 0) {
         uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
-        uint32_t n = tk_ring_read(&tp->rcvq, buf, want);
-        if (tk_tcp_window_update_due(tp))
+        uint32_t n = tk_chunkq_read(&s->chunks, &tp->rcvq, buf, want);
+        if (tk_chunkq_len(&tp->rcvq) == 0 && tk_tcb_ooo_ranges(tp) == 0 && tp->syn_data == 0)
+            tk_chunkq_shrink(&s->chunks, &tp->rcvq); /* all read: no chunk stays idle */
+        if (tk_tcp_window_update_due(s, tp))
             tk_tcb_mark_pending(s, tp); /* DT-2 */
         return (long)n;
     }

@@ -26,13 +26,13 @@ uint32_t tk_tcp_rcvbuf_rounded(const tk_stack *s, uint32_t cap, uint32_t seg) {
 }
 
 static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
-    if (tk_ring_len(&tp->rcvq) > 0)
+    if (tk_chunkq_len(&tp->rcvq) > 0)
         return;
     uint32_t cap = tk_tcp_rcvbuf_rounded(s, tp->opts.rcv_cap, tk_tcp_seg_max(tp));
     if (cap == tp->opts.rcv_cap)
         return;
     tp->opts.rcv_cap = cap;
-    tk_ring_init(&tp->rcvq, tp->rcvq.buf, cap);
+    tk_chunkq_set_cap(&tp->rcvq, cap);
 }
 
 void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
@@ -105,14 +105,14 @@ static void syn_rtt_sample(tk_tcb *tp, const tk_seg *sg, tk_time now) {
 /* RFC 9293 3.10.7.2/3.10.7.3: text on a SYN is queued for processing once
  * ESTABLISHED is reached. It waits past the receive ring's committed end,
  * not acknowledged by our SYN-ACK. */
-static void hold_syn_data(tk_tcb *tp, const tk_seg *sg) {
+static void hold_syn_data(tk_stack *s, tk_tcb *tp, const tk_seg *sg) {
     if (sg->len > 0)
-        tp->syn_data = tk_ring_write_at(&tp->rcvq, 0, sg->data, sg->len);
+        tp->syn_data = tk_chunkq_write_at(&s->chunks, &tp->rcvq, 0, sg->data, sg->len);
 }
 
 void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause, tk_time now) {
     if (tp->syn_data > 0) {
-        tk_ring_commit(&tp->rcvq, tp->syn_data);
+        tk_chunkq_commit(&s->chunks, &tp->rcvq, tp->syn_data);
         tp->rcv_nxt += tp->syn_data;
         tp->syn_data = 0;
         s->stats.delayed_acks++; /* acknowledged like any in-order data (DT-5) */
@@ -222,14 +222,14 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     tp->snd_wl1 = sg->h.seq;
     tp->snd_wl2 = sg->h.ack;
     if (ack_ok && sg->len > 0) /* data on a SYN-ACK is kept (RFC 9293 3.10.7.3) */
-        tp->rcv_nxt += tk_ring_write(&tp->rcvq, sg->data, sg->len);
+        tp->rcv_nxt += tk_chunkq_write(&s->chunks, &tp->rcvq, sg->data, sg->len);
     if (ack_ok) {
         tp->snd_una = sg->h.ack;
         tk_tcp_established(s, tp, sg, "rcv SYN-ACK", now);
         tp->flags |= TK_TF_ACKNOW;
     } else {
         /* CM-2 simultaneous open: SYN-ACK with the same ISS. */
-        hold_syn_data(tp, sg);
+        hold_syn_data(s, tp, sg);
         tk_tcb_set_state(s, tp, TK_TCP_SYN_RCVD, "rcv SYN");
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
         tp->rexmt_count = 0;

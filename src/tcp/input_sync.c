@@ -40,7 +40,7 @@ bool tk_tcp_seq_acceptable(uint32_t seq, uint32_t seglen, uint32_t rcv_nxt, uint
 static uint32_t offered_window(const tk_tcb *tp) {
     uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
     bool half_open = tp->state == TK_TCP_SYN_RCVD && (tp->flags & TK_TF_PASSIVE);
-    uint32_t room = half_open ? 0 : tk_ring_free(&tp->rcvq);
+    uint32_t room = half_open ? 0 : tk_chunkq_free(&tp->rcvq);
     return room > offered ? room : offered;
 }
 
@@ -96,7 +96,9 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     tp->soft_error = 0; /* progress: an earlier soft ICMP error is stale */
     uint32_t flight = tp->snd_max - tp->snd_una;
     int act = tp->cc.ops ? tp->cc.ops->on_ack(&tp->cc, ack, acked, flight, tp->snd_nxt) : 0;
-    tk_ring_drop(&tp->sndq, data_acked);
+    tk_chunkq_drop(&s->chunks, &tp->sndq, data_acked);
+    if (tk_chunkq_len(&tp->sndq) == 0) /* all acknowledged: its last chunk goes back too */
+        tk_chunkq_shrink(&s->chunks, &tp->sndq);
     tp->snd_una = ack;
     if (tk_seq_lt(tp->snd_nxt, tp->snd_una))
         tp->snd_nxt = tp->snd_una;
@@ -238,10 +240,12 @@ static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
 
 static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
     bool had_ooo = tk_tcb_ooo_ranges(tp) > 0;
-    uint32_t n = tk_ring_write(&tp->rcvq, v->data, v->len);
+    uint32_t n = tk_chunkq_write(&s->chunks, &tp->rcvq, v->data, v->len);
+    if (n < v->len) /* the rest waits for the peer's retransmission */
+        TK_DROP(s, drop_rcv_pool_empty, now);
     uint32_t total = had_ooo ? tk_reass_advance(tp->reass, n) : n;
     if (total > n)
-        tk_ring_commit(&tp->rcvq, total - n);
+        tk_chunkq_commit(&s->chunks, &tp->rcvq, total - n);
     if (tk_tcb_ooo_ranges(tp) == 0)
         tk_tcb_reass_release(s, tp); /* the holes are filled */
     tp->rcv_nxt += total;
@@ -259,9 +263,12 @@ static void data_out_of_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_tim
         TK_DROP(s, drop_ooo_no_room, now);
         return;
     }
-    uint32_t w = tk_ring_write_at(&tp->rcvq, off, v->data, v->len);
+    uint32_t w = tk_chunkq_write_at(&s->chunks, &tp->rcvq, off, v->data, v->len);
     if (w == 0) {
-        TK_DROP(s, drop_ooo_no_room, now);
+        if (off < tk_chunkq_free(&tp->rcvq))
+            TK_DROP(s, drop_rcv_pool_empty, now);
+        else
+            TK_DROP(s, drop_ooo_no_room, now);
         return;
     }
     tk_reass *a = tk_tcb_reass_take(s, tp, now);

@@ -19,8 +19,17 @@ static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
     return tk_tcp_mss_for(s, tp->encap_port);
 }
 
-uint32_t tk_tcp_rcv_window(const tk_tcb *tp) {
-    uint32_t win = tk_ring_free(&tp->rcvq);
+uint32_t tk_tcp_rcv_window(tk_stack *s, tk_tcb *tp) {
+    uint32_t win = tk_chunkq_free(&tp->rcvq);
+    /* Offer only what the buffer pool backs: chunks are reserved for the
+     * whole window before it goes out, so data the peer sends within it
+     * always finds room. */
+    uint32_t len = tk_chunkq_len(&tp->rcvq);
+    uint32_t backed = tk_chunkq_back(&s->chunks, &tp->rcvq, len + win) - len;
+    if (backed < win) {
+        win = backed;
+        s->stats.rcv_window_pool_limited++;
+    }
     /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep a small window closed. */
     if (win < tp->opts.rcv_cap / 4 && win < tp->mss)
         win = 0;
@@ -32,11 +41,11 @@ uint32_t tk_tcp_rcv_window(const tk_tcb *tp) {
     return win > max ? max : win;
 }
 
-bool tk_tcp_window_update_due(const tk_tcb *tp) {
+bool tk_tcp_window_update_due(tk_stack *s, tk_tcb *tp) {
     if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_FIN_WAIT_1 &&
         tp->state != TK_TCP_FIN_WAIT_2)
         return false;
-    uint32_t win = tk_tcp_rcv_window(tp);
+    uint32_t win = tk_tcp_rcv_window(s, tp);
     uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
     if (win <= offered)
         return false;
@@ -130,7 +139,7 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
     h.ack = (flags & TK_TCP_ACK) ? tp->rcv_nxt : 0;
     bool syn = (flags & TK_TCP_SYN) != 0;
     build_options(s, tp, syn, &h.opts, now);
-    uint32_t win = tk_tcp_rcv_window(tp);
+    uint32_t win = tk_tcp_rcv_window(s, tp);
     if (flags & TK_TCP_RST)
         win = 0;
     uint32_t field = syn ? min_u32(win, 65535u) : win >> tp->rcv_shift;
@@ -139,7 +148,7 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
     if (hlen + len > cap)
         len = (uint32_t)(cap - hlen);
     if (len > 0)
-        tk_ring_peek(&tp->sndq, off, buf + hlen, len);
+        tk_chunkq_peek(&s->chunks, &tp->sndq, off, buf + hlen, len);
     int n = tk_wire_tcp_emit(&h, buf + hlen, len, tp->laddr, tp->raddr, buf, cap);
     if (n < 0)
         return n;
@@ -268,7 +277,7 @@ static void recovery_rexmit(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len,
 static bool recovery_new_data(tk_stack *s, tk_tcb *tp, uint32_t maxseg, tk_time now) {
     if (tp->snd_nxt != tp->snd_max)
         return false;
-    uint32_t qlen = tk_ring_len(&tp->sndq);
+    uint32_t qlen = tk_chunkq_len(&tp->sndq);
     uint32_t off = tp->snd_nxt - tp->snd_una;
     uint32_t avail = off < qlen ? qlen - off : 0;
     uint32_t usable = tp->snd_wnd > off ? tp->snd_wnd - off : 0;
@@ -334,7 +343,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
             gap = tk_sack_skip(tp);
             held = tk_sack_bytes_below(tp, tp->snd_nxt);
         }
-        uint32_t qlen = tk_ring_len(&tp->sndq);
+        uint32_t qlen = tk_chunkq_len(&tp->sndq);
         uint32_t off = tp->snd_nxt - tp->snd_una;
         bool fin_pending = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED);
         uint32_t avail = off < qlen ? qlen - off : 0;
@@ -345,7 +354,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
         if (!send) {
-            if (!(tp->flags & TK_TF_ACKNOW) && !tk_tcp_window_update_due(tp))
+            if (!(tp->flags & TK_TF_ACKNOW) && !tk_tcp_window_update_due(s, tp))
                 break;
             len = 0;
             fin = false;
@@ -355,7 +364,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
             break;
     }
     uint32_t unsent =
-        tk_ring_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_ring_len(&tp->sndq));
+        tk_chunkq_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_chunkq_len(&tp->sndq));
     /* Data waits with nothing in flight: a closed window, or one too small
      * to use (SWS): the persist timer makes sure it moves eventually. */
     if (unsent > 0 && tp->snd_nxt == tp->snd_una && tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER &&
@@ -371,7 +380,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
 
 void tk_tcp_retransmit_range(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
     uint32_t off = seq - tp->snd_una;
-    uint32_t qlen = tk_ring_len(&tp->sndq);
+    uint32_t qlen = tk_chunkq_len(&tp->sndq);
     if (off >= qlen || len == 0)
         return;
     len = min_u32(min_u32(len, qlen - off), tk_tcp_seg_max_now(s, tp, now));
@@ -380,7 +389,7 @@ void tk_tcp_retransmit_range(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len
 }
 
 void tk_tcp_retransmit_head(tk_stack *s, tk_tcb *tp, tk_time now) {
-    uint32_t qlen = tk_ring_len(&tp->sndq);
+    uint32_t qlen = tk_chunkq_len(&tp->sndq);
     uint32_t len = min_u32(qlen, tk_tcp_seg_max_now(s, tp, now));
     bool fin = (tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED) && len == qlen;
     if (len == 0 && !fin)
@@ -436,7 +445,7 @@ void tk_tcp_send_rst_tcb(tk_stack *s, tk_tcb *tp, tk_time now) {
 
 void tk_tcp_send_probe(tk_stack *s, tk_tcb *tp, tk_time now) {
     s->stats.persist_probes++;
-    uint32_t len = tk_ring_len(&tp->sndq) > 0 ? 1u : 0u;
+    uint32_t len = tk_chunkq_len(&tp->sndq) > 0 ? 1u : 0u;
     (void)emit(s, tp, TK_TCP_ACK, tp->snd_una, 0, len, now);
     uint32_t end = tp->snd_una + len;
     if (tk_seq_gt(end, tp->snd_nxt))

@@ -1,5 +1,5 @@
 /* Out-of-order reassembly tracker (SPEC DT-8, OP-3). The bytes themselves are
- * written into the receive ring past its committed end (tk_ring_write_at);
+ * written into the receive ring past its committed end (tk_chunkq_write_at);
  * this structure only records which ranges beyond RCV.NXT are present, so the
  * memory used is bounded by the receive buffer plus a fixed range table. */
 #ifndef TK_TCP_REASS_H

@@ -88,9 +88,8 @@ static int buf_set(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
     if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
         return -EISCONN;
     uint32_t n = (uint32_t)v > max ? max : (uint32_t)v;
-    tk_ring *q = rcv ? &tp->rcvq : &tp->sndq;
     *(rcv ? &tp->opts.rcv_cap : &tp->opts.snd_cap) = n;
-    tk_ring_init(q, q->buf, n);
+    tk_chunkq_set_cap(rcv ? &tp->rcvq : &tp->sndq, n);
     return 0;
 }
 static int rcvbuf_set(tk_stack *s, tk_tcb *tp, int v) {

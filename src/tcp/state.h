@@ -37,10 +37,9 @@ struct tk_stack {
     uint8_t isn_key[16];
 
     tk_pool tcbs;
-    tk_pool sacks;   /* SACK scoreboards (tcp/sack.h), taken on first use */
-    tk_pool reasses; /* reassembly trackers (tcp/reass.h), taken while data is out of order */
-    uint8_t *bufs;   /* per TCB: rcvbuf then sndbuf bytes */
-    size_t buf_stride;
+    tk_pool sacks;        /* SACK scoreboards (tcp/sack.h), taken on first use */
+    tk_pool reasses;      /* reassembly trackers (tcp/reass.h), taken while data is out of order */
+    tk_chunk_pool chunks; /* send and receive data of every socket (base/chunkq.h) */
     uint32_t *conn_hash;
     uint32_t conn_mask;
     uint32_t demux_last; /* TCB of the last segment demultiplexed (a hint) */
@@ -90,6 +89,22 @@ static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
     uint32_t seg = (uint32_t)cfg->mtu - 40u;
     uint32_t eighth = cfg->rcvbuf / 8u;
     return seg < eighth ? seg : eighth;
+}
+
+/* Chunks of the buffer pool: buf_pool_bytes rounded up to chunks, or (0)
+ * enough for every socket's full receive buffer (with its slack) and send
+ * buffer, each starting anywhere in a chunk. */
+static inline uint32_t tk_buf_chunks(const tk_config *cfg) {
+    uint64_t size = cfg->buf_chunk_size;
+    uint64_t n;
+    if (cfg->buf_pool_bytes != 0) {
+        n = (cfg->buf_pool_bytes + size - 1u) / size;
+    } else {
+        uint64_t rcv = ((uint64_t)cfg->rcvbuf + tk_rcv_slack(cfg) + size - 1u) / size + 1u;
+        uint64_t snd = ((uint64_t)cfg->sndbuf + size - 1u) / size + 1u;
+        n = (rcv + snd) * cfg->max_sockets;
+    }
+    return n > UINT32_MAX - 1u ? UINT32_MAX - 1u : (uint32_t)n;
 }
 
 /* SACK scoreboards in the pool: cfg.sack_boards, 0 meaning one per socket. */

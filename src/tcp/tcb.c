@@ -13,7 +13,7 @@ tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {
     if (index >= s->tcbs.cap)
         return NULL;
     tk_tcb *tp = tk_pool_at(&s->tcbs, index);
-    return (tp->flags & TK_TF_ALLOC) ? tp : NULL;
+    return tp != NULL && (tp->flags & TK_TF_ALLOC) ? tp : NULL;
 }
 
 tk_tcb *tk_tcb_alloc(tk_stack *s) {
@@ -31,10 +31,9 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     tp->acq_head = tp->acq_tail = TK_NIL;
     for (int k = 0; k < TK_TIMER_COUNT; k++)
         tp->t[k] = TK_TIME_NEVER;
-    uint8_t *mem = s->bufs + s->buf_stride * tp->index;
     tk_sockopts_init(&tp->opts, &s->cfg);
-    tk_ring_init(&tp->rcvq, mem, s->cfg.rcvbuf);
-    tk_ring_init(&tp->sndq, mem + s->cfg.rcvbuf + tk_rcv_slack(&s->cfg), s->cfg.sndbuf);
+    tk_chunkq_init(&tp->rcvq, s->cfg.rcvbuf);
+    tk_chunkq_init(&tp->sndq, s->cfg.sndbuf);
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     return tp;
@@ -90,6 +89,8 @@ void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
     tk_tcb_unlink_pending(s, tp);
     tk_sack_release(s, tp);
     tk_tcb_reass_release(s, tp);
+    tk_chunkq_release(&s->chunks, &tp->rcvq);
+    tk_chunkq_release(&s->chunks, &tp->sndq);
     if (tk_timerq_armed(&tp->tnode))
         tk_timerq_cancel(&s->timers, &tp->tnode);
     s->state_count[tp->state]--;
@@ -230,7 +231,7 @@ void tk_tcb_drop(tk_stack *s, tk_tcb *tp, int err, const char *cause) {
     if (tp->flags & TK_TF_IN_HASH)
         tk_demux_remove(s, tp);
     if (tp->flags & TK_TF_FD) {
-        tk_ring_drop(&tp->sndq, tk_ring_len(&tp->sndq));
+        tk_chunkq_release(&s->chunks, &tp->sndq);
         return;
     }
     tk_tcb_free(s, tp);
@@ -280,8 +281,10 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     tk_tcb_reass_release(s, tp);
-    tk_ring_init(&tp->rcvq, tp->rcvq.buf, tp->opts.rcv_cap);
-    tk_ring_init(&tp->sndq, tp->sndq.buf, tp->opts.snd_cap);
+    tk_chunkq_release(&s->chunks, &tp->rcvq);
+    tk_chunkq_release(&s->chunks, &tp->sndq);
+    tk_chunkq_init(&tp->rcvq, tp->opts.rcv_cap);
+    tk_chunkq_init(&tp->sndq, tp->opts.snd_cap);
 }
 
 int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now) {

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "base/ring.h"
+#include "base/chunkq.h"
 #include "base/timerq.h"
 #include "tcp/cc.h"
 #include "tcp/reass.h"
@@ -97,8 +97,8 @@ typedef struct tk_tcb {
     uint32_t rexmt_count; /* consecutive retransmission timeouts */
 
     /* Lines 2-3: the rings and the timer node. */
-    tk_ring sndq;         /* head = SND.UNA (once the SYN is acknowledged) */
-    tk_ring rcvq;         /* committed = readable; out-of-order data past the end */
+    tk_chunkq sndq;       /* head = SND.UNA (once the SYN is acknowledged) */
+    tk_chunkq rcvq;       /* committed = readable; out-of-order data past the end */
     tk_timerq_node tnode; /* armed at the earliest of t[] */
     tk_rtt rtt;
     tk_cc cc;
@@ -233,7 +233,9 @@ uint8_t tk_tcp_wscale_for(uint32_t bufsize);
 /* Window probe: one byte at SND.UNA beyond a zero window (DT-3). */
 void tk_tcp_send_probe(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_keepalive(struct tk_stack *s, tk_tcb *tp, tk_time now);
-uint32_t tk_tcp_rcv_window(const tk_tcb *tp);
+/* The window to offer: free buffer space the buffer pool backs (reserving
+ * chunks for it), never less than what was already offered. */
+uint32_t tk_tcp_rcv_window(struct tk_stack *s, tk_tcb *tp);
 /* ackrate.c (SEC-3, SEC-6, SEC-8). An ACK in reply to an invalid segment,
  * unless the connection's rate limit (invalid_ack_ratelimit) holds it. */
 void tk_tcp_invalid_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
@@ -242,7 +244,7 @@ void tk_tcp_invalid_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_challenge_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_ts_now(tk_time now);
 /* The window update a read makes worth sending (DT-2). */
-bool tk_tcp_window_update_due(const tk_tcb *tp);
+bool tk_tcp_window_update_due(struct tk_stack *s, tk_tcb *tp);
 
 /* input.c / input_sync.c */
 /* Returns 0, or the tk_wire_err of a malformed segment (dropped, counted).

@@ -71,7 +71,7 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
     tw->ip_ttl = tp->opts.ip_ttl;
     tw->ip_tos = tp->opts.ip_tos;
     tw->encap_port = tp->encap_port;
-    uint32_t win = tk_tcp_rcv_window(tp) >> tp->rcv_shift;
+    uint32_t win = tk_tcp_rcv_window(s, tp) >> tp->rcv_shift;
     tw->win = (uint16_t)(win > 0xffffu ? 0xffffu : win);
     if (s->tw_ports)
         s->tw_ports[tw->lport]++;

@@ -14,8 +14,9 @@
 #include "tcpkit/error.h"
 #include "tcpkit/wire/err.h"
 
-#define PEER_MAC {0x02, 0, 0, 0, 0, 0x02}
-#define MAX_OUT  16
+#define PEER_MAC                                                                                   \
+    { 0x02, 0, 0, 0, 0, 0x02 }
+#define MAX_OUT 16
 
 /* A driver double: answers each output with the next scripted code (0 past
  * the script), keeps what it took, and can call back into the stack. */

@@ -11,9 +11,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "cli.h"
 #include "commands.h"
-#include "simnet.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 
@@ -25,52 +25,6 @@ typedef struct bench_opts {
     uint32_t time_wait; /* TIME_WAIT entries on A */
 } bench_opts;
 
-static double wall_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_now(void) {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-/* Resident set size in bytes (Linux /proc), 0 when unknown. */
-static uint64_t rss_now(void) {
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long long size = 0, resident = 0;
-    if (!f)
-        return 0;
-    int n = fscanf(f, "%llu %llu", &size, &resident);
-    fclose(f);
-    return n == 2 ? resident * 4096u : 0;
-}
-
-static double mib(uint64_t bytes) {
-    return (double)bytes / (1024.0 * 1024.0);
-}
-
-static tk_simnet *make_net(tk_simnet_opts *o) {
-    tk_simnet *n = NULL;
-    int rc = tk_simnet_create(&n, o);
-    if (rc < 0) {
-        fprintf(stderr, "tcpkit bench: cannot create the stacks: %s\n", strerror(-rc));
-        return NULL;
-    }
-    return n;
-}
-
-static int listen_on(tk_stack *s, uint16_t port, int backlog) {
-    int sd = tk_socket(s);
-    tk_sockaddr a = {TK_SIM_ADDR_B, port};
-    if (sd < 0 || tk_bind(s, sd, &a) < 0 || tk_listen(s, sd, backlog) < 0)
-        return -1;
-    return sd;
-}
-
 /* Bulk transfer A -> B of opts->bytes. */
 static int bench_transfer(const bench_opts *bo) {
     tk_simnet_opts o;
@@ -78,18 +32,18 @@ static int bench_transfer(const bench_opts *bo) {
     o.link.delay = 50;
     for (int i = 0; i < 2; i++)
         o.cfg[i].rcvbuf = o.cfg[i].sndbuf = 256 * 1024;
-    tk_simnet *n = make_net(&o);
+    tk_simnet *n = tk_bench_net(&o);
     if (!n)
         return 2;
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
-    int l = listen_on(b, 80, 1), c = tk_socket(a), d = -1;
+    int l = tk_bench_listen(b, 80, 1), c = tk_socket(a), d = -1;
     tk_sockaddr to = {TK_SIM_ADDR_B, 80};
     tk_connect(a, c, &to);
     tk_simnet_poll(n);
     static uint8_t buf[65536];
     memset(buf, 0x5a, sizeof buf);
     uint64_t sent = 0, got = 0;
-    double w0 = wall_now(), c0 = cpu_now();
+    double w0 = tk_bench_wall(), c0 = tk_bench_cpu();
     while (got < bo->bytes) {
         if (d < 0)
             d = tk_accept(b, l, NULL);
@@ -106,7 +60,7 @@ static int bench_transfer(const bench_opts *bo) {
         if (!tk_simnet_step(n, TK_TIME_NEVER - 1))
             break;
     }
-    double wall = wall_now() - w0, cpu = cpu_now() - c0;
+    double wall = tk_bench_wall() - w0, cpu = tk_bench_cpu() - c0;
     const tk_stats *st = tk_stack_stats(a);
     printf("transfer: %llu bytes A -> B in %.3f s wall, %.3f s CPU\n", (unsigned long long)got,
            wall, cpu);
@@ -152,14 +106,14 @@ static void bench_sizes(void) {
            c.max_sockets, c.max_time_wait, base);
     c.max_sockets = 100000;
     printf("  with 100,000 sockets and 64 KiB + 64 KiB buffers: %.1f MiB\n",
-           mib(tk_stack_mem_size(&c)));
+           tk_bench_mib(tk_stack_mem_size(&c)));
     c.rcvbuf = c.sndbuf = 4096;
     printf("  with 100,000 sockets and 4 KiB + 4 KiB buffers: %.1f MiB\n",
-           mib(tk_stack_mem_size(&c)));
+           tk_bench_mib(tk_stack_mem_size(&c)));
     tk_config_default(&c);
     c.max_time_wait = 1000000;
     printf("  with 1,000,000 TIME_WAIT entries (defaults otherwise): %.1f MiB\n",
-           mib(tk_stack_mem_size(&c)));
+           tk_bench_mib(tk_stack_mem_size(&c)));
 }
 
 /* Runs until nothing is due before `dt` from now. */
@@ -180,13 +134,13 @@ static int bench_established(const bench_opts *bo) {
         o.cfg[i].max_syn_backlog = 2 * PAIRS_PER_WAVE;
         o.cfg[i].ephemeral_lo = 1024;
     }
-    uint64_t rss0 = rss_now();
-    tk_simnet *n = make_net(&o);
+    uint64_t rss0 = tk_bench_rss();
+    tk_simnet *n = tk_bench_net(&o);
     if (!n)
         return 2;
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
-    int l = listen_on(b, 80, (int)(2 * PAIRS_PER_WAVE));
-    uint64_t rss1 = rss_now();
+    int l = tk_bench_listen(b, 80, (int)(2 * PAIRS_PER_WAVE));
+    uint64_t rss1 = tk_bench_rss();
     tk_sockaddr to = {TK_SIM_ADDR_B, 80};
     uint32_t made = 0;
     while (made < pairs) {
@@ -203,17 +157,17 @@ static int bench_established(const bench_opts *bo) {
         if (made == before)
             break;
     }
-    uint64_t rss2 = rss_now();
+    uint64_t rss2 = tk_bench_rss();
     uint32_t est =
         tk_stack_state_count(a, TK_TCP_ESTABLISHED) + tk_stack_state_count(b, TK_TCP_ESTABLISHED);
     size_t reserved = tk_stack_mem_size(&o.cfg[0]) + tk_stack_mem_size(&o.cfg[1]);
     printf("established: %u connection endpoints ESTABLISHED (%u pairs), 4 KiB + 4 KiB buffers\n",
            est, made);
     printf("  reserved by tk_stack_mem_size: %.1f MiB for both stacks (%.0f bytes per endpoint)\n",
-           mib(reserved), (double)reserved / (double)(est ? est : 1));
+           tk_bench_mib(reserved), (double)reserved / (double)(est ? est : 1));
     printf("  resident (measured RSS growth): %.1f MiB for both stacks with the connections "
            "(%.1f MiB of it at creation: the block is zeroed)\n",
-           mib(rss2 - rss0), mib(rss1 - rss0));
+           tk_bench_mib(rss2 - rss0), tk_bench_mib(rss1 - rss0));
     tk_simnet_destroy(n);
     return est == 2 * made ? 0 : 1;
 }
@@ -233,16 +187,16 @@ static int bench_time_wait(const bench_opts *bo) {
         o.cfg[i].msl = TK_SEC(3600 * 12);
     }
     o.cfg[TK_SIM_A].max_time_wait = want;
-    uint64_t rss0 = rss_now();
-    tk_simnet *n = make_net(&o);
+    uint64_t rss0 = tk_bench_rss();
+    tk_simnet *n = tk_bench_net(&o);
     if (!n)
         return 2;
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     int lsd[64];
     for (uint32_t p = 0; p < nports && p < 64; p++)
-        lsd[p] = listen_on(b, (uint16_t)(80 + p), (int)(2 * PAIRS_PER_WAVE));
-    uint64_t rss1 = rss_now();
-    double w0 = wall_now();
+        lsd[p] = tk_bench_listen(b, (uint16_t)(80 + p), (int)(2 * PAIRS_PER_WAVE));
+    uint64_t rss1 = tk_bench_rss();
+    double w0 = tk_bench_wall();
     static int asd[PAIRS_PER_WAVE];
     uint32_t tw = 0;
     for (uint32_t wave = 0; tw < want; wave++) {
@@ -267,14 +221,15 @@ static int bench_time_wait(const bench_opts *bo) {
             break;
         tw = now_tw;
     }
-    uint64_t rss2 = rss_now();
+    uint64_t rss2 = tk_bench_rss();
     size_t reserved = tk_stack_mem_size(&o.cfg[TK_SIM_A]);
-    printf("time_wait: %u TIME_WAIT entries on A (%.1f s wall to build)\n", tw, wall_now() - w0);
+    printf("time_wait: %u TIME_WAIT entries on A (%.1f s wall to build)\n", tw,
+           tk_bench_wall() - w0);
     printf("  reserved by tk_stack_mem_size for A: %.1f MiB (%.0f bytes per entry overall)\n",
-           mib(reserved), (double)reserved / (double)(tw ? tw : 1));
+           tk_bench_mib(reserved), (double)reserved / (double)(tw ? tw : 1));
     printf("  resident (measured RSS growth): %.1f MiB for both stacks with the entries "
            "(%.1f MiB of it at creation)\n",
-           mib(rss2 - rss0), mib(rss1 - rss0));
+           tk_bench_mib(rss2 - rss0), tk_bench_mib(rss1 - rss0));
     tk_simnet_destroy(n);
     return tw == want ? 0 : 1;
 }
@@ -282,6 +237,7 @@ static int bench_time_wait(const bench_opts *bo) {
 static int usage(FILE *f, int rc) {
     fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
                "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
+               "       tcpkit bench memory [--quick]   buffer-pool memory and CPU per segment\n"
                "  --bytes N      bulk transfer size (default 1 GiB)\n"
                "  --conns N      established connection endpoints (default 100000)\n"
                "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
@@ -336,14 +292,16 @@ int tk_cmd_bench(int argc, char **argv) {
         return usage(stdout, 0);
     if (argc >= 2 && strcmp(argv[1], "attack") == 0)
         return tk_bench_attack(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "memory") == 0)
+        return tk_bench_memory(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "sim") == 0)
         return bench_sim(argc - 1, argv + 1);
     if (argc < 2) {
-        fprintf(stderr, "tcpkit bench: which benchmark? (sim or attack)\n");
+        fprintf(stderr, "tcpkit bench: which benchmark? (sim, memory or attack)\n");
         usage(stderr, 2);
         return TK_CLI_USAGE;
     }
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench", argc, argv);
-    return tk_cli_fail(&c, "unknown benchmark (sim or attack)", argv[1]);
+    return tk_cli_fail(&c, "unknown benchmark (sim, memory or attack)", argv[1]);
 }
