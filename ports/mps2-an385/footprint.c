@@ -1,7 +1,8 @@
 /* Memory figures printed at boot, measured on the target itself (pointer
  * sizes and alignment are the Cortex-M3's): the stack's block for the
- * board's configuration, for exactly 4 connections with the same settings
- * and a buffer pool for all their buffers, and for the defaults (the "full" profile); and what one
+ * board's configuration, for exactly 4 sockets with the same settings
+ * (with the board's pool, and with a pool for all their buffers), and for
+ * the defaults (the "full" profile); and what one
  * connection costs. `make footprint` collects these lines. */
 #include "footprint.h"
 
@@ -49,13 +50,15 @@ static void matrix(const tk_config *board) {
 }
 
 void tk_footprint_print(const tk_config *board) {
-    tk_config four = *board;
+    tk_config four = *board; /* the board's pool: 4 x (4 KiB + slack + 4 KiB) */
     four.max_sockets = 4;
-    four.buf_pool_bytes = 0; /* every socket's full buffers */
+    tk_config four_full = four;
+    four_full.buf_pool_bytes = 0; /* room for every socket's full buffers */
     tk_config full;
     tk_config_default(&full);
     line("board (2 listeners)", board);
-    line("4 connections", &four);
+    line("4 sockets", &four);
+    line("4 sockets, full pool", &four_full);
     line("defaults (full)", &full);
     matrix(board);
     tk_uart_puts("footprint: end\n");
