@@ -47,7 +47,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint32_t ntw = cfg->max_time_wait;
     uint32_t conn_buckets = pow2_at_least(nsock);
     uint32_t tw_buckets = pow2_at_least(ntw);
-    void *tcb_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_tcb), nsock), TK_TCB_ALIGN);
+    void *tcb_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_tcb_slot), nsock), TK_TCB_ALIGN);
     uint32_t nsack = tk_sack_boards(cfg);
     void *sack_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_sack_board), nsack), 16);
     uint32_t nreass = tk_reass_queues(cfg);
@@ -89,7 +89,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_arp_init(&s->net.arp, arp_mem, cfg, frame_cap);
     tk_ipfrag_init(&s->net.frag, frag_mem, cfg);
     s->cfg = *cfg;
-    tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb), nsock);
+    tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb_slot), nsock);
     tk_pool_init(&s->sacks, sack_mem, sizeof(tk_sack_board), nsack);
     tk_pool_init(&s->reasses, reass_mem, sizeof(tk_reass), nreass);
     tk_chunk_pool_init(&s->chunks, chunk_mem, chunk_links, cfg->buf_chunk_size, nchunks);

@@ -16,8 +16,8 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     /* Cold parts as their pools hold them (rounded up to 8). */
     size_t sack = (sizeof(tk_sack_board) + 7u) & ~(size_t)7u;
     size_t reass = (sizeof(tk_reass) + 7u) & ~(size_t)7u;
-    out->tcb =
-        sizeof(tk_tcb) + (cfg->sack_boards == 0 ? sack : 0) + (cfg->reass_queues == 0 ? reass : 0);
+    out->tcb = sizeof(tk_tcb_slot) + (cfg->sack_boards == 0 ? sack : 0) +
+               (cfg->reass_queues == 0 ? reass : 0);
     out->time_wait = sizeof(tk_tw);
     /* Hash tables have a power-of-two number of heads: at most two per entry. */
     out->time_wait_ix = sizeof(tk_tw) + 2 * sizeof(uint32_t);
@@ -31,6 +31,7 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->conn_buffers = (size_t)tk_buf_chunks(&one) * (cfg->buf_chunk_size + sizeof(uint32_t));
     out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);
     out->tcb_hot = sizeof(tk_tcb);
+    out->tcb_cold = sizeof(tk_tcb_slot) - sizeof(tk_tcb);
     out->sack_board = sack;
     out->sockopts = sizeof(tk_sockopts);
     out->reass = reass;
@@ -109,14 +110,14 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
     ci->remote.addr = tp->raddr;
     ci->remote.port = tp->rport;
     ci->send_q = tk_chunkq_len(&tp->sndq);
-    ci->recv_q = tp->state == TK_TCP_LISTEN ? tp->acq_len : tk_chunkq_len(&tp->rcvq);
+    ci->recv_q = tp->state == TK_TCP_LISTEN ? tk_cold(tp)->acq_len : tk_chunkq_len(&tp->rcvq);
     ci->snd_wnd = tp->snd_wnd;
     ci->rcv_wnd = tp->rcv_adv - tp->rcv_nxt;
     ci->mss = tp->mss;
     ci->cwnd = tp->cc.cwnd;
     ci->ssthresh = tp->cc.ssthresh;
-    ci->srtt = tp->rtt.srtt;
-    ci->rto = tk_rtt_rto(&tp->rtt, tp->rexmt_count);
+    ci->srtt = tk_cold(tp)->rtt.srtt;
+    ci->rto = tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count);
     ci->retransmits = tp->rexmt_count;
     ci->timer_kind = tk_tcb_next_timer(tp, &ci->timer_deadline);
     ci->encap_port = tp->encap_port;

@@ -214,9 +214,10 @@ typedef struct tk_sizes {
     size_t half_open;    /* one syncache entry with its hash heads (at most; SEC-2) */
     /* Parts of the control state, to weigh the hot/cold split; the cold
      * parts as their pools hold them. */
-    size_t tcb_hot;    /* the TCB itself (sizeof): what every connection has */
+    size_t tcb_hot;    /* the TCB's hot part: what a data segment touches (<= 256) */
+    size_t tcb_cold;   /* the rest every socket has: timers, links, options, listener */
     size_t sack_board; /* a SACK scoreboard, from a pool of its own */
-    size_t sockopts;   /* socket-option values, inside the TCB */
+    size_t sockopts;   /* socket-option values, inside the cold part */
     size_t reass;      /* a reassembly tracker, from a pool of its own */
 } tk_sizes;
 /* The buffer pool of a running stack (tk_config.buf_chunk_size,

@@ -45,9 +45,9 @@ int tk_shutdown(tk_stack *s, int sd, int how) {
 static void close_listener(tk_stack *s, tk_tcb *lp) {
     for (uint32_t i = 0; i < s->tcbs.cap; i++) {
         tk_tcb *tp = tk_tcb_at(s, i);
-        if (tp == NULL || tp->parent != lp->index || (tp->flags & TK_TF_FD))
+        if (tp == NULL || tk_cold(tp)->parent != lp->index || (tp->flags & TK_TF_FD))
             continue;
-        tp->parent = TK_NIL;
+        tk_cold(tp)->parent = TK_NIL;
         tp->flags &= ~TK_TF_IN_ACCEPTQ;
         if (tp->state == TK_TCP_SYN_RCVD) {
             tk_tcb_drop(s, tp, 0, "listener closed");
@@ -79,21 +79,21 @@ int tk_close(tk_stack *s, int sd) {
         tk_tcb_drop(s, tp, 0, "close()");
         return 0;
     case TK_TCP_TIME_WAIT:
-        if (!tk_tw_from_tcb(s, tp, tp->t[TK_TIMER_TIME_WAIT]))
+        if (!tk_tw_from_tcb(s, tp, tk_cold(tp)->t[TK_TIMER_TIME_WAIT]))
             tk_tcb_drop(s, tp, 0, "TIME_WAIT pool full");
         return 0;
     default:
         break;
     }
     /* RS-2 SO_LINGER {1, 0} and RS-3 unread data: abort with RST. */
-    if ((tp->opts.flags & TK_SOF_LINGER0) || tk_chunkq_len(&tp->rcvq) > 0) {
+    if ((tk_cold(tp)->opts.flags & TK_SOF_LINGER0) || tk_chunkq_len(&tp->rcvq) > 0) {
         tp->flags |= TK_TF_ABORT;
         tk_tcb_mark_pending(s, tp);
         return 0;
     }
     (void)queue_fin(s, tp, "close()");
-    if ((tp->opts.flags & TK_SOF_LINGER) && !(tp->flags & TK_TF_FIN_ACKED))
-        tk_tcb_timer_set(s, tp, TK_TIMER_LINGER, s->now + tp->opts.linger);
+    if ((tk_cold(tp)->opts.flags & TK_SOF_LINGER) && !(tp->flags & TK_TF_FIN_ACKED))
+        tk_tcb_timer_set(s, tp, TK_TIMER_LINGER, s->now + tk_cold(tp)->opts.linger);
     if (tp->state == TK_TCP_FIN_WAIT_2)
         tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, s->now + s->cfg.fin_wait2_timeout);
     return 0;
@@ -105,15 +105,15 @@ int tk_poll_events(tk_stack *s, int sd) {
         return -EBADF;
     int ev = 0;
     if (tp->state == TK_TCP_LISTEN)
-        return tp->acq_len > 0 ? TK_POLLIN : 0;
+        return tk_cold(tp)->acq_len > 0 ? TK_POLLIN : 0;
     if (tk_chunkq_len(&tp->rcvq) > 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
         ev |= TK_POLLIN;
     if ((tp->state == TK_TCP_ESTABLISHED || tp->state == TK_TCP_CLOSE_WAIT) &&
         !(tp->flags & TK_TF_FIN_QUEUED) && tk_chunkq_free(&tp->sndq) > 0)
         ev |= TK_POLLOUT;
-    if (tp->so_error != 0)
+    if (tk_cold(tp)->so_error != 0)
         ev |= TK_POLLERR | TK_POLLIN;
-    if (tp->state == TK_TCP_CLOSED && ((tp->flags & TK_TF_CONNECTED) || tp->so_error != 0))
+    if (tp->state == TK_TCP_CLOSED && ((tp->flags & TK_TF_CONNECTED) || tk_cold(tp)->so_error != 0))
         ev |= TK_POLLHUP;
     if (tp->state == TK_TCP_TIME_WAIT)
         ev |= TK_POLLHUP;

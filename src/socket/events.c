@@ -52,7 +52,7 @@ static void remember(ev_sub *e, const tk_tcb *tp, int bits) {
     e->state = tp->state;
     e->rcv_nxt = tp->rcv_nxt;
     e->snd_una = tp->snd_una;
-    e->acq_len = tp->acq_len;
+    e->acq_len = tk_cold(tp)->acq_len;
 }
 
 int tk_set_events(tk_stack *s, int sd, unsigned mask, tk_event_fn fn, void *arg) {
@@ -89,7 +89,7 @@ static bool synchronized(uint8_t state) {
 static unsigned changes(const ev_sub *e, const tk_tcb *tp, int bits) {
     unsigned ev = 0;
     if (tp->state == TK_TCP_LISTEN) {
-        if ((bits & TK_POLLIN) && (tp->acq_len > e->acq_len || !(e->bits & TK_POLLIN)))
+        if ((bits & TK_POLLIN) && (tk_cold(tp)->acq_len > e->acq_len || !(e->bits & TK_POLLIN)))
             ev |= TK_EV_READABLE;
         return ev;
     }

@@ -62,7 +62,7 @@ int tk_listen(tk_stack *s, int sd, int backlog) {
     if (tp == NULL)
         return -EBADF;
     if (tp->state == TK_TCP_LISTEN) {
-        tp->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
+        tk_cold(tp)->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
         return 0;
     }
     if (tp->state != TK_TCP_CLOSED || (tp->flags & TK_TF_CONNECTED))
@@ -72,7 +72,7 @@ int tk_listen(tk_stack *s, int sd, int backlog) {
         if (rc < 0)
             return rc;
     }
-    tp->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
+    tk_cold(tp)->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
     tk_tcb_set_state(s, tp, TK_TCP_LISTEN, "listen()");
     tk_listen_insert(s, tp);
     return 0;
@@ -84,15 +84,15 @@ int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer) {
         return -EBADF;
     if (lp->state != TK_TCP_LISTEN)
         return -EINVAL;
-    if (lp->acq_head == TK_NIL)
+    if (tk_cold(lp)->acq_head == TK_NIL)
         return -EAGAIN;
-    tk_tcb *tp = tk_tcb_at(s, lp->acq_head);
-    lp->acq_head = tp->list_next;
-    if (lp->acq_head == TK_NIL)
-        lp->acq_tail = TK_NIL;
-    lp->acq_len--;
-    tp->list_next = TK_NIL;
-    tp->parent = TK_NIL;
+    tk_tcb *tp = tk_tcb_at(s, tk_cold(lp)->acq_head);
+    tk_cold(lp)->acq_head = tk_cold(tp)->list_next;
+    if (tk_cold(lp)->acq_head == TK_NIL)
+        tk_cold(lp)->acq_tail = TK_NIL;
+    tk_cold(lp)->acq_len--;
+    tk_cold(tp)->list_next = TK_NIL;
+    tk_cold(tp)->parent = TK_NIL;
     tp->flags &= ~TK_TF_IN_ACCEPTQ;
     tp->flags |= TK_TF_FD;
     if (peer != NULL) {
@@ -128,9 +128,9 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
     tp->laddr = laddr;
     tp->raddr = addr->addr;
     tp->rport = addr->port;
-    tp->so_error = 0;
+    tk_cold(tp)->so_error = 0;
     tk_tcb_init_conn(s, tp, s->now);
-    tp->rcv_shift = s->cfg.opt_wscale ? tk_tcp_wscale_for(tp->opts.rcv_cap) : 0;
+    tp->rcv_shift = s->cfg.opt_wscale ? tk_tcp_wscale_for(tk_cold(tp)->opts.rcv_cap) : 0;
     tk_demux_insert(s, tp);
     tk_tcb_set_state(s, tp, TK_TCP_SYN_SENT, "connect()");
     s->stats.active_opens++;
@@ -142,9 +142,9 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
-    if (tp->so_error != 0) {
-        int err = tp->so_error;
-        tp->so_error = 0;
+    if (tk_cold(tp)->so_error != 0) {
+        int err = tk_cold(tp)->so_error;
+        tk_cold(tp)->so_error = 0;
         return err;
     }
     if (tp->flags & TK_TF_FIN_QUEUED)
@@ -170,15 +170,16 @@ long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
     if (tk_chunkq_len(&tp->rcvq) > 0) {
         uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
         uint32_t n = tk_chunkq_read(&s->chunks, &tp->rcvq, buf, want);
-        if (tk_chunkq_len(&tp->rcvq) == 0 && tk_tcb_ooo_ranges(tp) == 0 && tp->syn_data == 0)
+        if (tk_chunkq_len(&tp->rcvq) == 0 && tk_tcb_ooo_ranges(tp) == 0 &&
+            tk_cold(tp)->syn_data == 0)
             tk_chunkq_shrink(&s->chunks, &tp->rcvq); /* all read: no chunk stays idle */
         if (tk_tcp_window_update_due(s, tp))
             tk_tcb_mark_pending(s, tp); /* DT-2 */
         return (long)n;
     }
-    if (tp->so_error != 0) {
-        int err = tp->so_error;
-        tp->so_error = 0;
+    if (tk_cold(tp)->so_error != 0) {
+        int err = tk_cold(tp)->so_error;
+        tk_cold(tp)->so_error = 0;
         return err;
     }
     if (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD))

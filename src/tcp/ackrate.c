@@ -17,15 +17,16 @@ static bool conn_limited(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_time span = s->cfg.invalid_ack_ratelimit;
     if (span == 0)
         return false;
-    if (tp->oow_count == 0 || now < tp->oow_start || now - tp->oow_start >= span) {
-        tp->oow_start = now;
-        tp->oow_count = 0;
+    if (tk_cold(tp)->oow_count == 0 || now < tk_cold(tp)->oow_start ||
+        now - tk_cold(tp)->oow_start >= span) {
+        tk_cold(tp)->oow_start = now;
+        tk_cold(tp)->oow_count = 0;
     }
-    if (tp->oow_count >= s->cfg.invalid_ack_count) {
+    if (tk_cold(tp)->oow_count >= s->cfg.invalid_ack_count) {
         s->stats.invalid_acks_limited++;
         return true;
     }
-    tp->oow_count++;
+    tk_cold(tp)->oow_count++;
     return false;
 }
 

@@ -49,7 +49,7 @@ struct tk_cc {
     uint32_t recover; /* RFC 6582: snd_nxt when fast recovery began */
     bool in_recovery;
     uint32_t bytes_acked; /* RFC 3465 appropriate byte counting in avoidance */
-    uint32_t priv[8];     /* algorithm-private state */
+    uint32_t priv[4];     /* algorithm-private state */
 };
 
 extern const tk_cc_ops tk_cc_newreno;

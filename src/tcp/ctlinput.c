@@ -51,6 +51,6 @@ int tk_tcp_ctlinput(void *ctx, const tk_icmp_hdr *h, const tk_icmp_quote *q, tk_
     }
     /* RFC 1122 4.2.3.9: a soft error does not abort; it is remembered and
      * named if the connection times out (cleared by an ACK of new data). */
-    tp->soft_error = tk_icmp_soft_errno(h->type, h->code);
+    tk_cold(tp)->soft_error = tk_icmp_soft_errno(h->type, h->code);
     return TK_ICMP_SOFT;
 }

@@ -103,23 +103,23 @@ tk_tcb *tk_listen_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport) {
 
 void tk_bind_insert(tk_stack *s, tk_tcb *tp) {
     uint32_t b = port_bucket(tp->lport, s->bind_mask);
-    tp->bind_prev = TK_NIL;
-    tp->bind_next = s->bind_hash[b];
-    if (tp->bind_next != TK_NIL)
-        tk_tcb_at(s, tp->bind_next)->bind_prev = tp->index;
+    tk_cold(tp)->bind_prev = TK_NIL;
+    tk_cold(tp)->bind_next = s->bind_hash[b];
+    if (tk_cold(tp)->bind_next != TK_NIL)
+        tk_cold(tk_tcb_at(s, tk_cold(tp)->bind_next))->bind_prev = tp->index;
     s->bind_hash[b] = tp->index;
     tp->flags |= TK_TF_IN_BIND;
 }
 
 void tk_bind_remove(tk_stack *s, tk_tcb *tp) {
     uint32_t b = port_bucket(tp->lport, s->bind_mask);
-    if (tp->bind_prev != TK_NIL)
-        tk_tcb_at(s, tp->bind_prev)->bind_next = tp->bind_next;
+    if (tk_cold(tp)->bind_prev != TK_NIL)
+        tk_cold(tk_tcb_at(s, tk_cold(tp)->bind_prev))->bind_next = tk_cold(tp)->bind_next;
     else
-        s->bind_hash[b] = tp->bind_next;
-    if (tp->bind_next != TK_NIL)
-        tk_tcb_at(s, tp->bind_next)->bind_prev = tp->bind_prev;
-    tp->bind_next = tp->bind_prev = TK_NIL;
+        s->bind_hash[b] = tk_cold(tp)->bind_next;
+    if (tk_cold(tp)->bind_next != TK_NIL)
+        tk_cold(tk_tcb_at(s, tk_cold(tp)->bind_next))->bind_prev = tk_cold(tp)->bind_prev;
+    tk_cold(tp)->bind_next = tk_cold(tp)->bind_prev = TK_NIL;
     tp->flags &= ~TK_TF_IN_BIND;
 }
 
@@ -129,7 +129,7 @@ static bool port_bound(const tk_stack *s, const tk_tcb *self, uint32_t addr, uin
         const tk_tcb *tp = tk_tcb_at(s, i);
         if (tp != self && tp->lport == port && (tp->laddr == 0 || addr == 0 || tp->laddr == addr))
             return true;
-        i = tp->bind_next;
+        i = tk_cold(tp)->bind_next;
     }
     return false;
 }
@@ -146,7 +146,7 @@ const tk_tcb *tk_bind_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport) 
             if (tp->laddr == 0 && wild == NULL)
                 wild = tp;
         }
-        i = tp->bind_next;
+        i = tk_cold(tp)->bind_next;
     }
     return wild;
 }
@@ -157,7 +157,7 @@ const tk_tcb *tk_bind_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport) 
 int tk_bind_check(const tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port) {
     if (port_bound(s, tp, addr, port))
         return -EADDRINUSE;
-    if (!(tp->opts.flags & TK_SOF_REUSEADDR) && tk_tw_port_in_use(s, port))
+    if (!(tk_cold(tp)->opts.flags & TK_SOF_REUSEADDR) && tk_tw_port_in_use(s, port))
         return -EADDRINUSE;
     return 0;
 }

@@ -21,7 +21,7 @@ static bool ecn_setup(uint8_t flags) {
 uint8_t tk_ecn_syn_flags(const tk_stack *s, tk_tcb *tp) {
     if (tp->state != TK_TCP_SYN_SENT)
         return (tp->ecn & TK_ECN_ON) ? TK_TCP_ECE : 0;
-    if (tp->snd_max == tp->iss && s->cfg.ecn == 1)
+    if (tp->snd_max == tk_cold(tp)->iss && s->cfg.ecn == 1)
         tp->ecn |= TK_ECN_REQ; /* first SYN of an active open */
     /* 6.1.1.1: after ecn_syn_retries unanswered ECN-setup SYNs, plain
      * ones (a middlebox may drop ECN-setup SYNs). Once a plain SYN has

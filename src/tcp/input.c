@@ -28,16 +28,16 @@ uint32_t tk_tcp_rcvbuf_rounded(const tk_stack *s, uint32_t cap, uint32_t seg) {
 static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
     if (tk_chunkq_len(&tp->rcvq) > 0)
         return;
-    uint32_t cap = tk_tcp_rcvbuf_rounded(s, tp->opts.rcv_cap, tk_tcp_seg_max(tp));
-    if (cap == tp->opts.rcv_cap)
+    uint32_t cap = tk_tcp_rcvbuf_rounded(s, tk_cold(tp)->opts.rcv_cap, tk_tcp_seg_max(tp));
+    if (cap == tk_cold(tp)->opts.rcv_cap)
         return;
-    tp->opts.rcv_cap = cap;
+    tk_cold(tp)->opts.rcv_cap = cap;
     tk_chunkq_set_cap(&tp->rcvq, cap);
 }
 
 void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     static const tk_tcp_opts none = {0};
-    if (tp->opts.flags & TK_SOF_NOOPT)
+    if (tk_cold(tp)->opts.flags & TK_SOF_NOOPT)
         o = &none; /* TCP_NOOPT: as if the peer had sent no options */
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
     if (mss > our_mss(s, tp))
@@ -66,7 +66,7 @@ void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     if (s->cfg.opt_timestamps && (o->present & TK_OPT_TS)) {
         tp->flags |= TK_TF_TS;
         tp->ts_recent = o->ts_val;
-        tp->ts_recent_age = s->now;
+        tk_cold(tp)->ts_recent_age = s->now;
     }
     round_rcvbuf(s, tp);
 }
@@ -78,16 +78,16 @@ static void cc_start(const tk_stack *s, tk_tcb *tp) {
 }
 
 static void accept_enqueue(tk_stack *s, tk_tcb *tp) {
-    tk_tcb *lp = tk_tcb_at(s, tp->parent);
+    tk_tcb *lp = tk_tcb_at(s, tk_cold(tp)->parent);
     if (lp == NULL || lp->state != TK_TCP_LISTEN)
         return;
-    tp->list_next = TK_NIL;
-    if (lp->acq_tail != TK_NIL)
-        tk_tcb_at(s, lp->acq_tail)->list_next = tp->index;
+    tk_cold(tp)->list_next = TK_NIL;
+    if (tk_cold(lp)->acq_tail != TK_NIL)
+        tk_cold(tk_tcb_at(s, tk_cold(lp)->acq_tail))->list_next = tp->index;
     else
-        lp->acq_head = tp->index;
-    lp->acq_tail = tp->index;
-    lp->acq_len++;
+        tk_cold(lp)->acq_head = tp->index;
+    tk_cold(lp)->acq_tail = tp->index;
+    tk_cold(lp)->acq_len++;
     tp->flags |= TK_TF_IN_ACCEPTQ;
 }
 
@@ -95,9 +95,9 @@ static void accept_enqueue(tk_stack *s, tk_tcb *tp) {
 static void syn_rtt_sample(tk_tcb *tp, const tk_seg *sg, tk_time now) {
     if ((tp->flags & TK_TF_TS) && sg->h.opts.ts_ecr != 0 && (sg->h.opts.present & TK_OPT_TS)) {
         uint32_t ms = tk_tcp_ts_now(now) - sg->h.opts.ts_ecr;
-        tk_rtt_sample(&tp->rtt, (tk_time)ms * 1000u);
+        tk_rtt_sample(&tk_cold(tp)->rtt, (tk_time)ms * 1000u);
     } else if (tp->flags & TK_TF_RTT_TIMING) {
-        tk_rtt_sample(&tp->rtt, now - tp->rtt_start);
+        tk_rtt_sample(&tk_cold(tp)->rtt, now - tp->rtt_start);
     }
     tp->flags &= ~TK_TF_RTT_TIMING;
 }
@@ -107,14 +107,14 @@ static void syn_rtt_sample(tk_tcb *tp, const tk_seg *sg, tk_time now) {
  * not acknowledged by our SYN-ACK. */
 static void hold_syn_data(tk_stack *s, tk_tcb *tp, const tk_seg *sg) {
     if (sg->len > 0)
-        tp->syn_data = tk_chunkq_write_at(&s->chunks, &tp->rcvq, 0, sg->data, sg->len);
+        tk_cold(tp)->syn_data = tk_chunkq_write_at(&s->chunks, &tp->rcvq, 0, sg->data, sg->len);
 }
 
 void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *cause, tk_time now) {
-    if (tp->syn_data > 0) {
-        tk_chunkq_commit(&s->chunks, &tp->rcvq, tp->syn_data);
-        tp->rcv_nxt += tp->syn_data;
-        tp->syn_data = 0;
+    if (tk_cold(tp)->syn_data > 0) {
+        tk_chunkq_commit(&s->chunks, &tp->rcvq, tk_cold(tp)->syn_data);
+        tp->rcv_nxt += tk_cold(tp)->syn_data;
+        tk_cold(tp)->syn_data = 0;
         s->stats.delayed_acks++; /* acknowledged like any in-order data (DT-5) */
         tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
     }
@@ -125,12 +125,12 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     if (tp->ecn & TK_ECN_ON)
         s->stats.ecn_connections++;
     tp->rexmt_count = 0;
-    tp->soft_error = 0;
-    tp->max_snd_wnd = tp->snd_wnd;
+    tk_cold(tp)->soft_error = 0;
+    tk_cold(tp)->max_snd_wnd = tp->snd_wnd;
     tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     cc_start(s, tp);
     if (tk_tcb_keepalive_on(s, tp))
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->opts.keep_idle);
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tk_cold(tp)->opts.keep_idle);
     if (tp->flags & TK_TF_PASSIVE)
         accept_enqueue(s, tp);
 }
@@ -156,7 +156,7 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
             return;
         }
         /* RS-8: an ACK in LISTEN is unacceptable: <SEQ=SEG.ACK><CTL=RST>. */
-        tk_tcp_reset_reply(s, sg, lp->opts.ip_ttl, lp->opts.ip_tos, now);
+        tk_tcp_reset_reply(s, sg, tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos, now);
         TK_DROP(s, drop_listen_ack, now);
         return;
     }
@@ -164,12 +164,12 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
         TK_DROP(s, drop_listen_no_syn, now);
         return;
     }
-    if (lp->acq_len >= lp->backlog) {
+    if (tk_cold(lp)->acq_len >= tk_cold(lp)->backlog) {
         TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
         return;
     }
     if (!tk_synrate_allow(s, sg->src, now)) {
-        tk_tcp_reset_reply(s, sg, lp->opts.ip_ttl, lp->opts.ip_tos,
+        tk_tcp_reset_reply(s, sg, tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos,
                            now); /* SEC-13: refused at once */
         TK_DROP(s, drop_syn_rate_limited, now);
         return;
@@ -190,9 +190,9 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     uint8_t fl = sg->h.flags;
     bool ack_ok = false;
     if (fl & TK_TCP_ACK) {
-        if (tk_seq_leq(sg->h.ack, tp->iss) || tk_seq_gt(sg->h.ack, tp->snd_max)) {
+        if (tk_seq_leq(sg->h.ack, tk_cold(tp)->iss) || tk_seq_gt(sg->h.ack, tp->snd_max)) {
             /* RS-7, RS-8: <SEQ=SEG.ACK><CTL=RST>, unless it is a RST. */
-            tk_tcp_reset_reply(s, sg, tp->opts.ip_ttl, tp->opts.ip_tos, now);
+            tk_tcp_reset_reply(s, sg, tk_cold(tp)->opts.ip_ttl, tk_cold(tp)->opts.ip_tos, now);
             TK_DROP(s, drop_syn_sent_bad_ack, now);
             return;
         }
@@ -212,7 +212,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
         TK_DROP(s, drop_syn_sent_no_syn, now);
         return;
     }
-    tp->irs = sg->h.seq;
+    tk_cold(tp)->irs = sg->h.seq;
     tp->rcv_nxt = sg->h.seq + 1;
     tp->rcv_adv = tp->rcv_nxt;
     tp->last_rcv = now;
@@ -233,7 +233,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
         tk_tcb_set_state(s, tp, TK_TCP_SYN_RCVD, "rcv SYN");
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
         tp->rexmt_count = 0;
-        tp->snd_nxt = tp->iss;
+        tp->snd_nxt = tk_cold(tp)->iss;
     }
     tk_tcp_output(s, tp, now);
 }
@@ -246,7 +246,8 @@ static void input_closed(tk_stack *s, const tk_seg *sg, tk_time now) {
         return;
     }
     const tk_tcb *bp = tk_bind_lookup(s, sg->dst, sg->h.dport);
-    tk_tcp_reset_reply(s, sg, bp ? bp->opts.ip_ttl : 0, bp ? bp->opts.ip_tos : 0, now);
+    tk_tcp_reset_reply(s, sg, bp ? tk_cold(bp)->opts.ip_ttl : 0, bp ? tk_cold(bp)->opts.ip_tos : 0,
+                       now);
     TK_DROP(s, drop_no_socket, now);
 }
 
@@ -311,12 +312,12 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
         /* Plain for an encapsulated connection, in UDP for a plain one, or
          * from another UDP port: not this connection's (FreeBSD drops it
          * with a RST, which leaves the connection as it was). */
-        tk_tcp_reset_reply(s, sg, tp->opts.ip_ttl, tp->opts.ip_tos, now);
+        tk_tcp_reset_reply(s, sg, tk_cold(tp)->opts.ip_ttl, tk_cold(tp)->opts.ip_tos, now);
         TK_DROP(s, drop_encap_mismatch, now);
         return;
     }
     if (tp != NULL) {
-        if (!tk_md5_accept(s, sg, tp->opts.md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
+        if (!tk_md5_accept(s, sg, tk_cold(tp)->opts.md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
             return;
         if (synfin && tp->state == TK_TCP_SYN_SENT) {
             TK_DROP(s, drop_tcp_bad_flags, now);
@@ -346,7 +347,7 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
     }
     if (lp != NULL) {
         /* Before a SYN_RCVD entry or a SYN cookie is made (RFC 2385 2.0). */
-        if (tk_md5_accept(s, sg, lp->opts.md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
+        if (tk_md5_accept(s, sg, tk_cold(lp)->opts.md5sig ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
             tk_tcp_input_listen(s, lp, sg, now);
         s->iss_floor_set = false;
         return;

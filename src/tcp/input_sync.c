@@ -74,11 +74,11 @@ static void rtt_update(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t ack, tk_time no
     if ((tp->flags & TK_TF_TS) && (h->opts.present & TK_OPT_TS) && h->opts.ts_ecr != 0) {
         uint32_t ms = tk_tcp_ts_now(now) - h->opts.ts_ecr;
         if (ms < 0x7fffffffu)
-            tk_rtt_sample(&tp->rtt, (tk_time)ms * 1000u);
+            tk_rtt_sample(&tk_cold(tp)->rtt, (tk_time)ms * 1000u);
         return;
     }
     if ((tp->flags & TK_TF_RTT_TIMING) && tk_seq_gt(ack, tp->rtt_seq)) {
-        tk_rtt_sample(&tp->rtt, now - tp->rtt_start);
+        tk_rtt_sample(&tk_cold(tp)->rtt, now - tp->rtt_start);
         tp->flags &= ~TK_TF_RTT_TIMING;
     }
 }
@@ -87,13 +87,13 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     uint32_t ack = h->ack;
     uint32_t acked = ack - tp->snd_una;
     uint32_t data_acked = acked;
-    if ((tp->flags & TK_TF_FIN_SENT) && tk_seq_gt(ack, tp->fin_seq)) {
+    if ((tp->flags & TK_TF_FIN_SENT) && tk_seq_gt(ack, tk_cold(tp)->fin_seq)) {
         data_acked--;
         tp->flags |= TK_TF_FIN_ACKED;
     }
     rtt_update(tp, h, ack, now);
     tp->rexmt_count = 0;
-    tp->soft_error = 0; /* progress: an earlier soft ICMP error is stale */
+    tk_cold(tp)->soft_error = 0; /* progress: an earlier soft ICMP error is stale */
     uint32_t flight = tp->snd_max - tp->snd_una;
     int act = tp->cc.ops ? tp->cc.ops->on_ack(&tp->cc, ack, acked, flight, tp->snd_nxt) : 0;
     tk_chunkq_drop(&s->chunks, &tp->sndq, data_acked);
@@ -108,7 +108,7 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     } else if (tp->snd_una == tp->snd_max)
         tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     else
-        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tk_cold(tp)->rtt, 0));
     if (tp->flags & TK_TF_SACK) {
         const tk_tcp_opts none = {0};
         (void)tk_sack_update(s, tp, &none); /* prune below the new SND.UNA */
@@ -118,10 +118,10 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
      * and the blocks show what is missing. */
     if (act == TK_CC_RETRANSMIT && !tk_sack_recovery(tp)) {
         tk_tcp_retransmit_head(s, tp, now);
-        tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
+        tk_cold(tp)->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
     }
     if (tp->cc.ops != NULL && !tp->cc.in_recovery)
-        tp->rexmit_next = tp->snd_una; /* the scoreboard stays, pruned by updates */
+        tk_cold(tp)->rexmit_next = tp->snd_una; /* the scoreboard stays, pruned by updates */
 }
 
 static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
@@ -139,8 +139,8 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
         s->stats.fast_retransmits++;
         tk_ecn_cwnd_reduced(tp);
         tk_tcp_retransmit_head(s, tp, now);
-        tp->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
-        tp->rxt_mark = tp->snd_max;
+        tk_cold(tp)->rexmit_next = tp->snd_una + tk_tcp_seg_max(tp);
+        tk_cold(tp)->rxt_mark = tp->snd_max;
         return;
     }
     /* Later duplicates in recovery: without SACK, NewReno's inflated cwnd
@@ -155,11 +155,11 @@ static void window_update(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h) {
     tp->snd_wnd = win;
     tp->snd_wl1 = h->seq;
     tp->snd_wl2 = h->ack;
-    if (win > tp->max_snd_wnd)
-        tp->max_snd_wnd = win;
-    if (win > 0 && tp->t[TK_TIMER_PERSIST] != TK_TIME_NEVER) {
+    if (win > tk_cold(tp)->max_snd_wnd)
+        tk_cold(tp)->max_snd_wnd = win;
+    if (win > 0 && tk_cold(tp)->t[TK_TIMER_PERSIST] != TK_TIME_NEVER) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_PERSIST);
-        tp->persist_count = 0;
+        tk_cold(tp)->persist_count = 0;
         tp->snd_nxt = tp->snd_una;
     }
 }
@@ -196,7 +196,7 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
         return STOP;
     }
     /* RFC 5961 5.2 (SEC-3): older than SND.UNA - MAX.SND.WND. */
-    if (tk_seq_lt(ack, tp->snd_una - tp->max_snd_wnd)) {
+    if (tk_seq_lt(ack, tp->snd_una - tk_cold(tp)->max_snd_wnd)) {
         tk_tcp_invalid_ack(s, tp, now);
         TK_DROP(s, drop_ack_too_old, now);
         return STOP;
@@ -208,7 +208,8 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
      * same; RFC 6675 2 also counts one that SACKs new data, whatever its
      * window (receivers that grow their window would hide losses). */
     bool dup = ack == tp->snd_una && v->len == 0 && !v->fin && tp->snd_max != tp->snd_una &&
-               tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER && (win == tp->snd_wnd || new_sack);
+               tk_cold(tp)->t[TK_TIMER_PERSIST] == TK_TIME_NEVER &&
+               (win == tp->snd_wnd || new_sack);
     bool newer = tk_seq_gt(ack, tp->snd_una);
     bool hold = false;
     if ((newer || dup) && (h->flags & TK_TCP_ECE))
@@ -218,7 +219,7 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
     else if (dup)
         dup_ack(s, tp, now);
     if (hold)
-        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, 0));
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tk_cold(tp)->rtt, 0));
     window_update(s, tp, h);
     if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED)) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_LINGER); /* graceful close done */
@@ -232,7 +233,7 @@ static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
         tp->flags |= TK_TF_ACKNOW;
         return;
     }
-    if (tp->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+    if (tk_cold(tp)->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
         s->stats.delayed_acks++;
         tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
     }
@@ -305,14 +306,14 @@ static int receive_data(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now)
  * out-of-order data (DT-5). */
 static void fin_out_of_order(tk_stack *s, tk_tcb *tp, uint32_t at) {
     tp->flags |= TK_TF_ACKNOW;
-    if (tp->fin_ooo && tp->fin_ooo_seq != at) {
+    if (tk_cold(tp)->fin_ooo && tk_cold(tp)->fin_ooo_seq != at) {
         s->stats.ooo_fins_ignored++;
         return;
     }
-    if (!tp->fin_ooo)
+    if (!tk_cold(tp)->fin_ooo)
         s->stats.ooo_fins_in++;
-    tp->fin_ooo = true;
-    tp->fin_ooo_seq = at;
+    tk_cold(tp)->fin_ooo = true;
+    tk_cold(tp)->fin_ooo_seq = at;
 }
 
 /* True when the peer's FIN takes effect now: this segment's, in order, or
@@ -327,8 +328,8 @@ static bool fin_due(tk_stack *s, tk_tcb *tp, const seg_view *v) {
         if (receiving && tk_seq_gt(at, tp->rcv_nxt))
             fin_out_of_order(s, tp, at);
     }
-    if (tp->fin_ooo && tp->fin_ooo_seq == tp->rcv_nxt) {
-        tp->fin_ooo = false;
+    if (tk_cold(tp)->fin_ooo && tk_cold(tp)->fin_ooo_seq == tp->rcv_nxt) {
+        tk_cold(tp)->fin_ooo = false;
         return !(tp->flags & TK_TF_FIN_RCVD);
     }
     return false;
@@ -342,7 +343,7 @@ static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_tcb_set_state(s, tp, TK_TCP_CLOSE_WAIT, "rcv FIN");
         /* CM-4: the ACK waits for the delayed-ACK timer so a close() in
          * the meantime sends FIN and ACK together. */
-        if (tp->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+        if (tk_cold(tp)->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
             s->stats.delayed_acks++;
             tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
         }
@@ -400,7 +401,7 @@ static bool paws_reject(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time no
         return false;
     if (!tk_seq_lt(h->opts.ts_val, tp->ts_recent))
         return false;
-    if (now - tp->ts_recent_age > PAWS_IDLE) {
+    if (now - tk_cold(tp)->ts_recent_age > PAWS_IDLE) {
         tp->ts_recent = h->opts.ts_val;
         return false;
     }
@@ -418,7 +419,7 @@ static void ts_recent_update(tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     if ((tp->flags & TK_TF_TS) && (h->opts.present & TK_OPT_TS) &&
         tk_seq_leq(h->seq, tp->last_ack_sent) && tk_seq_geq(h->opts.ts_val, tp->ts_recent)) {
         tp->ts_recent = h->opts.ts_val;
-        tp->ts_recent_age = now;
+        tk_cold(tp)->ts_recent_age = now;
     }
 }
 
@@ -521,7 +522,7 @@ static void trim(tk_tcb *tp, const tk_seg *sg, seg_view *v) {
 static int syn_rcvd_ack(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
     const tk_tcp_hdr *h = &sg->h;
     if (!tk_seq_gt(h->ack, tp->snd_una) || tk_seq_gt(h->ack, tp->snd_max)) {
-        tk_tcp_reset_reply(s, sg, tp->opts.ip_ttl, tp->opts.ip_tos, now);
+        tk_tcp_reset_reply(s, sg, tk_cold(tp)->opts.ip_ttl, tk_cold(tp)->opts.ip_tos, now);
         TK_DROP(s, drop_syn_rcvd_bad_ack, now); /* RS-8 */
         return STOP;
     }
@@ -541,7 +542,7 @@ static void syn_rcvd_syn(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
     const tk_tcp_hdr *h = &sg->h;
     if (!(h->flags & TK_TCP_ACK)) {
         tk_ecn_syn_in(s, tp, h->flags); /* a plain SYN again ends ECN */
-        tp->snd_nxt = tp->iss;
+        tp->snd_nxt = tk_cold(tp)->iss;
         tk_tcp_output(s, tp, now);
         return;
     }
@@ -567,15 +568,15 @@ void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
         input_time_wait(s, tp, sg, now);
         return;
     }
-    if (tp->state == TK_TCP_SYN_RCVD && (h->flags & TK_TCP_SYN) && h->seq == tp->irs) {
+    if (tp->state == TK_TCP_SYN_RCVD && (h->flags & TK_TCP_SYN) && h->seq == tk_cold(tp)->irs) {
         syn_rcvd_syn(s, tp, sg, now);
         return;
     }
     if (paws_reject(s, tp, h, now) || check_segment(s, tp, sg, now) == STOP)
         return;
     tp->last_rcv = now;
-    tp->keep_count = 0;
-    tp->probes_unanswered = 0;
+    tk_cold(tp)->keep_count = 0;
+    tk_cold(tp)->probes_unanswered = 0;
     seg_view v;
     trim(tp, sg, &v);
     tk_ecn_input(s, tp, sg, v.len > 0);

@@ -31,7 +31,7 @@ uint32_t tk_tcp_rcv_window(tk_stack *s, tk_tcb *tp) {
         s->stats.rcv_window_pool_limited++;
     }
     /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep a small window closed. */
-    if (win < tp->opts.rcv_cap / 4 && win < tp->mss)
+    if (win < tk_cold(tp)->opts.rcv_cap / 4 && win < tp->mss)
         win = 0;
     /* Never shrink what was already offered (RFC 9293 3.8.6.2.2). */
     uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
@@ -50,11 +50,11 @@ bool tk_tcp_window_update_due(tk_stack *s, tk_tcb *tp) {
     if (win <= offered)
         return false;
     uint32_t inc = win - offered;
-    return inc >= 2u * tp->mss || inc >= tp->opts.rcv_cap / 2;
+    return inc >= 2u * tp->mss || inc >= tk_cold(tp)->opts.rcv_cap / 2;
 }
 
 static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_time now) {
-    if (tp->opts.flags & TK_SOF_NOOPT)
+    if (tk_cold(tp)->opts.flags & TK_SOF_NOOPT)
         return;
     bool passive = tp->state == TK_TCP_SYN_RCVD;
     o->present |= TK_OPT_MSS;
@@ -86,7 +86,7 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
     /* RFC 2385 2.0: every segment of a signing connection carries the
      * signature (the digest is filled in by tk_md5_sign). TCP_NOOPT does
      * not remove it. */
-    if (tp->opts.md5sig)
+    if (tk_cold(tp)->opts.md5sig)
         o->present |= TK_OPT_MD5;
     if (syn) {
         syn_options(s, tp, o, now);
@@ -119,7 +119,7 @@ uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
     uint32_t m = tp->mss;
     if (tp->flags & TK_TF_TS)
         m -= 12u;
-    if (tp->opts.md5sig && m > 20u)
+    if (tk_cold(tp)->opts.md5sig && m > 20u)
         m -= 20u; /* NOP, NOP, MD5 (RFC 2385) */
     return m;
 }
@@ -152,7 +152,7 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
     int n = tk_wire_tcp_emit(&h, buf + hlen, len, tp->laddr, tp->raddr, buf, cap);
     if (n < 0)
         return n;
-    if (tp->opts.md5sig && tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
+    if (tk_cold(tp)->opts.md5sig && tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
         return -ENOENT; /* never unsigned; like a lost segment */
     s->stats.segs_out++;
     if (flags & TK_TCP_RST)
@@ -176,12 +176,13 @@ static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t o
 }
 
 static void arm_rexmt(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER)
-        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
+    if (tk_cold(tp)->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER)
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
+                         now + tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count));
 }
 
 static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (tp->snd_nxt != tp->iss) {
+    if (tp->snd_nxt != tk_cold(tp)->iss) {
         if (tp->flags & TK_TF_ACKNOW)
             (void)emit(s, tp, TK_TCP_ACK, tp->snd_nxt, 0, 0, now);
         return;
@@ -189,8 +190,8 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
     uint8_t flags = TK_TCP_SYN | tk_ecn_syn_flags(s, tp);
     if (tp->state == TK_TCP_SYN_RCVD)
         flags |= TK_TCP_ACK;
-    if (tp->snd_max == tp->iss) {
-        tp->rtt_seq = tp->iss;
+    if (tp->snd_max == tk_cold(tp)->iss) {
+        tp->rtt_seq = tk_cold(tp)->iss;
         tp->rtt_start = now;
         tp->flags |= TK_TF_RTT_TIMING;
     } else if (tp->state == TK_TCP_SYN_SENT) {
@@ -198,9 +199,9 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
     } else {
         s->stats.retransmits++;
     }
-    (void)emit(s, tp, flags, tp->iss, 0, 0, now);
-    tp->snd_nxt = tp->iss + 1;
-    tp->snd_max = tp->iss + 1;
+    (void)emit(s, tp, flags, tk_cold(tp)->iss, 0, 0, now);
+    tp->snd_nxt = tk_cold(tp)->iss + 1;
+    tp->snd_max = tk_cold(tp)->iss + 1;
     arm_rexmt(s, tp, now);
 }
 
@@ -210,9 +211,9 @@ static bool data_send_ok(const tk_tcb *tp, uint32_t off, uint32_t len, uint32_t 
     if (len == maxseg || (tp->flags & TK_TF_FORCE))
         return true;
     if (off + len == qlen &&
-        ((tp->opts.flags & TK_SOF_NODELAY) || tp->snd_max == tp->snd_una || fin))
+        ((tk_cold(tp)->opts.flags & TK_SOF_NODELAY) || tp->snd_max == tp->snd_una || fin))
         return true;
-    if (tp->max_snd_wnd > 0 && len >= tp->max_snd_wnd / 2)
+    if (tk_cold(tp)->max_snd_wnd > 0 && len >= tk_cold(tp)->max_snd_wnd / 2)
         return true;
     return tk_seq_lt(tp->snd_nxt, tp->snd_max);
 }
@@ -231,10 +232,10 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         /* RFC 5681 4.1: after an idle period longer than the RTO, restart
          * from the restart window instead of bursting the old cwnd. */
         if (new_data && tp->snd_una == tp->snd_max && tp->cc.ops != NULL &&
-            now - tp->last_snd > tk_rtt_rto(&tp->rtt, 0))
+            now - tk_cold(tp)->last_snd > tk_rtt_rto(&tk_cold(tp)->rtt, 0))
             tp->cc.ops->on_idle(&tp->cc);
         if (new_data)
-            tp->last_snd = now;
+            tk_cold(tp)->last_snd = now;
         if (new_data && !(tp->flags & (TK_TF_TS | TK_TF_RTT_TIMING))) {
             tp->rtt_seq = tp->snd_nxt;
             tp->rtt_start = now;
@@ -244,15 +245,15 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         s->stats.bytes_out += len;
     }
     if (fin) {
-        tp->fin_seq = tp->snd_nxt + len;
+        tk_cold(tp)->fin_seq = tp->snd_nxt + len;
         tp->flags |= TK_TF_FIN_SENT;
     }
     if (len == 0 && !fin) {
         if ((tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED) &&
-            tp->snd_una == tp->fin_seq && tp->snd_nxt == tp->snd_max) {
+            tp->snd_una == tk_cold(tp)->fin_seq && tp->snd_nxt == tp->snd_max) {
             /* Only our FIN is outstanding: the ACK carries it again, as
              * BSD's output does, which repairs a lost FIN early. */
-            (void)emit(s, tp, TK_TCP_ACK | TK_TCP_FIN, tp->fin_seq, 0, 0, now);
+            (void)emit(s, tp, TK_TCP_ACK | TK_TCP_FIN, tk_cold(tp)->fin_seq, 0, 0, now);
             return;
         }
         tk_tcp_send_ack(s, tp, now);
@@ -268,8 +269,8 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
 
 static void recovery_rexmit(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
     tk_tcp_retransmit_range(s, tp, seq, len, now);
-    tp->rexmit_next = seq + len;
-    tp->rxt_mark = tp->snd_max; /* data sent from here on is newer than this repair */
+    tk_cold(tp)->rexmit_next = seq + len;
+    tk_cold(tp)->rxt_mark = tp->snd_max; /* data sent from here on is newer than this repair */
     arm_rexmt(s, tp, now);
 }
 
@@ -300,8 +301,8 @@ static void output_recovery(tk_stack *s, tk_tcb *tp, tk_time now) {
     /* Data sent after a round of repairs arrived, the repairs did not:
      * start another round from SND.UNA instead of waiting for the timer. */
     if (tk_sack_rexmit_lost(tp, smss)) {
-        tp->rexmit_next = tp->snd_una;
-        tp->rxt_mark = tp->snd_max;
+        tk_cold(tp)->rexmit_next = tp->snd_una;
+        tk_cold(tp)->rxt_mark = tp->snd_max;
     }
     for (int n = 0; n < 64; n++) {
         if (tk_sack_pipe(tp, smss) + maxseg > tp->cc.ssthresh)
@@ -367,13 +368,14 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_chunkq_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_chunkq_len(&tp->sndq));
     /* Data waits with nothing in flight: a closed window, or one too small
      * to use (SWS): the persist timer makes sure it moves eventually. */
-    if (unsent > 0 && tp->snd_nxt == tp->snd_una && tp->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER &&
-        tp->t[TK_TIMER_PERSIST] == TK_TIME_NEVER) {
-        tk_time d = tk_rtt_rto(&tp->rtt, 0);
+    if (unsent > 0 && tp->snd_nxt == tp->snd_una &&
+        tk_cold(tp)->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER &&
+        tk_cold(tp)->t[TK_TIMER_PERSIST] == TK_TIME_NEVER) {
+        tk_time d = tk_rtt_rto(&tk_cold(tp)->rtt, 0);
         if (d < s->cfg.persist_min)
             d = s->cfg.persist_min;
-        tp->persist_count = 0;
-        tp->persist_since = now;
+        tk_cold(tp)->persist_count = 0;
+        tk_cold(tp)->persist_since = now;
         tk_tcb_timer_set(s, tp, TK_TIMER_PERSIST, now + d);
     }
 }

@@ -17,7 +17,7 @@ static const tk_sack_board *board(const tk_tcb *tp) {
 void tk_sack_reset(tk_tcb *tp) {
     if (tp->sack != NULL)
         tp->sack->n = 0;
-    tp->rexmit_next = tp->snd_una;
+    tk_cold(tp)->rexmit_next = tp->snd_una;
 }
 
 void tk_sack_release(tk_stack *s, tk_tcb *tp) {
@@ -85,8 +85,8 @@ static uint32_t sacked_from(const tk_sack_board *b, uint32_t first) {
 /* Forgets what the cumulative ACK now covers. */
 static void prune(tk_tcb *tp) {
     tk_sack_board *b = tp->sack;
-    if (tk_seq_lt(tp->rexmit_next, tp->snd_una))
-        tp->rexmit_next = tp->snd_una;
+    if (tk_seq_lt(tk_cold(tp)->rexmit_next, tp->snd_una))
+        tk_cold(tp)->rexmit_next = tp->snd_una;
     if (b == NULL)
         return;
     while (b->n > 0 && tk_seq_leq(b->sacked[0].right, tp->snd_una))
@@ -138,11 +138,11 @@ bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss) {
 
 bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss) {
     const tk_sack_board *b = board(tp);
-    if (b->n == 0 || !tk_seq_lt(tp->snd_una, tp->rexmit_next))
+    if (b->n == 0 || !tk_seq_lt(tp->snd_una, tk_cold(tp)->rexmit_next))
         return false; /* nothing resent is still missing */
     uint32_t above = 0;
     for (uint32_t i = 0; i < b->n; i++) {
-        uint32_t l = tk_seq_max(b->sacked[i].left, tp->rxt_mark);
+        uint32_t l = tk_seq_max(b->sacked[i].left, tk_cold(tp)->rxt_mark);
         if (tk_seq_lt(l, b->sacked[i].right))
             above += b->sacked[i].right - l;
     }
@@ -175,7 +175,7 @@ uint32_t tk_sack_bytes_below(const tk_tcb *tp, uint32_t seq) {
 
 /* Bytes of [l, r) below HighRxt: already retransmitted in this recovery. */
 static uint32_t rexmitted(const tk_tcb *tp, uint32_t l, uint32_t r) {
-    uint32_t hi = tk_seq_min(r, tp->rexmit_next);
+    uint32_t hi = tk_seq_min(r, tk_cold(tp)->rexmit_next);
     return tk_seq_gt(hi, l) ? hi - l : 0;
 }
 
@@ -207,7 +207,7 @@ bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *
     uint32_t start = tp->snd_una;
     for (uint32_t i = 0; i < sb->n; i++) {
         const tk_sack_block *b = &sb->sacked[i];
-        uint32_t from = tk_seq_max(start, tp->rexmit_next);
+        uint32_t from = tk_seq_max(start, tk_cold(tp)->rexmit_next);
         if (tk_seq_lt(from, b->left) && (!lost_only || hole_lost(sb, i, mss))) {
             uint32_t hole = b->left - from;
             *seq = from;

@@ -46,13 +46,13 @@ static int keep_rearm(tk_stack *s, tk_tcb *tp, int v) {
     }
     if (!tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
         return 0;
-    tk_time due = tp->last_rcv + tp->opts.keep_idle;
-    if (tp->keep_count > 0)
-        due = s->now + tp->opts.keep_intvl;
+    tk_time due = tp->last_rcv + tk_cold(tp)->opts.keep_idle;
+    if (tk_cold(tp)->keep_count > 0)
+        due = s->now + tk_cold(tp)->opts.keep_intvl;
     if (due < s->now)
         due = s->now;
-    tk_time cur = tp->t[TK_TIMER_KEEPALIVE];
-    if (tp->keep_count > 0 && cur != TK_TIME_NEVER && cur < due)
+    tk_time cur = tk_cold(tp)->t[TK_TIMER_KEEPALIVE];
+    if (tk_cold(tp)->keep_count > 0 && cur != TK_TIME_NEVER && cur < due)
         return 0;
     tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, due);
     return 0;
@@ -71,7 +71,7 @@ static int keepinit_set(tk_stack *s, tk_tcb *tp, int v) {
     if (v == 0)
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
     else
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, s->now + tp->opts.keepinit);
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, s->now + tk_cold(tp)->opts.keepinit);
     return 0;
 }
 
@@ -88,7 +88,7 @@ static int buf_set(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
     if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
         return -EISCONN;
     uint32_t n = (uint32_t)v > max ? max : (uint32_t)v;
-    *(rcv ? &tp->opts.rcv_cap : &tp->opts.snd_cap) = n;
+    *(rcv ? &tk_cold(tp)->opts.rcv_cap : &tk_cold(tp)->opts.snd_cap) = n;
     tk_chunkq_set_cap(rcv ? &tp->rcvq : &tp->sndq, n);
     return 0;
 }
@@ -113,8 +113,8 @@ static int encap_get(tk_tcb *tp, int *v) {
 
 /* Reading the pending error clears it. */
 static int error_get(tk_tcb *tp, int *v) {
-    *v = tp->so_error;
-    tp->so_error = 0;
+    *v = tk_cold(tp)->so_error;
+    tk_cold(tp)->so_error = 0;
     return 0;
 }
 
@@ -390,24 +390,24 @@ int tk_sockopt_set_int(tk_stack *s, tk_tcb *tp, int level, int name, int v) {
         return -EINVAL;
     if (r->own_set != NULL)
         return r->own_set(s, tp, v);
-    store(&tp->opts, r, v);
+    store(&tk_cold(tp)->opts, r, v);
     return r->after_set != NULL ? r->after_set(s, tp, v) : 0;
 }
 
 int tk_sockopt_set_linger(tk_tcb *tp, const tk_linger *l) {
     if (l->onoff && l->linger < 0)
         return -EINVAL;
-    uint8_t f = tp->opts.flags & (uint8_t) ~(TK_SOF_LINGER0 | TK_SOF_LINGER);
+    uint8_t f = tk_cold(tp)->opts.flags & (uint8_t) ~(TK_SOF_LINGER0 | TK_SOF_LINGER);
     if (l->onoff)
         f |= l->linger == 0 ? TK_SOF_LINGER0 : TK_SOF_LINGER;
-    tp->opts.flags = f;
-    tp->opts.linger = l->onoff ? TK_SEC((uint32_t)l->linger) : 0;
+    tk_cold(tp)->opts.flags = f;
+    tk_cold(tp)->opts.linger = l->onoff ? TK_SEC((uint32_t)l->linger) : 0;
     return 0;
 }
 
 tk_linger tk_sockopt_get_linger(const tk_tcb *tp) {
-    tk_linger l = {(tp->opts.flags & (TK_SOF_LINGER0 | TK_SOF_LINGER)) ? 1 : 0,
-                   (int)(tp->opts.linger / TK_SEC(1))};
+    tk_linger l = {(tk_cold(tp)->opts.flags & (TK_SOF_LINGER0 | TK_SOF_LINGER)) ? 1 : 0,
+                   (int)(tk_cold(tp)->opts.linger / TK_SEC(1))};
     return l;
 }
 
@@ -417,6 +417,6 @@ int tk_sockopt_get_int(tk_tcb *tp, int level, int name, int *v) {
         return -ENOPROTOOPT;
     if (r->custom_get != NULL)
         return r->custom_get(tp, v);
-    *v = load(&tp->opts, r);
+    *v = load(&tk_cold(tp)->opts, r);
     return 0;
 }

@@ -138,8 +138,8 @@ void tk_syncache_abort_all(tk_stack *s, tk_time now) {
                       .seq = e->iss + 1u,
                       .flags = TK_TCP_RST,
                       .encap = e->encap,
-                      .ttl = lp->opts.ip_ttl,
-                      .tos = lp->opts.ip_tos};
+                      .ttl = tk_cold(lp)->opts.ip_ttl,
+                      .tos = tk_cold(lp)->opts.ip_tos};
         tk_tcp_send_ctl(s, &rst, now);
     }
 }
@@ -161,7 +161,7 @@ static tk_time synack_rto(const tk_stack *s, uint32_t backoff) {
 /* When the entry gives up: the retry limit, or the listener's
  * TCP_KEEPINIT, whichever comes first. */
 static tk_time give_up_at(const tk_tcb *lp, const tk_syn_entry *e) {
-    return lp->opts.keepinit > 0 ? e->born + lp->opts.keepinit : TK_TIME_NEVER;
+    return tk_cold(lp)->opts.keepinit > 0 ? e->born + tk_cold(lp)->opts.keepinit : TK_TIME_NEVER;
 }
 
 static void arm(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time now) {

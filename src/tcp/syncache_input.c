@@ -18,8 +18,8 @@ static void entry_ack(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time no
     }
     e->flags |= TK_SC_ACKED;
     e->last_ack = now;
-    bool ts =
-        s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS) && !(lp->opts.flags & TK_SOF_NOOPT);
+    bool ts = s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS) &&
+              !(tk_cold(lp)->opts.flags & TK_SOF_NOOPT);
     tk_ctl c = {.laddr = e->laddr,
                 .raddr = e->raddr,
                 .lport = e->lport,
@@ -32,8 +32,8 @@ static void entry_ack(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time no
                 .ts_ecr = e->ts_recent,
                 .mss = 0,
                 .encap = e->encap,
-                .ttl = lp->opts.ip_ttl,
-                .tos = lp->opts.ip_tos};
+                .ttl = tk_cold(lp)->opts.ip_ttl,
+                .tos = tk_cold(lp)->opts.ip_tos};
     tk_tcp_send_ctl(s, &c, now);
 }
 
@@ -74,19 +74,19 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
     tp->lport = e->lport;
     tp->raddr = e->raddr;
     tp->rport = e->rport;
-    tp->parent = lp->index;
+    tk_cold(tp)->parent = lp->index;
     tp->flags |= TK_TF_PASSIVE;
     tp->encap_port = e->encap;
-    tk_sockopts_inherit(&tp->opts, &lp->opts); /* API-1: the one place */
+    tk_sockopts_inherit(&tk_cold(tp)->opts, &tk_cold(lp)->opts); /* API-1: the one place */
     tk_tcb_init_conn(s, tp, e->born);
     tp->ecn = (e->flags & TK_SC_ECN) ? TK_ECN_ON : 0;
-    tp->irs = e->irs;
+    tk_cold(tp)->irs = e->irs;
     tp->rcv_nxt = tp->last_ack_sent = e->irs + 1u;
     tp->rcv_adv = tp->rcv_nxt + e->rcv_win;
-    tp->rcv_shift = tk_tcp_wscale_for(tp->opts.rcv_cap);
+    tp->rcv_shift = tk_tcp_wscale_for(tk_cold(tp)->opts.rcv_cap);
     tk_tcp_opts o = syn_opts(e);
     tk_tcp_syn_options(s, tp, &o);
-    tp->iss = tp->snd_una = e->iss;
+    tk_cold(tp)->iss = tp->snd_una = e->iss;
     tp->snd_nxt = tp->snd_max = e->iss + 1u;
     tp->snd_wnd = e->peer_win; /* a SYN's window is never scaled */
     tp->snd_wl1 = e->irs;
@@ -107,7 +107,7 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
  * accept queue has room and a socket is free; otherwise the entry stays
  * and the peer's retransmission tries again (as Linux). */
 static void complete(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, tk_seg *sg, tk_time now) {
-    if (lp->acq_len >= lp->backlog) {
+    if (tk_cold(lp)->acq_len >= tk_cold(lp)->backlog) {
         TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
         return;
     }
@@ -172,7 +172,7 @@ void tk_syncache_input(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, tk_seg *sg, tk_
     }
     if (sg->h.ack != e->iss + 1u) {
         /* RS-8: <SEQ=SEG.ACK><CTL=RST>; the entry stays. */
-        tk_tcp_reset_reply(s, sg, lp->opts.ip_ttl, lp->opts.ip_tos, now);
+        tk_tcp_reset_reply(s, sg, tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos, now);
         TK_DROP(s, drop_syn_rcvd_bad_ack, now);
         return;
     }

@@ -21,7 +21,7 @@ static uint32_t send_mss(const tk_stack *s, const tk_syn_entry *e) {
 
 void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_entry *e) {
     static const tk_tcp_opts none = {0};
-    const tk_tcp_opts *o = (lp->opts.flags & TK_SOF_NOOPT) ? &none : &sg->h.opts;
+    const tk_tcp_opts *o = (tk_cold(lp)->opts.flags & TK_SOF_NOOPT) ? &none : &sg->h.opts;
     memset(e, 0, sizeof(*e));
     e->laddr = sg->dst;
     e->raddr = sg->src;
@@ -52,23 +52,23 @@ void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_en
 
 void tk_syncache_window(const tk_stack *s, const tk_tcb *lp, tk_syn_entry *e) {
     bool ws = s->cfg.opt_wscale && (e->flags & TK_SC_PEER_WS);
-    e->rcv_shift = ws ? tk_tcp_wscale_for(lp->opts.rcv_cap) : 0;
+    e->rcv_shift = ws ? tk_tcp_wscale_for(tk_cold(lp)->opts.rcv_cap) : 0;
     /* The receive buffer a socket would round to whole segments (input.c). */
     uint32_t seg = send_mss(s, e);
     if (s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS))
         seg -= 12u;
-    if (lp->opts.md5sig && seg > 20u)
+    if (tk_cold(lp)->opts.md5sig && seg > 20u)
         seg -= 20u;
-    uint32_t cap = tk_tcp_rcvbuf_rounded(s, lp->opts.rcv_cap, seg);
+    uint32_t cap = tk_tcp_rcvbuf_rounded(s, tk_cold(lp)->opts.rcv_cap, seg);
     e->rcv_win = (uint16_t)(cap < 65535u ? cap : 65535u);
 }
 
 static void synack_options(const tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e,
                            uint32_t tsval, tk_tcp_opts *o) {
     memset(o, 0, sizeof(*o));
-    if (lp->opts.md5sig)
+    if (tk_cold(lp)->opts.md5sig)
         o->present |= TK_OPT_MD5; /* RFC 2385 2.0; TCP_NOOPT keeps it */
-    if (lp->opts.flags & TK_SOF_NOOPT)
+    if (tk_cold(lp)->opts.flags & TK_SOF_NOOPT)
         return;
     o->present |= TK_OPT_MSS;
     o->mss = tk_tcp_mss_for(s, e->encap);
@@ -96,7 +96,7 @@ void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *
     h.flags = TK_TCP_SYN | TK_TCP_ACK | ((e->flags & TK_SC_ECN) ? TK_TCP_ECE : 0);
     h.win = e->rcv_win;
     synack_options(s, lp, e, tsval, &h.opts);
-    tk_net_hdr_opts o = {lp->opts.ip_ttl, lp->opts.ip_tos};
+    tk_net_hdr_opts o = {tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos};
     if (e->flags & TK_SC_ECN) /* TCP owns the ECN field; a SYN-ACK is Not-ECT */
         o.tos = (uint8_t)(o.tos & ~TK_IP_ECN_MASK);
     if (tk_tcp_send_hdr(s, &h, e->laddr, e->raddr, e->encap, &o, now) >= 0 && rexmit)

@@ -89,8 +89,8 @@ void tk_syncookie_send(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     uint32_t ours = tk_tcp_mss_for(s, sg->encap);
     uint32_t mss = (e.flags & TK_SC_PEER_MSS) ? e.peer_mss : s->cfg.default_mss;
     e.iss = make_cookie(s, sg, mss < ours ? mss : ours, now);
-    lp->cookie_sent = now;
-    lp->cookie_any = true;
+    tk_cold(lp)->cookie_sent = now;
+    tk_cold(lp)->cookie_any = true;
     s->stats.syncookies_sent++;
     tk_syncache_send_synack(s, lp, &e, ts_encode(&e, now), false, now);
 }
@@ -112,7 +112,7 @@ static uint32_t check_cookie(const tk_stack *s, const tk_seg *sg, tk_time now) {
 
 /* SEC-7: only while the listener is answering with cookies. */
 static bool gate_open(const tk_tcb *lp, tk_time now) {
-    return lp->cookie_any && now - lp->cookie_sent < 2 * COOKIE_PERIOD;
+    return tk_cold(lp)->cookie_any && now - tk_cold(lp)->cookie_sent < 2 * COOKIE_PERIOD;
 }
 
 /* The entry the cookie stands for, options from the TSecr when the ACK
@@ -135,7 +135,8 @@ static void rebuild(const tk_stack *s, const tk_tcb *lp, const tk_seg *sg, uint3
     e->deadline = now + s->cfg.rto_initial;
     e->rexmits = 1; /* no RTT sample: when the SYN-ACK left is not known */
     const tk_tcp_opts *o = &sg->h.opts;
-    if (!(lp->opts.flags & TK_SOF_NOOPT) && s->cfg.opt_timestamps && (o->present & TK_OPT_TS)) {
+    if (!(tk_cold(lp)->opts.flags & TK_SOF_NOOPT) && s->cfg.opt_timestamps &&
+        (o->present & TK_OPT_TS)) {
         uint32_t bits = o->ts_ecr & TS_BITS;
         e->flags |= TK_SC_PEER_TS;
         e->ts_recent = o->ts_val;
@@ -152,7 +153,7 @@ static void rebuild(const tk_stack *s, const tk_tcb *lp, const tk_seg *sg, uint3
 
 tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     if (!s->cfg.syn_cookies || (sg->h.flags & (TK_TCP_SYN | TK_TCP_RST)) ||
-        lp->acq_len >= lp->backlog)
+        tk_cold(lp)->acq_len >= tk_cold(lp)->backlog)
         return NULL;
     if (!gate_open(lp, now)) {
         s->stats.syncookies_ungated++;

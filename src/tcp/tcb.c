@@ -20,61 +20,62 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     tk_tcb *tp = tk_pool_alloc(&s->tcbs);
     if (tp == NULL)
         return NULL;
-    memset(tp, 0, sizeof(*tp));
+    memset(tp, 0, sizeof(tk_tcb_slot));
     tp->index = tk_pool_index(&s->tcbs, tp);
     tp->flags = TK_TF_ALLOC;
     tp->state = TK_TCP_CLOSED;
     s->state_count[TK_TCP_CLOSED]++;
     tk_timerq_node_init(&tp->tnode);
-    tp->hash_next = tp->bind_next = tp->bind_prev = TK_NIL;
-    tp->list_next = tp->pend_next = tp->pend_prev = tp->parent = TK_NIL;
-    tp->acq_head = tp->acq_tail = TK_NIL;
+    tp->hash_next = tk_cold(tp)->bind_next = tk_cold(tp)->bind_prev = TK_NIL;
+    tk_cold(tp)->list_next = tk_cold(tp)->pend_next = tk_cold(tp)->pend_prev = tk_cold(tp)->parent =
+        TK_NIL;
+    tk_cold(tp)->acq_head = tk_cold(tp)->acq_tail = TK_NIL;
     for (int k = 0; k < TK_TIMER_COUNT; k++)
-        tp->t[k] = TK_TIME_NEVER;
-    tk_sockopts_init(&tp->opts, &s->cfg);
+        tk_cold(tp)->t[k] = TK_TIME_NEVER;
+    tk_sockopts_init(&tk_cold(tp)->opts, &s->cfg);
     tk_chunkq_init(&tp->rcvq, s->cfg.rcvbuf);
     tk_chunkq_init(&tp->sndq, s->cfg.sndbuf);
     tp->mss = s->cfg.default_mss;
-    tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
+    tk_rtt_init(&tk_cold(tp)->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     return tp;
 }
 
 void tk_tcb_unlink_pending(tk_stack *s, tk_tcb *tp) {
     if (!(tp->flags & TK_TF_PENDING))
         return;
-    if (tp->pend_prev != TK_NIL)
-        tk_tcb_at(s, tp->pend_prev)->pend_next = tp->pend_next;
+    if (tk_cold(tp)->pend_prev != TK_NIL)
+        tk_cold(tk_tcb_at(s, tk_cold(tp)->pend_prev))->pend_next = tk_cold(tp)->pend_next;
     else
-        s->pending_head = tp->pend_next;
-    if (tp->pend_next != TK_NIL)
-        tk_tcb_at(s, tp->pend_next)->pend_prev = tp->pend_prev;
+        s->pending_head = tk_cold(tp)->pend_next;
+    if (tk_cold(tp)->pend_next != TK_NIL)
+        tk_cold(tk_tcb_at(s, tk_cold(tp)->pend_next))->pend_prev = tk_cold(tp)->pend_prev;
     tp->flags &= ~TK_TF_PENDING;
-    tp->pend_next = tp->pend_prev = TK_NIL;
+    tk_cold(tp)->pend_next = tk_cold(tp)->pend_prev = TK_NIL;
 }
 
 /* A child leaves its listener's accept queue (reset or timed out before
  * accept()); the walk is bounded by the backlog. */
 static void unlink_acceptq(tk_stack *s, tk_tcb *tp) {
-    tk_tcb *lp = tk_tcb_at(s, tp->parent);
+    tk_tcb *lp = tk_tcb_at(s, tk_cold(tp)->parent);
     tp->flags &= ~TK_TF_IN_ACCEPTQ;
     if (lp == NULL)
         return;
     uint32_t prev = TK_NIL;
-    for (uint32_t i = lp->acq_head; i != TK_NIL; i = tk_tcb_at(s, i)->list_next) {
+    for (uint32_t i = tk_cold(lp)->acq_head; i != TK_NIL; i = tk_cold(tk_tcb_at(s, i))->list_next) {
         if (i != tp->index) {
             prev = i;
             continue;
         }
         if (prev == TK_NIL)
-            lp->acq_head = tp->list_next;
+            tk_cold(lp)->acq_head = tk_cold(tp)->list_next;
         else
-            tk_tcb_at(s, prev)->list_next = tp->list_next;
-        if (lp->acq_tail == tp->index)
-            lp->acq_tail = prev;
-        lp->acq_len--;
+            tk_cold(tk_tcb_at(s, prev))->list_next = tk_cold(tp)->list_next;
+        if (tk_cold(lp)->acq_tail == tp->index)
+            tk_cold(lp)->acq_tail = prev;
+        tk_cold(lp)->acq_len--;
         break;
     }
-    tp->list_next = TK_NIL;
+    tk_cold(tp)->list_next = TK_NIL;
 }
 
 void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
@@ -120,7 +121,7 @@ bool tk_tcb_synchronized(const tk_tcb *tp) {
 }
 
 bool tk_tcb_keepalive_on(const tk_stack *s, const tk_tcb *tp) {
-    return (tp->opts.flags & TK_SOF_KEEPALIVE) || s->cfg.keepalive_always;
+    return (tk_cold(tp)->opts.flags & TK_SOF_KEEPALIVE) || s->cfg.keepalive_always;
 }
 
 /* A trace event about tp: its descriptor and endpoints filled in. */
@@ -165,8 +166,8 @@ int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline) {
     int kind = TK_TIMER_NONE;
     tk_time best = TK_TIME_NEVER;
     for (int k = 1; k < TK_TIMER_COUNT; k++) {
-        if (tp->t[k] < best) {
-            best = tp->t[k];
+        if (tk_cold(tp)->t[k] < best) {
+            best = tk_cold(tp)->t[k];
             kind = k;
         }
     }
@@ -186,14 +187,14 @@ void tk_tcb_timer_rearm(tk_stack *s, tk_tcb *tp) {
 }
 
 void tk_tcb_timer_set(tk_stack *s, tk_tcb *tp, int kind, tk_time deadline) {
-    tp->t[kind] = deadline;
+    tk_cold(tp)->t[kind] = deadline;
     tk_tcb_timer_rearm(s, tp);
 }
 
 void tk_tcb_timer_stop(tk_stack *s, tk_tcb *tp, int kind) {
-    if (tp->t[kind] == TK_TIME_NEVER)
+    if (tk_cold(tp)->t[kind] == TK_TIME_NEVER)
         return;
-    tp->t[kind] = TK_TIME_NEVER;
+    tk_cold(tp)->t[kind] = TK_TIME_NEVER;
     tk_tcb_timer_rearm(s, tp);
 }
 
@@ -201,15 +202,15 @@ void tk_tcb_mark_pending(tk_stack *s, tk_tcb *tp) {
     if (tp->flags & TK_TF_PENDING)
         return;
     tp->flags |= TK_TF_PENDING;
-    tp->pend_prev = TK_NIL;
-    tp->pend_next = s->pending_head;
-    if (tp->pend_next != TK_NIL)
-        tk_tcb_at(s, tp->pend_next)->pend_prev = tp->index;
+    tk_cold(tp)->pend_prev = TK_NIL;
+    tk_cold(tp)->pend_next = s->pending_head;
+    if (tk_cold(tp)->pend_next != TK_NIL)
+        tk_cold(tk_tcb_at(s, tk_cold(tp)->pend_next))->pend_prev = tp->index;
     s->pending_head = tp->index;
 }
 
 void tk_tcb_error(tk_stack *s, tk_tcb *tp, int err) {
-    tp->so_error = err;
+    tk_cold(tp)->so_error = err;
     if (!tk_obs_on(&s->obs))
         return;
     tk_trace_event ev = conn_event(s, tp, TK_TRACE_ERROR);
@@ -219,7 +220,7 @@ void tk_tcb_error(tk_stack *s, tk_tcb *tp, int err) {
 
 static void stop_all_timers(tk_stack *s, tk_tcb *tp) {
     for (int k = 0; k < TK_TIMER_COUNT; k++)
-        tp->t[k] = TK_TIME_NEVER;
+        tk_cold(tp)->t[k] = TK_TIME_NEVER;
     tk_tcb_timer_rearm(s, tp);
 }
 
@@ -271,24 +272,24 @@ uint32_t tk_tcp_iss_for(tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t ra
 
 /* Sequence state of a new connection; the peer's values come later. */
 void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
-    tp->iss = tk_tcp_iss(s, tp, now);
-    tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+    tk_cold(tp)->iss = tk_tcp_iss(s, tp, now);
+    tp->snd_una = tp->snd_nxt = tp->snd_max = tk_cold(tp)->iss;
     tp->ecn = 0; /* negotiated anew for every connection (RFC 3168 6.1.1) */
     tp->last_rcv = now;
-    tp->last_snd = now;
-    if (tp->opts.keepinit > 0)
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tp->opts.keepinit);
+    tk_cold(tp)->last_snd = now;
+    if (tk_cold(tp)->opts.keepinit > 0)
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tk_cold(tp)->opts.keepinit);
     tp->mss = s->cfg.default_mss;
-    tk_rtt_init(&tp->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
+    tk_rtt_init(&tk_cold(tp)->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     tk_tcb_reass_release(s, tp);
     tk_chunkq_release(&s->chunks, &tp->rcvq);
     tk_chunkq_release(&s->chunks, &tp->sndq);
-    tk_chunkq_init(&tp->rcvq, tp->opts.rcv_cap);
-    tk_chunkq_init(&tp->sndq, tp->opts.snd_cap);
+    tk_chunkq_init(&tp->rcvq, tk_cold(tp)->opts.rcv_cap);
+    tk_chunkq_init(&tp->sndq, tk_cold(tp)->opts.snd_cap);
 }
 
 int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now) {
-    tk_net_hdr_opts o = {tp->opts.ip_ttl, tp->opts.ip_tos};
+    tk_net_hdr_opts o = {tk_cold(tp)->opts.ip_ttl, tk_cold(tp)->opts.ip_tos};
     if (tp->ecn & TK_ECN_ON) /* TCP owns the ECN field of its packets */
         o.tos = (uint8_t)((o.tos & ~TK_IP_ECN_MASK) | (ect ? TK_IP_ECN_ECT0 : TK_IP_ECN_NOT_ECT));
     return tk_tcp_ip_output(s, tp->laddr, tp->raddr, tp->encap_port, &o, len, now);

@@ -58,54 +58,20 @@
 #define TK_ECN_CWR  0x08 /* cwnd reduced: CWR on the next new data segment */
 #define TK_ECN_HOLD 0x10 /* ECE at cwnd = 1 SMSS: new data waits for the retransmit timer */
 
-/* Laid out by cache line (TK_TCB_ALIGN bytes; the pool keeps every TCB on a
- * line boundary), in the order a data segment touches
- * them: the demultiplexing key, state and sequence variables; then the
- * timestamps, RTT sample and reassembly pointer; the rings and the timer
- * node; RTT and congestion state, deadlines and socket options. What only
- * some connections or events need comes last: the list links, setup and
- * teardown, probes, SACK recovery marks, errors, and listener state. Parts
- * only some connections need at all are in pools of their own (sack,
- * reass). */
-typedef struct tk_tcb {
-    /* Line 0: what finds the connection, and its sequence space. */
-    _Alignas(TK_TCB_ALIGN) uint32_t laddr;
-    uint32_t raddr;
-    uint16_t lport, rport;
-    uint32_t hash_next; /* conn hash or listen hash chain */
-    uint32_t index;
-    uint32_t flags;
-    uint8_t state; /* enum tk_tcp_state */
-    uint8_t snd_shift, rcv_shift;
-    uint8_t ecn;         /* TK_ECN_* */
-    uint16_t mss;        /* send MSS: the peer's, capped by ours */
-    uint16_t encap_port; /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
-    /* RFC 9293 3.3.1 send and receive sequence variables. */
-    uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
-    uint32_t rcv_nxt, rcv_adv, last_ack_sent;
-
-    /* Line 1: timestamps, RTT sample, activity, out-of-order data. */
-    uint32_t ts_recent;
-    uint32_t rtt_seq;
+/* Connection state not read by most data segments: timers and the RTT
+ * estimator (rearmed and read once per ACK, so they come first, on one
+ * line), list links, setup and teardown, probes, recovery marks, errors,
+ * socket options, and listener state. It follows its hot part in the same
+ * pool slot (tk_cold), so it costs no pointer and no second lookup. */
+typedef struct tk_tcb_cold {
+    tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
+    tk_time last_snd;          /* time new data was last sent */
+    tk_rtt rtt;
     tk_time ts_recent_age;
-    tk_time rtt_start;
-    tk_time last_rcv; /* time of the last segment received */
-    tk_time last_snd; /* time new data was last sent */
-    tk_reass *reass;  /* out-of-order ranges (own pool); NULL while data arrives in order */
+    uint32_t max_snd_wnd;
     /* How far the current recovery has resent holes (RFC 6675 HighRxt). */
     uint32_t rexmit_next;
-    uint32_t rexmt_count; /* consecutive retransmission timeouts */
-
-    /* Lines 2-3: the rings and the timer node. */
-    tk_chunkq sndq;       /* head = SND.UNA (once the SYN is acknowledged) */
-    tk_chunkq rcvq;       /* committed = readable; out-of-order data past the end */
-    tk_timerq_node tnode; /* armed at the earliest of t[] */
-    tk_rtt rtt;
-    tk_cc cc;
-    tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
-    tk_sockopts opts;          /* every socket-option value (tcp/sockopts.h) */
-
-    /* Cold: list links, setup and teardown, probes, recovery marks, errors. */
+    uint32_t rxt_mark;             /* SND.MAX when the latest hole repair was sent */
     uint32_t bind_next, bind_prev; /* bind hash (explicitly bound sockets) */
     uint32_t list_next;            /* accept queue */
     uint32_t pend_next, pend_prev; /* pending-output list (O(1) removal) */
@@ -122,19 +88,75 @@ typedef struct tk_tcb {
     uint32_t persist_count; /* window probes since the window closed */
     uint32_t probes_unanswered;
     uint32_t keep_count; /* unanswered keepalive probes */
-    uint32_t rxt_mark;   /* SND.MAX when the latest hole repair was sent */
-    /* The SACK scoreboard (tcp/sack.h; NULL until the first SACK block). */
-    tk_sack_board *sack;
-    int so_error;   /* pending error (negative errno), 0 when none */
-    int soft_error; /* last soft ICMP error (negative errno) since progress */
+    int so_error;        /* pending error (negative errno), 0 when none */
+    int soft_error;      /* last soft ICMP error (negative errno) since progress */
+    bool fin_ooo;        /* fin_ooo_seq holds the peer's FIN (DT-11) */
+    tk_sockopts opts;    /* every socket-option value (tcp/sockopts.h) */
 
     /* Listener. */
     uint32_t acq_head, acq_tail, acq_len, backlog;
     tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
     bool cookie_any;
+} tk_tcb_cold;
 
-    bool fin_ooo; /* fin_ooo_seq holds the peer's FIN (DT-11); last, to pack */
+/* The hot part: at most 256 bytes (four cache lines; the pool keeps every
+ * TCB on a line boundary), laid out in the order a data segment touches
+ * them: the demultiplexing key, state and sequence variables; timestamps,
+ * the RTT sample, activity and the pointers to the parts only connections
+ * with loss or reordering take from pools of their own (reass, sack); the
+ * buffer queues; congestion control. Everything else is in tk_cold(tp). */
+typedef struct tk_tcb {
+    /* Line 0: what finds the connection, and its sequence space. */
+    _Alignas(TK_TCB_ALIGN) uint32_t laddr;
+    uint32_t raddr;
+    uint16_t lport, rport;
+    uint32_t hash_next; /* conn hash or listen hash chain */
+    uint32_t index;
+    uint32_t flags;
+    uint8_t state; /* enum tk_tcp_state */
+    uint8_t snd_shift, rcv_shift;
+    uint8_t ecn;         /* TK_ECN_* */
+    uint16_t mss;        /* send MSS: the peer's, capped by ours */
+    uint16_t encap_port; /* the peer's UDP port when carried in UDP (encap.c); 0: plain TCP */
+    /* RFC 9293 3.3.1 send and receive sequence variables. */
+    uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+    uint32_t rcv_nxt, rcv_adv;
+
+    /* Line 1: timestamps, RTT sample, activity, parts from pools, timer node. */
+    uint32_t last_ack_sent;
+    uint32_t ts_recent;
+    uint32_t rtt_seq;
+    uint32_t rexmt_count; /* consecutive retransmission timeouts */
+    tk_time rtt_start;
+    tk_time last_rcv;     /* time of the last segment received */
+    tk_reass *reass;      /* out-of-order ranges (own pool); NULL while data arrives in order */
+    tk_sack_board *sack;  /* SACK scoreboard (own pool); NULL until the first SACK block */
+    tk_timerq_node tnode; /* armed at the earliest of tk_cold(tp)->t[] */
+
+    /* Line 2: the buffers (chunks from the stack's pool, base/chunkq.h). */
+    tk_chunkq sndq; /* head = SND.UNA (once the SYN is acknowledged) */
+    tk_chunkq rcvq; /* committed = readable; out-of-order data past the end */
+
+    /* Line 3: congestion control. */
+    tk_cc cc;
 } tk_tcb;
+
+/* One pool slot: the hot part, then the cold part. */
+typedef struct tk_tcb_slot {
+    tk_tcb hot;
+    tk_tcb_cold cold;
+} tk_tcb_slot;
+
+_Static_assert(sizeof(tk_tcb) <= 256, "the hot part of a TCB fits in four cache lines");
+
+static inline tk_tcb_cold *tk_cold_mut(tk_tcb *tp) {
+    return &((tk_tcb_slot *)(void *)tp)->cold;
+}
+static inline const tk_tcb_cold *tk_cold_const(const tk_tcb *tp) {
+    return &((const tk_tcb_slot *)(const void *)tp)->cold;
+}
+/* The cold part of a TCB (const for a const TCB). */
+#define tk_cold(tp) _Generic((tp), const tk_tcb * : tk_cold_const, default : tk_cold_mut)(tp)
 
 struct tk_stack;
 

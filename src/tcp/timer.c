@@ -40,7 +40,7 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
             s->stats.orphan_rexmit_timeouts++;
         /* RFC 1122 4.2.3.9: a soft ICMP error since the last progress
          * tells the application more than ETIMEDOUT would. */
-        int err = tp->soft_error != 0 ? tp->soft_error : -ETIMEDOUT;
+        int err = tk_cold(tp)->soft_error != 0 ? tk_cold(tp)->soft_error : -ETIMEDOUT;
         if ((tp->flags & TK_TF_PASSIVE) && tp->state == TK_TCP_SYN_RCVD)
             err = 0;
         tk_tcb_drop(s, tp, err, "retransmission timeout");
@@ -60,8 +60,9 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->rexmt_count > 1)
         tk_sack_reset(tp);
     else
-        tp->rexmit_next = tp->snd_una;
-    tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tp->rtt, tp->rexmt_count));
+        tk_cold(tp)->rexmit_next = tp->snd_una;
+    tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
+                     now + tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count));
     if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD) {
         tk_tcp_output(s, tp, now);
         return;
@@ -74,9 +75,9 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
  * read what an orphan still has to send), an open connection after
  * persist_max_idle. Returns the counter to bump, NULL to go on. */
 static uint64_t *persist_give_up(tk_stack *s, const tk_tcb *tp, tk_time now) {
-    if ((tp->flags & TK_TF_ORPHAN) && tp->persist_count >= s->cfg.orphan_retries)
+    if ((tp->flags & TK_TF_ORPHAN) && tk_cold(tp)->persist_count >= s->cfg.orphan_retries)
         return &s->stats.orphan_persist_timeouts;
-    if (s->cfg.persist_max_idle != 0 && now - tp->persist_since >= s->cfg.persist_max_idle)
+    if (s->cfg.persist_max_idle != 0 && now - tk_cold(tp)->persist_since >= s->cfg.persist_max_idle)
         return &s->stats.persist_idle_timeouts;
     return NULL;
 }
@@ -87,7 +88,7 @@ static uint64_t *persist_give_up(tk_stack *s, const tk_tcb *tp, tk_time now) {
  * avoidance held the data back) the timer forces a segment out instead
  * (RFC 1122 4.2.3.4). */
 static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (tp->probes_unanswered >= s->cfg.retries2) {
+    if (tk_cold(tp)->probes_unanswered >= s->cfg.retries2) {
         s->stats.conn_timeouts++;
         tk_tcb_drop(s, tp, -ETIMEDOUT, "persist timeout");
         return;
@@ -109,9 +110,9 @@ static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
         return;
     }
     tk_tcp_send_probe(s, tp, now);
-    tp->probes_unanswered++;
-    tp->persist_count++;
-    tk_time d = tk_rtt_rto(&tp->rtt, tp->persist_count);
+    tk_cold(tp)->probes_unanswered++;
+    tk_cold(tp)->persist_count++;
+    tk_time d = tk_rtt_rto(&tk_cold(tp)->rtt, tk_cold(tp)->persist_count);
     if (d < s->cfg.persist_min)
         d = s->cfg.persist_min;
     tk_tcb_timer_set(s, tp, TK_TIMER_PERSIST, now + d);
@@ -125,18 +126,18 @@ static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
         return;
     }
-    if (tp->keep_count == 0 && now < tp->last_rcv + tp->opts.keep_idle) {
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tp->opts.keep_idle);
+    if (tk_cold(tp)->keep_count == 0 && now < tp->last_rcv + tk_cold(tp)->opts.keep_idle) {
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tk_cold(tp)->opts.keep_idle);
         return;
     }
-    if (tp->keep_count >= tp->opts.keep_cnt) {
+    if (tk_cold(tp)->keep_count >= tk_cold(tp)->opts.keep_cnt) {
         s->stats.conn_timeouts++;
         tk_tcb_drop(s, tp, -ETIMEDOUT, "keepalive timeout");
         return;
     }
     tk_tcp_send_keepalive(s, tp, now);
-    tp->keep_count++;
-    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tp->opts.keep_intvl);
+    tk_cold(tp)->keep_count++;
+    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tk_cold(tp)->opts.keep_intvl);
 }
 
 /* SO_LINGER {1, n}: the graceful close did not finish (data or FIN still
@@ -172,9 +173,9 @@ void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
         }
         /* An expired establishment limit wins over a retransmission due at
          * the same instant: nothing more is sent once the limit is up. */
-        if (tp->t[TK_TIMER_KEEPINIT] <= now)
+        if (tk_cold(tp)->t[TK_TIMER_KEEPINIT] <= now)
             kind = TK_TIMER_KEEPINIT;
-        tp->t[kind] = TK_TIME_NEVER;
+        tk_cold(tp)->t[kind] = TK_TIME_NEVER;
         switch (kind) {
         case TK_TIMER_RETRANSMIT:
             on_retransmit(s, tp, now);

@@ -66,10 +66,10 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
     tw->snd_nxt = tp->snd_nxt;
     tw->rcv_nxt = tp->rcv_nxt;
     tw->ts_recent = tp->ts_recent;
-    tw->flags =
-        (uint8_t)(((tp->flags & TK_TF_TS) ? TK_TW_TS : 0) | (tp->opts.md5sig ? TK_TW_MD5 : 0));
-    tw->ip_ttl = tp->opts.ip_ttl;
-    tw->ip_tos = tp->opts.ip_tos;
+    tw->flags = (uint8_t)(((tp->flags & TK_TF_TS) ? TK_TW_TS : 0) |
+                          (tk_cold(tp)->opts.md5sig ? TK_TW_MD5 : 0));
+    tw->ip_ttl = tk_cold(tp)->opts.ip_ttl;
+    tw->ip_tos = tk_cold(tp)->opts.ip_tos;
     tw->encap_port = tp->encap_port;
     uint32_t win = tk_tcp_rcv_window(s, tp) >> tp->rcv_shift;
     tw->win = (uint16_t)(win > 0xffffu ? 0xffffu : win);

@@ -115,7 +115,9 @@ static void test_API_02_stack_sizes(void **state) {
     assert_int_equal(z.socket, z.tcb + 16 + sizeof(void *) + tk_sock_events_slot_size());
     /* With a SACK scoreboard and a reassembly tracker per socket (the
      * defaults), a connection's control state is the TCB and both parts. */
-    assert_int_equal(z.tcb, z.tcb_hot + z.sack_board + z.reass);
+    assert_int_equal(z.tcb, z.tcb_hot + z.tcb_cold + z.sack_board + z.reass);
+    assert_true(z.tcb_hot <= 256); /* four cache lines */
+    assert_true(z.sockopts < z.tcb_cold);
     assert_true(z.half_open > 0 && z.half_open < z.tcb_hot);
     tk_config c;
     tk_config_default(&c);

@@ -81,9 +81,9 @@ static void bench_sizes(void) {
     printf("sizes: TCB %zu bytes, TIME_WAIT entry %zu bytes, socket %zu bytes + %zu buffer bytes, "
            "half-open entry %zu bytes\n",
            z.tcb, z.time_wait, z.socket, z.conn_buffers, z.half_open);
-    printf("  TCB parts: hot %zu bytes (socket options %zu inside); own pools: SACK scoreboard %zu "
-           "bytes, reassembly tracker %zu bytes\n",
-           z.tcb_hot, z.sockopts, z.sack_board, z.reass);
+    printf("  TCB parts: hot %zu bytes, cold %zu bytes (socket options %zu inside); own pools: "
+           "SACK scoreboard %zu bytes, reassembly tracker %zu bytes\n",
+           z.tcb_hot, z.tcb_cold, z.sockopts, z.sack_board, z.reass);
     /* The same per entry from the documented function: the growth of the
      * block between two powers of two (hash heads included). */
     tk_config d = c;
