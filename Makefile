@@ -4,12 +4,13 @@ CHECK_BUILD ?= build-check
 FUZZ_BUILD  ?= build-fuzz
 BOARD_BUILD ?= build-board
 BOARD_MIN_BUILD ?= build-board-min
+MIN_BUILD   ?= build-minimal
 FUZZ_SECONDS ?= 60
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src drivers tools tests bench -name '*.[ch]')
 
-.PHONY: all build board board-demo demo check conformance deps deps-demo footprint format format-check fuzz install clean
+.PHONY: all build board board-demo demo check check-minimal conformance deps deps-demo footprint format format-check fuzz install clean
 
 all: build
 
@@ -35,6 +36,16 @@ check: deps format-check build
 	cmake -S . -B $(CHECK_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTK_WERROR=ON -DTK_SANITIZE=ON >/dev/null
 	cmake --build $(CHECK_BUILD) -j $(JOBS)
 	cd $(CHECK_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The minimal profile (ports/mps2-an385/minimal/tk_opts.h: features compiled
+# out) on the host: the same warnings and sanitizers, every test that does
+# not need a feature it leaves out (MINIMAL_SKIP: fragment reassembly).
+MINIMAL_SKIP ?= ipfrag|fragment
+check-minimal:
+	cmake -S . -B $(MIN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTK_WERROR=ON -DTK_SANITIZE=ON -DTK_BOARD=OFF \
+		-DTK_OPTS_DIR=$(CURDIR)/ports/mps2-an385/minimal >/dev/null
+	cmake --build $(MIN_BUILD) -j $(JOBS)
+	cd $(MIN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'interop|device' -E '$(MINIMAL_SKIP)'
 
 # The FreeBSD TCP test suite (IPv4 scripts, read from ../shared) through
 # `tcpkit run --relax-options --relax-win`; docs/conformance.md has the figure.
@@ -82,4 +93,4 @@ install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) $(BOARD_BUILD) $(BOARD_MIN_BUILD)
+	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) $(BOARD_BUILD) $(BOARD_MIN_BUILD) $(MIN_BUILD)

@@ -48,9 +48,9 @@ typedef struct tk_stack_io {
 size_t tk_stack_mem_size(const tk_config *cfg);
 
 /* Creates a stack inside a caller-supplied block of tk_stack_mem_size() bytes
- * (aligned to 16). Returns 0, -EINVAL (tk_config_valid refused cfg: among
- * others an address 0 or a zero MAC without cfg.unnumbered; or no output)
- * or -ENOMEM (block too small). */
+ * (aligned to 16). Returns 0, -EINVAL (cfg refused by tk_config_valid or
+ * tk_config_addressed: an address 0 or a zero MAC without cfg.unnumbered,
+ * for instance; or no output) or -ENOMEM (block too small). */
 int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
                   const tk_stack_io *io);
 
