@@ -15,7 +15,10 @@
  * settings then act as if off:
  *   TK_WITH_IPFRAG  IPv4 fragment reassembly (as ipfrag_slots 0: every
  *                   fragment is dropped and counted in drop_ip_fragment)
- * The other features (MD5, SYN cookies, TCP over UDP, ECN, the trace hook,
+ *   TK_WITH_MD5     TCP-MD5 signatures (RFC 2385): the key store stays
+ *                   empty (tk_stack_md5_add answers -ENOPROTOOPT), so
+ *                   signed segments are dropped as for a pair with no key
+ * The other features (SYN cookies, TCP over UDP, ECN, the trace hook,
  * counter names) are always compiled in for now. */
 #ifndef TCPKIT_OPTS_H
 #define TCPKIT_OPTS_H
@@ -26,6 +29,9 @@
 
 #ifndef TK_WITH_IPFRAG
 #define TK_WITH_IPFRAG 1
+#endif
+#ifndef TK_WITH_MD5
+#define TK_WITH_MD5 1
 #endif
 
 #endif

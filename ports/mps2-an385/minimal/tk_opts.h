@@ -4,5 +4,6 @@
 #define TK_BOARD_MINIMAL_OPTS_H
 
 #define TK_WITH_IPFRAG 0
+#define TK_WITH_MD5    0
 
 #endif
