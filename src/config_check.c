@@ -5,10 +5,11 @@
 
 #include "stack_priv.h"
 
-/* Chunk size in range; a queue of the largest buffer (receive buffers
+/* Chunk size a power of two in range; a queue of the largest buffer (receive buffers
  * grow by their slack) fits in TK_CHUNKQ_MAX_CNT chunks. */
 static bool bufs_ok(const tk_config *c) {
-    if (c->buf_chunk_size < TK_CHUNK_MIN || c->buf_chunk_size > TK_CHUNK_MAX)
+    if (c->buf_chunk_size < TK_CHUNK_MIN || c->buf_chunk_size > TK_CHUNK_MAX ||
+        (c->buf_chunk_size & (c->buf_chunk_size - 1u)) != 0)
         return false;
     uint64_t most = (uint64_t)(c->rcvbuf > c->sndbuf ? c->rcvbuf : c->sndbuf) * 2u;
     return most / c->buf_chunk_size + 2u <= TK_CHUNKQ_MAX_CNT;

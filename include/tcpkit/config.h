@@ -37,7 +37,8 @@ typedef struct tk_config {
     uint32_t sndbuf;           /* 64 KiB */
     /* Buffers on demand: send and receive data live in chunks of
      * buf_chunk_size bytes (2048; 64 to 32768) from one pool shared by all
-     * sockets, taken when data is queued and returned when it is consumed.
+     * sockets (a power of two), taken when data is queued and returned when
+     * it is consumed.
      * buf_pool_bytes bounds the pool (rounded up to whole chunks); 0 (the
      * default): room for every socket's full buffers, so no socket ever
      * waits for the pool. A smaller pool trades that guarantee for memory:

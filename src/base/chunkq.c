@@ -22,10 +22,34 @@ void tk_chunk_pool_init(tk_chunk_pool *p, void *data, uint32_t *links, uint32_t 
     p->mem = data;
     p->next = links;
     p->size = size;
+    p->shift = 0;
+    while ((1u << p->shift) < size)
+        p->shift++;
     p->cap = data != NULL && links != NULL ? count : 0;
     p->fresh = 0;
     p->free_head = TK_CHUNK_NIL;
-    p->used = p->reserved = p->peak = p->failures = 0;
+    p->used = p->reserved = p->snd_used = p->peak = p->failures = 0;
+}
+
+/* The send queues' share: the pool less a quarter rounded up, so windows
+ * can always reach a quarter of the pool's bytes. */
+static uint32_t snd_limit(const tk_chunk_pool *p) {
+    return p->cap - (p->cap + 3u) / 4u;
+}
+
+/* Free chunks a window may reserve: all but those sends could still take
+ * within their share, and at most a quarter of the pool (at least one
+ * chunk) is kept for them. */
+static uint32_t reservable(const tk_chunk_pool *p) {
+    uint32_t keep = p->cap / 4u > 0 ? p->cap / 4u : 1u;
+    uint32_t snd_room = p->snd_used < snd_limit(p) ? snd_limit(p) - p->snd_used : 0;
+    keep = keep < snd_room ? keep : snd_room;
+    uint32_t avail = tk_chunk_pool_available(p);
+    return avail > keep ? avail - keep : 0;
+}
+
+uint64_t tk_chunk_pool_reservable(const tk_chunk_pool *p) {
+    return (uint64_t)reservable(p) * p->size;
 }
 
 /* A chunk for q: from q's reservation when it has one, else an unreserved
@@ -35,10 +59,12 @@ static uint32_t pool_take(tk_chunk_pool *p, tk_chunkq *q) {
     if (q->resv > 0) {
         q->resv--;
         p->reserved--;
-    } else if (tk_chunk_pool_available(p) == 0) {
+    } else if (tk_chunk_pool_available(p) == 0 || (q->send && p->snd_used >= snd_limit(p))) {
         p->failures++;
         return TK_CHUNK_NIL;
     }
+    if (q->send)
+        p->snd_used++;
     uint32_t c = p->free_head;
     if (c != TK_CHUNK_NIL)
         p->free_head = p->next[c];
@@ -50,17 +76,20 @@ static uint32_t pool_take(tk_chunk_pool *p, tk_chunkq *q) {
     return c;
 }
 
-static void pool_give(tk_chunk_pool *p, uint32_t c) {
+static void pool_give(tk_chunk_pool *p, const tk_chunkq *q, uint32_t c) {
     p->next[c] = p->free_head;
     p->free_head = c;
     p->used--;
+    if (q->send)
+        p->snd_used--;
 }
 
 static uint8_t *chunk_at(const tk_chunk_pool *p, uint32_t c) {
     return p->mem + (size_t)c * p->size;
 }
 
-void tk_chunkq_init(tk_chunkq *q, uint32_t cap) {
+void tk_chunkq_init(tk_chunkq *q, uint32_t cap, bool send) {
+    q->send = send;
     q->head = q->tail = q->cur = TK_CHUNK_NIL;
     q->len = 0;
     q->cap = cap;
@@ -75,11 +104,11 @@ void tk_chunkq_set_cap(tk_chunkq *q, uint32_t cap) {
 void tk_chunkq_release(tk_chunk_pool *p, tk_chunkq *q) {
     for (uint32_t c = q->head; c != TK_CHUNK_NIL;) {
         uint32_t nx = p->next[c];
-        pool_give(p, c);
+        pool_give(p, q, c);
         c = nx;
     }
     p->reserved -= q->resv;
-    tk_chunkq_init(q, q->cap);
+    tk_chunkq_init(q, q->cap, q->send);
 }
 
 /* Bytes the held chunks can store, counted from the committed start. */
@@ -127,8 +156,8 @@ static uint32_t chunk_no(const tk_chunk_pool *p, tk_chunkq *q, uint32_t k) {
  * of the head chunk, all stored). */
 static void copy_span(const tk_chunk_pool *p, tk_chunkq *q, uint32_t pos, uint8_t *buf, uint32_t n,
                       int to_queue) {
-    uint32_t c = chunk_no(p, q, pos / p->size);
-    uint32_t in = pos % p->size;
+    uint32_t c = chunk_no(p, q, pos >> p->shift);
+    uint32_t in = pos & (p->size - 1u);
     while (n > 0) {
         uint32_t k = min_u32(n, p->size - in);
         uint8_t *at = chunk_at(p, c) + in;
@@ -189,7 +218,7 @@ uint32_t tk_chunkq_drop(tk_chunk_pool *p, tk_chunkq *q, uint32_t n) {
     while (q->head != TK_CHUNK_NIL && pos >= p->size) {
         uint32_t c = q->head;
         q->head = p->next[c];
-        pool_give(p, c);
+        pool_give(p, q, c);
         q->held--;
         pos -= p->size;
         freed++;
@@ -219,13 +248,13 @@ void tk_chunkq_shrink(tk_chunk_pool *p, tk_chunkq *q) {
         q->resv = resv;
         return;
     }
-    uint32_t keep = (q->hoff + q->len + p->size - 1u) / p->size;
+    uint32_t keep = (q->hoff + q->len + p->size - 1u) >> p->shift;
     if (keep >= q->held)
         return;
     uint32_t last = chunk_no(p, q, keep - 1u);
     for (uint32_t c = p->next[last]; c != TK_CHUNK_NIL;) {
         uint32_t nx = p->next[c];
-        pool_give(p, c);
+        pool_give(p, q, c);
         c = nx;
     }
     p->next[last] = TK_CHUNK_NIL;
@@ -238,23 +267,21 @@ void tk_chunkq_shrink(tk_chunk_pool *p, tk_chunkq *q) {
 /* Chunks needed to store bytes [0, end) from the committed start. */
 static uint32_t chunks_for(const tk_chunk_pool *p, const tk_chunkq *q, uint32_t end) {
     uint64_t bytes = (uint64_t)q->hoff + end;
-    uint64_t k = (bytes + p->size - 1u) / p->size;
+    uint64_t k = (bytes + p->size - 1u) >> p->shift;
     return k > TK_CHUNKQ_MAX_CNT ? TK_CHUNKQ_MAX_CNT : (uint32_t)k;
 }
 
 uint32_t tk_chunkq_back(tk_chunk_pool *p, tk_chunkq *q, uint32_t end) {
-    uint32_t most = chunks_for(p, q, q->cap);
-    if (q->held + q->resv > most) { /* read data freed room: give back the excess */
-        uint32_t give = min_u32(q->resv, q->held + q->resv - most);
+    uint32_t want = chunks_for(p, q, min_u32(end, q->cap));
+    if (q->held + q->resv > want) { /* more than the window needs: give it back */
+        uint32_t give = min_u32(q->resv, q->held + q->resv - want);
         q->resv -= give;
         p->reserved -= give;
-    }
-    uint32_t want = chunks_for(p, q, min_u32(end, q->cap));
-    if (want > q->held + q->resv) {
-        uint32_t more = min_u32(want - q->held - q->resv, tk_chunk_pool_available(p));
+    } else if (want > q->held + q->resv && !q->send) {
+        uint32_t more = min_u32(want - q->held - q->resv, reservable(p));
         q->resv += more;
         p->reserved += more;
     }
-    uint64_t room = (uint64_t)(q->held + q->resv) * p->size - q->hoff;
+    uint64_t room = ((uint64_t)(q->held + q->resv) << p->shift) - q->hoff;
     return room < end ? (uint32_t)room : end;
 }

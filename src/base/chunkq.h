@@ -17,10 +17,19 @@
  * chunks stay free in the pool but nobody else may take them, so data that
  * arrives within an advertised window always finds room (RFC 9293 3.8.6:
  * the window is a promise). A take without a reservation only gets chunks
- * that nobody reserved. */
+ * that nobody reserved.
+ *
+ * Sends and receives never starve each other: send queues together hold
+ * at most three quarters of the pool, and windows reserve no chunk that
+ * sends could still take within that share, up to a quarter of the pool.
+ * So a receive window of at least a quarter of the pool can always open
+ * once the application reads, and a send always finds a chunk once its
+ * data is acknowledged: two ends that both send cannot wait for each other
+ * forever. */
 #ifndef TK_BASE_CHUNKQ_H
 #define TK_BASE_CHUNKQ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,12 +41,14 @@
 typedef struct tk_chunk_pool {
     uint8_t *mem;       /* cap chunks of `size` bytes */
     uint32_t *next;     /* per chunk: next chunk of its queue, or of the free list */
-    uint32_t size;      /* bytes per chunk */
+    uint32_t size;      /* bytes per chunk, a power of two */
+    uint32_t shift;     /* log2(size) */
     uint32_t cap;       /* chunks */
     uint32_t fresh;     /* chunks [fresh, cap) were never handed out */
     uint32_t free_head; /* returned chunks, the most recently returned first */
     uint32_t used;      /* chunks in queues */
     uint32_t reserved;  /* free chunks promised to queues (tk_chunkq_back) */
+    uint32_t snd_used;  /* chunks in send queues */
     uint32_t peak;      /* highest `used` */
     uint32_t failures;  /* takes refused: no unreserved chunk was free */
 } tk_chunk_pool;
@@ -51,21 +62,26 @@ typedef struct tk_chunkq {
     uint16_t hoff;       /* offset of the first committed byte in head */
     uint16_t held;       /* chunks in the list */
     uint16_t cur_k;      /* position of cur in the list (head = 0) */
+    uint8_t send;        /* a send queue: counted in snd_used, never reserves */
 } tk_chunkq;
 
 /* Bytes of chunk memory and of link memory for `count` chunks of `size`. */
 size_t tk_chunk_pool_data_size(uint32_t size, uint32_t count);
 size_t tk_chunk_pool_link_size(uint32_t count);
-/* The memory is not touched here: chunks are used in order of need. */
+/* size must be a power of two (TK_CHUNK_MIN..TK_CHUNK_MAX). The memory is
+ * not touched here: chunks are used in order of need. */
 void tk_chunk_pool_init(tk_chunk_pool *p, void *data, uint32_t *links, uint32_t size,
                         uint32_t count);
 /* Chunks neither in a queue nor reserved. */
 static inline uint32_t tk_chunk_pool_available(const tk_chunk_pool *p) {
     return p->cap - p->used - p->reserved;
 }
+/* Bytes a receive window could reserve now (what a window may offer before
+ * its queue exists, as a syncache SYN-ACK does). */
+uint64_t tk_chunk_pool_reservable(const tk_chunk_pool *p);
 
-/* An empty queue of at most cap bytes. */
-void tk_chunkq_init(tk_chunkq *q, uint32_t cap);
+/* An empty queue of at most cap bytes; `send` for a send queue. */
+void tk_chunkq_init(tk_chunkq *q, uint32_t cap, bool send);
 /* Changes the limit, never below the committed bytes. Pending bytes past
  * a lowered limit stay until they are dropped with the queue. */
 void tk_chunkq_set_cap(tk_chunkq *q, uint32_t cap);
@@ -97,8 +113,8 @@ uint32_t tk_chunkq_read(tk_chunk_pool *p, tk_chunkq *q, void *out, uint32_t n);
 void tk_chunkq_shrink(tk_chunk_pool *p, tk_chunkq *q);
 /* Makes bytes [0, end) of the queue (from its committed start) writable
  * without a take that could fail, reserving chunks as needed, and returns
- * how far that holds (<= end, >= what the queue already holds). Reservations
- * beyond what the limit could ever need are given back. */
+ * how far that holds (<= end). Reserved chunks beyond `end` are given back:
+ * end must cover every byte already promised. */
 uint32_t tk_chunkq_back(tk_chunk_pool *p, tk_chunkq *q, uint32_t end);
 
 #endif

@@ -30,13 +30,19 @@ uint32_t tk_tcp_rcv_window(tk_stack *s, tk_tcb *tp) {
         win = backed;
         s->stats.rcv_window_pool_limited++;
     }
-    /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep a small window closed. */
-    if (win < tk_cold(tp)->opts.rcv_cap / 4 && win < tp->mss)
+    /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep a small window closed
+     * (small against the buffer, or against a buffer pool smaller than it,
+     * which could otherwise never back a window that counts as large). */
+    uint64_t pool = (uint64_t)s->chunks.cap * s->chunks.size;
+    uint32_t buf = pool < tk_cold(tp)->opts.rcv_cap ? (uint32_t)pool : tk_cold(tp)->opts.rcv_cap;
+    if (win < buf / 4 && win < tp->mss)
         win = 0;
     /* Never shrink what was already offered (RFC 9293 3.8.6.2.2). */
     uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
     if (win < offered)
         win = offered;
+    if (win < backed) /* what stays closed keeps no chunk from other windows */
+        tk_chunkq_back(&s->chunks, &tp->rcvq, len + win);
     uint32_t max = 65535u << tp->rcv_shift;
     return win > max ? max : win;
 }

@@ -83,6 +83,7 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
     tk_cold(tp)->irs = e->irs;
     tp->rcv_nxt = tp->last_ack_sent = e->irs + 1u;
     tp->rcv_adv = tp->rcv_nxt + e->rcv_win;
+    tk_chunkq_back(&s->chunks, &tp->rcvq, e->rcv_win); /* the SYN-ACK's offer */
     tp->rcv_shift = tk_tcp_wscale_for(tk_cold(tp)->opts.rcv_cap);
     tk_tcp_opts o = syn_opts(e);
     tk_tcp_syn_options(s, tp, &o);

@@ -60,6 +60,11 @@ void tk_syncache_window(const tk_stack *s, const tk_tcb *lp, tk_syn_entry *e) {
     if (tk_cold(lp)->opts.md5sig && seg > 20u)
         seg -= 20u;
     uint32_t cap = tk_tcp_rcvbuf_rounded(s, tk_cold(lp)->opts.rcv_cap, seg);
+    /* No more than the buffer pool could back now: the socket reserves it
+     * when the handshake completes (syncache_input.c). */
+    uint64_t pool = tk_chunk_pool_reservable(&s->chunks);
+    if (pool < cap)
+        cap = (uint32_t)pool;
     e->rcv_win = (uint16_t)(cap < 65535u ? cap : 65535u);
 }
 

@@ -33,8 +33,8 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     for (int k = 0; k < TK_TIMER_COUNT; k++)
         tk_cold(tp)->t[k] = TK_TIME_NEVER;
     tk_sockopts_init(&tk_cold(tp)->opts, &s->cfg);
-    tk_chunkq_init(&tp->rcvq, s->cfg.rcvbuf);
-    tk_chunkq_init(&tp->sndq, s->cfg.sndbuf);
+    tk_chunkq_init(&tp->rcvq, s->cfg.rcvbuf, false);
+    tk_chunkq_init(&tp->sndq, s->cfg.sndbuf, true);
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tk_cold(tp)->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     return tp;
@@ -284,8 +284,8 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_tcb_reass_release(s, tp);
     tk_chunkq_release(&s->chunks, &tp->rcvq);
     tk_chunkq_release(&s->chunks, &tp->sndq);
-    tk_chunkq_init(&tp->rcvq, tk_cold(tp)->opts.rcv_cap);
-    tk_chunkq_init(&tp->sndq, tk_cold(tp)->opts.snd_cap);
+    tk_chunkq_init(&tp->rcvq, tk_cold(tp)->opts.rcv_cap, false);
+    tk_chunkq_init(&tp->sndq, tk_cold(tp)->opts.snd_cap, true);
 }
 
 int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now) {

@@ -36,7 +36,7 @@ help_ok() {
 # Every subcommand main.c lists, and both benchmarks.
 cmds=$("$T" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 [ -n "$cmds" ] || fail "tcpkit --help lists no command"
-for c in $cmds "bench sim" "bench attack"; do
+for c in $cmds "bench sim" "bench attack" "bench memory"; do
     # shellcheck disable=SC2086 # word splitting of "bench sim" is intended
     help_ok $c
     # shellcheck disable=SC2086

@@ -33,7 +33,7 @@ static void test_empty_queue_takes_nothing(void **state) {
     (void)state;
     tk_chunkq q;
     uint8_t out[4];
-    tk_chunkq_init(&q, 1000);
+    tk_chunkq_init(&q, 1000, false);
     assert_int_equal(tk_chunkq_len(&q), 0);
     assert_int_equal(tk_chunkq_free(&q), 1000);
     assert_int_equal(tk_chunkq_read(&pool, &q, out, sizeof out), 0);
@@ -50,7 +50,7 @@ static void test_write_read_across_chunks(void **state) {
     (void)state;
     tk_chunkq q;
     uint8_t out[200];
-    tk_chunkq_init(&q, 1000);
+    tk_chunkq_init(&q, 1000, false);
     assert_int_equal(tk_chunkq_write(&pool, &q, ABC, 100), 100);
     assert_int_equal(q.held, 2);
     assert_int_equal(pool.used, 2);
@@ -78,7 +78,7 @@ static void test_chunks_reused_before_fresh(void **state) {
     (void)state;
     tk_chunkq q;
     uint8_t out[CH];
-    tk_chunkq_init(&q, 1000);
+    tk_chunkq_init(&q, 1000, false);
     for (int round = 0; round < 5; round++) {
         assert_int_equal(tk_chunkq_write(&pool, &q, ABC, CH), CH);
         assert_int_equal(tk_chunkq_read(&pool, &q, out, CH), CH);
@@ -91,7 +91,7 @@ static void test_chunks_reused_before_fresh(void **state) {
 static void test_limit_clips_writes(void **state) {
     (void)state;
     tk_chunkq q;
-    tk_chunkq_init(&q, 70);
+    tk_chunkq_init(&q, 70, false);
     assert_int_equal(tk_chunkq_write(&pool, &q, ABC, 100), 70);
     assert_int_equal(tk_chunkq_free(&q), 0);
     assert_int_equal(tk_chunkq_write(&pool, &q, ABC, 1), 0);
@@ -108,7 +108,7 @@ static void test_write_at_out_of_order_then_commit(void **state) {
     (void)state;
     tk_chunkq q;
     uint8_t out[300];
-    tk_chunkq_init(&q, 400);
+    tk_chunkq_init(&q, 400, false);
     assert_int_equal(tk_chunkq_write(&pool, &q, ABC, 10), 10);
     assert_int_equal(tk_chunkq_write_at(&pool, &q, 120, ABC + 50, 20), 20);
     assert_int_equal(q.held, 3); /* bytes up to 150: the hole has its chunk */
@@ -129,7 +129,7 @@ static void test_write_at_out_of_order_then_commit(void **state) {
 static void test_commit_clipped_to_stored(void **state) {
     (void)state;
     tk_chunkq q;
-    tk_chunkq_init(&q, 400);
+    tk_chunkq_init(&q, 400, false);
     tk_chunkq_commit(&pool, &q, 50);
     assert_int_equal(tk_chunkq_len(&q), 0);
     assert_int_equal(tk_chunkq_write_at(&pool, &q, 0, ABC, 10), 10);
@@ -142,8 +142,8 @@ static void test_commit_clipped_to_stored(void **state) {
 static void test_pool_exhaustion_is_clean(void **state) {
     (void)state;
     tk_chunkq a, b;
-    tk_chunkq_init(&a, 10000);
-    tk_chunkq_init(&b, 10000);
+    tk_chunkq_init(&a, 10000, false);
+    tk_chunkq_init(&b, 10000, false);
     assert_int_equal(tk_chunkq_write(&pool, &a, ABC, 100), 100);
     uint8_t big[CH * NCHUNK];
     memset(big, 'z', sizeof big);
@@ -165,10 +165,10 @@ static void test_pool_exhaustion_is_clean(void **state) {
 static void test_reservation_backs_window(void **state) {
     (void)state;
     tk_chunkq rcv, snd;
-    tk_chunkq_init(&rcv, 300);
-    tk_chunkq_init(&snd, 10000);
+    tk_chunkq_init(&rcv, 300, false);
+    tk_chunkq_init(&snd, 10000, true);
     assert_int_equal(tk_chunkq_back(&pool, &rcv, 300), 300);
-    assert_int_equal(rcv.resv, 5);
+    assert_int_equal(rcv.resv, 5); /* 6 may be reserved: 2 of 8 stay for sends */
     assert_int_equal(pool.reserved, 5);
     assert_int_equal(pool.fresh, 0); /* a reservation touches no memory */
     uint8_t big[CH * NCHUNK];
@@ -180,13 +180,49 @@ static void test_reservation_backs_window(void **state) {
     assert_int_equal(pool.reserved, 0);
     /* Nothing left: a second queue gets a smaller window, not a promise. */
     tk_chunkq other;
-    tk_chunkq_init(&other, 300);
+    tk_chunkq_init(&other, 300, false);
     assert_int_equal(tk_chunkq_back(&pool, &other, 300), 0);
     tk_chunkq_release(&pool, &snd);
-    assert_int_equal(tk_chunkq_back(&pool, &other, 300), 192); /* 3 chunks free */
+    /* 3 chunks free, of which 2 (a quarter of the pool) are never reserved. */
+    assert_int_equal(tk_chunkq_back(&pool, &other, 300), 64);
     tk_chunkq_release(&pool, &rcv);
     tk_chunkq_release(&pool, &other);
     assert_int_equal(pool.reserved, 0);
+    assert_int_equal(pool.used, 0);
+}
+
+/* A window never reserves the last quarter of the pool. */
+static void test_reservation_leaves_a_quarter(void **state) {
+    (void)state;
+    tk_chunkq q;
+    tk_chunkq_init(&q, 100 * CH, false);
+    assert_int_equal(tk_chunkq_back(&pool, &q, 100 * CH), 6 * CH);
+    assert_int_equal(pool.reserved, 6);
+    tk_chunkq snd;
+    tk_chunkq_init(&snd, 100 * CH, true);
+    assert_int_equal(tk_chunkq_write(&pool, &snd, ABC, 100), 100);
+    tk_chunkq_release(&pool, &snd);
+    tk_chunkq_release(&pool, &q);
+}
+
+/* Send queues hold at most three quarters of the pool; once they do, a
+ * window may reserve every free chunk. */
+static void test_send_share_and_window_room(void **state) {
+    (void)state;
+    tk_chunkq snd, rcv;
+    uint8_t big[CH * NCHUNK];
+    memset(big, 's', sizeof big);
+    tk_chunkq_init(&snd, 100 * CH, true);
+    tk_chunkq_init(&rcv, 100 * CH, false);
+    assert_int_equal(tk_chunkq_write(&pool, &snd, big, sizeof big), 6 * CH);
+    assert_int_equal(pool.snd_used, 6);
+    assert_int_equal(pool.failures, 1);
+    assert_int_equal(tk_chunkq_back(&pool, &rcv, 100 * CH), 2 * CH);
+    assert_int_equal(tk_chunkq_write(&pool, &rcv, big, 3 * CH), 2 * CH);
+    assert_int_equal(tk_chunkq_drop(&pool, &snd, 6 * CH), 6 * CH);
+    tk_chunkq_shrink(&pool, &snd);
+    assert_int_equal(pool.snd_used, 0);
+    tk_chunkq_release(&pool, &rcv);
     assert_int_equal(pool.used, 0);
 }
 
@@ -196,7 +232,7 @@ static void test_reservation_trimmed_to_limit(void **state) {
     (void)state;
     tk_chunkq q;
     uint8_t out[CH];
-    tk_chunkq_init(&q, 2 * CH);
+    tk_chunkq_init(&q, 2 * CH, false);
     assert_int_equal(tk_chunkq_back(&pool, &q, 2 * CH), 2 * CH);
     assert_int_equal(q.resv, 2);
     assert_int_equal(tk_chunkq_write(&pool, &q, ABC, 10), 10);
@@ -216,7 +252,7 @@ static void test_shrink_keeps_committed(void **state) {
     (void)state;
     tk_chunkq q;
     uint8_t out[CH];
-    tk_chunkq_init(&q, 1000);
+    tk_chunkq_init(&q, 1000, false);
     assert_int_equal(tk_chunkq_write(&pool, &q, ABC, 70), 70);
     assert_int_equal(tk_chunkq_write_at(&pool, &q, 200, ABC, 10), 10);
     assert_int_equal(q.held, 5);
@@ -238,7 +274,7 @@ static void test_random_ops_against_model(void **state) {
     uint8_t model[CAP + 64], out[CAP];
     uint32_t mlen = 0, seed = 12345u;
     tk_chunkq q;
-    tk_chunkq_init(&q, CAP);
+    tk_chunkq_init(&q, CAP, false);
     for (int step = 0; step < 20000; step++) {
         seed = seed * 1103515245u + 12345u;
         uint32_t n = (seed >> 16) % 90u, op = (seed >> 8) % 4u;
@@ -281,6 +317,8 @@ int main(void) {
         cmocka_unit_test_setup(test_commit_clipped_to_stored, setup),
         cmocka_unit_test_setup(test_pool_exhaustion_is_clean, setup),
         cmocka_unit_test_setup(test_reservation_backs_window, setup),
+        cmocka_unit_test_setup(test_reservation_leaves_a_quarter, setup),
+        cmocka_unit_test_setup(test_send_share_and_window_room, setup),
         cmocka_unit_test_setup(test_reservation_trimmed_to_limit, setup),
         cmocka_unit_test_setup(test_shrink_keeps_committed, setup),
         cmocka_unit_test_setup(test_random_ops_against_model, setup),

@@ -22,6 +22,7 @@ typedef struct tk_sim_opts {
     int32_t outages;     /* random: number of link outages */
     int32_t close_order; /* random: 0 A closes first, 1 B first, 2 both at once */
     int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
+    int32_t pool_chunks; /* random: buffer pool of this many 128-byte chunks; 0: default */
     const char *pcap;
     bool json;
     bool quiet; /* no event lines (the verdict still prints) */

@@ -19,6 +19,10 @@ typedef struct tk_sim_random_params {
     uint64_t bytes_ab, bytes_ba;
     int close_order; /* 0: A shuts down first, 1: B first, 2: both at once */
     bool isn_high;   /* ISNs just below 2^32 (isn_a, isn_b) */
+    /* Buffer pool of each stack in 128-byte chunks; 0: the default pool
+     * (room for every buffer). One seed in four runs with a tiny pool, so
+     * windows shrink and sends stop short (buffer-pool exhaustion). */
+    uint32_t pool_chunks;
     uint32_t isn_a, isn_b;
 } tk_sim_random_params;
 

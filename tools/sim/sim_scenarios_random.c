@@ -49,6 +49,9 @@ void tk_sim_random_derive(tk_sim_random_params *p, const tk_sim_opts *o) {
     p->isn_high = below(&x, 2) == 1;
     p->isn_a = 0xffffffffu - (uint32_t)below(&x, 100000);
     p->isn_b = 0xffffffffu - (uint32_t)below(&x, 100000);
+    /* From a stream of its own, so the other choices of a seed stay. */
+    uint64_t y = o->seed ^ 0xbb67ae8584caa73bu;
+    p->pool_chunks = below(&y, 4) == 0 ? 48 + (uint32_t)below(&y, 97) : 0;
     for (uint32_t i = 0; i < TK_SIM_RANDOM_MAX_OUTAGES; i++) {
         p->outage_from[i] = TK_MS(200) + below(&x, TK_SEC(8)) + i * TK_SEC(10);
         p->outage_len[i] = TK_MS(500) + below(&x, TK_MS(4500));
@@ -73,6 +76,8 @@ void tk_sim_random_derive(tk_sim_random_params *p, const tk_sim_opts *o) {
         p->close_order = o->close_order;
     if (o->isn_high >= 0)
         p->isn_high = o->isn_high == 1;
+    if (o->pool_chunks >= 0)
+        p->pool_chunks = (uint32_t)o->pool_chunks;
 }
 
 void tk_sim_random_cmdline(const tk_sim_random_params *p, char *buf, size_t cap) {
@@ -80,12 +85,12 @@ void tk_sim_random_cmdline(const tk_sim_random_params *p, char *buf, size_t cap)
     snprintf(buf, cap,
              "tcpkit sim random --seed %llu --loss %u.%04u --dup %u.%04u --reorder %u.%04u "
              "--corrupt %u.%04u --outages %u --bytes %llu --bytes-back %llu --close-order %s "
-             "--isn-high %d",
+             "--isn-high %d --pool-chunks %u",
              (unsigned long long)p->seed, p->loss_ppm / 10000, p->loss_ppm % 10000,
              p->dup_ppm / 10000, p->dup_ppm % 10000, p->reorder_ppm / 10000, p->reorder_ppm % 10000,
              p->corrupt_ppm / 10000, p->corrupt_ppm % 10000, p->outages,
              (unsigned long long)p->bytes_ab, (unsigned long long)p->bytes_ba,
-             order[p->close_order % 3], p->isn_high ? 1 : 0);
+             order[p->close_order % 3], p->isn_high ? 1 : 0, p->pool_chunks);
 }
 
 void tk_sim_cf_random(tk_simnet_opts *no, const tk_sim_opts *o) {
@@ -108,6 +113,10 @@ void tk_sim_cf_random(tk_simnet_opts *no, const tk_sim_opts *o) {
         no->cfg[i].max_sockets = TK_SIM_RANDOM_MAX_SOCKETS;
         no->cfg[i].max_time_wait = 4;
         no->cfg[i].max_syn_backlog = 4;
+        if (p.pool_chunks > 0) {
+            no->cfg[i].buf_chunk_size = 128;
+            no->cfg[i].buf_pool_bytes = 128u * (uint64_t)p.pool_chunks;
+        }
     }
     no->cfg[TK_SIM_A].isn_value = p.isn_a;
     no->cfg[TK_SIM_B].isn_value = p.isn_b;
@@ -294,6 +303,11 @@ static void check_end(tk_sim *s, uint16_t aport) {
             tk_sim_expect(s, tk_stack_state_count(st, state) == 0, "%s still counts %u in %s",
                           i ? "B" : "A", tk_stack_state_count(st, state), tk_tcp_state_name(state));
         check_socket_pool(s, i);
+        tk_buf_usage u;
+        tk_stack_buffers(st, &u);
+        tk_sim_expect(s, u.used == 0 && u.reserved == 0,
+                      "%s's buffer pool still has %u chunks in use and %u reserved", i ? "B" : "A",
+                      u.used, u.reserved);
     }
 }
 
