@@ -83,7 +83,7 @@ for i in $(seq 1 50); do
     ns ip link show "$IF" >/dev/null 2>&1 && break
     sleep 0.1
 done
-ns ip addr add "$KERNEL/24" dev "$IF" || fail "QEMU did not create $IF"
+ns ip addr add "$KERNEL/24" dev "$IF" || fail "QEMU did not create $IF: $(cat "$WORK/qemu.err")"
 ns ip link set "$IF" up
 uart_wait '^services: echo 7, http 80' 20
 log "board up: $(grep '^tcpkit:' "$WORK/uart.out" | tr -d '\r')"
