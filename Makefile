@@ -10,7 +10,7 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src drivers tools tests bench -name '*.[ch]')
 
-.PHONY: all build board board-demo demo check check-minimal conformance deps deps-demo footprint format format-check fuzz install clean
+.PHONY: all build board board-demo demo check check-minimal conformance deps deps-demo footprint format format-check fuzz install clean pictures
 
 all: build
 
@@ -49,8 +49,9 @@ check-minimal:
 	cmake --build $(MIN_BUILD) -j $(JOBS)
 	cd $(MIN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'interop|device' -E '$(MINIMAL_SKIP)'
 
-# The FreeBSD TCP test suite (IPv4 scripts, read from ../shared) through
-# `tcpkit run --relax-options --relax-win`; docs/conformance.md has the figure.
+# The FreeBSD TCP test suite (IPv4 scripts, rcv-data-segments included, read
+# from ../shared) through `tcpkit run --relax-options --relax-win --host
+# freebsd`; docs/conformance.md has the figure and every failure.
 SUITE ?= ../shared/conformance/freebsd-tcp-testsuite
 conformance: build
 	sh tests/run/conformance.sh ./$(BUILD)/tcpkit $(SUITE)
@@ -78,6 +79,11 @@ footprint: board
 board-demo: board
 	qemu-system-arm -M mps2-an385 -nographic -kernel $(BOARD_BUILD)/tcpkit-mps2.elf \
 		-nic tap,ifname=tk0,script=no,downscript=no,model=lan9118,mac=02:74:6b:12:00:02
+
+# The SVGs of docs/pictures.md, drawn by the simulator (committed, so the
+# README and the docs show them without a build).
+pictures: build
+	sh scripts/pictures.sh ./$(BUILD)/tcpkit docs/pictures
 
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)

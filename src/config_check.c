@@ -37,10 +37,10 @@ static bool timers_ok(const tk_config *c) {
 }
 
 /* CM-15 port range; OP-1 MSS; DT-9 initial window of at most 64
- * segments; ECN mode 0..2 (RFC 3168). */
+ * segments; ECN mode 0..2 (RFC 3168); OP-2 window scale at most 14. */
 static bool tcp_ok(const tk_config *c) {
     return c->ephemeral_lo > 0 && c->ephemeral_lo <= c->ephemeral_hi && c->default_mss >= 64 &&
-           c->initial_window <= 64 && c->ecn >= 0 && c->ecn <= 2;
+           c->initial_window <= 64 && c->ecn >= 0 && c->ecn <= 2 && c->wscale_min <= 14;
 }
 
 /* API-1: an interface needs its own address and a unicast MAC (the I/G

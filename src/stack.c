@@ -57,7 +57,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint32_t *chunk_links = take_pool(l, tk_chunk_pool_link_size(nchunks), 4);
     uint32_t *conn_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
     uint32_t *bind_hash = take(l, sizeof(uint32_t) * conn_buckets, 4);
-    tk_timerq_node **heap = take(l, sizeof(tk_timerq_node *) * nsock, 8);
+    tk_timerq_slot *heap = take_pool(l, sizeof(tk_timerq_slot) * nsock, 8);
+    uint32_t *heap_pos = take_pool(l, sizeof(uint32_t) * nsock, 4);
     void *tw_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_tw), ntw), 16);
     uint32_t *tw_hash = take(l, sizeof(uint32_t) * tw_buckets, 4);
     /* TIME_WAIT entries per local port, for bind() (CM-10) without a walk of
@@ -76,8 +77,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !sack_mem || !reass_mem || !chunk_mem || !chunk_links || !conn_hash ||
-        !bind_hash || !heap || !tw_mem || !tw_hash || (big_tw && !tw_ports) || !frame || !arp_mem ||
-        !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem)
+        !bind_hash || !heap || !heap_pos || !tw_mem || !tw_hash || (big_tw && !tw_ports) ||
+        !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem)
         return false;
     tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
     s->events = tk_sock_events_init(ev_mem, nsock);
@@ -100,7 +101,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     memset(conn_hash, 0xff, sizeof(uint32_t) * conn_buckets);
     memset(bind_hash, 0xff, sizeof(uint32_t) * conn_buckets);
     memset(s->listen_hash, 0xff, sizeof(s->listen_hash));
-    tk_timerq_init(&s->timers, heap, nsock);
+    tk_timerq_init(&s->timers, heap, nsock, heap_pos, nsock);
     tk_pool_init(&s->tws, tw_mem, sizeof(tk_tw), ntw);
     s->tw_hash = tw_hash;
     s->tw_ports = tw_ports;
@@ -174,13 +175,12 @@ int tk_stack_poll(tk_stack *s, tk_time now) {
     if (s->in_call)
         return -EDEADLK;
     s->in_call = true;
-    tk_timerq_node *n;
+    uint32_t id;
     s->now = now;
     tk_net_tx_flush(&s->net, now);
-    while ((n = tk_timerq_pop_due(&s->timers, now)) != NULL) {
-        tk_tcb *tp = (tk_tcb *)(void *)((uint8_t *)n - offsetof(tk_tcb, tnode));
-        tk_tcp_timer_fire(s, tp, now);
-    }
+    /* A TCB's timer id is its index; it is queued at its earliest deadline. */
+    while (tk_timerq_pop_due(&s->timers, now, &id))
+        tk_tcp_timer_fire(s, tk_tcb_at(s, id), now);
     tk_tw_expire(s, now);
     tk_syncache_poll(s, now);
     tk_net_poll(&s->net, now);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze_pictures.h"
 #include "cli.h"
 #include "commands.h"
 #include "lib/analyze/analyze.h"
@@ -15,17 +16,22 @@
 typedef struct options {
     const char *path;
     bool json;
+    const char *html, *svg; /* the pictures (docs/pictures.md) */
+    uint64_t conn;          /* the connection --svg draws, 1-based */
 } options;
 
 static void usage(FILE *out) {
-    fputs("usage: tcpkit analyze FILE.pcap [--json]\n"
+    fputs("usage: tcpkit analyze FILE.pcap [--json] [--html FILE] [--svg FILE [--conn N]]\n"
           "\n"
           "Reads a pcap or pcapng capture and reports each TCP connection: its two\n"
           "endpoints, the states each end went through, bytes each way, the handshake\n"
           "RTT and expert notes (retransmission, duplicate ACK, zero window, keep-alive,\n"
           "port numbers reused, RST and its likely cause, ...) with packet numbers.\n"
           "\n"
-          "  --json      JSON Lines: one object per connection, then one per note\n"
+          "  --json      JSON Lines: one object per segment, then per connection and note\n"
+          "  --html FILE the pictures: an index of connections, and for each its ladder\n"
+          "              diagram, state diagrams and time-sequence graphs\n"
+          "  --svg FILE  the ladder diagram of one connection (--conn N, default 1)\n"
           "  -h, --help  this text\n"
           "\n"
           "Exit status: 0 analysed, 2 bad usage or a capture that cannot be read.\n",
@@ -34,20 +40,29 @@ static void usage(FILE *out) {
 
 /* Returns -1 to go on, or the exit status (0 after --help, 2 usage). */
 static int parse_args(int argc, char **argv, options *o) {
-    *o = (options){NULL, false};
+    *o = (options){NULL, false, NULL, NULL, 1};
     tk_cli c;
     tk_cli_init(&c, "tcpkit analyze", argc, argv);
     for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
+        int rc = 0;
         if (tk_cli_is_help(a)) {
             usage(stdout);
             return 0;
         }
         if (!strcmp(a, "--json"))
             o->json = true;
+        else if (tk_cli_is(&c, a, "--html"))
+            rc = tk_cli_str(&c, &o->html);
+        else if (tk_cli_is(&c, a, "--svg"))
+            rc = tk_cli_str(&c, &o->svg);
+        else if (tk_cli_is(&c, a, "--conn"))
+            rc = tk_cli_range(&c, 1, UINT32_MAX, &o->conn);
         else if (a[0] != '-' && !o->path)
             o->path = a;
         else
             return tk_cli_unknown(&c, a);
+        if (rc)
+            return rc;
     }
     if (!o->path) {
         fprintf(stderr, "tcpkit analyze: no capture file given\n");
@@ -76,8 +91,8 @@ static void to_seg(const tk_dframe *f, const tk_capture_frame *fr, int64_t ts_us
 }
 
 /* Feeds every TCP/IPv4 frame; counts the others. */
-static int feed_capture(tk_capture *c, tk_analyzer *az, unsigned *skipped, unsigned *bad_csum,
-                        int64_t *t0) {
+static int feed_capture(tk_capture *c, tk_analyzer *az, tk_azp *pics, unsigned *skipped,
+                        unsigned *bad_csum, int64_t *t0) {
     tk_capture_frame fr;
     int rc;
     while ((rc = tk_capture_next(c, &fr)) == 1) {
@@ -102,7 +117,7 @@ static int feed_capture(tk_capture *c, tk_analyzer *az, unsigned *skipped, unsig
             (*bad_csum)++;
         tk_az_seg s;
         to_seg(&f, &fr, ts_us, &s);
-        if (tk_az_feed(az, &s) < 0) {
+        if (tk_az_feed(az, &s) < 0 || tk_azp_segment(pics, az, &s, &f, *t0) < 0) {
             snprintf(c->err, sizeof c->err, "out of memory");
             return -ENOMEM;
         }
@@ -209,14 +224,50 @@ static void json_conn(FILE *out, const tk_analyzer *az, size_t ci, int64_t t0) {
     }
 }
 
+/* Writes --html and --svg. Returns 0, or 2 after naming the problem. */
+static int write_pictures(const options *o, tk_azp *pics, const tk_analyzer *az) {
+    tk_azp_finish(pics, az);
+    const char *paths[2] = {o->html, o->svg};
+    for (int i = 0; i < 2; i++) {
+        if (!paths[i])
+            continue;
+        if (i == 1 && o->conn > pics->rp.nconns) {
+            fprintf(stderr,
+                    "tcpkit analyze: --conn %" PRIu64 ": the capture has %zu connection%s\n",
+                    o->conn, pics->rp.nconns, pics->rp.nconns == 1 ? "" : "s");
+            return 2;
+        }
+        FILE *f = fopen(paths[i], "w");
+        if (!f) {
+            fprintf(stderr, "tcpkit analyze: %s: %s\n", paths[i], strerror(errno));
+            return 2;
+        }
+        if (i == 0)
+            tk_rp_html(f, &pics->rp);
+        else
+            tk_rp_ladder_svg(f, &pics->rp.conns[o->conn - 1]);
+        bool bad = ferror(f) != 0;
+        if (fclose(f) != 0 || bad) {
+            fprintf(stderr, "tcpkit analyze: %s: cannot write\n", paths[i]);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 static int report(const options *o, tk_capture *c) {
     tk_analyzer az;
     tk_az_init(&az);
+    tk_azp pics;
+    char title[300];
+    snprintf(title, sizeof title, "tcpkit analyze %s", o->path);
+    tk_azp_init(&pics, title, o->html || o->svg, o->json ? stdout : NULL);
     unsigned skipped = 0, bad_csum = 0;
     int64_t t0 = 0;
-    int rc = feed_capture(c, &az, &skipped, &bad_csum, &t0);
+    int rc = feed_capture(c, &az, &pics, &skipped, &bad_csum, &t0);
     if (rc == -ENOMEM) {
         fprintf(stderr, "tcpkit analyze: %s: %s\n", o->path, c->err);
+        tk_azp_free(&pics);
         tk_az_free(&az);
         return 2;
     }
@@ -238,7 +289,11 @@ static int report(const options *o, tk_capture *c) {
     if (!o->json && bad_csum)
         printf("%u TCP segment%s with a bad checksum (kept: checksum offload?)\n", bad_csum,
                bad_csum == 1 ? "" : "s");
+    int prc = pics.keep ? write_pictures(o, &pics, &az) : 0;
+    tk_azp_free(&pics);
     tk_az_free(&az);
+    if (prc)
+        return prc;
     if (rc == -ERANGE) {
         fprintf(stderr, "tcpkit analyze: %s: %s\n", o->path, c->err);
         return 2;

@@ -93,7 +93,17 @@ typedef struct tk_config {
     uint16_t ephemeral_hi; /* 65535 */
 
     /* Options. */
-    bool opt_wscale;      /* offer window scaling: true */
+    bool opt_wscale; /* offer window scaling: true */
+    /* The smallest window scale announced (0..14; 0, the default: the
+     * smallest shift that fits the socket's receive buffer). Linux derives
+     * its shift from the largest buffer a socket may grow to (tcp_rmem's
+     * maximum), so it announces a larger one than the buffer needs. */
+    uint8_t wscale_min;
+    /* A window update after the application reads is sent once the window
+     * would at least double (Linux's rule): true. false (the default):
+     * once it grows by two segments or half the buffer (RFC 1122 4.2.3.3,
+     * SPEC DT-2). */
+    bool window_update_double;
     bool opt_timestamps;  /* offer timestamps: true */
     bool opt_sack;        /* offer SACK-permitted: true */
     uint16_t default_mss; /* MSS assumed without option: 536 */
@@ -153,10 +163,25 @@ typedef struct tk_config {
      * FIN and any text wait until the connection is established; the text
      * is kept, the FIN comes again with the peer's retransmission). */
     bool drop_synfin;
+    /* The ACK of a received FIN in ESTABLISHED goes out at once (FreeBSD,
+     * whose tcp_input sets ACKNOW for a FIN): true. false (the default)
+     * delays it with the delayed-ACK timer so that a close() meanwhile
+     * sends FIN and ACK in one segment (SPEC CM-4). */
+    bool fin_ack_now;
+    /* Every second data segment is ACKed at once whatever its size
+     * (FreeBSD: a segment arriving while an ACK is delayed): true. false
+     * (the default) counts bytes, an ACK for every second full-sized
+     * segment (RFC 5681 4.2, RFC 1122 4.2.3.2). */
+    bool ack_second_segment;
     /* A hard ICMP error (port or protocol unreachable, administratively
      * prohibited) fails a connect() in SYN_SENT (RFC 1122 4.2.3.9): true.
      * false treats every ICMP error as soft (FreeBSD's icmp_may_rst=0). */
     bool icmp_may_rst;
+    /* A hard ICMP error that aborts a connect() reports ECONNREFUSED
+     * whatever its code (FreeBSD): true. false (the default) names the
+     * cause as Linux does: ECONNREFUSED for port unreachable, ENOPROTOOPT
+     * for protocol unreachable, EHOSTUNREACH when prohibited. */
+    bool icmp_errno_refused;
     /* TCP over UDP (FreeBSD's net.inet.tcp.udp_tunneling_port and
      * udp_tunneling_overhead; docs/udp-encapsulation.md): segments in UDP
      * datagrams to this port are TCP input, and encapsulated connections
@@ -198,6 +223,16 @@ typedef struct tk_config {
      * tests start just below 2^32). false by default. */
     bool isn_fixed;
     uint32_t isn_value;
+
+    /* What-if settings for the simulator only (`tcpkit sim what-if-*`,
+     * docs/tcp-explained.md): each breaks TCP on purpose to show why the
+     * rule exists. Never set them in a real stack. false by default.
+     *   sim_no_time_wait: the end that would enter TIME_WAIT closes at
+     *     once (after its last ACK), so its 4-tuple is free immediately.
+     *   sim_two_way_handshake: a listener's connection is ESTABLISHED as
+     *     soon as it sends its SYN-ACK, without waiting for the ACK. */
+    bool sim_no_time_wait;
+    bool sim_two_way_handshake;
 } tk_config;
 
 /* Fills every field with its default. addr/netmask/mac are zero. */

@@ -34,6 +34,21 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len);
 /* Returns bytes read, 0 at end of stream (peer sent FIN), -EAGAIN when none. */
 long tk_recv(tk_stack *s, int sd, void *buf, size_t len);
 
+/* recv() flags, Linux's meanings (SPEC API-6). */
+#define TK_MSG_PEEK 0x1 /* copy the data but leave it to be read again */
+#define TK_MSG_WAITALL                                                                             \
+    0x2                     /* -EAGAIN until len bytes can be returned at once,                    \
+                             * unless the stream ended or failed first */
+#define TK_MSG_DONTWAIT 0x4 /* accepted; tcpkit's calls never block anyway */
+/* tk_recv with flags: -EOPNOTSUPP for any other flag, -EFAULT for a NULL
+ * buffer with len > 0. Without data MSG_PEEK answers as tk_recv does. */
+long tk_recv_flags(tk_stack *s, int sd, void *buf, size_t len, int flags);
+/* ioctl(FIONREAD / SIOCINQ): bytes readable now. */
+long tk_inq(tk_stack *s, int sd);
+/* ioctl(SIOCOUTQ): bytes in the send queue, sent but not acknowledged or
+ * not sent yet. Both return -EINVAL on a listening socket. */
+long tk_outq(tk_stack *s, int sd);
+
 #define TK_SHUT_RD   0
 #define TK_SHUT_WR   1
 #define TK_SHUT_RDWR 2
@@ -52,8 +67,10 @@ enum tk_sockopt {
     TK_SO_REUSEADDR = 1,
     TK_SO_LINGER,    /* tk_linger */
     TK_SO_KEEPALIVE, /* int */
-    TK_SO_RCVBUF,    /* int */
-    TK_SO_SNDBUF,    /* int */
+    TK_SO_RCVBUF,    /* int bytes, up to tk_config.rcvbuf; at any time (on a
+                      * connection never below the window offered) */
+    TK_SO_SNDBUF,    /* int bytes, up to tk_config.sndbuf; at any time (never
+                      * below the bytes queued) */
     TK_SO_ERROR,     /* int: negative errno, cleared when read (get only) */
     TK_TCP_NODELAY,  /* int */
     TK_TCP_KEEPIDLE, /* int seconds */
@@ -87,6 +104,12 @@ enum tk_sockopt {
      * connect(), while tk_config.udp_tunnel_port is non-zero; -EINVAL
      * otherwise. An accepted connection takes it from the peer's SYN. */
     TK_TCP_REMOTE_UDP_ENCAPS_PORT,
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_CORK (SPEC API-6): int;
+     * non-zero holds data until a full segment can go, the socket is
+     * closed (the rest leaves with the FIN) or the option is cleared, which
+     * sends what was held at once. Unlike Linux, tcpkit does not also send
+     * the held data 200 ms later. A listener passes it to its connections. */
+    TK_TCP_CORK,
 };
 typedef struct tk_linger {
     int onoff;

@@ -1,9 +1,8 @@
-/* Timer queue: a binary min-heap of intrusive nodes. Every move of a node
- * inside the heap goes through heap_place(), which keeps node->index equal
- * to its slot, so cancel and re-arm find a node in O(1) and fix the heap in
- * O(log n).
+/* Timer queue: a binary min-heap of (deadline, id) slots. Every move of a
+ * slot goes through heap_place(), which keeps pos[id] equal to its slot, so
+ * cancel and re-arm find an id in O(1) and fix the heap in O(log n).
  *
- * Ties: nodes with equal deadlines pop in an order fixed by the sequence of
+ * Ties: ids with equal deadlines pop in an order fixed by the sequence of
  * arm/cancel/pop calls alone (never by addresses), so a replayed simulation
  * fires its timers in the same order. */
 #include "base/timerq.h"
@@ -11,96 +10,97 @@
 #include <errno.h>
 #include <stddef.h>
 
-static void heap_place(tk_timerq *q, uint32_t i, tk_timerq_node *n) {
-    q->heap[i] = n;
-    n->index = i;
+static void heap_place(tk_timerq *q, uint32_t i, tk_timerq_slot s) {
+    q->heap[i] = s;
+    q->pos[s.id] = i;
 }
 
 static void sift_up(tk_timerq *q, uint32_t i) {
-    tk_timerq_node *n = q->heap[i];
+    tk_timerq_slot s = q->heap[i];
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
-        if (q->heap[parent]->deadline <= n->deadline)
+        if (q->heap[parent].deadline <= s.deadline)
             break;
         heap_place(q, i, q->heap[parent]);
         i = parent;
     }
-    heap_place(q, i, n);
+    heap_place(q, i, s);
 }
 
 static void sift_down(tk_timerq *q, uint32_t i) {
-    tk_timerq_node *n = q->heap[i];
+    tk_timerq_slot s = q->heap[i];
     for (;;) {
         uint32_t child = 2 * i + 1;
         if (child >= q->count || child < i) /* child < i: index overflow */
             break;
-        if (child + 1 < q->count && q->heap[child + 1]->deadline < q->heap[child]->deadline)
+        if (child + 1 < q->count && q->heap[child + 1].deadline < q->heap[child].deadline)
             child++;
-        if (n->deadline <= q->heap[child]->deadline)
+        if (s.deadline <= q->heap[child].deadline)
             break;
         heap_place(q, i, q->heap[child]);
         i = child;
     }
-    heap_place(q, i, n);
+    heap_place(q, i, s);
 }
 
-/* Restores the heap after the node at i changed its deadline. */
+/* Restores the heap after the slot at i changed its deadline. */
 static void heap_fix(tk_timerq *q, uint32_t i) {
-    if (i > 0 && q->heap[(i - 1) / 2]->deadline > q->heap[i]->deadline)
+    if (i > 0 && q->heap[(i - 1) / 2].deadline > q->heap[i].deadline)
         sift_up(q, i);
     else
         sift_down(q, i);
 }
 
-static bool queued_here(const tk_timerq *q, const tk_timerq_node *n) {
-    return n->index < q->count && q->heap[n->index] == n;
-}
-
-void tk_timerq_init(tk_timerq *q, tk_timerq_node **storage, uint32_t cap) {
-    q->heap = storage;
+void tk_timerq_init(tk_timerq *q, tk_timerq_slot *heap, uint32_t cap, uint32_t *pos, uint32_t ids) {
+    q->heap = heap;
+    q->pos = pos;
     q->count = 0;
-    q->cap = storage ? cap : 0;
+    q->cap = heap && pos ? cap : 0;
+    q->ids = heap && pos ? ids : 0;
+    for (uint32_t i = 0; i < q->ids; i++)
+        pos[i] = TK_TIMERQ_UNARMED;
 }
 
-void tk_timerq_node_init(tk_timerq_node *n) {
-    n->deadline = TK_TIME_NEVER;
-    n->index = TK_TIMERQ_UNARMED;
+tk_time tk_timerq_deadline(const tk_timerq *q, uint32_t id) {
+    return tk_timerq_armed(q, id) ? q->heap[q->pos[id]].deadline : TK_TIME_NEVER;
 }
 
-int tk_timerq_arm(tk_timerq *q, tk_timerq_node *n, tk_time deadline) {
-    if (queued_here(q, n)) {
-        n->deadline = deadline;
-        heap_fix(q, n->index);
+int tk_timerq_arm(tk_timerq *q, uint32_t id, tk_time deadline) {
+    if (id >= q->ids)
+        return -EINVAL;
+    if (tk_timerq_armed(q, id)) {
+        q->heap[q->pos[id]].deadline = deadline;
+        heap_fix(q, q->pos[id]);
         return 0;
     }
     if (q->count >= q->cap)
         return -ENOBUFS;
-    n->deadline = deadline;
-    heap_place(q, q->count++, n);
-    sift_up(q, n->index);
+    tk_timerq_slot s = {deadline, id};
+    heap_place(q, q->count++, s);
+    sift_up(q, q->pos[id]);
     return 0;
 }
 
-void tk_timerq_cancel(tk_timerq *q, tk_timerq_node *n) {
-    if (!queued_here(q, n))
+void tk_timerq_cancel(tk_timerq *q, uint32_t id) {
+    if (!tk_timerq_armed(q, id))
         return;
-    uint32_t i = n->index;
-    tk_timerq_node *last = q->heap[--q->count];
-    n->index = TK_TIMERQ_UNARMED;
-    if (last == n)
+    uint32_t i = q->pos[id];
+    tk_timerq_slot last = q->heap[--q->count];
+    q->pos[id] = TK_TIMERQ_UNARMED;
+    if (last.id == id)
         return;
     heap_place(q, i, last);
     heap_fix(q, i);
 }
 
 tk_time tk_timerq_next(const tk_timerq *q) {
-    return q->count > 0 ? q->heap[0]->deadline : TK_TIME_NEVER;
+    return q->count > 0 ? q->heap[0].deadline : TK_TIME_NEVER;
 }
 
-tk_timerq_node *tk_timerq_pop_due(tk_timerq *q, tk_time now) {
-    if (q->count == 0 || q->heap[0]->deadline > now)
-        return NULL;
-    tk_timerq_node *n = q->heap[0];
-    tk_timerq_cancel(q, n);
-    return n;
+bool tk_timerq_pop_due(tk_timerq *q, tk_time now, uint32_t *id) {
+    if (q->count == 0 || q->heap[0].deadline > now)
+        return false;
+    *id = q->heap[0].id;
+    tk_timerq_cancel(q, *id);
+    return true;
 }

@@ -130,7 +130,8 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
     tp->rport = addr->port;
     tk_cold(tp)->so_error = 0;
     tk_tcb_init_conn(s, tp, s->now);
-    tp->rcv_shift = s->cfg.opt_wscale ? tk_tcp_wscale_for(tk_cold(tp)->opts.rcv_cap) : 0;
+    tp->rcv_shift =
+        s->cfg.opt_wscale ? tk_tcp_wscale_for(tk_cold(tp)->opts.rcv_cap, s->cfg.wscale_min) : 0;
     tk_demux_insert(s, tp);
     tk_tcb_set_state(s, tp, TK_TCP_SYN_SENT, "connect()");
     s->stats.active_opens++;

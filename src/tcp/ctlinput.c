@@ -3,6 +3,8 @@
  * protocol; here the quote finds its connection, which takes a lower MSS
  * (fragmentation needed), fails (a hard error in SYN_SENT) or remembers a
  * soft error. */
+#include <errno.h>
+
 #include "base/seq.h"
 #include "net/icmp.h"
 #include "tcp/state.h"
@@ -46,7 +48,7 @@ int tk_tcp_ctlinput(void *ctx, const tk_icmp_hdr *h, const tk_icmp_quote *q, tk_
      * so a forged message cannot reset a working connection. */
     if (err != 0 && tp->state == TK_TCP_SYN_SENT && s->cfg.icmp_may_rst) {
         s->now = now;
-        tk_tcb_drop(s, tp, err, "rcv ICMP unreachable");
+        tk_tcb_drop(s, tp, s->cfg.icmp_errno_refused ? -ECONNREFUSED : err, "rcv ICMP unreachable");
         return TK_ICMP_HARD;
     }
     /* RFC 1122 4.2.3.9: a soft error does not abort; it is remembered and

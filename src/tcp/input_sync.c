@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
+#include "tcp/dsack.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 
@@ -229,7 +230,8 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
 }
 
 static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
-    if (hole_filled || tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
+    bool second = s->cfg.ack_second_segment && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER;
+    if (hole_filled || second || tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
         tp->flags |= TK_TF_ACKNOW;
         return;
     }
@@ -241,6 +243,8 @@ static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
 
 static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
     bool had_ooo = tk_tcb_ooo_ranges(tp) > 0;
+    if (had_ooo)
+        tk_dsack_overlap(tp, v->seq, v->len); /* OP-7 */
     uint32_t n = tk_chunkq_write(&s->chunks, &tp->rcvq, v->data, v->len);
     if (n < v->len) /* the rest waits for the peer's retransmission */
         TK_DROP(s, drop_rcv_pool_empty, now);
@@ -258,6 +262,11 @@ static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time no
 static void data_out_of_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time now) {
     tp->flags |= TK_TF_ACKNOW;
     s->stats.ooo_segs_in++;
+    if (tk_dsack_held(tp, v->seq, v->len)) {
+        tk_dsack_note(tp, v->seq, v->seq + v->len); /* OP-7: held already */
+        return;
+    }
+    tk_dsack_overlap(tp, v->seq, v->len);
     uint32_t off = v->seq - tp->rcv_nxt;
     uint32_t held = tp->reass != NULL ? tk_reass_bytes(tp->reass) : 0;
     if (held + v->len > s->cfg.ooo_budget_bytes) {
@@ -342,8 +351,10 @@ static int receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
     case TK_TCP_ESTABLISHED:
         tk_tcb_set_state(s, tp, TK_TCP_CLOSE_WAIT, "rcv FIN");
         /* CM-4: the ACK waits for the delayed-ACK timer so a close() in
-         * the meantime sends FIN and ACK together. */
-        if (tk_cold(tp)->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+         * the meantime sends FIN and ACK together (unless cfg.fin_ack_now). */
+        if (s->cfg.fin_ack_now)
+            tp->flags |= TK_TF_ACKNOW;
+        else if (tk_cold(tp)->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
             s->stats.delayed_acks++;
             tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
         }
@@ -450,6 +461,7 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
             TK_DROP(s, drop_syn_challenged, now);
         } else if (tk_seq_leq(h->seq + seglen, tp->rcv_nxt) && (fl & TK_TCP_ACK) &&
                    s->cfg.bsd_old_ack) {
+            tk_dsack_note(tp, h->seq, h->seq + sg->len); /* OP-7 */
             /* BSD (Stevens vol. 2 p. 960): ACK to resynchronize, drop the
              * data, but still process the ACK field. */
             tp->flags |= TK_TF_ACKNOW;
@@ -458,6 +470,7 @@ static int check_segment(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
             /* Entirely old: an ACK to resynchronize, and the segment goes,
              * ACK field and all (RFC 9293 3.10.7.4, SEC-9): an old segment
              * neither completes a handshake nor acknowledges data. */
+            tk_dsack_note(tp, h->seq, h->seq + sg->len); /* OP-7 */
             unacceptable_ack(s, tp, h->seq, seglen, now);
             TK_DROP(s, drop_old_segment, now);
         } else {
@@ -506,6 +519,7 @@ static void trim(tk_tcb *tp, const tk_seg *sg, seg_view *v) {
             v->fin = false; /* a FIN we already have */
             d = v->len;
         }
+        tk_dsack_note(tp, v->seq, v->seq + d); /* OP-7: the part we had */
         v->data += d;
         v->len -= d;
         v->seq += d;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/seq.h"
+#include "tcp/dsack.h"
 #include "tcp/state.h"
 
 uint32_t tk_tcp_ts_now(tk_time now) {
@@ -56,6 +57,8 @@ bool tk_tcp_window_update_due(tk_stack *s, tk_tcb *tp) {
     if (win <= offered)
         return false;
     uint32_t inc = win - offered;
+    if (s->cfg.window_update_double)
+        return win >= 2u * offered; /* Linux's tcp_cleanup_rbuf */
     return inc >= 2u * tp->mss || inc >= tk_cold(tp)->opts.rcv_cap / 2;
 }
 
@@ -103,9 +106,9 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
         o->ts_val = tk_tcp_ts_now(now);
         o->ts_ecr = tp->ts_recent;
     }
-    if ((tp->flags & TK_TF_SACK) && tk_tcb_ooo_ranges(tp) > 0 && sack_room(o) > 0) {
-        uint32_t max = sack_room(o);
-        o->sack_count = (uint8_t)tk_reass_sack(tp->reass, tp->rcv_nxt, o->sack, max);
+    bool dsack = tk_cold(tp)->dsack_len != 0;
+    if ((tp->flags & TK_TF_SACK) && (dsack || tk_tcb_ooo_ranges(tp) > 0) && sack_room(o) > 0) {
+        o->sack_count = (uint8_t)tk_dsack_blocks(tp, o->sack, sack_room(o)); /* OP-3, OP-7 */
         if (o->sack_count > 0)
             o->present |= TK_OPT_SACK;
     }
@@ -164,6 +167,7 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
     if (flags & TK_TCP_RST)
         s->stats.rsts_sent++;
     if (flags & TK_TCP_ACK) {
+        tk_dsack_sent(tp);
         tp->last_ack_sent = tp->rcv_nxt;
         tp->flags &= ~TK_TF_ACKNOW;
         tk_tcb_timer_stop(s, tp, TK_TIMER_DELACK);
@@ -211,11 +215,14 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
     arm_rexmt(s, tp, now);
 }
 
-/* Decides whether `len` bytes at `off` may go now (Nagle, DT-4). */
+/* Decides whether `len` bytes at `off` may go now (Nagle, DT-4; TCP_CORK,
+ * API-6: only full segments, the FIN's, and retransmissions). */
 static bool data_send_ok(const tk_tcb *tp, uint32_t off, uint32_t len, uint32_t qlen,
                          uint32_t maxseg, bool fin) {
-    if (len == maxseg || (tp->flags & TK_TF_FORCE))
+    if (len == maxseg || (tp->flags & (TK_TF_FORCE | TK_TF_UNCORK)))
         return true;
+    if ((tk_cold(tp)->opts.flags & TK_SOF_CORK) && !fin)
+        return tk_seq_lt(tp->snd_nxt, tp->snd_max);
     if (off + len == qlen &&
         ((tk_cold(tp)->opts.flags & TK_SOF_NODELAY) || tp->snd_max == tp->snd_una || fin))
         return true;
@@ -370,6 +377,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         if (len == 0 && !fin)
             break;
     }
+    tp->flags &= ~TK_TF_UNCORK; /* one push, as Linux's uncork */
     uint32_t unsent =
         tk_chunkq_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_chunkq_len(&tp->sndq));
     /* Data waits with nothing in flight: a closed window, or one too small
@@ -409,8 +417,8 @@ void tk_tcp_retransmit_head(tk_stack *s, tk_tcb *tp, tk_time now) {
         tp->snd_nxt = saved;
 }
 
-uint8_t tk_tcp_wscale_for(uint32_t bufsize) {
-    uint8_t shift = 0;
+uint8_t tk_tcp_wscale_for(uint32_t bufsize, uint8_t min) {
+    uint8_t shift = min > TK_TCP_MAX_WSCALE ? TK_TCP_MAX_WSCALE : min;
     while (shift < TK_TCP_MAX_WSCALE && (bufsize >> shift) > 65535u)
         shift++;
     return shift;

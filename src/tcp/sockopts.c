@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "base/seq.h"
 #include "tcp/sockopts.h"
 #include "tcp/state.h"
 
@@ -81,15 +82,34 @@ static int nodelay_set(tk_stack *s, tk_tcb *tp, int v) {
     return 0;
 }
 
-/* Buffer sizes may only shrink below the pool's per-socket block, and only
- * before the connection uses the buffer. */
+/* API-6: clearing the cork pushes what it held at once, even past Nagle
+ * (Linux's TCP_NAGLE_PUSH). */
+static int cork_set(tk_stack *s, tk_tcb *tp, int v) {
+    if (v || !tk_tcb_synchronized(tp))
+        return 0;
+    tp->flags |= TK_TF_UNCORK;
+    tk_tcb_mark_pending(s, tp);
+    return 0;
+}
+
+/* Buffer sizes up to the configured per-socket size, at any time (API-6):
+ * on a connection a send buffer never drops below the bytes queued, and a
+ * receive buffer never below the window already offered (RFC 9293
+ * 3.8.6.2.2: the window does not shrink); a larger one may open the window. */
 static int buf_set(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
     uint32_t max = rcv ? s->cfg.rcvbuf : s->cfg.sndbuf;
-    if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
-        return -EISCONN;
     uint32_t n = (uint32_t)v > max ? max : (uint32_t)v;
     *(rcv ? &tk_cold(tp)->opts.rcv_cap : &tk_cold(tp)->opts.snd_cap) = n;
-    tk_chunkq_set_cap(rcv ? &tp->rcvq : &tp->sndq, n);
+    uint32_t cap = n;
+    if (rcv && tk_seq_gt(tp->rcv_adv, tp->rcv_nxt)) {
+        uint32_t promised = tk_chunkq_len(&tp->rcvq) + (tp->rcv_adv - tp->rcv_nxt);
+        cap = cap < promised ? promised : cap;
+    }
+    tk_chunkq_set_cap(rcv ? &tp->rcvq : &tp->sndq, cap);
+    if (tp->state == TK_TCP_CLOSED || tp->state == TK_TCP_LISTEN)
+        return 0;
+    if (!rcv || tk_tcp_window_update_due(s, tp))
+        tk_tcb_mark_pending(s, tp); /* more may be sent, or the window opens */
     return 0;
 }
 static int rcvbuf_set(tk_stack *s, tk_tcb *tp, int v) {
@@ -281,6 +301,15 @@ static const opt_row rows[] = {
      true,
      NULL,
      NULL,
+     NULL},
+    {{TCP, "TCP_CORK", TK_TCP_CORK, false, false},
+     VT_FLAG,
+     ANY,
+     TK_SOF_CORK,
+     0,
+     true,
+     NULL,
+     cork_set,
      NULL},
 };
 

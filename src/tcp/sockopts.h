@@ -20,6 +20,7 @@
 #define TK_SOF_LINGER0   0x08u /* SO_LINGER {1, 0}: close() aborts */
 #define TK_SOF_LINGER    0x10u /* SO_LINGER {1, n > 0}: abort if not closed in n s */
 #define TK_SOF_NOOPT     0x20u /* TCP_NOOPT: no options on SYNs, the peer's ignored */
+#define TK_SOF_CORK      0x40u /* TCP_CORK: only full segments (or the FIN's) leave */
 
 /* Every option value a socket holds. The peer's UDP port of an
  * encapsulated connection (TCP_REMOTE_UDP_ENCAPS_PORT) is connection state

@@ -186,6 +186,8 @@ bool tk_syncache_add(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     s->stats.passive_opens++;
     tk_syncache_send_synack(s, lp, e, tk_tcp_ts_now(now), false, now);
     arm(s, lp, e, now);
+    if (s->cfg.sim_two_way_handshake)
+        tk_syncache_two_way(s, lp, e, sg, now);
     return true;
 }
 

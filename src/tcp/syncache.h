@@ -91,6 +91,10 @@ void tk_syncache_fill(struct tk_stack *s, const struct tk_tcb *lp, const struct 
 void tk_syncache_window(const struct tk_stack *s, const struct tk_tcb *lp, tk_syn_entry *e);
 /* A socket in SYN_RCVD holding everything e knows, as if it had been there
  * since the SYN (not traced again); NULL when the pool is empty. */
+/* What-if (tk_config.sim_two_way_handshake, simulator only): the entry
+ * becomes an ESTABLISHED socket right after its SYN-ACK went out. */
+void tk_syncache_two_way(struct tk_stack *s, struct tk_tcb *lp, tk_syn_entry *e,
+                         const struct tk_seg *sg, tk_time now);
 struct tk_tcb *tk_syncache_expand(struct tk_stack *s, struct tk_tcb *lp, const tk_syn_entry *e,
                                   tk_time now);
 /* Takes e out of the table; cause (traced SYN_RCVD -> CLOSED) may be NULL

@@ -84,7 +84,7 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
     tp->rcv_nxt = tp->last_ack_sent = e->irs + 1u;
     tp->rcv_adv = tp->rcv_nxt + e->rcv_win;
     tk_chunkq_back(&s->chunks, &tp->rcvq, e->rcv_win); /* the SYN-ACK's offer */
-    tp->rcv_shift = tk_tcp_wscale_for(tk_cold(tp)->opts.rcv_cap);
+    tp->rcv_shift = tk_tcp_wscale_for(tk_cold(tp)->opts.rcv_cap, s->cfg.wscale_min);
     tk_tcp_opts o = syn_opts(e);
     tk_tcp_syn_options(s, tp, &o);
     tk_cold(tp)->iss = tp->snd_una = e->iss;
@@ -102,6 +102,18 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
     tk_tcb_adopt_state(s, tp, TK_TCP_SYN_RCVD);
     tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, e->deadline > now ? e->deadline : now);
     return tp;
+}
+
+void tk_syncache_two_way(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, const tk_seg *sg, tk_time now) {
+    if (tk_cold(lp)->acq_len >= tk_cold(lp)->backlog)
+        return;
+    tk_tcb *tp = tk_syncache_expand(s, lp, e, now);
+    if (tp == NULL)
+        return;
+    tk_syncache_remove(s, e, NULL);
+    tp->snd_una = tk_cold(tp)->iss + 1u; /* as if the SYN-ACK had been acknowledged */
+    tp->flags &= ~TK_TF_RTT_TIMING;
+    tk_tcp_established(s, tp, sg, "snd SYN-ACK (two-way handshake, what-if)", now);
 }
 
 /* An ACK of our SYN that is acceptable: the handshake completes when the

@@ -52,7 +52,7 @@ void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_en
 
 void tk_syncache_window(const tk_stack *s, const tk_tcb *lp, tk_syn_entry *e) {
     bool ws = s->cfg.opt_wscale && (e->flags & TK_SC_PEER_WS);
-    e->rcv_shift = ws ? tk_tcp_wscale_for(tk_cold(lp)->opts.rcv_cap) : 0;
+    e->rcv_shift = ws ? tk_tcp_wscale_for(tk_cold(lp)->opts.rcv_cap, s->cfg.wscale_min) : 0;
     /* The receive buffer a socket would round to whole segments (input.c). */
     uint32_t seg = send_mss(s, e);
     if (s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS))

@@ -25,7 +25,6 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     tp->flags = TK_TF_ALLOC;
     tp->state = TK_TCP_CLOSED;
     s->state_count[TK_TCP_CLOSED]++;
-    tk_timerq_node_init(&tp->tnode);
     tp->hash_next = tk_cold(tp)->bind_next = tk_cold(tp)->bind_prev = TK_NIL;
     tk_cold(tp)->list_next = tk_cold(tp)->pend_next = tk_cold(tp)->pend_prev = tk_cold(tp)->parent =
         TK_NIL;
@@ -92,8 +91,7 @@ void tk_tcb_free(tk_stack *s, tk_tcb *tp) {
     tk_tcb_reass_release(s, tp);
     tk_chunkq_release(&s->chunks, &tp->rcvq);
     tk_chunkq_release(&s->chunks, &tp->sndq);
-    if (tk_timerq_armed(&tp->tnode))
-        tk_timerq_cancel(&s->timers, &tp->tnode);
+    tk_timerq_cancel(&s->timers, tp->index);
     s->state_count[tp->state]--;
     tp->flags = 0;
     tk_pool_free(&s->tcbs, tp);
@@ -178,12 +176,11 @@ int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline) {
 void tk_tcb_timer_rearm(tk_stack *s, tk_tcb *tp) {
     tk_time next;
     if (tk_tcb_next_timer(tp, &next) == TK_TIMER_NONE) {
-        if (tk_timerq_armed(&tp->tnode))
-            tk_timerq_cancel(&s->timers, &tp->tnode);
+        tk_timerq_cancel(&s->timers, tp->index);
         return;
     }
-    if (!tk_timerq_armed(&tp->tnode) || tp->tnode.deadline != next)
-        (void)tk_timerq_arm(&s->timers, &tp->tnode, next);
+    if (tk_timerq_deadline(&s->timers, tp->index) != next)
+        (void)tk_timerq_arm(&s->timers, tp->index, next);
 }
 
 void tk_tcb_timer_set(tk_stack *s, tk_tcb *tp, int kind, tk_time deadline) {
@@ -239,6 +236,12 @@ void tk_tcb_drop(tk_stack *s, tk_tcb *tp, int err, const char *cause) {
 }
 
 void tk_tcb_time_wait(tk_stack *s, tk_tcb *tp, const char *cause, tk_time now) {
+    if (s->cfg.sim_no_time_wait) { /* what-if (tk_config): the last ACK, then gone */
+        if (tp->flags & TK_TF_ACKNOW)
+            tk_tcp_send_ack(s, tp, now);
+        tk_tcb_drop(s, tp, 0, "no TIME_WAIT (what-if)");
+        return;
+    }
     tk_tcb_set_state(s, tp, TK_TCP_TIME_WAIT, cause);
     s->stats.time_wait_entered++;
     stop_all_timers(s, tp);

@@ -29,6 +29,7 @@
 #define TK_TF_FIN_ACKED  0x00000008u
 #define TK_TF_FIN_RCVD   0x00000010u /* end of the peer's stream reached */
 #define TK_TF_SHUT_RD    0x00000020u
+#define TK_TF_UNCORK     0x00000040u /* TCP_CORK cleared: the next burst pushes despite Nagle */
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */
@@ -97,6 +98,11 @@ typedef struct tk_tcb_cold {
     uint32_t acq_head, acq_tail, acq_len, backlog;
     tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
     bool cookie_any;
+    /* OP-7 (RFC 2883): a duplicate range received, reported as the first
+     * SACK block of the next ACK (tcp/dsack.c); length 0: none. Last, in
+     * what was the padding after cookie_any. */
+    uint16_t dsack_len;
+    uint32_t dsack_left;
 } tk_tcb_cold;
 
 /* The hot part: at most 256 bytes (four cache lines; the pool keeps every
@@ -122,16 +128,16 @@ typedef struct tk_tcb {
     uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
     uint32_t rcv_nxt, rcv_adv;
 
-    /* Line 1: timestamps, RTT sample, activity, parts from pools, timer node. */
+    /* Line 1: timestamps, RTT sample, activity, parts from pools. The TCB's
+     * timer is queued by its index (s->timers), not by a node in here. */
     uint32_t last_ack_sent;
     uint32_t ts_recent;
     uint32_t rtt_seq;
     uint32_t rexmt_count; /* consecutive retransmission timeouts */
     tk_time rtt_start;
-    tk_time last_rcv;     /* time of the last segment received */
-    tk_reass *reass;      /* out-of-order ranges (own pool); NULL while data arrives in order */
-    tk_sack_board *sack;  /* SACK scoreboard (own pool); NULL until the first SACK block */
-    tk_timerq_node tnode; /* armed at the earliest of tk_cold(tp)->t[] */
+    tk_time last_rcv;    /* time of the last segment received */
+    tk_reass *reass;     /* out-of-order ranges (own pool); NULL while data arrives in order */
+    tk_sack_board *sack; /* SACK scoreboard (own pool); NULL until the first SACK block */
 
     /* Line 2: the buffers (chunks from the stack's pool, base/chunkq.h). */
     tk_chunkq sndq; /* head = SND.UNA (once the SYN is acknowledged) */
@@ -251,7 +257,7 @@ void tk_tcp_retransmit_head(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_seg_max(const tk_tcb *tp);
 /* The same less the SACK blocks the next segment will carry. */
 uint32_t tk_tcp_seg_max_now(const struct tk_stack *s, const tk_tcb *tp, tk_time now);
-uint8_t tk_tcp_wscale_for(uint32_t bufsize);
+uint8_t tk_tcp_wscale_for(uint32_t bufsize, uint8_t min);
 /* Window probe: one byte at SND.UNA beyond a zero window (DT-3). */
 void tk_tcp_send_probe(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_keepalive(struct tk_stack *s, tk_tcb *tp, tk_time now);

@@ -127,6 +127,10 @@ for line in open(sys.argv[1]):
         got.append("connection %d %s %s reused=%s rtt=%s" % (o["id"],
                    "/".join(o["client"]["states"]), "/".join(o["server"]["states"]),
                    o["ports_reused"], o.get("rtt_ms")))
+    elif o["type"] == "segment":
+        got.append("segment %d #%d %s %s seq=%d ack=%d len=%d retransmitted=%s" % (
+                   o["connection"], o["packet"], o["end"], o["flags"], o["seq"], o["ack"],
+                   o["len"], o["retransmitted"]))
     else:
         got.append("note %d #%d %s %s: %s" % (o["connection"], o["packet"], o["from"],
                    o["kind"], o["reason"]))

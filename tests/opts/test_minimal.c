@@ -29,8 +29,14 @@ static void test_EMB_01_minimal_fragment_dropped(void **state) {
     uint8_t f[64] = {0};
     tk_eth_hdr eh = {{0x02, 0, 0, 0, 0, 0x01}, {0x02, 0, 0, 0, 0, 0x02}, TK_ETHERTYPE_IPV4};
     assert_int_equal(tk_wire_eth_emit(&eh, f, sizeof f), TK_ETH_HLEN);
-    tk_ipv4_hdr ih = {.hlen = 20, .total_len = 28, .id = 7, .frag = TK_IPV4_MF, .ttl = 64,
-                      .proto = TK_IPPROTO_TCP, .src = TKH_REMOTE_ADDR, .dst = TKH_LOCAL_ADDR};
+    tk_ipv4_hdr ih = {.hlen = 20,
+                      .total_len = 28,
+                      .id = 7,
+                      .frag = TK_IPV4_MF,
+                      .ttl = 64,
+                      .proto = TK_IPPROTO_TCP,
+                      .src = TKH_REMOTE_ADDR,
+                      .dst = TKH_LOCAL_ADDR};
     assert_int_equal(tk_wire_ipv4_emit(&ih, f + TK_ETH_HLEN, sizeof f - TK_ETH_HLEN), 20);
     assert_int_equal(tk_stack_input(h.s, f, TK_ETH_HLEN + 28, h.now), -ENOBUFS);
     const tk_stats *st = tk_stack_stats(h.s);

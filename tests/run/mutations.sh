@@ -14,7 +14,9 @@ fail() {
 }
 
 for good in base.pkt restored-setting.pkt running-sysctl.pkt same-instant.pkt blocking.pkt \
-    blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt udp-encap.pkt; do
+    blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt udp-encap.pkt \
+    msg-flags.pkt shell-linux.pkt shell-multiline.pkt packet-forms.pkt headers.pkt io-calls.pkt \
+    tcp-info-linux.pkt; do
     out=$("$tcpkit" run "$dir/$good")
     rc=$?
     [ "$rc" -eq 0 ] || fail "$good: exit $rc, output: $out"
@@ -26,6 +28,19 @@ out=$("$tcpkit" run "$dir/non-fatal.pkt")
 case "$out" in
 "PASS $dir/non-fatal.pkt (--non_fatal=syscall: 2 system call results differed; first: line 10: expected SO_RCVBUF 1234, got 65536)"*) ;;
 *) fail "non-fatal.pkt: $out" ;;
+esac
+
+# --local_ip, --remote_ip, --bind_port: the packets carry those addresses.
+case "$("$tcpkit" run -v "$dir/headers.pkt")" in
+*"< IP 192.0.2.1.50000 > 192.168.0.1.9090: Flags [S]"*) ;;
+*) fail "headers.pkt: the addresses of the header are not used" ;;
+esac
+
+# --non_fatal: a sysctl without a tcpkit setting is reported and skipped.
+out=$("$tcpkit" run "$dir/shell-non-fatal.pkt")
+case "$out" in
+"PASS $dir/shell-non-fatal.pkt (--non_fatal=syscall: 1 system call results differed; first: line 6: sysctl net.ipv4.tcp_no_such_knob has no tcpkit setting)"*) ;;
+*) fail "shell-non-fatal.pkt: $out" ;;
 esac
 
 for script in "$dir"/mutations/*.pkt; do
@@ -62,6 +77,35 @@ for bad in net.inet.tcp.no_such_setting=1 net.inet.tcp.blackhole=0 net.inet.tcp.
     [ "$rc" -eq 2 ] || fail "--sysctl $bad: exit $rc, want 2: $out"
     case "$out" in *"tcpkit run: --sysctl"*) ;; *) fail "--sysctl $bad: message: $out" ;; esac
 done
+
+# --host freebsd: FreeBSD's defaults; without them the script fails where
+# tcpkit's own default differs. An unknown host is a usage error.
+out=$("$tcpkit" run --host freebsd "$dir/host-freebsd.pkt")
+[ "$?" -eq 0 ] || fail "host-freebsd.pkt with --host freebsd: $out"
+out=$("$tcpkit" run "$dir/host-freebsd.pkt")
+case "$(printf '%s\n' "$out" | head -n 1)" in
+"FAIL $dir/host-freebsd.pkt: line 16: expected a packet at 0.100000, got . 1:1(0) ack 4"*) ;;
+*) fail "host-freebsd.pkt without --host: $out" ;;
+esac
+# -v prints the packets as tcpdump does and the state changes; --pcap
+# writes the run (10 frames: a 24-byte file header, 10 16-byte record
+# headers, 567 frame bytes).
+out=$("$tcpkit" run -v --host freebsd "$dir/host-freebsd.pkt")
+case "$out" in
+*"0.100000 > IP 198.18.0.1.8080 > 198.18.0.2.50000: Flags [.], ack 4, win 32998, length 0"*) ;;
+*) fail "-v: no tcpdump line for the ACK: $out" ;;
+esac
+case "$out" in
+*"0.200000 state ESTABLISHED -> CLOSE_WAIT (rcv FIN)"*) ;;
+*) fail "-v: no state change: $out" ;;
+esac
+pcap=$(mktemp)
+"$tcpkit" run --host freebsd --pcap "$pcap" "$dir/host-freebsd.pkt" >/dev/null
+size=$(wc -c < "$pcap")
+rm -f "$pcap"
+[ "$size" -eq 751 ] || fail "--pcap: $size bytes"
+out=$("$tcpkit" run --host plan9 "$dir/host-freebsd.pkt" 2>&1)
+[ "$?" -eq 2 ] || fail "--host plan9: want exit 2: $out"
 
 # The relaxations leave the encapsulation strict.
 out=$("$tcpkit" run --relax-options --relax-win "$dir/mutations/udp-dport.pkt")

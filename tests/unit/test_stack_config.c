@@ -101,6 +101,9 @@ static void ecn_3(tk_config *c) {
 static void tunnel_overhead_7(tk_config *c) {
     c->udp_tunnel_overhead = 7;
 }
+static void wscale_min_15(tk_config *c) {
+    c->wscale_min = 15;
+}
 
 /* The rule set_config alone enforced before: an RTO floor above its
  * ceiling (RFC 6298 2.4/2.5) was accepted at creation. */
@@ -129,6 +132,11 @@ static void test_OP_1_default_mss_floor(void **state) {
 
 static void test_DT_9_initial_window_cap(void **state) {
     assert_refused(*state, initial_window_65);
+}
+
+/* OP-2: RFC 7323 2.3 caps the shift at 14. */
+static void test_OP_2_wscale_min_cap(void **state) {
+    assert_refused(*state, wscale_min_15);
 }
 
 static void test_NET_1_ttl_ecn_tunnel(void **state) {
@@ -187,6 +195,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_CM_15_ephemeral_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_OP_1_default_mss_floor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_DT_9_initial_window_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_OP_2_wscale_min_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_NET_1_ttl_ecn_tunnel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_SEC_5_pool_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_API_1_config_edges_accepted, setup, teardown),

@@ -343,6 +343,78 @@ static void test_syntax_errors_report_line(void **state) {
     }
 }
 
+/* packetdrill's addresses, ports and lists; options tcpkit cannot apply
+ * are refused with the reason. */
+static void test_header_packetdrill_options(void **state) {
+    (void)state;
+    assert_int_equal(parse("--local_ip=192.168.0.1\n--remote_ip=192.0.2.1/24\n"
+                           "--gateway_ip=192.168.0.2\n--netmask_ip=255.255.0.0\n"
+                           "--bind_port=9090\n--connect_port=80\n--non_fatal=syscall\n"
+                           "--tcp_ts_tick_usecs=0\n--verbose\n0 close(3) = 0\n"),
+                     0);
+    assert_int_equal(sc.hdr.local_ip, 0xc0a80001u);
+    assert_int_equal(sc.hdr.remote_ip, 0xc0000201u);
+    assert_int_equal(sc.hdr.gateway_ip, 0xc0a80002u);
+    assert_int_equal(sc.hdr.netmask_ip, 0xffff0000u);
+    assert_int_equal(sc.hdr.bind_port, 9090);
+    assert_int_equal(sc.hdr.connect_port, 80);
+    assert_true(sc.hdr.non_fatal_syscall);
+    assert_int_equal(sc.hdr.ts_tick_usecs, 0);
+    tk_pkt_script_free(&sc);
+    static const struct {
+        const char *text, *msg;
+    } refused[] = {
+        {"--speed=100\n", "--speed is not supported: the runner's link has no rate"},
+        {"--non_fatal=packet\n",
+         "--non_fatal=packet is not supported: a packet that differs always fails the script"},
+        {"--tcp_ts_tick_usecs=10\n",
+         "--tcp_ts_tick_usecs=10 is not supported: tcpkit's timestamp clock ticks every 1000 us"},
+        {"--local_ip=10.0.0.300\n", "malformed value for --local_ip: 10.0.0.300"},
+        {"--bind_port=0\n", "malformed value for --bind_port: 0"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(parse(refused[i].text), -EINVAL);
+        assert_int_equal(err.line, 1);
+        assert_string_equal(err.msg, refused[i].msg);
+    }
+}
+
+/* urg N and the Fast Open options, with and without a cookie. */
+static void test_packet_urg_and_fast_open(void **state) {
+    (void)state;
+    const tk_pkt_event *ev =
+        one("+0 < S 0:0(0) win 100 urg 7 <FO 0102030405060708,FOEXP,nop,nop>\n");
+    const tk_pkt_packet *p = &ev->pkt;
+    assert_true(p->has_urg);
+    assert_int_equal(p->urg, 7);
+    assert_int_equal(p->nopts, 4);
+    assert_int_equal(p->opts[0].kind, TK_PKT_OPT_FO);
+    assert_int_equal(p->opts[0].cookie_len, 8);
+    assert_int_equal(p->opts[0].cookie[7], 8);
+    assert_int_equal(p->opts[1].kind, TK_PKT_OPT_FOEXP);
+    assert_int_equal(p->opts[1].cookie_len, 0);
+    tk_pkt_script_free(&sc);
+    assert_int_equal(parse("+0 < S 0:0(0) win 100 <FO 010>\n"), -EINVAL);
+    assert_string_equal(err.msg, "a Fast Open cookie is 4..16 bytes in hex digits");
+}
+
+/* msghdr members carry a size after their name: msg_iov(1)=[...]. */
+static void test_syscall_msghdr(void **state) {
+    (void)state;
+    const tk_pkt_event *ev = one("+0 recvmsg(4, {msg_name(...)=..., msg_iov(2)=[{..., 4}, "
+                                 "{..., 6}], msg_flags=0}, MSG_PEEK) = 10\n");
+    const tk_pkt_expr *m = &ev->sys.args[1];
+    assert_int_equal(m->kind, TK_PKT_EXPR_STRUCT);
+    assert_int_equal(m->nitems, 3);
+    assert_string_equal(m->items[0].name, "msg_name");
+    assert_int_equal(m->items[0].kind, TK_PKT_EXPR_ELLIPSIS);
+    assert_string_equal(m->items[1].name, "msg_iov");
+    assert_int_equal(m->items[1].kind, TK_PKT_EXPR_LIST);
+    assert_int_equal(m->items[1].nitems, 2);
+    assert_int_equal(m->items[1].items[1].items[1].num, 6);
+    assert_string_equal(m->items[2].name, "msg_flags");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_headers, teardown),
@@ -364,6 +436,9 @@ int main(void) {
         cmocka_unit_test_teardown(test_ifdef_selects_branch, teardown),
         cmocka_unit_test_teardown(test_unbalanced_endif_is_error, teardown),
         cmocka_unit_test_teardown(test_syntax_errors_report_line, teardown),
+        cmocka_unit_test_teardown(test_header_packetdrill_options, teardown),
+        cmocka_unit_test_teardown(test_packet_urg_and_fast_open, teardown),
+        cmocka_unit_test_teardown(test_syscall_msghdr, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,10 +77,14 @@ int tk_run_stack(tk_run *r, int line) {
     if (r->stack)
         return 0;
     tk_stack_io io = {.output = on_output, .random = on_random, .ctx = r};
+    if (r->opts.verbose || r->opts.pcap || r->opts.report || r->opts.json)
+        io.trace = tk_run_trace;
     int rc = tk_stack_create(&r->stack, &r->cfg, &io);
     if (rc < 0)
         return tk_run_fail(r, line, "cannot create the stack: error %d", rc);
-    rc = tk_stack_add_neighbor(r->stack, TK_RUN_REMOTE_ADDR, remote_mac);
+    /* The peer, or the gateway the script named when the peer is off-link. */
+    uint32_t next_hop = r->cfg.gateway ? r->cfg.gateway : r->conn.raddr;
+    rc = tk_stack_add_neighbor(r->stack, next_hop, remote_mac);
     if (rc < 0)
         return tk_run_fail(r, line, "cannot add the static neighbour: error %d", rc);
     return tk_run_md5_apply(r, line);
@@ -105,6 +109,8 @@ static void advance(tk_run *r, tk_time target, int stop) {
         if (stop_now(r, stop))
             return;
         tk_time d = tk_stack_next_deadline(r->stack);
+        if (r->pending.active && r->pending.deadline < d)
+            d = r->pending.deadline; /* a poll()'s timeout */
         if (d > target)
             break;
         tk_time before = r->now;
@@ -210,7 +216,9 @@ static int expect_packet(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t 
         return 1;
     tk_pkt_match_cfg cfg = {.relax_options = r->opts.relax_options,
                             .relax_win = r->opts.relax_win,
-                            .ts_slack = (uint32_t)(tol / 1000 + 1)};
+                            .ts_slack = r->sc->hdr.ts_tick_usecs == 0
+                                            ? UINT32_MAX /* --tcp_ts_tick_usecs=0 */
+                                            : (uint32_t)(tol / 1000 + 1)};
     if (tk_pkt_match(&r->conn, p, &got, &cfg, msg, sizeof msg)) {
         tk_pkt_render(&r->conn, &got, text, sizeof text);
         return tk_run_fail(r, ev->line, "%s (packet %s at %.6f)", msg, text, secs(at));
@@ -299,6 +307,19 @@ static int run_event(tk_run *r, const tk_pkt_event *ev) {
     }
     return 0;
 }
+/* --local_ip, --remote_ip, --netmask_ip, --gateway_ip: the stack gets the
+ * local address; a peer outside its subnet is reached through the gateway
+ * (packetdrill's default: the subnet's .2), whose neighbour entry carries
+ * the peer's MAC. */
+static void set_addresses(tk_run *r, const tk_pkt_headers *h) {
+    r->cfg.addr = h->local_ip ? h->local_ip : TK_RUN_LOCAL_ADDR;
+    r->cfg.netmask = h->netmask_ip ? h->netmask_ip : h->local_ip ? 0xffff0000u : 0xfffe0000u;
+    uint32_t remote = h->remote_ip ? h->remote_ip : TK_RUN_REMOTE_ADDR;
+    bool on_link = (remote & r->cfg.netmask) == (r->cfg.addr & r->cfg.netmask);
+    r->cfg.gateway = h->gateway_ip ? h->gateway_ip
+                     : on_link     ? 0
+                                   : (r->cfg.addr & r->cfg.netmask) | 2u;
+}
 
 static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     memset(r, 0, sizeof *r);
@@ -310,9 +331,11 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     r->last_fd = -1;
     for (int i = 0; i < TK_RUN_MAX_FDS; i++)
         r->sd[i] = -1;
+    for (int i = 0; i < TK_RUN_MAX_EPOLL; i++)
+        r->epolls[i].fd = -1;
     tk_config_default(&r->cfg);
-    r->cfg.addr = TK_RUN_LOCAL_ADDR;
-    r->cfg.netmask = 0xfffe0000u;
+    set_addresses(r, &sc->hdr);
+    tk_run_pictures_begin(r);
     memcpy(r->cfg.mac, local_mac, 6);
     if (sc->hdr.mtu)
         r->cfg.mtu = (uint16_t)sc->hdr.mtu;
@@ -323,9 +346,11 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     for (size_t i = 0; i < opts->npresets; i++)
         (void)tk_run_sysctl_preset(&r->cfg, opts->presets[i], msg, sizeof msg);
     tk_pkt_conn *c = &r->conn;
-    c->laddr = TK_RUN_LOCAL_ADDR;
-    c->raddr = TK_RUN_REMOTE_ADDR;
-    c->lport = TK_RUN_PORT;
+    c->laddr = r->cfg.addr;
+    c->raddr = sc->hdr.remote_ip ? sc->hdr.remote_ip : TK_RUN_REMOTE_ADDR;
+    r->bind_port = sc->hdr.bind_port ? sc->hdr.bind_port : TK_RUN_PORT;
+    r->connect_port = sc->hdr.connect_port ? sc->hdr.connect_port : TK_RUN_PORT;
+    c->lport = r->bind_port;
     c->rport = TK_RUN_REMOTE_PORT;
     memcpy(c->lmac, local_mac, 6);
     memcpy(c->rmac, remote_mac, 6);
@@ -353,7 +378,9 @@ int tk_run_script(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
 void tk_run_release(tk_run *r) {
     if (r->stack) {
         r->qn = 0;
-        r->failed = true; /* frames from the final aborts are not checked */
+        r->failed = true;        /* frames from the final aborts are not checked */
+        r->opts.verbose = false; /* nor shown or captured */
+        r->opts.pcap = NULL;
         tk_stack_destroy(r->stack, r->now);
         r->stack = NULL;
     }

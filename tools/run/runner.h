@@ -14,8 +14,10 @@
 
 #include "lib/packetdrill/pkt_ast.h"
 #include "lib/packetdrill/pkt_frame.h"
+#include "lib/report/report.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
+#include "tcpkit/tcp_info.h"
 
 #define TK_RUN_LOCAL_ADDR  0xc6120001u /* 198.18.0.1 */
 #define TK_RUN_REMOTE_ADDR 0xc6120002u /* 198.18.0.2 */
@@ -36,6 +38,16 @@ typedef struct tk_run_opts {
     size_t ndefines;
     const char *const *presets; /* --sysctl NAME=NUMBER, applied before each script */
     size_t npresets;
+    const char *pcap_path;       /* --pcap F */
+    struct tk_printer *printer;  /* -v: renders frames (NULL: verbose prints states only) */
+    struct tk_pcap_writer *pcap; /* --pcap F: every frame in and out (NULL: none) */
+    /* The pictures (run_pictures.c): each script adds a conversation to
+     * `report` (--html, --svg) and its segments to `json` (--json) when
+     * they are set; `title` names the script. */
+    tk_report *report;
+    FILE *json;
+    const char *title;
+    const char *html, *svg; /* the command's --html and --svg files */
 } tk_run_opts;
 
 typedef struct tk_run_frame {
@@ -48,8 +60,24 @@ typedef struct tk_run_frame {
 typedef struct tk_run_pending {
     bool active;
     const tk_pkt_event *ev;
-    int64_t lo, hi; /* script times within which it must return */
+    int64_t lo, hi;   /* script times within which it must return */
+    tk_time deadline; /* poll/epoll_wait: it returns by itself then (TK_TIME_NEVER) */
 } tk_run_pending;
+
+/* An epoll descriptor's interest list (sys_epoll.c). */
+#define TK_RUN_MAX_EPOLL     4
+#define TK_RUN_EPOLL_WATCHES 16
+#define TK_RUN_EPOLL_SD      (-2) /* sd[] of a script descriptor that is an epoll */
+typedef struct tk_run_epoll_watch {
+    int fd; /* script descriptor */
+    uint32_t events;
+    int64_t data; /* fd, u32, u64 or ptr as the script gave it */
+} tk_run_epoll_watch;
+typedef struct tk_run_epoll {
+    int fd; /* its own script descriptor, -1 when free */
+    int n;
+    tk_run_epoll_watch w[TK_RUN_EPOLL_WATCHES];
+} tk_run_epoll;
 
 /* A setting the script made that tcpkit cannot honour (see shell_cmds.c). */
 typedef struct tk_run_unsupported {
@@ -70,7 +98,10 @@ typedef struct tk_run {
     int sd[TK_RUN_MAX_FDS]; /* script fd -> stack descriptor, -1 when free */
     bool nonblock[TK_RUN_MAX_FDS];
     tk_pkt_conn conn;
+    uint16_t bind_port, connect_port; /* --bind_port, --connect_port (8080) */
     tk_run_pending pending;
+    tk_time block_deadline; /* set by a call about to block with a timeout */
+    tk_run_epoll epolls[TK_RUN_MAX_EPOLL];
     tk_run_unsupported unsupported;
     int last_fd; /* descriptor of the last system call (TCP_INFO blocks) */
     int line;    /* the event being run */
@@ -81,7 +112,10 @@ typedef struct tk_run {
     int nmismatch; /* --non_fatal=syscall: result mismatches let through */
     int mismatch_line;
     char mismatch_msg[400];
-    size_t md5_keylen; /* setkey's TCP-MD5 key for the pair (0: none), kept for the stack */
+    tk_rp_conn *pic;          /* this script's conversation in opts.report, or NULL */
+    tk_rp_rtx rtx;            /* retransmission marks of its segments */
+    uint16_t pic_listen_port; /* the port of the last listen() seen in the trace */
+    size_t md5_keylen;        /* setkey's TCP-MD5 key for the pair (0: none), kept for the stack */
     uint8_t md5_key[80];
 } tk_run;
 
@@ -116,6 +150,23 @@ int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi);
 /* Retries a pending blocking call; returns 0 (still pending or done) or 1. */
 int tk_run_retry_pending(tk_run *r);
 
+/* A send or receive call's flags argument (msg_flags.c): 0, a MSG_* name
+ * or names joined by |, into TK_MSG_* bits. Unknown or unsupported flags
+ * fail the script naming them. Returns 0 or 1 (failed). */
+int tk_run_msg_flags(tk_run *r, const tk_pkt_event *ev, const tk_pkt_expr *e, bool send, int *out);
+
+/* `--host NAME` (hosts.c): NULL-terminated sysctl assignments that give
+ * the stack that system's defaults, or NULL for an unknown name. */
+const char *const *tk_run_host_presets(const char *host);
+
+/* The stack's trace hook (run_trace.c): -v prints frames as tcpdump does
+ * and state changes; --pcap writes frames; the pictures take theirs. */
+void tk_run_trace(void *ctx, const tk_trace_event *ev);
+/* The pictures' share of the trace hook, and the start of a script's
+ * conversation (run_pictures.c). */
+void tk_run_pictures_trace(tk_run *r, const tk_trace_event *ev);
+void tk_run_pictures_begin(tk_run *r);
+
 /* Backtick commands (shell_cmds.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);
 /* Applies `NAME=NUMBER` (a sysctl the runner maps to a tk_config field) to
@@ -128,6 +179,10 @@ int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t c
 int tk_run_setkey(tk_run *r, const tk_pkt_event *ev, const char *cmd);
 /* Gives the stack the key setkey added before it existed. 0 or 1. */
 int tk_run_md5_apply(tk_run *r, int line);
+
+/* The value of a tcpi_* field (tcpi_fields.c); false for a name tcpkit
+ * does not fill. */
+bool tk_run_tcpi_field(const tk_tcp_info *ti, const char *name, uint64_t *out);
 
 /* %{ code }% blocks (code_blocks.c). Returns 0 or 1 (failed). */
 int tk_run_code(tk_run *r, const tk_pkt_event *ev);

@@ -164,8 +164,7 @@ int tk_run_setkey(tk_run *r, const tk_pkt_event *ev, const char *cmd) {
 int tk_run_md5_apply(tk_run *r, int line) {
     if (r->md5_keylen == 0)
         return 0;
-    int rc = tk_stack_md5_add(r->stack, TK_RUN_LOCAL_ADDR, TK_RUN_REMOTE_ADDR, r->md5_key,
-                              r->md5_keylen);
+    int rc = tk_stack_md5_add(r->stack, r->conn.laddr, r->conn.raddr, r->md5_key, r->md5_keylen);
     if (rc < 0)
         return tk_run_fail(r, line, "setkey: the stack refused the key (error %d)", rc);
     return 0;

@@ -1,5 +1,8 @@
-/* Backtick commands of the FreeBSD suite mapped onto the stack:
- *   sysctl -w net.inet.tcp.X=V        -> a tk_config setting (docs/conformance.md)
+/* Backtick commands mapped onto the stack (backticks never run a shell):
+ *   sysctl [-q] [-w] NAME=V..., echo V > /proc/sys/NAME
+ *                                     -> a tk_config setting (sysctl_table.h)
+ *   .../defaults.sh                   -> upstream packetdrill's Linux defaults
+ *   .../set_sysctls.py /proc/sys/N=V  -> the sysctls N
  *   sockstat ... | grep -c STATE | grep N -> a state count of the connection table
  *   ... | setkey -c, setkey -F        -> TCP-MD5 keys (setkey.c)
  * Any other command fails the script with a message naming it. */
@@ -10,160 +13,12 @@
 #include <string.h>
 
 #include "runner.h"
+#include "sysctl_table.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"
 
 #define MAX_CONNS 256
-
-typedef enum sysctl_kind {
-    SET_FIELD, /* setter applies the value to the configuration */
-    FIXED,     /* tcpkit has one behaviour: accept only values in `ok` */
-} sysctl_kind;
-
-typedef struct sysctl_entry {
-    const char *name;
-    sysctl_kind kind;
-    void (*set)(tk_config *cfg, uint64_t v);
-    int64_t ok[2];      /* FIXED: accepted values (ok[1] = -1: only one); SET_FIELD: the
-                         * range ok[0]..ok[1] when ok[1] > 0 (FreeBSD: EINVAL outside) */
-    const char *reason; /* FIXED: why other values are refused */
-} sysctl_entry;
-
-static void set_rfc1323(tk_config *c, uint64_t v) {
-    c->opt_wscale = v != 0;
-    c->opt_timestamps = v != 0;
-}
-static void set_sack(tk_config *c, uint64_t v) {
-    c->opt_sack = v != 0;
-}
-static void set_rcvbuf(tk_config *c, uint64_t v) {
-    c->rcvbuf = (uint32_t)v;
-}
-static void set_sndbuf(tk_config *c, uint64_t v) {
-    c->sndbuf = (uint32_t)v;
-}
-static void set_keepidle(tk_config *c, uint64_t v) {
-    c->keepalive_idle = TK_MS(v);
-}
-static void set_keepintvl(tk_config *c, uint64_t v) {
-    c->keepalive_intvl = TK_MS(v);
-}
-static void set_keepcnt(tk_config *c, uint64_t v) {
-    c->keepalive_probes = (uint32_t)v;
-}
-static void set_keepinit(tk_config *c, uint64_t v) {
-    c->keepinit = TK_MS(v);
-}
-static void set_rto_initial(tk_config *c, uint64_t v) {
-    c->rto_initial = TK_MS(v);
-}
-static void set_rto_min(tk_config *c, uint64_t v) {
-    c->rto_min = TK_MS(v);
-}
-static void set_msl(tk_config *c, uint64_t v) {
-    c->msl = TK_MS(v);
-}
-static void set_fin_wait2(tk_config *c, uint64_t v) {
-    c->fin_wait2_timeout = TK_MS(v);
-}
-static void set_delack(tk_config *c, uint64_t v) {
-    c->delack = TK_MS(v);
-}
-static void set_syncookies(tk_config *c, uint64_t v) {
-    c->syn_cookies = v != 0;
-}
-static void set_insecure_rst(tk_config *c, uint64_t v) {
-    c->insecure_rst = v != 0;
-}
-static void set_insecure_syn(tk_config *c, uint64_t v) {
-    c->insecure_syn = v != 0;
-}
-static void set_icmp_may_rst(tk_config *c, uint64_t v) {
-    c->icmp_may_rst = v != 0;
-}
-static void set_ack_war_timewindow(tk_config *c, uint64_t v) {
-    c->invalid_ack_ratelimit = TK_MS(v);
-}
-static void set_ack_war_cnt(tk_config *c, uint64_t v) {
-    /* FreeBSD: 0 turns the limit off. */
-    c->invalid_ack_count = v == 0 || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-}
-static void set_bsd_old_ack(tk_config *c, uint64_t v) {
-    c->bsd_old_ack = v != 0;
-}
-static void set_always_keepalive(tk_config *c, uint64_t v) {
-    c->keepalive_always = v != 0;
-}
-static void set_initcwnd(tk_config *c, uint64_t v) {
-    c->initial_window = (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v);
-}
-static void set_drop_synfin(tk_config *c, uint64_t v) {
-    c->drop_synfin = v != 0;
-}
-static void set_ecn(tk_config *c, uint64_t v) {
-    c->ecn = v > 2 ? -1 : (int)v; /* -1: refused by the configuration check */
-}
-static void set_ecn_maxretries(tk_config *c, uint64_t v) {
-    c->ecn_syn_retries = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-}
-static void set_udp_tunnel_port(tk_config *c, uint64_t v) {
-    c->udp_tunnel_port = (uint16_t)v;
-}
-static void set_udp_tunnel_overhead(tk_config *c, uint64_t v) {
-    c->udp_tunnel_overhead = (uint16_t)v;
-}
-
-static const sysctl_entry sysctls[] = {
-    {"net.inet.tcp.rfc1323", SET_FIELD, set_rfc1323, {0, 0}, NULL},
-    {"net.inet.tcp.sack.enable", SET_FIELD, set_sack, {0, 0}, NULL},
-    {"net.inet.tcp.recvspace", SET_FIELD, set_rcvbuf, {0, 0}, NULL},
-    {"net.inet.tcp.sendspace", SET_FIELD, set_sndbuf, {0, 0}, NULL},
-    {"net.inet.tcp.keepidle", SET_FIELD, set_keepidle, {0, 0}, NULL},
-    {"net.inet.tcp.keepintvl", SET_FIELD, set_keepintvl, {0, 0}, NULL},
-    {"net.inet.tcp.keepcnt", SET_FIELD, set_keepcnt, {0, 0}, NULL},
-    {"net.inet.tcp.keepinit", SET_FIELD, set_keepinit, {0, 0}, NULL},
-    {"net.inet.tcp.always_keepalive", SET_FIELD, set_always_keepalive, {0, 0}, NULL},
-    {"net.inet.tcp.initcwnd_segments", SET_FIELD, set_initcwnd, {0, 0}, NULL},
-    {"net.inet.tcp.rexmit_initial", SET_FIELD, set_rto_initial, {0, 0}, NULL},
-    {"net.inet.tcp.rexmit_min", SET_FIELD, set_rto_min, {0, 0}, NULL},
-    {"net.inet.tcp.rexmit_slop", SET_FIELD, set_rto_min, {0, 0}, NULL},
-    {"net.inet.tcp.msl", SET_FIELD, set_msl, {0, 0}, NULL},
-    {"net.inet.tcp.finwait2_timeout", SET_FIELD, set_fin_wait2, {0, 0}, NULL},
-    {"net.inet.tcp.delacktime", SET_FIELD, set_delack, {0, 0}, NULL},
-    {"net.inet.tcp.syncookies", SET_FIELD, set_syncookies, {0, 0}, NULL},
-    {"net.inet.tcp.blackhole", FIXED, NULL, {0, -1}, "tcpkit always answers with RST"},
-    {"net.inet.tcp.ecn.enable", SET_FIELD, set_ecn, {0, 0}, NULL},
-    {"net.inet.tcp.ecn.maxretries", SET_FIELD, set_ecn_maxretries, {0, 0}, NULL},
-    {"net.inet.tcp.hostcache.purgenow", FIXED, NULL, {1, 0}, "tcpkit has no host cache"},
-    {"net.inet.tcp.insecure_rst", SET_FIELD, set_insecure_rst, {0, 0}, NULL},
-    {"net.inet.tcp.insecure_syn", SET_FIELD, set_insecure_syn, {0, 0}, NULL},
-    {"net.inet.tcp.icmp_may_rst", SET_FIELD, set_icmp_may_rst, {0, 0}, NULL},
-    {"net.inet.tcp.ack_war_timewindow", SET_FIELD, set_ack_war_timewindow, {0, 0}, NULL},
-    {"net.inet.tcp.ack_war_cnt", SET_FIELD, set_ack_war_cnt, {0, 0}, NULL},
-    /* tcpkit's own: FreeBSD has BSD's rule built in (docs/conformance.md). */
-    {"tcpkit.bsd_old_ack", SET_FIELD, set_bsd_old_ack, {0, 0}, NULL},
-    {"net.inet.tcp.syncookies_only",
-     FIXED,
-     NULL,
-     {0, -1},
-     "tcpkit uses SYN cookies only when the half-open queue is full"},
-    {"net.inet.tcp.rexmit_drop_options",
-     FIXED,
-     NULL,
-     {0, -1},
-     "tcpkit keeps its options on retransmitted SYNs"},
-    {"net.inet.tcp.drop_synfin", SET_FIELD, set_drop_synfin, {0, 0}, NULL},
-    {"net.inet.tcp.udp_tunneling_port", SET_FIELD, set_udp_tunnel_port, {0, 65535}, NULL},
-    {"net.inet.tcp.udp_tunneling_overhead", SET_FIELD, set_udp_tunnel_overhead, {8, 1024}, NULL},
-};
-
-static const sysctl_entry *find_sysctl(const char *name) {
-    for (size_t i = 0; i < sizeof sysctls / sizeof sysctls[0]; i++)
-        if (!strcmp(sysctls[i].name, name))
-            return &sysctls[i];
-    return NULL;
-}
 
 /* A value tcpkit cannot honour fails the script at the next event it could
  * influence; setting it back first (a script restoring defaults at its end)
@@ -200,20 +55,56 @@ static int apply_value(const sysctl_entry *e, uint64_t v, bool created, tk_confi
     return 0;
 }
 
-static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
-    char name[64];
-    unsigned long long v;
+/* A sysctl value: a number, or Linux's "min default max" triple (the
+ * default is the one a new socket gets), quotes allowed. */
+static bool parse_value(const char *text, unsigned long long *v) {
+    unsigned long long n[3];
     char tail;
-    if (sscanf(args, " -w %63[^= ] = %llu %c", name, &v, &tail) != 2)
-        return tk_run_fail(r, ev->line, "sysctl: expected `sysctl -w NAME=NUMBER`");
-    if (!strcmp(name, "kern.ipc.maxsockbuf")) {
+    const char *t = text + (text[0] == '"' || text[0] == '\'');
+    int got = sscanf(t, "%llu %llu %llu %c", &n[0], &n[1], &n[2], &tail);
+    if (got == 1 || got == 3 || (got == 4 && (tail == '"' || tail == '\''))) {
+        *v = got == 1 ? n[0] : n[1];
+        return true;
+    }
+    got = sscanf(t, "%llu%c", &n[0], &tail);
+    if (got == 2 && (tail == '"' || tail == '\'')) {
+        *v = n[0];
+        return true;
+    }
+    return false;
+}
+
+/* A sysctl or command tcpkit has nothing for: fails the script on its line,
+ * or under --non_fatal is reported on the PASS line and skipped. */
+static int unknown(tk_run *r, const tk_pkt_event *ev, const char *what) {
+    return tk_run_mismatch(r, ev->line, "%s", what);
+}
+
+/* NAME=VALUE: one assignment, FreeBSD's or Linux's name. */
+static int sysctl_assign(tk_run *r, const tk_pkt_event *ev, const char *name, const char *val) {
+    unsigned long long v;
+    char msg[160];
+    if (!strcmp(name, "net.ipv4.tcp_congestion_control")) {
+        if (!strcmp(val, "reno") || !strcmp(val, "\"reno\""))
+            return 0;
+        snprintf(msg, sizeof msg,
+                 "sysctl %s=%s is not supported: tcpkit's congestion control "
+                 "is NewReno (reno)",
+                 name, val);
+        return unknown(r, ev, msg);
+    }
+    const sysctl_entry *e = tk_run_sysctl_find(name);
+    if (!e && strcmp(name, "kern.ipc.maxsockbuf")) {
+        snprintf(msg, sizeof msg, "sysctl %s has no tcpkit setting", name);
+        return unknown(r, ev, msg);
+    }
+    if (!parse_value(val, &v))
+        return tk_run_fail(r, ev->line, "sysctl %s=%s: the value is not a number", name, val);
+    if (!e) { /* kern.ipc.maxsockbuf */
         if (v >= r->cfg.rcvbuf && v >= r->cfg.sndbuf)
             return 0; /* a ceiling above both buffers changes nothing */
         return tk_run_fail(r, ev->line, "sysctl %s=%llu: below the socket buffer sizes", name, v);
     }
-    const sysctl_entry *e = find_sysctl(name);
-    if (!e)
-        return tk_run_fail(r, ev->line, "sysctl %s has no tcpkit setting", name);
     if (e->kind == FIXED)
         return fixed_sysctl(r, ev, e, (int64_t)v);
     tk_config next = r->cfg;
@@ -235,6 +126,94 @@ static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
     return 0;
 }
 
+/* "NAME=VALUE" (VALUE possibly quoted, with blanks) -> both parts. */
+static const char *split_assign(const char *p, char *name, size_t ncap, char *val, size_t vcap) {
+    size_t n = strcspn(p, "= \t");
+    if (p[n] != '=' || n == 0 || n >= ncap)
+        return NULL;
+    memcpy(name, p, n);
+    name[n] = '\0';
+    p += n + 1;
+    size_t m = p[0] == '"' ? strcspn(p + 1, "\"") + 2 : strcspn(p, " \t");
+    if (m >= vcap || (p[0] == '"' && p[m - 1] != '"'))
+        return NULL;
+    memcpy(val, p, m);
+    val[m] = '\0';
+    return p + m;
+}
+
+/* sysctl [-q] [-w] [-n] NAME=VALUE...: Linux's and FreeBSD's forms. */
+static int sysctl(tk_run *r, const tk_pkt_event *ev, const char *args) {
+    const char *p = args;
+    while (*p == ' ' || *p == '-') {
+        if (*p == '-')
+            p += 1 + strspn(p + 1, "qwn");
+        p += strspn(p, " \t");
+    }
+    int count = 0;
+    while (*p) {
+        char name[96], val[96];
+        const char *next = split_assign(p, name, sizeof name, val, sizeof val);
+        if (!next)
+            return tk_run_fail(r, ev->line, "sysctl: expected `sysctl [-q] [-w] NAME=VALUE...`");
+        if (sysctl_assign(r, ev, name, val))
+            return 1;
+        count++;
+        p = next + strspn(next, " \t");
+    }
+    if (count == 0)
+        return tk_run_fail(r, ev->line, "sysctl: expected `sysctl [-q] [-w] NAME=VALUE...`");
+    return 0;
+}
+
+/* echo VALUE > /proc/sys/net/ipv4/NAME: the sysctl net.ipv4.NAME. */
+static int proc_sys(tk_run *r, const tk_pkt_event *ev, const char *cmd) {
+    char val[96], path[128], tail;
+    if (sscanf(cmd, "echo %95[^>] > /proc/sys/%127s %c", val, path, &tail) != 2)
+        return tk_run_fail(r, ev->line, "expected `echo VALUE > /proc/sys/NAME`");
+    for (size_t n = strlen(val); n > 0 && val[n - 1] == ' '; n--)
+        val[n - 1] = '\0';
+    for (char *c = path; *c; c++)
+        if (*c == '/')
+            *c = '.';
+    return sysctl_assign(r, ev, path, val);
+}
+
+/* Upstream packetdrill's `../common/defaults.sh`: Linux's settings, those
+ * tcpkit has (sysctl_linux.c). */
+static int linux_defaults(tk_run *r, const tk_pkt_event *ev) {
+    for (const char *const *a = tk_run_linux_defaults; *a; a++) {
+        char name[96], val[96];
+        if (!split_assign(*a, name, sizeof name, val, sizeof val) ||
+            sysctl_assign(r, ev, name, val))
+            return 1;
+    }
+    return 0;
+}
+
+/* The command without a trailing `> /dev/null 2>&1` (output is not kept). */
+static void strip_redirects(char *cmd) {
+    static const char *const tails[] = {" 2>&1", " > /dev/null", " >/dev/null", " 2>/dev/null"};
+    for (bool again = true; again;) {
+        again = false;
+        size_t n = strlen(cmd);
+        while (n > 0 && isspace((unsigned char)cmd[n - 1]))
+            cmd[--n] = '\0';
+        for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+            size_t t = strlen(tails[i]);
+            if (n >= t && !strcmp(cmd + n - t, tails[i])) {
+                cmd[n - t] = '\0';
+                again = true;
+            }
+        }
+    }
+}
+
+static bool is_defaults_sh(const char *cmd) {
+    size_t n = strlen(cmd);
+    return !strchr(cmd, ' ') && n >= 11 && !strcmp(cmd + n - 11, "defaults.sh");
+}
+
 int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t cap) {
     char name[64];
     unsigned long long v;
@@ -243,7 +222,7 @@ int tk_run_sysctl_preset(tk_config *cfg, const char *assign, char *msg, size_t c
         snprintf(msg, cap, "--sysctl %s: expected NAME=NUMBER", assign);
         return -1;
     }
-    const sysctl_entry *e = find_sysctl(name);
+    const sysctl_entry *e = tk_run_sysctl_find(name);
     if (!e || e->kind != SET_FIELD) {
         snprintf(msg, cap, "--sysctl %s: not a sysctl with a tcpkit setting", name);
         return -1;
@@ -324,12 +303,44 @@ static int sockstat(tk_run *r, const tk_pkt_event *ev, const char *cmd) {
     return 0;
 }
 
-int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
-    const char *cmd = ev->text;
-    while (isspace((unsigned char)*cmd))
-        cmd++;
+/* upstream packetdrill's set_sysctls.py /proc/sys/A/B=VALUE...: each
+ * argument the sysctl A.B (Linux's names). */
+static int set_sysctls_py(tk_run *r, const tk_pkt_event *ev, const char *args) {
+    const char *p = args + strspn(args, " \t");
+    if (!*p)
+        return tk_run_fail(r, ev->line, "set_sysctls.py: expected /proc/sys/NAME=VALUE...");
+    while (*p) {
+        char name[96], val[96];
+        if (strncmp(p, "/proc/sys/", 10))
+            return tk_run_fail(r, ev->line, "set_sysctls.py: expected /proc/sys/NAME=VALUE");
+        const char *next = split_assign(p + 10, name, sizeof name, val, sizeof val);
+        if (!next)
+            return tk_run_fail(r, ev->line, "set_sysctls.py: expected /proc/sys/NAME=VALUE");
+        for (char *c = name; *c; c++)
+            if (*c == '/')
+                *c = '.';
+        if (sysctl_assign(r, ev, name, val))
+            return 1;
+        p = next + strspn(next, " \t");
+    }
+    return 0;
+}
+
+static bool first_word_ends(const char *cmd, const char *suffix) {
+    size_t n = strcspn(cmd, " \t"), k = strlen(suffix);
+    return n >= k && !strncmp(cmd + n - k, suffix, k);
+}
+
+static int run_one(tk_run *r, const tk_pkt_event *ev, char *cmd) {
+    strip_redirects(cmd);
     if (!strncmp(cmd, "sysctl ", 7))
         return sysctl(r, ev, cmd + 7);
+    if (!strncmp(cmd, "echo ", 5) && strstr(cmd, "/proc/sys/"))
+        return proc_sys(r, ev, cmd);
+    if (is_defaults_sh(cmd))
+        return linux_defaults(r, ev);
+    if (first_word_ends(cmd, "set_sysctls.py"))
+        return set_sysctls_py(r, ev, cmd + strcspn(cmd, " \t"));
     if (!strncmp(cmd, "sockstat ", 9)) {
         if (tk_run_stack(r, ev->line))
             return 1;
@@ -339,5 +350,30 @@ int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
         return tk_run_setkey(r, ev, cmd);
     if (!strncmp(cmd, "tcpdrop ", 8))
         return tk_run_fail(r, ev->line, "tcpdrop: tcpkit has no call to drop connections");
-    return tk_run_fail(r, ev->line, "unsupported command `%.60s`", cmd);
+    char msg[120];
+    snprintf(msg, sizeof msg, "unsupported command `%.60s`", cmd);
+    return unknown(r, ev, msg);
+}
+
+/* A backtick may hold several commands, one per line (packetdrill runs
+ * them with a shell, line by line). */
+int tk_run_command(tk_run *r, const tk_pkt_event *ev) {
+    char text[2048];
+    snprintf(text, sizeof text, "%s", ev->text);
+    if (strstr(text, "setkey")) {
+        /* setkey's input spans lines as one command (setkey.c). */
+        char *t = text + strspn(text, " \t\r\n");
+        return run_one(r, ev, t);
+    }
+    int n = 0;
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        line += strspn(line, " \t\r");
+        if (!*line)
+            continue;
+        n++;
+        if (run_one(r, ev, line))
+            return 1;
+    }
+    return n ? 0 : tk_run_fail(r, ev->line, "empty command");
 }

@@ -9,21 +9,12 @@
 
 #include "lib/packetdrill/pkt_sym.h"
 #include "runner.h"
+#include "sys_priv.h"
 #include "tcpkit/socket.h"
 
-#define FIRST_FD    3
-#define MAX_IO      (1u << 20)
-#define WOULD_BLOCK 2
+#define FIRST_FD 3
 
-/* What a call returned: ret >= 0, or ret == -1 with err (positive errno). */
-typedef struct sys_result {
-    long ret;
-    int err;
-} sys_result;
-
-typedef int (*sys_fn)(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out);
-
-static int set_errno(sys_result *out, long rc) {
+int tk_sys_set_errno(sys_result *out, long rc) {
     if (rc >= 0) {
         out->ret = rc;
         out->err = 0;
@@ -34,29 +25,29 @@ static int set_errno(sys_result *out, long rc) {
     return 0;
 }
 
-static const tk_pkt_expr *arg(const tk_pkt_event *ev, size_t i) {
+const tk_pkt_expr *tk_sys_arg(const tk_pkt_event *ev, size_t i) {
     static const tk_pkt_expr none = {.kind = TK_PKT_EXPR_ELLIPSIS};
     return i < ev->sys.nargs ? &ev->sys.args[i] : &none;
 }
 
-static bool is_sym(const tk_pkt_expr *e, const char *name) {
+bool tk_sys_is_sym(const tk_pkt_expr *e, const char *name) {
     return e->kind == TK_PKT_EXPR_SYMBOL && !strcmp(e->text, name);
 }
 
-static int int_arg(tk_run *r, const tk_pkt_event *ev, size_t i, int64_t *out) {
-    if (tk_pkt_eval(arg(ev, i), out))
+int tk_sys_int_arg(tk_run *r, const tk_pkt_event *ev, size_t i, int64_t *out) {
+    if (tk_pkt_eval(tk_sys_arg(ev, i), out))
         return 0;
     return tk_run_fail(r, ev->line, "%s: argument %zu must be a number", ev->sys.name, i + 1);
 }
 
 /* Script fd argument -> stack descriptor; -1 with EBADF in *out if unknown. */
-static int fd_arg(tk_run *r, const tk_pkt_event *ev, int *fd, int *sd, sys_result *out) {
+int tk_sys_fd_arg(tk_run *r, const tk_pkt_event *ev, int *fd, int *sd, sys_result *out) {
     int64_t v;
-    if (int_arg(r, ev, 0, &v))
+    if (tk_sys_int_arg(r, ev, 0, &v))
         return 1;
     if (v < 0 || v >= TK_RUN_MAX_FDS || r->sd[v] < 0) {
         *sd = -1;
-        return set_errno(out, -EBADF);
+        return tk_sys_set_errno(out, -EBADF);
     }
     *fd = (int)v;
     *sd = r->sd[v];
@@ -64,7 +55,7 @@ static int fd_arg(tk_run *r, const tk_pkt_event *ev, int *fd, int *sd, sys_resul
     return 0;
 }
 
-static int new_fd(tk_run *r, int sd) {
+int tk_sys_new_fd(tk_run *r, int sd) {
     for (int fd = FIRST_FD; fd < TK_RUN_MAX_FDS; fd++) {
         if (r->sd[fd] < 0) {
             r->sd[fd] = sd;
@@ -79,62 +70,63 @@ static int new_fd(tk_run *r, int sd) {
 /* The call's result is a script fd for the new descriptor sd; with none
  * free (EMFILE) sd is closed again. */
 static int return_new_fd(tk_run *r, int sd, sys_result *out) {
-    int fd = new_fd(r, sd);
+    int fd = tk_sys_new_fd(r, sd);
     if (fd < 0)
         (void)tk_close(r->stack, sd);
-    return set_errno(out, fd);
+    return tk_sys_set_errno(out, fd);
 }
 
 static int sys_socket(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
-    if (!is_sym(arg(ev, 1), "SOCK_STREAM") ||
-        !(is_sym(arg(ev, 2), "IPPROTO_TCP") || arg(ev, 2)->kind == TK_PKT_EXPR_ELLIPSIS))
+    if (!tk_sys_is_sym(tk_sys_arg(ev, 1), "SOCK_STREAM") ||
+        !(tk_sys_is_sym(tk_sys_arg(ev, 2), "IPPROTO_TCP") ||
+          tk_sys_arg(ev, 2)->kind == TK_PKT_EXPR_ELLIPSIS))
         return tk_run_fail(r, ev->line, "socket: only SOCK_STREAM / IPPROTO_TCP is supported");
     int sd = tk_socket(r->stack);
     if (sd < 0)
-        return set_errno(out, sd);
+        return tk_sys_set_errno(out, sd);
     return return_new_fd(r, sd, out);
 }
 
 static int sys_bind(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    tk_sockaddr a = {.addr = TK_RUN_LOCAL_ADDR, .port = TK_RUN_PORT};
-    r->conn.lport = TK_RUN_PORT;
-    return set_errno(out, tk_bind(r->stack, sd, &a));
+    tk_sockaddr a = {.addr = r->conn.laddr, .port = r->bind_port};
+    r->conn.lport = r->bind_port;
+    return tk_sys_set_errno(out, tk_bind(r->stack, sd, &a));
 }
 
 static int sys_listen(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
     int64_t backlog;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    if (int_arg(r, ev, 1, &backlog))
+    if (tk_sys_int_arg(r, ev, 1, &backlog))
         return 1;
     r->conn.rport = TK_RUN_REMOTE_PORT;
-    return set_errno(out, tk_listen(r->stack, sd, (int)backlog));
+    return tk_sys_set_errno(out, tk_listen(r->stack, sd, (int)backlog));
 }
 
 static int sys_accept(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
     tk_sockaddr peer;
     int nsd = tk_accept(r->stack, sd, &peer);
     if (nsd == -EAGAIN && !r->nonblock[fd])
         return WOULD_BLOCK;
     if (nsd < 0)
-        return set_errno(out, nsd);
+        return tk_sys_set_errno(out, nsd);
     return return_new_fd(r, nsd, out);
 }
 
 static int sys_connect(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     int fd, sd;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
     if (retry) {
         int events = tk_poll_events(r->stack, sd);
@@ -142,71 +134,93 @@ static int sys_connect(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result
             int err = 0;
             size_t len = sizeof err;
             (void)tk_getsockopt(r->stack, sd, TK_SOL_SOCKET, TK_SO_ERROR, &err, &len);
-            return set_errno(out, err ? err : -ECONNREFUSED);
+            return tk_sys_set_errno(out, err ? err : -ECONNREFUSED);
         }
-        return events & TK_POLLOUT ? set_errno(out, 0) : WOULD_BLOCK;
+        return events & TK_POLLOUT ? tk_sys_set_errno(out, 0) : WOULD_BLOCK;
     }
-    tk_sockaddr a = {.addr = TK_RUN_REMOTE_ADDR, .port = TK_RUN_PORT};
+    tk_sockaddr a = {.addr = r->conn.raddr, .port = r->connect_port};
     int rc = tk_connect(r->stack, sd, &a);
     tk_sockaddr me;
     if (tk_getsockname(r->stack, sd, &me) == 0 && me.port) {
         r->conn.lport = me.port;
-        r->conn.rport = TK_RUN_PORT;
+        r->conn.rport = r->connect_port;
     }
     if (rc == -EINPROGRESS && !r->nonblock[fd])
         return WOULD_BLOCK;
-    return set_errno(out, rc);
+    return tk_sys_set_errno(out, rc);
 }
 
 static int sys_close(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    int64_t n;
+    if (tk_pkt_eval(tk_sys_arg(ev, 0), &n) && n >= 0 && n < TK_RUN_MAX_FDS &&
+        tk_sys_epoll_close(r, (int)n) == 0)
+        return tk_sys_set_errno(out, 0);
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
     int rc = tk_close(r->stack, sd);
     r->sd[fd] = -1;
-    return set_errno(out, rc);
+    return tk_sys_set_errno(out, rc);
 }
 
 static int sys_shutdown(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd, how;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    const tk_pkt_expr *h = arg(ev, 1);
-    if (is_sym(h, "SHUT_RD"))
+    const tk_pkt_expr *h = tk_sys_arg(ev, 1);
+    if (tk_sys_is_sym(h, "SHUT_RD"))
         how = TK_SHUT_RD;
-    else if (is_sym(h, "SHUT_WR"))
+    else if (tk_sys_is_sym(h, "SHUT_WR"))
         how = TK_SHUT_WR;
-    else if (is_sym(h, "SHUT_RDWR"))
+    else if (tk_sys_is_sym(h, "SHUT_RDWR"))
         how = TK_SHUT_RDWR;
     else
         return tk_run_fail(r, ev->line, "shutdown: expected SHUT_RD, SHUT_WR or SHUT_RDWR");
-    return set_errno(out, tk_shutdown(r->stack, sd, how));
+    return tk_sys_set_errno(out, tk_shutdown(r->stack, sd, how));
 }
 
-/* read/recv/write/send(fd, ..., len[, flags]) */
+/* The buffer argument: `...` (the runner's own memory) or NULL. */
+static int buffer_arg(tk_run *r, const tk_pkt_event *ev, bool *null_buf) {
+    const tk_pkt_expr *b = tk_sys_arg(ev, 1);
+    *null_buf = tk_sys_is_sym(b, "NULL") || (b->kind == TK_PKT_EXPR_INT && b->num == 0);
+    if (*null_buf || b->kind == TK_PKT_EXPR_ELLIPSIS || b->kind == TK_PKT_EXPR_STRING)
+        return 0;
+    return tk_run_fail(r, ev->line, "%s: the buffer must be ... or NULL", ev->sys.name);
+}
+
+long tk_sys_do_io(tk_run *r, int sd, bool rd, bool null_buf, size_t len, int flags) {
+    if (null_buf && len > 0)
+        return -EFAULT; /* what a kernel answers for an unmapped buffer */
+    uint8_t *buf = calloc(1, len + 1);
+    if (!buf)
+        return -ENOMEM;
+    long rc = rd ? tk_recv_flags(r->stack, sd, buf, len, flags) : tk_send(r->stack, sd, buf, len);
+    free(buf);
+    return rc;
+}
+
+/* read/write(fd, buf, len), recv/send(fd, buf, len, flags) and
+ * recvfrom/sendto(fd, buf, len, flags, addr, addrlen). */
 static int sys_io(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
-    int fd, sd;
-    int64_t len, flags = 0;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    int fd, sd, flags = 0;
+    int64_t len;
+    bool null_buf;
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    if (int_arg(r, ev, 2, &len) || (ev->sys.nargs > 3 && int_arg(r, ev, 3, &flags)))
-        return 1;
-    if (len < 0 || len > MAX_IO || flags != 0)
-        return tk_run_fail(r, ev->line, "%s: length must be 0..%u and flags 0", ev->sys.name,
-                           MAX_IO);
-    uint8_t *buf = calloc(1, (size_t)len + 1);
-    if (!buf)
-        return tk_run_fail(r, ev->line, "out of memory");
     bool rd = ev->sys.name[0] == 'r';
-    long rc =
-        rd ? tk_recv(r->stack, sd, buf, (size_t)len) : tk_send(r->stack, sd, buf, (size_t)len);
-    free(buf);
-    if (rc == -EAGAIN && !r->nonblock[fd])
+    if (buffer_arg(r, ev, &null_buf) || tk_sys_int_arg(r, ev, 2, &len))
+        return 1;
+    if (ev->sys.nargs > 3 && tk_run_msg_flags(r, ev, tk_sys_arg(ev, 3), !rd, &flags))
+        return 1;
+    if (len < 0 || len > MAX_IO)
+        return tk_run_fail(r, ev->line, "%s: length must be 0..%u", ev->sys.name, MAX_IO);
+    long rc = tk_sys_do_io(r, sd, rd, null_buf, (size_t)len, flags);
+    if (rc == -EAGAIN && !r->nonblock[fd] && !(flags & TK_MSG_DONTWAIT))
         return WOULD_BLOCK;
-    return set_errno(out, rc);
+    return tk_sys_set_errno(out, rc);
 }
 
 #define NO_TK_OPTION 0x7fff /* an option number no tcpkit level defines */
@@ -227,7 +241,12 @@ static const char *sym_text(const tk_pkt_expr *e) {
 
 /* The option's row, or NULL (the script fails, naming the option). */
 static const tk_sockopt_info *find_opt(tk_run *r, const tk_pkt_event *ev) {
-    const char *level = sym_text(arg(ev, 1)), *name = sym_text(arg(ev, 2));
+    const char *level = sym_text(tk_sys_arg(ev, 1)), *name = sym_text(tk_sys_arg(ev, 2));
+    /* Linux's names of the same levels. */
+    if (level && !strcmp(level, "SOL_TCP"))
+        level = "IPPROTO_TCP";
+    else if (level && !strcmp(level, "SOL_IP"))
+        level = "IPPROTO_IP";
     const tk_sockopt_info *o = level && name ? tk_sockopt_lookup(level, name) : NULL;
     for (size_t i = 0; !o && level && name && i < sizeof host_only / sizeof host_only[0]; i++)
         if (!strcmp(host_only[i].level_name, level) && !strcmp(host_only[i].name, name))
@@ -251,14 +270,14 @@ static bool linger_value(const tk_pkt_expr *e, tk_linger *out) {
 }
 
 /* [N] (an int pointer) */
-static bool int_value(const tk_pkt_expr *e, int64_t *out) {
+bool tk_sys_int_value(const tk_pkt_expr *e, int64_t *out) {
     return e->kind == TK_PKT_EXPR_LIST && e->nitems == 1 && tk_pkt_eval(&e->items[0], out);
 }
 
 static int sys_setsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
     const tk_sockopt_info *o = find_opt(r, ev);
     if (!o)
@@ -266,21 +285,25 @@ static int sys_setsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
     tk_linger lg;
     int64_t v;
     if (o->is_linger) {
-        if (!linger_value(arg(ev, 3), &lg))
+        if (!linger_value(tk_sys_arg(ev, 3), &lg))
             return tk_run_fail(r, ev->line, "setsockopt: SO_LINGER needs {l_onoff=N, l_linger=N}");
-        return set_errno(out, tk_setsockopt(r->stack, sd, o->level, o->opt, &lg, sizeof lg));
+        return tk_sys_set_errno(out, tk_setsockopt(r->stack, sd, o->level, o->opt, &lg, sizeof lg));
     }
-    if (!int_value(arg(ev, 3), &v))
+    if (!tk_sys_int_value(tk_sys_arg(ev, 3), &v))
         return tk_run_fail(r, ev->line, "setsockopt: %s needs a value [N]", o->name);
     int iv = (int)v;
-    return set_errno(out, tk_setsockopt(r->stack, sd, o->level, o->opt, &iv, sizeof iv));
+    return tk_sys_set_errno(out, tk_setsockopt(r->stack, sd, o->level, o->opt, &iv, sizeof iv));
 }
 
 static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
+    const tk_pkt_expr *level = tk_sys_arg(ev, 1);
+    if ((tk_sys_is_sym(level, "IPPROTO_TCP") || tk_sys_is_sym(level, "SOL_TCP")) &&
+        tk_sys_is_sym(tk_sys_arg(ev, 2), "TCP_INFO"))
+        return tk_sys_tcp_info(r, ev, sd, out);
     const tk_sockopt_info *o = find_opt(r, ev);
     if (!o)
         return 1;
@@ -288,18 +311,18 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
         tk_linger want, got;
         size_t len = sizeof got;
         int rc = tk_getsockopt(r->stack, sd, o->level, o->opt, &got, &len);
-        if (rc == 0 && linger_value(arg(ev, 3), &want) &&
+        if (rc == 0 && linger_value(tk_sys_arg(ev, 3), &want) &&
             (want.onoff != got.onoff || want.linger != got.linger))
             return tk_run_mismatch(r, ev->line, "expected SO_LINGER {%d, %d}, got {%d, %d}",
                                    want.onoff, want.linger, got.onoff, got.linger);
-        return set_errno(out, rc);
+        return tk_sys_set_errno(out, rc);
     }
     int got = 0;
     size_t len = sizeof got;
     int rc = tk_getsockopt(r->stack, sd, o->level, o->opt, &got, &len);
     int64_t want;
-    if (rc == 0 && arg(ev, 3)->kind != TK_PKT_EXPR_ELLIPSIS) {
-        if (!int_value(arg(ev, 3), &want))
+    if (rc == 0 && tk_sys_arg(ev, 3)->kind != TK_PKT_EXPR_ELLIPSIS) {
+        if (!tk_sys_int_value(tk_sys_arg(ev, 3), &want))
             return tk_run_fail(r, ev->line, "getsockopt: expected value must be [N]");
         if (o->opt == TK_SO_ERROR && -got != want)
             return tk_run_mismatch(r, ev->line, "expected SO_ERROR %s, got %s",
@@ -309,34 +332,60 @@ static int sys_getsockopt(tk_run *r, const tk_pkt_event *ev, bool retry, sys_res
             return tk_run_mismatch(r, ev->line, "expected %s %lld, got %d", o->name,
                                    (long long)want, got);
     }
-    return set_errno(out, rc);
+    return tk_sys_set_errno(out, rc);
 }
 
 static int sys_fcntl(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
     int64_t flags;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    if (is_sym(arg(ev, 1), "F_GETFL"))
-        return set_errno(out, TK_PKT_O_RDWR | (r->nonblock[fd] ? TK_PKT_O_NONBLOCK : 0));
-    if (!is_sym(arg(ev, 1), "F_SETFL"))
+    if (tk_sys_is_sym(tk_sys_arg(ev, 1), "F_GETFL"))
+        return tk_sys_set_errno(out, TK_PKT_O_RDWR | (r->nonblock[fd] ? TK_PKT_O_NONBLOCK : 0));
+    if (!tk_sys_is_sym(tk_sys_arg(ev, 1), "F_SETFL"))
         return tk_run_fail(r, ev->line, "fcntl: only F_GETFL and F_SETFL are supported");
-    if (int_arg(r, ev, 2, &flags))
+    if (tk_sys_int_arg(r, ev, 2, &flags))
         return 1;
     r->nonblock[fd] = (flags & TK_PKT_O_NONBLOCK) != 0;
-    return set_errno(out, 0);
+    return tk_sys_set_errno(out, 0);
 }
 
 static int sys_sockname(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
     tk_sockaddr a;
-    if (fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
     bool peer = !strcmp(ev->sys.name, "getpeername");
-    return set_errno(out,
-                     peer ? tk_getpeername(r->stack, sd, &a) : tk_getsockname(r->stack, sd, &a));
+    return tk_sys_set_errno(out, peer ? tk_getpeername(r->stack, sd, &a)
+                                      : tk_getsockname(r->stack, sd, &a));
+}
+
+/* ioctl(fd, FIONREAD | SIOCINQ | SIOCOUTQ, [N]): the queue size is
+ * compared with N (`...` takes any). */
+static int sys_ioctl(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
+    (void)retry;
+    int fd, sd;
+    if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
+        return r->failed;
+    const tk_pkt_expr *req = tk_sys_arg(ev, 1);
+    bool inq = tk_sys_is_sym(req, "FIONREAD") || tk_sys_is_sym(req, "SIOCINQ");
+    if (!inq && !tk_sys_is_sym(req, "SIOCOUTQ"))
+        return tk_run_fail(r, ev->line,
+                           "ioctl: unsupported request %s (FIONREAD, SIOCINQ and "
+                           "SIOCOUTQ are)",
+                           req->kind == TK_PKT_EXPR_SYMBOL ? req->text : "(not a name)");
+    long got = inq ? tk_inq(r->stack, sd) : tk_outq(r->stack, sd);
+    int64_t want;
+    if (got >= 0 && tk_sys_arg(ev, 2)->kind != TK_PKT_EXPR_ELLIPSIS) {
+        if (!tk_sys_int_value(tk_sys_arg(ev, 2), &want))
+            return tk_run_fail(r, ev->line, "ioctl: expected value must be [N]");
+        if (got != want)
+            return tk_run_mismatch(r, ev->line, "expected %s %lld, got %ld", req->text,
+                                   (long long)want, got);
+    }
+    return tk_sys_set_errno(out, got < 0 ? got : 0);
 }
 
 typedef struct sys_entry {
@@ -356,9 +405,21 @@ static const sys_entry calls[] = {
     {"recv", sys_io},
     {"write", sys_io},
     {"send", sys_io},
+    {"recvfrom", sys_io},
+    {"sendto", sys_io},
     {"setsockopt", sys_setsockopt},
     {"getsockopt", sys_getsockopt},
     {"fcntl", sys_fcntl},
+    {"ioctl", sys_ioctl},
+    {"recvmsg", tk_sys_msg},
+    {"sendmsg", tk_sys_msg},
+    {"readv", tk_sys_vec},
+    {"writev", tk_sys_vec},
+    {"poll", tk_sys_poll},
+    {"epoll_create", tk_sys_epoll_create},
+    {"epoll_create1", tk_sys_epoll_create},
+    {"epoll_ctl", tk_sys_epoll_ctl},
+    {"epoll_wait", tk_sys_epoll_wait},
     {"getsockname", sys_sockname},
     {"getpeername", sys_sockname},
 };
@@ -409,10 +470,12 @@ int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi) {
                            "has not returned (waited until %.6f)",
                            r->pending.ev->line, (double)until / 1e6);
     sys_result res = {0, 0};
+    r->block_deadline = TK_TIME_NEVER;
     int rc = fn(r, ev, false, &res);
     tk_stack_poll(r->stack, r->now);
     if (rc == WOULD_BLOCK) {
-        r->pending = (tk_run_pending){.active = true, .ev = ev, .lo = lo, .hi = hi};
+        r->pending = (tk_run_pending){
+            .active = true, .ev = ev, .lo = lo, .hi = hi, .deadline = r->block_deadline};
         return 0;
     }
     if (rc)

@@ -9,20 +9,26 @@
 #include "sim_scenarios.h"
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: tcpkit sim [SCENARIO] [--seed N] [--loss P] [--bytes N] [--pcap FILE]\n"
-               "                  [--json] [--quiet] [--list]\n"
-               "  SCENARIO      a story from --list (default: lifecycle)\n"
-               "  --seed N      seed of every random choice (link faults, ISNs, ports)\n"
-               "  --loss P      frame loss in percent on both directions (e.g. 2.5)\n"
-               "  --bytes N     bytes A sends (transfer scenarios)\n"
-               "  --pcap FILE   capture of A's interface, readable by tcpdump and Wireshark\n"
-               "  --json        events as JSON Lines\n"
-               "  --quiet       only the verdict line\n"
-               "  --list        name every scenario with the SPEC IDs it shows\n"
-               "random scenario only:\n"
-               "  --bytes-back N  --dup P  --reorder P  --corrupt P  --outages N  --pool-chunks N\n"
-               "  --close-order a|b|both  --isn-high 0|1\n"
-               "Exit status: 0 the scenario ended as described, 1 it did not, 2 usage.\n");
+    fprintf(f,
+            "usage: tcpkit sim [SCENARIO] [--seed N] [--loss P] [--bytes N] [--pcap FILE]\n"
+            "                  [--html FILE] [--svg FILE [--picture P]] [--text-ladder] [--json]\n"
+            "                  [--quiet] [--list]\n"
+            "  SCENARIO      a story from --list (default: lifecycle)\n"
+            "  --seed N      seed of every random choice (link faults, ISNs, ports)\n"
+            "  --loss P      frame loss in percent on both directions (e.g. 2.5)\n"
+            "  --bytes N     bytes A sends (transfer scenarios)\n"
+            "  --pcap FILE   capture of A's interface, readable by tcpdump and Wireshark\n"
+            "  --html FILE   the pictures: ladder, state diagrams, time-sequence graphs\n"
+            "  --svg FILE    one picture alone: the ladder diagram, or --picture\n"
+            "  --picture P   ladder, states-a, states-b, tseq-a, tseq-b, cc-a, cc-b\n"
+            "  --text-ladder the ladder in text instead of the event lines\n"
+            "  --json        events as JSON Lines\n"
+            "  --quiet       only the verdict line\n"
+            "  --list        name every scenario with the SPEC IDs it shows\n"
+            "random scenario only:\n"
+            "  --bytes-back N  --dup P  --reorder P  --corrupt P  --outages N  --pool-chunks N\n"
+            "  --close-order a|b|both  --isn-high 0|1\n"
+            "Exit status: 0 the scenario ended as described, 1 it did not, 2 usage.\n");
 }
 
 static void list(void) {
@@ -93,6 +99,19 @@ static int parse_valued(tk_cli *c, tk_sim_opts *o, const char *a) {
         return parse_pct(c, &o->corrupt_ppm);
     if (tk_cli_is(c, a, "--pcap"))
         return tk_cli_str(c, &o->pcap);
+    if (tk_cli_is(c, a, "--html"))
+        return tk_cli_str(c, &o->html);
+    if (tk_cli_is(c, a, "--svg"))
+        return tk_cli_str(c, &o->svg);
+    if (tk_cli_is(c, a, "--picture")) {
+        int rc = tk_cli_str(c, &o->picture);
+        if (!rc && !tk_sim_picture_known(o->picture))
+            return tk_cli_fail(c,
+                               "unknown --picture (ladder, states-a, states-b, tseq-a, "
+                               "tseq-b, cc-a, cc-b):",
+                               o->picture);
+        return rc;
+    }
     if (tk_cli_is(c, a, "--close-order"))
         return parse_close_order(c, &o->close_order);
     return parse_count(c, o, a);
@@ -113,6 +132,8 @@ static int parse_args(int argc, char **argv, tk_sim_opts *o, const char **name, 
             o->json = true;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = true;
+        } else if (!strcmp(a, "--text-ladder")) {
+            o->text_ladder = true;
         } else if ((rc = parse_valued(&c, o, a)) != 1) {
             if (rc)
                 return rc;
@@ -143,6 +164,9 @@ int tk_cmd_sim(int argc, char **argv) {
         list();
         return 2;
     }
+    char title[256];
+    snprintf(title, sizeof title, "tcpkit sim %s (%s): %s", sc->name, sc->spec, sc->summary);
+    o.scenario = title;
     tk_simnet_opts no;
     tk_simnet_opts_default(&no, o.seed);
     if (o.loss_ppm >= 0)
@@ -157,11 +181,14 @@ int tk_cmd_sim(int argc, char **argv) {
     }
     sc->run(&s);
     bool ok = !tk_sim_failed(&s);
+    bool written = tk_sim_write_pictures(&s) == 0;
     /* The verdict prints even with --quiet. */
-    if (o.quiet)
+    if (o.quiet || o.text_ladder)
         printf("scenario %s: %s%s\n", sc->name, ok ? "PASS" : "FAIL: ", ok ? "" : s.failure);
     else
         tk_sim_render_result(s.render, tk_sim_now(&s), sc->name, ok, s.failure);
     tk_sim_fini(&s);
+    if (!written)
+        return 2;
     return ok ? 0 : 1;
 }

@@ -77,8 +77,10 @@ static void on_trace(void *ctx, int side, const tk_trace_event *ev) {
         track_state(s, side, ev);
     bool quiet =
         ev->kind == TK_TRACE_STATE ? quiet_addr(s, ev->raddr) : quiet_frame(s, ev->frame, ev->len);
-    if (!s->hush && !quiet)
+    if (!s->hush && !quiet) {
         tk_sim_render_trace(s->render, side, ev);
+        tk_sim_report_trace(s->report, side, ev);
+    }
 }
 
 static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
@@ -95,13 +97,50 @@ static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, t
                       .len = f.payload_len};
 }
 
+static void grab_frame(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
+    struct tk_sim_grab *g = &s->grab;
+    tk_frame_tcp f;
+    if (!g->armed || side != g->side || len > sizeof g->buf ||
+        tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM, &f) < 0 ||
+        (f.tcp.flags & g->flags) != g->flags || (g->payload && f.payload_len == 0))
+        return;
+    memcpy(g->buf, frame, len);
+    g->len = len;
+    g->at = now;
+    g->armed = false;
+}
+
+void tk_sim_grab(tk_sim *s, int side, uint8_t flags, bool payload) {
+    s->grab = (struct tk_sim_grab){.side = side, .flags = flags, .armed = true, .payload = payload};
+}
+
+bool tk_sim_deliver_old(tk_sim *s) {
+    struct tk_sim_grab *g = &s->grab;
+    if (!g->len)
+        return false;
+    tk_time now = tk_sim_now(s);
+    tk_sim_note(s, "the network delivers an old duplicate of %s's segment sent at %llu.%06llu s",
+                sname(g->side), (unsigned long long)(g->at / 1000000u),
+                (unsigned long long)(g->at % 1000000u));
+    tk_sim_report_old(s->report, g->side, g->buf, g->len, g->at, now);
+    tk_stack_input(tk_sim_stack(s, 1 - g->side), g->buf, g->len, now);
+    tk_simnet_poll(s->net);
+    g->len = 0;
+    return true;
+}
+
 static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_t len, tk_time now,
                      int outcome) {
     tk_sim *s = ctx;
     if (where == TK_SIM_TX)
+        grab_frame(s, side, frame, len, now);
+    if (where == TK_SIM_TX)
         log_segment(s, side, frame, len, now);
-    if (!s->hush && !quiet_frame(s, frame, len))
+    if (!s->hush && !quiet_frame(s, frame, len)) {
         tk_sim_render_frame(s->render, side, where, frame, len, now, outcome);
+        tk_sim_report_frame(s->report, s->net ? tk_simnet_stack(s->net, side) : NULL, side,
+                            where == TK_SIM_TX, frame, len, now, outcome);
+    }
 }
 
 const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i) {
@@ -135,9 +174,17 @@ int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no) {
     memset(s, 0, sizeof *s);
     s->opts = o;
     int err = 0;
-    s->render = tk_sim_render_open(o->quiet ? NULL : stdout, o->json, o->pcap, &err);
+    bool lines = !o->quiet && !o->text_ladder;
+    s->render = tk_sim_render_open(lines ? stdout : NULL, o->json, o->pcap, &err);
     if (!s->render)
         return err;
+    if (o->html || o->svg || o->text_ladder) {
+        s->report = tk_sim_report_new(o->scenario ? o->scenario : "tcpkit sim");
+        if (!s->report) {
+            tk_sim_render_close(s->render);
+            return -ENOMEM;
+        }
+    }
     s->cfg[0] = no->cfg[0];
     s->cfg[1] = no->cfg[1];
     no->on_trace = on_trace;
@@ -146,7 +193,9 @@ int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no) {
     int rc = tk_simnet_create(&s->net, no);
     if (rc < 0) {
         tk_sim_render_close(s->render);
+        tk_sim_report_free(s->report);
         s->render = NULL;
+        s->report = NULL;
     }
     return rc;
 }
@@ -154,8 +203,10 @@ int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no) {
 void tk_sim_fini(tk_sim *s) {
     tk_simnet_destroy(s->net);
     tk_sim_render_close(s->render);
+    tk_sim_report_free(s->report);
     s->net = NULL;
     s->render = NULL;
+    s->report = NULL;
 }
 
 bool tk_sim_expect(tk_sim *s, bool ok, const char *fmt, ...) {
@@ -181,6 +232,7 @@ void tk_sim_note(tk_sim *s, const char *fmt, ...) {
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     tk_sim_render_note(s->render, tk_sim_now(s), text);
+    tk_sim_report_note(s->report, tk_sim_now(s), text);
 }
 
 void tk_sim_app(tk_sim *s, int side, const char *fmt, ...) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "sim_render.h"
+#include "sim_report.h"
 #include "simnet.h"
 #include "tcpkit/socket.h"
 #include "tcpkit/tcp_state.h"
@@ -24,6 +25,11 @@ typedef struct tk_sim_opts {
     int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
     int32_t pool_chunks; /* random: buffer pool of this many 128-byte chunks; 0: default */
     const char *pcap;
+    const char *scenario; /* the title of the pictures: its name, SPEC IDs, story */
+    const char *html;     /* --html FILE: the report (docs/pictures.md) */
+    const char *svg;      /* --svg FILE: one picture alone, the ladder unless... */
+    const char *picture;  /* --picture: ladder, states-a|b, tseq-a|b, cc-a|b */
+    bool text_ladder;     /* the ladder in text instead of the event lines */
     bool json;
     bool quiet; /* no event lines (the verdict still prints) */
 } tk_sim_opts;
@@ -56,7 +62,8 @@ typedef struct tk_sim {
     tk_simnet *net;
     const tk_sim_opts *opts;
     tk_sim_render *render;
-    tk_config cfg[2]; /* as the stacks were created */
+    tk_sim_report *report; /* the pictures, when asked for; else NULL */
+    tk_config cfg[2];      /* as the stacks were created */
     tk_sim_conn conns[TK_SIM_MAX_CONNS];
     int nconns;
     tk_sim_seg segs[TK_SIM_SEG_LOG]; /* ring: segment i is segs[i % TK_SIM_SEG_LOG] */
@@ -66,18 +73,40 @@ typedef struct tk_sim {
     /* Frames and connections to or from this network are never printed
      * (an attacker's spoofed addresses); mask 0: none. */
     uint32_t quiet_net, quiet_mask;
+    /* A frame kept for a what-if scenario: the network's old duplicate. */
+    struct tk_sim_grab {
+        int side;      /* the side whose next matching frame is kept */
+        uint8_t flags; /* TCP flags it must have (all of them) */
+        bool armed, payload;
+        uint8_t buf[1600];
+        size_t len;
+        tk_time at; /* when it was sent */
+    } grab;
 } tk_sim;
 
 /* Creates the simnet from `no` (its hooks are set here) and the renderer.
  * Returns 0 or a negative errno. */
 int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no);
 void tk_sim_fini(tk_sim *s);
+/* Writes the pictures asked for in the options (--html, --svg,
+ * --text-ladder). Returns 0 or a negative errno (a file not written). */
+int tk_sim_write_pictures(tk_sim *s);
+/* Whether --picture names a picture. */
+bool tk_sim_picture_known(const char *name);
 
 /* Records the first failed expectation; returns ok. */
 bool tk_sim_expect(tk_sim *s, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool tk_sim_failed(const tk_sim *s);
 void tk_sim_note(tk_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tk_sim_app(tk_sim *s, int side, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Keeps a copy of the next frame `side` sends with all of `flags` (and
+ * payload when `payload`), for tk_sim_deliver_old. */
+void tk_sim_grab(tk_sim *s, int side, uint8_t flags, bool payload);
+/* Hands the kept frame to the other side now, as a network would deliver
+ * a copy it held back for a long time (an old duplicate), and says so.
+ * Returns false when no frame was kept. */
+bool tk_sim_deliver_old(tk_sim *s);
 
 /* Segment i (0 = the first sent), or NULL when out of range or overwritten. */
 const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i);

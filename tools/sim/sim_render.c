@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/print/print.h"
+#include "lib/report/report.h"
 #include "pcap_writer.h"
 #include "simlink.h"
 #include "simnet.h"
@@ -18,6 +19,7 @@ struct tk_sim_render {
     bool pcap_open;
     tk_pcap_writer pcap;
     tk_printer printer;
+    tk_rp_rtx rtx; /* retransmission marks of the JSON segments */
     char line[TK_PRINT_LINE_MAX];
 };
 
@@ -135,6 +137,31 @@ static const char *link_verdict(int outcome) {
     return NULL;
 }
 
+/* The segment's fields (SPEC OBS-8, docs/pictures.md). */
+static void json_fields(tk_sim_render *r, int side, const uint8_t *frame, size_t len, int outcome) {
+    tk_rp_seg g;
+    tk_rp_endpoints ep;
+    if (tk_rp_seg_from_frame(frame, len, &g, &ep) < 0)
+        return;
+    g.from = side;
+    if (outcome < 0 || (outcome & (TK_SIMLINK_LOST | TK_SIMLINK_DOWN | TK_SIMLINK_QUEUE_FULL)))
+        g.marks |= TK_RP_LOST;
+    if (outcome > 0 && (outcome & TK_SIMLINK_DUPLICATED))
+        g.marks |= TK_RP_DUP;
+    if (outcome > 0 && (outcome & TK_SIMLINK_CORRUPTED))
+        g.marks |= TK_RP_CORRUPT;
+    if (tk_rp_rtx_check(&r->rtx, &ep, &g))
+        g.marks |= TK_RP_RETRANS;
+    char src[32], dst[32];
+    tk_sim_format_ep(src, sizeof src, ep.src, ep.sport);
+    tk_sim_format_ep(dst, sizeof dst, ep.dst, ep.dport);
+    *strchr(src, ':') = 0;
+    *strchr(dst, ':') = 0;
+    fprintf(r->out, ",\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,", src, ep.sport, dst,
+            ep.dport);
+    tk_rp_seg_json(r->out, &g, false);
+}
+
 void tk_sim_render_frame(tk_sim_render *r, int side, int where, const uint8_t *frame, size_t len,
                          tk_time now, int outcome) {
     if (!r)
@@ -154,7 +181,9 @@ void tk_sim_render_frame(tk_sim_render *r, int side, int where, const uint8_t *f
         fprintf(r->out, "{\"t\":%s,\"side\":\"%s\",\"event\":\"segment\",\"line\":\"", t,
                 side_name(side));
         json_str(r->out, r->line);
-        fprintf(r->out, "\",\"link\":\"%s\"}\n", verdict ? verdict : "delivered");
+        fprintf(r->out, "\",\"link\":\"%s\"", verdict ? verdict : "delivered");
+        json_fields(r, side, frame, len, outcome);
+        fputs("}\n", r->out);
         return;
     }
     fprintf(r->out, "%s %s  %s%s%s%s\n", t, side_name(side), r->line, verdict ? "  [link: " : "",

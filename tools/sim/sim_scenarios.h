@@ -61,6 +61,13 @@ void tk_sim_sc_socket_reinit(tk_sim *s);
 /* sim_scenarios_random.c (DT-1, DT-7 seeded runs): */
 void tk_sim_cf_random(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_random(tk_sim *s);
+/* sim_scenarios_whatif.c (OBS-9): rules broken on purpose. */
+void tk_sim_cf_no_time_wait(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_what_if_no_time_wait(tk_sim *s);
+void tk_sim_cf_short_msl(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_what_if_short_msl(tk_sim *s);
+void tk_sim_cf_two_way(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_what_if_two_way(tk_sim *s);
 /* sim_scenarios_attack.c: the seed stories of attack and misuse. */
 void tk_sim_sc_syn_flood(tk_sim *s);
 void tk_sim_cf_reconnect_storm(tk_simnet_opts *no, const tk_sim_opts *o);

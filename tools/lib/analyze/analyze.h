@@ -122,6 +122,10 @@ void tk_az_free(tk_analyzer *az);
 /* Feeds the next segment in capture order. Returns 0 or -ENOMEM. */
 int tk_az_feed(tk_analyzer *az, const tk_az_seg *seg);
 
+/* The connection segment s went to when it was fed (the newest on its
+ * 4-tuple): its index in conns, or -1 when none. */
+long tk_az_conn_of(const tk_analyzer *az, const tk_az_seg *s);
+
 /* "retransmission", "duplicate ACK", "port numbers reused", ... */
 const char *tk_az_kind_name(tk_az_kind kind);
 

@@ -75,3 +75,7 @@ int tk_az_index_put(tk_analyzer *az, size_t ci) {
     az->slots[i] = ci + 1;
     return 0;
 }
+
+long tk_az_conn_of(const tk_analyzer *az, const tk_az_seg *s) {
+    return tk_az_index_find(az, s);
+}

@@ -166,6 +166,12 @@ static void print_tcp(FILE *out, const tk_dframe *f) {
     fprintf(out, "  payload   %" PRIu32 " bytes\n", f->payload_len);
 }
 
+void tk_dout_layers(FILE *out, const tk_dframe *f) {
+    print_lower(out, f, f->is_tcp);
+    if (f->is_tcp)
+        print_tcp(out, f);
+}
+
 /* Why the role holds, in the words of the match that was made. */
 static void print_role(FILE *out, const tk_drecord *recs, const tk_role_result *role) {
     fprintf(out, "  role      %s", tk_role_name(role->role));

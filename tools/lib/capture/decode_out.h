@@ -36,6 +36,10 @@ void tk_dout_options(const uint8_t *opts, size_t len, char *out, size_t cap);
  * ("IP ?.80 > ?.33706: Flags [S.], seq 1, ack 2, win 5792, ..."). */
 void tk_dout_summary(const tk_dframe *f, char *out, size_t cap);
 
+/* The header lines of one decoded frame, as the block below prints them
+ * (ethernet, ipv4, tcp, each option, payload), without packet and role. */
+void tk_dout_layers(FILE *out, const tk_dframe *f);
+
 /* The block (or JSON line) for recs[pos]; roles[] is parallel to recs[]. */
 void tk_dout_text(FILE *out, const tk_drecord *recs, const tk_role_result *roles, size_t pos);
 void tk_dout_json(FILE *out, const tk_drecord *recs, const tk_role_result *roles, size_t pos);

@@ -65,16 +65,21 @@ typedef enum tk_pkt_opt_kind {
     TK_PKT_OPT_SACK,
     TK_PKT_OPT_TS,
     TK_PKT_OPT_MD5,
+    TK_PKT_OPT_FO,    /* FO [cookie]: TCP Fast Open, kind 34 (RFC 7413) */
+    TK_PKT_OPT_FOEXP, /* FOEXP [cookie]: the experimental form, kind 254, magic 0xf989 */
 } tk_pkt_opt_kind;
 
-#define TK_PKT_MAX_OPTS 16
-#define TK_PKT_MAX_SACK 4
+#define TK_PKT_MAX_OPTS   16
+#define TK_PKT_MAX_SACK   4
+#define TK_PKT_MAX_COOKIE 16
 
 typedef struct tk_pkt_opt {
     tk_pkt_opt_kind kind;
     uint32_t a, b; /* mss/wscale value; TS val/ecr; md5: a=1 valid */
     uint32_t sack[TK_PKT_MAX_SACK][2];
     uint8_t nsack;
+    uint8_t cookie[TK_PKT_MAX_COOKIE]; /* FO / FOEXP */
+    uint8_t cookie_len;
 } tk_pkt_opt;
 
 typedef enum tk_pkt_opts_form {
@@ -102,6 +107,8 @@ typedef struct tk_pkt_packet {
     uint32_t ack;
     bool has_win;
     uint32_t win;
+    bool has_urg; /* urg N: the urgent pointer */
+    uint32_t urg;
     tk_pkt_opts_form opts_form;
     tk_pkt_opt opts[TK_PKT_MAX_OPTS];
     size_t nopts;
@@ -139,6 +146,10 @@ typedef struct tk_pkt_headers {
     bool md5_secret;
     char md5_key[81]; /* --tcp_md5_secret: signs inbound, checks outbound md5 options */
     bool udp_encapsulation;
+    /* Addresses and ports (host order; 0: the runner's own). */
+    uint32_t local_ip, remote_ip, gateway_ip, netmask_ip;
+    uint16_t bind_port, connect_port;
+    int ts_tick_usecs; /* --tcp_ts_tick_usecs: -1 not given, 0 TS val unchecked, 1000 */
 } tk_pkt_headers;
 
 typedef struct tk_pkt_script {

@@ -77,13 +77,23 @@ static size_t put_opt(const tk_pkt_conn *c, bool inbound, const tk_pkt_opt *o, u
         p[0] = TK_TCPOPT_MD5, p[1] = 2 + TK_TCP_MD5_LEN;
         memset(p + 2, 0, TK_TCP_MD5_LEN);
         return 2 + TK_TCP_MD5_LEN;
+    case TK_PKT_OPT_FO:
+        p[0] = TK_PKT_TCPOPT_FO, p[1] = (uint8_t)(2 + o->cookie_len);
+        memcpy(p + 2, o->cookie, o->cookie_len);
+        return 2u + o->cookie_len;
+    case TK_PKT_OPT_FOEXP:
+        p[0] = TK_PKT_TCPOPT_EXP, p[1] = (uint8_t)(4 + o->cookie_len);
+        put16(p + 2, TK_PKT_FO_MAGIC);
+        memcpy(p + 4, o->cookie, o->cookie_len);
+        return 4u + o->cookie_len;
     }
     return 0;
 }
 
 static size_t opt_size(const tk_pkt_opt *o) {
-    static const size_t sizes[] = {4, 1, 1, 3, 2, 0, 10, 18};
-    return o->kind == TK_PKT_OPT_SACK ? 2 + 8u * o->nsack : sizes[o->kind];
+    static const size_t sizes[] = {4, 1, 1, 3, 2, 0, 10, 18, 2, 4};
+    size_t extra = o->kind == TK_PKT_OPT_SACK ? 8u * o->nsack : o->cookie_len;
+    return sizes[o->kind] + (o->kind == TK_PKT_OPT_SACK ? 2 : 0) + extra;
 }
 
 int tk_pkt_opts_bytes(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t out[40]) {
@@ -165,10 +175,14 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
     put16(t, c->rport);
     put16(t + 2, c->lport);
     put32(t + 4, p->seq_absolute ? p->seq : c->remote_isn + p->seq);
-    put32(t + 8, p->has_ack ? c->local_isn + p->ack : 0);
+    /* As packetdrill: with the ACK flag an ack the script leaves out is 0,
+     * relative to the stack's ISN like any other. */
+    bool ack = p->has_ack || (p->flags & TK_TCP_ACK);
+    put32(t + 8, ack ? c->local_isn + p->ack : 0);
     t[12] = (uint8_t)(hlen / 4 << 4);
     t[13] = p->flags;
     put16(t + 14, p->has_win ? p->win : 0);
+    put16(t + 18, p->has_urg ? p->urg : 0);
     memcpy(t + TK_TCP_HLEN, opts, (size_t)olen);
     size_t seglen = hlen + p->len;
     uint32_t sum = tk_csum_pseudo(c->raddr, c->laddr, TK_IPPROTO_TCP, (uint16_t)seglen);

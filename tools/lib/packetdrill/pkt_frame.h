@@ -15,6 +15,12 @@
 #include "pkt_ast.h"
 
 /* The connection the script talks about and what has been learned of it. */
+/* TCP Fast Open option kinds (RFC 7413 4.1.1) as packetdrill writes them:
+ * FO is kind 34, FOEXP the shared experimental kind 254 with magic 0xf989. */
+#define TK_PKT_TCPOPT_FO  34
+#define TK_PKT_TCPOPT_EXP 254
+#define TK_PKT_FO_MAGIC   0xf989
+
 typedef struct tk_pkt_conn {
     uint32_t laddr, raddr; /* stack under test, script peer (host order) */
     uint16_t lport, rport;
@@ -43,6 +49,7 @@ typedef struct tk_pkt_seen {
     uint8_t flags;
     uint16_t win;
     uint32_t len; /* payload bytes */
+    uint16_t urg; /* urgent pointer */
     uint8_t tos, ttl;
     uint8_t opts[40];
     size_t optlen;

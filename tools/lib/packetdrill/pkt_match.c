@@ -28,6 +28,7 @@ int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out) {
     out->ack = f.tcp.ack;
     out->flags = f.tcp.flags;
     out->win = f.tcp.win;
+    out->urg = f.tcp.urg;
     out->len = f.payload_len;
     out->tos = f.ip.tos;
     out->ttl = f.ip.ttl;
@@ -99,6 +100,15 @@ static void render_opts(const tk_pkt_conn *c, const uint8_t *o, size_t len, cons
             for (size_t b = i + 2; b + 8 <= i + olen && n + 24 < cap; b += 8)
                 n += (size_t)snprintf(buf + n, cap - n, " %u:%u", get32(o + b) - c->remote_isn,
                                       get32(o + b + 4) - c->remote_isn);
+        } else if (kind == TK_PKT_TCPOPT_FO || (kind == TK_PKT_TCPOPT_EXP && olen >= 4 &&
+                                                (o[i + 2] << 8 | o[i + 3]) == TK_PKT_FO_MAGIC)) {
+            size_t at = kind == TK_PKT_TCPOPT_FO ? 2 : 4;
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", sep,
+                                  kind == TK_PKT_TCPOPT_FO ? "FO" : "FOEXP");
+            if (olen > at)
+                n += (size_t)snprintf(buf + n, cap - n, " ");
+            for (size_t b = i + at; b < i + olen && n + 4 < cap; b++)
+                n += (size_t)snprintf(buf + n, cap - n, "%02x", o[b]);
         } else
             n += (size_t)snprintf(buf + n, cap - n, "%skind %u len %zu", sep, kind, olen);
         i += olen;
@@ -267,6 +277,8 @@ int tk_pkt_match(tk_pkt_conn *c, const tk_pkt_packet *exp, const tk_pkt_seen *go
         return mismatch(msg, msgcap, "ack", exp->ack, got->ack - c->remote_isn);
     if (exp->has_win && !cfg->relax_win && got->win != exp->win)
         return mismatch(msg, msgcap, "win", exp->win, got->win);
+    if (exp->has_urg && got->urg != exp->urg)
+        return mismatch(msg, msgcap, "urg", exp->urg, got->urg);
     if (exp->ttl >= 0 && got->ttl != exp->ttl)
         return mismatch(msg, msgcap, "ttl", (uint32_t)exp->ttl, got->ttl);
     if (exp->tos >= 0 && (got->tos & 0xfc) != (exp->tos & 0xfc))

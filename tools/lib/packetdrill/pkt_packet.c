@@ -1,4 +1,4 @@
-/* Packet lines: `< S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6>`, the
+/* Packet lines: `< S. 0:0(0) ack 1 win 65535 [urg N] <mss 1460,nop,wscale 6>`, the
  * nplab forms (...(len), `!`, icmp, (ttl N), [ect0], /udp(a > b)). */
 #include <errno.h>
 #include <stdio.h>
@@ -86,6 +86,35 @@ static int parse_sack(tk_pkt_lex *lx, tk_pkt_opt *o, tk_pkt_error *err) {
     return 0;
 }
 
+static int hex_digit(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* FO / FOEXP [cookie]: the cookie is written in hex digits, an even number
+ * of them (4..32), or left out (a cookie request). */
+static int parse_cookie(tk_pkt_lex *lx, tk_pkt_opt *o, tk_pkt_error *err) {
+    tk_pkt_lex_ws(lx);
+    const char *p = lx->p;
+    size_t n = 0;
+    while (p + n < lx->end && hex_digit(p[n]) >= 0)
+        n++;
+    if (n == 0)
+        return 0;
+    if (n % 2 || n / 2 > TK_PKT_MAX_COOKIE || n / 2 < 4)
+        return fail(err, "a Fast Open cookie is 4..16 bytes in hex digits");
+    for (size_t i = 0; i < n / 2; i++)
+        o->cookie[i] = (uint8_t)(hex_digit(p[2 * i]) << 4 | hex_digit(p[2 * i + 1]));
+    o->cookie_len = (uint8_t)(n / 2);
+    lx->p = p + n;
+    return 0;
+}
+
 static int parse_opt(tk_pkt_lex *lx, tk_pkt_opt *o, tk_pkt_error *err) {
     memset(o, 0, sizeof *o);
     if (tk_pkt_lex_word(lx, "nop"))
@@ -116,6 +145,12 @@ static int parse_opt(tk_pkt_lex *lx, tk_pkt_opt *o, tk_pkt_error *err) {
             o->a = 1;
         else if (!tk_pkt_lex_word(lx, "invalid"))
             return fail(err, "expected md5 valid or md5 invalid");
+    } else if (tk_pkt_lex_word(lx, "FOEXP")) {
+        o->kind = TK_PKT_OPT_FOEXP;
+        return parse_cookie(lx, o, err);
+    } else if (tk_pkt_lex_word(lx, "FO")) {
+        o->kind = TK_PKT_OPT_FO;
+        return parse_cookie(lx, o, err);
     } else {
         return fail(err, "unknown TCP option");
     }
@@ -204,6 +239,11 @@ static int parse_tail(tk_pkt_lex *lx, tk_pkt_packet *p, tk_pkt_error *err) {
         if (!tk_pkt_lex_u32(lx, &p->win) || p->win > 65535)
             return fail(err, "expected a window 0..65535 after win");
         p->has_win = true;
+    }
+    if (tk_pkt_lex_word(lx, "urg")) {
+        if (!tk_pkt_lex_u32(lx, &p->urg) || p->urg > 65535)
+            return fail(err, "expected an urgent pointer 0..65535 after urg");
+        p->has_urg = true;
     }
     if (tk_pkt_lex_lit(lx, "<")) {
         int rc = parse_opts(lx, p, err);

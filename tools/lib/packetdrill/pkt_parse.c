@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pkt_header.h"
 #include "pkt_pre.h"
 
 #define DEFAULT_TOLERANCE_USECS 4000
@@ -14,57 +15,6 @@
 static int fail(tk_pkt_error *err, const char *msg) {
     snprintf(err->msg, sizeof err->msg, "%s", msg);
     return -EINVAL;
-}
-
-static bool parse_u32_text(const char *s, uint32_t *out) {
-    tk_pkt_lex lx;
-    tk_pkt_lex_init(&lx, s);
-    return tk_pkt_lex_u32(&lx, out) && tk_pkt_lex_eof(&lx);
-}
-
-/* --name=value */
-static int parse_header(const char *line, tk_pkt_headers *h, tk_pkt_error *err) {
-    const char *eq = strchr(line, '=');
-    char name[32];
-    const char *val = eq ? eq + 1 : "";
-    size_t n = eq ? (size_t)(eq - line) : strlen(line);
-    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-        n--;
-    if (n < 3 || n - 2 >= sizeof name)
-        return fail(err, "malformed header line");
-    memcpy(name, line + 2, n - 2);
-    name[n - 2] = '\0';
-    while (*val == ' ' || *val == '\t')
-        val++;
-    char v[96];
-    snprintf(v, sizeof v, "%s", val);
-    for (size_t i = strlen(v); i > 0 && (v[i - 1] == ' ' || v[i - 1] == '\t' || v[i - 1] == '\r');)
-        v[--i] = '\0';
-    uint32_t num;
-    if (!strcmp(name, "ip_version")) {
-        if (strcmp(v, "ipv4") && strcmp(v, "ipv6") && strcmp(v, "ipv4-mapped-ipv6"))
-            return fail(err, "--ip_version must be ipv4, ipv6 or ipv4-mapped-ipv6");
-        h->ip_version = strcmp(v, "ipv4") ? 6 : 4;
-    } else if (!strcmp(name, "tolerance_usecs") && parse_u32_text(v, &num)) {
-        h->tolerance_usecs = num;
-    } else if (!strcmp(name, "mss") && parse_u32_text(v, &num) && num <= 65535) {
-        h->mss = num;
-    } else if (!strcmp(name, "mtu") && parse_u32_text(v, &num) && num <= 65535) {
-        h->mtu = num;
-    } else if (!strcmp(name, "non_fatal") && !strcmp(v, "syscall")) {
-        h->non_fatal_syscall = true;
-    } else if (!strcmp(name, "tcp_md5_secret") && v[0]) {
-        if (strlen(v) >= sizeof h->md5_key)
-            return fail(err, "--tcp_md5_secret is longer than 80 bytes");
-        h->md5_secret = true;
-        memcpy(h->md5_key, v, strlen(v) + 1);
-    } else if (!strcmp(name, "udp_encapsulation") && !strcmp(v, "tcp")) {
-        h->udp_encapsulation = true;
-    } else {
-        snprintf(err->msg, sizeof err->msg, "unknown or malformed header --%s", name);
-        return -EINVAL;
-    }
-    return 0;
 }
 
 static bool parse_one_time(tk_pkt_lex *lx, bool *rel, int64_t *t) {
@@ -169,7 +119,7 @@ static int parse_lines(const tk_pkt_lines *lines, tk_pkt_script *out, tk_pkt_err
         if (!strncmp(t, "--", 2)) {
             if (out->nevents > 0)
                 return fail(err, "header lines must come before the first event");
-            rc = parse_header(t, &out->hdr, err);
+            rc = tk_pkt_parse_header(t, &out->hdr, err);
         } else {
             tk_pkt_event ev;
             memset(&ev, 0, sizeof ev);
@@ -192,6 +142,7 @@ int tk_pkt_parse(const char *text, size_t len, const char *const *defines, size_
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
     out->hdr.ip_version = 4;
+    out->hdr.ts_tick_usecs = -1;
     out->hdr.tolerance_usecs = DEFAULT_TOLERANCE_USECS;
     tk_pkt_lines lines;
     const char *msg = NULL;

@@ -50,6 +50,18 @@ static int parse_string(tk_pkt_lex *lx, tk_pkt_expr *out, tk_pkt_error *err) {
 /* One operand: ..., number, symbol, "string", [list], {struct}. */
 static int parse_atom(tk_pkt_lex *lx, tk_pkt_expr *out, tk_pkt_error *err);
 
+/* packetdrill's msghdr writes a size after two member names:
+ * msg_name(...)=..., msg_iov(1)=[...]. The size says nothing the value
+ * does not, so it is read and dropped. False when malformed. */
+static bool member_size(tk_pkt_lex *lx) {
+    if (!tk_pkt_lex_lit(lx, "("))
+        return true;
+    int64_t n;
+    if (!tk_pkt_lex_lit(lx, "...") && !tk_pkt_lex_int(lx, &n))
+        return false;
+    return tk_pkt_lex_lit(lx, ")");
+}
+
 static int parse_group(tk_pkt_lex *lx, tk_pkt_expr *out, char close, tk_pkt_error *err) {
     out->kind = close == ']' ? TK_PKT_EXPR_LIST : TK_PKT_EXPR_STRUCT;
     if (tk_pkt_lex_lit(lx, close == ']' ? "]" : "}"))
@@ -59,7 +71,8 @@ static int parse_group(tk_pkt_lex *lx, tk_pkt_expr *out, char close, tk_pkt_erro
         char name[48] = "";
         if (close == '}') {
             const char *save = lx->p;
-            if (!tk_pkt_lex_ident(lx, name, sizeof name) || !tk_pkt_lex_lit(lx, "=")) {
+            if (!tk_pkt_lex_ident(lx, name, sizeof name) || !member_size(lx) ||
+                !tk_pkt_lex_lit(lx, "=")) {
                 lx->p = save; /* positional member, e.g. {...} */
                 name[0] = '\0';
             }
