@@ -12,16 +12,7 @@
 static bool stream_open(const tk_tcb *tp) {
     if (tk_cold(tp)->so_error != 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
         return false;
-    switch (tp->state) {
-    case TK_TCP_SYN_SENT:
-    case TK_TCP_SYN_RCVD:
-    case TK_TCP_ESTABLISHED:
-    case TK_TCP_FIN_WAIT_1:
-    case TK_TCP_FIN_WAIT_2:
-        return true;
-    default:
-        return false;
-    }
+    return tk_tcb_peer_may_send(tp);
 }
 
 long tk_recv_flags(tk_stack *s, int sd, void *buf, size_t len, int flags) {

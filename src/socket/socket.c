@@ -185,14 +185,7 @@ long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
     }
     if (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD))
         return 0;
-    switch (tp->state) {
-    case TK_TCP_SYN_SENT:
-    case TK_TCP_SYN_RCVD:
-    case TK_TCP_ESTABLISHED:
-    case TK_TCP_FIN_WAIT_1:
-    case TK_TCP_FIN_WAIT_2:
+    if (tk_tcb_peer_may_send(tp))
         return -EAGAIN;
-    default:
-        return (tp->flags & TK_TF_CONNECTED) ? 0 : -ENOTCONN;
-    }
+    return (tp->flags & TK_TF_CONNECTED) ? 0 : -ENOTCONN;
 }

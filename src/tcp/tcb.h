@@ -198,6 +198,19 @@ void tk_tcb_drop(struct tk_stack *s, tk_tcb *tp, int err, const char *cause);
 void tk_tcb_time_wait(struct tk_stack *s, tk_tcb *tp, const char *cause, tk_time now);
 void tk_tcb_error(struct tk_stack *s, tk_tcb *tp, int err);
 bool tk_tcb_synchronized(const tk_tcb *tp);
+/* A state in which the peer may still send data (before its FIN). */
+static inline bool tk_tcb_peer_may_send(const tk_tcb *tp) {
+    switch (tp->state) {
+    case TK_TCP_SYN_SENT:
+    case TK_TCP_SYN_RCVD:
+    case TK_TCP_ESTABLISHED:
+    case TK_TCP_FIN_WAIT_1:
+    case TK_TCP_FIN_WAIT_2:
+        return true;
+    default:
+        return false;
+    }
+}
 /* Keep-alives apply: SO_KEEPALIVE or the stack's keepalive_always. */
 bool tk_tcb_keepalive_on(const struct tk_stack *s, const tk_tcb *tp);
 

@@ -117,7 +117,7 @@ static void ts(const tk_sim_render *r, char *buf, size_t cap, tk_time now) {
         snprintf(buf, cap, "%" PRIu64 ".%06" PRIu64, now / 1000000u, now % 1000000u);
 }
 
-static const char *link_verdict(int outcome) {
+const char *tk_sim_link_verdict(int outcome) {
     if (outcome < 0)
         return "rejected";
     if (outcome & TK_SIMLINK_LOST)
@@ -176,7 +176,7 @@ void tk_sim_render_frame(tk_sim_render *r, int side, int where, const uint8_t *f
     if (tk_print_frame(&r->printer, frame, len, r->line, sizeof r->line) < 0 && !r->line[0])
         snprintf(r->line, sizeof r->line, "frame of %zu bytes", len);
     ts(r, t, sizeof t, now);
-    const char *verdict = link_verdict(outcome);
+    const char *verdict = tk_sim_link_verdict(outcome);
     if (r->json) {
         fprintf(r->out, "{\"t\":%s,\"side\":\"%s\",\"event\":\"segment\",\"line\":\"", t,
                 side_name(side));

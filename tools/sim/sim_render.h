@@ -45,4 +45,8 @@ const char *tk_sim_errstr(long rc, char *buf, size_t cap);
 /* "198.18.0.1:49152" */
 void tk_sim_format_ep(char *buf, size_t cap, uint32_t addr, uint16_t port);
 
+/* What the link did to a frame (TK_SIMLINK_* outcome bits; negative: the
+ * link rejected it), or NULL when it went through untouched. */
+const char *tk_sim_link_verdict(int outcome);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_render.h"
 #include "simlink.h"
 #include "simnet.h"
 #include "tcpkit/stats.h"
@@ -56,24 +57,6 @@ const tk_report *tk_sim_report_get(const tk_sim_report *r) {
     return &r->rp;
 }
 
-static const char *link_text(int outcome) {
-    if (outcome & TK_SIMLINK_LOST)
-        return "lost";
-    if (outcome & TK_SIMLINK_DOWN)
-        return "link down";
-    if (outcome & TK_SIMLINK_QUEUE_FULL)
-        return "queue full";
-    if (outcome & TK_SIMLINK_CORRUPTED)
-        return "corrupted";
-    if (outcome & TK_SIMLINK_DUPLICATED)
-        return "duplicated";
-    if (outcome & TK_SIMLINK_REORDERED)
-        return "delayed (reordered)";
-    if (outcome & TK_SIMLINK_CE_MARKED)
-        return "marked CE";
-    return NULL;
-}
-
 /* The sender's cwnd, ssthresh, SRTT and RTO as its stack reports them. */
 static void sample(tk_sim_report *r, const tk_stack *st, int side, const tk_rp_endpoints *ep,
                    tk_time now) {
@@ -98,7 +81,7 @@ static void on_tx(tk_sim_report *r, const tk_stack *st, int side, const uint8_t 
         return;
     g.sent_us = (int64_t)now;
     g.from = side;
-    g.link = link_text(outcome);
+    g.link = tk_sim_link_verdict(outcome);
     if (tk_rp_rtx_check(&r->rtx, &ep, &g))
         g.marks |= TK_RP_RETRANS;
     if (outcome & TK_SIMLINK_CORRUPTED)

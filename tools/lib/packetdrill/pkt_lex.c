@@ -63,14 +63,20 @@ bool tk_pkt_lex_ident(tk_pkt_lex *lx, char *buf, size_t cap) {
     return true;
 }
 
-static int digit_value(char c) {
+int tk_pkt_hex_digit(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
-    return 99;
+    return -1;
+}
+
+/* A digit's value, or 99 (above every base) for anything else. */
+static int digit_value(char c) {
+    int d = tk_pkt_hex_digit(c);
+    return d < 0 ? 99 : d;
 }
 
 bool tk_pkt_lex_int(tk_pkt_lex *lx, int64_t *out) {

@@ -31,4 +31,7 @@ bool tk_pkt_lex_u32(tk_pkt_lex *lx, uint32_t *out);
 /* Seconds with an optional fraction ("0.100", "1", ".5") as microseconds. */
 bool tk_pkt_lex_seconds(tk_pkt_lex *lx, int64_t *usecs);
 
+/* The value of a hexadecimal digit, or -1. */
+int tk_pkt_hex_digit(char c);
+
 #endif

@@ -86,30 +86,20 @@ static int parse_sack(tk_pkt_lex *lx, tk_pkt_opt *o, tk_pkt_error *err) {
     return 0;
 }
 
-static int hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* FO / FOEXP [cookie]: the cookie is written in hex digits, an even number
  * of them (4..32), or left out (a cookie request). */
 static int parse_cookie(tk_pkt_lex *lx, tk_pkt_opt *o, tk_pkt_error *err) {
     tk_pkt_lex_ws(lx);
     const char *p = lx->p;
     size_t n = 0;
-    while (p + n < lx->end && hex_digit(p[n]) >= 0)
+    while (p + n < lx->end && tk_pkt_hex_digit(p[n]) >= 0)
         n++;
     if (n == 0)
         return 0;
     if (n % 2 || n / 2 > TK_PKT_MAX_COOKIE || n / 2 < 4)
         return fail(err, "a Fast Open cookie is 4..16 bytes in hex digits");
     for (size_t i = 0; i < n / 2; i++)
-        o->cookie[i] = (uint8_t)(hex_digit(p[2 * i]) << 4 | hex_digit(p[2 * i + 1]));
+        o->cookie[i] = (uint8_t)(tk_pkt_hex_digit(p[2 * i]) << 4 | tk_pkt_hex_digit(p[2 * i + 1]));
     o->cookie_len = (uint8_t)(n / 2);
     lx->p = p + n;
     return 0;
