@@ -2,6 +2,7 @@
  * readiness (tk_poll_events). */
 #include <errno.h>
 
+#include "socket/events.h"
 #include "socket/fd.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
@@ -63,6 +64,7 @@ int tk_close(tk_stack *s, int sd) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
+    tk_sock_events_forget(s, sd);
     if (tp->state == TK_TCP_LISTEN) {
         close_listener(s, tp);
         return 0;
