@@ -2,12 +2,15 @@
 BUILD       ?= build
 CHECK_BUILD ?= build-check
 FUZZ_BUILD  ?= build-fuzz
+BOARD_BUILD ?= build-board
+BOARD_MIN_BUILD ?= build-board-min
+MIN_BUILD   ?= build-minimal
 FUZZ_SECONDS ?= 60
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 CLANG_FORMAT ?= clang-format
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src drivers tools tests bench -name '*.[ch]')
 
-.PHONY: all build demo check conformance deps deps-demo format format-check fuzz install clean pictures
+.PHONY: all build board board-demo demo check check-minimal conformance deps deps-demo footprint format format-check fuzz install clean pictures
 
 all: build
 
@@ -34,12 +37,48 @@ check: deps format-check build
 	cmake --build $(CHECK_BUILD) -j $(JOBS)
 	cd $(CHECK_BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The minimal profile (ports/mps2-an385/minimal/tk_opts.h: features compiled
+# out) on the host: the same warnings and sanitizers, every test that does
+# not need a feature it leaves out (MINIMAL_SKIP: fragment reassembly and
+# TCP-MD5; the mutation and conformance layers hold MD5 scripts, which
+# fail in this profile).
+MINIMAL_SKIP ?= ipfrag|fragment|md5|MD5|run_mutations|run_conformance_baseline
+check-minimal:
+	cmake -S . -B $(MIN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTK_WERROR=ON -DTK_SANITIZE=ON -DTK_BOARD=OFF \
+		-DTK_OPTS_DIR=$(CURDIR)/ports/mps2-an385/minimal >/dev/null
+	cmake --build $(MIN_BUILD) -j $(JOBS)
+	cd $(MIN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'interop|device' -E '$(MINIMAL_SKIP)'
+
 # The FreeBSD TCP test suite (IPv4 scripts, rcv-data-segments included, read
 # from ../shared) through `tcpkit run --relax-options --relax-win --host
 # freebsd`; docs/conformance.md has the figure and every failure.
 SUITE ?= ../shared/conformance/freebsd-tcp-testsuite
 conformance: build
 	sh tests/run/conformance.sh ./$(BUILD)/tcpkit $(SUITE)
+
+# The mps2-an385 firmware (ports/mps2-an385), cross-compiled on its own.
+board:
+	cmake -S ports/mps2-an385 -B $(BOARD_BUILD) >/dev/null
+	cmake --build $(BOARD_BUILD) -j $(JOBS)
+
+# Code of the core as linked into the firmware, and the memory figures the
+# firmware measures at boot (docs/porting.md records them).
+footprint: board
+	cmake -S ports/mps2-an385 -B $(BOARD_MIN_BUILD) -DTK_BOARD_OPTS_DIR=$(CURDIR)/ports/mps2-an385/minimal >/dev/null
+	cmake --build $(BOARD_MIN_BUILD) -j $(JOBS)
+	@echo "== full profile (every feature compiled in)"
+	@python3 scripts/footprint.py $(BOARD_BUILD)/tcpkit-mps2.map $(BOARD_BUILD)/libtcpkit-core.a arm-none-eabi-size
+	@echo "== minimal profile (ports/mps2-an385/minimal/tk_opts.h)"
+	@python3 scripts/footprint.py $(BOARD_MIN_BUILD)/tcpkit-mps2.map $(BOARD_MIN_BUILD)/libtcpkit-core.a arm-none-eabi-size
+	@echo "== memory, measured on the board"
+	@timeout 5 qemu-system-arm -M mps2-an385 -nographic -nic none -kernel $(BOARD_BUILD)/tcpkit-mps2.elf \
+		</dev/null 2>/dev/null | tr -d '\r' | sed -n '/^footprint: end/q;s/^footprint: //p'
+
+# The board demo: boots the firmware in QEMU on a TAP device tk0 (root);
+# give the kernel side 198.18.0.1/24 and try ping, curl and nc on 198.18.0.2.
+board-demo: board
+	qemu-system-arm -M mps2-an385 -nographic -kernel $(BOARD_BUILD)/tcpkit-mps2.elf \
+		-nic tap,ifname=tk0,script=no,downscript=no,model=lan9118,mac=02:74:6b:12:00:02
 
 # The SVGs of docs/pictures.md, drawn by the simulator (committed, so the
 # README and the docs show them without a build).
@@ -62,4 +101,4 @@ install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) $(BOARD_BUILD) $(BOARD_MIN_BUILD) $(MIN_BUILD)

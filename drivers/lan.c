@@ -48,25 +48,26 @@ static void enqueue(tk_lan *net, int to, const uint8_t *frame, size_t len) {
     net->count++;
 }
 
-static void on_output(void *ctx, const uint8_t *frame, size_t len) {
+static int on_output(void *ctx, const uint8_t *frame, size_t len) {
     tk_lan_port *p = ctx;
     tk_lan *net = p->net;
     net->out_frames[p->idx]++;
     if (len < 14)
-        return;
+        return 0;
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     if (memcmp(frame, bcast, 6) == 0) {
         for (int i = 0; i < net->n; i++)
             if (i != p->idx)
                 enqueue(net, i, frame, len);
-        return;
+        return 0;
     }
     int to = owner(net, frame);
     if (to < 0) {
         net->offlink++;
-        return;
+        return 0;
     }
     enqueue(net, to, frame, len);
+    return 0;
 }
 
 static uint32_t on_random(void *ctx) {

@@ -23,7 +23,7 @@ static void to_wire(tk_loop *l, const uint8_t *frame, size_t len) {
     (void)tk_tap_write(l->tap, frame, len);
 }
 
-void tk_loop_output(void *ctx, const uint8_t *frame, size_t len) {
+int tk_loop_output(void *ctx, const uint8_t *frame, size_t len) {
     tk_loop *l = ctx;
     tk_time now = tk_loop_now();
     l->frames_out++;
@@ -33,6 +33,7 @@ void tk_loop_output(void *ctx, const uint8_t *frame, size_t len) {
         tk_impair_send(l->impair, TK_IMPAIR_TO_WIRE, frame, len, now);
     else
         to_wire(l, frame, len);
+    return 0;
 }
 
 static void deliver(void *ctx, int dir, const uint8_t *frame, size_t len, tk_time at) {

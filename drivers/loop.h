@@ -29,7 +29,7 @@ typedef struct tk_loop {
 tk_time tk_loop_now(void);
 
 /* The stack's output callback (tk_stack_io.output) with ctx = the loop. */
-void tk_loop_output(void *ctx, const uint8_t *frame, size_t len);
+int tk_loop_output(void *ctx, const uint8_t *frame, size_t len);
 
 /* Waits at most max_wait (and never past the stack's next deadline) for
  * frames or for extra_fd (-1: none) to have extra_events; processes what

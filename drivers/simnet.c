@@ -59,15 +59,16 @@ static uint32_t side_random(void *ctx) {
     return (uint32_t)(splitmix64(&sd->rng) >> 32);
 }
 
-static void side_output(void *ctx, const uint8_t *frame, size_t len) {
+static int side_output(void *ctx, const uint8_t *frame, size_t len) {
     side *sd = ctx;
     tk_simnet *n = sd->net;
     if (sd->muted)
-        return;
+        return 0;
     int dir = sd->id == TK_SIM_A ? TK_SIMLINK_AB : TK_SIMLINK_BA;
     int outcome = tk_simlink_send(n->link, dir, frame, len, n->now, NULL);
     if (n->o.on_frame)
         n->o.on_frame(n->o.ctx, sd->id, TK_SIM_TX, frame, len, n->now, outcome);
+    return 0;
 }
 
 static void side_trace(void *ctx, const tk_trace_event *ev) {

@@ -4,14 +4,16 @@
 #          CMake, and libpcap (found through pkg-config) that the tcpkit binary links
 #   check  everything `make check` needs: the demo set plus the test tools
 #          (cmocka, libpcap, clang, clang-format, tcpdump, tshark, scapy, chromium
-#          for the browser test of the HTML reports, ...)
+#          for the browser test of the HTML reports, ...) and the board's
+#          (gcc-arm-none-eabi, newlib, qemu-system-arm: tests/device)
 # Runs apt-get only when something is missing and we are root; otherwise it
 # names what is missing and leaves the decision to the user.
 set -euo pipefail
 set_name=${1:-check}
 demo=(cmake make gcc libc6-dev pkg-config libpcap-dev)
 check=("${demo[@]}" clang libcmocka-dev clang-format
-       tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd iputils-ping chromium)
+       tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd iputils-ping chromium
+       gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
 case "$set_name" in
     demo) pkgs=("${demo[@]}") ;;
     check) pkgs=("${check[@]}") ;;

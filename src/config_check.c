@@ -1,6 +1,8 @@
 /* The one validator of a tk_config, used when a stack is sized or created
  * (tk_stack_mem_size, tk_stack_init) and when a running stack takes new
  * settings (tk_stack_set_config, which also refuses layout changes). */
+#include <string.h>
+
 #include "stack_priv.h"
 
 /* Chunk size a power of two in range; a queue of the largest buffer (receive buffers
@@ -41,6 +43,21 @@ static bool tcp_ok(const tk_config *c) {
            c->initial_window <= 64 && c->ecn >= 0 && c->ecn <= 2 && c->wscale_min <= 14;
 }
 
+/* API-1: an interface needs its own address and a unicast MAC (the I/G
+ * bit of the first octet clear, IEEE 802 9.2); a zero address or MAC is
+ * accepted only for an interface declared unnumbered. */
+static bool addr_ok(const tk_config *c) {
+    static const uint8_t zero[6] = {0};
+    if (c->mac[0] & 1u)
+        return false;
+    return c->unnumbered || (c->addr != 0 && memcmp(c->mac, zero, 6) != 0);
+}
+
 bool tk_config_valid(const tk_config *cfg) {
-    return cfg != NULL && pools_ok(cfg) && link_ok(cfg) && timers_ok(cfg) && tcp_ok(cfg);
+    return cfg != NULL && pools_ok(cfg) && link_ok(cfg) && timers_ok(cfg) && tcp_ok(cfg) &&
+           cfg->tx_backlog_frames <= 64u;
+}
+
+bool tk_config_addressed(const tk_config *cfg) {
+    return cfg != NULL && addr_ok(cfg);
 }

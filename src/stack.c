@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "socket/events.h"
 #include "stack_priv.h"
 #include "tcp/timewait.h"
 
@@ -71,12 +72,16 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_md5_key *md5_keys = take(l, sizeof(tk_md5_key) * cfg->md5_keys, 8);
     void *sc_mem = take(l, tk_syncache_mem_size(cfg->max_syn_backlog), 8);
     void *sr_mem = take(l, tk_synrate_mem_size(cfg->syn_rate_sources), 8);
+    void *txq_mem = take(l, tk_txq_mem_size(cfg->tx_backlog_frames, frame_cap), 8);
+    void *ev_mem = take(l, tk_sock_events_mem_size(nsock), 8);
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !sack_mem || !reass_mem || !chunk_mem || !chunk_links || !conn_hash ||
         !bind_hash || !heap || !heap_pos || !tw_mem || !tw_hash || (big_tw && !tw_ports) ||
-        !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem)
+        !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem)
         return false;
+    tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
+    s->events = tk_sock_events_init(ev_mem, nsock);
     memset(md5_keys, 0, sizeof(tk_md5_key) * cfg->md5_keys);
     s->md5_keys = md5_keys;
     s->md5_cap = cfg->md5_keys;
@@ -129,7 +134,8 @@ static void fill_key(const tk_stack_io *io, uint8_t key[16]) {
 
 int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
                   const tk_stack_io *io) {
-    if (out == NULL || mem == NULL || io == NULL || io->output == NULL || !tk_config_valid(cfg))
+    if (out == NULL || mem == NULL || io == NULL || io->output == NULL || !tk_config_valid(cfg) ||
+        !tk_config_addressed(cfg))
         return -EINVAL;
     if (mem_len < tk_stack_mem_size(cfg))
         return -ENOMEM;
@@ -153,15 +159,25 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
 }
 
 int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
+    if (s->in_call)
+        return -EDEADLK;
+    s->in_call = true;
     s->now = now;
     s->stats.frames_in++;
     tk_obs_trace_frame(&s->obs, TK_TRACE_FRAME_IN, frame, len, NULL, now);
-    return tk_net_input(&s->net, frame, len, now);
+    int rc = tk_net_input(&s->net, frame, len, now);
+    s->in_call = false;
+    tk_sock_events_sample(s);
+    return rc;
 }
 
-void tk_stack_poll(tk_stack *s, tk_time now) {
+int tk_stack_poll(tk_stack *s, tk_time now) {
+    if (s->in_call)
+        return -EDEADLK;
+    s->in_call = true;
     uint32_t id;
     s->now = now;
+    tk_net_tx_flush(&s->net, now);
     /* A TCB's timer id is its index; it is queued at its earliest deadline. */
     while (tk_timerq_pop_due(&s->timers, now, &id))
         tk_tcp_timer_fire(s, tk_tcb_at(s, id), now);
@@ -173,6 +189,9 @@ void tk_stack_poll(tk_stack *s, tk_time now) {
         tk_tcb_unlink_pending(s, tp);
         tk_tcp_output(s, tp, now);
     }
+    s->in_call = false;
+    tk_sock_events_sample(s);
+    return 0;
 }
 
 tk_time tk_stack_next_deadline(const tk_stack *s) {
@@ -182,6 +201,9 @@ tk_time tk_stack_next_deadline(const tk_stack *s) {
     tk_time tw = tk_tw_next_deadline(s);
     tk_time arp = tk_net_next_deadline(&s->net);
     tk_time sc = tk_syncache_next_deadline(s);
+    tk_time tx = tk_net_tx_deadline(&s->net);
+    if (tx < t)
+        t = tx;
     if (arp < t)
         t = arp;
     if (sc < t)

@@ -20,7 +20,8 @@ static bool same_layout(const tk_config *a, const tk_config *b) {
            a->max_time_wait == b->max_time_wait && a->rcvbuf == b->rcvbuf &&
            a->sndbuf == b->sndbuf && a->arp_cache_size == b->arp_cache_size &&
            a->arp_queue_frames == b->arp_queue_frames && a->ipfrag_slots == b->ipfrag_slots &&
-           a->ipfrag_max_bytes == b->ipfrag_max_bytes && a->md5_keys == b->md5_keys;
+           a->ipfrag_max_bytes == b->ipfrag_max_bytes && a->md5_keys == b->md5_keys &&
+           a->tx_backlog_frames == b->tx_backlog_frames;
 }
 
 int tk_stack_set_config(tk_stack *s, const tk_config *cfg) {

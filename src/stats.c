@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "socket/events.h"
 #include "stack_priv.h"
 #include "tcp/timewait.h"
 
@@ -20,7 +21,8 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->time_wait = sizeof(tk_tw);
     /* Hash tables have a power-of-two number of heads: at most two per entry. */
     out->time_wait_ix = sizeof(tk_tw) + 2 * sizeof(uint32_t);
-    out->socket = out->tcb + 4 * sizeof(uint32_t) + sizeof(tk_timerq_slot) + sizeof(uint32_t);
+    out->socket = out->tcb + 4 * sizeof(uint32_t) + sizeof(tk_timerq_slot) + sizeof(uint32_t) +
+                  tk_sock_events_slot_size();
     /* The buffer pool's share of one socket (buf_pool_bytes 0): its chunks
      * with their links. Only chunks in use are ever touched. */
     tk_config one = *cfg;

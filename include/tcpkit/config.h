@@ -1,6 +1,7 @@
 /* Run-time configuration of a stack. Every default of the SPEC table is a
  * field here; tk_config_default() fills them. Compile-time overrides of the
- * defaults: define TK_DEFAULT_<NAME> before including this header. */
+ * defaults: TK_DEFAULT_<FIELD> in the embedder's tk_opts.h, seen when the
+ * core is compiled (tcpkit/opts.h). */
 #ifndef TCPKIT_CONFIG_H
 #define TCPKIT_CONFIG_H
 
@@ -216,6 +217,15 @@ typedef struct tk_config {
     uint32_t ipfrag_max_bytes; /* 16 KiB: largest reassembled datagram */
     tk_time ipfrag_timeout;    /* 30 s (RFC 791 suggests 15 s or more) */
 
+    /* Frames kept while the driver's output answers busy (tk_stack_io):
+     * 2, at most 64. With none free a busy frame is dropped (counted in
+     * tx_busy_drops) and TCP retransmits it. 0: busy frames are dropped. */
+    uint32_t tx_backlog_frames;
+    /* An interface with no address of its own yet: addr 0 and a zero MAC
+     * are accepted only when this is true (false by default, so a forgotten
+     * address is an error at tk_stack_init instead of a silent stack). */
+    bool unnumbered;
+
     /* For tests and simulations only: when isn_fixed, every connection
      * starts at ISS = isn_value instead of the RFC 6528 ISN (SPEC DT-10
      * tests start just below 2^32). false by default. */
@@ -247,7 +257,13 @@ void tk_config_default(tk_config *cfg);
  * syn_rate_sources <= 65536, a syncache or SYN cookies, buffers 1 KiB..1
  * GiB); mtu >= 68; ip_ttl > 0; udp_tunnel_overhead 8..1024; 0 < rto_min <=
  * rto_max; invalid_ack_count >= 1; 0 < ephemeral_lo <= ephemeral_hi;
- * default_mss >= 64; initial_window <= 64; ecn 0..2. */
+ * default_mss >= 64; initial_window <= 64; ecn 0..2; tx_backlog_frames <=
+ * 64. Sizing needs no address, so this does not look at it. */
 bool tk_config_valid(const tk_config *cfg);
+
+/* True when cfg names an interface tk_stack_init accepts: addr not 0 and
+ * mac a unicast address other than 00:00:00:00:00:00, unless unnumbered
+ * (then the MAC must still not be multicast). */
+bool tk_config_addressed(const tk_config *cfg);
 
 #endif

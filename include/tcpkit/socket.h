@@ -110,6 +110,44 @@ enum tk_sockopt {
      * sends what was held at once. Unlike Linux, tcpkit does not also send
      * the held data 200 ms later. A listener passes it to its connections. */
     TK_TCP_CORK,
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_QUICKACK (SPEC API-6): int;
+     * non-zero acknowledges every in-order data segment at once instead of
+     * delaying the ACK (RFC 1122 4.2.3.2), and sends an ACK being delayed
+     * when it is set. Unlike Linux, where the mode ends by itself once the
+     * connection looks interactive again, it stays until cleared: tcpkit
+     * has no such heuristic, and a value that holds is what the caller can
+     * reason about (setting it again after each read, as Linux programs
+     * do, is harmless). 0, the default, delays ACKs as configured. */
+    TK_TCP_QUICKACK,
+    /* Level TK_IPPROTO_TCP_LEVEL, RFC 5482's user timeout with Linux's
+     * TCP_USER_TIMEOUT semantics (SPEC API-6): int milliseconds >= 0. Once
+     * connected, when sent data stays unacknowledged (or zero-window probes
+     * go unanswered) that long, the connection is dropped with ETIMEDOUT
+     * instead of after tk_config.retries2 retransmissions; the last
+     * retransmission timeout is shortened to end exactly then. 0, the
+     * default, keeps retries2. Any time; a listener passes it on. */
+    TK_TCP_USER_TIMEOUT,
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_NOTSENT_LOWAT (SPEC API-6):
+     * int bytes >= 0; TK_POLLOUT only while fewer than that many bytes are
+     * queued but not yet sent (and the send buffer has room). tk_send() is
+     * not limited by it: it takes what SO_SNDBUF has room for, where Linux
+     * stops adding new buffers at the mark. 0, the default: no mark. */
+    TK_TCP_NOTSENT_LOWAT,
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_MAXSEG (SPEC API-6): int;
+     * 0 (the default) or 88..32767, else -EINVAL. Set before connect() or
+     * listen(), it lowers the MSS option sent and the largest segment sent
+     * to it (never above the route's MSS, tk_config.mtu - 40). Read:
+     * before the connection, the value set (536 when none, as Linux); once
+     * it exists, the segment size in use (the MSS less the timestamp
+     * option when timestamps are on). */
+    TK_TCP_MAXSEG,
+    /* Level TK_SOL_SOCKET, SO_RCVLOWAT (SPEC API-6): int bytes, default 1;
+     * 0 means 1, a negative value or one above half the receive buffer is
+     * lowered to half of it (as Linux). TK_POLLIN, tk_recv() and
+     * tk_recv_flags() wait (-EAGAIN) until min(value, len) bytes are
+     * queued, unless the stream ended, failed or was shut down; tcpkit's
+     * calls never block, so this is how a blocking Linux read behaves. */
+    TK_SO_RCVLOWAT,
     /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_FASTOPEN (SPEC OP-8): int >= 0
      * on a socket before or after listen(): how many Fast Open connections
      * (data taken from the SYN, handshake not yet complete) the listener

@@ -7,6 +7,14 @@
  *   loop: tk_stack_input(s, frame, len, now) for each frame received;
  *         tk_stack_poll(s, now) after socket calls and when
  *         now >= tk_stack_next_deadline(s).
+ *
+ * Re-entrancy: one stack is one thread's (or one lock's). output is called
+ * from inside tk_stack_input and tk_stack_poll, so it must not call either
+ * of them on the same stack: a frame for a stack must wait until the call
+ * that produced it returned (queue it, as examples/two_stacks.c does).
+ * Such a nested call changes nothing and returns -EDEADLK. Socket calls
+ * from inside output are not allowed either. docs/porting.md has the rest
+ * of the driver contract.
  */
 #ifndef TCPKIT_STACK_H
 #define TCPKIT_STACK_H
@@ -22,8 +30,13 @@ typedef struct tk_stack tk_stack;
 
 typedef struct tk_stack_io {
     /* Sends one Ethernet frame. Called synchronously from input/poll; the
-     * buffer is only valid during the call. */
-    void (*output)(void *ctx, const uint8_t *frame, size_t len);
+     * buffer is only valid during the call. Returns 0 when the driver took
+     * the frame; -EBUSY (or -EAGAIN) when it cannot now (its ring or FIFO is
+     * full): the stack keeps the frame (tk_config.tx_backlog_frames), sends
+     * later frames behind it, and offers it again at the next
+     * tk_stack_poll (tk_stack_next_deadline asks for one within 1 ms).
+     * Any other negative value drops the frame (counted in tx_errors). */
+    int (*output)(void *ctx, const uint8_t *frame, size_t len);
     /* 32 random bits (ISN secret, ports, SYN cookie secret). Seed it for
      * replayable simulations. */
     uint32_t (*random)(void *ctx);
@@ -35,7 +48,9 @@ typedef struct tk_stack_io {
 size_t tk_stack_mem_size(const tk_config *cfg);
 
 /* Creates a stack inside a caller-supplied block of tk_stack_mem_size() bytes
- * (aligned to 16). Returns 0, -EINVAL or -ENOMEM (block too small). */
+ * (aligned to 16). Returns 0, -EINVAL (cfg refused by tk_config_valid or
+ * tk_config_addressed: an address 0 or a zero MAC without cfg.unnumbered,
+ * for instance; or no output) or -ENOMEM (block too small). */
 int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
                   const tk_stack_io *io);
 
@@ -48,12 +63,15 @@ int tk_stack_create(tk_stack **out, const tk_config *cfg, const tk_stack_io *io)
 void tk_stack_destroy(tk_stack *s, tk_time now);
 
 /* Processes one received Ethernet frame. Bad frames are dropped and counted.
- * Returns 0, or a negative code naming why the frame was dropped. */
+ * Returns 0, or a negative code naming why the frame was dropped (an errno
+ * value or a tcpkit/wire/err.h code; tk_strerror names both), or -EDEADLK
+ * when called from inside output (the frame is not looked at). */
 int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
 
-/* Runs due timers and sends whatever the socket calls since the last poll
- * queued (SYNs, data, FINs, window updates). */
-void tk_stack_poll(tk_stack *s, tk_time now);
+/* Offers the transmit backlog to the driver again, runs due timers and
+ * sends whatever the socket calls since the last poll queued (SYNs, data,
+ * FINs, window updates). Returns 0, or -EDEADLK from inside output. */
+int tk_stack_poll(tk_stack *s, tk_time now);
 
 /* The earliest time at which tk_stack_poll has work, or TK_TIME_NEVER. */
 tk_time tk_stack_next_deadline(const tk_stack *s);

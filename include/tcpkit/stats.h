@@ -27,6 +27,9 @@
 #define TK_STATS_FIELDS(X)                                                                         \
     X(frames_in)                                                                                   \
     X(frames_out)                                                                                  \
+    X(tx_busy)       /* output answered busy: the frame waits in the backlog */                    \
+    X(tx_busy_drops) /* a busy answer with the backlog full: frame dropped */                      \
+    X(tx_errors)     /* output failed otherwise: frame dropped */                                  \
     X(segs_in)                                                                                     \
     X(segs_out)                                                                                    \
     X(data_segs_in)                                                                                \
@@ -211,7 +214,8 @@ typedef struct tk_sizes {
     size_t tcb;
     size_t time_wait;    /* one compact TIME_WAIT entry (sizeof) */
     size_t time_wait_ix; /* the same plus its hash heads (at most; power-of-two table) */
-    size_t socket;       /* a socket: TCB plus hash and bind heads (at most) and a heap slot */
+    size_t socket;       /* a socket: TCB plus hash and bind heads (at most), a heap slot
+                          * and an event subscription (tcpkit/events.h) */
     size_t conn_buffers; /* one socket's share of the buffer pool (chunks + links; virtual) */
     size_t half_open;    /* one syncache entry with its hash heads (at most; SEC-2) */
     /* Parts of the control state, to weigh the hot/cold split; the cold

@@ -21,7 +21,8 @@
 /* Adds the key for segments between laddr (ours; 0 = any local address)
  * and raddr (the peer's), host order, or replaces the key the pair has.
  * keylen is 1..TK_TCP_MD5_MAXKEY (80) bytes. Returns 0, -EINVAL (no key,
- * a bad length, raddr 0) or -ENOSPC (the store is full). Connections look
+ * a bad length, raddr 0), -ENOSPC (the store is full) or -ENOPROTOOPT
+ * (TCP-MD5 compiled out: TK_WITH_MD5 0, tcpkit/opts.h). Connections look
  * the key up for each segment: a new key applies at once. */
 int tk_stack_md5_add(tk_stack *s, uint32_t laddr, uint32_t raddr, const void *key, size_t keylen);
 

@@ -3,6 +3,8 @@
 #define TCPKIT_H
 
 #include "config.h"
+#include "error.h"
+#include "events.h"
 #include "socket.h"
 #include "stack.h"
 #include "stats.h"

@@ -1,4 +1,8 @@
-/* IPv4 fragment reassembly in fixed slots. */
+/* IPv4 fragment reassembly in fixed slots (TK_WITH_IPFRAG; net/ipfrag_off.c
+ * when compiled out). */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_IPFRAG
 #include <errno.h>
 #include <string.h>
 
@@ -194,3 +198,7 @@ int tk_net_defrag(tk_net *net, tk_ipv4_hdr *h, const uint8_t **payload, size_t *
     }
     return 0;
 }
+
+#else
+typedef int tk_ipfrag_compiled_out;
+#endif

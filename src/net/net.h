@@ -14,6 +14,7 @@
 #include "net/arp.h"
 #include "net/ipfrag.h"
 #include "net/protosw.h"
+#include "net/txq.h"
 #include "obs/obs.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stats.h"
@@ -28,8 +29,10 @@ typedef struct tk_neigh {
     bool used;
 } tk_neigh;
 
-/* Where finished frames go (the embedder's tk_stack_io.output). */
-typedef void (*tk_net_output_fn)(void *ctx, const uint8_t *frame, size_t len);
+/* Where finished frames go (the embedder's tk_stack_io.output): 0 taken,
+ * -EBUSY or -EAGAIN not now (kept in the backlog), other negative values
+ * failed (dropped). */
+typedef int (*tk_net_output_fn)(void *ctx, const uint8_t *frame, size_t len);
 
 typedef struct tk_net {
     const tk_config *cfg; /* the stack's configuration */
@@ -44,6 +47,7 @@ typedef struct tk_net {
     tk_ipfrag frag;
     uint16_t ip_id;
     tk_protosw_table protosw; /* transports above IPv4 */
+    tk_txq txq;               /* frames output answered busy for (net/link.c) */
 } tk_net;
 
 /* Counts a drop in the stack's counter `name` and traces it. */
@@ -66,8 +70,13 @@ int tk_net_output_opts(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
 /* net/link.c: Ethernet output. Writes the Ethernet header in front of the
  * output frame and sends it. */
 void tk_net_emit(tk_net *net, const uint8_t dst[6], uint16_t type, size_t payload_len, tk_time now);
-/* Sends a complete frame (counted and traced). */
+/* Sends a complete frame (counted and traced); behind the backlog when
+ * there is one, into it when the driver is busy. */
 void tk_net_emit_raw(tk_net *net, const uint8_t *frame, size_t len, tk_time now);
+/* Offers the backlog to the driver again, oldest first, until it is empty
+ * or the driver is busy; and the time to try again (TK_TIME_NEVER: empty). */
+void tk_net_tx_flush(tk_net *net, tk_time now);
+tk_time tk_net_tx_deadline(const tk_net *net);
 
 /* net/neighbor.c: ARP resolution around the cache in net/arp.c. */
 void tk_net_arp_learn(tk_net *net, uint32_t addr, const uint8_t mac[6], bool create, tk_time now);

@@ -2,6 +2,7 @@
  * readiness (tk_poll_events). */
 #include <errno.h>
 
+#include "socket/events.h"
 #include "socket/fd.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
@@ -63,6 +64,7 @@ int tk_close(tk_stack *s, int sd) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
+    tk_sock_events_forget(s, sd);
     if (tp->state == TK_TCP_LISTEN) {
         close_listener(s, tp);
         return 0;
@@ -104,10 +106,13 @@ int tk_poll_events(tk_stack *s, int sd) {
     int ev = 0;
     if (tp->state == TK_TCP_LISTEN)
         return tk_cold(tp)->acq_len > 0 ? TK_POLLIN : 0;
-    if (tk_chunkq_len(&tp->rcvq) > 0 || (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
+    /* SO_RCVLOWAT, TCP_NOTSENT_LOWAT (API-6). */
+    if ((tk_chunkq_len(&tp->rcvq) > 0 && !tk_sock_rcv_short(tp, UINT32_MAX)) ||
+        (tp->flags & (TK_TF_FIN_RCVD | TK_TF_SHUT_RD)))
         ev |= TK_POLLIN;
     if ((tp->state == TK_TCP_ESTABLISHED || tp->state == TK_TCP_CLOSE_WAIT) &&
-        !(tp->flags & TK_TF_FIN_QUEUED) && tk_chunkq_free(&tp->sndq) > 0)
+        !(tp->flags & TK_TF_FIN_QUEUED) && tk_chunkq_free(&tp->sndq) > 0 &&
+        tk_sockopt_notsent_ok(tp))
         ev |= TK_POLLOUT;
     if (tk_cold(tp)->so_error != 0)
         ev |= TK_POLLERR | TK_POLLIN;

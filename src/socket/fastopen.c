@@ -22,6 +22,6 @@ long tk_send_fastopen(tk_stack *s, int sd, const tk_sockaddr *addr, const void *
     if (n == 0)
         return -EINPROGRESS; /* no cookie yet: the SYN asks for one */
     n = tk_chunkq_write(&s->chunks, &tp->sndq, buf, n);
-    tk_cold(tp)->fo_syn_len = n;
+    tk_cold(tp)->fo_syn_len = (uint16_t)n;
     return n > 0 ? (long)n : -EINPROGRESS;
 }

@@ -6,5 +6,9 @@
 
 /* The TCB a live descriptor names, or NULL (the caller returns -EBADF). */
 tk_tcb *tk_fd_tcb(tk_stack *s, int sd);
+/* SO_RCVLOWAT (API-6, recv_flags.c): true when a read of want bytes must
+ * wait: fewer than min(SO_RCVLOWAT, want) bytes are queued and more may
+ * still come (no FIN, shutdown or error, a state the peer sends in). */
+bool tk_sock_rcv_short(const tk_tcb *tp, uint32_t want);
 
 #endif

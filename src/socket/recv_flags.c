@@ -15,6 +15,12 @@ static bool stream_open(const tk_tcb *tp) {
     return tk_tcb_peer_may_send(tp);
 }
 
+bool tk_sock_rcv_short(const tk_tcb *tp, uint32_t want) {
+    uint32_t lowat = tk_cold(tp)->opts.rcvlowat;
+    uint32_t need = want < lowat ? want : lowat;
+    return tk_chunkq_len(&tp->rcvq) < need && stream_open(tp);
+}
+
 long tk_recv_flags(tk_stack *s, int sd, void *buf, size_t len, int flags) {
     if (flags & ~(TK_MSG_PEEK | TK_MSG_WAITALL | TK_MSG_DONTWAIT))
         return -EOPNOTSUPP;
@@ -27,6 +33,8 @@ long tk_recv_flags(tk_stack *s, int sd, void *buf, size_t len, int flags) {
     uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
     if ((flags & TK_MSG_WAITALL) && avail < want && stream_open(tp))
         return -EAGAIN;
+    if (avail > 0 && tk_sock_rcv_short(tp, want))
+        return -EAGAIN; /* SO_RCVLOWAT */
     if ((flags & TK_MSG_PEEK) && avail > 0)
         return (long)tk_chunkq_peek(&s->chunks, &tp->rcvq, 0, buf, want);
     /* Without data a peek answers as a read would: error, EOF or EAGAIN. */

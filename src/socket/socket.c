@@ -72,7 +72,14 @@ int tk_listen(tk_stack *s, int sd, int backlog) {
         if (rc < 0)
             return rc;
     }
-    tk_cold(tp)->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
+    /* The listener's fields share their place with a connection's
+     * (tk_tcb_cold), which a failed connect() may have used. */
+    tk_tcb_cold *c = tk_cold(tp);
+    c->acq_head = c->acq_tail = TK_NIL;
+    c->acq_len = 0;
+    c->cookie_sent = 0;
+    c->cookie_any = false;
+    c->backlog = backlog > 0 ? (uint32_t)backlog : 1u;
     tk_tcb_set_state(s, tp, TK_TCP_LISTEN, "listen()");
     tk_listen_insert(s, tp);
     return 0;
@@ -168,8 +175,10 @@ long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
+    uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
+    if (tk_chunkq_len(&tp->rcvq) > 0 && tk_sock_rcv_short(tp, want))
+        return -EAGAIN; /* SO_RCVLOWAT (API-6) */
     if (tk_chunkq_len(&tp->rcvq) > 0) {
-        uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
         uint32_t n = tk_chunkq_read(&s->chunks, &tp->rcvq, buf, want);
         if (tk_chunkq_len(&tp->rcvq) == 0 && tk_tcb_ooo_ranges(tp) == 0 &&
             tk_cold(tp)->syn_data == 0)

@@ -50,22 +50,25 @@ uint32_t tk_fastopen_connect(tk_stack *s, tk_tcb *tp, uint32_t len) {
     tk_fo_cache *c = &s->fo_cache;
     int i = cache_find(c, tp->raddr);
     tp->flags |= TK_TF_FO_ACTIVE;
-    tk_cold(tp)->fo_len = 0;
     tk_cold(tp)->fo_syn_len = 0;
     if (i < 0)
         return 0;
     c->e[i].stamp = ++c->clock;
-    tk_cold(tp)->fo_len = c->e[i].len;
-    memcpy(tk_cold(tp)->fo_cookie, c->e[i].cookie, c->e[i].len);
     uint32_t n = len < syn_room(tp) ? len : syn_room(tp);
-    tk_cold(tp)->fo_syn_len = n;
+    tk_cold(tp)->fo_syn_len = (uint16_t)n;
     return n;
 }
 
-void tk_fastopen_syn_opts(const tk_tcb *tp, tk_tcp_opts *o) {
+void tk_fastopen_syn_opts(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o) {
+    int i = cache_find(&s->fo_cache, tp->raddr);
     o->present |= TK_OPT_FASTOPEN;
-    o->fo_len = tk_cold(tp)->fo_len;
-    memcpy(o->fo_cookie, tk_cold(tp)->fo_cookie, tk_cold(tp)->fo_len);
+    o->fo_len = i < 0 ? 0 : s->fo_cache.e[i].len;
+    if (i >= 0)
+        memcpy(o->fo_cookie, s->fo_cache.e[i].cookie, o->fo_len);
+}
+
+uint32_t tk_fastopen_syn_data(const tk_stack *s, const tk_tcb *tp) {
+    return cache_find(&s->fo_cache, tp->raddr) < 0 ? 0u : tk_cold(tp)->fo_syn_len;
 }
 
 void tk_fastopen_synack(tk_stack *s, tk_tcb *tp, const tk_seg *sg) {

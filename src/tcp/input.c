@@ -12,7 +12,7 @@
 #include "tcpkit/wire/ipv4.h"
 
 static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
-    return tk_tcp_mss_for(s, tp->encap_port);
+    return tk_sockopt_mss(s, tp, tp->encap_port); /* TCP_MAXSEG, API-6 */
 }
 
 /* The receive buffer becomes a whole number of segments (as BSD's tcp_mss

@@ -231,7 +231,9 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
 
 static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
     bool second = s->cfg.ack_second_segment && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER;
-    if (hole_filled || second || tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
+    bool quick = tk_cold(tp)->opts.flags & TK_SOF_QUICKACK; /* API-6 */
+    if (hole_filled || second || quick ||
+        tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
         tp->flags |= TK_TF_ACKNOW;
         return;
     }

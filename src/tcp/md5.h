@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "tcp/tcb.h"
+#include "tcpkit/opts.h"
 #include "tcpkit/tcp_md5.h"
 
 typedef struct tk_md5_key {
@@ -17,7 +18,9 @@ typedef struct tk_md5_key {
 } tk_md5_key;
 
 /* The key for segments between laddr and raddr (an exact entry before one
- * for any local address), or NULL. */
+ * for any local address), or NULL. With TK_WITH_MD5 0 (tcpkit/opts.h) the
+ * store stays empty: tk_stack_md5_add answers -ENOPROTOOPT, signed segments
+ * are dropped as for a pair without a key, and no digest code is linked. */
 const tk_md5_key *tk_md5_key_find(const struct tk_stack *s, uint32_t laddr, uint32_t raddr);
 
 /* What the receiving endpoint expects of a segment's signature. */

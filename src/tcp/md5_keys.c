@@ -17,7 +17,7 @@ static tk_md5_key *slot_of(tk_stack *s, uint32_t laddr, uint32_t raddr) {
 
 const tk_md5_key *tk_md5_key_find(const tk_stack *s, uint32_t laddr, uint32_t raddr) {
     const tk_md5_key *any = NULL;
-    if (s->md5_count == 0)
+    if (!TK_WITH_MD5 || s->md5_count == 0)
         return NULL;
     for (uint32_t i = 0; i < s->md5_cap; i++) {
         const tk_md5_key *k = &s->md5_keys[i];
@@ -32,6 +32,8 @@ const tk_md5_key *tk_md5_key_find(const tk_stack *s, uint32_t laddr, uint32_t ra
 }
 
 int tk_stack_md5_add(tk_stack *s, uint32_t laddr, uint32_t raddr, const void *key, size_t keylen) {
+    if (!TK_WITH_MD5)
+        return -ENOPROTOOPT;
     if (s == NULL || key == NULL || keylen == 0 || keylen > TK_TCP_MD5_MAXKEY || raddr == 0)
         return -EINVAL;
     tk_md5_key *k = slot_of(s, laddr, raddr);

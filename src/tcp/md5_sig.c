@@ -14,7 +14,7 @@ bool tk_md5_accept(tk_stack *s, const tk_seg *sg, tk_md5_policy policy, tk_time 
         return false;
     }
     const tk_md5_key *k = tk_md5_key_find(s, sg->dst, sg->src);
-    if (policy == TK_MD5_REFUSE || k == NULL) {
+    if (!TK_WITH_MD5 || policy == TK_MD5_REFUSE || k == NULL) {
         /* A signature nobody here can check is treated as one that fails
          * (RFC 2385 2.0: dropped, no response), as Linux does. */
         if (policy == TK_MD5_REQUIRE)
@@ -35,7 +35,8 @@ bool tk_md5_accept(tk_stack *s, const tk_seg *sg, tk_md5_policy policy, tk_time 
 
 int tk_md5_sign(tk_stack *s, uint8_t *seg, size_t len, uint32_t laddr, uint32_t raddr) {
     const tk_md5_key *k = tk_md5_key_find(s, laddr, raddr);
-    if (k == NULL || tk_wire_tcp_md5_sign(seg, len, laddr, raddr, k->key, k->len) < 0) {
+    if (!TK_WITH_MD5 || k == NULL ||
+        tk_wire_tcp_md5_sign(seg, len, laddr, raddr, k->key, k->len) < 0) {
         s->stats.md5_out_no_key++;
         return -ENOENT;
     }

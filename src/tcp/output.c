@@ -17,7 +17,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b) {
 }
 
 static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
-    return tk_tcp_mss_for(s, tp->encap_port);
+    return tk_sockopt_mss(s, tp, tp->encap_port); /* TCP_MAXSEG, API-6 */
 }
 
 uint32_t tk_tcp_rcv_window(tk_stack *s, tk_tcb *tp) {
@@ -80,7 +80,7 @@ static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_
         o->ts_ecr = passive ? tp->ts_recent : 0;
     }
     if (!passive && (tp->flags & TK_TF_FO_ACTIVE))
-        tk_fastopen_syn_opts(tp, o); /* OP-8 */
+        tk_fastopen_syn_opts(s, tp, o); /* OP-8 */
 }
 
 /* SACK blocks that fit beside the other options: 4 alone, 3 with
@@ -208,7 +208,7 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
         tp->rtt_start = now;
         tp->flags |= TK_TF_RTT_TIMING;
         if (tp->flags & TK_TF_FO_ACTIVE)
-            data = tk_cold(tp)->fo_syn_len; /* OP-8: data in the first SYN */
+            data = tk_fastopen_syn_data(s, tp); /* OP-8: data in the first SYN */
     } else if (tp->state == TK_TCP_SYN_SENT) {
         s->stats.syn_retransmits++;
         tp->flags &= ~TK_TF_FO_ACTIVE; /* RFC 7413 4.1.3: a plain SYN again */

@@ -14,6 +14,7 @@ enum val_type {
     VT_FLAG,   /* a TK_SOF_* bit: non-zero sets it */
     VT_BOOL,   /* a bool field: non-zero is true */
     VT_U8,     /* a uint8_t field */
+    VT_U16,    /* a uint16_t field */
     VT_U32,    /* a uint32_t field */
     VT_SECS,   /* a tk_time field, the value in seconds */
     VT_LINGER, /* SO_LINGER: a tk_linger, two flag bits and a tk_time */
@@ -119,6 +120,44 @@ static int sndbuf_set(tk_stack *s, tk_tcb *tp, int v) {
     return buf_set(s, tp, false, v);
 }
 
+/* TCP_QUICKACK set while an ACK is being delayed sends it now, as Linux
+ * does (RFC 1122 4.2.3.2 leaves the delay to the receiver). */
+static int quickack_set(tk_stack *s, tk_tcb *tp, int v) {
+    if (v && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER) {
+        tp->flags |= TK_TF_ACKNOW;
+        tk_tcb_mark_pending(s, tp);
+    }
+    return 0;
+}
+
+/* Linux's TCP_MAXSEG range: 0 (the route's MSS) or 88..32767. */
+static int maxseg_set(tk_stack *s, tk_tcb *tp, int v) {
+    (void)s;
+    if (v != 0 && (v < 88 || v > 32767))
+        return -EINVAL;
+    tk_cold(tp)->opts.maxseg = (uint16_t)v;
+    return 0;
+}
+/* Linux's answer: the value asked for before the connection exists (536
+ * without one), the MSS in use once it does. */
+static int maxseg_get(tk_tcb *tp, int *v) {
+    if (tp->state == TK_TCP_CLOSED || tp->state == TK_TCP_LISTEN)
+        *v = tk_cold(tp)->opts.maxseg != 0 ? tk_cold(tp)->opts.maxseg : 536;
+    else
+        *v = (int)tk_tcp_seg_max(tp);
+    return 0;
+}
+
+/* As Linux: 0 means 1, a negative value the largest, and a mark above half the receive buffer is
+ * lowered to it, so that the window cannot close before it is reached. */
+static int rcvlowat_set(tk_stack *s, tk_tcb *tp, int v) {
+    (void)s;
+    uint32_t cap = tk_cold(tp)->opts.rcv_cap / 2u;
+    uint32_t n = v < 0 ? UINT32_MAX : v == 0 ? 1u : (uint32_t)v;
+    tk_cold(tp)->opts.rcvlowat = n > cap ? cap : n;
+    return 0;
+}
+
 /* As FreeBSD: only before the connection exists, and only with a tunnel. */
 static int encap_set(tk_stack *s, tk_tcb *tp, int v) {
     if ((v != 0 && s->cfg.udp_tunnel_port == 0) || tp->state != TK_TCP_CLOSED)
@@ -144,7 +183,7 @@ static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
     (void)s;
     if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
         return -EINVAL;
-    tk_cold(tp)->opts.fastopen_qlen = (uint32_t)v;
+    tk_cold(tp)->opts.fastopen_qlen = (uint16_t)v;
     return 0;
 }
 
@@ -321,10 +360,57 @@ static const opt_row rows[] = {
      NULL,
      cork_set,
      NULL},
-    {{TCP, "TCP_FASTOPEN", TK_TCP_FASTOPEN, false, false},
+    {{TCP, "TCP_QUICKACK", TK_TCP_QUICKACK, false, false},
+     VT_FLAG,
+     ANY,
+     TK_SOF_QUICKACK,
+     0,
+     true,
+     NULL,
+     quickack_set,
+     NULL},
+    {{TCP, "TCP_USER_TIMEOUT", TK_TCP_USER_TIMEOUT, false, false},
      VT_U32,
      0,
      INT_MAX,
+     0,
+     OFF(user_timeout),
+     true,
+     NULL,
+     NULL,
+     NULL},
+    {{TCP, "TCP_NOTSENT_LOWAT", TK_TCP_NOTSENT_LOWAT, false, false},
+     VT_U32,
+     0,
+     INT_MAX,
+     0,
+     OFF(notsent_lowat),
+     true,
+     NULL,
+     NULL,
+     NULL},
+    {{TCP, "TCP_MAXSEG", TK_TCP_MAXSEG, false, false},
+     VT_U16,
+     ANY,
+     0,
+     OFF(maxseg),
+     true,
+     maxseg_set,
+     NULL,
+     maxseg_get},
+    {{SOL, "SO_RCVLOWAT", TK_SO_RCVLOWAT, false, false},
+     VT_U32,
+     ANY,
+     0,
+     OFF(rcvlowat),
+     true,
+     rcvlowat_set,
+     NULL,
+     NULL},
+    {{TCP, "TCP_FASTOPEN", TK_TCP_FASTOPEN, false, false},
+     VT_U16,
+     0,
+     65535,
      0,
      OFF(fastopen_qlen),
      false,
@@ -358,6 +444,21 @@ void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg) {
     o->keep_cnt = cfg->keepalive_probes;
     o->keepinit = cfg->keepinit;
     o->ip_ttl = cfg->ip_ttl;
+    o->rcvlowat = 1;
+}
+
+uint16_t tk_sockopt_mss(const tk_stack *s, const tk_tcb *tp, uint16_t encap) {
+    uint16_t route = tk_tcp_mss_for(s, encap);
+    uint16_t asked = tk_cold(tp)->opts.maxseg;
+    return asked != 0 && asked < route ? asked : route;
+}
+
+bool tk_sockopt_notsent_ok(const tk_tcb *tp) {
+    uint32_t lowat = tk_cold(tp)->opts.notsent_lowat;
+    if (lowat == 0)
+        return true;
+    uint32_t queued = tk_chunkq_len(&tp->sndq), sent = tp->snd_max - tp->snd_una;
+    return (sent < queued ? queued - sent : 0) < lowat;
 }
 
 static size_t field_size(const opt_row *r) {
@@ -365,6 +466,8 @@ static size_t field_size(const opt_row *r) {
     case VT_BOOL:
     case VT_U8:
         return 1;
+    case VT_U16:
+        return 2;
     case VT_U32:
         return 4;
     case VT_SECS:
@@ -390,6 +493,7 @@ void tk_sockopts_inherit(tk_sockopts *child, const tk_sockopts *listener) {
 static void store(tk_sockopts *o, const opt_row *r, int v) {
     uint8_t *p = (uint8_t *)o + r->off;
     uint8_t b = (uint8_t)v;
+    uint16_t h = (uint16_t)v;
     uint32_t u = (uint32_t)v;
     tk_time t = TK_SEC((uint32_t)v);
     switch (r->type) {
@@ -403,6 +507,9 @@ static void store(tk_sockopts *o, const opt_row *r, int v) {
     case VT_U8:
         memcpy(p, &b, 1);
         return;
+    case VT_U16:
+        memcpy(p, &h, sizeof(h));
+        return;
     case VT_SECS:
         memcpy(p, &t, sizeof(t));
         return;
@@ -415,6 +522,7 @@ static void store(tk_sockopts *o, const opt_row *r, int v) {
 static int load(const tk_sockopts *o, const opt_row *r) {
     const uint8_t *p = (const uint8_t *)o + r->off;
     uint32_t u;
+    uint16_t h;
     tk_time t;
     switch (r->type) {
     case VT_FLAG:
@@ -422,6 +530,9 @@ static int load(const tk_sockopts *o, const opt_row *r) {
     case VT_BOOL:
     case VT_U8:
         return *p;
+    case VT_U16:
+        memcpy(&h, p, sizeof(h));
+        return h;
     case VT_SECS:
         memcpy(&t, p, sizeof(t));
         return (int)(t / TK_SEC(1));

@@ -21,6 +21,7 @@
 #define TK_SOF_LINGER    0x10u /* SO_LINGER {1, n > 0}: abort if not closed in n s */
 #define TK_SOF_NOOPT     0x20u /* TCP_NOOPT: no options on SYNs, the peer's ignored */
 #define TK_SOF_CORK      0x40u /* TCP_CORK: only full segments (or the FIN's) leave */
+#define TK_SOF_QUICKACK  0x80u /* TCP_QUICKACK: in-order data is acknowledged at once */
 
 /* Every option value a socket holds. The peer's UDP port of an
  * encapsulated connection (TCP_REMOTE_UDP_ENCAPS_PORT) is connection state
@@ -31,10 +32,14 @@ typedef struct tk_sockopts {
     tk_time keepinit;              /* TCP_KEEPINIT: establishment limit, 0 = none */
     uint32_t keep_cnt;             /* TCP_KEEPCNT */
     uint32_t rcv_cap, snd_cap;     /* SO_RCVBUF, SO_SNDBUF: buffer sizes in use */
+    uint32_t user_timeout;         /* TCP_USER_TIMEOUT in ms, 0 = retries2 decides */
+    uint32_t notsent_lowat;        /* TCP_NOTSENT_LOWAT in bytes, 0 = no limit */
+    uint32_t rcvlowat;             /* SO_RCVLOWAT in bytes, at least 1 */
+    uint16_t maxseg;               /* TCP_MAXSEG: the MSS cap asked for, 0 = the route's */
     uint8_t flags;                 /* TK_SOF_* */
     uint8_t ip_ttl, ip_tos;        /* IP_TTL, IP_TOS of outgoing packets */
     bool md5sig;                   /* TCP_MD5SIG: sign every segment (RFC 2385) */
-    uint32_t fastopen_qlen;        /* TCP_FASTOPEN: Fast Open children a listener may hold */
+    uint16_t fastopen_qlen;        /* TCP_FASTOPEN: Fast Open children a listener may hold */
 } tk_sockopts;
 
 struct tk_stack;
@@ -54,5 +59,12 @@ int tk_sockopt_get_int(struct tk_tcb *tp, int level, int name, int *v);
 /* SO_LINGER (a tk_linger): -EINVAL for {1, n < 0}. */
 int tk_sockopt_set_linger(struct tk_tcb *tp, const tk_linger *l);
 tk_linger tk_sockopt_get_linger(const struct tk_tcb *tp);
+
+/* The MSS a connection (or a listener's) announces and accepts: the
+ * route's (tk_tcp_mss_for) lowered to TCP_MAXSEG when that is set (API-6). */
+uint16_t tk_sockopt_mss(const struct tk_stack *s, const struct tk_tcb *tp, uint16_t encap);
+/* TCP_NOTSENT_LOWAT (API-6): true while the bytes queued but not yet sent
+ * are below the option's value (always without it). */
+bool tk_sockopt_notsent_ok(const struct tk_tcb *tp);
 
 #endif

@@ -75,6 +75,12 @@ struct tk_stack {
     bool challenge_drawn;
 
     tk_time now; /* time of the current input or poll call */
+
+    /* The embedding API (stack.c, socket/events.c): inside tk_stack_input
+     * or tk_stack_poll, where a call from the output callback is refused;
+     * and the socket event subscriptions and queue. */
+    bool in_call;
+    struct tk_sock_events *events;
 };
 
 /* Slack after each receive buffer, so it can be rounded up to whole

@@ -10,8 +10,8 @@
 
 /* The send MSS of the connection: the peer's (or the default), capped by
  * ours, at least 64 bytes when our link allows (as tk_tcp_syn_options). */
-static uint32_t send_mss(const tk_stack *s, const tk_syn_entry *e) {
-    uint32_t ours = tk_tcp_mss_for(s, e->encap);
+static uint32_t send_mss(const tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e) {
+    uint32_t ours = tk_sockopt_mss(s, lp, e->encap);
     uint32_t mss = (e->flags & TK_SC_PEER_MSS) ? e->peer_mss : s->cfg.default_mss;
     if (mss > ours)
         mss = ours;
@@ -58,7 +58,7 @@ void tk_syncache_window(const tk_stack *s, const tk_tcb *lp, tk_syn_entry *e) {
     bool ws = s->cfg.opt_wscale && (e->flags & TK_SC_PEER_WS);
     e->rcv_shift = ws ? tk_tcp_wscale_for(tk_cold(lp)->opts.rcv_cap, s->cfg.wscale_min) : 0;
     /* The receive buffer a socket would round to whole segments (input.c). */
-    uint32_t seg = send_mss(s, e);
+    uint32_t seg = send_mss(s, lp, e);
     if (s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS))
         seg -= 12u;
     if (tk_cold(lp)->opts.md5sig && seg > 20u)
@@ -80,7 +80,7 @@ static void synack_options(const tk_stack *s, const tk_tcb *lp, const tk_syn_ent
     if (tk_cold(lp)->opts.flags & TK_SOF_NOOPT)
         return;
     o->present |= TK_OPT_MSS;
-    o->mss = tk_tcp_mss_for(s, e->encap);
+    o->mss = tk_sockopt_mss(s, lp, e->encap);
     if (s->cfg.opt_wscale && (e->flags & TK_SC_PEER_WS)) {
         o->present |= TK_OPT_WSCALE;
         o->wscale = e->rcv_shift;

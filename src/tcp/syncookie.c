@@ -86,7 +86,7 @@ void tk_syncookie_send(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     tk_syncache_fill(s, lp, sg, &e);
     keepable(s, &e);
     tk_syncache_window(s, lp, &e);
-    uint32_t ours = tk_tcp_mss_for(s, sg->encap);
+    uint32_t ours = tk_sockopt_mss(s, lp, sg->encap);
     uint32_t mss = (e.flags & TK_SC_PEER_MSS) ? e.peer_mss : s->cfg.default_mss;
     e.iss = make_cookie(s, sg, mss < ours ? mss : ours, now);
     tk_cold(lp)->cookie_sent = now;

@@ -28,7 +28,6 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     tp->hash_next = tk_cold(tp)->bind_next = tk_cold(tp)->bind_prev = TK_NIL;
     tk_cold(tp)->list_next = tk_cold(tp)->pend_next = tk_cold(tp)->pend_prev = tk_cold(tp)->parent =
         TK_NIL;
-    tk_cold(tp)->acq_head = tk_cold(tp)->acq_tail = TK_NIL;
     for (int k = 0; k < TK_TIMER_COUNT; k++)
         tk_cold(tp)->t[k] = TK_TIME_NEVER;
     tk_sockopts_init(&tk_cold(tp)->opts, &s->cfg);

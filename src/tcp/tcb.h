@@ -86,34 +86,43 @@ typedef struct tk_tcb_cold {
     /* ACKs in reply to invalid segments (tcp/ackrate.c, SEC-8): sent in
      * the window starting at oow_start; oow_count 0: no window open. */
     uint32_t oow_count;
+    /* OP-7 (RFC 2883): a duplicate range received, reported as the first
+     * SACK block of the next ACK (tcp/dsack.c); length 0: none. In what
+     * would be padding after oow_count and fin_ooo. */
+    uint32_t dsack_left;
     tk_time oow_start;
-    tk_time persist_since;  /* when the persist timer started (window closed) */
-    uint32_t persist_count; /* window probes since the window closed */
-    uint32_t probes_unanswered;
-    uint32_t keep_count; /* unanswered keepalive probes */
-    int so_error;        /* pending error (negative errno), 0 when none */
-    int soft_error;      /* last soft ICMP error (negative errno) since progress */
-    bool fin_ooo;        /* fin_ooo_seq holds the peer's FIN (DT-11) */
+    int so_error;   /* pending error (negative errno), 0 when none */
+    int soft_error; /* last soft ICMP error (negative errno) since progress */
+    bool fin_ooo;   /* fin_ooo_seq holds the peer's FIN (DT-11) */
+    uint16_t dsack_len;
+    uint16_t fo_syn_len; /* OP-8: data our first SYN carries (sndq offset 0); in the padding */
     tk_sockopts opts;    /* every socket-option value (tcp/sockopts.h) */
 
-    /* Listener. */
-    uint32_t acq_head, acq_tail, acq_len, backlog;
-    tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
-    bool cookie_any;
-    /* OP-7 (RFC 2883): a duplicate range received, reported as the first
-     * SACK block of the next ACK (tcp/dsack.c); length 0: none. Last, in
-     * what was the padding after cookie_any. */
-    uint16_t dsack_len;
-    uint32_t dsack_left;
-    /* OP-8: a listener's Fast Open children not yet ESTABLISHED; a child's
-     * listener while TK_TF_FO_CHILD (parent is cleared by accept()). */
-    uint32_t fo_pending;
-    uint32_t fo_listener;
-    /* OP-8 client: the data our first SYN carries (sndq offset 0) and the
-     * cookie it presents (fo_len 0: a cookie request). */
-    uint32_t fo_syn_len;
-    uint8_t fo_len;
-    uint8_t fo_cookie[TK_TCP_FO_MAX];
+    /* A listener never probes or retransmits, and a connection never
+     * listens (listen() needs a socket that never connected), so their
+     * own fields share the last 32 bytes; listen() initializes the
+     * listener's. */
+    union {
+        struct {                   /* a connection */
+            tk_time persist_since; /* when the persist timer started (window closed) */
+            /* TCP_USER_TIMEOUT counts from here: the last progress of the
+             * data being retransmitted, or the first window probe left
+             * unanswered (API-6). */
+            tk_time stall_since;
+            uint32_t persist_count; /* window probes since the window closed */
+            uint32_t probes_unanswered;
+            uint32_t keep_count; /* unanswered keepalive probes */
+            /* OP-8: a Fast Open child's listener while TK_TF_FO_CHILD
+             * (parent is cleared by accept()); in the padding. */
+            uint32_t fo_listener;
+        };
+        struct { /* a listener */
+            uint32_t acq_head, acq_tail, acq_len, backlog;
+            tk_time cookie_sent; /* when the last SYN cookie went out (cookie_any) */
+            bool cookie_any;
+            uint32_t fo_pending; /* OP-8: Fast Open children not yet ESTABLISHED (padding) */
+        };
+    };
 } tk_tcb_cold;
 
 /* The hot part: at most 256 bytes (four cache lines; the pool keeps every
@@ -165,6 +174,7 @@ typedef struct tk_tcb_slot {
 } tk_tcb_slot;
 
 _Static_assert(sizeof(tk_tcb) <= 256, "the hot part of a TCB fits in four cache lines");
+_Static_assert(sizeof(tk_tcb_slot) <= 576, "a TCB slot is nine cache lines");
 
 static inline tk_tcb_cold *tk_cold_mut(tk_tcb *tp) {
     return &((tk_tcb_slot *)(void *)tp)->cold;
@@ -409,8 +419,11 @@ typedef struct tk_fo_cache {
  * server and up to len bytes of data (already in sndq) in the SYN; returns
  * the bytes the SYN will carry (0: no cookie, the SYN asks for one). */
 uint32_t tk_fastopen_connect(struct tk_stack *s, tk_tcb *tp, uint32_t len);
-/* The Fast Open option of our first SYN. */
-void tk_fastopen_syn_opts(const tk_tcb *tp, tk_tcp_opts *o);
+/* The Fast Open option of our first SYN: the cached cookie of its server,
+ * or a cookie request; and the data that SYN carries (none when the cookie
+ * has left the cache since connect). Both read the cache at the same time. */
+void tk_fastopen_syn_opts(const struct tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o);
+uint32_t tk_fastopen_syn_data(const struct tk_stack *s, const tk_tcb *tp);
 /* A SYN-ACK acceptable in SYN_SENT: caches its cookie, drops the SYN data
  * it acknowledges, and rewinds SND.NXT to resend the rest (RFC 7413 4.2.2). */
 void tk_fastopen_synack(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg);

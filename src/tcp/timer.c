@@ -20,6 +20,34 @@ static uint32_t retry_limit(const tk_stack *s, const tk_tcb *tp) {
     return orphan_limited(s, tp) ? s->cfg.orphan_retries : s->cfg.retries2;
 }
 
+/* TCP_USER_TIMEOUT (RFC 5482, API-6) of a connection past its handshake,
+ * 0 when not set: the handshake keeps its own limits. */
+static tk_time user_timeout(const tk_tcb *tp) {
+    if (!tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
+        return 0;
+    return TK_MS(tk_cold(tp)->opts.user_timeout);
+}
+
+/* Linux's rule: with a user timeout the time without progress decides,
+ * not the count of retransmissions (orphans keep their own limit). */
+static bool rexmit_exhausted(const tk_stack *s, const tk_tcb *tp, tk_time now) {
+    tk_time ut = user_timeout(tp);
+    if (ut == 0)
+        return tp->rexmt_count >= retry_limit(s, tp);
+    if (orphan_limited(s, tp) && tp->rexmt_count >= s->cfg.orphan_retries)
+        return true;
+    return now - tk_cold(tp)->stall_since >= ut;
+}
+
+/* The next timeout, cut to end when the user timeout does (as Linux), so
+ * that the connection fails at that time and not one backoff later. */
+static tk_time user_clamp(const tk_tcb *tp, tk_time due) {
+    tk_time ut = user_timeout(tp);
+    if (ut != 0 && due > tk_cold(tp)->stall_since + ut)
+        due = tk_cold(tp)->stall_since + ut;
+    return due;
+}
+
 /* RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back
  * off the timer; Karn's rule: no RTT sample from a retransmission. */
 static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
@@ -32,7 +60,11 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
             return;
         }
     }
-    if (tp->rexmt_count >= retry_limit(s, tp)) {
+    /* The timer was started (RFC 6298 5.1, 5.3) when the data now
+     * outstanding last saw progress: the user timeout counts from there. */
+    if (tp->rexmt_count == 0)
+        tk_cold(tp)->stall_since = now - tk_rtt_rto(&tk_cold(tp)->rtt, 0);
+    if (rexmit_exhausted(s, tp, now)) {
         s->stats.conn_timeouts++;
         if (tp->state == TK_TCP_SYN_SENT)
             s->stats.attempt_fails++;
@@ -62,7 +94,7 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     else
         tk_cold(tp)->rexmit_next = tp->snd_una;
     tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
-                     now + tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count));
+                     user_clamp(tp, now + tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count)));
     if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD) {
         tk_tcp_output(s, tp, now);
         return;
@@ -88,7 +120,12 @@ static uint64_t *persist_give_up(tk_stack *s, const tk_tcb *tp, tk_time now) {
  * avoidance held the data back) the timer forces a segment out instead
  * (RFC 1122 4.2.3.4). */
 static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (tk_cold(tp)->probes_unanswered >= s->cfg.retries2) {
+    /* TCP_USER_TIMEOUT: from the first probe left unanswered (API-6). */
+    tk_time ut = user_timeout(tp);
+    bool expired = ut != 0
+                       ? tk_cold(tp)->probes_unanswered > 0 && now - tk_cold(tp)->stall_since >= ut
+                       : tk_cold(tp)->probes_unanswered >= s->cfg.retries2;
+    if (expired) {
         s->stats.conn_timeouts++;
         tk_tcb_drop(s, tp, -ETIMEDOUT, "persist timeout");
         return;
@@ -110,12 +147,14 @@ static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
         return;
     }
     tk_tcp_send_probe(s, tp, now);
+    if (tk_cold(tp)->probes_unanswered == 0)
+        tk_cold(tp)->stall_since = now;
     tk_cold(tp)->probes_unanswered++;
     tk_cold(tp)->persist_count++;
     tk_time d = tk_rtt_rto(&tk_cold(tp)->rtt, tk_cold(tp)->persist_count);
     if (d < s->cfg.persist_min)
         d = s->cfg.persist_min;
-    tk_tcb_timer_set(s, tp, TK_TIMER_PERSIST, now + d);
+    tk_tcb_timer_set(s, tp, TK_TIMER_PERSIST, user_clamp(tp, now + d));
 }
 
 /* TM-1: probes after keep_idle of silence, every keep_intvl, keep_cnt of

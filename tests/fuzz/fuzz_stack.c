@@ -52,9 +52,10 @@ static uint16_t be16(const uint8_t *p) {
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static void out_frame(void *ctx, const uint8_t *f, size_t n) {
+static int out_frame(void *ctx, const uint8_t *f, size_t n) {
     (void)f;
     *(size_t *)ctx += n;
+    return 0;
 }
 
 static uint32_t fixed_random(void *ctx) {

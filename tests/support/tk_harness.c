@@ -47,7 +47,7 @@ static void record_event(tkh_event *evs, int *n, const tk_trace_event *ev) {
 
 /* ---- single stack ---- */
 
-static void h_output(void *ctx, const uint8_t *frame, size_t len) {
+static int h_output(void *ctx, const uint8_t *frame, size_t len) {
     tkh *h = ctx;
     assert_true(len <= TKH_FRAME_MAX);
     assert_true(h->nframes < TKH_MAX_FRAMES);
@@ -55,6 +55,7 @@ static void h_output(void *ctx, const uint8_t *frame, size_t len) {
     memcpy(f->buf, frame, len);
     f->len = len;
     f->at = h->now;
+    return 0;
 }
 
 static uint32_t h_random(void *ctx) {
@@ -341,17 +342,18 @@ static void enqueue(tkp *p, int to, const uint8_t *frame, size_t len) {
     p->nq++;
 }
 
-static void p_output(void *ctx, const uint8_t *frame, size_t len) {
+static int p_output(void *ctx, const uint8_t *frame, size_t len) {
     tkp_side *sd = ctx;
     tkp *p = sd->p;
     if ((p->filter && !p->filter(p->filter_ctx, sd->idx, frame, len, p->now)) ||
         chance(p, p->loss_ppm)) {
         p->dropped++;
-        return;
+        return 0;
     }
     enqueue(p, 1 - sd->idx, frame, len);
     if (chance(p, p->dup_ppm))
         enqueue(p, 1 - sd->idx, frame, len);
+    return 0;
 }
 
 static uint32_t p_random(void *ctx) {

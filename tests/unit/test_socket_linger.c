@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "socket/events.h"
 #include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
@@ -111,7 +112,8 @@ static void test_API_02_stack_sizes(void **state) {
     assert_true(z.tcb > 0);
     assert_true(z.time_wait > 0 && z.time_wait <= 64);
     assert_int_equal(z.time_wait_ix, z.time_wait + 8);
-    assert_int_equal(z.socket, z.tcb + 16 + 16 + 4); /* hash heads, timer heap slot and position */
+    /* hash heads, timer heap slot and position, event subscription */
+    assert_int_equal(z.socket, z.tcb + 16 + 16 + 4 + tk_sock_events_slot_size());
     /* With a SACK scoreboard and a reassembly tracker per socket (the
      * defaults), a connection's control state is the TCB and both parts. */
     assert_int_equal(z.tcb, z.tcb_hot + z.tcb_cold + z.sack_board + z.reass);

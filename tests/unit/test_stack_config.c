@@ -13,10 +13,11 @@
 
 typedef void (*mutate_fn)(tk_config *c);
 
-static void out_none(void *ctx, const uint8_t *frame, size_t len) {
+static int out_none(void *ctx, const uint8_t *frame, size_t len) {
     (void)ctx;
     (void)frame;
     (void)len;
+    return 0;
 }
 
 /* tk_stack_init's own answer for cfg, with a block big enough for the

@@ -82,10 +82,11 @@ static void test_API_02_conn_table(void **state) {
     tkh_fini(&h);
 }
 
-static void out_none(void *ctx, const uint8_t *f, size_t n) {
+static int out_none(void *ctx, const uint8_t *f, size_t n) {
     (void)ctx;
     (void)f;
     (void)n;
+    return 0;
 }
 
 /* One block sized by tk_stack_mem_size; smaller blocks are refused. */

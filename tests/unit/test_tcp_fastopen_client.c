@@ -157,10 +157,17 @@ static void test_OP_08_client_cache_bounded(void **state) {
     }
     tp->raddr = 0x0a000001u; /* the oldest: evicted */
     assert_int_equal(tk_fastopen_connect(h.s, tp, 100), 0);
-    assert_int_equal(tk_cold(tp)->fo_len, 0);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof o);
+    tk_fastopen_syn_opts(h.s, tp, &o);
+    assert_int_equal(o.present, TK_OPT_FASTOPEN);
+    assert_int_equal(o.fo_len, 0);
     tp->raddr = 0x0a000002u;
     assert_int_equal(tk_fastopen_connect(h.s, tp, 100), 100);
-    assert_int_equal(tk_cold(tp)->fo_len, sizeof cookie);
+    assert_int_equal(tk_fastopen_syn_data(h.s, tp), 100);
+    tk_fastopen_syn_opts(h.s, tp, &o);
+    assert_int_equal(o.fo_len, sizeof cookie);
+    assert_memory_equal(o.fo_cookie, cookie, sizeof cookie);
     assert_int_equal(tk_fastopen_connect(h.s, tp, 5000), 536 - TK_TCP_MAX_OPTLEN);
     tk_tcb_free(h.s, tp);
     tkh_fini(&h);

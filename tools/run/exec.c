@@ -50,18 +50,19 @@ int64_t tk_run_script_now(const tk_run *r) {
     return (int64_t)(r->now - TK_RUN_EPOCH);
 }
 
-static void on_output(void *ctx, const uint8_t *frame, size_t len) {
+static int on_output(void *ctx, const uint8_t *frame, size_t len) {
     tk_run *r = ctx;
     if (r->qn == TK_RUN_QUEUE || len > TK_RUN_MAX_FRAME) {
         tk_run_fail(r, r->line,
                     "the stack sent more than %d frames without the script expecting them",
                     TK_RUN_QUEUE);
-        return;
+        return 0;
     }
     tk_run_frame *f = &r->q[r->qn++];
     f->at = r->now;
     f->len = len;
     memcpy(f->data, frame, len);
+    return 0;
 }
 
 static uint32_t on_random(void *ctx) {

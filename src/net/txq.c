@@ -1,0 +1,51 @@
+/* Transmit backlog slots: a length word, then the frame. */
+#include "net/txq.h"
+
+#include <string.h>
+
+static size_t slot_size(uint32_t frame_cap) {
+    return ((size_t)frame_cap + sizeof(uint32_t) + 3u) & ~(size_t)3u;
+}
+
+size_t tk_txq_mem_size(uint32_t frames, uint32_t frame_cap) {
+    return slot_size(frame_cap) * frames;
+}
+
+void tk_txq_init(tk_txq *q, void *mem, uint32_t frames, uint32_t frame_cap) {
+    memset(q, 0, sizeof(*q));
+    q->mem = mem;
+    q->cap = frames;
+    q->frame_cap = frame_cap;
+}
+
+static uint8_t *slot(const tk_txq *q, uint32_t i) {
+    return q->mem + slot_size(q->frame_cap) * ((q->head + i) % q->cap);
+}
+
+bool tk_txq_push(tk_txq *q, const uint8_t *frame, size_t len) {
+    if (q->count == q->cap || len > q->frame_cap)
+        return false;
+    uint8_t *p = slot(q, q->count);
+    uint32_t l = (uint32_t)len;
+    memcpy(p, &l, sizeof l);
+    memcpy(p + sizeof l, frame, len);
+    q->count++;
+    return true;
+}
+
+const uint8_t *tk_txq_head(const tk_txq *q, size_t *len) {
+    if (q->count == 0)
+        return NULL;
+    const uint8_t *p = slot(q, 0);
+    uint32_t l;
+    memcpy(&l, p, sizeof l);
+    *len = l;
+    return p + sizeof l;
+}
+
+void tk_txq_pop(tk_txq *q) {
+    if (q->count == 0)
+        return;
+    q->head = (q->head + 1u) % q->cap;
+    q->count--;
+}

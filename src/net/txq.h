@@ -1,0 +1,28 @@
+/* The transmit backlog: frames the driver's output answered busy for
+ * (its ring or FIFO full), kept in order and offered again at the next
+ * poll. Fixed slots of one frame each, carved from the stack's block. */
+#ifndef TK_NET_TXQ_H
+#define TK_NET_TXQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpkit/types.h"
+
+typedef struct tk_txq {
+    uint8_t *mem;
+    uint32_t cap, head, count;
+    uint32_t frame_cap;
+    tk_time retry_at; /* when the head is offered again at the latest */
+} tk_txq;
+
+size_t tk_txq_mem_size(uint32_t frames, uint32_t frame_cap);
+void tk_txq_init(tk_txq *q, void *mem, uint32_t frames, uint32_t frame_cap);
+/* Appends a copy; false when full (or the frame is too big). */
+bool tk_txq_push(tk_txq *q, const uint8_t *frame, size_t len);
+/* The oldest frame and its length; NULL when empty. */
+const uint8_t *tk_txq_head(const tk_txq *q, size_t *len);
+void tk_txq_pop(tk_txq *q);
+
+#endif
