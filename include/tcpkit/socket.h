@@ -148,8 +148,8 @@ enum tk_sockopt {
      * queued, unless the stream ended, failed or was shut down; tcpkit's
      * calls never block, so this is how a blocking Linux read behaves. */
     TK_SO_RCVLOWAT,
-    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_FASTOPEN (SPEC OP-8): int >= 0
-     * on a socket before or after listen(): how many Fast Open connections
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_FASTOPEN (SPEC OP-8): int
+     * 0..65535 on a socket before or after listen(): how many Fast Open connections
      * (data taken from the SYN, handshake not yet complete) the listener
      * may hold at once; 0 (the default) takes no SYN data. Needs
      * TK_FASTOPEN_SERVER in tk_config.fastopen (docs/fast-open.md).
