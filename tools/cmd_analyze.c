@@ -88,6 +88,13 @@ static void to_seg(const tk_dframe *f, const tk_capture_frame *fr, int64_t ts_us
                      .len = f->payload_len};
     if ((t->flags & TK_TCP_SYN) && (t->opts.present & TK_OPT_WSCALE))
         s->wscale = (int8_t)t->opts.wscale;
+    /* An IPv4 total length beyond what the wire carried (not what the
+     * capture cut off) is a damaged header: the segment holds only the bytes
+     * that were there, as Wireshark counts them. */
+    size_t wire_ip = fr->len > f->ip_off ? fr->len - f->ip_off : 0;
+    size_t hdrs = (size_t)f->ip.hlen + t->hlen;
+    if (f->ip.total_len > wire_ip)
+        s->len = wire_ip > hdrs ? (uint32_t)(wire_ip - hdrs) : 0;
 }
 
 /* Feeds every TCP/IPv4 frame; counts the others. */

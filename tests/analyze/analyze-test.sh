@@ -202,6 +202,16 @@ huge-timestamps)
         fail "no clear message"
     grep -q "^1 connection, 1 packet, 0 not TCP/IPv4 (skipped)$" "$TMP/out" || fail "no report"
     ;;
+ip-length-lie)
+    # SEC-4: an IPv4 total length beyond the bytes on the wire is a damaged
+    # header; the segment carries only what was there (0 bytes here), so the
+    # data after it is new, not "sequence space sent before".
+    python3 "$DIR/ip-length-lie.py" "$TMP" || fail "cannot write the capture"
+    run "$TMP/lie.pcap"
+    expect_status 0
+    grep -q "retransmission" "$TMP/out" && fail "new data called a retransmission"
+    grep -q "server->client 10 (3 packets)" "$TMP/out" || fail "server bytes not 10: $(grep bytes "$TMP/out")"
+    ;;
 usage)
     run
     expect_status 2

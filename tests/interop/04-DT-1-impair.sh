@@ -66,4 +66,10 @@ retrans=$(awk '$1 == "TcpRetransSegs" { print $2 }' <<<"$counters")
 ofo=$(awk '$1 == "TcpExtTCPOFOQueue" { print $2 }' <<<"$counters")
 [ "${ofo:-0}" -gt 0 ] || tk_fail "the kernel queued nothing out of order: $counters"
 for p in "$TK_PCAPS"/impair-*.pcap; do tk_tshark_check "$p"; done
+# OBS-5, OBS-7 on the kernel's real lossy traffic: `tcpkit analyze --html`
+# draws one arrow per packet, marks exactly the retransmissions tshark marks,
+# and lists exactly the text report's notes.
+/usr/bin/python3 "$(dirname "$0")/../pictures/check_tool_pictures.py" "$TK_BIN" \
+    "$TK_WORK/pictures" capture "$TK_PCAPS"/impair-*.pcap ||
+    tk_fail "the pictures of the impaired captures disagree with tshark or the text report"
 echo PASS
