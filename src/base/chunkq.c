@@ -232,6 +232,8 @@ uint32_t tk_chunkq_drop(tk_chunk_pool *p, tk_chunkq *q, uint32_t n) {
         q->cur_k = (uint16_t)(q->cur_k - freed);
     else
         q->cur = TK_CHUNK_NIL;
+    if (q->send && q->len == 0) /* a send queue holds no pending bytes */
+        tk_chunkq_shrink(p, q);
     return n;
 }
 

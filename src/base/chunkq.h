@@ -104,7 +104,8 @@ uint32_t tk_chunkq_write_at(tk_chunk_pool *p, tk_chunkq *q, uint32_t off, const 
 void tk_chunkq_commit(const tk_chunk_pool *p, tk_chunkq *q, uint32_t n);
 /* Copies up to n committed bytes from `off` without consuming them. */
 uint32_t tk_chunkq_peek(const tk_chunk_pool *p, tk_chunkq *q, uint32_t off, void *out, uint32_t n);
-/* Consumes up to n committed bytes; chunks emptied go back to the pool. */
+/* Consumes up to n committed bytes; chunks emptied go back to the pool,
+ * and a send queue (which never holds pending bytes) emptied returns all. */
 uint32_t tk_chunkq_drop(tk_chunk_pool *p, tk_chunkq *q, uint32_t n);
 uint32_t tk_chunkq_read(tk_chunk_pool *p, tk_chunkq *q, void *out, uint32_t n);
 /* Returns the chunks past the last committed byte (all of them when the

@@ -98,8 +98,6 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
     uint32_t flight = tp->snd_max - tp->snd_una;
     int act = tp->cc.ops ? tp->cc.ops->on_ack(&tp->cc, ack, acked, flight, tp->snd_nxt) : 0;
     tk_chunkq_drop(&s->chunks, &tp->sndq, data_acked);
-    if (tk_chunkq_len(&tp->sndq) == 0) /* all acknowledged: its last chunk goes back too */
-        tk_chunkq_shrink(&s->chunks, &tp->sndq);
     tp->snd_una = ack;
     if (tk_seq_lt(tp->snd_nxt, tp->snd_una))
         tp->snd_nxt = tp->snd_una;
