@@ -73,7 +73,7 @@ static uint16_t tcp_dport(const uint8_t *frame) {
 
 /* A frame made inside output and fed back from there is refused with
  * -EDEADLK and changes nothing; the outer call completes normally. */
-static void test_EMB_03_reentrant_calls_refused(void **state) {
+static void test_EMB_03_API_07_reentrant_calls_refused(void **state) {
     (void)state;
     drv d = {0};
     make_stack(&d, 2);
@@ -98,7 +98,7 @@ static void test_EMB_03_reentrant_calls_refused(void **state) {
  * frame offer it again first, later frames queue behind it, the next
  * deadline is 1 ms after the last busy answer, and the frames go out in
  * order, unchanged. */
-static void test_EMB_03_busy_output_retried_in_order(void **state) {
+static void test_EMB_03_API_07_busy_output_retried_in_order(void **state) {
     (void)state;
     drv d = {.script = {-EBUSY, -EAGAIN, -EBUSY}, .nscript = 3};
     make_stack(&d, 2);
@@ -123,7 +123,7 @@ static void test_EMB_03_busy_output_retried_in_order(void **state) {
 
 /* With the backlog full a busy frame is dropped and counted (TCP resends
  * it); an output error drops the frame at once (tx_errors). */
-static void test_EMB_03_busy_backlog_full_and_errors(void **state) {
+static void test_EMB_03_API_07_busy_backlog_full_and_errors(void **state) {
     (void)state;
     drv d = {.script = {-EBUSY, -EBUSY, -EBUSY, -EBUSY, -EIO}, .nscript = 5};
     make_stack(&d, 1);
@@ -217,9 +217,9 @@ static void test_EMB_03_strerror(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_EMB_03_reentrant_calls_refused),
-        cmocka_unit_test(test_EMB_03_busy_output_retried_in_order),
-        cmocka_unit_test(test_EMB_03_busy_backlog_full_and_errors),
+        cmocka_unit_test(test_EMB_03_API_07_reentrant_calls_refused),
+        cmocka_unit_test(test_EMB_03_API_07_busy_output_retried_in_order),
+        cmocka_unit_test(test_EMB_03_API_07_busy_backlog_full_and_errors),
         cmocka_unit_test(test_EMB_03_config_address_required),
         cmocka_unit_test(test_EMB_03_strerror),
     };

@@ -62,7 +62,7 @@ static int connect_a(tkp *p, seen *w) {
 
 /* connect(): CONNECTED and WRITABLE to the callback; the listener's
  * READABLE into the queue, once, and nothing after it was taken. */
-static void test_EMB_03_events_connect_and_accept(void **state) {
+static void test_EMB_03_API_03_events_connect_and_accept(void **state) {
     (void)state;
     tkp p;
     tkp_init(&p, NULL, NULL, TK_MS(1));
@@ -84,7 +84,7 @@ static void test_EMB_03_events_connect_and_accept(void **state) {
 
 /* Data after the application emptied the socket is reported again; the
  * peer's FIN is READABLE; both FINs done, CLOSED. A mask filters. */
-static void test_EMB_03_events_data_eof_closed(void **state) {
+static void test_EMB_03_API_03_events_data_eof_closed(void **state) {
     (void)state;
     tkp p;
     tkp_init(&p, NULL, NULL, TK_MS(1));
@@ -124,7 +124,7 @@ static void test_EMB_03_events_data_eof_closed(void **state) {
 
 /* Data that arrived before tk_accept is reported at the first poll after
  * subscribing: nothing is lost between accept and subscription. */
-static void test_EMB_03_events_already_true(void **state) {
+static void test_EMB_03_API_03_events_already_true(void **state) {
     (void)state;
     tkp p;
     tkp_init(&p, NULL, NULL, TK_MS(1));
@@ -146,7 +146,7 @@ static void test_EMB_03_events_already_true(void **state) {
 
 /* A reset: ERROR and CLOSED. tk_close ends a subscription: nothing more is
  * reported for the descriptor, queued events included. */
-static void test_EMB_03_events_reset_and_close(void **state) {
+static void test_EMB_03_API_03_events_reset_and_close(void **state) {
     (void)state;
     tkp p;
     tkp_init(&p, NULL, NULL, TK_MS(1));
@@ -178,10 +178,10 @@ static void test_EMB_03_events_reset_and_close(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_EMB_03_events_connect_and_accept),
-        cmocka_unit_test(test_EMB_03_events_data_eof_closed),
-        cmocka_unit_test(test_EMB_03_events_already_true),
-        cmocka_unit_test(test_EMB_03_events_reset_and_close),
+        cmocka_unit_test(test_EMB_03_API_03_events_connect_and_accept),
+        cmocka_unit_test(test_EMB_03_API_03_events_data_eof_closed),
+        cmocka_unit_test(test_EMB_03_API_03_events_already_true),
+        cmocka_unit_test(test_EMB_03_API_03_events_reset_and_close),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
