@@ -194,9 +194,11 @@ int tk_stack_poll(tk_stack *s, tk_time now) {
     return 0;
 }
 
-tk_time tk_stack_next_deadline(const tk_stack *s) {
+tk_time tk_stack_next_deadline(tk_stack *s) {
     if (s->pending_head != TK_NIL)
         return 0;
+    if (!s->in_call)
+        tk_tcp_timers_settle(s);
     tk_time t = tk_timerq_next(&s->timers);
     tk_time tw = tk_tw_next_deadline(s);
     tk_time arp = tk_net_next_deadline(&s->net);

@@ -73,8 +73,12 @@ int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
  * FINs, window updates). Returns 0, or -EDEADLK from inside output. */
 int tk_stack_poll(tk_stack *s, tk_time now);
 
-/* The earliest time at which tk_stack_poll has work, or TK_TIME_NEVER. */
-tk_time tk_stack_next_deadline(const tk_stack *s);
+/* The earliest time at which tk_stack_poll has work, or TK_TIME_NEVER.
+ * Not const: connection timers are requeued lazily (a deadline that moves
+ * later is corrected only when it reaches the head of the queue), and this
+ * call does that correction so the answer is exact. Called from inside
+ * output it skips the correction and may answer early, never late. */
+tk_time tk_stack_next_deadline(tk_stack *s);
 
 /* The settings in use, and a change of them while the stack runs (like
  * sysctl). Fields that size the memory block or name the interface (addr,

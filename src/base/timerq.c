@@ -97,6 +97,14 @@ tk_time tk_timerq_next(const tk_timerq *q) {
     return q->count > 0 ? q->heap[0].deadline : TK_TIME_NEVER;
 }
 
+bool tk_timerq_head(const tk_timerq *q, uint32_t *id, tk_time *deadline) {
+    if (q->count == 0)
+        return false;
+    *id = q->heap[0].id;
+    *deadline = q->heap[0].deadline;
+    return true;
+}
+
 bool tk_timerq_pop_due(tk_timerq *q, tk_time now, uint32_t *id) {
     if (q->count == 0 || q->heap[0].deadline > now)
         return false;

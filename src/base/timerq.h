@@ -40,6 +40,8 @@ int tk_timerq_arm(tk_timerq *q, uint32_t id, tk_time deadline);
 void tk_timerq_cancel(tk_timerq *q, uint32_t id);
 /* Earliest deadline, or TK_TIME_NEVER when empty. */
 tk_time tk_timerq_next(const tk_timerq *q);
+/* The earliest entry into *id and *deadline; false when empty. */
+bool tk_timerq_head(const tk_timerq *q, uint32_t *id, tk_time *deadline);
 /* Removes an id whose deadline <= now (earliest first) into *id; false when
  * none is due. */
 bool tk_timerq_pop_due(tk_timerq *q, tk_time now, uint32_t *id);

@@ -8,14 +8,15 @@
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 
+/* SipHash-1-3 of (laddr, raddr, lport, rport, 0) keyed by the stack's hash
+ * key: buckets an attacker cannot aim at, at about half SipHash-2-4's cost. */
 uint32_t tk_tuple_hash(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                        uint16_t rport) {
-    uint8_t key[12];
-    memcpy(key, &laddr, 4);
-    memcpy(key + 4, &raddr, 4);
-    memcpy(key + 8, &lport, 2);
-    memcpy(key + 10, &rport, 2);
-    return (uint32_t)tk_siphash24(s->hash_key, key, sizeof(key));
+    uint64_t k[2];
+    memcpy(k, s->hash_key, sizeof k);
+    uint64_t m0 = (uint64_t)laddr | (uint64_t)raddr << 32;
+    uint64_t m1 = (uint64_t)lport | (uint64_t)rport << 16;
+    return (uint32_t)tk_siphash13_2w(k[0], k[1], m0, m1);
 }
 
 void tk_demux_insert(tk_stack *s, tk_tcb *tp) {

@@ -174,14 +174,32 @@ int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline) {
     return kind;
 }
 
+/* The queue is rearmed lazily: only a deadline that moves earlier (or a
+ * first one) touches the heap. One that moves later or goes away — most
+ * ACKs push the retransmission deadline later or stop it — leaves the queued
+ * deadline early; it is corrected when it fires (tk_tcp_timer_fire finds
+ * nothing due and rearms) or reaches the head (tk_tcp_timers_settle). With
+ * thousands of connections this saves a sift through a cold heap per ACK. */
 void tk_tcb_timer_rearm(tk_stack *s, tk_tcb *tp) {
     tk_time next;
-    if (tk_tcb_next_timer(tp, &next) == TK_TIMER_NONE) {
-        tk_timerq_cancel(&s->timers, tp->index);
-        return;
-    }
-    if (tk_timerq_deadline(&s->timers, tp->index) != next)
+    (void)tk_tcb_next_timer(tp, &next);
+    if (next < tk_timerq_deadline(&s->timers, tp->index))
         (void)tk_timerq_arm(&s->timers, tp->index, next);
+}
+
+void tk_tcp_timers_settle(tk_stack *s) {
+    uint32_t id;
+    tk_time queued;
+    while (tk_timerq_head(&s->timers, &id, &queued)) {
+        tk_time next;
+        (void)tk_tcb_next_timer(tk_tcb_at(s, id), &next);
+        if (next == queued)
+            return;
+        if (next == TK_TIME_NEVER)
+            tk_timerq_cancel(&s->timers, id);
+        else
+            (void)tk_timerq_arm(&s->timers, id, next);
+    }
 }
 
 void tk_tcb_timer_set(tk_stack *s, tk_tcb *tp, int kind, tk_time deadline) {

@@ -209,6 +209,9 @@ void tk_tcb_timer_set(struct tk_stack *s, tk_tcb *tp, int kind, tk_time deadline
 void tk_tcb_timer_stop(struct tk_stack *s, tk_tcb *tp, int kind);
 /* Puts the queue node at the earliest of t[] (or takes it off). */
 void tk_tcb_timer_rearm(struct tk_stack *s, tk_tcb *tp);
+/* Corrects queued deadlines left early by lazy rearming until the head of
+ * the queue is the true earliest deadline (tk_stack_next_deadline). */
+void tk_tcp_timers_settle(struct tk_stack *s);
 int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline);
 void tk_tcb_mark_pending(struct tk_stack *s, tk_tcb *tp);
 void tk_tcb_unlink_pending(struct tk_stack *s, tk_tcb *tp);

@@ -69,11 +69,40 @@ static void test_key_changes_result(void **state) {
     assert_true(tk_siphash24(key, "", 0) != VECTORS[0]);
 }
 
+/* SipHash-1-3 from the reference implementation (github.com/veorq/SipHash,
+ * cROUNDS 1, dROUNDS 3) with the all-zero key. */
+static void test_SEC_01_siphash13_reference_vectors(void **state) {
+    (void)state;
+    uint8_t zero[16] = {0};
+    assert_true(tk_siphash13(zero, "", 0) == 0xd1fba762150c532cull);
+    assert_true(tk_siphash13(zero, "siphash", 7) == 0x8264ceeccb16bcbeull);
+}
+
+/* The two-word form used for the connection tables is SipHash-1-3 of the
+ * same 16 bytes, little-endian, under the same key. */
+static void test_SEC_01_siphash13_words_equal_bytes(void **state) {
+    (void)state;
+    uint8_t key[16], msg[16];
+    make_key(key);
+    for (uint64_t round = 0; round < 64; round++) {
+        uint64_t m0 = UINT64_C(0x0123456789abcdef) * (round + 1), m1 = ~m0 ^ round;
+        for (int i = 0; i < 8; i++) {
+            msg[i] = (uint8_t)(m0 >> (8 * i));
+            msg[8 + i] = (uint8_t)(m1 >> (8 * i));
+        }
+        uint64_t k0 = 0x0706050403020100ull, k1 = 0x0f0e0d0c0b0a0908ull;
+        assert_true(tk_siphash13_2w(k0, k1, m0, m1) == tk_siphash13(key, msg, sizeof msg));
+    }
+    assert_true(tk_siphash13(key, msg, sizeof msg) != tk_siphash24(key, msg, sizeof msg));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_SEC_01_siphash_reference_vectors),
         cmocka_unit_test(test_unaligned_input_same_result),
         cmocka_unit_test(test_key_changes_result),
+        cmocka_unit_test(test_SEC_01_siphash13_reference_vectors),
+        cmocka_unit_test(test_SEC_01_siphash13_words_equal_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
