@@ -61,10 +61,6 @@ void tk_timerq_init(tk_timerq *q, tk_timerq_slot *heap, uint32_t cap, uint32_t *
         pos[i] = TK_TIMERQ_UNARMED;
 }
 
-tk_time tk_timerq_deadline(const tk_timerq *q, uint32_t id) {
-    return tk_timerq_armed(q, id) ? q->heap[q->pos[id]].deadline : TK_TIME_NEVER;
-}
-
 int tk_timerq_arm(tk_timerq *q, uint32_t id, tk_time deadline) {
     if (id >= q->ids)
         return -EINVAL;

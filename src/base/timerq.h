@@ -33,7 +33,9 @@ static inline bool tk_timerq_armed(const tk_timerq *q, uint32_t id) {
     return id < q->ids && q->pos[id] != TK_TIMERQ_UNARMED;
 }
 /* The deadline id is queued at, or TK_TIME_NEVER. */
-tk_time tk_timerq_deadline(const tk_timerq *q, uint32_t id);
+static inline tk_time tk_timerq_deadline(const tk_timerq *q, uint32_t id) {
+    return tk_timerq_armed(q, id) ? q->heap[q->pos[id]].deadline : TK_TIME_NEVER;
+}
 /* Queues id at deadline, or moves it if already queued. -ENOBUFS when full,
  * -EINVAL for an id out of range. */
 int tk_timerq_arm(tk_timerq *q, uint32_t id, tk_time deadline);

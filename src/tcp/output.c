@@ -120,6 +120,10 @@ static void build_options(const tk_stack *s, const tk_tcb *tp, bool syn, tk_tcp_
  * carries (RFC 6691). */
 /* The same, less the SACK blocks the next segment will carry. */
 uint32_t tk_tcp_seg_max_now(const tk_stack *s, const tk_tcb *tp, tk_time now) {
+    /* Without SACK blocks to report the options are what tk_tcp_seg_max
+     * counts (timestamps, MD5): no need to build them per segment. */
+    if (!(tp->flags & TK_TF_SACK) || (tk_cold(tp)->dsack_len == 0 && tk_tcb_ooo_ranges(tp) == 0))
+        return tk_tcp_seg_max(tp);
     tk_tcp_opts o;
     build_options(s, tp, false, &o, now);
     uint32_t olen = (uint32_t)tk_wire_tcp_opts_size(&o);

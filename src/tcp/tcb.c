@@ -202,16 +202,18 @@ void tk_tcp_timers_settle(tk_stack *s) {
     }
 }
 
+/* The queued deadline is never later than the earliest of t[] (lazy
+ * requeueing only leaves it early), so a deadline earlier than the queued
+ * one is the new earliest, and any other leaves the queue as it is. */
 void tk_tcb_timer_set(tk_stack *s, tk_tcb *tp, int kind, tk_time deadline) {
     tk_cold(tp)->t[kind] = deadline;
-    tk_tcb_timer_rearm(s, tp);
+    if (deadline < tk_timerq_deadline(&s->timers, tp->index))
+        (void)tk_timerq_arm(&s->timers, tp->index, deadline);
 }
 
 void tk_tcb_timer_stop(tk_stack *s, tk_tcb *tp, int kind) {
-    if (tk_cold(tp)->t[kind] == TK_TIME_NEVER)
-        return;
+    (void)s; /* the queue entry is corrected when it fires or is the head */
     tk_cold(tp)->t[kind] = TK_TIME_NEVER;
-    tk_tcb_timer_rearm(s, tp);
 }
 
 void tk_tcb_mark_pending(tk_stack *s, tk_tcb *tp) {

@@ -133,6 +133,31 @@ static void test_OP_05_timestamp_bad_length(void **state) {
     assert_int_equal(parse(b12, sizeof b12, &o), TK_WIRE_OPT_BADLEN);
 }
 
+/* OP-5: the aligned NOP,NOP,TS layout (read without the general walk) and
+ * its near misses give exactly what the general parser gives. */
+static void test_OP_05_aligned_timestamp_and_near_misses(void **state) {
+    (void)state;
+    tk_tcp_opts o;
+    const uint8_t aligned[] = {1, 1, 8, 10, 0x80, 0, 0, 1, 0xfe, 0xdc, 0xba, 0x98};
+    assert_int_equal(parse(aligned, sizeof aligned, &o), 0);
+    assert_int_equal(o.present, TK_OPT_TS);
+    assert_int_equal(o.ts_val, 0x80000001u);
+    assert_int_equal(o.ts_ecr, 0xfedcba98u);
+    assert_int_equal(o.sack_count, 0);
+    assert_int_equal(o.unknown, 0);
+    const uint8_t trailing[] = {8, 10, 0, 0, 0, 7, 0, 0, 0, 9, 1, 1};
+    assert_int_equal(parse(trailing, sizeof trailing, &o), 0);
+    assert_int_equal(o.present, TK_OPT_TS);
+    assert_int_equal(o.ts_val, 7);
+    assert_int_equal(o.ts_ecr, 9);
+    const uint8_t badlen[] = {1, 1, 8, 9, 0, 0, 0, 1, 0, 0, 0, 2};
+    assert_int_equal(parse(badlen, sizeof badlen, &o), TK_WIRE_OPT_BADLEN);
+    const uint8_t with_mss[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 2, 4, 5, 0xb4};
+    assert_int_equal(parse(with_mss, sizeof with_mss, &o), 0);
+    assert_int_equal(o.present, TK_OPT_TS | TK_OPT_MSS);
+    assert_int_equal(o.mss, 1460);
+}
+
 static void test_OP_05_sack_not_2_plus_8n(void **state) {
     (void)state;
     uint8_t b[40] = {5, 11};
@@ -389,6 +414,7 @@ int main(void) {
         cmocka_unit_test(test_OP_05_wscale_bad_length),
         cmocka_unit_test(test_OP_05_sack_perm_bad_length),
         cmocka_unit_test(test_OP_05_timestamp_bad_length),
+        cmocka_unit_test(test_OP_05_aligned_timestamp_and_near_misses),
         cmocka_unit_test(test_OP_05_sack_not_2_plus_8n),
         cmocka_unit_test(test_OP_05_sack_more_than_4_blocks),
         cmocka_unit_test(test_OP_05_sack_blocks_parsed),
