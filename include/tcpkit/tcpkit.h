@@ -20,5 +20,6 @@
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
 #include "wire/tcp_md5.h"
+#include "zerocopy.h"
 
 #endif

@@ -173,6 +173,40 @@ static void copy_span(const tk_chunk_pool *p, tk_chunkq *q, uint32_t pos, uint8_
     }
 }
 
+uint32_t tk_chunkq_prepare(tk_chunk_pool *p, tk_chunkq *q, uint32_t n) {
+    n = min_u32(n, tk_chunkq_free(q));
+    if (n == 0)
+        return 0;
+    (void)extend_to(p, q, q->len + n);
+    return min_u32(n, tk_chunkq_room(p, q));
+}
+
+uint32_t tk_chunkq_room(const tk_chunk_pool *p, const tk_chunkq *q) {
+    uint32_t room = q->held == 0 ? 0 : held_room(p, q);
+    return room > q->len ? min_u32(room - q->len, tk_chunkq_free(q)) : 0;
+}
+
+uint32_t tk_chunkq_spans(const tk_chunk_pool *p, tk_chunkq *q, uint32_t off, uint32_t n,
+                         tk_chunk_span *out, uint32_t max) {
+    uint32_t room = q->held == 0 ? 0 : held_room(p, q);
+    if (off >= room || n == 0 || max == 0)
+        return 0;
+    n = min_u32(n, room - off);
+    uint32_t pos = q->hoff + off;
+    uint32_t c = chunk_no(p, q, pos >> p->shift);
+    uint32_t in = pos & (p->size - 1u), used = 0;
+    while (n > 0 && used < max) {
+        uint32_t k = min_u32(n, p->size - in);
+        out[used].data = chunk_at(p, c) + in;
+        out[used++].len = k;
+        n -= k;
+        in = 0;
+        if (n > 0)
+            c = p->next[c];
+    }
+    return used;
+}
+
 uint32_t tk_chunkq_write_at(tk_chunk_pool *p, tk_chunkq *q, uint32_t off, const void *data,
                             uint32_t n) {
     uint32_t space = tk_chunkq_free(q);

@@ -112,6 +112,26 @@ uint32_t tk_chunkq_read(tk_chunk_pool *p, tk_chunkq *q, void *out, uint32_t n);
  * queue is empty). Only for a queue the caller knows holds no pending
  * bytes: the queue itself cannot tell a hole from the end. */
 void tk_chunkq_shrink(tk_chunk_pool *p, tk_chunkq *q);
+/* One contiguous piece of queue memory (zero-copy access). */
+typedef struct tk_chunk_span {
+    uint8_t *data;
+    uint32_t len;
+} tk_chunk_span;
+
+/* Takes chunks so that up to n bytes past the committed end are stored
+ * room (limit and pool permitting); returns that room (<= n). The bytes
+ * are not committed: write them through tk_chunkq_spans, then
+ * tk_chunkq_commit. */
+uint32_t tk_chunkq_prepare(tk_chunk_pool *p, tk_chunkq *q, uint32_t n);
+/* Stored room past the committed end under the limit, taking nothing (what
+ * tk_chunkq_prepare left and a commit may still claim). */
+uint32_t tk_chunkq_room(const tk_chunk_pool *p, const tk_chunkq *q);
+/* Fills at most max spans with the memory of queue bytes [off, off + n)
+ * (from the committed start; all must lie in held chunks) and returns how
+ * many it filled; fewer spans than needed cover a prefix. */
+uint32_t tk_chunkq_spans(const tk_chunk_pool *p, tk_chunkq *q, uint32_t off, uint32_t n,
+                         tk_chunk_span *out, uint32_t max);
+
 /* Makes bytes [0, end) of the queue (from its committed start) writable
  * without a take that could fail, reserving chunks as needed, and returns
  * how far that holds (<= end). Reserved chunks beyond `end` are given back:

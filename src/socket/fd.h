@@ -10,5 +10,14 @@ tk_tcb *tk_fd_tcb(tk_stack *s, int sd);
  * wait: fewer than min(SO_RCVLOWAT, want) bytes are queued and more may
  * still come (no FIN, shutdown or error, a state the peer sends in). */
 bool tk_sock_rcv_short(const tk_tcb *tp, uint32_t want);
+/* After bytes left the receive queue (tk_recv, tk_recv_consume): an empty
+ * queue gives its chunks back, and a window update is due when the window
+ * opened enough (DT-2). */
+void tk_sock_read_done(tk_stack *s, tk_tcb *tp);
+/* What a read finds without data: the pending error, 0 at end of stream,
+ * -EAGAIN while the peer may still send, else 0 or -ENOTCONN. */
+long tk_sock_read_empty(tk_tcb *tp);
+/* The checks tk_send makes before queueing: 0, or the error to return. */
+int tk_sock_send_check(tk_tcb *tp);
 
 #endif

@@ -146,10 +146,7 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
     return -EINPROGRESS;
 }
 
-long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
-    tk_tcb *tp = tk_fd_tcb(s, sd);
-    if (tp == NULL)
-        return -EBADF;
+int tk_sock_send_check(tk_tcb *tp) {
     if (tk_cold(tp)->so_error != 0) {
         int err = tk_cold(tp)->so_error;
         tk_cold(tp)->so_error = 0;
@@ -159,6 +156,16 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
         return -EPIPE;
     if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_CLOSE_WAIT)
         return (tp->flags & TK_TF_CONNECTED) ? -EPIPE : -ENOTCONN;
+    return 0;
+}
+
+long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
+    tk_tcb *tp = tk_fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    int err = tk_sock_send_check(tp);
+    if (err != 0)
+        return err;
     if (len == 0)
         return 0;
     uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
@@ -171,22 +178,14 @@ long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
     return (long)n;
 }
 
-long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
-    tk_tcb *tp = tk_fd_tcb(s, sd);
-    if (tp == NULL)
-        return -EBADF;
-    uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
-    if (tk_chunkq_len(&tp->rcvq) > 0 && tk_sock_rcv_short(tp, want))
-        return -EAGAIN; /* SO_RCVLOWAT (API-6) */
-    if (tk_chunkq_len(&tp->rcvq) > 0) {
-        uint32_t n = tk_chunkq_read(&s->chunks, &tp->rcvq, buf, want);
-        if (tk_chunkq_len(&tp->rcvq) == 0 && tk_tcb_ooo_ranges(tp) == 0 &&
-            tk_cold(tp)->syn_data == 0)
-            tk_chunkq_shrink(&s->chunks, &tp->rcvq); /* all read: no chunk stays idle */
-        if (tk_tcp_window_update_due(s, tp))
-            tk_tcb_mark_pending(s, tp); /* DT-2 */
-        return (long)n;
-    }
+void tk_sock_read_done(tk_stack *s, tk_tcb *tp) {
+    if (tk_chunkq_len(&tp->rcvq) == 0 && tk_tcb_ooo_ranges(tp) == 0 && tk_cold(tp)->syn_data == 0)
+        tk_chunkq_shrink(&s->chunks, &tp->rcvq); /* all read: no chunk stays idle */
+    if (tk_tcp_window_update_due(s, tp))
+        tk_tcb_mark_pending(s, tp); /* DT-2 */
+}
+
+long tk_sock_read_empty(tk_tcb *tp) {
     if (tk_cold(tp)->so_error != 0) {
         int err = tk_cold(tp)->so_error;
         tk_cold(tp)->so_error = 0;
@@ -197,4 +196,18 @@ long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
     if (tk_tcb_peer_may_send(tp))
         return -EAGAIN;
     return (tp->flags & TK_TF_CONNECTED) ? 0 : -ENOTCONN;
+}
+
+long tk_recv(tk_stack *s, int sd, void *buf, size_t len) {
+    tk_tcb *tp = tk_fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    uint32_t want = len > 0x7fffffffu ? 0x7fffffffu : (uint32_t)len;
+    if (tk_chunkq_len(&tp->rcvq) > 0 && tk_sock_rcv_short(tp, want))
+        return -EAGAIN; /* SO_RCVLOWAT (API-6) */
+    if (tk_chunkq_len(&tp->rcvq) == 0)
+        return tk_sock_read_empty(tp);
+    uint32_t n = tk_chunkq_read(&s->chunks, &tp->rcvq, buf, want);
+    tk_sock_read_done(s, tp);
+    return (long)n;
 }
