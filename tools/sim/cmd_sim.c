@@ -27,6 +27,7 @@ static void usage(FILE *f) {
             "  --list        name every scenario with the SPEC IDs it shows\n"
             "random scenario only:\n"
             "  --bytes-back N  --dup P  --reorder P  --corrupt P  --outages N  --pool-chunks N\n"
+            "                  --zerocopy 0|1\n"
             "  --close-order a|b|both  --isn-high 0|1\n"
             "Exit status: 0 the scenario ended as described, 1 it did not, 2 usage.\n");
 }
@@ -61,8 +62,8 @@ static int parse_close_order(tk_cli *c, int32_t *out) {
     return tk_cli_fail(c, "bad value for --close-order (a, b or both):", v);
 }
 
-/* The counts: --bytes, --bytes-back, --outages, --isn-high, --pool-chunks. Returns 0, 2 for
- * a bad value, or 1 when `a` is none of them. */
+/* The counts: --bytes, --bytes-back, --outages, --isn-high, --pool-chunks, --zerocopy. Returns 0, 2
+ * for a bad value, or 1 when `a` is none of them. */
 static int parse_count(tk_cli *c, tk_sim_opts *o, const char *a) {
     uint64_t u = 0;
     int rc;
@@ -78,6 +79,9 @@ static int parse_count(tk_cli *c, tk_sim_opts *o, const char *a) {
     } else if (tk_cli_is(c, a, "--pool-chunks")) {
         rc = tk_cli_u64(c, 1000000, &u);
         o->pool_chunks = (int32_t)u;
+    } else if (tk_cli_is(c, a, "--zerocopy")) {
+        rc = tk_cli_u64(c, 1, &u);
+        o->zerocopy = (int32_t)u;
     } else {
         return 1;
     }

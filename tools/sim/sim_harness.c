@@ -16,7 +16,7 @@ void tk_sim_opts_init(tk_sim_opts *o) {
     o->seed = 1;
     o->loss_ppm = o->dup_ppm = o->reorder_ppm = o->corrupt_ppm = -1;
     o->bytes = o->bytes_back = -1;
-    o->outages = o->close_order = o->isn_high = o->pool_chunks = -1;
+    o->outages = o->close_order = o->isn_high = o->pool_chunks = o->zerocopy = -1;
 }
 
 static const char *sname(int side) {

@@ -24,6 +24,7 @@ typedef struct tk_sim_opts {
     int32_t close_order; /* random: 0 A closes first, 1 B first, 2 both at once */
     int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
     int32_t pool_chunks; /* random: buffer pool of this many 128-byte chunks; 0: default */
+    int32_t zerocopy;    /* random: 1 the applications use the zero-copy calls (API-4) */
     const char *pcap;
     const char *scenario; /* the title of the pictures: its name, SPEC IDs, story */
     const char *html;     /* --html FILE: the report (docs/pictures.md) */

@@ -23,6 +23,9 @@ typedef struct tk_sim_random_params {
      * (room for every buffer). One seed in four runs with a tiny pool, so
      * windows shrink and sends stop short (buffer-pool exhaustion). */
     uint32_t pool_chunks;
+    /* The applications send with tk_send_reserve/commit and read with
+     * tk_recv_peek/consume (API-4) instead of copying: every other seed. */
+    bool zerocopy;
     uint32_t isn_a, isn_b;
 } tk_sim_random_params;
 

@@ -13,6 +13,7 @@
 #include "sim_random.h"
 #include "sim_scenarios.h"
 #include "tcpkit/stats.h"
+#include "tcpkit/zerocopy.h"
 
 /* Per stack: a listener and one connection need no more. */
 #define TK_SIM_RANDOM_MAX_SOCKETS 4
@@ -52,6 +53,7 @@ void tk_sim_random_derive(tk_sim_random_params *p, const tk_sim_opts *o) {
     /* From a stream of its own, so the other choices of a seed stay. */
     uint64_t y = o->seed ^ 0xbb67ae8584caa73bu;
     p->pool_chunks = below(&y, 4) == 0 ? 48 + (uint32_t)below(&y, 97) : 0;
+    p->zerocopy = below(&y, 2) == 1;
     for (uint32_t i = 0; i < TK_SIM_RANDOM_MAX_OUTAGES; i++) {
         p->outage_from[i] = TK_MS(200) + below(&x, TK_SEC(8)) + i * TK_SEC(10);
         p->outage_len[i] = TK_MS(500) + below(&x, TK_MS(4500));
@@ -78,6 +80,8 @@ void tk_sim_random_derive(tk_sim_random_params *p, const tk_sim_opts *o) {
         p->isn_high = o->isn_high == 1;
     if (o->pool_chunks >= 0)
         p->pool_chunks = (uint32_t)o->pool_chunks;
+    if (o->zerocopy >= 0)
+        p->zerocopy = o->zerocopy == 1;
 }
 
 void tk_sim_random_cmdline(const tk_sim_random_params *p, char *buf, size_t cap) {
@@ -85,12 +89,12 @@ void tk_sim_random_cmdline(const tk_sim_random_params *p, char *buf, size_t cap)
     snprintf(buf, cap,
              "tcpkit sim random --seed %llu --loss %u.%04u --dup %u.%04u --reorder %u.%04u "
              "--corrupt %u.%04u --outages %u --bytes %llu --bytes-back %llu --close-order %s "
-             "--isn-high %d --pool-chunks %u",
+             "--isn-high %d --pool-chunks %u --zerocopy %d",
              (unsigned long long)p->seed, p->loss_ppm / 10000, p->loss_ppm % 10000,
              p->dup_ppm / 10000, p->dup_ppm % 10000, p->reorder_ppm / 10000, p->reorder_ppm % 10000,
              p->corrupt_ppm / 10000, p->corrupt_ppm % 10000, p->outages,
              (unsigned long long)p->bytes_ab, (unsigned long long)p->bytes_ba,
-             order[p->close_order % 3], p->isn_high ? 1 : 0, p->pool_chunks);
+             order[p->close_order % 3], p->isn_high ? 1 : 0, p->pool_chunks, p->zerocopy ? 1 : 0);
 }
 
 void tk_sim_cf_random(tk_simnet_opts *no, const tk_sim_opts *o) {
@@ -151,30 +155,72 @@ static bool may_shut(const run *r, const endpoint *e) {
     return e->sent == e->to_send && (first == 2 || first == e->side || e->eof);
 }
 
-static bool pump_send(endpoint *e, tk_stack *st) {
-    uint8_t buf[4096];
-    bool moved = false;
-    while (e->sent < e->to_send) {
-        size_t n = e->to_send - e->sent < sizeof buf ? (size_t)(e->to_send - e->sent) : sizeof buf;
+/* Queues up to 4 KiB of the stream through the copy call or, zero copy,
+ * written straight into reserved send-buffer spans; bytes or an error. */
+static long send_some(endpoint *e, tk_stack *st, bool zerocopy) {
+    size_t n = e->to_send - e->sent < 4096u ? (size_t)(e->to_send - e->sent) : 4096u;
+    if (!zerocopy) {
+        uint8_t buf[4096];
         stream_fill(e->key, e->sent, buf, n);
         long rc = tk_send(st, e->sd, buf, n);
+        if (rc > 0)
+            tk_sha256_update(&e->tx, buf, (size_t)rc);
+        return rc;
+    }
+    tk_iov iov[4];
+    int k = tk_send_reserve(st, e->sd, n, iov, 4);
+    if (k <= 0)
+        return k;
+    size_t at = 0;
+    for (int i = 0; i < k; i++) {
+        stream_fill(e->key, e->sent + at, iov[i].base, iov[i].len);
+        tk_sha256_update(&e->tx, iov[i].base, iov[i].len);
+        at += iov[i].len;
+    }
+    return tk_send_commit(st, e->sd, at);
+}
+
+static bool pump_send(endpoint *e, tk_stack *st, bool zerocopy) {
+    bool moved = false;
+    while (e->sent < e->to_send) {
+        long rc = send_some(e, st, zerocopy);
         if (rc <= 0) {
             if (rc != -EAGAIN && !e->err)
                 e->err = rc ? rc : -EIO;
             break;
         }
-        tk_sha256_update(&e->tx, buf, (size_t)rc);
         e->sent += (uint64_t)rc;
         moved = true;
     }
     return moved;
 }
 
-static bool pump_recv(endpoint *e, tk_stack *st) {
-    uint8_t buf[4096];
+/* Reads what is there through the copy call or, zero copy, in place; the
+ * bytes, 0 at the end of the stream, or an error. */
+static long recv_some(endpoint *e, tk_stack *st, bool zerocopy) {
+    if (!zerocopy) {
+        uint8_t buf[4096];
+        long rc = tk_recv(st, e->sd, buf, sizeof buf);
+        if (rc > 0)
+            tk_sha256_update(&e->rx, buf, (size_t)rc);
+        return rc;
+    }
+    tk_iov iov[4];
+    int k = tk_recv_peek(st, e->sd, iov, 4);
+    if (k <= 0)
+        return k;
+    size_t at = 0;
+    for (int i = 0; i < k; i++) {
+        tk_sha256_update(&e->rx, iov[i].base, iov[i].len);
+        at += iov[i].len;
+    }
+    return tk_recv_consume(st, e->sd, at);
+}
+
+static bool pump_recv(endpoint *e, tk_stack *st, bool zerocopy) {
     bool moved = false;
     while (!e->eof) {
-        long rc = tk_recv(st, e->sd, buf, sizeof buf);
+        long rc = recv_some(e, st, zerocopy);
         if (rc == -EAGAIN)
             break;
         moved = true;
@@ -185,7 +231,6 @@ static bool pump_recv(endpoint *e, tk_stack *st) {
         }
         if (rc == 0)
             e->eof = true;
-        tk_sha256_update(&e->rx, buf, (size_t)rc);
         e->rcvd += (uint64_t)rc;
     }
     return moved;
@@ -206,8 +251,8 @@ static bool pump_endpoint(run *r, endpoint *e) {
             return false;
         e->connected = true;
     }
-    bool moved = pump_send(e, st);
-    moved |= pump_recv(e, st);
+    bool moved = pump_send(e, st, r->p->zerocopy);
+    moved |= pump_recv(e, st, r->p->zerocopy);
     if (e->err) {
         tk_close(st, e->sd);
         e->closed = true;
