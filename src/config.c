@@ -36,6 +36,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->ip_ttl = TK_DEFAULT_IP_TTL;
     cfg->ephemeral_lo = TK_DEFAULT_EPHEMERAL_LO;
     cfg->ephemeral_hi = TK_DEFAULT_EPHEMERAL_HI;
+    cfg->shard_count = 1;
+    cfg->shard_index = 0;
     cfg->opt_wscale = TK_DEFAULT_OPT_WSCALE;
     cfg->opt_timestamps = TK_DEFAULT_OPT_TIMESTAMPS;
     cfg->opt_sack = TK_DEFAULT_OPT_SACK;

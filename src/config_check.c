@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "stack_priv.h"
+#include "tcpkit/shard.h"
 
 /* Chunk size a power of two in range; a queue of the largest buffer (receive buffers
  * grow by their slack) fits in TK_CHUNKQ_MAX_CNT chunks. */
@@ -53,9 +54,17 @@ static bool addr_ok(const tk_config *c) {
     return c->unnumbered || (c->addr != 0 && memcmp(c->mac, zero, 6) != 0);
 }
 
+/* NET-8: shard shard_index of shard_count (tcpkit/shard.h). */
+static bool shard_ok(const tk_config *c) {
+    if (!TK_WITH_SHARDS)
+        return c->shard_count == 1 && c->shard_index == 0;
+    return c->shard_count >= 1 && c->shard_count <= TK_MAX_SHARDS &&
+           c->shard_index < c->shard_count;
+}
+
 bool tk_config_valid(const tk_config *cfg) {
     return cfg != NULL && pools_ok(cfg) && link_ok(cfg) && timers_ok(cfg) && tcp_ok(cfg) &&
-           cfg->tx_backlog_frames <= 64u;
+           shard_ok(cfg) && cfg->tx_backlog_frames <= 64u;
 }
 
 bool tk_config_addressed(const tk_config *cfg) {

@@ -226,6 +226,14 @@ typedef struct tk_config {
      * address is an error at tk_stack_init instead of a silent stack). */
     bool unnumbered;
 
+    /* One stack per core (SPEC NET-8, tcpkit/shard.h): this stack is shard
+     * shard_index of shard_count stacks sharing one interface by RSS
+     * steering. With shard_count > 1 connect() picks ephemeral ports whose
+     * flows steer to shard_index. 1 and 0 by default; shard_count at most
+     * TK_MAX_SHARDS, shard_index below it. */
+    uint8_t shard_count;
+    uint8_t shard_index;
+
     /* For tests and simulations only: when isn_fixed, every connection
      * starts at ISS = isn_value instead of the RFC 6528 ISN (SPEC DT-10
      * tests start just below 2^32). false by default. */
@@ -258,7 +266,8 @@ void tk_config_default(tk_config *cfg);
  * GiB); mtu >= 68; ip_ttl > 0; udp_tunnel_overhead 8..1024; 0 < rto_min <=
  * rto_max; invalid_ack_count >= 1; 0 < ephemeral_lo <= ephemeral_hi;
  * default_mss >= 64; initial_window <= 64; ecn 0..2; tx_backlog_frames <=
- * 64. Sizing needs no address, so this does not look at it. */
+ * 64; 1 <= shard_count <= TK_MAX_SHARDS and shard_index < shard_count. Sizing needs no address, so
+ * this does not look at it. */
 bool tk_config_valid(const tk_config *cfg);
 
 /* True when cfg names an interface tk_stack_init accepts: addr not 0 and

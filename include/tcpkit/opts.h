@@ -34,4 +34,10 @@
 #define TK_WITH_MD5 1
 #endif
 
+/* TK_WITH_SHARDS 0: no RSS-steered port choice (tcpkit/shard.h); a stack
+ * configured with shard_count > 1 is refused by tk_config_valid. */
+#ifndef TK_WITH_SHARDS
+#define TK_WITH_SHARDS 1
+#endif
+
 #endif

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "error.h"
 #include "events.h"
+#include "shard.h"
 #include "socket.h"
 #include "stack.h"
 #include "stats.h"

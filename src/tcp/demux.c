@@ -7,6 +7,7 @@
 #include "base/siphash.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
+#include "tcpkit/shard.h"
 
 /* SipHash-1-3 of (laddr, raddr, lport, rport, 0) keyed by the stack's hash
  * key: buckets an attacker cannot aim at, at about half SipHash-2-4's cost. */
@@ -171,7 +172,8 @@ static bool tuple_free(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32
 
 /* RFC 6056 3.3.1 (Algorithm 1): a random starting point, then sequential
  * search over the range, skipping bound ports and 4-tuples in use or in
- * TIME_WAIT (CM-15). */
+ * TIME_WAIT (CM-15), and, in a sharded stack, ports whose flow RSS steers
+ * to another shard (NET-8: about (count - 1) / count of them). */
 int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, uint16_t rport) {
     uint32_t lo = s->cfg.ephemeral_lo;
     uint32_t num = (uint32_t)s->cfg.ephemeral_hi - lo + 1u;
@@ -186,6 +188,9 @@ int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, 
                 return port;
             continue;
         }
+        if (TK_WITH_SHARDS && s->cfg.shard_count > 1 &&
+            tk_flow_shard_v4(laddr, port, raddr, rport, s->cfg.shard_count) != s->cfg.shard_index)
+            continue; /* NET-8: its frames would be steered to another shard */
         if (tuple_free(s, laddr, port, raddr, rport))
             return port;
     }

@@ -36,7 +36,7 @@ help_ok() {
 # Every subcommand main.c lists, and both benchmarks.
 cmds=$("$T" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 [ -n "$cmds" ] || fail "tcpkit --help lists no command"
-for c in $cmds "bench sim" "bench attack" "bench memory"; do
+for c in $cmds "bench sim" "bench attack" "bench memory" "bench shards"; do
     # shellcheck disable=SC2086 # word splitting of "bench sim" is intended
     help_ok $c
     # shellcheck disable=SC2086
@@ -54,6 +54,8 @@ expect 2 "abc" bench sim --bytes abc
 expect 2 "-5" bench sim --conns -5
 expect 2 "-1" bench sim --time-wait=-1
 expect 2 "--bytes" bench sim --bytes
+expect 2 "1" bench shards --shards 1
+expect 2 "--conns" bench shards --shards 3 --conns 64
 expect 2 "x7" sim --seed x7
 expect 2 "-3" sim lifecycle --bytes -3
 expect 2 "150" sim --loss 150

@@ -52,3 +52,18 @@ int tk_bench_listen(tk_stack *s, uint16_t port, int backlog) {
         return -1;
     return sd;
 }
+
+void tk_bench_print_ratio(const char *what, const double *num, const double *den, int n) {
+    double r[20];
+    int k = n < 20 ? n : 20;
+    for (int i = 0; i < k; i++) {
+        double v = den[i] > 0 ? num[i] / den[i] : 0;
+        int j = i;
+        for (; j > 0 && r[j - 1] > v; j--) /* insertion sort */
+            r[j] = r[j - 1];
+        r[j] = v;
+    }
+    if (k > 0)
+        printf("  %s: %.2f / %.2f / %.2f (min / median / max of %d)\n", what, r[0], r[k / 2],
+               r[k - 1], k);
+}

@@ -271,6 +271,7 @@ static int usage(FILE *f, int rc) {
     fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
                "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
                "       tcpkit bench memory [--quick]   buffer-pool memory and CPU per segment\n"
+               "       tcpkit bench shards [--shards N] one stack per core: 1 vs N threads\n"
                "  --bytes N      bulk transfer size (default 1 GiB)\n"
                "  --conns N      established connection endpoints (default 100000)\n"
                "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
@@ -327,6 +328,8 @@ int tk_cmd_bench(int argc, char **argv) {
         return tk_bench_attack(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "memory") == 0)
         return tk_bench_memory(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "shards") == 0)
+        return tk_bench_shards(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "sim") == 0)
         return bench_sim(argc - 1, argv + 1);
     if (argc < 2) {
@@ -336,5 +339,5 @@ int tk_cmd_bench(int argc, char **argv) {
     }
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench", argc, argv);
-    return tk_cli_fail(&c, "unknown benchmark (sim, memory or attack)", argv[1]);
+    return tk_cli_fail(&c, "unknown benchmark (sim, memory, shards or attack)", argv[1]);
 }

@@ -5,5 +5,6 @@
 
 #define TK_WITH_IPFRAG 0
 #define TK_WITH_MD5    0
+#define TK_WITH_SHARDS 0
 
 #endif
