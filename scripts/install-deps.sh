@@ -5,7 +5,8 @@
 #   check  everything `make check` needs: the demo set plus the test tools
 #          (cmocka, libpcap, clang, clang-format, tcpdump, tshark, scapy, chromium
 #          for the browser test of the HTML reports, ...) and the board's
-#          (gcc-arm-none-eabi, newlib, qemu-system-arm: tests/device)
+#          (gcc-arm-none-eabi, newlib, qemu-system-arm: tests/device) and the
+#          AF_XDP driver's (libxdp-dev, libbpf-dev: drivers/xdp)
 # Runs apt-get only when something is missing and we are root; otherwise it
 # names what is missing and leaves the decision to the user.
 set -euo pipefail
@@ -13,7 +14,7 @@ set_name=${1:-check}
 demo=(cmake make gcc libc6-dev pkg-config libpcap-dev)
 check=("${demo[@]}" clang libcmocka-dev clang-format
        tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd iputils-ping chromium
-       gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+       gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libxdp-dev libbpf-dev)
 case "$set_name" in
     demo) pkgs=("${demo[@]}") ;;
     check) pkgs=("${check[@]}") ;;

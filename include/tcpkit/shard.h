@@ -17,9 +17,9 @@
 
 #include <stdint.h>
 
-#define TK_RSS_KEY_LEN    40
-#define TK_RSS_RETA_SIZE  128
-#define TK_MAX_SHARDS     128
+#define TK_RSS_KEY_LEN   40
+#define TK_RSS_RETA_SIZE 128
+#define TK_MAX_SHARDS    128
 
 /* 0x6d, 0x5a repeated: a Toeplitz key whose hash does not change when
  * source and destination are swapped. */

@@ -6,8 +6,8 @@
 uint32_t tk_toeplitz(const uint8_t *key, size_t keylen, const uint8_t *in, size_t len) {
     if (keylen < 4)
         return 0;
-    uint32_t window = (uint32_t)key[0] << 24 | (uint32_t)key[1] << 16 | (uint32_t)key[2] << 8 |
-                      key[3];
+    uint32_t window =
+        (uint32_t)key[0] << 24 | (uint32_t)key[1] << 16 | (uint32_t)key[2] << 8 | key[3];
     uint32_t hash = 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t next = i + 4 < keylen ? key[i + 4] : 0;

@@ -77,8 +77,8 @@ static void test_NET_08_table_hash_and_frame_shard(void **state) {
     (void)state;
     static tk_rss_table t;
     tk_rss_table_init(&t, ms_key, sizeof ms_key);
-    uint8_t in[12] = {66, 9, 149, 187, 161, 142, 100, 80, 2794 >> 8, 2794 & 0xff, 1766 >> 8,
-                      1766 & 0xff};
+    uint8_t in[12] = {66,  9,  149,       187,         161,       142,
+                      100, 80, 2794 >> 8, 2794 & 0xff, 1766 >> 8, 1766 & 0xff};
     assert_int_equal(tk_rss_table_hash(&t, in, sizeof in), 0x51ccc178u);
     uint8_t frame[64] = {0};
     frame[12] = 0x08;
@@ -86,7 +86,8 @@ static void test_NET_08_table_hash_and_frame_shard(void **state) {
     frame[14 + 9] = 6;
     memcpy(frame + 14 + 12, in, 8);
     memcpy(frame + 34, in + 8, 4);
-    assert_int_equal(tk_rss_frame_shard(&t, frame, sizeof frame, 8), (int)(0x51ccc178u % 128u % 8u));
+    assert_int_equal(tk_rss_frame_shard(&t, frame, sizeof frame, 8),
+                     (int)(0x51ccc178u % 128u % 8u));
     frame[14 + 9] = 17; /* UDP */
     assert_int_equal(tk_rss_frame_shard(&t, frame, sizeof frame, 8), -1);
     frame[14 + 9] = 6;

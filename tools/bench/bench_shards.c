@@ -29,8 +29,8 @@ typedef struct shard_run {
 
 /* The dispatcher's check: a TCP frame leaving a stack must be one the
  * interface's queues would steer to this shard. */
-static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_t len,
-                     tk_time now, int outcome) {
+static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_t len, tk_time now,
+                     int outcome) {
     (void)side;
     (void)now;
     (void)outcome;
@@ -132,8 +132,8 @@ static double run_shards(uint32_t count, uint32_t conns, uint64_t bytes, const t
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, count + 1);
     for (uint32_t k = 0; k < count; k++) {
-        r[k] = (shard_run){.index = k, .count = count, .conns = conns / count, .rss = rss,
-                           .start = &start};
+        r[k] = (shard_run){
+            .index = k, .count = count, .conns = conns / count, .rss = rss, .start = &start};
         r[k].bytes_each = bytes / conns;
         pthread_create(&th[k], NULL, shard_main, &r[k]);
     }
@@ -206,8 +206,8 @@ int tk_bench_shards(int argc, char **argv) {
                 return 1;
             }
             g[k][rep] = (double)(bytes / conns * conns) * 8 / wall / 1e9;
-            printf("  run %llu, %u shard(s): %.2f Gbit/s aggregate\n",
-                   (unsigned long long)rep + 1, n, g[k][rep]);
+            printf("  run %llu, %u shard(s): %.2f Gbit/s aggregate\n", (unsigned long long)rep + 1,
+                   n, g[k][rep]);
         }
     }
     tk_bench_print_ratio("aggregate goodput, sharded : one", g[1], g[0], (int)reps);
