@@ -17,7 +17,8 @@ void tk_sock_read_done(tk_stack *s, tk_tcb *tp);
 /* What a read finds without data: the pending error, 0 at end of stream,
  * -EAGAIN while the peer may still send, else 0 or -ENOTCONN. */
 long tk_sock_read_empty(tk_tcb *tp);
-/* The checks tk_send makes before queueing: 0, or the error to return. */
-int tk_sock_send_check(tk_tcb *tp);
+/* The TCB of sd for a send: *out set and 0, or -EBADF, a pending error,
+ * -EPIPE after shutdown(write), -ENOTCONN before the handshake. */
+int tk_sock_send_begin(tk_stack *s, int sd, tk_tcb **out);
 
 #endif

@@ -146,7 +146,11 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
     return -EINPROGRESS;
 }
 
-int tk_sock_send_check(tk_tcb *tp) {
+int tk_sock_send_begin(tk_stack *s, int sd, tk_tcb **out) {
+    tk_tcb *tp = tk_fd_tcb(s, sd);
+    if (tp == NULL)
+        return -EBADF;
+    *out = tp;
     if (tk_cold(tp)->so_error != 0) {
         int err = tk_cold(tp)->so_error;
         tk_cold(tp)->so_error = 0;
@@ -160,10 +164,8 @@ int tk_sock_send_check(tk_tcb *tp) {
 }
 
 long tk_send(tk_stack *s, int sd, const void *buf, size_t len) {
-    tk_tcb *tp = tk_fd_tcb(s, sd);
-    if (tp == NULL)
-        return -EBADF;
-    int err = tk_sock_send_check(tp);
+    tk_tcb *tp;
+    int err = tk_sock_send_begin(s, sd, &tp);
     if (err != 0)
         return err;
     if (len == 0)

@@ -25,12 +25,10 @@ static uint32_t clip(size_t len) {
 }
 
 int tk_send_reserve(tk_stack *s, int sd, size_t len, tk_iov *iov, int iovcnt) {
-    tk_tcb *tp = tk_fd_tcb(s, sd);
-    if (tp == NULL)
-        return -EBADF;
-    if (iov == NULL || iovcnt <= 0)
-        return -EINVAL;
-    int err = tk_sock_send_check(tp);
+    tk_tcb *tp;
+    int err = tk_sock_send_begin(s, sd, &tp);
+    if (err == 0 && (iov == NULL || iovcnt <= 0))
+        err = -EINVAL;
     if (err != 0)
         return err;
     if (len == 0)
@@ -45,10 +43,8 @@ int tk_send_reserve(tk_stack *s, int sd, size_t len, tk_iov *iov, int iovcnt) {
 }
 
 long tk_send_commit(tk_stack *s, int sd, size_t len) {
-    tk_tcb *tp = tk_fd_tcb(s, sd);
-    if (tp == NULL)
-        return -EBADF;
-    int err = tk_sock_send_check(tp);
+    tk_tcb *tp;
+    int err = tk_sock_send_begin(s, sd, &tp);
     if (err != 0)
         return err;
     tk_chunkq *q = &tp->sndq;
