@@ -14,7 +14,7 @@ set_name=${1:-check}
 demo=(cmake make gcc libc6-dev pkg-config libpcap-dev)
 check=("${demo[@]}" clang libcmocka-dev clang-format
        tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd iputils-ping chromium
-       gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libxdp-dev libbpf-dev libdpdk-dev)
+       gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libxdp-dev libbpf-dev libdpdk-dev ethtool)
 case "$set_name" in
     demo) pkgs=("${demo[@]}") ;;
     check) pkgs=("${check[@]}") ;;
