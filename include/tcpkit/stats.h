@@ -159,7 +159,8 @@ typedef struct tk_stats {
 
 /* The stack's counters (live; copy to keep a snapshot). */
 const tk_stats *tk_stack_stats(const tk_stack *s);
-/* Number of counters, and the name/value of counter i (NULL / 0 past the end). */
+/* Number of counters, and the name/value of counter i (NULL / 0 past the
+ * end; every name NULL when TK_WITH_COUNTER_NAMES is 0, tcpkit/opts.h). */
 size_t tk_stats_count(void);
 const char *tk_stats_name(size_t i);
 uint64_t tk_stats_value(const tk_stats *st, size_t i);

@@ -20,6 +20,8 @@
 #include "tcp/state.h"
 #include "tcp/syncache.h"
 
+#if TK_WITH_FASTOPEN
+
 #define KEY_PERIOD TK_SEC(3600)
 
 static void cookie_at(const tk_stack *s, uint32_t raddr, uint64_t period,
@@ -120,3 +122,7 @@ void tk_fastopen_child_done(tk_stack *s, tk_tcb *tp) {
     if (lp != NULL && lp->state == TK_TCP_LISTEN && tk_cold(lp)->fo_pending > 0)
         tk_cold(lp)->fo_pending--;
 }
+
+#else
+typedef int tk_fastopen_compiled_out;
+#endif /* TK_WITH_FASTOPEN */

@@ -36,6 +36,7 @@ typedef struct opt_row {
     get_fn custom_get; /* VT_CUSTOM */
 } opt_row;
 
+#if TK_WITH_KEEPALIVE
 /* TM-1: (re)arms the keepalive timer from the current settings, so that
  * SO_KEEPALIVE and the TCP_KEEP* options work in any order and at any time:
  * idle counts from the last arrival; while probing, the next probe follows
@@ -65,6 +66,7 @@ static int keep_rearm(tk_stack *s, tk_tcb *tp, int v) {
 static int keep_time_set(tk_stack *s, tk_tcb *tp, int v) {
     return tk_tcb_keepalive_on(s, tp) ? keep_rearm(s, tp, v) : 0;
 }
+#endif
 
 /* As FreeBSD does, a new value during the handshake restarts the limit. */
 static int keepinit_set(tk_stack *s, tk_tcb *tp, int v) {
@@ -158,6 +160,7 @@ static int rcvlowat_set(tk_stack *s, tk_tcb *tp, int v) {
     return 0;
 }
 
+#if TK_WITH_ENCAP
 /* As FreeBSD: only before the connection exists, and only with a tunnel. */
 static int encap_set(tk_stack *s, tk_tcb *tp, int v) {
     if ((v != 0 && s->cfg.udp_tunnel_port == 0) || tp->state != TK_TCP_CLOSED)
@@ -169,6 +172,7 @@ static int encap_get(tk_tcb *tp, int *v) {
     *v = tp->encap_port;
     return 0;
 }
+#endif
 
 /* Reading the pending error clears it. */
 static int error_get(tk_tcb *tp, int *v) {
@@ -177,6 +181,7 @@ static int error_get(tk_tcb *tp, int *v) {
     return 0;
 }
 
+#if TK_WITH_FASTOPEN
 /* OP-8: a listener's queue of Fast Open connections, set before or after
  * listen() (as Linux); a connection has no use for it. */
 static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
@@ -186,6 +191,7 @@ static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
     tk_cold(tp)->opts.fastopen_qlen = (uint16_t)v;
     return 0;
 }
+#endif
 
 #define OFF(f) ((uint16_t)offsetof(tk_sockopts, f))
 #define SOL    "SOL_SOCKET", TK_SOL_SOCKET
@@ -216,6 +222,7 @@ static const opt_row rows[] = {
      NULL,
      NULL,
      NULL},
+#if TK_WITH_KEEPALIVE
     {{SOL, "SO_KEEPALIVE", TK_SO_KEEPALIVE, false, false},
      VT_FLAG,
      ANY,
@@ -225,6 +232,7 @@ static const opt_row rows[] = {
      NULL,
      keep_rearm,
      NULL},
+#endif
     {{SOL, "SO_RCVBUF", TK_SO_RCVBUF, false, false},
      VT_U32,
      1024,
@@ -263,6 +271,7 @@ static const opt_row rows[] = {
      NULL,
      nodelay_set,
      NULL},
+#if TK_WITH_KEEPALIVE
     {{TCP, "TCP_KEEPIDLE", TK_TCP_KEEPIDLE, false, false},
      VT_SECS,
      1,
@@ -293,6 +302,7 @@ static const opt_row rows[] = {
      NULL,
      NULL,
      NULL},
+#endif
     {{TCP, "TCP_NOOPT", TK_TCP_NOOPT, false, false},
      VT_FLAG,
      ANY,
@@ -321,6 +331,7 @@ static const opt_row rows[] = {
      NULL,
      NULL,
      NULL},
+#if TK_WITH_ENCAP
     {{TCP, "TCP_REMOTE_UDP_ENCAPS_PORT", TK_TCP_REMOTE_UDP_ENCAPS_PORT, false, false},
      VT_CUSTOM,
      0,
@@ -331,6 +342,7 @@ static const opt_row rows[] = {
      encap_set,
      NULL,
      encap_get},
+#endif
     {{IP, "IP_TTL", TK_IP_TTL, false, false},
      VT_U8,
      1,
@@ -407,6 +419,7 @@ static const opt_row rows[] = {
      rcvlowat_set,
      NULL,
      NULL},
+#if TK_WITH_FASTOPEN
     {{TCP, "TCP_FASTOPEN", TK_TCP_FASTOPEN, false, false},
      VT_U16,
      0,
@@ -417,6 +430,7 @@ static const opt_row rows[] = {
      fastopen_set,
      NULL,
      NULL},
+#endif
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])

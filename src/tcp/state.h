@@ -110,6 +110,8 @@ static inline uint32_t tk_buf_chunks(const tk_config *cfg) {
 
 /* SACK scoreboards in the pool: cfg.sack_boards, 0 meaning one per socket. */
 static inline uint32_t tk_sack_boards(const tk_config *cfg) {
+    if (!TK_WITH_SACK_SENDER)
+        return 0; /* compiled out: connections recover without a board */
     return cfg->sack_boards != 0 ? cfg->sack_boards : cfg->max_sockets;
 }
 

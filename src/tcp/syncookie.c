@@ -21,6 +21,8 @@
 #include "tcp/state.h"
 #include "tcp/syncache.h"
 
+#if TK_WITH_SYNCOOKIE
+
 #define COOKIE_PERIOD TK_SEC(64)
 #define TS_BITS       0x3fu
 #define TS_NO_WS      0xfu
@@ -174,3 +176,7 @@ tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time n
     s->stats.passive_opens++;
     return tp;
 }
+
+#else
+typedef int tk_syncookie_compiled_out;
+#endif /* TK_WITH_SYNCOOKIE */

@@ -120,7 +120,8 @@ bool tk_tcb_synchronized(const tk_tcb *tp) {
 }
 
 bool tk_tcb_keepalive_on(const tk_stack *s, const tk_tcb *tp) {
-    return (tk_cold(tp)->opts.flags & TK_SOF_KEEPALIVE) || s->cfg.keepalive_always;
+    return TK_WITH_KEEPALIVE &&
+           ((tk_cold(tp)->opts.flags & TK_SOF_KEEPALIVE) || s->cfg.keepalive_always);
 }
 
 /* A trace event about tp: its descriptor and endpoints filled in. */

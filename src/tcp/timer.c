@@ -161,7 +161,8 @@ static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
  * them unanswered end the connection. Arrivals only update last_rcv; the
  * timer checks it when it fires. */
 static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (!tk_tcb_keepalive_on(s, tp) || !tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD) {
+    if (!TK_WITH_KEEPALIVE || !tk_tcb_keepalive_on(s, tp) || !tk_tcb_synchronized(tp) ||
+        tp->state == TK_TCP_SYN_RCVD) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
         return;
     }
