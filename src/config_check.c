@@ -3,6 +3,7 @@
  * settings (tk_stack_set_config, which also refuses layout changes). */
 #include <string.h>
 
+#include "base/div.h"
 #include "stack_priv.h"
 
 /* Chunk size a power of two in range; a queue of the largest buffer (receive buffers
@@ -12,7 +13,7 @@ static bool bufs_ok(const tk_config *c) {
         (c->buf_chunk_size & (c->buf_chunk_size - 1u)) != 0)
         return false;
     uint64_t most = (uint64_t)(c->rcvbuf > c->sndbuf ? c->rcvbuf : c->sndbuf) * 2u;
-    return most / c->buf_chunk_size + 2u <= TK_CHUNKQ_MAX_CNT;
+    return tk_div64(most, c->buf_chunk_size) + 2u <= TK_CHUNKQ_MAX_CNT;
 }
 
 /* SEC-5: every pool is bounded and non-empty where the stack needs one;

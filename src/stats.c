@@ -32,7 +32,7 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);
     out->tcb_hot = sizeof(tk_tcb);
     out->tcb_cold = sizeof(tk_tcb_slot) - sizeof(tk_tcb);
-    out->sack_board = sack;
+    out->sack_board = TK_WITH_SACK_SENDER ? sack : 0; /* none compiled in */
     out->sockopts = sizeof(tk_sockopts);
     out->reass = reass;
 }

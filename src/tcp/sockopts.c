@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "base/div.h"
 #include "base/seq.h"
 #include "tcp/sockopts.h"
 #include "tcp/state.h"
@@ -549,7 +550,7 @@ static int load(const tk_sockopts *o, const opt_row *r) {
         return h;
     case VT_SECS:
         memcpy(&t, p, sizeof(t));
-        return (int)(t / TK_SEC(1));
+        return (int)tk_time_sec(t);
     default:
         memcpy(&u, p, sizeof(u));
         return (int)u;
@@ -581,7 +582,7 @@ int tk_sockopt_set_linger(tk_tcb *tp, const tk_linger *l) {
 
 tk_linger tk_sockopt_get_linger(const tk_tcb *tp) {
     tk_linger l = {(tk_cold(tp)->opts.flags & (TK_SOF_LINGER0 | TK_SOF_LINGER)) ? 1 : 0,
-                   (int)(tk_cold(tp)->opts.linger / TK_SEC(1))};
+                   (int)tk_time_sec(tk_cold(tp)->opts.linger)};
     return l;
 }
 

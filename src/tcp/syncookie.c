@@ -16,6 +16,7 @@
  * options. Without timestamps only the MSS survives (RFC 4987 3.6). */
 #include <string.h>
 
+#include "base/div.h"
 #include "base/seq.h"
 #include "base/siphash.h"
 #include "tcp/state.h"
@@ -32,7 +33,7 @@
 static const uint16_t mss_table[8] = {216, 536, 1024, 1220, 1300, 1400, 1440, 1460};
 
 static uint32_t period(tk_time now) {
-    return (uint32_t)(now / COOKIE_PERIOD);
+    return (uint32_t)(tk_time_sec(now) / (COOKIE_PERIOD / TK_SEC(1)));
 }
 
 static uint32_t cookie_hash(const tk_stack *s, const tk_seg *sg, uint32_t irs, uint32_t t,
