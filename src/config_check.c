@@ -22,8 +22,8 @@ static bool pools_ok(const tk_config *c) {
     return c->max_sockets > 0 && c->sack_boards <= c->max_sockets &&
            c->reass_queues <= c->max_sockets && c->max_syn_backlog <= 65536u &&
            c->syn_rate_sources <= 65536u && c->fastopen <= 3u &&
-           (c->max_syn_backlog > 0 || c->syn_cookies) && c->rcvbuf >= 1024 && c->sndbuf >= 1024 &&
-           c->rcvbuf <= (1u << 30) && c->sndbuf <= (1u << 30) && bufs_ok(c);
+           (c->max_syn_backlog > 0 || (TK_WITH_SYNCOOKIE && c->syn_cookies)) && c->rcvbuf >= 1024 &&
+           c->sndbuf >= 1024 && c->rcvbuf <= (1u << 30) && c->sndbuf <= (1u << 30) && bufs_ok(c);
 }
 
 /* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent. */

@@ -48,12 +48,12 @@ void tk_stack_buffers(const tk_stack *s, tk_buf_usage *out) {
     out->refused = p->failures;
 }
 
-/* Every field is a uint64_t in TK_STATS_FIELDS order, so counter i is at
- * i * 8 and no table of offsets is needed. */
+/* Every field is a tk_counter in TK_STATS_FIELDS order, so counter i is at
+ * i * sizeof(tk_counter) and no table of offsets is needed. */
 #define TK_STATS_ONE(name) +1
 enum { NSTATS = 0 TK_STATS_FIELDS(TK_STATS_ONE) };
 #undef TK_STATS_ONE
-_Static_assert(sizeof(tk_stats) == NSTATS * sizeof(uint64_t), "tk_stats holds only counters");
+_Static_assert(sizeof(tk_stats) == NSTATS * sizeof(tk_counter), "tk_stats holds only counters");
 
 #if TK_WITH_COUNTER_NAMES
 static const char *const stat_names[NSTATS] = {
@@ -81,7 +81,7 @@ const char *tk_stats_name(size_t i) {
 }
 
 uint64_t tk_stats_value(const tk_stats *st, size_t i) {
-    uint64_t v = 0;
+    tk_counter v = 0;
     if (i < NSTATS)
         memcpy(&v, (const uint8_t *)st + i * sizeof(v), sizeof(v));
     return v;

@@ -36,6 +36,7 @@
  *                         drops are still counted)
  *   TK_WITH_COUNTER_NAMES the names of the counters (tk_stats_name returns
  *                         NULL; tk_stats_value and the tk_stats fields stay)
+ *   TK_WITH_STATS64       64-bit counters (0: tk_counter is 32 bits and wraps)
  * Each defaults to 1. */
 #ifndef TCPKIT_OPTS_H
 #define TCPKIT_OPTS_H
@@ -74,6 +75,23 @@
 #endif
 #ifndef TK_WITH_COUNTER_NAMES
 #define TK_WITH_COUNTER_NAMES 1
+#endif
+#ifndef TK_WITH_STATS64
+#define TK_WITH_STATS64 1
+#endif
+
+/* Table sizes a device may cut: listener hash heads (a power of two) and
+ * static neighbour entries (fixed arrays in the stack object), and the
+ * fewest heads of the connection, bind and TIME_WAIT hashes (a power of
+ * two; more when the pools are larger). */
+#ifndef TK_LISTEN_BUCKETS
+#define TK_LISTEN_BUCKETS 64
+#endif
+#ifndef TK_NEIGH_MAX
+#define TK_NEIGH_MAX 16
+#endif
+#ifndef TK_HASH_MIN_BUCKETS
+#define TK_HASH_MIN_BUCKETS 16
 #endif
 
 #endif

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "opts.h"
 #include "stack.h"
 #include "tcp_state.h"
 #include "types.h"
@@ -151,8 +152,17 @@
     X(drop_time_wait)                                                                              \
     X(drop_time_wait_rst)
 
+/* A counter: 64 bits, or 32 with TK_WITH_STATS64 0 (tcpkit/opts.h), which
+ * halves the counters' RAM and the code of every increment on a 32-bit
+ * core; a 32-bit counter wraps. */
+#if TK_WITH_STATS64
+typedef uint64_t tk_counter;
+#else
+typedef uint32_t tk_counter;
+#endif
+
 typedef struct tk_stats {
-#define TK_STATS_DECLARE(name) uint64_t name;
+#define TK_STATS_DECLARE(name) tk_counter name;
     TK_STATS_FIELDS(TK_STATS_DECLARE)
 #undef TK_STATS_DECLARE
 } tk_stats;

@@ -43,12 +43,15 @@ static int send_frame(void *ctx, const uint8_t *f, size_t len) {
 /* A small device's configuration: 4 connections with 4 KiB buffers each
  * way, tables sized to match (docs/porting.md has the memory table). The
  * buffers come from one pool of 512-byte chunks sized for the 4
- * connections only: listeners hold no data. */
+ * connections only: listeners hold no data. Built with a profile
+ * (minimal/tk_opts.h) the defaults are already the device's; without one
+ * the firmware sets them at run time. */
 static void board_config(tk_config *cfg) {
     tk_config_default(cfg);
     cfg->addr = BOARD_ADDR;
     cfg->netmask = BOARD_NETMASK;
     memcpy(cfg->mac, nic.mac, 6);
+#ifndef TK_OPTS
     cfg->max_sockets = 6; /* 2 listeners + 4 connections */
     cfg->rcvbuf = 4096;
     cfg->sndbuf = 4096;
@@ -64,6 +67,7 @@ static void board_config(tk_config *cfg) {
     cfg->ipfrag_slots = 0;
     cfg->ecn = 0;
     cfg->tx_backlog_frames = 2;
+#endif
 }
 
 static void halt(const char *why, long code) {

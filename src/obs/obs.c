@@ -25,7 +25,7 @@ void tk_obs_trace_frame(const tk_obs *o, tk_trace_kind kind, const uint8_t *fram
     o->fn(o->ctx, &ev);
 }
 
-void tk_obs_drop(const tk_obs *o, uint64_t *counter, const char *reason, const uint8_t *frame,
+void tk_obs_drop(const tk_obs *o, tk_counter *counter, const char *reason, const uint8_t *frame,
                  size_t len, tk_time now) {
     (*counter)++;
     tk_obs_trace_frame(o, TK_TRACE_DROP, frame, len, reason, now);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tcpkit/opts.h"
+#include "tcpkit/stats.h"
 #include "tcpkit/trace.h"
 #include "tcpkit/types.h"
 
@@ -32,7 +33,7 @@ void tk_obs_trace_frame(const tk_obs *o, tk_trace_kind kind, const uint8_t *fram
                         const char *reason, tk_time now);
 
 /* Counts a drop in *counter and reports it to the trace hook. */
-void tk_obs_drop(const tk_obs *o, uint64_t *counter, const char *reason, const uint8_t *frame,
+void tk_obs_drop(const tk_obs *o, tk_counter *counter, const char *reason, const uint8_t *frame,
                  size_t len, tk_time now);
 
 #else
@@ -49,7 +50,7 @@ static inline void tk_obs_trace_frame(const tk_obs *o, tk_trace_kind kind, const
                                       size_t len, const char *reason, tk_time now) {
     (void)o, (void)kind, (void)frame, (void)len, (void)reason, (void)now;
 }
-static inline void tk_obs_drop(const tk_obs *o, uint64_t *counter, const char *reason,
+static inline void tk_obs_drop(const tk_obs *o, tk_counter *counter, const char *reason,
                                const uint8_t *frame, size_t len, tk_time now) {
     (void)o, (void)reason, (void)frame, (void)len, (void)now;
     (*counter)++;

@@ -25,7 +25,6 @@
 #include "tcpkit/trace.h"
 #include "tcpkit/wire/icmp.h"
 
-#define TK_LISTEN_BUCKETS    64
 #define TK_TW_PORT_COUNT_MIN 4096u
 
 struct tk_stack {

@@ -19,9 +19,11 @@
 #include "tcpkit/types.h"
 #include "tcpkit/wire/tcp.h"
 
-#define TK_NIL         UINT32_MAX
-#define TK_TCB_ALIGN   64 /* a cache line */
-#define TK_TIMER_COUNT 9  /* enum tk_timer_kind, index 0 unused */
+#define TK_NIL UINT32_MAX
+#ifndef TK_TCB_ALIGN
+#define TK_TCB_ALIGN 64 /* a cache line; a core without a data cache may say 8 (tk_opts.h) */
+#endif
+#define TK_TIMER_COUNT 9 /* enum tk_timer_kind, index 0 unused */
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */

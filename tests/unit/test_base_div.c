@@ -22,8 +22,8 @@ static uint64_t next(uint64_t *x) {
 static void test_EMB_01_div64_digits_exact(void **state) {
     (void)state;
     static const uint32_t ds[] = {1, 2, 3, 7, 125, 1000, 15625, 65521, 65535};
-    static const uint64_t edges[] = {0, 1, 999, 1000, 0xffffffffu, 0x100000000u, UINT64_MAX,
-                                     UINT64_MAX - 1};
+    static const uint64_t edges[] = {
+        0, 1, 999, 1000, 0xffffffffu, 0x100000000u, UINT64_MAX, UINT64_MAX - 1};
     for (size_t k = 0; k < sizeof ds / sizeof ds[0]; k++) {
         for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++)
             assert_true(tk_div64_digits(edges[e], ds[k]) == edges[e] / ds[k]);
@@ -37,8 +37,8 @@ static void test_EMB_01_div64_digits_exact(void **state) {
 
 static void test_EMB_01_div64_shift_exact(void **state) {
     (void)state;
-    static const uint32_t ds[] = {1, 3, 65536, 1000000, 64000000, 0x80000000u, 0xfffffffbu,
-                                  0xffffffffu};
+    static const uint32_t ds[] = {1,        3,           65536,       1000000,
+                                  64000000, 0x80000000u, 0xfffffffbu, 0xffffffffu};
     for (size_t k = 0; k < sizeof ds / sizeof ds[0]; k++) {
         assert_true(tk_div64_shift(UINT64_MAX, ds[k]) == UINT64_MAX / ds[k]);
         assert_true(tk_div64_shift(0, ds[k]) == 0);
