@@ -68,18 +68,25 @@ board:
 	cmake -S ports/mps2-an385 -B $(BOARD_BUILD) >/dev/null
 	cmake --build $(BOARD_BUILD) -j $(JOBS)
 
-# Code of the core as linked into the firmware, and the memory figures the
-# firmware measures at boot (docs/porting.md records them).
+# Code of the core as linked into the firmware (and into the firmware
+# without the console's diagnostics: the stack as the services alone use
+# it), and the memory figures each firmware measures at boot
+# (docs/porting.md records them).
 footprint: board
 	cmake -S ports/mps2-an385 -B $(BOARD_MIN_BUILD) -DTK_BOARD_OPTS_DIR=$(CURDIR)/ports/mps2-an385/minimal >/dev/null
 	cmake --build $(BOARD_MIN_BUILD) -j $(JOBS)
-	@echo "== full profile (every feature compiled in)"
-	@python3 scripts/footprint.py $(BOARD_BUILD)/tcpkit-mps2.map $(BOARD_BUILD)/libtcpkit-core.a arm-none-eabi-size
-	@echo "== minimal profile (ports/mps2-an385/minimal/tk_opts.h)"
-	@python3 scripts/footprint.py $(BOARD_MIN_BUILD)/tcpkit-mps2.map $(BOARD_MIN_BUILD)/libtcpkit-core.a arm-none-eabi-size
-	@echo "== memory, measured on the board"
-	@timeout 5 qemu-system-arm -M mps2-an385 -nographic -nic none -kernel $(BOARD_BUILD)/tcpkit-mps2.elf \
-		</dev/null 2>/dev/null | tr -d '\r' | sed -n '/^footprint: end/q;s/^footprint: //p'
+	@for p in "full profile (every feature compiled in):$(BOARD_BUILD)" \
+		"minimal profile (ports/mps2-an385/minimal/tk_opts.h):$(BOARD_MIN_BUILD)"; do \
+		name=$${p%%:*}; dir=$${p##*:}; \
+		echo "== $$name"; \
+		echo "-- firmware with console (tcpkit-mps2.elf)"; \
+		python3 scripts/footprint.py $$dir/tcpkit-mps2.map $$dir/libtcpkit-core.a arm-none-eabi-size; \
+		echo "-- services only (tcpkit-mps2-services.elf)"; \
+		python3 scripts/footprint.py $$dir/tcpkit-mps2-services.map $$dir/libtcpkit-core.a arm-none-eabi-size; \
+		echo "-- memory, measured on the board"; \
+		timeout 5 qemu-system-arm -M mps2-an385 -nographic -nic none -kernel $$dir/tcpkit-mps2.elf \
+			</dev/null 2>/dev/null | tr -d '\r' | sed -n '/^footprint: end/q;s/^footprint: //p'; \
+	done
 
 # The board demo: boots the firmware in QEMU on a TAP device tk0 (root);
 # give the kernel side 198.18.0.1/24 and try ping, curl and nc on 198.18.0.2.

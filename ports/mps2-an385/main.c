@@ -6,7 +6,13 @@
  * sends what they queued and runs due timers, and the core sleeps (WFI)
  * until the next interrupt (a frame, or the 1 ms SysTick) when nothing
  * moved. The interrupt handler only sets a flag, so the stack is only ever
- * called from this loop (docs/porting.md, threads and interrupts). */
+ * called from this loop (docs/porting.md, threads and interrupts).
+ *
+ * Built with TK_BOARD_SERVICES_ONLY (tcpkit-mps2-services.elf) it leaves
+ * out the console and the boot-time memory figures, whose connection table,
+ * counters and size queries are diagnostics: that firmware links the stack
+ * as the services alone need it, the code figure `make footprint` compares
+ * with other stacks. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,7 +101,9 @@ static tk_stack *start_stack(void) {
                      (unsigned long)need);
     if (n > 0)
         tk_uart_write(line, (size_t)n);
+#ifndef TK_BOARD_SERVICES_ONLY
     tk_footprint_print(&cfg);
+#endif
     return s;
 }
 
@@ -137,7 +145,9 @@ int main(void) {
         bool moved = tk_services_run(s);
         tk_time now = tk_clock_now();
         tk_stack_poll(s, now);
+#ifndef TK_BOARD_SERVICES_ONLY
         tk_console_poll(s, &nic);
+#endif
         if (got == 0 && !moved && tk_stack_next_deadline(s) > tk_clock_now())
             tk_board_idle(&nic.rx_pending);
     }
