@@ -9,6 +9,11 @@
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 
+/* The functions themselves, not tcb.h's call-site macros. */
+#undef tk_tcb_set_state
+#undef tk_tcb_drop
+#undef tk_tcb_time_wait
+
 tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {
     if (index >= s->tcbs.cap)
         return NULL;

@@ -220,6 +220,15 @@ void tk_tcb_unlink_pending(struct tk_stack *s, tk_tcb *tp);
 void tk_tcb_drop(struct tk_stack *s, tk_tcb *tp, int err, const char *cause);
 /* Enters TIME_WAIT; an orphan moves to a compact TIME_WAIT entry. */
 void tk_tcb_time_wait(struct tk_stack *s, tk_tcb *tp, const char *cause, tk_time now);
+#if !TK_WITH_TRACE
+/* Without the trace hook a cause is never read: calls pass none, and the
+ * strings are not linked (tcb.c, which defines these, #undefs them). */
+#define tk_tcb_set_state(s, tp, state, cause)                                                      \
+    ((void)(cause), tk_tcb_set_state((s), (tp), (state), NULL))
+#define tk_tcb_drop(s, tp, err, cause) ((void)(cause), tk_tcb_drop((s), (tp), (err), NULL))
+#define tk_tcb_time_wait(s, tp, cause, now)                                                        \
+    ((void)(cause), tk_tcb_time_wait((s), (tp), NULL, (now)))
+#endif
 void tk_tcb_error(struct tk_stack *s, tk_tcb *tp, int err);
 bool tk_tcb_synchronized(const tk_tcb *tp);
 /* A state in which the peer may still send data (before its FIN). */
