@@ -85,6 +85,9 @@ static void test_API_05_minimal_syn_flood_dropped(void **state) {
     assert_int_equal(tk_stack_stats(h.s)->syncookies_sent, 0);
     assert_int_equal(tk_stack_stats(h.s)->drop_syn_backlog_full, 8);
     tkh_fini(&h);
+    /* Without a syncache nothing could answer a SYN: refused (SEC-2). */
+    cfg.max_syn_backlog = 0;
+    assert_int_equal(tk_stack_mem_size(&cfg), 0);
 }
 
 /* No ECN: an ECN-setup SYN (ECE|CWR) is answered with a plain SYN-ACK
