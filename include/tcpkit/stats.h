@@ -233,7 +233,7 @@ typedef struct tk_sizes {
      * parts as their pools hold them. */
     size_t tcb_hot;    /* the TCB's hot part: what a data segment touches (<= 256) */
     size_t tcb_cold;   /* the rest every socket has: timers, links, options, listener */
-    size_t sack_board; /* a SACK scoreboard, from a pool of its own */
+    size_t sack_board; /* a SACK scoreboard, from a pool of its own (0: TK_WITH_SACK_SENDER 0) */
     size_t sockopts;   /* socket-option values, inside the cold part */
     size_t reass;      /* a reassembly tracker, from a pool of its own */
 } tk_sizes;
