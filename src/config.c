@@ -15,6 +15,9 @@ void tk_config_default(tk_config *cfg) {
     cfg->rcvbuf = TK_DEFAULT_RCVBUF;
     cfg->sndbuf = TK_DEFAULT_SNDBUF;
     cfg->buf_chunk_size = TK_DEFAULT_BUF_CHUNK_SIZE;
+    cfg->buf_pool_bytes = TK_DEFAULT_BUF_POOL_BYTES;
+    cfg->sack_boards = TK_DEFAULT_SACK_BOARDS;
+    cfg->reass_queues = TK_DEFAULT_REASS_QUEUES;
     cfg->md5_keys = TK_DEFAULT_MD5_KEYS;
     cfg->msl = TK_DEFAULT_MSL;
     cfg->rto_initial = TK_DEFAULT_RTO_INITIAL;

@@ -3,6 +3,7 @@
  * settings (tk_stack_set_config, which also refuses layout changes). */
 #include <string.h>
 
+#include "base/div.h"
 #include "stack_priv.h"
 #include "tcpkit/shard.h"
 
@@ -13,7 +14,7 @@ static bool bufs_ok(const tk_config *c) {
         (c->buf_chunk_size & (c->buf_chunk_size - 1u)) != 0)
         return false;
     uint64_t most = (uint64_t)(c->rcvbuf > c->sndbuf ? c->rcvbuf : c->sndbuf) * 2u;
-    return most / c->buf_chunk_size + 2u <= TK_CHUNKQ_MAX_CNT;
+    return tk_div64(most, c->buf_chunk_size) + 2u <= TK_CHUNKQ_MAX_CNT;
 }
 
 /* SEC-5: every pool is bounded and non-empty where the stack needs one;
@@ -22,8 +23,8 @@ static bool pools_ok(const tk_config *c) {
     return c->max_sockets > 0 && c->sack_boards <= c->max_sockets &&
            c->reass_queues <= c->max_sockets && c->max_syn_backlog <= 65536u &&
            c->syn_rate_sources <= 65536u && c->fastopen <= 3u &&
-           (c->max_syn_backlog > 0 || c->syn_cookies) && c->rcvbuf >= 1024 && c->sndbuf >= 1024 &&
-           c->rcvbuf <= (1u << 30) && c->sndbuf <= (1u << 30) && bufs_ok(c);
+           (c->max_syn_backlog > 0 || (TK_WITH_SYNCOOKIE && c->syn_cookies)) && c->rcvbuf >= 1024 &&
+           c->sndbuf >= 1024 && c->rcvbuf <= (1u << 30) && c->sndbuf <= (1u << 30) && bufs_ok(c);
 }
 
 /* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent. */

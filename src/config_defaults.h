@@ -1,7 +1,14 @@
 /* The default of every run-time setting, each overridable at compile time:
  * define TK_DEFAULT_<FIELD> (the tk_config field in capitals) in the
  * embedder's tk_opts.h (tcpkit/opts.h) or on the command line that builds
- * the core. tk_config_default() applies them; the run-time setting stays. */
+ * the core. tk_config_default() applies them; the run-time setting stays.
+ *
+ * The tables sized by the number of connections follow
+ * TK_DEFAULT_MAX_SOCKETS unless set themselves (the SPEC's values are those
+ * for 64 sockets): TIME_WAIT entries 16 per socket, half-open entries 2,
+ * SYN-rate sources 1, ARP entries 1 per 2 sockets, frames queued for ARP
+ * 1 per 4, MD5 keys 1 per 8 (each at least 1). A device that says
+ * TK_DEFAULT_MAX_SOCKETS 4 gets no TIME_WAIT table of 1,024 entries. */
 #ifndef TK_CONFIG_DEFAULTS_H
 #define TK_CONFIG_DEFAULTS_H
 
@@ -16,11 +23,15 @@
 #ifndef TK_DEFAULT_MAX_SOCKETS
 #define TK_DEFAULT_MAX_SOCKETS (64)
 #endif
+/* n per socket, or one per n sockets (at least 1). */
+#define TK_DEFAULT_PER_SOCKET(n) ((TK_DEFAULT_MAX_SOCKETS) * (n))
+#define TK_DEFAULT_PER_SOCKETS(n)                                                                  \
+    ((TK_DEFAULT_MAX_SOCKETS) >= (n) ? (TK_DEFAULT_MAX_SOCKETS) / (n) : 1)
 #ifndef TK_DEFAULT_MAX_TIME_WAIT
-#define TK_DEFAULT_MAX_TIME_WAIT (1024)
+#define TK_DEFAULT_MAX_TIME_WAIT TK_DEFAULT_PER_SOCKET(16)
 #endif
 #ifndef TK_DEFAULT_MAX_SYN_BACKLOG
-#define TK_DEFAULT_MAX_SYN_BACKLOG (128)
+#define TK_DEFAULT_MAX_SYN_BACKLOG TK_DEFAULT_PER_SOCKET(2)
 #endif
 #ifndef TK_DEFAULT_OOO_BUDGET_BYTES
 #define TK_DEFAULT_OOO_BUDGET_BYTES (64u * 1024u)
@@ -34,8 +45,17 @@
 #ifndef TK_DEFAULT_BUF_CHUNK_SIZE
 #define TK_DEFAULT_BUF_CHUNK_SIZE (2048u)
 #endif
+#ifndef TK_DEFAULT_BUF_POOL_BYTES
+#define TK_DEFAULT_BUF_POOL_BYTES (0u)
+#endif
+#ifndef TK_DEFAULT_SACK_BOARDS
+#define TK_DEFAULT_SACK_BOARDS (0u)
+#endif
+#ifndef TK_DEFAULT_REASS_QUEUES
+#define TK_DEFAULT_REASS_QUEUES (0u)
+#endif
 #ifndef TK_DEFAULT_MD5_KEYS
-#define TK_DEFAULT_MD5_KEYS (8)
+#define TK_DEFAULT_MD5_KEYS TK_DEFAULT_PER_SOCKETS(8)
 #endif
 #ifndef TK_DEFAULT_MSL
 #define TK_DEFAULT_MSL (TK_SEC(30))
@@ -134,7 +154,7 @@
 #define TK_DEFAULT_SYN_RATE_LIMIT (0)
 #endif
 #ifndef TK_DEFAULT_SYN_RATE_SOURCES
-#define TK_DEFAULT_SYN_RATE_SOURCES (64)
+#define TK_DEFAULT_SYN_RATE_SOURCES TK_DEFAULT_PER_SOCKET(1)
 #endif
 #ifndef TK_DEFAULT_DROP_SYNFIN
 #define TK_DEFAULT_DROP_SYNFIN true
@@ -146,10 +166,10 @@
 #define TK_DEFAULT_UDP_TUNNEL_OVERHEAD (8)
 #endif
 #ifndef TK_DEFAULT_ARP_CACHE_SIZE
-#define TK_DEFAULT_ARP_CACHE_SIZE (32)
+#define TK_DEFAULT_ARP_CACHE_SIZE TK_DEFAULT_PER_SOCKETS(2)
 #endif
 #ifndef TK_DEFAULT_ARP_QUEUE_FRAMES
-#define TK_DEFAULT_ARP_QUEUE_FRAMES (16)
+#define TK_DEFAULT_ARP_QUEUE_FRAMES TK_DEFAULT_PER_SOCKETS(4)
 #endif
 #ifndef TK_DEFAULT_ARP_TTL
 #define TK_DEFAULT_ARP_TTL (TK_SEC(60))

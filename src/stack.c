@@ -34,7 +34,7 @@ static void *take_pool(layout *l, size_t size, size_t align) {
 }
 
 static uint32_t pow2_at_least(uint32_t n) {
-    uint32_t p = 16;
+    uint32_t p = TK_HASH_MIN_BUCKETS;
     while (p < n && p < (1u << 30))
         p <<= 1;
     return p;

@@ -16,7 +16,7 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     /* Cold parts as their pools hold them (rounded up to 8). */
     size_t sack = (sizeof(tk_sack_board) + 7u) & ~(size_t)7u;
     size_t reass = (sizeof(tk_reass) + 7u) & ~(size_t)7u;
-    out->tcb = sizeof(tk_tcb_slot) + (cfg->sack_boards == 0 ? sack : 0) +
+    out->tcb = sizeof(tk_tcb_slot) + (TK_WITH_SACK_SENDER && cfg->sack_boards == 0 ? sack : 0) +
                (cfg->reass_queues == 0 ? reass : 0);
     out->time_wait = sizeof(tk_tw);
     /* Hash tables have a power-of-two number of heads: at most two per entry. */
@@ -32,7 +32,7 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     out->half_open = sizeof(tk_syn_entry) + 2 * sizeof(uint32_t);
     out->tcb_hot = sizeof(tk_tcb);
     out->tcb_cold = sizeof(tk_tcb_slot) - sizeof(tk_tcb);
-    out->sack_board = sack;
+    out->sack_board = TK_WITH_SACK_SENDER ? sack : 0; /* none compiled in */
     out->sockopts = sizeof(tk_sockopts);
     out->reass = reass;
 }
@@ -48,19 +48,20 @@ void tk_stack_buffers(const tk_stack *s, tk_buf_usage *out) {
     out->refused = p->failures;
 }
 
-static const char *const stat_names[] = {
+/* Every field is a tk_counter in TK_STATS_FIELDS order, so counter i is at
+ * i * sizeof(tk_counter) and no table of offsets is needed. */
+#define TK_STATS_ONE(name) +1
+enum { NSTATS = 0 TK_STATS_FIELDS(TK_STATS_ONE) };
+#undef TK_STATS_ONE
+_Static_assert(sizeof(tk_stats) == NSTATS * sizeof(tk_counter), "tk_stats holds only counters");
+
+#if TK_WITH_COUNTER_NAMES
+static const char *const stat_names[NSTATS] = {
 #define TK_STATS_NAME(name) #name,
     TK_STATS_FIELDS(TK_STATS_NAME)
 #undef TK_STATS_NAME
 };
-
-static const size_t stat_offsets[] = {
-#define TK_STATS_OFFSET(name) offsetof(tk_stats, name),
-    TK_STATS_FIELDS(TK_STATS_OFFSET)
-#undef TK_STATS_OFFSET
-};
-
-#define NSTATS (sizeof(stat_names) / sizeof(stat_names[0]))
+#endif
 
 const tk_stats *tk_stack_stats(const tk_stack *s) {
     return &s->stats;
@@ -71,13 +72,18 @@ size_t tk_stats_count(void) {
 }
 
 const char *tk_stats_name(size_t i) {
+#if TK_WITH_COUNTER_NAMES
     return i < NSTATS ? stat_names[i] : NULL;
+#else
+    (void)i; /* the names are compiled out (tcpkit/opts.h) */
+    return NULL;
+#endif
 }
 
 uint64_t tk_stats_value(const tk_stats *st, size_t i) {
-    uint64_t v = 0;
+    tk_counter v = 0;
     if (i < NSTATS)
-        memcpy(&v, (const uint8_t *)st + stat_offsets[i], sizeof(v));
+        memcpy(&v, (const uint8_t *)st + i * sizeof(v), sizeof(v));
     return v;
 }
 

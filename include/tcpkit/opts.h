@@ -13,13 +13,33 @@
  *
  * TK_WITH_<FEATURE> 0 leaves a feature's code out of the build; its
  * settings then act as if off:
- *   TK_WITH_IPFRAG  IPv4 fragment reassembly (as ipfrag_slots 0: every
- *                   fragment is dropped and counted in drop_ip_fragment)
- *   TK_WITH_MD5     TCP-MD5 signatures (RFC 2385): the key store stays
- *                   empty (tk_stack_md5_add answers -ENOPROTOOPT), so
- *                   signed segments are dropped as for a pair with no key
- * The other features (SYN cookies, TCP over UDP, ECN, the trace hook,
- * counter names) are always compiled in for now. */
+ *   TK_WITH_IPFRAG        IPv4 fragment reassembly (as ipfrag_slots 0: every
+ *                         fragment is dropped and counted in drop_ip_fragment)
+ *   TK_WITH_MD5           TCP-MD5 signatures (RFC 2385): the key store stays
+ *                         empty (tk_stack_md5_add answers -ENOPROTOOPT), so
+ *                         signed segments are dropped as for a pair with no key
+ *   TK_WITH_SYNCOOKIE     SYN cookies (as syn_cookies false: a SYN that finds
+ *                         the syncache full is dropped, drop_syn_backlog_full)
+ *   TK_WITH_ENCAP         TCP over UDP (as udp_tunnel_port 0: no UDP input,
+ *                         every datagram a counted drop in the IP layer)
+ *   TK_WITH_ECN           ECN (as ecn 0: no ECN-setup SYN or SYN-ACK)
+ *   TK_WITH_FASTOPEN      TCP Fast Open (as fastopen 0: the option is ignored,
+ *                         TCP_FASTOPEN and tk_send_fastopen answer
+ *                         -ENOPROTOOPT / -EOPNOTSUPP)
+ *   TK_WITH_SACK_SENDER   the sender's SACK scoreboard (as sack_boards with
+ *                         none free: SACK is still negotiated and sent by the
+ *                         receiver, recovery is NewReno's, RFC 6582)
+ *   TK_WITH_KEEPALIVE     keep-alive probes (SO_KEEPALIVE, TCP_KEEPIDLE,
+ *                         TCP_KEEPINTVL, TCP_KEEPCNT answer -ENOPROTOOPT;
+ *                         keepalive_always has no effect)
+ *   TK_WITH_TRACE         the trace hook (tk_stack_io.trace is never called;
+ *                         drops are still counted)
+ *   TK_WITH_COUNTER_NAMES the names of the counters (tk_stats_name returns
+ *                         NULL; tk_stats_value and the tk_stats fields stay)
+ *   TK_WITH_STATS64       64-bit counters (0: tk_counter is 32 bits and wraps)
+ *   TK_WITH_SHARDS        one stack per core (tcpkit/shard.h: shard_count must
+ *                         stay 1; connect() picks ports without RSS steering)
+ * Each defaults to 1. */
 #ifndef TCPKIT_OPTS_H
 #define TCPKIT_OPTS_H
 
@@ -32,6 +52,48 @@
 #endif
 #ifndef TK_WITH_MD5
 #define TK_WITH_MD5 1
+#endif
+
+#ifndef TK_WITH_SYNCOOKIE
+#define TK_WITH_SYNCOOKIE 1
+#endif
+#ifndef TK_WITH_ENCAP
+#define TK_WITH_ENCAP 1
+#endif
+#ifndef TK_WITH_ECN
+#define TK_WITH_ECN 1
+#endif
+#ifndef TK_WITH_FASTOPEN
+#define TK_WITH_FASTOPEN 1
+#endif
+#ifndef TK_WITH_SACK_SENDER
+#define TK_WITH_SACK_SENDER 1
+#endif
+#ifndef TK_WITH_KEEPALIVE
+#define TK_WITH_KEEPALIVE 1
+#endif
+#ifndef TK_WITH_TRACE
+#define TK_WITH_TRACE 1
+#endif
+#ifndef TK_WITH_COUNTER_NAMES
+#define TK_WITH_COUNTER_NAMES 1
+#endif
+#ifndef TK_WITH_STATS64
+#define TK_WITH_STATS64 1
+#endif
+
+/* Table sizes a device may cut: listener hash heads (a power of two) and
+ * static neighbour entries (fixed arrays in the stack object), and the
+ * fewest heads of the connection, bind and TIME_WAIT hashes (a power of
+ * two; more when the pools are larger). */
+#ifndef TK_LISTEN_BUCKETS
+#define TK_LISTEN_BUCKETS 64
+#endif
+#ifndef TK_NEIGH_MAX
+#define TK_NEIGH_MAX 16
+#endif
+#ifndef TK_HASH_MIN_BUCKETS
+#define TK_HASH_MIN_BUCKETS 16
 #endif
 
 /* TK_WITH_SHARDS 0: no RSS-steered port choice (tcpkit/shard.h); a stack

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "opts.h"
 #include "stack.h"
 #include "tcp_state.h"
 #include "types.h"
@@ -151,15 +152,25 @@
     X(drop_time_wait)                                                                              \
     X(drop_time_wait_rst)
 
+/* A counter: 64 bits, or 32 with TK_WITH_STATS64 0 (tcpkit/opts.h), which
+ * halves the counters' RAM and the code of every increment on a 32-bit
+ * core; a 32-bit counter wraps. */
+#if TK_WITH_STATS64
+typedef uint64_t tk_counter;
+#else
+typedef uint32_t tk_counter;
+#endif
+
 typedef struct tk_stats {
-#define TK_STATS_DECLARE(name) uint64_t name;
+#define TK_STATS_DECLARE(name) tk_counter name;
     TK_STATS_FIELDS(TK_STATS_DECLARE)
 #undef TK_STATS_DECLARE
 } tk_stats;
 
 /* The stack's counters (live; copy to keep a snapshot). */
 const tk_stats *tk_stack_stats(const tk_stack *s);
-/* Number of counters, and the name/value of counter i (NULL / 0 past the end). */
+/* Number of counters, and the name/value of counter i (NULL / 0 past the
+ * end; every name NULL when TK_WITH_COUNTER_NAMES is 0, tcpkit/opts.h). */
 size_t tk_stats_count(void);
 const char *tk_stats_name(size_t i);
 uint64_t tk_stats_value(const tk_stats *st, size_t i);
@@ -222,7 +233,7 @@ typedef struct tk_sizes {
      * parts as their pools hold them. */
     size_t tcb_hot;    /* the TCB's hot part: what a data segment touches (<= 256) */
     size_t tcb_cold;   /* the rest every socket has: timers, links, options, listener */
-    size_t sack_board; /* a SACK scoreboard, from a pool of its own */
+    size_t sack_board; /* a SACK scoreboard, from a pool of its own (0: TK_WITH_SACK_SENDER 0) */
     size_t sockopts;   /* socket-option values, inside the cold part */
     size_t reass;      /* a reassembly tracker, from a pool of its own */
 } tk_sizes;

@@ -42,7 +42,11 @@ static void print_stats(const tk_stack *s) {
     for (size_t i = 0; i < tk_stats_count(); i++) {
         uint64_t v = tk_stats_value(st, i);
         if (v != 0) {
-            int n = snprintf(line, sizeof line, "%s %lu\n", tk_stats_name(i), (unsigned long)v);
+            /* Without names (TK_WITH_COUNTER_NAMES 0): the counter's index. */
+            const char *name = tk_stats_name(i);
+            int n = name != NULL ? snprintf(line, sizeof line, "%s %lu\n", name, (unsigned long)v)
+                                 : snprintf(line, sizeof line, "#%lu %lu\n", (unsigned long)i,
+                                            (unsigned long)v);
             print(line, n, sizeof line);
         }
     }

@@ -59,7 +59,7 @@ void tk_footprint_print(const tk_config *board) {
     line("board (2 listeners)", board);
     line("4 sockets", &four);
     line("4 sockets, full pool", &four_full);
-    line("defaults (full)", &full);
+    line("defaults", &full);
     matrix(board);
     tk_uart_puts("footprint: end\n");
 }

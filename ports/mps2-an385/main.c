@@ -6,7 +6,13 @@
  * sends what they queued and runs due timers, and the core sleeps (WFI)
  * until the next interrupt (a frame, or the 1 ms SysTick) when nothing
  * moved. The interrupt handler only sets a flag, so the stack is only ever
- * called from this loop (docs/porting.md, threads and interrupts). */
+ * called from this loop (docs/porting.md, threads and interrupts).
+ *
+ * Built with TK_BOARD_SERVICES_ONLY (tcpkit-mps2-services.elf) it leaves
+ * out the console and the boot-time memory figures, whose connection table,
+ * counters and size queries are diagnostics: that firmware links the stack
+ * as the services alone need it, the code figure `make footprint` compares
+ * with other stacks. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,12 +49,15 @@ static int send_frame(void *ctx, const uint8_t *f, size_t len) {
 /* A small device's configuration: 4 connections with 4 KiB buffers each
  * way, tables sized to match (docs/porting.md has the memory table). The
  * buffers come from one pool of 512-byte chunks sized for the 4
- * connections only: listeners hold no data. */
+ * connections only: listeners hold no data. Built with a profile
+ * (minimal/tk_opts.h) the defaults are already the device's; without one
+ * the firmware sets them at run time. */
 static void board_config(tk_config *cfg) {
     tk_config_default(cfg);
     cfg->addr = BOARD_ADDR;
     cfg->netmask = BOARD_NETMASK;
     memcpy(cfg->mac, nic.mac, 6);
+#ifndef TK_OPTS
     cfg->max_sockets = 6; /* 2 listeners + 4 connections */
     cfg->rcvbuf = 4096;
     cfg->sndbuf = 4096;
@@ -64,6 +73,7 @@ static void board_config(tk_config *cfg) {
     cfg->ipfrag_slots = 0;
     cfg->ecn = 0;
     cfg->tx_backlog_frames = 2;
+#endif
 }
 
 static void halt(const char *why, long code) {
@@ -91,7 +101,9 @@ static tk_stack *start_stack(void) {
                      (unsigned long)need);
     if (n > 0)
         tk_uart_write(line, (size_t)n);
+#ifndef TK_BOARD_SERVICES_ONLY
     tk_footprint_print(&cfg);
+#endif
     return s;
 }
 
@@ -133,7 +145,9 @@ int main(void) {
         bool moved = tk_services_run(s);
         tk_time now = tk_clock_now();
         tk_stack_poll(s, now);
+#ifndef TK_BOARD_SERVICES_ONLY
         tk_console_poll(s, &nic);
+#endif
         if (got == 0 && !moved && tk_stack_next_deadline(s) > tk_clock_now())
             tk_board_idle(&nic.rx_pending);
     }

@@ -21,8 +21,6 @@
 #include "tcpkit/types.h"
 #include "tcpkit/wire/icmp.h"
 
-#define TK_NEIGH_MAX 16
-
 typedef struct tk_neigh {
     uint32_t addr;
     uint8_t mac[6];

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcpkit/opts.h"
+#include "tcpkit/stats.h"
 #include "tcpkit/trace.h"
 #include "tcpkit/types.h"
 
@@ -17,6 +19,7 @@ typedef struct tk_obs {
     void *ctx;
 } tk_obs;
 
+#if TK_WITH_TRACE
 /* Whether a trace hook is set (to skip building events nobody reads). */
 static inline int tk_obs_on(const tk_obs *o) {
     return o->fn != NULL;
@@ -30,12 +33,37 @@ void tk_obs_trace_frame(const tk_obs *o, tk_trace_kind kind, const uint8_t *fram
                         const char *reason, tk_time now);
 
 /* Counts a drop in *counter and reports it to the trace hook. */
-void tk_obs_drop(const tk_obs *o, uint64_t *counter, const char *reason, const uint8_t *frame,
+void tk_obs_drop(const tk_obs *o, tk_counter *counter, const char *reason, const uint8_t *frame,
                  size_t len, tk_time now);
+
+#else
+/* The trace hook compiled out (TK_WITH_TRACE 0, tcpkit/opts.h): nobody
+ * listens, and a drop only counts. */
+static inline int tk_obs_on(const tk_obs *o) {
+    (void)o;
+    return 0;
+}
+static inline void tk_obs_trace(const tk_obs *o, const tk_trace_event *ev) {
+    (void)o, (void)ev;
+}
+static inline void tk_obs_trace_frame(const tk_obs *o, tk_trace_kind kind, const uint8_t *frame,
+                                      size_t len, const char *reason, tk_time now) {
+    (void)o, (void)kind, (void)frame, (void)len, (void)reason, (void)now;
+}
+static inline void tk_obs_drop(const tk_obs *o, tk_counter *counter, const char *reason,
+                               const uint8_t *frame, size_t len, tk_time now) {
+    (void)o, (void)reason, (void)frame, (void)len, (void)now;
+    (*counter)++;
+}
+#endif
 
 /* Counts a drop in the tk_stats field `name` (stats a pointer to tk_stats),
  * named after it in the trace. */
+#if TK_WITH_TRACE
 #define TK_OBS_DROP(obs, stats, name, now) tk_obs_drop((obs), &(stats)->name, #name, NULL, 0, (now))
+#else
+#define TK_OBS_DROP(obs, stats, name, now) ((void)(obs), (void)(now), (stats)->name++)
+#endif
 
 /* The same for any object with a tk_obs `obs` and a tk_stats `stats`. */
 #define TK_DROP(s, name, now) TK_OBS_DROP(&(s)->obs, &(s)->stats, name, now)

@@ -10,7 +10,7 @@ long tk_send_fastopen(tk_stack *s, int sd, const tk_sockaddr *addr, const void *
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
-    if (!(s->cfg.fastopen & TK_FASTOPEN_CLIENT))
+    if (!TK_WITH_FASTOPEN || !(s->cfg.fastopen & TK_FASTOPEN_CLIENT))
         return -EOPNOTSUPP;
     if (buf == NULL && len > 0)
         return -EFAULT;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/div.h"
 #include "socket/fd.h"
 #include "tcp/state.h"
 #include "tcpkit/tcp_info.h"
@@ -35,7 +36,7 @@ static uint8_t ca_state(const tk_tcb *tp) {
 }
 
 static uint32_t ms_since(tk_time now, tk_time then) {
-    return then == 0 || now < then ? 0u : (uint32_t)((now - then) / 1000);
+    return then == 0 || now < then ? 0u : (uint32_t)tk_time_ms(now - then);
 }
 
 /* Sequence space used by the SYN (and the FIN once it is past `upto`). */

@@ -7,6 +7,7 @@
  * for challenge ACKs (RFC 5961 7) that is drawn at random per second, so
  * that its exhaustion, shared by all connections, reveals nothing about
  * any one of them (CVE-2016-5696). */
+#include "base/div.h"
 #include "base/siphash.h"
 #include "tcp/state.h"
 
@@ -52,7 +53,7 @@ static uint32_t draw_budget(const tk_stack *s, uint64_t iv) {
 void tk_tcp_challenge_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (conn_limited(s, tp, now))
         return;
-    uint64_t iv = (uint64_t)(now / TK_SEC(1));
+    uint64_t iv = tk_time_sec(now);
     if (!s->challenge_drawn || iv != s->challenge_interval) {
         s->challenge_drawn = true;
         s->challenge_interval = iv;

@@ -9,12 +9,16 @@ static int tcp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size
     return tk_tcp_input_from(ctx, ih->src, ih->dst, p, len, &via, now);
 }
 
+#if TK_WITH_ENCAP
 static int udp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
                         tk_time now) {
     return tk_udp_input(ctx, ih, p, len, now);
 }
+#endif
 
 void tk_tcp_attach(tk_stack *s) {
     (void)tk_protosw_register(&s->net.protosw, TK_IPPROTO_TCP, tcp_ip_input, tk_tcp_ctlinput, s);
+#if TK_WITH_ENCAP
     (void)tk_protosw_register(&s->net.protosw, TK_IPPROTO_UDP, udp_ip_input, NULL, s);
+#endif
 }

@@ -10,6 +10,8 @@
 #include "tcp/state.h"
 #include "tcpkit/wire/ipv4.h"
 
+#if TK_WITH_ECN
+
 #define ECE_CWR (TK_TCP_ECE | TK_TCP_CWR)
 
 /* An ECN-setup SYN carries ECE and CWR; an ECN-setup SYN-ACK ECE alone. */
@@ -98,3 +100,7 @@ uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh) {
     }
     return flags;
 }
+
+#else
+typedef int tk_ecn_compiled_out;
+#endif /* TK_WITH_ECN */

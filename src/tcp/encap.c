@@ -26,7 +26,7 @@ bool tk_udp_tunnel_overhead_ok(const tk_config *cfg) {
  * than 20 bytes of segment (a tiny MTU with a large overhead). */
 uint16_t tk_tcp_mss_for(const tk_stack *s, uint16_t encap) {
     uint32_t link = (uint32_t)s->cfg.mtu - 40u;
-    if (encap == 0)
+    if (!TK_WITH_ENCAP || encap == 0)
         return (uint16_t)link;
     uint32_t cut = s->cfg.udp_tunnel_overhead;
     if (cut > link - 20u)
@@ -36,6 +36,7 @@ uint16_t tk_tcp_mss_for(const tk_stack *s, uint16_t encap) {
     return (uint16_t)(link - cut);
 }
 
+#if TK_WITH_ENCAP
 int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len, tk_time now) {
     tk_udp_hdr uh;
     int rc = tk_wire_udp_parse(p, len, ih->src, ih->dst, true, &uh);
@@ -62,10 +63,11 @@ int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t le
         .ecn = ih->tos & TK_IP_ECN_MASK, .encap = uh.sport, .verify_csum = uh.csum == 0};
     return tk_tcp_input_from(s, ih->src, ih->dst, p + TK_UDP_HLEN, uh.len - TK_UDP_HLEN, &via, now);
 }
+#endif
 
 uint8_t *tk_tcp_seg_area(tk_stack *s, uint16_t encap, size_t *cap) {
     uint8_t *p = tk_net_payload(&s->net, cap);
-    if (encap == 0)
+    if (!TK_WITH_ENCAP || encap == 0)
         return p;
     *cap -= TK_UDP_HLEN;
     return p + TK_UDP_HLEN;
@@ -73,7 +75,7 @@ uint8_t *tk_tcp_seg_area(tk_stack *s, uint16_t encap, size_t *cap) {
 
 int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap,
                      const tk_net_hdr_opts *o, size_t len, tk_time now) {
-    if (encap == 0)
+    if (!TK_WITH_ENCAP || encap == 0)
         return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_TCP, o, len, now);
     if (s->cfg.udp_tunnel_port == 0) {
         /* The tunnel was switched off under the connection (as FreeBSD, the

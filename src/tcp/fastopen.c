@@ -16,11 +16,14 @@
  * cannot protect). */
 #include <string.h>
 
+#include "base/div.h"
 #include "base/siphash.h"
 #include "tcp/state.h"
 #include "tcp/syncache.h"
 
-#define KEY_PERIOD TK_SEC(3600)
+#if TK_WITH_FASTOPEN
+
+#define KEY_PERIOD_SEC 3600u /* the key changes every hour */
 
 static void cookie_at(const tk_stack *s, uint32_t raddr, uint64_t period,
                       uint8_t out[TK_FASTOPEN_COOKIE_LEN]) {
@@ -34,14 +37,14 @@ static void cookie_at(const tk_stack *s, uint32_t raddr, uint64_t period,
 
 void tk_fastopen_cookie(const tk_stack *s, uint32_t raddr, tk_time now,
                         uint8_t out[TK_FASTOPEN_COOKIE_LEN]) {
-    cookie_at(s, raddr, now / KEY_PERIOD, out);
+    cookie_at(s, raddr, tk_div64_small(tk_time_sec(now), KEY_PERIOD_SEC), out);
 }
 
 /* The current period's cookie, or the previous one's (rotation). */
 static bool cookie_valid(const tk_stack *s, uint32_t raddr, const tk_tcp_opts *o, tk_time now) {
     if (o->fo_len != TK_FASTOPEN_COOKIE_LEN)
         return false;
-    uint64_t t = now / KEY_PERIOD;
+    uint64_t t = tk_div64_small(tk_time_sec(now), KEY_PERIOD_SEC);
     for (uint64_t back = 0; back <= 1 && back <= t; back++) {
         uint8_t c[TK_FASTOPEN_COOKIE_LEN];
         cookie_at(s, raddr, t - back, c);
@@ -120,3 +123,7 @@ void tk_fastopen_child_done(tk_stack *s, tk_tcb *tp) {
     if (lp != NULL && lp->state == TK_TCP_LISTEN && tk_cold(lp)->fo_pending > 0)
         tk_cold(lp)->fo_pending--;
 }
+
+#else
+typedef int tk_fastopen_compiled_out;
+#endif /* TK_WITH_FASTOPEN */

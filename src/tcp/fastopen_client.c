@@ -15,6 +15,8 @@
 
 #include "tcp/state.h"
 
+#if TK_WITH_FASTOPEN
+
 static int cache_find(const tk_fo_cache *c, uint32_t raddr) {
     for (int i = 0; i < TK_FO_CACHE_SIZE; i++)
         if (c->e[i].stamp != 0 && c->e[i].raddr == raddr)
@@ -89,3 +91,7 @@ void tk_fastopen_synack(tk_stack *s, tk_tcb *tp, const tk_seg *sg) {
     tp->snd_nxt = sg->h.ack;
     tk_cold(tp)->fo_syn_len = 0;
 }
+
+#else
+typedef int tk_fastopen_compiled_out;
+#endif /* TK_WITH_FASTOPEN */

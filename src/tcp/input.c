@@ -185,7 +185,7 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
             s->stats.syn_data_discarded++;
         return;
     }
-    if (s->cfg.syn_cookies) {
+    if (TK_WITH_SYNCOOKIE && s->cfg.syn_cookies) {
         tk_syncookie_send(s, lp, sg, now); /* SEC-2: no state kept */
         return;
     }

@@ -4,12 +4,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/div.h"
 #include "base/seq.h"
 #include "tcp/dsack.h"
 #include "tcp/state.h"
 
 uint32_t tk_tcp_ts_now(tk_time now) {
-    return (uint32_t)(now / 1000u);
+    return (uint32_t)tk_time_ms(now);
 }
 
 static uint32_t min_u32(uint32_t a, uint32_t b) {

@@ -9,11 +9,6 @@
 
 #define DUPTHRESH 3u
 
-static const tk_sack_board *board(const tk_tcb *tp) {
-    static const tk_sack_board empty = {0};
-    return tp->sack != NULL ? tp->sack : &empty;
-}
-
 void tk_sack_reset(tk_tcb *tp) {
     if (tp->sack != NULL)
         tp->sack->n = 0;
@@ -24,6 +19,12 @@ void tk_sack_release(tk_stack *s, tk_tcb *tp) {
     if (tp->sack != NULL)
         tk_pool_free(&s->sacks, tp->sack);
     tp->sack = NULL;
+}
+
+#if TK_WITH_SACK_SENDER
+static const tk_sack_board *board(const tk_tcb *tp) {
+    static const tk_sack_board empty = {0};
+    return tp->sack != NULL ? tp->sack : &empty;
 }
 
 /* The connection's board, taken from the pool on first use; NULL when the
@@ -218,3 +219,44 @@ bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *
     }
     return false;
 }
+
+#else
+/* The scoreboard compiled out (TK_WITH_SACK_SENDER 0): the peer's blocks
+ * are not kept, and tk_sack_recovery() is false, so recovery is NewReno's
+ * and nothing below is reached; the answers are an empty board's. */
+bool tk_sack_update(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
+    (void)s, (void)tp, (void)o;
+    return false;
+}
+
+bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss) {
+    (void)tp, (void)seq, (void)mss;
+    return false;
+}
+
+bool tk_sack_rexmit_lost(const tk_tcb *tp, uint32_t mss) {
+    (void)tp, (void)mss;
+    return false;
+}
+
+uint32_t tk_sack_skip(tk_tcb *tp) {
+    (void)tp;
+    return UINT32_MAX;
+}
+
+uint32_t tk_sack_bytes_below(const tk_tcb *tp, uint32_t seq) {
+    (void)tp, (void)seq;
+    return 0;
+}
+
+uint32_t tk_sack_pipe(const tk_tcb *tp, uint32_t mss) {
+    (void)mss;
+    return tp->snd_max - tp->snd_una;
+}
+
+bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *seq,
+                      uint32_t *len) {
+    (void)tp, (void)mss, (void)lost_only, (void)seq, (void)len;
+    return false;
+}
+#endif /* TK_WITH_SACK_SENDER */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "base/div.h"
 #include "base/seq.h"
 #include "tcp/sockopts.h"
 #include "tcp/state.h"
@@ -36,6 +37,7 @@ typedef struct opt_row {
     get_fn custom_get; /* VT_CUSTOM */
 } opt_row;
 
+#if TK_WITH_KEEPALIVE
 /* TM-1: (re)arms the keepalive timer from the current settings, so that
  * SO_KEEPALIVE and the TCP_KEEP* options work in any order and at any time:
  * idle counts from the last arrival; while probing, the next probe follows
@@ -65,6 +67,7 @@ static int keep_rearm(tk_stack *s, tk_tcb *tp, int v) {
 static int keep_time_set(tk_stack *s, tk_tcb *tp, int v) {
     return tk_tcb_keepalive_on(s, tp) ? keep_rearm(s, tp, v) : 0;
 }
+#endif
 
 /* As FreeBSD does, a new value during the handshake restarts the limit. */
 static int keepinit_set(tk_stack *s, tk_tcb *tp, int v) {
@@ -158,6 +161,7 @@ static int rcvlowat_set(tk_stack *s, tk_tcb *tp, int v) {
     return 0;
 }
 
+#if TK_WITH_ENCAP
 /* As FreeBSD: only before the connection exists, and only with a tunnel. */
 static int encap_set(tk_stack *s, tk_tcb *tp, int v) {
     if ((v != 0 && s->cfg.udp_tunnel_port == 0) || tp->state != TK_TCP_CLOSED)
@@ -169,6 +173,7 @@ static int encap_get(tk_tcb *tp, int *v) {
     *v = tp->encap_port;
     return 0;
 }
+#endif
 
 /* Reading the pending error clears it. */
 static int error_get(tk_tcb *tp, int *v) {
@@ -177,6 +182,7 @@ static int error_get(tk_tcb *tp, int *v) {
     return 0;
 }
 
+#if TK_WITH_FASTOPEN
 /* OP-8: a listener's queue of Fast Open connections, set before or after
  * listen() (as Linux); a connection has no use for it. */
 static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
@@ -186,6 +192,7 @@ static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
     tk_cold(tp)->opts.fastopen_qlen = (uint16_t)v;
     return 0;
 }
+#endif
 
 #define OFF(f) ((uint16_t)offsetof(tk_sockopts, f))
 #define SOL    "SOL_SOCKET", TK_SOL_SOCKET
@@ -216,6 +223,7 @@ static const opt_row rows[] = {
      NULL,
      NULL,
      NULL},
+#if TK_WITH_KEEPALIVE
     {{SOL, "SO_KEEPALIVE", TK_SO_KEEPALIVE, false, false},
      VT_FLAG,
      ANY,
@@ -225,6 +233,7 @@ static const opt_row rows[] = {
      NULL,
      keep_rearm,
      NULL},
+#endif
     {{SOL, "SO_RCVBUF", TK_SO_RCVBUF, false, false},
      VT_U32,
      1024,
@@ -263,6 +272,7 @@ static const opt_row rows[] = {
      NULL,
      nodelay_set,
      NULL},
+#if TK_WITH_KEEPALIVE
     {{TCP, "TCP_KEEPIDLE", TK_TCP_KEEPIDLE, false, false},
      VT_SECS,
      1,
@@ -293,6 +303,7 @@ static const opt_row rows[] = {
      NULL,
      NULL,
      NULL},
+#endif
     {{TCP, "TCP_NOOPT", TK_TCP_NOOPT, false, false},
      VT_FLAG,
      ANY,
@@ -321,6 +332,7 @@ static const opt_row rows[] = {
      NULL,
      NULL,
      NULL},
+#if TK_WITH_ENCAP
     {{TCP, "TCP_REMOTE_UDP_ENCAPS_PORT", TK_TCP_REMOTE_UDP_ENCAPS_PORT, false, false},
      VT_CUSTOM,
      0,
@@ -331,6 +343,7 @@ static const opt_row rows[] = {
      encap_set,
      NULL,
      encap_get},
+#endif
     {{IP, "IP_TTL", TK_IP_TTL, false, false},
      VT_U8,
      1,
@@ -407,6 +420,7 @@ static const opt_row rows[] = {
      rcvlowat_set,
      NULL,
      NULL},
+#if TK_WITH_FASTOPEN
     {{TCP, "TCP_FASTOPEN", TK_TCP_FASTOPEN, false, false},
      VT_U16,
      0,
@@ -417,6 +431,7 @@ static const opt_row rows[] = {
      fastopen_set,
      NULL,
      NULL},
+#endif
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -535,7 +550,7 @@ static int load(const tk_sockopts *o, const opt_row *r) {
         return h;
     case VT_SECS:
         memcpy(&t, p, sizeof(t));
-        return (int)(t / TK_SEC(1));
+        return (int)tk_time_sec(t);
     default:
         memcpy(&u, p, sizeof(u));
         return (int)u;
@@ -567,7 +582,7 @@ int tk_sockopt_set_linger(tk_tcb *tp, const tk_linger *l) {
 
 tk_linger tk_sockopt_get_linger(const tk_tcb *tp) {
     tk_linger l = {(tk_cold(tp)->opts.flags & (TK_SOF_LINGER0 | TK_SOF_LINGER)) ? 1 : 0,
-                   (int)(tk_cold(tp)->opts.linger / TK_SEC(1))};
+                   (int)tk_time_sec(tk_cold(tp)->opts.linger)};
     return l;
 }
 

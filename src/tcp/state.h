@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/div.h"
 #include "base/pool.h"
 #include "base/timerq.h"
 #include "net/net.h"
@@ -24,7 +25,6 @@
 #include "tcpkit/trace.h"
 #include "tcpkit/wire/icmp.h"
 
-#define TK_LISTEN_BUCKETS    64
 #define TK_TW_PORT_COUNT_MIN 4096u
 
 struct tk_stack {
@@ -96,13 +96,13 @@ static inline uint32_t tk_rcv_slack(const tk_config *cfg) {
  * enough for every socket's full receive buffer (with its slack) and send
  * buffer, each starting anywhere in a chunk. */
 static inline uint32_t tk_buf_chunks(const tk_config *cfg) {
-    uint64_t size = cfg->buf_chunk_size;
+    uint32_t size = cfg->buf_chunk_size;
     uint64_t n;
     if (cfg->buf_pool_bytes != 0) {
-        n = (cfg->buf_pool_bytes + size - 1u) / size;
+        n = tk_div64((uint64_t)cfg->buf_pool_bytes + size - 1u, size);
     } else {
-        uint64_t rcv = ((uint64_t)cfg->rcvbuf + tk_rcv_slack(cfg) + size - 1u) / size + 1u;
-        uint64_t snd = ((uint64_t)cfg->sndbuf + size - 1u) / size + 1u;
+        uint64_t rcv = tk_div64((uint64_t)cfg->rcvbuf + tk_rcv_slack(cfg) + size - 1u, size) + 1u;
+        uint64_t snd = tk_div64((uint64_t)cfg->sndbuf + size - 1u, size) + 1u;
         n = (rcv + snd) * cfg->max_sockets;
     }
     return n > UINT32_MAX - 1u ? UINT32_MAX - 1u : (uint32_t)n;
@@ -110,6 +110,8 @@ static inline uint32_t tk_buf_chunks(const tk_config *cfg) {
 
 /* SACK scoreboards in the pool: cfg.sack_boards, 0 meaning one per socket. */
 static inline uint32_t tk_sack_boards(const tk_config *cfg) {
+    if (!TK_WITH_SACK_SENDER)
+        return 0; /* compiled out: connections recover without a board */
     return cfg->sack_boards != 0 ? cfg->sack_boards : cfg->max_sockets;
 }
 

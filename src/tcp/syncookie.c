@@ -16,10 +16,13 @@
  * options. Without timestamps only the MSS survives (RFC 4987 3.6). */
 #include <string.h>
 
+#include "base/div.h"
 #include "base/seq.h"
 #include "base/siphash.h"
 #include "tcp/state.h"
 #include "tcp/syncache.h"
+
+#if TK_WITH_SYNCOOKIE
 
 #define COOKIE_PERIOD TK_SEC(64)
 #define TS_BITS       0x3fu
@@ -30,7 +33,7 @@
 static const uint16_t mss_table[8] = {216, 536, 1024, 1220, 1300, 1400, 1440, 1460};
 
 static uint32_t period(tk_time now) {
-    return (uint32_t)(now / COOKIE_PERIOD);
+    return (uint32_t)(tk_time_sec(now) / (COOKIE_PERIOD / TK_SEC(1)));
 }
 
 static uint32_t cookie_hash(const tk_stack *s, const tk_seg *sg, uint32_t irs, uint32_t t,
@@ -174,3 +177,7 @@ tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time n
     s->stats.passive_opens++;
     return tp;
 }
+
+#else
+typedef int tk_syncookie_compiled_out;
+#endif /* TK_WITH_SYNCOOKIE */

@@ -4,6 +4,7 @@
  * it. */
 #include <string.h>
 
+#include "base/div.h"
 #include "base/siphash.h"
 #include "tcp/state.h"
 
@@ -19,7 +20,7 @@ void tk_synrate_init(tk_synrate *r, void *mem, uint32_t n) {
 
 static tk_synrate_slot *slot_for(tk_stack *s, uint32_t src) {
     uint64_t h = tk_siphash24(s->hash_key, &src, sizeof(src));
-    return &s->synrate.slot[h % s->synrate.n];
+    return &s->synrate.slot[tk_mod64(h, s->synrate.n)];
 }
 
 bool tk_synrate_allow(tk_stack *s, uint32_t src, tk_time now) {

@@ -9,6 +9,11 @@
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 
+/* The functions themselves, not tcb.h's call-site macros. */
+#undef tk_tcb_set_state
+#undef tk_tcb_drop
+#undef tk_tcb_time_wait
+
 tk_tcb *tk_tcb_at(const tk_stack *s, uint32_t index) {
     if (index >= s->tcbs.cap)
         return NULL;
@@ -120,7 +125,8 @@ bool tk_tcb_synchronized(const tk_tcb *tp) {
 }
 
 bool tk_tcb_keepalive_on(const tk_stack *s, const tk_tcb *tp) {
-    return (tk_cold(tp)->opts.flags & TK_SOF_KEEPALIVE) || s->cfg.keepalive_always;
+    return TK_WITH_KEEPALIVE &&
+           ((tk_cold(tp)->opts.flags & TK_SOF_KEEPALIVE) || s->cfg.keepalive_always);
 }
 
 /* A trace event about tp: its descriptor and endpoints filled in. */

@@ -13,14 +13,17 @@
 #include "tcp/rtt.h"
 #include "tcp/sack.h"
 #include "tcp/sockopts.h"
+#include "tcpkit/opts.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_state.h"
 #include "tcpkit/types.h"
 #include "tcpkit/wire/tcp.h"
 
-#define TK_NIL         UINT32_MAX
-#define TK_TCB_ALIGN   64 /* a cache line */
-#define TK_TIMER_COUNT 9  /* enum tk_timer_kind, index 0 unused */
+#define TK_NIL UINT32_MAX
+#ifndef TK_TCB_ALIGN
+#define TK_TCB_ALIGN 64 /* a cache line; a core without a data cache may say 8 (tk_opts.h) */
+#endif
+#define TK_TIMER_COUNT 9 /* enum tk_timer_kind, index 0 unused */
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
@@ -220,6 +223,15 @@ void tk_tcb_unlink_pending(struct tk_stack *s, tk_tcb *tp);
 void tk_tcb_drop(struct tk_stack *s, tk_tcb *tp, int err, const char *cause);
 /* Enters TIME_WAIT; an orphan moves to a compact TIME_WAIT entry. */
 void tk_tcb_time_wait(struct tk_stack *s, tk_tcb *tp, const char *cause, tk_time now);
+#if !TK_WITH_TRACE
+/* Without the trace hook a cause is never read: calls pass none, and the
+ * strings are not linked (tcb.c, which defines these, #undefs them). */
+#define tk_tcb_set_state(s, tp, state, cause)                                                      \
+    ((void)(cause), tk_tcb_set_state((s), (tp), (state), NULL))
+#define tk_tcb_drop(s, tp, err, cause) ((void)(cause), tk_tcb_drop((s), (tp), (err), NULL))
+#define tk_tcb_time_wait(s, tp, cause, now)                                                        \
+    ((void)(cause), tk_tcb_time_wait((s), (tp), NULL, (now)))
+#endif
 void tk_tcb_error(struct tk_stack *s, tk_tcb *tp, int err);
 bool tk_tcb_synchronized(const tk_tcb *tp);
 /* A state in which the peer may still send data (before its FIN). */
@@ -365,12 +377,12 @@ void tk_sack_reset(tk_tcb *tp);
 void tk_sack_release(struct tk_stack *s, tk_tcb *tp);
 /* SACK ranges on the board. */
 static inline uint32_t tk_sack_count(const tk_tcb *tp) {
-    return tp->sack != NULL ? tp->sack->n : 0;
+    return TK_WITH_SACK_SENDER && tp->sack != NULL ? tp->sack->n : 0;
 }
 /* Loss recovery follows RFC 6675: SACK negotiated and a scoreboard to
- * hold what the peer reports. */
+ * hold what the peer reports (never with TK_WITH_SACK_SENDER 0). */
 static inline bool tk_sack_recovery(const tk_tcb *tp) {
-    return (tp->flags & (TK_TF_SACK | TK_TF_NO_BOARD)) == TK_TF_SACK;
+    return TK_WITH_SACK_SENDER && (tp->flags & (TK_TF_SACK | TK_TF_NO_BOARD)) == TK_TF_SACK;
 }
 /* RFC 6675 4: IsLost(seq), the pipe estimate, and NextSeg() rule 1
  * (lost_only) or rule 3 retransmission candidates at or above HighRxt. */
@@ -391,11 +403,30 @@ void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint3
                              tk_time now);
 
 /* syncookie.c (SEC-2, SEC-7) */
+#if TK_WITH_SYNCOOKIE
 /* Answers a SYN to lp with a cookie SYN-ACK and keeps no state. */
 void tk_syncookie_send(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+/* A bare ACK to a listener: when it returns a valid cookie made lately,
+ * creates the connection (SYN_RCVD, with the options the cookie kept) and
+ * returns it for the ACK to complete; else NULL. */
+tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+#else
+/* SYN cookies compiled out (TK_WITH_SYNCOOKIE 0): none is sent (the
+ * listener drops the SYN instead), none is accepted. */
+static inline void tk_syncookie_send(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg,
+                                     tk_time now) {
+    (void)s, (void)lp, (void)sg, (void)now;
+}
+static inline tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg,
+                                          tk_time now) {
+    (void)s, (void)lp, (void)sg, (void)now;
+    return NULL;
+}
+#endif
 
 /* TCP Fast Open, server side (SPEC OP-8, RFC 7413; tcp/fastopen.c). */
 #define TK_FASTOPEN_COOKIE_LEN 8
+#if TK_WITH_FASTOPEN
 /* True when listener lp takes Fast Open SYNs (the stack setting and a
  * TCP_FASTOPEN queue). */
 bool tk_fastopen_listener_on(const struct tk_stack *s, const tk_tcb *lp);
@@ -407,9 +438,27 @@ void tk_fastopen_cookie(const struct tk_stack *s, uint32_t raddr, tk_time now,
 bool tk_fastopen_syn(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
 /* The child leaves its listener's Fast Open queue (ESTABLISHED or gone). */
 void tk_fastopen_child_done(struct tk_stack *s, tk_tcb *tp);
+#else
+/* Fast Open compiled out (TK_WITH_FASTOPEN 0): as with cfg.fastopen 0. */
+static inline bool tk_fastopen_listener_on(const struct tk_stack *s, const tk_tcb *lp) {
+    (void)s, (void)lp;
+    return false;
+}
+static inline void tk_fastopen_cookie(const struct tk_stack *s, uint32_t raddr, tk_time now,
+                                      uint8_t out[TK_FASTOPEN_COOKIE_LEN]) {
+    (void)s, (void)raddr, (void)now, (void)out;
+}
+static inline bool tk_fastopen_syn(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
+    (void)s, (void)lp, (void)sg, (void)now;
+    return false;
+}
+static inline void tk_fastopen_child_done(struct tk_stack *s, tk_tcb *tp) {
+    (void)s, (void)tp;
+}
+#endif
 /* Client side (tcp/fastopen_client.c). The stack's cookie cache: the
  * latest cookie of each of the last TK_FO_CACHE_SIZE servers. */
-#define TK_FO_CACHE_SIZE 16
+#define TK_FO_CACHE_SIZE (TK_WITH_FASTOPEN ? 16 : 1)
 typedef struct tk_fo_cache {
     struct {
         uint32_t raddr, stamp; /* stamp 0: empty; the smallest is replaced first */
@@ -418,6 +467,7 @@ typedef struct tk_fo_cache {
     } e[TK_FO_CACHE_SIZE];
     uint32_t clock;
 } tk_fo_cache;
+#if TK_WITH_FASTOPEN
 /* Marks a connection in SYN_SENT for Fast Open: the cached cookie of its
  * server and up to len bytes of data (already in sndq) in the SYN; returns
  * the bytes the SYN will carry (0: no cookie, the SYN asks for one). */
@@ -430,16 +480,30 @@ uint32_t tk_fastopen_syn_data(const struct tk_stack *s, const tk_tcb *tp);
 /* A SYN-ACK acceptable in SYN_SENT: caches its cookie, drops the SYN data
  * it acknowledges, and rewinds SND.NXT to resend the rest (RFC 7413 4.2.2). */
 void tk_fastopen_synack(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg);
+#else
+static inline uint32_t tk_fastopen_connect(struct tk_stack *s, tk_tcb *tp, uint32_t len) {
+    (void)s, (void)tp, (void)len;
+    return 0;
+}
+static inline void tk_fastopen_syn_opts(const struct tk_stack *s, const tk_tcb *tp,
+                                        tk_tcp_opts *o) {
+    (void)s, (void)tp, (void)o;
+}
+static inline uint32_t tk_fastopen_syn_data(const struct tk_stack *s, const tk_tcb *tp) {
+    (void)s, (void)tp;
+    return 0;
+}
+static inline void tk_fastopen_synack(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg) {
+    (void)s, (void)tp, (void)sg;
+}
+#endif
 /* Puts a passive connection on its listener's accept queue. */
 void tk_tcp_accept_enqueue(struct tk_stack *s, tk_tcb *tp);
-/* A bare ACK to a listener: when it returns a valid cookie made lately,
- * creates the connection (SYN_RCVD, with the options the cookie kept) and
- * returns it for the ACK to complete; else NULL. */
-tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
 
 /* timer.c */
 void tk_tcp_timer_fire(struct tk_stack *s, tk_tcb *tp, tk_time now);
 
+#if TK_WITH_ECN
 /* ecn.c: Explicit Congestion Notification (RFC 3168 6.1). */
 /* ECE|CWR for the SYN or SYN-ACK output is about to send (6.1.1, 6.1.1.1). */
 uint8_t tk_ecn_syn_flags(const struct tk_stack *s, tk_tcb *tp);
@@ -460,6 +524,34 @@ void tk_ecn_cwnd_reduced(tk_tcb *tp);
 /* Flags of a non-SYN segment with ECE and CWR added as due; fresh: it
  * carries new data for the first time (clears the pending CWR). */
 uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh);
+#else
+/* ECN compiled out (TK_WITH_ECN 0): every connection as with cfg.ecn 0. */
+static inline uint8_t tk_ecn_syn_flags(const struct tk_stack *s, tk_tcb *tp) {
+    (void)s, (void)tp;
+    return 0;
+}
+static inline void tk_ecn_syn_in(const struct tk_stack *s, tk_tcb *tp, uint8_t flags) {
+    (void)s, (void)tp, (void)flags;
+}
+static inline bool tk_ecn_syn_accept(const struct tk_stack *s, uint8_t flags) {
+    (void)s, (void)flags;
+    return false;
+}
+static inline void tk_ecn_input(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window) {
+    (void)s, (void)tp, (void)sg, (void)in_window;
+}
+static inline bool tk_ecn_echo(struct tk_stack *s, tk_tcb *tp, uint32_t ack) {
+    (void)s, (void)tp, (void)ack;
+    return false;
+}
+static inline void tk_ecn_cwnd_reduced(tk_tcb *tp) {
+    (void)tp;
+}
+static inline uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh) {
+    (void)tp, (void)fresh;
+    return flags;
+}
+#endif
 
 /* Sends a segment written at tk_tcp_seg_area() in an IPv4 packet with the
  * connection's TTL and TOS (IP_TTL, IP_TOS), inside UDP when encapsulated;

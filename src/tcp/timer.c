@@ -106,7 +106,7 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
  * an orphan after orphan_retries probes (answered or not: nobody will ever
  * read what an orphan still has to send), an open connection after
  * persist_max_idle. Returns the counter to bump, NULL to go on. */
-static uint64_t *persist_give_up(tk_stack *s, const tk_tcb *tp, tk_time now) {
+static tk_counter *persist_give_up(tk_stack *s, const tk_tcb *tp, tk_time now) {
     if ((tp->flags & TK_TF_ORPHAN) && tk_cold(tp)->persist_count >= s->cfg.orphan_retries)
         return &s->stats.orphan_persist_timeouts;
     if (s->cfg.persist_max_idle != 0 && now - tk_cold(tp)->persist_since >= s->cfg.persist_max_idle)
@@ -130,7 +130,7 @@ static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_tcb_drop(s, tp, -ETIMEDOUT, "persist timeout");
         return;
     }
-    uint64_t *why = tp->snd_wnd == 0 ? persist_give_up(s, tp, now) : NULL;
+    tk_counter *why = tp->snd_wnd == 0 ? persist_give_up(s, tp, now) : NULL;
     if (why != NULL) {
         /* Like Linux giving up on an orphan: the peer learns with a RST. */
         (*why)++;
@@ -161,7 +161,8 @@ static void on_persist(tk_stack *s, tk_tcb *tp, tk_time now) {
  * them unanswered end the connection. Arrivals only update last_rcv; the
  * timer checks it when it fires. */
 static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (!tk_tcb_keepalive_on(s, tp) || !tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD) {
+    if (!TK_WITH_KEEPALIVE || !tk_tcb_keepalive_on(s, tp) || !tk_tcb_synchronized(tp) ||
+        tp->state == TK_TCP_SYN_RCVD) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
         return;
     }

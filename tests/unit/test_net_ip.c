@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "support/tk_harness.h"
+#include "tcpkit/opts.h"
 #include "tcpkit/wire/arp.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/eth.h"
@@ -124,11 +125,18 @@ static void test_net_bad_frames_dropped(void **state) {
     ipv4(f + n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, 47, 20); /* GRE */
     assert_true(tk_stack_input(h.s, f, n + 40, h.now) < 0);
     assert_int_equal(tk_stack_stats(h.s)->drop_ip_proto, 1);
-    /* UDP goes to the tunnel code (tcp/encap.c): zeros are a bad length. */
+    /* UDP goes to the tunnel code (tcp/encap.c): zeros are a bad length.
+     * With TCP over UDP compiled out, UDP is an unknown protocol. */
     ipv4(f + n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, TK_IPPROTO_UDP, 20);
+#if TK_WITH_ENCAP
     assert_int_equal(tk_stack_input(h.s, f, n + 40, h.now), TK_WIRE_UDP_LEN);
     assert_int_equal(tk_stack_stats(h.s)->drop_udp_bad_header, 1);
     assert_int_equal(tk_stack_stats(h.s)->drop_ip_proto, 1);
+#else
+    assert_true(tk_stack_input(h.s, f, n + 40, h.now) < 0);
+    assert_int_equal(tk_stack_stats(h.s)->drop_udp_bad_header, 0);
+    assert_int_equal(tk_stack_stats(h.s)->drop_ip_proto, 2);
+#endif
     ipv4(f + n, TKH_REMOTE_ADDR, TKH_LOCAL_ADDR, TK_IPPROTO_TCP, 100);
     assert_true(tk_stack_input(h.s, f, n + 40, h.now) < 0); /* total length past the frame */
     assert_int_equal(tk_stack_stats(h.s)->drop_ip_bad_header, 1);
