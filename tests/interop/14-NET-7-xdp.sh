@@ -1,5 +1,5 @@
 #!/bin/bash
-# Interop 12 (NET-7): `tcpkit serve --xdp` on one end of a veth pair, the
+# Interop 14 (NET-7): `tcpkit serve --xdp` on one end of a veth pair, the
 # AF_XDP driver in generic mode: ping, curl 10 MiB with matching SHA-256,
 # a refused port, then the echo service takes a 10 MiB upload back intact.
 . "$(dirname "$0")/common.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Interop 13 (NET-7): `tcpkit serve --dpdk` on one end of a veth pair, the
+# Interop 15 (NET-7): `tcpkit serve --dpdk` on one end of a veth pair, the
 # DPDK driver over DPDK's af_packet virtual device without hugepages: ping,
 # curl 10 MiB with matching SHA-256, a refused port, then the echo service
 # takes a 10 MiB upload back intact.
