@@ -167,8 +167,10 @@ static void linger(client *c) {
 static int take_dest(const tk_cli *c, const char *const pos[2], tk_sockaddr *dst) {
     if (pos[1] == NULL)
         return tk_cli_fail(c, "missing", pos[0] == NULL ? "HOST PORT" : "PORT");
-    if (tk_parse_ipv4(pos[0], &dst->addr) < 0)
+    uint32_t a4;
+    if (tk_parse_ipv4(pos[0], &a4) < 0)
         return tk_cli_fail(c, "bad IPv4 address", pos[0]);
+    *dst = tk_sockaddr_in4(a4, 0);
     char *end;
     long port = strtol(pos[1], &end, 10);
     if (pos[1][0] < '0' || pos[1][0] > '9' || *end != '\0' || port < 1 || port > 65535)

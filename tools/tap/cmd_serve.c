@@ -95,7 +95,7 @@ static int parse_args(serve *sv, tk_netopts *o, int argc, char **argv) {
 
 static int listen_on(serve *sv) {
     tk_stack *s = sv->net.stack;
-    tk_sockaddr a = {sv->net.cfg.addr, sv->port};
+    tk_sockaddr a = tk_sockaddr_in4(sv->net.cfg.addr, sv->port);
     int one = 1;
     int sd = tk_socket(s);
     if (sd < 0)
@@ -109,7 +109,7 @@ static int listen_on(serve *sv) {
 }
 
 static void report(const serve *sv, const tk_app_conn *c, const char *what) {
-    tk_sockaddr peer = {0, 0};
+    tk_sockaddr peer = tk_sockaddr_in4(0, 0);
     char ep[32];
     (void)tk_getpeername(sv->net.stack, c->sd, &peer);
     fprintf(stderr, "serve: %s %s rx=%llu tx=%llu%s%s\n",
