@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "net/arp.h"
+#include "net/ip6.h"
 #include "net/ipfrag.h"
 #include "net/protosw.h"
 #include "net/txq.h"
@@ -20,6 +21,7 @@
 #include "tcpkit/stats.h"
 #include "tcpkit/types.h"
 #include "tcpkit/wire/icmp.h"
+#include "tcpkit/wire/ipv6.h"
 
 #define TK_NEIGH_MAX 16
 
@@ -48,6 +50,7 @@ typedef struct tk_net {
     uint16_t ip_id;
     tk_protosw_table protosw; /* transports above IPv4 */
     tk_txq txq;               /* frames output answered busy for (net/link.c) */
+    tk_ip6 ip6;               /* IPv6, when cfg->ipv6 (net/ip6.c) */
 } tk_net;
 
 /* Counts a drop in the stack's counter `name` and traces it. */
@@ -94,6 +97,42 @@ void tk_net_poll(tk_net *net, tk_time now);
 tk_time tk_net_next_deadline(const tk_net *net);
 /* net/icmp.c: an ICMP error for TCP (counted). Returns 0. */
 int tk_net_icmp_error(tk_net *net, const tk_icmp_hdr *h, tk_time now);
+
+/* net/nd6_io.c: IPv6 (SPEC NET-4, NET-6). Sets the IPv6 state up from cfg:
+ * the link-local address from secret (RFC 7217) and the MAC, the static
+ * address; the neighbour cache keeps the frame queue tk_nd6_init gave it.
+ * DAD starts at the first poll. */
+void tk_net_ip6_init(tk_net *net, const uint8_t secret[16]);
+/* An IPv6 packet in (the Ethernet payload); l2_mcast: the frame was sent
+ * to a multicast MAC. */
+int tk_net_ip6_input(tk_net *net, const uint8_t *p, size_t len, bool l2_mcast, tk_time now);
+/* True when the Ethernet destination is one of our IPv6 multicast groups
+ * (all-nodes, the solicited-node groups of our addresses). */
+bool tk_net_ip6_mac_wanted(const tk_net *net, const uint8_t mac[6]);
+/* The upper-layer area of the output frame behind a 40-byte IPv6 header. */
+uint8_t *tk_net_payload6(tk_net *net, size_t *cap);
+/* Sends the frame whose IPv6 payload (len bytes, next header proto) was
+ * written at tk_net_payload6(). Returns 0, -EHOSTUNREACH (no room to wait
+ * for the neighbour; counted), -ENETUNREACH (off-link, no router). */
+int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                   uint8_t hop_limit, size_t len, tk_time now);
+/* Our source address for dst (RFC 6724 in short: link-local for
+ * link-local and multicast destinations, else the static address when
+ * usable); NULL when none is usable. */
+const uint8_t *tk_net_ip6_source(const tk_net *net, const uint8_t dst[16]);
+/* True when a is one of our usable addresses. */
+bool tk_net_ip6_is_ours(const tk_net *net, const uint8_t a[16]);
+/* net/icmp6.c: an ICMPv6 message in; sending an error about a packet. */
+int tk_net_icmp6_input(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *pkt, size_t off,
+                       tk_time now);
+void tk_net_icmp6_error(tk_net *net, const uint8_t *pkt, size_t len, uint8_t type, uint8_t code,
+                        uint32_t rest, tk_time now);
+/* net/nd6_io.c: Neighbor Discovery messages in, solicitations and DAD out,
+ * timers. */
+int tk_net_nd_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, tk_time now);
+int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_time now);
+void tk_net_ip6_poll(tk_net *net, tk_time now);
+tk_time tk_net_ip6_next_deadline(const tk_net *net);
 
 /* The stack's static neighbour table (tk_stack_add_neighbor). */
 int tk_net_add_neighbor(tk_net *net, uint32_t addr, const uint8_t mac[6]);

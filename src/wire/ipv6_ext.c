@@ -76,8 +76,8 @@ static int fragment(const uint8_t *pkt, size_t off, size_t end, tk_ipv6_chain *o
 }
 
 static bool is_extension(uint8_t next) {
-    return next == TK_IPPROTO_HOPOPTS || next == TK_IPPROTO_DSTOPTS ||
-           next == TK_IPPROTO_ROUTING || next == TK_IPPROTO_FRAGMENT;
+    return next == TK_IPPROTO_HOPOPTS || next == TK_IPPROTO_DSTOPTS || next == TK_IPPROTO_ROUTING ||
+           next == TK_IPPROTO_FRAGMENT;
 }
 
 int tk_wire_ipv6_chain(const uint8_t *pkt, const tk_ipv6_hdr *h, tk_ipv6_chain *out) {

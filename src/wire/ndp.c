@@ -188,8 +188,8 @@ static size_t body(const tk_nd_msg *m, uint8_t *p) {
     return n;
 }
 
-int tk_wire_nd_emit(const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
-                    uint8_t *buf, size_t cap) {
+int tk_wire_nd_emit(const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16], uint8_t *buf,
+                    size_t cap) {
     if (fixed_len(m->type) < 0)
         return TK_WIRE_INVAL;
     uint8_t tmp[TK_ICMP6_HLEN + 16 + 8 + 8 + 8 + 32u * TK_ND_PREFIX_MAX];

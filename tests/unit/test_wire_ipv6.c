@@ -100,8 +100,22 @@ static void test_NET_04_ipv6_chain_none_and_hbh(void **state) {
  * is an unrecognized next header (code 1) at the field naming it. */
 static void test_NET_04_ipv6_hbh_not_first(void **state) {
     (void)state;
-    uint8_t ext[16] = {TK_IPPROTO_HOPOPTS, 0, 1, 4, 0, 0, 0, 0, /* dst opts, PadN */
-                       6, 0, 1, 4, 0, 0, 0, 0};
+    uint8_t ext[16] = {TK_IPPROTO_HOPOPTS,
+                       0,
+                       1,
+                       4,
+                       0,
+                       0,
+                       0,
+                       0, /* dst opts, PadN */
+                       6,
+                       0,
+                       1,
+                       4,
+                       0,
+                       0,
+                       0,
+                       0};
     uint8_t pkt[80];
     size_t n = build(pkt, TK_IPPROTO_DSTOPTS, ext, sizeof ext, false);
     tk_ipv6_chain c;

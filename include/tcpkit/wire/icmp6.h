@@ -25,17 +25,17 @@
 #define TK_ICMP6_ND_REDIRECT   137
 #define TK_ICMP6_MLD2_REPORT   143 /* RFC 3810 5.2 */
 /* Destination-unreachable codes (RFC 4443 3.1). */
-#define TK_ICMP6_NO_ROUTE       0
-#define TK_ICMP6_ADMIN_PROHIB   1
-#define TK_ICMP6_BEYOND_SCOPE   2
-#define TK_ICMP6_ADDR_UNREACH   3
-#define TK_ICMP6_PORT_UNREACH   4
-#define TK_ICMP6_POLICY_FAIL    5
-#define TK_ICMP6_REJECT_ROUTE   6
+#define TK_ICMP6_NO_ROUTE     0
+#define TK_ICMP6_ADMIN_PROHIB 1
+#define TK_ICMP6_BEYOND_SCOPE 2
+#define TK_ICMP6_ADDR_UNREACH 3
+#define TK_ICMP6_PORT_UNREACH 4
+#define TK_ICMP6_POLICY_FAIL  5
+#define TK_ICMP6_REJECT_ROUTE 6
 /* Parameter-problem codes (RFC 4443 3.4). */
-#define TK_ICMP6_PP_FIELD     0
-#define TK_ICMP6_PP_NEXT_HDR  1
-#define TK_ICMP6_PP_OPTION    2
+#define TK_ICMP6_PP_FIELD    0
+#define TK_ICMP6_PP_NEXT_HDR 1
+#define TK_ICMP6_PP_OPTION   2
 
 /* Validates the length and, when verify_csum, the checksum over the
  * pseudo-header of src/dst and the `len` bytes of the message. Returns

@@ -13,23 +13,23 @@
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv6.h"
 
-#define TK_ND_HOP_LIMIT 255 /* every NDP message is sent with it (RFC 4861 6.1, 7.1) */
-#define TK_ND_OPT_SLLA   1
-#define TK_ND_OPT_TLLA   2
-#define TK_ND_OPT_PREFIX 3
-#define TK_ND_OPT_MTU    5
-#define TK_ND_NA_ROUTER    0x80000000u /* NA flags, in tk_nd_msg.flags */
-#define TK_ND_NA_SOLICITED 0x40000000u
-#define TK_ND_NA_OVERRIDE  0x20000000u
-#define TK_ND_RA_MANAGED   0x80u /* RA flags, in tk_nd_msg.flags */
-#define TK_ND_RA_OTHER     0x40u
+#define TK_ND_HOP_LIMIT     255 /* every NDP message is sent with it (RFC 4861 6.1, 7.1) */
+#define TK_ND_OPT_SLLA      1
+#define TK_ND_OPT_TLLA      2
+#define TK_ND_OPT_PREFIX    3
+#define TK_ND_OPT_MTU       5
+#define TK_ND_NA_ROUTER     0x80000000u /* NA flags, in tk_nd_msg.flags */
+#define TK_ND_NA_SOLICITED  0x40000000u
+#define TK_ND_NA_OVERRIDE   0x20000000u
+#define TK_ND_RA_MANAGED    0x80u /* RA flags, in tk_nd_msg.flags */
+#define TK_ND_RA_OTHER      0x40u
 #define TK_ND_PREFIX_ONLINK 0x80u
 #define TK_ND_PREFIX_AUTO   0x40u
 #define TK_ND_PREFIX_MAX    4
 
 typedef struct tk_nd_prefix {
-    uint8_t len;   /* prefix length in bits */
-    uint8_t flags; /* TK_ND_PREFIX_ONLINK, TK_ND_PREFIX_AUTO */
+    uint8_t len;               /* prefix length in bits */
+    uint8_t flags;             /* TK_ND_PREFIX_ONLINK, TK_ND_PREFIX_AUTO */
     uint32_t valid, preferred; /* lifetimes in seconds; 0xffffffff: infinite */
     uint8_t prefix[16];
 } tk_nd_prefix;
@@ -39,7 +39,7 @@ typedef struct tk_nd_msg {
     uint32_t flags; /* NA: TK_ND_NA_*; RA: TK_ND_RA_* */
     /* RA */
     uint8_t cur_hop_limit;
-    uint16_t router_lifetime; /* seconds */
+    uint16_t router_lifetime;               /* seconds */
     uint32_t reachable_time, retrans_timer; /* milliseconds */
     /* NS, NA */
     uint8_t target[16];
@@ -67,7 +67,7 @@ int tk_wire_nd_parse(const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, tk_nd_msg *out
 /* Writes m as a complete ICMPv6 message from src to dst: its fixed part
  * and the options it has (SLLA, TLLA, MTU, prefixes, in that order).
  * Returns the length, TK_WIRE_NOSPACE or TK_WIRE_INVAL. */
-int tk_wire_nd_emit(const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
-                    uint8_t *buf, size_t cap);
+int tk_wire_nd_emit(const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16], uint8_t *buf,
+                    size_t cap);
 
 #endif

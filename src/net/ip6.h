@@ -1,0 +1,49 @@
+/* IPv6 state of the network layer (SPEC NET-4, NET-6): the interface's
+ * addresses with their duplicate-address-detection state, the neighbour
+ * cache, and the ICMPv6 error rate limit. Embedded in tk_net. */
+#ifndef TK_NET_IP6_H
+#define TK_NET_IP6_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/nd6.h"
+#include "tcpkit/types.h"
+
+enum tk_ip6_addr_state {
+    TK_IP6A_NONE = 0,
+    TK_IP6A_TENTATIVE, /* DAD under way: not used, not answered for (RFC 4862 5.4) */
+    TK_IP6A_PREFERRED, /* usable */
+    TK_IP6A_DUPLICATE, /* DAD found another holder: never used */
+};
+
+#define TK_IP6_LINKLOCAL 0 /* index of the link-local address */
+#define TK_IP6_GLOBAL    1 /* the static address (tk_config.addr6) */
+#define TK_IP6_ADDRS     2
+
+typedef struct tk_ip6_addr {
+    uint8_t a[16];
+    uint8_t prefix_len;
+    uint8_t state;    /* enum tk_ip6_addr_state */
+    uint8_t dad_left; /* DAD solicitations still to send */
+    uint8_t dad_count; /* RFC 7217 DAD_Counter: conflicts so far (link-local) */
+    tk_time dad_at;   /* next DAD step */
+} tk_ip6_addr;
+
+/* ICMPv6 errors (RFC 4443 2.4 (f)): a token bucket of ERR_BURST tokens,
+ * one back every ERR_INTERVAL. */
+#define TK_ICMP6_ERR_BURST    10
+#define TK_ICMP6_ERR_INTERVAL TK_MS(100)
+
+typedef struct tk_ip6 {
+    bool on;      /* tk_config.ipv6 */
+    bool started; /* DAD began (at the first poll: tk_stack_init cannot send) */
+    tk_ip6_addr addr[TK_IP6_ADDRS];
+    uint8_t secret[16]; /* RFC 7217's secret_key, from the stack's secret */
+    tk_nd6_cache nd;
+    uint32_t err_tokens;
+    tk_time err_refill;
+    uint32_t flow_seq;
+} tk_ip6;
+
+#endif
