@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "net/net.h"
-#include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/err.h"
+#include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ipv6.h"
 
@@ -103,7 +103,7 @@ static int deliver(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, const t
         return tk_net_icmp6_input(net, ih, p, c->off, now);
     if (c->proto == TK_IPPROTO_NONE) {
         TK_NET_DROP(net, drop_ip6_no_next, now);
-        return 0;
+        return -ENOMSG;
     }
     /* Nothing above IPv6 but ICMPv6 yet: RFC 8200 4 asks for a Parameter
      * Problem, code 1, pointing at the unrecognized next header. */
@@ -120,8 +120,8 @@ int tk_net_ip6_input(tk_net *net, const uint8_t *p, size_t len, bool l2_mcast, t
         return -EINVAL;
     }
     net->stats->ip6_in++;
-    bool for_us = tk_ipv6_is_multicast(ih.dst) ? group_wanted(net, ih.dst)
-                                               : tk_net_ip6_is_ours(net, ih.dst);
+    bool for_us =
+        tk_ipv6_is_multicast(ih.dst) ? group_wanted(net, ih.dst) : tk_net_ip6_is_ours(net, ih.dst);
     if (!for_us) {
         TK_NET_DROP(net, drop_ip6_not_for_us, now);
         return -EINVAL;

@@ -24,10 +24,10 @@ enum tk_ip6_addr_state {
 typedef struct tk_ip6_addr {
     uint8_t a[16];
     uint8_t prefix_len;
-    uint8_t state;    /* enum tk_ip6_addr_state */
-    uint8_t dad_left; /* DAD solicitations still to send */
+    uint8_t state;     /* enum tk_ip6_addr_state */
+    uint8_t dad_left;  /* DAD solicitations still to send */
     uint8_t dad_count; /* RFC 7217 DAD_Counter: conflicts so far (link-local) */
-    tk_time dad_at;   /* next DAD step */
+    tk_time dad_at;    /* next DAD step */
 } tk_ip6_addr;
 
 /* ICMPv6 errors (RFC 4443 2.4 (f)): a token bucket of ERR_BURST tokens,

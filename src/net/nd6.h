@@ -61,10 +61,10 @@ tk_nd6_entry *tk_nd6_find(tk_nd6_cache *c, const uint8_t addr[16]);
 
 /* What to do with a frame for addr (RFC 4861 7.2.2, 7.3.3). */
 enum tk_nd6_verdict {
-    TK_ND6_SEND = 0,   /* mac is known: send now */
-    TK_ND6_QUEUED,     /* queued; a resolution is under way */
-    TK_ND6_SOLICIT,    /* queued; a new resolution: send a multicast NS now */
-    TK_ND6_NO_ROOM,    /* not queued: the queue or cache is full (dropped) */
+    TK_ND6_SEND = 0, /* mac is known: send now */
+    TK_ND6_QUEUED,   /* queued; a resolution is under way */
+    TK_ND6_SOLICIT,  /* queued; a new resolution: send a multicast NS now */
+    TK_ND6_NO_ROOM,  /* not queued: the queue or cache is full (dropped) */
 };
 /* Looks addr up for output of frame (len bytes, its destination MAC filled
  * in when it is sent later). A STALE entry moves to DELAY (7.3.3). */
