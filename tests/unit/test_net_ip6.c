@@ -66,8 +66,8 @@ static size_t frame6(uint8_t *f, const uint8_t dmac[6], const uint8_t src[16],
 }
 
 /* An NDP frame (hop limit 255) to dst at the MAC dst maps to. */
-static size_t nd_frame(uint8_t *f, const tk_nd_msg *m, const uint8_t src[16],
-                       const uint8_t dst[16], const uint8_t *dmac) {
+static size_t nd_frame(uint8_t *f, const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
+                       const uint8_t *dmac) {
     uint8_t icmp[128];
     int n = tk_wire_nd_emit(m, src, dst, icmp, sizeof icmp);
     assert_true(n > 0);
@@ -323,7 +323,7 @@ static void test_NET_06_resolution_fails(void **state) {
         h.now += TK_SEC(1);
         tkh_poll(&h);
     }
-    assert_int_equal(h.nframes, 3); /* three multicast NS, nothing else */
+    assert_int_equal(h.nframes, 3);                           /* three multicast NS, nothing else */
     assert_int_equal(tk_stack_stats(h.s)->nd_ns_sent, 2 + 3); /* after the two of DAD */
     assert_int_equal(tk_stack_stats(h.s)->nd_queue_drops, 1);
     assert_int_equal(tk_stack_next_deadline(h.s), TK_TIME_NEVER);
@@ -395,8 +395,12 @@ static void test_NET_04_refusals_counted_and_reported(void **state) {
         {TK_IPPROTO_DSTOPTS, {59, 0, 0x80, 2, 0, 0, 1, 0}, 8, TK_WIRE_IP6_OPT_UNKNOWN, 2, 42},
         {TK_IPPROTO_ROUTING, {59, 2, 0, 1}, 24, TK_WIRE_IP6_ROUTING, 0, 42},
         {6, {0}, 20, -EPROTONOSUPPORT, 1, 6},
-        {TK_IPPROTO_DSTOPTS, {TK_IPPROTO_HOPOPTS, 0, 1, 4, 0, 0, 0, 0, 59, 0, 1, 4}, 16,
-         TK_WIRE_IP6_HBH_PLACE, 1, 40},
+        {TK_IPPROTO_DSTOPTS,
+         {TK_IPPROTO_HOPOPTS, 0, 1, 4, 0, 0, 0, 0, 59, 0, 1, 4},
+         16,
+         TK_WIRE_IP6_HBH_PLACE,
+         1,
+         40},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         n = pkt_to_us(f, cases[i].next, cases[i].pl, cases[i].plen);

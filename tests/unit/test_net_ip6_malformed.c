@@ -51,9 +51,8 @@ static size_t base_packet(uint8_t *p, uint32_t which) {
         const uint8_t *b;
         size_t n;
     } k[] = {
-        {v6_ns, sizeof v6_ns},         {v6_na, sizeof v6_na},
-        {v6_echo_req, sizeof v6_echo_req}, {v6_dad_ns, sizeof v6_dad_ns},
-        {v6_rs, sizeof v6_rs},         {v6_mld_ll, sizeof v6_mld_ll},
+        {v6_ns, sizeof v6_ns},         {v6_na, sizeof v6_na}, {v6_echo_req, sizeof v6_echo_req},
+        {v6_dad_ns, sizeof v6_dad_ns}, {v6_rs, sizeof v6_rs}, {v6_mld_ll, sizeof v6_mld_ll},
     };
     which %= 8;
     if (which < 6) {
