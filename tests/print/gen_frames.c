@@ -5,6 +5,7 @@
  *   gen_frames DIR   ->  DIR/good.pcap DIR/good.txt   well-formed frames
  *                        DIR/good_ns.pcap              same, nanosecond stamps
  *                        DIR/odd.pcap  DIR/odd.txt     malformed / cut frames
+ *                        DIR/ipv6.pcap DIR/ipv6.txt    IPv6 frames (gen_ipv6.c)
  *
  * Each .txt line is "HH:MM:SS.uuuuuu <printer text>", as tcpdump -nn -r shows
  * the pcap with TZ=UTC. Frames are built with the wire emit functions. */
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen_ipv6.h"
 #include "lib/print/print.h"
 #include "pcap_writer.h"
 #include "tcpkit/wire/arp.h"
@@ -491,6 +493,10 @@ static void sink_close(sink *s) {
         die("close", -EIO);
 }
 
+static void emit_cb(void *ctx, const uint8_t *f, size_t len) {
+    emit(ctx, f, len);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: gen_frames DIR\n");
@@ -512,5 +518,11 @@ int main(int argc, char **argv) {
     odd_frames(&odd);
     printf("odd: %d frames\n", odd.frames);
     sink_close(&odd);
+
+    static sink v6;
+    sink_open(&v6, argv[1], "ipv6", false);
+    gen_ipv6_frames(emit_cb, &v6);
+    printf("ipv6: %d frames\n", v6.frames);
+    sink_close(&v6);
     return 0;
 }

@@ -1,0 +1,12 @@
+/* IPv6 frames for the printer's check against tcpdump (gen_ipv6.c). */
+#ifndef TK_TESTS_PRINT_GEN_IPV6_H
+#define TK_TESTS_PRINT_GEN_IPV6_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void (*gen_emit_fn)(void *ctx, const uint8_t *frame, size_t len);
+/* Calls emit once per frame, in order. */
+void gen_ipv6_frames(gen_emit_fn emit, void *ctx);
+
+#endif
