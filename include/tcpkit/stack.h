@@ -86,7 +86,8 @@ const tk_config *tk_stack_config(const tk_stack *s);
 int tk_stack_set_config(tk_stack *s, const tk_config *cfg);
 
 /* The interface's IPv6 addresses (SPEC NET-4, NET-6): index 0 the
- * link-local one (RFC 7217), 1 the static one (tk_config.addr6). Fills
+ * link-local one (RFC 7217), 1 the static one (tk_config.addr6), 2 the
+ * one formed from a router's prefix (SLAAC, RFC 4862). Fills
  * *out (TK_AF_INET6, port 0, scope_id 1 for the link-local address) and
  * returns 1 when the address is usable, 0 while duplicate address
  * detection runs, -EADDRINUSE when it found the address on another node,

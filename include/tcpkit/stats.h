@@ -165,7 +165,11 @@
     X(nd_queued)              /* frames held while a neighbour is resolved */                      \
     X(nd_queue_drops)         /* frames dropped: queue full, or resolution failed */               \
     X(nd_dad_duplicates)      /* our address found on another node (RFC 4862 5.4) */               \
-    X(nd_router_msgs_ignored) /* RS and RA: router discovery is not done yet */                    \
+    X(nd_router_msgs_ignored) /* router solicitations: we are no router */                         \
+    X(nd_rs_sent)                                                                                  \
+    X(nd_ra_in)                                                                                    \
+    X(nd_slaac_addrs)      /* addresses formed from advertised prefixes (RFC 4862) */              \
+    X(nd_prefixes_ignored) /* prefixes not used: not autonomous, not /64, a second one */          \
     X(drop_ip6_bad_header)                                                                         \
     X(drop_ip6_not_for_us)                                                                         \
     X(drop_ip6_bad_src) /* multicast source, or unicast in a multicast frame */                    \

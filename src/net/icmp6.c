@@ -67,7 +67,7 @@ void tk_net_icmp6_error(tk_net *net, const uint8_t *pkt, size_t len, uint8_t typ
     if (n < 0)
         return;
     net->stats->icmp6_errors_sent++;
-    (void)tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->cfg->ip_ttl, (size_t)n, now);
+    (void)tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->ip6.hop_limit, (size_t)n, now);
 }
 
 static int echo_reply(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, tk_time now) {
@@ -93,7 +93,7 @@ static int echo_reply(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, 
     if (n < 0)
         return 0;
     net->stats->icmp6_echo_replies++;
-    return tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->cfg->ip_ttl, (size_t)n, now);
+    return tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->ip6.hop_limit, (size_t)n, now);
 }
 
 /* An error about a packet we sent (RFC 4443 3): quoted correctly, it is

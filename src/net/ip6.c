@@ -64,9 +64,12 @@ bool tk_net_ip6_mac_wanted(const tk_net *net, const uint8_t mac[6]) {
 const uint8_t *tk_net_ip6_source(const tk_net *net, const uint8_t dst[16]) {
     const tk_ip6_addr *ll = &net->ip6.addr[TK_IP6_LINKLOCAL];
     const tk_ip6_addr *gl = &net->ip6.addr[TK_IP6_GLOBAL];
+    const tk_ip6_addr *sl = &net->ip6.addr[TK_IP6_SLAAC];
     bool local_scope = tk_ipv6_is_linklocal(dst) || tk_ipv6_is_multicast(dst);
     if (!local_scope && gl->state == TK_IP6A_PREFERRED)
         return gl->a;
+    if (!local_scope && sl->state == TK_IP6A_PREFERRED)
+        return sl->a;
     if (ll->state == TK_IP6A_PREFERRED)
         return ll->a;
     return gl->state == TK_IP6A_PREFERRED ? gl->a : NULL;
@@ -150,26 +153,33 @@ uint8_t *tk_net_payload6(tk_net *net, size_t *cap) {
     return net->frame + TK_ETH_HLEN + TK_IPV6_HLEN;
 }
 
-/* The on-link next hop for dst, or NULL (RFC 4861 5.2; no router yet). */
-static const uint8_t *next_hop(const tk_net *net, const uint8_t dst[16]) {
-    if (tk_ipv6_is_linklocal(dst) || tk_ipv6_is_multicast(dst))
-        return dst;
-    const tk_ip6_addr *gl = &net->ip6.addr[TK_IP6_GLOBAL];
-    if (gl->state == TK_IP6A_NONE)
-        return NULL;
-    uint8_t bits = gl->prefix_len;
+static bool in_prefix(const uint8_t a[16], const uint8_t p[16], uint8_t bits) {
     for (uint8_t i = 0; i < 16 && bits > 0; i++) {
         uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-        if ((dst[i] & m) != (gl->a[i] & m))
-            return NULL;
+        if ((a[i] & m) != (p[i] & m))
+            return false;
         bits = bits >= 8 ? (uint8_t)(bits - 8) : 0;
     }
-    return dst;
+    return true;
+}
+
+/* The next hop for dst (RFC 4861 5.2): dst itself when on-link (link-local,
+ * multicast, or inside an on-link prefix of ours), else the default
+ * router; NULL when there is none. */
+static const uint8_t *next_hop(const tk_net *net, const uint8_t dst[16], tk_time now) {
+    if (tk_ipv6_is_linklocal(dst) || tk_ipv6_is_multicast(dst))
+        return dst;
+    for (int i = 0; i < TK_IP6_ADDRS; i++) {
+        const tk_ip6_addr *x = &net->ip6.addr[i];
+        if (x->state != TK_IP6A_NONE && x->onlink && in_prefix(dst, x->a, x->prefix_len))
+            return dst;
+    }
+    return tk_net_ip6_router(net, now);
 }
 
 int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
                    uint8_t hop_limit, size_t len, tk_time now) {
-    const uint8_t *hop = next_hop(net, dst);
+    const uint8_t *hop = next_hop(net, dst, now);
     if (hop == NULL) {
         net->stats->out6_no_route++;
         return -ENETUNREACH;

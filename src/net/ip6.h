@@ -19,15 +19,18 @@ enum tk_ip6_addr_state {
 
 #define TK_IP6_LINKLOCAL 0 /* index of the link-local address */
 #define TK_IP6_GLOBAL    1 /* the static address (tk_config.addr6) */
-#define TK_IP6_ADDRS     2
+#define TK_IP6_SLAAC     2 /* the address formed from a router's prefix (RFC 4862) */
+#define TK_IP6_ADDRS     3
 
 typedef struct tk_ip6_addr {
     uint8_t a[16];
     uint8_t prefix_len;
-    uint8_t state;     /* enum tk_ip6_addr_state */
-    uint8_t dad_left;  /* DAD solicitations still to send */
-    uint8_t dad_count; /* RFC 7217 DAD_Counter: conflicts so far (link-local) */
-    tk_time dad_at;    /* next DAD step */
+    uint8_t state;       /* enum tk_ip6_addr_state */
+    uint8_t dad_left;    /* DAD solicitations still to send */
+    uint8_t dad_count;   /* RFC 7217 DAD_Counter: conflicts so far (link-local, SLAAC) */
+    tk_time dad_at;      /* next DAD step */
+    tk_time valid_until; /* SLAAC: end of the valid lifetime; others TK_TIME_NEVER */
+    bool onlink;         /* its prefix is on-link (static; SLAAC with the L flag) */
 } tk_ip6_addr;
 
 /* ICMPv6 errors (RFC 4443 2.4 (f)): a token bucket of ERR_BURST tokens,
@@ -43,7 +46,14 @@ typedef struct tk_ip6 {
     tk_nd6_cache nd;
     uint32_t err_tokens;
     tk_time err_refill;
-    uint32_t flow_seq;
+    uint8_t hop_limit; /* of our packets: cfg.ip_ttl, or a router's CurHopLimit */
+    /* Router discovery (RFC 4861 6.3): one default router. */
+    bool has_router;
+    uint8_t router[16];
+    tk_time router_until;
+    uint8_t rs_left; /* router solicitations still to send */
+    tk_time rs_at;
+    uint32_t link_mtu; /* from an RA's MTU option; 0: cfg.mtu */
 } tk_ip6;
 
 #endif

@@ -20,6 +20,8 @@
 #define TK_ND6_REACHABLE_TIME        TK_SEC(30)
 #define TK_ND6_RETRANS_TIMER         TK_SEC(1)
 #define TK_ND6_DELAY_FIRST_PROBE     TK_SEC(5)
+#define TK_ND6_MAX_RTR_SOLICIT       3
+#define TK_ND6_RTR_SOLICIT_INTERVAL  TK_SEC(4)
 
 enum tk_nd6_state {
     TK_ND6_FREE = 0,

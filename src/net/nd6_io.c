@@ -1,72 +1,21 @@
 /* Neighbor Discovery on the wire (RFC 4861 7): solicitations and
- * advertisements in and out around the cache of net/nd6.c, and our own
- * addresses: the link-local one formed as RFC 7217 asks and duplicate
- * address detection for each (RFC 4862 5.4). */
+ * advertisements in and out around the cache of net/nd6.c; what they mean
+ * for our own addresses (DAD) is net/ip6_addr.c's, router discovery
+ * net/nd6_router.c's. */
 #include <errno.h>
 #include <string.h>
 
-#include "base/siphash.h"
 #include "net/net.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ndp.h"
 
-#define IDGEN_RETRIES 3 /* RFC 7217 6: new identifiers tried after a conflict */
-
 static const uint8_t all_nodes[16] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 static const uint8_t unspecified[16] = {0};
 
-/* RFC 7217 5: RID = F(Prefix, Net_Iface, Network_ID, DAD_Counter,
- * secret_key), F = SipHash-2-4, Net_Iface the MAC, no Network_ID. The
- * interface identifier is RID's low 64 bits; one that RFC 5453 reserves
- * (0, or fdff:ffff:ffff:ff80..ffff) is replaced by the next counter's. */
-static void linklocal_form(tk_net *net, tk_ip6_addr *x) {
-    for (;;) {
-        uint8_t in[8 + 6 + 1] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0};
-        memcpy(in + 8, net->cfg->mac, 6);
-        in[14] = x->dad_count;
-        uint64_t rid = tk_siphash24(net->ip6.secret, in, sizeof in);
-        memcpy(x->a, in, 8);
-        for (int i = 0; i < 8; i++)
-            x->a[8 + i] = (uint8_t)(rid >> (56 - 8 * i));
-        bool reserved = rid == 0 || (rid >> 7) == (0xfdffffffffffff80ull >> 7);
-        if (!reserved)
-            return;
-        x->dad_count++;
-    }
-}
-
-static void addr_start(tk_ip6_addr *x, uint8_t transmits) {
-    x->state = transmits > 0 ? TK_IP6A_TENTATIVE : TK_IP6A_PREFERRED;
-    x->dad_left = transmits;
-    x->dad_at = 0;
-}
-
-void tk_net_ip6_init(tk_net *net, const uint8_t secret[16]) {
-    tk_ip6 *x = &net->ip6;
-    tk_nd6_cache nd = x->nd; /* its queue memory was carved with the stack's */
-    memset(x, 0, sizeof(*x));
-    x->nd = nd;
-    x->on = net->cfg->ipv6;
-    if (!x->on)
-        return;
-    memcpy(x->secret, secret, 16);
-    tk_ip6_addr *ll = &x->addr[TK_IP6_LINKLOCAL];
-    ll->prefix_len = 64;
-    linklocal_form(net, ll);
-    addr_start(ll, net->cfg->dad_transmits);
-    if (!tk_ipv6_is_unspecified(net->cfg->addr6)) {
-        tk_ip6_addr *gl = &x->addr[TK_IP6_GLOBAL];
-        memcpy(gl->a, net->cfg->addr6, 16);
-        gl->prefix_len = net->cfg->prefix6_len ? net->cfg->prefix6_len : 64;
-        addr_start(gl, net->cfg->dad_transmits);
-    }
-    x->err_tokens = TK_ICMP6_ERR_BURST;
-}
-
 /* Sends an NDP message with hop limit 255 (RFC 4861 7.1). */
-static void send_nd(tk_net *net, const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
+void tk_net_nd_send(tk_net *net, const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
                     tk_time now) {
     uint8_t from[16], to[16];
     memcpy(from, src, 16);
@@ -85,8 +34,8 @@ static void send_nd(tk_net *net, const tk_nd_msg *m, const uint8_t src[16], cons
 
 /* A solicitation for target: to its solicited-node group, or to target
  * itself (a unicast probe). DAD's (from ::) carries no link-layer option. */
-static void solicit(tk_net *net, const uint8_t target[16], const uint8_t *src, bool unicast,
-                    tk_time now) {
+void tk_net_nd_solicit(tk_net *net, const uint8_t target[16], const uint8_t *src, bool unicast,
+                       tk_time now) {
     tk_nd_msg m;
     memset(&m, 0, sizeof(m));
     m.type = TK_ICMP6_ND_NS;
@@ -100,7 +49,7 @@ static void solicit(tk_net *net, const uint8_t target[16], const uint8_t *src, b
         memcpy(dst, target, 16);
     else
         tk_ipv6_solicited_node(target, dst);
-    send_nd(net, &m, src != NULL ? src : unspecified, dst, now);
+    tk_net_nd_send(net, &m, src != NULL ? src : unspecified, dst, now);
 }
 
 typedef struct nd_call {
@@ -120,7 +69,13 @@ static void solicit_entry(void *ctx, const tk_nd6_entry *e, bool unicast) {
         return;
     uint8_t target[16];
     memcpy(target, e->addr, 16);
-    solicit(c->net, target, src, unicast, c->now);
+    tk_net_nd_solicit(c->net, target, src, unicast, c->now);
+}
+
+void tk_net_nd_learn(tk_net *net, const uint8_t addr[16], const uint8_t mac[6], tk_time now) {
+    nd_call c = {net, now};
+    if (tk_nd6_learn(&net->ip6.nd, addr, mac, now))
+        (void)tk_nd6_flush(&net->ip6.nd, addr, send_queued, &c);
 }
 
 int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_time now) {
@@ -146,47 +101,23 @@ int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_t
     if (v == TK_ND6_SOLICIT) {
         const uint8_t *src = tk_net_ip6_source(net, target);
         if (src != NULL)
-            solicit(net, target, src, false, now);
+            tk_net_nd_solicit(net, target, src, false, now);
     }
     return 0;
 }
 
-/* Which of our addresses a is, in any state; NULL when none. */
-static tk_ip6_addr *own(tk_net *net, const uint8_t a[16]) {
-    for (int i = 0; i < TK_IP6_ADDRS; i++) {
-        tk_ip6_addr *x = &net->ip6.addr[i];
-        if (x->state != TK_IP6A_NONE && memcmp(x->a, a, 16) == 0)
-            return x;
-    }
-    return NULL;
-}
-
-/* RFC 4862 5.4.5: a tentative address somebody else holds. A link-local
- * one is formed again with the next DAD_Counter (RFC 7217 6). */
-static void dad_failed(tk_net *net, tk_ip6_addr *x) {
-    net->stats->nd_dad_duplicates++;
-    if (x == &net->ip6.addr[TK_IP6_LINKLOCAL] && x->dad_count < IDGEN_RETRIES) {
-        x->dad_count++;
-        linklocal_form(net, x);
-        addr_start(x, net->cfg->dad_transmits);
-        return;
-    }
-    x->state = TK_IP6A_DUPLICATE;
-}
-
 static int ns_in(tk_net *net, const tk_ipv6_hdr *ih, const tk_nd_msg *m, tk_time now) {
-    tk_ip6_addr *x = own(net, m->target);
+    tk_ip6_addr *x = tk_net_ip6_own(net, m->target);
     if (x == NULL || x->state == TK_IP6A_DUPLICATE)
         return 0; /* 7.2.3: not a target of ours */
     bool dad = tk_ipv6_is_unspecified(ih->src);
     if (x->state == TK_IP6A_TENTATIVE) {
         if (dad)
-            dad_failed(net, x); /* RFC 4862 5.4.3: another node's DAD for it */
+            tk_net_ip6_dad_failed(net, x); /* RFC 4862 5.4.3: another node's DAD for it */
         return 0;
     }
-    nd_call c = {net, now};
-    if (!dad && m->has_slla && tk_nd6_learn(&net->ip6.nd, ih->src, m->slla, now))
-        (void)tk_nd6_flush(&net->ip6.nd, ih->src, send_queued, &c);
+    if (!dad && m->has_slla)
+        tk_net_nd_learn(net, ih->src, m->slla, now);
     tk_nd_msg na;
     memset(&na, 0, sizeof(na));
     na.type = TK_ICMP6_ND_NA;
@@ -197,15 +128,15 @@ static int ns_in(tk_net *net, const tk_ipv6_hdr *ih, const tk_nd_msg *m, tk_time
     uint8_t to[16], from[16];
     memcpy(to, dad ? all_nodes : ih->src, 16);
     memcpy(from, m->target, 16);
-    send_nd(net, &na, from, to, now);
+    tk_net_nd_send(net, &na, from, to, now);
     return 0;
 }
 
 static int na_in(tk_net *net, const tk_nd_msg *m, tk_time now) {
-    tk_ip6_addr *x = own(net, m->target);
+    tk_ip6_addr *x = tk_net_ip6_own(net, m->target);
     if (x != NULL) {
         if (x->state == TK_IP6A_TENTATIVE)
-            dad_failed(net, x); /* RFC 4862 5.4.4 */
+            tk_net_ip6_dad_failed(net, x); /* RFC 4862 5.4.4 */
         else
             net->stats->nd_dad_duplicates++; /* a conflict for an address in use: logged */
         return 0;
@@ -252,26 +183,11 @@ int tk_net_nd_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, tk
     case TK_ICMP6_ND_NA:
         net->stats->nd_na_in++;
         return na_in(net, &m, now);
-    default: /* RS is for routers; RA (router discovery, SLAAC) is not done yet */
+    case TK_ICMP6_ND_RA:
+        return tk_net_ra_input(net, ih, &m, now);
+    default: /* RS: for routers */
         net->stats->nd_router_msgs_ignored++;
         return 0;
-    }
-}
-
-static void dad_poll(tk_net *net, tk_time now) {
-    for (int i = 0; i < TK_IP6_ADDRS; i++) {
-        tk_ip6_addr *x = &net->ip6.addr[i];
-        if (x->state != TK_IP6A_TENTATIVE || x->dad_at > now)
-            continue;
-        if (x->dad_left == 0) {
-            x->state = TK_IP6A_PREFERRED; /* RFC 4862 5.4: no conflict in RetransTimer */
-            continue;
-        }
-        x->dad_left--;
-        x->dad_at = now + TK_ND6_RETRANS_TIMER;
-        uint8_t target[16];
-        memcpy(target, x->a, 16);
-        solicit(net, target, NULL, false, now);
     }
 }
 
@@ -279,7 +195,8 @@ void tk_net_ip6_poll(tk_net *net, tk_time now) {
     if (!net->ip6.on)
         return;
     net->ip6.started = true;
-    dad_poll(net, now);
+    tk_net_ip6_addr_poll(net, now);
+    tk_net_router_poll(net, now);
     nd_call c = {net, now};
     net->stats->nd_queue_drops += tk_nd6_poll(&net->ip6.nd, now, solicit_entry, &c);
 }
@@ -290,10 +207,8 @@ tk_time tk_net_ip6_next_deadline(const tk_net *net) {
     if (!net->ip6.started)
         return 0;
     tk_time t = tk_nd6_next_deadline(&net->ip6.nd);
-    for (int i = 0; i < TK_IP6_ADDRS; i++) {
-        const tk_ip6_addr *x = &net->ip6.addr[i];
-        if (x->state == TK_IP6A_TENTATIVE && x->dad_at < t)
-            t = x->dad_at;
-    }
-    return t;
+    tk_time a = tk_net_ip6_addr_deadline(net), r = tk_net_router_deadline(net);
+    if (a < t)
+        t = a;
+    return r < t ? r : t;
 }

@@ -22,6 +22,7 @@
 #include "tcpkit/types.h"
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv6.h"
+#include "tcpkit/wire/ndp.h"
 
 #define TK_NEIGH_MAX 16
 
@@ -98,11 +99,26 @@ tk_time tk_net_next_deadline(const tk_net *net);
 /* net/icmp.c: an ICMP error for TCP (counted). Returns 0. */
 int tk_net_icmp_error(tk_net *net, const tk_icmp_hdr *h, tk_time now);
 
-/* net/nd6_io.c: IPv6 (SPEC NET-4, NET-6). Sets the IPv6 state up from cfg:
- * the link-local address from secret (RFC 7217) and the MAC, the static
- * address; the neighbour cache keeps the frame queue tk_nd6_init gave it.
- * DAD starts at the first poll. */
+/* net/ip6_addr.c: IPv6 (SPEC NET-4, NET-6). Sets the IPv6 state up from
+ * cfg: the link-local address from secret (RFC 7217) and the MAC, the
+ * static address; the neighbour cache keeps the frame queue tk_nd6_init
+ * gave it. DAD starts at the first poll. */
 void tk_net_ip6_init(tk_net *net, const uint8_t secret[16]);
+/* Forms x->a from an 8-byte prefix as RFC 7217 asks (x->dad_count is the
+ * DAD counter) and starts DAD for it. */
+void tk_net_ip6_form(tk_net *net, tk_ip6_addr *x, const uint8_t prefix[8]);
+void tk_net_ip6_addr_start(tk_net *net, tk_ip6_addr *x);
+/* Which of our addresses a is, in any state; NULL when none. */
+tk_ip6_addr *tk_net_ip6_own(tk_net *net, const uint8_t a[16]);
+void tk_net_ip6_dad_failed(tk_net *net, tk_ip6_addr *x);
+void tk_net_ip6_addr_poll(tk_net *net, tk_time now);
+tk_time tk_net_ip6_addr_deadline(const tk_net *net);
+/* net/nd6_router.c: router discovery and SLAAC (RFC 4861 6.3, RFC 4862). */
+int tk_net_ra_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_nd_msg *m, tk_time now);
+void tk_net_router_poll(tk_net *net, tk_time now);
+tk_time tk_net_router_deadline(const tk_net *net);
+/* The default router's address, or NULL. */
+const uint8_t *tk_net_ip6_router(const tk_net *net, tk_time now);
 /* An IPv6 packet in (the Ethernet payload); l2_mcast: the frame was sent
  * to a multicast MAC. */
 int tk_net_ip6_input(tk_net *net, const uint8_t *p, size_t len, bool l2_mcast, tk_time now);
@@ -130,6 +146,16 @@ void tk_net_icmp6_error(tk_net *net, const uint8_t *pkt, size_t len, uint8_t typ
 /* net/nd6_io.c: Neighbor Discovery messages in, solicitations and DAD out,
  * timers. */
 int tk_net_nd_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, tk_time now);
+/* An NS for target: to its solicited-node group, or to target itself
+ * (unicast); from src with our MAC, or from :: without it (DAD). */
+void tk_net_nd_solicit(tk_net *net, const uint8_t target[16], const uint8_t *src, bool unicast,
+                       tk_time now);
+/* A link-layer address from an NS, RS or RA (RFC 4861 7.2.3, 6.3.4):
+ * the entry is made or updated (STALE), and frames that waited leave. */
+void tk_net_nd_learn(tk_net *net, const uint8_t addr[16], const uint8_t mac[6], tk_time now);
+/* Sends an NDP message from src to dst with hop limit 255. */
+void tk_net_nd_send(tk_net *net, const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
+                    tk_time now);
 int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_time now);
 void tk_net_ip6_poll(tk_net *net, tk_time now);
 tk_time tk_net_ip6_next_deadline(const tk_net *net);

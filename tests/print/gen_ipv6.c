@@ -20,8 +20,10 @@
 
 static const uint8_t C6[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 static const uint8_t S6[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
-static const uint8_t LL1[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x6e, 0xab, 0x17, 0x24, 0xb4, 0, 0xbf, 0xc4};
-static const uint8_t LL2[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0xa4, 0x69, 0xff, 0xfe, 0xbf, 0x20, 0xfe};
+static const uint8_t LL1[16] = {0xfe, 0x80, 0,    0,    0,    0, 0,    0,
+                                0x6e, 0xab, 0x17, 0x24, 0xb4, 0, 0xbf, 0xc4};
+static const uint8_t LL2[16] = {0xfe, 0x80, 0,    0,    0,    0,    0,    0,
+                                0,    0xa4, 0x69, 0xff, 0xfe, 0xbf, 0x20, 0xfe};
 static const uint8_t ALL[16] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 static const uint8_t ROUTERS[16] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
 static const uint8_t MLDV2[16] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16};
@@ -57,8 +59,8 @@ static size_t tcp6(uint8_t *at, const uint8_t src[16], const uint8_t dst[16], ui
     uint8_t data[1200];
     for (size_t i = 0; i < dlen; i++)
         data[i] = (uint8_t)('a' + i % 26);
-    tk_tcp_hdr h = {.sport = sport, .dport = dport, .seq = seq, .ack = ack, .flags = flags,
-                    .win = 64800};
+    tk_tcp_hdr h = {
+        .sport = sport, .dport = dport, .seq = seq, .ack = ack, .flags = flags, .win = 64800};
     if (opts)
         h.opts = *opts;
     int n = tk_wire_tcp_emit(&h, data, dlen, 0, 0, at, FRAME_MAX - 54);
@@ -81,7 +83,10 @@ static void put_tcp6(const gen *g, bool from_client, uint32_t seq, uint32_t ack,
 
 static void conversation(const gen *g) {
     tk_tcp_opts syn = {.present = TK_OPT_MSS | TK_OPT_WSCALE | TK_OPT_SACK_PERM | TK_OPT_TS,
-                       .mss = 1440, .wscale = 7, .ts_val = 1000, .ts_ecr = 0};
+                       .mss = 1440,
+                       .wscale = 7,
+                       .ts_val = 1000,
+                       .ts_ecr = 0};
     tk_tcp_opts ts = {.present = TK_OPT_TS, .ts_val = 1001, .ts_ecr = 7000};
     const uint32_t c = 1000, v = 900000;
     put_tcp6(g, true, c, 0, TK_TCP_SYN, &syn, 0);
@@ -107,8 +112,7 @@ static void put_icmp6(const gen *g, const uint8_t src[16], const uint8_t dst[16]
     send6(g, f, src, dst, TK_IPPROTO_ICMPV6, hop, (size_t)n);
 }
 
-static void put_nd(const gen *g, const tk_nd_msg *m, const uint8_t src[16],
-                   const uint8_t dst[16]) {
+static void put_nd(const gen *g, const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16]) {
     uint8_t f[FRAME_MAX];
     int n = tk_wire_nd_emit(m, src, dst, f + 54, FRAME_MAX - 54);
     send6(g, f, src, dst, TK_IPPROTO_ICMPV6, 255, (size_t)n);
@@ -220,7 +224,7 @@ static void more(const gen *g) {
         uint8_t type, code;
         uint32_t rest;
     } errs[] = {{TK_ICMP6_TIME_EXCEEDED, 0, 0}, {TK_ICMP6_DEST_UNREACH, 4, 0},
-                {TK_ICMP6_DEST_UNREACH, 0, 0}, {TK_ICMP6_DEST_UNREACH, 3, 0},
+                {TK_ICMP6_DEST_UNREACH, 0, 0},  {TK_ICMP6_DEST_UNREACH, 3, 0},
                 {TK_ICMP6_PARAM_PROBLEM, 1, 6}, {TK_ICMP6_PARAM_PROBLEM, 2, 42}};
     for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
         tk_icmp_hdr h = {errs[i].type, errs[i].code, 0, errs[i].rest, q, sizeof q};
