@@ -29,8 +29,9 @@ static void usage(FILE *f) {
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
            "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
            "  counters to stdout; SIGINT/SIGTERM close every connection and exit.\n"
-           "  --addr x:x::x/N (alone or beside an IPv4 --addr) turns IPv6 on: the link-local\n"
-           "  and that address answer ping -6 (TCP runs over IPv4 only for now).\n"
+           "  --addr x:x::x/N or --addr slaac (alone or beside an IPv4 --addr) turns IPv6 on:\n"
+           "  the link-local address, that one and one formed from a router's prefix answer\n"
+           "  ping -6 (TCP runs over IPv4 only for now).\n"
            "  --impair loss=5%%,delay=20ms,reorder=10%%,dup=1%%,corrupt=0.5%%[,jitter=T][,seed=N]\n"
            "  Exit status: 0 after a clean stop, 2 usage, 1 the device or stack failed.\n");
 }

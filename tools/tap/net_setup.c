@@ -26,7 +26,8 @@ int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
         const char *v = NULL;
         int rc = tk_cli_str(c, k == 1 ? &v : slots[k]);
         if (rc == 0 && k == 1)
-            *(strchr(v, ':') != NULL ? &o->addr6 : &o->addr) = v; /* NET-4: by family */
+            *(strchr(v, ':') != NULL || strcmp(v, "slaac") == 0 ? &o->addr6 : &o->addr) =
+                v; /* NET-4: by family */
         return rc;
     }
     return 1;
@@ -134,7 +135,8 @@ static int configure(tk_net *n, const tk_netopts *o) {
         return -EINVAL;
     }
     if (o->addr6 != NULL) {
-        if (parse_prefix6(o->addr6, n->cfg.addr6, &n->cfg.prefix6_len) < 0) {
+        if (strcmp(o->addr6, "slaac") != 0 &&
+            parse_prefix6(o->addr6, n->cfg.addr6, &n->cfg.prefix6_len) < 0) {
             fprintf(stderr, "tcpkit: bad --addr '%s' (want x:x::x/N)\n", o->addr6);
             return -EINVAL;
         }
@@ -225,15 +227,15 @@ void tk_net_close(tk_net *n) {
 
 void tk_net_print_addrs6(FILE *f, const tk_stack *s) {
     static const char *const states[] = {"tentative", "preferred"};
-    for (int i = 0; i < 2; i++) {
+    static const char *const kinds[] = {"link-local", "static", "slaac"};
+    for (int i = 0; i < 3; i++) {
         tk_sockaddr a;
         int rc = tk_stack_ipv6_addr(s, i, &a);
         if (rc == -ENOENT)
             continue;
         char text[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, a.addr6, text, sizeof text);
-        fprintf(f, "ipv6 %s %s %s\n", text, i == 0 ? "link-local" : "static",
-                rc < 0 ? "duplicate" : states[rc]);
+        fprintf(f, "ipv6 %s %s %s\n", text, kinds[i], rc < 0 ? "duplicate" : states[rc]);
     }
 }
 

@@ -18,7 +18,8 @@
 
 typedef struct tk_netopts {
     /* --addr may be given twice: an IPv4 "a.b.c.d/N" (addr) and an IPv6
-     * "x:x::x/N" (addr6, which turns IPv6 on: SPEC NET-4). */
+     * "x:x::x/N" or "slaac" (addr6, which turns IPv6 on: SPEC NET-4; with
+     * "slaac" the address comes from a router's advertisement only). */
     const char *tap, *addr, *addr6, *gw, *mac, *pcap, *impair;
     bool offload; /* --offload: TAP receive offloads (drivers/tap.h) */
 } tk_netopts;
