@@ -167,6 +167,7 @@
     X(nd_dad_duplicates)      /* our address found on another node (RFC 4862 5.4) */               \
     X(nd_router_msgs_ignored) /* router solicitations: we are no router */                         \
     X(nd_rs_sent)                                                                                  \
+    X(mld_reports_sent)                                                                            \
     X(nd_ra_in)                                                                                    \
     X(nd_slaac_addrs)      /* addresses formed from advertised prefixes (RFC 4862) */              \
     X(nd_prefixes_ignored) /* prefixes not used: not autonomous, not /64, a second one */          \

@@ -7,6 +7,7 @@
 #include "net/net.h"
 #include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ipv6.h"
+#include "tcpkit/wire/mld.h"
 
 /* RFC 4443 2.4 (c): an error carries as much of the packet as fits in the
  * minimum MTU. */
@@ -125,6 +126,15 @@ int tk_net_icmp6_input(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *pkt, s
     case TK_ICMP6_ND_NS:
     case TK_ICMP6_ND_NA:
         return tk_net_nd_input(net, ih, &h, now);
+    case TK_MLD_QUERY:
+        /* RFC 3810 7.3.2 in short: every query is answered at once with
+         * the current state of our groups (no random delay). */
+        if (h.code != 0 || ih->hop_limit != 1 || h.data_len < 16) {
+            TK_NET_DROP(net, drop_icmp6_bad, now);
+            return -EINVAL;
+        }
+        tk_net_mld_report(net, TK_MLD2_IS_EXCLUDE, now);
+        return 0;
     case TK_ICMP6_DEST_UNREACH:
     case TK_ICMP6_PKT_TOO_BIG:
     case TK_ICMP6_TIME_EXCEEDED:

@@ -31,6 +31,7 @@ typedef struct tk_ip6_addr {
     tk_time dad_at;      /* next DAD step */
     tk_time valid_until; /* SLAAC: end of the valid lifetime; others TK_TIME_NEVER */
     bool onlink;         /* its prefix is on-link (static; SLAAC with the L flag) */
+    bool joined;         /* its solicited-node group was reported (net/mld.c) */
 } tk_ip6_addr;
 
 /* ICMPv6 errors (RFC 4443 2.4 (f)): a token bucket of ERR_BURST tokens,

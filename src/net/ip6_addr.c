@@ -39,6 +39,7 @@ void tk_net_ip6_addr_start(tk_net *net, tk_ip6_addr *x) {
     x->state = transmits > 0 ? TK_IP6A_TENTATIVE : TK_IP6A_PREFERRED;
     x->dad_left = transmits;
     x->dad_at = 0;
+    x->joined = false; /* a new address: its group is reported at the next poll */
 }
 
 void tk_net_ip6_init(tk_net *net, const uint8_t secret[16]) {

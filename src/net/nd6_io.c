@@ -195,6 +195,7 @@ void tk_net_ip6_poll(tk_net *net, tk_time now) {
     if (!net->ip6.on)
         return;
     net->ip6.started = true;
+    tk_net_mld_poll(net, now); /* joins before DAD solicits (RFC 4862 5.4.2) */
     tk_net_ip6_addr_poll(net, now);
     tk_net_router_poll(net, now);
     nd_call c = {net, now};

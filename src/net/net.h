@@ -117,6 +117,11 @@ tk_time tk_net_ip6_addr_deadline(const tk_net *net);
 int tk_net_ra_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_nd_msg *m, tk_time now);
 void tk_net_router_poll(tk_net *net, tk_time now);
 tk_time tk_net_router_deadline(const tk_net *net);
+/* net/mld.c: MLDv2 reports of our solicited-node groups (RFC 3810): one
+ * with record_type for every group now; and at a poll, one for groups of
+ * addresses added since (before their DAD solicitations). */
+void tk_net_mld_report(tk_net *net, uint8_t record_type, tk_time now);
+void tk_net_mld_poll(tk_net *net, tk_time now);
 /* The default router's address, or NULL. */
 const uint8_t *tk_net_ip6_router(const tk_net *net, tk_time now);
 /* An IPv6 packet in (the Ethernet payload); l2_mcast: the frame was sent

@@ -17,6 +17,7 @@
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ipv6.h"
+#include "tcpkit/wire/mld.h"
 #include "tcpkit/wire/ndp.h"
 
 static const uint8_t local_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
@@ -123,15 +124,37 @@ static void test_NET_06_linklocal_and_dad(void **state) {
     assert_int_equal(tk_stack_ipv6_addr(h.s, 2, &gl), -ENOENT);
     assert_int_equal(tk_stack_next_deadline(h.s), 0); /* DAD waits for the first poll */
     tkh_poll(&h);
-    assert_int_equal(h.nframes, 2);
+    assert_int_equal(h.nframes, 3);
     const uint8_t unspec[16] = {0};
+    /* First the MLDv2 report joining both solicited-node groups (RFC 4862
+     * 5.4.2), from :: with hop limit 1 behind a router alert. */
+    {
+        const uint8_t mld_mac[6] = {0x33, 0x33, 0, 0, 0, 0x16};
+        const uint8_t mld_dst[16] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16};
+        const tkh_frame *fr = &h.frames[0];
+        assert_memory_equal(fr->buf, mld_mac, 6);
+        tk_ipv6_hdr ih;
+        assert_int_equal(tk_wire_ipv6_parse(fr->buf + 14, fr->len - 14, &ih), 40);
+        assert_true(tk_ipv6_is_unspecified(ih.src));
+        assert_memory_equal(ih.dst, mld_dst, 16);
+        assert_int_equal(ih.hop_limit, 1);
+        assert_int_equal(ih.next, TK_IPPROTO_HOPOPTS);
+        assert_memory_equal(fr->buf + 54, v6_mld_ll + 40, 8); /* the kernel's HBH */
+        uint8_t g[32], exp[64];
+        tk_ipv6_solicited_node(ll.addr6, g);
+        tk_ipv6_solicited_node(A2, g + 16);
+        assert_int_equal(tk_wire_mld2_report_emit(g, 2, TK_MLD2_TO_EXCLUDE, unspec, exp, 64), 48);
+        assert_int_equal(ih.payload_len, 8 + 48);
+        assert_memory_equal(fr->buf + 62, exp, 48);
+        assert_int_equal(tk_stack_stats(h.s)->mld_reports_sent, 1);
+    }
     for (int i = 0; i < 2; i++) {
         const uint8_t *target = i == 0 ? ll.addr6 : A2;
         uint8_t sn[16], mac[6];
         tk_ipv6_solicited_node(target, sn);
         tk_ipv6_mcast_mac(sn, mac);
         size_t len;
-        const uint8_t *m = expect6(&h.frames[i], mac, unspec, sn, 255, &len);
+        const uint8_t *m = expect6(&h.frames[i + 1], mac, unspec, sn, 255, &len);
         tk_nd_msg want;
         memset(&want, 0, sizeof want);
         want.type = TK_ICMP6_ND_NS;
@@ -192,8 +215,9 @@ static void test_NET_06_dad_conflict(void **state) {
     assert_int_equal(tk_stack_ipv6_addr(h.s, 0, &ll2), 0);
     assert_memory_not_equal(ll2.addr6, ll.addr6, 16);
     tkh_clear(&h);
-    tkh_poll(&h); /* DAD for the new link-local address */
-    assert_int_equal(h.nframes, 1);
+    tkh_poll(&h); /* its group reported, DAD for the new link-local address */
+    assert_int_equal(h.nframes, 2);
+    assert_int_equal(tk_stack_stats(h.s)->mld_reports_sent, 2);
     h.now += TK_SEC(1);
     tkh_poll(&h);
     assert_int_equal(tk_stack_ipv6_addr(h.s, 0, &ll2), 1);
@@ -489,6 +513,40 @@ static void test_NET_04_ipv6_off_by_default(void **state) {
     tkh_fini(&h);
 }
 
+/* NET-6 (RFC 3810 7.3.2): a query is answered with the current state of
+ * our groups (record type 2), from the link-local address; a query that
+ * was forwarded (hop limit not 1) is dropped and counted. */
+static void test_NET_06_mld_query_answered(void **state) {
+    (void)state;
+    tkh h;
+    init6(&h, true);
+    const uint8_t rtr[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    uint8_t body[20] = {0}; /* MLDv2 general query: max resp, group ::, flags, sources 0 */
+    tk_icmp_hdr q = {TK_MLD_QUERY, 0, 0, 10000u << 16, body, sizeof body};
+    uint8_t icmp[64], f[128];
+    int n = tk_wire_icmp6_emit(&q, rtr, all_nodes, icmp, sizeof icmp);
+    const uint8_t all_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+    size_t len = frame6(f, all_mac, rtr, all_nodes, TK_IPPROTO_ICMPV6, 1, icmp, (size_t)n);
+    assert_int_equal(tk_stack_input(h.s, f, len, h.now), 0);
+    assert_int_equal(h.nframes, 1);
+    tk_sockaddr ll;
+    assert_int_equal(tk_stack_ipv6_addr(h.s, 0, &ll), 1);
+    tk_ipv6_hdr ih;
+    assert_int_equal(tk_wire_ipv6_parse(h.frames[0].buf + 14, h.frames[0].len - 14, &ih), 40);
+    assert_memory_equal(ih.src, ll.addr6, 16);
+    assert_int_equal(ih.hop_limit, 1);
+    uint8_t g[32], exp[64];
+    tk_ipv6_solicited_node(ll.addr6, g);
+    tk_ipv6_solicited_node(A2, g + 16);
+    assert_int_equal(tk_wire_mld2_report_emit(g, 2, TK_MLD2_IS_EXCLUDE, ll.addr6, exp, 64), 48);
+    assert_memory_equal(h.frames[0].buf + 62, exp, 48);
+    f[14 + 7] = 64;
+    assert_int_equal(tk_stack_input(h.s, f, len, h.now), -EINVAL);
+    assert_int_equal(tk_stack_stats(h.s)->drop_icmp6_bad, 1);
+    assert_int_equal(h.nframes, 1);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_06_linklocal_and_dad),
@@ -500,6 +558,7 @@ int main(void) {
         cmocka_unit_test(test_NET_04_refusals_counted_and_reported),
         cmocka_unit_test(test_NET_04_error_rate_limit),
         cmocka_unit_test(test_NET_04_ipv6_off_by_default),
+        cmocka_unit_test(test_NET_06_mld_query_answered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ipv6.h"
+#include "tcpkit/wire/mld.h"
 #include "tcpkit/wire/ndp.h"
 
 static const uint8_t A1[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
@@ -286,6 +287,24 @@ static void test_NET_06_nd_validation(void **state) {
     assert_int_equal(tk_wire_nd_parse(&m.ih, &m.h, &nd), TK_WIRE_INVAL);
 }
 
+/* NET-6 (RFC 3810 5.2): our MLDv2 report and its hop-by-hop header are
+ * the kernel's bytes. */
+static void test_NET_06_mld2_report_matches_kernel(void **state) {
+    (void)state;
+    uint8_t out[64];
+    assert_int_equal(tk_wire_mld_hbh_emit(out, sizeof out), 8);
+    assert_memory_equal(out, v6_mld_ll + 40, 8);
+    assert_int_equal(tk_wire_mld_hbh_emit(out, 7), TK_WIRE_NOSPACE);
+    const uint8_t group[16] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 1};
+    assert_int_equal(
+        tk_wire_mld2_report_emit(group, 1, TK_MLD2_TO_EXCLUDE, v6_mld_ll + 8, out, sizeof out), 28);
+    assert_memory_equal(out, v6_mld_ll + 48, 28);
+    assert_int_equal(tk_wire_mld2_report_emit(group, 0, 4, v6_mld_ll + 8, out, sizeof out),
+                     TK_WIRE_INVAL);
+    assert_int_equal(tk_wire_mld2_report_emit(group, 1, 4, v6_mld_ll + 8, out, 27),
+                     TK_WIRE_NOSPACE);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_04_icmp6_echo_parse_and_reply),
@@ -295,6 +314,7 @@ int main(void) {
         cmocka_unit_test(test_NET_06_nd_emit_matches_kernel),
         cmocka_unit_test(test_NET_06_nd_router_advert_roundtrip),
         cmocka_unit_test(test_NET_06_nd_validation),
+        cmocka_unit_test(test_NET_06_mld2_report_matches_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
