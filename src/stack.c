@@ -75,13 +75,15 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *sr_mem = take(l, tk_synrate_mem_size(cfg->syn_rate_sources), 8);
     void *txq_mem = take(l, tk_txq_mem_size(cfg->tx_backlog_frames, frame_cap), 8);
     void *ev_mem = take(l, tk_sock_events_mem_size(nsock), 8);
+    /* IPv6's neighbour cache and its queue: only when it is on. */
+    tk_nd6_cache *nd = cfg->ipv6 ? take(l, sizeof(tk_nd6_cache), 8) : NULL;
     uint8_t *nd_q = cfg->ipv6 ? take(l, tk_nd6_queue_size(frame_cap), 16) : NULL;
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !sack_mem || !reass_mem || !chunk_mem || !chunk_links || !conn_hash ||
         !bind_hash || !heap || !heap_pos || !tw_mem || !tw_hash || (big_tw && !tw_ports) ||
         !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem ||
-        (cfg->ipv6 && !nd_q))
+        (cfg->ipv6 && (!nd || !nd_q)))
         return false;
     tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
     s->events = tk_sock_events_init(ev_mem, nsock);
@@ -116,7 +118,9 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     s->net.frame_cap = frame_cap;
     s->net.cfg = &s->cfg;
     s->net.stats = &s->stats;
-    tk_nd6_init(&s->net.ip6.nd, nd_q, frame_cap);
+    if (nd != NULL)
+        tk_nd6_init(nd, nd_q, frame_cap);
+    s->net.ip6.nd = nd;
     *out = s;
     return true;
 }

@@ -44,7 +44,7 @@ typedef struct tk_ip6 {
     bool started; /* DAD began (at the first poll: tk_stack_init cannot send) */
     tk_ip6_addr addr[TK_IP6_ADDRS];
     uint8_t secret[16]; /* RFC 7217's secret_key, from the stack's secret */
-    tk_nd6_cache nd;
+    tk_nd6_cache *nd;   /* in the stack's memory block; NULL with IPv6 off */
     uint32_t err_tokens;
     tk_time err_refill;
     uint8_t hop_limit; /* of our packets: cfg.ip_ttl, or a router's CurHopLimit */

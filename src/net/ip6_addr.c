@@ -44,7 +44,7 @@ void tk_net_ip6_addr_start(tk_net *net, tk_ip6_addr *x) {
 
 void tk_net_ip6_init(tk_net *net, const uint8_t secret[16]) {
     tk_ip6 *x = &net->ip6;
-    tk_nd6_cache nd = x->nd; /* its queue memory was carved with the stack's */
+    tk_nd6_cache *nd = x->nd; /* carved with the stack's memory when cfg.ipv6 */
     memset(x, 0, sizeof(*x));
     x->nd = nd;
     x->on = net->cfg->ipv6;

@@ -41,7 +41,8 @@ void tk_net_mld_report(tk_net *net, uint8_t record_type, tk_time now) {
     size_t cap;
     uint8_t *out = tk_net_payload6(net, &cap);
     int h = tk_wire_mld_hbh_emit(out, cap);
-    int m = h < 0 ? h : tk_wire_mld2_report_emit(g[0], n, record_type, src, out + h, cap - (size_t)h);
+    int m =
+        h < 0 ? h : tk_wire_mld2_report_emit(g[0], n, record_type, src, out + h, cap - (size_t)h);
     if (m < 0)
         return;
     net->stats->mld_reports_sent++;

@@ -74,8 +74,8 @@ static void solicit_entry(void *ctx, const tk_nd6_entry *e, bool unicast) {
 
 void tk_net_nd_learn(tk_net *net, const uint8_t addr[16], const uint8_t mac[6], tk_time now) {
     nd_call c = {net, now};
-    if (tk_nd6_learn(&net->ip6.nd, addr, mac, now))
-        (void)tk_nd6_flush(&net->ip6.nd, addr, send_queued, &c);
+    if (tk_nd6_learn(net->ip6.nd, addr, mac, now))
+        (void)tk_nd6_flush(net->ip6.nd, addr, send_queued, &c);
 }
 
 int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_time now) {
@@ -87,7 +87,7 @@ int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_t
     (void)tk_wire_eth_emit(&eh, net->frame, net->frame_cap);
     uint8_t target[16], mac[6];
     memcpy(target, hop, 16);
-    int v = tk_nd6_resolve(&net->ip6.nd, target, net->frame, frame_len, now, mac);
+    int v = tk_nd6_resolve(net->ip6.nd, target, net->frame, frame_len, now, mac);
     if (v == TK_ND6_SEND) {
         tk_net_emit(net, mac, TK_ETHERTYPE_IPV6, frame_len - TK_ETH_HLEN, now);
         return 0;
@@ -142,8 +142,8 @@ static int na_in(tk_net *net, const tk_nd_msg *m, tk_time now) {
         return 0;
     }
     nd_call c = {net, now};
-    if (tk_nd6_advert(&net->ip6.nd, m->target, m->flags, m->has_tlla ? m->tlla : NULL, now))
-        (void)tk_nd6_flush(&net->ip6.nd, m->target, send_queued, &c);
+    if (tk_nd6_advert(net->ip6.nd, m->target, m->flags, m->has_tlla ? m->tlla : NULL, now))
+        (void)tk_nd6_flush(net->ip6.nd, m->target, send_queued, &c);
     return 0;
 }
 
@@ -199,7 +199,7 @@ void tk_net_ip6_poll(tk_net *net, tk_time now) {
     tk_net_ip6_addr_poll(net, now);
     tk_net_router_poll(net, now);
     nd_call c = {net, now};
-    net->stats->nd_queue_drops += tk_nd6_poll(&net->ip6.nd, now, solicit_entry, &c);
+    net->stats->nd_queue_drops += tk_nd6_poll(net->ip6.nd, now, solicit_entry, &c);
 }
 
 tk_time tk_net_ip6_next_deadline(const tk_net *net) {
@@ -207,7 +207,7 @@ tk_time tk_net_ip6_next_deadline(const tk_net *net) {
         return TK_TIME_NEVER;
     if (!net->ip6.started)
         return 0;
-    tk_time t = tk_nd6_next_deadline(&net->ip6.nd);
+    tk_time t = tk_nd6_next_deadline(net->ip6.nd);
     tk_time a = tk_net_ip6_addr_deadline(net), r = tk_net_router_deadline(net);
     if (a < t)
         t = a;

@@ -61,7 +61,7 @@ int tk_net_ra_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_nd_msg *m, tk_t
     x->rs_left = 0; /* 6.3.7: an answer stops the solicitations */
     if (m->has_slla) {
         tk_net_nd_learn(net, ih->src, m->slla, now);
-        tk_nd6_entry *e = tk_nd6_find(&x->nd, ih->src);
+        tk_nd6_entry *e = tk_nd6_find(x->nd, ih->src);
         if (e != NULL)
             e->router = true;
     }

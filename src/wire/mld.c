@@ -37,7 +37,6 @@ int tk_wire_mld2_report_emit(const uint8_t *groups, size_t n, uint8_t record_typ
         tk_put16(r + 2, 0);
         memcpy(r + 4, groups + 16 * i, 16);
     }
-    tk_icmp_hdr h = {TK_ICMP6_MLD2_REPORT, 0, 0, (uint32_t)n, buf + TK_ICMP6_HLEN,
-                     n * RECORD_LEN};
+    tk_icmp_hdr h = {TK_ICMP6_MLD2_REPORT, 0, 0, (uint32_t)n, buf + TK_ICMP6_HLEN, n * RECORD_LEN};
     return tk_wire_icmp6_emit(&h, src, mld2_routers, buf, cap);
 }
