@@ -155,7 +155,7 @@ uint8_t *tk_net_payload6(tk_net *net, size_t *cap) {
 
 static bool in_prefix(const uint8_t a[16], const uint8_t p[16], uint8_t bits) {
     for (uint8_t i = 0; i < 16 && bits > 0; i++) {
-        uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+        uint8_t m = (uint8_t)(bits >= 8 ? 0xffu : 0xffu << (8 - bits));
         if ((a[i] & m) != (p[i] & m))
             return false;
         bits = bits >= 8 ? (uint8_t)(bits - 8) : 0;
