@@ -68,7 +68,9 @@ void tk_net_icmp6_error(tk_net *net, const uint8_t *pkt, size_t len, uint8_t typ
     if (n < 0)
         return;
     net->stats->icmp6_errors_sent++;
-    (void)tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->ip6.hop_limit, (size_t)n, now);
+    uint32_t flow = tk_net_ip6_flow(net, from, to, TK_IPPROTO_ICMPV6, 0, 0);
+    (void)tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->ip6.hop_limit, flow, (size_t)n,
+                         now);
 }
 
 static int echo_reply(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, tk_time now) {
@@ -94,7 +96,9 @@ static int echo_reply(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, 
     if (n < 0)
         return 0;
     net->stats->icmp6_echo_replies++;
-    return tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->ip6.hop_limit, (size_t)n, now);
+    uint32_t flow = tk_net_ip6_flow(net, from, to, TK_IPPROTO_ICMPV6, 0, 0); /* RFC 6437 */
+    return tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, net->ip6.hop_limit, flow, (size_t)n,
+                          now);
 }
 
 /* An error about a packet we sent (RFC 4443 3): quoted correctly, it is

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/siphash.h"
 #include "net/net.h"
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/eth.h"
@@ -177,8 +178,22 @@ static const uint8_t *next_hop(const tk_net *net, const uint8_t dst[16], tk_time
     return tk_net_ip6_router(net, now);
 }
 
+uint32_t tk_net_ip6_flow(const tk_net *net, const uint8_t src[16], const uint8_t dst[16],
+                         uint8_t proto, uint16_t sport, uint16_t dport) {
+    uint8_t in[16 + 16 + 1 + 4];
+    memcpy(in, src, 16);
+    memcpy(in + 16, dst, 16);
+    in[32] = proto;
+    in[33] = (uint8_t)(sport >> 8);
+    in[34] = (uint8_t)sport;
+    in[35] = (uint8_t)(dport >> 8);
+    in[36] = (uint8_t)dport;
+    uint32_t flow = (uint32_t)tk_siphash24(net->ip6.secret, in, sizeof in) & 0xfffffu;
+    return flow != 0 ? flow : 1u;
+}
+
 int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
-                   uint8_t hop_limit, size_t len, tk_time now) {
+                   uint8_t hop_limit, uint32_t flow, size_t len, tk_time now) {
     const uint8_t *hop = next_hop(net, dst, now);
     if (hop == NULL) {
         net->stats->out6_no_route++;
@@ -189,6 +204,7 @@ int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], ui
     ih.payload_len = (uint16_t)len;
     ih.next = proto;
     ih.hop_limit = hop_limit;
+    ih.flow = flow & 0xfffffu;
     memcpy(ih.src, src, 16);
     memcpy(ih.dst, dst, 16);
     (void)tk_wire_ipv6_emit(&ih, net->frame + TK_ETH_HLEN, net->frame_cap - TK_ETH_HLEN);

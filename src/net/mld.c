@@ -46,7 +46,7 @@ void tk_net_mld_report(tk_net *net, uint8_t record_type, tk_time now) {
     if (m < 0)
         return;
     net->stats->mld_reports_sent++;
-    (void)tk_net_output6(net, src, mld2_routers, TK_IPPROTO_HOPOPTS, 1, (size_t)(h + m), now);
+    (void)tk_net_output6(net, src, mld2_routers, TK_IPPROTO_HOPOPTS, 1, 0, (size_t)(h + m), now);
 }
 
 /* Groups whose addresses were added since the last report. */

@@ -29,7 +29,8 @@ void tk_net_nd_send(tk_net *net, const tk_nd_msg *m, const uint8_t src[16], cons
         net->stats->nd_ns_sent++;
     else if (m->type == TK_ICMP6_ND_NA)
         net->stats->nd_na_sent++;
-    (void)tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, TK_ND_HOP_LIMIT, (size_t)n, now);
+    /* Link-scope control messages carry no flow label (as Linux's). */
+    (void)tk_net_output6(net, from, to, TK_IPPROTO_ICMPV6, TK_ND_HOP_LIMIT, 0, (size_t)n, now);
 }
 
 /* A solicitation for target: to its solicited-node group, or to target

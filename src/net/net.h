@@ -133,10 +133,15 @@ bool tk_net_ip6_mac_wanted(const tk_net *net, const uint8_t mac[6]);
 /* The upper-layer area of the output frame behind a 40-byte IPv6 header. */
 uint8_t *tk_net_payload6(tk_net *net, size_t *cap);
 /* Sends the frame whose IPv6 payload (len bytes, next header proto) was
- * written at tk_net_payload6(). Returns 0, -EHOSTUNREACH (no room to wait
- * for the neighbour; counted), -ENETUNREACH (off-link, no router). */
+ * written at tk_net_payload6(), with this hop limit and flow label.
+ * Returns 0, -EHOSTUNREACH (no room to wait for the neighbour; counted),
+ * -ENETUNREACH (off-link, no router). */
 int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
-                   uint8_t hop_limit, size_t len, tk_time now);
+                   uint8_t hop_limit, uint32_t flow, size_t len, tk_time now);
+/* RFC 6437 3: the flow label of a flow, a keyed hash of its addresses,
+ * protocol and ports (0 where there are none), never 0. */
+uint32_t tk_net_ip6_flow(const tk_net *net, const uint8_t src[16], const uint8_t dst[16],
+                         uint8_t proto, uint16_t sport, uint16_t dport);
 /* Our source address for dst (RFC 6724 in short: link-local for
  * link-local and multicast destinations, else the static address when
  * usable); NULL when none is usable. */

@@ -331,6 +331,15 @@ static void test_NET_04_echo_reply_after_resolution(void **state) {
     assert_int_equal(h.nframes, 3);
     m = expect6(&h.frames[2], peer_mac, A2, A1, 64, &len);
     assert_memory_equal(m, v6_echo_rep + 40, 16);
+    /* RFC 6437: both replies carry the flow's label, non-zero, 20 bits;
+     * the NS carried none. */
+    tk_ipv6_hdr r1, r2, nsh;
+    assert_int_equal(tk_wire_ipv6_parse(h.frames[1].buf + 14, h.frames[1].len - 14, &r1), 40);
+    assert_int_equal(tk_wire_ipv6_parse(h.frames[2].buf + 14, h.frames[2].len - 14, &r2), 40);
+    assert_int_equal(tk_wire_ipv6_parse(h.frames[0].buf + 14, h.frames[0].len - 14, &nsh), 40);
+    assert_true(r1.flow != 0 && r1.flow <= 0xfffff);
+    assert_int_equal(r1.flow, r2.flow);
+    assert_int_equal(nsh.flow, 0);
     tkh_fini(&h);
 }
 
