@@ -55,6 +55,11 @@ tcpdump-ipv6)
     [ -s "$dir/ipv6.tcpdump" ] || fail "tcpdump printed nothing for ipv6.pcap"
     diff -u "$dir/ipv6.tcpdump" "$dir/ipv6.txt" || fail "ipv6.pcap: printer differs from tcpdump"
     echo "ipv6: $(grep -c '^[0-9]' "$dir/ipv6.txt") frames identical to tcpdump"
+    TZ=UTC tcpdump $zroot -nn -r "$dir/ipv6_mutants.pcap" >"$dir/ipv6_mutants.tcpdump" 2>/dev/null ||
+        fail "tcpdump could not read ipv6_mutants.pcap"
+    diff -u "$dir/ipv6_mutants.tcpdump" "$dir/ipv6_mutants.txt" ||
+        fail "ipv6_mutants.pcap: printer differs from tcpdump"
+    echo "ipv6 mutants: $(grep -c '^[0-9]' "$dir/ipv6_mutants.txt") seeded random frames identical to tcpdump"
     ;;
 tshark)
     command -v tshark >/dev/null || fail "tshark not installed"

@@ -263,3 +263,62 @@ void gen_ipv6_frames(gen_emit_fn emit, void *ctx) {
     extension_headers(&g);
     more(&g);
 }
+
+static uint64_t mut_state;
+
+static uint32_t mut_rnd(void) { /* splitmix64, as gen_mutants.c */
+    uint64_t z = (mut_state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return (uint32_t)((z ^ (z >> 31)) >> 32);
+}
+
+typedef struct collect {
+    uint8_t frames[40][FRAME_MAX];
+    size_t len[40];
+    int n;
+} collect;
+
+static void keep(void *ctx, const uint8_t *f, size_t len) {
+    collect *c = ctx;
+    if (c->n < 40) {
+        memcpy(c->frames[c->n], f, len);
+        c->len[c->n++] = len;
+    }
+}
+
+/* One mutant of a frame: cut short, or 1-3 random bytes past the IPv6
+ * addresses (payload length and hop limit included); the addresses and the
+ * first next header stay, so tcpdump's conversation table and protocol
+ * choice stay comparable. */
+static size_t mutate(uint8_t *f, size_t len) {
+    if (mut_rnd() % 5 < 2)
+        return 14 + mut_rnd() % (uint32_t)(len - 14 + 1);
+    int k = 1 + (int)(mut_rnd() % 3);
+    for (int i = 0; i < k; i++) {
+        uint32_t r = len > 54 ? mut_rnd() % 8 : mut_rnd() % 2;
+        size_t at = r == 0   ? 14 + 4 + mut_rnd() % 2
+                    : r == 1 ? 14 + 7
+                             : 54 + mut_rnd() % (uint32_t)(len - 54);
+        if (at < len)
+            f[at] = (uint8_t)mut_rnd();
+    }
+    return len;
+}
+
+void gen_ipv6_mutants(gen_emit_fn emit, gen_accept_fn accept, void *ctx, uint64_t seed, int count) {
+    static collect c;
+    c.n = 0;
+    gen_ipv6_frames(keep, &c);
+    mut_state = seed;
+    for (int made = 0; made < count;) {
+        uint8_t f[FRAME_MAX];
+        int i = (int)(mut_rnd() % (uint32_t)c.n);
+        memcpy(f, c.frames[i], c.len[i]);
+        size_t len = mutate(f, c.len[i]);
+        if (!accept(ctx, f, len))
+            continue;
+        emit(ctx, f, len);
+        made++;
+    }
+}
