@@ -23,7 +23,7 @@ static double wall_now(void) {
 static int cycle(tk_simnet *n, int l) {
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     int c = tk_socket(a), d = -1;
-    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     if (c < 0 || tk_connect(a, c, &to) != -EINPROGRESS)
         return -1;
     tk_simnet_poll(n);
@@ -55,7 +55,7 @@ static void run(uint32_t arp_cache_size, uint32_t cycles) {
         exit(2);
     }
     int l = tk_socket(tk_simnet_stack(n, TK_SIM_B));
-    tk_sockaddr at = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr at = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     tk_bind(tk_simnet_stack(n, TK_SIM_B), l, &at);
     tk_listen(tk_simnet_stack(n, TK_SIM_B), l, 16);
     uint32_t done = 0;

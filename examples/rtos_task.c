@@ -117,7 +117,8 @@ static int peer_task(void) {
         tk_stack_input(peer, frame, len, ticks_us);
     if (sd < 0) {
         sd = tk_socket(peer);
-        tk_connect(peer, sd, &(tk_sockaddr){0xc6120002u, 7});
+        tk_sockaddr at = tk_sockaddr_in4(0xc6120002u, 7);
+        tk_connect(peer, sd, &at);
     }
     if (!sent && (tk_poll_events(peer, sd) & TK_POLLOUT))
         sent = tk_send(peer, sd, "ping from the peer", 18) == 18;
@@ -143,7 +144,8 @@ int main(void) {
     net = make(2, emac_send);
     peer = make(1, peer_send);
     listener = tk_socket(net);
-    tk_bind(net, listener, &(tk_sockaddr){0, 7});
+    tk_sockaddr at = tk_sockaddr_in4(0, 7);
+    tk_bind(net, listener, &at);
     tk_listen(net, listener, 2);
     tk_set_events(net, listener, TK_EV_READABLE, NULL, NULL);
     int ok = 0;

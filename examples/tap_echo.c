@@ -78,10 +78,12 @@ int main(int argc, char **argv) {
     }
     int sd = tk_socket(s), conn = -1;
     if (server) {
-        tk_bind(s, sd, &(tk_sockaddr){0, 7});
+        tk_sockaddr at = tk_sockaddr_in4(0, 7);
+        tk_bind(s, sd, &at);
         tk_listen(s, sd, 4);
     } else {
-        tk_connect(s, sd, &(tk_sockaddr){ip(argv[4]), 7});
+        tk_sockaddr at = tk_sockaddr_in4(ip(argv[4]), 7);
+        tk_connect(s, sd, &at);
         conn = sd;
     }
     char buf[1024];

@@ -76,10 +76,12 @@ int main(void) {
     start(&nodes[0], &nodes[1], 1);
     start(&nodes[1], &nodes[0], 2);
     int ls = tk_socket(nodes[1].s);
-    tk_bind(nodes[1].s, ls, &(tk_sockaddr){0, 7});
+    tk_sockaddr at = tk_sockaddr_in4(0, 7);
+    tk_bind(nodes[1].s, ls, &at);
     tk_listen(nodes[1].s, ls, 1);
     int cs = tk_socket(nodes[0].s), ss = -1;
-    tk_connect(nodes[0].s, cs, &(tk_sockaddr){0xc6120002u, 7});
+    tk_sockaddr to = tk_sockaddr_in4(0xc6120002u, 7);
+    tk_connect(nodes[0].s, cs, &to);
     const char msg[] = "hello through two stacks";
     char got[64] = {0}, buf[64];
     bool sent = false;

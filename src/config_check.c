@@ -65,7 +65,8 @@ static bool shard_ok(const tk_config *c) {
 
 bool tk_config_valid(const tk_config *cfg) {
     return cfg != NULL && pools_ok(cfg) && link_ok(cfg) && timers_ok(cfg) && tcp_ok(cfg) &&
-           shard_ok(cfg) && cfg->tx_backlog_frames <= 64u;
+           shard_ok(cfg) && cfg->tx_backlog_frames <= 64u && cfg->prefix6_len <= 128u &&
+           cfg->dad_transmits <= 10u && (!cfg->ipv6 || cfg->mtu >= 1280u); /* RFC 8200 5 */
 }
 
 bool tk_config_addressed(const tk_config *cfg) {

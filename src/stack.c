@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "base/siphash.h"
 #include "socket/events.h"
 #include "stack_priv.h"
 #include "tcp/timewait.h"
@@ -74,11 +75,15 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *sr_mem = take(l, tk_synrate_mem_size(cfg->syn_rate_sources), 8);
     void *txq_mem = take(l, tk_txq_mem_size(cfg->tx_backlog_frames, frame_cap), 8);
     void *ev_mem = take(l, tk_sock_events_mem_size(nsock), 8);
+    /* IPv6's neighbour cache and its queue: only when it is on. */
+    tk_nd6_cache *nd = cfg->ipv6 ? take(l, sizeof(tk_nd6_cache), 8) : NULL;
+    uint8_t *nd_q = cfg->ipv6 ? take(l, tk_nd6_queue_size(frame_cap), 16) : NULL;
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !sack_mem || !reass_mem || !chunk_mem || !chunk_links || !conn_hash ||
         !bind_hash || !heap || !heap_pos || !tw_mem || !tw_hash || (big_tw && !tw_ports) ||
-        !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem)
+        !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem ||
+        (cfg->ipv6 && (!nd || !nd_q)))
         return false;
     tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
     s->events = tk_sock_events_init(ev_mem, nsock);
@@ -113,6 +118,9 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     s->net.frame_cap = frame_cap;
     s->net.cfg = &s->cfg;
     s->net.stats = &s->stats;
+    if (nd != NULL)
+        tk_nd6_init(nd, nd_q, frame_cap);
+    s->net.ip6.nd = nd;
     *out = s;
     return true;
 }
@@ -154,6 +162,14 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
     tk_tcp_attach(s);
     fill_key(io, s->hash_key);
     fill_key(io, s->isn_key);
+    /* RFC 7217's secret_key: derived from the ISN secret, so IPv6 draws
+     * nothing more from the embedder's random source. */
+    uint8_t secret[16];
+    static const char label[] = "tcpkit ipv6 iid";
+    uint64_t k0 = tk_siphash24(s->isn_key, label, 8), k1 = tk_siphash24(s->isn_key, label + 8, 7);
+    memcpy(secret, &k0, 8);
+    memcpy(secret + 8, &k1, 8);
+    tk_net_ip6_init(&s->net, secret);
     *out = s;
     return 0;
 }
@@ -224,4 +240,16 @@ void tk_stack_abort_all(tk_stack *s, tk_time now) {
         if (tp != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_TIME_WAIT)
             tk_tcp_send_rst_tcb(s, tp, now);
     }
+}
+
+int tk_stack_ipv6_addr(const tk_stack *s, int index, tk_sockaddr *out) {
+    if (s == NULL || out == NULL || index < 0 || index >= TK_IP6_ADDRS || !s->net.ip6.on)
+        return -ENOENT;
+    const tk_ip6_addr *x = &s->net.ip6.addr[index];
+    if (x->state == TK_IP6A_NONE)
+        return -ENOENT;
+    *out = tk_sockaddr_in6(x->a, 0, index == TK_IP6_LINKLOCAL ? 1u : 0u);
+    if (x->state == TK_IP6A_DUPLICATE)
+        return -EADDRINUSE;
+    return x->state == TK_IP6A_PREFERRED ? 1 : 0;
 }

@@ -111,10 +111,8 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
     memset(ci, 0, sizeof(*ci));
     ci->sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
     ci->state = tp->state;
-    ci->local.addr = tp->laddr;
-    ci->local.port = tp->lport;
-    ci->remote.addr = tp->raddr;
-    ci->remote.port = tp->rport;
+    ci->local = tk_sockaddr_in4(tp->laddr, tp->lport);
+    ci->remote = tk_sockaddr_in4(tp->raddr, tp->rport);
     ci->send_q = tk_chunkq_len(&tp->sndq);
     ci->recv_q = tp->state == TK_TCP_LISTEN ? tk_cold(tp)->acq_len : tk_chunkq_len(&tp->rcvq);
     ci->snd_wnd = tp->snd_wnd;
@@ -138,10 +136,8 @@ static void fill_syn_entry(const tk_stack *s, const tk_syn_entry *e, tk_conn_inf
     memset(ci, 0, sizeof(*ci));
     ci->sd = -1;
     ci->state = TK_TCP_SYN_RCVD;
-    ci->local.addr = e->laddr;
-    ci->local.port = e->lport;
-    ci->remote.addr = e->raddr;
-    ci->remote.port = e->rport;
+    ci->local = tk_sockaddr_in4(e->laddr, e->lport);
+    ci->remote = tk_sockaddr_in4(e->raddr, e->rport);
     ci->rcv_wnd = e->rcv_win;
     ci->snd_wnd = e->peer_win;
     ci->retransmits = e->rexmits;
@@ -179,10 +175,8 @@ int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
             memset(ci, 0, sizeof(*ci));
             ci->sd = -1;
             ci->state = TK_TCP_TIME_WAIT;
-            ci->local.addr = s->cfg.addr;
-            ci->local.port = tw->lport;
-            ci->remote.addr = tw->raddr;
-            ci->remote.port = tw->rport;
+            ci->local = tk_sockaddr_in4(s->cfg.addr, tw->lport);
+            ci->remote = tk_sockaddr_in4(tw->raddr, tw->rport);
             ci->encap_port = tw->encap_port;
             ci->timer_kind = TK_TIMER_TIME_WAIT;
             ci->timer_deadline = tw->expiry;

@@ -234,6 +234,17 @@ typedef struct tk_config {
     uint8_t shard_count;
     uint8_t shard_index;
 
+    /* IPv6 (SPEC NET-4, NET-6; docs/ipv6.md). false (the default): IPv6
+     * frames are dropped as an unknown EtherType. true: the interface forms
+     * its link-local address from the stack's secret and the MAC (RFC
+     * 7217), checks it and addr6 with duplicate address detection (RFC
+     * 4862 5.4), resolves and answers neighbours (RFC 4861) and echo
+     * requests. TCP does not run over IPv6 yet. */
+    bool ipv6;
+    uint8_t addr6[16];     /* a static global address (network order); all zero: none */
+    uint8_t prefix6_len;   /* its on-link prefix, 1..128; 0: 64 */
+    uint8_t dad_transmits; /* 1 (RFC 4862 DupAddrDetectTransmits); 0: addresses usable at once */
+
     /* For tests and simulations only: when isn_fixed, every connection
      * starts at ISS = isn_value instead of the RFC 6528 ISN (SPEC DT-10
      * tests start just below 2^32). false by default. */

@@ -17,7 +17,16 @@
 #include "types.h"
 
 int tk_socket(tk_stack *s);
-/* addr->addr 0 (INADDR_ANY) binds every local address: connections use the
+/* Addresses (tcpkit/types.h, SPEC NET-4): every call taking a tk_sockaddr
+ * checks its family (-EAFNOSUPPORT for none or an unknown one). TCP runs
+ * over IPv4 only for now (docs/ipv6.md): a TK_AF_INET6 address is taken
+ * when it is IPv4-mapped (::ffff:a.b.c.d, used as a.b.c.d) or the wildcard
+ * (::, which binds every address, so a listener on [::]:port is
+ * dual-stack); any other IPv6 address gives -EAFNOSUPPORT. Addresses
+ * returned (accept, getsockname, getpeername, the connection table) are
+ * TK_AF_INET.
+ *
+ * addr->addr 0 (INADDR_ANY) binds every local address: connections use the
  * stack's own address, and getsockname() reports 0 until connected. Port 0
  * picks an ephemeral port (CM-15). -EADDRNOTAVAIL for a foreign address,
  * -EADDRINUSE for a port in use or with TIME_WAIT entries (CM-10). */

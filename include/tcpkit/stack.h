@@ -89,6 +89,15 @@ tk_time tk_stack_next_deadline(tk_stack *s);
 const tk_config *tk_stack_config(const tk_stack *s);
 int tk_stack_set_config(tk_stack *s, const tk_config *cfg);
 
+/* The interface's IPv6 addresses (SPEC NET-4, NET-6): index 0 the
+ * link-local one (RFC 7217), 1 the static one (tk_config.addr6), 2 the
+ * one formed from a router's prefix (SLAAC, RFC 4862). Fills
+ * *out (TK_AF_INET6, port 0, scope_id 1 for the link-local address) and
+ * returns 1 when the address is usable, 0 while duplicate address
+ * detection runs, -EADDRINUSE when it found the address on another node,
+ * -ENOENT when there is none (or tk_config.ipv6 is off). */
+int tk_stack_ipv6_addr(const tk_stack *s, int index, tk_sockaddr *out);
+
 /* Adds a static neighbour (until ARP resolves addresses). */
 int tk_stack_add_neighbor(tk_stack *s, uint32_t addr, const uint8_t mac[6]);
 

@@ -150,7 +150,46 @@
     X(drop_ooo_no_reass)   /* out-of-order data while every reassembly tracker was in use */       \
     X(drop_after_close)                                                                            \
     X(drop_time_wait)                                                                              \
-    X(drop_time_wait_rst)
+    X(drop_time_wait_rst)                                                                          \
+    X(ip6_in)                                                                                      \
+    X(ip6_out)                                                                                     \
+    X(out6_no_route) /* IPv6 output off-link with no router */                                     \
+    X(icmp6_echo_replies)                                                                          \
+    X(icmp6_errors_in)                                                                             \
+    X(icmp6_errors_sent)                                                                           \
+    X(icmp6_errors_limited) /* errors not sent: rate limit (RFC 4443 2.4 (f)) */                   \
+    X(icmp6_ignored)        /* informational messages of types we do not handle */                 \
+    X(nd_ns_in)                                                                                    \
+    X(nd_na_in)                                                                                    \
+    X(nd_ns_sent)                                                                                  \
+    X(nd_na_sent)                                                                                  \
+    X(nd_queued)              /* frames held while a neighbour is resolved */                      \
+    X(nd_queue_drops)         /* frames dropped: queue full, or resolution failed */               \
+    X(nd_dad_duplicates)      /* our address found on another node (RFC 4862 5.4) */               \
+    X(nd_router_msgs_ignored) /* router solicitations: we are no router */                         \
+    X(nd_rs_sent)                                                                                  \
+    X(mld_reports_sent)                                                                            \
+    X(nd_ra_in)                                                                                    \
+    X(nd_slaac_addrs)      /* addresses formed from advertised prefixes (RFC 4862) */              \
+    X(nd_prefixes_ignored) /* prefixes not used: not autonomous, not /64, a second one */          \
+    X(drop_ip6_bad_header)                                                                         \
+    X(drop_ip6_not_for_us)                                                                         \
+    X(drop_ip6_bad_src) /* multicast source, or unicast in a multicast frame */                    \
+    X(drop_ip6_bad_ext) /* extension header short, option overrun, fragment length */              \
+    X(drop_ip6_unknown_option)                                                                     \
+    X(drop_ip6_routing) /* routing header with segments left (RFC 5095) */                         \
+    X(drop_ip6_hbh_not_first)                                                                      \
+    X(drop_ip6_chain_long)                                                                         \
+    X(drop_ip6_fragment) /* IPv6 fragments: no reassembly yet */                                   \
+    X(drop_ip6_no_next)                                                                            \
+    X(drop_ip6_proto)                                                                              \
+    X(drop_icmp6_bad)       /* short, or checksum with the pseudo-header wrong */                  \
+    X(drop_icmp6_bad_quote) /* an error quoting no packet of ours */                               \
+    X(drop_nd_hop_limit)    /* RFC 4861 7.1: hop limit not 255 */                                  \
+    X(drop_nd_code)                                                                                \
+    X(drop_nd_short)                                                                               \
+    X(drop_nd_bad_option)                                                                          \
+    X(drop_nd_bad_address) /* multicast target, source or destination not allowed */
 
 /* A counter: 64 bits, or 32 with TK_WITH_STATS64 0 (tcpkit/opts.h), which
  * halves the counters' RAM and the code of every increment on a 32-bit

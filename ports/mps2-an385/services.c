@@ -35,7 +35,7 @@ static int listen_on(tk_stack *s, uint16_t port) {
     int sd = tk_socket(s);
     if (sd < 0)
         return sd;
-    tk_sockaddr a = {0, port};
+    tk_sockaddr a = tk_sockaddr_in4(0, port);
     int rc = tk_bind(s, sd, &a);
     if (rc == 0)
         rc = tk_listen(s, sd, SLOTS);

@@ -139,7 +139,9 @@ int tk_net_input(tk_net *net, const uint8_t *frame, size_t len, tk_time now) {
         TK_NET_DROP(net, drop_eth_short, now);
         return TK_WIRE_ETH_SHORT;
     }
-    if (memcmp(eh.dst, net->cfg->mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0) {
+    bool l2_mcast = (eh.dst[0] & 1u) != 0;
+    if (memcmp(eh.dst, net->cfg->mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0 &&
+        !tk_net_ip6_mac_wanted(net, eh.dst)) {
         tk_obs_drop(&net->obs, &net->stats->drop_eth_not_for_us, "drop_eth_not_for_us", frame, len,
                     now);
         return -EINVAL;
@@ -150,6 +152,8 @@ int tk_net_input(tk_net *net, const uint8_t *frame, size_t len, tk_time now) {
         return ipv4_input(net, p, plen, now);
     if (eh.type == TK_ETHERTYPE_ARP)
         return tk_net_arp_input(net, p, plen, now);
+    if (eh.type == TK_ETHERTYPE_IPV6 && net->ip6.on)
+        return tk_net_ip6_input(net, p, plen, l2_mcast, now);
     TK_NET_DROP(net, drop_eth_type, now);
     return -EPROTONOSUPPORT;
 }

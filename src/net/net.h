@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "net/arp.h"
+#include "net/ip6.h"
 #include "net/ipfrag.h"
 #include "net/protosw.h"
 #include "net/txq.h"
@@ -20,6 +21,8 @@
 #include "tcpkit/stats.h"
 #include "tcpkit/types.h"
 #include "tcpkit/wire/icmp.h"
+#include "tcpkit/wire/ipv6.h"
+#include "tcpkit/wire/ndp.h"
 
 typedef struct tk_neigh {
     uint32_t addr;
@@ -46,6 +49,7 @@ typedef struct tk_net {
     uint16_t ip_id;
     tk_protosw_table protosw; /* transports above IPv4 */
     tk_txq txq;               /* frames output answered busy for (net/link.c) */
+    tk_ip6 ip6;               /* IPv6, when cfg->ipv6 (net/ip6.c) */
 } tk_net;
 
 /* Counts a drop in the stack's counter `name` and traces it. */
@@ -92,6 +96,77 @@ void tk_net_poll(tk_net *net, tk_time now);
 tk_time tk_net_next_deadline(const tk_net *net);
 /* net/icmp.c: an ICMP error for TCP (counted). Returns 0. */
 int tk_net_icmp_error(tk_net *net, const tk_icmp_hdr *h, tk_time now);
+
+/* net/ip6_addr.c: IPv6 (SPEC NET-4, NET-6). Sets the IPv6 state up from
+ * cfg: the link-local address from secret (RFC 7217) and the MAC, the
+ * static address; the neighbour cache keeps the frame queue tk_nd6_init
+ * gave it. DAD starts at the first poll. */
+void tk_net_ip6_init(tk_net *net, const uint8_t secret[16]);
+/* Forms x->a from an 8-byte prefix as RFC 7217 asks (x->dad_count is the
+ * DAD counter) and starts DAD for it. */
+void tk_net_ip6_form(tk_net *net, tk_ip6_addr *x, const uint8_t prefix[8]);
+void tk_net_ip6_addr_start(tk_net *net, tk_ip6_addr *x);
+/* Which of our addresses a is, in any state; NULL when none. */
+tk_ip6_addr *tk_net_ip6_own(tk_net *net, const uint8_t a[16]);
+void tk_net_ip6_dad_failed(tk_net *net, tk_ip6_addr *x);
+void tk_net_ip6_addr_poll(tk_net *net, tk_time now);
+tk_time tk_net_ip6_addr_deadline(const tk_net *net);
+/* net/nd6_router.c: router discovery and SLAAC (RFC 4861 6.3, RFC 4862). */
+int tk_net_ra_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_nd_msg *m, tk_time now);
+void tk_net_router_poll(tk_net *net, tk_time now);
+tk_time tk_net_router_deadline(const tk_net *net);
+/* net/mld.c: MLDv2 reports of our solicited-node groups (RFC 3810): one
+ * with record_type for every group now; and at a poll, one for groups of
+ * addresses added since (before their DAD solicitations). */
+void tk_net_mld_report(tk_net *net, uint8_t record_type, tk_time now);
+void tk_net_mld_poll(tk_net *net, tk_time now);
+/* The default router's address, or NULL. */
+const uint8_t *tk_net_ip6_router(const tk_net *net, tk_time now);
+/* An IPv6 packet in (the Ethernet payload); l2_mcast: the frame was sent
+ * to a multicast MAC. */
+int tk_net_ip6_input(tk_net *net, const uint8_t *p, size_t len, bool l2_mcast, tk_time now);
+/* True when the Ethernet destination is one of our IPv6 multicast groups
+ * (all-nodes, the solicited-node groups of our addresses). */
+bool tk_net_ip6_mac_wanted(const tk_net *net, const uint8_t mac[6]);
+/* The upper-layer area of the output frame behind a 40-byte IPv6 header. */
+uint8_t *tk_net_payload6(tk_net *net, size_t *cap);
+/* Sends the frame whose IPv6 payload (len bytes, next header proto) was
+ * written at tk_net_payload6(), with this hop limit and flow label.
+ * Returns 0, -EHOSTUNREACH (no room to wait for the neighbour; counted),
+ * -ENETUNREACH (off-link, no router). */
+int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                   uint8_t hop_limit, uint32_t flow, size_t len, tk_time now);
+/* RFC 6437 3: the flow label of a flow, a keyed hash of its addresses,
+ * protocol and ports (0 where there are none), never 0. */
+uint32_t tk_net_ip6_flow(const tk_net *net, const uint8_t src[16], const uint8_t dst[16],
+                         uint8_t proto, uint16_t sport, uint16_t dport);
+/* Our source address for dst (RFC 6724 in short: link-local for
+ * link-local and multicast destinations, else the static address when
+ * usable); NULL when none is usable. */
+const uint8_t *tk_net_ip6_source(const tk_net *net, const uint8_t dst[16]);
+/* True when a is one of our usable addresses. */
+bool tk_net_ip6_is_ours(const tk_net *net, const uint8_t a[16]);
+/* net/icmp6.c: an ICMPv6 message in; sending an error about a packet. */
+int tk_net_icmp6_input(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *pkt, size_t off,
+                       tk_time now);
+void tk_net_icmp6_error(tk_net *net, const uint8_t *pkt, size_t len, uint8_t type, uint8_t code,
+                        uint32_t rest, tk_time now);
+/* net/nd6_io.c: Neighbor Discovery messages in, solicitations and DAD out,
+ * timers. */
+int tk_net_nd_input(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, tk_time now);
+/* An NS for target: to its solicited-node group, or to target itself
+ * (unicast); from src with our MAC, or from :: without it (DAD). */
+void tk_net_nd_solicit(tk_net *net, const uint8_t target[16], const uint8_t *src, bool unicast,
+                       tk_time now);
+/* A link-layer address from an NS, RS or RA (RFC 4861 7.2.3, 6.3.4):
+ * the entry is made or updated (STALE), and frames that waited leave. */
+void tk_net_nd_learn(tk_net *net, const uint8_t addr[16], const uint8_t mac[6], tk_time now);
+/* Sends an NDP message from src to dst with hop limit 255. */
+void tk_net_nd_send(tk_net *net, const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
+                    tk_time now);
+int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_time now);
+void tk_net_ip6_poll(tk_net *net, tk_time now);
+tk_time tk_net_ip6_next_deadline(const tk_net *net);
 
 /* The stack's static neighbour table (tk_stack_add_neighbor). */
 int tk_net_add_neighbor(tk_net *net, uint32_t addr, const uint8_t mac[6]);

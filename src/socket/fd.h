@@ -21,4 +21,10 @@ long tk_sock_read_empty(tk_tcb *tp);
  * -EPIPE after shutdown(write), -ENOTCONN before the handshake. */
 int tk_sock_send_begin(tk_stack *s, int sd, tk_tcb **out);
 
+/* The IPv4 address a tk_sockaddr names (sockaddr.c): TK_AF_INET's, an
+ * IPv4-mapped IPv6 address's, or 0 for the IPv6 wildcard (::). Returns 0,
+ * -EINVAL for NULL, -EAFNOSUPPORT for another family or a native IPv6
+ * address. */
+int tk_sock_addr4(const tk_sockaddr *a, uint32_t *addr);
+
 #endif

@@ -54,7 +54,11 @@ int tk_bind(tk_stack *s, int sd, const tk_sockaddr *addr) {
         return -EBADF;
     if (addr == NULL || (tp->flags & TK_TF_BOUND) || tp->state != TK_TCP_CLOSED)
         return -EINVAL;
-    return do_bind(s, tp, addr->addr, addr->port);
+    uint32_t a4;
+    int rc = tk_sock_addr4(addr, &a4);
+    if (rc < 0)
+        return rc;
+    return do_bind(s, tp, a4, addr->port);
 }
 
 int tk_listen(tk_stack *s, int sd, int backlog) {
@@ -102,10 +106,8 @@ int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer) {
     tk_cold(tp)->parent = TK_NIL;
     tp->flags &= ~TK_TF_IN_ACCEPTQ;
     tp->flags |= TK_TF_FD;
-    if (peer != NULL) {
-        peer->addr = tp->raddr;
-        peer->port = tp->rport;
-    }
+    if (peer != NULL)
+        *peer = tk_sockaddr_in4(tp->raddr, tp->rport);
     return (int)tp->index;
 }
 
@@ -113,7 +115,11 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
-    if (addr == NULL || addr->port == 0 || addr->addr == 0)
+    uint32_t raddr = 0;
+    int rc = tk_sock_addr4(addr, &raddr);
+    if (rc < 0)
+        return rc;
+    if (addr->port == 0 || raddr == 0)
         return -EINVAL;
     if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD)
         return -EALREADY;
@@ -123,17 +129,17 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
         return -EISCONN; /* CM-17: never resets a live connection */
     uint32_t laddr = s->cfg.addr;
     if (tp->flags & TK_TF_BOUND) {
-        if (tk_demux_lookup(s, laddr, tp->lport, addr->addr, addr->port) != NULL ||
-            tk_tw_lookup(s, laddr, tp->lport, addr->addr, addr->port) != NULL)
+        if (tk_demux_lookup(s, laddr, tp->lport, raddr, addr->port) != NULL ||
+            tk_tw_lookup(s, laddr, tp->lport, raddr, addr->port) != NULL)
             return -EADDRINUSE; /* CM-10 */
     } else {
-        int p = tk_port_pick(s, tp, laddr, addr->addr, addr->port);
+        int p = tk_port_pick(s, tp, laddr, raddr, addr->port);
         if (p < 0)
             return p;
         tp->lport = (uint16_t)p;
     }
     tp->laddr = laddr;
-    tp->raddr = addr->addr;
+    tp->raddr = raddr;
     tp->rport = addr->port;
     tk_cold(tp)->so_error = 0;
     tk_tcb_init_conn(s, tp, s->now);

@@ -58,8 +58,7 @@ int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out) {
         return -EBADF;
     if (out == NULL)
         return -EINVAL;
-    out->addr = tp->laddr;
-    out->port = tp->lport;
+    *out = tk_sockaddr_in4(tp->laddr, tp->lport);
     return 0;
 }
 
@@ -71,7 +70,6 @@ int tk_getpeername(tk_stack *s, int sd, tk_sockaddr *out) {
         return -EINVAL;
     if (tp->raddr == 0 || tp->state == TK_TCP_LISTEN)
         return -ENOTCONN;
-    out->addr = tp->raddr;
-    out->port = tp->rport;
+    *out = tk_sockaddr_in4(tp->raddr, tp->rport);
     return 0;
 }

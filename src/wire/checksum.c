@@ -93,3 +93,18 @@ uint16_t tk_csum_update32(uint16_t csum, uint32_t old_val, uint32_t new_val) {
     csum = tk_csum_update16(csum, (uint16_t)(old_val >> 16), (uint16_t)(new_val >> 16));
     return tk_csum_update16(csum, (uint16_t)old_val, (uint16_t)new_val);
 }
+
+uint32_t tk_csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                         uint32_t len) {
+    uint8_t tail[8] = {(uint8_t)(len >> 24),
+                       (uint8_t)(len >> 16),
+                       (uint8_t)(len >> 8),
+                       (uint8_t)len,
+                       0,
+                       0,
+                       0,
+                       proto};
+    uint32_t sum = tk_csum_add(0, src, 16);
+    sum = tk_csum_add(sum, dst, 16);
+    return tk_csum_add(sum, tail, sizeof tail);
+}

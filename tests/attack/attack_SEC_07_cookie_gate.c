@@ -22,7 +22,7 @@
 static int listener(tk_lan *net, int idx) {
     tk_stack *s = net->st[idx];
     int ls = tk_socket(s);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     assert_int_equal(tk_bind(s, ls, &a), 0);
     assert_int_equal(tk_listen(s, ls, 128), 0);
     return ls;
@@ -119,7 +119,7 @@ static void test_SEC_02_cookie_keeps_options(void **state) {
     int ls = listener(&net, 0);
     tk_stack *s = net.st[0], *c = net.st[1];
     int sd = tk_socket(c);
-    tk_sockaddr to = {net.cfg[0].addr, 80};
+    tk_sockaddr to = tk_sockaddr_in4(net.cfg[0].addr, 80);
     assert_int_equal(tk_connect(c, sd, &to), -EINPROGRESS);
     tk_stack_poll(c, net.now);
     tk_lan_run_until(&net, net.now + TK_MS(10));

@@ -22,7 +22,7 @@
 static int burst(tk_lan *net, int idx, int n, int *refused) {
     tk_stack *c = net->st[idx];
     int sd[16];
-    tk_sockaddr to = {net->cfg[0].addr, 80};
+    tk_sockaddr to = tk_sockaddr_in4(net->cfg[0].addr, 80);
     for (int i = 0; i < n; i++) {
         sd[i] = tk_socket(c);
         assert_true(sd[i] >= 0);
@@ -65,7 +65,7 @@ static void test_SEC_13_burst_refused_others_unaffected(void **state) {
     assert_true(tk_lan_add(&net, &a) >= 0);
     assert_true(tk_lan_add(&net, &b) >= 0);
     int ls = tk_socket(net.st[0]);
-    tk_sockaddr any = {0, 80};
+    tk_sockaddr any = tk_sockaddr_in4(0, 80);
     assert_int_equal(tk_bind(net.st[0], ls, &any), 0);
     assert_int_equal(tk_listen(net.st[0], ls, 64), 0);
     int refused_a = 0, refused_b = 0;
@@ -97,7 +97,7 @@ static void test_SEC_13_off_by_default(void **state) {
     assert_true(tk_lan_add(&net, &sc) >= 0);
     assert_true(tk_lan_add(&net, &a) >= 0);
     int ls = tk_socket(net.st[0]);
-    tk_sockaddr any = {0, 80};
+    tk_sockaddr any = tk_sockaddr_in4(0, 80);
     assert_int_equal(tk_bind(net.st[0], ls, &any), 0);
     assert_int_equal(tk_listen(net.st[0], ls, 64), 0);
     int refused = 0;

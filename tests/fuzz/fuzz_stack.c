@@ -133,10 +133,10 @@ static tk_stack *setup(size_t *sent) {
     FUZZ_CHECK(tk_stack_create(&s, &cfg, &io) == 0);
     FUZZ_CHECK(tk_stack_add_neighbor(s, REMOTE, remote_mac) == 0);
     int l = tk_socket(s);
-    tk_sockaddr any = {0, 80};
+    tk_sockaddr any = tk_sockaddr_in4(0, 80);
     FUZZ_CHECK(tk_bind(s, l, &any) == 0 && tk_listen(s, l, 2) == 0);
     int c = tk_socket(s);
-    tk_sockaddr me = {0, 40000}, peer = {REMOTE, 5000};
+    tk_sockaddr me = tk_sockaddr_in4(0, 40000), peer = tk_sockaddr_in4(REMOTE, 5000);
     FUZZ_CHECK(tk_bind(s, c, &me) == 0);
     FUZZ_CHECK(tk_connect(s, c, &peer) == -EINPROGRESS);
     return s;

@@ -121,7 +121,7 @@ static void test_API_05_minimal_fastopen_refused(void **state) {
     assert_int_equal(tk_setsockopt(h.s, ls, TK_IPPROTO_TCP_LEVEL, TK_TCP_FASTOPEN, &q, sizeof(q)),
                      -ENOPROTOOPT);
     int sd = tk_socket(h.s);
-    tk_sockaddr to = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr to = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_send_fastopen(h.s, sd, &to, "hi", 2), -EOPNOTSUPP);
     tk_tcp_opts o;
     memset(&o, 0, sizeof(o));

@@ -3,6 +3,7 @@
 #   check_capture.sh tcpdump GEN DIR MUT - our lines == tcpdump -nn -r lines
 #                                       (SPEC OBS-2), for GEN's frames and for
 #                                       MUT's seeded random frames
+#   check_capture.sh tcpdump-ipv6 GEN DIR - the same for the IPv6 frames (NET-4)
 #   check_capture.sh tshark  GEN DIR  - tshark finds no malformed packet or bad
 #                                       checksum, and reads both timestamp
 #                                       precisions alike (SPEC OBS-1)
@@ -46,6 +47,20 @@ tcpdump)
     TZ=UTC tcpdump $zroot -nn -r "$dir/good_ns.pcap" 2>/dev/null | diff -u "$dir/good.txt" - ||
         fail "nanosecond pcap reads differently"
     ;;
+tcpdump-ipv6)
+    # SPEC NET-4: the IPv6 frames (extension headers, ICMPv6 types, NDP).
+    command -v tcpdump >/dev/null || fail "tcpdump not installed"
+    TZ=UTC tcpdump $zroot -nn -r "$dir/ipv6.pcap" >"$dir/ipv6.tcpdump" 2>"$dir/ipv6.err" ||
+        fail "tcpdump could not read ipv6.pcap: $(cat "$dir/ipv6.err")"
+    [ -s "$dir/ipv6.tcpdump" ] || fail "tcpdump printed nothing for ipv6.pcap"
+    diff -u "$dir/ipv6.tcpdump" "$dir/ipv6.txt" || fail "ipv6.pcap: printer differs from tcpdump"
+    echo "ipv6: $(grep -c '^[0-9]' "$dir/ipv6.txt") frames identical to tcpdump"
+    TZ=UTC tcpdump $zroot -nn -r "$dir/ipv6_mutants.pcap" >"$dir/ipv6_mutants.tcpdump" 2>/dev/null ||
+        fail "tcpdump could not read ipv6_mutants.pcap"
+    diff -u "$dir/ipv6_mutants.tcpdump" "$dir/ipv6_mutants.txt" ||
+        fail "ipv6_mutants.pcap: printer differs from tcpdump"
+    echo "ipv6 mutants: $(grep -c '^[0-9]' "$dir/ipv6_mutants.txt") seeded random frames identical to tcpdump"
+    ;;
 tshark)
     command -v tshark >/dev/null || fail "tshark not installed"
     expert() {
@@ -58,6 +73,13 @@ tshark)
     # The same check must catch the deliberately broken frames.
     expert "$dir/odd.pcap" >"$dir/odd.expert"
     grep -q 'Malformed' "$dir/odd.expert" || fail "the check does not see malformed frames"
+    # The IPv6 frames (NET-4): well formed, every checksum right.
+    expert "$dir/ipv6.pcap" >"$dir/ipv6.expert"
+    if grep -E "$bad" "$dir/ipv6.expert"; then fail "tshark flags ipv6.pcap"; fi
+    n=$(tshark -r "$dir/ipv6.pcap" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+        -Y 'icmpv6.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0' \
+        2>/dev/null | wc -l)
+    [ "$n" = 0 ] || fail "ipv6.pcap: $n bad checksums"
     tshark -r "$dir/good.pcap" -T fields -e frame.time_epoch >"$dir/us.times" 2>/dev/null
     tshark -r "$dir/good_ns.pcap" -T fields -e frame.time_epoch >"$dir/ns.times" 2>/dev/null
     [ -s "$dir/us.times" ] || fail "tshark read no frames"

@@ -5,6 +5,8 @@
  *   gen_frames DIR   ->  DIR/good.pcap DIR/good.txt   well-formed frames
  *                        DIR/good_ns.pcap              same, nanosecond stamps
  *                        DIR/odd.pcap  DIR/odd.txt     malformed / cut frames
+ *                        DIR/ipv6.pcap DIR/ipv6.txt    IPv6 frames (gen_ipv6.c)
+ *                        DIR/ipv6_mutants.pcap, .txt   3000 seeded mutants of them
  *
  * Each .txt line is "HH:MM:SS.uuuuuu <printer text>", as tcpdump -nn -r shows
  * the pcap with TZ=UTC. Frames are built with the wire emit functions. */
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen_ipv6.h"
 #include "lib/print/print.h"
 #include "pcap_writer.h"
 #include "tcpkit/wire/arp.h"
@@ -491,6 +494,23 @@ static void sink_close(sink *s) {
         die("close", -EIO);
 }
 
+static void emit_cb(void *ctx, const uint8_t *f, size_t len) {
+    emit(ctx, f, len);
+}
+
+/* A mutant the printer decodes as tcpdump does: no protocol or ICMPv6
+ * type it leaves undecoded (tcpdump knows many more). */
+static int decodable(void *ctx, const uint8_t *f, size_t len) {
+    static char text[TK_PRINT_LINE_MAX];
+    tk_printer scratch;
+    (void)ctx;
+    tk_printer_init(&scratch, false);
+    if (tk_print_frame(&scratch, f, len, text, sizeof text) < 0)
+        return 0;
+    return strstr(text, "ip-proto-") == NULL && strstr(text, "unknown icmp6 type") == NULL &&
+           strstr(text, "type-#") == NULL;
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: gen_frames DIR\n");
@@ -512,5 +532,17 @@ int main(int argc, char **argv) {
     odd_frames(&odd);
     printf("odd: %d frames\n", odd.frames);
     sink_close(&odd);
+
+    static sink v6;
+    sink_open(&v6, argv[1], "ipv6", false);
+    gen_ipv6_frames(emit_cb, &v6);
+    printf("ipv6: %d frames\n", v6.frames);
+    sink_close(&v6);
+
+    static sink m6;
+    sink_open(&m6, argv[1], "ipv6_mutants", false);
+    gen_ipv6_mutants(emit_cb, decodable, &m6, 6, 3000);
+    printf("ipv6_mutants: %d frames\n", m6.frames);
+    sink_close(&m6);
     return 0;
 }

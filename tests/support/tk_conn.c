@@ -31,7 +31,7 @@ void tkh_init_fixed(tkh *h, tk_config *cfg, uint32_t iss) {
 int tkh_listen_at(tkh *h, uint16_t port, int backlog) {
     int ls = tk_socket(h->s);
     assert_true(ls >= 0);
-    tk_sockaddr a = {0, port};
+    tk_sockaddr a = tk_sockaddr_in4(0, port);
     assert_int_equal(tk_bind(h->s, ls, &a), 0);
     assert_int_equal(tk_listen(h->s, ls, backlog), 0);
     return ls;

@@ -275,7 +275,7 @@ int tkh_count_transitions(const tkh *h, int old_state, int new_state) {
 int tkh_listen(tkh *h) {
     int ls = tk_socket(h->s);
     assert_true(ls >= 0);
-    tk_sockaddr a = {0, h->lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h->lport);
     assert_int_equal(tk_bind(h->s, ls, &a), 0);
     assert_int_equal(tk_listen(h->s, ls, 8), 0);
     return ls;
@@ -301,9 +301,9 @@ int tkh_open_passive(tkh *h, uint32_t irs, const tk_tcp_opts *syn_opts, uint32_t
 int tkh_open_active(tkh *h, uint32_t irs, const tk_tcp_opts *synack_opts, uint32_t *iss) {
     int sd = tk_socket(h->s);
     assert_true(sd >= 0);
-    tk_sockaddr a = {0, h->lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h->lport);
     assert_int_equal(tk_bind(h->s, sd, &a), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h->rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h->rport);
     assert_int_equal(tk_connect(h->s, sd, &r), -EINPROGRESS);
     tkh_poll(h);
     tkh_seg g;

@@ -53,11 +53,11 @@ static tk_simnet *make(uint64_t seed, uint32_t loss_ppm, recorder *r) {
 static uint64_t transfer(tk_simnet *n, uint64_t len) {
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     int l = tk_socket(b);
-    tk_sockaddr any = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr any = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     assert_int_equal(tk_bind(b, l, &any), 0);
     assert_int_equal(tk_listen(b, l, 4), 0);
     int c = tk_socket(a);
-    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     assert_int_equal(tk_connect(a, c, &to), -EINPROGRESS);
     tk_simnet_poll(n);
     int d = -EAGAIN;

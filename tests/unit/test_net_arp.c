@@ -208,7 +208,7 @@ static void test_NET_1_stack_resolves_before_syn(void **state) {
     tkh h;
     tkh_init(&h, &cfg);
     int sd = tk_socket(h.s);
-    tk_sockaddr dst = {0xc6120007u, 80};
+    tk_sockaddr dst = tk_sockaddr_in4(0xc6120007u, 80);
     assert_int_equal(tk_connect(h.s, sd, &dst), -EINPROGRESS);
     tkh_poll(&h);
     assert_int_equal(h.nframes, 1);
@@ -297,7 +297,7 @@ static void test_NET_1_stack_unanswered_arp_gives_up(void **state) {
     tkh_init(&h, &cfg);
     tk_time t0 = h.now;
     int sd = tk_socket(h.s);
-    tk_sockaddr dst = {0xc6120007u, 80};
+    tk_sockaddr dst = tk_sockaddr_in4(0xc6120007u, 80);
     assert_int_equal(tk_connect(h.s, sd, &dst), -EINPROGRESS);
     tkh_poll(&h);
     const tk_stats *st = tk_stack_stats(h.s);

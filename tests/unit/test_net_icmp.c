@@ -61,9 +61,9 @@ static int inject_error(tkh *h, uint8_t type, uint8_t code, uint32_t rest, uint3
 /* connect() without an answer yet: returns the descriptor, *iss the SYN's. */
 static int start_connect(tkh *h, uint32_t *iss) {
     int sd = tk_socket(h->s);
-    tk_sockaddr a = {0, h->lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h->lport);
     assert_int_equal(tk_bind(h->s, sd, &a), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h->rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h->rport);
     assert_int_equal(tk_connect(h->s, sd, &r), -EINPROGRESS);
     tkh_poll(h);
     tkh_seg g;

@@ -184,7 +184,7 @@ static void test_net_unresolved_next_hop_waits_for_arp(void **state) {
     tkh h;
     tkh_init(&h, NULL);
     int sd = tk_socket(h.s);
-    tk_sockaddr r = {0xc6130005u, 80};
+    tk_sockaddr r = tk_sockaddr_in4(0xc6130005u, 80);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     assert_int_equal(tk_stack_stats(h.s)->out_no_neighbor, 1);

@@ -114,7 +114,7 @@ static void test_NET_08_connect_picks_ports_of_own_shard(void **state) {
     for (uint16_t i = 0; i < 60; i++) {
         int sd = tk_socket(h.s);
         assert_true(sd >= 0);
-        tk_sockaddr to = {TKH_REMOTE_ADDR, (uint16_t)(80 + i * 7)};
+        tk_sockaddr to = tk_sockaddr_in4(TKH_REMOTE_ADDR, (uint16_t)(80 + i * 7));
         assert_int_equal(tk_connect(h.s, sd, &to), -EINPROGRESS);
         tk_sockaddr me;
         assert_int_equal(tk_getsockname(h.s, sd, &me), 0);

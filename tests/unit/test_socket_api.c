@@ -27,9 +27,9 @@ static void test_API_01_errors_before_connect(void **state) {
     assert_int_equal(tk_getpeername(h.s, sd, &out), -ENOTCONN);
     assert_int_equal(tk_send(h.s, 99, "x", 1), -EBADF);
     assert_int_equal(tk_send(h.s, -1, "x", 1), -EBADF);
-    tk_sockaddr bad = {0x01020304u, 80};
+    tk_sockaddr bad = tk_sockaddr_in4(0x01020304u, 80);
     assert_int_equal(tk_bind(h.s, sd, &bad), -EADDRNOTAVAIL);
-    tk_sockaddr zero = {0, 0};
+    tk_sockaddr zero = tk_sockaddr_in4(0, 0);
     assert_int_equal(tk_connect(h.s, sd, &zero), -EINVAL);
     assert_int_equal(tk_close(h.s, sd), 0);
     assert_int_equal(tk_close(h.s, sd), -EBADF);
@@ -123,7 +123,7 @@ static void test_API_01_rcvbuf_sets_window(void **state) {
     int ls = tk_socket(h.s);
     int n = 4096;
     tk_setsockopt(h.s, ls, TK_SOL_SOCKET, TK_SO_RCVBUF, &n, sizeof(n));
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     tk_bind(h.s, ls, &a);
     tk_listen(h.s, ls, 1);
     tk_tcp_opts o;

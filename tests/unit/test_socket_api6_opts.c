@@ -140,7 +140,7 @@ static void test_API_06_maxseg_active(void **state) {
     assert_int_equal(set_int(&h, sd, TCP, TK_TCP_MAXSEG, 32768), -EINVAL);
     assert_int_equal(set_int(&h, sd, TCP, TK_TCP_MAXSEG, 600), 0);
     assert_int_equal(get_int(&h, sd, TCP, TK_TCP_MAXSEG), 600);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;
@@ -169,7 +169,7 @@ static void test_API_06_maxseg_listener(void **state) {
     tkh h;
     tkh_init_fixed(&h, NULL, ISS);
     int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, h.lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h.lport);
     assert_int_equal(tk_bind(h.s, ls, &a), 0);
     assert_int_equal(set_int(&h, ls, TCP, TK_TCP_MAXSEG, 500), 0);
     assert_int_equal(tk_listen(h.s, ls, 8), 0);

@@ -19,7 +19,7 @@ static void test_API_01_bind_wildcard_listen(void **state) {
     tkh h;
     tkh_init(&h, NULL);
     int ls = tk_socket(h.s);
-    tk_sockaddr any = {0, h.lport};
+    tk_sockaddr any = tk_sockaddr_in4(0, h.lport);
     assert_int_equal(tk_bind(h.s, ls, &any), 0);
     tk_sockaddr name;
     assert_int_equal(tk_getsockname(h.s, ls, &name), 0);
@@ -42,9 +42,9 @@ static void test_API_01_bind_wildcard_connect(void **state) {
     tkh h;
     tkh_init(&h, NULL);
     int sd = tk_socket(h.s);
-    tk_sockaddr any = {0, 40000};
+    tk_sockaddr any = tk_sockaddr_in4(0, 40000);
     assert_int_equal(tk_bind(h.s, sd, &any), 0);
-    tk_sockaddr peer = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr peer = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &peer), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;
@@ -78,7 +78,7 @@ static void test_API_01_listen_unbound_ephemeral(void **state) {
     assert_true(sd >= 0);
     /* A second socket may not bind the port the listener took. */
     int other = tk_socket(h.s);
-    tk_sockaddr same = {0, name.port};
+    tk_sockaddr same = tk_sockaddr_in4(0, name.port);
     assert_int_equal(tk_bind(h.s, other, &same), -EADDRINUSE);
     tkh_fini(&h);
 }

@@ -59,7 +59,7 @@ static void test_API_1_ip_defaults(void **state) {
     int sd = tk_socket(h.s);
     assert_int_equal(get_ip(&h, sd, TK_IP_TTL), 64);
     assert_int_equal(get_ip(&h, sd, TK_IP_TOS), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     expect_ip(&h, TK_TCP_SYN, 64, 0);
@@ -75,7 +75,7 @@ static void test_API_1_ip_ttl_tos_active(void **state) {
     int sd = tk_socket(h.s);
     assert_int_equal(set_ip(&h, sd, TK_IP_TTL, 4), 0);
     assert_int_equal(set_ip(&h, sd, TK_IP_TOS, 0x20), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     uint8_t ttl, tos;

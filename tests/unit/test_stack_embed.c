@@ -61,7 +61,7 @@ static void make_stack(drv *d, uint32_t backlog) {
 static int start_connect(drv *d, uint16_t port, tk_time now) {
     int sd = tk_socket(d->s);
     assert_true(sd >= 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, port};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, port);
     assert_int_equal(tk_connect(d->s, sd, &r), -EINPROGRESS);
     assert_int_equal(tk_stack_poll(d->s, now), 0);
     return sd;

@@ -46,7 +46,7 @@ static unsigned queued_for(tkp *p, int sd) {
 
 static int listen_b(tkp *p) {
     int ls = tk_socket(p->st[B]);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     assert_int_equal(tk_bind(p->st[B], ls, &a), 0);
     assert_int_equal(tk_listen(p->st[B], ls, 4), 0);
     return ls;
@@ -55,7 +55,7 @@ static int listen_b(tkp *p) {
 static int connect_a(tkp *p, seen *w) {
     int cs = tk_socket(p->st[A]);
     assert_int_equal(tk_set_events(p->st[A], cs, TK_EV_ALL, on_event, w), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(p->st[A], cs, &r), -EINPROGRESS);
     return cs;
 }

@@ -86,7 +86,7 @@ static void run_seed(uint32_t seed, int rounds) {
     int sd = tkh_open_passive(&h, irs, NULL, &iss);
     tk_send(h.s, sd, "some data to keep in flight", 27);
     int cs = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 1234};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 1234);
     tk_connect(h.s, cs, &r);
     static uint8_t seg[1600];
     static uint8_t frame[1600];

@@ -17,7 +17,7 @@
 static int server_listen(tkp *p, uint16_t port) {
     int ls = tk_socket(p->st[B]);
     assert_true(ls >= 0);
-    tk_sockaddr a = {0, port};
+    tk_sockaddr a = tk_sockaddr_in4(0, port);
     assert_int_equal(tk_bind(p->st[B], ls, &a), 0);
     assert_int_equal(tk_listen(p->st[B], ls, 4), 0);
     return ls;
@@ -26,7 +26,7 @@ static int server_listen(tkp *p, uint16_t port) {
 static void connect_pair(tkp *p, int *cs, int *ss) {
     int ls = server_listen(p, 80);
     *cs = tk_socket(p->st[A]);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(p->st[A], *cs, &r), -EINPROGRESS);
     *ss = -EAGAIN;
     for (int i = 0; i < 12000 && *ss == -EAGAIN; i++) {
@@ -46,7 +46,7 @@ static void test_CM_01_pair_handshake(void **state) {
     tkp_init(&p, NULL, NULL, TK_MS(1));
     int ls = server_listen(&p, 80);
     int cs = tk_socket(p.st[A]);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(p.st[A], cs, &r), -EINPROGRESS);
     assert_int_equal(tk_poll_events(p.st[A], cs) & TK_POLLOUT, 0);
     tkp_run_until(&p, p.now + TK_MS(10));
@@ -168,7 +168,7 @@ static void test_RS_01_pair_connect_refused(void **state) {
     tkp p;
     tkp_init(&p, NULL, NULL, TK_MS(1));
     int cs = tk_socket(p.st[A]);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 81};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 81);
     assert_int_equal(tk_connect(p.st[A], cs, &r), -EINPROGRESS);
     tkp_run_until(&p, p.now + TK_MS(10));
     assert_int_equal(tk_poll_events(p.st[A], cs) & TK_POLLERR, TK_POLLERR);

@@ -61,7 +61,7 @@ static tk_simnet *make(uint32_t chunks, uint32_t loss_ppm, watch *w) {
 static void connect_pair(tk_simnet *n, int *ca, int *sb) {
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     int l = tk_socket(b);
-    tk_sockaddr at = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr at = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     assert_int_equal(tk_bind(b, l, &at), 0);
     assert_int_equal(tk_listen(b, l, 4), 0);
     *ca = tk_socket(a);

@@ -32,9 +32,9 @@ static void init_ecn(tkh *h, int ecn) {
 static int connect_sd(tkh *h) {
     int sd = tk_socket(h->s);
     assert_true(sd >= 0);
-    tk_sockaddr a = {0, h->lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h->lport);
     assert_int_equal(tk_bind(h->s, sd, &a), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h->rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h->rport);
     assert_int_equal(tk_connect(h->s, sd, &r), -EINPROGRESS);
     tkh_poll(h);
     return sd;

@@ -37,7 +37,7 @@ static void set_tunnel(tkh *h, uint16_t port) {
 static int open_active(tkh *h) {
     int sd = tk_socket(h->s);
     assert_int_equal(set_encap(h->s, sd, 5555), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h->rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h->rport);
     assert_int_equal(tk_connect(h->s, sd, &r), -EINPROGRESS);
     tkh_poll(h);
     tkh_seg g;
@@ -151,7 +151,7 @@ static void test_encap_icmp_plain_quote_ignored(void **state) {
     tkh_init_fixed(&h, &cfg, ISS);
     int sd = tk_socket(h.s);
     assert_int_equal(set_encap(h.s, sd, 5555), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;
@@ -221,12 +221,12 @@ static void test_encap_pair_transfer(void **state) {
     p.dup_ppm = 5000;
     p.corrupt_ppm = 5000;
     int ls = tk_socket(p.st[1]);
-    tk_sockaddr any = {0, 80};
+    tk_sockaddr any = tk_sockaddr_in4(0, 80);
     assert_int_equal(tk_bind(p.st[1], ls, &any), 0);
     assert_int_equal(tk_listen(p.st[1], ls, 4), 0);
     int cs = tk_socket(p.st[0]);
     assert_int_equal(set_encap(p.st[0], cs, 9899), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(p.st[0], cs, &r), -EINPROGRESS);
     int ss = -EAGAIN;
     for (int i = 0; i < 12000 && ss < 0; i++) {

@@ -213,7 +213,7 @@ static void test_OP_08_sockopt(void **state) {
     assert_int_equal(tk_setsockopt(h.s, ls, TK_IPPROTO_TCP_LEVEL, TK_TCP_FASTOPEN, &v, sizeof v),
                      -EINVAL);
     int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     v = 1;
     assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_FASTOPEN, &v, sizeof v),

@@ -41,7 +41,7 @@ static tk_tcp_opts synack_opts(bool with_cookie) {
 static long fo_send(tkh *h, uint16_t rport, const char *data, tkh_seg *g) {
     int sd = tk_socket(h->s);
     assert_true(sd >= 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, rport);
     long n = tk_send_fastopen(h->s, sd, &r, data, strlen(data));
     tkh_poll(h);
     assert_true(tkh_next(h, g));
@@ -68,7 +68,7 @@ static void test_OP_08_client_needs_setting(void **state) {
     tkh h;
     init(&h, TK_FASTOPEN_SERVER);
     int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 7001};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 7001);
     assert_int_equal(tk_send_fastopen(h.s, sd, &r, "x", 1), -EOPNOTSUPP);
     assert_int_equal(tk_send_fastopen(h.s, 99, &r, "x", 1), -EBADF);
     tkh_fini(&h);

@@ -74,7 +74,7 @@ static void test_CM_01_active_open_exact(void **state) {
     tkh h;
     tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     h.rport = 80;
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     TKH_NOTHING(&h); /* calls never send; poll does */
@@ -180,9 +180,9 @@ static void test_OP_01_tcp_noopt(void **state) {
                      0);
     assert_int_equal(tk_getsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_NOOPT, &v, &len), 0);
     assert_int_equal(v, 1);
-    tk_sockaddr a = {0, h.lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h.lport);
     assert_int_equal(tk_bind(h.s, sd, &a), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;
@@ -266,9 +266,9 @@ static void test_CM_02_simultaneous_open(void **state) {
     tkh h;
     tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     assert_int_equal(tk_bind(h.s, sd, &a), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 40000};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 40000);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;
@@ -294,7 +294,7 @@ static void test_CM_16_syn_retries_backoff(void **state) {
     tkh_init_fixed(&h, NULL, ISS);
     tk_time t0 = h.now;
     int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     tk_connect(h.s, sd, &r);
     tkh_poll(&h);
     tkh_seg g;
@@ -361,7 +361,7 @@ static void test_RS_08_unacceptable_ack_rst(void **state) {
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_RCVD), 1);
     /* SYN_SENT. */
     int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 81};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 81);
     tk_connect(h.s, sd, &r);
     tkh_poll(&h);
     TKH_EXPECT(&h, &g, TK_TCP_SYN, ISS, 0, 0);
@@ -378,7 +378,7 @@ static void test_OP_06_option_order_aligned(void **state) {
     tkh h;
     tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     tk_connect(h.s, sd, &r);
     tkh_poll(&h);
     /* Raw bytes of the SYN's options: MSS | SACK_PERM,TS | NOP,WS. */

@@ -87,7 +87,7 @@ static void test_API_1_TM_2_keepinit_syn_sent(void **state) {
     tk_time t0 = h.now;
     int sd = tk_socket(h.s);
     assert_int_equal(set_keepinit(&h, sd, 5), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;
@@ -166,7 +166,7 @@ static void test_API_1_TM_2_keepinit_inherited_and_simultaneous(void **state) {
 
     int sd = tk_socket(h.s);
     assert_int_equal(set_keepinit(&h, sd, 4), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     tk_time t1 = h.now;
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
@@ -197,7 +197,7 @@ static void test_TM_2_keepinit_wins_over_retransmit(void **state) {
     tk_time t0 = h.now;
     int sd = tk_socket(h.s);
     assert_int_equal(set_keepinit(&h, sd, 1), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;

@@ -42,7 +42,7 @@ static int listener(tkh *h, bool sign) {
     assert_true(ls >= 0);
     if (sign)
         set_md5sig(h, ls, 1);
-    tk_sockaddr a = {0, h->lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h->lport);
     assert_int_equal(tk_bind(h->s, ls, &a), 0);
     assert_int_equal(tk_listen(h->s, ls, 8), 0);
     return ls;
@@ -301,7 +301,7 @@ static void test_md5_active_open(void **state) {
     add_key(&h);
     int sd = tk_socket(h.s);
     set_md5sig(&h, sd, 1);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;
@@ -337,7 +337,7 @@ static void test_md5_no_key_nothing_unsigned_leaves(void **state) {
     tkh_init(&h, NULL);
     int sd = tk_socket(h.s);
     set_md5sig(&h, sd, 1);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     TKH_NOTHING(&h);

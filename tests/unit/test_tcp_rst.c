@@ -35,7 +35,7 @@ static int open_conn(tkh *h) {
 static int connect_syn_sent(tkh *h, tkh_seg *g) {
     init(h, 0);
     int sd = tk_socket(h->s);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     tk_connect(h->s, sd, &r);
     tkh_poll(h);
     TKH_EXPECT(h, g, TK_TCP_SYN, ISS, 0, 0);
@@ -278,9 +278,9 @@ static void test_RS_07_stale_connection_client_side(void **state) {
     tkh h;
     init(&h, 0);
     int sd = tk_socket(h.s);
-    tk_sockaddr a = {0, 40001};
+    tk_sockaddr a = tk_sockaddr_in4(0, 40001);
     tk_bind(h.s, sd, &a);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     tk_connect(h.s, sd, &r);
     tkh_poll(&h);
     tkh_seg g;
@@ -340,9 +340,9 @@ static void test_CM_17_no_ghost_connection(void **state) {
     (void)state;
     tkh h;
     int sd = open_conn(&h);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 40000};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 40000);
     assert_int_equal(tk_connect(h.s, sd, &r), -EISCONN);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     assert_int_equal(tk_bind(h.s, sd, &a), -EINVAL);
     assert_int_equal(tk_listen(h.s, sd, 1), -EINVAL);
     /* A new socket cannot take the listener's port either. */

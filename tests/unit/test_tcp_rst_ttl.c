@@ -44,7 +44,7 @@ static void test_RS_01_bound_socket_ttl_tos(void **state) {
     set_ip(&h, sd, 4, 0x20);
     assert_int_equal(tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, NULL, NULL, 0), 0);
     expect_rst(&h, TK_TCP_RST | TK_TCP_ACK, 0, IRS + 1, 64, 0);
-    tk_sockaddr a = {0, h.lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h.lport);
     assert_int_equal(tk_bind(h.s, sd, &a), 0);
     assert_int_equal(tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, NULL, NULL, 0), 0);
     expect_rst(&h, TK_TCP_RST | TK_TCP_ACK, 0, IRS + 1, 4, 0x20);
@@ -102,7 +102,7 @@ static void test_RS_07_syn_sent_ttl_tos(void **state) {
     tkh_init_fixed(&h, NULL, ISS);
     int sd = tk_socket(h.s);
     set_ip(&h, sd, 4, 0xe0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;

@@ -62,9 +62,9 @@ static void test_CM_02_syn_data_simultaneous_open(void **state) {
     tkh h;
     init_fixed(&h, true, false);
     int sd = tk_socket(h.s);
-    tk_sockaddr a = {0, h.lport};
+    tk_sockaddr a = tk_sockaddr_in4(0, h.lport);
     assert_int_equal(tk_bind(h.s, sd, &a), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, h.rport};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h.rport);
     assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
     tkh_poll(&h);
     tkh_seg g;

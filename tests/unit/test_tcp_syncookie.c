@@ -16,7 +16,7 @@ static int flooded_listener(tkh *h) {
     cfg.max_syn_backlog = 2;
     tkh_init(h, &cfg);
     int ls = tk_socket(h->s);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     tk_bind(h->s, ls, &a);
     tk_listen(h->s, ls, 8);
     /* The flood: SYNs from spoofed ports that never complete. */
@@ -110,7 +110,7 @@ static void test_SEC_02_cookies_off_drops(void **state) {
     cfg.syn_cookies = false;
     tkh_init(&h, &cfg);
     int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     tk_bind(h.s, ls, &a);
     tk_listen(h.s, ls, 8);
     tkh_inject_ports(&h, 1000, 80, TK_TCP_SYN, 1, 0, 65535, NULL, NULL, 0);

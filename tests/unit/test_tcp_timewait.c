@@ -43,19 +43,19 @@ static void check_reservation(uint32_t max_time_wait) {
     tkh_init_fixed(&h, &cfg, ISS);
     time_wait_conn(&h, NULL);
     int sd = tk_socket(h.s);
-    tk_sockaddr a = {0, 50000};
+    tk_sockaddr a = tk_sockaddr_in4(0, 50000);
     assert_int_equal(tk_bind(h.s, sd, &a), -EADDRINUSE);
     int one = 1;
     assert_int_equal(tk_setsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_REUSEADDR, &one, sizeof(one)), 0);
     assert_int_equal(tk_bind(h.s, sd, &a), 0);
-    tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
     assert_int_equal(tk_connect(h.s, sd, &r), -EADDRINUSE);
-    tk_sockaddr r2 = {TKH_REMOTE_ADDR, 81};
+    tk_sockaddr r2 = tk_sockaddr_in4(TKH_REMOTE_ADDR, 81);
     assert_int_equal(tk_connect(h.s, sd, &r2), -EINPROGRESS);
     /* After 2MSL the port is free again. */
     tkh_run_until(&h, h.now + TK_SEC(60));
     int s2 = tk_socket(h.s);
-    tk_sockaddr b = {0, 50000};
+    tk_sockaddr b = tk_sockaddr_in4(0, 50000);
     assert_int_equal(tk_bind(h.s, s2, &b), -EADDRINUSE); /* sd holds it now */
     tk_close(h.s, sd);
     assert_int_equal(tk_bind(h.s, s2, &b), 0);
@@ -86,7 +86,7 @@ static void test_CM_15_ephemeral_skips_time_wait(void **state) {
     tkh_clear(&h);
     for (int i = 0; i < 4; i++) {
         int sd = tk_socket(h.s);
-        tk_sockaddr r = {TKH_REMOTE_ADDR, 80};
+        tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
         int rc = tk_connect(h.s, sd, &r);
         if (i == 0) {
             assert_int_equal(rc, -EINPROGRESS);
@@ -109,7 +109,7 @@ static void test_CM_15_ephemeral_random(void **state) {
     int seen_low = 0, seen_high = 0;
     for (int i = 0; i < 12; i++) {
         int sd = tk_socket(h.s);
-        tk_sockaddr a = {0, 0};
+        tk_sockaddr a = tk_sockaddr_in4(0, 0);
         assert_int_equal(tk_bind(h.s, sd, &a), 0);
         tk_sockaddr me;
         tk_getsockname(h.s, sd, &me);
@@ -130,7 +130,7 @@ static void test_CM_11_syn_in_time_wait_seq(void **state) {
     tkh h;
     tkh_init_fixed(&h, NULL, ISS);
     int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 50000};
+    tk_sockaddr a = tk_sockaddr_in4(0, 50000);
     int one = 1;
     tk_setsockopt(h.s, ls, TK_SOL_SOCKET, TK_SO_REUSEADDR, &one, sizeof(one));
     time_wait_conn(&h, NULL);
@@ -164,7 +164,7 @@ static void test_CM_11_syn_in_time_wait_timestamp(void **state) {
     int one = 1;
     tk_setsockopt(h.s, ls, TK_SOL_SOCKET, TK_SO_REUSEADDR, &one, sizeof(one));
     time_wait_conn(&h, &o);
-    tk_sockaddr a = {0, 50000};
+    tk_sockaddr a = tk_sockaddr_in4(0, 50000);
     tk_bind(h.s, ls, &a);
     tk_listen(h.s, ls, 4);
     tkh_seg g;
@@ -186,7 +186,7 @@ static void test_CM_14_backlog_full_drops_syn(void **state) {
     tkh h;
     tkh_init_fixed(&h, NULL, ISS);
     int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     tk_bind(h.s, ls, &a);
     tk_listen(h.s, ls, 2);
     tkh_seg g;
@@ -217,7 +217,7 @@ static void test_CM_14_half_open_bound_and_count(void **state) {
     cfg.syn_cookies = false;
     tkh_init(&h, &cfg);
     int ls = tk_socket(h.s);
-    tk_sockaddr a = {0, 80};
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
     tk_bind(h.s, ls, &a);
     tk_listen(h.s, ls, 100);
     for (uint16_t i = 0; i < 5; i++)

@@ -60,7 +60,7 @@ static bool mem_accept_wave(mem_net *m, int l, uint32_t wave) {
 /* Opens `pairs` connections A -> B in waves; false when one failed. */
 static bool mem_open(mem_net *m, uint32_t pairs) {
     int l = tk_bench_listen(m->b, 80, (int)(2 * WAVE));
-    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     m->pairs = 0;
     while (l >= 0 && m->pairs < pairs) {
         uint32_t wave = pairs - m->pairs < WAVE ? pairs - m->pairs : WAVE;

@@ -47,7 +47,7 @@ static bool open_all(tk_simnet *n, shard_run *r, int *c, int *d, int l) {
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     for (uint32_t i = 0; i < r->conns; i++) {
         c[i] = tk_socket(a);
-        tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+        tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
         if (c[i] < 0 || tk_connect(a, c[i], &to) != -EINPROGRESS)
             return false;
     }

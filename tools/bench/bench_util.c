@@ -47,7 +47,7 @@ tk_simnet *tk_bench_net(tk_simnet_opts *o) {
 
 int tk_bench_listen(tk_stack *s, uint16_t port, int backlog) {
     int sd = tk_socket(s);
-    tk_sockaddr a = {TK_SIM_ADDR_B, port};
+    tk_sockaddr a = tk_sockaddr_in4(TK_SIM_ADDR_B, port);
     if (sd < 0 || tk_bind(s, sd, &a) < 0 || tk_listen(s, sd, backlog) < 0)
         return -1;
     return sd;

@@ -66,7 +66,7 @@ static int bench_transfer(const bench_opts *bo, bool zerocopy) {
         return 2;
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     int l = tk_bench_listen(b, 80, 1), c = tk_socket(a), d = -1;
-    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     tk_connect(a, c, &to);
     tk_simnet_poll(n);
     static uint8_t buf[65536];
@@ -174,7 +174,7 @@ static int bench_established(const bench_opts *bo) {
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     int l = tk_bench_listen(b, 80, (int)(2 * PAIRS_PER_WAVE));
     uint64_t rss1 = tk_bench_rss();
-    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     uint32_t made = 0;
     while (made < pairs) {
         for (uint32_t i = 0; i < PAIRS_PER_WAVE && made + i < pairs; i++) {
@@ -234,7 +234,7 @@ static int bench_time_wait(const bench_opts *bo) {
     uint32_t tw = 0;
     for (uint32_t wave = 0; tw < want; wave++) {
         uint32_t k = want - tw < PAIRS_PER_WAVE ? want - tw : PAIRS_PER_WAVE, m = 0;
-        tk_sockaddr to = {TK_SIM_ADDR_B, (uint16_t)(80 + wave % nports)};
+        tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, (uint16_t)(80 + wave % nports));
         for (; m < k; m++) {
             asd[m] = tk_socket(a);
             if (asd[m] < 0 || tk_connect(a, asd[m], &to) != -EINPROGRESS)

@@ -52,7 +52,7 @@ static void legit_connect(run *u) {
     lc->accepted = TK_TIME_NEVER;
     lc->start = u->net.now;
     lc->sd = tk_socket(c);
-    tk_sockaddr to = {u->net.cfg[SERVER].addr, PORT}, me = {0, 0};
+    tk_sockaddr to = tk_sockaddr_in4(u->net.cfg[SERVER].addr, PORT), me = tk_sockaddr_in4(0, 0);
     if (lc->sd < 0 || tk_connect(c, lc->sd, &to) != -EINPROGRESS)
         return;
     (void)tk_getsockname(c, lc->sd, &me);
@@ -117,7 +117,7 @@ static int setup(run *u, const tk_flood_plan *p) {
         return rc;
     tk_stack *s = u->net.st[SERVER];
     u->ls = tk_socket(s);
-    tk_sockaddr any = {0, PORT};
+    tk_sockaddr any = tk_sockaddr_in4(0, PORT);
     if (u->ls < 0 || tk_bind(s, u->ls, &any) < 0 || tk_listen(s, u->ls, p->backlog) < 0)
         return -EINVAL;
     u->r->syncache = sc.max_syn_backlog;

@@ -93,7 +93,7 @@ static int sys_bind(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *o
     int fd, sd;
     if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    tk_sockaddr a = {.addr = r->conn.laddr, .port = r->bind_port};
+    tk_sockaddr a = tk_sockaddr_in4(r->conn.laddr, r->bind_port);
     r->conn.lport = r->bind_port;
     return tk_sys_set_errno(out, tk_bind(r->stack, sd, &a));
 }
@@ -138,7 +138,7 @@ static int sys_connect(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result
         }
         return events & TK_POLLOUT ? tk_sys_set_errno(out, 0) : WOULD_BLOCK;
     }
-    tk_sockaddr a = {.addr = r->conn.raddr, .port = r->connect_port};
+    tk_sockaddr a = tk_sockaddr_in4(r->conn.raddr, r->connect_port);
     int rc = tk_connect(r->stack, sd, &a);
     tk_sockaddr me;
     if (tk_getsockname(r->stack, sd, &me) == 0 && me.port) {
@@ -209,7 +209,7 @@ static long send_fastopen(tk_run *r, int sd, bool null_buf, size_t len) {
     uint8_t *buf = calloc(1, len + 1);
     if (!buf)
         return -ENOMEM;
-    tk_sockaddr a = {.addr = r->conn.raddr, .port = r->connect_port};
+    tk_sockaddr a = tk_sockaddr_in4(r->conn.raddr, r->connect_port);
     long rc = tk_send_fastopen(r->stack, sd, &a, buf, len);
     free(buf);
     tk_sockaddr me;

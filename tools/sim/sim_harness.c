@@ -297,7 +297,7 @@ bool tk_sim_wait_events(tk_sim *s, int side, int sd, int mask, tk_time timeout) 
 }
 
 uint16_t tk_sim_lport(tk_sim *s, int side, int sd) {
-    tk_sockaddr a = {0, 0};
+    tk_sockaddr a = tk_sockaddr_in4(0, 0);
     return tk_getsockname(tk_sim_stack(s, side), sd, &a) < 0 ? 0 : a.port;
 }
 
@@ -308,7 +308,7 @@ int tk_sim_socket_bound(tk_sim *s, int side, uint16_t port) {
     int sd = tk_socket(st);
     if (sd < 0 || port == 0)
         return sd;
-    tk_sockaddr a = {tk_simnet_addr(side), port};
+    tk_sockaddr a = tk_sockaddr_in4(tk_simnet_addr(side), port);
     int rc = tk_bind(st, sd, &a);
     if (rc < 0) {
         char e[32];
@@ -336,7 +336,7 @@ int tk_sim_listen(tk_sim *s, int side, uint16_t port, int backlog) {
 }
 
 int tk_sim_connect(tk_sim *s, int side, int sd, uint16_t rport) {
-    tk_sockaddr a = {tk_simnet_addr(1 - side), rport};
+    tk_sockaddr a = tk_sockaddr_in4(tk_simnet_addr(1 - side), rport);
     int rc = tk_connect(tk_sim_stack(s, side), sd, &a);
     char e[32], ep[32];
     tk_sim_format_ep(ep, sizeof ep, a.addr, a.port);
@@ -347,7 +347,7 @@ int tk_sim_connect(tk_sim *s, int side, int sd, uint16_t rport) {
 
 int tk_sim_accept(tk_sim *s, int side, int lsd, tk_time timeout) {
     tk_sim_wait_events(s, side, lsd, TK_POLLIN, timeout);
-    tk_sockaddr peer = {0, 0};
+    tk_sockaddr peer = tk_sockaddr_in4(0, 0);
     int rc = tk_accept(tk_sim_stack(s, side), lsd, &peer);
     char e[32], ep[32];
     tk_sim_format_ep(ep, sizeof ep, peer.addr, peer.port);

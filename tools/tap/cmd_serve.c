@@ -29,6 +29,9 @@ static void usage(FILE *f) {
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
            "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
            "  counters to stdout; SIGINT/SIGTERM close every connection and exit.\n"
+           "  --addr x:x::x/N or --addr slaac (alone or beside an IPv4 --addr) turns IPv6 on:\n"
+           "  the link-local address, that one and one formed from a router's prefix answer\n"
+           "  ping -6 (TCP runs over IPv4 only for now).\n"
            "  --impair loss=5%%,delay=20ms,reorder=10%%,dup=1%%,corrupt=0.5%%[,jitter=T][,seed=N]\n"
            "  Exit status: 0 after a clean stop, 2 usage, 1 the device or stack failed.\n");
 }
@@ -95,7 +98,7 @@ static int parse_args(serve *sv, tk_netopts *o, int argc, char **argv) {
 
 static int listen_on(serve *sv) {
     tk_stack *s = sv->net.stack;
-    tk_sockaddr a = {sv->net.cfg.addr, sv->port};
+    tk_sockaddr a = tk_sockaddr_in4(sv->net.cfg.addr, sv->port);
     int one = 1;
     int sd = tk_socket(s);
     if (sd < 0)
@@ -109,7 +112,7 @@ static int listen_on(serve *sv) {
 }
 
 static void report(const serve *sv, const tk_app_conn *c, const char *what) {
-    tk_sockaddr peer = {0, 0};
+    tk_sockaddr peer = tk_sockaddr_in4(0, 0);
     char ep[32];
     (void)tk_getpeername(sv->net.stack, c->sd, &peer);
     fprintf(stderr, "serve: %s %s rx=%llu tx=%llu%s%s\n",
@@ -201,7 +204,9 @@ int tk_cmd_serve(int argc, char **argv) {
         return 1;
     }
     install_signals();
-    fprintf(stderr, "serve: %s on %s port %u\n", sv.app->name, o.addr, sv.port);
+    fprintf(stderr, "serve: %s on %s%s%s port %u\n", sv.app->name, o.addr ? o.addr : "",
+            o.addr && o.addr6 ? " and " : "", o.addr6 ? o.addr6 : "", sv.port);
+    tk_net_print_addrs6(stderr, sv.net.stack);
     while (!got_stop) {
         if (tk_loop_step(&sv.net.loop, -1, 0, TK_MS(200), NULL) < 0)
             break;
@@ -209,6 +214,7 @@ int tk_cmd_serve(int argc, char **argv) {
         tk_stack_poll(sv.net.stack, tk_loop_now());
         if (got_table) {
             got_table = 0;
+            tk_net_print_addrs6(stdout, sv.net.stack);
             tk_net_print_table(stdout, sv.net.stack);
             print_counters(sv.net.stack);
         }

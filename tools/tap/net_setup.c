@@ -1,6 +1,7 @@
 /* Network options and stack bring-up for serve and connect. */
 #include "net_setup.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -19,16 +20,23 @@ int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
         o->offload = true;
         return 0;
     }
-    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-        if (tk_cli_is(c, a, names[k]))
-            return tk_cli_str(c, slots[k]);
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        if (!tk_cli_is(c, a, names[k]))
+            continue;
+        const char *v = NULL;
+        int rc = tk_cli_str(c, k == 1 ? &v : slots[k]);
+        if (rc == 0 && k == 1)
+            *(strchr(v, ':') != NULL || strcmp(v, "slaac") == 0 ? &o->addr6 : &o->addr) =
+                v; /* NET-4: by family */
+        return rc;
+    }
     return 1;
 }
 
 int tk_netopts_check(const tk_netopts *o, const tk_cli *c) {
     if (o->tap == NULL)
         return tk_cli_fail(c, "missing option", "--tap");
-    if (o->addr == NULL)
+    if (o->addr == NULL && o->addr6 == NULL)
         return tk_cli_fail(c, "missing option", "--addr");
     return 0;
 }
@@ -61,6 +69,28 @@ static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask) {
     if (*end != '\0' || n < 1 || n > 32 || tk_parse_ipv4(buf, addr) < 0)
         return -EINVAL;
     *mask = n == 32 ? 0xffffffffu : ~(0xffffffffu >> n);
+    return 0;
+}
+
+/* "x:x::x/N" (N 1..128; 64 when absent) into a network-order address. */
+static int parse_prefix6(const char *s, uint8_t addr[16], uint8_t *len) {
+    char buf[64];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    if (n >= sizeof(buf))
+        return -EINVAL;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    long bits = 64;
+    if (slash != NULL) {
+        char *end;
+        bits = strtol(slash + 1, &end, 10);
+        if (*end != '\0' || bits < 1 || bits > 128)
+            return -EINVAL;
+    }
+    if (inet_pton(AF_INET6, buf, addr) != 1)
+        return -EINVAL;
+    *len = (uint8_t)bits;
     return 0;
 }
 
@@ -100,11 +130,21 @@ static void seed_random(tk_net *n) {
 
 static int configure(tk_net *n, const tk_netopts *o) {
     tk_config_default(&n->cfg);
-    if (o->tap == NULL || o->addr == NULL) {
+    if (o->tap == NULL || (o->addr == NULL && o->addr6 == NULL)) {
         fprintf(stderr, "tcpkit: --tap IF and --addr A/N are required\n");
         return -EINVAL;
     }
-    if (parse_prefix(o->addr, &n->cfg.addr, &n->cfg.netmask) < 0) {
+    if (o->addr6 != NULL) {
+        if (strcmp(o->addr6, "slaac") != 0 &&
+            parse_prefix6(o->addr6, n->cfg.addr6, &n->cfg.prefix6_len) < 0) {
+            fprintf(stderr, "tcpkit: bad --addr '%s' (want x:x::x/N)\n", o->addr6);
+            return -EINVAL;
+        }
+        n->cfg.ipv6 = true;
+    }
+    if (o->addr == NULL)
+        n->cfg.unnumbered = true; /* IPv6 only: no IPv4 address */
+    else if (parse_prefix(o->addr, &n->cfg.addr, &n->cfg.netmask) < 0) {
         fprintf(stderr, "tcpkit: bad --addr '%s' (want a.b.c.d/N)\n", o->addr);
         return -EINVAL;
     }
@@ -112,13 +152,16 @@ static int configure(tk_net *n, const tk_netopts *o) {
         fprintf(stderr, "tcpkit: bad --gw '%s'\n", o->gw);
         return -EINVAL;
     }
-    /* A locally administered MAC derived from the address. */
+    /* A locally administered MAC derived from the (IPv4, else IPv6)
+     * address. */
     uint8_t mac[6] = {0x02,
                       0x74,
                       0x6b,
                       (uint8_t)(n->cfg.addr >> 16),
                       (uint8_t)(n->cfg.addr >> 8),
                       (uint8_t)n->cfg.addr};
+    if (o->addr == NULL)
+        memcpy(mac + 3, n->cfg.addr6 + 13, 3);
     if (o->mac != NULL && parse_mac(o->mac, mac) < 0) {
         fprintf(stderr, "tcpkit: bad --mac '%s'\n", o->mac);
         return -EINVAL;
@@ -180,6 +223,20 @@ void tk_net_close(tk_net *n) {
     if (n->loop.pcap != NULL)
         (void)tk_pcap_close(&n->pcap);
     tk_tap_close(&n->tap);
+}
+
+void tk_net_print_addrs6(FILE *f, const tk_stack *s) {
+    static const char *const states[] = {"tentative", "preferred"};
+    static const char *const kinds[] = {"link-local", "static", "slaac"};
+    for (int i = 0; i < 3; i++) {
+        tk_sockaddr a;
+        int rc = tk_stack_ipv6_addr(s, i, &a);
+        if (rc == -ENOENT)
+            continue;
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, a.addr6, text, sizeof text);
+        fprintf(f, "ipv6 %s %s %s\n", text, kinds[i], rc < 0 ? "duplicate" : states[rc]);
+    }
 }
 
 /* "ts,sack,ws,ecn" for the options a connection negotiated, or "-". */

@@ -17,7 +17,10 @@
 #include "tcpkit/stack.h"
 
 typedef struct tk_netopts {
-    const char *tap, *addr, *gw, *mac, *pcap, *impair;
+    /* --addr may be given twice: an IPv4 "a.b.c.d/N" (addr) and an IPv6
+     * "x:x::x/N" or "slaac" (addr6, which turns IPv6 on: SPEC NET-4; with
+     * "slaac" the address comes from a router's advertisement only). */
+    const char *tap, *addr, *addr6, *gw, *mac, *pcap, *impair;
     bool offload; /* --offload: TAP receive offloads (drivers/tap.h) */
 } tk_netopts;
 
@@ -26,8 +29,8 @@ typedef struct tk_netopts {
  * missing (reported). */
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a);
 
-/* Both network options every command needs: names a missing one. Returns 0
- * or TK_CLI_USAGE. */
+/* Both network options every command needs (--tap, and --addr of either
+ * family): names a missing one. Returns 0 or TK_CLI_USAGE. */
 int tk_netopts_check(const tk_netopts *o, const tk_cli *c);
 
 typedef struct tk_net {
@@ -50,6 +53,10 @@ void tk_net_close(tk_net *n);
 int tk_parse_ipv4(const char *s, uint32_t *out);
 /* "a.b.c.d:port" of an endpoint into buf. */
 const char *tk_fmt_endpoint(char *buf, size_t cap, uint32_t addr, uint16_t port);
+
+/* Prints the stack's IPv6 addresses with their state, one a line:
+ * "ipv6 fe80::1234/64 link-local tentative". */
+void tk_net_print_addrs6(FILE *f, const tk_stack *s);
 
 /* Prints the connection table like `ss -tan`, with RTO, cwnd and timers. */
 void tk_net_print_table(FILE *f, const tk_stack *s);

@@ -16,6 +16,10 @@ uint16_t tk_csum_finish(uint32_t sum);
 /* Partial sum of the IPv4 pseudo-header (addresses in host order). */
 uint32_t tk_csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
 
+/* Partial sum of the IPv6 pseudo-header (RFC 8200 8.1): addresses in
+ * network order, the upper-layer length, three zero bytes, next header. */
+uint32_t tk_csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto, uint32_t len);
+
 /* RFC 1624 eqn. 3: the new checksum after a 16-bit field changed old -> new. */
 uint16_t tk_csum_update16(uint16_t csum, uint16_t old_val, uint16_t new_val);
 

@@ -83,6 +83,9 @@ static void print_ether(tk_printer *p, tk_pbuf *b, const uint8_t *f, size_t len)
     case TK_ETHERTYPE_IPV4:
         tk_pr_ipv4_dgram(p, b, pl, plen, plen);
         return;
+    case TK_ETHERTYPE_IPV6:
+        tk_pr_ipv6_dgram(p, b, pl, plen, plen);
+        return;
     case TK_ETHERTYPE_ARP:
     case 0x8035: /* reverse ARP shares the layout */
         tk_pr_arp(b, pl, plen, plen);

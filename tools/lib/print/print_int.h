@@ -23,6 +23,16 @@ void tk_pr_puts(tk_pbuf *b, const char *s);
 void tk_pr_printf(tk_pbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Dotted quad of a host-order address. */
 void tk_pr_ipv4(tk_pbuf *b, uint32_t addr);
+/* The source (dst false) or destination address of the IPv4 or IPv6
+ * header at ip (its version nibble says which), as tcpdump -nn prints it
+ * (RFC 5952 text for IPv6). */
+void tk_pr_ip_addr(tk_pbuf *b, const uint8_t *ip, bool dst);
+/* "addr.port", or only "port" behind IPv6 extension headers (tcpdump). */
+void tk_pr_ip_port(tk_pbuf *b, const uint8_t *ip, bool dst, uint16_t port);
+/* A 32-bit key of the address (IPv4: the address; IPv6: a fold of it) and
+ * the sign of memcmp(src, dst), for the conversation table. */
+uint32_t tk_pr_ip_key(const uint8_t *ip, bool dst);
+int tk_pr_ip_cmp(const uint8_t *ip);
 /* xx:xx:xx:xx:xx:xx */
 void tk_pr_mac(tk_pbuf *b, const uint8_t *mac, size_t n);
 /* tcpdump's " [|proto]" mark for a header cut short by the capture. */
@@ -41,6 +51,7 @@ static inline uint32_t tk_pr_be32(const uint8_t *p) {
 void tk_pr_arp(tk_pbuf *b, const uint8_t *data, size_t cap, size_t len);
 void tk_pr_ipv4_dgram(tk_printer *p, tk_pbuf *b, const uint8_t *data, size_t cap, size_t len);
 void tk_pr_icmp(tk_pbuf *b, const uint8_t *data, size_t cap, uint32_t len);
+void tk_pr_ipv6_dgram(tk_printer *p, tk_pbuf *b, const uint8_t *data, size_t cap, size_t len);
 void tk_pr_tcp(tk_printer *p, tk_pbuf *b, const uint8_t *ip, const uint8_t *seg, size_t cap,
                uint32_t len);
 

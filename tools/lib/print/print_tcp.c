@@ -59,8 +59,8 @@ static tk_print_conn *conn_slot(tk_printer *p, uint32_t a, uint32_t z, uint32_t 
  * does, leaving them absolute). Returns the SACK base for this direction. */
 static uint32_t relative_seq(tk_printer *p, const uint8_t *ip, uint16_t sport, uint16_t dport,
                              uint8_t flags, uint32_t *seq, uint32_t *ack) {
-    uint32_t src = tk_pr_be32(ip + 12), dst = tk_pr_be32(ip + 16);
-    bool rev = sport > dport || (sport == dport && src > dst);
+    uint32_t src = tk_pr_ip_key(ip, false), dst = tk_pr_ip_key(ip, true);
+    bool rev = sport > dport || (sport == dport && tk_pr_ip_cmp(ip) > 0);
     uint32_t a = rev ? dst : src, z = rev ? src : dst;
     uint32_t ports = rev ? (uint32_t)dport << 16 | sport : (uint32_t)sport << 16 | dport;
     bool found;
@@ -81,18 +81,18 @@ static uint32_t relative_seq(tk_printer *p, const uint8_t *ip, uint16_t sport, u
 }
 
 static void print_ports(tk_pbuf *b, const uint8_t *ip, uint16_t sport, uint16_t dport) {
-    tk_pr_ipv4(b, tk_pr_be32(ip + 12));
-    tk_pr_printf(b, ".%u > ", sport);
-    tk_pr_ipv4(b, tk_pr_be32(ip + 16));
-    tk_pr_printf(b, ".%u: ", dport);
+    tk_pr_ip_port(b, ip, false, sport);
+    tk_pr_puts(b, " > ");
+    tk_pr_ip_port(b, ip, true, dport);
+    tk_pr_puts(b, ": ");
 }
 
 void tk_pr_tcp(tk_printer *p, tk_pbuf *b, const uint8_t *ip, const uint8_t *seg, size_t cap,
                uint32_t len) {
     if (cap < 4) {
-        tk_pr_ipv4(b, tk_pr_be32(ip + 12));
+        tk_pr_ip_addr(b, ip, false);
         tk_pr_puts(b, " > ");
-        tk_pr_ipv4(b, tk_pr_be32(ip + 16));
+        tk_pr_ip_addr(b, ip, true);
         tk_pr_puts(b, ":");
         tk_pr_trunc(b, "tcp");
         return;
