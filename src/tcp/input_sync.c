@@ -130,7 +130,7 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
         return;
     if (tk_rack_active(tp)) {
         /* DT-12: RACK decides on loss (tk_rack_ack_end); the count only
-         * drives limited transmit (RFC 3042). */
+         * shows (tcpi_ca_state Disorder). */
         if (!tp->cc.in_recovery && tp->cc.dupacks < 2)
             tp->cc.dupacks++;
         return;

@@ -381,7 +381,9 @@ static uint32_t send_cwnd(const tk_tcb *tp, uint32_t maxseg) {
     if (tp->ecn & TK_ECN_HOLD)
         return 0; /* RFC 3168 6.1.2: until the retransmit timer expires */
     uint32_t cwnd = tp->cc.cwnd;
-    if (tp->cc.ops != NULL && !tp->cc.in_recovery && tp->cc.dupacks > 0 && tp->cc.dupacks < 3)
+    /* RACK counts SACKed data out of the pipe instead (DT-12). */
+    if (tp->cc.ops != NULL && !tp->cc.in_recovery && tp->cc.dupacks > 0 && tp->cc.dupacks < 3 &&
+        !tk_rack_active(tp))
         cwnd += tp->cc.dupacks * maxseg;
     return cwnd;
 }

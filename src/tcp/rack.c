@@ -17,10 +17,10 @@
 #include "base/seq.h"
 #include "tcp/state.h"
 
-#define DUPTHRESH 3u
-#define REO_PERSIST 16u /* RFC 8985 6.2 step 4: rounds a widened window lasts */
+#define DUPTHRESH    3u
+#define REO_PERSIST  16u /* RFC 8985 6.2 step 4: rounds a widened window lasts */
 #define REO_MULT_MAX 32u
-#define PIECES_MAX (TK_RACK_SEGS + TK_SACK_BOARD + 1)
+#define PIECES_MAX   (TK_RACK_SEGS + TK_SACK_BOARD + 1)
 
 static uint32_t us32(tk_time t) {
     return (uint32_t)t;
@@ -479,6 +479,8 @@ static tk_time pto(const tk_tcb *tp) {
         if (tp->snd_max - tp->snd_una <= tk_tcp_seg_max(tp))
             p += TK_RACK_MAX_ACK_DELAY;
     }
+    if (p < TK_RACK_PTO_MIN)
+        p = TK_RACK_PTO_MIN; /* timer granularity, as Linux's TCP_TIMEOUT_MIN */
     tk_time rto = tk_rtt_rto(rt, tp->rexmt_count);
     return p < rto ? p : rto;
 }
@@ -511,8 +513,7 @@ void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
     }
     if (r->timer != TK_RACK_TIMER_RTO || c->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER) {
         r->timer = TK_RACK_TIMER_RTO;
-        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
-                         now + tk_rtt_rto(&c->rtt, tp->rexmt_count));
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&c->rtt, tp->rexmt_count));
     }
 }
 

@@ -19,13 +19,15 @@ struct tk_rack;
 
 /* WCDelAckT of RFC 8985 7.2: the peer may delay the ACK of a lone segment. */
 #define TK_RACK_MAX_ACK_DELAY TK_MS(200)
+/* The shortest probe timeout (2 SRTT on a very short path). */
+#define TK_RACK_PTO_MIN TK_MS(10)
 
 /* What an ACK looked like before it was applied (tk_rack_ack_begin). */
 typedef struct tk_rack_ack {
-    uint32_t una;        /* SND.UNA before */
-    uint32_t sacked;     /* SACKed bytes before */
-    bool in_recovery;    /* fast recovery before */
-    bool dsack;          /* the first SACK block is a D-SACK (RFC 2883) */
+    uint32_t una;     /* SND.UNA before */
+    uint32_t sacked;  /* SACKed bytes before */
+    bool in_recovery; /* fast recovery before */
+    bool dsack;       /* the first SACK block is a D-SACK (RFC 2883) */
     uint32_t dsack_left, dsack_right;
 } tk_rack_ack;
 

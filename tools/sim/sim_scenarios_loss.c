@@ -8,8 +8,8 @@
 #include "tcpkit/stats.h"
 #include "tcpkit/tcp_info.h"
 
-#define A TK_SIM_A
-#define B TK_SIM_B
+#define A   TK_SIM_A
+#define B   TK_SIM_B
 #define SEG 1448u /* a full segment: MSS 1460 less the timestamps */
 
 /* A 10 ms round trip: the probe timeout (2 SRTT = 20 ms) expires before
