@@ -430,8 +430,8 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         if (len == 0 && !fin)
             break;
     }
-    tp->flags &= ~TK_TF_UNCORK; /* one push, as Linux's uncork */
-    if (rack && tp->sack->rack.arm)
+    tp->flags &= ~TK_TF_UNCORK;                   /* one push, as Linux's uncork */
+    if (tk_rack_active(tp) && tp->sack->rack.arm) /* the log may have started now */
         tk_rack_arm(s, tp, now); /* RFC 8985 7.2: new data restarts the probe timer */
     uint32_t unsent =
         tk_chunkq_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_chunkq_len(&tp->sndq));

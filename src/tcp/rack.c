@@ -23,7 +23,7 @@
 #define PIECES_MAX   (TK_RACK_SEGS + TK_SACK_BOARD + 1)
 
 static uint32_t us32(tk_time t) {
-    return (uint32_t)t;
+    return (uint32_t)t & ~TK_RACK_FLAGS; /* the log's 4 us resolution */
 }
 static bool after32(uint32_t a, uint32_t b) {
     return (int32_t)(a - b) > 0;
@@ -34,6 +34,16 @@ static uint32_t min_u32(uint32_t a, uint32_t b) {
 /* RFC 8985 6.2 RACK_sent_after(): sent later, or at once and higher. */
 static bool sent_after(uint32_t ax, uint32_t aend, uint32_t bx, uint32_t bend) {
     return after32(ax, bx) || (ax == bx && tk_seq_gt(aend, bend));
+}
+
+static uint32_t xmit_of(const tk_rack_seg *g) {
+    return g->xf & ~TK_RACK_FLAGS;
+}
+static uint8_t flags_of(const tk_rack_seg *g) {
+    return (uint8_t)(g->xf & TK_RACK_FLAGS);
+}
+static void set_seg(tk_rack_seg *g, uint32_t xmit, uint8_t flags) {
+    g->xf = (xmit & ~TK_RACK_FLAGS) | (flags & TK_RACK_FLAGS);
 }
 
 bool tk_rack_active(const tk_tcb *tp) {
@@ -106,33 +116,31 @@ static void compact(tk_rack *r) {
     uint32_t best = 0;
     uint64_t best_cost = UINT64_MAX;
     for (uint32_t k = 0; k + 1 < r->n; k++) {
-        uint32_t d = r->seg[k + 1].xmit - r->seg[k].xmit;
-        if (after32(r->seg[k].xmit, r->seg[k + 1].xmit))
-            d = r->seg[k].xmit - r->seg[k + 1].xmit;
-        uint64_t cost = d + (r->seg[k].flags != r->seg[k + 1].flags ? (1ull << 32) : 0);
+        uint32_t xa = xmit_of(&r->seg[k]), xb = xmit_of(&r->seg[k + 1]);
+        uint32_t d = after32(xa, xb) ? xa - xb : xb - xa;
+        uint64_t cost = d + (flags_of(&r->seg[k]) != flags_of(&r->seg[k + 1]) ? (1ull << 32) : 0);
         if (cost < best_cost) {
             best_cost = cost;
             best = k;
         }
     }
     tk_rack_seg *a = &r->seg[best], *b = &r->seg[best + 1];
-    uint32_t x = after32(a->xmit, b->xmit) ? a->xmit : b->xmit;
-    uint8_t lost = a->flags & b->flags & TK_RACK_LOST;
-    b->flags = (uint8_t)(((a->flags | b->flags) & TK_RACK_RETRANS) | lost);
-    b->xmit = x;
+    uint32_t x = after32(xmit_of(a), xmit_of(b)) ? xmit_of(a) : xmit_of(b);
+    uint8_t fa = flags_of(a), fb = flags_of(b);
+    set_seg(b, x, (uint8_t)(((fa | fb) & TK_RACK_RETRANS) | (fa & fb & TK_RACK_LOST)));
     drop_rec(r, best);
 }
 
 static void append(tk_rack *r, uint32_t end, uint32_t xmit, uint8_t flags) {
-    if (r->n > 0 && r->seg[r->n - 1].xmit == xmit && r->seg[r->n - 1].flags == flags) {
+    if (r->n > 0 && xmit_of(&r->seg[r->n - 1]) == (xmit & ~TK_RACK_FLAGS) &&
+        flags_of(&r->seg[r->n - 1]) == flags) {
         r->seg[r->n - 1].end = end;
         return;
     }
     if (r->n == TK_RACK_SEGS)
         compact(r);
     r->seg[r->n].end = end;
-    r->seg[r->n].xmit = xmit;
-    r->seg[r->n].flags = flags;
+    set_seg(&r->seg[r->n], xmit, flags);
     r->n++;
 }
 
@@ -162,8 +170,7 @@ static void set_range(tk_tcb *tp, uint32_t a, uint32_t b, uint32_t xmit, uint8_t
         if (!tk_seq_geq(rec_start(tp, i), a))
             continue;
         r->seg[i].end = b;
-        r->seg[i].xmit = xmit;
-        r->seg[i].flags = flags;
+        set_seg(&r->seg[i], xmit, flags);
         while (i + 1 < r->n && tk_seq_leq(r->seg[i + 1].end, b))
             drop_rec(r, i + 1);
         return;
@@ -179,7 +186,7 @@ static void flag_range(tk_tcb *tp, uint32_t a, uint32_t b, uint8_t flag) {
     split(tp, b);
     for (uint32_t i = 0; i < r->n; i++)
         if (tk_seq_geq(rec_start(tp, i), a) && tk_seq_leq(r->seg[i].end, b))
-            r->seg[i].flags |= flag;
+            r->seg[i].xf |= flag;
 }
 
 void tk_rack_on_send(tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
@@ -225,8 +232,8 @@ static void deliver(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t i, uint32_t end, u
                     tk_time now) {
     tk_rack *r = rk(tp);
     const tk_rack_seg *g = &r->seg[i];
-    uint32_t rtt = us32(now) - g->xmit;
-    if (g->flags & TK_RACK_RETRANS) {
+    uint32_t rtt = us32(now) - xmit_of(g);
+    if (flags_of(g) & TK_RACK_RETRANS) {
         /* Step 2: which transmission was delivered is ambiguous. */
         if (echo_before(tp, h, rtt, now) || (r->min_rtt != UINT32_MAX && rtt < r->min_rtt))
             return;
@@ -238,8 +245,8 @@ static void deliver(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t i, uint32_t end, u
         r->min_rtt = rtt;
     if (tk_seq_gt(end, r->fack))
         r->fack = end;
-    if (!r->valid || sent_after(g->xmit, end, r->xmit, r->end_seq)) {
-        r->xmit = g->xmit;
+    if (!r->valid || sent_after(xmit_of(g), end, r->xmit, r->end_seq)) {
+        r->xmit = xmit_of(g);
         r->end_seq = end;
         r->valid = true;
     }
@@ -321,14 +328,14 @@ static uint32_t detect(tk_stack *s, tk_tcb *tp, tk_time now, uint32_t *timeout) 
     uint32_t lo[PIECES_MAX], hi[PIECES_MAX], np = 0;
     for (uint32_t i = 0; i < r->n; i++) {
         const tk_rack_seg *g = &r->seg[i];
-        if (g->flags & TK_RACK_LOST)
+        if (flags_of(g) & TK_RACK_LOST)
             continue;
         uint32_t a = rec_start(tp, i), ha, hb;
         while (np < PIECES_MAX && next_hole(tp->sack, a, g->end, &ha, &hb)) {
             a = hb;
-            if (!sent_after(r->xmit, r->end_seq, g->xmit, hb))
+            if (!sent_after(r->xmit, r->end_seq, xmit_of(g), hb))
                 continue;
-            int32_t remaining = (int32_t)(g->xmit + r->rtt + reo - t);
+            int32_t remaining = (int32_t)(xmit_of(g) + r->rtt + reo - t);
             if (remaining > 0) {
                 if ((uint32_t)remaining > *timeout)
                     *timeout = (uint32_t)remaining;
@@ -353,7 +360,7 @@ uint32_t tk_rack_pipe(const tk_tcb *tp) {
     const tk_rack *r = &tp->sack->rack;
     uint32_t pipe = 0;
     for (uint32_t i = 0; i < r->n; i++) {
-        if (r->seg[i].flags & TK_RACK_LOST)
+        if (flags_of(&r->seg[i]) & TK_RACK_LOST)
             continue;
         uint32_t a = rec_start(tp, i), ha, hb;
         while (next_hole(tp->sack, a, r->seg[i].end, &ha, &hb)) {
@@ -370,7 +377,7 @@ bool tk_rack_next_lost(const tk_tcb *tp, uint32_t maxseg, uint32_t *seq, uint32_
     const tk_rack *r = &tp->sack->rack;
     for (uint32_t i = 0; i < r->n; i++) {
         uint32_t ha, hb;
-        if ((r->seg[i].flags & TK_RACK_LOST) &&
+        if ((flags_of(&r->seg[i]) & TK_RACK_LOST) &&
             next_hole(tp->sack, rec_start(tp, i), r->seg[i].end, &ha, &hb)) {
             *seq = ha;
             *len = min_u32(hb - ha, maxseg);
@@ -384,7 +391,7 @@ bool tk_rack_next_lost(const tk_tcb *tp, uint32_t maxseg, uint32_t *seq, uint32_
 void tk_rack_unmark(tk_tcb *tp) {
     tk_rack *r = rk(tp);
     for (uint32_t i = 0; i < r->n; i++)
-        r->seg[i].flags &= (uint8_t)~TK_RACK_LOST;
+        r->seg[i].xf &= ~(uint32_t)TK_RACK_LOST;
 }
 
 /* Enters fast recovery on a RACK-detected loss: the cc reduces (through
@@ -570,12 +577,12 @@ void tk_rack_on_rto(tk_stack *s, tk_tcb *tp, tk_time now) {
     uint32_t t = us32(now), reo = tk_rack_reo_wnd(tp);
     for (uint32_t i = 0; i < r->n; i++) {
         tk_rack_seg *g = &r->seg[i];
-        if (g->flags & TK_RACK_LOST)
+        if (flags_of(g) & TK_RACK_LOST)
             continue;
-        if (i == 0 || !after32(g->xmit + r->rtt + reo, t)) {
+        if (i == 0 || !after32(xmit_of(g) + r->rtt + reo, t)) {
             uint32_t a = rec_start(tp, i);
             if (sacked_in(tp->sack, a, g->end) < g->end - a)
-                g->flags |= TK_RACK_LOST;
+                g->xf |= TK_RACK_LOST;
         }
     }
     (void)s;

@@ -14,19 +14,21 @@
 #include "tcpkit/wire/tcp.h"
 
 #define TK_SACK_BOARD 16 /* SACKed ranges the sender remembers */
-#define TK_RACK_SEGS  48 /* transmit-log records (segments sent at one time merge) */
+#define TK_RACK_SEGS  40 /* transmit-log records (segments sent at one time merge) */
 
 /* tk_rack_seg.flags */
 #define TK_RACK_RETRANS 0x01 /* the latest transmission was a retransmission */
 #define TK_RACK_LOST    0x02 /* marked lost, not yet retransmitted */
 
-/* One record of the transmit log: the bytes from the previous record's end
- * (SND.UNA for the first) to `end`, last sent at `xmit` (microseconds,
- * modulo 2^32). */
+#define TK_RACK_FLAGS 0x03u
+
+/* One record of the transmit log (8 bytes): the bytes from the previous
+ * record's end (SND.UNA for the first) to `end`, last sent at the time in
+ * the upper 30 bits of `xf` (microseconds modulo 2^32, to 4 us), with the
+ * TK_RACK_* flags in the lower 2. */
 typedef struct tk_rack_seg {
     uint32_t end;
-    uint32_t xmit;
-    uint8_t flags;
+    uint32_t xf;
 } tk_rack_seg;
 
 /* tk_rack.timer: what the retransmission timer slot waits for. */

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "support/tk_conn.h"
 #include "socket/fd.h"
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 #include "tcp/rack.h"
 #include "tcpkit/tcp_info.h"
@@ -62,8 +62,8 @@ static void open_conn(conn *c, bool ts) {
     assert_true(tkh_next(&c->h, &syn));
     tkh_run_until(&c->h, c->h.now + RTT);
     /* 1000 bytes of payload per segment, with or without timestamps */
-    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM | (ts ? TK_OPT_TS : 0),
-                                 ts ? 1012 : 1000);
+    tk_tcp_opts o =
+        tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM | (ts ? TK_OPT_TS : 0), ts ? 1012 : 1000);
     o.ts_val = 1000;
     o.ts_ecr = syn.opts.ts_val;
     tkh_inject(&c->h, TK_TCP_SYN | TK_TCP_ACK, IRS, S1, 65535, &o, NULL, 0);
