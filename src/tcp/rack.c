@@ -492,10 +492,17 @@ static tk_time pto(const tk_tcb *tp) {
     return p < rto ? p : rto;
 }
 
+/* Only our FIN is outstanding: no data to find a loss in (the RTO resends
+ * it, and an orphan's retry limit counts those). */
+static bool only_fin(const tk_tcb *tp) {
+    return (tp->flags & TK_TF_FIN_SENT) && tp->snd_max - tp->snd_una == 1u;
+}
+
 static bool tlp_allowed(const tk_tcb *tp) {
     const tk_rack *r = &tp->sack->rack;
-    return !tp->cc.in_recovery && tp->rexmt_count == 0 && !r->tlp_on && r->frto == 0 &&
-           !(tp->ecn & TK_ECN_HOLD) && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD;
+    return !only_fin(tp) && !tp->cc.in_recovery && tp->rexmt_count == 0 && !r->tlp_on &&
+           r->frto == 0 && !(tp->ecn & TK_ECN_HOLD) && tk_tcb_synchronized(tp) &&
+           tp->state != TK_TCP_SYN_RCVD;
 }
 
 void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
@@ -509,8 +516,9 @@ void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
         return;
     }
     if (r->reo_on) {
+        int32_t wait = (int32_t)(r->reo_until - us32(now)); /* may have passed (a later output) */
         r->timer = TK_RACK_TIMER_REO;
-        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + (uint32_t)(r->reo_until - us32(now)));
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + (wait > 0 ? (uint32_t)wait : 0u));
         return;
     }
     if (tlp_allowed(tp)) {
