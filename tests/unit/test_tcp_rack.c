@@ -448,6 +448,47 @@ static void test_DT_15_eifel_real_loss_keeps_reduction(void **state) {
     tkh_fini(&c.h);
 }
 
+/* DT-12 (RFC 8985 6.3): after a timeout the scoreboard stays and SND.NXT
+ * does not go back: the first segment is resent, then the segments marked
+ * lost as slow start allows, skipping F, which the peer holds (the probe's
+ * copy arrived). */
+static void test_DT_12_rto_keeps_scoreboard(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_time t1 = c.h.now;
+    tk_send(c.h.s, c.sd, zeros, 6000); /* A..F, nothing more queued */
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_seg g;
+    tkh_run_until(&c.h, t1 + 2 * RTT);
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK | TK_TCP_PSH, b + 5000, R1, 1000); /* the probe: F */
+    tkh_run_until(&c.h, t1 + 2 * RTT + TK_MS(250));
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* the timeout: A */
+    TKH_NOTHING(&c.h);
+    assert_int_equal(info(&c).cwnd, 1000);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t f[] = {b + 5000, b + 6000};
+    ack(&c, b + 1000, 65535, 1, f);                       /* A arrived; F (the probe) is held */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 1000, R1, 1000); /* B */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 2000, R1, 1000); /* C: cwnd 2000 */
+    TKH_NOTHING(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    ack(&c, b + 3000, 65535, 1, f);
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 3000, R1, 1000); /* D */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 4000, R1, 1000); /* E; never F again */
+    TKH_NOTHING(&c.h);
+    ack(&c, b + 6000, 65535, 0, NULL);
+    TKH_NOTHING(&c.h);
+    const tk_stats *st = tk_stack_stats(c.h.s);
+    assert_int_equal(st->rto_timeouts, 1);
+    assert_int_equal(st->retransmits, 6); /* the probe, then A..E once each */
+    assert_int_equal(info(&c).timer_kind, TK_TIMER_NONE);
+    tkh_fini(&c.h);
+}
+
 /* DT-12: the classic detection stays selectable (cfg.rack = false): one
  * SACKed segment neither resends nor arms a reordering timer, and no probe
  * is sent before the RTO. */
@@ -479,6 +520,7 @@ int main(void) {
         cmocka_unit_test(test_DT_12_three_sacked_no_wait),
         cmocka_unit_test(test_DT_12_tlp_resends_last_segment),
         cmocka_unit_test(test_DT_12_tlp_sends_new_data),
+        cmocka_unit_test(test_DT_12_rto_keeps_scoreboard),
         cmocka_unit_test(test_DT_12_classic_selectable),
         cmocka_unit_test(test_DT_14_prr_arithmetic),
         cmocka_unit_test(test_DT_14_prr_send_pattern),
