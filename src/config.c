@@ -44,6 +44,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->opt_wscale = TK_DEFAULT_OPT_WSCALE;
     cfg->opt_timestamps = TK_DEFAULT_OPT_TIMESTAMPS;
     cfg->opt_sack = TK_DEFAULT_OPT_SACK;
+    cfg->rack = TK_DEFAULT_RACK;
     cfg->default_mss = TK_DEFAULT_DEFAULT_MSS;
     cfg->initial_window = TK_DEFAULT_INITIAL_WINDOW;
     cfg->ecn = TK_DEFAULT_ECN;

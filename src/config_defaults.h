@@ -126,6 +126,9 @@
 #ifndef TK_DEFAULT_OPT_SACK
 #define TK_DEFAULT_OPT_SACK true
 #endif
+#ifndef TK_DEFAULT_RACK
+#define TK_DEFAULT_RACK true
+#endif
 #ifndef TK_DEFAULT_DEFAULT_MSS
 #define TK_DEFAULT_DEFAULT_MSS (536)
 #endif

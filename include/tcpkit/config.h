@@ -104,8 +104,15 @@ typedef struct tk_config {
      * once it grows by two segments or half the buffer (RFC 1122 4.2.3.3,
      * SPEC DT-2). */
     bool window_update_double;
-    bool opt_timestamps;  /* offer timestamps: true */
-    bool opt_sack;        /* offer SACK-permitted: true */
+    bool opt_timestamps; /* offer timestamps: true */
+    bool opt_sack;       /* offer SACK-permitted: true */
+    /* Loss detection of SACK connections (SPEC DT-12): RACK-TLP (RFC 8985:
+     * time-based, with tail loss probes, PRR and undo of spurious
+     * reductions, DT-14, DT-15): true. false: the duplicate-ACK threshold
+     * and RFC 6675 recovery (FreeBSD's default stack; Linux's
+     * net.ipv4.tcp_recovery=0). Connections without SACK always use
+     * NewReno (RFC 6582). */
+    bool rack;
     uint16_t default_mss; /* MSS assumed without option: 536 */
     /* Initial congestion window in segments: 0 (the default) follows RFC
      * 5681 3.1 (2 to 4 segments by MSS); N > 0 gives min(N * MSS, max(2 *

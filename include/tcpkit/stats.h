@@ -41,6 +41,10 @@
     X(syn_retransmits)                                                                             \
     X(fast_retransmits)                                                                            \
     X(rto_timeouts)                                                                                \
+    X(tlp_probes)     /* DT-12: tail loss probes sent (RFC 8985 7) */                              \
+    X(tlp_recoveries) /* DT-12: losses a retransmitted probe repaired */                           \
+    X(rack_losses)    /* DT-12: segments RACK marked lost */                                       \
+    X(spurious_undos) /* DT-15: window reductions undone (D-SACK, Eifel, F-RTO) */                 \
     X(rsts_sent)                                                                                   \
     X(rsts_rcvd)                                                                                   \
     X(active_opens)                                                                                \

@@ -57,6 +57,9 @@ typedef struct tk_tcp_info {
     uint32_t tcpi_snd_ssthresh; /* segments (bytes / send MSS); 0x7fffffff: not yet set */
     uint32_t tcpi_snd_cwnd;     /* segments (bytes / send MSS) */
     uint32_t tcpi_reordering;   /* duplicate ACKs that start a fast retransmit: 3 */
+    /* tcpkit's own: RACK's reordering window now (RFC 8985 6.2, SPEC DT-12),
+     * microseconds; 0 without RACK (no SACK, or cfg.rack off). */
+    uint32_t tcpi_rack_reo_wnd;
     uint32_t tcpi_last_data_sent; /* ms since new data was last sent (0: never) */
     uint32_t tcpi_last_data_recv; /* ms since the last segment arrived (0: never) */
     uint64_t tcpi_bytes_acked;    /* bytes the peer acknowledged (SYN and FIN not counted) */

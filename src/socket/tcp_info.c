@@ -6,6 +6,7 @@
 
 #include "base/div.h"
 #include "socket/fd.h"
+#include "tcp/rack.h"
 #include "tcp/state.h"
 #include "tcpkit/tcp_info.h"
 #include "tcpkit/tcp_state.h"
@@ -63,6 +64,7 @@ static void fill_windows(const tk_stack *s, const tk_tcb *tp, tk_tcp_info *out) 
     out->tcpi_snd_ssthresh = segments(tp->cc.ssthresh, tp->mss);
     out->tcpi_snd_cwnd = segments(tp->cc.cwnd, tp->mss);
     out->tcpi_reordering = 3; /* RFC 5681 3.2: the third duplicate ACK */
+    out->tcpi_rack_reo_wnd = tk_rack_reo_wnd(tp);
     out->tcpi_snd_wnd = tp->snd_wnd;
     out->tcpi_rcv_wnd = tp->rcv_adv - tp->rcv_nxt;
 }

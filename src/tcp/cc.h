@@ -37,6 +37,11 @@ typedef struct tk_cc_ops {
      * TK_CC_REDUCED when it did (else TK_CC_NOTHING). The on_ack that
      * follows must not grow cwnd. */
     int (*on_ecn)(tk_cc *cc, uint32_t ack, uint32_t flight, uint32_t snd_max);
+    /* SPEC DT-15: the latest reduction was spurious (D-SACK, Eifel
+     * timestamps, F-RTO showed the data was not lost): give the window
+     * back. prior_cwnd and prior_ssthresh are the values just before it;
+     * recovery ends. May be NULL: the reduction stays. */
+    void (*undo)(tk_cc *cc, uint32_t prior_cwnd, uint32_t prior_ssthresh);
 } tk_cc_ops;
 
 struct tk_cc {

@@ -193,6 +193,18 @@ static int newreno_on_ecn(tk_cc *cc, uint32_t ack, uint32_t flight, uint32_t snd
     return TK_CC_REDUCED;
 }
 
+/* RFC 4015 3 (and Linux's undo): cwnd and ssthresh as before the
+ * reduction, unless they have grown past that since. */
+static void newreno_undo(tk_cc *cc, uint32_t prior_cwnd, uint32_t prior_ssthresh) {
+    cc->cwnd = max_u32(cc->cwnd, prior_cwnd);
+    cc->ssthresh = max_u32(cc->ssthresh, prior_ssthresh);
+    cc->in_recovery = false;
+    cc->dupacks = 0;
+    cc->bytes_acked = 0;
+    cc->priv[CC_PRIV_RTO] = 0;
+    cc->priv[CC_PRIV_CWR_ON] = 0;
+}
+
 const tk_cc_ops tk_cc_newreno = {
     .name = "newreno",
     .init = newreno_init,
@@ -201,4 +213,5 @@ const tk_cc_ops tk_cc_newreno = {
     .on_rto = newreno_on_rto,
     .on_idle = newreno_on_idle,
     .on_ecn = newreno_on_ecn,
+    .undo = newreno_undo,
 };

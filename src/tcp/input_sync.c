@@ -6,6 +6,7 @@
 
 #include "base/seq.h"
 #include "tcp/dsack.h"
+#include "tcp/rack.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 
@@ -127,6 +128,13 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
     s->stats.dupacks_in++;
     if (tp->cc.ops == NULL)
         return;
+    if (tk_rack_active(tp)) {
+        /* DT-12: RACK decides on loss (tk_rack_ack_end); the count only
+         * shows (tcpi_ca_state Disorder). */
+        if (!tp->cc.in_recovery && tp->cc.dupacks < 2)
+            tp->cc.dupacks++;
+        return;
+    }
     bool sack = tk_sack_recovery(tp);
     /* RFC 6675 5 (b): with lost ACKs fewer than three duplicates may
      * arrive; the SACK blocks showing the first segment lost suffice. */
@@ -202,6 +210,10 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
     }
     bool was_fin_acked = (tp->flags & TK_TF_FIN_ACKED) != 0;
     uint32_t win = (uint32_t)h->win << tp->snd_shift;
+    tk_rack_ack ra;
+    bool rack = tk_rack_active(tp) && tk_seq_geq(ack, tp->snd_una);
+    if (rack)
+        tk_rack_ack_begin(tp, h, &ra, now); /* DT-12, before the board changes */
     bool new_sack = (tp->flags & TK_TF_SACK) && tk_sack_update(s, tp, &h->opts);
     /* RFC 5681 2 counts an ACK as a duplicate only if the window is the
      * same; RFC 6675 2 also counts one that SACKs new data, whatever its
@@ -220,6 +232,8 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
     if (hold)
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&tk_cold(tp)->rtt, 0));
     window_update(s, tp, h);
+    if (rack)
+        tk_rack_ack_end(s, tp, h, &ra, now);
     if (!was_fin_acked && (tp->flags & TK_TF_FIN_ACKED)) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_LINGER); /* graceful close done */
         return fin_acked(s, tp, v->fin, now);

@@ -7,6 +7,7 @@
 #include "base/div.h"
 #include "base/seq.h"
 #include "tcp/dsack.h"
+#include "tcp/rack.h"
 #include "tcp/state.h"
 
 uint32_t tk_tcp_ts_now(tk_time now) {
@@ -272,6 +273,11 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         tk_cold(tp)->fin_seq = tp->snd_nxt + len;
         tp->flags |= TK_TF_FIN_SENT;
     }
+    if (len > 0 || fin) {
+        if (s->cfg.rack && (tp->flags & TK_TF_SACK) && !tk_rack_active(tp))
+            tk_rack_start(s, tp); /* DT-12: the transmit log starts with the data */
+        tk_rack_on_send(tp, tp->snd_nxt, len + (fin ? 1u : 0u), now);
+    }
     if (len == 0 && !fin) {
         if ((tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED) &&
             tp->snd_una == tk_cold(tp)->fin_seq && tp->snd_nxt == tp->snd_max) {
@@ -343,21 +349,59 @@ static void output_recovery(tk_stack *s, tk_tcb *tp, tk_time now) {
     }
 }
 
+/* DT-12 / DT-14: fast recovery of a RACK connection. PRR's quota for this
+ * ACK goes to the segments RACK marked lost, then to new data. */
+static void output_rack_recovery(tk_stack *s, tk_tcb *tp, tk_time now) {
+    uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
+    for (int n = 0; n < 64 && tp->sack->rack.prr_quota > 0; n++) {
+        uint32_t seq, len, before = tp->snd_max;
+        if (tk_rack_next_lost(tp, maxseg, &seq, &len))
+            len = tk_tcp_resend(s, tp, seq, len, now);
+        else if (recovery_new_data(s, tp, maxseg, now))
+            len = tp->snd_max - before;
+        else
+            return;
+        if (len == 0)
+            return;
+        tk_prr_sent(tp, len);
+    }
+}
+
+/* DT-12 outside fast recovery (after a timeout, RFC 8985 6.3): segments
+ * marked lost are resent first, within cwnd less the pipe. */
+static void output_rack_lost(tk_stack *s, tk_tcb *tp, tk_time now) {
+    uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
+    uint32_t cwnd = (tp->ecn & TK_ECN_HOLD) ? 0 : tp->cc.cwnd;
+    for (int n = 0; n < 64; n++) {
+        uint32_t seq, len;
+        if (tk_rack_pipe(tp) + maxseg > cwnd || !tk_rack_next_lost(tp, maxseg, &seq, &len) ||
+            tk_tcp_resend(s, tp, seq, len, now) == 0)
+            return;
+    }
+}
+
 /* The congestion window for new data outside SACK recovery; with one or
  * two duplicate ACKs, RFC 3042 limited transmit adds one SMSS each. */
 static uint32_t send_cwnd(const tk_tcb *tp, uint32_t maxseg) {
     if (tp->ecn & TK_ECN_HOLD)
         return 0; /* RFC 3168 6.1.2: until the retransmit timer expires */
     uint32_t cwnd = tp->cc.cwnd;
-    if (tp->cc.ops != NULL && !tp->cc.in_recovery && tp->cc.dupacks > 0 && tp->cc.dupacks < 3)
+    /* RACK counts SACKed data out of the pipe instead (DT-12). */
+    if (tp->cc.ops != NULL && !tp->cc.in_recovery && tp->cc.dupacks > 0 && tp->cc.dupacks < 3 &&
+        !tk_rack_active(tp))
         cwnd += tp->cc.dupacks * maxseg;
     return cwnd;
 }
 
 static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
     bool sack_recovery = tp->cc.in_recovery && tk_sack_recovery(tp);
-    if (sack_recovery)
+    bool rack = tk_rack_active(tp);
+    if (sack_recovery && rack)
+        output_rack_recovery(s, tp, now);
+    else if (sack_recovery)
         output_recovery(s, tp, now);
+    else if (rack && !tk_rack_frto_wait(tp))
+        output_rack_lost(s, tp, now);
     /* The options (and so the payload room) stay the same for this burst. */
     uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
     for (;;) {
@@ -373,8 +417,11 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         bool fin_pending = (tp->flags & TK_TF_FIN_QUEUED) && !(tp->flags & TK_TF_FIN_ACKED);
         uint32_t avail = off < qlen ? qlen - off : 0;
         uint32_t cwnd = sack_recovery ? off - held : send_cwnd(tp, maxseg);
+        /* RACK counts what is in flight: not SACKed, not marked lost. */
+        uint32_t inflight =
+            rack && !sack_recovery && tp->snd_nxt == tp->snd_max ? tk_rack_pipe(tp) : off - held;
         uint32_t usable = min_u32(tp->snd_wnd > off ? tp->snd_wnd - off : 0,
-                                  cwnd > off - held ? cwnd - (off - held) : 0);
+                                  cwnd > inflight ? cwnd - inflight : 0);
         uint32_t len = min_u32(min_u32(min_u32(avail, usable), maxseg), gap);
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
@@ -388,7 +435,9 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         if (len == 0 && !fin)
             break;
     }
-    tp->flags &= ~TK_TF_UNCORK; /* one push, as Linux's uncork */
+    tp->flags &= ~TK_TF_UNCORK;                   /* one push, as Linux's uncork */
+    if (tk_rack_active(tp) && tp->sack->rack.arm) /* the log may have started now */
+        tk_rack_arm(s, tp, now); /* RFC 8985 7.2: new data restarts the probe timer */
     uint32_t unsent =
         tk_chunkq_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_chunkq_len(&tp->sndq));
     /* Data waits with nothing in flight: a closed window, or one too small
@@ -426,6 +475,44 @@ void tk_tcp_retransmit_head(tk_stack *s, tk_tcb *tp, tk_time now) {
     send_one(s, tp, 0, len, qlen, fin, now);
     if (tk_seq_gt(saved, tp->snd_nxt))
         tp->snd_nxt = saved;
+}
+
+uint32_t tk_tcp_resend(tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
+    uint32_t qlen = tk_chunkq_len(&tp->sndq), off = seq - tp->snd_una;
+    bool fin_out = (tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED);
+    uint32_t n = off < qlen ? min_u32(min_u32(len, qlen - off), tk_tcp_seg_max_now(s, tp, now)) : 0;
+    bool fin = fin_out && off + n == qlen && tk_seq_lt(seq + n, tp->snd_max);
+    if (n == 0 && !fin)
+        return 0;
+    uint32_t saved = tp->snd_nxt;
+    tp->snd_nxt = seq;
+    send_one(s, tp, off, n, qlen, fin, now);
+    if (tk_seq_gt(saved, tp->snd_nxt))
+        tp->snd_nxt = saved;
+    return n + (fin ? 1u : 0u);
+}
+
+uint32_t tk_tcp_send_new_segments(tk_stack *s, tk_tcb *tp, uint32_t count, tk_time now) {
+    uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now), sent = 0;
+    while (sent < count && recovery_new_data(s, tp, maxseg, now))
+        sent++;
+    return sent;
+}
+
+bool tk_tcp_send_loss_probe(tk_stack *s, tk_tcb *tp, bool *retrans, tk_time now) {
+    uint32_t maxseg = tk_tcp_seg_max_now(s, tp, now);
+    bool fin_out = (tp->flags & TK_TF_FIN_SENT) && !(tp->flags & TK_TF_FIN_ACKED);
+    *retrans = false;
+    if (!fin_out && tk_tcp_send_new_segments(s, tp, 1, now) == 1)
+        return true;
+    /* No new data may go: the last segment sent, again. */
+    uint32_t qlen = tk_chunkq_len(&tp->sndq);
+    uint32_t end = tp->snd_max - tp->snd_una - (fin_out ? 1u : 0u);
+    if (end > qlen)
+        end = qlen;
+    uint32_t len = min_u32(end, maxseg);
+    *retrans = true;
+    return tk_tcp_resend(s, tp, tp->snd_una + end - len, len + (fin_out ? 1u : 0u), now) > 0;
 }
 
 uint8_t tk_tcp_wscale_for(uint32_t bufsize, uint8_t min) {

@@ -27,9 +27,7 @@ static const tk_sack_board *board(const tk_tcb *tp) {
     return tp->sack != NULL ? tp->sack : &empty;
 }
 
-/* The connection's board, taken from the pool on first use; NULL when the
- * pool is empty: the connection then recovers as without SACK. */
-static tk_sack_board *board_take(tk_stack *s, tk_tcb *tp) {
+tk_sack_board *tk_sack_board_take(tk_stack *s, tk_tcb *tp) {
     if (tp->sack != NULL || (tp->flags & TK_TF_NO_BOARD))
         return tp->sack;
     tp->sack = tk_pool_alloc(&s->sacks);
@@ -112,7 +110,7 @@ bool tk_sack_update(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
         uint32_t l = o->sack[i].left, r = o->sack[i].right;
         if (!block_useful(tp, l, r))
             continue;
-        if (b == NULL && (b = board_take(s, tp)) == NULL)
+        if (b == NULL && (b = tk_sack_board_take(s, tp)) == NULL)
             return false;
         insert(b, tk_seq_max(l, tp->snd_una), r);
     }
@@ -227,6 +225,11 @@ bool tk_sack_next_seg(const tk_tcb *tp, uint32_t mss, bool lost_only, uint32_t *
 bool tk_sack_update(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     (void)s, (void)tp, (void)o;
     return false;
+}
+
+tk_sack_board *tk_sack_board_take(tk_stack *s, tk_tcb *tp) {
+    (void)s, (void)tp;
+    return NULL;
 }
 
 bool tk_sack_is_lost(const tk_tcb *tp, uint32_t seq, uint32_t mss) {

@@ -301,6 +301,15 @@ struct tk_net_hdr_opts;
  * or signed. */
 int tk_tcp_send_hdr(struct tk_stack *s, const tk_tcp_hdr *h, uint32_t laddr, uint32_t raddr,
                     uint16_t encap, const struct tk_net_hdr_opts *o, tk_time now);
+/* Resends up to len bytes at seq (one segment; the FIN with the last
+ * byte); returns the sequence space sent (0: nothing). */
+uint32_t tk_tcp_resend(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now);
+/* Up to count new full segments (or the last piece), within the peer's
+ * window but not cwnd (F-RTO, RFC 5682 2 b); returns the segments sent. */
+uint32_t tk_tcp_send_new_segments(struct tk_stack *s, tk_tcb *tp, uint32_t count, tk_time now);
+/* RFC 8985 7.3: a new segment if one may go, else the last one again
+ * (*retrans). False when nothing went. */
+bool tk_tcp_send_loss_probe(struct tk_stack *s, tk_tcb *tp, bool *retrans, tk_time now);
 /* Resends the first unacknowledged segment (fast retransmit, DT-9). */
 void tk_tcp_retransmit_head(struct tk_stack *s, tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_seg_max(const tk_tcb *tp);
@@ -373,6 +382,9 @@ void tk_tcp_established(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, const 
  * connection goes on without (counted in sack_board_full). */
 bool tk_sack_update(struct tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o);
 void tk_sack_reset(tk_tcb *tp);
+/* The connection's board, taken from the pool on first use; NULL when the
+ * pool is empty (the connection then recovers as without SACK). */
+tk_sack_board *tk_sack_board_take(struct tk_stack *s, tk_tcb *tp);
 /* Returns the scoreboard to the pool (the TCB is being freed). */
 void tk_sack_release(struct tk_stack *s, tk_tcb *tp);
 /* SACK ranges on the board. */

@@ -4,6 +4,7 @@
  * earliest of them. */
 #include <errno.h>
 
+#include "tcp/rack.h"
 #include "tcp/state.h"
 
 static bool orphan_limited(const tk_stack *s, const tk_tcb *tp) {
@@ -60,6 +61,8 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
             return;
         }
     }
+    if (tk_rack_timer(s, tp, now))
+        return; /* DT-12: the probe or the reordering timer */
     /* The timer was started (RFC 6298 5.1, 5.3) when the data now
      * outstanding last saw progress: the user timeout counts from there. */
     if (tp->rexmt_count == 0)
@@ -81,9 +84,27 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->rexmt_count++;
     s->stats.rto_timeouts++;
     tp->flags &= ~TK_TF_RTT_TIMING;
+    bool rack = tk_rack_active(tp) && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD;
+    if (rack) {
+        if (tp->rexmt_count > 1)
+            tk_sack_reset(tp); /* as below: the peer may have reneged */
+        tk_rack_on_rto(s, tp, now);
+    }
     if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD) {
         tp->cc.ops->on_rto(&tp->cc, tp->snd_max - tp->snd_una, tp->snd_nxt);
         tk_ecn_cwnd_reduced(tp);
+    }
+    if (rack) {
+        /* RFC 8985 6.3: the scoreboard stays and SND.NXT does not go back;
+         * the first segment goes now, the others marked lost as cwnd
+         * allows (output), unless F-RTO finds the timeout spurious. */
+        tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
+                         user_clamp(tp, now + tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count)));
+        uint32_t seq, len;
+        if (!tk_rack_next_lost(tp, tk_tcp_seg_max(tp), &seq, &len) ||
+            tk_tcp_resend(s, tp, seq, len, now) == 0)
+            tk_tcp_retransmit_head(s, tp, now);
+        return;
     }
     tp->snd_nxt = tp->snd_una;
     /* Go back to SND.UNA. RFC 6675 5.1: the scoreboard stays, so the resend

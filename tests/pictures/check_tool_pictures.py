@@ -119,7 +119,10 @@ def lossy(tcpkit, outdir):
     pcap, html_path = os.path.join(outdir, "lossy.pcap"), os.path.join(outdir, "lossy.html")
     subprocess.run([tcpkit, "sim", "lossy-transfer", "--quiet", "--pcap", pcap], check=True,
                    capture_output=True)
-    n, marked, notes = check_capture(tcpkit, pcap, html_path, exact=True)
+    # Not exact: RACK (SPEC DT-12) resends a segment when its reordering
+    # timer expires, which can be within 3 ms of new data, where tshark
+    # says out-of-order (the documented difference).
+    n, marked, notes = check_capture(tcpkit, pcap, html_path, exact=False)
     if not marked:
         die("no retransmission in a lossy transfer")
     print(f"lossy: {n} arrows, {marked} retransmissions as tshark, {notes} notes as the text report")

@@ -1,6 +1,8 @@
 /* Loss recovery and congestion control (DT-9, with OP-3 SACK): fast
  * retransmit, NewReno partial ACKs, SACK-driven hole repair, restart after
- * idle. The stack is the server; the scripted peer offers MSS 1000. */
+ * idle. The stack is the server; the scripted peer offers MSS 1000. The
+ * SACK cases select the classic detection (cfg.rack = false): RACK-TLP,
+ * the default, has its own tests (test_tcp_rack.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,6 +130,7 @@ static void test_DT_09_OP_03_sack_recovery(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
+    cfg.rack = false; /* the duplicate-ACK threshold and RFC 6675 (DT-12 has RACK) */
     tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
     int sd = tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     tk_send(h.s, sd, zeros, 4000);
@@ -180,6 +183,7 @@ static void test_DT_09_OP_03_sack_dupack_window_changes(void **state) {
     tkh h;
     tk_config cfg;
     tkh_config(&cfg);
+    cfg.rack = false; /* the duplicate-ACK threshold and RFC 6675 (DT-12 has RACK) */
     tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
     int sd = tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     tk_send(h.s, sd, zeros, 4000);
@@ -207,6 +211,7 @@ static void test_DT_09_OP_03_sack_dupack_window_changes(void **state) {
 static uint32_t open_sack_warm(tkh *h, int *sd) {
     tk_config cfg;
     tkh_config(&cfg);
+    cfg.rack = false; /* the duplicate-ACK threshold and RFC 6675 (DT-12 has RACK) */
     tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
     *sd = tkh_open_fixed(h, &cfg, ISS, IRS, &o);
     tk_send(h->s, *sd, zeros, 4000);
@@ -379,6 +384,7 @@ static void test_DT_09_OP_03_sack_pool_empty(void **state) {
         skip(); /* RFC 6675 recovery needs the scoreboard, compiled out */
     tk_config cfg;
     tkh_config(&cfg);
+    cfg.rack = false; /* the duplicate-ACK threshold and RFC 6675 (DT-12 has RACK) */
     cfg.sack_boards = 1;
     tkh h;
     uint32_t iss[2];

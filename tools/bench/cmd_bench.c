@@ -272,6 +272,7 @@ static int usage(FILE *f, int rc) {
                "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
                "       tcpkit bench memory [--quick]   buffer-pool memory and CPU per segment\n"
                "       tcpkit bench shards [--shards N] one stack per core: 1 vs N threads\n"
+               "       tcpkit bench loss [--quick]     RTOs per MiB through random loss (DT-12)\n"
                "  --bytes N      bulk transfer size (default 1 GiB)\n"
                "  --conns N      established connection endpoints (default 100000)\n"
                "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
@@ -332,12 +333,14 @@ int tk_cmd_bench(int argc, char **argv) {
         return tk_bench_shards(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "sim") == 0)
         return bench_sim(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "loss") == 0)
+        return tk_bench_loss(argc - 1, argv + 1);
     if (argc < 2) {
-        fprintf(stderr, "tcpkit bench: which benchmark? (sim, memory or attack)\n");
+        fprintf(stderr, "tcpkit bench: which benchmark? (sim, memory, loss or attack)\n");
         usage(stderr, 2);
         return TK_CLI_USAGE;
     }
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench", argc, argv);
-    return tk_cli_fail(&c, "unknown benchmark (sim, memory, shards or attack)", argv[1]);
+    return tk_cli_fail(&c, "unknown benchmark (sim, memory, shards, loss or attack)", argv[1]);
 }

@@ -30,6 +30,9 @@ static const char *const freebsd[] = {
     /* connect() aborted by any hard ICMP error fails with ECONNREFUSED
      * (tcpkit names the cause as Linux does). */
     "tcpkit.icmp_errno_refused=1",
+    /* Loss recovery by the duplicate-ACK threshold and RFC 6675 (FreeBSD's
+     * default stack; tcpkit: RACK-TLP, SPEC DT-12). */
+    "tcpkit.rack=0",
     NULL,
 };
 

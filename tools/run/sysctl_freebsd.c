@@ -77,6 +77,9 @@ static void set_initcwnd(tk_config *c, uint64_t v) {
 static void set_drop_synfin(tk_config *c, uint64_t v) {
     c->drop_synfin = v != 0;
 }
+static void set_rack(tk_config *c, uint64_t v) {
+    c->rack = v != 0;
+}
 static void set_fin_ack_now(tk_config *c, uint64_t v) {
     c->fin_ack_now = v != 0;
 }
@@ -138,6 +141,9 @@ static const sysctl_entry freebsd[] = {
     {"net.inet.tcp.ack_war_cnt", SET_FIELD, set_ack_war_cnt, {0, 0}, NULL},
     /* tcpkit's own: FreeBSD has BSD's rule built in (docs/conformance.md). */
     {"tcpkit.bsd_old_ack", SET_FIELD, set_bsd_old_ack, {0, 0}, NULL},
+    /* tcpkit's own: RACK-TLP loss detection (DT-12); FreeBSD's default
+     * stack counts duplicate ACKs. */
+    {"tcpkit.rack", SET_FIELD, set_rack, {0, 0}, NULL},
     /* tcpkit's own: FreeBSD ACKs a FIN at once, built in. */
     {"tcpkit.fin_ack_now", SET_FIELD, set_fin_ack_now, {0, 0}, NULL},
     /* tcpkit's own: FreeBSD ACKs every second segment, built in. */

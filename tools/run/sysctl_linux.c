@@ -9,6 +9,10 @@
 static void set_sack(tk_config *c, uint64_t v) {
     c->opt_sack = v != 0;
 }
+/* Bit 0x1 of net.ipv4.tcp_recovery turns RACK on. */
+static void set_recovery(tk_config *c, uint64_t v) {
+    c->rack = (v & 1u) != 0;
+}
 static void set_timestamps(tk_config *c, uint64_t v) {
     c->opt_timestamps = v != 0;
 }
@@ -60,6 +64,7 @@ static void set_fastopen(tk_config *c, uint64_t v) {
 
 static const sysctl_entry linux_names[] = {
     {"net.ipv4.tcp_sack", SET_FIELD, set_sack, {0, 0}, NULL},
+    {"net.ipv4.tcp_recovery", SET_FIELD, set_recovery, {0, 0}, NULL},
     {"net.ipv4.tcp_timestamps", SET_FIELD, set_timestamps, {0, 0}, NULL},
     {"net.ipv4.tcp_window_scaling", SET_FIELD, set_wscale, {0, 0}, NULL},
     {"net.ipv4.tcp_ecn", SET_FIELD, set_ecn, {0, 2}, NULL},

@@ -32,6 +32,7 @@ static const tcpi_field fields[] = {
     F(tcpi_snd_ssthresh),
     F(tcpi_snd_cwnd),
     F(tcpi_reordering),
+    F(tcpi_rack_reo_wnd),
     F(tcpi_last_data_sent),
     F(tcpi_last_data_recv),
     F(tcpi_bytes_acked),

@@ -25,7 +25,14 @@ const tk_sim_scenario *tk_sim_scenario_find(const char *name);
 /* The server port every scenario listens on. */
 #define TK_SIM_PORT 80
 
-/* Scenario bodies, by file. sim_scenarios.c: */
+/* Scenario bodies, by file. sim_scenarios_loss.c (DT-12): */
+void tk_sim_cf_tail_loss(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_tail_loss(tk_sim *s);
+void tk_sim_sc_lost_segment(tk_sim *s);
+void tk_sim_cf_reorder(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_reorder(tk_sim *s);
+void tk_sim_sc_spurious_rto(tk_sim *s);
+/* sim_scenarios.c: */
 void tk_sim_sc_lifecycle(tk_sim *s);
 /* sim_scenarios_close.c (CM): */
 void tk_sim_sc_simultaneous_open(tk_sim *s);
