@@ -54,7 +54,8 @@ static void open_conn(conn *c, bool ts) {
     tkh_config(&cfg);
     tkh_init_fixed(&c->h, &cfg, ISS);
     c->sd = tk_socket(c->h.s);
-    tk_sockaddr a = {0, c->h.lport}, r = {TKH_REMOTE_ADDR, c->h.rport};
+    tk_sockaddr a = tk_sockaddr_in4(0, c->h.lport),
+                r = tk_sockaddr_in4(TKH_REMOTE_ADDR, c->h.rport);
     assert_int_equal(tk_bind(c->h.s, c->sd, &a), 0);
     assert_int_equal(tk_connect(c->h.s, c->sd, &r), -EINPROGRESS);
     tkh_poll(&c->h);

@@ -27,7 +27,7 @@ typedef struct loss_run {
 static int transfer(tk_simnet *n, uint64_t bytes, uint64_t *got) {
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
     int l = tk_bench_listen(b, 80, 1), c = tk_socket(a), d = -1;
-    tk_sockaddr to = {TK_SIM_ADDR_B, 80};
+    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
     if (l < 0 || c < 0 || tk_connect(a, c, &to) != -EINPROGRESS)
         return -1;
     tk_simnet_poll(n);
