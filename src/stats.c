@@ -94,7 +94,7 @@ const char *tk_tcp_state_name(int state) {
 const char *tk_timer_kind_name(int kind) {
     static const char *const names[TK_TIMER_COUNT] = {
         "-",          "retransmit", "persist", "delack",   "keepalive",
-        "fin_wait_2", "time_wait",  "linger",  "keepinit",
+        "fin_wait_2", "time_wait",  "linger",  "keepinit", "pace",
     };
     if (kind < 0 || kind >= TK_TIMER_COUNT)
         return "?";

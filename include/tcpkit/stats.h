@@ -175,9 +175,10 @@ enum tk_timer_kind {
     TK_TIMER_TIME_WAIT,  /* 2MSL */
     TK_TIMER_LINGER,     /* SO_LINGER timeout of a closed socket */
     TK_TIMER_KEEPINIT,   /* connection-establishment limit (TCP_KEEPINIT) */
+    TK_TIMER_PACE,       /* the next paced segment's send time (docs/congestion.md) */
 };
 /* "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait",
- * "linger", "keepinit", "-". */
+ * "linger", "keepinit", "pace", "-". */
 const char *tk_timer_kind_name(int kind);
 
 typedef struct tk_conn_info {

@@ -20,7 +20,7 @@
 
 #define TK_NIL         UINT32_MAX
 #define TK_TCB_ALIGN   64 /* a cache line */
-#define TK_TIMER_COUNT 9  /* enum tk_timer_kind, index 0 unused */
+#define TK_TIMER_COUNT 10 /* enum tk_timer_kind, index 0 unused */
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
@@ -69,6 +69,7 @@
 typedef struct tk_tcb_cold {
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
     tk_time last_snd;          /* time new data was last sent */
+    tk_time pace_next;         /* pacing: the next new segment's earliest send time (pace.c) */
     tk_rtt rtt;
     tk_time ts_recent_age;
     uint32_t max_snd_wnd;
@@ -174,7 +175,7 @@ typedef struct tk_tcb_slot {
 } tk_tcb_slot;
 
 _Static_assert(sizeof(tk_tcb) <= 256, "the hot part of a TCB fits in four cache lines");
-_Static_assert(sizeof(tk_tcb_slot) <= 576, "a TCB slot is nine cache lines");
+_Static_assert(sizeof(tk_tcb_slot) <= 640, "a TCB slot is ten cache lines");
 
 static inline tk_tcb_cold *tk_cold_mut(tk_tcb *tp) {
     return &((tk_tcb_slot *)(void *)tp)->cold;

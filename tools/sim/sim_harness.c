@@ -17,6 +17,8 @@ void tk_sim_opts_init(tk_sim_opts *o) {
     o->loss_ppm = o->dup_ppm = o->reorder_ppm = o->corrupt_ppm = -1;
     o->bytes = o->bytes_back = -1;
     o->outages = o->close_order = o->isn_high = o->pool_chunks = -1;
+    o->rate_bps = o->queue_bytes = o->delay_us = -1;
+    o->queue_pkts = o->cc_algo = -1;
 }
 
 static const char *sname(int side) {

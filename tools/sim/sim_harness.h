@@ -24,6 +24,11 @@ typedef struct tk_sim_opts {
     int32_t close_order; /* random: 0 A closes first, 1 B first, 2 both at once */
     int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
     int32_t pool_chunks; /* random: buffer pool of this many 128-byte chunks; 0: default */
+    /* The bottleneck (both directions): --rate bits/s, --queue frames,
+     * --queue-bytes, --delay one-way ms; -1: the scenario's. */
+    int64_t rate_bps, queue_bytes, delay_us;
+    int32_t queue_pkts;
+    int32_t cc_algo; /* --cc: TK_CC_ALGO_* for both stacks; -1: the scenario's */
     const char *pcap;
     const char *scenario; /* the title of the pictures: its name, SPEC IDs, story */
     const char *html;     /* --html FILE: the report (docs/pictures.md) */

@@ -49,6 +49,7 @@ void tk_sim_sc_cable_unplug(tk_sim *s);
 void tk_sim_sc_keepalive_dead_peer(tk_sim *s);
 void tk_sim_sc_keepalive_alive(tk_sim *s);
 void tk_sim_sc_zero_window(tk_sim *s);
+void tk_sim_cf_newreno(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_cf_lossy(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_lossy_transfer(tk_sim *s);
 /* sim_scenarios_ecn.c (RFC 3168, docs/ecn.md): */
