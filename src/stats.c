@@ -5,6 +5,7 @@
 
 #include "socket/events.h"
 #include "stack_priv.h"
+#include "tcp/pace.h"
 #include "tcp/timewait.h"
 
 void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
@@ -116,6 +117,8 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
     ci->mss = tp->mss;
     ci->cwnd = tp->cc.cwnd;
     ci->ssthresh = tp->cc.ssthresh;
+    ci->cc_name = tp->cc.ops != NULL ? tp->cc.ops->name : NULL;
+    ci->pacing_rate = tk_pace_rate(tp);
     ci->srtt = tk_cold(tp)->rtt.srtt;
     ci->rto = tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count);
     ci->retransmits = tp->rexmt_count;

@@ -44,10 +44,11 @@ static uint32_t cubic_ssthresh(tk_cc *cc, uint32_t flight, bool rto) {
     uint32_t cwnd = cc->cwnd;
     cc->priv8[0] &= (uint8_t) ~(CUBIC_EPOCH_ON | HS_CSS);
     if (rto)
-        cc->priv[CUBIC_W_MAX] = 0; /* 4.8 */
+        cc->priv[CUBIC_W_MAX] = 0;         /* 4.8 */
     else if (cwnd < cc->priv[CUBIC_W_MAX]) /* 4.7 fast convergence */
-        cc->priv[CUBIC_W_MAX] = (uint32_t)((uint64_t)cwnd * (TK_CUBIC_BETA_DEN + TK_CUBIC_BETA_NUM) /
-                                           (2u * TK_CUBIC_BETA_DEN));
+        cc->priv[CUBIC_W_MAX] =
+            (uint32_t)((uint64_t)cwnd * (TK_CUBIC_BETA_DEN + TK_CUBIC_BETA_NUM) /
+                       (2u * TK_CUBIC_BETA_DEN));
     else
         cc->priv[CUBIC_W_MAX] = cwnd;
     uint64_t ss = (uint64_t)flight * TK_CUBIC_BETA_NUM / TK_CUBIC_BETA_DEN;

@@ -47,13 +47,13 @@ uint32_t tk_cubic_window(uint32_t w_max, uint32_t k_ms, uint32_t t_ms, uint32_t 
 #define HS_CSS_ROUNDS  2     /* priv8[2]: rounds spent in CSS */
 
 /* RFC 9406 4.1 constants. */
-#define TK_HS_MIN_RTT_THRESH    4000u  /* us */
-#define TK_HS_MAX_RTT_THRESH    16000u /* us */
-#define TK_HS_MIN_RTT_DIVISOR   8u
-#define TK_HS_N_RTT_SAMPLE      8u
+#define TK_HS_MIN_RTT_THRESH     4000u  /* us */
+#define TK_HS_MAX_RTT_THRESH     16000u /* us */
+#define TK_HS_MIN_RTT_DIVISOR    8u
+#define TK_HS_N_RTT_SAMPLE       8u
 #define TK_HS_CSS_GROWTH_DIVISOR 4u
-#define TK_HS_CSS_ROUNDS        5u
-#define TK_HS_L                 8u /* segments per ACK at most in slow start (unpaced L) */
+#define TK_HS_CSS_ROUNDS         5u
+#define TK_HS_L                  8u /* segments per ACK at most in slow start (unpaced L) */
 
 /* cc_hystart.c. Clears the HyStart++ state (a new connection). */
 void tk_hystart_init(tk_cc *cc);

@@ -18,8 +18,7 @@
 
 /* Sets every field (ops = &tk_cc_newreno; another algorithm replaces it). */
 void tk_cc_reno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_segments);
-int tk_cc_reno_on_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight,
-                      uint32_t snd_nxt);
+int tk_cc_reno_on_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight, uint32_t snd_nxt);
 int tk_cc_reno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint32_t snd_nxt);
 void tk_cc_reno_on_rto(tk_cc *cc, uint32_t flight, uint32_t snd_nxt);
 void tk_cc_reno_on_idle(tk_cc *cc);

@@ -7,8 +7,8 @@
 #include "tcp/state.h"
 
 bool tk_pace_on(const tk_tcb *tp) {
-    return tk_cold(tp)->opts.pacing && tp->cc.ops == &tk_cc_cubic &&
-           tk_cold(tp)->rtt.has_sample && tk_cold(tp)->rtt.srtt > 0 && tp->cc.cwnd > 0;
+    return tk_cold(tp)->opts.pacing && tp->cc.ops == &tk_cc_cubic && tk_cold(tp)->rtt.has_sample &&
+           tk_cold(tp)->rtt.srtt > 0 && tp->cc.cwnd > 0;
 }
 
 static uint32_t pace_percent(const tk_tcb *tp) {
@@ -36,8 +36,8 @@ void tk_pace_sent(tk_tcb *tp, uint32_t len, tk_time now) {
         return;
     tk_time from = tk_cold(tp)->pace_next > now ? tk_cold(tp)->pace_next : now;
     /* len / (percent / 100 x cwnd / srtt), in microseconds. */
-    uint64_t gap = (uint64_t)len * tk_cold(tp)->rtt.srtt * 100u /
-                   ((uint64_t)pace_percent(tp) * tp->cc.cwnd);
+    uint64_t gap =
+        (uint64_t)len * tk_cold(tp)->rtt.srtt * 100u / ((uint64_t)pace_percent(tp) * tp->cc.cwnd);
     tk_cold(tp)->pace_next = from + gap;
 }
 
