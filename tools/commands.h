@@ -11,6 +11,7 @@ int tk_cmd_bench(int argc, char **argv);
 /* `tcpkit bench attack` (cmd_bench_attack.c). */
 int tk_bench_attack(int argc, char **argv);
 int tk_bench_memory(int argc, char **argv);
+int tk_bench_cc(int argc, char **argv);
 int tk_cmd_run(int argc, char **argv);
 int tk_cmd_serve(int argc, char **argv);
 int tk_cmd_connect(int argc, char **argv);

@@ -20,8 +20,9 @@
  * - 4.3: W_est grows by alpha_cubic SMSS per cwnd of bytes acknowledged
  *   (RFC 3465 byte counting in bytes_acked), alpha = 1 once W_est reaches
  *   W_max; cwnd is never below W_est (the Reno-friendly region).
- * - Slow start after the initial one (ssthresh already set) grows by
- *   min(acked, L SMSS) with RFC 9406's L = 8. */
+ * - Slow start after the initial one (ssthresh already set) is RFC 5681's,
+ *   min(acked, SMSS) per ACK, as RFC 9406 4.2 recommends: a timeout's
+ *   stretch ACKs do not make a burst. */
 #include "tcp/cc_cubic.h"
 #include "tcp/cc_reno.h"
 
@@ -104,7 +105,7 @@ static void cubic_grow(tk_cc *cc, uint32_t acked) {
         tk_hystart_grow(cc, acked);
         return;
     }
-    uint32_t inc = cubic_min(acked, TK_HS_L * cc->mss);
+    uint32_t inc = cubic_min(acked, cc->mss);
     cc->cwnd = cc->cwnd > UINT32_MAX - inc ? UINT32_MAX : cc->cwnd + inc;
 }
 

@@ -91,8 +91,8 @@ static void test_DT_13_tcp_congestion_set_get_errors(void **state) {
     assert_memory_equal(name, "cub", 3);
     assert_int_equal(cc_set(&h, 99, "cubic", 5), -EBADF);
     size_t len = sizeof name;
-    assert_int_equal(
-        tk_getsockopt(h.s, 99, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, name, &len), -EBADF);
+    assert_int_equal(tk_getsockopt(h.s, 99, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, name, &len),
+                     -EBADF);
     tkh_fini(&h);
 }
 
@@ -140,8 +140,7 @@ static int open_100ms(tkh *h, uint32_t *iss) {
     memset(&o, 0, sizeof o);
     o.present = TK_OPT_MSS;
     o.mss = 1460;
-    assert_int_equal(tkh_inject(h, TK_TCP_SYN | TK_TCP_ACK, IRS, g.seq + 1, 65535, &o, NULL, 0),
-                     0);
+    assert_int_equal(tkh_inject(h, TK_TCP_SYN | TK_TCP_ACK, IRS, g.seq + 1, 65535, &o, NULL, 0), 0);
     assert_true(tkh_next(h, &g));
     assert_int_equal(g.flags, TK_TCP_ACK);
     return sd;
@@ -197,9 +196,8 @@ static void test_DT_13_pacing_off_sends_burst(void **state) {
         int sd = open_100ms(&h, &iss);
         if (variant == 0) {
             int off = 0;
-            assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &off,
-                                           sizeof off),
-                             0);
+            assert_int_equal(
+                tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &off, sizeof off), 0);
         }
         tk_tcp_info ti;
         assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
@@ -226,8 +224,8 @@ static void test_DT_13_pacing_off_releases_held_data(void **state) {
     assert_true(tkh_next(&h, &g));
     assert_false(tkh_next(&h, &g)); /* the other nine wait */
     int off = 0;
-    assert_int_equal(
-        tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &off, sizeof off), 0);
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &off, sizeof off),
+                     0);
     tkh_poll(&h);
     for (uint32_t i = 1; i < 10; i++) {
         assert_true(tkh_next(&h, &g));

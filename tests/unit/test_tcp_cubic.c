@@ -122,8 +122,7 @@ static void test_DT_13_cubic_multiplicative_decrease(void **state) {
     assert_int_equal(cc.priv[CUBIC_W_MAX], 100000);
     assert_true(cc.in_recovery);
     /* A full ACK with 70000 bytes still out (new data sent in recovery). */
-    assert_int_equal(cc.ops->on_ack(&cc, U + 100000u, 100000, 170000, U + 170000u),
-                     TK_CC_NOTHING);
+    assert_int_equal(cc.ops->on_ack(&cc, U + 100000u, 100000, 170000, U + 170000u), TK_CC_NOTHING);
     assert_false(cc.in_recovery);
     assert_int_equal(cc.cwnd, 70000);
     /* Another loss at cwnd 80000 < W_max: fast convergence. */
@@ -161,7 +160,7 @@ static void test_DT_13_cubic_concave_convex_growth(void **state) {
     }
     assert_int_equal(cc.cwnd, 71296);
     /* Then a window of ACKs every second: concave below W_max ... */
-    static const uint32_t want[10] = {81305, 90373, 95966, 98456,  99571,
+    static const uint32_t want[10] = {81305,  90373,  95966,  98456,  99571,
                                       101485, 106488, 116819, 134640, 162258};
     for (uint32_t r = 1; r <= 10; r++) {
         uint32_t n = cc.cwnd / 1000u;

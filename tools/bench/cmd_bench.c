@@ -241,6 +241,7 @@ static int usage(FILE *f, int rc) {
     fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
                "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
                "       tcpkit bench memory [--quick]   buffer-pool memory and CPU per segment\n"
+               "       tcpkit bench cc [--help]        CUBIC vs NewReno on a long fat lossy path\n"
                "  --bytes N      bulk transfer size (default 1 GiB)\n"
                "  --conns N      established connection endpoints (default 100000)\n"
                "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
@@ -297,14 +298,16 @@ int tk_cmd_bench(int argc, char **argv) {
         return tk_bench_attack(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "memory") == 0)
         return tk_bench_memory(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "cc") == 0)
+        return tk_bench_cc(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "sim") == 0)
         return bench_sim(argc - 1, argv + 1);
     if (argc < 2) {
-        fprintf(stderr, "tcpkit bench: which benchmark? (sim, memory or attack)\n");
+        fprintf(stderr, "tcpkit bench: which benchmark? (sim, memory, attack or cc)\n");
         usage(stderr, 2);
         return TK_CLI_USAGE;
     }
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench", argc, argv);
-    return tk_cli_fail(&c, "unknown benchmark (sim, memory or attack)", argv[1]);
+    return tk_cli_fail(&c, "unknown benchmark (sim, memory, attack or cc)", argv[1]);
 }

@@ -57,6 +57,11 @@ void tk_sim_cf_ecn(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_ecn_transfer(tk_sim *s);
 void tk_sim_cf_no_ecn(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_no_ecn_transfer(tk_sim *s);
+/* sim_scenarios_cc.c (DT-13): */
+void tk_sim_cf_bottleneck(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_cubic_vs_reno(tk_sim *s);
+void tk_sim_cf_paced_start(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_paced_start(tk_sim *s);
 /* sim_scenarios_fastopen.c (OP-8): */
 void tk_sim_cf_fast_open(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_fast_open(tk_sim *s);
