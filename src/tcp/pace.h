@@ -18,11 +18,13 @@
 bool tk_pace_on(const tk_tcb *tp);
 /* Rate in bytes per second: ratio x cwnd / SRTT; 0 when not pacing. */
 uint64_t tk_pace_rate(const tk_tcb *tp);
-/* May a new segment leave at now? When not, the pace timer is armed at the
- * time it may (TK_TIMER_PACE, which runs output). */
+/* May a new segment leave at now (within the current burst, or the next
+ * burst is due)? When not, the pace timer is armed at the time it may
+ * (TK_TIMER_PACE, which runs output). */
 bool tk_pace_ready(struct tk_stack *s, tk_tcb *tp, tk_time now);
-/* A new segment of len bytes left at now: the next one waits len / rate,
- * counted from now when the line was idle (no credit builds up). */
+/* A new segment of len bytes left at now: it uses the burst's credit (a new
+ * burst of about 1 ms at the rate starts when none is left), and the next
+ * burst waits len / rate more. */
 void tk_pace_sent(tk_tcb *tp, uint32_t len, tk_time now);
 /* Hands an ACK's time and RTT sample (0: none) to the controller. */
 void tk_tcp_cc_sample(tk_tcb *tp, uint32_t ack, tk_time rtt, tk_time now);

@@ -69,7 +69,7 @@
 typedef struct tk_tcb_cold {
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
     tk_time last_snd;          /* time new data was last sent */
-    tk_time pace_next;         /* pacing: the next new segment's earliest send time (pace.c) */
+    tk_time pace_next;         /* pacing: when the next burst may start (pace.c) */
     tk_rtt rtt;
     tk_time ts_recent_age;
     uint32_t max_snd_wnd;
@@ -96,8 +96,9 @@ typedef struct tk_tcb_cold {
     int soft_error; /* last soft ICMP error (negative errno) since progress */
     bool fin_ooo;   /* fin_ooo_seq holds the peer's FIN (DT-11) */
     uint16_t dsack_len;
-    uint16_t fo_syn_len; /* OP-8: data our first SYN carries (sndq offset 0); in the padding */
-    tk_sockopts opts;    /* every socket-option value (tcp/sockopts.h) */
+    uint16_t fo_syn_len;  /* OP-8: data our first SYN carries (sndq offset 0); in the padding */
+    uint32_t pace_credit; /* pacing: bytes the current burst may still send (pace.c) */
+    tk_sockopts opts;     /* every socket-option value (tcp/sockopts.h) */
 
     /* A listener never probes or retransmits, and a connection never
      * listens (listen() needs a socket that never connected), so their

@@ -181,8 +181,10 @@ static void send_window(tk_sim *s, int a, const char *what, tk_time gap) {
                 n ? (unsigned long long)(t[n - 1] - t[0]) : 0ull);
     tk_sim_expect(s, n == 10, "%s: %u segments in the first RTT, want 10", what, n);
     for (uint32_t i = 1; i < n; i++)
-        tk_sim_expect(s, t[i] - t[0] == i * gap, "%s: segment %u left %llu us after the first, "
-                      "want %llu", what, i + 1, (unsigned long long)(t[i] - t[0]),
+        tk_sim_expect(s, t[i] - t[0] == i * gap,
+                      "%s: segment %u left %llu us after the first, "
+                      "want %llu",
+                      what, i + 1, (unsigned long long)(t[i] - t[0]),
                       (unsigned long long)(i * gap));
     tk_sim_run_for(s, TK_MS(200));
 }
