@@ -41,7 +41,7 @@ static void test_DT_13_simlink_byte_limit_drop_tail(void **state) {
     assert_int_equal(at, 3100);
     assert_int_equal(send_at(l, 1000, 0, &at), TK_SIMLINK_QUEUE_FULL);
     assert_int_equal(at, TK_TIME_NEVER);
-    assert_int_equal(send_at(l, 1, 0, &at), TK_SIMLINK_QUEUE_FULL); /* not even one byte */
+    assert_int_equal(send_at(l, 1, 0, &at), TK_SIMLINK_QUEUE_FULL);      /* not even one byte */
     assert_int_equal(send_at(l, 1000, 999, &at), TK_SIMLINK_QUEUE_FULL); /* 3001 left */
     assert_int_equal(send_at(l, 1000, 1000, &at), TK_SIMLINK_QUEUED);
     assert_int_equal(at, 4100);

@@ -30,6 +30,7 @@ static void usage(FILE *f) {
             "  --queue N     bottleneck buffer in frames (drop-tail)\n"
             "  --queue-bytes N  bottleneck buffer in bytes (drop-tail)\n"
             "  --delay MS    one-way propagation delay in ms\n"
+            "  --seconds N   length of a timed scenario (cubic-vs-reno: 30)\n"
             "  --list        name every scenario with the SPEC IDs it shows\n"
             "random scenario only:\n"
             "  --bytes-back N  --dup P  --reorder P  --corrupt P  --outages N  --pool-chunks N\n"
@@ -84,6 +85,9 @@ static int parse_link(tk_cli *c, tk_sim_opts *o, const char *a) {
     } else if (tk_cli_is(c, a, "--delay")) {
         rc = tk_cli_u64(c, 100000, &u);
         o->delay_us = (int64_t)TK_MS(u);
+    } else if (tk_cli_is(c, a, "--seconds")) {
+        rc = tk_cli_range(c, 1, 3600, &u);
+        o->seconds = (int64_t)u;
     } else {
         return 1;
     }

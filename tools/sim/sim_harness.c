@@ -19,6 +19,7 @@ void tk_sim_opts_init(tk_sim_opts *o) {
     o->outages = o->close_order = o->isn_high = o->pool_chunks = -1;
     o->rate_bps = o->queue_bytes = o->delay_us = -1;
     o->queue_pkts = o->cc_algo = -1;
+    o->seconds = -1;
 }
 
 static const char *sname(int side) {

@@ -29,6 +29,7 @@ typedef struct tk_sim_opts {
     int64_t rate_bps, queue_bytes, delay_us;
     int32_t queue_pkts;
     int32_t cc_algo; /* --cc: TK_CC_ALGO_* for both stacks; -1: the scenario's */
+    int64_t seconds; /* --seconds: length of a timed scenario (cubic-vs-reno); -1: its own */
     const char *pcap;
     const char *scenario; /* the title of the pictures: its name, SPEC IDs, story */
     const char *html;     /* --html FILE: the report (docs/pictures.md) */

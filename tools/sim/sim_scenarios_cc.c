@@ -120,8 +120,8 @@ static void report_flows(tk_sim *s, const cc_race *r, tk_time span) {
 }
 
 /* One CUBIC and one NewReno flow from A to B through the same 20 Mbit/s
- * bottleneck for 30 s (--bytes N: N seconds instead): both intact, the link
- * kept busy, neither starved; goodput, cwnd and losses side by side. */
+ * bottleneck for 30 s (--seconds N): both intact, the link kept busy,
+ * neither starved; goodput, cwnd and losses side by side. */
 void tk_sim_sc_cubic_vs_reno(tk_sim *s) {
     int lsd = tk_sim_listen(s, B, TK_SIM_PORT, 8);
     if (!tk_sim_expect(s, lsd >= 0, "B listen() failed: %d", lsd))
@@ -129,7 +129,7 @@ void tk_sim_sc_cubic_vs_reno(tk_sim *s) {
     cc_race r = {.s = s, .f = {{.name = "cubic"}, {.name = "newreno"}}};
     if (!open_flow(s, lsd, &r.f[0]) || !open_flow(s, lsd, &r.f[1]))
         return;
-    tk_time span = TK_SEC(s->opts->bytes > 0 ? (uint64_t)s->opts->bytes : 30u);
+    tk_time span = TK_SEC(s->opts->seconds > 0 ? (uint64_t)s->opts->seconds : 30u);
     tk_sim_note(s, "both flows send as fast as they may for %llu s (events hushed)",
                 (unsigned long long)(span / TK_SEC(1)));
     s->hush = true;
