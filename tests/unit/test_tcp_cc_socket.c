@@ -168,7 +168,7 @@ static void send_iw(tkh *h, int sd, uint32_t iss, tk_time rel[10]) {
 
 /* Slow start (cwnd < ssthresh / 2): rate = 2 x 14600 B / 100 ms, so one
  * 1460-byte segment every 1460 x 100 ms / (2 x 14600) = 5 ms exactly. */
-static void test_DT_13_pacing_spaces_initial_window(void **state) {
+static void test_DT_13_DT_15_pacing_spaces_initial_window(void **state) {
     (void)state;
     tkh h;
     init_with(&h, TK_CC_ALGO_CUBIC, true);
@@ -187,7 +187,7 @@ static void test_DT_13_pacing_spaces_initial_window(void **state) {
 }
 
 /* TCP_PACING off (or NewReno): the whole window leaves at once. */
-static void test_DT_13_pacing_off_sends_burst(void **state) {
+static void test_DT_13_DT_15_pacing_off_sends_burst(void **state) {
     (void)state;
     for (int variant = 0; variant < 3; variant++) {
         tkh h;
@@ -211,7 +211,7 @@ static void test_DT_13_pacing_off_sends_burst(void **state) {
 }
 
 /* Switching pacing off while segments wait sends them at once. */
-static void test_DT_13_pacing_off_releases_held_data(void **state) {
+static void test_DT_13_DT_15_pacing_off_releases_held_data(void **state) {
     (void)state;
     tkh h;
     init_with(&h, TK_CC_ALGO_CUBIC, true);
@@ -240,9 +240,9 @@ int main(void) {
         cmocka_unit_test(test_DT_13_stack_default_and_validation),
         cmocka_unit_test(test_DT_13_tcp_congestion_set_get_errors),
         cmocka_unit_test(test_DT_13_socket_choice_reaches_connection),
-        cmocka_unit_test(test_DT_13_pacing_spaces_initial_window),
-        cmocka_unit_test(test_DT_13_pacing_off_sends_burst),
-        cmocka_unit_test(test_DT_13_pacing_off_releases_held_data),
+        cmocka_unit_test(test_DT_13_DT_15_pacing_spaces_initial_window),
+        cmocka_unit_test(test_DT_13_DT_15_pacing_off_sends_burst),
+        cmocka_unit_test(test_DT_13_DT_15_pacing_off_releases_held_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

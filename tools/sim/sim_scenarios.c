@@ -53,7 +53,7 @@ static const tk_sim_scenario table[] = {
     {"cubic-vs-reno", "DT-13",
      "CUBIC and NewReno share a 20 Mbit/s bottleneck: goodput, cwnd, losses side by side",
      tk_sim_cf_bottleneck, tk_sim_sc_cubic_vs_reno},
-    {"paced-start", "DT-13", "CUBIC paces its initial window of 10 segments at 2 x cwnd / SRTT",
+    {"paced-start", "DT-13, DT-15", "CUBIC paces its initial window of 10 segments at 2 x cwnd / SRTT",
      tk_sim_cf_paced_start, tk_sim_sc_paced_start},
     {"ecn-transfer", "ECN", "1 MB through a queue that marks CE: no drop, no retransmission",
      tk_sim_cf_ecn, tk_sim_sc_ecn_transfer},
