@@ -207,6 +207,16 @@ static uint32_t txq_occupancy(direction *d, tk_time now, uint32_t cap) {
     return d->txq_count;
 }
 
+/* Drop-tail on bytes: what the queue still has to put on the wire (the
+ * rest of the frame in transmission included) plus this frame. */
+static bool over_byte_limit(const direction *d, size_t len, tk_time now) {
+    if (d->p.bandwidth_bps == 0 || d->p.queue_limit_bytes == 0)
+        return false;
+    tk_time left = d->busy_until > now ? d->busy_until - now : 0;
+    uint64_t backlog = left * d->p.bandwidth_bps / 8000000u;
+    return backlog + len > d->p.queue_limit_bytes;
+}
+
 /* End of this frame's transmission: it waits behind the queue, then takes
  * len * 8 / bandwidth seconds on the wire. */
 static tk_time serialize(direction *d, size_t len, tk_time now, uint32_t cap) {
@@ -286,7 +296,8 @@ int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk
     }
     uint32_t queued = txq_occupancy(d, now, l->cap);
     if (l->free_count == 0 || queued >= l->cap ||
-        (d->p.bandwidth_bps && d->p.queue_limit && queued >= d->p.queue_limit)) {
+        (d->p.bandwidth_bps && d->p.queue_limit && queued >= d->p.queue_limit) ||
+        over_byte_limit(d, len, now)) {
         d->st.queue_drops++;
         return TK_SIMLINK_QUEUE_FULL;
     }

@@ -41,6 +41,10 @@ typedef struct tk_simlink_params {
     tk_time reorder_delay;
     uint64_t bandwidth_bps; /* 0: infinite (no serialization delay, no queue) */
     uint32_t queue_limit;   /* frames waiting for serialization; 0: no limit */
+    /* Bottleneck buffer in bytes (drop-tail): a frame that would make the
+     * bytes still to serialize exceed it is dropped (a queue_drop); 0: no
+     * limit. Needs bandwidth_bps. Both limits apply when both are set. */
+    uint32_t queue_limit_bytes;
     /* ECN (RFC 3168 5): an IPv4 packet with ECT(0) or ECT(1) that finds at
      * least this many frames waiting for serialization is marked CE (and
      * queued); 0: never. Needs bandwidth_bps. Not-ECT packets only meet

@@ -47,6 +47,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->rack = TK_DEFAULT_RACK;
     cfg->default_mss = TK_DEFAULT_DEFAULT_MSS;
     cfg->initial_window = TK_DEFAULT_INITIAL_WINDOW;
+    cfg->cc_algorithm = TK_DEFAULT_CC_ALGORITHM;
+    cfg->pacing = TK_DEFAULT_PACING != 0;
     cfg->ecn = TK_DEFAULT_ECN;
     cfg->ecn_syn_retries = TK_DEFAULT_ECN_SYN_RETRIES;
     cfg->challenge_ack_limit = TK_DEFAULT_CHALLENGE_ACK_LIMIT;

@@ -42,7 +42,8 @@ static bool timers_ok(const tk_config *c) {
  * segments; ECN mode 0..2 (RFC 3168); OP-2 window scale at most 14. */
 static bool tcp_ok(const tk_config *c) {
     return c->ephemeral_lo > 0 && c->ephemeral_lo <= c->ephemeral_hi && c->default_mss >= 64 &&
-           c->initial_window <= 64 && c->ecn >= 0 && c->ecn <= 2 && c->wscale_min <= 14;
+           c->initial_window <= 64 && c->cc_algorithm < TK_CC_ALGO_COUNT && c->ecn >= 0 &&
+           c->ecn <= 2 && c->wscale_min <= 14;
 }
 
 /* API-1: an interface needs its own address and a unicast MAC (the I/G

@@ -135,6 +135,12 @@
 #ifndef TK_DEFAULT_INITIAL_WINDOW
 #define TK_DEFAULT_INITIAL_WINDOW (0)
 #endif
+#ifndef TK_DEFAULT_CC_ALGORITHM
+#define TK_DEFAULT_CC_ALGORITHM (0) /* TK_CC_ALGO_CUBIC */
+#endif
+#ifndef TK_DEFAULT_PACING
+#define TK_DEFAULT_PACING (1)
+#endif
 #ifndef TK_DEFAULT_ECN
 #define TK_DEFAULT_ECN (2)
 #endif

@@ -5,6 +5,8 @@
 
 #include "socket/events.h"
 #include "stack_priv.h"
+#include "tcp/pace.h"
+#include "tcp/rack.h"
 #include "tcp/timewait.h"
 
 void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
@@ -100,7 +102,7 @@ const char *tk_tcp_state_name(int state) {
 const char *tk_timer_kind_name(int kind) {
     static const char *const names[TK_TIMER_COUNT] = {
         "-",          "retransmit", "persist", "delack",   "keepalive",
-        "fin_wait_2", "time_wait",  "linger",  "keepinit",
+        "fin_wait_2", "time_wait",  "linger",  "keepinit", "pace",
     };
     if (kind < 0 || kind >= TK_TIMER_COUNT)
         return "?";
@@ -120,6 +122,9 @@ static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
     ci->mss = tp->mss;
     ci->cwnd = tp->cc.cwnd;
     ci->ssthresh = tp->cc.ssthresh;
+    ci->cc_name = tp->cc.ops != NULL ? tp->cc.ops->name : NULL;
+    ci->pacing_rate = tk_pace_rate(tp);
+    ci->reord_wnd = tk_rack_reo_wnd(tp);
     ci->srtt = tk_cold(tp)->rtt.srtt;
     ci->rto = tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count);
     ci->retransmits = tp->rexmt_count;

@@ -13,6 +13,7 @@ int tk_bench_attack(int argc, char **argv);
 int tk_bench_memory(int argc, char **argv);
 int tk_bench_shards(int argc, char **argv);
 int tk_bench_loss(int argc, char **argv);
+int tk_bench_cc(int argc, char **argv);
 int tk_cmd_run(int argc, char **argv);
 int tk_cmd_serve(int argc, char **argv);
 int tk_cmd_connect(int argc, char **argv);

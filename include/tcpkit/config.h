@@ -119,6 +119,17 @@ typedef struct tk_config {
      * MSS, N * 1460)) bytes, RFC 6928's IW10 for N = 10 (FreeBSD's
      * net.inet.tcp.initcwnd_segments). At most 64. */
     uint32_t initial_window;
+    /* Congestion controller of new sockets (SPEC DT-13, docs/congestion.md):
+     * TK_CC_ALGO_CUBIC (the default; RFC 9438 with HyStart++, RFC 9406) or
+     * TK_CC_ALGO_NEWRENO (RFC 5681, RFC 6582). A socket changes its own
+     * with TCP_CONGESTION (tcpkit/socket.h). */
+    uint32_t cc_algorithm;
+    /* Pacing of new data (docs/congestion.md): true (the default) spaces
+     * the segments of a CUBIC connection at 2 x cwnd / SRTT in slow start
+     * and 1.2 x cwnd / SRTT after it (Linux's ratios), so a burst such as
+     * the initial window does not leave at once; NewReno connections are
+     * not paced. TCP_PACING switches it per socket. */
+    bool pacing;
     /* Explicit Congestion Notification (RFC 3168, docs/ecn.md): 0 never;
      * 1 ask for it on connect() and accept it from a peer that asks; 2 (the
      * default, as Linux and FreeBSD) accept it only when the peer asks.
@@ -283,10 +294,15 @@ void tk_config_default(tk_config *cfg);
  * syn_rate_sources <= 65536, a syncache or SYN cookies, buffers 1 KiB..1
  * GiB); mtu >= 68; ip_ttl > 0; udp_tunnel_overhead 8..1024; 0 < rto_min <=
  * rto_max; invalid_ack_count >= 1; 0 < ephemeral_lo <= ephemeral_hi;
- * default_mss >= 64; initial_window <= 64; ecn 0..2; tx_backlog_frames <=
- * 64; 1 <= shard_count <= TK_MAX_SHARDS and shard_index < shard_count. Sizing needs no address, so
- * this does not look at it. */
+ * default_mss >= 64; initial_window <= 64; cc_algorithm < TK_CC_ALGO_COUNT; ecn 0..2;
+ * tx_backlog_frames <= 64; 1 <= shard_count <= TK_MAX_SHARDS and shard_index <
+ * shard_count. Sizing needs no address, so this does not look at it. */
 bool tk_config_valid(const tk_config *cfg);
+
+/* tk_config.cc_algorithm values. */
+#define TK_CC_ALGO_CUBIC   0u
+#define TK_CC_ALGO_NEWRENO 1u
+#define TK_CC_ALGO_COUNT   2u
 
 /* True when cfg names an interface tk_stack_init accepts: addr not 0 and
  * mac a unicast address other than 00:00:00:00:00:00, unless unnumbered

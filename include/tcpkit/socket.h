@@ -164,6 +164,20 @@ enum tk_sockopt {
      * TK_FASTOPEN_SERVER in tk_config.fastopen (docs/fast-open.md).
      * -EINVAL on a connection. Not passed to accepted connections. */
     TK_TCP_FASTOPEN,
+    /* Level TK_IPPROTO_TCP_LEVEL, Linux's TCP_CONGESTION (SPEC DT-13,
+     * docs/congestion.md): the congestion controller by name, "cubic" or
+     * "newreno" (tk_setsockopt takes the characters, len of them or up to a
+     * NUL; -ENOENT for another name, as Linux). tk_getsockopt writes the
+     * name with its NUL (truncated to *len) and sets *len to what it
+     * wrote. Any time: a connection that runs switches at once and keeps
+     * its window. The default is tk_config.cc_algorithm; a listener passes
+     * it on. */
+    TK_TCP_CONGESTION,
+    /* Level TK_IPPROTO_TCP_LEVEL: int, non-zero (the default:
+     * tk_config.pacing) paces the new data of a CUBIC connection at about
+     * cwnd / SRTT (docs/congestion.md); 0 sends as the window allows. A
+     * listener passes it on. */
+    TK_TCP_PACING,
 };
 typedef struct tk_linger {
     int onoff;

@@ -229,9 +229,10 @@ enum tk_timer_kind {
     TK_TIMER_TIME_WAIT,  /* 2MSL */
     TK_TIMER_LINGER,     /* SO_LINGER timeout of a closed socket */
     TK_TIMER_KEEPINIT,   /* connection-establishment limit (TCP_KEEPINIT) */
+    TK_TIMER_PACE,       /* the next paced segment's send time (docs/congestion.md) */
 };
 /* "retransmit", "persist", "delack", "keepalive", "fin_wait_2", "time_wait",
- * "linger", "keepinit", "-". */
+ * "linger", "keepinit", "pace", "-". */
 const char *tk_timer_kind_name(int kind);
 
 typedef struct tk_conn_info {
@@ -247,6 +248,13 @@ typedef struct tk_conn_info {
     tk_time timer_deadline;
     uint32_t options;    /* TK_CONN_OPT_* negotiated with the peer */
     uint16_t encap_port; /* the peer's UDP port when carried in UDP; 0: plain TCP */
+    /* Congestion control (SPEC DT-13, docs/congestion.md): the controller's
+     * name ("cubic", "newreno"; static storage), or NULL before the
+     * connection has one; the pacing rate in bytes per second, 0 when not
+     * paced; the RACK reordering window in microseconds, 0 when none. */
+    const char *cc_name;
+    uint64_t pacing_rate;
+    uint32_t reord_wnd;
 } tk_conn_info;
 
 #define TK_CONN_OPT_TS     0x1 /* timestamps (RFC 7323) */

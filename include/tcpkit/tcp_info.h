@@ -68,6 +68,11 @@ typedef struct tk_tcp_info {
     uint32_t tcpi_snd_wnd;        /* the peer's window, bytes (scaled) */
     uint32_t tcpi_rcv_wnd;        /* the window we announced last, bytes */
     uint32_t tcpi_unacked_bytes;  /* tcpkit's own: bytes sent and not acknowledged */
+    uint64_t tcpi_pacing_rate;    /* bytes per second new data is paced at; 0: not paced */
+    /* tcpkit's own: the congestion controller ("cubic", "newreno"; NUL
+     * terminated, as TCP_CONGESTION reads it). docs/congestion.md. The RACK
+     * reordering window is tcpi_rack_reo_wnd above. */
+    char tcpi_ca_name[16];
 } tk_tcp_info;
 
 /* Fills *out for the socket sd (getsockopt TCP_INFO). A socket without a

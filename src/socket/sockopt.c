@@ -7,12 +7,36 @@
 #include "tcp/state.h"
 #include "tcpkit/socket.h"
 
+/* TCP_CONGESTION (DT-13) carries a name; the table keeps its number. */
+static int congestion_set(tk_stack *s, tk_tcb *tp, const void *val, size_t len) {
+    int algo = tk_cc_find(val, len);
+    if (algo < 0)
+        return algo;
+    return tk_sockopt_set_int(s, tp, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, algo);
+}
+
+static int congestion_get(tk_tcb *tp, void *val, size_t *len) {
+    int algo = 0;
+    int rc = tk_sockopt_get_int(tp, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, &algo);
+    if (rc < 0)
+        return rc;
+    const tk_cc_ops *ops = tk_cc_ops_at((uint32_t)algo);
+    size_t n = strlen(ops->name) + 1;
+    if (n > *len)
+        n = *len;
+    memcpy(val, ops->name, n);
+    *len = n;
+    return 0;
+}
+
 int tk_setsockopt(tk_stack *s, int sd, int level, int name, const void *val, size_t len) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
     if (val == NULL)
         return -EINVAL;
+    if (level == TK_IPPROTO_TCP_LEVEL && name == TK_TCP_CONGESTION)
+        return congestion_set(s, tp, val, len);
     if (name == TK_SO_LINGER) {
         if (level != TK_SOL_SOCKET || len < sizeof(tk_linger))
             return -EINVAL;
@@ -33,6 +57,8 @@ int tk_getsockopt(tk_stack *s, int sd, int level, int name, void *val, size_t *l
         return -EBADF;
     if (val == NULL || len == NULL)
         return -EINVAL;
+    if (level == TK_IPPROTO_TCP_LEVEL && name == TK_TCP_CONGESTION)
+        return congestion_get(tp, val, len);
     if (level == TK_SOL_SOCKET && name == TK_SO_LINGER) {
         if (*len < sizeof(tk_linger))
             return -EINVAL;

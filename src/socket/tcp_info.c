@@ -6,6 +6,7 @@
 
 #include "base/div.h"
 #include "socket/fd.h"
+#include "tcp/pace.h"
 #include "tcp/rack.h"
 #include "tcp/state.h"
 #include "tcpkit/tcp_info.h"
@@ -65,6 +66,11 @@ static void fill_windows(const tk_stack *s, const tk_tcb *tp, tk_tcp_info *out) 
     out->tcpi_snd_cwnd = segments(tp->cc.cwnd, tp->mss);
     out->tcpi_reordering = 3; /* RFC 5681 3.2: the third duplicate ACK */
     out->tcpi_rack_reo_wnd = tk_rack_reo_wnd(tp);
+    out->tcpi_pacing_rate = tk_pace_rate(tp);
+    const char *name = tp->cc.ops != NULL ? tp->cc.ops->name : "";
+    size_t n = strlen(name);
+    memcpy(out->tcpi_ca_name, name,
+           n < sizeof out->tcpi_ca_name ? n : sizeof out->tcpi_ca_name - 1);
     out->tcpi_snd_wnd = tp->snd_wnd;
     out->tcpi_rcv_wnd = tp->rcv_adv - tp->rcv_nxt;
 }

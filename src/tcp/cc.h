@@ -1,12 +1,16 @@
-/* Congestion control behind a small interface (SPEC DT-9). The sender calls
- * these hooks; an algorithm only adjusts cwnd/ssthresh and says when a fast
- * retransmission is due. NewReno (RFC 5681, RFC 6582) is built in; another
- * algorithm (CUBIC, RFC 9438) is a second tk_cc_ops. */
+/* Congestion control behind a small interface (SPEC DT-9, DT-13). The sender
+ * calls these hooks; an algorithm only adjusts cwnd/ssthresh and says when a
+ * fast retransmission is due. Two are built in: CUBIC (RFC 9438, with
+ * HyStart++ RFC 9406; the default) and NewReno (RFC 5681, RFC 6582); they
+ * share the recovery machinery of tcp/cc_reno.h. */
 #ifndef TK_TCP_CC_H
 #define TK_TCP_CC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "tcpkit/types.h"
 
 typedef struct tk_cc tk_cc;
 
@@ -42,6 +46,17 @@ typedef struct tk_cc_ops {
      * back. prior_cwnd and prior_ssthresh are the values just before it;
      * recovery ends. May be NULL: the reduction stays. */
     void (*undo)(tk_cc *cc, uint32_t prior_cwnd, uint32_t prior_ssthresh);
+    /* Optional (NULL: not needed). Called for every ACK that acknowledges
+     * new data, before its on_ack: the time, the send edge (rounds of
+     * HyStart++ end when `ack` passes the snd_nxt of the round's start),
+     * and the RTT sample this ACK gave in microseconds, 0 when none. */
+    void (*on_sample)(tk_cc *cc, uint32_t ack, uint32_t snd_nxt, uint32_t rtt_us, tk_time now);
+    /* Optional policy of the shared machinery (tcp/cc_reno.h); NULL:
+     * NewReno's. The ssthresh of a congestion event (fast retransmit, ECN,
+     * or a timeout when rto), called before cwnd is lowered. */
+    uint32_t (*ssthresh)(tk_cc *cc, uint32_t flight, bool rto);
+    /* cwnd growth for `acked` new bytes outside recovery (no ECN-Echo). */
+    void (*grow)(tk_cc *cc, uint32_t acked);
 } tk_cc_ops;
 
 struct tk_cc {
@@ -51,12 +66,28 @@ struct tk_cc {
     uint32_t cwnd;
     uint32_t ssthresh;
     uint32_t dupacks;
-    uint32_t recover; /* RFC 6582: snd_nxt when fast recovery began */
-    bool in_recovery;
+    uint32_t recover;     /* RFC 6582: snd_nxt when fast recovery began */
     uint32_t bytes_acked; /* RFC 3465 appropriate byte counting in avoidance */
-    uint32_t priv[4];     /* algorithm-private state */
+    bool in_recovery;
+    /* Algorithm-private state. The TCB's hot part holds the whole tk_cc
+     * (80 bytes, tcp/tcb.h), so this is all there is: priv8[0] and priv[0]
+     * belong to the shared recovery machinery (tcp/cc_reno.h). */
+    uint8_t priv8[3];
+    uint32_t priv[10];
 };
 
 extern const tk_cc_ops tk_cc_newreno;
+extern const tk_cc_ops tk_cc_cubic;
+
+/* Congestion controllers by number (tk_config.cc_algorithm, TCP_CONGESTION):
+ * TK_CC_ALGO_CUBIC, TK_CC_ALGO_NEWRENO (tcpkit/config.h). NULL for an
+ * unknown number. */
+const tk_cc_ops *tk_cc_ops_at(uint32_t algo);
+/* The number of the controller called `name` ("cubic", "newreno"; exact,
+ * len bytes, a NUL ends it early), or -ENOENT. */
+int tk_cc_find(const char *name, size_t len);
+/* Changes a running connection's controller to `ops`: cwnd, ssthresh and
+ * the recovery state stay, the new algorithm's own state starts afresh. */
+void tk_cc_switch(tk_cc *cc, const tk_cc_ops *ops);
 
 #endif

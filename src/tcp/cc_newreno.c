@@ -16,27 +16,26 @@
  *   step 2 meaningful after more than 2^31 bytes without loss.
  * - RFC 5681 3.1 lowers ssthresh on a timeout only when the segment was not
  *   already retransmitted by the timer, so a second RTO for the same loss
- *   keeps it; priv[CC_PRIV_RTO] marks that no new data was acknowledged
- *   since the last RTO.
+ *   keeps it; RENO_RTO marks that no new data was acknowledged since the
+ *   last RTO.
  * - ECN (RFC 3168 6.1.2): an ECN-Echo halves the window as a loss does
  *   (ssthresh = max(FlightSize / 2, 2 SMSS), cwnd = min(cwnd, ssthresh)),
  *   without a retransmission, once per window of data: every reduction
  *   (ECN, fast retransmit, timeout) opens a "reduction window" that ends
- *   when an ACK covers what was sent before it (priv[CC_PRIV_CWR_END]).
+ *   when an ACK covers what was sent before it (priv[RENO_CWR_END]).
  *   ECN-Echoes inside it change nothing, and a fast retransmit of a segment
  *   sent before an ECN reduction keeps ssthresh (it was lowered within the
  *   last round trip; loss reductions set `recover` to the same end, so
  *   without ECN nothing changes). An ACK that carries ECN-Echo never grows
- *   cwnd. */
-#include "tcp/cc.h"
+ *   cwnd.
+ *
+ * CUBIC (cc_cubic.c) runs on the same machinery: tcp/cc_reno.h. Only the
+ * ssthresh of a congestion event and the growth outside recovery differ. */
+#include "tcp/cc_reno.h"
 
 #include "base/seq.h"
 
-#define CC_PRIV_RTO     0
-#define CC_PRIV_ECE     1 /* the ACK being processed carries ECN-Echo */
-#define CC_PRIV_CWR_ON  2 /* a reduction window is open ... */
-#define CC_PRIV_CWR_END 3 /* ... until an ACK passes this SND.MAX */
-#define CC_DUPTHRESH    3u
+#define CC_DUPTHRESH 3u
 
 static uint32_t sat_add(uint32_t a, uint32_t b) {
     return a > UINT32_MAX - b ? UINT32_MAX : a + b;
@@ -58,23 +57,26 @@ static uint32_t newreno_iw(uint32_t mss, uint32_t segs) {
     return 4 * mss;
 }
 
-/* RFC 5681 eqn. (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
-static uint32_t loss_ssthresh(const tk_cc *cc, uint32_t flight) {
+/* RFC 5681 eqn. (4): ssthresh = max(FlightSize / 2, 2 * SMSS); another
+ * algorithm's rule when it has one. */
+static uint32_t loss_ssthresh(tk_cc *cc, uint32_t flight, bool rto) {
+    if (cc->ops->ssthresh != NULL)
+        return cc->ops->ssthresh(cc, flight, rto);
     return max_u32(flight / 2, 2 * cc->mss);
 }
 
 /* Opens the reduction window of a cwnd reduction made now. */
 static void reduction_window(tk_cc *cc, uint32_t snd_max) {
-    cc->priv[CC_PRIV_CWR_ON] = 1;
-    cc->priv[CC_PRIV_CWR_END] = snd_max;
+    cc->priv8[0] |= RENO_CWR_ON;
+    cc->priv[RENO_CWR_END] = snd_max;
 }
 
 /* True while the last reduction's window is open. */
 static bool in_reduction_window(const tk_cc *cc, uint32_t ack) {
-    return cc->priv[CC_PRIV_CWR_ON] && !tk_seq_gt(ack, cc->priv[CC_PRIV_CWR_END]);
+    return (cc->priv8[0] & RENO_CWR_ON) && !tk_seq_gt(ack, cc->priv[RENO_CWR_END]);
 }
 
-static void newreno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_segments) {
+void tk_cc_reno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_segments) {
     cc->ops = &tk_cc_newreno;
     cc->mss = mss;
     cc->iw = newreno_iw(mss, iw_segments);
@@ -88,6 +90,8 @@ static void newreno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_
     cc->bytes_acked = 0;
     for (unsigned i = 0; i < sizeof cc->priv / sizeof cc->priv[0]; i++)
         cc->priv[i] = 0;
+    for (unsigned i = 0; i < sizeof cc->priv8; i++)
+        cc->priv8[i] = 0;
 }
 
 static int recovery_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight) {
@@ -107,28 +111,12 @@ static int recovery_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight
     return TK_CC_RETRANSMIT;
 }
 
-static int newreno_on_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight,
-                          uint32_t snd_nxt) {
-    (void)snd_nxt;
-    bool ece = cc->priv[CC_PRIV_ECE] != 0;
-    cc->priv[CC_PRIV_ECE] = 0;
-    cc->dupacks = 0;
-    if (acked > 0)
-        cc->priv[CC_PRIV_RTO] = 0;
-    /* Closed once passed, so that a stale end cannot look ahead again
-     * after 2^31 more bytes. */
-    if (!in_reduction_window(cc, ack))
-        cc->priv[CC_PRIV_CWR_ON] = 0;
-    if (cc->in_recovery)
-        return acked > 0 ? recovery_ack(cc, ack, acked, flight) : TK_CC_NOTHING;
-    if (tk_seq_gt(ack - 1, cc->recover))
-        cc->recover = ack - 1;
-    if (ece)
-        return TK_CC_NOTHING; /* RFC 3168 6.1.2: no growth on an ECN-Echo */
+/* NewReno's growth: slow start and byte-counted congestion avoidance. */
+static void newreno_grow(tk_cc *cc, uint32_t acked) {
     if (cc->cwnd < cc->ssthresh) {
         /* Slow start, RFC 5681 eqn. (2). */
         cc->cwnd = sat_add(cc->cwnd, min_u32(acked, cc->mss));
-        return TK_CC_NOTHING;
+        return;
     }
     /* Congestion avoidance with byte counting (RFC 5681 3.1, RFC 3465). */
     cc->bytes_acked = sat_add(cc->bytes_acked, acked);
@@ -136,11 +124,38 @@ static int newreno_on_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flig
         cc->bytes_acked -= cc->cwnd;
         cc->cwnd = sat_add(cc->cwnd, cc->mss);
     }
+}
+
+static void newreno_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_segments) {
+    tk_cc_reno_init(cc, mss, snd_una, iw_segments);
+}
+
+int tk_cc_reno_on_ack(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight, uint32_t snd_nxt) {
+    (void)snd_nxt;
+    bool ece = (cc->priv8[0] & RENO_ECE) != 0;
+    cc->priv8[0] &= (uint8_t)~RENO_ECE;
+    cc->dupacks = 0;
+    if (acked > 0)
+        cc->priv8[0] &= (uint8_t)~RENO_RTO;
+    /* Closed once passed, so that a stale end cannot look ahead again
+     * after 2^31 more bytes. */
+    if (!in_reduction_window(cc, ack))
+        cc->priv8[0] &= (uint8_t)~RENO_CWR_ON;
+    if (cc->in_recovery)
+        return acked > 0 ? recovery_ack(cc, ack, acked, flight) : TK_CC_NOTHING;
+    if (tk_seq_gt(ack - 1, cc->recover))
+        cc->recover = ack - 1;
+    if (ece)
+        return TK_CC_NOTHING; /* RFC 3168 6.1.2: no growth on an ECN-Echo */
+    if (cc->ops->grow != NULL)
+        cc->ops->grow(cc, acked);
+    else
+        newreno_grow(cc, acked);
     return TK_CC_NOTHING;
 }
 
-static int newreno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint32_t snd_nxt) {
-    cc->priv[CC_PRIV_ECE] = 0;
+int tk_cc_reno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint32_t snd_nxt) {
+    cc->priv8[0] &= (uint8_t)~RENO_ECE;
     if (cc->in_recovery) {
         /* RFC 6582 3.2 step 4: each further duplicate inflates cwnd. */
         cc->cwnd = sat_add(cc->cwnd, cc->mss);
@@ -153,8 +168,8 @@ static int newreno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint3
         return TK_CC_NOTHING;
     /* RFC 3168 6.1.2: ssthresh is not lowered twice within a round trip
      * (an ECN-Echo reduced it for the window the lost segment is in). */
-    if (!cc->priv[CC_PRIV_CWR_ON] || !tk_seq_lt(snd_una, cc->priv[CC_PRIV_CWR_END]))
-        cc->ssthresh = loss_ssthresh(cc, flight);
+    if (!(cc->priv8[0] & RENO_CWR_ON) || !tk_seq_lt(snd_una, cc->priv[RENO_CWR_END]))
+        cc->ssthresh = loss_ssthresh(cc, flight, false);
     reduction_window(cc, snd_nxt);
     cc->recover = snd_nxt - 1u; /* the highest sequence number sent */
     cc->cwnd = sat_add(cc->ssthresh, CC_DUPTHRESH * cc->mss);
@@ -163,10 +178,10 @@ static int newreno_on_dupack(tk_cc *cc, uint32_t flight, uint32_t snd_una, uint3
     return TK_CC_RETRANSMIT;
 }
 
-static void newreno_on_rto(tk_cc *cc, uint32_t flight, uint32_t snd_nxt) {
-    if (!cc->priv[CC_PRIV_RTO])
-        cc->ssthresh = loss_ssthresh(cc, flight);
-    cc->priv[CC_PRIV_RTO] = 1;
+void tk_cc_reno_on_rto(tk_cc *cc, uint32_t flight, uint32_t snd_nxt) {
+    if (!(cc->priv8[0] & RENO_RTO))
+        cc->ssthresh = loss_ssthresh(cc, flight, true);
+    cc->priv8[0] |= RENO_RTO;
     reduction_window(cc, snd_nxt);
     cc->cwnd = cc->mss; /* loss window, RFC 5681 eqn. (4) note */
     cc->in_recovery = false;
@@ -177,16 +192,16 @@ static void newreno_on_rto(tk_cc *cc, uint32_t flight, uint32_t snd_nxt) {
     cc->recover = snd_nxt - 1u;
 }
 
-static void newreno_on_idle(tk_cc *cc) {
+void tk_cc_reno_on_idle(tk_cc *cc) {
     /* RFC 5681 4.1: restart window RW = min(IW, cwnd). */
     cc->cwnd = min_u32(cc->cwnd, cc->iw);
 }
 
-static int newreno_on_ecn(tk_cc *cc, uint32_t ack, uint32_t flight, uint32_t snd_max) {
-    cc->priv[CC_PRIV_ECE] = 1; /* the on_ack / on_dupack that follows */
+int tk_cc_reno_on_ecn(tk_cc *cc, uint32_t ack, uint32_t flight, uint32_t snd_max) {
+    cc->priv8[0] |= RENO_ECE; /* the on_ack / on_dupack that follows */
     if (cc->in_recovery || in_reduction_window(cc, ack))
         return TK_CC_NOTHING; /* once per window of data */
-    cc->ssthresh = loss_ssthresh(cc, flight);
+    cc->ssthresh = loss_ssthresh(cc, flight, false);
     cc->cwnd = min_u32(cc->cwnd, cc->ssthresh);
     cc->bytes_acked = 0;
     reduction_window(cc, snd_max);
@@ -194,24 +209,25 @@ static int newreno_on_ecn(tk_cc *cc, uint32_t ack, uint32_t flight, uint32_t snd
 }
 
 /* RFC 4015 3 (and Linux's undo): cwnd and ssthresh as before the
- * reduction, unless they have grown past that since. */
-static void newreno_undo(tk_cc *cc, uint32_t prior_cwnd, uint32_t prior_ssthresh) {
+ * reduction, unless they have grown past that since; recovery and the
+ * reduction window end. CUBIC keeps its own state (its W_max stays the
+ * reduced one, as Linux's cubic does on undo). */
+void tk_cc_reno_undo(tk_cc *cc, uint32_t prior_cwnd, uint32_t prior_ssthresh) {
     cc->cwnd = max_u32(cc->cwnd, prior_cwnd);
     cc->ssthresh = max_u32(cc->ssthresh, prior_ssthresh);
     cc->in_recovery = false;
     cc->dupacks = 0;
     cc->bytes_acked = 0;
-    cc->priv[CC_PRIV_RTO] = 0;
-    cc->priv[CC_PRIV_CWR_ON] = 0;
+    cc->priv8[0] &= (uint8_t) ~(RENO_RTO | RENO_CWR_ON);
 }
 
 const tk_cc_ops tk_cc_newreno = {
     .name = "newreno",
     .init = newreno_init,
-    .on_ack = newreno_on_ack,
-    .on_dupack = newreno_on_dupack,
-    .on_rto = newreno_on_rto,
-    .on_idle = newreno_on_idle,
-    .on_ecn = newreno_on_ecn,
-    .undo = newreno_undo,
+    .on_ack = tk_cc_reno_on_ack,
+    .on_dupack = tk_cc_reno_on_dupack,
+    .on_rto = tk_cc_reno_on_rto,
+    .on_idle = tk_cc_reno_on_idle,
+    .on_ecn = tk_cc_reno_on_ecn,
+    .undo = tk_cc_reno_undo,
 };

@@ -71,10 +71,12 @@ void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
     round_rcvbuf(s, tp);
 }
 
+/* DT-13: the socket's controller (TCP_CONGESTION, else the stack's). */
 static void cc_start(const tk_stack *s, tk_tcb *tp) {
-    tp->cc.ops = &tk_cc_newreno;
-    tk_cc_newreno.init(&tp->cc, tk_tcp_seg_max(tp), tp->snd_una, s->cfg.initial_window);
-    tp->cc.ops = &tk_cc_newreno;
+    const tk_cc_ops *ops = tk_cc_ops_at(tk_cold(tp)->opts.cc_algo);
+    if (ops == NULL)
+        ops = &tk_cc_newreno;
+    ops->init(&tp->cc, tk_tcp_seg_max(tp), tp->snd_una, s->cfg.initial_window);
 }
 
 void tk_tcp_accept_enqueue(tk_stack *s, tk_tcb *tp) {

@@ -6,6 +6,7 @@
 
 #include "base/seq.h"
 #include "tcp/dsack.h"
+#include "tcp/pace.h"
 #include "tcp/rack.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
@@ -72,17 +73,23 @@ static void accept_rst(tk_stack *s, tk_tcb *tp) {
     }
 }
 
-static void rtt_update(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t ack, tk_time now) {
+/* Returns the sample taken (microseconds), 0 when none. */
+static tk_time rtt_update(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t ack, tk_time now) {
+    tk_time rtt = 0;
     if ((tp->flags & TK_TF_TS) && (h->opts.present & TK_OPT_TS) && h->opts.ts_ecr != 0) {
         uint32_t ms = tk_tcp_ts_now(now) - h->opts.ts_ecr;
-        if (ms < 0x7fffffffu)
-            tk_rtt_sample(&tk_cold(tp)->rtt, (tk_time)ms * 1000u);
-        return;
+        if (ms < 0x7fffffffu) {
+            rtt = (tk_time)ms * 1000u;
+            tk_rtt_sample(&tk_cold(tp)->rtt, rtt);
+        }
+        return rtt;
     }
     if ((tp->flags & TK_TF_RTT_TIMING) && tk_seq_gt(ack, tp->rtt_seq)) {
-        tk_rtt_sample(&tk_cold(tp)->rtt, now - tp->rtt_start);
+        rtt = now - tp->rtt_start;
+        tk_rtt_sample(&tk_cold(tp)->rtt, rtt);
         tp->flags &= ~TK_TF_RTT_TIMING;
     }
+    return rtt;
 }
 
 static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
@@ -93,10 +100,11 @@ static void new_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
         data_acked--;
         tp->flags |= TK_TF_FIN_ACKED;
     }
-    rtt_update(tp, h, ack, now);
+    tk_time rtt = rtt_update(tp, h, ack, now);
     tp->rexmt_count = 0;
     tk_cold(tp)->soft_error = 0; /* progress: an earlier soft ICMP error is stale */
     uint32_t flight = tp->snd_max - tp->snd_una;
+    tk_tcp_cc_sample(tp, ack, rtt, now); /* DT-13: HyStart++ and CUBIC's clock */
     int act = tp->cc.ops ? tp->cc.ops->on_ack(&tp->cc, ack, acked, flight, tp->snd_nxt) : 0;
     tk_chunkq_drop(&s->chunks, &tp->sndq, data_acked);
     tp->snd_una = ack;

@@ -7,6 +7,7 @@
 #include "base/div.h"
 #include "base/seq.h"
 #include "tcp/dsack.h"
+#include "tcp/pace.h"
 #include "tcp/rack.h"
 #include "tcp/state.h"
 
@@ -425,6 +426,9 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         uint32_t len = min_u32(min_u32(min_u32(avail, usable), maxseg), gap);
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
+        bool fresh = len > 0 && tk_seq_geq(tp->snd_nxt, tp->snd_max);
+        if (send && fresh && !tk_pace_ready(s, tp, now))
+            send = false; /* the pace timer sends it */
         if (!send) {
             if (!(tp->flags & TK_TF_ACKNOW) && !tk_tcp_window_update_due(s, tp))
                 break;
@@ -432,6 +436,8 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
             fin = false;
         }
         send_one(s, tp, off, len, qlen, fin, now);
+        if (fresh && len > 0)
+            tk_pace_sent(tp, len, now);
         if (len == 0 && !fin)
             break;
     }
@@ -444,7 +450,8 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
      * to use (SWS): the persist timer makes sure it moves eventually. */
     if (unsent > 0 && tp->snd_nxt == tp->snd_una &&
         tk_cold(tp)->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER &&
-        tk_cold(tp)->t[TK_TIMER_PERSIST] == TK_TIME_NEVER) {
+        tk_cold(tp)->t[TK_TIMER_PERSIST] == TK_TIME_NEVER &&
+        tk_cold(tp)->t[TK_TIMER_PACE] == TK_TIME_NEVER) {
         tk_time d = tk_rtt_rto(&tk_cold(tp)->rtt, 0);
         if (d < s->cfg.persist_min)
             d = s->cfg.persist_min;

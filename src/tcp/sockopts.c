@@ -194,6 +194,25 @@ static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
 }
 #endif
 
+/* DT-13: TCP_CONGESTION by number (tk_setsockopt maps the name); a
+ * connection that runs switches at once, keeping its window. */
+static int cc_algo_set(tk_stack *s, tk_tcb *tp, int v) {
+    (void)s;
+    tk_cold(tp)->opts.cc_algo = (uint8_t)v;
+    if (tp->cc.ops != NULL)
+        tk_cc_switch(&tp->cc, tk_cc_ops_at((uint32_t)v));
+    return 0;
+}
+
+/* Pacing switched off releases what it holds back. */
+static int pacing_after(tk_stack *s, tk_tcb *tp, int v) {
+    if (v || tk_cold(tp)->t[TK_TIMER_PACE] == TK_TIME_NEVER)
+        return 0;
+    tk_tcb_timer_stop(s, tp, TK_TIMER_PACE);
+    tk_tcb_mark_pending(s, tp);
+    return 0;
+}
+
 #define OFF(f) ((uint16_t)offsetof(tk_sockopts, f))
 #define SOL    "SOL_SOCKET", TK_SOL_SOCKET
 #define TCP    "IPPROTO_TCP", TK_IPPROTO_TCP_LEVEL
@@ -432,6 +451,25 @@ static const opt_row rows[] = {
      NULL,
      NULL},
 #endif
+    {{TCP, "TCP_CONGESTION", TK_TCP_CONGESTION, false, false},
+     VT_U8,
+     0,
+     TK_CC_ALGO_COUNT - 1,
+     0,
+     OFF(cc_algo),
+     true,
+     cc_algo_set,
+     NULL,
+     NULL},
+    {{TCP, "TCP_PACING", TK_TCP_PACING, false, false},
+     VT_BOOL,
+     ANY,
+     0,
+     OFF(pacing),
+     true,
+     NULL,
+     pacing_after,
+     NULL},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -460,6 +498,8 @@ void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg) {
     o->keepinit = cfg->keepinit;
     o->ip_ttl = cfg->ip_ttl;
     o->rcvlowat = 1;
+    o->cc_algo = (uint8_t)cfg->cc_algorithm;
+    o->pacing = cfg->pacing;
 }
 
 uint16_t tk_sockopt_mss(const tk_stack *s, const tk_tcb *tp, uint16_t encap) {

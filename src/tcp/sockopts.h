@@ -40,6 +40,8 @@ typedef struct tk_sockopts {
     uint8_t ip_ttl, ip_tos;        /* IP_TTL, IP_TOS of outgoing packets */
     bool md5sig;                   /* TCP_MD5SIG: sign every segment (RFC 2385) */
     uint16_t fastopen_qlen;        /* TCP_FASTOPEN: Fast Open children a listener may hold */
+    uint8_t cc_algo;               /* TCP_CONGESTION: TK_CC_ALGO_* */
+    bool pacing;                   /* TCP_PACING: pace new data (CUBIC connections) */
 } tk_sockopts;
 
 struct tk_stack;

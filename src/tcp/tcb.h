@@ -23,7 +23,7 @@
 #ifndef TK_TCB_ALIGN
 #define TK_TCB_ALIGN 64 /* a cache line; a core without a data cache may say 8 (tk_opts.h) */
 #endif
-#define TK_TIMER_COUNT 9 /* enum tk_timer_kind, index 0 unused */
+#define TK_TIMER_COUNT 10 /* enum tk_timer_kind, index 0 unused */
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
@@ -72,6 +72,7 @@
 typedef struct tk_tcb_cold {
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
     tk_time last_snd;          /* time new data was last sent */
+    tk_time pace_next;         /* pacing: when the next burst may start (pace.c) */
     tk_rtt rtt;
     tk_time ts_recent_age;
     uint32_t max_snd_wnd;
@@ -98,8 +99,9 @@ typedef struct tk_tcb_cold {
     int soft_error; /* last soft ICMP error (negative errno) since progress */
     bool fin_ooo;   /* fin_ooo_seq holds the peer's FIN (DT-11) */
     uint16_t dsack_len;
-    uint16_t fo_syn_len; /* OP-8: data our first SYN carries (sndq offset 0); in the padding */
-    tk_sockopts opts;    /* every socket-option value (tcp/sockopts.h) */
+    uint16_t fo_syn_len;  /* OP-8: data our first SYN carries (sndq offset 0); in the padding */
+    uint32_t pace_credit; /* pacing: bytes the current burst may still send (pace.c) */
+    tk_sockopts opts;     /* every socket-option value (tcp/sockopts.h) */
 
     /* A listener never probes or retransmits, and a connection never
      * listens (listen() needs a socket that never connected), so their
@@ -177,7 +179,7 @@ typedef struct tk_tcb_slot {
 } tk_tcb_slot;
 
 _Static_assert(sizeof(tk_tcb) <= 256, "the hot part of a TCB fits in four cache lines");
-_Static_assert(sizeof(tk_tcb_slot) <= 576, "a TCB slot is nine cache lines");
+_Static_assert(sizeof(tk_tcb_slot) <= 640, "a TCB slot is ten cache lines");
 
 static inline tk_tcb_cold *tk_cold_mut(tk_tcb *tp) {
     return &((tk_tcb_slot *)(void *)tp)->cold;

@@ -260,6 +260,9 @@ void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
         case TK_TIMER_KEEPINIT:
             on_keepinit(s, tp);
             break;
+        case TK_TIMER_PACE: /* the next paced segment may leave */
+            tk_tcp_output(s, tp, now);
+            break;
         default:
             tk_tcb_drop(s, tp, 0, "2MSL timeout");
             break;

@@ -36,7 +36,7 @@ help_ok() {
 # Every subcommand main.c lists, and both benchmarks.
 cmds=$("$T" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 [ -n "$cmds" ] || fail "tcpkit --help lists no command"
-for c in $cmds "bench sim" "bench attack" "bench memory" "bench shards"; do
+for c in $cmds "bench sim" "bench attack" "bench memory" "bench shards" "bench loss" "bench cc"; do
     # shellcheck disable=SC2086 # word splitting of "bench sim" is intended
     help_ok $c
     # shellcheck disable=SC2086
@@ -60,6 +60,13 @@ expect 2 "x7" sim --seed x7
 expect 2 "-3" sim lifecycle --bytes -3
 expect 2 "150" sim --loss 150
 expect 2 "--pcap" sim --pcap
+expect 2 "bbr" sim --cc bbr
+expect 2 "abc" sim --rate abc
+expect 2 "-1" sim --queue-bytes -1
+expect 2 "2" bench sim --pacing 2
+expect 2 "reno" bench sim --cc reno
+expect 2 "0" bench cc --seeds 0
+expect 2 "200" bench cc --loss 200
 expect 2 "-2" decode --tcp-offset -2
 expect 2 "70000" decode --udp-tunnel-port 70000
 expect 2 "-1" run --remote-isn=-1 x.pkt

@@ -75,6 +75,9 @@ void tkh_config(tk_config *cfg) {
     cfg->max_sockets = 16;
     cfg->max_time_wait = 16;
     cfg->max_syn_backlog = 16;
+    /* The packet-exact tests were written for NewReno's windows (DT-9);
+     * CUBIC's tests (DT-13) ask for it. */
+    cfg->cc_algorithm = TK_CC_ALGO_NEWRENO;
 }
 
 void tkh_init(tkh *h, const tk_config *cfg) {

@@ -24,6 +24,8 @@ typedef struct bench_opts {
     uint64_t bytes;
     uint32_t conns;     /* established connection endpoints (two per pair) */
     uint32_t time_wait; /* TIME_WAIT entries on A */
+    uint32_t cc_algo;   /* --cc: TK_CC_ALGO_* of both stacks */
+    bool pacing;        /* --pacing 0|1 */
 } bench_opts;
 
 /* The zero-copy API (API-4): the sender writes its payload straight into
@@ -59,8 +61,11 @@ static int bench_transfer(const bench_opts *bo, bool zerocopy) {
     tk_simnet_opts o;
     tk_simnet_opts_default(&o, 1);
     o.link.delay = 50;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         o.cfg[i].rcvbuf = o.cfg[i].sndbuf = 256 * 1024;
+        o.cfg[i].cc_algorithm = bo->cc_algo;
+        o.cfg[i].pacing = bo->pacing;
+    }
     tk_simnet *n = tk_bench_net(&o);
     if (!n)
         return 2;
@@ -92,8 +97,9 @@ static int bench_transfer(const bench_opts *bo, bool zerocopy) {
     }
     double wall = tk_bench_wall() - w0, cpu = tk_bench_cpu() - c0;
     const tk_stats *st = tk_stack_stats(a);
-    printf("transfer (%s): %llu bytes A -> B in %.3f s wall, %.3f s CPU\n",
-           zerocopy ? "zero-copy API" : "copy API", (unsigned long long)got, wall, cpu);
+    printf("transfer (%s API, %s, pacing %s): %llu bytes A -> B in %.3f s wall, %.3f s CPU\n",
+           zerocopy ? "zero-copy" : "copy", bo->cc_algo == TK_CC_ALGO_NEWRENO ? "newreno" : "cubic",
+           bo->pacing ? "on" : "off", (unsigned long long)got, wall, cpu);
     printf("  goodput %.2f Gbit/s (wall), %.2f Gbit/s per CPU second\n",
            (double)got * 8 / wall / 1e9, (double)got * 8 / cpu / 1e9);
     printf("  %llu segments out of A, %llu retransmitted; virtual time %.3f s\n",
@@ -269,14 +275,18 @@ static int bench_time_wait(const bench_opts *bo) {
 
 static int usage(FILE *f, int rc) {
     fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
+               "                        [--cc cubic|newreno] [--pacing 0|1]\n"
                "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
                "       tcpkit bench memory [--quick]   buffer-pool memory and CPU per segment\n"
                "       tcpkit bench shards [--shards N] one stack per core: 1 vs N threads\n"
                "       tcpkit bench loss [--quick]     RTOs per MiB through random loss (DT-12)\n"
+               "       tcpkit bench cc [--help]        CUBIC vs NewReno on a long fat lossy path\n"
                "  --bytes N      bulk transfer size (default 1 GiB)\n"
                "  --conns N      established connection endpoints (default 100000)\n"
                "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
-               "  --quick        64 MiB, 10000 endpoints, 100000 TIME_WAIT entries\n");
+               "  --quick        64 MiB, 10000 endpoints, 100000 TIME_WAIT entries\n"
+               "  --cc NAME      congestion controller of the transfer (default cubic)\n"
+               "  --pacing 0|1   pacing of the transfer (default 1, the stack default)\n");
     return rc;
 }
 
@@ -285,10 +295,21 @@ static int parse_opt(tk_cli *c, bench_opts *bo, const char *a) {
     uint64_t v = 0;
     int rc;
     if (!strcmp(a, "--quick")) {
-        *bo = (bench_opts){64ull << 20, 10000, 100000};
+        bo->bytes = 64ull << 20;
+        bo->conns = 10000;
+        bo->time_wait = 100000;
         return 0;
     }
-    if (tk_cli_is(c, a, "--bytes")) {
+    if (tk_cli_is(c, a, "--cc")) {
+        const char *name;
+        rc = tk_cli_str(c, &name);
+        if (!rc && strcmp(name, "cubic") && strcmp(name, "newreno"))
+            return tk_cli_fail(c, "bad value for --cc (cubic or newreno):", name);
+        bo->cc_algo = !rc && !strcmp(name, "newreno") ? TK_CC_ALGO_NEWRENO : TK_CC_ALGO_CUBIC;
+    } else if (tk_cli_is(c, a, "--pacing")) {
+        rc = tk_cli_u64(c, 1, &v);
+        bo->pacing = v != 0;
+    } else if (tk_cli_is(c, a, "--bytes")) {
         rc = tk_cli_range(c, 1, UINT64_MAX, &bo->bytes);
     } else if (tk_cli_is(c, a, "--conns")) {
         rc = tk_cli_range(c, 1, UINT32_MAX, &v);
@@ -303,7 +324,7 @@ static int parse_opt(tk_cli *c, bench_opts *bo, const char *a) {
 }
 
 static int bench_sim(int argc, char **argv) {
-    bench_opts bo = {1ull << 30, 100000, 1000000};
+    bench_opts bo = {1ull << 30, 100000, 1000000, TK_CC_ALGO_CUBIC, true};
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench sim", argc, argv);
     for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
@@ -331,16 +352,19 @@ int tk_cmd_bench(int argc, char **argv) {
         return tk_bench_memory(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "shards") == 0)
         return tk_bench_shards(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "cc") == 0)
+        return tk_bench_cc(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "sim") == 0)
         return bench_sim(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "loss") == 0)
         return tk_bench_loss(argc - 1, argv + 1);
     if (argc < 2) {
-        fprintf(stderr, "tcpkit bench: which benchmark? (sim, memory, loss or attack)\n");
+        fprintf(stderr,
+                "tcpkit bench: which benchmark? (sim, memory, shards, loss, cc or attack)\n");
         usage(stderr, 2);
         return TK_CLI_USAGE;
     }
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench", argc, argv);
-    return tk_cli_fail(&c, "unknown benchmark (sim, memory, shards, loss or attack)", argv[1]);
+    return tk_cli_fail(&c, "unknown benchmark (sim, memory, shards, loss, cc or attack)", argv[1]);
 }

@@ -334,6 +334,9 @@ static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     for (int i = 0; i < TK_RUN_MAX_EPOLL; i++)
         r->epolls[i].fd = -1;
     tk_config_default(&r->cfg);
+    /* The scripts (FreeBSD's suite and tests/scenario) expect NewReno's
+     * windows and unpaced bursts; a script may still set TCP_CONGESTION. */
+    r->cfg.cc_algorithm = TK_CC_ALGO_NEWRENO;
     set_addresses(r, &sc->hdr);
     tk_run_pictures_begin(r);
     memcpy(r->cfg.mac, local_mac, 6);

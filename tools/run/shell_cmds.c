@@ -80,19 +80,32 @@ static int unknown(tk_run *r, const tk_pkt_event *ev, const char *what) {
     return tk_run_mismatch(r, ev->line, "%s", what);
 }
 
+/* net.ipv4.tcp_congestion_control (SPEC DT-13): Linux's "reno" is
+ * tcpkit's NewReno, "cubic" CUBIC; new sockets take it, as in Linux. */
+static int congestion_sysctl(tk_run *r, const tk_pkt_event *ev, const char *name, const char *val) {
+    tk_config next = r->cfg;
+    if (!strcmp(val, "reno") || !strcmp(val, "\"reno\""))
+        next.cc_algorithm = TK_CC_ALGO_NEWRENO;
+    else if (!strcmp(val, "cubic") || !strcmp(val, "\"cubic\""))
+        next.cc_algorithm = TK_CC_ALGO_CUBIC;
+    else {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "sysctl %s=%s is not supported: tcpkit has reno (NewReno) and cubic", name, val);
+        return unknown(r, ev, msg);
+    }
+    if (r->stack && tk_stack_set_config(r->stack, &next) < 0)
+        return tk_run_fail(r, ev->line, "sysctl %s=%s: the running stack refused it", name, val);
+    r->cfg = next;
+    return 0;
+}
+
 /* NAME=VALUE: one assignment, FreeBSD's or Linux's name. */
 static int sysctl_assign(tk_run *r, const tk_pkt_event *ev, const char *name, const char *val) {
     unsigned long long v;
     char msg[160];
-    if (!strcmp(name, "net.ipv4.tcp_congestion_control")) {
-        if (!strcmp(val, "reno") || !strcmp(val, "\"reno\""))
-            return 0;
-        snprintf(msg, sizeof msg,
-                 "sysctl %s=%s is not supported: tcpkit's congestion control "
-                 "is NewReno (reno)",
-                 name, val);
-        return unknown(r, ev, msg);
-    }
+    if (!strcmp(name, "net.ipv4.tcp_congestion_control"))
+        return congestion_sysctl(r, ev, name, val);
     const sysctl_entry *e = tk_run_sysctl_find(name);
     if (!e && strcmp(name, "kern.ipc.maxsockbuf")) {
         snprintf(msg, sizeof msg, "sysctl %s has no tcpkit setting", name);

@@ -41,6 +41,7 @@ static const tcpi_field fields[] = {
     F(tcpi_snd_wnd),
     F(tcpi_rcv_wnd),
     F(tcpi_unacked_bytes),
+    F(tcpi_pacing_rate),
 };
 
 bool tk_run_tcpi_field(const tk_tcp_info *ti, const char *name, uint64_t *out) {

@@ -24,6 +24,13 @@ static void usage(FILE *f) {
             "  --text-ladder the ladder in text instead of the event lines\n"
             "  --json        events as JSON Lines\n"
             "  --quiet       only the verdict line\n"
+            "  --cc NAME     congestion controller of both stacks: cubic or newreno\n"
+            "                (default: the scenario's; the DT-9 stories run newreno)\n"
+            "  --rate BPS    bottleneck rate in bits/s, both directions (e.g. 10000000)\n"
+            "  --queue N     bottleneck buffer in frames (drop-tail)\n"
+            "  --queue-bytes N  bottleneck buffer in bytes (drop-tail)\n"
+            "  --delay MS    one-way propagation delay in ms\n"
+            "  --seconds N   length of a timed scenario (cubic-vs-reno: 30)\n"
             "  --list        name every scenario with the SPEC IDs it shows\n"
             "random scenario only:\n"
             "  --bytes-back N  --dup P  --reorder P  --corrupt P  --outages N  --pool-chunks N\n"
@@ -62,6 +69,46 @@ static int parse_close_order(tk_cli *c, int32_t *out) {
     return tk_cli_fail(c, "bad value for --close-order (a, b or both):", v);
 }
 
+/* The bottleneck: --rate, --queue, --queue-bytes, --delay. Returns 0, 2
+ * for a bad value, or 1 when `a` is none of them. */
+static int parse_link(tk_cli *c, tk_sim_opts *o, const char *a) {
+    uint64_t u = 0;
+    int rc;
+    if (tk_cli_is(c, a, "--rate")) {
+        rc = tk_cli_range(c, 1000, 100000000000ull, &u);
+        o->rate_bps = (int64_t)u;
+    } else if (tk_cli_is(c, a, "--queue")) {
+        rc = tk_cli_u64(c, 1000000, &u);
+        o->queue_pkts = (int32_t)u;
+    } else if (tk_cli_is(c, a, "--queue-bytes")) {
+        rc = tk_cli_u64(c, UINT32_MAX, &u);
+        o->queue_bytes = (int64_t)u;
+    } else if (tk_cli_is(c, a, "--delay")) {
+        rc = tk_cli_u64(c, 100000, &u);
+        o->delay_us = (int64_t)TK_MS(u);
+    } else if (tk_cli_is(c, a, "--seconds")) {
+        rc = tk_cli_range(c, 1, 3600, &u);
+        o->seconds = (int64_t)u;
+    } else {
+        return 1;
+    }
+    return rc;
+}
+
+static int parse_cc(tk_cli *c, int32_t *out) {
+    const char *v;
+    int rc = tk_cli_str(c, &v);
+    if (rc)
+        return rc;
+    if (!strcmp(v, "cubic"))
+        *out = TK_CC_ALGO_CUBIC;
+    else if (!strcmp(v, "newreno"))
+        *out = TK_CC_ALGO_NEWRENO;
+    else
+        return tk_cli_fail(c, "bad value for --cc (cubic or newreno):", v);
+    return 0;
+}
+
 /* The counts: --bytes, --bytes-back, --outages, --isn-high, --pool-chunks, --zerocopy. Returns 0, 2
  * for a bad value, or 1 when `a` is none of them. */
 static int parse_count(tk_cli *c, tk_sim_opts *o, const char *a) {
@@ -83,7 +130,7 @@ static int parse_count(tk_cli *c, tk_sim_opts *o, const char *a) {
         rc = tk_cli_u64(c, 1, &u);
         o->zerocopy = (int32_t)u;
     } else {
-        return 1;
+        return parse_link(c, o, a);
     }
     return rc;
 }
@@ -118,7 +165,23 @@ static int parse_valued(tk_cli *c, tk_sim_opts *o, const char *a) {
     }
     if (tk_cli_is(c, a, "--close-order"))
         return parse_close_order(c, &o->close_order);
+    if (tk_cli_is(c, a, "--cc"))
+        return parse_cc(c, &o->cc_algo);
     return parse_count(c, o, a);
+}
+
+/* The command line's bottleneck and controller win over the scenario's. */
+static void apply_link_opts(tk_simnet_opts *no, const tk_sim_opts *o) {
+    if (o->rate_bps >= 0)
+        no->link.bandwidth_bps = (uint64_t)o->rate_bps;
+    if (o->queue_pkts >= 0)
+        no->link.queue_limit = (uint32_t)o->queue_pkts;
+    if (o->queue_bytes >= 0)
+        no->link.queue_limit_bytes = (uint32_t)o->queue_bytes;
+    if (o->delay_us >= 0)
+        no->link.delay = (tk_time)o->delay_us;
+    if (o->cc_algo >= 0)
+        no->cfg[0].cc_algorithm = no->cfg[1].cc_algorithm = (uint32_t)o->cc_algo;
 }
 
 /* Returns -1 to go on, or the exit status (0 after --help, 2 usage). */
@@ -177,6 +240,7 @@ int tk_cmd_sim(int argc, char **argv) {
         no.link.loss_ppm = (uint32_t)o.loss_ppm;
     if (sc->configure)
         sc->configure(&no, &o);
+    apply_link_opts(&no, &o);
     tk_sim s;
     int rc = tk_sim_init(&s, &o, &no);
     if (rc < 0) {

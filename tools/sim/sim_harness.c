@@ -17,6 +17,9 @@ void tk_sim_opts_init(tk_sim_opts *o) {
     o->loss_ppm = o->dup_ppm = o->reorder_ppm = o->corrupt_ppm = -1;
     o->bytes = o->bytes_back = -1;
     o->outages = o->close_order = o->isn_high = o->pool_chunks = o->zerocopy = -1;
+    o->rate_bps = o->queue_bytes = o->delay_us = -1;
+    o->queue_pkts = o->cc_algo = -1;
+    o->seconds = -1;
 }
 
 static const char *sname(int side) {
@@ -83,10 +86,37 @@ static void on_trace(void *ctx, int side, const tk_trace_event *ev) {
     }
 }
 
+const tk_sim_flow *tk_sim_flow_find(const tk_sim *s, int side, uint16_t port) {
+    for (int i = 0; i < s->nflows; i++)
+        if (s->flows[i].side == side && s->flows[i].port == port)
+            return &s->flows[i];
+    return NULL;
+}
+
+static void count_flow(tk_sim *s, int side, uint16_t port, uint32_t seq, uint32_t len) {
+    tk_sim_flow *fl = NULL;
+    for (int i = 0; i < s->nflows && fl == NULL; i++)
+        if (s->flows[i].side == side && s->flows[i].port == port)
+            fl = &s->flows[i];
+    if (fl == NULL) {
+        if (s->nflows == TK_SIM_MAX_FLOWS)
+            return;
+        fl = &s->flows[s->nflows++];
+        *fl = (tk_sim_flow){.side = side, .port = port, .hi = seq};
+    }
+    fl->data_segs++;
+    if ((int32_t)(seq - fl->hi) < 0)
+        fl->rexmits++;
+    if ((int32_t)(seq + len - fl->hi) > 0)
+        fl->hi = seq + len;
+}
+
 static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
     tk_frame_tcp f;
     if (tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM, &f) < 0)
         return;
+    if (f.payload_len > 0)
+        count_flow(s, side, f.tcp.sport, f.tcp.seq, (uint32_t)f.payload_len);
     tk_sim_seg *g = &s->segs[s->nsegs++ % TK_SIM_SEG_LOG];
     *g = (tk_sim_seg){.t = now,
                       .side = side,

@@ -25,6 +25,12 @@ typedef struct tk_sim_opts {
     int32_t isn_high;    /* random: 1 start ISNs just below 2^32 */
     int32_t pool_chunks; /* random: buffer pool of this many 128-byte chunks; 0: default */
     int32_t zerocopy;    /* random: 1 the applications use the zero-copy calls (API-4) */
+    /* The bottleneck (both directions): --rate bits/s, --queue frames,
+     * --queue-bytes, --delay one-way ms; -1: the scenario's. */
+    int64_t rate_bps, queue_bytes, delay_us;
+    int32_t queue_pkts;
+    int32_t cc_algo; /* --cc: TK_CC_ALGO_* for both stacks; -1: the scenario's */
+    int64_t seconds; /* --seconds: length of a timed scenario (cubic-vs-reno); -1: its own */
     const char *pcap;
     const char *scenario; /* the title of the pictures: its name, SPEC IDs, story */
     const char *html;     /* --html FILE: the report (docs/pictures.md) */
@@ -59,6 +65,17 @@ typedef struct tk_sim_seg {
 
 #define TK_SIM_SEG_LOG 4096
 
+/* Data segments one side sent from one port, and how many of them went
+ * below the highest sequence number sent before (retransmissions). */
+typedef struct tk_sim_flow {
+    int side;
+    uint16_t port;
+    uint32_t hi; /* highest sequence number sent + 1 */
+    uint64_t data_segs, rexmits;
+} tk_sim_flow;
+
+#define TK_SIM_MAX_FLOWS 8
+
 typedef struct tk_sim {
     tk_simnet *net;
     const tk_sim_opts *opts;
@@ -69,6 +86,8 @@ typedef struct tk_sim {
     int nconns;
     tk_sim_seg segs[TK_SIM_SEG_LOG]; /* ring: segment i is segs[i % TK_SIM_SEG_LOG] */
     uint32_t nsegs;                  /* segments sent so far */
+    tk_sim_flow flows[TK_SIM_MAX_FLOWS];
+    int nflows;
     char failure[256];
     bool hush; /* frames and state changes are not printed (a flood's bulk) */
     /* Frames and connections to or from this network are never printed
@@ -114,6 +133,9 @@ const tk_sim_seg *tk_sim_seg_at(const tk_sim *s, uint32_t i);
 /* Number of segments `side` sent from index `from` on with all of `flags`
  * set (0: any segment). */
 uint32_t tk_sim_count_segs(const tk_sim *s, uint32_t from, int side, uint8_t flags);
+/* The data sent from side's port (NULL when it sent none, or the first
+ * TK_SIM_MAX_FLOWS flows are other ones). */
+const tk_sim_flow *tk_sim_flow_find(const tk_sim *s, int side, uint16_t port);
 /* Time of the last segment `side` sent at or before `until` (0 if none). */
 tk_time tk_sim_last_tx(const tk_sim *s, int side, tk_time until);
 

@@ -56,6 +56,7 @@ void tk_sim_sc_cable_unplug(tk_sim *s);
 void tk_sim_sc_keepalive_dead_peer(tk_sim *s);
 void tk_sim_sc_keepalive_alive(tk_sim *s);
 void tk_sim_sc_zero_window(tk_sim *s);
+void tk_sim_cf_newreno(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_cf_lossy(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_lossy_transfer(tk_sim *s);
 /* sim_scenarios_ecn.c (RFC 3168, docs/ecn.md): */
@@ -63,6 +64,11 @@ void tk_sim_cf_ecn(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_ecn_transfer(tk_sim *s);
 void tk_sim_cf_no_ecn(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_no_ecn_transfer(tk_sim *s);
+/* sim_scenarios_cc.c (DT-13): */
+void tk_sim_cf_bottleneck(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_cubic_vs_reno(tk_sim *s);
+void tk_sim_cf_paced_start(tk_simnet_opts *no, const tk_sim_opts *o);
+void tk_sim_sc_paced_start(tk_sim *s);
 /* sim_scenarios_fastopen.c (OP-8): */
 void tk_sim_cf_fast_open(tk_simnet_opts *no, const tk_sim_opts *o);
 void tk_sim_sc_fast_open(tk_sim *s);

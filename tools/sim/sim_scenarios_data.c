@@ -173,7 +173,15 @@ void tk_sim_sc_zero_window(tk_sim *s) {
                   (unsigned long long)queued, bad ? " (corrupted)" : "");
 }
 
+/* The DT-9 stories whose captures and pictures are recorded (tests/analyze,
+ * tests/pictures) run NewReno; --cc changes it. */
+void tk_sim_cf_newreno(tk_simnet_opts *no, const tk_sim_opts *o) {
+    (void)o;
+    no->cfg[0].cc_algorithm = no->cfg[1].cc_algorithm = TK_CC_ALGO_NEWRENO;
+}
+
 void tk_sim_cf_lossy(tk_simnet_opts *no, const tk_sim_opts *o) {
+    tk_sim_cf_newreno(no, o);
     if (o->loss_ppm < 0)
         no->link.loss_ppm = 20000; /* 2 % */
     no->link.reorder_ppm = 10000;

@@ -256,21 +256,42 @@ static const char *fmt_options(char *buf, size_t cap, uint32_t options) {
     return n ? buf : "-";
 }
 
+/* ssthresh in bytes; "-" while still "arbitrarily high" (RFC 5681 3.1). */
+static const char *fmt_ssthresh(char *buf, size_t cap, uint32_t ssthresh) {
+    if (ssthresh >= 0x7fffffffu)
+        return "-";
+    snprintf(buf, cap, "%u", ssthresh);
+    return buf;
+}
+
+/* The pacing rate in Mbit/s with one decimal; "-" when not paced. */
+static const char *fmt_pacing(char *buf, size_t cap, uint64_t bytes_per_s) {
+    if (bytes_per_s == 0)
+        return "-";
+    uint64_t tenths = bytes_per_s * 8u / 100000u;
+    snprintf(buf, cap, "%llu.%llu", (unsigned long long)(tenths / 10u),
+             (unsigned long long)(tenths % 10u));
+    return buf;
+}
+
 void tk_net_print_table(FILE *f, const tk_stack *s) {
     tk_conn_info info[256];
     int total = tk_stack_conn_table(s, info, 256);
     int shown = total < 256 ? total : 256;
-    char l[32], r[32], o[32];
-    fprintf(f, "%-11s %7s %7s %-21s %-21s %8s %8s %7s %-10s %s\n", "State", "Recv-Q", "Send-Q",
-            "Local", "Peer", "rto_ms", "srtt_ms", "cwnd", "timer", "options");
+    char l[32], r[32], o[32], ss[16], pr[48];
+    fprintf(f, "%-11s %7s %7s %-21s %-21s %8s %8s %7s %8s %-7s %9s %-10s %s\n", "State", "Recv-Q",
+            "Send-Q", "Local", "Peer", "rto_ms", "srtt_ms", "cwnd", "ssthresh", "cc", "pace_Mbps",
+            "timer", "options");
     for (int i = 0; i < shown; i++) {
         const tk_conn_info *c = &info[i];
-        fprintf(f, "%-11s %7u %7u %-21s %-21s %8llu %8llu %7u %-10s %s\n",
+        fprintf(f, "%-11s %7u %7u %-21s %-21s %8llu %8llu %7u %8s %-7s %9s %-10s %s\n",
                 tk_tcp_state_name(c->state), c->recv_q, c->send_q,
                 tk_fmt_endpoint(l, sizeof l, c->local.addr, c->local.port),
                 tk_fmt_endpoint(r, sizeof r, c->remote.addr, c->remote.port),
                 (unsigned long long)(c->rto / 1000u), (unsigned long long)(c->srtt / 1000u),
-                c->cwnd, tk_timer_kind_name(c->timer_kind), fmt_options(o, sizeof o, c->options));
+                c->cwnd, fmt_ssthresh(ss, sizeof ss, c->ssthresh), c->cc_name ? c->cc_name : "-",
+                fmt_pacing(pr, sizeof pr, c->pacing_rate), tk_timer_kind_name(c->timer_kind),
+                fmt_options(o, sizeof o, c->options));
     }
     if (total > shown)
         fprintf(f, "... %d more\n", total - shown);

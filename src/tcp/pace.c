@@ -1,0 +1,65 @@
+/* Pacing: new data leaves at about ratio x cwnd / SRTT instead of in bursts
+ * as ACKs open the window, so a shallow bottleneck queue is not overrun by
+ * an initial window of 10 segments.
+ *
+ * As Linux sizes its bursts (tcp_tso_autosize), segments leave in bursts
+ * of about 1 ms at the pacing rate (at least one segment, at most 64 KiB):
+ * a burst goes out back to back, and the next may start when the line
+ * would have carried this one at the pacing rate. At low rates that is one
+ * segment at a time; at the rates of an in-process transfer one timer event
+ * serves tens of segments. The cost is one comparison per segment and, only
+ * while data waits, the connection's pace timer. */
+#include "tcp/pace.h"
+
+#include "tcp/state.h"
+
+#define PACE_BURST_MAX (64u * 1024u)
+
+bool tk_pace_on(const tk_tcb *tp) {
+    return tk_cold(tp)->opts.pacing && tp->cc.ops == &tk_cc_cubic && tk_cold(tp)->rtt.has_sample &&
+           tk_cold(tp)->rtt.srtt > 0 && tp->cc.cwnd > 0;
+}
+
+static uint32_t pace_percent(const tk_tcb *tp) {
+    return tp->cc.cwnd < tp->cc.ssthresh / 2u ? TK_PACE_SS_PERCENT : TK_PACE_CA_PERCENT;
+}
+
+uint64_t tk_pace_rate(const tk_tcb *tp) {
+    if (!tk_pace_on(tp))
+        return 0;
+    uint64_t r = (uint64_t)tp->cc.cwnd * pace_percent(tp) * 10000u; /* x 10^6 / 100 */
+    return r / tk_cold(tp)->rtt.srtt;
+}
+
+bool tk_pace_ready(tk_stack *s, tk_tcb *tp, tk_time now) {
+    tk_time due = tk_cold(tp)->pace_next;
+    if (tk_cold(tp)->pace_credit > 0 || due <= now || !tk_pace_on(tp))
+        return true;
+    if (tk_cold(tp)->t[TK_TIMER_PACE] != due)
+        tk_tcb_timer_set(s, tp, TK_TIMER_PACE, due);
+    return false;
+}
+
+void tk_pace_sent(tk_tcb *tp, uint32_t len, tk_time now) {
+    if (!tk_pace_on(tp))
+        return;
+    tk_tcb_cold *c = tk_cold(tp);
+    if (c->pace_credit == 0) {
+        /* A new burst: 1 ms at the rate, counted from now when the line
+         * was idle (no credit builds up). */
+        uint64_t q = tk_pace_rate(tp) / 1000u;
+        c->pace_credit = q > PACE_BURST_MAX ? PACE_BURST_MAX : (uint32_t)q;
+        if (c->pace_next < now)
+            c->pace_next = now;
+    }
+    c->pace_credit = c->pace_credit > len ? c->pace_credit - len : 0;
+    /* len / (percent / 100 x cwnd / srtt), in microseconds. */
+    c->pace_next += (uint64_t)len * c->rtt.srtt * 100u / ((uint64_t)pace_percent(tp) * tp->cc.cwnd);
+}
+
+void tk_tcp_cc_sample(tk_tcb *tp, uint32_t ack, tk_time rtt, tk_time now) {
+    if (tp->cc.ops == NULL || tp->cc.ops->on_sample == NULL)
+        return;
+    uint32_t us = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
+    tp->cc.ops->on_sample(&tp->cc, ack, tp->snd_nxt, us, now);
+}

@@ -1,0 +1,247 @@
+/* The congestion controller through the socket API (SPEC DT-13): the
+ * stack's default (tk_config.cc_algorithm), TCP_CONGESTION by name with
+ * Linux's errors, a listener passing it on, a live switch, tk_tcp_info;
+ * and pacing (TCP_PACING): an initial window of 10 segments leaves spaced
+ * at 2 x cwnd / SRTT, at exact times, instead of in one burst. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "support/tk_harness.h"
+#include "tcpkit/tcp_info.h"
+
+#define IRS 5000u
+
+static void init_with(tkh *h, uint32_t algo, bool pacing) {
+    tk_config c;
+    tkh_config(&c);
+    c.cc_algorithm = algo;
+    c.pacing = pacing;
+    c.initial_window = 10;
+    tkh_init(h, &c);
+}
+
+static int cc_set(tkh *h, int sd, const char *name, size_t len) {
+    return tk_setsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, name, len);
+}
+
+/* Reads TCP_CONGESTION into buf (cap bytes); returns the length written. */
+static size_t cc_get(tkh *h, int sd, char *buf, size_t cap) {
+    size_t len = cap;
+    memset(buf, 'x', cap);
+    assert_int_equal(tk_getsockopt(h->s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, buf, &len),
+                     0);
+    return len;
+}
+
+static void test_DT_13_stack_default_and_validation(void **state) {
+    (void)state;
+    tk_config c;
+    tk_config_default(&c);
+    assert_int_equal(c.cc_algorithm, TK_CC_ALGO_CUBIC); /* SPEC DT-13: CUBIC by default */
+    assert_true(c.pacing);
+    tkh_config(&c);
+    c.cc_algorithm = TK_CC_ALGO_COUNT;
+    assert_false(tk_config_valid(&c));
+    c.cc_algorithm = TK_CC_ALGO_NEWRENO;
+    assert_true(tk_config_valid(&c));
+    tkh h;
+    char name[16];
+    init_with(&h, TK_CC_ALGO_CUBIC, true);
+    int sd = tk_socket(h.s);
+    assert_int_equal(cc_get(&h, sd, name, sizeof name), 6);
+    assert_string_equal(name, "cubic");
+    tkh_fini(&h);
+    init_with(&h, TK_CC_ALGO_NEWRENO, true);
+    sd = tk_socket(h.s);
+    assert_int_equal(cc_get(&h, sd, name, sizeof name), 8);
+    assert_string_equal(name, "newreno");
+    tkh_fini(&h);
+}
+
+/* Linux's answers: an unknown name is -ENOENT and changes nothing; the
+ * value read is the name with its NUL, cut to the room given. */
+static void test_DT_13_tcp_congestion_set_get_errors(void **state) {
+    (void)state;
+    tkh h;
+    init_with(&h, TK_CC_ALGO_CUBIC, true);
+    int sd = tk_socket(h.s);
+    char name[16];
+    assert_int_equal(cc_set(&h, sd, "newreno", 7), 0);
+    cc_get(&h, sd, name, sizeof name);
+    assert_string_equal(name, "newreno");
+    assert_int_equal(cc_set(&h, sd, "cubic", sizeof "cubic"), 0); /* with its NUL */
+    cc_get(&h, sd, name, sizeof name);
+    assert_string_equal(name, "cubic");
+    assert_int_equal(cc_set(&h, sd, "reno", 4), -ENOENT);
+    assert_int_equal(cc_set(&h, sd, "bbr", 3), -ENOENT);
+    assert_int_equal(cc_set(&h, sd, "cubicle", 7), -ENOENT);
+    assert_int_equal(cc_set(&h, sd, "cubic", 3), -ENOENT); /* "cub" */
+    assert_int_equal(cc_set(&h, sd, "", 0), -ENOENT);
+    assert_int_equal(cc_set(&h, sd, NULL, 5), -EINVAL);
+    cc_get(&h, sd, name, sizeof name);
+    assert_string_equal(name, "cubic");
+    /* Three bytes of room: "cub", no NUL, length 3. */
+    assert_int_equal(cc_get(&h, sd, name, 3), 3);
+    assert_memory_equal(name, "cub", 3);
+    assert_int_equal(cc_set(&h, 99, "cubic", 5), -EBADF);
+    size_t len = sizeof name;
+    assert_int_equal(tk_getsockopt(h.s, 99, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, name, &len),
+                     -EBADF);
+    tkh_fini(&h);
+}
+
+/* The connection runs the socket's controller; a listener's passes on; a
+ * switch while connected keeps cwnd and shows in tk_tcp_info. */
+static void test_DT_13_socket_choice_reaches_connection(void **state) {
+    (void)state;
+    tkh h;
+    init_with(&h, TK_CC_ALGO_NEWRENO, true);
+    int ls = tkh_listen(&h);
+    assert_int_equal(cc_set(&h, ls, "cubic", 5), 0);
+    uint32_t iss;
+    int sd = tkh_accept_conn(&h, ls, IRS, NULL, &iss);
+    assert_true(sd >= 0);
+    char name[16];
+    cc_get(&h, sd, name, sizeof name);
+    assert_string_equal(name, "cubic");
+    tk_tcp_info ti;
+    assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
+    assert_string_equal(ti.tcpi_ca_name, "cubic");
+    uint32_t cwnd = ti.tcpi_snd_cwnd;
+    assert_int_equal(cc_set(&h, sd, "newreno", 7), 0);
+    assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
+    assert_string_equal(ti.tcpi_ca_name, "newreno");
+    assert_int_equal(ti.tcpi_snd_cwnd, cwnd);
+    assert_int_equal(ti.tcpi_pacing_rate, 0); /* NewReno is not paced */
+    tkh_fini(&h);
+}
+
+/* Active open with a 100 ms RTT (the SYN-ACK arrives 100 ms after the SYN)
+ * and the peer's MSS 1460, no timestamps: SRTT 100 ms, IW10 = 14600. */
+static int open_100ms(tkh *h, uint32_t *iss) {
+    int sd = tk_socket(h->s);
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, h->rport);
+    assert_int_equal(tk_connect(h->s, sd, &r), -EINPROGRESS);
+    tkh_poll(h);
+    tkh_seg g;
+    assert_true(tkh_next(h, &g));
+    assert_int_equal(g.flags, TK_TCP_SYN);
+    h->lport = g.sport;
+    *iss = g.seq;
+    h->now += TK_MS(100);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof o);
+    o.present = TK_OPT_MSS;
+    o.mss = 1460;
+    assert_int_equal(tkh_inject(h, TK_TCP_SYN | TK_TCP_ACK, IRS, g.seq + 1, 65535, &o, NULL, 0), 0);
+    assert_true(tkh_next(h, &g));
+    assert_int_equal(g.flags, TK_TCP_ACK);
+    return sd;
+}
+
+/* Sends 10 full segments and returns their send times relative to the
+ * first, checking sequence numbers. */
+static void send_iw(tkh *h, int sd, uint32_t iss, tk_time rel[10]) {
+    static uint8_t buf[14600];
+    assert_int_equal(tk_send(h->s, sd, buf, sizeof buf), (long)sizeof buf);
+    tkh_poll(h);
+    tkh_run_until(h, h->now + TK_MS(99)); /* less than one RTT: no ACK yet */
+    tkh_seg g;
+    tk_time t0 = 0;
+    for (uint32_t i = 0; i < 10; i++) {
+        assert_true(tkh_next(h, &g));
+        assert_int_equal(g.seq, iss + 1 + i * 1460u);
+        assert_int_equal(g.len, 1460);
+        if (i == 0)
+            t0 = g.at;
+        rel[i] = g.at - t0;
+    }
+    assert_false(tkh_next(h, &g));
+}
+
+/* Slow start (cwnd < ssthresh / 2): rate = 2 x 14600 B / 100 ms, so one
+ * 1460-byte segment every 1460 x 100 ms / (2 x 14600) = 5 ms exactly. */
+static void test_DT_13_DT_15_pacing_spaces_initial_window(void **state) {
+    (void)state;
+    tkh h;
+    init_with(&h, TK_CC_ALGO_CUBIC, true);
+    uint32_t iss;
+    int sd = open_100ms(&h, &iss);
+    tk_tcp_info ti;
+    assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
+    assert_int_equal(ti.tcpi_rtt, 100000);
+    assert_int_equal(ti.tcpi_snd_cwnd, 10);
+    assert_int_equal(ti.tcpi_pacing_rate, 292000); /* 2 x 14600 B / 0.1 s */
+    tk_time rel[10];
+    send_iw(&h, sd, iss, rel);
+    for (uint32_t i = 0; i < 10; i++)
+        assert_int_equal(rel[i], i * TK_MS(5));
+    tkh_fini(&h);
+}
+
+/* TCP_PACING off (or NewReno): the whole window leaves at once. */
+static void test_DT_13_DT_15_pacing_off_sends_burst(void **state) {
+    (void)state;
+    for (int variant = 0; variant < 3; variant++) {
+        tkh h;
+        init_with(&h, variant == 2 ? TK_CC_ALGO_NEWRENO : TK_CC_ALGO_CUBIC, variant != 1);
+        uint32_t iss;
+        int sd = open_100ms(&h, &iss);
+        if (variant == 0) {
+            int off = 0;
+            assert_int_equal(
+                tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &off, sizeof off), 0);
+        }
+        tk_tcp_info ti;
+        assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
+        assert_int_equal(ti.tcpi_pacing_rate, 0);
+        tk_time rel[10];
+        send_iw(&h, sd, iss, rel);
+        for (uint32_t i = 0; i < 10; i++)
+            assert_int_equal(rel[i], 0);
+        tkh_fini(&h);
+    }
+}
+
+/* Switching pacing off while segments wait sends them at once. */
+static void test_DT_13_DT_15_pacing_off_releases_held_data(void **state) {
+    (void)state;
+    tkh h;
+    init_with(&h, TK_CC_ALGO_CUBIC, true);
+    uint32_t iss;
+    int sd = open_100ms(&h, &iss);
+    static uint8_t buf[14600];
+    assert_int_equal(tk_send(h.s, sd, buf, sizeof buf), (long)sizeof buf);
+    tkh_poll(&h);
+    tkh_seg g;
+    assert_true(tkh_next(&h, &g));
+    assert_false(tkh_next(&h, &g)); /* the other nine wait */
+    int off = 0;
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &off, sizeof off),
+                     0);
+    tkh_poll(&h);
+    for (uint32_t i = 1; i < 10; i++) {
+        assert_true(tkh_next(&h, &g));
+        assert_int_equal(g.seq, iss + 1 + i * 1460u);
+        assert_int_equal(g.at, h.now);
+    }
+    tkh_fini(&h);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_DT_13_stack_default_and_validation),
+        cmocka_unit_test(test_DT_13_tcp_congestion_set_get_errors),
+        cmocka_unit_test(test_DT_13_socket_choice_reaches_connection),
+        cmocka_unit_test(test_DT_13_DT_15_pacing_spaces_initial_window),
+        cmocka_unit_test(test_DT_13_DT_15_pacing_off_sends_burst),
+        cmocka_unit_test(test_DT_13_DT_15_pacing_off_releases_held_data),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
