@@ -18,9 +18,13 @@
 
 /* A 10 ms round trip: the probe timeout (2 SRTT = 20 ms) expires before
  * B's delayed ACK (40 ms) for the first segment comes back. */
+/* Unpaced, so the story's segments leave when it sends them and the link
+ * drops exactly the one it names (pacing would space them by cwnd/SRTT). */
 void tk_sim_cf_tail_loss(tk_simnet_opts *no, const tk_sim_opts *o) {
     (void)o;
     no->link.delay = TK_MS(5);
+    for (int i = 0; i < 2; i++)
+        no->cfg[i].pacing = false;
 }
 
 /* The first transmission of [seq, seq + SEG) by A after segment `from`,
