@@ -5,14 +5,29 @@
   tap_peer.py conns HOST PORT N        N sequential connect/close pairs
   tap_peer.py serve MODE PORT          a kernel server: discard|chargen|close
 
-Clients print one line: `seconds=<wall time> bytes=<n>` or `conns=<n>`."""
+Clients print one line: `seconds=<wall time> bytes=<n>` or `conns=<n>`.
+With TK_PEER_CC set (e.g. cubic), send and recv use that congestion control
+on their socket (root may choose any the kernel has, whatever
+net.ipv4.tcp_allowed_congestion_control says)."""
+import os
 import socket
 import sys
 import time
 
 
+def connect(host, port):
+    """A connection with TK_PEER_CC's congestion control when it is set."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(60)
+    cc = os.environ.get("TK_PEER_CC")
+    if cc:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+    s.connect((host, port))
+    return s
+
+
 def send(host, port, total):
-    s = socket.create_connection((host, port), timeout=60)
+    s = connect(host, port)
     buf = b"\0" * 262144
     t0 = time.monotonic()
     left = total
@@ -28,7 +43,7 @@ def send(host, port, total):
 
 
 def recv(host, port, total):
-    s = socket.create_connection((host, port), timeout=60)
+    s = connect(host, port)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     t0 = time.monotonic()
     got = 0

@@ -1,0 +1,98 @@
+#!/bin/bash
+# The lossy-link benchmark (SPEC DT-12..DT-15): tcpkit's sender against the
+# Linux kernel's sender on the same impaired link. tcpkit runs on TAP in a
+# namespace this script creates (198.18.0.0/24, removed on exit) with
+# `--impair loss=P,delay=20ms[,reorder=2%]` (applied both ways at tcpkit's
+# boundary, so 20 ms each way); the kernel's sockets use congestion control
+# CC (cubic by default; bench/tap_peer.py sets it per socket). For every point, interleaved, REPS
+# times: Linux -> tcpkit (the kernel sends BYTES to tcpkit's discard) and
+# tcpkit -> Linux (tcpkit's chargen sends BYTES to the kernel). Prints
+# goodput for both and the ratio tcpkit / Linux, min / median / max.
+# Needs root and a Release build:
+#   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DTK_TESTS=OFF
+#   cmake --build build-rel --target tcpkit_cli
+#   bench/loss_bench.sh build-rel/tcpkit [BYTES] [REPS] [CC] [POINTS]
+# POINTS: space-separated loss percentages (default "0.1 1 5"); each runs
+# without and with 2 % reordering.
+set -u
+BIN=${1:?usage: loss_bench.sh TCPKIT_BINARY [BYTES] [REPS] [CC] [POINTS]}
+BYTES=${2:-33554432}
+REPS=${3:-3}
+CC=${4:-cubic}
+POINTS=${5:-0.1 1 5}
+HERE=$(cd "$(dirname "$0")" && pwd)
+PEER="/usr/bin/python3 $HERE/tap_peer.py"
+NS=tk-bench-loss-$$
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    ip netns del $NS 2>/dev/null
+    rm -rf "${WORK:-/nonexistent}"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+[ "$(id -u)" = 0 ] || { echo "loss_bench: needs root" >&2; exit 77; }
+WORK=$(mktemp -d /tmp/tk-loss-bench.XXXXXX)
+ip netns add $NS
+ip netns exec $NS ip link set lo up
+# Per socket (TCP_CONGESTION as root), so the host's allowed list stays.
+export TK_PEER_CC=$CC
+grep -qw "$CC" /proc/sys/net/ipv4/tcp_available_congestion_control ||
+    { echo "loss_bench: the kernel has no $CC" >&2; exit 1; }
+
+# tcpkit serve APP with the impairment; sets SPID.
+serve() {
+    local impair=$1
+    shift
+    ip netns exec $NS timeout --preserve-status 1800 "$BIN" serve --tap tk0 --addr 198.18.0.2/24 \
+        --impair "$impair" "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+    local tpid=$!
+    PIDS+=($tpid)
+    for _ in $(seq 1 100); do
+        ip netns exec $NS ip link show tk0 >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+    ip netns exec $NS ip addr add 198.18.0.1/24 dev tk0 2>/dev/null
+    ip netns exec $NS ip link set tk0 up
+    SPID=$(pgrep -P $tpid | head -1)
+    PIDS+=($SPID)
+    for _ in $(seq 1 30); do
+        ip netns exec $NS ping -c 1 -W 1 198.18.0.2 >/dev/null 2>&1 && return 0
+    done
+    echo "loss_bench: tcpkit does not answer: $(cat "$WORK/serve.err")" >&2
+    exit 1
+}
+stop() {
+    kill -TERM "$SPID" 2>/dev/null
+    sleep 0.5
+    ip netns exec $NS ip link del tk0 2>/dev/null
+}
+seconds() { sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$1"; }
+mbps() { awk -v b="$BYTES" -v s="$1" 'BEGIN { if (s > 0) printf "%.2f", b * 8 / s / 1e6; else print 0 }'; }
+# min / median / max of the numbers on stdin
+mmm() { sort -g | awk '{ v[NR] = $1 } END { printf "%s / %s / %s", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
+
+echo "loss_bench: $BYTES bytes each way, $REPS runs, kernel congestion control $CC"
+printf '%-22s %-26s %-26s %s\n' "impairment" "Linux -> tcpkit Mbit/s" "tcpkit -> Linux Mbit/s" "ratio tcpkit / Linux"
+for loss in $POINTS; do
+    for reorder in 0 2; do
+        spec="loss=$loss%,delay=20ms"
+        [ "$reorder" = 0 ] || spec="$spec,reorder=$reorder%"
+        : >"$WORK/lin"
+        : >"$WORK/tk"
+        : >"$WORK/ratio"
+        for rep in $(seq 1 "$REPS"); do
+            serve "$spec,seed=$rep" discard --port 9
+            lin=$(mbps "$(seconds "$(ip netns exec $NS timeout 1200 $PEER send 198.18.0.2 9 "$BYTES")")")
+            stop
+            serve "$spec,seed=$rep" chargen --port 19
+            tk=$(mbps "$(seconds "$(ip netns exec $NS timeout 1200 $PEER recv 198.18.0.2 19 "$BYTES")")")
+            stop
+            echo "$lin" >>"$WORK/lin"
+            echo "$tk" >>"$WORK/tk"
+            awk -v a="$tk" -v b="$lin" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print 0 }' >>"$WORK/ratio"
+        done
+        printf '%-22s %-26s %-26s %s\n' "$spec" "$(mmm <"$WORK/lin")" "$(mmm <"$WORK/tk")" "$(mmm <"$WORK/ratio")"
+    done
+done
