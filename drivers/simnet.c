@@ -82,6 +82,8 @@ static void side_segment(void *ctx, const uint8_t *frame, size_t len) {
  * checksums completed and super-segments cut before the frames travel. */
 static int side_output_tx(void *ctx, const uint8_t *frame, size_t len, const tk_link_tx *tx) {
     side *sd = ctx;
+    if (sd->net->o.on_tx != NULL && !sd->muted)
+        sd->net->o.on_tx(sd->net->o.ctx, sd->id, frame, len, tx);
     int rc = tk_gso_segment(frame, len, tx, sd->net->seg, sizeof sd->net->seg, side_segment, sd);
     return rc < 0 ? rc : 0;
 }

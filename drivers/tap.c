@@ -133,9 +133,9 @@ long tk_tap_read(tk_tap *t, uint8_t *buf, size_t cap) {
     return tk_tap_read_rx(t, buf, cap, &flags);
 }
 
-/* The virtio-net header of a frame the stack left work in (tcpkit/link.h
- * mirrors its fields). A super-segment with CWR needs GSO_ECN. */
-static void vnet_hdr(struct virtio_net_hdr *h, const uint8_t *frame, size_t len,
+/* A super-segment with CWR set needs GSO_ECN (the kernel refuses one
+ * without it: CWR must go on the first segment only). */
+void tk_tap_vnet_hdr(struct virtio_net_hdr *h, const uint8_t *frame, size_t len,
                      const tk_link_tx *tx) {
     memset(h, 0, sizeof(*h));
     if (tx == NULL || tx->flags == 0)
@@ -158,7 +158,7 @@ int tk_tap_write_tx(tk_tap *t, const uint8_t *frame, size_t len, const tk_link_t
     ssize_t n;
     if (t->offload) {
         struct virtio_net_hdr h;
-        vnet_hdr(&h, frame, len, tx);
+        tk_tap_vnet_hdr(&h, frame, len, tx);
         struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(uintptr_t)frame, len}};
         n = writev(t->fd, iov, 2);
         if (n >= 0)

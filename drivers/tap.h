@@ -46,6 +46,14 @@ long tk_tap_read(tk_tap *t, uint8_t *buf, size_t cap);
  * or a negative errno value (counted). */
 int tk_tap_write_tx(tk_tap *t, const uint8_t *frame, size_t len, const tk_link_tx *tx);
 
+/* The virtio-net header for a frame with the stack's offload requests
+ * (tcpkit/link.h mirrors its fields): NEEDS_CSUM with csum_start/offset,
+ * GSO_TCPV4 (| GSO_ECN when the frame has CWR) with gso_size and hdr_len;
+ * all zero for a complete frame (tx NULL or flags 0). */
+struct virtio_net_hdr;
+void tk_tap_vnet_hdr(struct virtio_net_hdr *h, const uint8_t *frame, size_t len,
+                     const tk_link_tx *tx);
+
 /* Writes one complete frame. */
 int tk_tap_write(tk_tap *t, const uint8_t *frame, size_t len);
 
