@@ -69,8 +69,8 @@ int main(void) {
                     r[w][rep] = rate(w, buf + al * 3, lens[li]);
             qsort(r[0], 5, sizeof(double), cmp);
             qsort(r[1], 5, sizeof(double), cmp);
-            printf("%-8zu %-5zu %6.2f %6.2f %6.2f   %6.2f %6.2f %6.2f\n", lens[li], al * 3,
-                   r[0][0], r[0][2], r[0][4], r[1][0], r[1][2], r[1][4]);
+            printf("%-8zu %-5zu %6.2f %6.2f %6.2f   %6.2f %6.2f %6.2f\n", lens[li], al * 3, r[0][0],
+                   r[0][2], r[0][4], r[1][0], r[1][2], r[1][4]);
         }
     }
     return 0;

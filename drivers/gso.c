@@ -100,7 +100,7 @@ int tk_gso_segment(const uint8_t *frame, size_t len, const tk_link_tx *tx, uint8
         put32(tcp + 4, seq + (uint32_t)off);
         uint8_t f = flags;
         if (!last)
-            f &= (uint8_t)~(TCP_FIN | TCP_PSH);
+            f &= (uint8_t) ~(TCP_FIN | TCP_PSH);
         if (off > 0)
             f &= (uint8_t)~TCP_CWR;
         tcp[13] = f;

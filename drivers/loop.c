@@ -13,8 +13,7 @@ tk_time tk_loop_now(void) {
     return (tk_time)ts.tv_sec * 1000000u + (tk_time)ts.tv_nsec / 1000u;
 }
 
-static void to_stack(tk_loop *l, const uint8_t *frame, size_t len, uint32_t rx_flags,
-                     tk_time now) {
+static void to_stack(tk_loop *l, const uint8_t *frame, size_t len, uint32_t rx_flags, tk_time now) {
     if (l->pcap != NULL)
         (void)tk_pcap_write(l->pcap, now, frame, len);
     l->frames_in++;

@@ -22,7 +22,7 @@ struct tk_simnet {
     tk_time now;
     uint64_t steps;
     uint32_t restarts;
-    uint32_t same_time_steps; /* consecutive steps without the clock moving */
+    uint32_t same_time_steps;          /* consecutive steps without the clock moving */
     uint8_t seg[TK_SIMLINK_MAX_FRAME]; /* a segment cut from a TSO frame */
 };
 

@@ -45,7 +45,7 @@ typedef struct tk_net {
     tk_net_output_tx_fn output_tx; /* NULL: output, and no offloads */
     void *output_ctx;
     bool rx_csum_valid; /* the frame being input: the link vouched for its TCP checksum */
-    uint8_t *frame; /* output frame buffer: Ethernet + MTU */
+    uint8_t *frame;     /* output frame buffer: Ethernet + MTU */
     uint32_t frame_cap;
     tk_neigh neigh[TK_NEIGH_MAX]; /* static entries; learned ones are in arp */
     tk_arp_cache arp;

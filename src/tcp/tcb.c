@@ -311,4 +311,3 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_chunkq_init(&tp->rcvq, tk_cold(tp)->opts.rcv_cap, false);
     tk_chunkq_init(&tp->sndq, tk_cold(tp)->opts.snd_cap, true);
 }
-

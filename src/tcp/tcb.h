@@ -471,8 +471,7 @@ int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, bool ect, size_t len,
  * to finish what tk_tcp_seg_emit left to it). Payload bytes the next data
  * segment may carry when room bytes may go: at most maxseg, or on a TSO
  * link whole multiples of maxseg up to a super-segment of link_tso_max. */
-uint32_t tk_tcp_tso_len(const struct tk_stack *s, const tk_tcb *tp, uint32_t maxseg,
-                        uint32_t room);
+uint32_t tk_tcp_tso_len(const struct tk_stack *s, const tk_tcb *tp, uint32_t maxseg, uint32_t room);
 /* tk_wire_tcp_emit, or with the checksum left to a link that offers it. */
 struct tk_tcp_hdr;
 int tk_tcp_seg_emit(struct tk_stack *s, const tk_tcb *tp, const struct tk_tcp_hdr *h,

@@ -79,7 +79,7 @@ int tk_wire_tcp_emit(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, u
     return emit(h, payload, plen, src, dst, buf, cap, false);
 }
 
-int tk_wire_tcp_emit_partial(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen,
-                             uint32_t src, uint32_t dst, uint8_t *buf, size_t cap) {
+int tk_wire_tcp_emit_partial(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, uint32_t src,
+                             uint32_t dst, uint8_t *buf, size_t cap) {
     return emit(h, payload, plen, src, dst, buf, cap, true);
 }

@@ -2,7 +2,9 @@
 # NAME, and then uses the helpers. The kernel side is 198.18.0.1/24 on the
 # TAP device tk0 inside a namespace made for this run; tcpkit is 198.18.0.2.
 # Everything runs under `timeout`, and the namespace is removed on exit,
-# failure included.
+# failure included. TK_OFFLOAD=1 in the environment runs tcpkit with the TAP
+# offloads (checksum offload and TSO both ways, NET-7; docs/offloads.md):
+# `TK_OFFLOAD=1 ctest -L interop`. Unset or 0: without them.
 set -u
 
 TK_KERNEL=198.18.0.1
@@ -54,6 +56,10 @@ tk_begin() {
     trap tk_cleanup EXIT
     trap 'exit 1' INT TERM
     ip netns add "$TK_NS" || tk_fail "cannot create namespace $TK_NS"
+    case "${TK_OFFLOAD:-0}" in
+    0 | off) tk_log "TAP offloads off (TK_OFFLOAD)" ;;
+    *) tk_log "TAP offloads on: checksums and TSO both ways (TK_OFFLOAD)" ;;
+    esac
     tk_ns ip link set lo up
 }
 

@@ -147,7 +147,7 @@ static void test_NET_7_tso_super_segment_header_fields(void **state) {
     assert_int_equal(tx->seg_size, SEG_SIZE); /* MSS 1460 less the timestamps */
     size_t payload = r.first_len - tx->hdr_len;
     assert_true(payload > SEG_SIZE);
-    assert_int_equal(payload % SEG_SIZE, 0); /* whole segments only */
+    assert_int_equal(payload % SEG_SIZE, 0);                /* whole segments only */
     assert_int_equal(be16(r.first + 16), r.first_len - 14); /* IPv4 total length */
     /* The checksum field holds the folded pseudo-header sum. */
     uint32_t ps = tk_csum_pseudo(be32(r.first + 26), be32(r.first + 30), TK_IPPROTO_TCP,
@@ -187,8 +187,8 @@ static void test_NET_7_simulated_link_cuts_super_segment_exactly(void **state) {
     size_t hl = r.first_tx.hdr_len, payload = r.first_len - hl;
     int want = (int)(payload / SEG_SIZE);
     memset(&c, 0, sizeof c);
-    assert_int_equal(
-        tk_gso_segment(r.first, r.first_len, &r.first_tx, c.f[63], 1514, collect, &c), want);
+    assert_int_equal(tk_gso_segment(r.first, r.first_len, &r.first_tx, c.f[63], 1514, collect, &c),
+                     want);
     uint32_t seq0 = be32(tcp + 4);
     uint16_t id0 = be16(r.first + 18);
     for (int i = 0; i < want; i++) {
@@ -200,9 +200,9 @@ static void test_NET_7_simulated_link_cuts_super_segment_exactly(void **state) {
         assert_memory_equal(t + 20, tcp + 20, TS_HDR_LEN - 20); /* options copied */
         assert_memory_equal(f + hl, r.first + hl + (size_t)i * SEG_SIZE, SEG_SIZE);
         tk_tcp_hdr h;
-        assert_int_equal(tk_wire_tcp_parse(t, TS_HDR_LEN + SEG_SIZE, be32(ip + 12), be32(ip + 16),
-                                           true, &h),
-                         TS_HDR_LEN);
+        assert_int_equal(
+            tk_wire_tcp_parse(t, TS_HDR_LEN + SEG_SIZE, be32(ip + 12), be32(ip + 16), true, &h),
+            TS_HDR_LEN);
         assert_int_equal(h.seq, seq0 + (uint32_t)i * SEG_SIZE);
         uint8_t fl = TK_TCP_ACK | (i == 0 ? 0x80 : 0) | (i == want - 1 ? 0x09 : 0);
         assert_int_equal(h.flags, fl);

@@ -25,7 +25,8 @@ static void on_signal(int sig) {
 static void usage(FILE *f) {
     fprintf(
         f, "usage: tcpkit serve --tap IF --addr A/N [--gw G] [--mac M] [--pcap F]\n"
-           "                    [--offload|--no-offload] [--no-tso] [--impair SPEC] {echo|discard|chargen|http DIR} [--port P]\n"
+           "                    [--offload|--no-offload] [--no-tso] [--impair SPEC]\n"
+           "                    {echo|discard|chargen|http DIR} [--port P]\n"
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
            "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
            "  counters to stdout; SIGINT/SIGTERM close every connection and exit.\n"
