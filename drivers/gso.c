@@ -72,7 +72,7 @@ static int one(const uint8_t *frame, size_t len, const tk_link_tx *tx, uint8_t *
 
 int tk_gso_segment(const uint8_t *frame, size_t len, const tk_link_tx *tx, uint8_t *scratch,
                    size_t scap, tk_gso_fn fn, void *ctx) {
-    if (tx->flags == 0) {
+    if (tx == NULL || tx->flags == 0) {
         fn(ctx, frame, len);
         return 1;
     }

@@ -15,7 +15,7 @@
 typedef void (*tk_gso_fn)(void *ctx, const uint8_t *frame, size_t len);
 
 /* Hands `fn` the frames the link would send for frame/len under tx: the
- * frame itself when tx->flags is 0; with TK_TX_CSUM_PARTIAL alone a copy
+ * frame itself when tx is NULL or tx->flags is 0; with TK_TX_CSUM_PARTIAL alone a copy
  * with the TCP checksum completed; with TK_TX_TSO4 one frame per seg_size
  * bytes of payload, each with the headers of the super-segment, the IPv4
  * total length, ID (+i) and header checksum, the TCP sequence number

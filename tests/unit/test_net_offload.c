@@ -209,6 +209,36 @@ static void test_NET_7_simulated_link_cuts_super_segment_exactly(void **state) {
     }
 }
 
+static void count_frame(void *ctx, const uint8_t *frame, size_t len) {
+    cut *c = ctx;
+    assert_true(c->n < 64 && len <= 1514);
+    memcpy(c->f[c->n], frame, len);
+    c->len[c->n++] = len;
+}
+
+/* A frame without requests (tx NULL, as tk_stack_io.output frames reach
+ * the TAP loop's capture, or flags 0) passes through untouched. */
+static void test_NET_7_gso_without_requests_passes_frame(void **state) {
+    (void)state;
+    static cut c;
+    uint8_t frame[60];
+    for (size_t i = 0; i < sizeof frame; i++)
+        frame[i] = (uint8_t)i;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(tk_gso_segment(frame, sizeof frame, NULL, c.f[63], 1514, count_frame, &c), 1);
+    tk_link_tx none = {0, 0, 0, 0, 0};
+    assert_int_equal(tk_gso_segment(frame, sizeof frame, &none, c.f[63], 1514, count_frame, &c), 1);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.len[0], sizeof frame);
+    assert_memory_equal(c.f[0], frame, sizeof frame);
+    assert_memory_equal(c.f[1], frame, sizeof frame);
+    /* Requests that do not fit the frame are refused, not followed. */
+    tk_link_tx bad = {TK_TX_CSUM_PARTIAL, 200, 16, 0, 0};
+    assert_int_equal(tk_gso_segment(frame, sizeof frame, &bad, c.f[63], 1514, count_frame, &c),
+                     -EINVAL);
+    assert_int_equal(c.n, 2);
+}
+
 static void test_NET_7_checksum_offload_without_tso(void **state) {
     (void)state;
     static rec r;
@@ -344,6 +374,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_7_tso_super_segment_header_fields),
         cmocka_unit_test(test_NET_7_simulated_link_cuts_super_segment_exactly),
+        cmocka_unit_test(test_NET_7_gso_without_requests_passes_frame),
         cmocka_unit_test(test_NET_7_checksum_offload_without_tso),
         cmocka_unit_test(test_NET_7_offloads_off_frames_are_complete),
         cmocka_unit_test(test_NET_7_tap_vnet_header_fields),
