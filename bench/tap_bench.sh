@@ -1,17 +1,28 @@
 #!/bin/bash
-# The TAP benchmark: goodput kernel->tcpkit (also with --offload, the TAP
-# receive offloads) and tcpkit->kernel, 1 GiB each, and connections per
-# second (N sequential connect/close pairs from a kernel client); then the
-# same between two kernel namespaces over veth, and the ratios. Everything
-# runs in namespaces this script creates (198.18.0.0/24)
-# and removes on exit. Needs root and a Release build:
+# The TAP benchmark: goodput kernel->tcpkit and tcpkit->kernel (BYTES each)
+# and connections per second (CONNS sequential connect/close pairs from a
+# kernel client), for tcpkit over TAP without and with --offload (NET-7:
+# checksum offload and TSO both ways), and the same between two kernel
+# namespaces over veth, measured interleaved: every repetition runs each
+# tcpkit binary in each mode and then the kernels. The ratios are taken
+# within a repetition against its own veth figure; min/median/max over the
+# repetitions are printed. Everything runs in namespaces this script
+# creates (198.18.0.0/24) and removes on exit. Needs root and Release
+# builds:
 #   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DTK_TESTS=OFF
 #   cmake --build build-rel --target tcpkit_cli
 #   bench/tap_bench.sh build-rel/tcpkit [BYTES] [CONNS]
+# Environment: TK_BENCH_REPS (3), TK_BENCH_MODES ("plain offload"), and
+# TK_BENCH_OTHER=NAME=BINARY to compare a second binary (an older build)
+# in the same run.
 set -u
 BIN=${1:?usage: tap_bench.sh TCPKIT_BINARY [BYTES] [CONNS]}
 BYTES=${2:-1073741824}
 CONNS=${3:-2000}
+REPS=${TK_BENCH_REPS:-3}
+MODES=${TK_BENCH_MODES:-plain offload}
+BINS=("new=$BIN")
+[ -n "${TK_BENCH_OTHER:-}" ] && BINS=("${TK_BENCH_OTHER}" "new=$BIN")
 HERE=$(cd "$(dirname "$0")" && pwd)
 PEER="/usr/bin/python3 $HERE/tap_peer.py"
 NS_T=tk-bench-tap-$$
@@ -31,10 +42,11 @@ trap 'exit 1' INT TERM
 
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b * 8 / s / 1e6 }'; }
+cps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 
-# tcpkit on TAP: serve APP in the background; sets SPID (tcpkit's own pid).
+# tcpkit on TAP: TK_RUN ARGS... serves in the background; sets SPID.
 tk_serve() {
-    ip netns exec $NS_T timeout --preserve-status 900 "$BIN" serve --tap tk0 \
+    ip netns exec $NS_T timeout --preserve-status 900 "$TK_RUN" serve --tap tk0 \
         --addr 198.18.0.2/24 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
     local tpid=$!
     PIDS+=($tpid)
@@ -57,52 +69,46 @@ tk_stop() {
     sleep 0.8
     ip netns exec $NS_T ip link del tk0 2>/dev/null
 }
-# frames_in + frames_out from tcpkit's counters (SIGUSR1).
-tk_frames() {
-    : >"$WORK/serve.out"
-    kill -USR1 "$SPID"
-    sleep 0.3
-    awk '$1 == "frames_in" || $1 == "frames_out" { s += $2 } END { print s + 0 }' "$WORK/serve.out"
+
+# One measurement of tcpkit: NAME MODE; appends "name mode measure value".
+run_tcpkit() {
+    local name=$1 mode=$2 flags=() r
+    [ "$mode" = offload ] && flags=(--offload)
+    tk_serve "${flags[@]}" discard --port 9
+    r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
+    echo "$name $mode in $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+    tk_stop
+    tk_serve "${flags[@]}" chargen --port 19
+    r=$(ip netns exec $NS_T timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
+    echo "$name $mode out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+    tk_stop
+    tk_serve "${flags[@]}" echo --port 7
+    r=$(ip netns exec $NS_T timeout 600 $PEER conns 198.18.0.2 7 "$CONNS")
+    echo "$name $mode cps $(cps "$CONNS" "$(field seconds "$r")")" >>"$RES"
+    tk_stop
+}
+
+run_veth() {
+    local r
+    r=$(ip netns exec $NS_A timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
+    echo "kernel veth in $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+    r=$(ip netns exec $NS_A timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
+    echo "kernel veth out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+    r=$(ip netns exec $NS_A timeout 600 $PEER conns 198.18.0.2 7 "$CONNS")
+    echo "kernel veth cps $(cps "$CONNS" "$(field seconds "$r")")" >>"$RES"
 }
 
 WORK=$(mktemp -d /tmp/tk-bench.XXXXXX)
 ip netns add $NS_T
 ip netns exec $NS_T ip link set lo up
-
-# --- tcpkit over TAP ---
-tk_serve discard --port 9
-f0=$(tk_frames)
-r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
-f1=$(tk_frames)
-tap_in_s=$(field seconds "$r")
-tap_in_pps=$(awk -v f=$((f1 - f0)) -v s="$tap_in_s" 'BEGIN { printf "%.0f", f / s }')
-tk_stop
-
-# The same with TAP receive offloads: the kernel hands over 64 KiB segments.
-tk_serve --offload discard --port 9
-f0=$(tk_frames)
-r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
-f1=$(tk_frames)
-off_in_s=$(field seconds "$r")
-off_in_fps=$(awk -v f=$((f1 - f0)) -v s="$off_in_s" 'BEGIN { printf "%.0f", f / s }')
-tk_stop
-
-tk_serve chargen --port 19
-f0=$(tk_frames)
-r=$(ip netns exec $NS_T timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
-f1=$(tk_frames)
-tap_out_s=$(field seconds "$r")
-tap_out_pps=$(awk -v f=$((f1 - f0)) -v s="$tap_out_s" 'BEGIN { printf "%.0f", f / s }')
-tk_stop
-
-tk_serve echo --port 7
-r=$(ip netns exec $NS_T timeout 600 $PEER conns 198.18.0.2 7 "$CONNS")
-tap_cps=$(awk -v n="$CONNS" -v s="$(field seconds "$r")" 'BEGIN { printf "%.0f", n / s }')
-tk_stop
-
-# --- kernel to kernel over veth ---
 ip netns add $NS_A
 ip netns add $NS_B
+# The kernel clients of every repetition and mode share one namespace each:
+# after about 14,000 connections in a minute their ports sit in TIME_WAIT and
+# connect() slows to a crawl (7-8 s for 2000, any tcpkit binary). Reusing
+# TIME_WAIT ports for new connections (RFC 6191 with timestamps) keeps the
+# figure about the server; set the same on both client sides.
+for ns in $NS_T $NS_A; do ip netns exec $ns sysctl -qw net.ipv4.tcp_tw_reuse=1; done
 ip link add tkva-$$ netns $NS_A type veth peer name tkvb-$$ netns $NS_B
 ip netns exec $NS_A ip addr add 198.18.0.1/24 dev tkva-$$
 ip netns exec $NS_B ip addr add 198.18.0.2/24 dev tkvb-$$
@@ -112,29 +118,40 @@ for ns in $NS_A $NS_B; do
     ip netns exec $ns ip link set tkvb-$$ up 2>/dev/null
 done
 for m in discard:9 chargen:19 close:7; do
-    ip netns exec $NS_B timeout 900 $PEER serve "${m%%:*}" "${m##*:}" &
+    ip netns exec $NS_B timeout 3600 $PEER serve "${m%%:*}" "${m##*:}" &
     PIDS+=($!)
 done
 sleep 0.5
-r=$(ip netns exec $NS_A timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
-veth_in_s=$(field seconds "$r")
-r=$(ip netns exec $NS_A timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
-veth_out_s=$(field seconds "$r")
-r=$(ip netns exec $NS_A timeout 600 $PEER conns 198.18.0.2 7 "$CONNS")
-veth_cps=$(awk -v n="$CONNS" -v s="$(field seconds "$r")" 'BEGIN { printf "%.0f", n / s }')
 
-tin=$(mbps "$BYTES" "$tap_in_s")
-tout=$(mbps "$BYTES" "$tap_out_s")
-vin=$(mbps "$BYTES" "$veth_in_s")
-vout=$(mbps "$BYTES" "$veth_out_s")
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-printf '%-36s %12s %12s %8s\n' "measure ($BYTES bytes, $CONNS conns)" "tcpkit/TAP" "kernel/veth" "ratio"
-printf '%-36s %12s %12s %8s\n' "goodput kernel->tcpkit (Mbit/s)" "$tin" "$vin" "$(ratio "$tin" "$vin")"
-oin=$(mbps "$BYTES" "$off_in_s")
-printf '%-36s %12s %12s %8s\n' "  the same, tcpkit --offload" "$oin" "$vin" "$(ratio "$oin" "$vin")"
-printf '%-36s %12s %12s %8s\n' "goodput tcpkit->kernel (Mbit/s)" "$tout" "$vout" "$(ratio "$tout" "$vout")"
-printf '%-36s %12s %12s %8s\n' "connections per second" "$tap_cps" "$veth_cps" "$(ratio "$tap_cps" "$veth_cps")"
-printf '%-36s %12s\n' "tcpkit frames/s, kernel->tcpkit" "$tap_in_pps"
-printf '%-36s %12s\n' "tcpkit frames/s, kernel->tcpkit --offload" "$off_in_fps"
-printf '%-36s %12s\n' "tcpkit frames/s, tcpkit->kernel" "$tap_out_pps"
+for rep in $(seq 1 "$REPS"); do
+    RES=$WORK/rep$rep
+    : >"$RES"
+    for b in "${BINS[@]}"; do
+        TK_RUN=${b#*=}
+        for mode in $MODES; do run_tcpkit "${b%%=*}" "$mode"; done
+    done
+    run_veth
+    echo "rep $rep: $(tr '\n' ';' <"$RES")" >&2
+done
+
+# min/median/max of a list of numbers on stdin.
+stats() { sort -g | awk '{ v[NR] = $1 } END { printf "%10.3f %10.3f %10.3f", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
+echo "TAP benchmark: $BYTES bytes, $CONNS connections, $REPS repetitions (min median max)"
+printf '%-30s %-6s %32s %32s\n' "tcpkit" "meas" "value (Mbit/s, conns/s)" "ratio to kernel/veth"
+for m in in out cps; do
+    for r in "$WORK"/rep*; do awk -v m=$m '$1 == "kernel" && $3 == m { print $4 }' "$r"; done |
+        stats | xargs printf '%-30s %-6s %10s %10s %10s\n' "kernel/veth" "$m"
+    for b in "${BINS[@]}"; do
+        for mode in $MODES; do
+            vals=$(for r in "$WORK"/rep*; do
+                awk -v n="${b%%=*}" -v md="$mode" -v m=$m '$1 == n && $2 == md && $3 == m { print $4 }' "$r"
+            done | stats)
+            ratios=$(for r in "$WORK"/rep*; do
+                awk -v n="${b%%=*}" -v md="$mode" -v m=$m '$3 == m && $1 == n && $2 == md { t = $4 }
+                    $3 == m && $1 == "kernel" { k = $4 } END { printf "%.4f\n", t / k }' "$r"
+            done | stats)
+            printf '%-30s %-6s %s %s\n' "${b%%=*} $mode" "$m" "$vals" "$ratios"
+        done
+    done
+done
 rm -rf "$WORK"

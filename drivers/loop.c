@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gso.h"
 #include "loop.h"
 
 tk_time tk_loop_now(void) {
@@ -12,28 +13,42 @@ tk_time tk_loop_now(void) {
     return (tk_time)ts.tv_sec * 1000000u + (tk_time)ts.tv_nsec / 1000u;
 }
 
-static void to_stack(tk_loop *l, const uint8_t *frame, size_t len, tk_time now) {
+static void to_stack(tk_loop *l, const uint8_t *frame, size_t len, uint32_t rx_flags, tk_time now) {
     if (l->pcap != NULL)
         (void)tk_pcap_write(l->pcap, now, frame, len);
     l->frames_in++;
-    (void)tk_stack_input(l->stack, frame, len, now);
+    (void)tk_stack_input_rx(l->stack, frame, len, rx_flags, now);
 }
 
 static void to_wire(tk_loop *l, const uint8_t *frame, size_t len) {
     (void)tk_tap_write(l->tap, frame, len);
 }
 
-int tk_loop_output(void *ctx, const uint8_t *frame, size_t len) {
+/* A frame as the wire carries it (offloads done in software): into the
+ * capture, and through the impairment when there is one. */
+static void wire_copy(void *ctx, const uint8_t *frame, size_t len) {
     tk_loop *l = ctx;
-    tk_time now = tk_loop_now();
-    l->frames_out++;
     if (l->pcap != NULL)
-        (void)tk_pcap_write(l->pcap, now, frame, len);
+        (void)tk_pcap_write(l->pcap, l->now, frame, len);
     if (l->impair != NULL)
-        tk_impair_send(l->impair, TK_IMPAIR_TO_WIRE, frame, len, now);
-    else
-        to_wire(l, frame, len);
+        tk_impair_send(l->impair, TK_IMPAIR_TO_WIRE, frame, len, l->now);
+}
+
+int tk_loop_output_tx(void *ctx, const uint8_t *frame, size_t len, const tk_link_tx *tx) {
+    tk_loop *l = ctx;
+    l->frames_out++;
+    if (l->pcap != NULL || l->impair != NULL) {
+        int rc = tk_gso_segment(frame, len, tx, l->seg, sizeof l->seg, wire_copy, l);
+        if (rc < 0)
+            return rc;
+    }
+    if (l->impair == NULL)
+        (void)tk_tap_write_tx(l->tap, frame, len, tx);
     return 0;
+}
+
+int tk_loop_output(void *ctx, const uint8_t *frame, size_t len) {
+    return tk_loop_output_tx(ctx, frame, len, NULL);
 }
 
 static void deliver(void *ctx, int dir, const uint8_t *frame, size_t len, tk_time at) {
@@ -41,7 +56,7 @@ static void deliver(void *ctx, int dir, const uint8_t *frame, size_t len, tk_tim
     if (dir == TK_IMPAIR_TO_WIRE)
         to_wire(l, frame, len);
     else
-        to_stack(l, frame, len, at);
+        to_stack(l, frame, len, 0, at);
 }
 
 static tk_time earliest(const tk_loop *l, tk_time now, tk_time max_wait) {
@@ -54,16 +69,22 @@ static tk_time earliest(const tk_loop *l, tk_time now, tk_time max_wait) {
     return t;
 }
 
+/* Reads until the device is empty (or TK_LOOP_BURST frames), with one
+ * clock reading for the whole burst. */
 static void read_burst(tk_loop *l) {
+    l->now = tk_loop_now();
     for (int i = 0; i < TK_LOOP_BURST; i++) {
-        long n = tk_tap_read(l->tap, l->buf, sizeof(l->buf));
+        /* The impairment may corrupt a frame after the kernel's verdict:
+         * its frames go in complete and are checked by the stack. */
+        uint32_t rx_flags = 0;
+        long n = l->impair != NULL ? tk_tap_read(l->tap, l->buf, sizeof(l->buf))
+                                   : tk_tap_read_rx(l->tap, l->buf, sizeof(l->buf), &rx_flags);
         if (n <= 0)
             return;
-        tk_time now = tk_loop_now();
         if (l->impair != NULL)
-            tk_impair_send(l->impair, TK_IMPAIR_TO_STACK, l->buf, (size_t)n, now);
+            tk_impair_send(l->impair, TK_IMPAIR_TO_STACK, l->buf, (size_t)n, l->now);
         else
-            to_stack(l, l->buf, (size_t)n, now);
+            to_stack(l, l->buf, (size_t)n, rx_flags, l->now);
     }
 }
 
@@ -82,8 +103,9 @@ int tk_loop_step(tk_loop *l, int extra_fd, short extra_events, tk_time max_wait,
         *extra_revents = rc > 0 && extra_fd >= 0 ? pfd[1].revents : 0;
     if (rc > 0 && (pfd[0].revents & POLLIN))
         read_burst(l);
+    l->now = tk_loop_now();
     if (l->impair != NULL)
-        (void)tk_impair_deliver(l->impair, tk_loop_now(), deliver, l);
-    tk_stack_poll(l->stack, tk_loop_now());
+        (void)tk_impair_deliver(l->impair, l->now, deliver, l);
+    tk_stack_poll(l->stack, l->now);
     return 0;
 }

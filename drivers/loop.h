@@ -14,7 +14,8 @@
 #include "tcpkit/stack.h"
 
 #define TK_LOOP_FRAME_MAX (65536 + 64) /* a 64 KiB segment from TAP offloads */
-#define TK_LOOP_BURST     64           /* frames read per wake-up before timers run */
+#define TK_LOOP_BURST     256          /* frames read per wake-up at most (until EAGAIN) */
+#define TK_LOOP_SEG_MAX   (9216 + 14)  /* a frame cut from a super-segment (capture, impair) */
 
 typedef struct tk_loop {
     tk_stack *stack; /* set after tk_stack_create */
@@ -22,7 +23,9 @@ typedef struct tk_loop {
     tk_impair *impair;    /* NULL: frames pass untouched */
     tk_pcap_writer *pcap; /* NULL: no capture */
     uint64_t frames_in, frames_out;
+    tk_time now; /* read once per burst of frames in, and before each poll */
     uint8_t buf[TK_LOOP_FRAME_MAX];
+    uint8_t seg[TK_LOOP_SEG_MAX];
 } tk_loop;
 
 /* CLOCK_MONOTONIC in microseconds. */
@@ -30,6 +33,10 @@ tk_time tk_loop_now(void);
 
 /* The stack's output callback (tk_stack_io.output) with ctx = the loop. */
 int tk_loop_output(void *ctx, const uint8_t *frame, size_t len);
+/* The same with offload requests (tk_stack_io.output_offload, NET-7): the
+ * TAP device finishes them (tk_tap_open_offload); the capture and the
+ * impairment see the frames as the wire carries them (drivers/gso.h). */
+int tk_loop_output_tx(void *ctx, const uint8_t *frame, size_t len, const tk_link_tx *tx);
 
 /* Waits at most max_wait (and never past the stack's next deadline) for
  * frames or for extra_fd (-1: none) to have extra_events; processes what

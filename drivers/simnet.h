@@ -42,6 +42,11 @@ typedef void (*tk_simnet_trace_fn)(void *ctx, int side, const tk_trace_event *ev
 typedef void (*tk_simnet_frame_fn)(void *ctx, int side, int where, const uint8_t *frame, size_t len,
                                    tk_time now, int outcome);
 
+/* A frame as `side`'s stack handed it to the link, with its offload
+ * requests (NET-7: a TSO super-segment before the link cuts it). */
+typedef void (*tk_simnet_tx_fn)(void *ctx, int side, const uint8_t *frame, size_t len,
+                                const tk_link_tx *tx);
+
 typedef struct tk_simnet_opts {
     uint64_t seed;
     tk_config cfg[2];       /* per side; defaults with the addresses filled */
@@ -49,6 +54,7 @@ typedef struct tk_simnet_opts {
     uint32_t link_capacity; /* frames in flight: 1024 */
     tk_simnet_trace_fn on_trace;
     tk_simnet_frame_fn on_frame;
+    tk_simnet_tx_fn on_tx; /* optional */
     void *ctx;
 } tk_simnet_opts;
 

@@ -90,7 +90,12 @@ static int finish_csum(const struct virtio_net_hdr *h, uint8_t *buf, size_t len)
     return 0;
 }
 
-static long read_offload(tk_tap *t, uint8_t *buf, size_t cap) {
+/* One frame after its virtio-net header. Checksums are left as they came:
+ * DATA_VALID (the kernel verified it) and NEEDS_CSUM (a frame of the local
+ * host that never crossed a wire; the field holds the pseudo-header sum)
+ * both become TK_RX_CSUM_VALID, or are completed here when the caller
+ * cannot take flags (rx_flags NULL). */
+static long read_offload(tk_tap *t, uint8_t *buf, size_t cap, uint32_t *rx_flags) {
     struct virtio_net_hdr h;
     struct iovec iov[2] = {{&h, sizeof(h)}, {buf, cap}};
     ssize_t n = readv(t->fd, iov, 2);
@@ -99,15 +104,21 @@ static long read_offload(tk_tap *t, uint8_t *buf, size_t cap) {
     if ((size_t)n < sizeof(h))
         return -EIO;
     size_t len = (size_t)n - sizeof(h);
-    if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && finish_csum(&h, buf, len) < 0)
+    bool partial = (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0;
+    bool valid = (h.flags & VIRTIO_NET_HDR_F_DATA_VALID) != 0;
+    if (rx_flags != NULL) {
+        *rx_flags = partial || valid ? TK_RX_CSUM_VALID : 0;
+    } else if (partial && finish_csum(&h, buf, len) < 0) {
         return -EIO;
+    }
     t->rx_frames++;
     return (long)len;
 }
 
-long tk_tap_read(tk_tap *t, uint8_t *buf, size_t cap) {
+long tk_tap_read_rx(tk_tap *t, uint8_t *buf, size_t cap, uint32_t *rx_flags) {
+    *rx_flags = 0;
     if (t->offload)
-        return read_offload(t, buf, cap);
+        return read_offload(t, buf, cap, rx_flags);
     ssize_t n = read(t->fd, buf, cap);
     if (n < 0)
         return errno == EWOULDBLOCK ? -EAGAIN : -errno;
@@ -115,16 +126,46 @@ long tk_tap_read(tk_tap *t, uint8_t *buf, size_t cap) {
     return (long)n;
 }
 
-int tk_tap_write(tk_tap *t, const uint8_t *frame, size_t len) {
+long tk_tap_read(tk_tap *t, uint8_t *buf, size_t cap) {
+    if (t->offload)
+        return read_offload(t, buf, cap, NULL);
+    uint32_t flags;
+    return tk_tap_read_rx(t, buf, cap, &flags);
+}
+
+/* A super-segment with CWR set needs GSO_ECN (the kernel refuses one
+ * without it: CWR must go on the first segment only). */
+void tk_tap_vnet_hdr(struct virtio_net_hdr *h, const uint8_t *frame, size_t len,
+                     const tk_link_tx *tx) {
+    memset(h, 0, sizeof(*h));
+    if (tx == NULL || tx->flags == 0)
+        return;
+    if (tx->flags & TK_TX_CSUM_PARTIAL) {
+        h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        h->csum_start = tx->csum_start;
+        h->csum_offset = tx->csum_offset;
+    }
+    if (tx->flags & TK_TX_TSO4) {
+        h->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+        if ((size_t)tx->csum_start + 13 < len && (frame[tx->csum_start + 13] & 0x80))
+            h->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+        h->gso_size = tx->seg_size;
+        h->hdr_len = tx->hdr_len;
+    }
+}
+
+int tk_tap_write_tx(tk_tap *t, const uint8_t *frame, size_t len, const tk_link_tx *tx) {
     ssize_t n;
     if (t->offload) {
-        /* Our frames are whole and checksummed: an all-zero header. */
         struct virtio_net_hdr h;
-        memset(&h, 0, sizeof(h));
+        tk_tap_vnet_hdr(&h, frame, len, tx);
         struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(uintptr_t)frame, len}};
         n = writev(t->fd, iov, 2);
         if (n >= 0)
             n -= (ssize_t)sizeof(h);
+    } else if (tx != NULL && tx->flags != 0) {
+        t->tx_errors++; /* offloads without IFF_VNET_HDR: nobody would finish them */
+        return -EINVAL;
     } else {
         n = write(t->fd, frame, len);
     }
@@ -134,6 +175,10 @@ int tk_tap_write(tk_tap *t, const uint8_t *frame, size_t len) {
     }
     t->tx_frames++;
     return 0;
+}
+
+int tk_tap_write(tk_tap *t, const uint8_t *frame, size_t len) {
+    return tk_tap_write_tx(t, frame, len, NULL);
 }
 
 void tk_tap_close(tk_tap *t) {

@@ -8,6 +8,8 @@
 void tk_config_default(tk_config *cfg) {
     memset(cfg, 0, sizeof(*cfg));
     cfg->mtu = TK_DEFAULT_MTU;
+    cfg->link_caps = TK_DEFAULT_LINK_CAPS;
+    cfg->link_tso_max = TK_DEFAULT_LINK_TSO_MAX;
     cfg->max_sockets = TK_DEFAULT_MAX_SOCKETS;
     cfg->max_time_wait = TK_DEFAULT_MAX_TIME_WAIT;
     cfg->max_syn_backlog = TK_DEFAULT_MAX_SYN_BACKLOG;

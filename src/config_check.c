@@ -27,9 +27,17 @@ static bool pools_ok(const tk_config *c) {
            c->sndbuf >= 1024 && c->rcvbuf <= (1u << 30) && c->sndbuf <= (1u << 30) && bufs_ok(c);
 }
 
+/* NET-7: known capability bits; TSO leaves the checksum to the link too. */
+static bool caps_ok(const tk_config *c) {
+    uint32_t known = TK_LINK_CSUM_TCP | TK_LINK_TSO4;
+    return (c->link_caps & ~known) == 0 &&
+           (!(c->link_caps & TK_LINK_TSO4) || (c->link_caps & TK_LINK_CSUM_TCP)) &&
+           (c->link_tso_max == 0 || (c->link_tso_max >= c->mtu && c->link_tso_max <= 65535u));
+}
+
 /* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent. */
 static bool link_ok(const tk_config *c) {
-    return c->mtu >= 68 && c->ip_ttl > 0 && tk_udp_tunnel_overhead_ok(c);
+    return c->mtu >= 68 && c->ip_ttl > 0 && tk_udp_tunnel_overhead_ok(c) && caps_ok(c);
 }
 
 /* DT-6: RFC 6298 2.4/2.5 bounds the RTO with a non-zero minimum below the

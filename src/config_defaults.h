@@ -20,6 +20,12 @@
 #ifndef TK_DEFAULT_MTU
 #define TK_DEFAULT_MTU (1500)
 #endif
+#ifndef TK_DEFAULT_LINK_CAPS
+#define TK_DEFAULT_LINK_CAPS (0u)
+#endif
+#ifndef TK_DEFAULT_LINK_TSO_MAX
+#define TK_DEFAULT_LINK_TSO_MAX (65535u)
+#endif
 #ifndef TK_DEFAULT_MAX_SOCKETS
 #define TK_DEFAULT_MAX_SOCKETS (64)
 #endif

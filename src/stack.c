@@ -66,9 +66,15 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
      * the list; worth its 256 KiB only for large TIME_WAIT pools. */
     bool big_tw = ntw >= TK_TW_PORT_COUNT_MIN;
     uint32_t *tw_ports = big_tw ? take(l, sizeof(uint32_t) * 65536u, 4) : NULL;
-    uint32_t frame_cap = (uint32_t)cfg->mtu + 14u;
+    /* NET-7: on a TSO link the output frame holds a super-segment; frames
+     * waiting for ARP stay within the MTU (a larger one is dropped, counted,
+     * and TCP sends it again). */
+    uint32_t mtu_frame = (uint32_t)cfg->mtu + 14u;
+    uint32_t frame_cap = mtu_frame;
+    if ((cfg->link_caps & TK_LINK_TSO4) && cfg->link_tso_max != cfg->mtu)
+        frame_cap = (cfg->link_tso_max != 0 ? cfg->link_tso_max : 65535u) + 14u;
     uint8_t *frame = take(l, frame_cap, 16);
-    void *arp_mem = take(l, tk_arp_mem_size(cfg, frame_cap), 16);
+    void *arp_mem = take(l, tk_arp_mem_size(cfg, mtu_frame), 16);
     void *frag_mem = take(l, tk_ipfrag_mem_size(cfg), 16);
     tk_md5_key *md5_keys = take(l, sizeof(tk_md5_key) * cfg->md5_keys, 8);
     void *sc_mem = take(l, tk_syncache_mem_size(cfg->max_syn_backlog), 8);
@@ -92,7 +98,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     s->md5_cap = cfg->md5_keys;
     tk_syncache_init(&s->syncache, sc_mem, cfg->max_syn_backlog);
     tk_synrate_init(&s->synrate, sr_mem, cfg->syn_rate_sources);
-    tk_arp_init(&s->net.arp, arp_mem, cfg, frame_cap);
+    tk_arp_init(&s->net.arp, arp_mem, cfg, mtu_frame);
     tk_ipfrag_init(&s->net.frag, frag_mem, cfg);
     s->cfg = *cfg;
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb_slot), nsock);
@@ -142,8 +148,9 @@ static void fill_key(const tk_stack_io *io, uint8_t key[16]) {
 
 int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
                   const tk_stack_io *io) {
-    if (out == NULL || mem == NULL || io == NULL || io->output == NULL || !tk_config_valid(cfg) ||
-        !tk_config_addressed(cfg))
+    if (out == NULL || mem == NULL || io == NULL ||
+        (io->output == NULL && io->output_offload == NULL) || !tk_config_valid(cfg) ||
+        !tk_config_addressed(cfg) || (cfg->link_caps != 0 && io->output_offload == NULL))
         return -EINVAL;
     if (mem_len < tk_stack_mem_size(cfg))
         return -ENOMEM;
@@ -158,6 +165,7 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
     s->obs.ctx = io->ctx;
     s->net.obs = s->obs;
     s->net.output = io->output;
+    s->net.output_tx = io->output_offload;
     s->net.output_ctx = io->ctx;
     tk_tcp_attach(s);
     fill_key(io, s->hash_key);
@@ -175,13 +183,20 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
 }
 
 int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now) {
+    return tk_stack_input_rx(s, frame, len, 0, now);
+}
+
+int tk_stack_input_rx(tk_stack *s, const uint8_t *frame, size_t len, uint32_t rx_flags,
+                      tk_time now) {
     if (s->in_call)
         return -EDEADLK;
     s->in_call = true;
     s->now = now;
     s->stats.frames_in++;
     tk_obs_trace_frame(&s->obs, TK_TRACE_FRAME_IN, frame, len, NULL, now);
+    s->net.rx_csum_valid = (rx_flags & TK_RX_CSUM_VALID) != 0;
     int rc = tk_net_input(&s->net, frame, len, now);
+    s->net.rx_csum_valid = false;
     s->in_call = false;
     tk_sock_events_sample(s);
     return rc;

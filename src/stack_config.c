@@ -21,7 +21,8 @@ static bool same_layout(const tk_config *a, const tk_config *b) {
            a->sndbuf == b->sndbuf && a->arp_cache_size == b->arp_cache_size &&
            a->arp_queue_frames == b->arp_queue_frames && a->ipfrag_slots == b->ipfrag_slots &&
            a->ipfrag_max_bytes == b->ipfrag_max_bytes && a->md5_keys == b->md5_keys &&
-           a->tx_backlog_frames == b->tx_backlog_frames;
+           a->tx_backlog_frames == b->tx_backlog_frames && a->link_tso_max == b->link_tso_max &&
+           (b->link_caps & ~a->link_caps) == 0; /* offloads may be switched off, not on */
 }
 
 int tk_stack_set_config(tk_stack *s, const tk_config *cfg) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "link.h"
 #include "types.h"
 
 typedef struct tk_config {
@@ -17,6 +18,15 @@ typedef struct tk_config {
     uint32_t gateway; /* 0: none */
     uint8_t mac[6];
     uint16_t mtu; /* 1500; 68 (RFC 791) to 65535 */
+    /* Link capabilities (SPEC NET-7, tcpkit/link.h), as FreeBSD's
+     * if_hwassist: the TK_LINK_* offloads the driver performs. 0 (the
+     * default) is the switch that turns them all off. Any bit needs
+     * tk_stack_io.output_offload; TK_LINK_TSO4 needs TK_LINK_CSUM_TCP. A
+     * running stack may drop bits (tk_stack_set_config), never gain any. */
+    uint32_t link_caps;
+    /* Largest IPv4 packet of a TSO super-segment: 65535; mtu to 65535
+     * (0 reads as 65535). */
+    uint32_t link_tso_max;
 
     /* Pools (SPEC SEC-5): every object comes from one of these. */
     uint32_t max_sockets;     /* 64 */
@@ -296,7 +306,9 @@ void tk_config_default(tk_config *cfg);
  * rto_max; invalid_ack_count >= 1; 0 < ephemeral_lo <= ephemeral_hi;
  * default_mss >= 64; initial_window <= 64; cc_algorithm < TK_CC_ALGO_COUNT; ecn 0..2;
  * tx_backlog_frames <= 64; 1 <= shard_count <= TK_MAX_SHARDS and shard_index <
- * shard_count. Sizing needs no address, so this does not look at it. */
+ * shard_count; link_caps only TK_LINK_* bits, TSO with checksum offload, and
+ * link_tso_max 0 or from mtu to 65535. Sizing needs no address, so this does
+ * not look at it. */
 bool tk_config_valid(const tk_config *cfg);
 
 /* tk_config.cc_algorithm values. */

@@ -42,6 +42,12 @@ typedef struct tk_stack_io {
     uint32_t (*random)(void *ctx);
     tk_trace_fn trace; /* optional */
     void *ctx;
+    /* Optional, and needed for tk_config.link_caps (SPEC NET-7,
+     * tcpkit/link.h): when set it replaces output, with the same contract,
+     * and says per frame what the link must finish (tx->flags 0: nothing;
+     * the frame is complete). A TSO frame may be up to 14 + link_tso_max
+     * bytes. */
+    int (*output_offload)(void *ctx, const uint8_t *frame, size_t len, const tk_link_tx *tx);
 } tk_stack_io;
 
 /* Bytes of memory a stack with this configuration needs (all pools). */
@@ -50,7 +56,7 @@ size_t tk_stack_mem_size(const tk_config *cfg);
 /* Creates a stack inside a caller-supplied block of tk_stack_mem_size() bytes
  * (aligned to 16). Returns 0, -EINVAL (cfg refused by tk_config_valid or
  * tk_config_addressed: an address 0 or a zero MAC without cfg.unnumbered,
- * for instance; or no output) or -ENOMEM (block too small). */
+ * for instance; or no output; or link_caps without output_offload) or -ENOMEM (block too small). */
 int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cfg,
                   const tk_stack_io *io);
 
@@ -67,6 +73,12 @@ void tk_stack_destroy(tk_stack *s, tk_time now);
  * value or a tcpkit/wire/err.h code; tk_strerror names both), or -EDEADLK
  * when called from inside output (the frame is not looked at). */
 int tk_stack_input(tk_stack *s, const uint8_t *frame, size_t len, tk_time now);
+
+/* The same for a driver that knows more about the frame: rx_flags
+ * TK_RX_CSUM_VALID (tcpkit/link.h) when the link verified the TCP
+ * checksum, so the stack does not sum the segment again. */
+int tk_stack_input_rx(tk_stack *s, const uint8_t *frame, size_t len, uint32_t rx_flags,
+                      tk_time now);
 
 /* Offers the transmit backlog to the driver again, runs due timers and
  * sends whatever the socket calls since the last poll queued (SYNs, data,

@@ -28,9 +28,12 @@
 #define TK_STATS_FIELDS(X)                                                                         \
     X(frames_in)                                                                                   \
     X(frames_out)                                                                                  \
-    X(tx_busy)       /* output answered busy: the frame waits in the backlog */                    \
-    X(tx_busy_drops) /* a busy answer with the backlog full: frame dropped */                      \
-    X(tx_errors)     /* output failed otherwise: frame dropped */                                  \
+    X(tx_busy)          /* output answered busy: the frame waits in the backlog */                 \
+    X(tx_busy_drops)    /* a busy answer with the backlog full: frame dropped */                   \
+    X(tx_errors)        /* output failed otherwise: frame dropped */                               \
+    X(tso_frames_out)   /* NET-7: TSO super-segments handed to the link */                         \
+    X(csum_offload_out) /* NET-7: TCP segments whose checksum the link completes */                \
+    X(rx_csum_trusted)  /* NET-7: TCP segments taken on the link's TK_RX_CSUM_VALID */             \
     X(segs_in)                                                                                     \
     X(segs_out)                                                                                    \
     X(data_segs_in)                                                                                \

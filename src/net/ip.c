@@ -29,6 +29,19 @@ uint8_t *tk_net_payload(tk_net *net, size_t *cap) {
     return net->frame + TK_ETH_HLEN + TK_IPV4_HLEN;
 }
 
+/* NET-7: the transport's offload requests, placed in the frame. */
+static void link_tx(const tk_net_l4_tx *l4, tk_link_tx *tx) {
+    memset(tx, 0, sizeof(*tx));
+    if (l4 == NULL || l4->flags == 0)
+        return;
+    uint16_t l3 = TK_ETH_HLEN + TK_IPV4_HLEN;
+    tx->flags = l4->flags;
+    tx->csum_start = l3;
+    tx->csum_offset = l4->csum_offset;
+    tx->hdr_len = (uint16_t)(l3 + l4->l4_hlen);
+    tx->seg_size = (l4->flags & TK_TX_TSO4) ? l4->seg_size : 0;
+}
+
 int tk_net_output(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto, size_t len, tk_time now) {
     tk_net_hdr_opts o = {net->cfg->ip_ttl, 0};
     return tk_net_output_opts(net, src, dst, proto, &o, len, now);
@@ -36,6 +49,11 @@ int tk_net_output(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto, size_t
 
 int tk_net_output_opts(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
                        const tk_net_hdr_opts *o, size_t len, tk_time now) {
+    return tk_net_output_tx(net, src, dst, proto, o, NULL, len, now);
+}
+
+int tk_net_output_tx(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
+                     const tk_net_hdr_opts *o, const tk_net_l4_tx *l4, size_t len, tk_time now) {
     uint32_t hop = dst;
     if (((dst ^ net->cfg->addr) & net->cfg->netmask) != 0 && net->cfg->gateway != 0)
         hop = net->cfg->gateway;
@@ -53,7 +71,11 @@ int tk_net_output_opts(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
     ih.src = src;
     ih.dst = dst;
     (void)tk_wire_ipv4_emit(&ih, net->frame + TK_ETH_HLEN, net->frame_cap - TK_ETH_HLEN);
+    tk_link_tx tx;
+    link_tx(l4, &tx);
     if (!resolved) {
+        /* The ARP queue keeps bare frames: finish what the link would. */
+        tk_net_tx_finish_csum(net->frame, TK_ETH_HLEN + TK_IPV4_HLEN + len, &tx);
         /* The whole frame waits; ARP fills in the destination MAC. */
         net->stats->out_no_neighbor++;
         tk_eth_hdr eh;
@@ -64,10 +86,10 @@ int tk_net_output_opts(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
         return tk_net_arp_queue(net, hop, TK_ETH_HLEN + TK_IPV4_HLEN + len, now);
     }
     if (n != NULL) {
-        tk_net_emit(net, n->mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+        tk_net_emit_tx(net, n->mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, &tx, now);
         return 0;
     }
-    tk_net_emit(net, mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, now);
+    tk_net_emit_tx(net, mac, TK_ETHERTYPE_IPV4, TK_IPV4_HLEN + len, &tx, now);
     tk_net_arp_refresh(net, hop, mac, now);
     return 0;
 }
@@ -120,6 +142,7 @@ static int ipv4_input(tk_net *net, const uint8_t *p, size_t len, tk_time now) {
     const uint8_t *payload = p + hl;
     size_t plen = (size_t)ih.total_len - (size_t)hl;
     if (tk_wire_ipv4_is_fragment(&ih)) {
+        net->rx_csum_valid = false; /* the link's word covers this frame only */
         int rc = tk_net_defrag(net, &ih, &payload, &plen, now);
         if (rc <= 0)
             return rc;

@@ -34,14 +34,19 @@ typedef struct tk_neigh {
  * -EBUSY or -EAGAIN not now (kept in the backlog), other negative values
  * failed (dropped). */
 typedef int (*tk_net_output_fn)(void *ctx, const uint8_t *frame, size_t len);
+/* The same with the frame's offload requests (tk_stack_io.output_offload). */
+typedef int (*tk_net_output_tx_fn)(void *ctx, const uint8_t *frame, size_t len,
+                                   const tk_link_tx *tx);
 
 typedef struct tk_net {
     const tk_config *cfg; /* the stack's configuration */
     tk_stats *stats;      /* the stack's counters */
     tk_obs obs;
     tk_net_output_fn output;
+    tk_net_output_tx_fn output_tx; /* NULL: output, and no offloads */
     void *output_ctx;
-    uint8_t *frame; /* output frame buffer: Ethernet + MTU */
+    bool rx_csum_valid; /* the frame being input: the link vouched for its TCP checksum */
+    uint8_t *frame;     /* output frame buffer: Ethernet + MTU */
     uint32_t frame_cap;
     tk_neigh neigh[TK_NEIGH_MAX]; /* static entries; learned ones are in arp */
     tk_arp_cache arp;
@@ -69,12 +74,30 @@ typedef struct tk_net_hdr_opts {
 } tk_net_hdr_opts;
 int tk_net_output_opts(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
                        const tk_net_hdr_opts *o, size_t len, tk_time now);
+/* NET-7: offloads a transport asks of the link for one packet (tcpkit/link.h):
+ * TK_TX_* flags, where the checksum field is in its header, the header's
+ * length and the TSO segment payload. */
+typedef struct tk_net_l4_tx {
+    uint8_t flags, csum_offset, l4_hlen;
+    uint16_t seg_size;
+} tk_net_l4_tx;
+/* tk_net_output_opts with offload requests (NULL: none). */
+int tk_net_output_tx(tk_net *net, uint32_t src, uint32_t dst, uint8_t proto,
+                     const tk_net_hdr_opts *o, const tk_net_l4_tx *l4, size_t len, tk_time now);
 /* net/link.c: Ethernet output. Writes the Ethernet header in front of the
  * output frame and sends it. */
 void tk_net_emit(tk_net *net, const uint8_t dst[6], uint16_t type, size_t payload_len, tk_time now);
+/* The same with the frame's offload requests (NULL: none). */
+void tk_net_emit_tx(tk_net *net, const uint8_t dst[6], uint16_t type, size_t payload_len,
+                    const tk_link_tx *tx, tk_time now);
 /* Sends a complete frame (counted and traced); behind the backlog when
  * there is one, into it when the driver is busy. */
 void tk_net_emit_raw(tk_net *net, const uint8_t *frame, size_t len, tk_time now);
+void tk_net_emit_raw_tx(tk_net *net, const uint8_t *frame, size_t len, const tk_link_tx *tx,
+                        tk_time now);
+/* Completes a checksum the transport left partial, for a frame that
+ * cannot take its offload request along (one waiting for ARP). */
+void tk_net_tx_finish_csum(uint8_t *frame, size_t len, const tk_link_tx *tx);
 /* Offers the backlog to the driver again, oldest first, until it is empty
  * or the driver is busy; and the time to try again (TK_TIME_NEVER: empty). */
 void tk_net_tx_flush(tk_net *net, tk_time now);

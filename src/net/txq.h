@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcpkit/link.h"
 #include "tcpkit/types.h"
 
 typedef struct tk_txq {
@@ -19,10 +20,11 @@ typedef struct tk_txq {
 
 size_t tk_txq_mem_size(uint32_t frames, uint32_t frame_cap);
 void tk_txq_init(tk_txq *q, void *mem, uint32_t frames, uint32_t frame_cap);
-/* Appends a copy; false when full (or the frame is too big). */
-bool tk_txq_push(tk_txq *q, const uint8_t *frame, size_t len);
-/* The oldest frame and its length; NULL when empty. */
-const uint8_t *tk_txq_head(const tk_txq *q, size_t *len);
+/* Appends a copy with its offload requests; false when full (or the frame
+ * is too big). */
+bool tk_txq_push(tk_txq *q, const uint8_t *frame, size_t len, const tk_link_tx *tx);
+/* The oldest frame, its length and offload requests; NULL when empty. */
+const uint8_t *tk_txq_head(const tk_txq *q, size_t *len, tk_link_tx *tx);
 void tk_txq_pop(tk_txq *q);
 
 #endif

@@ -5,8 +5,13 @@
 
 static int tcp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
                         tk_time now) {
-    tk_tcp_arrival via = {.ecn = ih->tos & TK_IP_ECN_MASK, .encap = 0, .verify_csum = true};
-    return tk_tcp_input_from(ctx, ih->src, ih->dst, p, len, &via, now);
+    tk_stack *s = ctx;
+    /* NET-7: the link verified the checksum (TK_RX_CSUM_VALID): no second sum. */
+    bool trusted = s->net.rx_csum_valid;
+    if (trusted)
+        s->stats.rx_csum_trusted++;
+    tk_tcp_arrival via = {.ecn = ih->tos & TK_IP_ECN_MASK, .encap = 0, .verify_csum = !trusted};
+    return tk_tcp_input_from(s, ih->src, ih->dst, p, len, &via, now);
 }
 
 #if TK_WITH_ENCAP

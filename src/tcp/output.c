@@ -167,7 +167,7 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
         len = (uint32_t)(cap - hlen);
     if (len > 0)
         tk_chunkq_peek(&s->chunks, &tp->sndq, off, buf + hlen, len);
-    int n = tk_wire_tcp_emit(&h, buf + hlen, len, tp->laddr, tp->raddr, buf, cap);
+    int n = tk_tcp_seg_emit(s, tp, &h, buf + hlen, len, buf, cap);
     if (n < 0)
         return n;
     if (tk_cold(tp)->opts.md5sig && tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
@@ -232,7 +232,7 @@ static void output_syn(tk_stack *s, tk_tcb *tp, tk_time now) {
  * API-6: only full segments, the FIN's, and retransmissions). */
 static bool data_send_ok(const tk_tcb *tp, uint32_t off, uint32_t len, uint32_t qlen,
                          uint32_t maxseg, bool fin) {
-    if (len == maxseg || (tp->flags & (TK_TF_FORCE | TK_TF_UNCORK)))
+    if (len >= maxseg || (tp->flags & (TK_TF_FORCE | TK_TF_UNCORK)))
         return true;
     if ((tk_cold(tp)->opts.flags & TK_SOF_CORK) && !fin)
         return tk_seq_lt(tp->snd_nxt, tp->snd_max);
@@ -423,7 +423,7 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
             rack && !sack_recovery && tp->snd_nxt == tp->snd_max ? tk_rack_pipe(tp) : off - held;
         uint32_t usable = min_u32(tp->snd_wnd > off ? tp->snd_wnd - off : 0,
                                   cwnd > inflight ? cwnd - inflight : 0);
-        uint32_t len = min_u32(min_u32(min_u32(avail, usable), maxseg), gap);
+        uint32_t len = tk_tcp_tso_len(s, tp, maxseg, min_u32(min_u32(avail, usable), gap));
         bool fin = fin_pending && off + len == qlen;
         bool send = len > 0 ? data_send_ok(tp, off, len, qlen, maxseg, fin) : fin;
         bool fresh = len > 0 && tk_seq_geq(tp->snd_nxt, tp->snd_max);

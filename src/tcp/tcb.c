@@ -317,10 +317,3 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_chunkq_init(&tp->rcvq, tk_cold(tp)->opts.rcv_cap, false);
     tk_chunkq_init(&tp->sndq, tk_cold(tp)->opts.snd_cap, true);
 }
-
-int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now) {
-    tk_net_hdr_opts o = {tk_cold(tp)->opts.ip_ttl, tk_cold(tp)->opts.ip_tos};
-    if (tp->ecn & TK_ECN_ON) /* TCP owns the ECN field of its packets */
-        o.tos = (uint8_t)((o.tos & ~TK_IP_ECN_MASK) | (ect ? TK_IP_ECN_ECT0 : TK_IP_ECN_NOT_ECT));
-    return tk_tcp_ip_output(s, tp->laddr, tp->raddr, tp->encap_port, &o, len, now);
-}

@@ -573,6 +573,16 @@ static inline uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh) {
  * 3168 6.1.2, 6.1.4). */
 int tk_tcb_ip_output(struct tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_time now);
 
+/* offload.c (SPEC NET-7; tk_tcb_ip_output is there too, and asks the link
+ * to finish what tk_tcp_seg_emit left to it). Payload bytes the next data
+ * segment may carry when room bytes may go: at most maxseg, or on a TSO
+ * link whole multiples of maxseg up to a super-segment of link_tso_max. */
+uint32_t tk_tcp_tso_len(const struct tk_stack *s, const tk_tcb *tp, uint32_t maxseg, uint32_t room);
+/* tk_wire_tcp_emit, or with the checksum left to a link that offers it. */
+struct tk_tcp_hdr;
+int tk_tcp_seg_emit(struct tk_stack *s, const tk_tcb *tp, const struct tk_tcp_hdr *h,
+                    const uint8_t *payload, size_t plen, uint8_t *buf, size_t cap);
+
 /* Connection setup shared by connect() and the listener. */
 uint32_t tk_tcp_iss(struct tk_stack *s, const tk_tcb *tp, tk_time now);
 uint32_t tk_tcp_iss_for(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,

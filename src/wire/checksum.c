@@ -2,8 +2,9 @@
  *
  * The partial sum is kept as the sum of big-endian 16-bit words, so a sum
  * from tk_csum_pseudo (host-order fields) chains with tk_csum_add. The bulk
- * loop adds native 32-bit words into a 64-bit accumulator and swaps once at
- * the end: the one's-complement sum is byte-order independent (RFC 1071 2(B)). */
+ * loop adds native 64-bit words with end-around carry and swaps once at the
+ * end: the one's-complement sum is byte-order independent (RFC 1071 2(B))
+ * and any word width folds to the same 16-bit sum (2(C)). */
 #include "tcpkit/wire/checksum.h"
 
 #include <string.h>
@@ -20,32 +21,73 @@ static uint16_t fold16(uint32_t s) {
     return (uint16_t)s;
 }
 
+static uint64_t load64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 static uint32_t load32(const uint8_t *p) {
     uint32_t v;
     memcpy(&v, p, sizeof v);
     return v;
 }
 
-/* Native-order 16-bit sum of an even-length prefix, folded to 16 bits. */
+/* acc + v in one's complement: the carry out of bit 63 comes back in at
+ * bit 0 (RFC 1071 2(C)); acc + v + 1 cannot carry again. */
+static uint64_t addc(uint64_t acc, uint64_t v) {
+    acc += v;
+    return acc + (acc < v);
+}
+
+/* Native-order 16-bit sum of an even-length prefix, folded to 16 bits:
+ * 64-bit words with end-around carry, 64 bytes a round in four independent
+ * chains whose carries are counted apart and added back at the end (so no
+ * add waits for the carry of the one before). */
 static uint16_t native_sum(const uint8_t *p, size_t len) {
-    uint64_t acc = 0;
-    while (len >= 32) {
-        acc += (uint64_t)load32(p) + load32(p + 4) + load32(p + 8) + load32(p + 12);
-        acc += (uint64_t)load32(p + 16) + load32(p + 20) + load32(p + 24) + load32(p + 28);
-        p += 32;
-        len -= 32;
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, c = 0;
+    while (len >= 64) {
+        uint64_t w0 = load64(p), w1 = load64(p + 8), w2 = load64(p + 16), w3 = load64(p + 24);
+        s0 += w0;
+        c += s0 < w0;
+        s1 += w1;
+        c += s1 < w1;
+        s2 += w2;
+        c += s2 < w2;
+        s3 += w3;
+        c += s3 < w3;
+        w0 = load64(p + 32);
+        w1 = load64(p + 40);
+        w2 = load64(p + 48);
+        w3 = load64(p + 56);
+        s0 += w0;
+        c += s0 < w0;
+        s1 += w1;
+        c += s1 < w1;
+        s2 += w2;
+        c += s2 < w2;
+        s3 += w3;
+        c += s3 < w3;
+        p += 64;
+        len -= 64;
     }
-    while (len >= 4) {
-        acc += load32(p);
+    uint64_t a = addc(addc(addc(addc(s0, s1), s2), s3), c);
+    while (len >= 8) {
+        a = addc(a, load64(p));
+        p += 8;
+        len -= 8;
+    }
+    if (len >= 4) {
+        a = addc(a, load32(p));
         p += 4;
         len -= 4;
     }
     if (len >= 2) {
         uint16_t v;
         memcpy(&v, p, sizeof v);
-        acc += v;
+        a = addc(a, v);
     }
-    return fold16(fold64(acc));
+    return fold16(fold64(a));
 }
 
 /* Converts a folded native-order sum to the big-endian-word sum. */

@@ -42,8 +42,8 @@ int tk_wire_tcp_parse(const uint8_t *seg, size_t len, uint32_t src, uint32_t dst
     return (int)hlen;
 }
 
-int tk_wire_tcp_emit(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, uint32_t src,
-                     uint32_t dst, uint8_t *buf, size_t cap) {
+static int emit(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, uint32_t src,
+                uint32_t dst, uint8_t *buf, size_t cap, bool partial) {
     uint8_t opts[TK_TCP_MAX_OPTLEN];
     int olen = tk_wire_tcp_opts_emit(&h->opts, opts, sizeof opts);
     if (olen < 0)
@@ -67,6 +67,19 @@ int tk_wire_tcp_emit(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, u
     tk_put16(buf + 16, 0);
     tk_put16(buf + 18, h->urg);
     memcpy(buf + TK_TCP_HLEN, opts, (size_t)olen);
-    tk_put16(buf + 16, tk_csum_finish(tk_csum_add(pseudo_sum(src, dst, len), buf, len)));
+    if (partial) /* the fold, not complemented: the link sums on from here */
+        tk_put16(buf + 16, (uint16_t)~tk_csum_finish(pseudo_sum(src, dst, len)));
+    else
+        tk_put16(buf + 16, tk_csum_finish(tk_csum_add(pseudo_sum(src, dst, len), buf, len)));
     return (int)len;
+}
+
+int tk_wire_tcp_emit(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, uint32_t src,
+                     uint32_t dst, uint8_t *buf, size_t cap) {
+    return emit(h, payload, plen, src, dst, buf, cap, false);
+}
+
+int tk_wire_tcp_emit_partial(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, uint32_t src,
+                             uint32_t dst, uint8_t *buf, size_t cap) {
+    return emit(h, payload, plen, src, dst, buf, cap, true);
 }

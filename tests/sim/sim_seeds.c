@@ -7,6 +7,7 @@
  * prints the command that replays it. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,7 +18,7 @@
 #define SEED_FAILED 10
 
 /* 0 passed, 1 failed (reason printed), 2 crashed. */
-static int run_seed(uint64_t seed) {
+static int run_seed(uint64_t seed, uint32_t caps) {
     fflush(stdout);
     pid_t pid = fork();
     if (pid < 0) {
@@ -26,7 +27,7 @@ static int run_seed(uint64_t seed) {
     }
     if (pid == 0) {
         char why[256];
-        if (tk_sim_random_seed(seed, why, sizeof why))
+        if (tk_sim_random_seed_caps(seed, caps, why, sizeof why))
             _exit(0);
         printf("seed %llu FAILED: %s\n", (unsigned long long)seed, why);
         fflush(stdout);
@@ -46,17 +47,20 @@ static int run_seed(uint64_t seed) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s FIRST_SEED LAST_SEED\n", argv[0]);
+    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "tso") == 0)) {
+        fprintf(stderr, "usage: %s FIRST_SEED LAST_SEED [tso]\n", argv[0]);
         return 2;
     }
+    /* tso: both stacks on a link with checksum offload and TSO (NET-7). */
+    uint32_t caps = argc == 4 ? TK_LINK_CSUM_TCP | TK_LINK_TSO4 : 0;
     uint64_t first = strtoull(argv[1], NULL, 0), last = strtoull(argv[2], NULL, 0);
     unsigned failed = 0, ran = 0;
     for (uint64_t seed = first; seed <= last; seed++) {
         ran++;
-        if (run_seed(seed) == 0)
+        if (run_seed(seed, caps) == 0)
             continue;
-        printf("  replay: tcpkit sim random --seed %llu\n", (unsigned long long)seed);
+        printf("  replay: tcpkit sim random --seed %llu%s\n", (unsigned long long)seed,
+               caps ? " (with TSO: sim_seeds SEED SEED tso)" : "");
         if (++failed >= 20) {
             printf("stopping after 20 failed seeds\n");
             break;

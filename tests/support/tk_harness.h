@@ -60,8 +60,10 @@ typedef struct tkh {
     int nframes, head;
     tkh_event events[TKH_MAX_EVENTS];
     int nevents;
-    uint32_t ts_now; /* the remote's TSval clock */
-    uint8_t in_tos;  /* TOS byte of injected segments (0; ECN marks: RFC 3168) */
+    uint32_t ts_now;      /* the remote's TSval clock */
+    uint8_t in_tos;       /* TOS byte of injected segments (0; ECN marks: RFC 3168) */
+    uint32_t in_rx_flags; /* tk_stack_input_rx flags of injected segments (NET-7) */
+    bool in_bad_csum;     /* injected segments carry a damaged TCP checksum */
 } tkh;
 
 /* A test configuration: 198.18.0.1/15, small pools, defaults otherwise. */

@@ -392,6 +392,10 @@ void tk_sim_sc_random(tk_sim *s) {
 }
 
 bool tk_sim_random_seed(uint64_t seed, char *why, size_t cap) {
+    return tk_sim_random_seed_caps(seed, 0, why, cap);
+}
+
+bool tk_sim_random_seed_caps(uint64_t seed, uint32_t link_caps, char *why, size_t cap) {
     tk_sim_opts o;
     tk_sim_opts_init(&o);
     o.seed = seed;
@@ -399,6 +403,8 @@ bool tk_sim_random_seed(uint64_t seed, char *why, size_t cap) {
     tk_simnet_opts no;
     tk_simnet_opts_default(&no, seed);
     tk_sim_cf_random(&no, &o);
+    for (int i = 0; i < 2; i++) /* NET-7: the link segments what the stacks hand it */
+        no.cfg[i].link_caps = link_caps;
     tk_sim s;
     int rc = tk_sim_init(&s, &o, &no);
     if (rc < 0) {

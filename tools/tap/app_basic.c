@@ -80,15 +80,30 @@ static tk_app_status discard_step(tk_stack *s, tk_app_conn *c, const char *arg) 
 
 /* RFC 864: lines of 72 printable characters, each starting one further
  * along the 95-character cycle. */
+/* The pattern repeats every 95 lines (RFC 864): the first period is
+ * written line by line (line p is ring[p .. p + 72)), the rest copied from
+ * it in large pieces (the pattern made a fifth of the sending time when
+ * every byte took a division). */
+#define CHARGEN_LINE   74u
+#define CHARGEN_PERIOD (95u * CHARGEN_LINE)
+
 static void chargen_fill(tk_app_conn *c) {
-    size_t len = 0;
-    while (len + 74 <= sizeof(c->out)) {
-        for (uint32_t k = 0; k < 72; k++)
-            c->out[len++] = (uint8_t)(' ' + (c->pattern + k) % 95u);
-        c->out[len++] = '\r';
-        c->out[len++] = '\n';
-        c->pattern = (c->pattern + 1u) % 95u;
+    uint8_t ring[95 + 72];
+    for (uint32_t k = 0; k < sizeof ring; k++)
+        ring[k] = (uint8_t)(' ' + k % 95u);
+    size_t lines = sizeof(c->out) / CHARGEN_LINE, len = 0;
+    for (size_t i = 0; i < lines && i < 95; i++, len += CHARGEN_LINE) {
+        memcpy(c->out + len, ring + (c->pattern + i) % 95u, 72);
+        c->out[len + 72] = '\r';
+        c->out[len + 73] = '\n';
     }
+    size_t total = lines * CHARGEN_LINE;
+    while (len < total) {
+        size_t n = total - len < CHARGEN_PERIOD ? total - len : CHARGEN_PERIOD;
+        memcpy(c->out + len, c->out, n);
+        len += n;
+    }
+    c->pattern = (uint32_t)((c->pattern + lines) % 95u);
     c->out_off = 0;
     c->out_len = len;
 }

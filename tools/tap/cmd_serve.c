@@ -24,8 +24,9 @@ static void on_signal(int sig) {
 
 static void usage(FILE *f) {
     fprintf(
-        f, "usage: tcpkit serve --tap IF --addr A/N [--gw G] [--mac M] [--pcap F] [--offload]\n"
-           "                    [--impair SPEC] {echo|discard|chargen|http DIR} [--port P]\n"
+        f, "usage: tcpkit serve --tap IF --addr A/N [--gw G] [--mac M] [--pcap F]\n"
+           "                    [--offload|--no-offload] [--no-tso] [--impair SPEC]\n"
+           "                    {echo|discard|chargen|http DIR} [--port P]\n"
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
            "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
            "  counters to stdout; SIGINT/SIGTERM close every connection and exit.\n"
@@ -33,6 +34,8 @@ static void usage(FILE *f) {
            "  the link-local address, that one and one formed from a router's prefix answer\n"
            "  ping -6 (TCP runs over IPv4 only for now).\n"
            "  --impair loss=5%%,delay=20ms,reorder=10%%,dup=1%%,corrupt=0.5%%[,jitter=T][,seed=N]\n"
+           "  --offload: TAP offloads both ways (checksums, TSO super-segments; --no-tso:\n"
+           "  checksums only); TK_OFFLOAD=1 in the environment is the same by default.\n"
            "  Exit status: 0 after a clean stop, 2 usage, 1 the device or stack failed.\n");
 }
 

@@ -16,8 +16,13 @@
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
     static const char *const names[] = {"--tap", "--addr", "--gw", "--mac", "--pcap", "--impair"};
     const char **slots[] = {&o->tap, &o->addr, &o->gw, &o->mac, &o->pcap, &o->impair};
-    if (strcmp(a, "--offload") == 0) {
-        o->offload = true;
+    if (strcmp(a, "--offload") == 0 || strcmp(a, "--no-offload") == 0) {
+        o->offload = a[2] == 'o';
+        o->offload_set = true;
+        return 0;
+    }
+    if (strcmp(a, "--no-tso") == 0) {
+        o->no_tso = true;
         return 0;
     }
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
@@ -170,6 +175,9 @@ static int configure(tk_net *n, const tk_netopts *o) {
     /* Room for a full-rate transfer over a real link. */
     n->cfg.rcvbuf = 256u * 1024u;
     n->cfg.sndbuf = 256u * 1024u;
+    /* NET-7: the TAP device's offloads, both ways (drivers/tap.h). */
+    if (o->offload)
+        n->cfg.link_caps = TK_LINK_CSUM_TCP | (o->no_tso ? 0u : TK_LINK_TSO4);
     return 0;
 }
 
@@ -197,14 +205,29 @@ static int open_devices(tk_net *n, const tk_netopts *o) {
     return 0;
 }
 
-int tk_net_open(tk_net *n, const tk_netopts *o) {
+/* TK_OFFLOAD=1 (or 0) in the environment is the default of --offload
+ * (--no-offload), so whole test suites run either way. */
+static tk_netopts with_env(const tk_netopts *o) {
+    tk_netopts r = *o;
+    const char *env = getenv("TK_OFFLOAD");
+    if (!r.offload_set && env != NULL && env[0] != '\0')
+        r.offload = strcmp(env, "0") != 0 && strcmp(env, "off") != 0;
+    return r;
+}
+
+int tk_net_open(tk_net *n, const tk_netopts *opts) {
+    tk_netopts eff = with_env(opts);
+    const tk_netopts *o = &eff;
     memset(n, 0, sizeof(*n));
     n->tap.fd = -1;
     int rc = configure(n, o);
     if (rc < 0 || (rc = open_devices(n, o)) < 0)
         return rc;
     seed_random(n);
-    tk_stack_io io = {.output = tk_loop_output, .random = next_random, .ctx = &n->loop};
+    tk_stack_io io = {.output = tk_loop_output,
+                      .random = next_random,
+                      .ctx = &n->loop,
+                      .output_offload = o->offload ? tk_loop_output_tx : NULL};
     rc = tk_stack_create(&n->stack, &n->cfg, &io);
     if (rc < 0) {
         fprintf(stderr, "tcpkit: stack: %s\n", strerror(-rc));

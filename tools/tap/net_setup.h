@@ -21,10 +21,12 @@ typedef struct tk_netopts {
      * "x:x::x/N" or "slaac" (addr6, which turns IPv6 on: SPEC NET-4; with
      * "slaac" the address comes from a router's advertisement only). */
     const char *tap, *addr, *addr6, *gw, *mac, *pcap, *impair;
-    bool offload; /* --offload: TAP receive offloads (drivers/tap.h) */
+    bool offload;     /* --offload: TAP offloads both ways (drivers/tap.h, NET-7) */
+    bool offload_set; /* --offload or --no-offload given (else TK_OFFLOAD decides) */
+    bool no_tso;      /* --no-tso: checksum offload only */
 } tk_netopts;
 
-/* If `a` is a network option (or --offload), consumes it and its value and
+/* If `a` is a network option (or --offload, --no-offload, --no-tso), consumes it and its value and
  * returns 0; returns 1 when it is not one, TK_CLI_USAGE when its value is
  * missing (reported). */
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a);

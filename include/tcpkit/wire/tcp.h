@@ -147,4 +147,11 @@ int tk_wire_tcp_opts_emit(const tk_tcp_opts *opts, uint8_t *buf, size_t cap);
 int tk_wire_tcp_emit(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, uint32_t src,
                      uint32_t dst, uint8_t *buf, size_t cap);
 
+/* The same for a link that completes the checksum (checksum offload, SPEC
+ * NET-7): the field holds the folded pseudo-header sum, not complemented,
+ * and the segment is not summed (Linux's CHECKSUM_PARTIAL, virtio-net's
+ * NEEDS_CSUM with csum_offset 16). */
+int tk_wire_tcp_emit_partial(const tk_tcp_hdr *h, const uint8_t *payload, size_t plen, uint32_t src,
+                             uint32_t dst, uint8_t *buf, size_t cap);
+
 #endif
