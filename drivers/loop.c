@@ -1,6 +1,8 @@
-/* The TAP event loop. */
+/* The event loop over a frame device (drivers/netdev.h). */
+#define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,7 +23,7 @@ static void to_stack(tk_loop *l, const uint8_t *frame, size_t len, uint32_t rx_f
 }
 
 static void to_wire(tk_loop *l, const uint8_t *frame, size_t len) {
-    (void)tk_tap_write(l->tap, frame, len);
+    (void)l->dev.write(l->dev.ctx, frame, len, NULL);
 }
 
 /* A frame as the wire carries it (offloads done in software): into the
@@ -43,7 +45,7 @@ int tk_loop_output_tx(void *ctx, const uint8_t *frame, size_t len, const tk_link
             return rc;
     }
     if (l->impair == NULL)
-        (void)tk_tap_write_tx(l->tap, frame, len, tx);
+        return l->dev.write(l->dev.ctx, frame, len, tx) == -EBUSY ? -EBUSY : 0;
     return 0;
 }
 
@@ -77,8 +79,7 @@ static void read_burst(tk_loop *l) {
         /* The impairment may corrupt a frame after the kernel's verdict:
          * its frames go in complete and are checked by the stack. */
         uint32_t rx_flags = 0;
-        long n = l->impair != NULL ? tk_tap_read(l->tap, l->buf, sizeof(l->buf))
-                                   : tk_tap_read_rx(l->tap, l->buf, sizeof(l->buf), &rx_flags);
+        long n = l->dev.read(l->dev.ctx, l->buf, sizeof(l->buf), l->impair ? NULL : &rx_flags);
         if (n <= 0)
             return;
         if (l->impair != NULL)
@@ -88,24 +89,35 @@ static void read_burst(tk_loop *l) {
     }
 }
 
+/* Waits until `until` at most for the device (when it has an fd) or the
+ * extra fd; true when the device may have frames. */
+static bool wait_input(tk_loop *l, int extra_fd, short extra_events, tk_time now, tk_time until,
+                       short *extra_revents, int *err) {
+    tk_time wait = until > now ? until - now : 0;
+    if (l->dev.fd < 0 && wait > TK_LOOP_SPIN_US)
+        wait = TK_LOOP_SPIN_US; /* a polled device: look again soon */
+    struct timespec ts = {(time_t)(wait / 1000000u), (long)(wait % 1000000u) * 1000};
+    struct pollfd pfd[2] = {{l->dev.fd, POLLIN, 0}, {extra_fd, extra_events, 0}};
+    int rc = ppoll(pfd, 2, &ts, NULL);
+    *err = rc < 0 && errno != EINTR ? -errno : 0;
+    if (extra_revents != NULL)
+        *extra_revents = rc > 0 && extra_fd >= 0 ? pfd[1].revents : 0;
+    return l->dev.fd < 0 || (rc > 0 && (pfd[0].revents & POLLIN));
+}
+
 int tk_loop_step(tk_loop *l, int extra_fd, short extra_events, tk_time max_wait,
                  short *extra_revents) {
     tk_time now = tk_loop_now();
-    tk_time until = earliest(l, now, max_wait);
-    int timeout = 0;
-    if (until > now)
-        timeout = (int)((until - now + 999u) / 1000u);
-    struct pollfd pfd[2] = {{l->tap->fd, POLLIN, 0}, {extra_fd, extra_events, 0}};
-    int rc = poll(pfd, extra_fd >= 0 ? 2 : 1, timeout);
-    if (rc < 0 && errno != EINTR)
-        return -errno;
-    if (extra_revents != NULL)
-        *extra_revents = rc > 0 && extra_fd >= 0 ? pfd[1].revents : 0;
-    if (rc > 0 && (pfd[0].revents & POLLIN))
+    int err;
+    if (wait_input(l, extra_fd, extra_events, now, earliest(l, now, max_wait), extra_revents, &err))
         read_burst(l);
+    if (err < 0)
+        return err;
     l->now = tk_loop_now();
     if (l->impair != NULL)
         (void)tk_impair_deliver(l->impair, l->now, deliver, l);
     tk_stack_poll(l->stack, l->now);
+    if (l->dev.flush != NULL)
+        l->dev.flush(l->dev.ctx); /* one submission for the whole burst */
     return 0;
 }

@@ -1,6 +1,7 @@
-/* The event loop for a stack on a TAP device: poll the TAP fd (and one
- * optional application fd) until the stack's next deadline, feed received
- * frames in, run the stack's timers. Time is CLOCK_MONOTONIC in
+/* The event loop for a stack on a frame device (TAP, AF_XDP, DPDK:
+ * drivers/netdev.h): poll the device (and one optional application fd)
+ * until the stack's next deadline, feed received frames in, run the
+ * stack's timers, and flush what the stack wrote in one submission. Time is CLOCK_MONOTONIC in
  * microseconds. Optional: a pcap tee of every frame in and out at the
  * stack's boundary, and a fault-injecting wrapper (drivers/impair.h). */
 #ifndef TK_DRIVERS_LOOP_H
@@ -9,17 +10,18 @@
 #include <stdint.h>
 
 #include "impair.h"
+#include "netdev.h"
 #include "pcap_writer.h"
-#include "tap.h"
 #include "tcpkit/stack.h"
 
 #define TK_LOOP_FRAME_MAX (65536 + 64) /* a 64 KiB segment from TAP offloads */
 #define TK_LOOP_BURST     256          /* frames read per wake-up at most (until EAGAIN) */
 #define TK_LOOP_SEG_MAX   (9216 + 14)  /* a frame cut from a super-segment (capture, impair) */
+#define TK_LOOP_SPIN_US   50           /* longest sleep on a device without an fd (DPDK) */
 
 typedef struct tk_loop {
     tk_stack *stack; /* set after tk_stack_create */
-    tk_tap *tap;
+    tk_netdev dev;
     tk_impair *impair;    /* NULL: frames pass untouched */
     tk_pcap_writer *pcap; /* NULL: no capture */
     uint64_t frames_in, frames_out;
@@ -34,7 +36,7 @@ tk_time tk_loop_now(void);
 /* The stack's output callback (tk_stack_io.output) with ctx = the loop. */
 int tk_loop_output(void *ctx, const uint8_t *frame, size_t len);
 /* The same with offload requests (tk_stack_io.output_offload, NET-7): the
- * TAP device finishes them (tk_tap_open_offload); the capture and the
+ * device finishes them (TAP: tk_tap_open_offload); the capture and the
  * impairment see the frames as the wire carries them (drivers/gso.h). */
 int tk_loop_output_tx(void *ctx, const uint8_t *frame, size_t len, const tk_link_tx *tx);
 

@@ -24,7 +24,8 @@ static void on_signal(int sig) {
 
 static void usage(FILE *f) {
     fprintf(
-        f, "usage: tcpkit serve --tap IF --addr A/N [--gw G] [--mac M] [--pcap F]\n"
+        f, "usage: tcpkit serve {--tap IF | --xdp IF[:Q] | --dpdk 'EAL ARGS'} --addr A/N\n"
+           "                    [--gw G] [--mac M] [--pcap F]\n"
            "                    [--offload|--no-offload] [--no-tso] [--impair SPEC]\n"
            "                    {echo|discard|chargen|http DIR} [--port P]\n"
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
@@ -36,6 +37,8 @@ static void usage(FILE *f) {
            "  --impair loss=5%%,delay=20ms,reorder=10%%,dup=1%%,corrupt=0.5%%[,jitter=T][,seed=N]\n"
            "  --offload: TAP offloads both ways (checksums, TSO super-segments; --no-tso:\n"
            "  checksums only); TK_OFFLOAD=1 in the environment is the same by default.\n"
+           "  --xdp IF[:Q]: queue Q (0) of interface IF through AF_XDP (generic mode);\n"
+           "  --dpdk ARGS: the first port of DPDK's EAL started with ARGS (both when built).\n"
            "  Exit status: 0 after a clean stop, 2 usage, 1 the device or stack failed.\n");
 }
 

@@ -14,8 +14,10 @@
 #include "tcpkit/tcp_state.h"
 
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
-    static const char *const names[] = {"--tap", "--addr", "--gw", "--mac", "--pcap", "--impair"};
-    const char **slots[] = {&o->tap, &o->addr, &o->gw, &o->mac, &o->pcap, &o->impair};
+    static const char *const names[] = {"--tap",  "--addr",   "--gw",  "--mac",
+                                        "--pcap", "--impair", "--xdp", "--dpdk"};
+    const char **slots[] = {&o->tap,  &o->addr,   &o->gw,  &o->mac,
+                            &o->pcap, &o->impair, &o->xdp, &o->dpdk};
     if (strcmp(a, "--offload") == 0 || strcmp(a, "--no-offload") == 0) {
         o->offload = a[2] == 'o';
         o->offload_set = true;
@@ -39,8 +41,17 @@ int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
 }
 
 int tk_netopts_check(const tk_netopts *o, const tk_cli *c) {
-    if (o->tap == NULL)
+    int devices = (o->tap != NULL) + (o->xdp != NULL) + (o->dpdk != NULL);
+    if (devices == 0)
         return tk_cli_fail(c, "missing option", "--tap");
+    if (devices > 1)
+        return tk_cli_fail(c, "one device only:", "--tap, --xdp or --dpdk");
+    if (o->xdp != NULL && !tk_netdev_have_xdp())
+        return tk_cli_fail(c, "built without AF_XDP (libxdp, libbpf):", "--xdp");
+    if (o->dpdk != NULL && !tk_netdev_have_dpdk())
+        return tk_cli_fail(c, "built without DPDK (libdpdk):", "--dpdk");
+    if (o->offload && o->tap == NULL)
+        return tk_cli_fail(c, "offloads are TAP's only:", "--offload");
     if (o->addr == NULL && o->addr6 == NULL)
         return tk_cli_fail(c, "missing option", "--addr");
     return 0;
@@ -135,8 +146,9 @@ static void seed_random(tk_net *n) {
 
 static int configure(tk_net *n, const tk_netopts *o) {
     tk_config_default(&n->cfg);
-    if (o->tap == NULL || (o->addr == NULL && o->addr6 == NULL)) {
-        fprintf(stderr, "tcpkit: --tap IF and --addr A/N are required\n");
+    if ((o->tap == NULL && o->xdp == NULL && o->dpdk == NULL) ||
+        (o->addr == NULL && o->addr6 == NULL)) {
+        fprintf(stderr, "tcpkit: a device (--tap, --xdp or --dpdk) and --addr A/N are required\n");
         return -EINVAL;
     }
     if (o->addr6 != NULL) {
@@ -182,12 +194,10 @@ static int configure(tk_net *n, const tk_netopts *o) {
 }
 
 static int open_devices(tk_net *n, const tk_netopts *o) {
-    int rc = o->offload ? tk_tap_open_offload(&n->tap, o->tap) : tk_tap_open(&n->tap, o->tap);
-    if (rc < 0) {
-        fprintf(stderr, "tcpkit: TAP %s: %s\n", o->tap, strerror(-rc));
+    tk_netdev_opts d = {o->tap, o->xdp, o->dpdk, o->offload, o->no_tso};
+    int rc = tk_netdev_open_dev(&d, &n->loop.dev, &n->dev);
+    if (rc < 0)
         return rc;
-    }
-    n->loop.tap = &n->tap;
     if (o->pcap != NULL) {
         if ((rc = tk_pcap_open(&n->pcap, o->pcap, false)) < 0) {
             fprintf(stderr, "tcpkit: pcap %s: %s\n", o->pcap, strerror(-rc));
@@ -210,7 +220,7 @@ static int open_devices(tk_net *n, const tk_netopts *o) {
 static tk_netopts with_env(const tk_netopts *o) {
     tk_netopts r = *o;
     const char *env = getenv("TK_OFFLOAD");
-    if (!r.offload_set && env != NULL && env[0] != '\0')
+    if (!r.offload_set && r.tap != NULL && env != NULL && env[0] != '\0')
         r.offload = strcmp(env, "0") != 0 && strcmp(env, "off") != 0;
     return r;
 }
@@ -219,7 +229,6 @@ int tk_net_open(tk_net *n, const tk_netopts *opts) {
     tk_netopts eff = with_env(opts);
     const tk_netopts *o = &eff;
     memset(n, 0, sizeof(*n));
-    n->tap.fd = -1;
     int rc = configure(n, o);
     if (rc < 0 || (rc = open_devices(n, o)) < 0)
         return rc;
@@ -245,7 +254,8 @@ void tk_net_close(tk_net *n) {
         tk_impair_close(&n->impair);
     if (n->loop.pcap != NULL)
         (void)tk_pcap_close(&n->pcap);
-    tk_tap_close(&n->tap);
+    tk_netdev_close_dev(n->dev);
+    n->dev = NULL;
 }
 
 void tk_net_print_addrs6(FILE *f, const tk_stack *s) {

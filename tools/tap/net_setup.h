@@ -11,8 +11,8 @@
 #include "cli.h"
 #include "impair.h"
 #include "loop.h"
+#include "net_dev.h"
 #include "pcap_writer.h"
-#include "tap.h"
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
 
@@ -21,9 +21,10 @@ typedef struct tk_netopts {
      * "x:x::x/N" or "slaac" (addr6, which turns IPv6 on: SPEC NET-4; with
      * "slaac" the address comes from a router's advertisement only). */
     const char *tap, *addr, *addr6, *gw, *mac, *pcap, *impair;
-    bool offload;     /* --offload: TAP offloads both ways (drivers/tap.h, NET-7) */
-    bool offload_set; /* --offload or --no-offload given (else TK_OFFLOAD decides) */
-    bool no_tso;      /* --no-tso: checksum offload only */
+    const char *xdp, *dpdk; /* --xdp IF[:Q], --dpdk 'EAL args' instead of --tap (NET-7) */
+    bool offload;           /* --offload: TAP offloads both ways (drivers/tap.h, NET-7) */
+    bool offload_set;       /* --offload or --no-offload given (else TK_OFFLOAD decides) */
+    bool no_tso;            /* --no-tso: checksum offload only */
 } tk_netopts;
 
 /* If `a` is a network option (or --offload, --no-offload, --no-tso), consumes it and its value and
@@ -37,7 +38,7 @@ int tk_netopts_check(const tk_netopts *o, const tk_cli *c);
 
 typedef struct tk_net {
     tk_config cfg;
-    tk_tap tap;
+    tk_netdev_state *dev; /* the device (net_dev.h) */
     tk_impair impair;
     tk_pcap_writer pcap;
     tk_loop loop;
@@ -45,7 +46,7 @@ typedef struct tk_net {
     uint64_t rng;
 } tk_net;
 
-/* Opens the TAP device, the capture and the impairment, and creates the
+/* Opens the device, the capture and the impairment, and creates the
  * stack. Prints the reason to stderr on failure. Returns 0 or -errno. */
 int tk_net_open(tk_net *n, const tk_netopts *o);
 /* Aborts what is left (RS-9), frees the stack, closes the devices. */
