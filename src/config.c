@@ -61,6 +61,8 @@ void tk_config_default(tk_config *cfg) {
     cfg->syn_rate_sources = TK_DEFAULT_SYN_RATE_SOURCES;
     cfg->drop_synfin = TK_DEFAULT_DROP_SYNFIN;
     cfg->icmp_may_rst = TK_DEFAULT_ICMP_MAY_RST;
+    cfg->pmtu_min = TK_DEFAULT_PMTU_MIN;
+    cfg->pmtu_blackhole = TK_DEFAULT_PMTU_BLACKHOLE;
     cfg->udp_tunnel_overhead = TK_DEFAULT_UDP_TUNNEL_OVERHEAD;
     cfg->arp_cache_size = TK_DEFAULT_ARP_CACHE_SIZE;
     cfg->arp_queue_frames = TK_DEFAULT_ARP_QUEUE_FRAMES;

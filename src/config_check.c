@@ -35,9 +35,11 @@ static bool caps_ok(const tk_config *c) {
            (c->link_tso_max == 0 || (c->link_tso_max >= c->mtu && c->link_tso_max <= 65535u));
 }
 
-/* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent. */
+/* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent.
+ * NET-5: the path MTU floor lies between that and the link's MTU. */
 static bool link_ok(const tk_config *c) {
-    return c->mtu >= 68 && c->ip_ttl > 0 && tk_udp_tunnel_overhead_ok(c) && caps_ok(c);
+    return c->mtu >= 68 && c->ip_ttl > 0 && tk_udp_tunnel_overhead_ok(c) && caps_ok(c) &&
+           c->pmtu_min >= 68 && c->pmtu_min <= c->mtu;
 }
 
 /* DT-6: RFC 6298 2.4/2.5 bounds the RTO with a non-zero minimum below the

@@ -174,6 +174,12 @@
 #ifndef TK_DEFAULT_DROP_SYNFIN
 #define TK_DEFAULT_DROP_SYNFIN true
 #endif
+#ifndef TK_DEFAULT_PMTU_MIN
+#define TK_DEFAULT_PMTU_MIN 552
+#endif
+#ifndef TK_DEFAULT_PMTU_BLACKHOLE
+#define TK_DEFAULT_PMTU_BLACKHOLE false
+#endif
 #ifndef TK_DEFAULT_ICMP_MAY_RST
 #define TK_DEFAULT_ICMP_MAY_RST true
 #endif

@@ -218,6 +218,18 @@ typedef struct tk_config {
      * cause as Linux does: ECONNREFUSED for port unreachable, ENOPROTOOPT
      * for protocol unreachable, EHOSTUNREACH when prohibited. */
     bool icmp_errno_refused;
+    /* Path MTU discovery (SPEC NET-5, RFC 1191, RFC 5927): the smallest
+     * path MTU a "fragmentation needed" is believed down to; a smaller
+     * next-hop MTU (or none) lowers the MSS to pmtu_min - 40 only, so a
+     * forged error cannot shrink segments to a few bytes. 552 (Linux's
+     * min_pmtu); 68 ..  mtu. */
+    uint16_t pmtu_min;
+    /* RFC 4821 black-hole detection: when a full-sized segment times out
+     * twice in a row in a synchronized state, the MSS halves (down to
+     * pmtu_min - 40) for its retransmission and what follows, as if an
+     * ICMP error had been lost. false (the default, as Linux's
+     * tcp_mtu_probing=0). */
+    bool pmtu_blackhole;
     /* TCP over UDP (FreeBSD's net.inet.tcp.udp_tunneling_port and
      * udp_tunneling_overhead; docs/udp-encapsulation.md): segments in UDP
      * datagrams to this port are TCP input, and encapsulated connections

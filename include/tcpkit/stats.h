@@ -105,6 +105,9 @@
     X(icmp_errors_in)                                                                              \
     X(icmp_errors_ignored)                                                                         \
     X(icmp_hard_errors)                                                                            \
+    X(pmtu_lowered)   /* MSS lowered by a believed "fragmentation needed" (NET-5) */               \
+    X(pmtu_clamped)   /* of those, next-hop MTU below pmtu_min (or 0): floor taken */              \
+    X(pmtu_blackhole) /* MSS halved after repeated timeouts (RFC 4821) */                          \
     X(encap_segs_in)                                                                               \
     X(encap_segs_out)                                                                              \
     X(encap_out_no_tunnel)                                                                         \

@@ -9,15 +9,27 @@
 #include "net/icmp.h"
 #include "tcp/state.h"
 
-/* RFC 5927 4.1 / RFC 1191: lower the MSS to fit the reported next-hop MTU,
- * never below the 68-byte IPv4 minimum less headers. */
-static int pmtu_update(tk_tcb *tp, uint32_t rest) {
+/* SPEC NET-5, RFC 1191 / RFC 5927 4.1: lower the MSS to fit the reported
+ * next-hop MTU (the low 16 bits of the ICMP header's second word), never
+ * below pmtu_min: an MTU under it, or 0 from a router older than RFC 1191,
+ * takes the floor (counted). When segments in flight may not fit the new
+ * size, the first is sent again at once (RFC 1191 6.5: the router dropped
+ * it; no congestion is inferred). */
+static int pmtu_update(tk_stack *s, tk_tcb *tp, uint32_t rest, tk_time now) {
     uint32_t mtu = rest & 0xffffu;
-    if (mtu < 68u + 40u)
-        return TK_ICMP_SOFT;
+    if (mtu < s->cfg.pmtu_min) {
+        mtu = s->cfg.pmtu_min;
+        s->stats.pmtu_clamped++;
+    }
     uint32_t mss = mtu - 40u;
-    if (mss < tp->mss)
-        tp->mss = (uint16_t)mss;
+    if (mss >= tp->mss)
+        return TK_ICMP_PMTU;
+    tp->mss = (uint16_t)mss;
+    s->stats.pmtu_lowered++;
+    if (tk_tcb_synchronized(tp) && tp->snd_max - tp->snd_una > tk_tcp_seg_max(tp)) {
+        s->now = now;
+        tk_tcp_retransmit_head(s, tp, now);
+    }
     return TK_ICMP_PMTU;
 }
 
@@ -42,7 +54,7 @@ int tk_tcp_ctlinput(void *ctx, const tk_icmp_hdr *h, const tk_icmp_quote *q, tk_
     if (tp == NULL)
         return TK_ICMP_IGNORED;
     if (h->type == TK_ICMP_DEST_UNREACH && h->code == TK_ICMP_FRAG_NEEDED)
-        return pmtu_update(tp, h->rest);
+        return pmtu_update(s, tp, h->rest, now);
     int err = tk_icmp_hard_errno(h->type, h->code);
     /* RFC 5927 4.1: in synchronized states hard errors are treated as soft,
      * so a forged message cannot reset a working connection. */

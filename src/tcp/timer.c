@@ -51,6 +51,20 @@ static tk_time user_clamp(const tk_tcb *tp, tk_time due) {
 
 /* RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back
  * off the timer; Karn's rule: no RTT sample from a retransmission. */
+/* RFC 4821 black-hole detection (SPEC NET-5, cfg.pmtu_blackhole): a
+ * full-sized segment that timed out twice in a row may be too big for a
+ * path whose "fragmentation needed" errors are lost. Halve the MSS (down
+ * to pmtu_min - 40) for the retransmission and what follows. */
+static void pmtu_blackhole(tk_stack *s, tk_tcb *tp) {
+    uint32_t floor = s->cfg.pmtu_min - 40u;
+    if (!s->cfg.pmtu_blackhole || tp->rexmt_count < 2 || tp->mss <= floor ||
+        !tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD ||
+        tp->snd_max - tp->snd_una < tk_tcp_seg_max(tp))
+        return;
+    tp->mss = (uint16_t)(tp->mss / 2u > floor ? tp->mss / 2u : floor);
+    s->stats.pmtu_blackhole++;
+}
+
 static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->ecn & TK_ECN_HOLD) {
         /* RFC 3168 6.1.2: the wait after an ECN-Echo at one segment is
@@ -83,6 +97,7 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
     }
     tp->rexmt_count++;
     s->stats.rto_timeouts++;
+    pmtu_blackhole(s, tp);
     tp->flags &= ~TK_TF_RTT_TIMING;
     bool rack = tk_rack_active(tp) && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD;
     if (rack) {

@@ -267,6 +267,120 @@ static void test_NET_1_icmp_frag_needed_lowers_mss(void **state) {
     tkh_fini(&h);
 }
 
+/* An active connection to a peer offering MSS 1460 (no timestamps) with
+ * two full segments in flight. */
+static int open_sending(tkh *h, const tk_config *cfg, uint32_t *iss) {
+    tkh_init(h, cfg);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof(o));
+    o.present = TK_OPT_MSS;
+    o.mss = 1460;
+    int sd = tkh_open_active(h, 5000, &o, iss);
+    static uint8_t data[2920];
+    assert_int_equal(tk_send(h->s, sd, data, sizeof data), 2920);
+    tkh_poll(h);
+    tkh_seg g;
+    TKH_EXPECT(h, &g, TK_TCP_ACK, *iss + 1, 5001, 1460);
+    TKH_EXPECT(h, &g, TK_TCP_ACK | TK_TCP_PSH, *iss + 1461, 5001, 1460);
+    TKH_NOTHING(h);
+    return sd;
+}
+
+/* NET-5 (RFC 1191, RFC 5927): a "fragmentation needed" quoting data in
+ * flight lowers the MSS to the next-hop MTU less 40, and the first segment
+ * goes again at once in the new size; new data follows in it. */
+static void test_NET_05_frag_needed_resends_head_smaller(void **state) {
+    (void)state;
+    tkh h;
+    uint32_t iss;
+    int sd = open_sending(&h, NULL, &iss);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 1000, iss + 1), 0);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss + 1, 5001, 960);
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->pmtu_lowered, 1);
+    assert_int_equal(tk_stack_stats(h.s)->pmtu_clamped, 0);
+    /* A second error for the same size changes nothing. */
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 1000, iss + 1), 0);
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->pmtu_lowered, 1);
+    static uint8_t more[2000];
+    assert_int_equal(tk_send(h.s, sd, more, sizeof more), 2000);
+    tkh_poll(&h);
+    assert_true(tkh_next(&h, &g));
+    assert_int_equal(g.seq, iss + 2921);
+    assert_int_equal(g.len, 960);
+    tkh_fini(&h);
+}
+
+/* NET-5: a next-hop MTU below pmtu_min (552), or 0 from a router older
+ * than RFC 1191, takes the floor: MSS 512, never a few bytes. */
+static void test_NET_05_frag_needed_floor(void **state) {
+    (void)state;
+    tkh h;
+    uint32_t iss;
+    open_sending(&h, NULL, &iss);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 0, iss + 1), 0);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss + 1, 5001, 512);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 100, iss + 1), 0);
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->pmtu_lowered, 1);
+    assert_int_equal(tk_stack_stats(h.s)->pmtu_clamped, 2);
+    tk_conn_info info[2];
+    assert_int_equal(tk_stack_conn_table(h.s, info, 2), 1);
+    assert_int_equal(info[0].mss, 512);
+    tkh_fini(&h);
+}
+
+/* NET-5, RFC 5927 4.1: a quote of a sequence number not in flight is not
+ * believed (an off-path attacker guessing); nothing changes. */
+static void test_NET_05_quote_outside_flight_ignored(void **state) {
+    (void)state;
+    tkh h;
+    uint32_t iss;
+    open_sending(&h, NULL, &iss);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 1000, iss + 4000),
+                     0);
+    assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 1000, iss), 0);
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->pmtu_lowered, 0);
+    assert_int_equal(tk_stack_stats(h.s)->icmp_errors_ignored, 2);
+    tk_conn_info info[2];
+    assert_int_equal(tk_stack_conn_table(h.s, info, 2), 1);
+    assert_int_equal(info[0].mss, 1460);
+    tkh_fini(&h);
+}
+
+/* Advances to the next frame the stack sends and returns its length. */
+static uint32_t next_resend(tkh *h, uint32_t seq) {
+    tkh_run_until(h, tk_stack_next_deadline(h->s));
+    tkh_seg g;
+    assert_true(tkh_next(h, &g));
+    assert_int_equal(g.seq, seq);
+    return g.len;
+}
+
+/* NET-5, RFC 4821: with pmtu_blackhole, the second timeout in a row of a
+ * full-sized segment halves the MSS for its retransmission (no ICMP came);
+ * without it (the default) the size stays. */
+static void test_NET_05_blackhole_halves_mss(void **state) {
+    (void)state;
+    for (int on = 0; on < 2; on++) {
+        tk_config cfg;
+        tkh_config(&cfg);
+        cfg.pmtu_blackhole = on;
+        cfg.rack = false; /* the timer alone: no probe before the timeout */
+        tkh h;
+        uint32_t iss;
+        open_sending(&h, &cfg, &iss);
+        assert_int_equal(next_resend(&h, iss + 1), 1460);
+        assert_int_equal(next_resend(&h, iss + 1), on ? 730 : 1460);
+        assert_int_equal(tk_stack_stats(h.s)->pmtu_blackhole, (uint64_t)on);
+        tkh_fini(&h);
+    }
+}
+
 static void test_NET_1_icmp_hard_errno_map(void **state) {
     (void)state;
     assert_int_equal(tk_icmp_hard_errno(TK_ICMP_DEST_UNREACH, TK_ICMP_PORT_UNREACH), -ECONNREFUSED);
@@ -290,6 +404,10 @@ int main(void) {
         cmocka_unit_test(test_NET_1_icmp_may_rst_off_keeps_syn_sent),
         cmocka_unit_test(test_NET_1_icmp_hard_error_soft_when_established),
         cmocka_unit_test(test_NET_1_icmp_frag_needed_lowers_mss),
+        cmocka_unit_test(test_NET_05_frag_needed_resends_head_smaller),
+        cmocka_unit_test(test_NET_05_frag_needed_floor),
+        cmocka_unit_test(test_NET_05_quote_outside_flight_ignored),
+        cmocka_unit_test(test_NET_05_blackhole_halves_mss),
         cmocka_unit_test(test_NET_1_icmp_hard_errno_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
