@@ -52,8 +52,9 @@ static bool timers_ok(const tk_config *c) {
  * segments; ECN mode 0..2 (RFC 3168); OP-2 window scale at most 14. */
 static bool tcp_ok(const tk_config *c) {
     return c->ephemeral_lo > 0 && c->ephemeral_lo <= c->ephemeral_hi && c->default_mss >= 64 &&
-           c->initial_window <= 64 && c->cc_algorithm < TK_CC_ALGO_COUNT && c->ecn >= 0 &&
-           c->ecn <= 2 && c->wscale_min <= 14;
+           c->initial_window <= 64 && c->cc_algorithm < TK_CC_ALGO_COUNT &&
+           (TK_WITH_CUBIC || c->cc_algorithm != TK_CC_ALGO_CUBIC) && c->ecn >= 0 && c->ecn <= 2 &&
+           c->wscale_min <= 14;
 }
 
 /* API-1: an interface needs its own address and a unicast MAC (the I/G
@@ -77,7 +78,8 @@ static bool shard_ok(const tk_config *c) {
 bool tk_config_valid(const tk_config *cfg) {
     return cfg != NULL && pools_ok(cfg) && link_ok(cfg) && timers_ok(cfg) && tcp_ok(cfg) &&
            shard_ok(cfg) && cfg->tx_backlog_frames <= 64u && cfg->prefix6_len <= 128u &&
-           cfg->dad_transmits <= 10u && (!cfg->ipv6 || cfg->mtu >= 1280u); /* RFC 8200 5 */
+           cfg->dad_transmits <= 10u &&
+           (!cfg->ipv6 || (TK_WITH_IPV6 && cfg->mtu >= 1280u)); /* RFC 8200 5 */
 }
 
 bool tk_config_addressed(const tk_config *cfg) {

@@ -133,7 +133,7 @@
 #define TK_DEFAULT_OPT_SACK true
 #endif
 #ifndef TK_DEFAULT_RACK
-#define TK_DEFAULT_RACK true
+#define TK_DEFAULT_RACK (TK_WITH_RACK != 0) /* forced off when compiled out */
 #endif
 #ifndef TK_DEFAULT_DEFAULT_MSS
 #define TK_DEFAULT_DEFAULT_MSS (536)
@@ -142,7 +142,7 @@
 #define TK_DEFAULT_INITIAL_WINDOW (0)
 #endif
 #ifndef TK_DEFAULT_CC_ALGORITHM
-#define TK_DEFAULT_CC_ALGORITHM (0) /* TK_CC_ALGO_CUBIC */
+#define TK_DEFAULT_CC_ALGORITHM (TK_WITH_CUBIC ? 0 : 1) /* TK_CC_ALGO_CUBIC, else NEWRENO */
 #endif
 #ifndef TK_DEFAULT_PACING
 #define TK_DEFAULT_PACING (1)

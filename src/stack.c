@@ -82,14 +82,15 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     void *txq_mem = take(l, tk_txq_mem_size(cfg->tx_backlog_frames, frame_cap), 8);
     void *ev_mem = take(l, tk_sock_events_mem_size(nsock), 8);
     /* IPv6's neighbour cache and its queue: only when it is on. */
-    tk_nd6_cache *nd = cfg->ipv6 ? take(l, sizeof(tk_nd6_cache), 8) : NULL;
-    uint8_t *nd_q = cfg->ipv6 ? take(l, tk_nd6_queue_size(frame_cap), 16) : NULL;
+    bool v6 = TK_WITH_IPV6 && cfg->ipv6;
+    tk_nd6_cache *nd = v6 ? take(l, sizeof(tk_nd6_cache), 8) : NULL;
+    uint8_t *nd_q = v6 ? take(l, tk_nd6_queue_size(frame_cap), 16) : NULL;
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !sack_mem || !reass_mem || !chunk_mem || !chunk_links || !conn_hash ||
         !bind_hash || !heap || !heap_pos || !tw_mem || !tw_hash || (big_tw && !tw_ports) ||
         !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem ||
-        (cfg->ipv6 && (!nd || !nd_q)))
+        (v6 && (!nd || !nd_q)))
         return false;
     tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
     s->events = tk_sock_events_init(ev_mem, nsock);
@@ -101,6 +102,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_arp_init(&s->net.arp, arp_mem, cfg, mtu_frame);
     tk_ipfrag_init(&s->net.frag, frag_mem, cfg);
     s->cfg = *cfg;
+    s->cfg.rack = TK_WITH_RACK && cfg->rack; /* compiled out: classic recovery */
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb_slot), nsock);
     tk_pool_init(&s->sacks, sack_mem, sizeof(tk_sack_board), nsack);
     tk_pool_init(&s->reasses, reass_mem, sizeof(tk_reass), nreass);
@@ -124,9 +126,11 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     s->net.frame_cap = frame_cap;
     s->net.cfg = &s->cfg;
     s->net.stats = &s->stats;
+#if TK_WITH_IPV6
     if (nd != NULL)
         tk_nd6_init(nd, nd_q, frame_cap);
     s->net.ip6.nd = nd;
+#endif
     *out = s;
     return true;
 }
@@ -172,12 +176,14 @@ int tk_stack_init(tk_stack **out, void *mem, size_t mem_len, const tk_config *cf
     fill_key(io, s->isn_key);
     /* RFC 7217's secret_key: derived from the ISN secret, so IPv6 draws
      * nothing more from the embedder's random source. */
+#if TK_WITH_IPV6
     uint8_t secret[16];
     static const char label[] = "tcpkit ipv6 iid";
     uint64_t k0 = tk_siphash24(s->isn_key, label, 8), k1 = tk_siphash24(s->isn_key, label + 8, 7);
     memcpy(secret, &k0, 8);
     memcpy(secret + 8, &k1, 8);
     tk_net_ip6_init(&s->net, secret);
+#endif
     *out = s;
     return 0;
 }
@@ -258,6 +264,10 @@ void tk_stack_abort_all(tk_stack *s, tk_time now) {
 }
 
 int tk_stack_ipv6_addr(const tk_stack *s, int index, tk_sockaddr *out) {
+#if !TK_WITH_IPV6
+    (void)s, (void)index, (void)out;
+    return -ENOENT; /* compiled out (TK_WITH_IPV6 0) */
+#else
     if (s == NULL || out == NULL || index < 0 || index >= TK_IP6_ADDRS || !s->net.ip6.on)
         return -ENOENT;
     const tk_ip6_addr *x = &s->net.ip6.addr[index];
@@ -267,4 +277,5 @@ int tk_stack_ipv6_addr(const tk_stack *s, int index, tk_sockaddr *out) {
     if (x->state == TK_IP6A_DUPLICATE)
         return -EADDRINUSE;
     return x->state == TK_IP6A_PREFERRED ? 1 : 0;
+#endif
 }

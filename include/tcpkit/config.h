@@ -121,7 +121,8 @@ typedef struct tk_config {
      * reductions, DT-14, DT-15): true. false: the duplicate-ACK threshold
      * and RFC 6675 recovery (FreeBSD's default stack; Linux's
      * net.ipv4.tcp_recovery=0). Connections without SACK always use
-     * NewReno (RFC 6582). */
+     * NewReno (RFC 6582). Forced off when built with TK_WITH_RACK 0
+     * (tcpkit/opts.h). */
     bool rack;
     uint16_t default_mss; /* MSS assumed without option: 536 */
     /* Initial congestion window in segments: 0 (the default) follows RFC
@@ -132,13 +133,15 @@ typedef struct tk_config {
     /* Congestion controller of new sockets (SPEC DT-13, docs/congestion.md):
      * TK_CC_ALGO_CUBIC (the default; RFC 9438 with HyStart++, RFC 9406) or
      * TK_CC_ALGO_NEWRENO (RFC 5681, RFC 6582). A socket changes its own
-     * with TCP_CONGESTION (tcpkit/socket.h). */
+     * with TCP_CONGESTION (tcpkit/socket.h). Built with TK_WITH_CUBIC 0
+     * (tcpkit/opts.h), NewReno is the default and CUBIC is refused. */
     uint32_t cc_algorithm;
     /* Pacing of new data (docs/congestion.md): true (the default) spaces
      * the segments of a CUBIC connection at 2 x cwnd / SRTT in slow start
      * and 1.2 x cwnd / SRTT after it (Linux's ratios), so a burst such as
      * the initial window does not leave at once; NewReno connections are
-     * not paced. TCP_PACING switches it per socket. */
+     * not paced. TCP_PACING switches it per socket. No effect when built
+     * with TK_WITH_PACING 0 (tcpkit/opts.h). */
     bool pacing;
     /* Explicit Congestion Notification (RFC 3168, docs/ecn.md): 0 never;
      * 1 ask for it on connect() and accept it from a peer that asks; 2 (the
@@ -279,7 +282,8 @@ typedef struct tk_config {
      * its link-local address from the stack's secret and the MAC (RFC
      * 7217), checks it and addr6 with duplicate address detection (RFC
      * 4862 5.4), resolves and answers neighbours (RFC 4861) and echo
-     * requests. TCP does not run over IPv6 yet. */
+     * requests. TCP does not run over IPv6 yet. Refused (tk_config_valid)
+     * when built with TK_WITH_IPV6 0 (tcpkit/opts.h). */
     bool ipv6;
     uint8_t addr6[16];     /* a static global address (network order); all zero: none */
     uint8_t prefix6_len;   /* its on-link prefix, 1..128; 0: 64 */

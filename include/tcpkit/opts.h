@@ -39,6 +39,18 @@
  *   TK_WITH_STATS64       64-bit counters (0: tk_counter is 32 bits and wraps)
  *   TK_WITH_SHARDS        one stack per core (tcpkit/shard.h: shard_count must
  *                         stay 1; connect() picks ports without RSS steering)
+ *   TK_WITH_IPV6          IPv6, ND, MLD, ICMPv6 (no IPv6 state in the stack;
+ *                         IPv6 frames are dropped as an unknown EtherType,
+ *                         drop_eth_type, as with ipv6 false; a configuration
+ *                         with ipv6 true is refused by tk_config_valid)
+ *   TK_WITH_CUBIC         CUBIC with HyStart++ (NewReno is the only
+ *                         controller and the default; TCP_CONGESTION "cubic"
+ *                         answers -ENOENT; cc_algorithm CUBIC is refused)
+ *   TK_WITH_PACING        pacing (nothing is paced; TCP_PACING answers
+ *                         -ENOPROTOOPT; the pacing setting has no effect)
+ *   TK_WITH_RACK          RACK-TLP loss detection and PRR (the rack setting
+ *                         is forced off: duplicate-ACK recovery, RFC 5681 /
+ *                         RFC 6582 and the SACK scoreboard's, RFC 6675)
  * Each defaults to 1. */
 #ifndef TCPKIT_OPTS_H
 #define TCPKIT_OPTS_H
@@ -80,6 +92,18 @@
 #endif
 #ifndef TK_WITH_STATS64
 #define TK_WITH_STATS64 1
+#endif
+#ifndef TK_WITH_IPV6
+#define TK_WITH_IPV6 1
+#endif
+#ifndef TK_WITH_CUBIC
+#define TK_WITH_CUBIC 1
+#endif
+#ifndef TK_WITH_PACING
+#define TK_WITH_PACING 1
+#endif
+#ifndef TK_WITH_RACK
+#define TK_WITH_RACK 1
 #endif
 
 /* Table sizes a device may cut: listener hash heads (a power of two) and

@@ -107,7 +107,8 @@ int tk_stack_set_config(tk_stack *s, const tk_config *cfg);
  * *out (TK_AF_INET6, port 0, scope_id 1 for the link-local address) and
  * returns 1 when the address is usable, 0 while duplicate address
  * detection runs, -EADDRINUSE when it found the address on another node,
- * -ENOENT when there is none (or tk_config.ipv6 is off). */
+ * -ENOENT when there is none (or tk_config.ipv6 is off, or IPv6 is
+ * compiled out: TK_WITH_IPV6 0). */
 int tk_stack_ipv6_addr(const tk_stack *s, int index, tk_sockaddr *out);
 
 /* Adds a static neighbour (until ARP resolves addresses). */

@@ -18,3 +18,18 @@ uint64_t tk_div64_shift(uint64_t n, uint32_t d) {
     }
     return q;
 }
+
+/* The quotient is below 2^32 (d >= 2^32): one bit per step from bit 31,
+ * subtracting d * 2^i where it does not exceed the remainder (a shift that
+ * overflows is larger than any remainder). */
+uint64_t tk_div64_wide(uint64_t n, uint64_t d) {
+    uint64_t q = 0;
+    for (int i = 31; i >= 0; i--) {
+        uint64_t di = d << i;
+        if (di >> i == d && n >= di) {
+            n -= di;
+            q |= (uint64_t)1u << i;
+        }
+    }
+    return q;
+}

@@ -48,6 +48,18 @@ static inline uint64_t tk_div64(uint64_t n, uint32_t d) {
 #endif
 }
 
+/* n / d for d >= 2^32 (the quotient is below 2^32), by shifts. */
+uint64_t tk_div64_wide(uint64_t n, uint64_t d);
+
+/* n / d for any 64-bit d > 0. */
+static inline uint64_t tk_div64_u64(uint64_t n, uint64_t d) {
+#if UINTPTR_MAX > 0xffffffffu
+    return n / d;
+#else
+    return d >> 32 == 0 ? tk_div64(n, (uint32_t)d) : tk_div64_wide(n, d);
+#endif
+}
+
 /* n % d for any d > 0. */
 static inline uint32_t tk_mod64(uint64_t n, uint32_t d) {
     return (uint32_t)(n - tk_div64(n, d) * d);

@@ -1,9 +1,13 @@
 /* ICMPv6 (RFC 4443): echo replies, errors received (counted; no transport
  * above IPv6 takes them yet), NDP handed to net/nd6_io.c, and errors sent
  * about packets we refuse, rate limited. */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_IPV6 /* compiled out: no IPv6 state in tk_net, no code */
 #include <errno.h>
 #include <string.h>
 
+#include "base/div.h"
 #include "net/net.h"
 #include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ipv6.h"
@@ -16,7 +20,7 @@
 static bool take_token(tk_net *net, tk_time now) {
     tk_ip6 *x = &net->ip6;
     if (now >= x->err_refill + TK_ICMP6_ERR_INTERVAL) {
-        uint64_t add = (now - x->err_refill) / TK_ICMP6_ERR_INTERVAL;
+        uint64_t add = tk_div64(now - x->err_refill, (uint32_t)TK_ICMP6_ERR_INTERVAL);
         uint64_t t = x->err_tokens + add;
         x->err_tokens = t > TK_ICMP6_ERR_BURST ? TK_ICMP6_ERR_BURST : (uint32_t)t;
         x->err_refill = now;
@@ -149,3 +153,7 @@ int tk_net_icmp6_input(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *pkt, s
         return 0;
     }
 }
+
+#else
+typedef int tk_icmp6_compiled_out;
+#endif

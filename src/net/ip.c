@@ -156,6 +156,15 @@ static int ipv4_input(tk_net *net, const uint8_t *p, size_t len, tk_time now) {
     return -EPROTONOSUPPORT;
 }
 
+static bool ip6_mac_wanted(const tk_net *net, const uint8_t mac[6]) {
+#if TK_WITH_IPV6
+    return tk_net_ip6_mac_wanted(net, mac);
+#else
+    (void)net, (void)mac;
+    return false;
+#endif
+}
+
 int tk_net_input(tk_net *net, const uint8_t *frame, size_t len, tk_time now) {
     tk_eth_hdr eh;
     if (tk_wire_eth_parse(frame, len, &eh) < 0) {
@@ -164,7 +173,7 @@ int tk_net_input(tk_net *net, const uint8_t *frame, size_t len, tk_time now) {
     }
     bool l2_mcast = (eh.dst[0] & 1u) != 0;
     if (memcmp(eh.dst, net->cfg->mac, 6) != 0 && memcmp(eh.dst, bcast, 6) != 0 &&
-        !tk_net_ip6_mac_wanted(net, eh.dst)) {
+        !ip6_mac_wanted(net, eh.dst)) {
         tk_obs_drop(&net->obs, &net->stats->drop_eth_not_for_us, "drop_eth_not_for_us", frame, len,
                     now);
         return -EINVAL;
@@ -175,8 +184,12 @@ int tk_net_input(tk_net *net, const uint8_t *frame, size_t len, tk_time now) {
         return ipv4_input(net, p, plen, now);
     if (eh.type == TK_ETHERTYPE_ARP)
         return tk_net_arp_input(net, p, plen, now);
+#if TK_WITH_IPV6
     if (eh.type == TK_ETHERTYPE_IPV6 && net->ip6.on)
         return tk_net_ip6_input(net, p, plen, l2_mcast, now);
+#else
+    (void)l2_mcast; /* IPv6 compiled out: its frames are an unknown EtherType */
+#endif
     TK_NET_DROP(net, drop_eth_type, now);
     return -EPROTONOSUPPORT;
 }

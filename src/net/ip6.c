@@ -3,6 +3,9 @@
  * dispatch to ICMPv6 and the protocol switch, and output through Neighbor
  * Discovery. Fragments are not reassembled yet: they are counted and
  * dropped (docs/ipv6.md). */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_IPV6 /* compiled out: no IPv6 state in tk_net, no code */
 #include <errno.h>
 #include <string.h>
 
@@ -217,3 +220,7 @@ int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], ui
     }
     return tk_net_nd_resolve(net, hop, TK_ETH_HLEN + TK_IPV6_HLEN + len, now);
 }
+
+#else
+typedef int tk_ip6_compiled_out;
+#endif

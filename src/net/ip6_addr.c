@@ -1,6 +1,9 @@
 /* Our IPv6 addresses: the link-local one and SLAAC ones formed as RFC 7217
  * asks, the static one from the configuration, duplicate address detection
  * for each (RFC 4862 5.4), and the valid lifetime of SLAAC addresses. */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_IPV6 /* compiled out: no IPv6 state in tk_net, no code */
 #include <string.h>
 
 #include "base/siphash.h"
@@ -126,3 +129,7 @@ tk_time tk_net_ip6_addr_deadline(const tk_net *net) {
     }
     return t;
 }
+
+#else
+typedef int tk_ip6_addr_compiled_out;
+#endif

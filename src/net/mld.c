@@ -2,6 +2,9 @@
  * so that a snooping switch delivers the solicitations meant for us: one
  * when the groups change (before DAD's first solicitation, RFC 4862
  * 5.4.2), and one answering each query. */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_IPV6 /* compiled out: no IPv6 state in tk_net, no code */
 #include <string.h>
 
 #include "net/net.h"
@@ -63,3 +66,7 @@ void tk_net_mld_poll(tk_net *net, tk_time now) {
     if (changed)
         tk_net_mld_report(net, TK_MLD2_TO_EXCLUDE, now);
 }
+
+#else
+typedef int tk_mld_compiled_out;
+#endif

@@ -2,6 +2,9 @@
  * advertisements in and out around the cache of net/nd6.c; what they mean
  * for our own addresses (DAD) is net/ip6_addr.c's, router discovery
  * net/nd6_router.c's. */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_IPV6 /* compiled out: no IPv6 state in tk_net, no code */
 #include <errno.h>
 #include <string.h>
 
@@ -214,3 +217,7 @@ tk_time tk_net_ip6_next_deadline(const tk_net *net) {
         t = a;
     return r < t ? r : t;
 }
+
+#else
+typedef int tk_nd6_io_compiled_out;
+#endif

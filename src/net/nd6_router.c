@@ -2,6 +2,9 @@
  * (RFC 4862 5.5) for a host: router solicitations at start, one default
  * router from advertisements, its hop limit and MTU, and one SLAAC address
  * from an autonomous /64 prefix, formed by RFC 7217 and checked by DAD. */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_IPV6 /* compiled out: no IPv6 state in tk_net, no code */
 #include <string.h>
 
 #include "net/net.h"
@@ -113,3 +116,7 @@ tk_time tk_net_router_deadline(const tk_net *net) {
         t = x->rs_at;
     return t;
 }
+
+#else
+typedef int tk_nd6_router_compiled_out;
+#endif

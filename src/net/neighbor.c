@@ -83,13 +83,19 @@ void tk_net_poll(tk_net *net, tk_time now) {
     arp_call c = {net, now};
     uint32_t dropped = tk_arp_poll(&net->arp, now, send_request, &c);
     net->stats->arp_queue_drops += dropped;
+#if TK_WITH_IPV6
     tk_net_ip6_poll(net, now);
+#endif
 }
 
 tk_time tk_net_next_deadline(const tk_net *net) {
     tk_time t = tk_arp_next_deadline(&net->arp);
+#if TK_WITH_IPV6
     tk_time t6 = tk_net_ip6_next_deadline(net);
-    return t6 < t ? t6 : t;
+    if (t6 < t)
+        t = t6;
+#endif
+    return t;
 }
 
 int tk_net_add_neighbor(tk_net *net, uint32_t addr, const uint8_t mac[6]) {

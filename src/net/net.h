@@ -18,6 +18,7 @@
 #include "net/txq.h"
 #include "obs/obs.h"
 #include "tcpkit/config.h"
+#include "tcpkit/opts.h"
 #include "tcpkit/stats.h"
 #include "tcpkit/types.h"
 #include "tcpkit/wire/icmp.h"
@@ -54,7 +55,9 @@ typedef struct tk_net {
     uint16_t ip_id;
     tk_protosw_table protosw; /* transports above IPv4 */
     tk_txq txq;               /* frames output answered busy for (net/link.c) */
-    tk_ip6 ip6;               /* IPv6, when cfg->ipv6 (net/ip6.c) */
+#if TK_WITH_IPV6
+    tk_ip6 ip6; /* IPv6, when cfg->ipv6 (net/ip6.c) */
+#endif
 } tk_net;
 
 /* Counts a drop in the stack's counter `name` and traces it. */

@@ -10,9 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcpkit/opts.h"
 #include "tcpkit/types.h"
 
 typedef struct tk_cc tk_cc;
+
+#define TK_CC_PRIV_WORDS (TK_WITH_CUBIC ? 10 : 1)
 
 /* What the sender must do after a hook returns. */
 #define TK_CC_NOTHING    0
@@ -71,9 +74,10 @@ struct tk_cc {
     bool in_recovery;
     /* Algorithm-private state. The TCB's hot part holds the whole tk_cc
      * (80 bytes, tcp/tcb.h), so this is all there is: priv8[0] and priv[0]
-     * belong to the shared recovery machinery (tcp/cc_reno.h). */
+     * belong to the shared recovery machinery (tcp/cc_reno.h); the other
+     * words are CUBIC's (NewReno alone, TK_WITH_CUBIC 0, needs none). */
     uint8_t priv8[3];
-    uint32_t priv[10];
+    uint32_t priv[TK_CC_PRIV_WORDS];
 };
 
 extern const tk_cc_ops tk_cc_newreno;

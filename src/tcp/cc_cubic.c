@@ -23,6 +23,10 @@
  * - Slow start after the initial one (ssthresh already set) is RFC 5681's,
  *   min(acked, SMSS) per ACK, as RFC 9406 4.2 recommends: a timeout's
  *   stretch ACKs do not make a burst. */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_CUBIC /* compiled out: NewReno is the only controller */
+#include "base/div.h"
 #include "tcp/cc_cubic.h"
 #include "tcp/cc_reno.h"
 
@@ -37,7 +41,7 @@ static void cubic_init(tk_cc *cc, uint32_t mss, uint32_t snd_una, uint32_t iw_se
 }
 
 static void cubic_sample(tk_cc *cc, uint32_t ack, uint32_t snd_nxt, uint32_t rtt_us, tk_time now) {
-    cc->priv[CUBIC_NOW] = (uint32_t)(now / 1000u);
+    cc->priv[CUBIC_NOW] = (uint32_t)tk_time_ms(now);
     tk_hystart_sample(cc, ack, snd_nxt, rtt_us);
 }
 
@@ -47,12 +51,11 @@ static uint32_t cubic_ssthresh(tk_cc *cc, uint32_t flight, bool rto) {
     if (rto)
         cc->priv[CUBIC_W_MAX] = 0;         /* 4.8 */
     else if (cwnd < cc->priv[CUBIC_W_MAX]) /* 4.7 fast convergence */
-        cc->priv[CUBIC_W_MAX] =
-            (uint32_t)((uint64_t)cwnd * (TK_CUBIC_BETA_DEN + TK_CUBIC_BETA_NUM) /
-                       (2u * TK_CUBIC_BETA_DEN));
+        cc->priv[CUBIC_W_MAX] = (uint32_t)tk_div64_small(
+            (uint64_t)cwnd * (TK_CUBIC_BETA_DEN + TK_CUBIC_BETA_NUM), 2u * TK_CUBIC_BETA_DEN);
     else
         cc->priv[CUBIC_W_MAX] = cwnd;
-    uint64_t ss = (uint64_t)flight * TK_CUBIC_BETA_NUM / TK_CUBIC_BETA_DEN;
+    uint64_t ss = tk_div64_small((uint64_t)flight * TK_CUBIC_BETA_NUM, TK_CUBIC_BETA_DEN);
     return ss > 2u * cc->mss ? (uint32_t)ss : 2u * cc->mss;
 }
 
@@ -88,7 +91,7 @@ static void cubic_avoid(tk_cc *cc, uint32_t acked) {
     uint32_t cwnd = cc->cwnd;
     uint32_t most = cwnd + cwnd / 2u < cwnd ? UINT32_MAX : cwnd + cwnd / 2u;
     target = target < cwnd ? cwnd : target > most ? most : target;
-    uint64_t inc = (uint64_t)(target - cwnd) * acked / cwnd;
+    uint64_t inc = tk_div64((uint64_t)(target - cwnd) * acked, cwnd);
     reno_friendly(cc, acked);
     uint64_t next = cwnd + inc;
     if (next < cc->priv[CUBIC_W_EST])
@@ -127,3 +130,7 @@ const tk_cc_ops tk_cc_cubic = {
     .ssthresh = cubic_ssthresh,
     .grow = cubic_grow,
 };
+
+#else
+typedef int tk_cc_cubic_compiled_out;
+#endif

@@ -4,6 +4,9 @@
  * Rounds are ACK-delimited (4.2): one ends when an ACK passes the SND.NXT
  * of its start. Used only in the initial slow start (ssthresh still at its
  * initial "arbitrarily high" value), as 4.2 recommends. */
+#include "tcpkit/opts.h"
+
+#if TK_WITH_CUBIC /* compiled out: NewReno is the only controller */
 #include "base/seq.h"
 #include "tcp/cc_cubic.h"
 
@@ -79,3 +82,7 @@ void tk_hystart_grow(tk_cc *cc, uint32_t acked) {
         inc /= TK_HS_CSS_GROWTH_DIVISOR;
     cc->cwnd = cc->cwnd > UINT32_MAX - inc ? UINT32_MAX : cc->cwnd + inc;
 }
+
+#else
+typedef int tk_cc_hystart_compiled_out;
+#endif

@@ -1,13 +1,17 @@
 /* The built-in congestion controllers by number and by name (SPEC DT-13):
- * tk_config.cc_algorithm and the TCP_CONGESTION socket option. */
+ * tk_config.cc_algorithm and the TCP_CONGESTION socket option. With
+ * TK_WITH_CUBIC 0 NewReno is the only one (number 0 answers NULL). */
 #include <errno.h>
 #include <string.h>
 
 #include "tcp/cc_reno.h"
 #include "tcpkit/config.h"
+#include "tcpkit/opts.h"
 
 static const tk_cc_ops *const algos[TK_CC_ALGO_COUNT] = {
+#if TK_WITH_CUBIC
     [TK_CC_ALGO_CUBIC] = &tk_cc_cubic,
+#endif
     [TK_CC_ALGO_NEWRENO] = &tk_cc_newreno,
 };
 
@@ -22,7 +26,7 @@ int tk_cc_find(const char *name, size_t len) {
     while (n < len && name[n] != '\0')
         n++;
     for (uint32_t i = 0; i < TK_CC_ALGO_COUNT; i++)
-        if (strlen(algos[i]->name) == n && memcmp(algos[i]->name, name, n) == 0)
+        if (algos[i] != NULL && strlen(algos[i]->name) == n && memcmp(algos[i]->name, name, n) == 0)
             return (int)i;
     return -ENOENT;
 }

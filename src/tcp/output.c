@@ -275,7 +275,7 @@ static void send_one(tk_stack *s, tk_tcb *tp, uint32_t off, uint32_t len, uint32
         tp->flags |= TK_TF_FIN_SENT;
     }
     if (len > 0 || fin) {
-        if (s->cfg.rack && (tp->flags & TK_TF_SACK) && !tk_rack_active(tp))
+        if (TK_WITH_RACK && s->cfg.rack && (tp->flags & TK_TF_SACK) && !tk_rack_active(tp))
             tk_rack_start(s, tp); /* DT-12: the transmit log starts with the data */
         tk_rack_on_send(tp, tp->snd_nxt, len + (fin ? 1u : 0u), now);
     }

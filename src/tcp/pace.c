@@ -11,13 +11,15 @@
  * while data waits, the connection's pace timer. */
 #include "tcp/pace.h"
 
+#include "base/div.h"
 #include "tcp/state.h"
 
 #define PACE_BURST_MAX (64u * 1024u)
 
 bool tk_pace_on(const tk_tcb *tp) {
-    return tk_cold(tp)->opts.pacing && tp->cc.ops == &tk_cc_cubic && tk_cold(tp)->rtt.has_sample &&
-           tk_cold(tp)->rtt.srtt > 0 && tp->cc.cwnd > 0;
+    return TK_WITH_PACING && TK_WITH_CUBIC && tk_cold(tp)->opts.pacing &&
+           tp->cc.ops == &tk_cc_cubic && tk_cold(tp)->rtt.has_sample && tk_cold(tp)->rtt.srtt > 0 &&
+           tp->cc.cwnd > 0;
 }
 
 static uint32_t pace_percent(const tk_tcb *tp) {
@@ -25,36 +27,46 @@ static uint32_t pace_percent(const tk_tcb *tp) {
 }
 
 uint64_t tk_pace_rate(const tk_tcb *tp) {
-    if (!tk_pace_on(tp))
+    if (!TK_WITH_PACING || !tk_pace_on(tp))
         return 0;
     uint64_t r = (uint64_t)tp->cc.cwnd * pace_percent(tp) * 10000u; /* x 10^6 / 100 */
-    return r / tk_cold(tp)->rtt.srtt;
+    return tk_div64_u64(r, tk_cold(tp)->rtt.srtt);
 }
 
 bool tk_pace_ready(tk_stack *s, tk_tcb *tp, tk_time now) {
+#if !TK_WITH_PACING
+    (void)s, (void)tp, (void)now;
+    return true;
+#else
     tk_time due = tk_cold(tp)->pace_next;
     if (tk_cold(tp)->pace_credit > 0 || due <= now || !tk_pace_on(tp))
         return true;
     if (tk_cold(tp)->t[TK_TIMER_PACE] != due)
         tk_tcb_timer_set(s, tp, TK_TIMER_PACE, due);
     return false;
+#endif
 }
 
 void tk_pace_sent(tk_tcb *tp, uint32_t len, tk_time now) {
+#if !TK_WITH_PACING
+    (void)tp, (void)len, (void)now; /* compiled out: no burst state */
+#else
     if (!tk_pace_on(tp))
         return;
     tk_tcb_cold *c = tk_cold(tp);
     if (c->pace_credit == 0) {
         /* A new burst: 1 ms at the rate, counted from now when the line
          * was idle (no credit builds up). */
-        uint64_t q = tk_pace_rate(tp) / 1000u;
+        uint64_t q = tk_div64_small(tk_pace_rate(tp), 1000u);
         c->pace_credit = q > PACE_BURST_MAX ? PACE_BURST_MAX : (uint32_t)q;
         if (c->pace_next < now)
             c->pace_next = now;
     }
     c->pace_credit = c->pace_credit > len ? c->pace_credit - len : 0;
     /* len / (percent / 100 x cwnd / srtt), in microseconds. */
-    c->pace_next += (uint64_t)len * c->rtt.srtt * 100u / ((uint64_t)pace_percent(tp) * tp->cc.cwnd);
+    c->pace_next +=
+        tk_div64_u64((uint64_t)len * c->rtt.srtt * 100u, (uint64_t)pace_percent(tp) * tp->cc.cwnd);
+#endif
 }
 
 void tk_tcp_cc_sample(tk_tcb *tp, uint32_t ack, tk_time rtt, tk_time now) {

@@ -7,6 +7,8 @@
  * ssthresh = RecoverFS / 2 one segment goes out on every other ACK, as in
  * the example of RFC 6937 5. */
 #include "tcp/rack.h"
+
+#include "base/div.h"
 #include "tcp/state.h"
 
 uint32_t tk_prr_sndcnt(uint32_t prr_delivered, uint32_t prr_out, uint32_t recover_fs,
@@ -14,9 +16,9 @@ uint32_t tk_prr_sndcnt(uint32_t prr_delivered, uint32_t prr_out, uint32_t recove
     int64_t sndcnt;
     if (pipe > ssthresh) {
         /* RFC 6937 3.1: CEIL(prr_delivered * ssthresh / RecoverFS) - prr_out */
-        uint64_t fs = recover_fs > 0 ? recover_fs : 1u;
-        uint64_t target = ((uint64_t)prr_delivered * ssthresh + fs - 1u) / fs;
-        target = (target + mss - 1u) / mss * mss;
+        uint32_t fs = recover_fs > 0 ? recover_fs : 1u;
+        uint64_t target = tk_div64((uint64_t)prr_delivered * ssthresh + fs - 1u, fs);
+        target = tk_div64(target + mss - 1u, mss) * mss;
         sndcnt = (int64_t)target - prr_out;
     } else {
         /* PRR-SSRB: MAX(prr_delivered - prr_out, DeliveredData) + MSS */

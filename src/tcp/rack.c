@@ -47,7 +47,7 @@ static void set_seg(tk_rack_seg *g, uint32_t xmit, uint8_t flags) {
 }
 
 bool tk_rack_active(const tk_tcb *tp) {
-    return tp->sack != NULL && tp->sack->rack.on;
+    return TK_WITH_RACK && tp->sack != NULL && tp->sack->rack.on;
 }
 
 static tk_rack *rk(tk_tcb *tp) {
@@ -93,7 +93,7 @@ static bool next_hole(const tk_sack_board *b, uint32_t a, uint32_t e, uint32_t *
 }
 
 void tk_rack_start(tk_stack *s, tk_tcb *tp) {
-    if (!s->cfg.rack || !(tp->flags & TK_TF_SACK) || tk_rack_active(tp))
+    if (!TK_WITH_RACK || !s->cfg.rack || !(tp->flags & TK_TF_SACK) || tk_rack_active(tp))
         return;
     tk_sack_board *b = tk_sack_board_take(s, tp);
     if (b == NULL)

@@ -198,12 +198,15 @@ static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
  * connection that runs switches at once, keeping its window. */
 static int cc_algo_set(tk_stack *s, tk_tcb *tp, int v) {
     (void)s;
+    if (tk_cc_ops_at((uint32_t)v) == NULL)
+        return -ENOENT; /* a controller compiled out (TK_WITH_CUBIC 0) */
     tk_cold(tp)->opts.cc_algo = (uint8_t)v;
     if (tp->cc.ops != NULL)
         tk_cc_switch(&tp->cc, tk_cc_ops_at((uint32_t)v));
     return 0;
 }
 
+#if TK_WITH_PACING
 /* Pacing switched off releases what it holds back. */
 static int pacing_after(tk_stack *s, tk_tcb *tp, int v) {
     if (v || tk_cold(tp)->t[TK_TIMER_PACE] == TK_TIME_NEVER)
@@ -212,6 +215,7 @@ static int pacing_after(tk_stack *s, tk_tcb *tp, int v) {
     tk_tcb_mark_pending(s, tp);
     return 0;
 }
+#endif
 
 #define OFF(f) ((uint16_t)offsetof(tk_sockopts, f))
 #define SOL    "SOL_SOCKET", TK_SOL_SOCKET
@@ -461,6 +465,7 @@ static const opt_row rows[] = {
      cc_algo_set,
      NULL,
      NULL},
+#if TK_WITH_PACING
     {{TCP, "TCP_PACING", TK_TCP_PACING, false, false},
      VT_BOOL,
      ANY,
@@ -470,6 +475,7 @@ static const opt_row rows[] = {
      NULL,
      pacing_after,
      NULL},
+#endif
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -499,7 +505,7 @@ void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg) {
     o->ip_ttl = cfg->ip_ttl;
     o->rcvlowat = 1;
     o->cc_algo = (uint8_t)cfg->cc_algorithm;
-    o->pacing = cfg->pacing;
+    o->pacing = TK_WITH_PACING && cfg->pacing;
 }
 
 uint16_t tk_sockopt_mss(const tk_stack *s, const tk_tcb *tp, uint16_t encap) {

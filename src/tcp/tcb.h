@@ -72,7 +72,9 @@
 typedef struct tk_tcb_cold {
     tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
     tk_time last_snd;          /* time new data was last sent */
-    tk_time pace_next;         /* pacing: when the next burst may start (pace.c) */
+#if TK_WITH_PACING
+    tk_time pace_next; /* pacing: when the next burst may start (pace.c) */
+#endif
     tk_rtt rtt;
     tk_time ts_recent_age;
     uint32_t max_snd_wnd;
@@ -99,9 +101,11 @@ typedef struct tk_tcb_cold {
     int soft_error; /* last soft ICMP error (negative errno) since progress */
     bool fin_ooo;   /* fin_ooo_seq holds the peer's FIN (DT-11) */
     uint16_t dsack_len;
-    uint16_t fo_syn_len;  /* OP-8: data our first SYN carries (sndq offset 0); in the padding */
+    uint16_t fo_syn_len; /* OP-8: data our first SYN carries (sndq offset 0); in the padding */
+#if TK_WITH_PACING
     uint32_t pace_credit; /* pacing: bytes the current burst may still send (pace.c) */
-    tk_sockopts opts;     /* every socket-option value (tcp/sockopts.h) */
+#endif
+    tk_sockopts opts; /* every socket-option value (tcp/sockopts.h) */
 
     /* A listener never probes or retransmits, and a connection never
      * listens (listen() needs a socket that never connected), so their

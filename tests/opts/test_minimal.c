@@ -6,7 +6,9 @@
  * MD5 key store refuses keys, a signed segment is dropped as one for a pair
  * without a key, a SYN flood past the syncache is dropped, an ECN-setup SYN
  * gets a plain SYN-ACK, Fast Open is refused, loss recovery is NewReno's,
- * the keep-alive options are unknown. Built only for that profile. */
+ * the keep-alive options are unknown; IPv6 frames are an unknown EtherType,
+ * NewReno is the only congestion controller, nothing is paced, and RACK is
+ * off. Built only for that profile. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,15 +18,18 @@
 
 #include <cmocka.h>
 
+#include "socket/fd.h"
 #include "support/tk_conn.h"
 #include "support/tk_harness.h"
+#include "tcp/sockopts.h"
 #include "tcpkit/opts.h"
 #include "tcpkit/tcp_md5.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
 
 #if TK_WITH_IPFRAG || TK_WITH_MD5 || TK_WITH_SYNCOOKIE || TK_WITH_ENCAP || TK_WITH_ECN ||          \
-    TK_WITH_FASTOPEN || TK_WITH_SACK_SENDER || TK_WITH_KEEPALIVE
+    TK_WITH_FASTOPEN || TK_WITH_SACK_SENDER || TK_WITH_KEEPALIVE || TK_WITH_IPV6 ||                \
+    TK_WITH_CUBIC || TK_WITH_PACING || TK_WITH_RACK
 #error "test_minimal is for a profile with every protocol feature switch at 0"
 #endif
 
@@ -212,6 +217,86 @@ static void test_API_05_minimal_sack_sender_newreno(void **state) {
     tkh_fini(&h);
 }
 
+/* No IPv6: a configuration asking for it is refused, and an IPv6 frame is
+ * dropped as an unknown EtherType, as with ipv6 false. */
+static void test_EMB_01_minimal_ipv6_compiled_out(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    assert_false(cfg.ipv6);
+    cfg.ipv6 = true;
+    assert_false(tk_config_valid(&cfg));
+    tkh h;
+    tkh_init(&h, NULL);
+    uint8_t f[64] = {0};
+    tk_eth_hdr eh = {{0x02, 0, 0, 0, 0, 0x01}, {0x02, 0, 0, 0, 0, 0x02}, TK_ETHERTYPE_IPV6};
+    assert_int_equal(tk_wire_eth_emit(&eh, f, sizeof f), TK_ETH_HLEN);
+    f[TK_ETH_HLEN] = 0x60; /* version 6; the rest is never read */
+    assert_int_equal(tk_stack_input(h.s, f, sizeof f, h.now), -EPROTONOSUPPORT);
+    assert_int_equal(tk_stack_stats(h.s)->drop_eth_type, 1);
+    tk_sockaddr a;
+    assert_int_equal(tk_stack_ipv6_addr(h.s, 0, &a), -ENOENT);
+    tkh_fini(&h);
+}
+
+/* No CUBIC: NewReno is the default and only controller; TCP_CONGESTION
+ * does not know "cubic", and a configuration naming it is refused. */
+static void test_DT_13_minimal_newreno_only(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    assert_int_equal(cfg.cc_algorithm, TK_CC_ALGO_NEWRENO);
+    cfg.cc_algorithm = TK_CC_ALGO_CUBIC;
+    assert_false(tk_config_valid(&cfg));
+    tkh h;
+    tkh_init(&h, NULL);
+    int sd = tk_socket(h.s);
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, "cubic", 5),
+                     -ENOENT);
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, "newreno", 7),
+                     0);
+    char name[16] = {0};
+    size_t len = sizeof name;
+    assert_int_equal(tk_getsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, name, &len),
+                     0);
+    assert_string_equal(name, "newreno");
+    int algo = (int)TK_CC_ALGO_CUBIC; /* the number, through the generic path */
+    assert_int_equal(
+        tk_sockopt_set_int(h.s, tk_fd_tcb(h.s, sd), TK_IPPROTO_TCP_LEVEL, TK_TCP_CONGESTION, algo),
+        -ENOENT);
+    tkh_fini(&h);
+}
+
+/* No pacing: TCP_PACING is an unknown option. */
+static void test_DT_15_minimal_pacing_absent(void **state) {
+    (void)state;
+    tkh h;
+    tkh_init(&h, NULL);
+    int sd = tk_socket(h.s);
+    int one = 1;
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &one, sizeof one),
+                     -ENOPROTOOPT);
+    size_t len = sizeof one;
+    assert_int_equal(tk_getsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &one, &len),
+                     -ENOPROTOOPT);
+    tkh_fini(&h);
+}
+
+/* No RACK: the setting defaults to off, and a stack configured with it on
+ * runs with it off (classic duplicate-ACK recovery). */
+static void test_DT_12_minimal_rack_forced_off(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    assert_false(cfg.rack);
+    cfg.rack = true;
+    assert_true(tk_config_valid(&cfg));
+    tkh h;
+    tkh_init(&h, &cfg);
+    assert_false(tk_stack_config(h.s)->rack);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_EMB_01_minimal_fragment_dropped),
@@ -221,6 +306,10 @@ int main(void) {
         cmocka_unit_test(test_API_05_minimal_fastopen_refused),
         cmocka_unit_test(test_API_05_minimal_keepalive_absent),
         cmocka_unit_test(test_API_05_minimal_sack_sender_newreno),
+        cmocka_unit_test(test_EMB_01_minimal_ipv6_compiled_out),
+        cmocka_unit_test(test_DT_13_minimal_newreno_only),
+        cmocka_unit_test(test_DT_15_minimal_pacing_absent),
+        cmocka_unit_test(test_DT_12_minimal_rack_forced_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,6 +51,28 @@ static void test_EMB_01_div64_shift_exact(void **state) {
     assert_int_equal(tk_mod64(UINT64_MAX, 1000), UINT64_MAX % 1000);
 }
 
+/* 64-bit divisors (pacing divides by the smoothed RTT and by ratio x cwnd):
+ * the 32-bit core's shift path against the host's division. */
+static void test_EMB_01_div64_wide_exact(void **state) {
+    (void)state;
+    static const uint64_t ds[] = {0x100000000u,        0x100000001u,        0xc800000000u,
+                                  0x7fffffffffffffffu, 0x8000000000000000u, UINT64_MAX};
+    for (size_t k = 0; k < sizeof ds / sizeof ds[0]; k++) {
+        assert_true(tk_div64_wide(UINT64_MAX, ds[k]) == UINT64_MAX / ds[k]);
+        assert_true(tk_div64_wide(ds[k] - 1u, ds[k]) == 0);
+        assert_true(tk_div64_wide(ds[k], ds[k]) == 1);
+    }
+    uint64_t x = 0x853c49e6748fea9bu;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t n = next(&x);
+        uint64_t d = (next(&x) >> (i % 32)) | 0x100000000u;
+        assert_true(tk_div64_wide(n, d) == n / d);
+        uint64_t small = (next(&x) >> (32 + i % 32)) | 1u;
+        assert_true(tk_div64_u64(n, small) == n / small);
+        assert_true(tk_div64_u64(n, d) == n / d);
+    }
+}
+
 /* Milliseconds and seconds of a microsecond time, as the timestamps
  * (RFC 7323 TSval), socket options and TCP_INFO read them. */
 static void test_EMB_01_time_ms_sec(void **state) {
@@ -74,6 +96,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_EMB_01_div64_digits_exact),
         cmocka_unit_test(test_EMB_01_div64_shift_exact),
+        cmocka_unit_test(test_EMB_01_div64_wide_exact),
         cmocka_unit_test(test_EMB_01_time_ms_sec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,6 +137,10 @@ static void test_NET_08_shard_config_checked(void **state) {
     cfg.shard_index = 4;
     assert_false(tk_config_valid(&cfg));
     cfg.shard_index = 3;
+    if (!TK_WITH_SHARDS) { /* compiled out: one stack only (tcpkit/opts.h) */
+        assert_false(tk_config_valid(&cfg));
+        return;
+    }
     assert_true(tk_config_valid(&cfg));
     cfg.shard_count = TK_MAX_SHARDS;
     assert_true(tk_config_valid(&cfg));

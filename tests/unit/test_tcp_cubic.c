@@ -20,6 +20,7 @@
 #define MSS 1000u
 #define U   0xfffff000u
 
+#if TK_WITH_CUBIC
 static tk_cc fresh(void) {
     tk_cc cc;
     memset(&cc, 0x5a, sizeof cc); /* init must set every field it uses */
@@ -33,6 +34,7 @@ static int ack_at(tk_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight, uint
     cc->ops->on_sample(cc, ack, nxt, rtt_us, TK_MS(now_ms));
     return cc->ops->on_ack(cc, ack, acked, flight, nxt);
 }
+#endif
 
 static void test_DT_13_cube_root(void **state) {
     (void)state;
@@ -87,6 +89,7 @@ static void test_DT_13_cubic_window_function(void **state) {
     assert_int_equal(tk_cubic_window(1000, 0, 4000000, 65535), UINT32_MAX);
 }
 
+#if TK_WITH_CUBIC
 static void test_DT_13_cubic_init(void **state) {
     (void)state;
     tk_cc cc = fresh();
@@ -342,21 +345,6 @@ static void test_DT_13_hystart_css_back_to_slow_start(void **state) {
     assert_int_equal(r.cc.ssthresh, flight * 7u / 10u);
 }
 
-/* The names and numbers TCP_CONGESTION and tk_config.cc_algorithm use. */
-static void test_DT_13_cc_lookup(void **state) {
-    (void)state;
-    assert_ptr_equal(tk_cc_ops_at(TK_CC_ALGO_CUBIC), &tk_cc_cubic);
-    assert_ptr_equal(tk_cc_ops_at(TK_CC_ALGO_NEWRENO), &tk_cc_newreno);
-    assert_null(tk_cc_ops_at(TK_CC_ALGO_COUNT));
-    assert_int_equal(tk_cc_find("cubic", 5), (int)TK_CC_ALGO_CUBIC);
-    assert_int_equal(tk_cc_find("newreno", 16), (int)TK_CC_ALGO_NEWRENO);
-    assert_int_equal(tk_cc_find("cubicx", 5), (int)TK_CC_ALGO_CUBIC); /* len bytes */
-    assert_int_equal(tk_cc_find("cubic", 4), -ENOENT);
-    assert_int_equal(tk_cc_find("reno", 4), -ENOENT);
-    assert_int_equal(tk_cc_find("", 0), -ENOENT);
-    assert_int_equal(tk_cc_find(NULL, 3), -ENOENT);
-}
-
 /* Switching a running connection keeps its window and recovery state. */
 static void test_DT_13_cc_switch_keeps_window(void **state) {
     (void)state;
@@ -373,11 +361,44 @@ static void test_DT_13_cc_switch_keeps_window(void **state) {
     assert_int_equal(cc.priv[HS_CUR_MIN], UINT32_MAX);
 }
 
+/* The names and numbers TCP_CONGESTION and tk_config.cc_algorithm use. */
+static void test_DT_13_cc_lookup(void **state) {
+    (void)state;
+    assert_ptr_equal(tk_cc_ops_at(TK_CC_ALGO_CUBIC), &tk_cc_cubic);
+    assert_ptr_equal(tk_cc_ops_at(TK_CC_ALGO_NEWRENO), &tk_cc_newreno);
+    assert_null(tk_cc_ops_at(TK_CC_ALGO_COUNT));
+    assert_int_equal(tk_cc_find("cubic", 5), (int)TK_CC_ALGO_CUBIC);
+    assert_int_equal(tk_cc_find("newreno", 16), (int)TK_CC_ALGO_NEWRENO);
+    assert_int_equal(tk_cc_find("cubicx", 5), (int)TK_CC_ALGO_CUBIC); /* len bytes */
+    assert_int_equal(tk_cc_find("cubic", 4), -ENOENT);
+    assert_int_equal(tk_cc_find("reno", 4), -ENOENT);
+    assert_int_equal(tk_cc_find("", 0), -ENOENT);
+    assert_int_equal(tk_cc_find(NULL, 3), -ENOENT);
+}
+#else
+/* TK_WITH_CUBIC 0 (tcpkit/opts.h): NewReno is the only controller, the
+ * default, and the name "cubic" is unknown to TCP_CONGESTION. */
+static void test_DT_13_cc_lookup_newreno_only(void **state) {
+    (void)state;
+    assert_null(tk_cc_ops_at(TK_CC_ALGO_CUBIC));
+    assert_ptr_equal(tk_cc_ops_at(TK_CC_ALGO_NEWRENO), &tk_cc_newreno);
+    assert_int_equal(tk_cc_find("cubic", 5), -ENOENT);
+    assert_int_equal(tk_cc_find("newreno", 16), (int)TK_CC_ALGO_NEWRENO);
+    tk_config cfg;
+    tk_config_default(&cfg);
+    assert_int_equal(cfg.cc_algorithm, TK_CC_ALGO_NEWRENO);
+    assert_true(tk_config_valid(&cfg));
+    cfg.cc_algorithm = TK_CC_ALGO_CUBIC;
+    assert_false(tk_config_valid(&cfg));
+}
+#endif
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_13_cube_root),
         cmocka_unit_test(test_DT_13_cubic_k),
         cmocka_unit_test(test_DT_13_cubic_window_function),
+#if TK_WITH_CUBIC
         cmocka_unit_test(test_DT_13_cubic_init),
         cmocka_unit_test(test_DT_13_cubic_multiplicative_decrease),
         cmocka_unit_test(test_DT_13_cubic_concave_convex_growth),
@@ -387,8 +408,11 @@ int main(void) {
         cmocka_unit_test(test_DT_13_hystart_no_exit_without_rtt_increase),
         cmocka_unit_test(test_DT_13_hystart_exit_on_rtt_increase),
         cmocka_unit_test(test_DT_13_hystart_css_back_to_slow_start),
-        cmocka_unit_test(test_DT_13_cc_lookup),
         cmocka_unit_test(test_DT_13_cc_switch_keeps_window),
+        cmocka_unit_test(test_DT_13_cc_lookup),
+#else
+        cmocka_unit_test(test_DT_13_cc_lookup_newreno_only),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

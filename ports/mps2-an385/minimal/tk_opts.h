@@ -20,6 +20,10 @@
 #define TK_WITH_SACK_SENDER 0
 #define TK_WITH_KEEPALIVE   0
 #define TK_WITH_SHARDS      0
+#define TK_WITH_IPV6        0
+#define TK_WITH_CUBIC       0 /* NewReno */
+#define TK_WITH_PACING      0
+#define TK_WITH_RACK        0
 
 #ifndef TK_PROFILE_HOST_TESTS
 #define TK_WITH_TRACE         0
