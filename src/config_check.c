@@ -36,10 +36,10 @@ static bool caps_ok(const tk_config *c) {
 }
 
 /* NET-1: 68 is the smallest MTU (RFC 791); a zero TTL is never sent.
- * NET-5: the path MTU floor lies between that and the link's MTU. */
+ * NET-5: so is the path MTU floor (above the link's MTU it never acts). */
 static bool link_ok(const tk_config *c) {
     return c->mtu >= 68 && c->ip_ttl > 0 && tk_udp_tunnel_overhead_ok(c) && caps_ok(c) &&
-           c->pmtu_min >= 68 && c->pmtu_min <= c->mtu;
+           c->pmtu_min >= 68;
 }
 
 /* DT-6: RFC 6298 2.4/2.5 bounds the RTO with a non-zero minimum below the

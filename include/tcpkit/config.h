@@ -225,7 +225,7 @@ typedef struct tk_config {
      * path MTU a "fragmentation needed" is believed down to; a smaller
      * next-hop MTU (or none) lowers the MSS to pmtu_min - 40 only, so a
      * forged error cannot shrink segments to a few bytes. 552 (Linux's
-     * min_pmtu); 68 ..  mtu. */
+     * min_pmtu); at least 68. */
     uint16_t pmtu_min;
     /* RFC 4821 black-hole detection: when a full-sized segment times out
      * twice in a row in a synchronized state, the MSS halves (down to
