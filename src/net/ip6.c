@@ -27,38 +27,40 @@ bool tk_net_ip6_is_ours(const tk_net *net, const uint8_t a[16]) {
     return false;
 }
 
-/* A group we listen to: all-nodes, or the solicited-node group of any of
- * our addresses, tentative ones included (DAD needs their NS, RFC 4862
- * 5.4.2). */
-static bool group_wanted(const tk_net *net, const uint8_t g[16]) {
-    if (memcmp(g, all_nodes, 16) == 0)
-        return true;
-    for (int i = 0; i < TK_IP6_ADDRS; i++) {
-        const tk_ip6_addr *x = &net->ip6.addr[i];
-        if (x->state != TK_IP6A_TENTATIVE && x->state != TK_IP6A_PREFERRED)
-            continue;
-        uint8_t sn[16];
-        tk_ipv6_solicited_node(x->a, sn);
-        if (memcmp(sn, g, 16) == 0)
-            return true;
+/* The i-th group we listen to into g: all-nodes (i = 0), then the
+ * solicited-node group of each of our addresses, tentative ones included
+ * (DAD needs their NS, RFC 4862 5.4.2). 0 past the end, -1 for a slot
+ * without a usable address, 1 when g was filled. */
+static int joined_group(const tk_net *net, int i, uint8_t g[16]) {
+    if (i == 0) {
+        memcpy(g, all_nodes, 16);
+        return 1;
     }
+    if (i > TK_IP6_ADDRS)
+        return 0;
+    const tk_ip6_addr *x = &net->ip6.addr[i - 1];
+    if (x->state != TK_IP6A_TENTATIVE && x->state != TK_IP6A_PREFERRED)
+        return -1;
+    tk_ipv6_solicited_node(x->a, g);
+    return 1;
+}
+
+static bool group_wanted(const tk_net *net, const uint8_t g[16]) {
+    uint8_t j[16];
+    for (int i = 0, rc; (rc = joined_group(net, i, j)) != 0; i++)
+        if (rc > 0 && memcmp(j, g, 16) == 0)
+            return true;
     return false;
 }
 
 bool tk_net_ip6_mac_wanted(const tk_net *net, const uint8_t mac[6]) {
     if (!net->ip6.on || mac[0] != 0x33 || mac[1] != 0x33)
         return false;
-    uint8_t m[6];
-    tk_ipv6_mcast_mac(all_nodes, m);
-    if (memcmp(m, mac, 6) == 0)
-        return true;
-    for (int i = 0; i < TK_IP6_ADDRS; i++) {
-        const tk_ip6_addr *x = &net->ip6.addr[i];
-        if (x->state != TK_IP6A_TENTATIVE && x->state != TK_IP6A_PREFERRED)
+    uint8_t j[16], m[6];
+    for (int i = 0, rc; (rc = joined_group(net, i, j)) != 0; i++) {
+        if (rc < 0)
             continue;
-        uint8_t sn[16];
-        tk_ipv6_solicited_node(x->a, sn);
-        tk_ipv6_mcast_mac(sn, m);
+        tk_ipv6_mcast_mac(j, m);
         if (memcmp(m, mac, 6) == 0)
             return true;
     }

@@ -26,11 +26,9 @@ typedef struct loss_run {
 
 static int transfer(tk_simnet *n, uint64_t bytes, uint64_t *got) {
     tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
-    int l = tk_bench_listen(b, 80, 1), c = tk_socket(a), d = -1;
-    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
-    if (l < 0 || c < 0 || tk_connect(a, c, &to) != -EINPROGRESS)
+    int l, c, d = -1;
+    if (tk_bench_connect(n, &l, &c) < 0)
         return -1;
-    tk_simnet_poll(n);
     static uint8_t buf[65536];
     memset(buf, 0x5a, sizeof buf);
     uint64_t sent = 0;

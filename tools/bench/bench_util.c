@@ -1,6 +1,7 @@
 /* Clocks, resident memory and stack set-up shared by the benchmarks. */
 #include "bench_util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -51,6 +52,17 @@ int tk_bench_listen(tk_stack *s, uint16_t port, int backlog) {
     if (sd < 0 || tk_bind(s, sd, &a) < 0 || tk_listen(s, sd, backlog) < 0)
         return -1;
     return sd;
+}
+
+int tk_bench_connect(tk_simnet *n, int *listener, int *client) {
+    tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
+    *listener = tk_bench_listen(b, 80, 1);
+    *client = tk_socket(a);
+    tk_sockaddr to = tk_sockaddr_in4(TK_SIM_ADDR_B, 80);
+    if (*listener < 0 || *client < 0 || tk_connect(a, *client, &to) != -EINPROGRESS)
+        return -1;
+    tk_simnet_poll(n);
+    return 0;
 }
 
 void tk_bench_print_ratio(const char *what, const double *num, const double *den, int n) {

@@ -17,6 +17,9 @@ double tk_bench_mib(uint64_t bytes);
 tk_simnet *tk_bench_net(tk_simnet_opts *o);
 /* A listening socket on B's address and `port`, or -1. */
 int tk_bench_listen(tk_stack *s, uint16_t port, int backlog);
+/* B listens on port 80 and A connects to it (the handshake is left to the
+ * simulation): *listener and *client, 0, or -1 when a call failed. */
+int tk_bench_connect(tk_simnet *n, int *listener, int *client);
 /* Prints "  <what>: min / median / max" of num[i] / den[i] over n runs
  * (n <= 20). */
 void tk_bench_print_ratio(const char *what, const double *num, const double *den, int n);
