@@ -23,48 +23,6 @@ static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
     return tk_sockopt_mss(s, tp, tp->encap_port); /* TCP_MAXSEG, API-6 */
 }
 
-uint32_t tk_tcp_rcv_window(tk_stack *s, tk_tcb *tp) {
-    uint32_t win = tk_chunkq_free(&tp->rcvq);
-    /* Offer only what the buffer pool backs: chunks are reserved for the
-     * whole window before it goes out, so data the peer sends within it
-     * always finds room. */
-    uint32_t len = tk_chunkq_len(&tp->rcvq);
-    uint32_t backed = tk_chunkq_back(&s->chunks, &tp->rcvq, len + win) - len;
-    if (backed < win) {
-        win = backed;
-        s->stats.rcv_window_pool_limited++;
-    }
-    /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep a small window closed
-     * (small against the buffer, or against a buffer pool smaller than it,
-     * which could otherwise never back a window that counts as large). */
-    uint64_t pool = (uint64_t)s->chunks.cap * s->chunks.size;
-    uint32_t buf = pool < tk_cold(tp)->opts.rcv_cap ? (uint32_t)pool : tk_cold(tp)->opts.rcv_cap;
-    if (win < buf / 4 && win < tp->mss)
-        win = 0;
-    /* Never shrink what was already offered (RFC 9293 3.8.6.2.2). */
-    uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
-    if (win < offered)
-        win = offered;
-    if (win < backed) /* what stays closed keeps no chunk from other windows */
-        tk_chunkq_back(&s->chunks, &tp->rcvq, len + win);
-    uint32_t max = 65535u << tp->rcv_shift;
-    return win > max ? max : win;
-}
-
-bool tk_tcp_window_update_due(tk_stack *s, tk_tcb *tp) {
-    if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_FIN_WAIT_1 &&
-        tp->state != TK_TCP_FIN_WAIT_2)
-        return false;
-    uint32_t win = tk_tcp_rcv_window(s, tp);
-    uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
-    if (win <= offered)
-        return false;
-    uint32_t inc = win - offered;
-    if (s->cfg.window_update_double)
-        return win >= 2u * offered; /* Linux's tcp_cleanup_rbuf */
-    return inc >= 2u * tp->mss || inc >= tk_cold(tp)->opts.rcv_cap / 2;
-}
-
 static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_time now) {
     if (tk_cold(tp)->opts.flags & TK_SOF_NOOPT)
         return;
@@ -520,13 +478,6 @@ bool tk_tcp_send_loss_probe(tk_stack *s, tk_tcb *tp, bool *retrans, tk_time now)
     uint32_t len = min_u32(end, maxseg);
     *retrans = true;
     return tk_tcp_resend(s, tp, tp->snd_una + end - len, len + (fin_out ? 1u : 0u), now) > 0;
-}
-
-uint8_t tk_tcp_wscale_for(uint32_t bufsize, uint8_t min) {
-    uint8_t shift = min > TK_TCP_MAX_WSCALE ? TK_TCP_MAX_WSCALE : min;
-    while (shift < TK_TCP_MAX_WSCALE && (bufsize >> shift) > 65535u)
-        shift++;
-    return shift;
 }
 
 void tk_tcp_output(tk_stack *s, tk_tcb *tp, tk_time now) {
