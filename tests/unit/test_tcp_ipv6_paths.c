@@ -49,7 +49,8 @@ static bool filter(void *cx, int from, const uint8_t *f, size_t len, tk_time now
         if (c->drop_synack && c->synacks == 1)
             return false;
     }
-    if (from == A && c->keep_syn && (fl & (TK_TCP_SYN | TK_TCP_ACK)) == TK_TCP_SYN && c->syn_len == 0 && len <= sizeof c->syn) {
+    if (from == A && c->keep_syn && (fl & (TK_TCP_SYN | TK_TCP_ACK)) == TK_TCP_SYN &&
+        c->syn_len == 0 && len <= sizeof c->syn) {
         memcpy(c->syn, f, len);
         c->syn_len = len;
         return false;
@@ -152,7 +153,10 @@ static size_t ptb_frame(uint8_t *out, const uint8_t *pkt, size_t plen, uint32_t 
     memcpy(out + 6, mac_b, 6);
     out[12] = 0x86;
     out[13] = 0xdd;
-    tk_icmp_hdr h = {.type = TK_ICMP6_PKT_TOO_BIG, .code = 0, .rest = mtu, .data = pkt,
+    tk_icmp_hdr h = {.type = TK_ICMP6_PKT_TOO_BIG,
+                     .code = 0,
+                     .rest = mtu,
+                     .data = pkt,
                      .data_len = plen > 1232 ? 1232 : plen};
     int n = tk_wire_icmp6_emit(&h, addr_b, addr_a, out + TK_ETH_HLEN + 40, 1600);
     assert_true(n > 0);
