@@ -52,17 +52,15 @@ void tk_run_nd_answer(tk_run *r) {
     if (!r->nd.pending || !r->stack)
         return;
     r->nd.pending = false;
-    tk_nd_msg m = {.type = TK_ICMP6_ND_NA,
-                   .flags = TK_ND_NA_SOLICITED | TK_ND_NA_OVERRIDE,
-                   .has_tlla = true};
+    tk_nd_msg m = {
+        .type = TK_ICMP6_ND_NA, .flags = TK_ND_NA_SOLICITED | TK_ND_NA_OVERRIDE, .has_tlla = true};
     memcpy(m.target, r->conn.raddr6, 16);
     memcpy(m.tlla, r->conn.rmac, 6);
     uint8_t frame[TK_ETH_HLEN + TK_IPV6_HLEN + 64];
     uint8_t *icmp = frame + TK_ETH_HLEN + TK_IPV6_HLEN;
     int n = tk_wire_nd_emit(&m, r->conn.raddr6, r->nd.to, icmp, 64);
-    tk_ipv6_hdr ip = {.payload_len = (uint16_t)n,
-                      .next = TK_IPPROTO_ICMPV6,
-                      .hop_limit = TK_ND_HOP_LIMIT};
+    tk_ipv6_hdr ip = {
+        .payload_len = (uint16_t)n, .next = TK_IPPROTO_ICMPV6, .hop_limit = TK_ND_HOP_LIMIT};
     memcpy(ip.src, r->conn.raddr6, 16);
     memcpy(ip.dst, r->nd.to, 16);
     tk_eth_hdr eth = {.type = TK_ETHERTYPE_IPV6};

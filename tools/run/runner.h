@@ -24,13 +24,13 @@
 
 #define TK_RUN_LOCAL_ADDR  0xc6120001u /* 198.18.0.1 */
 #define TK_RUN_REMOTE_ADDR 0xc6120002u /* 198.18.0.2 */
-#define TK_RUN_LOCAL_ADDR6                                                                          \
-    {0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0} /* fd3d:fa7b:d17d::0 */
-#define TK_RUN_REMOTE_ADDR6                                                                         \
-    {0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, 0x88, 0x88, 0, 0, 0, 0, 0, 0, 0, 0} /* ...:8888:: */
-#define TK_RUN_PREFIX6     48   /* packetdrill's IPv6 prefix length */
-#define TK_RUN_PORT        8080        /* bind() port and connect() target */
-#define TK_RUN_REMOTE_PORT 50000       /* the peer's port for passive opens */
+#define TK_RUN_LOCAL_ADDR6                                                                         \
+    { 0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } /* fd3d:fa7b:d17d::0 */
+#define TK_RUN_REMOTE_ADDR6                                                                        \
+    { 0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, 0x88, 0x88, 0, 0, 0, 0, 0, 0, 0, 0 } /* ...:8888:: */
+#define TK_RUN_PREFIX6     48    /* packetdrill's IPv6 prefix length */
+#define TK_RUN_PORT        8080  /* bind() port and connect() target */
+#define TK_RUN_REMOTE_PORT 50000 /* the peer's port for passive opens */
 #define TK_RUN_MAX_FDS     64
 #define TK_RUN_MAX_FRAME   1600
 #define TK_RUN_QUEUE       64
@@ -97,8 +97,8 @@ typedef struct tk_run_unsupported {
 
 /* The peer's Neighbor Discovery (nd_peer.c). */
 typedef struct tk_run_nd {
-    bool pending;  /* a solicitation for the peer's address waits for its answer */
-    uint8_t to[16]; /* the solicitation's source: where the advertisement goes */
+    bool pending;               /* a solicitation for the peer's address waits for its answer */
+    uint8_t to[16];             /* the solicitation's source: where the advertisement goes */
     uint32_t skipped, answered; /* NDP/MLD frames not given to the script; answers sent */
 } tk_run_nd;
 

@@ -1,11 +1,9 @@
 /* The one decoder of a whole captured frame carrying TCP: Ethernet, IPv4
- * (or IPv6 when asked: TK_FRAME_TCP_IPV6) and a TCP segment, plain or inside UDP (TCP over UDP, RFC 8260 style
- * tunnelling as in docs/udp-encapsulation.md), checksums verified unless
- * asked not to. The script runner (tools/run), the packetdrill matcher, the
- * simulator's segment log and the test harnesses (tests/support) all read
- * the stack's output through it; the
- * partial-frame decoding of `tcpkit decode` is decode_frame.h. Pure: no I/O,
- * no allocation. */
+ * (or IPv6 when asked: TK_FRAME_TCP_IPV6) and a TCP segment, plain or inside UDP (TCP over UDP, RFC
+ * 8260 style tunnelling as in docs/udp-encapsulation.md), checksums verified unless asked not to.
+ * The script runner (tools/run), the packetdrill matcher, the simulator's segment log and the test
+ * harnesses (tests/support) all read the stack's output through it; the partial-frame decoding of
+ * `tcpkit decode` is decode_frame.h. Pure: no I/O, no allocation. */
 #ifndef TK_TOOLS_FRAME_TCP_H
 #define TK_TOOLS_FRAME_TCP_H
 

@@ -112,10 +112,10 @@ typedef struct tk_pkt_packet {
     tk_pkt_opts_form opts_form;
     tk_pkt_opt opts[TK_PKT_MAX_OPTS];
     size_t nopts;
-    int ttl;     /* -1: unspecified */
-    int tos;     /* -1: unspecified */
+    int ttl;      /* -1: unspecified */
+    int tos;      /* -1: unspecified */
     int32_t flow; /* IPv6 flow label (flowlabel N), -1: unspecified (not compared, 0 inbound) */
-    char ecn[8]; /* "" or ect0 / ect1 / ce / noecn / ect01 */
+    char ecn[8];  /* "" or ect0 / ect1 / ce / noecn / ect01 */
     bool udp_encap;
     uint16_t udp_sport, udp_dport;
 } tk_pkt_packet;

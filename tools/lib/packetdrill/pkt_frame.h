@@ -26,7 +26,7 @@ typedef struct tk_pkt_conn {
     /* TK_PKT_IPV6: packets are IPv6 between laddr6 and raddr6; anything
      * else (0 included): IPv4 between laddr and raddr. */
     int ip_version;
-    uint32_t laddr, raddr; /* stack under test, script peer (host order) */
+    uint32_t laddr, raddr;          /* stack under test, script peer (host order) */
     uint8_t laddr6[16], raddr6[16]; /* the same for IPv6 (network order) */
     uint16_t lport, rport;
     uint8_t lmac[6], rmac[6];
@@ -59,13 +59,13 @@ typedef struct tk_pkt_seen {
     uint32_t seq, ack;
     uint8_t flags;
     uint16_t win;
-    uint32_t len; /* payload bytes */
-    uint16_t urg; /* urgent pointer */
+    uint32_t len;     /* payload bytes */
+    uint16_t urg;     /* urgent pointer */
     uint8_t tos, ttl; /* IPv6: the traffic class and the hop limit */
     uint8_t opts[40];
     size_t optlen;
-    bool v6;            /* an IPv6 frame */
-    uint32_t src, dst;  /* IPv4 addresses */
+    bool v6;           /* an IPv6 frame */
+    uint32_t src, dst; /* IPv4 addresses */
     uint8_t src6[16], dst6[16];
     uint32_t flow;      /* IPv6 flow label */
     const uint8_t *seg; /* the whole segment, inside the decoded frame */

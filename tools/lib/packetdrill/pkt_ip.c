@@ -23,10 +23,7 @@ uint32_t tk_pkt_pseudo_in(const tk_pkt_conn *c, uint8_t proto, size_t len) {
 
 /* The ECN field a [mark] sets (RFC 3168 5): ect0 10, ect1 01, ce 11. */
 static uint8_t ecn_field(const char *mark) {
-    return !strcmp(mark, "ect0")   ? 2
-           : !strcmp(mark, "ect1") ? 1
-           : !strcmp(mark, "ce")   ? 3
-                                   : 0;
+    return !strcmp(mark, "ect0") ? 2 : !strcmp(mark, "ect1") ? 1 : !strcmp(mark, "ce") ? 3 : 0;
 }
 
 int tk_pkt_wrap_ip(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t proto, size_t plen,
