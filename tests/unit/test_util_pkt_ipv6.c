@@ -191,16 +191,16 @@ static void test_NET_04_build_icmpv6_time_exceeded_and_param_problem(void **stat
     (void)state;
     tk_pkt_conn c = conn6();
     uint8_t f[300];
-    check_icmp6(f, build(&c, "< icmp time_exceeded exceeded_hop_limit [0:0(0)]", f, sizeof f), 3,
-                0, 0, 5000);
-    check_icmp6(f, build(&c, "< icmp time_exceeded exceeded_frag_time [0:0(0)]", f, sizeof f), 3,
-                1, 0, 5000);
+    check_icmp6(f, build(&c, "< icmp time_exceeded exceeded_hop_limit [0:0(0)]", f, sizeof f), 3, 0,
+                0, 5000);
+    check_icmp6(f, build(&c, "< icmp time_exceeded exceeded_frag_time [0:0(0)]", f, sizeof f), 3, 1,
+                0, 5000);
     check_icmp6(f, build(&c, "< icmp parameter_problem header_field [0:0(0)]", f, sizeof f), 4, 0,
                 0, 5000);
     check_icmp6(f, build(&c, "< icmp parameter_problem unknown_next_header [0:0(0)]", f, sizeof f),
                 4, 1, 0, 5000);
-    check_icmp6(f, build(&c, "< icmp parameter_problem unknown_option [0:0(0)]", f, sizeof f), 4,
-                2, 0, 5000);
+    check_icmp6(f, build(&c, "< icmp parameter_problem unknown_option [0:0(0)]", f, sizeof f), 4, 2,
+                0, 5000);
 }
 
 /* ICMPv4 names that ICMPv6 does not have are refused, not guessed. */

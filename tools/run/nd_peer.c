@@ -32,19 +32,35 @@ static void note_solicitation(tk_run *r, const tk_ipv6_hdr *ip, const uint8_t *m
     memcpy(r->nd.to, ip->src, 16);
 }
 
-bool tk_run_nd_frame(tk_run *r, const uint8_t *frame, size_t len) {
+/* The ICMPv6 message in an IPv6 frame: its offset in the packet (past the
+ * extension headers), or 0 when the frame carries none. */
+static size_t icmp6_at(const uint8_t *frame, size_t len, tk_ipv6_hdr *ip) {
     tk_eth_hdr eth;
-    tk_ipv6_hdr ip;
     tk_ipv6_chain ch;
     if (tk_wire_eth_parse(frame, len, &eth) < 0 || eth.type != TK_ETHERTYPE_IPV6)
-        return false;
+        return 0;
     const uint8_t *pkt = frame + TK_ETH_HLEN;
-    if (tk_wire_ipv6_parse(pkt, len - TK_ETH_HLEN, &ip) < 0 ||
-        tk_wire_ipv6_chain(pkt, &ip, &ch) < 0 || ch.fragment || ch.proto != TK_IPPROTO_ICMPV6 ||
-        ch.off >= TK_IPV6_HLEN + (size_t)ip.payload_len || !is_link_message(pkt[ch.off]))
+    if (tk_wire_ipv6_parse(pkt, len - TK_ETH_HLEN, ip) < 0 ||
+        tk_wire_ipv6_chain(pkt, ip, &ch) < 0 || ch.fragment || ch.proto != TK_IPPROTO_ICMPV6 ||
+        ch.off + TK_ICMP6_HLEN > TK_IPV6_HLEN + (size_t)ip->payload_len)
+        return 0;
+    return ch.off;
+}
+
+int tk_run_icmp6_type(const uint8_t *frame, size_t len) {
+    tk_ipv6_hdr ip;
+    size_t off = icmp6_at(frame, len, &ip);
+    return off ? frame[TK_ETH_HLEN + off] : -1;
+}
+
+bool tk_run_nd_frame(tk_run *r, const uint8_t *frame, size_t len) {
+    tk_ipv6_hdr ip;
+    size_t off = icmp6_at(frame, len, &ip);
+    const uint8_t *msg = frame + TK_ETH_HLEN + off;
+    if (off == 0 || !is_link_message(msg[0]))
         return false;
     r->nd.skipped++;
-    note_solicitation(r, &ip, pkt + ch.off, TK_IPV6_HLEN + (size_t)ip.payload_len - ch.off);
+    note_solicitation(r, &ip, msg, TK_IPV6_HLEN + (size_t)ip.payload_len - off);
     return true;
 }
 

@@ -192,6 +192,8 @@ void tk_run_pictures_begin(tk_run *r);
  * message, which the script never sees; a solicitation for the peer's
  * address is answered by the next tk_run_nd_answer. */
 bool tk_run_nd_frame(tk_run *r, const uint8_t *frame, size_t len);
+/* The type of the ICMPv6 message an IPv6 frame carries, or -1. */
+int tk_run_icmp6_type(const uint8_t *frame, size_t len);
 /* Injects the advertisement a solicitation asked for, if any. Called
  * whenever the stack has run (poll, input, a system call). */
 void tk_run_nd_answer(tk_run *r);
