@@ -157,8 +157,11 @@ static void pop_frame(tk_run *r) {
 
 static void render_frame(tk_run *r, const tk_run_frame *f, char *buf, size_t cap) {
     tk_pkt_seen seen;
+    int icmp6 = tk_run_icmp6_type(f->data, f->len);
     if (tk_pkt_decode(f->data, f->len, &seen) == 0)
         tk_pkt_render(&r->conn, &seen, buf, cap);
+    else if (icmp6 >= 0)
+        snprintf(buf, cap, "an ICMPv6 message of type %d (%zu bytes)", icmp6, f->len);
     else
         snprintf(buf, cap, "a non-TCP frame of %zu bytes", f->len);
 }

@@ -102,12 +102,33 @@ static int sys_socket(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result 
     return return_new_fd(r, sd, out);
 }
 
+/* A sockaddr struct argument naming the wildcard address:
+ * {..., sin6_addr=in6addr_any} or {..., sin_addr=INADDR_ANY}. */
+static bool wildcard_arg(const tk_pkt_expr *e) {
+    for (size_t i = 0; e->kind == TK_PKT_EXPR_STRUCT && i < e->nitems; i++) {
+        const tk_pkt_expr *m = &e->items[i];
+        if (m->name && (!strcmp(m->name, "sin6_addr") || !strcmp(m->name, "sin_addr")) &&
+            (tk_sys_is_sym(m, "in6addr_any") || tk_sys_is_sym(m, "INADDR_ANY")))
+            return true;
+    }
+    return false;
+}
+
+/* bind(fd, ..., ...) binds the stack's address; an address struct with
+ * in6addr_any (INADDR_ANY) binds the wildcard of the script's family: for
+ * IPv6 scripts a listener on every address of both families unless
+ * IPV6_V6ONLY. */
 static int sys_bind(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
     if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
     tk_sockaddr a = tk_run_sockaddr(r, true, r->bind_port);
+    if (wildcard_arg(tk_sys_arg(ev, 1))) {
+        static const uint8_t any6[16];
+        a = a.family == TK_AF_INET6 ? tk_sockaddr_in6(any6, r->bind_port, 0)
+                                    : tk_sockaddr_in4(0, r->bind_port);
+    }
     r->conn.lport = r->bind_port;
     return tk_sys_set_errno(out, tk_bind(r->stack, sd, &a));
 }
