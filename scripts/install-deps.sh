@@ -6,7 +6,8 @@
 #          (cmocka, libpcap, clang, clang-format, tcpdump, tshark, scapy, chromium
 #          for the browser test of the HTML reports, ...) and the board's
 #          (gcc-arm-none-eabi, newlib, qemu-system-arm: tests/device) and the
-#          AF_XDP and DPDK drivers' (libxdp-dev, libbpf-dev, libdpdk-dev)
+#          AF_XDP and DPDK drivers' (libxdp-dev, libbpf-dev, libdpdk-dev), and nftables
+#          (interop 16 drops packets above 1280 bytes as a narrow path would)
 # Runs apt-get only when something is missing and we are root; otherwise it
 # names what is missing and leaves the decision to the user.
 set -euo pipefail
@@ -14,7 +15,7 @@ set_name=${1:-check}
 demo=(cmake make gcc libc6-dev pkg-config libpcap-dev)
 check=("${demo[@]}" clang libcmocka-dev clang-format
        tcpdump tshark python3 python3-scapy iproute2 curl netcat-openbsd iputils-ping chromium
-       gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libxdp-dev libbpf-dev libdpdk-dev ethtool)
+       gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libxdp-dev libbpf-dev libdpdk-dev ethtool nftables)
 case "$set_name" in
     demo) pkgs=("${demo[@]}") ;;
     check) pkgs=("${check[@]}") ;;

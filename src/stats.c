@@ -109,12 +109,25 @@ const char *tk_timer_kind_name(int kind) {
     return names[kind];
 }
 
-static void fill_tcb(const tk_tcb *tp, tk_conn_info *ci) {
+/* The endpoints of a connection or half-open entry: IPv6 ones from a6. */
+static void fill_addrs(const tk_a6pair *a6, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                       uint16_t rport, tk_conn_info *ci) {
+    ci->local = a6 ? tk_sockaddr_in6(a6->l, lport, 0) : tk_sockaddr_in4(laddr, lport);
+    ci->remote = a6 ? tk_sockaddr_in6(a6->r, rport, 0) : tk_sockaddr_in4(raddr, rport);
+}
+
+static void fill_tcb(const tk_stack *s, const tk_tcb *tp, tk_conn_info *ci) {
     memset(ci, 0, sizeof(*ci));
     ci->sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
     ci->state = tp->state;
-    ci->local = tk_sockaddr_in4(tp->laddr, tp->lport);
-    ci->remote = tk_sockaddr_in4(tp->raddr, tp->rport);
+    const tk_a6pair *a6 = NULL;
+#if TK_WITH_IPV6
+    if (tp->flags & TK_TF_V6)
+        a6 = tk_tcb_a6(s, tp);
+#else
+    (void)s;
+#endif
+    fill_addrs(a6, tp->laddr, tp->lport, tp->raddr, tp->rport, ci);
     ci->send_q = tk_chunkq_len(&tp->sndq);
     ci->recv_q = tp->state == TK_TCP_LISTEN ? tk_cold(tp)->acq_len : tk_chunkq_len(&tp->rcvq);
     ci->snd_wnd = tp->snd_wnd;
@@ -141,8 +154,7 @@ static void fill_syn_entry(const tk_stack *s, const tk_syn_entry *e, tk_conn_inf
     memset(ci, 0, sizeof(*ci));
     ci->sd = -1;
     ci->state = TK_TCP_SYN_RCVD;
-    ci->local = tk_sockaddr_in4(e->laddr, e->lport);
-    ci->remote = tk_sockaddr_in4(e->raddr, e->rport);
+    fill_addrs(tk_syncache_a6(s, e), e->laddr, e->lport, e->raddr, e->rport, ci);
     ci->rcv_wnd = e->rcv_win;
     ci->snd_wnd = e->peer_win;
     ci->retransmits = e->rexmits;
@@ -155,6 +167,21 @@ static void fill_syn_entry(const tk_stack *s, const tk_syn_entry *e, tk_conn_inf
                   ((e->flags & TK_SC_ECN) ? TK_CONN_OPT_ECN : 0u);
 }
 
+/* An IPv6 TIME_WAIT entry keeps only a fold of the peer's address: its
+ * remote address reads "::" (timewait.h). */
+static void fill_tw_addrs(const tk_stack *s, const tk_tw *tw, tk_conn_info *ci) {
+#if TK_WITH_IPV6
+    if (tw->flags & TK_TW_V6) {
+        static const uint8_t any[16];
+        ci->local = tk_sockaddr_in6(s->net.ip6.addr[tw->laddr6 % TK_IP6_ADDRS].a, tw->lport, 0);
+        ci->remote = tk_sockaddr_in6(any, tw->rport, 0);
+        return;
+    }
+#endif
+    ci->local = tk_sockaddr_in4(s->cfg.addr, tw->lport);
+    ci->remote = tk_sockaddr_in4(tw->raddr, tw->rport);
+}
+
 int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
     int n = 0;
     for (uint32_t i = 0; i < s->tcbs.cap; i++) {
@@ -162,7 +189,7 @@ int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
         if (tp == NULL)
             continue;
         if (n < max)
-            fill_tcb(tp, &out[n]);
+            fill_tcb(s, tp, &out[n]);
         n++;
     }
     for (uint32_t i = 0; i < s->syncache.cap && s->syncache.count > 0; i++) {
@@ -180,8 +207,7 @@ int tk_stack_conn_table(const tk_stack *s, tk_conn_info *out, int max) {
             memset(ci, 0, sizeof(*ci));
             ci->sd = -1;
             ci->state = TK_TCP_TIME_WAIT;
-            ci->local = tk_sockaddr_in4(s->cfg.addr, tw->lport);
-            ci->remote = tk_sockaddr_in4(tw->raddr, tw->rport);
+            fill_tw_addrs(s, tw, ci);
             ci->encap_port = tw->encap_port;
             ci->timer_kind = TK_TIMER_TIME_WAIT;
             ci->timer_deadline = tw->expiry;

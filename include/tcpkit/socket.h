@@ -72,6 +72,7 @@ int tk_close(tk_stack *s, int sd);
 #define TK_IPPROTO_IP_LEVEL  0
 #define TK_SOL_SOCKET        1
 #define TK_IPPROTO_TCP_LEVEL 6
+#define TK_IPPROTO_IPV6_LEVEL 41
 enum tk_sockopt {
     TK_SO_REUSEADDR = 1,
     TK_SO_LINGER,    /* tk_linger */
@@ -178,6 +179,11 @@ enum tk_sockopt {
      * cwnd / SRTT (docs/congestion.md); 0 sends as the window allows. A
      * listener passes it on. */
     TK_TCP_PACING,
+    /* Level TK_IPPROTO_IPV6_LEVEL, IPV6_V6ONLY (SPEC NET-4): int, non-zero:
+     * a socket bound to the wildcard takes IPv6 connections only. Default
+     * 0: a wildcard listener is dual-stack (IPv4 and IPv6 peers). Set before
+     * listen(). */
+    TK_IPV6_V6ONLY,
 };
 typedef struct tk_linger {
     int onoff;

@@ -25,6 +25,10 @@ typedef struct tk_trace_event {
     /* STATE / ERROR: the connection's endpoints and socket id (-1 if none). */
     int sd;
     uint32_t laddr, raddr;
+    /* An IPv6 connection's addresses (16 bytes each, valid during the
+     * callback; laddr/raddr then hold keyed folds of them); NULL for IPv4
+     * and for IPv6 TIME_WAIT entries, which keep only folds. */
+    const uint8_t *laddr6, *raddr6;
     uint16_t lport, rport;
     int old_state, new_state; /* tk_tcp_state values */
     const char *cause;        /* "rcv SYN-ACK", "close()", "2MSL timeout", ... */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/div.h"
+#include "net/icmp.h"
 #include "net/net.h"
 #include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ipv6.h"
@@ -105,8 +106,9 @@ static int echo_reply(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, 
                           now);
 }
 
-/* An error about a packet we sent (RFC 4443 3): quoted correctly, it is
- * counted; TCP does not run over IPv6 yet, so no transport takes it. */
+/* An error about a packet we sent (RFC 4443 3): quoted correctly, it goes
+ * to the transport that sent the quoted packet (TCP: tcp/ctlinput6.c),
+ * and its effect is counted as for IPv4. */
 static int error_in(tk_net *net, const tk_icmp_hdr *h, tk_time now) {
     net->stats->icmp6_errors_in++;
     tk_icmp6_quote q;
@@ -114,7 +116,13 @@ static int error_in(tk_net *net, const tk_icmp_hdr *h, tk_time now) {
         TK_NET_DROP(net, drop_icmp6_bad_quote, now);
         return -EINVAL;
     }
-    net->stats->icmp_errors_ignored++;
+    const tk_protosw *sw = tk_protosw_find(&net->protosw, q.proto);
+    int rc = sw != NULL && sw->ctlinput6 != NULL ? sw->ctlinput6(sw->ctx, h, &q, now)
+                                                 : TK_ICMP_IGNORED;
+    if (rc == TK_ICMP_HARD)
+        net->stats->icmp_hard_errors++;
+    else if (rc == TK_ICMP_IGNORED)
+        net->stats->icmp_errors_ignored++;
     return 0;
 }
 

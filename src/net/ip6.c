@@ -114,8 +114,12 @@ static int deliver(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, const t
         TK_NET_DROP(net, drop_ip6_no_next, now);
         return -ENOMSG;
     }
-    /* Nothing above IPv6 but ICMPv6 yet: RFC 8200 4 asks for a Parameter
-     * Problem, code 1, pointing at the unrecognized next header. */
+    const tk_protosw *pr = tk_protosw_find(&net->protosw, c->proto);
+    if (pr != NULL && pr->input6 != NULL) /* TCP (NET-4) */
+        return pr->input6(pr->ctx, ih, p + c->off, TK_IPV6_HLEN + (size_t)ih->payload_len - c->off,
+                          now);
+    /* No transport for it: RFC 8200 4 asks for a Parameter Problem, code 1,
+     * pointing at the unrecognized next header. */
     TK_NET_DROP(net, drop_ip6_proto, now);
     tk_net_icmp6_error(net, p, TK_IPV6_HLEN + (size_t)ih->payload_len, TK_ICMP6_PARAM_PROBLEM,
                        TK_ICMP6_PP_NEXT_HDR, c->pp_pointer, now);
@@ -199,6 +203,11 @@ uint32_t tk_net_ip6_flow(const tk_net *net, const uint8_t src[16], const uint8_t
 
 int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
                    uint8_t hop_limit, uint32_t flow, size_t len, tk_time now) {
+    return tk_net_output6_tc(net, src, dst, proto, hop_limit, 0, flow, len, now);
+}
+
+int tk_net_output6_tc(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                      uint8_t hop_limit, uint8_t tclass, uint32_t flow, size_t len, tk_time now) {
     const uint8_t *hop = next_hop(net, dst, now);
     if (hop == NULL) {
         net->stats->out6_no_route++;
@@ -209,6 +218,7 @@ int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], ui
     ih.payload_len = (uint16_t)len;
     ih.next = proto;
     ih.hop_limit = hop_limit;
+    ih.tclass = tclass;
     ih.flow = flow & 0xfffffu;
     memcpy(ih.src, src, 16);
     memcpy(ih.dst, dst, 16);

@@ -162,6 +162,9 @@ uint8_t *tk_net_payload6(tk_net *net, size_t *cap);
  * -ENETUNREACH (off-link, no router). */
 int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
                    uint8_t hop_limit, uint32_t flow, size_t len, tk_time now);
+/* The same with a traffic class (DSCP and ECN, as IPv4's TOS). */
+int tk_net_output6_tc(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                      uint8_t hop_limit, uint8_t tclass, uint32_t flow, size_t len, tk_time now);
 /* RFC 6437 3: the flow label of a flow, a keyed hash of its addresses,
  * protocol and ports (0 where there are none), never 0. */
 uint32_t tk_net_ip6_flow(const tk_net *net, const uint8_t src[16], const uint8_t dst[16],

@@ -12,7 +12,9 @@
 
 #include "tcpkit/types.h"
 #include "tcpkit/wire/icmp.h"
+#include "tcpkit/wire/icmp6.h"
 #include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/ipv6.h"
 
 #define TK_PROTOSW_MAX 4
 
@@ -27,10 +29,21 @@ typedef int (*tk_proto_input_fn)(void *ctx, const tk_ipv4_hdr *ih, const uint8_t
 typedef int (*tk_proto_ctlinput_fn)(void *ctx, const tk_icmp_hdr *h, const tk_icmp_quote *q,
                                     tk_time now);
 
+/* A payload that came over IPv6 (SPEC NET-4): ih is the packet's header,
+ * p the upper-layer payload past the extension headers. */
+typedef int (*tk_proto_input6_fn)(void *ctx, const tk_ipv6_hdr *ih, const uint8_t *p, size_t len,
+                                  tk_time now);
+/* An ICMPv6 error (h->rest: the MTU of a Packet Too Big) whose quote q is
+ * of a packet we sent with this protocol. Returns an enum tk_icmp_effect. */
+typedef int (*tk_proto_ctlinput6_fn)(void *ctx, const tk_icmp_hdr *h, const tk_icmp6_quote *q,
+                                     tk_time now);
+
 typedef struct tk_protosw {
     uint8_t proto; /* IP protocol number; 0: slot free */
     tk_proto_input_fn input;
     tk_proto_ctlinput_fn ctlinput; /* NULL: errors are ignored */
+    tk_proto_input6_fn input6;     /* NULL: not over IPv6 */
+    tk_proto_ctlinput6_fn ctlinput6;
     void *ctx;
 } tk_protosw;
 
@@ -41,6 +54,10 @@ typedef struct tk_protosw_table {
 /* Registers (or replaces) the handlers of proto. Returns 0 or -ENOBUFS. */
 int tk_protosw_register(tk_protosw_table *t, uint8_t proto, tk_proto_input_fn input,
                         tk_proto_ctlinput_fn ctlinput, void *ctx);
+/* Adds the IPv6 handlers to proto's entry (registered first). Returns 0 or
+ * -ENOENT. */
+int tk_protosw_register6(tk_protosw_table *t, uint8_t proto, tk_proto_input6_fn input6,
+                         tk_proto_ctlinput6_fn ctlinput6);
 /* The entry of proto, or NULL. */
 const tk_protosw *tk_protosw_find(const tk_protosw_table *t, uint8_t proto);
 

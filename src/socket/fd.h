@@ -27,4 +27,18 @@ int tk_sock_send_begin(tk_stack *s, int sd, tk_tcb **out);
  * address. */
 int tk_sock_addr4(const tk_sockaddr *a, uint32_t *addr);
 
+/* An address at the socket calls, either family (SPEC NET-4). */
+typedef struct tk_sock_ip {
+    bool v6;        /* a native IPv6 address (not IPv4-mapped, not ::) */
+    uint32_t a4;    /* IPv4 (0: any), or the fold of a6 (tcp/addr6.h) */
+    uint8_t a6[16]; /* v6 */
+} tk_sock_ip;
+/* The address a names: IPv4 as tk_sock_addr4 reduces it, else a native
+ * IPv6 one. Returns 0, -EINVAL for NULL, -EAFNOSUPPORT for another family
+ * or for IPv6 on a stack without it (cfg.ipv6 off). */
+int tk_sock_addr(const tk_stack *s, const tk_sockaddr *a, tk_sock_ip *out);
+/* tp's local (or remote) address as the calls return it: IPv6 for an
+ * IPv6 connection or a socket bound to ::, else IPv4. */
+tk_sockaddr tk_sock_name(const tk_stack *s, const tk_tcb *tp, bool remote);
+
 #endif

@@ -28,11 +28,22 @@ int tk_socket(tk_stack *s) {
     return (int)tp->index;
 }
 
-static int do_bind(tk_stack *s, tk_tcb *tp, uint32_t addr, uint16_t port) {
-    if (addr != 0 && addr != s->cfg.addr)
+/* An address of ours to bind to: the stack's IPv4 address, or one of its
+ * IPv6 addresses in any state (DAD may still be running). */
+static bool addr_ours(tk_stack *s, const tk_sock_ip *ip) {
+#if TK_WITH_IPV6
+    if (ip->v6 && ip->a4 != 0)
+        return tk_net_ip6_own(&s->net, ip->a6) != NULL;
+#endif
+    return ip->a4 == 0 || ip->a4 == s->cfg.addr;
+}
+
+static int do_bind(tk_stack *s, tk_tcb *tp, const tk_sock_ip *ip, uint16_t port) {
+    uint32_t addr = ip->a4;
+    if (!addr_ours(s, ip))
         return -EADDRNOTAVAIL;
     if (port == 0) {
-        int p = tk_port_pick(s, tp, addr, 0, 0);
+        int p = tk_port_pick(s, tp, addr, 0, 0, false);
         if (p < 0)
             return p;
         port = (uint16_t)p;
@@ -44,6 +55,12 @@ static int do_bind(tk_stack *s, tk_tcb *tp, uint32_t addr, uint16_t port) {
     tp->laddr = addr;
     tp->lport = port;
     tp->flags |= TK_TF_BOUND;
+#if TK_WITH_IPV6
+    if (ip->v6) {
+        memcpy(tk_tcb_a6(s, tp)->l, ip->a6, 16);
+        tp->flags |= TK_TF_V6;
+    }
+#endif
     tk_bind_insert(s, tp);
     return 0;
 }
@@ -54,11 +71,14 @@ int tk_bind(tk_stack *s, int sd, const tk_sockaddr *addr) {
         return -EBADF;
     if (addr == NULL || (tp->flags & TK_TF_BOUND) || tp->state != TK_TCP_CLOSED)
         return -EINVAL;
-    uint32_t a4;
-    int rc = tk_sock_addr4(addr, &a4);
+    tk_sock_ip ip;
+    int rc = tk_sock_addr(s, addr, &ip);
     if (rc < 0)
         return rc;
-    return do_bind(s, tp, a4, addr->port);
+    /* :: is the wildcard of both families; getsockname() says "::". */
+    if (addr->family == TK_AF_INET6 && !ip.v6 && ip.a4 == 0 && TK_WITH_IPV6 && s->cfg.ipv6)
+        ip.v6 = true;
+    return do_bind(s, tp, &ip, addr->port);
 }
 
 int tk_listen(tk_stack *s, int sd, int backlog) {
@@ -72,7 +92,8 @@ int tk_listen(tk_stack *s, int sd, int backlog) {
     if (tp->state != TK_TCP_CLOSED || (tp->flags & TK_TF_CONNECTED))
         return -EINVAL;
     if (!(tp->flags & TK_TF_BOUND)) {
-        int rc = do_bind(s, tp, 0, 0);
+        static const tk_sock_ip any;
+        int rc = do_bind(s, tp, &any, 0);
         if (rc < 0)
             return rc;
     }
@@ -107,19 +128,22 @@ int tk_accept(tk_stack *s, int sd, tk_sockaddr *peer) {
     tp->flags &= ~TK_TF_IN_ACCEPTQ;
     tp->flags |= TK_TF_FD;
     if (peer != NULL)
-        *peer = tk_sockaddr_in4(tp->raddr, tp->rport);
+        *peer = tk_sock_name(s, tp, true);
     return (int)tp->index;
 }
+
+static int connect_start(tk_stack *s, tk_tcb *tp, uint32_t laddr, uint32_t raddr, uint16_t rport);
+static int connect6(tk_stack *s, tk_tcb *tp, const tk_sock_ip *ip, uint16_t rport);
 
 int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
     tk_tcb *tp = tk_fd_tcb(s, sd);
     if (tp == NULL)
         return -EBADF;
-    uint32_t raddr = 0;
-    int rc = tk_sock_addr4(addr, &raddr);
+    tk_sock_ip ip;
+    int rc = tk_sock_addr(s, addr, &ip);
     if (rc < 0)
         return rc;
-    if (addr->port == 0 || raddr == 0)
+    if (addr->port == 0 || ip.a4 == 0)
         return -EINVAL;
     if (tp->state == TK_TCP_SYN_SENT || tp->state == TK_TCP_SYN_RCVD)
         return -EALREADY;
@@ -127,20 +151,31 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
         return -EINVAL;
     if (tp->state != TK_TCP_CLOSED || (tp->flags & TK_TF_CONNECTED))
         return -EISCONN; /* CM-17: never resets a live connection */
+    if (ip.v6)
+        return connect6(s, tp, &ip, addr->port);
+    if ((tp->flags & TK_TF_V6) && tp->laddr != 0)
+        return -EINVAL; /* bound to an IPv6 address */
+    uint32_t raddr = ip.a4;
     uint32_t laddr = s->cfg.addr;
     if (tp->flags & TK_TF_BOUND) {
-        if (tk_demux_lookup(s, laddr, tp->lport, raddr, addr->port) != NULL ||
+        if (tk_demux_lookup(s, laddr, tp->lport, raddr, addr->port, NULL, NULL) != NULL ||
             tk_tw_lookup(s, laddr, tp->lport, raddr, addr->port) != NULL)
             return -EADDRINUSE; /* CM-10 */
     } else {
-        int p = tk_port_pick(s, tp, laddr, raddr, addr->port);
+        int p = tk_port_pick(s, tp, laddr, raddr, addr->port, false);
         if (p < 0)
             return p;
         tp->lport = (uint16_t)p;
     }
+    tp->flags &= ~TK_TF_V6; /* bound to :: and connecting to IPv4 */
+    return connect_start(s, tp, laddr, raddr, addr->port);
+}
+
+/* The rest of connect() once the 4-tuple is chosen. */
+static int connect_start(tk_stack *s, tk_tcb *tp, uint32_t laddr, uint32_t raddr, uint16_t rport) {
     tp->laddr = laddr;
     tp->raddr = raddr;
-    tp->rport = addr->port;
+    tp->rport = rport;
     tk_cold(tp)->so_error = 0;
     tk_tcb_init_conn(s, tp, s->now);
     tp->rcv_shift =
@@ -150,6 +185,43 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
     s->stats.active_opens++;
     tk_tcb_mark_pending(s, tp);
     return -EINPROGRESS;
+}
+
+/* connect() to an IPv6 address (SPEC NET-4): from the bound address, else
+ * the one RFC 6724 picks for the destination (net/ip6.c); the 4-tuple's
+ * folds choose the port and find a conflict (tcp/addr6.h). */
+static int connect6(tk_stack *s, tk_tcb *tp, const tk_sock_ip *ip, uint16_t rport) {
+#if TK_WITH_IPV6
+    if (tk_ipv6_is_multicast(ip->a6) || tp->encap_port != 0)
+        return -EINVAL; /* no TCP to a group; TCP over UDP is IPv4 only */
+    tk_a6pair *a = tk_tcb_a6(s, tp);
+    bool bound6 = (tp->flags & TK_TF_V6) && tp->laddr != 0;
+    if (!bound6 && tp->laddr != 0)
+        return -EINVAL; /* bound to the IPv4 address */
+    const uint8_t *src = bound6 ? a->l : tk_net_ip6_source(&s->net, ip->a6);
+    if (src == NULL)
+        return -EADDRNOTAVAIL; /* no usable address yet (DAD, SLAAC) */
+    uint8_t l6[16];
+    memcpy(l6, src, 16);
+    uint32_t laddr = tk_addr6_fold(s, l6);
+    if (tp->flags & TK_TF_BOUND) {
+        if (tk_demux_lookup(s, laddr, tp->lport, ip->a4, rport, l6, ip->a6) != NULL ||
+            tk_tw_lookup6(s, l6, tp->lport, ip->a4, rport) != NULL)
+            return -EADDRINUSE; /* CM-10 */
+    } else {
+        int p = tk_port_pick(s, tp, laddr, ip->a4, rport, true);
+        if (p < 0)
+            return p;
+        tp->lport = (uint16_t)p;
+    }
+    memcpy(a->l, l6, 16);
+    memcpy(a->r, ip->a6, 16);
+    tp->flags |= TK_TF_V6;
+    return connect_start(s, tp, laddr, ip->a4, rport);
+#else
+    (void)s, (void)tp, (void)ip, (void)rport;
+    return -EAFNOSUPPORT;
+#endif
 }
 
 int tk_sock_send_begin(tk_stack *s, int sd, tk_tcb **out) {

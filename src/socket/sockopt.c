@@ -84,7 +84,7 @@ int tk_getsockname(tk_stack *s, int sd, tk_sockaddr *out) {
         return -EBADF;
     if (out == NULL)
         return -EINVAL;
-    *out = tk_sockaddr_in4(tp->laddr, tp->lport);
+    *out = tk_sock_name(s, tp, false);
     return 0;
 }
 
@@ -96,6 +96,6 @@ int tk_getpeername(tk_stack *s, int sd, tk_sockaddr *out) {
         return -EINVAL;
     if (tp->raddr == 0 || tp->state == TK_TCP_LISTEN)
         return -ENOTCONN;
-    *out = tk_sockaddr_in4(tp->raddr, tp->rport);
+    *out = tk_sock_name(s, tp, true);
     return 0;
 }

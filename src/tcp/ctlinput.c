@@ -21,7 +21,10 @@ static int pmtu_update(tk_stack *s, tk_tcb *tp, uint32_t rest, tk_time now) {
         mtu = s->cfg.pmtu_min;
         s->stats.pmtu_clamped++;
     }
-    uint32_t mss = mtu - 40u;
+    return tk_tcp_pmtu_lower(s, tp, mtu - 40u, now);
+}
+
+int tk_tcp_pmtu_lower(tk_stack *s, tk_tcb *tp, uint32_t mss, tk_time now) {
     if (mss >= tp->mss)
         return TK_ICMP_PMTU;
     tp->mss = (uint16_t)mss;
@@ -35,7 +38,9 @@ static int pmtu_update(tk_stack *s, tk_tcb *tp, uint32_t rest, tk_time now) {
 
 /* The connection a quote names, when the quoted sequence is in flight. */
 static tk_tcb *quoted_tcb(tk_stack *s, const tk_icmp_quote *q) {
-    tk_tcb *tp = tk_demux_lookup(s, q->src, q->sport, q->dst, q->dport);
+    if (q->proto != TK_IPPROTO_TCP)
+        return NULL;
+    tk_tcb *tp = tk_demux_lookup(s, q->src, q->sport, q->dst, q->dport, NULL, NULL);
     /* A connection inside UDP sends no plain segment to quote (and quotes
      * of UDP are ignored): as FreeBSD, its port must match. */
     if (tp == NULL || tp->state == TK_TCP_LISTEN || tp->encap_port != 0)

@@ -38,12 +38,30 @@ void tk_demux_remove(tk_stack *s, tk_tcb *tp) {
     tp->flags &= ~TK_TF_IN_HASH;
 }
 
+/* The 4-tuple is tp's: for IPv6 (l6 != NULL) the folds match first, then
+ * the addresses themselves (tcp/addr6.h); an IPv4 tuple never matches an
+ * IPv6 connection whose folds happen to equal its addresses. */
+static bool tuple_match(const tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint16_t lport,
+                        uint32_t raddr, uint16_t rport, const uint8_t *l6, const uint8_t *r6) {
+    if (tp->lport != lport || tp->rport != rport || tp->laddr != laddr || tp->raddr != raddr)
+        return false;
+    if (l6 == NULL)
+        return !(tp->flags & TK_TF_V6);
+#if TK_WITH_IPV6
+    const tk_a6pair *a = tk_tcb_a6(s, tp);
+    return (tp->flags & TK_TF_V6) && memcmp(a->l, l6, 16) == 0 && memcmp(a->r, r6, 16) == 0;
+#else
+    (void)s, (void)r6;
+    return false;
+#endif
+}
+
 tk_tcb *tk_demux_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                        uint16_t rport) {
+                        uint16_t rport, const uint8_t *l6, const uint8_t *r6) {
     uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->conn_mask;
     for (uint32_t i = s->conn_hash[b]; i != TK_NIL;) {
         tk_tcb *tp = tk_tcb_at(s, i);
-        if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr && tp->raddr == raddr)
+        if (tuple_match(s, tp, laddr, lport, raddr, rport, l6, r6))
             return tp;
         i = tp->hash_next;
     }
@@ -51,13 +69,13 @@ tk_tcb *tk_demux_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint3
 }
 
 tk_tcb *tk_demux_lookup_hint(tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                             uint16_t rport) {
+                             uint16_t rport, const uint8_t *l6, const uint8_t *r6) {
     tk_tcb *tp = tk_tcb_at(s, s->demux_last);
     /* Valid only while that TCB is in the hash with the same 4-tuple. */
-    if (tp != NULL && (tp->flags & TK_TF_IN_HASH) && tp->lport == lport && tp->rport == rport &&
-        tp->laddr == laddr && tp->raddr == raddr)
+    if (tp != NULL && (tp->flags & TK_TF_IN_HASH) &&
+        tuple_match(s, tp, laddr, lport, raddr, rport, l6, r6))
         return tp;
-    tp = tk_demux_lookup(s, laddr, lport, raddr, rport);
+    tp = tk_demux_lookup(s, laddr, lport, raddr, rport, l6, r6);
     if (tp != NULL)
         s->demux_last = tp->index;
     return tp;
@@ -86,16 +104,31 @@ void tk_listen_remove(tk_stack *s, tk_tcb *tp) {
     tp->flags &= ~TK_TF_IN_LISTEN;
 }
 
-/* An exact address match wins over a wildcard (0) listener. */
-tk_tcb *tk_listen_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport) {
+/* tp is bound to exactly laddr (the IPv6 address l6 when not NULL). */
+static bool bound_exactly(const tk_stack *s, const tk_tcb *tp, uint32_t laddr, const uint8_t *l6) {
+    if (tp->laddr != laddr || laddr == 0)
+        return false;
+    if (l6 == NULL)
+        return !(tp->flags & TK_TF_V6);
+#if TK_WITH_IPV6
+    return (tp->flags & TK_TF_V6) && memcmp(tk_tcb_a6(s, tp)->l, l6, 16) == 0;
+#else
+    (void)s;
+    return false;
+#endif
+}
+
+/* An exact address match wins over a wildcard (0) listener. The wildcard
+ * takes both families, IPv4 not when IPV6_V6ONLY is set (NET-4). */
+tk_tcb *tk_listen_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, const uint8_t *l6) {
     uint32_t b = port_bucket(lport, TK_LISTEN_BUCKETS - 1);
     tk_tcb *wild = NULL;
     for (uint32_t i = s->listen_hash[b]; i != TK_NIL;) {
         tk_tcb *tp = tk_tcb_at(s, i);
         if (tp->lport == lport) {
-            if (tp->laddr == laddr)
+            if (bound_exactly(s, tp, laddr, l6))
                 return tp;
-            if (tp->laddr == 0)
+            if (tp->laddr == 0 && (l6 != NULL || !(tp->flags & TK_TF_V6ONLY)))
                 wild = tp;
         }
         i = tp->hash_next;
@@ -164,17 +197,34 @@ int tk_bind_check(const tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t p
     return 0;
 }
 
+/* For IPv6 (tcp/addr6.h), the folds: a fold collision only skips a port. */
 static bool tuple_free(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                       uint16_t rport) {
-    return tk_demux_lookup(s, laddr, lport, raddr, rport) == NULL &&
+                       uint16_t rport, bool v6) {
+    if (v6)
+        return !tk_demux_fold_used(s, laddr, lport, raddr, rport) &&
+               !tk_tw_fold_used(s, lport, raddr, rport);
+    return tk_demux_lookup(s, laddr, lport, raddr, rport, NULL, NULL) == NULL &&
            tk_tw_lookup(s, laddr, lport, raddr, rport) == NULL;
+}
+
+bool tk_demux_fold_used(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                        uint16_t rport) {
+    uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->conn_mask;
+    for (uint32_t i = s->conn_hash[b]; i != TK_NIL;) {
+        const tk_tcb *tp = tk_tcb_at(s, i);
+        if (tp->lport == lport && tp->rport == rport && tp->laddr == laddr && tp->raddr == raddr)
+            return true;
+        i = tp->hash_next;
+    }
+    return false;
 }
 
 /* RFC 6056 3.3.1 (Algorithm 1): a random starting point, then sequential
  * search over the range, skipping bound ports and 4-tuples in use or in
  * TIME_WAIT (CM-15), and, in a sharded stack, ports whose flow RSS steers
  * to another shard (NET-8: about (count - 1) / count of them). */
-int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, uint16_t rport) {
+int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, uint16_t rport,
+                 bool v6) {
     uint32_t lo = s->cfg.ephemeral_lo;
     uint32_t num = (uint32_t)s->cfg.ephemeral_hi - lo + 1u;
     uint32_t r = s->io.random ? s->io.random(s->io.ctx) : 0;
@@ -188,10 +238,10 @@ int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, 
                 return port;
             continue;
         }
-        if (TK_WITH_SHARDS && s->cfg.shard_count > 1 &&
+        if (TK_WITH_SHARDS && s->cfg.shard_count > 1 && !v6 &&
             tk_flow_shard_v4(laddr, port, raddr, rport, s->cfg.shard_count) != s->cfg.shard_index)
             continue; /* NET-8: its frames would be steered to another shard */
-        if (tuple_free(s, laddr, port, raddr, rport))
+        if (tuple_free(s, laddr, port, raddr, rport, v6))
             return port;
     }
     return -EADDRNOTAVAIL;

@@ -24,8 +24,16 @@ bool tk_udp_tunnel_overhead_ok(const tk_config *cfg) {
  * overhead for an encapsulated connection. The reduction is at least the
  * UDP header, so a full segment always fits the link, and never leaves less
  * than 20 bytes of segment (a tiny MTU with a large overhead). */
-uint16_t tk_tcp_mss_for(const tk_stack *s, uint16_t encap) {
+uint16_t tk_tcp_mss_for(const tk_stack *s, bool v6, uint16_t encap) {
     uint32_t link = (uint32_t)s->cfg.mtu - 40u;
+#if TK_WITH_IPV6
+    if (v6) { /* NET-4: MTU - 60, with an RA's lower link MTU (RFC 4861 6.3.4) */
+        uint32_t mtu = s->net.ip6.link_mtu;
+        return (uint16_t)((mtu != 0 && mtu < s->cfg.mtu ? mtu : s->cfg.mtu) - 60u);
+    }
+#else
+    (void)v6;
+#endif
     if (!TK_WITH_ENCAP || encap == 0)
         return (uint16_t)link;
     uint32_t cut = s->cfg.udp_tunnel_overhead;
@@ -65,7 +73,13 @@ int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t le
 }
 #endif
 
-uint8_t *tk_tcp_seg_area(tk_stack *s, uint16_t encap, size_t *cap) {
+uint8_t *tk_tcp_seg_area(tk_stack *s, bool v6, uint16_t encap, size_t *cap) {
+#if TK_WITH_IPV6
+    if (v6)
+        return tk_net_payload6(&s->net, cap); /* never encapsulated */
+#else
+    (void)v6;
+#endif
     uint8_t *p = tk_net_payload(&s->net, cap);
     if (!TK_WITH_ENCAP || encap == 0)
         return p;

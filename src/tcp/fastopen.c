@@ -70,7 +70,8 @@ static void make_child(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     e.iss = tk_tcp_iss_for(s, sg->dst, sg->h.dport, sg->src, sg->h.sport, now);
     e.born = now;
     e.deadline = now;
-    tk_tcb *tp = tk_syncache_expand(s, lp, &e, now);
+    tk_a6pair a6;
+    tk_tcb *tp = tk_syncache_expand(s, lp, &e, tk_seg_a6(sg, &a6), now);
     if (tp == NULL) {
         TK_DROP(s, drop_no_memory, now);
         return;

@@ -12,7 +12,7 @@
 #include "tcpkit/wire/ipv4.h"
 
 static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
-    return tk_sockopt_mss(s, tp, tp->encap_port); /* TCP_MAXSEG, API-6 */
+    return tk_sockopt_mss(s, tp, (tp->flags & TK_TF_V6) != 0, tp->encap_port); /* API-6 */
 }
 
 /* The receive buffer becomes a whole number of segments (as BSD's tcp_mss
@@ -146,7 +146,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
  * answers instead. A segment for a half-open connection goes to its entry. */
 void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
     uint8_t fl = sg->h.flags;
-    tk_syn_entry *e = tk_syncache_lookup(s, sg->dst, sg->h.dport, sg->src, sg->h.sport);
+    tk_syn_entry *e =
+        tk_syncache_lookup(s, sg->dst, sg->h.dport, sg->src, sg->h.sport, sg->dst6, sg->src6);
     if (e != NULL) {
         tk_syncache_input(s, lp, e, sg, now);
         return;
@@ -289,6 +290,32 @@ static int parse(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, si
     return 0;
 }
 
+#if TK_WITH_IPV6
+/* NET-4: the checksum over RFC 8200 8.1's pseudo-header (as the (src, dst)
+ * pair parse() takes, tcp/addr6.h); then the addresses' folds stand where
+ * IPv4 addresses stand, with the addresses themselves beside them. */
+int tk_tcp_input6(tk_stack *s, const uint8_t src[16], const uint8_t dst[16], const uint8_t *seg,
+                  size_t len, const tk_tcp_arrival *via, tk_time now) {
+    uint32_t ps, pd;
+    tk_addr6_pseudo(src, dst, &ps, &pd);
+    tk_seg sg;
+    int rc = parse(s, ps, pd, seg, len, via->verify_csum, &sg, now);
+    if (rc < 0)
+        return rc;
+    sg.src = tk_addr6_fold(s, src);
+    sg.dst = tk_addr6_fold(s, dst);
+    if (sg.src == 0) { /* from ::, which nothing can answer (RFC 4291 2.5.2) */
+        TK_DROP(s, drop_tcp_bad_header, now);
+        return -EINVAL;
+    }
+    sg.src6 = src;
+    sg.dst6 = dst;
+    sg.ecn = via->ecn & TK_IP_ECN_MASK;
+    tk_tcp_dispatch(s, &sg, now);
+    return 0;
+}
+#endif
+
 int tk_tcp_input(tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
                  tk_time now) {
     tk_tcp_arrival via = {.ecn = TK_IP_ECN_NOT_ECT, .encap = 0, .verify_csum = true};
@@ -316,7 +343,7 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
      * RST (RS-1). */
     bool synfin = s->cfg.drop_synfin &&
                   (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
-    tk_tcb *tp = tk_demux_lookup_hint(s, dst, sg->h.dport, src, sg->h.sport);
+    tk_tcb *tp = tk_demux_lookup_hint(s, dst, sg->h.dport, src, sg->h.sport, sg->dst6, sg->src6);
     if (tp != NULL && tp->encap_port != sg->encap) {
         /* Plain for an encapsulated connection, in UDP for a plain one, or
          * from another UDP port: not this connection's (FreeBSD drops it
@@ -338,7 +365,8 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
             tk_tcp_input_sync(s, tp, sg, now);
         return;
     }
-    tk_tw *tw = tk_tw_lookup(s, dst, sg->h.dport, src, sg->h.sport);
+    tk_tw *tw = sg->dst6 != NULL ? tk_tw_lookup6(s, sg->dst6, sg->h.dport, src, sg->h.sport)
+                                 : tk_tw_lookup(s, dst, sg->h.dport, src, sg->h.sport);
     if (tw != NULL) {
         if (!tk_md5_accept(s, sg, (tw->flags & TK_TW_MD5) ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
             return;
@@ -348,7 +376,7 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
         s->iss_floor_set = true;
         s->iss_floor = floor;
     }
-    tk_tcb *lp = tk_listen_lookup(s, dst, sg->h.dport);
+    tk_tcb *lp = tk_listen_lookup(s, dst, sg->h.dport, sg->dst6);
     if (lp != NULL && synfin) {
         s->iss_floor_set = false;
         TK_DROP(s, drop_tcp_bad_flags, now);

@@ -15,7 +15,7 @@
  * segment itself (RFC 2385). */
 static bool csum_ok(const tk_stack *s, const tk_tcb *tp) {
     return (s->cfg.link_caps & TK_LINK_CSUM_TCP) && tp->encap_port == 0 &&
-           !tk_cold(tp)->opts.md5sig;
+           !tk_cold(tp)->opts.md5sig && !(tp->flags & TK_TF_V6); /* no IPv6 offloads yet */
 }
 
 /* TSO: a synchronized connection outside loss recovery (repairs go one
@@ -42,6 +42,14 @@ uint32_t tk_tcp_tso_len(const tk_stack *s, const tk_tcb *tp, uint32_t maxseg, ui
 
 int tk_tcp_seg_emit(tk_stack *s, const tk_tcb *tp, const tk_tcp_hdr *h, const uint8_t *payload,
                     size_t plen, uint8_t *buf, size_t cap) {
+#if TK_WITH_IPV6
+    if (tp->flags & TK_TF_V6) {
+        const tk_a6pair *a = tk_tcb_a6(s, tp);
+        uint32_t ps, pd;
+        tk_addr6_pseudo(a->l, a->r, &ps, &pd);
+        return tk_wire_tcp_emit(h, payload, plen, ps, pd, buf, cap);
+    }
+#endif
     if (!csum_ok(s, tp))
         return tk_wire_tcp_emit(h, payload, plen, tp->laddr, tp->raddr, buf, cap);
     return tk_wire_tcp_emit_partial(h, payload, plen, tp->laddr, tp->raddr, buf, cap);
@@ -55,7 +63,7 @@ static const tk_net_l4_tx *offload_req(tk_stack *s, const tk_tcb *tp, size_t len
     if (!csum_ok(s, tp))
         return NULL;
     size_t cap;
-    const uint8_t *seg = tk_tcp_seg_area(s, 0, &cap);
+    const uint8_t *seg = tk_tcp_seg_area(s, false, 0, &cap);
     uint8_t hlen = (uint8_t)((seg[12] >> 4) * 4u);
     memset(l4, 0, sizeof(*l4));
     l4->flags = TK_TX_CSUM_PARTIAL;
@@ -74,6 +82,12 @@ int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_tim
     tk_net_hdr_opts o = {tk_cold(tp)->opts.ip_ttl, tk_cold(tp)->opts.ip_tos};
     if (tp->ecn & TK_ECN_ON) /* TCP owns the ECN field of its packets */
         o.tos = (uint8_t)((o.tos & ~TK_IP_ECN_MASK) | (ect ? TK_IP_ECN_ECT0 : TK_IP_ECN_NOT_ECT));
+#if TK_WITH_IPV6
+    if (tp->flags & TK_TF_V6) {
+        const tk_a6pair *a = tk_tcb_a6(s, tp);
+        return tk_tcp_ip6_output(s, a->l, a->r, &o, len, now);
+    }
+#endif
     tk_net_l4_tx l4;
     const tk_net_l4_tx *req = offload_req(s, tp, len, &l4);
     if (tp->encap_port != 0)

@@ -20,7 +20,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b) {
 }
 
 static uint16_t our_mss(const tk_stack *s, const tk_tcb *tp) {
-    return tk_sockopt_mss(s, tp, tp->encap_port); /* TCP_MAXSEG, API-6 */
+    return tk_sockopt_mss(s, tp, (tp->flags & TK_TF_V6) != 0, tp->encap_port); /* API-6 */
 }
 
 static void syn_options(const tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o, tk_time now) {
@@ -105,7 +105,7 @@ uint32_t tk_tcp_seg_max(const tk_tcb *tp) {
 static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t off,
                     uint32_t len, bool fresh, tk_time now) {
     size_t cap;
-    uint8_t *buf = tk_tcp_seg_area(s, tp->encap_port, &cap);
+    uint8_t *buf = tk_tcp_seg_area(s, (tp->flags & TK_TF_V6) != 0, tp->encap_port, &cap);
     tk_tcp_hdr h;
     memset(&h, 0, sizeof(h));
     h.sport = tp->lport;
@@ -128,7 +128,8 @@ static int emit_seg(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32
     int n = tk_tcp_seg_emit(s, tp, &h, buf + hlen, len, buf, cap);
     if (n < 0)
         return n;
-    if (tk_cold(tp)->opts.md5sig && tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
+    if (tk_cold(tp)->opts.md5sig && !(tp->flags & TK_TF_V6) &&
+        tk_md5_sign(s, buf, (size_t)n, tp->laddr, tp->raddr) < 0)
         return -ENOENT; /* never unsigned; like a lost segment */
     s->stats.segs_out++;
     if (flags & TK_TCP_RST)
@@ -535,7 +536,7 @@ void tk_tcp_send_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
 int tk_tcp_send_hdr(tk_stack *s, const tk_tcp_hdr *h, uint32_t laddr, uint32_t raddr,
                     uint16_t encap, const tk_net_hdr_opts *o, tk_time now) {
     size_t cap;
-    uint8_t *buf = tk_tcp_seg_area(s, encap, &cap);
+    uint8_t *buf = tk_tcp_seg_area(s, false, encap, &cap);
     int n = tk_wire_tcp_emit(h, NULL, 0, laddr, raddr, buf, cap);
     if (n < 0)
         return n;
@@ -565,10 +566,14 @@ void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
         h.opts.present |= TK_OPT_MSS;
         h.opts.mss = c->mss;
     }
+    tk_net_hdr_opts o = {c->ttl ? c->ttl : s->cfg.ip_ttl, c->tos};
+    if (c->l6 != NULL) {
+        (void)tk_tcp_send_hdr6(s, &h, c->l6, c->r6, &o, now);
+        return;
+    }
     /* Without a connection: signed when the store has a key for the pair. */
     if (tk_md5_key_find(s, c->laddr, c->raddr) != NULL)
         h.opts.present |= TK_OPT_MD5;
-    tk_net_hdr_opts o = {c->ttl ? c->ttl : s->cfg.ip_ttl, c->tos};
     (void)tk_tcp_send_hdr(s, &h, c->laddr, c->raddr, c->encap, &o, now);
 }
 
@@ -583,6 +588,8 @@ void tk_tcp_reset_reply(tk_stack *s, const tk_seg *sg, uint8_t ttl, uint8_t tos,
     c.lport = h->dport;
     c.rport = h->sport;
     c.encap = sg->encap;
+    c.l6 = sg->dst6;
+    c.r6 = sg->src6;
     c.ttl = ttl;
     c.tos = tos;
     if (h->flags & TK_TCP_ACK) {

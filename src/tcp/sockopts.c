@@ -175,6 +175,23 @@ static int encap_get(tk_tcb *tp, int *v) {
 }
 #endif
 
+/* IPV6_V6ONLY (NET-4): a TCB flag, read by the listen lookup (demux.c). */
+static int v6only_set(tk_stack *s, tk_tcb *tp, int v) {
+    (void)s;
+    if (tp->state == TK_TCP_LISTEN)
+        return -EINVAL;
+    if (v)
+        tp->flags |= TK_TF_V6ONLY;
+    else
+        tp->flags &= ~TK_TF_V6ONLY;
+    return 0;
+}
+
+static int v6only_get(tk_tcb *tp, int *v) {
+    *v = (tp->flags & TK_TF_V6ONLY) != 0;
+    return 0;
+}
+
 /* Reading the pending error clears it. */
 static int error_get(tk_tcb *tp, int *v) {
     *v = tk_cold(tp)->so_error;
@@ -221,6 +238,7 @@ static int pacing_after(tk_stack *s, tk_tcb *tp, int v) {
 #define SOL    "SOL_SOCKET", TK_SOL_SOCKET
 #define TCP    "IPPROTO_TCP", TK_IPPROTO_TCP_LEVEL
 #define IP     "IPPROTO_IP", TK_IPPROTO_IP_LEVEL
+#define IP6    "IPPROTO_IPV6", TK_IPPROTO_IPV6_LEVEL
 #define ANY    INT_MIN, INT_MAX
 
 /* Every option tcpkit knows. inherit: a listener's value passes to the
@@ -367,6 +385,16 @@ static const opt_row rows[] = {
      NULL,
      encap_get},
 #endif
+    {{IP6, "IPV6_V6ONLY", TK_IPV6_V6ONLY, false, false},
+     VT_CUSTOM,
+     0,
+     1,
+     0,
+     0,
+     false,
+     v6only_set,
+     NULL,
+     v6only_get},
     {{IP, "IP_TTL", TK_IP_TTL, false, false},
      VT_U8,
      1,
@@ -508,8 +536,8 @@ void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg) {
     o->pacing = TK_WITH_PACING && cfg->pacing;
 }
 
-uint16_t tk_sockopt_mss(const tk_stack *s, const tk_tcb *tp, uint16_t encap) {
-    uint16_t route = tk_tcp_mss_for(s, encap);
+uint16_t tk_sockopt_mss(const tk_stack *s, const tk_tcb *tp, bool v6, uint16_t encap) {
+    uint16_t route = tk_tcp_mss_for(s, v6, encap);
     uint16_t asked = tk_cold(tp)->opts.maxseg;
     return asked != 0 && asked < route ? asked : route;
 }

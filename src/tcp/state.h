@@ -15,6 +15,7 @@
 #include "base/timerq.h"
 #include "net/net.h"
 #include "obs/obs.h"
+#include "tcp/addr6.h"
 #include "tcp/md5.h"
 #include "tcp/syncache.h"
 #include "tcp/synrate.h"
@@ -38,6 +39,12 @@ struct tk_stack {
     tk_fo_cache fo_cache; /* Fast Open cookies by server (OP-8, tcp/fastopen_client.c) */
 
     tk_pool tcbs;
+#if TK_WITH_IPV6
+    /* IPv6 connections' addresses by TCB index, and by syncache entry
+     * (tcp/addr6.h); NULL when cfg.ipv6 is off. */
+    tk_a6pair *tcb6;
+    tk_a6pair *syn6;
+#endif
     tk_pool sacks;        /* SACK scoreboards (tcp/sack.h), taken on first use */
     tk_pool reasses;      /* reassembly trackers (tcp/reass.h), taken while data is out of order */
     tk_chunk_pool chunks; /* send and receive data of every socket (base/chunkq.h) */

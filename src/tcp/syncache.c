@@ -38,14 +38,41 @@ static uint32_t bucket(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32
     return tk_tuple_hash(s, laddr, lport, raddr, rport) & s->syncache.mask;
 }
 
+const tk_a6pair *tk_syncache_a6(const tk_stack *s, const tk_syn_entry *e) {
+#if TK_WITH_IPV6
+    if (e->v6)
+        return &s->syn6[e - s->syncache.e];
+#else
+    (void)s, (void)e;
+#endif
+    return NULL;
+}
+
+const tk_a6pair *tk_seg_a6(const tk_seg *sg, tk_a6pair *buf) {
+    if (sg->src6 == NULL)
+        return NULL;
+    memcpy(buf->l, sg->dst6, 16);
+    memcpy(buf->r, sg->src6, 16);
+    return buf;
+}
+
+static bool entry_match(const tk_stack *s, const tk_syn_entry *e, uint32_t laddr, uint16_t lport,
+                        uint32_t raddr, uint16_t rport, const uint8_t *l6, const uint8_t *r6) {
+    if (e->laddr != laddr || e->lport != lport || e->raddr != raddr || e->rport != rport ||
+        e->v6 != (l6 != NULL))
+        return false;
+    const tk_a6pair *a = tk_syncache_a6(s, e);
+    return a == NULL || (memcmp(a->l, l6, 16) == 0 && memcmp(a->r, r6, 16) == 0);
+}
+
 tk_syn_entry *tk_syncache_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                                 uint16_t rport) {
+                                 uint16_t rport, const uint8_t *l6, const uint8_t *r6) {
     const tk_syncache *c = &s->syncache;
     if (c->count == 0)
         return NULL;
     for (uint32_t i = c->hash[bucket(s, laddr, lport, raddr, rport)]; i != TK_NIL;) {
         tk_syn_entry *e = &c->e[i];
-        if (e->laddr == laddr && e->lport == lport && e->raddr == raddr && e->rport == rport)
+        if (entry_match(s, e, laddr, lport, raddr, rport, l6, r6))
             return e;
         i = e->hash_next;
     }
@@ -74,6 +101,11 @@ static void trace_state(tk_stack *s, const tk_syn_entry *e, int old, int state, 
     ev.sd = -1;
     ev.laddr = e->laddr;
     ev.raddr = e->raddr;
+    const tk_a6pair *a6 = tk_syncache_a6(s, e);
+    if (a6 != NULL) {
+        ev.laddr6 = a6->l;
+        ev.raddr6 = a6->r;
+    }
     ev.lport = e->lport;
     ev.rport = e->rport;
     ev.old_state = old;
@@ -131,6 +163,7 @@ void tk_syncache_abort_all(tk_stack *s, tk_time now) {
         const tk_tcb *lp = tk_tcb_at(s, e->listener);
         if (!(e->flags & TK_SC_USED) || lp == NULL)
             continue;
+        const tk_a6pair *a6 = tk_syncache_a6(s, e);
         tk_ctl rst = {.laddr = e->laddr,
                       .raddr = e->raddr,
                       .lport = e->lport,
@@ -139,7 +172,9 @@ void tk_syncache_abort_all(tk_stack *s, tk_time now) {
                       .flags = TK_TCP_RST,
                       .encap = e->encap,
                       .ttl = tk_cold(lp)->opts.ip_ttl,
-                      .tos = tk_cold(lp)->opts.ip_tos};
+                      .tos = tk_cold(lp)->opts.ip_tos,
+                      .l6 = a6 ? a6->l : NULL,
+                      .r6 = a6 ? a6->r : NULL};
         tk_tcp_send_ctl(s, &rst, now);
     }
 }
@@ -181,10 +216,14 @@ bool tk_syncache_add(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     tk_syn_entry *e = entry_alloc(s, &proto);
     if (e == NULL)
         return false;
+#if TK_WITH_IPV6
+    if (e->v6)
+        (void)tk_seg_a6(sg, &s->syn6[e - s->syncache.e]);
+#endif
     trace_state(s, e, TK_TCP_CLOSED, TK_TCP_SYN_RCVD, "rcv SYN");
     s->stats.syncache_added++;
     s->stats.passive_opens++;
-    tk_syncache_send_synack(s, lp, e, tk_tcp_ts_now(now), false, now);
+    tk_syncache_send_synack(s, lp, e, tk_syncache_a6(s, e), tk_tcp_ts_now(now), false, now);
     arm(s, lp, e, now);
     if (s->cfg.sim_two_way_handshake)
         tk_syncache_two_way(s, lp, e, sg, now);
@@ -210,7 +249,7 @@ static void entry_timer(tk_stack *s, tk_syn_entry *e, tk_time now) {
     }
     e->rexmits++;
     s->stats.rto_timeouts++;
-    tk_syncache_send_synack(s, lp, e, tk_tcp_ts_now(now), true, now);
+    tk_syncache_send_synack(s, lp, e, tk_syncache_a6(s, e), tk_tcp_ts_now(now), true, now);
     arm(s, lp, e, now);
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcp/addr6.h"
 #include "tcpkit/types.h"
 
 /* tk_syn_entry.flags */
@@ -40,6 +41,7 @@ typedef struct tk_syn_entry {
     uint8_t rcv_shift;   /* the shift our SYN-ACK offers */
     uint8_t rexmits;     /* SYN-ACK retransmissions so far */
     uint8_t flags;       /* TK_SC_* */
+    uint8_t v6;          /* IPv6: laddr/raddr are folds (tcp/addr6.h) */
 } tk_syn_entry;
 
 typedef struct tk_syncache {
@@ -57,9 +59,15 @@ struct tk_seg;
 size_t tk_syncache_mem_size(uint32_t n);
 void tk_syncache_init(tk_syncache *c, void *mem, uint32_t n);
 
-/* The entry for a 4-tuple, or NULL. */
+/* The entry for a 4-tuple (IPv6: folds, and l6/r6 the addresses), or NULL. */
 tk_syn_entry *tk_syncache_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport,
-                                 uint32_t raddr, uint16_t rport);
+                                 uint32_t raddr, uint16_t rport, const uint8_t *l6,
+                                 const uint8_t *r6);
+/* The IPv6 addresses of table entry e; NULL for IPv4. */
+const tk_a6pair *tk_syncache_a6(const struct tk_stack *s, const tk_syn_entry *e);
+/* A segment's addresses as the local and remote ones into buf; NULL for
+ * IPv4 (for entries outside the table: SYN cookies, Fast Open). */
+const tk_a6pair *tk_seg_a6(const struct tk_seg *sg, tk_a6pair *buf);
 /* True when a new SYN for lp must be answered with a cookie: the syncache
  * is full, or the socket pool nearly is (a completed handshake would find
  * no socket). */
@@ -83,7 +91,7 @@ void tk_syncache_flush(struct tk_stack *s, uint32_t listener);
  * cookie) from listener lp, with TSval tsval; rexmit counts it as a
  * retransmission. */
 void tk_syncache_send_synack(struct tk_stack *s, const struct tk_tcb *lp, const tk_syn_entry *e,
-                             uint32_t tsval, bool rexmit, tk_time now);
+                             const tk_a6pair *a6, uint32_t tsval, bool rexmit, tk_time now);
 /* Fills e from a SYN to listener lp (everything but iss, times, rexmits). */
 void tk_syncache_fill(struct tk_stack *s, const struct tk_tcb *lp, const struct tk_seg *sg,
                       tk_syn_entry *e);
@@ -97,7 +105,7 @@ void tk_syncache_window(const struct tk_stack *s, const struct tk_tcb *lp, tk_sy
 void tk_syncache_two_way(struct tk_stack *s, struct tk_tcb *lp, tk_syn_entry *e,
                          const struct tk_seg *sg, tk_time now);
 struct tk_tcb *tk_syncache_expand(struct tk_stack *s, struct tk_tcb *lp, const tk_syn_entry *e,
-                                  tk_time now);
+                                  const tk_a6pair *a6, tk_time now);
 /* Takes e out of the table; cause (traced SYN_RCVD -> CLOSED) may be NULL
  * when a socket takes over. */
 void tk_syncache_remove(struct tk_stack *s, tk_syn_entry *e, const char *cause);

@@ -20,6 +20,7 @@ static void entry_ack(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time no
     e->last_ack = now;
     bool ts = s->cfg.opt_timestamps && (e->flags & TK_SC_PEER_TS) &&
               !(tk_cold(lp)->opts.flags & TK_SOF_NOOPT);
+    const tk_a6pair *a6 = tk_syncache_a6(s, e);
     tk_ctl c = {.laddr = e->laddr,
                 .raddr = e->raddr,
                 .lport = e->lport,
@@ -33,7 +34,9 @@ static void entry_ack(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time no
                 .mss = 0,
                 .encap = e->encap,
                 .ttl = tk_cold(lp)->opts.ip_ttl,
-                .tos = tk_cold(lp)->opts.ip_tos};
+                .tos = tk_cold(lp)->opts.ip_tos,
+                .l6 = a6 ? a6->l : NULL,
+                .r6 = a6 ? a6->r : NULL};
     tk_tcp_send_ctl(s, &c, now);
 }
 
@@ -66,10 +69,19 @@ static tk_tcp_opts syn_opts(const tk_syn_entry *e) {
 
 /* A socket in SYN_RCVD with everything the entry knows, as if it had been
  * there since the SYN; NULL when the pool is empty. */
-tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_time now) {
+tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, const tk_a6pair *a6,
+                           tk_time now) {
     tk_tcb *tp = tk_tcb_alloc(s);
     if (tp == NULL)
         return NULL;
+#if TK_WITH_IPV6
+    if (a6 != NULL) {
+        *tk_tcb_a6(s, tp) = *a6;
+        tp->flags |= TK_TF_V6;
+    }
+#else
+    (void)a6;
+#endif
     tp->laddr = e->laddr;
     tp->lport = e->lport;
     tp->raddr = e->raddr;
@@ -107,7 +119,7 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, tk_ti
 void tk_syncache_two_way(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, const tk_seg *sg, tk_time now) {
     if (tk_cold(lp)->acq_len >= tk_cold(lp)->backlog)
         return;
-    tk_tcb *tp = tk_syncache_expand(s, lp, e, now);
+    tk_tcb *tp = tk_syncache_expand(s, lp, e, tk_syncache_a6(s, e), now);
     if (tp == NULL)
         return;
     tk_syncache_remove(s, e, NULL);
@@ -124,7 +136,7 @@ static void complete(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, tk_seg *sg, tk_ti
         TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
         return;
     }
-    tk_tcb *tp = tk_syncache_expand(s, lp, e, now);
+    tk_tcb *tp = tk_syncache_expand(s, lp, e, tk_syncache_a6(s, e), now);
     if (tp == NULL) {
         TK_DROP(s, drop_no_memory, now);
         return;
@@ -154,7 +166,7 @@ static void input_syn(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, const tk_s
     if (sg->h.seq == e->irs && !(sg->h.flags & TK_TCP_ACK)) {
         if (!tk_ecn_syn_accept(s, sg->h.flags))
             e->flags &= (uint8_t)~TK_SC_ECN;
-        tk_syncache_send_synack(s, lp, e, tk_tcp_ts_now(now), true, now);
+        tk_syncache_send_synack(s, lp, e, tk_syncache_a6(s, e), tk_tcp_ts_now(now), true, now);
         return;
     }
     entry_ack(s, lp, e, now);

@@ -11,7 +11,7 @@
 /* The send MSS of the connection: the peer's (or the default), capped by
  * ours, at least 64 bytes when our link allows (as tk_tcp_syn_options). */
 static uint32_t send_mss(const tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e) {
-    uint32_t ours = tk_sockopt_mss(s, lp, e->encap);
+    uint32_t ours = tk_sockopt_mss(s, lp, e->v6 != 0, e->encap);
     uint32_t mss = (e->flags & TK_SC_PEER_MSS) ? e->peer_mss : s->cfg.default_mss;
     if (mss > ours)
         mss = ours;
@@ -30,6 +30,7 @@ void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_en
     e->irs = sg->h.seq;
     e->listener = lp->index;
     e->encap = sg->encap;
+    e->v6 = sg->src6 != NULL;
     e->peer_win = sg->h.win;
     if (o->present & TK_OPT_MSS) {
         e->flags |= TK_SC_PEER_MSS;
@@ -75,12 +76,12 @@ void tk_syncache_window(const tk_stack *s, const tk_tcb *lp, tk_syn_entry *e) {
 static void synack_options(const tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e,
                            uint32_t tsval, tk_tcp_opts *o) {
     memset(o, 0, sizeof(*o));
-    if (tk_cold(lp)->opts.md5sig)
-        o->present |= TK_OPT_MD5; /* RFC 2385 2.0; TCP_NOOPT keeps it */
+    if (tk_cold(lp)->opts.md5sig && !e->v6)
+        o->present |= TK_OPT_MD5; /* RFC 2385 2.0; TCP_NOOPT keeps it (IPv4 keys only) */
     if (tk_cold(lp)->opts.flags & TK_SOF_NOOPT)
         return;
     o->present |= TK_OPT_MSS;
-    o->mss = tk_sockopt_mss(s, lp, e->encap);
+    o->mss = tk_sockopt_mss(s, lp, e->v6 != 0, e->encap);
     if (s->cfg.opt_wscale && (e->flags & TK_SC_PEER_WS)) {
         o->present |= TK_OPT_WSCALE;
         o->wscale = e->rcv_shift;
@@ -99,8 +100,8 @@ static void synack_options(const tk_stack *s, const tk_tcb *lp, const tk_syn_ent
     }
 }
 
-void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e, uint32_t tsval,
-                             bool rexmit, tk_time now) {
+void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *e,
+                             const tk_a6pair *a6, uint32_t tsval, bool rexmit, tk_time now) {
     tk_tcp_hdr h;
     memset(&h, 0, sizeof(h));
     h.sport = e->lport;
@@ -113,6 +114,8 @@ void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *
     tk_net_hdr_opts o = {tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos};
     if (e->flags & TK_SC_ECN) /* TCP owns the ECN field; a SYN-ACK is Not-ECT */
         o.tos = (uint8_t)(o.tos & ~TK_IP_ECN_MASK);
-    if (tk_tcp_send_hdr(s, &h, e->laddr, e->raddr, e->encap, &o, now) >= 0 && rexmit)
+    int rc = a6 != NULL ? tk_tcp_send_hdr6(s, &h, a6->l, a6->r, &o, now)
+                        : tk_tcp_send_hdr(s, &h, e->laddr, e->raddr, e->encap, &o, now);
+    if (rc >= 0 && rexmit)
         s->stats.retransmits++;
 }

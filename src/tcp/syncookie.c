@@ -89,13 +89,14 @@ void tk_syncookie_send(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     tk_syncache_fill(s, lp, sg, &e);
     keepable(s, &e);
     tk_syncache_window(s, lp, &e);
-    uint32_t ours = tk_sockopt_mss(s, lp, sg->encap);
+    uint32_t ours = tk_sockopt_mss(s, lp, sg->src6 != NULL, sg->encap);
     uint32_t mss = (e.flags & TK_SC_PEER_MSS) ? e.peer_mss : s->cfg.default_mss;
     e.iss = make_cookie(s, sg, mss < ours ? mss : ours, now);
     tk_cold(lp)->cookie_sent = now;
     tk_cold(lp)->cookie_any = true;
     s->stats.syncookies_sent++;
-    tk_syncache_send_synack(s, lp, &e, ts_encode(&e, now), false, now);
+    tk_a6pair a6;
+    tk_syncache_send_synack(s, lp, &e, tk_seg_a6(sg, &a6), ts_encode(&e, now), false, now);
 }
 
 /* The MSS index + 1 the cookie carries, or 0 when it is not one of ours. */
@@ -131,6 +132,7 @@ static void rebuild(const tk_stack *s, const tk_tcb *lp, const tk_seg *sg, uint3
     e->iss = sg->h.ack - 1u;
     e->listener = lp->index;
     e->encap = sg->encap;
+    e->v6 = sg->src6 != NULL;
     e->peer_win = sg->h.win;
     e->flags = TK_SC_PEER_MSS;
     e->peer_mss = mss_table[idx];
@@ -170,7 +172,8 @@ tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time n
     tk_syn_entry e;
     rebuild(s, lp, sg, idx - 1u, now, &e);
     tk_syncache_window(s, lp, &e);
-    tk_tcb *tp = tk_syncache_expand(s, lp, &e, now);
+    tk_a6pair a6;
+    tk_tcb *tp = tk_syncache_expand(s, lp, &e, tk_seg_a6(sg, &a6), now);
     if (tp == NULL)
         return NULL;
     s->stats.syncookies_accepted++;

@@ -138,6 +138,12 @@ static tk_trace_event conn_event(const tk_stack *s, const tk_tcb *tp, tk_trace_k
     ev.sd = (tp->flags & TK_TF_FD) ? (int)tp->index : -1;
     ev.laddr = tp->laddr;
     ev.raddr = tp->raddr;
+#if TK_WITH_IPV6
+    if (tp->flags & TK_TF_V6) {
+        ev.laddr6 = tk_tcb_a6(s, tp)->l;
+        ev.raddr6 = tk_tcb_a6(s, tp)->r;
+    }
+#endif
     ev.lport = tp->lport;
     ev.rport = tp->rport;
     ev.old_state = ev.new_state = tp->state;
@@ -279,7 +285,11 @@ void tk_tcb_time_wait(tk_stack *s, tk_tcb *tp, const char *cause, tk_time now) {
     }
     if (tp->flags & TK_TF_ACKNOW)
         tk_tcp_send_ack(s, tp, now);
-    if (!tk_tw_from_tcb(s, tp, expiry))
+    if (tk_tw_from_tcb(s, tp, expiry))
+        return;
+    if (tp->flags & TK_TF_V6) /* its IPv6 address is gone: the TCB waits out 2MSL */
+        tk_tcb_timer_set(s, tp, TK_TIMER_TIME_WAIT, expiry);
+    else
         tk_tcb_drop(s, tp, 0, "TIME_WAIT pool full");
 }
 

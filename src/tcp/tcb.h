@@ -35,6 +35,7 @@
 #define TK_TF_UNCORK     0x00000040u /* TCP_CORK cleared: the next burst pushes despite Nagle */
 #define TK_TF_FO_CHILD   0x00000080u /* Fast Open child before ESTABLISHED (tcp/fastopen.c) */
 #define TK_TF_FO_ACTIVE  0x00000100u /* our first SYN carries the Fast Open option */
+#define TK_TF_V6         0x00000200u /* IPv6: laddr/raddr are folds, tk_tcb_a6() the addresses */
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */
@@ -55,6 +56,7 @@
 #define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
 #define TK_TF_ORPHAN     0x10000000u /* closed by the application (not: not yet accepted) */
 #define TK_TF_NO_BOARD   0x20000000u /* no SACK scoreboard was free: recovery as without SACK */
+#define TK_TF_V6ONLY     0x40000000u /* IPV6_V6ONLY: an IPv6 wildcard takes no IPv4 */
 #define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
 
 /* ECN state (tk_tcb.ecn, RFC 3168 6.1; src/tcp/ecn.c). */
@@ -259,15 +261,22 @@ bool tk_tcb_keepalive_on(const struct tk_stack *s, const tk_tcb *tp);
 /* demux.c: lookup tables and ports. */
 void tk_demux_insert(struct tk_stack *s, tk_tcb *tp);
 void tk_demux_remove(struct tk_stack *s, tk_tcb *tp);
+/* The connection of a 4-tuple: IPv4 when l6 is NULL, else IPv6 with
+ * laddr/raddr the folds of l6/r6 (tcp/addr6.h). */
 tk_tcb *tk_demux_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                        uint16_t rport);
+                        uint16_t rport, const uint8_t *l6, const uint8_t *r6);
 /* The same, trying the TCB of the previous segment first: a bulk transfer
  * skips the keyed hash on almost every segment. */
 tk_tcb *tk_demux_lookup_hint(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                             uint16_t rport);
+                             uint16_t rport, const uint8_t *l6, const uint8_t *r6);
+/* A connection of either family holds these (folded) addresses and ports. */
+bool tk_demux_fold_used(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                        uint16_t rport);
 void tk_listen_insert(struct tk_stack *s, tk_tcb *tp);
 void tk_listen_remove(struct tk_stack *s, tk_tcb *tp);
-tk_tcb *tk_listen_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport);
+/* The listener for a SYN to laddr:lport (IPv6: laddr the fold of l6). */
+tk_tcb *tk_listen_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport,
+                         const uint8_t *l6);
 void tk_bind_insert(struct tk_stack *s, tk_tcb *tp);
 void tk_bind_remove(struct tk_stack *s, tk_tcb *tp);
 /* A socket bound to laddr:lport (an exact address before the wildcard) that
@@ -276,9 +285,10 @@ const tk_tcb *tk_bind_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t 
 /* -EADDRINUSE when tp may not bind addr:port (CM-10). */
 int tk_bind_check(const struct tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port);
 /* RFC 6056 randomized port for tp's connection to raddr:rport, or bind when
- * raddr == 0. Returns the port or -EADDRNOTAVAIL. */
+ * raddr == 0 (v6: the addresses are folds). Returns the port or
+ * -EADDRNOTAVAIL. */
 int tk_port_pick(struct tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr,
-                 uint16_t rport);
+                 uint16_t rport, bool v6);
 uint32_t tk_tuple_hash(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                        uint16_t rport);
 
@@ -298,6 +308,9 @@ typedef struct tk_ctl {
     uint16_t mss;     /* MSS option when non-zero (SYN-ACK of a SYN cookie) */
     uint16_t encap;   /* the peer's UDP port: sent inside UDP (encap.c); 0: plain */
     uint8_t ttl, tos; /* IP header; ttl 0: cfg.ip_ttl */
+    /* IPv6 (tcp/addr6.h): the local and remote addresses, laddr/raddr then
+     * unused; NULL: IPv4. */
+    const uint8_t *l6, *r6;
 } tk_ctl;
 void tk_tcp_send_ctl(struct tk_stack *s, const tk_ctl *c, tk_time now);
 struct tk_net_hdr_opts;
@@ -307,6 +320,9 @@ struct tk_net_hdr_opts;
  * or signed. */
 int tk_tcp_send_hdr(struct tk_stack *s, const tk_tcp_hdr *h, uint32_t laddr, uint32_t raddr,
                     uint16_t encap, const struct tk_net_hdr_opts *o, tk_time now);
+/* The same over IPv6 from l6 to r6 (no MD5, no UDP). */
+int tk_tcp_send_hdr6(struct tk_stack *s, const tk_tcp_hdr *h, const uint8_t l6[16],
+                     const uint8_t r6[16], const struct tk_net_hdr_opts *o, tk_time now);
 /* Resends up to len bytes at seq (one segment; the FIN with the last
  * byte); returns the sequence space sent (0: nothing). */
 uint32_t tk_tcp_resend(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now);
@@ -353,6 +369,9 @@ typedef struct tk_tcp_arrival {
 } tk_tcp_arrival;
 int tk_tcp_input_from(struct tk_stack *s, uint32_t src, uint32_t dst, const uint8_t *seg,
                       size_t len, const tk_tcp_arrival *via, tk_time now);
+/* The same for a segment that came over IPv6 from src to dst (input6.c). */
+int tk_tcp_input6(struct tk_stack *s, const uint8_t src[16], const uint8_t dst[16],
+                  const uint8_t *seg, size_t len, const tk_tcp_arrival *via, tk_time now);
 
 /* Decoded segment passed between input stages. */
 typedef struct tk_seg {
@@ -362,6 +381,9 @@ typedef struct tk_seg {
     uint32_t len;   /* payload bytes */
     uint8_t ecn;    /* ECN field of the IPv4 header (TK_IP_ECN_*) */
     uint16_t encap; /* UDP source port it came in from; 0: plain TCP */
+    /* IPv6 (tcp/addr6.h): the packet's addresses, src/dst then their folds;
+     * NULL: IPv4. */
+    const uint8_t *src6, *dst6;
 } tk_seg;
 /* RS-1's answer to a segment nothing accepts, <SEQ=SEG.ACK><CTL=RST> or
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, sent back the way the segment
@@ -602,6 +624,14 @@ struct tk_icmp_hdr;
 struct tk_icmp_quote;
 int tk_tcp_ctlinput(void *ctx, const struct tk_icmp_hdr *h, const struct tk_icmp_quote *q,
                     tk_time now);
+/* Lowers tp's MSS to mss when below it, resending the first segment in
+ * flight when it may not fit (counted in pmtu_lowered); an enum
+ * tk_icmp_effect. */
+int tk_tcp_pmtu_lower(struct tk_stack *s, tk_tcb *tp, uint32_t mss, tk_time now);
+/* ctlinput6.c: an ICMPv6 error quoting a TCP segment of ours (NET-4, NET-5). */
+struct tk_icmp6_quote;
+int tk_tcp_ctlinput6(void *ctx, const struct tk_icmp_hdr *h, const struct tk_icmp6_quote *q,
+                     tk_time now);
 /* attach.c: registers TCP (and TCP over UDP) in the protocol switch. */
 void tk_tcp_attach(struct tk_stack *s);
 
@@ -611,14 +641,20 @@ struct tk_ipv4_hdr;
 struct tk_net_hdr_opts;
 bool tk_udp_tunnel_overhead_ok(const struct tk_config *cfg);
 /* The MSS we offer and accept on a plain (encap 0) or encapsulated connection. */
-uint16_t tk_tcp_mss_for(const struct tk_stack *s, uint16_t encap);
+uint16_t tk_tcp_mss_for(const struct tk_stack *s, bool v6, uint16_t encap);
 /* A UDP datagram for us: TCP input when it came to the tunnel port, else a
  * counted drop. Returns 0 or why it was dropped. */
 int tk_udp_input(struct tk_stack *s, const struct tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
                  tk_time now);
 /* Where a segment to send goes in the output frame (after the room for the
  * UDP header when encap != 0), and its room in *cap. */
-uint8_t *tk_tcp_seg_area(struct tk_stack *s, uint16_t encap, size_t *cap);
+uint8_t *tk_tcp_seg_area(struct tk_stack *s, bool v6, uint16_t encap, size_t *cap);
+/* output6.c: sends the len-byte segment at tk_tcp_seg_area(s, true, ...)
+ * in an IPv6 packet from l6 to r6: o's TOS as the traffic class; the hop
+ * limit the socket's IP_TTL when it differs from cfg.ip_ttl, else the
+ * link's (a router's CurHopLimit); an RFC 6437 flow label of the 4-tuple. */
+int tk_tcp_ip6_output(struct tk_stack *s, const uint8_t l6[16], const uint8_t r6[16],
+                      const struct tk_net_hdr_opts *o, size_t len, tk_time now);
 /* Sends the len-byte segment at tk_tcp_seg_area(): plain TCP, or inside UDP
  * from cfg.udp_tunnel_port to encap (-EHOSTUNREACH, counted, when the tunnel
  * is off). */

@@ -15,8 +15,14 @@ static tk_tw *tw_at(const tk_stack *s, uint32_t i) {
     return tk_pool_at(&s->tws, i);
 }
 
+/* The local address an entry is hashed under: the stack's IPv4 address,
+ * or for IPv6 a fixed key per local address slot (tcp/timewait.h). */
+static uint32_t tw_local_key(const tk_stack *s, const tk_tw *tw) {
+    return (tw->flags & TK_TW_V6) ? TK_TW_V6_KEY(tw->laddr6) : s->cfg.addr;
+}
+
 static uint32_t tw_bucket(const tk_stack *s, const tk_tw *tw) {
-    return tk_tuple_hash(s, s->cfg.addr, tw->lport, tw->raddr, tw->rport) & s->tw_mask;
+    return tk_tuple_hash(s, tw_local_key(s, tw), tw->lport, tw->raddr, tw->rport) & s->tw_mask;
 }
 
 static void fifo_unlink(tk_stack *s, tk_tw *tw) {
@@ -52,7 +58,22 @@ static void fifo_append(tk_stack *s, tk_tw *tw) {
         s->tw_tail = i;
 }
 
+/* The slot of our IPv6 address that tp's connection uses, or -1. */
+static int local6_slot(const tk_stack *s, const tk_tcb *tp) {
+#if TK_WITH_IPV6
+    for (int i = 0; i < TK_IP6_ADDRS; i++)
+        if (memcmp(s->net.ip6.addr[i].a, tk_tcb_a6(s, tp)->l, 16) == 0)
+            return i;
+#else
+    (void)s, (void)tp;
+#endif
+    return -1;
+}
+
 bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
+    int slot = (tp->flags & TK_TF_V6) ? local6_slot(s, tp) : 0;
+    if (slot < 0)
+        return false; /* the address is gone (tk_tcb_time_wait keeps the TCB) */
     tk_tw *tw = s->tws.cap ? tk_pool_alloc(&s->tws) : NULL;
     if (tw == NULL) {
         s->stats.time_wait_pool_full++;
@@ -67,7 +88,9 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
     tw->rcv_nxt = tp->rcv_nxt;
     tw->ts_recent = tp->ts_recent;
     tw->flags = (uint8_t)(((tp->flags & TK_TF_TS) ? TK_TW_TS : 0) |
-                          (tk_cold(tp)->opts.md5sig ? TK_TW_MD5 : 0));
+                          (tk_cold(tp)->opts.md5sig ? TK_TW_MD5 : 0) |
+                          ((tp->flags & TK_TF_V6) ? TK_TW_V6 : 0));
+    tw->laddr6 = (uint8_t)slot;
     tw->ip_ttl = tk_cold(tp)->opts.ip_ttl;
     tw->ip_tos = tk_cold(tp)->opts.ip_tos;
     tw->encap_port = tp->encap_port;
@@ -87,18 +110,47 @@ bool tk_tw_from_tcb(tk_stack *s, tk_tcb *tp, tk_time expiry) {
     return true;
 }
 
-tk_tw *tk_tw_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                    uint16_t rport) {
-    if (s->tws.used == 0 || laddr != s->cfg.addr)
-        return NULL;
-    uint32_t b = tk_tuple_hash(s, laddr, lport, raddr, rport) & s->tw_mask;
+static tk_tw *lookup_key(const tk_stack *s, uint32_t key, uint8_t v6, uint16_t lport,
+                         uint32_t raddr, uint16_t rport) {
+    uint32_t b = tk_tuple_hash(s, key, lport, raddr, rport) & s->tw_mask;
     for (uint32_t i = s->tw_hash[b]; i != TK_NIL;) {
         tk_tw *tw = tw_at(s, i);
-        if (tw->lport == lport && tw->rport == rport && tw->raddr == raddr)
+        if (tw->lport == lport && tw->rport == rport && tw->raddr == raddr &&
+            (tw->flags & TK_TW_V6) == v6 && (!v6 || TK_TW_V6_KEY(tw->laddr6) == key))
             return tw;
         i = tw->hash_next;
     }
     return NULL;
+}
+
+tk_tw *tk_tw_lookup(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                    uint16_t rport) {
+    if (s->tws.used == 0 || laddr != s->cfg.addr)
+        return NULL;
+    return lookup_key(s, laddr, 0, lport, raddr, rport);
+}
+
+tk_tw *tk_tw_lookup6(const tk_stack *s, const uint8_t l6[16], uint16_t lport, uint32_t rfold,
+                     uint16_t rport) {
+#if TK_WITH_IPV6
+    if (s->tws.used == 0)
+        return NULL;
+    for (uint8_t i = 0; i < TK_IP6_ADDRS; i++)
+        if (memcmp(s->net.ip6.addr[i].a, l6, 16) == 0)
+            return lookup_key(s, TK_TW_V6_KEY(i), TK_TW_V6, lport, rfold, rport);
+#else
+    (void)s, (void)l6, (void)lport, (void)rfold, (void)rport;
+#endif
+    return NULL;
+}
+
+bool tk_tw_fold_used(const tk_stack *s, uint16_t lport, uint32_t rfold, uint16_t rport) {
+    if (s->tws.used == 0)
+        return false;
+    for (uint8_t i = 0; i < TK_IP6_ADDRS; i++)
+        if (lookup_key(s, TK_TW_V6_KEY(i), TK_TW_V6, lport, rfold, rport) != NULL)
+            return true;
+    return false;
 }
 
 void tk_tw_free(tk_stack *s, tk_tw *tw) {
@@ -114,7 +166,8 @@ void tk_tw_free(tk_stack *s, tk_tw *tw) {
     tk_pool_free(&s->tws, tw);
 }
 
-static void tw_send_ack(tk_stack *s, const tk_tw *tw, tk_time now) {
+/* The ACK goes back to where sg came from (an IPv6 entry keeps only folds). */
+static void tw_send_ack(tk_stack *s, const tk_tw *tw, const tk_seg *sg, tk_time now) {
     tk_ctl c = {.laddr = s->cfg.addr,
                 .raddr = tw->raddr,
                 .lport = tw->lport,
@@ -128,7 +181,9 @@ static void tw_send_ack(tk_stack *s, const tk_tw *tw, tk_time now) {
                 .mss = 0,
                 .encap = tw->encap_port,
                 .ttl = tw->ip_ttl,
-                .tos = tw->ip_tos};
+                .tos = tw->ip_tos,
+                .l6 = sg->dst6,
+                .r6 = sg->src6};
     tk_tcp_send_ctl(s, &c, now);
 }
 
@@ -178,7 +233,7 @@ bool tk_tw_input(tk_stack *s, tk_tw *tw, const tk_seg *sg, uint32_t *iss_floor, 
     }
     int v = tk_tw_verdict(sg, tw->rcv_nxt, tw->snd_nxt);
     if (v & TK_TW_ACK)
-        tw_send_ack(s, tw, now);
+        tw_send_ack(s, tw, sg, now);
     if (v & TK_TW_RESTART) {
         fifo_unlink(s, tw);
         tw->expiry = now + 2 * s->cfg.msl;

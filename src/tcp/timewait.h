@@ -25,18 +25,28 @@ typedef struct tk_tw {
     uint8_t ip_ttl;      /* the socket's IP_TTL */
     uint16_t encap_port; /* the peer's UDP port (tcp/encap.c); 0: plain TCP */
     uint8_t ip_tos;      /* the socket's IP_TOS */
-    uint8_t unused;
+    uint8_t laddr6;      /* TK_TW_V6: which of our IPv6 addresses (net/ip6.h slot) */
 } tk_tw;
 _Static_assert(sizeof(tk_tw) == 48, "TIME_WAIT entries stay 48 bytes (docs/engine.md)");
 
 #define TK_TW_TS  0x01
 #define TK_TW_MD5 0x02 /* TCP_MD5SIG: segments must be signed (RFC 2385) */
+/* IPv6 (tcp/addr6.h): raddr is the peer's fold and laddr6 our address's
+ * slot, so the entry stays 48 bytes; replies go to the segment's source. */
+#define TK_TW_V6 0x04
+/* The local key an IPv6 entry is hashed under, by address slot. */
+#define TK_TW_V6_KEY(slot) (0xffffff00u | (uint32_t)(slot))
 
 /* Moves an orphaned TCB into a TIME_WAIT entry for the rest of 2MSL. The TCB
  * is freed. Returns false when the pool was full (counted; no TIME_WAIT). */
 bool tk_tw_from_tcb(struct tk_stack *s, tk_tcb *tp, tk_time expiry);
 tk_tw *tk_tw_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                     uint16_t rport);
+/* The IPv6 entry for our address l6 and the peer's fold rfold. */
+tk_tw *tk_tw_lookup6(const struct tk_stack *s, const uint8_t l6[16], uint16_t lport,
+                     uint32_t rfold, uint16_t rport);
+/* An IPv6 entry holds lport and the peer's fold and port (port choice). */
+bool tk_tw_fold_used(const struct tk_stack *s, uint16_t lport, uint32_t rfold, uint16_t rport);
 /* Handles a segment for a TIME_WAIT entry. Returns true when the entry was
  * released for a new connection and the segment should go to the listener
  * (a SYN accepted by RFC 6191 rules); *iss_floor is then the sequence

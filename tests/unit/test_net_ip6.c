@@ -429,7 +429,7 @@ static void test_NET_04_refusals_counted_and_reported(void **state) {
     } cases[] = {
         {TK_IPPROTO_DSTOPTS, {59, 0, 0x80, 2, 0, 0, 1, 0}, 8, TK_WIRE_IP6_OPT_UNKNOWN, 2, 42},
         {TK_IPPROTO_ROUTING, {59, 2, 0, 1}, 24, TK_WIRE_IP6_ROUTING, 0, 42},
-        {6, {0}, 20, -EPROTONOSUPPORT, 1, 6},
+        {132, {0}, 20, -EPROTONOSUPPORT, 1, 6}, /* SCTP: nothing takes it */
         {TK_IPPROTO_DSTOPTS,
          {TK_IPPROTO_HOPOPTS, 0, 1, 4, 0, 0, 0, 0, 59, 0, 1, 4},
          16,
@@ -495,7 +495,7 @@ static void test_NET_04_error_rate_limit(void **state) {
     assert_int_equal(tk_stack_input(h.s, f, n, h.now), 0);
     tkh_clear(&h);
     uint8_t tcp[20] = {0};
-    n = pkt_to_us(f, 6, tcp, sizeof tcp);
+    n = pkt_to_us(f, 132, tcp, sizeof tcp); /* SCTP: nothing takes it */
     for (int i = 0; i < 12; i++)
         assert_int_equal(tk_stack_input(h.s, f, n, h.now), -EPROTONOSUPPORT);
     assert_int_equal(h.nframes, 10);

@@ -75,6 +75,17 @@ static int wait_connected(client *c) {
     }
 }
 
+/* connect(), once the stack has a usable source address: an IPv6 one
+ * waits out duplicate address detection (or SLAAC) for up to 10 s. */
+static int connect_when_ready(client *c, const tk_sockaddr *dst) {
+    int rc = tk_connect(c->net.stack, c->sd, dst);
+    for (int i = 0; i < 50 && rc == -EADDRNOTAVAIL && dst->family == TK_AF_INET6; i++) {
+        (void)tk_loop_step(&c->net.loop, -1, 0, TK_MS(200), NULL);
+        rc = tk_connect(c->net.stack, c->sd, dst);
+    }
+    return rc;
+}
+
 /* stdin -> connection. Returns 0 or a negative errno value. */
 static int pump_out(client *c, short revents) {
     tk_stack *s = c->net.stack;
@@ -175,7 +186,7 @@ static int take_dest(const tk_cli *c, const char *const pos[2], tk_sockaddr *dst
     uint32_t a4;
     uint8_t a6[16];
     if (inet_pton(AF_INET6, pos[0], a6) == 1)
-        *dst = tk_sockaddr_in6(a6, 0, 0); /* refused by tk_connect for now (docs/ipv6.md) */
+        *dst = tk_sockaddr_in6(a6, 0, 0);
     else if (tk_parse_ipv4(pos[0], &a4) == 0)
         *dst = tk_sockaddr_in4(a4, 0);
     else
@@ -219,18 +230,12 @@ int tk_cmd_connect(int argc, char **argv) {
     int prc = parse_args(&o, argc, argv, &dst);
     if (prc >= 0)
         return prc;
-    if (dst.family == TK_AF_INET6 && !tk_addr6_is_v4mapped(dst.addr6)) {
-        /* Before the TAP device is made: the stack would refuse it anyway. */
-        fprintf(stderr, "tcpkit connect: %s: TCP over IPv6 is not supported yet (docs/ipv6.md)\n",
-                argv[argc - 2]);
-        return 1;
-    }
     signal(SIGPIPE, SIG_IGN);
     if (tk_net_open(&c.net, &o) < 0)
         return 1;
     (void)fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
     c.sd = tk_socket(c.net.stack);
-    int rc = c.sd < 0 ? c.sd : tk_connect(c.net.stack, c.sd, &dst);
+    int rc = c.sd < 0 ? c.sd : connect_when_ready(&c, &dst);
     if (rc == -EINPROGRESS || rc == 0) {
         tk_stack_poll(c.net.stack, tk_loop_now());
         rc = wait_connected(&c);

@@ -104,7 +104,10 @@ static int parse_args(serve *sv, tk_netopts *o, int argc, char **argv) {
 
 static int listen_on(serve *sv) {
     tk_stack *s = sv->net.stack;
-    tk_sockaddr a = tk_sockaddr_in4(sv->net.cfg.addr, sv->port);
+    /* With IPv6 on, the wildcard: one listener for both families (NET-4). */
+    static const uint8_t any6[16];
+    tk_sockaddr a = sv->net.cfg.ipv6 ? tk_sockaddr_in6(any6, sv->port, 0)
+                                     : tk_sockaddr_in4(sv->net.cfg.addr, sv->port);
     int one = 1;
     int sd = tk_socket(s);
     if (sd < 0)
@@ -119,10 +122,10 @@ static int listen_on(serve *sv) {
 
 static void report(const serve *sv, const tk_app_conn *c, const char *what) {
     tk_sockaddr peer = tk_sockaddr_in4(0, 0);
-    char ep[32];
+    char ep[64];
     (void)tk_getpeername(sv->net.stack, c->sd, &peer);
-    fprintf(stderr, "serve: %s %s rx=%llu tx=%llu%s%s\n",
-            tk_fmt_endpoint(ep, sizeof ep, peer.addr, peer.port), what,
+    fprintf(stderr, "serve: %s %s rx=%llu tx=%llu%s%s\n", tk_fmt_sockaddr(ep, sizeof ep, &peer),
+            what,
             (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_bytes,
             c->err ? " error=" : "", c->err ? strerror(-c->err) : "");
 }

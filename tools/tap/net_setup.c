@@ -73,6 +73,15 @@ const char *tk_fmt_endpoint(char *buf, size_t cap, uint32_t addr, uint16_t port)
     return buf;
 }
 
+const char *tk_fmt_sockaddr(char *buf, size_t cap, const tk_sockaddr *a) {
+    if (a->family != TK_AF_INET6)
+        return tk_fmt_endpoint(buf, cap, a->addr, a->port);
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, a->addr6, text, sizeof text);
+    snprintf(buf, cap, "[%s]:%u", text, a->port);
+    return buf;
+}
+
 static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask) {
     char buf[32];
     const char *slash = strchr(s, '/');

@@ -56,6 +56,8 @@ void tk_net_close(tk_net *n);
 int tk_parse_ipv4(const char *s, uint32_t *out);
 /* "a.b.c.d:port" of an endpoint into buf. */
 const char *tk_fmt_endpoint(char *buf, size_t cap, uint32_t addr, uint16_t port);
+/* The same for either family: a.b.c.d:port or [x:x::x]:port. */
+const char *tk_fmt_sockaddr(char *buf, size_t cap, const tk_sockaddr *a);
 
 /* Prints the stack's IPv6 addresses with their state, one a line:
  * "ipv6 fe80::1234/64 link-local tentative". */
