@@ -69,9 +69,9 @@ int tk_shutdown(tk_stack *s, int sd, int how);
 int tk_close(tk_stack *s, int sd);
 
 /* Option levels and names (values are tcpkit's own). */
-#define TK_IPPROTO_IP_LEVEL  0
-#define TK_SOL_SOCKET        1
-#define TK_IPPROTO_TCP_LEVEL 6
+#define TK_IPPROTO_IP_LEVEL   0
+#define TK_SOL_SOCKET         1
+#define TK_IPPROTO_TCP_LEVEL  6
 #define TK_IPPROTO_IPV6_LEVEL 41
 enum tk_sockopt {
     TK_SO_REUSEADDR = 1,

@@ -117,8 +117,8 @@ static int error_in(tk_net *net, const tk_icmp_hdr *h, tk_time now) {
         return -EINVAL;
     }
     const tk_protosw *sw = tk_protosw_find(&net->protosw, q.proto);
-    int rc = sw != NULL && sw->ctlinput6 != NULL ? sw->ctlinput6(sw->ctx, h, &q, now)
-                                                 : TK_ICMP_IGNORED;
+    int rc =
+        sw != NULL && sw->ctlinput6 != NULL ? sw->ctlinput6(sw->ctx, h, &q, now) : TK_ICMP_IGNORED;
     if (rc == TK_ICMP_HARD)
         net->stats->icmp_hard_errors++;
     else if (rc == TK_ICMP_IGNORED)

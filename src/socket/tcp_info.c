@@ -58,7 +58,8 @@ static void fill_windows(const tk_stack *s, const tk_tcb *tp, tk_tcp_info *out) 
     out->tcpi_rto = (uint32_t)tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count);
     out->tcpi_ato = (uint32_t)s->cfg.delack;
     out->tcpi_snd_mss = tp->mss;
-    out->tcpi_advmss = tk_sockopt_mss(s, tp, (tp->flags & TK_TF_V6) != 0, tp->encap_port); /* with TCP_MAXSEG */
+    out->tcpi_advmss =
+        tk_sockopt_mss(s, tp, (tp->flags & TK_TF_V6) != 0, tp->encap_port); /* with TCP_MAXSEG */
     out->tcpi_pmtu = s->cfg.mtu;
     out->tcpi_rtt = tk_cold(tp)->rtt.has_sample ? (uint32_t)tk_cold(tp)->rtt.srtt : 0;
     out->tcpi_rttvar = tk_cold(tp)->rtt.has_sample ? (uint32_t)tk_cold(tp)->rtt.rttvar : 0;

@@ -64,8 +64,7 @@ tk_linger tk_sockopt_get_linger(const struct tk_tcb *tp);
 
 /* The MSS a connection (or a listener's) announces and accepts: the
  * route's (tk_tcp_mss_for) lowered to TCP_MAXSEG when that is set (API-6). */
-uint16_t tk_sockopt_mss(const struct tk_stack *s, const struct tk_tcb *tp, bool v6,
-                        uint16_t encap);
+uint16_t tk_sockopt_mss(const struct tk_stack *s, const struct tk_tcb *tp, bool v6, uint16_t encap);
 /* TCP_NOTSENT_LOWAT (API-6): true while the bytes queued but not yet sent
  * are below the option's value (always without it). */
 bool tk_sockopt_notsent_ok(const struct tk_tcb *tp);

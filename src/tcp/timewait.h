@@ -43,8 +43,8 @@ bool tk_tw_from_tcb(struct tk_stack *s, tk_tcb *tp, tk_time expiry);
 tk_tw *tk_tw_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                     uint16_t rport);
 /* The IPv6 entry for our address l6 and the peer's fold rfold. */
-tk_tw *tk_tw_lookup6(const struct tk_stack *s, const uint8_t l6[16], uint16_t lport,
-                     uint32_t rfold, uint16_t rport);
+tk_tw *tk_tw_lookup6(const struct tk_stack *s, const uint8_t l6[16], uint16_t lport, uint32_t rfold,
+                     uint16_t rport);
 /* An IPv6 entry holds lport and the peer's fold and port (port choice). */
 bool tk_tw_fold_used(const struct tk_stack *s, uint16_t lport, uint32_t rfold, uint16_t rport);
 /* Handles a segment for a TIME_WAIT entry. Returns true when the entry was

@@ -216,9 +216,8 @@ static void test_NET_04_v6only_refuses_ipv4(void **state) {
     pair6(&p, &w);
     int ls = tk_socket(p.st[B]);
     int one = 1;
-    assert_int_equal(tk_setsockopt(p.st[B], ls, TK_IPPROTO_IPV6_LEVEL, TK_IPV6_V6ONLY, &one,
-                                   sizeof one),
-                     0);
+    assert_int_equal(
+        tk_setsockopt(p.st[B], ls, TK_IPPROTO_IPV6_LEVEL, TK_IPV6_V6ONLY, &one, sizeof one), 0);
     tk_sockaddr any6 = tk_sockaddr_in6((const uint8_t[16]){0}, 81, 0);
     assert_int_equal(tk_bind(p.st[B], ls, &any6), 0);
     assert_int_equal(tk_listen(p.st[B], ls, 8), 0);
@@ -234,8 +233,7 @@ static void test_NET_04_v6only_refuses_ipv4(void **state) {
     assert_int_equal(tk_accept(p.st[B], ls, NULL), -EAGAIN);
     int v = -1;
     size_t vl = sizeof v;
-    assert_int_equal(tk_getsockopt(p.st[B], ls, TK_IPPROTO_IPV6_LEVEL, TK_IPV6_V6ONLY, &v, &vl),
-                     0);
+    assert_int_equal(tk_getsockopt(p.st[B], ls, TK_IPPROTO_IPV6_LEVEL, TK_IPV6_V6ONLY, &v, &vl), 0);
     assert_int_equal(v, 1);
     tkp_fini(&p);
 }

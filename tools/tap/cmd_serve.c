@@ -125,8 +125,7 @@ static void report(const serve *sv, const tk_app_conn *c, const char *what) {
     char ep[64];
     (void)tk_getpeername(sv->net.stack, c->sd, &peer);
     fprintf(stderr, "serve: %s %s rx=%llu tx=%llu%s%s\n", tk_fmt_sockaddr(ep, sizeof ep, &peer),
-            what,
-            (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_bytes,
+            what, (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_bytes,
             c->err ? " error=" : "", c->err ? strerror(-c->err) : "");
 }
 
