@@ -19,12 +19,16 @@
 int tk_socket(tk_stack *s);
 /* Addresses (tcpkit/types.h, SPEC NET-4): every call taking a tk_sockaddr
  * checks its family (-EAFNOSUPPORT for none or an unknown one). TCP runs
- * over IPv4 only for now (docs/ipv6.md): a TK_AF_INET6 address is taken
- * when it is IPv4-mapped (::ffff:a.b.c.d, used as a.b.c.d) or the wildcard
- * (::, which binds every address, so a listener on [::]:port is
- * dual-stack); any other IPv6 address gives -EAFNOSUPPORT. Addresses
- * returned (accept, getsockname, getpeername, the connection table) are
- * TK_AF_INET.
+ * over both families (docs/ipv6.md): an IPv4-mapped TK_AF_INET6 address
+ * (::ffff:a.b.c.d) is used as a.b.c.d; the wildcard (:: or 0) binds every
+ * address of both families, so a listener on it is dual-stack unless
+ * IPV6_V6ONLY; a native IPv6 address needs cfg.ipv6 (else -EAFNOSUPPORT),
+ * and bind() takes only one of the stack's IPv6 addresses
+ * (-EADDRNOTAVAIL). connect() to an IPv6 address picks the source address
+ * (-EADDRNOTAVAIL while none is usable: duplicate address detection).
+ * Addresses returned (accept, getsockname, getpeername, the connection
+ * table) are in the connection's family; a socket bound to :: names
+ * itself ::.
  *
  * addr->addr 0 (INADDR_ANY) binds every local address: connections use the
  * stack's own address, and getsockname() reports 0 until connected. Port 0

@@ -27,7 +27,7 @@ int tk_sock_addr4(const tk_sockaddr *a, uint32_t *addr) {
         return 0;
     }
     if (!tk_addr6_is_v4mapped(a->addr6))
-        return -EAFNOSUPPORT; /* TCP over IPv6 is not there yet (docs/ipv6.md) */
+        return -EAFNOSUPPORT; /* a native IPv6 address: tk_sock_addr() */
     *addr = (uint32_t)a->addr6[12] << 24 | (uint32_t)a->addr6[13] << 16 |
             (uint32_t)a->addr6[14] << 8 | a->addr6[15];
     return 0;

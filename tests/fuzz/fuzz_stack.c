@@ -10,7 +10,9 @@
  *   optlen(1) opts(optlen % 41) plen(1) payload(plen)
  * mode % 8 == 0 sends the rest of the chunk bytes as a raw frame. port_sel
  * bit 3 sends the segment inside UDP to the tunnel port (TCP over UDP),
- * from one of three UDP ports (bits 4-5). */
+ * from one of three UDP ports (bits 4-5); bit 6 sends it over IPv6 instead
+ * (SPEC NET-4: the dual-stack listener and an IPv6 active open on port
+ * 40001), from one of two addresses (bit 7). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/ipv6.h"
 #include "tcpkit/wire/tcp.h"
 #include "tcpkit/wire/udp.h"
 
@@ -31,6 +34,9 @@
 #define IRS    0x7ffffff0u
 #define TUNNEL 9811
 
+static const uint8_t local6[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+static const uint8_t remote6[2][16] = {{0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2},
+                                       {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9}};
 static const uint8_t local_mac[6] = {0x02, 0, 0, 0, 0, 1};
 static const uint8_t remote_mac[6] = {0x02, 0, 0, 0, 0, 2};
 
@@ -98,6 +104,30 @@ static size_t build(uint8_t *f, const uint8_t *hdr, const uint8_t *opts, size_t 
     return TK_ETH_HLEN + TK_IPV4_HLEN + tl;
 }
 
+/* Rewrites a frame from build() as the same segment over IPv6 from
+ * remote6[which]: the checksum is summed again over RFC 8200 8.1's
+ * pseudo-header; f has room for the 20 more bytes. */
+static size_t to_ipv6(uint8_t *f, size_t n, int which) {
+    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN, seg = n - off;
+    memmove(f + TK_ETH_HLEN + TK_IPV6_HLEN, f + off, seg);
+    uint8_t *t = f + TK_ETH_HLEN + TK_IPV6_HLEN;
+    t[16] = t[17] = 0;
+    if (be16(t + 2) == 40000)
+        t[3] = 40001 & 0xff; /* the IPv6 active open's port */
+    uint8_t ph[40] = {0};
+    memcpy(ph, remote6[which], 16);
+    memcpy(ph + 16, local6, 16);
+    ph[34] = (uint8_t)(seg >> 8), ph[35] = (uint8_t)seg, ph[39] = TK_IPPROTO_TCP;
+    uint16_t c = tk_csum_finish(tk_csum_add(tk_csum_add(0, ph, sizeof ph), t, seg));
+    t[16] = (uint8_t)(c >> 8), t[17] = (uint8_t)c;
+    tk_ipv6_hdr ih = {.payload_len = (uint16_t)seg, .next = TK_IPPROTO_TCP, .hop_limit = 64};
+    memcpy(ih.src, remote6[which], 16);
+    memcpy(ih.dst, local6, 16);
+    FUZZ_CHECK(tk_wire_ipv6_emit(&ih, f + TK_ETH_HLEN, TK_IPV6_HLEN) == TK_IPV6_HLEN);
+    f[12] = 0x86, f[13] = 0xdd;
+    return TK_ETH_HLEN + TK_IPV6_HLEN + seg;
+}
+
 /* Moves the segment of a frame from build() into a UDP datagram from uport
  * to the tunnel port; f has room for the 8 more bytes. */
 static size_t wrap_udp(uint8_t *f, size_t n, uint16_t uport) {
@@ -128,6 +158,9 @@ static tk_stack *setup(size_t *sent) {
     cfg.isn_fixed = true;
     cfg.isn_value = ISS;
     cfg.udp_tunnel_port = TUNNEL;
+    cfg.ipv6 = true;
+    cfg.dad_transmits = 0;
+    memcpy(cfg.addr6, local6, 16);
     tk_stack_io io = {.output = out_frame, .random = fixed_random, .ctx = sent};
     tk_stack *s = NULL;
     FUZZ_CHECK(tk_stack_create(&s, &cfg, &io) == 0);
@@ -139,6 +172,11 @@ static tk_stack *setup(size_t *sent) {
     tk_sockaddr me = tk_sockaddr_in4(0, 40000), peer = tk_sockaddr_in4(REMOTE, 5000);
     FUZZ_CHECK(tk_bind(s, c, &me) == 0);
     FUZZ_CHECK(tk_connect(s, c, &peer) == -EINPROGRESS);
+    int c6 = tk_socket(s);
+    tk_sockaddr me6 = tk_sockaddr_in6(local6, 40001, 0),
+                peer6 = tk_sockaddr_in6(remote6[0], 5000, 0);
+    FUZZ_CHECK(tk_bind(s, c6, &me6) == 0);
+    FUZZ_CHECK(tk_connect(s, c6, &peer6) == -EINPROGRESS);
     return s;
 }
 
@@ -171,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         uint8_t olen = (uint8_t)(hdr[9] % 41), opts[40], plen, payload[255];
         if (!take(&r, opts, olen) || !take(&r, &plen, 1) || !take(&r, payload, plen))
             break;
-        uint8_t f[TK_ETH_HLEN + TK_IPV4_HLEN + TK_UDP_HLEN + TK_TCP_MAX_HLEN + 255];
+        uint8_t f[TK_ETH_HLEN + TK_IPV6_HLEN + TK_UDP_HLEN + TK_TCP_MAX_HLEN + 255];
         size_t n;
         if (hdr[0] % 8 == 0) {
             n = plen; /* at most 255 bytes: fits f */
@@ -179,7 +217,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         } else {
             uint16_t dport = (hdr[8] & 1) ? 80 : 40000;
             n = build(f, hdr + 1, opts, olen, payload, plen, ports[(hdr[8] >> 1) % 4], dport);
-            if (hdr[8] & 0x08)
+            if (hdr[8] & 0x40)
+                n = to_ipv6(f, n, hdr[8] >> 7);
+            else if (hdr[8] & 0x08)
                 n = wrap_udp(f, n, (uint16_t)(4000 + (hdr[8] >> 4) % 3));
         }
         now += TK_MS(hdr[7]) * ((hdr[0] & 0x08) ? 1000u : 1u);
