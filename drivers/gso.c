@@ -8,6 +8,7 @@
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/ipv6.h"
 #include "tcpkit/wire/tcp.h"
 
 #define TCP_FIN 0x01
@@ -32,10 +33,21 @@ static void put32(uint8_t *p, uint32_t v) {
     put16(p + 2, (uint16_t)v);
 }
 
-/* The TCP checksum of the segment at l4 (len bytes), IPv4 header at ip. */
+static bool is_v6(const uint8_t *frame) {
+    return get16(frame + 12) == TK_ETHERTYPE_IPV6;
+}
+
+/* The TCP checksum of the segment at l4 (len bytes), IPv4 or IPv6 header
+ * at ip (RFC 8200 8.1's pseudo-header: the addresses, the length and the
+ * next header, which the sum of the two 32-byte address fields plus the
+ * IPv4-style length and protocol words equals). */
 static void tcp_csum(uint8_t *ip, uint8_t *l4, size_t len) {
     put16(l4 + 16, 0);
-    uint32_t sum = tk_csum_pseudo(get32(ip + 12), get32(ip + 16), TK_IPPROTO_TCP, (uint16_t)len);
+    uint32_t sum;
+    if ((ip[0] >> 4) == 6)
+        sum = tk_csum_add(tk_csum_pseudo(0, 0, TK_IPPROTO_TCP, (uint16_t)len), ip + 8, 32);
+    else
+        sum = tk_csum_pseudo(get32(ip + 12), get32(ip + 16), TK_IPPROTO_TCP, (uint16_t)len);
     put16(l4 + 16, tk_csum_finish(tk_csum_add(sum, l4, len)));
 }
 
@@ -45,19 +57,34 @@ static void ip_csum(uint8_t *ip) {
     put16(ip + 10, tk_csum_finish(tk_csum_add(0, ip, ihl)));
 }
 
-/* The frame holds Ethernet, IPv4 and TCP where tx says. */
-static bool valid(const uint8_t *frame, size_t len, const tk_link_tx *tx) {
+/* The IP header's length when the frame is IPv4 or IPv6 (no extension
+ * headers) carrying TCP; 0 otherwise. */
+static size_t ip_hlen(const uint8_t *frame, size_t len) {
     size_t l3 = TK_ETH_HLEN;
-    if (len < l3 + TK_IPV4_HLEN || get16(frame + 12) != TK_ETHERTYPE_IPV4)
+    if (is_v6(frame))
+        return len >= l3 + TK_IPV6_HLEN && frame[l3 + 6] == TK_IPPROTO_TCP ? TK_IPV6_HLEN : 0;
+    if (len < l3 + TK_IPV4_HLEN || get16(frame + 12) != TK_ETHERTYPE_IPV4 ||
+        frame[l3 + 9] != TK_IPPROTO_TCP)
+        return 0;
+    return (size_t)(frame[l3] & 15u) * 4u;
+}
+
+/* The frame holds Ethernet, IP and TCP where tx says, and a TSO request
+ * matches its IP version. */
+static bool valid(const uint8_t *frame, size_t len, const tk_link_tx *tx) {
+    size_t l3 = TK_ETH_HLEN, ihl = ip_hlen(frame, len);
+    if (ihl == 0 || tx->csum_start != l3 + ihl || tx->csum_offset != 16)
         return false;
-    size_t ihl = (size_t)(frame[l3] & 15u) * 4u;
-    if (frame[l3 + 9] != TK_IPPROTO_TCP || tx->csum_start != l3 + ihl || tx->csum_offset != 16)
+    if ((tx->flags & TK_TX_TSO4) && is_v6(frame))
+        return false;
+    if ((tx->flags & TK_TX_TSO6) && !is_v6(frame))
         return false;
     size_t start = tx->csum_start;
     size_t thl = len >= start + TK_TCP_HLEN ? (size_t)(frame[start + 12] >> 4) * 4u : 0;
     if (thl < TK_TCP_HLEN || start + thl > len)
         return false;
-    return !(tx->flags & TK_TX_TSO4) || (tx->hdr_len == start + thl && tx->seg_size > 0);
+    return !(tx->flags & (TK_TX_TSO4 | TK_TX_TSO6)) ||
+           (tx->hdr_len == start + thl && tx->seg_size > 0);
 }
 
 static int one(const uint8_t *frame, size_t len, const tk_link_tx *tx, uint8_t *scratch,
@@ -79,7 +106,7 @@ int tk_gso_segment(const uint8_t *frame, size_t len, const tk_link_tx *tx, uint8
     if (!valid(frame, len, tx))
         return -EINVAL;
     size_t hl = tx->hdr_len, payload = len - hl;
-    if (!(tx->flags & TK_TX_TSO4) || payload <= tx->seg_size)
+    if (!(tx->flags & (TK_TX_TSO4 | TK_TX_TSO6)) || payload <= tx->seg_size)
         return one(frame, len, tx, scratch, scap, fn, ctx);
     if (hl + tx->seg_size > scap)
         return -ENOSPC;
@@ -94,9 +121,13 @@ int tk_gso_segment(const uint8_t *frame, size_t len, const tk_link_tx *tx, uint8
         memcpy(scratch, frame, hl);
         memcpy(scratch + hl, frame + hl + off, part);
         uint8_t *sip = scratch + TK_ETH_HLEN, *tcp = scratch + tx->csum_start;
-        put16(sip + 2, (uint16_t)(hl - TK_ETH_HLEN + part));
-        put16(sip + 4, (uint16_t)(id + n));
-        ip_csum(sip);
+        if (is_v6(frame)) {
+            put16(sip + 4, (uint16_t)(hl - tx->csum_start + part)); /* payload length */
+        } else {
+            put16(sip + 2, (uint16_t)(hl - TK_ETH_HLEN + part));
+            put16(sip + 4, (uint16_t)(id + n));
+            ip_csum(sip);
+        }
         put32(tcp + 4, seq + (uint32_t)off);
         uint8_t f = flags;
         if (!last)

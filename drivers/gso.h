@@ -20,9 +20,12 @@ typedef void (*tk_gso_fn)(void *ctx, const uint8_t *frame, size_t len);
  * bytes of payload, each with the headers of the super-segment, the IPv4
  * total length, ID (+i) and header checksum, the TCP sequence number
  * (+offset) and checksum redone, FIN and PSH on the last segment only and
- * CWR on the first only. scratch (scap bytes) holds each frame built.
+ * CWR on the first only; with TK_TX_TSO6 the same for an IPv6 frame (no
+ * extension headers), the payload length set per segment. scratch (scap
+ * bytes) holds each frame built.
  * Returns the number of frames, or -EINVAL for requests that do not fit
- * the frame (offsets outside it, a zero seg_size, a frame not IPv4/TCP)
+ * the frame (offsets outside it, a zero seg_size, a frame not IPv4/TCP or
+ * IPv6/TCP, a TSO request of the other IP version)
  * and -ENOSPC when a segment does not fit scratch. */
 int tk_gso_segment(const uint8_t *frame, size_t len, const tk_link_tx *tx, uint8_t *scratch,
                    size_t scap, tk_gso_fn fn, void *ctx);

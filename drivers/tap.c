@@ -66,7 +66,7 @@ int tk_tap_open_offload(tk_tap *t, const char *name) {
     if (rc < 0)
         return rc;
     int hdr = (int)sizeof(struct virtio_net_hdr);
-    unsigned long feats = TUN_F_CSUM | TUN_F_TSO4;
+    unsigned long feats = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
     if (ioctl(t->fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(t->fd, TUNSETOFFLOAD, feats) < 0) {
         rc = -errno;
         tk_tap_close(t);
@@ -145,8 +145,9 @@ void tk_tap_vnet_hdr(struct virtio_net_hdr *h, const uint8_t *frame, size_t len,
         h->csum_start = tx->csum_start;
         h->csum_offset = tx->csum_offset;
     }
-    if (tx->flags & TK_TX_TSO4) {
-        h->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+    if (tx->flags & (TK_TX_TSO4 | TK_TX_TSO6)) {
+        h->gso_type =
+            (tx->flags & TK_TX_TSO6) ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
         if ((size_t)tx->csum_start + 13 < len && (frame[tx->csum_start + 13] & 0x80))
             h->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
         h->gso_size = tx->seg_size;

@@ -24,12 +24,13 @@ typedef struct tk_tap {
 int tk_tap_open(tk_tap *t, const char *name);
 
 /* The same with offloads (IFF_VNET_HDR; TUNSETOFFLOAD TUN_F_CSUM |
- * TUN_F_TSO4, SPEC NET-7): every frame carries a virtio-net header. The
+ * TUN_F_TSO4 | TUN_F_TSO6, SPEC NET-7): every frame carries a virtio-net header. The
  * kernel may hand over TCP segments of up to 64 KiB (its TSO) with the
  * checksum left partial or already verified (tk_tap_read_rx reports both
  * as TK_RX_CSUM_VALID); the stack may hand the kernel super-segments and
  * partial checksums (tk_tap_write_tx: a stack configured with link_caps
- * TK_LINK_CSUM_TCP | TK_LINK_TSO4). Reads need a 64 KiB + 14 byte buffer. */
+ * TK_LINK_CSUM_TCP | TK_LINK_TSO4 | TK_LINK_TSO6). Reads need a 64 KiB + 14
+ * byte buffer. */
 int tk_tap_open_offload(tk_tap *t, const char *name);
 
 /* Reads one frame. Returns its length, -EAGAIN when none is waiting, or
@@ -48,7 +49,8 @@ int tk_tap_write_tx(tk_tap *t, const uint8_t *frame, size_t len, const tk_link_t
 
 /* The virtio-net header for a frame with the stack's offload requests
  * (tcpkit/link.h mirrors its fields): NEEDS_CSUM with csum_start/offset,
- * GSO_TCPV4 (| GSO_ECN when the frame has CWR) with gso_size and hdr_len;
+ * GSO_TCPV4 or GSO_TCPV6 (| GSO_ECN when the frame has CWR) with gso_size
+ * and hdr_len;
  * all zero for a complete frame (tx NULL or flags 0). */
 struct virtio_net_hdr;
 void tk_tap_vnet_hdr(struct virtio_net_hdr *h, const uint8_t *frame, size_t len,

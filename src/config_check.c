@@ -29,9 +29,9 @@ static bool pools_ok(const tk_config *c) {
 
 /* NET-7: known capability bits; TSO leaves the checksum to the link too. */
 static bool caps_ok(const tk_config *c) {
-    uint32_t known = TK_LINK_CSUM_TCP | TK_LINK_TSO4;
+    uint32_t known = TK_LINK_CSUM_TCP | TK_LINK_TSO4 | TK_LINK_TSO6;
     return (c->link_caps & ~known) == 0 &&
-           (!(c->link_caps & TK_LINK_TSO4) || (c->link_caps & TK_LINK_CSUM_TCP)) &&
+           (!(c->link_caps & (TK_LINK_TSO4 | TK_LINK_TSO6)) || (c->link_caps & TK_LINK_CSUM_TCP)) &&
            (c->link_tso_max == 0 || (c->link_tso_max >= c->mtu && c->link_tso_max <= 65535u));
 }
 

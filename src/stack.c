@@ -71,7 +71,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
      * and TCP sends it again). */
     uint32_t mtu_frame = (uint32_t)cfg->mtu + 14u;
     uint32_t frame_cap = mtu_frame;
-    if ((cfg->link_caps & TK_LINK_TSO4) && cfg->link_tso_max != cfg->mtu)
+    if ((cfg->link_caps & (TK_LINK_TSO4 | TK_LINK_TSO6)) && cfg->link_tso_max != cfg->mtu)
         frame_cap = (cfg->link_tso_max != 0 ? cfg->link_tso_max : 65535u) + 14u;
     uint8_t *frame = take(l, frame_cap, 16);
     void *arp_mem = take(l, tk_arp_mem_size(cfg, mtu_frame), 16);

@@ -208,6 +208,26 @@ int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], ui
 
 int tk_net_output6_tc(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
                       uint8_t hop_limit, uint8_t tclass, uint32_t flow, size_t len, tk_time now) {
+    return tk_net_output6_tx(net, src, dst, proto, hop_limit, tclass, flow, NULL, len, now);
+}
+
+/* NET-7: the transport's offload requests, placed in an IPv6 frame. */
+static const tk_link_tx *link_tx6(const tk_net_l4_tx *l4, tk_link_tx *tx) {
+    if (l4 == NULL || l4->flags == 0)
+        return NULL;
+    memset(tx, 0, sizeof(*tx));
+    uint16_t l3 = TK_ETH_HLEN + TK_IPV6_HLEN;
+    tx->flags = l4->flags;
+    tx->csum_start = l3;
+    tx->csum_offset = l4->csum_offset;
+    tx->hdr_len = (uint16_t)(l3 + l4->l4_hlen);
+    tx->seg_size = (l4->flags & TK_TX_TSO6) ? l4->seg_size : 0;
+    return tx;
+}
+
+int tk_net_output6_tx(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                      uint8_t hop_limit, uint8_t tclass, uint32_t flow, const tk_net_l4_tx *l4,
+                      size_t len, tk_time now) {
     const uint8_t *hop = next_hop(net, dst, now);
     if (hop == NULL) {
         net->stats->out6_no_route++;
@@ -230,7 +250,8 @@ int tk_net_output6_tc(tk_net *net, const uint8_t src[16], const uint8_t dst[16],
         tk_net_emit(net, mac, TK_ETHERTYPE_IPV6, TK_IPV6_HLEN + len, now);
         return 0;
     }
-    return tk_net_nd_resolve(net, hop, TK_ETH_HLEN + TK_IPV6_HLEN + len, now);
+    tk_link_tx tx;
+    return tk_net_nd_resolve_tx(net, hop, TK_ETH_HLEN + TK_IPV6_HLEN + len, link_tx6(l4, &tx), now);
 }
 
 #else

@@ -69,7 +69,7 @@ tk_time tk_net_tx_deadline(const tk_net *net) {
 void tk_net_emit_raw_tx(tk_net *net, const uint8_t *frame, size_t len, const tk_link_tx *tx,
                         tk_time now) {
     net->stats->frames_out++;
-    if (tx != NULL && (tx->flags & TK_TX_TSO4))
+    if (tx != NULL && (tx->flags & (TK_TX_TSO4 | TK_TX_TSO6)))
         net->stats->tso_frames_out++;
     tk_obs_trace_frame(&net->obs, TK_TRACE_FRAME_OUT, frame, len, NULL, now);
     if (net->txq.count > 0)

@@ -83,6 +83,22 @@ void tk_net_nd_learn(tk_net *net, const uint8_t addr[16], const uint8_t mac[6], 
 }
 
 int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_time now) {
+    return tk_net_nd_resolve_tx(net, hop, frame_len, NULL, now);
+}
+
+int tk_net_nd_resolve_tx(tk_net *net, const uint8_t hop[16], size_t frame_len, const tk_link_tx *tx,
+                         tk_time now) {
+    if (tx != NULL) {
+        const tk_nd6_entry *e = tk_nd6_find(net->ip6.nd, hop);
+        if (e == NULL || e->state == TK_ND6_INCOMPLETE) { /* the frame would wait */
+            if (tx->flags & TK_TX_TSO6) {
+                net->stats->nd_queue_drops++;
+                return -EHOSTUNREACH;
+            }
+            tk_net_tx_finish_csum(net->frame, frame_len, tx);
+            tx = NULL;
+        }
+    }
     /* A queued frame is complete but for its destination MAC. */
     tk_eth_hdr eh;
     memset(&eh, 0, sizeof(eh));
@@ -93,7 +109,7 @@ int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_t
     memcpy(target, hop, 16);
     int v = tk_nd6_resolve(net->ip6.nd, target, net->frame, frame_len, now, mac);
     if (v == TK_ND6_SEND) {
-        tk_net_emit(net, mac, TK_ETHERTYPE_IPV6, frame_len - TK_ETH_HLEN, now);
+        tk_net_emit_tx(net, mac, TK_ETHERTYPE_IPV6, frame_len - TK_ETH_HLEN, tx, now);
         return 0;
     }
     if (v == TK_ND6_NO_ROOM) {

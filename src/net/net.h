@@ -165,6 +165,11 @@ int tk_net_output6(tk_net *net, const uint8_t src[16], const uint8_t dst[16], ui
 /* The same with a traffic class (DSCP and ECN, as IPv4's TOS). */
 int tk_net_output6_tc(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
                       uint8_t hop_limit, uint8_t tclass, uint32_t flow, size_t len, tk_time now);
+/* The same with offload requests (NET-7; NULL: none; TK_TX_TSO6 for a
+ * super-segment). */
+int tk_net_output6_tx(tk_net *net, const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                      uint8_t hop_limit, uint8_t tclass, uint32_t flow, const tk_net_l4_tx *l4,
+                      size_t len, tk_time now);
 /* RFC 6437 3: the flow label of a flow, a keyed hash of its addresses,
  * protocol and ports (0 where there are none), never 0. */
 uint32_t tk_net_ip6_flow(const tk_net *net, const uint8_t src[16], const uint8_t dst[16],
@@ -194,6 +199,12 @@ void tk_net_nd_learn(tk_net *net, const uint8_t addr[16], const uint8_t mac[6], 
 void tk_net_nd_send(tk_net *net, const tk_nd_msg *m, const uint8_t src[16], const uint8_t dst[16],
                     tk_time now);
 int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_time now);
+/* The same for a frame with offload requests (tx): sent with them when the
+ * neighbour is known; a frame that must wait has its checksum completed
+ * (it leaves later without requests), and a TSO super-segment, longer than
+ * the link carries, is dropped (nd_queue_drops; TCP sends it again). */
+int tk_net_nd_resolve_tx(tk_net *net, const uint8_t hop[16], size_t frame_len, const tk_link_tx *tx,
+                         tk_time now);
 void tk_net_ip6_poll(tk_net *net, tk_time now);
 tk_time tk_net_ip6_next_deadline(const tk_net *net);
 

@@ -652,9 +652,12 @@ uint8_t *tk_tcp_seg_area(struct tk_stack *s, bool v6, uint16_t encap, size_t *ca
 /* output6.c: sends the len-byte segment at tk_tcp_seg_area(s, true, ...)
  * in an IPv6 packet from l6 to r6: o's TOS as the traffic class; the hop
  * limit the socket's IP_TTL when it differs from cfg.ip_ttl, else the
- * link's (a router's CurHopLimit); an RFC 6437 flow label of the 4-tuple. */
+ * link's (a router's CurHopLimit); an RFC 6437 flow label of the 4-tuple;
+ * l4 the link's offload requests (NULL: none). */
+struct tk_net_l4_tx;
 int tk_tcp_ip6_output(struct tk_stack *s, const uint8_t l6[16], const uint8_t r6[16],
-                      const struct tk_net_hdr_opts *o, size_t len, tk_time now);
+                      const struct tk_net_hdr_opts *o, const struct tk_net_l4_tx *l4, size_t len,
+                      tk_time now);
 /* Sends the len-byte segment at tk_tcp_seg_area(): plain TCP, or inside UDP
  * from cfg.udp_tunnel_port to encap (-EHOSTUNREACH, counted, when the tunnel
  * is off). */

@@ -198,7 +198,7 @@ static int configure(tk_net *n, const tk_netopts *o) {
     n->cfg.sndbuf = 256u * 1024u;
     /* NET-7: the TAP device's offloads, both ways (drivers/tap.h). */
     if (o->offload)
-        n->cfg.link_caps = TK_LINK_CSUM_TCP | (o->no_tso ? 0u : TK_LINK_TSO4);
+        n->cfg.link_caps = TK_LINK_CSUM_TCP | (o->no_tso ? 0u : TK_LINK_TSO4 | TK_LINK_TSO6);
     return 0;
 }
 
