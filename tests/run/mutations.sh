@@ -116,8 +116,9 @@ esac
 
 # --ip_version (SPEC NET-4). ipv4-mapped-ipv6: AF_INET6 sockets, IPv4 on
 # the wire; a header given an IPv6 value where the script is IPv4 fails.
-out=$("$tcpkit" run --ip_version=ipv4-mapped-ipv6 "$dir/base.pkt" "$dir/bind-wildcard.pkt")
-[ "$?" -eq 0 ] || fail "base.pkt, bind-wildcard.pkt as ipv4-mapped-ipv6: $out"
+out=$("$tcpkit" run --ip_version=ipv4-mapped-ipv6 "$dir/base.pkt" "$dir/bind-wildcard.pkt" \
+    "$dir/v6only.pkt")
+[ "$?" -eq 0 ] || fail "base.pkt, bind-wildcard.pkt, v6only.pkt as ipv4-mapped-ipv6: $out"
 # The command line's version wins over the script's header.
 out=$("$tcpkit" run -v --ip_version=ipv4 "$dir/ipv6-closed.pkt")
 case "$out" in
