@@ -194,13 +194,13 @@
     X(drop_ip6_routing) /* routing header with segments left (RFC 5095) */                         \
     X(drop_ip6_hbh_not_first)                                                                      \
     X(drop_ip6_chain_long)                                                                         \
-    X(drop_ip6_fragment) /* not reassembled: ipfrag_slots 0, or inside a reassembled packet */     \
+    X(drop_ip6_fragment)     /* not reassembled: ipfrag_slots 0, or inside a reassembled packet */ \
     X(drop_ip6_frag_len)     /* not a multiple of 8 bytes and not the last (Parameter Problem) */  \
     X(drop_ip6_frag_chain)   /* first fragment without the whole header chain (RFC 7112) */        \
     X(drop_ip6_frag_too_big) /* reassembled payload over 65,535 bytes (Parameter Problem) */       \
     X(drop_ip6_frag_no_room) /* over ipfrag_max_bytes, or headers beyond the slot's room */        \
     X(drop_ip6_frag_bad)     /* contradicts the datagram's known end; ECN CE with Not-ECT */       \
-    X(drop_ip6_frag_overlap) /* overlaps another fragment: the datagram is dropped (RFC 5722) */    \
+    X(drop_ip6_frag_overlap) /* overlaps another fragment: the datagram is dropped (RFC 5722) */   \
     X(drop_ip6_frag_dup)     /* an exact copy of a fragment held (RFC 8200 4.5) */                 \
     X(drop_ip6_no_next)                                                                            \
     X(drop_ip6_proto)                                                                              \

@@ -124,8 +124,8 @@ static int deliver(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, const t
 
 /* RFC 8200 4.5: a fragment joins its datagram; the whole goes on as an
  * unfragmented packet would, except that a fragment inside it is dropped. */
-static int reassemble(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p,
-                      const tk_ipv6_chain *c, tk_time now) {
+static int reassemble(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, const tk_ipv6_chain *c,
+                      tk_time now) {
     const uint8_t *whole;
     size_t len;
     int rc = tk_net_ip6_defrag(net, p, ih, c, now, &whole, &len);

@@ -72,8 +72,7 @@ static void timed_out(void *ctx, uint32_t ix) {
         return; /* RFC 8200 4.5: reported only when the first fragment came */
     size_t len;
     const uint8_t *pkt = first_fragment(f, ix, &len);
-    tk_net_icmp6_error(net, pkt, len, TK_ICMP6_TIME_EXCEEDED, TK_ICMP6_TE_REASSEMBLY, 0,
-                       e->now);
+    tk_net_icmp6_error(net, pkt, len, TK_ICMP6_TIME_EXCEEDED, TK_ICMP6_TE_REASSEMBLY, 0, e->now);
 }
 
 void tk_net_ip6_frag_poll(tk_net *net, tk_time now) {
@@ -122,8 +121,8 @@ static const uint8_t *rebuild(tk_ip6frag *f, uint32_t ix, size_t *len) {
 
 /* The refusals RFC 8200 4.5 and RFC 7112 name before a fragment is
  * stored; 0 when it may go in. */
-static int precheck(tk_net *net, const uint8_t *pkt, const tk_ipv6_hdr *ih,
-                    const tk_ipv6_chain *c, uint32_t len, tk_time now) {
+static int precheck(tk_net *net, const uint8_t *pkt, const tk_ipv6_hdr *ih, const tk_ipv6_chain *c,
+                    uint32_t len, tk_time now) {
     size_t total = TK_IPV6_HLEN + (size_t)ih->payload_len;
     size_t frag_at = c->off - FRAG_HDR_LEN;
     if (net->ip6.frag.t.n == 0) {
@@ -179,8 +178,8 @@ int tk_net_ip6_defrag(tk_net *net, const uint8_t *pkt, const tk_ipv6_hdr *ih,
     memcpy(key, ih->src, 16);
     memcpy(key + 16, ih->dst, 16);
     memcpy(key + 32, &c->frag_id, 4);
-    tk_ipfrag_piece pc = {key, pkt + c->off, c->frag_off, len, c->frag_more,
-                          (uint8_t)(ih->tclass & TK_IP_ECN_MASK)};
+    tk_ipfrag_piece pc = {key, pkt + c->off, c->frag_off,
+                          len, c->frag_more, (uint8_t)(ih->tclass & TK_IP_ECN_MASK)};
     tk_ip6frag *f = &net->ip6.frag;
     tk_ipfrag_where w;
     rc = tk_ipfrag_add(&f->t, &pc, now, &w);
