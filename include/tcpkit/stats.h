@@ -165,6 +165,7 @@
     X(ip6_out)                                                                                     \
     X(out6_no_route) /* IPv6 output off-link with no router */                                     \
     X(icmp6_echo_replies)                                                                          \
+    X(icmp6_echo_too_big) /* requests whose reply would pass the MTU: not answered */              \
     X(icmp6_errors_in)                                                                             \
     X(icmp6_errors_sent)                                                                           \
     X(icmp6_errors_limited) /* errors not sent: rate limit (RFC 4443 2.4 (f)) */                   \

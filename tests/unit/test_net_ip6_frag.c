@@ -456,6 +456,27 @@ static void test_NET_04_frag_headers_around_fragment_header(void **state) {
     tkh_fini(&h);
 }
 
+/* A reassembled request whose reply would pass the MTU (1500) is not
+ * answered, since no fragments are sent, and counted. */
+static void test_NET_04_frag_echo_too_big_for_reply(void **state) {
+    (void)state;
+    tkh h;
+    init6(&h, 4);
+    static uint8_t big[2000], f[1600];
+    tk_icmp_hdr e = {TK_ICMP6_ECHO_REQUEST, 0, 0, 0x00070009u, big + 8, sizeof big - 8};
+    assert_int_equal(tk_wire_icmp6_emit(&e, A1, A2, big, sizeof big), (int)sizeof big);
+    frag_spec a = {NULL, 0x71, 0, true, big, 1232, 0, NULL, 0, 0};
+    assert_int_equal(tk_stack_input(h.s, f, frag_frame(f, &a), h.now), 0);
+    frag_spec b = {NULL, 0x71, 1232, false, big + 1232, sizeof big - 1232, 0, NULL, 0, 0};
+    assert_int_equal(tk_stack_input(h.s, f, frag_frame(f, &b), h.now), 0);
+    assert_int_equal(h.nframes, 0);
+    const tk_stats *st = tk_stack_stats(h.s);
+    assert_int_equal(st->ip6_reassembled, 1);
+    assert_int_equal(st->icmp6_echo_too_big, 1);
+    assert_int_equal(st->icmp6_echo_replies, 0);
+    tkh_fini(&h);
+}
+
 /* ipfrag_slots 0: no reassembly, every fragment dropped and counted. */
 static void test_NET_04_frag_no_slots(void **state) {
     (void)state;
@@ -503,6 +524,7 @@ int main(void) {
         cmocka_unit_test(test_NET_04_frag_bad_lengths),
         cmocka_unit_test(test_NET_04_frag_first_without_chain),
         cmocka_unit_test(test_NET_04_frag_headers_around_fragment_header),
+        cmocka_unit_test(test_NET_04_frag_echo_too_big_for_reply),
         cmocka_unit_test(test_NET_04_frag_no_slots),
         cmocka_unit_test(test_NET_04_frag_ecn),
     };
