@@ -84,7 +84,7 @@ static size_t fragment(uint8_t *f, const uint8_t *hdr, const uint8_t *data, size
         at += 8;
     }
     uint8_t next = (ctl & 0x80) ? TK_IPPROTO_DSTOPTS : TK_IPPROTO_ICMPV6;
-    uint16_t off = (uint16_t)((hdr[2] << 8 | hdr[3]) & 0xfff8u);
+    uint16_t off = (uint16_t)(((unsigned)hdr[2] << 8 | hdr[3]) & 0xfff8u);
     tk_wire_ipv6_frag_emit(next, off, (ctl & 1) != 0, hdr[1], f + at, 8);
     at += 8;
     memcpy(f + at, data, dlen);
