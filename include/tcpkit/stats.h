@@ -211,7 +211,8 @@
     X(drop_nd_code)                                                                                \
     X(drop_nd_short)                                                                               \
     X(drop_nd_bad_option)                                                                          \
-    X(drop_nd_bad_address) /* multicast target, source or destination not allowed */
+    X(drop_nd_bad_address) /* multicast target, source or destination not allowed */               \
+    X(drop_nd_fragmented)  /* Neighbor Discovery in a reassembled packet (RFC 6980) */
 
 /* A counter: 64 bits, or 32 with TK_WITH_STATS64 0 (tcpkit/opts.h), which
  * halves the counters' RAM and the code of every increment on a 32-bit

@@ -141,6 +141,12 @@ static int reassemble(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, cons
         TK_NET_DROP(net, drop_ip6_fragment, now);
         return -EMSGSIZE;
     }
+    /* RFC 6980 5: Neighbor Discovery never comes in fragments. */
+    uint8_t type = wc.off < len ? whole[wc.off] : 0;
+    if (wc.proto == TK_IPPROTO_ICMPV6 && type >= TK_ICMP6_ND_RS && type <= TK_ICMP6_ND_REDIRECT) {
+        TK_NET_DROP(net, drop_nd_fragmented, now);
+        return -EINVAL;
+    }
     return deliver(net, &wh, whole, &wc, now);
 }
 

@@ -477,6 +477,30 @@ static void test_NET_04_frag_echo_too_big_for_reply(void **state) {
     tkh_fini(&h);
 }
 
+/* RFC 6980: a neighbour solicitation that came in fragments is ignored. */
+static void test_NET_04_frag_nd_ignored(void **state) {
+    (void)state;
+    tkh h;
+    init6(&h, 4);
+    tk_nd_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = TK_ICMP6_ND_NS;
+    memcpy(m.target, A2, 16);
+    m.has_slla = true;
+    memcpy(m.slla, peer_mac, 6);
+    uint8_t icmp[64], f[256];
+    assert_int_equal(tk_wire_nd_emit(&m, A1, A2, icmp, sizeof icmp), 32);
+    frag_spec a = {NULL, 0x81, 0, true, icmp, 16, 0, NULL, 0, 0};
+    assert_int_equal(tk_stack_input(h.s, f, frag_frame(f, &a), h.now), 0);
+    frag_spec b = {NULL, 0x81, 16, false, icmp + 16, 16, 0, NULL, 0, 0};
+    assert_int_equal(tk_stack_input(h.s, f, frag_frame(f, &b), h.now), -EINVAL);
+    assert_int_equal(h.nframes, 0);
+    const tk_stats *st = tk_stack_stats(h.s);
+    assert_int_equal(st->drop_nd_fragmented, 1);
+    assert_int_equal(st->nd_ns_in, 1); /* init6's own, not this one */
+    tkh_fini(&h);
+}
+
 /* ipfrag_slots 0: no reassembly, every fragment dropped and counted. */
 static void test_NET_04_frag_no_slots(void **state) {
     (void)state;
@@ -525,6 +549,7 @@ int main(void) {
         cmocka_unit_test(test_NET_04_frag_first_without_chain),
         cmocka_unit_test(test_NET_04_frag_headers_around_fragment_header),
         cmocka_unit_test(test_NET_04_frag_echo_too_big_for_reply),
+        cmocka_unit_test(test_NET_04_frag_nd_ignored),
         cmocka_unit_test(test_NET_04_frag_no_slots),
         cmocka_unit_test(test_NET_04_frag_ecn),
     };
