@@ -73,6 +73,7 @@ void tk_config_default(tk_config *cfg) {
     cfg->ipfrag_slots = TK_DEFAULT_IPFRAG_SLOTS;
     cfg->ipfrag_max_bytes = TK_DEFAULT_IPFRAG_MAX_BYTES;
     cfg->ipfrag_timeout = TK_DEFAULT_IPFRAG_TIMEOUT;
+    cfg->ipfrag6_timeout = TK_DEFAULT_IPFRAG6_TIMEOUT;
     cfg->tx_backlog_frames = TK_DEFAULT_TX_BACKLOG_FRAMES;
     cfg->dad_transmits = TK_DEFAULT_DAD_TRANSMITS;
 }

@@ -88,12 +88,13 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     /* IPv6 connections' addresses (tcp/addr6.h): pages only IPv6 touches. */
     tk_a6pair *tcb6 = v6 ? take_pool(l, sizeof(tk_a6pair) * nsock, 8) : NULL;
     tk_a6pair *syn6 = v6 ? take_pool(l, sizeof(tk_a6pair) * cfg->max_syn_backlog, 8) : NULL;
+    void *frag6_mem = v6 ? take(l, tk_ip6frag_mem_size(cfg), 16) : NULL;
     if (l->a == NULL)
         return true;
     if (!s || !tcb_mem || !sack_mem || !reass_mem || !chunk_mem || !chunk_links || !conn_hash ||
         !bind_hash || !heap || !heap_pos || !tw_mem || !tw_hash || (big_tw && !tw_ports) ||
         !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem ||
-        (v6 && (!nd || !nd_q || !tcb6 || !syn6)))
+        (v6 && (!nd || !nd_q || !tcb6 || !syn6 || !frag6_mem)))
         return false;
     tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
     s->events = tk_sock_events_init(ev_mem, nsock);
@@ -132,6 +133,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
 #if TK_WITH_IPV6
     if (nd != NULL)
         tk_nd6_init(nd, nd_q, frame_cap);
+    if (frag6_mem != NULL)
+        tk_ip6frag_init(&s->net.ip6.frag, frag6_mem, cfg);
     s->net.ip6.nd = nd;
     s->tcb6 = tcb6;
     s->syn6 = syn6;

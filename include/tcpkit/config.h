@@ -259,6 +259,10 @@ typedef struct tk_config {
     uint32_t ipfrag_slots;
     uint32_t ipfrag_max_bytes; /* 16 KiB: largest reassembled datagram */
     tk_time ipfrag_timeout;    /* 30 s (RFC 791 suggests 15 s or more) */
+    /* IPv6 (cfg.ipv6) reassembles in a table of its own with the same
+     * ipfrag_slots and ipfrag_max_bytes, abandoning a datagram after this
+     * (60 s, RFC 8200 4.5); counted in ip6_frag_timeouts. */
+    tk_time ipfrag6_timeout;
 
     /* Frames kept while the driver's output answers busy (tk_stack_io):
      * 2, at most 64. With none free a busy frame is dropped (counted in

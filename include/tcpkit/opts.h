@@ -13,8 +13,9 @@
  *
  * TK_WITH_<FEATURE> 0 leaves a feature's code out of the build; its
  * settings then act as if off:
- *   TK_WITH_IPFRAG        IPv4 fragment reassembly (as ipfrag_slots 0: every
- *                         fragment is dropped and counted in drop_ip_fragment)
+ *   TK_WITH_IPFRAG        IPv4 and IPv6 fragment reassembly (as ipfrag_slots
+ *                         0: every fragment is dropped and counted in
+ *                         drop_ip_fragment or drop_ip6_fragment)
  *   TK_WITH_MD5           TCP-MD5 signatures (RFC 2385): the key store stays
  *                         empty (tk_stack_md5_add answers -ENOPROTOOPT), so
  *                         signed segments are dropped as for a pair with no key

@@ -165,6 +165,7 @@
     X(ip6_out)                                                                                     \
     X(out6_no_route) /* IPv6 output off-link with no router */                                     \
     X(icmp6_echo_replies)                                                                          \
+    X(icmp6_echo_too_big) /* requests whose reply would pass the MTU: not answered */              \
     X(icmp6_errors_in)                                                                             \
     X(icmp6_errors_sent)                                                                           \
     X(icmp6_errors_limited) /* errors not sent: rate limit (RFC 4443 2.4 (f)) */                   \
@@ -182,15 +183,26 @@
     X(nd_ra_in)                                                                                    \
     X(nd_slaac_addrs)      /* addresses formed from advertised prefixes (RFC 4862) */              \
     X(nd_prefixes_ignored) /* prefixes not used: not autonomous, not /64, a second one */          \
+    X(ip6_frags_in)        /* IPv6 fragments received (not atomic ones) */                         \
+    X(ip6_reassembled)                                                                             \
+    X(ip6_frag_timeouts) /* datagrams abandoned after ipfrag6_timeout */                           \
+    X(ip6_frag_evicted)  /* incomplete datagrams evicted for a new one (SEC-12) */                 \
     X(drop_ip6_bad_header)                                                                         \
     X(drop_ip6_not_for_us)                                                                         \
     X(drop_ip6_bad_src) /* multicast source, or unicast in a multicast frame */                    \
-    X(drop_ip6_bad_ext) /* extension header short, option overrun, fragment length */              \
+    X(drop_ip6_bad_ext) /* extension header short, option overrun */                               \
     X(drop_ip6_unknown_option)                                                                     \
     X(drop_ip6_routing) /* routing header with segments left (RFC 5095) */                         \
     X(drop_ip6_hbh_not_first)                                                                      \
     X(drop_ip6_chain_long)                                                                         \
-    X(drop_ip6_fragment) /* IPv6 fragments: no reassembly yet */                                   \
+    X(drop_ip6_fragment)     /* not reassembled: ipfrag_slots 0, or inside a reassembled packet */ \
+    X(drop_ip6_frag_len)     /* not a multiple of 8 bytes and not the last (Parameter Problem) */  \
+    X(drop_ip6_frag_chain)   /* first fragment without the whole header chain (RFC 7112) */        \
+    X(drop_ip6_frag_too_big) /* reassembled payload over 65,535 bytes (Parameter Problem) */       \
+    X(drop_ip6_frag_no_room) /* over ipfrag_max_bytes, or headers beyond the slot's room */        \
+    X(drop_ip6_frag_bad)     /* contradicts the datagram's known end; ECN CE with Not-ECT */       \
+    X(drop_ip6_frag_overlap) /* overlaps another fragment: the datagram is dropped (RFC 5722) */   \
+    X(drop_ip6_frag_dup)     /* an exact copy of a fragment held (RFC 8200 4.5) */                 \
     X(drop_ip6_no_next)                                                                            \
     X(drop_ip6_proto)                                                                              \
     X(drop_icmp6_bad)       /* short, or checksum with the pseudo-header wrong */                  \
@@ -199,7 +211,8 @@
     X(drop_nd_code)                                                                                \
     X(drop_nd_short)                                                                               \
     X(drop_nd_bad_option)                                                                          \
-    X(drop_nd_bad_address) /* multicast target, source or destination not allowed */
+    X(drop_nd_bad_address) /* multicast target, source or destination not allowed */               \
+    X(drop_nd_fragmented)  /* Neighbor Discovery in a reassembled packet (RFC 6980) */
 
 /* A counter: 64 bits, or 32 with TK_WITH_STATS64 0 (tcpkit/opts.h), which
  * halves the counters' RAM and the code of every increment on a 32-bit

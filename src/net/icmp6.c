@@ -89,8 +89,10 @@ static int echo_reply(tk_net *net, const tk_ipv6_hdr *ih, const tk_icmp_hdr *h, 
     memcpy(to, ih->src, 16);
     size_t cap;
     uint8_t *out = tk_net_payload6(net, &cap);
-    if (h->data_len + TK_ICMP6_HLEN > cap)
+    if (h->data_len + TK_ICMP6_HLEN > cap) {
+        net->stats->icmp6_echo_too_big++; /* a reassembled request: no fragments are sent */
         return 0;
+    }
     /* The request's data is copied before the output buffer is written. */
     memmove(out + TK_ICMP6_HLEN, h->data, h->data_len);
     tk_icmp_hdr r = *h;

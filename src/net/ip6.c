@@ -1,8 +1,8 @@
 /* IPv6 in and out (RFC 8200) beside IPv4: the destination check, the
  * extension-header walk with every refusal counted by its reason, the
  * dispatch to ICMPv6 and the protocol switch, and output through Neighbor
- * Discovery. Fragments are not reassembled yet: they are counted and
- * dropped (docs/ipv6.md). */
+ * Discovery. Fragments are reassembled in net/ip6frag.c and the whole
+ * packet goes the same way. */
 #include "tcpkit/opts.h"
 
 #if TK_WITH_IPV6 /* compiled out: no IPv6 state in tk_net, no code */
@@ -96,18 +96,64 @@ static void count_chain_error(tk_net *net, int rc, tk_time now) {
     case TK_WIRE_IP6_CHAIN_LONG:
         TK_NET_DROP(net, drop_ip6_chain_long, now);
         break;
-    default: /* EXT_SHORT, OPT_OVERRUN, FRAG_LEN */
+    case TK_WIRE_IP6_FRAG_LEN:
+        TK_NET_DROP(net, drop_ip6_frag_len, now);
+        break;
+    default: /* EXT_SHORT, OPT_OVERRUN */
         TK_NET_DROP(net, drop_ip6_bad_ext, now);
         break;
     }
 }
 
+/* The extension-header walk of a packet; a refusal counted and, where
+ * RFC 8200 asks, reported. */
+static int walk(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, tk_ipv6_chain *c,
+                tk_time now) {
+    int rc = tk_wire_ipv6_chain(p, ih, c);
+    if (rc < 0) {
+        count_chain_error(net, rc, now);
+        if (c->param_problem)
+            tk_net_icmp6_error(net, p, TK_IPV6_HLEN + (size_t)ih->payload_len,
+                               TK_ICMP6_PARAM_PROBLEM, c->pp_code, c->pp_pointer, now);
+    }
+    return rc;
+}
+
 static int deliver(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, const tk_ipv6_chain *c,
-                   tk_time now) {
-    if (c->fragment) {
-        TK_NET_DROP(net, drop_ip6_fragment, now); /* no reassembly yet */
+                   tk_time now);
+
+/* RFC 8200 4.5: a fragment joins its datagram; the whole goes on as an
+ * unfragmented packet would, except that a fragment inside it is dropped. */
+static int reassemble(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, const tk_ipv6_chain *c,
+                      tk_time now) {
+    const uint8_t *whole;
+    size_t len;
+    int rc = tk_net_ip6_defrag(net, p, ih, c, now, &whole, &len);
+    if (rc <= 0)
+        return rc;
+    tk_ipv6_hdr wh;
+    tk_ipv6_chain wc;
+    (void)tk_wire_ipv6_parse(whole, len, &wh); /* the first fragment's header, made whole */
+    rc = walk(net, &wh, whole, &wc, now);
+    if (rc < 0)
+        return rc;
+    if (wc.fragment) {
+        TK_NET_DROP(net, drop_ip6_fragment, now);
         return -EMSGSIZE;
     }
+    /* RFC 6980 5: Neighbor Discovery never comes in fragments. */
+    uint8_t type = wc.off < len ? whole[wc.off] : 0;
+    if (wc.proto == TK_IPPROTO_ICMPV6 && type >= TK_ICMP6_ND_RS && type <= TK_ICMP6_ND_REDIRECT) {
+        TK_NET_DROP(net, drop_nd_fragmented, now);
+        return -EINVAL;
+    }
+    return deliver(net, &wh, whole, &wc, now);
+}
+
+static int deliver(tk_net *net, const tk_ipv6_hdr *ih, const uint8_t *p, const tk_ipv6_chain *c,
+                   tk_time now) {
+    if (c->fragment)
+        return reassemble(net, ih, p, c, now);
     if (c->proto == TK_IPPROTO_ICMPV6)
         return tk_net_icmp6_input(net, ih, p, c->off, now);
     if (c->proto == TK_IPPROTO_NONE) {
@@ -147,15 +193,8 @@ int tk_net_ip6_input(tk_net *net, const uint8_t *p, size_t len, bool l2_mcast, t
         return -EINVAL;
     }
     tk_ipv6_chain c;
-    int rc = tk_wire_ipv6_chain(p, &ih, &c);
-    if (rc < 0) {
-        count_chain_error(net, rc, now);
-        if (c.param_problem)
-            tk_net_icmp6_error(net, p, TK_IPV6_HLEN + (size_t)ih.payload_len,
-                               TK_ICMP6_PARAM_PROBLEM, c.pp_code, c.pp_pointer, now);
-        return rc;
-    }
-    return deliver(net, &ih, p, &c, now);
+    int rc = walk(net, &ih, p, &c, now);
+    return rc < 0 ? rc : deliver(net, &ih, p, &c, now);
 }
 
 uint8_t *tk_net_payload6(tk_net *net, size_t *cap) {

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/ipfrag.h"
 #include "net/nd6.h"
 #include "tcpkit/types.h"
 
@@ -39,6 +40,20 @@ typedef struct tk_ip6_addr {
 #define TK_ICMP6_ERR_BURST    10
 #define TK_ICMP6_ERR_INTERVAL TK_MS(100)
 
+/* Fragment reassembly (RFC 8200 4.5, net/ip6frag.c): the engine's table
+ * keyed by source, destination and the 32-bit identification, and per
+ * slot what came in front of the first fragment's data (its headers up to
+ * and with the fragment header, kept in the slot's headroom of
+ * TK_IP6FRAG_HDR_ROOM bytes; 0 until it came) and that fragment's length,
+ * for the reassembled header and the Time Exceeded quote. */
+#define TK_IP6FRAG_HDR_ROOM 256
+
+typedef struct tk_ip6frag {
+    tk_ipfrag t;
+    uint16_t *hdr_len;
+    uint16_t *first_len;
+} tk_ip6frag;
+
 typedef struct tk_ip6 {
     bool on;      /* tk_config.ipv6 */
     bool started; /* DAD began (at the first poll: tk_stack_init cannot send) */
@@ -55,6 +70,7 @@ typedef struct tk_ip6 {
     uint8_t rs_left; /* router solicitations still to send */
     tk_time rs_at;
     uint32_t link_mtu; /* from an RA's MTU option; 0: cfg.mtu */
+    tk_ip6frag frag;   /* memory in the stack's block; no slots with IPv6 off */
 } tk_ip6;
 
 #endif

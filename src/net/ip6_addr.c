@@ -47,9 +47,11 @@ void tk_net_ip6_addr_start(tk_net *net, tk_ip6_addr *x) {
 
 void tk_net_ip6_init(tk_net *net, const uint8_t secret[16]) {
     tk_ip6 *x = &net->ip6;
-    tk_nd6_cache *nd = x->nd; /* carved with the stack's memory when cfg.ipv6 */
+    tk_nd6_cache *nd = x->nd;  /* carved with the stack's memory when cfg.ipv6 */
+    tk_ip6frag frag = x->frag; /* likewise */
     memset(x, 0, sizeof(*x));
     x->nd = nd;
+    x->frag = frag;
     x->on = net->cfg->ipv6;
     if (!x->on)
         return;

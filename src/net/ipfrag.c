@@ -1,5 +1,6 @@
-/* IPv4 fragment reassembly in fixed slots (TK_WITH_IPFRAG; net/ipfrag_off.c
- * when compiled out). */
+/* The reassembly engine: fixed slots keyed by bytes, eviction, expiry
+ * (TK_WITH_IPFRAG; net/ipfrag_off.c when compiled out). IPv4's use of it is
+ * net/ipfrag4.c, IPv6's net/ip6frag.c. */
 #include "tcpkit/opts.h"
 
 #if TK_WITH_IPFRAG
@@ -7,7 +8,6 @@
 #include <string.h>
 
 #include "net/ipfrag.h"
-#include "net/net.h"
 
 static size_t align8(size_t n) {
     return (n + 7u) & ~(size_t)7u;
@@ -17,28 +17,39 @@ static uint32_t blocks(uint32_t max_bytes) {
     return (max_bytes + 7u) / 8u;
 }
 
-static size_t slot_bytes(uint32_t max_bytes) {
-    return align8(max_bytes) + align8((blocks(max_bytes) + 7u) / 8u);
+static size_t slot_bytes(const tk_ipfrag_shape *sh) {
+    return sh->headroom + align8(sh->max_bytes) + align8((blocks(sh->max_bytes) + 7u) / 8u);
 }
 
-size_t tk_ipfrag_mem_size(const tk_config *cfg) {
-    return align8(sizeof(tk_ipfrag_slot) * cfg->ipfrag_slots) +
-           slot_bytes(cfg->ipfrag_max_bytes) * cfg->ipfrag_slots;
+size_t tk_ipfrag_shape_mem_size(const tk_ipfrag_shape *sh) {
+    return align8(sizeof(tk_ipfrag_slot) * sh->slots) + align8((size_t)sh->key_len * sh->slots) +
+           slot_bytes(sh) * sh->slots;
 }
 
-void tk_ipfrag_init(tk_ipfrag *f, void *mem, const tk_config *cfg) {
+void tk_ipfrag_shape_init(tk_ipfrag *f, void *mem, const tk_ipfrag_shape *sh) {
     uint8_t *p = mem;
-    memset(mem, 0, tk_ipfrag_mem_size(cfg));
+    memset(mem, 0, tk_ipfrag_shape_mem_size(sh));
+    memset(f, 0, sizeof(*f));
     f->slots = (tk_ipfrag_slot *)(void *)p;
-    f->n = cfg->ipfrag_slots;
-    f->max_bytes = cfg->ipfrag_max_bytes;
-    f->timeout = cfg->ipfrag_timeout;
+    f->n = sh->slots;
+    f->max_bytes = sh->max_bytes;
+    f->timeout = sh->timeout;
+    f->key_len = sh->key_len;
+    f->src_len = sh->src_len;
+    f->headroom = sh->headroom;
+    f->overlap_drops = sh->overlap_drops;
     p += align8(sizeof(tk_ipfrag_slot) * f->n);
+    f->keys = p;
+    p += align8((size_t)f->key_len * f->n);
     for (uint32_t i = 0; i < f->n; i++) {
-        f->slots[i].data = p;
-        f->slots[i].bitmap = p + align8(f->max_bytes);
-        p += slot_bytes(f->max_bytes);
+        f->slots[i].data = p + sh->headroom;
+        f->slots[i].bitmap = p + sh->headroom + align8(f->max_bytes);
+        p += slot_bytes(sh);
     }
+}
+
+static const uint8_t *key_of(const tk_ipfrag *f, uint32_t i) {
+    return f->keys + (size_t)i * f->key_len;
 }
 
 static void slot_free(tk_ipfrag *f, tk_ipfrag_slot *sl) {
@@ -50,58 +61,53 @@ static void slot_free(tk_ipfrag *f, tk_ipfrag_slot *sl) {
  * (RFC 815 leaves the policy open): the oldest of a source holding more
  * than half of the slots, else the oldest of all. Spoofed first fragments
  * then cost the victim only the time they would have held a slot. */
-static tk_ipfrag_slot *evict(tk_ipfrag *f) {
-    tk_ipfrag_slot *oldest = NULL, *hog = NULL;
+static uint32_t evict(tk_ipfrag *f) {
+    uint32_t oldest = f->n, hog = f->n;
     for (uint32_t i = 0; i < f->n; i++) {
-        tk_ipfrag_slot *sl = &f->slots[i];
         uint32_t same = 0;
         for (uint32_t j = 0; j < f->n; j++)
-            same += f->slots[j].src == sl->src;
-        if (2u * same > f->n && (hog == NULL || sl->expires < hog->expires))
-            hog = sl;
-        if (oldest == NULL || sl->expires < oldest->expires)
-            oldest = sl;
+            same += memcmp(key_of(f, j), key_of(f, i), f->src_len) == 0;
+        tk_time t = f->slots[i].expires;
+        if (2u * same > f->n && (hog == f->n || t < f->slots[hog].expires))
+            hog = i;
+        if (oldest == f->n || t < f->slots[oldest].expires)
+            oldest = i;
     }
-    tk_ipfrag_slot *victim = hog != NULL ? hog : oldest;
-    if (victim != NULL) {
-        slot_free(f, victim);
+    uint32_t victim = hog != f->n ? hog : oldest;
+    if (victim != f->n) {
+        slot_free(f, &f->slots[victim]);
         f->evicted++;
     }
     return victim;
 }
 
 /* The slot of this datagram, else a free one (expired ones are freed
- * first), else an evicted one. */
-static tk_ipfrag_slot *slot_for(tk_ipfrag *f, const tk_ipv4_hdr *h, tk_time now,
-                                uint32_t *timed_out) {
-    tk_ipfrag_slot *free_slot = NULL;
+ * first), else an evicted one; f->n when there is no slot at all. */
+static uint32_t slot_for(tk_ipfrag *f, const uint8_t *key, tk_time now, tk_ipfrag_where *w) {
+    uint32_t free_ix = f->n;
     for (uint32_t i = 0; i < f->n; i++) {
         tk_ipfrag_slot *sl = &f->slots[i];
         if (sl->used && now >= sl->expires) {
             slot_free(f, sl);
-            (*timed_out)++;
+            w->timed_out++;
         }
-        if (sl->used && sl->src == h->src && sl->dst == h->dst && sl->id == h->id &&
-            sl->proto == h->proto)
-            return sl;
-        if (!sl->used && free_slot == NULL)
-            free_slot = sl;
+        if (sl->used && memcmp(key_of(f, i), key, f->key_len) == 0)
+            return i;
+        if (!sl->used && free_ix == f->n)
+            free_ix = i;
     }
-    if (free_slot == NULL)
-        free_slot = evict(f);
-    if (free_slot != NULL) {
-        free_slot->used = true;
-        free_slot->src = h->src;
-        free_slot->dst = h->dst;
-        free_slot->id = h->id;
-        free_slot->proto = h->proto;
-        free_slot->total = 0;
-        free_slot->have = 0;
-        free_slot->max_end = 0;
-        free_slot->ecn_seen = 0;
-        free_slot->expires = now + f->timeout;
-    }
-    return free_slot;
+    if (free_ix == f->n)
+        free_ix = evict(f);
+    if (free_ix == f->n)
+        return f->n;
+    tk_ipfrag_slot *sl = &f->slots[free_ix];
+    sl->used = true;
+    memcpy(f->keys + (size_t)free_ix * f->key_len, key, f->key_len);
+    sl->total = sl->have = sl->max_end = 0;
+    sl->ecn_seen = 0;
+    sl->expires = now + f->timeout;
+    w->fresh = true;
+    return free_ix;
 }
 
 static bool bit(const uint8_t *bm, uint32_t i) {
@@ -121,6 +127,22 @@ static void store(tk_ipfrag_slot *sl, uint32_t off, const uint8_t *p, uint32_t l
     }
 }
 
+/* RFC 5722 with RFC 8200 4.5's allowance for copies: a piece none of whose
+ * blocks is held is new (0); one wholly held with the same bytes is a
+ * duplicate (TK_IPFRAG_DUP); anything else overlaps (-EEXIST). Offsets are
+ * multiples of 8 and every piece but the last fills whole blocks, so a
+ * block held means those bytes were received. */
+static int overlap(const tk_ipfrag_slot *sl, const tk_ipfrag_piece *pc) {
+    uint32_t held = 0, n = 0;
+    for (uint32_t b = pc->off / 8u; b * 8u < pc->off + pc->len; b++, n++)
+        held += bit(sl->bitmap, b);
+    if (held == 0)
+        return 0;
+    if (held == n && memcmp(sl->data + pc->off, pc->data, pc->len) == 0)
+        return TK_IPFRAG_DUP;
+    return -EEXIST;
+}
+
 /* RFC 3168 5.3: a CE fragment makes the datagram CE, unless a fragment
  * was Not-ECT (then it is dropped, -1); the same field everywhere stays. A
  * mix of ECT(0), ECT(1) and Not-ECT without CE becomes Not-ECT. */
@@ -133,45 +155,75 @@ static int reassembled_ecn(uint8_t seen) {
     return TK_IP_ECN_NOT_ECT;
 }
 
-int tk_ipfrag_input(tk_ipfrag *f, const tk_ipv4_hdr *h, const uint8_t *payload, size_t len,
-                    tk_time now, const uint8_t **out, size_t *out_len, uint32_t *timed_out) {
-    *timed_out = 0;
+/* A piece that contradicts what the slot knows of the datagram's end. */
+static bool contradicts(const tk_ipfrag_slot *sl, uint32_t end, bool more) {
+    return (sl->total != 0 && end > sl->total) || (!more && sl->total != 0 && end != sl->total) ||
+           (!more && end < sl->max_end);
+}
+
+int tk_ipfrag_add(tk_ipfrag *f, const tk_ipfrag_piece *pc, tk_time now, tk_ipfrag_where *w) {
+    memset(w, 0, sizeof(*w));
     f->evicted = 0;
-    uint32_t off = (uint32_t)(h->frag & TK_IPV4_OFFMASK) * 8u;
-    bool more = (h->frag & TK_IPV4_MF) != 0;
-    if (len == 0 || (more && len % 8u != 0))
+    if (pc->len == 0 || (pc->more && pc->len % 8u != 0) || pc->off % 8u != 0)
         return -EINVAL;
-    tk_ipfrag_slot *sl = slot_for(f, h, now, timed_out);
-    if (sl == NULL)
+    uint32_t ix = slot_for(f, pc->key, now, w);
+    if (ix == f->n)
         return -ENOBUFS;
-    uint32_t end = off + (uint32_t)len;
+    w->ix = ix;
+    tk_ipfrag_slot *sl = &f->slots[ix];
+    uint64_t end = (uint64_t)pc->off + pc->len;
     if (end > f->max_bytes) {
         slot_free(f, sl);
         return -ENOBUFS;
     }
-    if ((sl->total != 0 && end > sl->total) || (!more && sl->total != 0 && end != sl->total) ||
-        (!more && end < sl->max_end)) {
+    if (contradicts(sl, (uint32_t)end, pc->more)) {
         slot_free(f, sl);
         return -EINVAL;
     }
-    if (!more)
-        sl->total = end;
+    int ov = f->overlap_drops ? overlap(sl, pc) : 0;
+    if (ov == TK_IPFRAG_DUP)
+        return TK_IPFRAG_DUP;
+    if (ov < 0) {
+        slot_free(f, sl);
+        return ov;
+    }
+    if (!pc->more)
+        sl->total = (uint32_t)end;
     if (end > sl->max_end)
-        sl->max_end = end;
-    store(sl, off, payload, (uint32_t)len);
-    sl->ecn_seen |= (uint8_t)(1u << (h->tos & TK_IP_ECN_MASK));
+        sl->max_end = (uint32_t)end;
+    store(sl, pc->off, pc->data, pc->len);
+    sl->ecn_seen |= (uint8_t)(1u << (pc->ecn & TK_IP_ECN_MASK));
     if (sl->total == 0 || sl->have != sl->total)
         return TK_IPFRAG_HELD;
     int ecn = reassembled_ecn(sl->ecn_seen);
-    if (ecn < 0) {
-        slot_free(f, sl);
-        return -EINVAL;
-    }
-    f->ecn = (uint8_t)ecn;
-    *out = sl->data;
-    *out_len = sl->total;
     slot_free(f, sl);
+    if (ecn < 0)
+        return -EINVAL;
+    f->ecn = (uint8_t)ecn;
     return TK_IPFRAG_COMPLETE;
+}
+
+uint32_t tk_ipfrag_expire(tk_ipfrag *f, tk_time now, void (*before_free)(void *ctx, uint32_t ix),
+                          void *ctx) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < f->n; i++) {
+        tk_ipfrag_slot *sl = &f->slots[i];
+        if (!sl->used || now < sl->expires)
+            continue;
+        if (before_free != NULL)
+            before_free(ctx, i);
+        slot_free(f, sl);
+        n++;
+    }
+    return n;
+}
+
+tk_time tk_ipfrag_deadline(const tk_ipfrag *f) {
+    tk_time t = TK_TIME_NEVER;
+    for (uint32_t i = 0; i < f->n; i++)
+        if (f->slots[i].used && f->slots[i].expires < t)
+            t = f->slots[i].expires;
+    return t;
 }
 
 uint32_t tk_ipfrag_pending(const tk_ipfrag *f) {
@@ -179,24 +231,6 @@ uint32_t tk_ipfrag_pending(const tk_ipfrag *f) {
     for (uint32_t i = 0; i < f->n; i++)
         n += f->slots[i].used;
     return n;
-}
-
-int tk_net_defrag(tk_net *net, tk_ipv4_hdr *h, const uint8_t **payload, size_t *len, tk_time now) {
-    net->stats->ip_frags_in++;
-    uint32_t timed_out = 0;
-    int rc = tk_ipfrag_input(&net->frag, h, *payload, *len, now, payload, len, &timed_out);
-    net->stats->ip_frag_timeouts += timed_out;
-    net->stats->ip_frag_evicted += net->frag.evicted;
-    if (rc == TK_IPFRAG_COMPLETE) {
-        net->stats->ip_reassembled++;
-        h->tos = (uint8_t)((h->tos & ~TK_IP_ECN_MASK) | net->frag.ecn);
-        return 1;
-    }
-    if (rc < 0) {
-        TK_NET_DROP(net, drop_ip_fragment, now);
-        return rc;
-    }
-    return 0;
 }
 
 #else

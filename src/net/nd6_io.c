@@ -220,6 +220,7 @@ void tk_net_ip6_poll(tk_net *net, tk_time now) {
     tk_net_router_poll(net, now);
     nd_call c = {net, now};
     net->stats->nd_queue_drops += tk_nd6_poll(net->ip6.nd, now, solicit_entry, &c);
+    tk_net_ip6_frag_poll(net, now);
 }
 
 tk_time tk_net_ip6_next_deadline(const tk_net *net) {
@@ -229,8 +230,11 @@ tk_time tk_net_ip6_next_deadline(const tk_net *net) {
         return 0;
     tk_time t = tk_nd6_next_deadline(net->ip6.nd);
     tk_time a = tk_net_ip6_addr_deadline(net), r = tk_net_router_deadline(net);
+    tk_time f = tk_net_ip6_frag_deadline(net);
     if (a < t)
         t = a;
+    if (f < t)
+        t = f;
     return r < t ? r : t;
 }
 

@@ -205,6 +205,21 @@ int tk_net_nd_resolve(tk_net *net, const uint8_t hop[16], size_t frame_len, tk_t
  * the link carries, is dropped (nd_queue_drops; TCP sends it again). */
 int tk_net_nd_resolve_tx(tk_net *net, const uint8_t hop[16], size_t frame_len, const tk_link_tx *tx,
                          tk_time now);
+/* net/ip6frag.c: fragment reassembly (RFC 8200 4.5, RFC 5722, RFC 7112).
+ * The table's memory for cfg (taken only with cfg->ipv6) and its setup. */
+size_t tk_ip6frag_mem_size(const tk_config *cfg);
+void tk_ip6frag_init(tk_ip6frag *f, void *mem, const tk_config *cfg);
+/* A fragment in (pkt its packet, c the walk that stopped at its fragment
+ * header). Returns 1 when its datagram is complete: *out / *out_len are
+ * the reassembled packet, a header chain without the fragment header,
+ * valid until the next call; 0 when held; a negative code when dropped,
+ * counted by its reason (with a Parameter Problem where RFC 8200 asks). */
+int tk_net_ip6_defrag(tk_net *net, const uint8_t *pkt, const tk_ipv6_hdr *ih,
+                      const tk_ipv6_chain *c, tk_time now, const uint8_t **out, size_t *out_len);
+/* Abandons datagrams whose time is up, with a Time Exceeded (code 1) to
+ * the source when the first fragment had come; and the next such time. */
+void tk_net_ip6_frag_poll(tk_net *net, tk_time now);
+tk_time tk_net_ip6_frag_deadline(const tk_net *net);
 void tk_net_ip6_poll(tk_net *net, tk_time now);
 tk_time tk_net_ip6_next_deadline(const tk_net *net);
 

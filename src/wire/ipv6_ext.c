@@ -6,6 +6,7 @@
 
 #include "be.h"
 #include "tcpkit/wire/err.h"
+#include "tcpkit/wire/ipv4.h" /* TK_IPPROTO_TCP, TK_IPPROTO_UDP */
 #include "tcpkit/wire/ipv6.h"
 
 #define OPT_PAD1 0
@@ -116,6 +117,35 @@ int tk_wire_ipv6_chain(const uint8_t *pkt, const tk_ipv6_hdr *h, tk_ipv6_chain *
     out->off = off;
     out->pp_pointer = (uint32_t)nh_field; /* for "unrecognized next header" */
     return 0;
+}
+
+static size_t upper_min(uint8_t proto) {
+    switch (proto) {
+    case TK_IPPROTO_TCP:
+        return 20;
+    case TK_IPPROTO_UDP:
+        return 8;
+    case TK_IPPROTO_ICMPV6:
+        return 8;
+    case TK_IPPROTO_NONE:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+bool tk_wire_ipv6_first_frag_whole(const uint8_t *pkt, const tk_ipv6_hdr *h,
+                                   const tk_ipv6_chain *c) {
+    size_t end = TK_IPV6_HLEN + (size_t)h->payload_len, off = c->off;
+    uint8_t next = c->proto;
+    for (int n = 0; is_extension(next); n++) {
+        if (n >= TK_IPV6_CHAIN_MAX || off + 8 > end)
+            return false;
+        size_t elen = next == TK_IPPROTO_FRAGMENT ? 8 : ((size_t)pkt[off + 1] + 1) * 8;
+        next = pkt[off];
+        off += elen;
+    }
+    return off <= end && end - off >= upper_min(next);
 }
 
 int tk_wire_ipv6_frag_emit(uint8_t next, uint16_t off_bytes, bool more, uint32_t id, uint8_t *buf,

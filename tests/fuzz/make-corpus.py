@@ -185,6 +185,147 @@ for k, v in IPV4.items():
     ETH["ip_" + k] = eth(MAC_B, MAC_A, 0x0800, v)
 
 
+# ---- IPv6, extension headers, ICMPv6, NDP, fragments ------------------------
+A1 = bytes.fromhex("20010002000000000000000000000001")
+A2 = bytes.fromhex("20010002000000000000000000000002")
+LL1 = bytes.fromhex("fe800000000000000000000000000001")
+ALL_NODES = bytes.fromhex("ff020000000000000000000000000001")
+ALL_ROUTERS = bytes.fromhex("ff020000000000000000000000000002")
+SOL_A2 = bytes.fromhex("ff0200000000000000000001ff000002")
+HOPOPTS, ROUTING, FRAGMENT, ICMPV6, NONE, DSTOPTS = 0, 43, 44, 58, 59, 60
+
+
+def ipv6(next_hdr, payload, src=A1, dst=A2, hop=64, tclass=0, plen=None):
+    plen = len(payload) if plen is None else plen
+    first = struct.pack(">I", 6 << 28 | tclass << 20)
+    return first + struct.pack(">HBB", plen, next_hdr, hop) + src + dst + payload
+
+
+def icmp6(typ, code, rest, body=b"", src=A1, dst=A2):
+    m = struct.pack(">BBHI", typ, code, 0, rest) + body
+    ph = src + dst + struct.pack(">IxxxB", len(m), ICMPV6)
+    return put_csum(m, 2, csum(ph + m))
+
+
+def ext(next_hdr, body):
+    """An options or routing header: body is what follows the 2 first bytes."""
+    assert (len(body) + 2) % 8 == 0
+    return bytes([next_hdr, (len(body) + 2) // 8 - 1]) + body
+
+
+def frag(next_hdr, off, more, ident):
+    return struct.pack(">BBHI", next_hdr, 0, off | (1 if more else 0), ident)
+
+
+def nd_opt(typ, body):
+    assert (len(body) + 2) % 8 == 0
+    return bytes([typ, (len(body) + 2) // 8]) + body
+
+
+PADN4 = bytes([1, 4, 0, 0, 0, 0])
+ECHO = icmp6(128, 0, 0x00070001, bytes(range(32)))
+SLLA = nd_opt(1, MAC_A)
+TLLA = nd_opt(2, MAC_A)
+PREFIX = nd_opt(3, struct.pack(">BBII4x", 64, 0xC0, 86400, 14400) + bytes.fromhex("2001000200010000") + bytes(8))
+MTU_OPT = nd_opt(5, struct.pack(">xxI", 1500))
+QUOTE_TCP = ipv6(6, TCP["syn"][:20], src=A2, dst=A1)
+
+
+def nd(typ, rest, body, src=A1, dst=A2, hop=255, code=0):
+    return ipv6(ICMPV6, icmp6(typ, code, rest, body, src, dst), src=src, dst=dst, hop=hop)
+
+
+IPV6 = {
+    "echo_req": ipv6(ICMPV6, ECHO),
+    "echo_reply": ipv6(ICMPV6, icmp6(129, 0, 0x00070001, b"x" * 8)),
+    "icmp6_unknown_info": ipv6(ICMPV6, icmp6(200, 0, 0)),
+    "icmp6_bad_csum": ipv6(ICMPV6, put_csum(ECHO, 2, 0x1234)),
+    "icmp6_short": ipv6(ICMPV6, ECHO[:6]),
+    "icmp6_unreach_quote": ipv6(ICMPV6, icmp6(1, 4, 0, QUOTE_TCP)),
+    "icmp6_too_big": ipv6(ICMPV6, icmp6(2, 0, 1280, QUOTE_TCP)),
+    "icmp6_time_exceeded": ipv6(ICMPV6, icmp6(3, 1, 0, QUOTE_TCP)),
+    "icmp6_param_problem": ipv6(ICMPV6, icmp6(4, 0, 6, QUOTE_TCP)),
+    "icmp6_quote_short": ipv6(ICMPV6, icmp6(1, 4, 0, QUOTE_TCP[:30])),
+    "hbh_padn_echo": ipv6(HOPOPTS, ext(ICMPV6, PADN4) + ECHO),
+    "dstopt_pad1_echo": ipv6(DSTOPTS, ext(ICMPV6, bytes(6)) + ECHO),
+    "dstopt_skip_echo": ipv6(DSTOPTS, ext(ICMPV6, bytes([0x1E, 4, 1, 2, 3, 4])) + ECHO),
+    "dstopt_discard": ipv6(DSTOPTS, ext(ICMPV6, bytes([0x41, 4, 1, 2, 3, 4])) + ECHO),
+    "dstopt_report": ipv6(DSTOPTS, ext(ICMPV6, bytes([0x81, 4, 1, 2, 3, 4])) + ECHO),
+    "dstopt_report_mcast": ipv6(DSTOPTS, ext(ICMPV6, bytes([0xC1, 4, 1, 2, 3, 4])) + ECHO,
+                                dst=ALL_NODES),
+    "opt_overrun": ipv6(DSTOPTS, ext(ICMPV6, bytes([1, 9, 0, 0, 0, 0])) + ECHO),
+    "ext_short": ipv6(DSTOPTS, bytes([ICMPV6, 3, 1, 4])),
+    "routing_left0": ipv6(ROUTING, ext(ICMPV6, bytes([2, 0, 0, 0, 0, 0]) + A1[:8] + bytes(8)) + ECHO),
+    "routing_left1": ipv6(ROUTING, ext(ICMPV6, bytes([2, 1, 0, 0, 0, 0]) + A1) + ECHO),
+    "routing_type0": ipv6(ROUTING, ext(ICMPV6, bytes([0, 1, 0, 0, 0, 0]) + A1) + ECHO),
+    "hbh_not_first": ipv6(DSTOPTS, ext(HOPOPTS, PADN4) + ext(ICMPV6, PADN4) + ECHO),
+    "chain_9": ipv6(DSTOPTS, b"".join(ext(DSTOPTS, PADN4) for _ in range(8)) + ext(ICMPV6, PADN4) + ECHO),
+    "no_next": ipv6(NONE, b""),
+    "unknown_next": ipv6(253, b"abcdefgh"),
+    "nd_ns_slla": nd(135, 0, A2 + SLLA, dst=SOL_A2),
+    "nd_ns_dad": nd(135, 0, A2, src=bytes(16), dst=SOL_A2),
+    "nd_na_tlla": nd(136, 0x60000000, A1 + TLLA, dst=A2),
+    "nd_rs_slla": nd(133, 0, SLLA, src=LL1, dst=ALL_ROUTERS),
+    "nd_ra_prefix_mtu": nd(134, 0x40000708, struct.pack(">II", 30000, 1000) + SLLA + MTU_OPT + PREFIX,
+                           src=LL1, dst=ALL_NODES),
+    "nd_redirect": nd(137, 0, A1 + A2 + TLLA, src=LL1),
+    "nd_hop_64": nd(135, 0, A2 + SLLA, hop=64),
+    "nd_code_1": nd(135, 0, A2 + SLLA, code=1),
+    "nd_short": nd(135, 0, A2[:8]),
+    "nd_opt_len0": nd(135, 0, A2 + bytes([1, 0]) + MAC_A),
+    "nd_opt_overrun": nd(135, 0, A2 + bytes([1, 3]) + MAC_A),
+    "nd_mcast_target": nd(135, 0, ALL_NODES + SLLA),
+    "frag_first_echo": ipv6(FRAGMENT, frag(ICMPV6, 0, True, 7) + ECHO[:24]),
+    "frag_middle": ipv6(FRAGMENT, frag(ICMPV6, 24, True, 7) + ECHO[24:32]),
+    "frag_last": ipv6(FRAGMENT, frag(ICMPV6, 32, False, 7) + ECHO[32:]),
+    "frag_bad_len": ipv6(FRAGMENT, frag(ICMPV6, 0, True, 8) + ECHO[:13]),
+    "frag_no_chain": ipv6(FRAGMENT, frag(DSTOPTS, 0, True, 9) + ext(ICMPV6, PADN4)),
+    "frag_too_big": ipv6(FRAGMENT, frag(ICMPV6, 65528, False, 10) + bytes(16)),
+    "frag_after_hbh": ipv6(HOPOPTS, ext(FRAGMENT, PADN4) + frag(DSTOPTS, 0, True, 11)
+                           + ext(ICMPV6, PADN4) + ECHO[:16]),
+    "frag_nested": ipv6(FRAGMENT, frag(FRAGMENT, 0, True, 12) + frag(ICMPV6, 0, True, 13) + ECHO[:8]),
+    "frag_atomic": ipv6(FRAGMENT, frag(ICMPV6, 0, False, 14) + ECHO),
+}
+
+# The fuzz_frag6 target: chunks ctl(1) id(1) off(2) dt(1) dlen(1) data, from
+# 2001:2::10 (source 0) to 2001:2::2 (see fuzz_frag6.c).
+F6_SRC = bytes.fromhex("20010002000000000000000000000010")
+F6_ECHO = icmp6(128, 0, 0x00070002, bytes(i & 0xFF for i in range(300)), src=F6_SRC, dst=A2)
+
+
+def chunk(ctl, ident, off, data, dt=0):
+    return struct.pack(">BBHBB", ctl, ident, off, dt, len(data)) + data
+
+
+def parts(ident, cuts, ctl_extra=0, dt=0, data=F6_ECHO):
+    out = b""
+    for i, (a, b) in enumerate(cuts):
+        more = 1 if b < len(data) else 0
+        out += chunk(0x02 | more | ctl_extra, ident, a, data[a:b], dt)
+    return out
+
+
+THIRDS = [(0, 104), (104, 208), (208, len(F6_ECHO))]
+FRAG6 = {
+    "in_order": parts(1, THIRDS),
+    "out_of_order": parts(2, THIRDS[::-1]),
+    "duplicate": parts(3, [THIRDS[0], THIRDS[0], THIRDS[2], THIRDS[1]]),
+    "overlap": parts(4, [(0, 104), (96, 208), (208, len(F6_ECHO))]),
+    "timeout": parts(5, THIRDS[:1], dt=250) + parts(5, THIRDS[1:], dt=250),
+    "eviction": b"".join(chunk(0x03 | (s << 3), 0x40 + s, 0, bytes(8)) for s in range(4))
+                + chunk(0x03, 0x50, 0, bytes(8)) + parts(1, THIRDS),
+    "bad_lengths": chunk(0x03, 6, 0, bytes(13)) + chunk(0x02, 6, 8, b"") + chunk(0x02, 7, 64, bytes(8))
+                   + chunk(0x02, 7, 72, bytes(8)),
+    "no_chain": chunk(0x83, 8, 0, ext(ICMPV6, PADN4)),
+    "hbh_dstopts": parts(9, [(0, 112), (112, 8 + len(F6_ECHO))], ctl_extra=0xA0,
+                         data=ext(ICMPV6, PADN4) + F6_ECHO),
+    "ecn_ce_mix": parts(10, THIRDS[:2]) + parts(10, THIRDS[2:], ctl_extra=0x40),
+    "too_big": chunk(0x02, 11, 65528, bytes(16)) + chunk(0x03, 12, 2048, bytes(8)),
+    "raw_packets": chunk(0x00, 0, 0, ipv6(ICMPV6, icmp6(128, 0, 5, b"raw", F6_SRC, A2), src=F6_SRC))
+                   + chunk(0x00, 0, 0, IPV6["frag_first_echo"][:255]),
+}
+
+
 def write(root, name, files):
     d = os.path.join(root, name)
     os.makedirs(d, exist_ok=True)
@@ -201,6 +342,8 @@ def main():
                         for k, v in TCP.items()})
     write(root, "ipv4", IPV4)
     write(root, "eth", ETH)
+    write(root, "ipv6", IPV6)
+    write(root, "frag6", FRAG6)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ wait "${TK_PIDS[-1]}" 2>/dev/null
 n=0
 for p in "$TK_PCAPS"/*.pcap; do
     case $(basename "$p") in
-    garbage-*) tk_tshark_check "$p" ours ;;
+    garbage-* | garbage6-*) tk_tshark_check "$p" ours ;;
     tshark-kernel.pcap) case "${TK_OFFLOAD:-0}" in
         0 | off) tk_tshark_check "$p" ;;
         *) tk_tshark_check "$p" nocsum ;;

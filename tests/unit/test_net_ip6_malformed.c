@@ -45,7 +45,8 @@ static uint64_t drops(const tk_stack *s) {
 }
 
 /* The packets mutated: the kernel's, addressed to us where they were to
- * 2001:2::2 already, and some with extension headers. */
+ * 2001:2::2 already, some with extension headers, and the two fragments of
+ * an echo request (reassembly, RFC 8200 4.5). */
 static size_t base_packet(uint8_t *p, uint32_t which) {
     static const struct {
         const uint8_t *b;
@@ -54,7 +55,17 @@ static size_t base_packet(uint8_t *p, uint32_t which) {
         {v6_ns, sizeof v6_ns},         {v6_na, sizeof v6_na}, {v6_echo_req, sizeof v6_echo_req},
         {v6_dad_ns, sizeof v6_dad_ns}, {v6_rs, sizeof v6_rs}, {v6_mld_ll, sizeof v6_mld_ll},
     };
-    which %= 8;
+    which %= 10;
+    if (which >= 8) { /* the kernel's echo request cut at 8 bytes into two fragments */
+        memcpy(p, v6_echo_req, 40);
+        p[6] = TK_IPPROTO_FRAGMENT;
+        bool first = which == 8;
+        (void)tk_wire_ipv6_frag_emit(58, first ? 0 : 8, first, 0x600d, p + 40, 8);
+        memcpy(p + 48, v6_echo_req + (first ? 40 : 48), 8);
+        p[4] = 0;
+        p[5] = 16;
+        return 56;
+    }
     if (which < 6) {
         memcpy(p, k[which].b, k[which].n);
         return k[which].n;

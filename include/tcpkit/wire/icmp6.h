@@ -33,9 +33,13 @@
 #define TK_ICMP6_POLICY_FAIL  5
 #define TK_ICMP6_REJECT_ROUTE 6
 /* Parameter-problem codes (RFC 4443 3.4). */
-#define TK_ICMP6_PP_FIELD    0
-#define TK_ICMP6_PP_NEXT_HDR 1
-#define TK_ICMP6_PP_OPTION   2
+#define TK_ICMP6_PP_FIELD     0
+#define TK_ICMP6_PP_NEXT_HDR  1
+#define TK_ICMP6_PP_OPTION    2
+#define TK_ICMP6_PP_HDR_CHAIN 3 /* first fragment without the header chain (RFC 7112) */
+/* Time-exceeded codes (RFC 4443 3.3). */
+#define TK_ICMP6_TE_HOP_LIMIT  0
+#define TK_ICMP6_TE_REASSEMBLY 1
 
 /* Validates the length and, when verify_csum, the checksum over the
  * pseudo-header of src/dst and the `len` bytes of the message. Returns

@@ -73,6 +73,14 @@ typedef struct tk_ipv6_chain {
  * report it). */
 int tk_wire_ipv6_chain(const uint8_t *pkt, const tk_ipv6_hdr *h, tk_ipv6_chain *out);
 
+/* RFC 7112 / RFC 8200 4.5: whether a first fragment (c from a walk that
+ * stopped at its fragment header, offset 0) holds the whole header chain:
+ * the extension headers after the fragment header and the upper-layer
+ * header (TCP 20 bytes, UDP 8, ICMPv6 8, any other 1, none for next header
+ * 59) end inside the packet. */
+bool tk_wire_ipv6_first_frag_whole(const uint8_t *pkt, const tk_ipv6_hdr *h,
+                                   const tk_ipv6_chain *c);
+
 /* Writes an 8-byte fragment header (for tests and tools). */
 int tk_wire_ipv6_frag_emit(uint8_t next, uint16_t off_bytes, bool more, uint32_t id, uint8_t *buf,
                            size_t cap);
