@@ -24,6 +24,7 @@ int tk_protosw_register(tk_protosw_table *t, uint8_t proto, tk_proto_input_fn in
     return 0;
 }
 
+#if TK_WITH_IPV6
 int tk_protosw_register6(tk_protosw_table *t, uint8_t proto, tk_proto_input6_fn input6,
                          tk_proto_ctlinput6_fn ctlinput6) {
     tk_protosw *e = (tk_protosw *)(uintptr_t)tk_protosw_find(t, proto);
@@ -33,6 +34,7 @@ int tk_protosw_register6(tk_protosw_table *t, uint8_t proto, tk_proto_input6_fn 
     e->ctlinput6 = ctlinput6;
     return 0;
 }
+#endif
 
 const tk_protosw *tk_protosw_find(const tk_protosw_table *t, uint8_t proto) {
     for (size_t i = 0; i < TK_PROTOSW_MAX; i++)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcpkit/opts.h"
 #include "tcpkit/types.h"
 #include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/icmp6.h"
@@ -42,8 +43,10 @@ typedef struct tk_protosw {
     uint8_t proto; /* IP protocol number; 0: slot free */
     tk_proto_input_fn input;
     tk_proto_ctlinput_fn ctlinput; /* NULL: errors are ignored */
-    tk_proto_input6_fn input6;     /* NULL: not over IPv6 */
+#if TK_WITH_IPV6
+    tk_proto_input6_fn input6; /* NULL: not over IPv6 */
     tk_proto_ctlinput6_fn ctlinput6;
+#endif
     void *ctx;
 } tk_protosw;
 
@@ -54,10 +57,12 @@ typedef struct tk_protosw_table {
 /* Registers (or replaces) the handlers of proto. Returns 0 or -ENOBUFS. */
 int tk_protosw_register(tk_protosw_table *t, uint8_t proto, tk_proto_input_fn input,
                         tk_proto_ctlinput_fn ctlinput, void *ctx);
+#if TK_WITH_IPV6
 /* Adds the IPv6 handlers to proto's entry (registered first). Returns 0 or
  * -ENOENT. */
 int tk_protosw_register6(tk_protosw_table *t, uint8_t proto, tk_proto_input6_fn input6,
                          tk_proto_ctlinput6_fn ctlinput6);
+#endif
 /* The entry of proto, or NULL. */
 const tk_protosw *tk_protosw_find(const tk_protosw_table *t, uint8_t proto);
 

@@ -200,7 +200,7 @@ int tk_bind_check(const tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t p
 /* For IPv6 (tcp/addr6.h), the folds: a fold collision only skips a port. */
 static bool tuple_free(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                        uint16_t rport, bool v6) {
-    if (v6)
+    if (TK_WITH_IPV6 && v6)
         return !tk_demux_fold_used(s, laddr, lport, raddr, rport) &&
                !tk_tw_fold_used(s, lport, raddr, rport);
     return tk_demux_lookup(s, laddr, lport, raddr, rport, NULL, NULL) == NULL &&

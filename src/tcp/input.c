@@ -146,8 +146,8 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
  * answers instead. A segment for a half-open connection goes to its entry. */
 void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
     uint8_t fl = sg->h.flags;
-    tk_syn_entry *e =
-        tk_syncache_lookup(s, sg->dst, sg->h.dport, sg->src, sg->h.sport, sg->dst6, sg->src6);
+    tk_syn_entry *e = tk_syncache_lookup(s, sg->dst, sg->h.dport, sg->src, sg->h.sport,
+                                         tk_seg_l6(sg), tk_seg_r6(sg));
     if (e != NULL) {
         tk_syncache_input(s, lp, e, sg, now);
         return;
@@ -343,7 +343,8 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
      * RST (RS-1). */
     bool synfin = s->cfg.drop_synfin &&
                   (sg->h.flags & (TK_TCP_SYN | TK_TCP_FIN)) == (TK_TCP_SYN | TK_TCP_FIN);
-    tk_tcb *tp = tk_demux_lookup_hint(s, dst, sg->h.dport, src, sg->h.sport, sg->dst6, sg->src6);
+    tk_tcb *tp =
+        tk_demux_lookup_hint(s, dst, sg->h.dport, src, sg->h.sport, tk_seg_l6(sg), tk_seg_r6(sg));
     if (tp != NULL && tp->encap_port != sg->encap) {
         /* Plain for an encapsulated connection, in UDP for a plain one, or
          * from another UDP port: not this connection's (FreeBSD drops it
@@ -365,8 +366,9 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
             tk_tcp_input_sync(s, tp, sg, now);
         return;
     }
-    tk_tw *tw = sg->dst6 != NULL ? tk_tw_lookup6(s, sg->dst6, sg->h.dport, src, sg->h.sport)
-                                 : tk_tw_lookup(s, dst, sg->h.dport, src, sg->h.sport);
+    tk_tw *tw = tk_seg_l6(sg) != NULL
+                    ? tk_tw_lookup6(s, tk_seg_l6(sg), sg->h.dport, src, sg->h.sport)
+                    : tk_tw_lookup(s, dst, sg->h.dport, src, sg->h.sport);
     if (tw != NULL) {
         if (!tk_md5_accept(s, sg, (tw->flags & TK_TW_MD5) ? TK_MD5_REQUIRE : TK_MD5_REFUSE, now))
             return;
@@ -376,7 +378,7 @@ void tk_tcp_dispatch(tk_stack *s, tk_seg *sg, tk_time now) {
         s->iss_floor_set = true;
         s->iss_floor = floor;
     }
-    tk_tcb *lp = tk_listen_lookup(s, dst, sg->h.dport, sg->dst6);
+    tk_tcb *lp = tk_listen_lookup(s, dst, sg->h.dport, tk_seg_l6(sg));
     if (lp != NULL && synfin) {
         s->iss_floor_set = false;
         TK_DROP(s, drop_tcp_bad_flags, now);

@@ -14,7 +14,7 @@ bool tk_md5_accept(tk_stack *s, const tk_seg *sg, tk_md5_policy policy, tk_time 
         return false;
     }
     /* Keys are IPv4 only: no IPv6 segment is signed by one. */
-    const tk_md5_key *k = sg->src6 == NULL ? tk_md5_key_find(s, sg->dst, sg->src) : NULL;
+    const tk_md5_key *k = tk_seg_r6(sg) == NULL ? tk_md5_key_find(s, sg->dst, sg->src) : NULL;
     if (!TK_WITH_MD5 || policy == TK_MD5_REFUSE || k == NULL) {
         /* A signature nobody here can check is treated as one that fails
          * (RFC 2385 2.0: dropped, no response), as Linux does. */

@@ -567,7 +567,7 @@ void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
         h.opts.mss = c->mss;
     }
     tk_net_hdr_opts o = {c->ttl ? c->ttl : s->cfg.ip_ttl, c->tos};
-    if (c->l6 != NULL) {
+    if (TK_WITH_IPV6 && c->l6 != NULL) {
         (void)tk_tcp_send_hdr6(s, &h, c->l6, c->r6, &o, now);
         return;
     }
@@ -588,8 +588,8 @@ void tk_tcp_reset_reply(tk_stack *s, const tk_seg *sg, uint8_t ttl, uint8_t tos,
     c.lport = h->dport;
     c.rport = h->sport;
     c.encap = sg->encap;
-    c.l6 = sg->dst6;
-    c.r6 = sg->src6;
+    c.l6 = tk_seg_l6(sg);
+    c.r6 = tk_seg_r6(sg);
     c.ttl = ttl;
     c.tos = tos;
     if (h->flags & TK_TCP_ACK) {

@@ -175,6 +175,7 @@ static int encap_get(tk_tcb *tp, int *v) {
 }
 #endif
 
+#if TK_WITH_IPV6
 /* IPV6_V6ONLY (NET-4): a TCB flag, read by the listen lookup (demux.c). */
 static int v6only_set(tk_stack *s, tk_tcb *tp, int v) {
     (void)s;
@@ -191,6 +192,7 @@ static int v6only_get(tk_tcb *tp, int *v) {
     *v = (tp->flags & TK_TF_V6ONLY) != 0;
     return 0;
 }
+#endif
 
 /* Reading the pending error clears it. */
 static int error_get(tk_tcb *tp, int *v) {
@@ -385,6 +387,7 @@ static const opt_row rows[] = {
      NULL,
      encap_get},
 #endif
+#if TK_WITH_IPV6
     {{IP6, "IPV6_V6ONLY", TK_IPV6_V6ONLY, false, false},
      VT_CUSTOM,
      0,
@@ -395,6 +398,7 @@ static const opt_row rows[] = {
      v6only_set,
      NULL,
      v6only_get},
+#endif
     {{IP, "IP_TTL", TK_IP_TTL, false, false},
      VT_U8,
      1,

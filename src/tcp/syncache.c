@@ -38,23 +38,19 @@ static uint32_t bucket(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32
     return tk_tuple_hash(s, laddr, lport, raddr, rport) & s->syncache.mask;
 }
 
-const tk_a6pair *tk_syncache_a6(const tk_stack *s, const tk_syn_entry *e) {
 #if TK_WITH_IPV6
-    if (e->v6)
-        return &s->syn6[e - s->syncache.e];
-#else
-    (void)s, (void)e;
-#endif
-    return NULL;
+const tk_a6pair *tk_syncache_a6(const tk_stack *s, const tk_syn_entry *e) {
+    return e->v6 ? &s->syn6[e - s->syncache.e] : NULL;
 }
 
 const tk_a6pair *tk_seg_a6(const tk_seg *sg, tk_a6pair *buf) {
-    if (sg->src6 == NULL)
+    if (tk_seg_r6(sg) == NULL)
         return NULL;
-    memcpy(buf->l, sg->dst6, 16);
-    memcpy(buf->r, sg->src6, 16);
+    memcpy(buf->l, tk_seg_l6(sg), 16);
+    memcpy(buf->r, tk_seg_r6(sg), 16);
     return buf;
 }
+#endif
 
 static bool entry_match(const tk_stack *s, const tk_syn_entry *e, uint32_t laddr, uint16_t lport,
                         uint32_t raddr, uint16_t rport, const uint8_t *l6, const uint8_t *r6) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tcp/addr6.h"
+#include "tcpkit/opts.h"
 #include "tcpkit/types.h"
 
 /* tk_syn_entry.flags */
@@ -63,11 +64,23 @@ void tk_syncache_init(tk_syncache *c, void *mem, uint32_t n);
 tk_syn_entry *tk_syncache_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport,
                                  uint32_t raddr, uint16_t rport, const uint8_t *l6,
                                  const uint8_t *r6);
+#if TK_WITH_IPV6
 /* The IPv6 addresses of table entry e; NULL for IPv4. */
 const tk_a6pair *tk_syncache_a6(const struct tk_stack *s, const tk_syn_entry *e);
 /* A segment's addresses as the local and remote ones into buf; NULL for
  * IPv4 (for entries outside the table: SYN cookies, Fast Open). */
 const tk_a6pair *tk_seg_a6(const struct tk_seg *sg, tk_a6pair *buf);
+#else
+/* IPv6 compiled out: no entry and no segment has IPv6 addresses. */
+static inline const tk_a6pair *tk_syncache_a6(const struct tk_stack *s, const tk_syn_entry *e) {
+    (void)s, (void)e;
+    return (const tk_a6pair *)0;
+}
+static inline const tk_a6pair *tk_seg_a6(const struct tk_seg *sg, tk_a6pair *buf) {
+    (void)sg, (void)buf;
+    return (const tk_a6pair *)0;
+}
+#endif
 /* True when a new SYN for lp must be answered with a cookie: the syncache
  * is full, or the socket pool nearly is (a completed handshake would find
  * no socket). */

@@ -30,7 +30,7 @@ void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_en
     e->irs = sg->h.seq;
     e->listener = lp->index;
     e->encap = sg->encap;
-    e->v6 = sg->src6 != NULL;
+    e->v6 = tk_seg_r6(sg) != NULL;
     e->peer_win = sg->h.win;
     if (o->present & TK_OPT_MSS) {
         e->flags |= TK_SC_PEER_MSS;
@@ -114,8 +114,9 @@ void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *
     tk_net_hdr_opts o = {tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos};
     if (e->flags & TK_SC_ECN) /* TCP owns the ECN field; a SYN-ACK is Not-ECT */
         o.tos = (uint8_t)(o.tos & ~TK_IP_ECN_MASK);
-    int rc = a6 != NULL ? tk_tcp_send_hdr6(s, &h, a6->l, a6->r, &o, now)
-                        : tk_tcp_send_hdr(s, &h, e->laddr, e->raddr, e->encap, &o, now);
+    int rc = TK_WITH_IPV6 && a6 != NULL
+                 ? tk_tcp_send_hdr6(s, &h, a6->l, a6->r, &o, now)
+                 : tk_tcp_send_hdr(s, &h, e->laddr, e->raddr, e->encap, &o, now);
     if (rc >= 0 && rexmit)
         s->stats.retransmits++;
 }

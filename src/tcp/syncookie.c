@@ -89,7 +89,7 @@ void tk_syncookie_send(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
     tk_syncache_fill(s, lp, sg, &e);
     keepable(s, &e);
     tk_syncache_window(s, lp, &e);
-    uint32_t ours = tk_sockopt_mss(s, lp, sg->src6 != NULL, sg->encap);
+    uint32_t ours = tk_sockopt_mss(s, lp, tk_seg_r6(sg) != NULL, sg->encap);
     uint32_t mss = (e.flags & TK_SC_PEER_MSS) ? e.peer_mss : s->cfg.default_mss;
     e.iss = make_cookie(s, sg, mss < ours ? mss : ours, now);
     tk_cold(lp)->cookie_sent = now;
@@ -132,7 +132,7 @@ static void rebuild(const tk_stack *s, const tk_tcb *lp, const tk_seg *sg, uint3
     e->iss = sg->h.ack - 1u;
     e->listener = lp->index;
     e->encap = sg->encap;
-    e->v6 = sg->src6 != NULL;
+    e->v6 = tk_seg_r6(sg) != NULL;
     e->peer_win = sg->h.win;
     e->flags = TK_SC_PEER_MSS;
     e->peer_mss = mss_table[idx];

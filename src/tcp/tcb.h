@@ -35,7 +35,9 @@
 #define TK_TF_UNCORK     0x00000040u /* TCP_CORK cleared: the next burst pushes despite Nagle */
 #define TK_TF_FO_CHILD   0x00000080u /* Fast Open child before ESTABLISHED (tcp/fastopen.c) */
 #define TK_TF_FO_ACTIVE  0x00000100u /* our first SYN carries the Fast Open option */
-#define TK_TF_V6         0x00000200u /* IPv6: laddr/raddr are folds, tk_tcb_a6() the addresses */
+/* IPv6: laddr/raddr are folds, tk_tcb_a6() the addresses. 0 with IPv6
+ * compiled out, so every IPv6 branch folds away (TK_WITH_IPV6 0). */
+#define TK_TF_V6         (TK_WITH_IPV6 ? 0x00000200u : 0u)
 #define TK_TF_TS         0x00000400u /* timestamps negotiated */
 #define TK_TF_SACK       0x00000800u /* SACK-permitted negotiated */
 #define TK_TF_WS         0x00001000u /* window scaling negotiated */
@@ -56,8 +58,9 @@
 #define TK_TF_FORCE      0x08000000u /* send despite Nagle/SWS (persist timer) */
 #define TK_TF_ORPHAN     0x10000000u /* closed by the application (not: not yet accepted) */
 #define TK_TF_NO_BOARD   0x20000000u /* no SACK scoreboard was free: recovery as without SACK */
-#define TK_TF_V6ONLY     0x40000000u /* IPV6_V6ONLY: an IPv6 wildcard takes no IPv4 */
-#define TK_TF_ALLOC      0x80000000u /* slot in use (pool slots are not tracked) */
+/* IPV6_V6ONLY: the wildcard takes no IPv4 (0 with IPv6 compiled out). */
+#define TK_TF_V6ONLY (TK_WITH_IPV6 ? 0x40000000u : 0u)
+#define TK_TF_ALLOC  0x80000000u /* slot in use (pool slots are not tracked) */
 
 /* ECN state (tk_tcb.ecn, RFC 3168 6.1; src/tcp/ecn.c). */
 #define TK_ECN_REQ  0x01 /* active open: every SYN sent so far was ECN-setup */
@@ -385,6 +388,14 @@ typedef struct tk_seg {
      * NULL: IPv4. */
     const uint8_t *src6, *dst6;
 } tk_seg;
+/* A segment's IPv6 addresses, ours and the peer's (NULL for IPv4, and
+ * always with IPv6 compiled out, so that the IPv6 paths fold away). */
+static inline const uint8_t *tk_seg_l6(const tk_seg *sg) {
+    return TK_WITH_IPV6 ? sg->dst6 : NULL;
+}
+static inline const uint8_t *tk_seg_r6(const tk_seg *sg) {
+    return TK_WITH_IPV6 ? sg->src6 : NULL;
+}
 /* RS-1's answer to a segment nothing accepts, <SEQ=SEG.ACK><CTL=RST> or
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, sent back the way the segment
  * came (plain or inside UDP). ttl/tos are those of the socket the segment

@@ -182,8 +182,8 @@ static void tw_send_ack(tk_stack *s, const tk_tw *tw, const tk_seg *sg, tk_time 
                 .encap = tw->encap_port,
                 .ttl = tw->ip_ttl,
                 .tos = tw->ip_tos,
-                .l6 = sg->dst6,
-                .r6 = sg->src6};
+                .l6 = tk_seg_l6(sg),
+                .r6 = tk_seg_r6(sg)};
     tk_tcp_send_ctl(s, &c, now);
 }
 

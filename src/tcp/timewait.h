@@ -33,7 +33,7 @@ _Static_assert(sizeof(tk_tw) == 48, "TIME_WAIT entries stay 48 bytes (docs/engin
 #define TK_TW_MD5 0x02 /* TCP_MD5SIG: segments must be signed (RFC 2385) */
 /* IPv6 (tcp/addr6.h): raddr is the peer's fold and laddr6 our address's
  * slot, so the entry stays 48 bytes; replies go to the segment's source. */
-#define TK_TW_V6 0x04
+#define TK_TW_V6 (TK_WITH_IPV6 ? 0x04 : 0)
 /* The local key an IPv6 entry is hashed under, by address slot. */
 #define TK_TW_V6_KEY(slot) (0xffffff00u | (uint32_t)(slot))
 
