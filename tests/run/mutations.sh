@@ -16,7 +16,7 @@ fail() {
 for good in base.pkt restored-setting.pkt running-sysctl.pkt same-instant.pkt blocking.pkt \
     blocking-wait.pkt non-fatal.pkt tcp-info.pkt tcp-info-options.pkt ecn.pkt udp-encap.pkt \
     msg-flags.pkt shell-linux.pkt shell-multiline.pkt packet-forms.pkt headers.pkt io-calls.pkt \
-    tcp-info-linux.pkt; do
+    tcp-info-linux.pkt bind-wildcard.pkt ipv6.pkt ipv6-closed.pkt; do
     out=$("$tcpkit" run "$dir/$good")
     rc=$?
     [ "$rc" -eq 0 ] || fail "$good: exit $rc, output: $out"
@@ -112,6 +112,47 @@ out=$("$tcpkit" run --relax-options --relax-win "$dir/mutations/udp-dport.pkt")
 case "$out" in
 "FAIL $dir/mutations/udp-dport.pkt: line 14: expected UDP 9811 > 4001, got UDP 9811 > 4000"*) ;;
 *) fail "udp-dport.pkt relaxed: $out" ;;
+esac
+
+# --ip_version (SPEC NET-4). ipv4-mapped-ipv6: AF_INET6 sockets, IPv4 on
+# the wire; a header given an IPv6 value where the script is IPv4 fails.
+out=$("$tcpkit" run --ip_version=ipv4-mapped-ipv6 "$dir/base.pkt" "$dir/bind-wildcard.pkt")
+[ "$?" -eq 0 ] || fail "base.pkt, bind-wildcard.pkt as ipv4-mapped-ipv6: $out"
+# The command line's version wins over the script's header.
+out=$("$tcpkit" run -v --ip_version=ipv4 "$dir/ipv6-closed.pkt")
+case "$out" in
+*"0.100000 > IP 198.18.0.1.8080 > 198.18.0.2.50000: Flags [R.]"*"PASS $dir/ipv6-closed.pkt"*) ;;
+*) fail "ipv6-closed.pkt run as IPv4: $out" ;;
+esac
+out=$("$tcpkit" run --ip_version=ipv7 "$dir/base.pkt" 2>&1)
+[ "$?" -eq 2 ] || fail "--ip_version=ipv7: want exit 2: $out"
+# ipv6: the peer answers the stack's neighbour solicitation at once, and
+# no NDP or MLD frame reaches the script (the reply to the SYN does).
+out=$("$tcpkit" run -v "$dir/ipv6-closed.pkt")
+case "$out" in
+*"0.100000 > IP6 fd3d:fa7b:d17d:: > ff02::1:ff00:0: ICMP6, neighbor solicitation, who has fd3d:fa7b:d17d:8888::, length 32"*) ;;
+*) fail "ipv6-closed.pkt: no neighbour solicitation: $out" ;;
+esac
+case "$out" in
+*"0.100000 < IP6 fd3d:fa7b:d17d:8888:: > fd3d:fa7b:d17d::: ICMP6, neighbor advertisement, tgt is fd3d:fa7b:d17d:8888::, length 32"*) ;;
+*) fail "ipv6-closed.pkt: the solicitation was not answered: $out" ;;
+esac
+case "$out" in
+*"multicast listener report"*"router solicitation"*) ;;
+*) fail "ipv6-closed.pkt: the interface's MLD report and RS were not seen: $out" ;;
+esac
+case "$out" in
+*"0.100000 > IP6 fd3d:fa7b:d17d::"*"fd3d:fa7b:d17d:8888::"*) ;;
+*) fail "ipv6-closed.pkt: no answer to the SYN after resolution: $out" ;;
+esac
+case "$out" in
+*"ICMPv6 message of type 13"[0-7]*|*"ICMPv6 message of type 143"*|*"line 9: expected no packet"*)
+    fail "ipv6-closed.pkt: NDP or MLD frames reached the script: $out" ;;
+esac
+# The reset reaches the script, after the resolution.
+case "$out" in
+*"0.100000 > IP6 fd3d:fa7b:d17d::.8080 > fd3d:fa7b:d17d:8888::.50000: Flags [R.]"*"PASS $dir/ipv6-closed.pkt"*) ;;
+*) fail "ipv6-closed.pkt: no reset: $out" ;;
 esac
 
 # Several scripts: one line each, the summary counts both, exit 1.

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "lib/packetdrill/pkt_header.h"
 #include "lib/packetdrill/pkt_parse.h"
 #include "lib/print/print.h"
 #include "pcap_writer.h"
@@ -19,12 +20,17 @@
 static void usage(FILE *out) {
     fprintf(out, "usage: tcpkit run [--relax-options] [--relax-win] [--remote-isn=N]\n"
                  "                  [--local-isn=N] [-D NAME]... [--host freebsd|linux] [-v]\n"
+                 "                  [--ip_version=ipv4|ipv6|ipv4-mapped-ipv6]\n"
                  "                  [--pcap FILE] [--sysctl NAME=N]... [--html FILE] [--svg FILE]\n"
                  "                  [--json] SCRIPT.pkt...\n"
                  "Runs packetdrill-syntax scripts against a tcpkit stack (198.18.0.1) on virtual\n"
                  "time; the script plays the peer 198.18.0.2. Outbound packets must match exactly\n"
                  "unless relaxed: --relax-options ignores their TCP options, --relax-win their\n"
                  "window. -D NAME selects #ifdef NAME branches (default: STANDARD).\n"
+                 "--ip_version runs every script as that version, whatever its header says:\n"
+                 "ipv6 puts the stack at fd3d:fa7b:d17d::0 and the peer at\n"
+                 "fd3d:fa7b:d17d:8888:: (packetdrill's addresses, never on a real link);\n"
+                 "ipv4-mapped-ipv6 gives AF_INET6 sockets IPv4 peers (::ffff:198.18.0.2).\n"
                  "--remote-isn sets the script peer's ISN (default 1000000), --local-isn fixes\n"
                  "the stack's (tk_config.isn_fixed), e.g. just below 2^32 to test wrap-around.\n"
                  "--sysctl NAME=N starts each script as if `sysctl -w NAME=N` had run before it\n"
@@ -115,6 +121,11 @@ static int parse_opt(tk_cli *c, const char *a, tk_run_opts *o, const char **defs
         rc = tk_cli_u64(c, UINT32_MAX, &v);
         o->local_isn_fixed = true;
         o->local_isn = (uint32_t)v;
+    } else if (tk_cli_is(c, a, "--ip_version") || tk_cli_is(c, a, "--ip-version")) {
+        rc = tk_cli_str(c, &s);
+        o->ip_version = rc ? 0 : tk_pkt_ip_version(s);
+        if (!rc && o->ip_version < 0)
+            return tk_cli_fail(c, "unknown IP version (ipv4, ipv6, ipv4-mapped-ipv6)", s);
     } else if (tk_cli_is(c, a, "--sysctl")) {
         rc = tk_cli_str(c, &s);
         rc = rc ? rc : add_preset(o, presets, s);

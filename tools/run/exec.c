@@ -52,6 +52,8 @@ int64_t tk_run_script_now(const tk_run *r) {
 
 static int on_output(void *ctx, const uint8_t *frame, size_t len) {
     tk_run *r = ctx;
+    if (r->ip_version == TK_PKT_IPV6 && tk_run_nd_frame(r, frame, len))
+        return 0; /* the link's, not the script's */
     if (r->qn == TK_RUN_QUEUE || len > TK_RUN_MAX_FRAME) {
         tk_run_fail(r, r->line,
                     "the stack sent more than %d frames without the script expecting them",
@@ -82,6 +84,8 @@ int tk_run_stack(tk_run *r, int line) {
     int rc = tk_stack_create(&r->stack, &r->cfg, &io);
     if (rc < 0)
         return tk_run_fail(r, line, "cannot create the stack: error %d", rc);
+    if (r->ip_version == TK_PKT_IPV6)
+        return tk_run_md5_apply(r, line); /* the peer answers solicitations (nd_peer.c) */
     /* The peer, or the gateway the script named when the peer is off-link. */
     uint32_t next_hop = r->cfg.gateway ? r->cfg.gateway : r->conn.raddr;
     rc = tk_stack_add_neighbor(r->stack, next_hop, remote_mac);
@@ -117,6 +121,7 @@ static void advance(tk_run *r, tk_time target, int stop) {
         if (d > r->now)
             r->now = d;
         tk_stack_poll(r->stack, r->now);
+        tk_run_nd_answer(r);
         (void)tk_run_retry_pending(r);
         if (d <= before && tk_stack_next_deadline(r->stack) <= before)
             break; /* a deadline in the past that poll did not clear */
@@ -126,6 +131,7 @@ static void advance(tk_run *r, tk_time target, int stop) {
     if (target > r->now)
         r->now = target;
     tk_stack_poll(r->stack, r->now);
+    tk_run_nd_answer(r);
     (void)tk_run_retry_pending(r);
 }
 
@@ -151,8 +157,11 @@ static void pop_frame(tk_run *r) {
 
 static void render_frame(tk_run *r, const tk_run_frame *f, char *buf, size_t cap) {
     tk_pkt_seen seen;
+    int icmp6 = tk_run_icmp6_type(f->data, f->len);
     if (tk_pkt_decode(f->data, f->len, &seen) == 0)
         tk_pkt_render(&r->conn, &seen, buf, cap);
+    else if (icmp6 >= 0)
+        snprintf(buf, cap, "an ICMPv6 message of type %d (%zu bytes)", icmp6, f->len);
     else
         snprintf(buf, cap, "a non-TCP frame of %zu bytes", f->len);
 }
@@ -236,6 +245,7 @@ static int inject(tk_run *r, const tk_pkt_event *ev) {
     if (len < 0)
         return tk_run_fail(r, ev->line, "cannot build the packet: %s", msg);
     (void)tk_stack_input(r->stack, frame, (size_t)len, r->now);
+    tk_run_nd_answer(r);
     (void)tk_run_retry_pending(r);
     return r->failed;
 }
@@ -321,6 +331,49 @@ static void set_addresses(tk_run *r, const tk_pkt_headers *h) {
                                    : (r->cfg.addr & r->cfg.netmask) | 2u;
 }
 
+/* The length of the prefix a and b share (0..128). */
+static uint8_t common_prefix(const uint8_t a[16], const uint8_t b[16]) {
+    uint8_t n = 0;
+    for (int i = 0; i < 16 && a[i] == b[i]; i++)
+        n = (uint8_t)(n + 8);
+    for (int i = n / 8, bit = 7; n < 128 && bit >= 0; bit--, n++)
+        if (((a[i] ^ b[i]) >> bit) & 1)
+            break;
+    return n;
+}
+
+/* --ip_version=ipv6: the stack gets a static IPv6 address, usable at once
+ * (no duplicate address detection: no NDP traffic the script does not
+ * expect), with the peer on-link inside packetdrill's /48 (or the longest
+ * prefix both addresses share). */
+static int set_addresses6(tk_run *r, const tk_pkt_headers *h) {
+    static const uint8_t local[16] = TK_RUN_LOCAL_ADDR6, remote[16] = TK_RUN_REMOTE_ADDR6;
+    tk_pkt_conn *c = &r->conn;
+    memcpy(c->laddr6, h->has_local_ip6 ? h->local_ip6 : local, 16);
+    memcpy(c->raddr6, h->has_remote_ip6 ? h->remote_ip6 : remote, 16);
+    uint8_t shared = common_prefix(c->laddr6, c->raddr6);
+    if (shared == 0 || shared == 128)
+        return tk_run_fail(r, 1, "--local_ip and --remote_ip must differ and share a prefix");
+    r->cfg.ipv6 = true;
+    memcpy(r->cfg.addr6, c->laddr6, 16);
+    r->cfg.prefix6_len = shared < TK_RUN_PREFIX6 ? shared : TK_RUN_PREFIX6;
+    r->cfg.dad_transmits = 0;
+    return 0;
+}
+
+/* The IP version, from the command line or the script; the headers must
+ * fit it. Returns 0 or 1 (failed). */
+static int set_version(tk_run *r, const tk_pkt_headers *h) {
+    r->ip_version = r->opts.ip_version ? r->opts.ip_version : h->ip_version;
+    r->conn.ip_version = r->ip_version;
+    bool v6 = r->ip_version == TK_PKT_IPV6;
+    if (!v6 && (h->has_local_ip6 || h->has_remote_ip6))
+        return tk_run_fail(r, 1, "an IPv6 --local_ip or --remote_ip needs --ip_version=ipv6");
+    if (v6 && (h->local_ip || h->remote_ip || h->gateway_ip || h->netmask_ip))
+        return tk_run_fail(r, 1, "--ip_version=ipv6 takes IPv6 addresses (and no gateway)");
+    return v6 ? set_addresses6(r, h) : 0;
+}
+
 static void setup(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     memset(r, 0, sizeof *r);
     r->sc = sc;
@@ -365,8 +418,8 @@ int tk_run_script(tk_run *r, const tk_pkt_script *sc, const tk_run_opts *opts) {
     setup(r, sc, opts);
     if (!r->q)
         return tk_run_fail(r, 0, "out of memory");
-    if (sc->hdr.ip_version != 4)
-        return tk_run_fail(r, 1, "only --ip_version=ipv4 scripts can run");
+    if (set_version(r, &sc->hdr))
+        return 1;
     for (size_t i = 0; i < sc->nevents && !r->failed; i++)
         if (run_event(r, &sc->events[i]))
             break;

@@ -1,7 +1,10 @@
 /* The script runner behind `tcpkit run`: one stack under test on virtual
  * time, driven by a parsed packetdrill-syntax script (tools/lib/packetdrill/pkt_*.h).
  *
- * The stack is 198.18.0.1; the script plays the peer 198.18.0.2. Inbound
+ * The stack is 198.18.0.1; the script plays the peer 198.18.0.2. An IPv6
+ * script (--ip_version=ipv6) uses packetdrill's IPv6 addresses instead:
+ * the stack is fd3d:fa7b:d17d::0/48, the peer fd3d:fa7b:d17d:8888::
+ * (on-link); they never leave the process. Inbound
  * packets are built and handed to tk_stack_input at their script time;
  * frames the stack sends are captured from io.output and must match the
  * script's outbound packets exactly (apart from the two relaxations). */
@@ -21,13 +24,19 @@
 
 #define TK_RUN_LOCAL_ADDR  0xc6120001u /* 198.18.0.1 */
 #define TK_RUN_REMOTE_ADDR 0xc6120002u /* 198.18.0.2 */
-#define TK_RUN_PORT        8080        /* bind() port and connect() target */
-#define TK_RUN_REMOTE_PORT 50000       /* the peer's port for passive opens */
+#define TK_RUN_LOCAL_ADDR6                                                                         \
+    { 0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } /* fd3d:fa7b:d17d::0 */
+#define TK_RUN_REMOTE_ADDR6                                                                        \
+    { 0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, 0x88, 0x88, 0, 0, 0, 0, 0, 0, 0, 0 } /* ...:8888:: */
+#define TK_RUN_PREFIX6     48    /* packetdrill's IPv6 prefix length */
+#define TK_RUN_PORT        8080  /* bind() port and connect() target */
+#define TK_RUN_REMOTE_PORT 50000 /* the peer's port for passive opens */
 #define TK_RUN_MAX_FDS     64
 #define TK_RUN_MAX_FRAME   1600
 #define TK_RUN_QUEUE       64
 
 typedef struct tk_run_opts {
+    int ip_version; /* --ip_version: TK_PKT_IPV* for every script, 0: each script's own */
     bool relax_options;
     bool relax_win;
     bool verbose;
@@ -86,6 +95,13 @@ typedef struct tk_run_unsupported {
     char msg[200];
 } tk_run_unsupported;
 
+/* The peer's Neighbor Discovery (nd_peer.c). */
+typedef struct tk_run_nd {
+    bool pending;               /* a solicitation for the peer's address waits for its answer */
+    uint8_t to[16];             /* the solicitation's source: where the advertisement goes */
+    uint32_t skipped, answered; /* NDP/MLD frames not given to the script; answers sent */
+} tk_run_nd;
+
 typedef struct tk_run {
     const tk_pkt_script *sc;
     tk_run_opts opts;
@@ -98,6 +114,8 @@ typedef struct tk_run {
     int sd[TK_RUN_MAX_FDS]; /* script fd -> stack descriptor, -1 when free */
     bool nonblock[TK_RUN_MAX_FDS];
     tk_pkt_conn conn;
+    int ip_version; /* TK_PKT_IPV*: the script's, or the command line's */
+    tk_run_nd nd;
     uint16_t bind_port, connect_port; /* --bind_port, --connect_port (8080) */
     tk_run_pending pending;
     tk_time block_deadline; /* set by a call about to block with a timeout */
@@ -169,6 +187,20 @@ void tk_run_trace(void *ctx, const tk_trace_event *ev);
  * conversation (run_pictures.c). */
 void tk_run_pictures_trace(tk_run *r, const tk_trace_event *ev);
 void tk_run_pictures_begin(tk_run *r);
+
+/* A frame the stack sent (nd_peer.c): true when it is an NDP or MLD
+ * message, which the script never sees; a solicitation for the peer's
+ * address is answered by the next tk_run_nd_answer. */
+bool tk_run_nd_frame(tk_run *r, const uint8_t *frame, size_t len);
+/* The type of the ICMPv6 message an IPv6 frame carries, or -1. */
+int tk_run_icmp6_type(const uint8_t *frame, size_t len);
+/* Injects the advertisement a solicitation asked for, if any. Called
+ * whenever the stack has run (poll, input, a system call). */
+void tk_run_nd_answer(tk_run *r);
+
+/* The address of the stack (local) or the peer for a system call, in the
+ * script's family: IPv4, IPv6, or IPv4-mapped IPv6 (syscalls.c). */
+tk_sockaddr tk_run_sockaddr(const tk_run *r, bool local, uint16_t port);
 
 /* Backtick commands (shell_cmds.c). Returns 0 or 1 (failed). */
 int tk_run_command(tk_run *r, const tk_pkt_event *ev);

@@ -7,10 +7,13 @@
  *
  * A and B are packetdrill's addresses (192.168.0.1 for the stack under test,
  * 192.0.2.1 for the script's peer) or the runner's own (198.18.0.1,
- * 198.18.0.2). Both directions of the pair name one entry of the stack's key
- * store (tk_stack_md5_add), so they must agree on the key. The kldstat and
- * kldload part is accepted as it stands (the support is built in). Anything
- * else fails the script with the reason. */
+ * 198.18.0.2); in an IPv6 script packetdrill's fd3d:fa7b:d17d::1 and
+ * 2001:db8::1 as the FreeBSD suite writes them, or the runner's own
+ * (fd3d:fa7b:d17d:: and fd3d:fa7b:d17d:8888::). Both directions of the pair name one entry of the
+ * stack's key store (tk_stack_md5_add), so they must agree on the key. The kldstat and kldload part
+ * is accepted as it stands (the support is built in). Anything else fails the script with the
+ * reason. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,8 +60,24 @@ static bool next_word(const char **p, char *out, size_t cap) {
     return n > 0;
 }
 
+/* An IPv6 script: 1 the stack's address, 2 the peer's, 0 another one. */
+static int which_addr6(const tk_run *r, const char *text) {
+    static const uint8_t pd_local[16] = {0xfd, 0x3d, 0xfa, 0x7b, 0xd1, 0x7d, [15] = 1};
+    static const uint8_t pd_remote[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+    uint8_t a[16];
+    if (inet_pton(AF_INET6, text, a) != 1)
+        return 0;
+    if (!memcmp(a, pd_local, 16) || !memcmp(a, r->conn.laddr6, 16))
+        return 1;
+    if (!memcmp(a, pd_remote, 16) || !memcmp(a, r->conn.raddr6, 16))
+        return 2;
+    return 0;
+}
+
 /* 1: the stack's address, 2: the peer's, 0: another one. */
-static int which_addr(const char *text) {
+static int which_addr(const tk_run *r, const char *text) {
+    if (r->ip_version == TK_PKT_IPV6)
+        return which_addr6(r, text);
     if (!strcmp(text, "192.168.0.1") || !strcmp(text, "198.18.0.1"))
         return 1;
     if (!strcmp(text, "192.0.2.1") || !strcmp(text, "198.18.0.2"))
@@ -99,16 +118,18 @@ static size_t parse_key(const char **p, uint8_t key[TK_TCP_MD5_MAXKEY]) {
 
 /* add A B tcp SPI -A tcp-md5 KEY ; */
 static int parse_add(tk_run *r, int line, const char **p, uint8_t *key, size_t *keylen) {
-    char a[32], b[32], spi[32];
+    char a[48], b[48], spi[32];
     if (!next_word(p, a, sizeof a) || !next_word(p, b, sizeof b) || !word_is(p, "tcp") ||
         !next_word(p, spi, sizeof spi) || !word_is(p, "-A") || !word_is(p, "tcp-md5"))
         return tk_run_fail(r, line, "setkey: expected `add A B tcp SPI -A tcp-md5 KEY ;`");
-    int wa = which_addr(a), wb = which_addr(b);
+    int wa = which_addr(r, a), wb = which_addr(r, b);
+    bool v6 = r->ip_version == TK_PKT_IPV6;
     if (wa == 0 || wb == 0 || wa == wb)
         return tk_run_fail(r, line,
                            "setkey: %s and %s are not the stack's and the peer's addresses "
-                           "(192.168.0.1 and 192.0.2.1)",
-                           a, b);
+                           "(%s)",
+                           a, b,
+                           v6 ? "fd3d:fa7b:d17d::1 and 2001:db8::1" : "192.168.0.1 and 192.0.2.1");
     uint8_t k[TK_TCP_MD5_MAXKEY];
     size_t n = parse_key(p, k);
     if (n == 0 || !char_is(p, ';'))
@@ -164,6 +185,10 @@ int tk_run_setkey(tk_run *r, const tk_pkt_event *ev, const char *cmd) {
 int tk_run_md5_apply(tk_run *r, int line) {
     if (r->md5_keylen == 0)
         return 0;
+    if (r->ip_version == TK_PKT_IPV6)
+        return tk_run_fail(r, line,
+                           "setkey: the stack's TCP-MD5 keys are for IPv4 address pairs only "
+                           "(tk_stack_md5_add)");
     int rc = tk_stack_md5_add(r->stack, r->conn.laddr, r->conn.raddr, r->md5_key, r->md5_keylen);
     if (rc < 0)
         return tk_run_fail(r, line, "setkey: the stack refused the key (error %d)", rc);

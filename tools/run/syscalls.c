@@ -76,6 +76,20 @@ static int return_new_fd(tk_run *r, int sd, sys_result *out) {
     return tk_sys_set_errno(out, fd);
 }
 
+tk_sockaddr tk_run_sockaddr(const tk_run *r, bool local, uint16_t port) {
+    const tk_pkt_conn *c = &r->conn;
+    if (r->ip_version == TK_PKT_IPV6)
+        return tk_sockaddr_in6(local ? c->laddr6 : c->raddr6, port, 0);
+    uint32_t v4 = local ? c->laddr : c->raddr;
+    if (r->ip_version != TK_PKT_IPV4_MAPPED)
+        return tk_sockaddr_in4(v4, port);
+    /* RFC 4291 2.5.5.2: ::ffff:a.b.c.d, an IPv4 peer of an AF_INET6 socket. */
+    uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    for (int i = 0; i < 4; i++)
+        mapped[12 + i] = (uint8_t)(v4 >> (24 - 8 * i));
+    return tk_sockaddr_in6(mapped, port, 0);
+}
+
 static int sys_socket(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     if (!tk_sys_is_sym(tk_sys_arg(ev, 1), "SOCK_STREAM") ||
@@ -88,12 +102,33 @@ static int sys_socket(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result 
     return return_new_fd(r, sd, out);
 }
 
+/* A sockaddr struct argument naming the wildcard address:
+ * {..., sin6_addr=in6addr_any} or {..., sin_addr=INADDR_ANY}. */
+static bool wildcard_arg(const tk_pkt_expr *e) {
+    for (size_t i = 0; e->kind == TK_PKT_EXPR_STRUCT && i < e->nitems; i++) {
+        const tk_pkt_expr *m = &e->items[i];
+        if (m->name && (!strcmp(m->name, "sin6_addr") || !strcmp(m->name, "sin_addr")) &&
+            (tk_sys_is_sym(m, "in6addr_any") || tk_sys_is_sym(m, "INADDR_ANY")))
+            return true;
+    }
+    return false;
+}
+
+/* bind(fd, ..., ...) binds the stack's address; an address struct with
+ * in6addr_any (INADDR_ANY) binds the wildcard of the script's family: for
+ * IPv6 scripts a listener on every address of both families unless
+ * IPV6_V6ONLY. */
 static int sys_bind(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result *out) {
     (void)retry;
     int fd, sd;
     if (tk_sys_fd_arg(r, ev, &fd, &sd, out) || sd < 0)
         return r->failed;
-    tk_sockaddr a = tk_sockaddr_in4(r->conn.laddr, r->bind_port);
+    tk_sockaddr a = tk_run_sockaddr(r, true, r->bind_port);
+    if (wildcard_arg(tk_sys_arg(ev, 1))) {
+        static const uint8_t any6[16];
+        a = a.family == TK_AF_INET6 ? tk_sockaddr_in6(any6, r->bind_port, 0)
+                                    : tk_sockaddr_in4(0, r->bind_port);
+    }
     r->conn.lport = r->bind_port;
     return tk_sys_set_errno(out, tk_bind(r->stack, sd, &a));
 }
@@ -138,7 +173,7 @@ static int sys_connect(tk_run *r, const tk_pkt_event *ev, bool retry, sys_result
         }
         return events & TK_POLLOUT ? tk_sys_set_errno(out, 0) : WOULD_BLOCK;
     }
-    tk_sockaddr a = tk_sockaddr_in4(r->conn.raddr, r->connect_port);
+    tk_sockaddr a = tk_run_sockaddr(r, false, r->connect_port);
     int rc = tk_connect(r->stack, sd, &a);
     tk_sockaddr me;
     if (tk_getsockname(r->stack, sd, &me) == 0 && me.port) {
@@ -209,7 +244,7 @@ static long send_fastopen(tk_run *r, int sd, bool null_buf, size_t len) {
     uint8_t *buf = calloc(1, len + 1);
     if (!buf)
         return -ENOMEM;
-    tk_sockaddr a = tk_sockaddr_in4(r->conn.raddr, r->connect_port);
+    tk_sockaddr a = tk_run_sockaddr(r, false, r->connect_port);
     long rc = tk_send_fastopen(r->stack, sd, &a, buf, len);
     free(buf);
     tk_sockaddr me;
@@ -260,6 +295,18 @@ static const char *sym_text(const tk_pkt_expr *e) {
     return e->kind == TK_PKT_EXPR_SYMBOL ? e->text : NULL;
 }
 
+/* IPv6's names of IPv4 settings (RFC 3542 6.5, RFC 3493 5.1): where the
+ * stack's table has no IPPROTO_IPV6 row of its own, the traffic class is
+ * IP_TOS and the unicast hop limit IP_TTL of the socket, which the stack
+ * applies to its IPv6 packets as to IPv4 ones. */
+static const tk_sockopt_info *ipv6_alias(const char *name) {
+    if (!strcmp(name, "IPV6_TCLASS"))
+        return tk_sockopt_lookup("IPPROTO_IP", "IP_TOS");
+    if (!strcmp(name, "IPV6_UNICAST_HOPS"))
+        return tk_sockopt_lookup("IPPROTO_IP", "IP_TTL");
+    return NULL;
+}
+
 /* The option's row, or NULL (the script fails, naming the option). */
 static const tk_sockopt_info *find_opt(tk_run *r, const tk_pkt_event *ev) {
     const char *level = sym_text(tk_sys_arg(ev, 1)), *name = sym_text(tk_sys_arg(ev, 2));
@@ -268,7 +315,11 @@ static const tk_sockopt_info *find_opt(tk_run *r, const tk_pkt_event *ev) {
         level = "IPPROTO_TCP";
     else if (level && !strcmp(level, "SOL_IP"))
         level = "IPPROTO_IP";
+    else if (level && !strcmp(level, "SOL_IPV6"))
+        level = "IPPROTO_IPV6";
     const tk_sockopt_info *o = level && name ? tk_sockopt_lookup(level, name) : NULL;
+    if (!o && level && name && !strcmp(level, "IPPROTO_IPV6"))
+        o = ipv6_alias(name);
     for (size_t i = 0; !o && level && name && i < sizeof host_only / sizeof host_only[0]; i++)
         if (!strcmp(host_only[i].level_name, level) && !strcmp(host_only[i].name, name))
             o = &host_only[i];
@@ -494,6 +545,7 @@ int tk_run_syscall(tk_run *r, const tk_pkt_event *ev, int64_t lo, int64_t hi) {
     r->block_deadline = TK_TIME_NEVER;
     int rc = fn(r, ev, false, &res);
     tk_stack_poll(r->stack, r->now);
+    tk_run_nd_answer(r);
     if (rc == WOULD_BLOCK) {
         r->pending = (tk_run_pending){
             .active = true, .ev = ev, .lo = lo, .hi = hi, .deadline = r->block_deadline};

@@ -112,9 +112,10 @@ typedef struct tk_pkt_packet {
     tk_pkt_opts_form opts_form;
     tk_pkt_opt opts[TK_PKT_MAX_OPTS];
     size_t nopts;
-    int ttl;     /* -1: unspecified */
-    int tos;     /* -1: unspecified */
-    char ecn[8]; /* "" or ect0 / ect1 / ce / noecn / ect01 */
+    int ttl;      /* -1: unspecified */
+    int tos;      /* -1: unspecified */
+    int32_t flow; /* IPv6 flow label (flowlabel N), -1: unspecified (not compared, 0 inbound) */
+    char ecn[8];  /* "" or ect0 / ect1 / ce / noecn / ect01 */
     bool udp_encap;
     uint16_t udp_sport, udp_dport;
 } tk_pkt_packet;
@@ -136,9 +137,14 @@ typedef struct tk_pkt_event {
     char *text; /* COMMAND / CODE body */
 } tk_pkt_event;
 
+/* --ip_version: what the script's packets and sockets are. */
+#define TK_PKT_IPV4        4  /* AF_INET sockets, IPv4 packets */
+#define TK_PKT_IPV6        6  /* AF_INET6 sockets, IPv6 packets */
+#define TK_PKT_IPV4_MAPPED 46 /* AF_INET6 sockets, IPv4 packets (::ffff:a.b.c.d) */
+
 /* Header lines (--name=value). Absent ones keep these defaults. */
 typedef struct tk_pkt_headers {
-    int ip_version;          /* 4 (only ipv4 is run) */
+    int ip_version;          /* TK_PKT_IPV4 (the default), TK_PKT_IPV6, TK_PKT_IPV4_MAPPED */
     int64_t tolerance_usecs; /* 4000 */
     uint32_t mss;            /* 0: not given */
     uint32_t mtu;            /* 0: not given */
@@ -148,6 +154,9 @@ typedef struct tk_pkt_headers {
     bool udp_encapsulation;
     /* Addresses and ports (host order; 0: the runner's own). */
     uint32_t local_ip, remote_ip, gateway_ip, netmask_ip;
+    /* --local_ip / --remote_ip given as IPv6 addresses (network order). */
+    bool has_local_ip6, has_remote_ip6;
+    uint8_t local_ip6[16], remote_ip6[16];
     uint16_t bind_port, connect_port;
     int ts_tick_usecs; /* --tcp_ts_tick_usecs: -1 not given, 0 TS val unchecked, 1000 */
 } tk_pkt_headers;

@@ -1,19 +1,17 @@
-/* Inbound script packets -> frames: Ethernet, IPv4 and a TCP header whose
- * options keep the script's order, or an ICMP error quoting a segment. */
+/* Inbound script packets -> frames: Ethernet, IPv4 or IPv6 (pkt_ip.c) and a
+ * TCP header whose options keep the script's order, or an ICMP error
+ * quoting a segment (pkt_icmp.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "pkt_frame.h"
+#include "pkt_build_priv.h"
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
-#include "tcpkit/wire/icmp.h"
 #include "tcpkit/wire/ipv4.h"
 #include "tcpkit/wire/tcp.h"
 #include "tcpkit/wire/tcp_md5.h"
 #include "tcpkit/wire/udp.h"
-
-#define DEFAULT_TTL 64
 
 static void put16(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)(v >> 8);
@@ -108,29 +106,6 @@ int tk_pkt_opts_bytes(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t out[
     return (int)n;
 }
 
-/* Ethernet + IPv4 around a payload already at buf + 34. */
-static int wrap_ip(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t proto, size_t plen,
-                   uint8_t *buf, size_t cap) {
-    tk_eth_hdr eth = {.type = TK_ETHERTYPE_IPV4};
-    memcpy(eth.dst, c->lmac, 6);
-    memcpy(eth.src, c->rmac, 6);
-    int ecn = !strcmp(p->ecn, "ect0")   ? 2
-              : !strcmp(p->ecn, "ect1") ? 1
-              : !strcmp(p->ecn, "ce")   ? 3
-                                        : 0;
-    tk_ipv4_hdr ip = {.tos = (uint8_t)((p->tos >= 0 ? p->tos : 0) | ecn),
-                      .total_len = (uint16_t)(TK_IPV4_HLEN + plen),
-                      .frag = TK_IPV4_DF,
-                      .ttl = (uint8_t)(p->ttl >= 0 ? p->ttl : DEFAULT_TTL),
-                      .proto = proto,
-                      .src = c->raddr,
-                      .dst = c->laddr};
-    if (tk_wire_eth_emit(&eth, buf, cap) < 0 ||
-        tk_wire_ipv4_emit(&ip, buf + TK_ETH_HLEN, cap - TK_ETH_HLEN) < 0)
-        return -ENOSPC;
-    return (int)(TK_ETH_HLEN + TK_IPV4_HLEN + plen);
-}
-
 /* The md5 option the script wrote (1 valid, 0 invalid), or -1. */
 static int md5_wanted(const tk_pkt_packet *p) {
     for (size_t i = 0; i < p->nopts; i++)
@@ -148,12 +123,14 @@ static int sign_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *seg, 
         return 0;
     if (c->md5_key == NULL)
         return fail(msg, msgcap, -EINVAL, "an md5 option needs --tcp_md5_secret");
+    if (tk_pkt_conn_v6(c))
+        return fail(msg, msgcap, -ENOTSUP, "md5 options over IPv6 are not supported yet");
     if (tk_wire_tcp_md5_sign(seg, len, c->raddr, c->laddr, (const uint8_t *)c->md5_key,
                              strlen(c->md5_key)) < 0)
         return fail(msg, msgcap, -EINVAL, "cannot sign the segment");
     if (want == 0) {
         seg[tk_wire_tcp_md5_find(seg, len)] ^= 0xff;
-        uint32_t sum = tk_csum_pseudo(c->raddr, c->laddr, TK_IPPROTO_TCP, (uint16_t)len);
+        uint32_t sum = tk_pkt_pseudo_in(c, TK_IPPROTO_TCP, len);
         put16(seg + 16, 0);
         put16(seg + 16, tk_csum_finish(tk_csum_add(sum, seg, len)));
     }
@@ -167,8 +144,11 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
     if (olen < 0)
         return fail(msg, msgcap, -EINVAL, "TCP options longer than 40 bytes");
     size_t udp = p->udp_encap ? TK_UDP_HLEN : 0;
-    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN + udp, hlen = TK_TCP_HLEN + (size_t)olen;
-    if (p->len > 65535 - hlen - TK_IPV4_HLEN - udp || off + hlen + p->len > cap)
+    size_t iphlen = tk_pkt_ip_hlen(c);
+    size_t off = TK_ETH_HLEN + iphlen + udp, hlen = TK_TCP_HLEN + (size_t)olen;
+    /* IPv4's total length, IPv6's payload length: both 16 bits. */
+    size_t limit = 65535 - hlen - udp - (tk_pkt_conn_v6(c) ? 0 : TK_IPV4_HLEN);
+    if (p->len > limit || off + hlen + p->len > cap)
         return fail(msg, msgcap, -ENOSPC, "packet too large");
     uint8_t *t = buf + off;
     memset(t, 0, hlen + p->len);
@@ -185,108 +165,21 @@ static int build_tcp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf,
     put16(t + 18, p->has_urg ? p->urg : 0);
     memcpy(t + TK_TCP_HLEN, opts, (size_t)olen);
     size_t seglen = hlen + p->len;
-    uint32_t sum = tk_csum_pseudo(c->raddr, c->laddr, TK_IPPROTO_TCP, (uint16_t)seglen);
+    uint32_t sum = tk_pkt_pseudo_in(c, TK_IPPROTO_TCP, seglen);
     put16(t + 16, tk_csum_finish(tk_csum_add(sum, t, seglen)));
     int rc = sign_tcp(c, p, t, seglen, msg, msgcap);
     if (rc < 0)
         return rc;
     if (!p->udp_encap)
-        return wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
-    tk_udp_hdr uh = {.sport = p->udp_sport, .dport = p->udp_dport};
-    int n = tk_wire_udp_emit(&uh, seglen, tk_csum_add(0, t, seglen), c->raddr, c->laddr, t - udp,
-                             udp + seglen);
+        return tk_pkt_wrap_ip(c, p, TK_IPPROTO_TCP, seglen, buf, cap);
+    int n = tk_pkt_udp_wrap(c, p->udp_sport, p->udp_dport, t, seglen);
     if (n < 0)
         return fail(msg, msgcap, -ENOSPC, "packet too large");
-    return wrap_ip(c, p, TK_IPPROTO_UDP, (size_t)n, buf, cap);
-}
-
-typedef struct icmp_name {
-    const char *name;
-    uint8_t type; /* codes: the type they belong to */
-    uint8_t value;
-} icmp_name;
-
-static const icmp_name icmp_types[] = {{"unreachable", 3, 3},
-                                       {"source_quench", 4, 4},
-                                       {"redirect", 5, 5},
-                                       {"time_exceeded", 11, 11},
-                                       {"parameter_problem", 12, 12}};
-/* packetdrill's code names, per type; `code_N` gives any code by number. */
-static const icmp_name icmp_codes[] = {{"net_unreachable", 3, 0},
-                                       {"host_unreachable", 3, 1},
-                                       {"protocol_unreachable", 3, 2},
-                                       {"port_unreachable", 3, 3},
-                                       {"frag_needed", 3, 4},
-                                       {"source_route_failed", 3, 5},
-                                       {"net_unknown", 3, 6},
-                                       {"host_unknown", 3, 7},
-                                       {"source_host_isolated", 3, 8},
-                                       {"net_prohibited", 3, 9},
-                                       {"host_prohibited", 3, 10},
-                                       {"net_tos", 3, 11},
-                                       {"net_unreachable_for_tos", 3, 11},
-                                       {"host_tos", 3, 12},
-                                       {"host_unreachable_for_tos", 3, 12},
-                                       {"packet_filtered", 3, 13},
-                                       {"precedence_violation", 3, 14},
-                                       {"precedence_cutoff", 3, 15},
-                                       {"ttl_exceeded_in_transit", 11, 0},
-                                       {"ttl_exceeded", 11, 0},
-                                       {"frag_reass_exceeded", 11, 1}};
-
-static int icmp_lookup(const icmp_name *t, size_t n, int type, const char *name) {
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(t[i].name, name) && (type < 0 || t[i].type == type))
-            return t[i].value;
-    if (strncmp(name, "code_", 5) != 0 || !name[5])
-        return -1;
-    int v = 0;
-    for (const char *d = name + 5; *d; d++) {
-        if (*d < '0' || *d > '9' || v > 25)
-            return -1;
-        v = v * 10 + (*d - '0');
-    }
-    return v <= 255 ? v : -1;
-}
-
-/* An ICMP error quoting the stack's own segment start:end(len). */
-static int build_icmp(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap,
-                      char *msg, size_t msgcap) {
-    int type = icmp_lookup(icmp_types, sizeof icmp_types / sizeof icmp_types[0], -1, p->icmp.type);
-    int code =
-        p->icmp.code[0] && type >= 0
-            ? icmp_lookup(icmp_codes, sizeof icmp_codes / sizeof icmp_codes[0], type, p->icmp.code)
-            : 0;
-    if (type < 0 || code < 0)
-        return fail(msg, msgcap, -ENOTSUP, "unknown ICMP type or code");
-    uint8_t quote[TK_IPV4_HLEN + 8];
-    tk_ipv4_hdr qip = {.total_len = (uint16_t)(TK_IPV4_HLEN + TK_TCP_HLEN + p->len),
-                       .frag = TK_IPV4_DF,
-                       .ttl = DEFAULT_TTL,
-                       .proto = TK_IPPROTO_TCP,
-                       .src = c->laddr,
-                       .dst = c->raddr};
-    if (tk_wire_ipv4_emit(&qip, quote, sizeof quote) < 0)
-        return -ENOSPC;
-    put16(quote + TK_IPV4_HLEN, c->lport);
-    put16(quote + TK_IPV4_HLEN + 2, c->rport);
-    put32(quote + TK_IPV4_HLEN + 4, p->seq_absolute ? p->seq : c->local_isn + p->seq);
-    tk_icmp_hdr h = {.type = (uint8_t)type,
-                     .code = (uint8_t)code,
-                     .rest = p->icmp.has_mtu ? p->icmp.mtu & 0xffffu : 0,
-                     .data = quote,
-                     .data_len = sizeof quote};
-    size_t off = TK_ETH_HLEN + TK_IPV4_HLEN;
-    if (cap < off)
-        return -ENOSPC;
-    int n = tk_wire_icmp_emit(&h, buf + off, cap - off);
-    if (n < 0)
-        return -ENOSPC;
-    return wrap_ip(c, p, TK_IPPROTO_ICMP, (size_t)n, buf, cap);
+    return tk_pkt_wrap_ip(c, p, TK_IPPROTO_UDP, (size_t)n, buf, cap);
 }
 
 int tk_pkt_build(const tk_pkt_conn *c, const tk_pkt_packet *p, uint8_t *buf, size_t cap, char *msg,
                  size_t msgcap) {
-    return p->is_icmp ? build_icmp(c, p, buf, cap, msg, msgcap)
+    return p->is_icmp ? tk_pkt_build_icmp(c, p, buf, cap, msg, msgcap)
                       : build_tcp(c, p, buf, cap, msg, msgcap);
 }

@@ -1,4 +1,5 @@
-/* Script packets <-> Ethernet/IPv4/TCP frames for the script runner.
+/* Script packets <-> Ethernet/IPv4/TCP and Ethernet/IPv6/TCP frames for the
+ * script runner (IPv6 when the connection's ip_version is TK_PKT_IPV6).
  *
  * Sequence numbers in scripts are relative to each side's initial sequence
  * number, as packetdrill defines them: an inbound packet's seq counts from
@@ -22,7 +23,11 @@
 #define TK_PKT_FO_MAGIC   0xf989
 
 typedef struct tk_pkt_conn {
-    uint32_t laddr, raddr; /* stack under test, script peer (host order) */
+    /* TK_PKT_IPV6: packets are IPv6 between laddr6 and raddr6; anything
+     * else (0 included): IPv4 between laddr and raddr. */
+    int ip_version;
+    uint32_t laddr, raddr;          /* stack under test, script peer (host order) */
+    uint8_t laddr6[16], raddr6[16]; /* the same for IPv6 (network order) */
     uint16_t lport, rport;
     uint8_t lmac[6], rmac[6];
     uint32_t remote_isn; /* the script peer's ISN (chosen by the runner) */
@@ -33,7 +38,13 @@ typedef struct tk_pkt_conn {
     const char *md5_key; /* --tcp_md5_secret, or NULL: md5 options cannot be used */
 } tk_pkt_conn;
 
-/* Builds the frame for an inbound (`<`) TCP or ICMP packet; a TCP packet
+/* True when the connection's packets are IPv6. */
+static inline bool tk_pkt_conn_v6(const tk_pkt_conn *c) {
+    return c->ip_version == TK_PKT_IPV6;
+}
+
+/* Builds the frame for an inbound (`<`) TCP or ICMP packet (ICMPv6 for an
+ * IPv6 connection, RFC 4443, quoting an IPv6 header); a TCP packet
  * with /udp(sport > dport) goes inside a UDP datagram between those ports
  * (both checksums filled in, as packetdrill does). Returns its length, or
  * -EINVAL / -ENOTSUP (with a reason in msg) or -ENOSPC. An `md5 valid`
@@ -48,21 +59,24 @@ typedef struct tk_pkt_seen {
     uint32_t seq, ack;
     uint8_t flags;
     uint16_t win;
-    uint32_t len; /* payload bytes */
-    uint16_t urg; /* urgent pointer */
-    uint8_t tos, ttl;
+    uint32_t len;     /* payload bytes */
+    uint16_t urg;     /* urgent pointer */
+    uint8_t tos, ttl; /* IPv6: the traffic class and the hop limit */
     uint8_t opts[40];
     size_t optlen;
-    uint32_t src, dst;  /* IPv4 addresses */
+    bool v6;           /* an IPv6 frame */
+    uint32_t src, dst; /* IPv4 addresses */
+    uint8_t src6[16], dst6[16];
+    uint32_t flow;      /* IPv6 flow label */
     const uint8_t *seg; /* the whole segment, inside the decoded frame */
     size_t seglen;
     bool udp; /* the segment came inside UDP, from udp_sport to udp_dport */
     uint16_t udp_sport, udp_dport;
 } tk_pkt_seen;
 
-/* Returns 0 for an IPv4/TCP frame or a TCP segment inside UDP (both
- * checksums must verify), -ENOENT for anything else (ARP, ICMP), -EINVAL
- * when it is malformed. */
+/* Returns 0 for an IPv4/TCP or IPv6/TCP frame or a TCP segment inside UDP
+ * (both checksums must verify), -ENOENT for anything else (ARP, ICMP,
+ * ICMPv6), -EINVAL when it is malformed. */
 int tk_pkt_decode(const uint8_t *frame, size_t len, tk_pkt_seen *out);
 
 typedef struct tk_pkt_match_cfg {
@@ -71,7 +85,9 @@ typedef struct tk_pkt_match_cfg {
     uint32_t ts_slack;  /* allowed difference of TS values (clock ticks) */
 } tk_pkt_match_cfg;
 
-/* Compares an expected outbound packet with what the stack sent. Returns 0
+/* Compares an expected outbound packet with what the stack sent: first the
+ * IP version (an IPv6 connection wants IPv6 frames, any other IPv4), then
+ * the TCP fields; an IPv6 flow label is not compared. Returns 0
  * when it matches (learning the ISN from a SYN and the TS offset from the
  * first TS option), or 1 with "expected X, got Y" in msg. An expected
  * `md5 valid` (`invalid`) option requires the option at that place and a

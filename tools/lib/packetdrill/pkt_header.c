@@ -3,6 +3,7 @@
  * name with the reason, never ignored. */
 #include "pkt_header.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,32 @@ static bool ipv4_text(const char *s, uint32_t *out) {
         return false;
     *out = a << 24 | b << 16 | c << 8 | d;
     return true;
+}
+
+/* An IPv6 address, with an optional /prefix (--local_ip=fd3d::1/48). */
+static bool ipv6_text(const char *s, uint8_t out[16]) {
+    char text[64];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    if (n >= sizeof text)
+        return false;
+    memcpy(text, s, n);
+    text[n] = '\0';
+    uint32_t len = 0;
+    if (slash && !(u32_text(slash + 1, &len) && len <= 128))
+        return false;
+    return inet_pton(AF_INET6, text, out) == 1;
+}
+
+/* --ip_version: ipv4, ipv6, or ipv4-mapped-ipv6 (also written with '_'). */
+int tk_pkt_ip_version(const char *v) {
+    if (!strcmp(v, "ipv4"))
+        return TK_PKT_IPV4;
+    if (!strcmp(v, "ipv6"))
+        return TK_PKT_IPV6;
+    if (!strcmp(v, "ipv4-mapped-ipv6") || !strcmp(v, "ipv4_mapped_ipv6"))
+        return TK_PKT_IPV4_MAPPED;
+    return -1;
 }
 
 /* --non_fatal=packet,syscall (a comma list). */
@@ -77,8 +104,8 @@ static const refused refused_opts[] = {
     {"define", "use tcpkit run -D NAME"},
     {"tcp_ts_ecr_scaled", "tcpkit compares TS ecr values as written"},
     {"strict_segments", "every segment is compared as written already"},
-    {"local_linklocal_ip", "only IPv4 scripts run"},
-    {"gateway_linklocal_ip", "only IPv4 scripts run"},
+    {"local_linklocal_ip", "the runner's IPv6 peer is on-link at a global address"},
+    {"gateway_linklocal_ip", "the runner's IPv6 peer is on-link at a global address"},
 };
 
 static int refuse(const char *name, tk_pkt_error *err) {
@@ -88,8 +115,23 @@ static int refuse(const char *name, tk_pkt_error *err) {
     return fail(err, "unknown or malformed header --%s", name);
 }
 
+/* --local_ip / --remote_ip with an IPv6 value. */
+static int addr6(const char *name, const char *v, tk_pkt_headers *h, bool *done) {
+    bool local = !strcmp(name, "local_ip");
+    *done = local || !strcmp(name, "remote_ip");
+    if (!*done)
+        return 0;
+    uint8_t *a = local ? h->local_ip6 : h->remote_ip6;
+    if (!ipv6_text(v, a))
+        return -1;
+    *(local ? &h->has_local_ip6 : &h->has_remote_ip6) = true;
+    return 0;
+}
+
 static int addr_or_port(const char *name, const char *v, tk_pkt_headers *h, bool *done) {
     uint32_t n = 0;
+    if (strchr(v, ':') && addr6(name, v, h, done) == 0 && *done)
+        return 0;
     uint32_t *ip = !strcmp(name, "local_ip")     ? &h->local_ip
                    : !strcmp(name, "remote_ip")  ? &h->remote_ip
                    : !strcmp(name, "gateway_ip") ? &h->gateway_ip
@@ -113,10 +155,10 @@ static int own(const char *name, const char *v, tk_pkt_headers *h, bool *done) {
     uint32_t n;
     *done = true;
     if (!strcmp(name, "ip_version")) {
-        if (strcmp(v, "ipv4") && strcmp(v, "ipv6") && strcmp(v, "ipv4-mapped-ipv6") &&
-            strcmp(v, "ipv4_mapped_ipv6"))
+        int version = tk_pkt_ip_version(v);
+        if (version < 0)
             return -1;
-        h->ip_version = strcmp(v, "ipv4") ? 6 : 4;
+        h->ip_version = version;
     } else if (!strcmp(name, "tolerance_usecs") && u32_text(v, &n) && n > 0) {
         h->tolerance_usecs = n;
     } else if (!strcmp(name, "mss") && u32_text(v, &n) && n <= 65535) {

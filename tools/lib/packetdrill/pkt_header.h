@@ -11,4 +11,8 @@
  * cannot honour, named). */
 int tk_pkt_parse_header(const char *line, tk_pkt_headers *h, tk_pkt_error *err);
 
+/* The TK_PKT_IPV* value of an --ip_version word (ipv4, ipv6,
+ * ipv4-mapped-ipv6 or ipv4_mapped_ipv6), or -1. */
+int tk_pkt_ip_version(const char *v);
+
 #endif

@@ -163,7 +163,7 @@ static int parse_opts(tk_pkt_lex *lx, tk_pkt_packet *p, tk_pkt_error *err) {
     return tk_pkt_lex_lit(lx, ">") ? 0 : fail(err, "expected ',' or '>' in the option list");
 }
 
-/* (ttl 64) (tos 0x20) or (tos 0x20, ttl 64) */
+/* (ttl 64) (tos 0x20) or (tos 0x20, ttl 64); IPv6: (flowlabel 0x12345) */
 static int parse_ip_attrs(tk_pkt_lex *lx, tk_pkt_packet *p, tk_pkt_error *err) {
     while (tk_pkt_lex_lit(lx, "(")) {
         do {
@@ -175,8 +175,10 @@ static int parse_ip_attrs(tk_pkt_lex *lx, tk_pkt_packet *p, tk_pkt_error *err) {
             else if ((tk_pkt_lex_word(lx, "tos") || tk_pkt_lex_word(lx, "class")) &&
                      tk_pkt_lex_u32(lx, &v) && v <= 255)
                 p->tos = (int)v;
+            else if (tk_pkt_lex_word(lx, "flowlabel") && tk_pkt_lex_u32(lx, &v) && v <= 0xfffff)
+                p->flow = (int32_t)v;
             else
-                return fail(err, "expected (ttl N) or (tos N)");
+                return fail(err, "expected (ttl N), (tos N) or (flowlabel N)");
         } while (tk_pkt_lex_lit(lx, ","));
         if (!tk_pkt_lex_lit(lx, ")"))
             return fail(err, "expected ')' after the IP attributes");
@@ -256,6 +258,7 @@ int tk_pkt_parse_packet(tk_pkt_lex *lx, tk_pkt_packet *p, tk_pkt_error *err) {
     memset(p, 0, sizeof *p);
     p->ttl = -1;
     p->tos = -1;
+    p->flow = -1;
     if (tk_pkt_lex_lit(lx, "<"))
         p->inbound = true;
     else if (!tk_pkt_lex_lit(lx, ">"))
