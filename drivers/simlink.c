@@ -230,10 +230,20 @@ static tk_time serialize(direction *d, size_t len, tk_time now, uint32_t cap) {
     return d->busy_until;
 }
 
-/* Sets the ECN field of an IPv4 packet with ECT(0) or ECT(1) to CE and
- * updates the header checksum (RFC 1624: the TOS byte is the low half of the
- * first 16-bit word). Returns false when the frame is not such a packet. */
+/* Sets the ECN field of an IPv4 or IPv6 packet with ECT(0) or ECT(1) to CE,
+ * for IPv4 updating the header checksum (RFC 1624: the TOS byte is the low
+ * half of the first 16-bit word). Returns false when the frame is not such a
+ * packet. */
 static bool mark_ce(uint8_t *f, size_t len) {
+    /* IPv6 (RFC 8200 3): ECN is the low two bits of the traffic class, the
+     * second nibble of the second byte; no header checksum to update. */
+    if (len >= 54 && f[12] == 0x86 && f[13] == 0xdd && (f[14] >> 4) == 6) {
+        uint8_t ecn = (uint8_t)((f[15] >> 4) & 3u);
+        if (ecn == 0 || ecn == 3u)
+            return false;
+        f[15] |= 0x30u;
+        return true;
+    }
     if (len < 34 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 || (f[15] & 3u) == 0 ||
         (f[15] & 3u) == 3u)
         return false;

@@ -18,7 +18,7 @@
 #define SEED_FAILED 10
 
 /* 0 passed, 1 failed (reason printed), 2 crashed. */
-static int run_seed(uint64_t seed, uint32_t caps) {
+static int run_seed(uint64_t seed, uint32_t caps, bool ipv6) {
     fflush(stdout);
     pid_t pid = fork();
     if (pid < 0) {
@@ -27,7 +27,7 @@ static int run_seed(uint64_t seed, uint32_t caps) {
     }
     if (pid == 0) {
         char why[256];
-        if (tk_sim_random_seed_caps(seed, caps, why, sizeof why))
+        if (tk_sim_random_seed_caps(seed, caps, ipv6, why, sizeof why))
             _exit(0);
         printf("seed %llu FAILED: %s\n", (unsigned long long)seed, why);
         fflush(stdout);
@@ -47,20 +47,24 @@ static int run_seed(uint64_t seed, uint32_t caps) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "tso") == 0)) {
-        fprintf(stderr, "usage: %s FIRST_SEED LAST_SEED [tso]\n", argv[0]);
+    const char *mode = argc == 4 ? argv[3] : "";
+    bool tso = !strcmp(mode, "tso") || !strcmp(mode, "ipv6-tso");
+    bool ipv6 = !strcmp(mode, "ipv6") || !strcmp(mode, "ipv6-tso");
+    if (argc != 3 && !(argc == 4 && (tso || ipv6))) {
+        fprintf(stderr, "usage: %s FIRST_SEED LAST_SEED [tso|ipv6|ipv6-tso]\n", argv[0]);
         return 2;
     }
-    /* tso: both stacks on a link with checksum offload and TSO (NET-7). */
-    uint32_t caps = argc == 4 ? TK_LINK_CSUM_TCP | TK_LINK_TSO4 : 0;
+    /* tso: both stacks on a link with checksum offload and TSO (NET-7);
+     * ipv6: the connection over IPv6 (NET-4). */
+    uint32_t caps = tso ? TK_LINK_CSUM_TCP | TK_LINK_TSO4 | TK_LINK_TSO6 : 0;
     uint64_t first = strtoull(argv[1], NULL, 0), last = strtoull(argv[2], NULL, 0);
     unsigned failed = 0, ran = 0;
     for (uint64_t seed = first; seed <= last; seed++) {
         ran++;
-        if (run_seed(seed, caps) == 0)
+        if (run_seed(seed, caps, ipv6) == 0)
             continue;
-        printf("  replay: tcpkit sim random --seed %llu%s\n", (unsigned long long)seed,
-               caps ? " (with TSO: sim_seeds SEED SEED tso)" : "");
+        printf("  replay: tcpkit sim random --seed %llu%s%s\n", (unsigned long long)seed,
+               ipv6 ? " --ipv6" : "", caps ? " (with TSO: sim_seeds SEED SEED tso)" : "");
         if (++failed >= 20) {
             printf("stopping after 20 failed seeds\n");
             break;

@@ -12,7 +12,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: tcpkit sim [SCENARIO] [--seed N] [--loss P] [--bytes N] [--pcap FILE]\n"
             "                  [--html FILE] [--svg FILE [--picture P]] [--text-ladder] [--json]\n"
-            "                  [--quiet] [--list]\n"
+            "                  [--quiet] [--ipv6] [--list]\n"
             "  SCENARIO      a story from --list (default: lifecycle)\n"
             "  --seed N      seed of every random choice (link faults, ISNs, ports)\n"
             "  --loss P      frame loss in percent on both directions (e.g. 2.5)\n"
@@ -24,6 +24,7 @@ static void usage(FILE *f) {
             "  --text-ladder the ladder in text instead of the event lines\n"
             "  --json        events as JSON Lines\n"
             "  --quiet       only the verdict line\n"
+            "  --ipv6        the connections over IPv6 (2001:2::1 and 2001:2::2)\n"
             "  --cc NAME     congestion controller of both stacks: cubic or newreno\n"
             "                (default: the scenario's; the DT-9 stories run newreno)\n"
             "  --rate BPS    bottleneck rate in bits/s, both directions (e.g. 10000000)\n"
@@ -199,6 +200,8 @@ static int parse_args(int argc, char **argv, tk_sim_opts *o, const char **name, 
             o->json = true;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = true;
+        } else if (!strcmp(a, "--ipv6")) {
+            o->ipv6 = true;
         } else if (!strcmp(a, "--text-ladder")) {
             o->text_ladder = true;
         } else if ((rc = parse_valued(&c, o, a)) != 1) {

@@ -113,7 +113,7 @@ static void count_flow(tk_sim *s, int side, uint16_t port, uint32_t seq, uint32_
 
 static void log_segment(tk_sim *s, int side, const uint8_t *frame, size_t len, tk_time now) {
     tk_frame_tcp f;
-    if (tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM, &f) < 0)
+    if (tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM | TK_FRAME_TCP_IPV6, &f) < 0)
         return;
     if (f.payload_len > 0)
         count_flow(s, side, f.tcp.sport, f.tcp.seq, (uint32_t)f.payload_len);
@@ -131,7 +131,7 @@ static void grab_frame(tk_sim *s, int side, const uint8_t *frame, size_t len, tk
     struct tk_sim_grab *g = &s->grab;
     tk_frame_tcp f;
     if (!g->armed || side != g->side || len > sizeof g->buf ||
-        tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM, &f) < 0 ||
+        tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM | TK_FRAME_TCP_IPV6, &f) < 0 ||
         (f.tcp.flags & g->flags) != g->flags || (g->payload && f.payload_len == 0))
         return;
     memcpy(g->buf, frame, len);
@@ -200,8 +200,35 @@ tk_time tk_sim_last_tx(const tk_sim *s, int side, tk_time until) {
     return 0;
 }
 
+const uint8_t tk_sim_addr6[2][16] = {{0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+                                     {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}};
+
+/* --ipv6 (SPEC NET-4): both stacks get an IPv6 address, usable at once. */
+static void use_ipv6(tk_simnet_opts *no) {
+    for (int i = 0; i < 2; i++) {
+        no->cfg[i].ipv6 = true;
+        no->cfg[i].dad_transmits = 0;
+        memcpy(no->cfg[i].addr6, tk_sim_addr6[i], 16);
+    }
+}
+
+tk_sockaddr tk_sim_local(const tk_sim *s, int side, uint16_t port) {
+    static const uint8_t any6[16];
+    if (s->opts->ipv6)
+        return tk_sockaddr_in6(any6, port, 0);
+    return tk_sockaddr_in4(tk_simnet_addr(side), port);
+}
+
+tk_sockaddr tk_sim_peer(const tk_sim *s, int side, uint16_t port) {
+    if (s->opts->ipv6)
+        return tk_sockaddr_in6(tk_sim_addr6[1 - side], port, 0);
+    return tk_sockaddr_in4(tk_simnet_addr(1 - side), port);
+}
+
 int tk_sim_init(tk_sim *s, const tk_sim_opts *o, tk_simnet_opts *no) {
     memset(s, 0, sizeof *s);
+    if (o->ipv6)
+        use_ipv6(no);
     s->opts = o;
     int err = 0;
     bool lines = !o->quiet && !o->text_ladder;
@@ -338,7 +365,7 @@ int tk_sim_socket_bound(tk_sim *s, int side, uint16_t port) {
     int sd = tk_socket(st);
     if (sd < 0 || port == 0)
         return sd;
-    tk_sockaddr a = tk_sockaddr_in4(tk_simnet_addr(side), port);
+    tk_sockaddr a = tk_sim_local(s, side, port);
     int rc = tk_bind(st, sd, &a);
     if (rc < 0) {
         char e[32];
@@ -366,10 +393,10 @@ int tk_sim_listen(tk_sim *s, int side, uint16_t port, int backlog) {
 }
 
 int tk_sim_connect(tk_sim *s, int side, int sd, uint16_t rport) {
-    tk_sockaddr a = tk_sockaddr_in4(tk_simnet_addr(1 - side), rport);
+    tk_sockaddr a = tk_sim_peer(s, side, rport);
     int rc = tk_connect(tk_sim_stack(s, side), sd, &a);
-    char e[32], ep[32];
-    tk_sim_format_ep(ep, sizeof ep, a.addr, a.port);
+    char e[32], ep[64];
+    tk_sim_format_sockaddr(ep, sizeof ep, &a);
     tk_sim_app(s, side, "connect(%s) = %s", ep, tk_sim_errstr(rc, e, sizeof e));
     tk_simnet_poll(s->net);
     return rc;
@@ -379,8 +406,8 @@ int tk_sim_accept(tk_sim *s, int side, int lsd, tk_time timeout) {
     tk_sim_wait_events(s, side, lsd, TK_POLLIN, timeout);
     tk_sockaddr peer = tk_sockaddr_in4(0, 0);
     int rc = tk_accept(tk_sim_stack(s, side), lsd, &peer);
-    char e[32], ep[32];
-    tk_sim_format_ep(ep, sizeof ep, peer.addr, peer.port);
+    char e[32], ep[64];
+    tk_sim_format_sockaddr(ep, sizeof ep, &peer);
     if (rc >= 0)
         tk_sim_app(s, side, "accept() = %d (from %s)", rc, ep);
     else

@@ -39,7 +39,18 @@ typedef struct tk_sim_opts {
     bool text_ladder;     /* the ladder in text instead of the event lines */
     bool json;
     bool quiet; /* no event lines (the verdict still prints) */
+    bool ipv6;  /* --ipv6: both stacks dual-stack, the harness's sockets over IPv6 */
 } tk_sim_opts;
+
+/* The sides' IPv6 addresses with --ipv6 (2001:2::/48, the benchmarking range). */
+extern const uint8_t tk_sim_addr6[2][16];
+struct tk_sim;
+/* What a side binds to: its IPv4 address, or with --ipv6 the wildcard ::
+ * (dual-stack, so IPv4 scenarios such as a spoofed flood still reach a
+ * listener). */
+tk_sockaddr tk_sim_local(const struct tk_sim *s, int side, uint16_t port);
+/* The other side's address (IPv6 with --ipv6) and port. */
+tk_sockaddr tk_sim_peer(const struct tk_sim *s, int side, uint16_t port);
 
 void tk_sim_opts_init(tk_sim_opts *o);
 

@@ -39,7 +39,8 @@ void tk_sim_random_cmdline(const tk_sim_random_params *p, char *buf, size_t cap)
  * holds the first failed expectation. */
 bool tk_sim_random_seed(uint64_t seed, char *why, size_t cap);
 /* The same with both stacks given these link capabilities (NET-7: TSO
- * super-segments cut by the simulated link before its faults apply). */
-bool tk_sim_random_seed_caps(uint64_t seed, uint32_t link_caps, char *why, size_t cap);
+ * super-segments cut by the simulated link before its faults apply), and
+ * with ipv6 the connection over IPv6 (NET-4, as `--ipv6`). */
+bool tk_sim_random_seed_caps(uint64_t seed, uint32_t link_caps, bool ipv6, char *why, size_t cap);
 
 #endif

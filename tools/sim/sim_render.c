@@ -1,6 +1,7 @@
 /* Text and JSON Lines rendering of a simulation, and its pcap tee. */
 #include "sim_render.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -67,6 +68,20 @@ const char *tk_sim_errstr(long rc, char *buf, size_t cap) {
 void tk_sim_format_ep(char *buf, size_t cap, uint32_t addr, uint16_t port) {
     snprintf(buf, cap, "%u.%u.%u.%u:%u", addr >> 24, (addr >> 16) & 0xffu, (addr >> 8) & 0xffu,
              addr & 0xffu, port);
+}
+
+/* An IPv6 endpoint as [x:x::x]:port. */
+static void format_ep6(char *buf, size_t cap, const uint8_t a[16], uint16_t port) {
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, a, text, sizeof text);
+    snprintf(buf, cap, "[%s]:%u", text, port);
+}
+
+void tk_sim_format_sockaddr(char *buf, size_t cap, const tk_sockaddr *a) {
+    if (a->family == TK_AF_INET6)
+        format_ep6(buf, cap, a->addr6, a->port);
+    else
+        tk_sim_format_ep(buf, cap, a->addr, a->port);
 }
 
 tk_sim_render *tk_sim_render_open(FILE *out, bool json, const char *pcap_path, int *err) {
@@ -191,10 +206,15 @@ void tk_sim_render_frame(tk_sim_render *r, int side, int where, const uint8_t *f
 }
 
 static void render_state(tk_sim_render *r, int side, const tk_trace_event *ev) {
-    char t[32], ep[32], peer[32];
+    char t[32], ep[64], peer[64];
     ts(r, t, sizeof t, ev->now);
-    tk_sim_format_ep(ep, sizeof ep, ev->laddr, ev->lport);
-    tk_sim_format_ep(peer, sizeof peer, ev->raddr, ev->rport);
+    if (ev->laddr6 != NULL) { /* an IPv6 connection (its laddr/raddr are folds) */
+        format_ep6(ep, sizeof ep, ev->laddr6, ev->lport);
+        format_ep6(peer, sizeof peer, ev->raddr6, ev->rport);
+    } else {
+        tk_sim_format_ep(ep, sizeof ep, ev->laddr, ev->lport);
+        tk_sim_format_ep(peer, sizeof peer, ev->raddr, ev->rport);
+    }
     const char *from = tk_tcp_state_name(ev->old_state);
     const char *to = tk_tcp_state_name(ev->new_state);
     const char *cause = ev->cause ? ev->cause : "";

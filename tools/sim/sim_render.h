@@ -44,6 +44,8 @@ const char *tk_sim_errstr(long rc, char *buf, size_t cap);
 
 /* "198.18.0.1:49152" */
 void tk_sim_format_ep(char *buf, size_t cap, uint32_t addr, uint16_t port);
+/* The same for either family: a.b.c.d:port or [x:x::x]:port. */
+void tk_sim_format_sockaddr(char *buf, size_t cap, const tk_sockaddr *a);
 
 /* What the link did to a frame (TK_SIMLINK_* outcome bits; negative: the
  * link rejected it), or NULL when it went through untouched. */

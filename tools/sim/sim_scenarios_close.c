@@ -250,7 +250,7 @@ void tk_sim_sc_time_wait_reuse(tk_sim *s) {
                   "A never reached TIME_WAIT");
     tk_sim_note(s, "CM-10: port 5000 of A is in TIME_WAIT");
     int x = tk_socket(tk_sim_stack(s, A));
-    tk_sockaddr me = tk_sockaddr_in4(tk_simnet_addr(A), 5000);
+    tk_sockaddr me = tk_sim_local(s, A, 5000);
     int rc = tk_bind(tk_sim_stack(s, A), x, &me);
     char e[32];
     tk_sim_app(s, A, "bind(:5000) = %s", tk_sim_errstr(rc, e, sizeof e));

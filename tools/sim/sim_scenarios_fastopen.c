@@ -21,7 +21,7 @@ void tk_sim_cf_fast_open(tk_simnet_opts *no, const tk_sim_opts *o) {
 /* sendto(MSG_FASTOPEN): connect, and the request in the SYN when A holds
  * a cookie of B. */
 static long fo_send(tk_sim *s, int sd, const char *msg) {
-    tk_sockaddr a = tk_sockaddr_in4(tk_simnet_addr(B), TK_SIM_PORT);
+    tk_sockaddr a = tk_sim_peer(s, A, TK_SIM_PORT);
     long rc = tk_send_fastopen(tk_sim_stack(s, A), sd, &a, msg, strlen(msg));
     char e[32];
     tk_sim_app(s, A, "sendto(MSG_FASTOPEN, %zu bytes) = %s", strlen(msg),

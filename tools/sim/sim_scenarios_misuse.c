@@ -21,7 +21,7 @@ static void refused(tk_sim *s, int side, const char *call, int rc, int want) {
 /* connect() again, bind() again and listen() on a connected socket. */
 static void reopen_attempts(tk_sim *s, int side, int sd, uint16_t rport) {
     tk_stack *st = tk_sim_stack(s, side);
-    tk_sockaddr peer = tk_sockaddr_in4(tk_simnet_addr(1 - side), rport);
+    tk_sockaddr peer = tk_sim_peer(s, side, rport);
     tk_sockaddr any = tk_sockaddr_in4(0, 0);
     refused(s, side, "connect() on the connected socket", tk_connect(st, sd, &peer), -EISCONN);
     refused(s, side, "bind(port 0) on the connected socket", tk_bind(st, sd, &any), -EINVAL);

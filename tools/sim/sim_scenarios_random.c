@@ -392,14 +392,15 @@ void tk_sim_sc_random(tk_sim *s) {
 }
 
 bool tk_sim_random_seed(uint64_t seed, char *why, size_t cap) {
-    return tk_sim_random_seed_caps(seed, 0, why, cap);
+    return tk_sim_random_seed_caps(seed, 0, false, why, cap);
 }
 
-bool tk_sim_random_seed_caps(uint64_t seed, uint32_t link_caps, char *why, size_t cap) {
+bool tk_sim_random_seed_caps(uint64_t seed, uint32_t link_caps, bool ipv6, char *why, size_t cap) {
     tk_sim_opts o;
     tk_sim_opts_init(&o);
     o.seed = seed;
     o.quiet = true;
+    o.ipv6 = ipv6;
     tk_simnet_opts no;
     tk_simnet_opts_default(&no, seed);
     tk_sim_cf_random(&no, &o);
