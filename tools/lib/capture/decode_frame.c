@@ -78,7 +78,7 @@ static int find_ip(const tk_dframe_in *in, tk_dframe *out, size_t *ip_off) {
         *ip_off = (size_t)in->ip_offset;
         if (is_ip(in, *ip_off))
             return 1;
-        out->note = "not IP";
+        out->note = "not IPv4 or IPv6";
         return 0;
     }
     if (all_known(in, 0, TK_ETH_HLEN) && tk_wire_eth_parse(in->data, in->hi, &out->eth) > 0 &&
