@@ -257,6 +257,10 @@ ipv6-*)
     grep -E '^  (client|server|A|B) ' "$TMP/text4" >"$TMP/paths4"
     [ -s "$TMP/paths4" ] || fail "no state paths"
     diff -u "$TMP/paths4" "$TMP/paths6" >&2 || fail "state paths of sim --ipv6 differ"
+    # The pictures' segment fields come from IPv6 frames too (report/from_frame.c).
+    "$TCPKIT" sim "$@" --ipv6 --json >"$TMP/sim.json" 2>&1 || fail "sim --json failed"
+    grep -q '"event":"segment".*"src":"2001:2::1","sport":[0-9]*,"dst":"2001:2::2","dport"' \
+        "$TMP/sim.json" || fail "no IPv6 segment fields in sim --json"
     ;;
 usage)
     run
