@@ -267,7 +267,8 @@ static size_t ipv6_frame(uint8_t *out, uint8_t ext_next, const uint8_t *ext, siz
     ip[7] = 64;
     ip[8] = 0x20, ip[9] = 0x01, ip[11] = 0x02, ip[23] = 1;   /* 2001:2::1 */
     ip[24] = 0x20, ip[25] = 0x01, ip[27] = 0x02, ip[39] = 2; /* 2001:2::2 */
-    memcpy(ip + 40, ext, ext_len);
+    if (ext_len)
+        memcpy(ip + 40, ext, ext_len);
     uint8_t *seg = ip + 40 + ext_len;
     memcpy(seg, tcp, tcp_len);
     seg[16] = seg[17] = 0;
