@@ -107,14 +107,14 @@ static int new_notes(tk_azp *p, const tk_analyzer *az, int64_t now) {
 
 static void json_segment(FILE *out, const tk_az_conn *c, size_t ci, int from, const tk_az_seg *s,
                          const tk_rp_seg *g) {
-    char t[32];
+    char t[32], src[TK_TADDR_STRLEN], dst[TK_TADDR_STRLEN];
     tk_rp_secs(t, sizeof t, g->sent_us);
+    tk_taddr_str(&s->src, src);
+    tk_taddr_str(&s->dst, dst);
     fprintf(out,
             "{\"type\":\"segment\",\"connection\":%zu,\"t\":%s,\"end\":\"%s\","
-            "\"src\":\"%u.%u.%u.%u\",\"sport\":%u,\"dst\":\"%u.%u.%u.%u\",\"dport\":%u,",
-            ci + 1, t, role(c, from), s->src >> 24, (s->src >> 16) & 0xffu, (s->src >> 8) & 0xffu,
-            s->src & 0xffu, s->sport, s->dst >> 24, (s->dst >> 16) & 0xffu, (s->dst >> 8) & 0xffu,
-            s->dst & 0xffu, s->dport);
+            "\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,",
+            ci + 1, t, role(c, from), src, s->sport, dst, s->dport);
     tk_rp_seg_json(out, g, false);
     fputs("}\n", out);
 }
@@ -125,7 +125,7 @@ int tk_azp_segment(tk_azp *p, const tk_analyzer *az, const tk_az_seg *s, const t
     if (ci < 0)
         return 0;
     const tk_az_conn *c = &az->conns[ci];
-    int from = c->end[0].addr == s->src && c->end[0].port == s->sport ? 0 : 1;
+    int from = tk_taddr_eq(&c->end[0].addr, &s->src) && c->end[0].port == s->sport ? 0 : 1;
     tk_rp_seg g;
     tk_rp_seg_from_tcp(&f->tcp, f->tcp_opts, (size_t)f->tcp.hlen - TK_TCP_HLEN, s->len, &g);
     g.from = from;
@@ -157,10 +157,10 @@ int tk_azp_segment(tk_azp *p, const tk_analyzer *az, const tk_az_seg *s, const t
      * 4-tuple (stale connection recovery, RS-7). */
     if (c->prev != TK_AZ_NONE && c->prev < p->rp.nconns) {
         tk_rp_seg other = g;
-        other.from =
-            az->conns[c->prev].end[0].addr == s->src && az->conns[c->prev].end[0].port == s->sport
-                ? 0
-                : 1;
+        other.from = tk_taddr_eq(&az->conns[c->prev].end[0].addr, &s->src) &&
+                             az->conns[c->prev].end[0].port == s->sport
+                         ? 0
+                         : 1;
         other.detail = NULL;
         if (new_states(p, &az->conns[c->prev], c->prev, other.from, &other) < 0)
             return -ENOMEM;
@@ -204,9 +204,9 @@ static void place_in_time(tk_rp_conn *rc, const tk_az_conn *c) {
 
 static void name_conn(tk_rp_conn *rc, const tk_az_conn *c, size_t ci) {
     for (int e = 0; e < 2; e++) {
-        uint32_t a = c->end[e].addr;
-        snprintf(rc->end_name[e], sizeof rc->end_name[e], "%s %u.%u.%u.%u:%u", role(c, e), a >> 24,
-                 (a >> 16) & 0xffu, (a >> 8) & 0xffu, a & 0xffu, c->end[e].port);
+        char ep[TK_TADDR_EPLEN];
+        tk_taddr_endpoint(&c->end[e].addr, c->end[e].port, ep);
+        snprintf(rc->end_name[e], sizeof rc->end_name[e], "%s %s", role(c, e), ep);
     }
     snprintf(rc->title, sizeof rc->title, "connection #%zu: %s -> %s, packets %u..%u%s", ci + 1,
              rc->end_name[0], rc->end_name[1], c->first_index, c->last_index,

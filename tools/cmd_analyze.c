@@ -76,8 +76,8 @@ static void to_seg(const tk_dframe *f, const tk_capture_frame *fr, int64_t ts_us
     const tk_tcp_hdr *t = &f->tcp;
     *s = (tk_az_seg){.index = fr->index,
                      .ts_us = ts_us,
-                     .src = f->ip.src,
-                     .dst = f->ip.dst,
+                     .src = tk_dframe_src(f),
+                     .dst = tk_dframe_dst(f),
                      .sport = t->sport,
                      .dport = t->dport,
                      .seq = t->seq,
@@ -88,16 +88,16 @@ static void to_seg(const tk_dframe *f, const tk_capture_frame *fr, int64_t ts_us
                      .len = f->payload_len};
     if ((t->flags & TK_TCP_SYN) && (t->opts.present & TK_OPT_WSCALE))
         s->wscale = (int8_t)t->opts.wscale;
-    /* An IPv4 total length beyond what the wire carried (not what the
-     * capture cut off) is a damaged header: the segment holds only the bytes
-     * that were there, as Wireshark counts them. */
+    /* An IP length (IPv4 total length, IPv6 payload length) beyond what the
+     * wire carried (not what the capture cut off) is a damaged header: the
+     * segment holds only the bytes that were there, as Wireshark counts them. */
     size_t wire_ip = fr->len > f->ip_off ? fr->len - f->ip_off : 0;
-    size_t hdrs = (size_t)f->ip.hlen + t->hlen;
-    if (f->ip.total_len > wire_ip)
+    size_t hdrs = tk_dframe_ip_hlen(f) + t->hlen;
+    if (tk_dframe_ip_len(f) > wire_ip)
         s->len = wire_ip > hdrs ? (uint32_t)(wire_ip - hdrs) : 0;
 }
 
-/* Feeds every TCP/IPv4 frame; counts the others. */
+/* Feeds every TCP frame over IPv4 or IPv6; counts the others. */
 static int feed_capture(tk_capture *c, tk_analyzer *az, tk_azp *pics, unsigned *skipped,
                         unsigned *bad_csum, int64_t *t0) {
     tk_capture_frame fr;
@@ -114,7 +114,7 @@ static int feed_capture(tk_capture *c, tk_analyzer *az, tk_azp *pics, unsigned *
             fr.data,   NULL,           0,
             fr.caplen, TK_DFRAME_AUTO, c->ip_offset < 0 ? TK_DFRAME_AUTO : c->ip_offset};
         tk_dframe f;
-        if (tk_dframe_decode(&in, &f) < 0 || !f.is_tcp || !f.has_ip) {
+        if (tk_dframe_decode(&in, &f) < 0 || !f.is_tcp || !tk_dframe_has_addr(&f)) {
             (*skipped)++;
             continue;
         }
@@ -130,10 +130,6 @@ static int feed_capture(tk_capture *c, tk_analyzer *az, tk_azp *pics, unsigned *
         }
     }
     return rc;
-}
-
-static void addr_str(uint32_t a, char *out, size_t cap) {
-    snprintf(out, cap, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xffu, (a >> 8) & 0xffu, a & 0xffu);
 }
 
 static const char *end_role(const tk_az_conn *c, int e) {
@@ -155,14 +151,14 @@ static double secs(int64_t us) {
 
 static void text_conn(FILE *out, const tk_analyzer *az, size_t ci, int64_t t0) {
     const tk_az_conn *c = &az->conns[ci];
-    char a0[16], a1[16];
-    addr_str(c->end[0].addr, a0, sizeof a0);
-    addr_str(c->end[1].addr, a1, sizeof a1);
-    fprintf(out, "connection #%zu: %s:%u -> %s:%u  packets %u..%u  time %.6f..%.6f s%s\n", ci + 1,
-            a0, c->end[0].port, a1, c->end[1].port, c->first_index, c->last_index,
-            secs(c->first_us - t0), secs(c->last_us - t0), c->reused ? "  (ports reused)" : "");
+    char a0[TK_TADDR_EPLEN], a1[TK_TADDR_EPLEN];
+    tk_taddr_endpoint(&c->end[0].addr, c->end[0].port, a0);
+    tk_taddr_endpoint(&c->end[1].addr, c->end[1].port, a1);
+    fprintf(out, "connection #%zu: %s -> %s  packets %u..%u  time %.6f..%.6f s%s\n", ci + 1, a0, a1,
+            c->first_index, c->last_index, secs(c->first_us - t0), secs(c->last_us - t0),
+            c->reused ? "  (ports reused)" : "");
     for (int e = 0; e < 2; e++) {
-        fprintf(out, "  %-6s %s:%u  ", end_role(c, e), e ? a1 : a0, c->end[e].port);
+        fprintf(out, "  %-6s %s  ", end_role(c, e), e ? a1 : a0);
         print_path(out, &c->end[e]);
         fprintf(out, "\n");
     }
@@ -196,8 +192,8 @@ static void text_conn(FILE *out, const tk_analyzer *az, size_t ci, int64_t t0) {
 
 static void json_end(FILE *out, const tk_az_conn *c, int e) {
     const tk_az_end *x = &c->end[e];
-    char a[16];
-    addr_str(x->addr, a, sizeof a);
+    char a[TK_TADDR_STRLEN];
+    tk_taddr_str(&x->addr, a);
     fprintf(out, "\"%s\":{\"addr\":\"%s\",\"port\":%u,\"states\":[", end_role(c, e), a, x->port);
     for (size_t i = 0; i < x->path_len; i++)
         fprintf(out, "%s\"%s\"", i ? "," : "", tk_az_state_name(x->path[i]));
@@ -290,9 +286,8 @@ static int report(const options *o, tk_capture *c) {
         }
     }
     if (!o->json)
-        printf("%s%zu connection%s, %u packet%s, %u not TCP/IPv4 (skipped)\n",
-               az.nconns ? "\n" : "", az.nconns, az.nconns == 1 ? "" : "s", c->count,
-               c->count == 1 ? "" : "s", skipped);
+        printf("%s%zu connection%s, %u packet%s, %u not TCP (skipped)\n", az.nconns ? "\n" : "",
+               az.nconns, az.nconns == 1 ? "" : "s", c->count, c->count == 1 ? "" : "s", skipped);
     if (!o->json && bad_csum)
         printf("%u TCP segment%s with a bad checksum (kept: checksum offload?)\n", bad_csum,
                bad_csum == 1 ? "" : "s");

@@ -197,8 +197,9 @@ static const uint8_t *as_ethernet(const tk_capture *c, const tk_capture_frame *f
     if (fr->caplen < ip || fr->caplen - ip + TK_ETH_HLEN > cap)
         return NULL;
     memset(buf, 0, 12);
-    buf[12] = 0x08;
-    buf[13] = 0x00;
+    bool v6 = fr->caplen > ip && fr->data[ip] >> 4 == 6;
+    buf[12] = v6 ? 0x86 : 0x08;
+    buf[13] = v6 ? 0xdd : 0x00;
     memcpy(buf + TK_ETH_HLEN, fr->data + ip, fr->caplen - ip);
     *len = fr->caplen - ip + TK_ETH_HLEN;
     return buf;
@@ -302,8 +303,11 @@ static int decode_input(decoded *d, const options *o) {
 
 static tk_role_seg seg_of(const tk_dframe *f) {
     const tk_tcp_hdr *t = &f->tcp;
-    return (tk_role_seg){f->is_tcp, f->has_ip, f->ip.src, f->ip.dst, t->sport,
-                         t->dport,  t->seq,    t->ack,    t->flags,  f->payload_len};
+    return (tk_role_seg){f->is_tcp,        tk_dframe_has_addr(f),
+                         tk_dframe_src(f), tk_dframe_dst(f),
+                         t->sport,         t->dport,
+                         t->seq,           t->ack,
+                         t->flags,         f->payload_len};
 }
 
 static int report(const decoded *d, bool json) {

@@ -151,6 +151,96 @@ pcapng-stdin)
     "$TCPKIT" decode - <"$TMP/l.pcapng" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
     expect_lifecycle_roles
     ;;
+ipv6-lifecycle)
+    # NET-4: the lifecycle over IPv6, a destination-options header before the
+    # data segment: the exact report, the same roles as over IPv4, and every
+    # TCP checksum verified over the IPv6 pseudo-header.
+    run "$DIR/lifecycle6.txt"
+    expect_status 0
+    diff -u "$DIR/expected/lifecycle6.out" "$TMP/out" >&2 || fail "output differs"
+    expect_lifecycle_roles
+    [ "$(grep -c 'csum 0x[0-9a-f]* (correct)' "$TMP/out")" -eq 9 ] || fail "checksums not all verified"
+    grep -qx '  ipv6      2001:2::1 > 2001:2::2, payload length 33, next header 60, hop limit 64, tclass 0x00, flow 0x00000, extension headers 1 (8 bytes)' \
+        "$TMP/out" || fail "no extension header line"
+    ;;
+ipv6-ip-text)
+    run "$DIR/lifecycle6-ip.txt"
+    expect_status 0
+    expect_lifecycle_roles
+    ! grep -q '^  ethernet' "$TMP/out" || fail "an Ethernet header was invented"
+    [ "$(grep -c 'csum 0x[0-9a-f]* (correct)' "$TMP/out")" -eq 9 ] || fail "checksums not all verified"
+    ;;
+ipv6-pcap)
+    # The summaries equal tcpdump's own lines (absolute sequence numbers).
+    need text2pcap
+    need tcpdump
+    text2pcap -q "$DIR/lifecycle6.txt" "$TMP/l6.pcap" >/dev/null 2>&1 || fail "text2pcap failed"
+    run "$TMP/l6.pcap"
+    expect_status 0
+    expect_lifecycle_roles
+    tcpdump -S -nn -r "$TMP/l6.pcap" 2>/dev/null | cut -d' ' -f2- >"$TMP/tcpdump"
+    [ "$(wc -l <"$TMP/tcpdump")" -eq 9 ] || fail "tcpdump read no packets"
+    grep '^  summary' "$TMP/out" | sed 's/^  summary   //' | diff -u "$TMP/tcpdump" - >&2 ||
+        fail "summaries differ from tcpdump -S -nn"
+    ;;
+ipv6-rawip)
+    # Raw IPv6 captures: LINKTYPE_IPV6 (229) and DLT_RAW (101) with version 6.
+    need text2pcap
+    for lt in 229 101; do
+        text2pcap -q -l $lt "$DIR/lifecycle6-ip.txt" "$TMP/ip6.pcap" >/dev/null 2>&1 ||
+            fail "text2pcap failed"
+        run "$TMP/ip6.pcap"
+        expect_status 0
+        expect_lifecycle_roles
+        [ "$(grep -c 'csum 0x[0-9a-f]* (correct)' "$TMP/out")" -eq 9 ] ||
+            fail "checksums not all verified (linktype $lt)"
+        grep -q '^  summary   IP6 2001:2::1.49152 > 2001:2::2.80: Flags \[S\], seq 4294967295' \
+            "$TMP/out" || fail "no IPv6 summary (linktype $lt)"
+    done
+    ;;
+ipv6-json)
+    need python3
+    run --json "$DIR/lifecycle6.txt"
+    expect_status 0
+    json_check '
+assert len(pkts) == 9
+assert pkts[0]["src"] == "2001:2::1" and pkts[0]["dst"] == "2001:2::2", pkts[0]
+assert pkts[1]["src"] == "2001:2::2" and pkts[1]["sport"] == 80
+assert pkts[3]["payload_len"] == 5 and pkts[3]["flags"] == "P."
+assert [p["role"] for p in pkts][4:] == ["ack", "teardown (FIN)", "teardown (ACK of FIN)",
+                                         "teardown (FIN)", "teardown (ACK of FIN)"]
+assert summary == {"handshake": [1, 2, 3], "teardown": [6, 7, 8, 9]}, summary
+'
+    ;;
+ipv6-other)
+    # Not TCP (echo request, UDP), a fragment (not reassembled), a bad TCP
+    # checksum, and a SYN behind hop-by-hop options and a routing header.
+    run "$DIR/other6.txt"
+    expect_status 0
+    grep -E '^  (note|role|ipv6|tcp)' "$TMP/out" |
+        sed -e 's/, hop limit.*extension headers/, ext/' -e 's/, data offset.*csum/, csum/' >"$TMP/lines"
+    cat >"$TMP/want" <<'EOF'
+  ipv6      2001:2::1 > 2001:2::2, payload length 12, next header 58, ext 0 (0 bytes)
+  note      ICMPv6, no TCP header
+  ipv6      2001:2::1 > 2001:2::2, payload length 24, next header 44, ext 1 (8 bytes)
+  note      IPv6 fragment (not reassembled), no TCP header
+  ipv6      2001:2::1 > 2001:2::2, payload length 12, next header 17, ext 0 (0 bytes)
+  note      UDP, no TCP header
+  ipv6      2001:2::1 > 2001:2::2, payload length 20, next header 6, ext 0 (0 bytes)
+  tcp       sport 49152, dport 80, seq 3, ack 0, flags [S], csum 0xa584 (BAD), urg 0
+  role      handshake 1/3 (SYN) (unconfirmed: no SYN-ACK in the input answers it)
+  ipv6      2001:2::1 > 2001:2::2, payload length 36, next header 0, ext 2 (16 bytes)
+  tcp       sport 49152, dport 80, seq 9, ack 0, flags [S], csum 0xb48f (correct), urg 0
+  role      handshake 1/3 (SYN) (unconfirmed: no SYN-ACK in the input answers it)
+EOF
+    diff -u "$TMP/want" "$TMP/lines" >&2 || fail "lines differ"
+    run --json "$DIR/other6.txt"
+    json_check '
+assert [p.get("note") for p in pkts] == ["ICMPv6", "IPv6 fragment (not reassembled)", "UDP",
+                                         None, None], pkts
+assert all(p["src"] == "2001:2::1" for p in pkts)
+'
+    ;;
 bad-nonhex) expect_bad nonhex.txt "tcpkit decode: line 2: 'zz' is not hex" ;;
 bad-odd-nibble) expect_bad odd-nibble.txt "tcpkit decode: line 2: odd number of hex digits in '9'" ;;
 bad-overlap)

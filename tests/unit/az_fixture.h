@@ -14,8 +14,8 @@
 #include "lib/analyze/analyze.h"
 #include "tcpkit/wire/tcp.h"
 
-#define CLI 0xc6120001u
-#define SRV 0xc6120002u
+#define CLI tk_taddr_v4(0xc6120001u)
+#define SRV tk_taddr_v4(0xc6120002u)
 #define S   TK_TCP_SYN
 #define A   TK_TCP_ACK
 #define F   TK_TCP_FIN

@@ -254,6 +254,54 @@ static void test_OBS_04_names(void **state) {
     assert_string_equal(tk_az_state_name(TK_TCP_TIME_WAIT), "TIME_WAIT");
 }
 
+/* NET-4: connections keyed by 128-bit addresses. Two SYNs from IPv6
+ * addresses that differ only in their first bytes, and one from the IPv4
+ * address whose mapped form shares the last four bytes, are three
+ * connections; each ACK finds its own. */
+static void test_NET_04_ipv6_addresses_key_connections(void **state) {
+    (void)state;
+    tk_analyzer az;
+    tk_az_init(&az);
+    uint8_t a6[16] = {0x20, 0x01, 0, 0x02, [15] = 1}, b6[16] = {0x20, 0x01, 0, 0x03, [15] = 1};
+    uint8_t s6[16] = {0x20, 0x01, 0, 0x02, [15] = 2};
+    tk_taddr src[3] = {tk_taddr_v6(a6), tk_taddr_v6(b6), tk_taddr_v4(1)};
+    tk_taddr srv = tk_taddr_v6(s6);
+    for (unsigned i = 0; i < 3; i++) {
+        tk_az_seg syn = {.index = i + 1,
+                         .src = src[i],
+                         .dst = srv,
+                         .sport = 40000,
+                         .dport = 80,
+                         .seq = 1000 * (i + 1),
+                         .flags = TK_TCP_SYN,
+                         .win = WIN,
+                         .wscale = -1};
+        assert_int_equal(tk_az_feed(&az, &syn), 0);
+    }
+    assert_int_equal(az.nconns, 3);
+    for (unsigned i = 0; i < 3; i++) {
+        tk_az_seg sa = {.index = 4 + i,
+                        .src = srv,
+                        .dst = src[i],
+                        .sport = 80,
+                        .dport = 40000,
+                        .seq = 7,
+                        .ack = 1000 * (i + 1) + 1,
+                        .flags = TK_TCP_SYN | TK_TCP_ACK,
+                        .win = WIN,
+                        .wscale = -1};
+        assert_int_equal(tk_az_feed(&az, &sa), 0);
+        assert_int_equal(tk_az_conn_of(&az, &sa), (long)i);
+        assert_true(az.conns[i].end[1].syn_seen);
+    }
+    char ep[TK_TADDR_EPLEN];
+    tk_taddr_endpoint(&az.conns[1].end[0].addr, az.conns[1].end[0].port, ep);
+    assert_string_equal(ep, "[2001:3::1]:40000");
+    tk_taddr_endpoint(&az.conns[2].end[0].addr, az.conns[2].end[0].port, ep);
+    assert_string_equal(ep, "0.0.0.1:40000");
+    tk_az_free(&az);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         T(test_OBS_04_lifecycle_paths_bytes_rtt),
@@ -273,6 +321,7 @@ int main(void) {
         T(test_OBS_04_window_scale_one_syn_ignored),
         T(test_OBS_04_random_segments_consistent),
         T(test_OBS_04_names),
+        T(test_NET_04_ipv6_addresses_key_connections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include "lib/capture/decode_frame.h"
 #include "lib/capture/decode_out.h"
+#include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/err.h"
 
 /* 198.18.0.1:49152 > 198.18.0.2:80 SYN, seq 2^32-1, mss/sackOK/TS/nop/wscale. */
@@ -184,7 +185,7 @@ static void test_OBS_03_raw_ip_and_link_offset(void **state) {
     sll.ip_offset = 12; /* 0x0800 there: not an IPv4 header */
     assert_int_equal(tk_dframe_decode(&sll, &f), 0);
     assert_false(f.is_tcp);
-    assert_string_equal(f.note, "not IPv4");
+    assert_string_equal(f.note, "not IPv4 or IPv6");
 }
 
 static void test_OBS_03_not_tcp_notes(void **state) {
@@ -206,7 +207,7 @@ static void test_OBS_03_not_tcp_notes(void **state) {
     frame[0] = 0x99; /* neither Ethernet/IPv4 nor IPv4 at 0 */
     frame[12] = 0x12;
     assert_int_equal(tk_dframe_decode(&in, &f), -EINVAL);
-    assert_string_equal(f.why, "no Ethernet/IPv4 header at offset 0 (give --tcp-offset N)");
+    assert_string_equal(f.why, "no Ethernet/IPv4/IPv6 header at offset 0 (give --tcp-offset N)");
 }
 
 static void test_OBS_03_flag_letters(void **state) {
@@ -247,6 +248,124 @@ static void test_OBS_03_summary_without_addresses(void **state) {
                            "[mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7], length 0");
 }
 
+/* data5's TCP segment over IPv6 (2001:2::1 > 2001:2::2), behind `ext`
+ * (ext_len bytes of extension headers, first next header ext_next), its
+ * checksum over RFC 8200 8.1's pseudo-header. Returns the frame length. */
+static size_t ipv6_frame(uint8_t *out, uint8_t ext_next, const uint8_t *ext, size_t ext_len) {
+    static const uint8_t mac[12] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1};
+    const uint8_t *tcp = data5 + 34;
+    size_t tcp_len = sizeof data5 - 34;
+    memcpy(out, mac, sizeof mac);
+    out[12] = 0x86;
+    out[13] = 0xdd;
+    uint8_t *ip = out + 14;
+    memset(ip, 0, 40);
+    ip[0] = 0x60;
+    ip[4] = (uint8_t)((ext_len + tcp_len) >> 8);
+    ip[5] = (uint8_t)(ext_len + tcp_len);
+    ip[6] = ext_len ? ext_next : 6;
+    ip[7] = 64;
+    ip[8] = 0x20, ip[9] = 0x01, ip[11] = 0x02, ip[23] = 1;   /* 2001:2::1 */
+    ip[24] = 0x20, ip[25] = 0x01, ip[27] = 0x02, ip[39] = 2; /* 2001:2::2 */
+    if (ext_len)
+        memcpy(ip + 40, ext, ext_len);
+    uint8_t *seg = ip + 40 + ext_len;
+    memcpy(seg, tcp, tcp_len);
+    seg[16] = seg[17] = 0;
+    uint32_t sum = tk_csum_pseudo6(ip + 8, ip + 24, 6, (uint32_t)tcp_len);
+    uint16_t c = tk_csum_finish(tk_csum_add(sum, seg, tcp_len));
+    seg[16] = (uint8_t)(c >> 8);
+    seg[17] = (uint8_t)c;
+    return 14 + 40 + ext_len + tcp_len;
+}
+
+static void test_NET_04_ipv6_whole_frame(void **state) {
+    (void)state;
+    uint8_t frame[128];
+    size_t len = ipv6_frame(frame, 0, NULL, 0);
+    tk_dframe_in in = whole(frame, len);
+    tk_dframe f;
+    assert_int_equal(tk_dframe_decode(&in, &f), 0);
+    assert_true(f.has_eth && f.has_ip6 && f.is_tcp);
+    assert_false(f.has_ip);
+    assert_int_equal(f.ip_off, 14);
+    assert_int_equal(f.tcp_off, 54);
+    assert_int_equal(f.payload_len, 5);
+    assert_int_equal(f.tcp.flags, TK_TCP_PSH | TK_TCP_ACK);
+    assert_int_equal(f.tcp_csum, TK_CSUM_OK);
+    char a[TK_TADDR_STRLEN];
+    tk_taddr src = tk_dframe_src(&f), dst = tk_dframe_dst(&f);
+    tk_taddr_str(&src, a);
+    assert_string_equal(a, "2001:2::1");
+    tk_taddr_str(&dst, a);
+    assert_string_equal(a, "2001:2::2");
+    char line[TK_DOUT_LINE_MAX];
+    tk_dout_summary(&f, line, sizeof line);
+    assert_string_equal(line, "IP6 2001:2::1.49152 > 2001:2::2.80: Flags [P.], seq 0, ack 1001, "
+                              "win 64240, length 5");
+    frame[len - 1] ^= 1; /* a payload byte: the checksum fails */
+    assert_int_equal(tk_dframe_decode(&in, &f), 0);
+    assert_int_equal(f.tcp_csum, TK_CSUM_BAD);
+}
+
+static void test_NET_04_ipv6_extension_headers_and_raw(void **state) {
+    (void)state;
+    /* Hop-by-hop (PadN) then destination options (PadN), 16 bytes. */
+    static const uint8_t ext[16] = {60, 0, 1, 4, 0, 0, 0, 0, 6, 0, 1, 4, 0, 0, 0, 0};
+    uint8_t frame[128];
+    size_t len = ipv6_frame(frame, 0, ext, sizeof ext);
+    tk_dframe_in in = whole(frame, len);
+    tk_dframe f;
+    assert_int_equal(tk_dframe_decode(&in, &f), 0);
+    assert_true(f.is_tcp);
+    assert_int_equal(f.ip6_ext, 2);
+    assert_int_equal(f.ip6_upper, 56);
+    assert_int_equal(f.tcp_off, 70);
+    assert_int_equal(f.payload_len, 5);
+    assert_int_equal(f.tcp_csum, TK_CSUM_OK);
+    tk_dframe_in raw = whole(frame + 14, len - 14); /* no Ethernet: IPv6 at 0 */
+    assert_int_equal(tk_dframe_decode(&raw, &f), 0);
+    assert_false(f.has_eth);
+    assert_true(f.has_ip6 && f.is_tcp);
+    assert_int_equal(f.tcp_off, 56);
+    assert_int_equal(f.tcp_csum, TK_CSUM_OK);
+    raw.ip_offset = 0; /* as a LINKTYPE_IPV6 capture gives it */
+    assert_int_equal(tk_dframe_decode(&raw, &f), 0);
+    assert_int_equal(f.tcp_off, 56);
+}
+
+static void test_NET_04_ipv6_cut_short_and_fragment(void **state) {
+    (void)state;
+    uint8_t frame[128];
+    size_t len = ipv6_frame(frame, 0, NULL, 0);
+    tk_dframe_in in = whole(frame, len - 2); /* the capture lost 2 payload bytes */
+    tk_dframe f;
+    assert_int_equal(tk_dframe_decode(&in, &f), 0);
+    assert_true(f.is_tcp && f.ip_truncated);
+    assert_int_equal(f.payload_len, 5); /* by the header */
+    assert_int_equal(f.tcp_csum, TK_CSUM_UNVERIFIED);
+    /* The last fragment (offset 8, M clear): not reassembled. */
+    static const uint8_t frag[8] = {6, 0, 0x00, 0x08, 0, 0, 0x12, 0x34};
+    len = ipv6_frame(frame, 44, frag, sizeof frag);
+    in = whole(frame, len);
+    assert_int_equal(tk_dframe_decode(&in, &f), 0);
+    assert_false(f.is_tcp);
+    assert_string_equal(f.note, "IPv6 fragment (not reassembled)");
+    /* An atomic fragment (offset 0, no M: RFC 6946) is a whole packet. */
+    static const uint8_t atomic[8] = {6, 0, 0, 0, 0, 0, 0x12, 0x34};
+    len = ipv6_frame(frame, 44, atomic, sizeof atomic);
+    in = whole(frame, len);
+    assert_int_equal(tk_dframe_decode(&in, &f), 0);
+    assert_true(f.is_tcp);
+    assert_int_equal(f.tcp_csum, TK_CSUM_OK);
+    /* Routing header with segments left: refused with the wire's reason. */
+    static const uint8_t rh[8] = {6, 0, 4, 1, 0, 0, 0, 0};
+    len = ipv6_frame(frame, 43, rh, sizeof rh);
+    in = whole(frame, len);
+    assert_true(tk_dframe_decode(&in, &f) < 0);
+    assert_true(f.why[0] != '\0');
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_OBS_03_whole_ethernet_frame),
@@ -264,6 +383,9 @@ int main(void) {
         cmocka_unit_test(test_OBS_03_flag_letters),
         cmocka_unit_test(test_OBS_03_option_text),
         cmocka_unit_test(test_OBS_03_summary_without_addresses),
+        cmocka_unit_test(test_NET_04_ipv6_whole_frame),
+        cmocka_unit_test(test_NET_04_ipv6_extension_headers_and_raw),
+        cmocka_unit_test(test_NET_04_ipv6_cut_short_and_fragment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,7 +83,7 @@ static void test_OBS_08_retransmission_marks(void **state) {
     (void)state;
     tk_rp_rtx rtx;
     memset(&rtx, 0, sizeof rtx);
-    tk_rp_endpoints a = {1, 2, 5000, 80};
+    tk_rp_endpoints a = {tk_taddr_v4(1), tk_taddr_v4(2), 5000, 80};
     tk_rp_seg s = seg(0, 0, 0, TK_TCP_SYN, 100, 0, 0);
     assert_false(tk_rp_rtx_check(&rtx, &a, &s));
     assert_true(tk_rp_rtx_check(&rtx, &a, &s)); /* the same SYN again */

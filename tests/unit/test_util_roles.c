@@ -19,8 +19,8 @@
 #define P  TK_TCP_PSH
 #define NP TK_ROLE_NOPOS
 
-#define CLI 0xc6120001u /* 198.18.0.1 */
-#define SRV 0xc6120002u /* 198.18.0.2 */
+#define CLI tk_taddr_v4(0xc6120001u) /* 198.18.0.1 */
+#define SRV tk_taddr_v4(0xc6120002u) /* 198.18.0.2 */
 
 /* A segment from the client (c2s) or the server on 49152 <-> 80. */
 static tk_role_seg seg(bool c2s, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len) {
@@ -33,7 +33,7 @@ static tk_role_seg seg(bool c2s, uint32_t seq, uint32_t ack, uint8_t flags, uint
 static tk_role_seg seg_noaddr(bool c2s, uint32_t seq, uint32_t ack, uint8_t flags) {
     tk_role_seg s = seg(c2s, seq, ack, flags, 0);
     s.has_addr = false;
-    s.src = s.dst = 0;
+    s.src = s.dst = tk_taddr_v4(0);
     return s;
 }
 
@@ -155,7 +155,7 @@ static void test_OBS_03_mismatches_are_not_matched(void **state) {
     tk_role_seg wrong_port = seg(false, 7, 101, S | A, 0);
     wrong_port.sport = 81;
     tk_role_seg wrong_addr = seg(false, 9, 101, S | A, 0);
-    wrong_addr.src = 0xc6120003u;
+    wrong_addr.src = tk_taddr_v4(0xc6120003u);
     const tk_role_seg segs[5] = {
         seg(true, 100, 0, S, 0),      wrong_port, wrong_addr,
         seg(false, 8, 102, S | A, 0), /* ack is not SYN + 1 */

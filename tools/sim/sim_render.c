@@ -167,11 +167,9 @@ static void json_fields(tk_sim_render *r, int side, const uint8_t *frame, size_t
         g.marks |= TK_RP_CORRUPT;
     if (tk_rp_rtx_check(&r->rtx, &ep, &g))
         g.marks |= TK_RP_RETRANS;
-    char src[32], dst[32];
-    tk_sim_format_ep(src, sizeof src, ep.src, ep.sport);
-    tk_sim_format_ep(dst, sizeof dst, ep.dst, ep.dport);
-    *strchr(src, ':') = 0;
-    *strchr(dst, ':') = 0;
+    char src[TK_TADDR_STRLEN], dst[TK_TADDR_STRLEN];
+    tk_taddr_str(&ep.src, src);
+    tk_taddr_str(&ep.dst, dst);
     fprintf(r->out, ",\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,", src, ep.sport, dst,
             ep.dport);
     tk_rp_seg_json(r->out, &g, false);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/capture/taddr.h"
 #include "tcpkit/tcp_state.h"
 
 #define TK_AZ_PATH_MAX   16  /* states remembered per end */
@@ -39,9 +40,9 @@ typedef enum tk_az_kind {
 
 /* One TCP segment as the analyzer needs it. */
 typedef struct tk_az_seg {
-    unsigned index; /* packet number in the capture, 1-based */
-    int64_t ts_us;  /* capture time in microseconds */
-    uint32_t src, dst;
+    unsigned index;    /* packet number in the capture, 1-based */
+    int64_t ts_us;     /* capture time in microseconds */
+    tk_taddr src, dst; /* either family (IPv4 as ::ffff:a.b.c.d) */
     uint16_t sport, dport;
     uint32_t seq, ack;
     uint8_t flags; /* TK_TCP_* */
@@ -63,7 +64,7 @@ typedef struct tk_az_note {
 
 /* What one end sent, and the states it went through. */
 typedef struct tk_az_end {
-    uint32_t addr;
+    tk_taddr addr;
     uint16_t port;
     bool sent_any, syn_seen, synack_sent, fin_seen, fin_acked, rst_sent;
     bool has_seq;  /* next_seq holds a sequence number */

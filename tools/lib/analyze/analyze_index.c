@@ -9,15 +9,16 @@
 int tk_az_end_of(const tk_az_conn *c, const tk_az_seg *s) {
     for (int i = 0; i < 2; i++) {
         const tk_az_end *a = &c->end[i], *b = &c->end[1 - i];
-        if (a->addr == s->src && a->port == s->sport && b->addr == s->dst && b->port == s->dport)
+        if (a->port == s->sport && b->port == s->dport && tk_taddr_eq(&a->addr, &s->src) &&
+            tk_taddr_eq(&b->addr, &s->dst))
             return i;
     }
     return -1;
 }
 
 /* The same for both directions: the two endpoints in a fixed order. */
-static size_t tuple_hash(uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2) {
-    uint64_t x = (uint64_t)a1 << 16 | p1, y = (uint64_t)a2 << 16 | p2;
+static size_t tuple_hash(const tk_taddr *a1, uint16_t p1, const tk_taddr *a2, uint16_t p2) {
+    uint64_t x = tk_taddr_fold(a1) << 16 ^ p1, y = tk_taddr_fold(a2) << 16 ^ p2;
     uint64_t lo = x < y ? x : y, hi = x < y ? y : x;
     uint64_t h = lo * 0x9e3779b97f4a7c15u ^ (hi + 0x632be59bd9b4e019u) * 0xc2b2ae3d27d4eb4fu;
     return (size_t)(h ^ h >> 29);
@@ -26,7 +27,7 @@ static size_t tuple_hash(uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2) {
 /* The slot holding s's 4-tuple, or the empty slot where it would go. */
 static size_t probe(const tk_analyzer *az, const tk_az_seg *s) {
     size_t mask = az->nslots - 1;
-    size_t i = tuple_hash(s->src, s->sport, s->dst, s->dport) & mask;
+    size_t i = tuple_hash(&s->src, s->sport, &s->dst, s->dport) & mask;
     while (az->slots[i] && tk_az_end_of(&az->conns[az->slots[i] - 1], s) < 0)
         i = (i + 1) & mask;
     return i;

@@ -6,13 +6,15 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
-/* Where IPv4 starts for each supported link type (-1: an Ethernet header). */
+/* Where IP (version 4 or 6, told by its first nibble) starts for each
+ * supported link type (-1: an Ethernet header). */
 static long ip_offset_for(int linktype) {
     switch (linktype) {
     case DLT_EN10MB:
         return -1;
     case DLT_RAW:
     case DLT_IPV4:
+    case DLT_IPV6:
         return 0;
     case DLT_NULL:
     case DLT_LOOP:

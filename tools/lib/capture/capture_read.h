@@ -1,6 +1,7 @@
 /* Reading pcap and pcapng captures (through libpcap, which reads both) for
- * `tcpkit decode`: one frame at a time, with where its IPv4 header starts
- * for the link types that have no Ethernet header. */
+ * `tcpkit decode` and `tcpkit analyze`: one frame at a time, with where its
+ * IPv4 or IPv6 header starts for the link types that have no Ethernet header
+ * (raw IP, LINKTYPE_IPV4/IPV6, Linux cooked, BSD loopback). */
 #ifndef TK_TOOLS_CAPTURE_READ_H
 #define TK_TOOLS_CAPTURE_READ_H
 
@@ -15,7 +16,7 @@ typedef struct tk_capture {
     void *pcap;     /* pcap_t */
     FILE *mem;      /* the stream over an in-memory capture, if any */
     int linktype;   /* DLT_* */
-    long ip_offset; /* where IPv4 starts for this link type; -1: Ethernet */
+    long ip_offset; /* where IPv4/IPv6 starts for this link type; -1: Ethernet */
     unsigned count; /* frames read so far */
     char err[TK_CAPTURE_ERR_LEN];
 } tk_capture;

@@ -63,21 +63,29 @@ static int parse_ip(const tk_dframe_in *in, size_t off, tk_dframe *out) {
     return 0;
 }
 
-/* Where the IPv4 header is, from the start of the frame; 0 with is_tcp false
- * and a note for frames that carry something else. */
+static int ip_version(const tk_dframe_in *in, size_t off) {
+    return known(in, off) ? in->data[off] >> 4 : -1;
+}
+
+static bool is_ip(const tk_dframe_in *in, size_t off) {
+    return ip_version(in, off) == 4 || ip_version(in, off) == 6;
+}
+
+/* Where the IPv4 or IPv6 header is, from the start of the frame; 0 with
+ * is_tcp false and a note for frames that carry something else. */
 static int find_ip(const tk_dframe_in *in, tk_dframe *out, size_t *ip_off) {
     if (in->ip_offset != TK_DFRAME_AUTO) {
         *ip_off = (size_t)in->ip_offset;
-        if (known(in, *ip_off) && in->data[*ip_off] >> 4 == 4)
+        if (is_ip(in, *ip_off))
             return 1;
-        out->note = "not IPv4";
+        out->note = "not IPv4 or IPv6";
         return 0;
     }
     if (all_known(in, 0, TK_ETH_HLEN) && tk_wire_eth_parse(in->data, in->hi, &out->eth) > 0 &&
-        (out->eth.type != TK_ETHERTYPE_IPV4 ||
-         (known(in, TK_ETH_HLEN) && in->data[TK_ETH_HLEN] >> 4 == 4))) {
+        (out->eth.type != TK_ETHERTYPE_IPV4 || ip_version(in, TK_ETH_HLEN) == 4)) {
         switch (out->eth.type) {
         case TK_ETHERTYPE_IPV4:
+        case TK_ETHERTYPE_IPV6:
             out->has_eth = true;
             *ip_off = TK_ETH_HLEN;
             return 1;
@@ -85,29 +93,92 @@ static int find_ip(const tk_dframe_in *in, tk_dframe *out, size_t *ip_off) {
             out->has_eth = true;
             out->note = "ARP";
             return 0;
-        case TK_ETHERTYPE_IPV6:
-            out->has_eth = true;
-            out->note = "IPv6 (not decoded)";
-            return 0;
         default:
             break;
         }
     }
-    if (known(in, 0) && in->data[0] >> 4 == 4) {
+    if (is_ip(in, 0)) {
         *ip_off = 0;
         return 1;
     }
     if (known(in, 0)) {
         snprintf(out->why, sizeof out->why,
-                 "no Ethernet/IPv4 header at offset 0 (give --tcp-offset N)");
+                 "no Ethernet/IPv4/IPv6 header at offset 0 (give --tcp-offset N)");
         return -EINVAL;
     }
     /* The start of the frame is not in the dump: assume Ethernet framing. */
-    if (all_known(in, TK_ETH_HLEN, TK_ETH_HLEN + TK_IPV4_HLEN) && in->data[TK_ETH_HLEN] >> 4 == 4) {
+    if (all_known(in, TK_ETH_HLEN, TK_ETH_HLEN + TK_IPV4_HLEN) &&
+        ip_version(in, TK_ETH_HLEN) == 4) {
         *ip_off = TK_ETH_HLEN;
         return 1;
     }
     return 2;
+}
+
+static const char *ip6_note(uint8_t proto) {
+    switch (proto) {
+    case TK_IPPROTO_ICMPV6:
+        return "ICMPv6";
+    case TK_IPPROTO_UDP:
+        return "UDP";
+    case TK_IPPROTO_NONE:
+        return "IPv6, no next header";
+    default:
+        return "IPv6, not TCP";
+    }
+}
+
+/* The IPv6 header at off and its extension headers (RFC 8200 4). A
+ * datagram cut short by the capture is walked as far as it is there. */
+static int parse_ip6(const tk_dframe_in *in, size_t off, tk_dframe *out) {
+    size_t avail = first_missing(in, off, in->hi) - off;
+    const uint8_t *p = in->data + off;
+    uint8_t hdr[TK_IPV6_HLEN];
+    memcpy(hdr, p, sizeof hdr);
+    hdr[4] = hdr[5] = 0; /* the payload length is checked against avail below */
+    int rc = tk_wire_ipv6_parse(hdr, sizeof hdr, &out->ip6);
+    if (rc < 0)
+        return wire_fail(out, rc);
+    out->ip6.payload_len = be16_at(p + 4);
+    out->has_ip6 = true;
+    out->ip_off = off;
+    tk_ipv6_hdr walk = out->ip6;
+    if ((size_t)walk.payload_len > avail - TK_IPV6_HLEN) {
+        out->ip_truncated = true;
+        walk.payload_len = (uint16_t)(avail - TK_IPV6_HLEN);
+    }
+    tk_ipv6_chain ch;
+    rc = tk_wire_ipv6_chain(p, &walk, &ch);
+    if (rc < 0)
+        return wire_fail(out, rc);
+    out->ip6_ext = ch.count;
+    out->ip6_upper = ch.off;
+    if (ch.fragment) {
+        out->note = "IPv6 fragment (not reassembled)";
+        return 0;
+    }
+    if (ch.proto != TK_IPPROTO_TCP) {
+        out->note = ip6_note(ch.proto);
+        return 0;
+    }
+    return 1;
+}
+
+/* TCP in the IPv6 datagram at ip_off. */
+static int locate_tcp6(const tk_dframe_in *in, tk_dframe *out, size_t ip_off, size_t *tcp,
+                       size_t *end) {
+    if (!all_known(in, ip_off, ip_off + TK_IPV6_HLEN)) {
+        snprintf(out->why, sizeof out->why,
+                 "the IPv6 header at 0x%04zx is not all in the dump (give --tcp-offset N)", ip_off);
+        return -EINVAL;
+    }
+    int rc = parse_ip6(in, ip_off, out);
+    if (rc <= 0)
+        return rc;
+    *tcp = ip_off + out->ip6_upper;
+    if (ip_off + tk_dframe_ip_len(out) < *end)
+        *end = ip_off + tk_dframe_ip_len(out);
+    return 1;
 }
 
 /* Where the TCP header starts and where the segment ends. */
@@ -117,6 +188,8 @@ static int locate_tcp(const tk_dframe_in *in, tk_dframe *out, size_t *tcp, size_
     if (rc <= 0)
         return rc;
     *end = in->hi;
+    if (rc == 1 && ip_version(in, ip_off) == 6)
+        return locate_tcp6(in, out, ip_off, tcp, end);
     if (rc == 1 && all_known(in, ip_off, ip_off + TK_IPV4_HLEN)) {
         rc = parse_ip(in, ip_off, out);
         if (rc < 0)
@@ -147,10 +220,19 @@ static int locate_tcp(const tk_dframe_in *in, tk_dframe *out, size_t *tcp, size_
     return 1;
 }
 
+/* The TCP checksum over the IPv4 or IPv6 (RFC 8200 8.1) pseudo-header,
+ * when the whole segment is in the input. */
 static void check_tcp_csum(const tk_dframe_in *in, tk_dframe *out, size_t end) {
-    if (!out->has_ip || out->ip_truncated ||
-        !all_known(in, out->tcp_off, out->ip_off + out->ip.total_len))
+    if (!tk_dframe_has_addr(out) || out->ip_truncated ||
+        !all_known(in, out->tcp_off, out->ip_off + tk_dframe_ip_len(out)))
         return;
+    if (out->has_ip6) {
+        size_t len = end - out->tcp_off;
+        uint32_t sum = tk_csum_pseudo6(out->ip6.src, out->ip6.dst, TK_IPPROTO_TCP, (uint32_t)len);
+        bool ok = tk_csum_finish(tk_csum_add(sum, in->data + out->tcp_off, len)) == 0;
+        out->tcp_csum = ok ? TK_CSUM_OK : TK_CSUM_BAD;
+        return;
+    }
     tk_tcp_hdr check;
     int rc = tk_wire_tcp_parse(in->data + out->tcp_off, end - out->tcp_off, out->ip.src,
                                out->ip.dst, true, &check);
@@ -178,8 +260,9 @@ static int parse_tcp(const tk_dframe_in *in, tk_dframe *out, size_t end) {
     if (rc < 0)
         return wire_fail(out, rc);
     memcpy(out->tcp_opts, in->data + off + TK_TCP_HLEN, out->tcp.hlen - TK_TCP_HLEN);
-    if (out->has_ip)
-        out->payload_len = (uint32_t)(out->ip.total_len - out->ip.hlen - out->tcp.hlen);
+    if (tk_dframe_has_addr(out))
+        out->payload_len =
+            (uint32_t)(tk_dframe_ip_len(out) - tk_dframe_ip_hlen(out) - out->tcp.hlen);
     else
         out->payload_len = (uint32_t)(end - off - out->tcp.hlen);
     out->is_tcp = true;
@@ -202,4 +285,28 @@ int tk_dframe_decode(const tk_dframe_in *in, tk_dframe *out) {
     }
     out->tcp_off = tcp;
     return parse_tcp(in, out, end);
+}
+
+bool tk_dframe_has_addr(const tk_dframe *f) {
+    return f->has_ip || f->has_ip6;
+}
+
+tk_taddr tk_dframe_src(const tk_dframe *f) {
+    return f->has_ip6 ? tk_taddr_v6(f->ip6.src) : tk_taddr_v4(f->ip.src);
+}
+
+tk_taddr tk_dframe_dst(const tk_dframe *f) {
+    return f->has_ip6 ? tk_taddr_v6(f->ip6.dst) : tk_taddr_v4(f->ip.dst);
+}
+
+size_t tk_dframe_ip_len(const tk_dframe *f) {
+    if (f->has_ip6)
+        return TK_IPV6_HLEN + (size_t)f->ip6.payload_len;
+    return f->has_ip ? f->ip.total_len : 0;
+}
+
+size_t tk_dframe_ip_hlen(const tk_dframe *f) {
+    if (f->has_ip6)
+        return f->ip6_upper;
+    return f->has_ip ? f->ip.hlen : 0;
 }

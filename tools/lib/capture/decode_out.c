@@ -76,21 +76,25 @@ void tk_dout_options(const uint8_t *opts, size_t len, char *out, size_t cap) {
     }
 }
 
-static void addr_text(bool known, uint32_t a, char out[16]) {
-    if (!known)
-        snprintf(out, 16, "?");
-    else
-        snprintf(out, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+/* The frame's source (or destination) address, "?" when unknown. */
+static void addr_text(const tk_dframe *f, bool src, char out[TK_TADDR_STRLEN]) {
+    if (!tk_dframe_has_addr(f)) {
+        snprintf(out, TK_TADDR_STRLEN, "?");
+        return;
+    }
+    tk_taddr a = src ? tk_dframe_src(f) : tk_dframe_dst(f);
+    tk_taddr_str(&a, out);
 }
 
 void tk_dout_summary(const tk_dframe *f, char *out, size_t cap) {
-    char src[16], dst[16], flags[16], opts[TK_DOUT_LINE_MAX / 2];
+    char src[TK_TADDR_STRLEN], dst[TK_TADDR_STRLEN], flags[16], opts[TK_DOUT_LINE_MAX / 2];
     const tk_tcp_hdr *t = &f->tcp;
-    addr_text(f->has_ip, f->ip.src, src);
-    addr_text(f->has_ip, f->ip.dst, dst);
+    addr_text(f, true, src);
+    addr_text(f, false, dst);
     tk_dout_flags(t->flags, flags);
-    size_t n = (size_t)snprintf(out, cap, "IP %s.%u > %s.%u: Flags [%s], seq %" PRIu32, src,
-                                t->sport, dst, t->dport, flags, t->seq);
+    size_t n =
+        (size_t)snprintf(out, cap, "%s %s.%u > %s.%u: Flags [%s], seq %" PRIu32,
+                         f->has_ip6 ? "IP6" : "IP", src, t->sport, dst, t->dport, flags, t->seq);
     if ((t->flags & TK_TCP_ACK) && n < cap)
         n += (size_t)snprintf(out + n, cap - n, ", ack %" PRIu32, t->ack);
     if (n < cap)
@@ -122,6 +126,18 @@ static void print_where(FILE *out, const tk_drecord *r) {
     }
 }
 
+static void print_ip6(FILE *out, const tk_dframe *f) {
+    char s[TK_TADDR_STRLEN], d[TK_TADDR_STRLEN];
+    addr_text(f, true, s);
+    addr_text(f, false, d);
+    const tk_ipv6_hdr *h = &f->ip6;
+    fprintf(out,
+            "  ipv6      %s > %s, payload length %u%s, next header %u, hop limit %u, "
+            "tclass 0x%02x, flow 0x%05x, extension headers %u (%zu bytes)\n",
+            s, d, h->payload_len, f->ip_truncated ? " (cut short)" : "", h->next, h->hop_limit,
+            h->tclass, (unsigned)h->flow, f->ip6_ext, f->ip6_upper - TK_IPV6_HLEN);
+}
+
 static void print_lower(FILE *out, const tk_dframe *f, bool say_missing) {
     if (f->has_eth) {
         char s[18], d[18];
@@ -129,14 +145,18 @@ static void print_lower(FILE *out, const tk_dframe *f, bool say_missing) {
         mac_text(f->eth.dst, d);
         fprintf(out, "  ethernet  %s > %s, type 0x%04x\n", s, d, f->eth.type);
     }
+    if (f->has_ip6) {
+        print_ip6(out, f);
+        return;
+    }
     if (!f->has_ip) {
         if (say_missing)
             fprintf(out, "  ipv4      not in the input (addresses unknown)\n");
         return;
     }
-    char s[16], d[16];
-    addr_text(true, f->ip.src, s);
-    addr_text(true, f->ip.dst, d);
+    char s[TK_TADDR_STRLEN], d[TK_TADDR_STRLEN];
+    addr_text(f, true, s);
+    addr_text(f, false, d);
     fprintf(out,
             "  ipv4      %s > %s, header %u bytes, total length %u%s, id %u, flags [%s%s], "
             "frag offset %u, ttl %u, proto %u, csum 0x%04x (%s)\n",
@@ -225,10 +245,10 @@ void tk_dout_text(FILE *out, const tk_drecord *recs, const tk_role_result *roles
     fputc('\n', out);
 }
 
-static void json_addr(FILE *out, const char *key, bool known, uint32_t a) {
-    char s[16];
-    addr_text(known, a, s);
-    if (known)
+static void json_addr(FILE *out, const char *key, const tk_dframe *f, bool src) {
+    char s[TK_TADDR_STRLEN];
+    addr_text(f, src, s);
+    if (tk_dframe_has_addr(f))
         fprintf(out, ",\"%s\":\"%s\"", key, s);
     else
         fprintf(out, ",\"%s\":null", key);
@@ -270,8 +290,8 @@ void tk_dout_json(FILE *out, const tk_drecord *recs, const tk_role_result *roles
     const tk_dframe *f = &r->f;
     const tk_tcp_hdr *t = &f->tcp;
     fprintf(out, "{\"index\":%u", r->index);
-    json_addr(out, "src", f->has_ip, f->ip.src);
-    json_addr(out, "dst", f->has_ip, f->ip.dst);
+    json_addr(out, "src", f, true);
+    json_addr(out, "dst", f, false);
     if (!f->is_tcp) {
         fprintf(out, ",\"note\":\"%s\",\"role\":null}\n", f->note ? f->note : "not TCP");
         return;

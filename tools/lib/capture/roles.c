@@ -56,13 +56,15 @@ static bool is_fin(const tk_role_seg *s) {
 static bool reversed(const tk_role_seg *a, const tk_role_seg *b) {
     if (a->sport != b->dport || a->dport != b->sport)
         return false;
-    return !a->has_addr || !b->has_addr || (a->src == b->dst && a->dst == b->src);
+    return !a->has_addr || !b->has_addr ||
+           (tk_taddr_eq(&a->src, &b->dst) && tk_taddr_eq(&a->dst, &b->src));
 }
 
 static bool same_way(const tk_role_seg *a, const tk_role_seg *b) {
     if (a->sport != b->sport || a->dport != b->dport)
         return false;
-    return !a->has_addr || !b->has_addr || (a->src == b->src && a->dst == b->dst);
+    return !a->has_addr || !b->has_addr ||
+           (tk_taddr_eq(&a->src, &b->src) && tk_taddr_eq(&a->dst, &b->dst));
 }
 
 static int build(seg_index *ix, const tk_role_seg *segs, size_t n,

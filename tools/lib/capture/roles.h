@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "taddr.h"
+
 #define TK_ROLE_NOPOS ((size_t)-1) /* "no such segment" in positions below */
 
 typedef enum tk_role {
@@ -31,7 +33,7 @@ typedef enum tk_role {
 typedef struct tk_role_seg {
     bool is_tcp;
     bool has_addr; /* src/dst known (a partial dump may lack them) */
-    uint32_t src, dst;
+    tk_taddr src, dst;
     uint16_t sport, dport;
     uint32_t seq, ack;
     uint8_t flags; /* TK_TCP_* */

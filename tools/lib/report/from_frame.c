@@ -1,4 +1,4 @@
-/* A tk_rp_seg from a whole captured frame (Ethernet, IPv4, TCP). */
+/* A tk_rp_seg from a whole captured frame (Ethernet, IPv4 or IPv6, TCP). */
 #include <string.h>
 
 #include "lib/capture/decode_out.h"
@@ -25,11 +25,13 @@ void tk_rp_seg_from_tcp(const tk_tcp_hdr *t, const uint8_t *opts, size_t optlen,
 
 int tk_rp_seg_from_frame(const uint8_t *frame, size_t len, tk_rp_seg *out, tk_rp_endpoints *ep) {
     tk_frame_tcp f;
-    int rc = tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM, &f);
+    int rc = tk_frame_tcp_decode(frame, len, TK_FRAME_TCP_NO_CSUM | TK_FRAME_TCP_IPV6, &f);
     if (rc < 0)
         return rc;
     tk_rp_seg_from_tcp(&f.tcp, f.seg + TK_TCP_HLEN, f.tcp_hlen - TK_TCP_HLEN, f.payload_len, out);
     if (ep)
-        *ep = (tk_rp_endpoints){f.ip.src, f.ip.dst, f.tcp.sport, f.tcp.dport};
+        *ep = (tk_rp_endpoints){f.v6 ? tk_taddr_v6(f.ip6.src) : tk_taddr_v4(f.ip.src),
+                                f.v6 ? tk_taddr_v6(f.ip6.dst) : tk_taddr_v4(f.ip.dst), f.tcp.sport,
+                                f.tcp.dport};
     return 0;
 }

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/capture/taddr.h"
+
 /* tk_rp_seg.marks */
 #define TK_RP_LOST    0x1u /* never arrived (the link lost it) */
 #define TK_RP_RETRANS 0x2u /* sends sequence space sent before */
@@ -78,7 +80,7 @@ typedef struct tk_rp_note {
  * between two hosts (several connections, one pair of timelines). */
 typedef struct tk_rp_conn {
     char title[256];
-    char end_name[2][48]; /* "A 198.18.0.1", "server 10.0.0.2:80" */
+    char end_name[2][64]; /* "A 198.18.0.1", "server 10.0.0.2:80" */
     bool states_inferred; /* states read from the segments (a capture) */
     bool drawn;           /* false: listed in the index only (size limit) */
     tk_rp_seg *segs;
@@ -110,9 +112,9 @@ int tk_rp_add_state(tk_rp_conn *c, const tk_rp_state *st);
 int tk_rp_add_sample(tk_rp_conn *c, const tk_rp_sample *sm);
 int tk_rp_add_note(tk_rp_conn *c, int64_t t_us, size_t seg, const char *text);
 
-/* Addresses and ports of a segment (host order). */
+/* Addresses (either family) and ports (host order) of a segment. */
 typedef struct tk_rp_endpoints {
-    uint32_t src, dst;
+    tk_taddr src, dst;
     uint16_t sport, dport;
 } tk_rp_endpoints;
 

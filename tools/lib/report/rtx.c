@@ -5,7 +5,8 @@
 #include "tcpkit/wire/tcp.h"
 
 static bool same_flow(const tk_rp_endpoints *a, const tk_rp_endpoints *b) {
-    return a->src == b->src && a->dst == b->dst && a->sport == b->sport && a->dport == b->dport;
+    return tk_taddr_eq(&a->src, &b->src) && tk_taddr_eq(&a->dst, &b->dst) && a->sport == b->sport &&
+           a->dport == b->dport;
 }
 
 /* Signed sequence comparison (RFC 9293 3.4: modulo 2^32). */
