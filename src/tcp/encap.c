@@ -89,7 +89,11 @@ uint8_t *tk_tcp_seg_area(tk_stack *s, bool v6, uint16_t encap, size_t *cap) {
 
 int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap,
                      const tk_net_hdr_opts *o, size_t len, tk_time now) {
-    if (!TK_WITH_ENCAP || encap == 0)
+#if !TK_WITH_ENCAP
+    (void)encap;
+    return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_TCP, o, len, now);
+#else
+    if (encap == 0)
         return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_TCP, o, len, now);
     if (s->cfg.udp_tunnel_port == 0) {
         /* The tunnel was switched off under the connection (as FreeBSD, the
@@ -109,4 +113,5 @@ int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap
         return -EMSGSIZE;
     s->stats.encap_segs_out++;
     return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_UDP, o, (size_t)n, now);
+#endif
 }

@@ -126,8 +126,10 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
         tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_1, "close() before ESTABLISHED");
     tp->flags |= TK_TF_CONNECTED;
     s->stats.established++;
+#if TK_WITH_ECN
     if (tp->ecn & TK_ECN_ON)
         s->stats.ecn_connections++;
+#endif
     tp->rexmt_count = 0;
     tk_cold(tp)->soft_error = 0;
     tk_cold(tp)->max_snd_wnd = tp->snd_wnd;
