@@ -313,6 +313,7 @@ int tk_tcp_input6(tk_stack *s, const uint8_t src[16], const uint8_t dst[16], con
     sg.src6 = src;
     sg.dst6 = dst;
     sg.ecn = via->ecn & TK_IP_ECN_MASK;
+    sg.encap = via->encap;
     tk_tcp_dispatch(s, &sg, now);
     return 0;
 }

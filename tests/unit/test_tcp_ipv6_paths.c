@@ -13,6 +13,7 @@
 
 #include "support/tk_harness.h"
 #include "tcp/addr6.h"
+#include "tcpkit/socket.h"
 #include "tcpkit/tcp_info.h"
 #include "tcpkit/wire/checksum.h"
 #include "tcpkit/wire/eth.h"
@@ -317,6 +318,74 @@ static void test_NET_04_icmp6_errors_reach_tcp(void **state) {
     tkp_fini(&p);
 }
 
+/* Counts A's frames over IPv6 by next header (TCP 6, UDP 17). */
+typedef struct by_proto {
+    int tcp, udp;
+} by_proto;
+
+static bool count_proto(void *cx, int from, const uint8_t *f, size_t len, tk_time now) {
+    (void)now;
+    by_proto *b = cx;
+    if (from == A && len > TK_ETH_HLEN + 40 && f[12] == 0x86 && f[13] == 0xdd) {
+        b->tcp += f[TK_ETH_HLEN + 6] == 6;
+        b->udp += f[TK_ETH_HLEN + 6] == 17;
+    }
+    return true;
+}
+
+/* TCP over UDP (RFC 8260 style, docs/udp-encapsulation.md) over IPv6: a
+ * connection with TCP_REMOTE_UDP_ENCAPS_PORT set runs every segment inside
+ * UDP from the tunnel port, with UDP checksums over IPv6's pseudo-header
+ * (never zero, RFC 8200 8.1); the data arrives intact. */
+static void test_NET_04_tcp_over_udp_over_ipv6(void **state) {
+    (void)state;
+    tk_config cf[2];
+    for (int i = 0; i < 2; i++) {
+        tkh_config(&cf[i]);
+        cf[i].ipv6 = true;
+        cf[i].dad_transmits = 0;
+        cf[i].udp_tunnel_port = 9811;
+        memcpy(cf[i].addr6, i == A ? addr_a : addr_b, 16);
+    }
+    tkp p;
+    tkp_init(&p, &cf[A], &cf[B], TK_MS(1));
+    by_proto bp = {0, 0};
+    p.filter = count_proto;
+    p.filter_ctx = &bp;
+    int ls = listener(&p, 80);
+    int cs = tk_socket(p.st[A]);
+    int port = 9811;
+    assert_int_equal(tk_setsockopt(p.st[A], cs, TK_IPPROTO_TCP_LEVEL, TK_TCP_REMOTE_UDP_ENCAPS_PORT,
+                                   &port, sizeof port),
+                     0);
+    tk_sockaddr to = tk_sockaddr_in6(addr_b, 80, 0);
+    assert_int_equal(tk_connect(p.st[A], cs, &to), -EINPROGRESS);
+    tkp_run_until(&p, p.now + TK_MS(30));
+    int ss = tk_accept(p.st[B], ls, NULL);
+    assert_true(ss >= 0);
+    static uint8_t out[6000], in[6000];
+    for (size_t i = 0; i < sizeof out; i++)
+        out[i] = (uint8_t)(i * 7);
+    assert_int_equal(tk_send(p.st[A], cs, out, sizeof out), (long)sizeof out);
+    size_t got = 0;
+    for (int i = 0; i < 200 && got < sizeof in; i++) {
+        tkp_run_until(&p, p.now + TK_MS(2));
+        long r = tk_recv(p.st[B], ss, in + got, sizeof in - got);
+        if (r > 0)
+            got += (size_t)r;
+    }
+    assert_int_equal(got, sizeof in);
+    assert_memory_equal(in, out, sizeof in);
+    assert_int_equal(bp.tcp, 0);
+    assert_true(bp.udp >= 5);
+    assert_true(tk_stack_stats(p.st[B])->encap_segs_in >= 5);
+    assert_int_equal(tk_stack_stats(p.st[B])->drop_udp_bad_csum, 0);
+    tk_tcp_info ti;
+    assert_int_equal(tk_tcp_info_get(p.st[A], cs, &ti), 0);
+    assert_true(ti.tcpi_snd_mss <= 1440 - 8); /* MTU - 60 less the tunnel's overhead */
+    tkp_fini(&p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_04_SEC_02_syn_cookie_over_ipv6),
@@ -324,6 +393,7 @@ int main(void) {
         cmocka_unit_test(test_NET_05_packet_too_big_lowers_mss),
         cmocka_unit_test(test_NET_04_pseudo_header_sum),
         cmocka_unit_test(test_NET_04_icmp6_errors_reach_tcp),
+        cmocka_unit_test(test_NET_04_tcp_over_udp_over_ipv6),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
