@@ -38,6 +38,10 @@
  *   TK_WITH_COUNTER_NAMES the names of the counters (tk_stats_name returns
  *                         NULL; tk_stats_value and the tk_stats fields stay)
  *   TK_WITH_STATS64       64-bit counters (0: tk_counter is 32 bits and wraps)
+ *   TK_STATS_TRIM         1: the counters of features compiled out (SYN cookies,
+ *                         Fast Open, ECN, TCP over UDP, IPv6) are left out of
+ *                         tk_stats too (their RAM; the other counters keep their
+ *                         index). Default 0: every counter is there, read as 0.
  *   TK_WITH_SHARDS        one stack per core (tcpkit/shard.h: shard_count must
  *                         stay 1; connect() picks ports without RSS steering)
  *   TK_WITH_IPV6          IPv6, ND, MLD, ICMPv6 (no IPv6 state in the stack;
@@ -93,6 +97,9 @@
 #endif
 #ifndef TK_WITH_STATS64
 #define TK_WITH_STATS64 1
+#endif
+#ifndef TK_STATS_TRIM
+#define TK_STATS_TRIM 0
 #endif
 #ifndef TK_WITH_IPV6
 #define TK_WITH_IPV6 1

@@ -25,7 +25,7 @@
  * cached MAC, refused (arp_accept_gratuitous false, SEC-11).
  * ip_frag_evicted: incomplete datagrams evicted to make room for a new one
  * when every reassembly slot was taken (SEC-12). */
-#define TK_STATS_FIELDS(X)                                                                         \
+#define TK_STATS_FIELDS_CORE(X)                                                                    \
     X(frames_in)                                                                                   \
     X(frames_out)                                                                                  \
     X(tx_busy)          /* output answered busy: the frame waits in the backlog */                 \
@@ -76,22 +76,9 @@
     X(sack_board_full)         /* connections refused a SACK scoreboard: recovery without SACK */  \
     X(rcv_window_pool_limited) /* windows offered smaller: the buffer pool backed no more */       \
     X(snd_pool_empty)          /* sends cut short by an empty buffer pool (not SO_SNDBUF) */       \
-    X(syncookies_sent)                                                                             \
-    X(syncookies_accepted)                                                                         \
-    X(syncookies_failed)                                                                           \
-    X(syncookies_ungated)      /* cookie ACKs refused: no cookie sent lately (SEC-7) */            \
     X(syncache_added)          /* half-open entries made (SEC-2) */                                \
     X(syn_data_discarded)      /* text on a SYN, not acknowledged (the peer resends it) */         \
-    X(fastopen_cookie_reqs)    /* OP-8: cookie requests answered with a cookie */                  \
-    X(fastopen_passive)        /* OP-8: SYN data taken with a valid cookie */                      \
-    X(fastopen_cookie_invalid) /* OP-8: SYN data dropped, the cookie was wrong */                  \
-    X(fastopen_queue_full)     /* OP-8: valid cookie, TCP_FASTOPEN queue full: plain handshake */  \
-    X(fastopen_active)         /* OP-8: our SYN data acknowledged by the SYN-ACK */                \
-    X(fastopen_active_fail)    /* OP-8: our SYN data not acknowledged: sent again after it */      \
     X(md5_out_no_key)                                                                              \
-    X(ecn_connections)                                                                             \
-    X(ecn_ce_rcvd)                                                                                 \
-    X(ecn_cwnd_reductions)                                                                         \
     X(icmp_echo_replies)                                                                           \
     X(out_no_neighbor)                                                                             \
     X(arp_requests_sent)                                                                           \
@@ -108,9 +95,6 @@
     X(pmtu_lowered)   /* MSS lowered by a believed "fragmentation needed" (NET-5) */               \
     X(pmtu_clamped)   /* of those, next-hop MTU below pmtu_min (or 0): floor taken */              \
     X(pmtu_blackhole) /* MSS halved after repeated timeouts (RFC 4821) */                          \
-    X(encap_segs_in)                                                                               \
-    X(encap_segs_out)                                                                              \
-    X(encap_out_no_tunnel)                                                                         \
     X(drop_eth_short)                                                                              \
     X(drop_eth_not_for_us)                                                                         \
     X(drop_eth_type)                                                                               \
@@ -120,9 +104,6 @@
     X(drop_ip_not_for_us)                                                                          \
     X(drop_ip_fragment)                                                                            \
     X(drop_ip_proto)                                                                               \
-    X(drop_udp_bad_header)                                                                         \
-    X(drop_udp_bad_csum)                                                                           \
-    X(drop_udp_port)                                                                               \
     X(drop_encap_mismatch)                                                                         \
     X(drop_icmp_bad)                                                                               \
     X(drop_tcp_bad_header)                                                                         \
@@ -160,7 +141,11 @@
     X(drop_ooo_no_reass)   /* out-of-order data while every reassembly tracker was in use */       \
     X(drop_after_close)                                                                            \
     X(drop_time_wait)                                                                              \
-    X(drop_time_wait_rst)                                                                          \
+    X(drop_time_wait_rst)
+
+/* IPv6's counters (SPEC NET-4, NET-6; docs/ipv6.md): the last ones; left
+ * out with IPv6 when TK_STATS_TRIM (tcpkit/opts.h). */
+#define TK_STATS_FIELDS_IP6(X)                                                                     \
     X(ip6_in)                                                                                      \
     X(ip6_out)                                                                                     \
     X(out6_no_route) /* IPv6 output off-link with no router */                                     \
@@ -213,6 +198,68 @@
     X(drop_nd_bad_option)                                                                          \
     X(drop_nd_bad_address) /* multicast target, source or destination not allowed */               \
     X(drop_nd_fragmented)  /* Neighbor Discovery in a reassembled packet (RFC 6980) */
+
+/* SYN cookies (SEC-2, TK_WITH_SYNCOOKIE): left out with the feature when TK_STATS_TRIM. */
+#if TK_WITH_SYNCOOKIE || !TK_STATS_TRIM
+#define TK_STATS_FIELDS_SYNCOOKIE(X)                                                               \
+    X(syncookies_sent)                                                                             \
+    X(syncookies_accepted)                                                                         \
+    X(syncookies_failed)                                                                           \
+    X(syncookies_ungated) /* cookie ACKs refused: no cookie sent lately (SEC-7) */
+#else
+#define TK_STATS_FIELDS_SYNCOOKIE(X)
+#endif
+
+/* TCP Fast Open (OP-8, TK_WITH_FASTOPEN): left out with the feature when TK_STATS_TRIM. */
+#if TK_WITH_FASTOPEN || !TK_STATS_TRIM
+#define TK_STATS_FIELDS_FASTOPEN(X)                                                                \
+    X(fastopen_cookie_reqs)    /* OP-8: cookie requests answered with a cookie */                  \
+    X(fastopen_passive)        /* OP-8: SYN data taken with a valid cookie */                      \
+    X(fastopen_cookie_invalid) /* OP-8: SYN data dropped, the cookie was wrong */                  \
+    X(fastopen_queue_full)     /* OP-8: valid cookie, TCP_FASTOPEN queue full: plain handshake */  \
+    X(fastopen_active)         /* OP-8: our SYN data acknowledged by the SYN-ACK */                \
+    X(fastopen_active_fail)    /* OP-8: our SYN data not acknowledged: sent again after it */
+#else
+#define TK_STATS_FIELDS_FASTOPEN(X)
+#endif
+
+/* ECN (RFC 3168, TK_WITH_ECN): left out with the feature when TK_STATS_TRIM. */
+#if TK_WITH_ECN || !TK_STATS_TRIM
+#define TK_STATS_FIELDS_ECN(X)                                                                     \
+    X(ecn_connections)                                                                             \
+    X(ecn_ce_rcvd)                                                                                 \
+    X(ecn_cwnd_reductions)
+#else
+#define TK_STATS_FIELDS_ECN(X)
+#endif
+
+/* TCP over UDP (TK_WITH_ENCAP): left out with the feature when TK_STATS_TRIM. */
+#if TK_WITH_ENCAP || !TK_STATS_TRIM
+#define TK_STATS_FIELDS_ENCAP(X)                                                                   \
+    X(encap_segs_in)                                                                               \
+    X(encap_segs_out)                                                                              \
+    X(encap_out_no_tunnel)                                                                         \
+    X(drop_udp_bad_header)                                                                         \
+    X(drop_udp_bad_csum)                                                                           \
+    X(drop_udp_port)
+#else
+#define TK_STATS_FIELDS_ENCAP(X)
+#endif
+#if !TK_WITH_IPV6 && TK_STATS_TRIM
+#undef TK_STATS_FIELDS_IP6
+#define TK_STATS_FIELDS_IP6(X)
+#endif
+
+/* Every counter, in the order of tk_stats_name(): the core's, then each
+ * feature's, which TK_WITH_<FEATURE> 0 with TK_STATS_TRIM 1 takes out
+ * (their RAM with them) without moving any counter before them. */
+#define TK_STATS_FIELDS(X)                                                                         \
+    TK_STATS_FIELDS_CORE(X)                                                                        \
+    TK_STATS_FIELDS_SYNCOOKIE(X)                                                                   \
+    TK_STATS_FIELDS_FASTOPEN(X)                                                                    \
+    TK_STATS_FIELDS_ECN(X)                                                                         \
+    TK_STATS_FIELDS_ENCAP(X)                                                                       \
+    TK_STATS_FIELDS_IP6(X)
 
 /* A counter: 64 bits, or 32 with TK_WITH_STATS64 0 (tcpkit/opts.h), which
  * halves the counters' RAM and the code of every increment on a 32-bit

@@ -192,8 +192,8 @@ static int connect_start(tk_stack *s, tk_tcb *tp, uint32_t laddr, uint32_t raddr
  * folds choose the port and find a conflict (tcp/addr6.h). */
 static int connect6(tk_stack *s, tk_tcb *tp, const tk_sock_ip *ip, uint16_t rport) {
 #if TK_WITH_IPV6
-    if (tk_ipv6_is_multicast(ip->a6) || tp->encap_port != 0)
-        return -EINVAL; /* no TCP to a group; TCP over UDP is IPv4 only */
+    if (tk_ipv6_is_multicast(ip->a6))
+        return -EINVAL; /* no TCP to a group */
     tk_a6pair *a = tk_tcb_a6(s, tp);
     bool bound6 = (tp->flags & TK_TF_V6) && tp->laddr != 0;
     if (!bound6 && tp->laddr != 0)

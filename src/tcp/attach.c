@@ -26,6 +26,13 @@ static int tcp_ip6_input(void *ctx, const tk_ipv6_hdr *ih, const uint8_t *p, siz
 }
 #endif
 
+#if TK_WITH_ENCAP && TK_WITH_IPV6
+static int udp_ip6_input(void *ctx, const tk_ipv6_hdr *ih, const uint8_t *p, size_t len,
+                         tk_time now) {
+    return tk_udp_input6(ctx, ih, p, len, now);
+}
+#endif
+
 #if TK_WITH_ENCAP
 static int udp_ip_input(void *ctx, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
                         tk_time now) {
@@ -40,5 +47,8 @@ void tk_tcp_attach(tk_stack *s) {
 #endif
 #if TK_WITH_ENCAP
     (void)tk_protosw_register(&s->net.protosw, TK_IPPROTO_UDP, udp_ip_input, NULL, s);
+#if TK_WITH_IPV6
+    (void)tk_protosw_register6(&s->net.protosw, TK_IPPROTO_UDP, udp_ip6_input, NULL);
+#endif
 #endif
 }

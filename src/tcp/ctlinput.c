@@ -13,8 +13,7 @@
  * next-hop MTU (the low 16 bits of the ICMP header's second word), never
  * below pmtu_min: an MTU under it, or 0 from a router older than RFC 1191,
  * takes the floor (counted). When segments in flight may not fit the new
- * size, the first is sent again at once (RFC 1191 6.5: the router dropped
- * it; no congestion is inferred). */
+ * size, they are sent again at once in it (tk_tcp_pmtu_lower). */
 static int pmtu_update(tk_stack *s, tk_tcb *tp, uint32_t rest, tk_time now) {
     uint32_t mtu = rest & 0xffffu;
     if (mtu < s->cfg.pmtu_min) {
@@ -31,7 +30,13 @@ int tk_tcp_pmtu_lower(tk_stack *s, tk_tcb *tp, uint32_t mss, tk_time now) {
     s->stats.pmtu_lowered++;
     if (tk_tcb_synchronized(tp) && tp->snd_max - tp->snd_una > tk_tcp_seg_max(tp)) {
         s->now = now;
-        tk_tcp_retransmit_head(s, tp, now);
+        /* RFC 1191 6.5, as FreeBSD's tcp_mtudisc: the path dropped what left
+         * at the old size; all of it goes again at the new one as the
+         * windows allow (back to SND.UNA), not the first segment alone with
+         * the rest left to the retransmission timeout. No congestion is
+         * inferred. */
+        tp->snd_nxt = tp->snd_una;
+        tk_tcp_output(s, tp, now);
     }
     return TK_ICMP_PMTU;
 }

@@ -29,7 +29,7 @@ uint16_t tk_tcp_mss_for(const tk_stack *s, bool v6, uint16_t encap) {
 #if TK_WITH_IPV6
     if (v6) { /* NET-4: MTU - 60, with an RA's lower link MTU (RFC 4861 6.3.4) */
         uint32_t mtu = s->net.ip6.link_mtu;
-        return (uint16_t)((mtu != 0 && mtu < s->cfg.mtu ? mtu : s->cfg.mtu) - 60u);
+        link = (mtu != 0 && mtu < s->cfg.mtu ? mtu : s->cfg.mtu) - 60u;
     }
 #else
     (void)v6;
@@ -71,16 +71,64 @@ int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t le
         .ecn = ih->tos & TK_IP_ECN_MASK, .encap = uh.sport, .verify_csum = uh.csum == 0};
     return tk_tcp_input_from(s, ih->src, ih->dst, p + TK_UDP_HLEN, uh.len - TK_UDP_HLEN, &via, now);
 }
+
+#if TK_WITH_IPV6
+int tk_udp_input6(tk_stack *s, const tk_ipv6_hdr *ih, const uint8_t *p, size_t len, tk_time now) {
+    uint32_t ps, pd;
+    tk_addr6_pseudo(ih->src, ih->dst, &ps, &pd);
+    tk_udp_hdr uh;
+    int rc = tk_wire_udp_parse(p, len, ps, pd, true, &uh);
+    /* RFC 8200 8.1: over IPv6 a zero UDP checksum is refused. */
+    if (rc == TK_WIRE_UDP_CSUM || (rc >= 0 && uh.csum == 0)) {
+        TK_DROP(s, drop_udp_bad_csum, now);
+        return rc < 0 ? rc : -EINVAL;
+    }
+    if (rc < 0) {
+        TK_DROP(s, drop_udp_bad_header, now);
+        return rc;
+    }
+    if (s->cfg.udp_tunnel_port == 0 || uh.dport != s->cfg.udp_tunnel_port || uh.sport == 0) {
+        TK_DROP(s, drop_udp_port, now);
+        return -ECONNREFUSED;
+    }
+    s->stats.encap_segs_in++;
+    tk_tcp_arrival via = {
+        .ecn = ih->tclass & TK_IP_ECN_MASK, .encap = uh.sport, .verify_csum = false};
+    return tk_tcp_input6(s, ih->src, ih->dst, p + TK_UDP_HLEN, uh.len - TK_UDP_HLEN, &via, now);
+}
+
+/* The len-byte segment at tk_tcp_seg_area(s, true, encap, ...) inside UDP
+ * from the tunnel port to encap: the payload length to hand IPv6, or a
+ * negative errno (the tunnel off, counted). */
+int tk_udp_wrap6(tk_stack *s, const uint8_t l6[16], const uint8_t r6[16], uint16_t encap,
+                 size_t len) {
+    if (s->cfg.udp_tunnel_port == 0) {
+        s->stats.encap_out_no_tunnel++;
+        return -EHOSTUNREACH;
+    }
+    size_t cap;
+    uint8_t *p = tk_net_payload6(&s->net, &cap);
+    uint32_t ps, pd;
+    tk_addr6_pseudo(l6, r6, &ps, &pd);
+    tk_udp_hdr uh = {.sport = s->cfg.udp_tunnel_port, .dport = encap, .len = 0, .csum = 0};
+    uint32_t seg_sum = tk_csum_finish(tk_csum_pseudo(ps, pd, TK_IPPROTO_TCP, (uint16_t)len));
+    int n = tk_wire_udp_emit(&uh, len, seg_sum, ps, pd, p, cap);
+    if (n < 0)
+        return -EMSGSIZE;
+    s->stats.encap_segs_out++;
+    return n;
+}
+#endif
 #endif
 
 uint8_t *tk_tcp_seg_area(tk_stack *s, bool v6, uint16_t encap, size_t *cap) {
+    uint8_t *p;
 #if TK_WITH_IPV6
-    if (v6)
-        return tk_net_payload6(&s->net, cap); /* never encapsulated */
+    p = v6 ? tk_net_payload6(&s->net, cap) : tk_net_payload(&s->net, cap);
 #else
     (void)v6;
+    p = tk_net_payload(&s->net, cap);
 #endif
-    uint8_t *p = tk_net_payload(&s->net, cap);
     if (!TK_WITH_ENCAP || encap == 0)
         return p;
     *cap -= TK_UDP_HLEN;
@@ -89,7 +137,11 @@ uint8_t *tk_tcp_seg_area(tk_stack *s, bool v6, uint16_t encap, size_t *cap) {
 
 int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap,
                      const tk_net_hdr_opts *o, size_t len, tk_time now) {
-    if (!TK_WITH_ENCAP || encap == 0)
+#if !TK_WITH_ENCAP
+    (void)encap;
+    return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_TCP, o, len, now);
+#else
+    if (encap == 0)
         return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_TCP, o, len, now);
     if (s->cfg.udp_tunnel_port == 0) {
         /* The tunnel was switched off under the connection (as FreeBSD, the
@@ -109,4 +161,5 @@ int tk_tcp_ip_output(tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap
         return -EMSGSIZE;
     s->stats.encap_segs_out++;
     return tk_net_output_opts(&s->net, laddr, raddr, TK_IPPROTO_UDP, o, (size_t)n, now);
+#endif
 }

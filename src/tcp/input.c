@@ -126,8 +126,10 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
         tk_tcb_set_state(s, tp, TK_TCP_FIN_WAIT_1, "close() before ESTABLISHED");
     tp->flags |= TK_TF_CONNECTED;
     s->stats.established++;
+#if TK_WITH_ECN
     if (tp->ecn & TK_ECN_ON)
         s->stats.ecn_connections++;
+#endif
     tp->rexmt_count = 0;
     tk_cold(tp)->soft_error = 0;
     tk_cold(tp)->max_snd_wnd = tp->snd_wnd;
@@ -311,6 +313,7 @@ int tk_tcp_input6(tk_stack *s, const uint8_t src[16], const uint8_t dst[16], con
     sg.src6 = src;
     sg.dst6 = dst;
     sg.ecn = via->ecn & TK_IP_ECN_MASK;
+    sg.encap = via->encap;
     tk_tcp_dispatch(s, &sg, now);
     return 0;
 }

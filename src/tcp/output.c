@@ -568,7 +568,7 @@ void tk_tcp_send_ctl(tk_stack *s, const tk_ctl *c, tk_time now) {
     }
     tk_net_hdr_opts o = {c->ttl ? c->ttl : s->cfg.ip_ttl, c->tos};
     if (TK_WITH_IPV6 && c->l6 != NULL) {
-        (void)tk_tcp_send_hdr6(s, &h, c->l6, c->r6, &o, now);
+        (void)tk_tcp_send_hdr6(s, &h, c->l6, c->r6, c->encap, &o, now);
         return;
     }
     /* Without a connection: signed when the store has a key for the pair. */

@@ -6,19 +6,32 @@
 #include "tcp/state.h"
 
 #if TK_WITH_IPV6
-int tk_tcp_ip6_output(tk_stack *s, const uint8_t l6[16], const uint8_t r6[16],
+int tk_tcp_ip6_output(tk_stack *s, const uint8_t l6[16], const uint8_t r6[16], uint16_t encap,
                       const tk_net_hdr_opts *o, const tk_net_l4_tx *l4, size_t len, tk_time now) {
-    const uint8_t *seg = tk_tcp_seg_area(s, true, 0, &(size_t){0});
+    uint8_t proto = TK_IPPROTO_TCP;
+#if TK_WITH_ENCAP
+    if (encap != 0) { /* TCP over UDP (encap.c) */
+        int n = tk_udp_wrap6(s, l6, r6, encap, len);
+        if (n < 0)
+            return n;
+        proto = TK_IPPROTO_UDP;
+        len = (size_t)n;
+        l4 = NULL;
+    }
+#else
+    (void)encap;
+#endif
+    const uint8_t *seg = tk_net_payload6(&s->net, &(size_t){0});
     uint16_t sport = (uint16_t)(seg[0] << 8 | seg[1]), dport = (uint16_t)(seg[2] << 8 | seg[3]);
-    uint32_t flow = tk_net_ip6_flow(&s->net, l6, r6, TK_IPPROTO_TCP, sport, dport);
+    uint32_t flow = tk_net_ip6_flow(&s->net, l6, r6, proto, sport, dport);
     uint8_t hops = o->ttl != 0 && o->ttl != s->cfg.ip_ttl ? o->ttl : s->net.ip6.hop_limit;
-    return tk_net_output6_tx(&s->net, l6, r6, TK_IPPROTO_TCP, hops, o->tos, flow, l4, len, now);
+    return tk_net_output6_tx(&s->net, l6, r6, proto, hops, o->tos, flow, l4, len, now);
 }
 
 int tk_tcp_send_hdr6(tk_stack *s, const tk_tcp_hdr *h, const uint8_t l6[16], const uint8_t r6[16],
-                     const tk_net_hdr_opts *o, tk_time now) {
+                     uint16_t encap, const tk_net_hdr_opts *o, tk_time now) {
     size_t cap;
-    uint8_t *buf = tk_tcp_seg_area(s, true, 0, &cap);
+    uint8_t *buf = tk_tcp_seg_area(s, true, encap, &cap);
     uint32_t ps, pd;
     tk_addr6_pseudo(l6, r6, &ps, &pd);
     int n = tk_wire_tcp_emit(h, NULL, 0, ps, pd, buf, cap);
@@ -27,12 +40,12 @@ int tk_tcp_send_hdr6(tk_stack *s, const tk_tcp_hdr *h, const uint8_t l6[16], con
     s->stats.segs_out++;
     if (h->flags & TK_TCP_RST)
         s->stats.rsts_sent++;
-    return tk_tcp_ip6_output(s, l6, r6, o, NULL, (size_t)n, now);
+    return tk_tcp_ip6_output(s, l6, r6, encap, o, NULL, (size_t)n, now);
 }
 #else
 int tk_tcp_send_hdr6(tk_stack *s, const tk_tcp_hdr *h, const uint8_t l6[16], const uint8_t r6[16],
-                     const tk_net_hdr_opts *o, tk_time now) {
-    (void)s, (void)h, (void)l6, (void)r6, (void)o, (void)now;
+                     uint16_t encap, const tk_net_hdr_opts *o, tk_time now) {
+    (void)s, (void)h, (void)l6, (void)r6, (void)encap, (void)o, (void)now;
     return -EAFNOSUPPORT;
 }
 #endif

@@ -115,7 +115,7 @@ void tk_syncache_send_synack(tk_stack *s, const tk_tcb *lp, const tk_syn_entry *
     if (e->flags & TK_SC_ECN) /* TCP owns the ECN field; a SYN-ACK is Not-ECT */
         o.tos = (uint8_t)(o.tos & ~TK_IP_ECN_MASK);
     int rc = TK_WITH_IPV6 && a6 != NULL
-                 ? tk_tcp_send_hdr6(s, &h, a6->l, a6->r, &o, now)
+                 ? tk_tcp_send_hdr6(s, &h, a6->l, a6->r, e->encap, &o, now)
                  : tk_tcp_send_hdr(s, &h, e->laddr, e->raddr, e->encap, &o, now);
     if (rc >= 0 && rexmit)
         s->stats.retransmits++;

@@ -323,9 +323,10 @@ struct tk_net_hdr_opts;
  * or signed. */
 int tk_tcp_send_hdr(struct tk_stack *s, const tk_tcp_hdr *h, uint32_t laddr, uint32_t raddr,
                     uint16_t encap, const struct tk_net_hdr_opts *o, tk_time now);
-/* The same over IPv6 from l6 to r6 (no MD5, no UDP). */
+/* The same over IPv6 from l6 to r6, inside UDP when encap (no MD5). */
 int tk_tcp_send_hdr6(struct tk_stack *s, const tk_tcp_hdr *h, const uint8_t l6[16],
-                     const uint8_t r6[16], const struct tk_net_hdr_opts *o, tk_time now);
+                     const uint8_t r6[16], uint16_t encap, const struct tk_net_hdr_opts *o,
+                     tk_time now);
 /* Resends up to len bytes at seq (one segment; the FIN with the last
  * byte); returns the sequence space sent (0: nothing). */
 uint32_t tk_tcp_resend(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now);
@@ -657,6 +658,14 @@ uint16_t tk_tcp_mss_for(const struct tk_stack *s, bool v6, uint16_t encap);
  * counted drop. Returns 0 or why it was dropped. */
 int tk_udp_input(struct tk_stack *s, const struct tk_ipv4_hdr *ih, const uint8_t *p, size_t len,
                  tk_time now);
+/* The same over IPv6 (a zero UDP checksum is refused, RFC 8200 8.1); and
+ * the UDP header around a segment to send over IPv6: the datagram's length
+ * or a negative errno. */
+struct tk_ipv6_hdr;
+int tk_udp_input6(struct tk_stack *s, const struct tk_ipv6_hdr *ih, const uint8_t *p, size_t len,
+                  tk_time now);
+int tk_udp_wrap6(struct tk_stack *s, const uint8_t l6[16], const uint8_t r6[16], uint16_t encap,
+                 size_t len);
 /* Where a segment to send goes in the output frame (after the room for the
  * UDP header when encap != 0), and its room in *cap. */
 uint8_t *tk_tcp_seg_area(struct tk_stack *s, bool v6, uint16_t encap, size_t *cap);
@@ -664,11 +673,12 @@ uint8_t *tk_tcp_seg_area(struct tk_stack *s, bool v6, uint16_t encap, size_t *ca
  * in an IPv6 packet from l6 to r6: o's TOS as the traffic class; the hop
  * limit the socket's IP_TTL when it differs from cfg.ip_ttl, else the
  * link's (a router's CurHopLimit); an RFC 6437 flow label of the 4-tuple;
+ * inside UDP from the tunnel port to encap when encap != 0 (encap.c);
  * l4 the link's offload requests (NULL: none). */
 struct tk_net_l4_tx;
 int tk_tcp_ip6_output(struct tk_stack *s, const uint8_t l6[16], const uint8_t r6[16],
-                      const struct tk_net_hdr_opts *o, const struct tk_net_l4_tx *l4, size_t len,
-                      tk_time now);
+                      uint16_t encap, const struct tk_net_hdr_opts *o,
+                      const struct tk_net_l4_tx *l4, size_t len, tk_time now);
 /* Sends the len-byte segment at tk_tcp_seg_area(): plain TCP, or inside UDP
  * from cfg.udp_tunnel_port to encap (-EHOSTUNREACH, counted, when the tunnel
  * is off). */

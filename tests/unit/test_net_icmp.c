@@ -286,9 +286,25 @@ static int open_sending(tkh *h, const tk_config *cfg, uint32_t *iss) {
     return sd;
 }
 
-/* NET-5 (RFC 1191, RFC 5927): a "fragmentation needed" quoting data in
- * flight lowers the MSS to the next-hop MTU less 40, and the first segment
- * goes again at once in the new size; new data follows in it. */
+/* Pops the segments output now and checks they resend [from, to) in
+ * order, each at most seg bytes; returns how many there were. */
+static int expect_resent(tkh *h, uint32_t from, uint32_t to, uint32_t seg) {
+    tkh_seg g;
+    int n = 0;
+    while (tkh_next(h, &g)) {
+        assert_int_equal(g.seq, from);
+        assert_true(g.len > 0 && g.len <= seg);
+        from += g.len;
+        n++;
+    }
+    assert_int_equal(from, to);
+    return n;
+}
+
+/* NET-5 (RFC 1191 6.5, RFC 5927): a "fragmentation needed" quoting data in
+ * flight lowers the MSS to the next-hop MTU less 40, and everything in
+ * flight goes again at once in the new size, as the window allows (as
+ * FreeBSD's tcp_mtudisc: back to SND.UNA); new data follows in it. */
 static void test_NET_05_frag_needed_resends_head_smaller(void **state) {
     (void)state;
     tkh h;
@@ -296,8 +312,7 @@ static void test_NET_05_frag_needed_resends_head_smaller(void **state) {
     int sd = open_sending(&h, NULL, &iss);
     assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 1000, iss + 1), 0);
     tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss + 1, 5001, 960);
-    TKH_NOTHING(&h);
+    assert_int_equal(expect_resent(&h, iss + 1, iss + 2921, 960), 4); /* 960 960 960 40 */
     assert_int_equal(tk_stack_stats(h.s)->pmtu_lowered, 1);
     assert_int_equal(tk_stack_stats(h.s)->pmtu_clamped, 0);
     /* A second error for the same size changes nothing. */
@@ -321,8 +336,7 @@ static void test_NET_05_frag_needed_floor(void **state) {
     uint32_t iss;
     open_sending(&h, NULL, &iss);
     assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 0, iss + 1), 0);
-    tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss + 1, 5001, 512);
+    assert_int_equal(expect_resent(&h, iss + 1, iss + 2921, 512), 6);
     assert_int_equal(inject_error(&h, TK_ICMP_DEST_UNREACH, TK_ICMP_FRAG_NEEDED, 100, iss + 1), 0);
     TKH_NOTHING(&h);
     assert_int_equal(tk_stack_stats(h.s)->pmtu_lowered, 1);

@@ -29,6 +29,7 @@
 #define TK_WITH_TRACE         0
 #define TK_WITH_COUNTER_NAMES 0
 #define TK_WITH_STATS64       0 /* 32-bit counters */
+#define TK_STATS_TRIM         1 /* no counters for the features left out */
 #define TK_LISTEN_BUCKETS     4 /* two listeners */
 #define TK_NEIGH_MAX          2 /* static neighbours */
 #define TK_TCB_ALIGN          8 /* no data cache: TCBs need no line alignment */
