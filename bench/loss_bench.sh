@@ -13,13 +13,18 @@
 #   cmake --build build-rel --target tcpkit_cli
 #   bench/loss_bench.sh build-rel/tcpkit [BYTES] [REPS] [CC] [POINTS]
 # POINTS: space-separated loss percentages (default "0.1 1 5"); each runs
-# without and with 2 % reordering.
+# without and with 2 % reordering. BUFFERS (environment, default 4194304):
+# tcpkit's `--buffers`, its send and receive buffers and out-of-order budget,
+# as large as the kernel's own grow here (tcp_wmem's and tcp_rmem's maxima:
+# 4 MiB and 6 MiB), so neither sender is held back by its own buffer or the
+# other's receiver.
 set -u
 BIN=${1:?usage: loss_bench.sh TCPKIT_BINARY [BYTES] [REPS] [CC] [POINTS]}
 BYTES=${2:-33554432}
 REPS=${3:-3}
 CC=${4:-cubic}
 POINTS=${5:-0.1 1 5}
+BUFFERS=${BUFFERS:-4194304}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PEER="/usr/bin/python3 $HERE/tap_peer.py"
 NS=tk-bench-loss-$$
@@ -46,7 +51,7 @@ serve() {
     local impair=$1
     shift
     ip netns exec $NS timeout --preserve-status 1800 "$BIN" serve --tap tk0 --addr 198.18.0.2/24 \
-        --impair "$impair" "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+        --impair "$impair" --buffers "$BUFFERS" "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
     local tpid=$!
     PIDS+=($tpid)
     for _ in $(seq 1 100); do
@@ -73,7 +78,7 @@ mbps() { awk -v b="$BYTES" -v s="$1" 'BEGIN { if (s > 0) printf "%.2f", b * 8 / 
 # min / median / max of the numbers on stdin
 mmm() { sort -g | awk '{ v[NR] = $1 } END { printf "%s / %s / %s", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 
-echo "loss_bench: $BYTES bytes each way, $REPS runs, kernel congestion control $CC"
+echo "loss_bench: $BYTES bytes each way, $REPS runs, kernel congestion control $CC, tcpkit buffers $BUFFERS"
 printf '%-22s %-26s %-26s %s\n' "impairment" "Linux -> tcpkit Mbit/s" "tcpkit -> Linux Mbit/s" "ratio tcpkit / Linux"
 for loss in $POINTS; do
     for reorder in 0 2; do

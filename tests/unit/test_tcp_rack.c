@@ -312,6 +312,48 @@ static void test_DT_14_prr_send_pattern(void **state) {
     tkh_fini(&c.h);
 }
 
+/* DT-14 (RFC 6937 / RFC 9937, as Linux's tcp_end_cwnd_reduction): PRR
+ * recovery ends with cwnd = ssthresh, whatever is in flight then. Here the
+ * application wrote only the 20 segments that were in flight, so nothing
+ * new went out in recovery and the full ACK leaves nothing outstanding:
+ * RFC 6582's min(ssthresh, FlightSize + SMSS) would leave a window of two
+ * segments (a sender held back by its send buffer lost most of its window
+ * on every recovery this way). The next 10 segments leave at once. */
+static void test_DT_14_recovery_ends_at_ssthresh(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    warm(&c, 8000);
+    warm(&c, 4000);
+    assert_int_equal(info(&c).cwnd, 20000);
+    const uint32_t b = c.una;
+    tk_send(c.h.s, c.sd, zeros, 20000);
+    tkh_poll(&c.h);
+    assert_int_equal(tkh_pending(&c.h), 20);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    tkh_seg g;
+    for (uint32_t k = 1; k <= 19; k++) {
+        uint32_t e[] = {b + 1000, b + 1000 + 1000 * k};
+        ack(&c, b, 65535, 1, e);
+        if (k == 3)
+            TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* the retransmission */
+        TKH_NOTHING(&c.h);
+    }
+    assert_int_equal(info(&c).ssthresh, 10000);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    ack(&c, b + 20000, 65535, 0, NULL);
+    assert_int_equal(info(&c).cwnd, 10000);
+    assert_int_equal(info(&c).ssthresh, 10000);
+    tk_send(c.h.s, c.sd, zeros, 20000);
+    tkh_poll(&c.h);
+    for (uint32_t k = 0; k < 10; k++)
+        TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 20000 + 1000 * k, R1, 1000);
+    TKH_NOTHING(&c.h);
+    tkh_fini(&c.h);
+}
+
 /* DT-15 (RFC 2883) and DT-12 (RFC 8985 6.2 step 4): A was only reordered:
  * after its retransmission the peer reports the copy as a duplicate. The
  * reduction is undone (cwnd and ssthresh as before) and the reordering
@@ -525,6 +567,7 @@ int main(void) {
         cmocka_unit_test(test_DT_12_classic_selectable),
         cmocka_unit_test(test_DT_14_prr_arithmetic),
         cmocka_unit_test(test_DT_14_prr_send_pattern),
+        cmocka_unit_test(test_DT_14_recovery_ends_at_ssthresh),
         cmocka_unit_test(test_DT_15_dsack_undo),
         cmocka_unit_test(test_DT_15_frto_spurious_rto_undo),
         cmocka_unit_test(test_DT_15_eifel_undo),
