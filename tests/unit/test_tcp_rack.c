@@ -385,6 +385,45 @@ static void test_DT_15_dsack_undo(void **state) {
     tkh_fini(&c.h);
 }
 
+/* DT-15: a D-SACK for a copy resent in an earlier episode says nothing
+ * about this one. Episode 1 resends A, which was only late (its D-SACK
+ * comes later); episode 2 loses P for real and resends it. Then A's
+ * duplicate report arrives: it lies below SND.UNA at episode 2's start, so
+ * episode 2's reduction stays (counting it undid real losses: at 5 % loss
+ * the sender kept windows of hundreds of segments). */
+static void test_DT_15_dsack_of_earlier_episode_keeps_reduction(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(&c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* episode 1: A */
+    ack(&c, b + 5000, 65535, 0, NULL);             /* the original A arrived */
+    tkh_clear(&c.h);
+    tk_send(c.h.s, c.sd, zeros, 2000); /* P and Q */
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t q[] = {b + 6000, b + 7000};
+    ack(&c, b + 5000, 65535, 1, q); /* Q arrived, P did not */
+    tkh_run_until(&c.h, c.h.now + TK_MS(30)); /* the reordering window: P is lost */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 5000, R1, 1000); /* episode 2: P */
+    uint32_t ssthresh = info(&c).ssthresh;
+    assert_int_equal(ssthresh, 2000);
+    uint32_t d[] = {b, b + 1000, b + 6000, b + 7000};
+    ack(&c, b + 5000, 65535, 2, d); /* A's copy was a duplicate */
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, ssthresh);
+    tkh_fini(&c.h);
+}
+
 /* DT-15 (RFC 5682 2): the ACKs were only late. After the timeout resent
  * the first segment, the first ACK advances: two new segments go instead of
  * retransmissions; the second ACK advances too (it covers data that was
@@ -569,6 +608,7 @@ int main(void) {
         cmocka_unit_test(test_DT_14_prr_send_pattern),
         cmocka_unit_test(test_DT_14_recovery_ends_at_ssthresh),
         cmocka_unit_test(test_DT_15_dsack_undo),
+        cmocka_unit_test(test_DT_15_dsack_of_earlier_episode_keeps_reduction),
         cmocka_unit_test(test_DT_15_frto_spurious_rto_undo),
         cmocka_unit_test(test_DT_15_eifel_undo),
         cmocka_unit_test(test_DT_15_eifel_real_loss_keeps_reduction),
