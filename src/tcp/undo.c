@@ -87,8 +87,7 @@ void tk_undo_on_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const tk_rack_
      * and says nothing about this one's retransmissions (as Linux checks
      * undo_marker). */
     if (a->dsack && tk_seq_gt(a->dsack_right, r->undo_start) &&
-        tk_seq_leq(a->dsack_right, r->undo_end) && r->undo_retrans > 0 &&
-        --r->undo_retrans == 0) {
+        tk_seq_leq(a->dsack_right, r->undo_end) && r->undo_retrans > 0 && --r->undo_retrans == 0) {
         undo(s, tp);
         return;
     }

@@ -412,8 +412,8 @@ static void test_DT_15_dsack_of_earlier_episode_keeps_reduction(void **state) {
     tkh_clear(&c.h);
     tkh_run_until(&c.h, c.h.now + RTT);
     uint32_t q[] = {b + 6000, b + 7000};
-    ack(&c, b + 5000, 65535, 1, q); /* Q arrived, P did not */
-    tkh_run_until(&c.h, c.h.now + TK_MS(30)); /* the reordering window: P is lost */
+    ack(&c, b + 5000, 65535, 1, q);                       /* Q arrived, P did not */
+    tkh_run_until(&c.h, c.h.now + TK_MS(30));             /* the reordering window: P is lost */
     TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 5000, R1, 1000); /* episode 2: P */
     uint32_t ssthresh = info(&c).ssthresh;
     assert_int_equal(ssthresh, 2000);

@@ -34,9 +34,9 @@ typedef struct tk_netopts {
     uint32_t buffers;
 } tk_netopts;
 
-/* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers), consumes it and its value and
- * returns 0; returns 1 when it is not one, TK_CLI_USAGE when its value is
- * missing (reported). */
+/* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers), consumes it and its
+ * value and returns 0; returns 1 when it is not one, TK_CLI_USAGE when its value is missing
+ * (reported). */
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a);
 
 /* Both network options every command needs (--tap, and --addr of either
