@@ -59,3 +59,13 @@ void tk_prr_sent(tk_tcb *tp, uint32_t len) {
     r->prr_out += len;
     r->prr_quota = r->prr_quota > len ? r->prr_quota - len : 0;
 }
+
+void tk_prr_end(tk_tcb *tp) {
+    /* RFC 9937 (6937bis): recovery ends with cwnd = ssthresh, as Linux's
+     * tcp_end_cwnd_reduction; PRR has already brought the pipe there, so
+     * RFC 6582's min(ssthresh, FlightSize + SMSS) is not needed against a
+     * burst, and would cut the window of a sender whose buffer held back
+     * new data during recovery to what was left in flight. */
+    if (tp->cc.ssthresh != UINT32_MAX)
+        tp->cc.cwnd = tp->cc.ssthresh;
+}

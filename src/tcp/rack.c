@@ -471,6 +471,8 @@ void tk_rack_ack_end(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const tk_rack
     uint32_t sacked = sacked_in(tp->sack, tp->snd_una, tp->snd_max);
     int64_t delivered = (int64_t)(uint32_t)(tp->snd_una - a->una) + (int64_t)sacked - a->sacked;
     reo_adapt(tp, a);
+    if (a->in_recovery && !tp->cc.in_recovery && tp->cc.ops != NULL)
+        tk_prr_end(tp); /* before a possible undo, which restores the window before */
     tk_undo_on_ack(s, tp, h, a, now);
     tlp_on_ack(s, tp, a);
     detect_and_recover(s, tp, delivered > 0 ? (uint32_t)delivered : 0, now);

@@ -74,6 +74,8 @@ uint32_t tk_prr_sndcnt(uint32_t prr_delivered, uint32_t prr_out, uint32_t recove
 /* Entering recovery (PRR init, RFC 6937 3.1) and once per ACK in it. */
 void tk_prr_start(struct tk_tcb *tp);
 void tk_prr_on_ack(struct tk_tcb *tp, uint32_t delivered);
+/* A full ACK ended PRR's recovery: cwnd = ssthresh. */
+void tk_prr_end(struct tk_tcb *tp);
 /* Data sent in recovery (prr_out). */
 void tk_prr_sent(struct tk_tcb *tp, uint32_t len);
 

@@ -53,6 +53,7 @@ typedef struct tk_rack {
     /* Undo (SPEC DT-15): the window before the reduction, and the marks
      * that tell a spurious retransmission. */
     uint32_t prior_cwnd, prior_ssthresh;
+    uint32_t undo_start;   /* SND.UNA when the episode began (Linux's undo_marker) */
     uint32_t undo_end;     /* SND.MAX when the episode began */
     uint32_t undo_tsval;   /* TSval of the episode's first retransmission ... */
     uint32_t undo_ts_end;  /* ... and its end */

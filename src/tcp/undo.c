@@ -3,7 +3,8 @@
  * repaired by a tail loss probe), and given back through the cc's undo
  * hook when the episode proves spurious:
  * - D-SACK (RFC 2883, as RFC 3708 suggests): every retransmission of the
- *   episode came back reported as a duplicate;
+ *   episode came back reported as a duplicate (D-SACKs of data below the
+ *   episode's start, resent in an earlier one, do not count);
  * - Eifel detection (RFC 3522) with the response of RFC 4015: the first
  *   ACK for retransmitted data echoes a timestamp older than the
  *   retransmission, so it answers the original;
@@ -18,6 +19,7 @@ void tk_undo_mark(tk_tcb *tp) {
     tk_rack *r = &tp->sack->rack;
     r->prior_cwnd = tp->cc.cwnd;
     r->prior_ssthresh = tp->cc.ssthresh;
+    r->undo_start = tp->snd_una;
     r->undo_end = tp->snd_max;
     r->undo_retrans = 0;
     r->undo_on = true;
@@ -80,8 +82,12 @@ void tk_undo_on_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const tk_rack_
             return;
         }
     }
-    if (a->dsack && tk_seq_leq(a->dsack_right, r->undo_end) && r->undo_retrans > 0 &&
-        --r->undo_retrans == 0) {
+    /* Only a duplicate of this episode's data counts: one of a copy sent in
+     * an earlier episode (below SND.UNA when this one began) arrives late
+     * and says nothing about this one's retransmissions (as Linux checks
+     * undo_marker). */
+    if (a->dsack && tk_seq_gt(a->dsack_right, r->undo_start) &&
+        tk_seq_leq(a->dsack_right, r->undo_end) && r->undo_retrans > 0 && --r->undo_retrans == 0) {
         undo(s, tp);
         return;
     }

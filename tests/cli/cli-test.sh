@@ -72,6 +72,8 @@ expect 2 "70000" decode --udp-tunnel-port 70000
 expect 2 "-1" run --remote-isn=-1 x.pkt
 expect 2 "--sysctl" run --sysctl
 expect 2 "abc" serve --tap tk0 --addr 198.18.0.2/24 --port abc echo
+expect 2 "100" serve --tap tk0 --addr 198.18.0.2/24 --buffers 100 echo
+expect 2 "--buffers" connect --tap tk0 --addr 198.18.0.2/24 --buffers
 expect 2 "--addr" serve --tap tk0 echo
 expect 2 "--tap" connect --addr 198.18.0.2/24 198.18.0.1 7
 expect 2 "-7" connect --tap tk0 --addr 198.18.0.2/24 198.18.0.1 -7

@@ -312,6 +312,48 @@ static void test_DT_14_prr_send_pattern(void **state) {
     tkh_fini(&c.h);
 }
 
+/* DT-14 (RFC 6937 / RFC 9937, as Linux's tcp_end_cwnd_reduction): PRR
+ * recovery ends with cwnd = ssthresh, whatever is in flight then. Here the
+ * application wrote only the 20 segments that were in flight, so nothing
+ * new went out in recovery and the full ACK leaves nothing outstanding:
+ * RFC 6582's min(ssthresh, FlightSize + SMSS) would leave a window of two
+ * segments (a sender held back by its send buffer lost most of its window
+ * on every recovery this way). The next 10 segments leave at once. */
+static void test_DT_14_recovery_ends_at_ssthresh(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    warm(&c, 8000);
+    warm(&c, 4000);
+    assert_int_equal(info(&c).cwnd, 20000);
+    const uint32_t b = c.una;
+    tk_send(c.h.s, c.sd, zeros, 20000);
+    tkh_poll(&c.h);
+    assert_int_equal(tkh_pending(&c.h), 20);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    tkh_seg g;
+    for (uint32_t k = 1; k <= 19; k++) {
+        uint32_t e[] = {b + 1000, b + 1000 + 1000 * k};
+        ack(&c, b, 65535, 1, e);
+        if (k == 3)
+            TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* the retransmission */
+        TKH_NOTHING(&c.h);
+    }
+    assert_int_equal(info(&c).ssthresh, 10000);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    ack(&c, b + 20000, 65535, 0, NULL);
+    assert_int_equal(info(&c).cwnd, 10000);
+    assert_int_equal(info(&c).ssthresh, 10000);
+    tk_send(c.h.s, c.sd, zeros, 20000);
+    tkh_poll(&c.h);
+    for (uint32_t k = 0; k < 10; k++)
+        TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 20000 + 1000 * k, R1, 1000);
+    TKH_NOTHING(&c.h);
+    tkh_fini(&c.h);
+}
+
 /* DT-15 (RFC 2883) and DT-12 (RFC 8985 6.2 step 4): A was only reordered:
  * after its retransmission the peer reports the copy as a duplicate. The
  * reduction is undone (cwnd and ssthresh as before) and the reordering
@@ -340,6 +382,45 @@ static void test_DT_15_dsack_undo(void **state) {
     assert_true(after.cwnd >= before.cwnd);
     assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 1);
     assert_int_equal(tcpinfo(&c).tcpi_rack_reo_wnd, 50000);
+    tkh_fini(&c.h);
+}
+
+/* DT-15: a D-SACK for a copy resent in an earlier episode says nothing
+ * about this one. Episode 1 resends A, which was only late (its D-SACK
+ * comes later); episode 2 loses P for real and resends it. Then A's
+ * duplicate report arrives: it lies below SND.UNA at episode 2's start, so
+ * episode 2's reduction stays (counting it undid real losses: at 5 % loss
+ * the sender kept windows of hundreds of segments). */
+static void test_DT_15_dsack_of_earlier_episode_keeps_reduction(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(&c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* episode 1: A */
+    ack(&c, b + 5000, 65535, 0, NULL);             /* the original A arrived */
+    tkh_clear(&c.h);
+    tk_send(c.h.s, c.sd, zeros, 2000); /* P and Q */
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t q[] = {b + 6000, b + 7000};
+    ack(&c, b + 5000, 65535, 1, q);                       /* Q arrived, P did not */
+    tkh_run_until(&c.h, c.h.now + TK_MS(30));             /* the reordering window: P is lost */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 5000, R1, 1000); /* episode 2: P */
+    uint32_t ssthresh = info(&c).ssthresh;
+    assert_int_equal(ssthresh, 2000);
+    uint32_t d[] = {b, b + 1000, b + 6000, b + 7000};
+    ack(&c, b + 5000, 65535, 2, d); /* A's copy was a duplicate */
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, ssthresh);
     tkh_fini(&c.h);
 }
 
@@ -525,7 +606,9 @@ int main(void) {
         cmocka_unit_test(test_DT_12_classic_selectable),
         cmocka_unit_test(test_DT_14_prr_arithmetic),
         cmocka_unit_test(test_DT_14_prr_send_pattern),
+        cmocka_unit_test(test_DT_14_recovery_ends_at_ssthresh),
         cmocka_unit_test(test_DT_15_dsack_undo),
+        cmocka_unit_test(test_DT_15_dsack_of_earlier_episode_keeps_reduction),
         cmocka_unit_test(test_DT_15_frto_spurious_rto_undo),
         cmocka_unit_test(test_DT_15_eifel_undo),
         cmocka_unit_test(test_DT_15_eifel_real_loss_keeps_reduction),

@@ -19,18 +19,19 @@
 #define BUF 65536
 
 static void usage(FILE *f) {
-    fprintf(f,
-            "usage: tcpkit connect {--tap IF | --xdp IF[:Q] | --dpdk 'EAL ARGS'} --addr A/N\n"
-            "                      [--gw G] [--mac M] [--pcap F]\n"
-            "                      [--offload|--no-offload] [--no-tso] [--impair SPEC] HOST PORT\n"
-            "  Creates the TAP interface IF, connects to HOST:PORT, copies stdin to the\n"
-            "  connection (EOF: half-close) and the connection to stdout.\n"
-            "  --offload: TAP offloads both ways (checksums, TSO super-segments; --no-tso:\n"
-            "  checksums only); TK_OFFLOAD=1 in the environment is the same by default.\n"
-            "  --xdp / --dpdk: a NIC queue through AF_XDP, a DPDK port (serve --help).\n"
-            "  Exit status: 0 both directions ended cleanly; 111 connection refused\n"
-            "  (ECONNREFUSED), 104 reset (ECONNRESET), 110 timed out (ETIMEDOUT), 113 no\n"
-            "  route (EHOSTUNREACH), 1 another failure, 2 usage.\n");
+    fprintf(f, "usage: tcpkit connect {--tap IF | --xdp IF[:Q] | --dpdk 'EAL ARGS'} --addr A/N\n"
+               "                      [--gw G] [--mac M] [--pcap F]\n"
+               "                      [--offload|--no-offload] [--no-tso] [--impair SPEC]\n"
+               "                      [--buffers BYTES] HOST PORT\n"
+               "  Creates the TAP interface IF, connects to HOST:PORT, copies stdin to the\n"
+               "  connection (EOF: half-close) and the connection to stdout.\n"
+               "  --offload: TAP offloads both ways (checksums, TSO super-segments; --no-tso:\n"
+               "  checksums only); TK_OFFLOAD=1 in the environment is the same by default.\n"
+               "  --buffers BYTES: send and receive buffers (256 KiB; 4 KiB to 16 MiB).\n"
+               "  --xdp / --dpdk: a NIC queue through AF_XDP, a DPDK port (serve --help).\n"
+               "  Exit status: 0 both directions ended cleanly; 111 connection refused\n"
+               "  (ECONNREFUSED), 104 reset (ECONNRESET), 110 timed out (ETIMEDOUT), 113 no\n"
+               "  route (EHOSTUNREACH), 1 another failure, 2 usage.\n");
 }
 
 typedef struct client {

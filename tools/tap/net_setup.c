@@ -27,6 +27,12 @@ int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
         o->no_tso = true;
         return 0;
     }
+    if (tk_cli_is(c, a, "--buffers")) {
+        uint64_t v = 0;
+        int rc = tk_cli_range(c, TK_NET_BUFFERS_MIN, TK_NET_BUFFERS_MAX, &v);
+        o->buffers = (uint32_t)v;
+        return rc;
+    }
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
         if (!tk_cli_is(c, a, names[k]))
             continue;
@@ -193,9 +199,18 @@ static int configure(tk_net *n, const tk_netopts *o) {
         return -EINVAL;
     }
     memcpy(n->cfg.mac, mac, 6);
-    /* Room for a full-rate transfer over a real link. */
-    n->cfg.rcvbuf = 256u * 1024u;
-    n->cfg.sndbuf = 256u * 1024u;
+    /* Room for a full-rate transfer over a real link; --buffers for a
+     * longer or faster path (the kernel's own grow to 4 MiB and more). The
+     * out-of-order budget is the receive buffer, so a whole window can wait
+     * for one lost segment, and the pool backs two connections' buffers:
+     * chunks are taken on demand, so more connections share it. */
+    uint32_t bufs = o->buffers ? o->buffers : TK_NET_BUFFERS_DEFAULT;
+    n->cfg.rcvbuf = bufs;
+    n->cfg.sndbuf = bufs;
+    if (o->buffers) {
+        n->cfg.ooo_budget_bytes = bufs;
+        n->cfg.buf_pool_bytes = 4ull * bufs;
+    }
     /* NET-7: the TAP device's offloads, both ways (drivers/tap.h). */
     if (o->offload)
         n->cfg.link_caps = TK_LINK_CSUM_TCP | (o->no_tso ? 0u : TK_LINK_TSO4 | TK_LINK_TSO6);

@@ -16,6 +16,10 @@
 #include "tcpkit/config.h"
 #include "tcpkit/stack.h"
 
+#define TK_NET_BUFFERS_DEFAULT (256u * 1024u)
+#define TK_NET_BUFFERS_MIN     (4u * 1024u)
+#define TK_NET_BUFFERS_MAX     (16u * 1024u * 1024u)
+
 typedef struct tk_netopts {
     /* --addr may be given twice: an IPv4 "a.b.c.d/N" (addr) and an IPv6
      * "x:x::x/N" or "slaac" (addr6, which turns IPv6 on: SPEC NET-4; with
@@ -25,11 +29,14 @@ typedef struct tk_netopts {
     bool offload;           /* --offload: TAP offloads both ways (drivers/tap.h, NET-7) */
     bool offload_set;       /* --offload or --no-offload given (else TK_OFFLOAD decides) */
     bool no_tso;            /* --no-tso: checksum offload only */
+    /* --buffers BYTES: send and receive buffer and out-of-order budget of
+     * every connection (default 256 KiB; 4 KiB to 16 MiB). */
+    uint32_t buffers;
 } tk_netopts;
 
-/* If `a` is a network option (or --offload, --no-offload, --no-tso), consumes it and its value and
- * returns 0; returns 1 when it is not one, TK_CLI_USAGE when its value is
- * missing (reported). */
+/* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers), consumes it and its
+ * value and returns 0; returns 1 when it is not one, TK_CLI_USAGE when its value is missing
+ * (reported). */
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a);
 
 /* Both network options every command needs (--tap, and --addr of either
