@@ -476,134 +476,14 @@ static inline tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const 
 }
 #endif
 
-/* TCP Fast Open, server side (SPEC OP-8, RFC 7413; tcp/fastopen.c). */
-#define TK_FASTOPEN_COOKIE_LEN 8
-#if TK_WITH_FASTOPEN
-/* True when listener lp takes Fast Open SYNs (the stack setting and a
- * TCP_FASTOPEN queue). */
-bool tk_fastopen_listener_on(const struct tk_stack *s, const tk_tcb *lp);
-/* The cookie for client address raddr now (RFC 7413 4.1.2). */
-void tk_fastopen_cookie(const struct tk_stack *s, uint32_t raddr, tk_time now,
-                        uint8_t out[TK_FASTOPEN_COOKIE_LEN]);
-/* A SYN with data and a Fast Open option to lp: true when it made a child
- * that took the data; false leaves the SYN to the ordinary handshake. */
-bool tk_fastopen_syn(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
-/* The child leaves its listener's Fast Open queue (ESTABLISHED or gone). */
-void tk_fastopen_child_done(struct tk_stack *s, tk_tcb *tp);
-#else
-/* Fast Open compiled out (TK_WITH_FASTOPEN 0): as with cfg.fastopen 0. */
-static inline bool tk_fastopen_listener_on(const struct tk_stack *s, const tk_tcb *lp) {
-    (void)s, (void)lp;
-    return false;
-}
-static inline void tk_fastopen_cookie(const struct tk_stack *s, uint32_t raddr, tk_time now,
-                                      uint8_t out[TK_FASTOPEN_COOKIE_LEN]) {
-    (void)s, (void)raddr, (void)now, (void)out;
-}
-static inline bool tk_fastopen_syn(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
-    (void)s, (void)lp, (void)sg, (void)now;
-    return false;
-}
-static inline void tk_fastopen_child_done(struct tk_stack *s, tk_tcb *tp) {
-    (void)s, (void)tp;
-}
-#endif
-/* Client side (tcp/fastopen_client.c). The stack's cookie cache: the
- * latest cookie of each of the last TK_FO_CACHE_SIZE servers. */
-#define TK_FO_CACHE_SIZE (TK_WITH_FASTOPEN ? 16 : 1)
-typedef struct tk_fo_cache {
-    struct {
-        uint32_t raddr, stamp; /* stamp 0: empty; the smallest is replaced first */
-        uint8_t len;
-        uint8_t cookie[TK_TCP_FO_MAX];
-    } e[TK_FO_CACHE_SIZE];
-    uint32_t clock;
-} tk_fo_cache;
-#if TK_WITH_FASTOPEN
-/* Marks a connection in SYN_SENT for Fast Open: the cached cookie of its
- * server and up to len bytes of data (already in sndq) in the SYN; returns
- * the bytes the SYN will carry (0: no cookie, the SYN asks for one). */
-uint32_t tk_fastopen_connect(struct tk_stack *s, tk_tcb *tp, uint32_t len);
-/* The Fast Open option of our first SYN: the cached cookie of its server,
- * or a cookie request; and the data that SYN carries (none when the cookie
- * has left the cache since connect). Both read the cache at the same time. */
-void tk_fastopen_syn_opts(const struct tk_stack *s, const tk_tcb *tp, tk_tcp_opts *o);
-uint32_t tk_fastopen_syn_data(const struct tk_stack *s, const tk_tcb *tp);
-/* A SYN-ACK acceptable in SYN_SENT: caches its cookie, drops the SYN data
- * it acknowledges, and rewinds SND.NXT to resend the rest (RFC 7413 4.2.2). */
-void tk_fastopen_synack(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg);
-#else
-static inline uint32_t tk_fastopen_connect(struct tk_stack *s, tk_tcb *tp, uint32_t len) {
-    (void)s, (void)tp, (void)len;
-    return 0;
-}
-static inline void tk_fastopen_syn_opts(const struct tk_stack *s, const tk_tcb *tp,
-                                        tk_tcp_opts *o) {
-    (void)s, (void)tp, (void)o;
-}
-static inline uint32_t tk_fastopen_syn_data(const struct tk_stack *s, const tk_tcb *tp) {
-    (void)s, (void)tp;
-    return 0;
-}
-static inline void tk_fastopen_synack(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg) {
-    (void)s, (void)tp, (void)sg;
-}
-#endif
+/* TCP Fast Open: tcp/fastopen.h, included below. */
 /* Puts a passive connection on its listener's accept queue. */
 void tk_tcp_accept_enqueue(struct tk_stack *s, tk_tcb *tp);
 
 /* timer.c */
 void tk_tcp_timer_fire(struct tk_stack *s, tk_tcb *tp, tk_time now);
 
-#if TK_WITH_ECN
-/* ecn.c: Explicit Congestion Notification (RFC 3168 6.1). */
-/* ECE|CWR for the SYN or SYN-ACK output is about to send (6.1.1, 6.1.1.1). */
-uint8_t tk_ecn_syn_flags(const struct tk_stack *s, tk_tcb *tp);
-/* The peer's SYN or SYN-ACK (flags): decides whether the connection uses
- * ECN; call in the state it arrived in (CLOSED for a listener's child). */
-void tk_ecn_syn_in(const struct tk_stack *s, tk_tcb *tp, uint8_t flags);
-/* A listener's answer to a SYN with these flags: true when it is an
- * ECN-setup SYN and the configuration accepts ECN (a syncache entry). */
-bool tk_ecn_syn_accept(const struct tk_stack *s, uint8_t flags);
-/* A segment past the acceptability test; in_window: it brings new data. */
-void tk_ecn_input(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window);
-/* An ACK with ECN-Echo, just before its on_ack / on_dupack (6.1.2).
- * Returns true when cwnd was one segment already: the caller restarts the
- * retransmit timer, and new data waits until it expires (TK_ECN_HOLD). */
-bool tk_ecn_echo(struct tk_stack *s, tk_tcb *tp, uint32_t ack);
-/* cwnd was reduced by a loss: CWR on the next new data segment (6.1.2). */
-void tk_ecn_cwnd_reduced(tk_tcb *tp);
-/* Flags of a non-SYN segment with ECE and CWR added as due; fresh: it
- * carries new data for the first time (clears the pending CWR). */
-uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh);
-#else
-/* ECN compiled out (TK_WITH_ECN 0): every connection as with cfg.ecn 0. */
-static inline uint8_t tk_ecn_syn_flags(const struct tk_stack *s, tk_tcb *tp) {
-    (void)s, (void)tp;
-    return 0;
-}
-static inline void tk_ecn_syn_in(const struct tk_stack *s, tk_tcb *tp, uint8_t flags) {
-    (void)s, (void)tp, (void)flags;
-}
-static inline bool tk_ecn_syn_accept(const struct tk_stack *s, uint8_t flags) {
-    (void)s, (void)flags;
-    return false;
-}
-static inline void tk_ecn_input(struct tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window) {
-    (void)s, (void)tp, (void)sg, (void)in_window;
-}
-static inline bool tk_ecn_echo(struct tk_stack *s, tk_tcb *tp, uint32_t ack) {
-    (void)s, (void)tp, (void)ack;
-    return false;
-}
-static inline void tk_ecn_cwnd_reduced(tk_tcb *tp) {
-    (void)tp;
-}
-static inline uint8_t tk_ecn_out_flags(tk_tcb *tp, uint8_t flags, bool fresh) {
-    (void)tp, (void)fresh;
-    return flags;
-}
-#endif
+/* ECN: tcp/ecn.h, included below. */
 
 /* Sends a segment written at tk_tcp_seg_area() in an IPv4 packet with the
  * connection's TTL and TOS (IP_TTL, IP_TOS), inside UDP when encapsulated;
@@ -684,5 +564,8 @@ int tk_tcp_ip6_output(struct tk_stack *s, const uint8_t l6[16], const uint8_t r6
  * is off). */
 int tk_tcp_ip_output(struct tk_stack *s, uint32_t laddr, uint32_t raddr, uint16_t encap,
                      const struct tk_net_hdr_opts *o, size_t len, tk_time now);
+
+#include "tcp/ecn.h"
+#include "tcp/fastopen.h"
 
 #endif
