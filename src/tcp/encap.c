@@ -45,12 +45,13 @@ uint16_t tk_tcp_mss_for(const tk_stack *s, bool v6, uint16_t encap) {
 }
 
 #if TK_WITH_ENCAP
-int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len, tk_time now) {
-    tk_udp_hdr uh;
-    int rc = tk_wire_udp_parse(p, len, ih->src, ih->dst, true, &uh);
-    if (rc == TK_WIRE_UDP_CSUM) {
+/* A UDP datagram parsed with rc for the tunnel: 0 when it is the tunnel's
+ * (counted in encap_segs_in), else why it was dropped (counted). v6: a
+ * zero checksum is refused (RFC 8200 8.1). */
+static int tunnel_take(tk_stack *s, int rc, const tk_udp_hdr *uh, bool v6, tk_time now) {
+    if (rc == TK_WIRE_UDP_CSUM || (v6 && rc >= 0 && uh->csum == 0)) {
         TK_DROP(s, drop_udp_bad_csum, now);
-        return rc;
+        return rc < 0 ? rc : -EINVAL;
     }
     if (rc < 0) {
         TK_DROP(s, drop_udp_bad_header, now);
@@ -58,11 +59,20 @@ int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t le
     }
     /* No UDP service but the tunnel; a datagram from port 0 could not be
      * answered (and port 0 means plain TCP in a TCB). */
-    if (s->cfg.udp_tunnel_port == 0 || uh.dport != s->cfg.udp_tunnel_port || uh.sport == 0) {
+    if (s->cfg.udp_tunnel_port == 0 || uh->dport != s->cfg.udp_tunnel_port || uh->sport == 0) {
         TK_DROP(s, drop_udp_port, now);
         return -ECONNREFUSED;
     }
     s->stats.encap_segs_in++;
+    return 0;
+}
+
+int tk_udp_input(tk_stack *s, const tk_ipv4_hdr *ih, const uint8_t *p, size_t len, tk_time now) {
+    tk_udp_hdr uh;
+    int rc =
+        tunnel_take(s, tk_wire_udp_parse(p, len, ih->src, ih->dst, true, &uh), &uh, false, now);
+    if (rc < 0)
+        return rc;
     /* A zero UDP checksum means the sender computed none (RFC 768): the TCP
      * checksum is then the segment's only protection and is checked. A
      * verified UDP checksum covers the segment already, and the TCP one is
@@ -77,21 +87,9 @@ int tk_udp_input6(tk_stack *s, const tk_ipv6_hdr *ih, const uint8_t *p, size_t l
     uint32_t ps, pd;
     tk_addr6_pseudo(ih->src, ih->dst, &ps, &pd);
     tk_udp_hdr uh;
-    int rc = tk_wire_udp_parse(p, len, ps, pd, true, &uh);
-    /* RFC 8200 8.1: over IPv6 a zero UDP checksum is refused. */
-    if (rc == TK_WIRE_UDP_CSUM || (rc >= 0 && uh.csum == 0)) {
-        TK_DROP(s, drop_udp_bad_csum, now);
-        return rc < 0 ? rc : -EINVAL;
-    }
-    if (rc < 0) {
-        TK_DROP(s, drop_udp_bad_header, now);
+    int rc = tunnel_take(s, tk_wire_udp_parse(p, len, ps, pd, true, &uh), &uh, true, now);
+    if (rc < 0)
         return rc;
-    }
-    if (s->cfg.udp_tunnel_port == 0 || uh.dport != s->cfg.udp_tunnel_port || uh.sport == 0) {
-        TK_DROP(s, drop_udp_port, now);
-        return -ECONNREFUSED;
-    }
-    s->stats.encap_segs_in++;
     tk_tcp_arrival via = {
         .ecn = ih->tclass & TK_IP_ECN_MASK, .encap = uh.sport, .verify_csum = false};
     return tk_tcp_input6(s, ih->src, ih->dst, p + TK_UDP_HLEN, uh.len - TK_UDP_HLEN, &via, now);
