@@ -205,7 +205,7 @@ void tk_rack_on_send(tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
     set_range(tp, seq, tk_seq_min(end, last), t, TK_RACK_RETRANS);
     if (tk_seq_gt(end, last))
         append(r, end, t, 0);
-    tk_undo_retransmitted(tp, end, now);
+    tk_undo_retransmitted(tp, now);
 }
 
 static void prune(tk_tcb *tp) {

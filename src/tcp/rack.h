@@ -82,8 +82,8 @@ void tk_prr_sent(struct tk_tcb *tp, uint32_t len);
 /* Undo (undo.c): the window before a reduction is remembered, and restored
  * through the cc's undo hook when the reduction proves spurious. */
 void tk_undo_mark(struct tk_tcb *tp);
-/* [.., end) was retransmitted now. */
-void tk_undo_retransmitted(struct tk_tcb *tp, uint32_t end, tk_time now);
+/* A segment of the episode was retransmitted now (RFC 3522: the first one's TSval is kept). */
+void tk_undo_retransmitted(struct tk_tcb *tp, tk_time now);
 /* Checks the ACK against the marks: D-SACKs of every retransmission, an
  * Eifel timestamp, F-RTO's second ACK. */
 void tk_undo_on_ack(struct tk_stack *s, struct tk_tcb *tp, const tk_tcp_hdr *h,

@@ -55,8 +55,7 @@ typedef struct tk_rack {
     uint32_t prior_cwnd, prior_ssthresh;
     uint32_t undo_start;   /* SND.UNA when the episode began (Linux's undo_marker) */
     uint32_t undo_end;     /* SND.MAX when the episode began */
-    uint32_t undo_tsval;   /* TSval of the episode's first retransmission ... */
-    uint32_t undo_ts_end;  /* ... and its end */
+    uint32_t undo_tsval;   /* TSval of the episode's first retransmission */
     uint16_t undo_retrans; /* retransmitted segments not yet reported as duplicates */
     uint8_t reo_mult, reo_persist;
     uint8_t timer; /* TK_RACK_TIMER_* */

@@ -5,9 +5,9 @@
  * - D-SACK (RFC 2883, as RFC 3708 suggests): every retransmission of the
  *   episode came back reported as a duplicate (D-SACKs of data below the
  *   episode's start, resent in an earlier one, do not count);
- * - Eifel detection (RFC 3522) with the response of RFC 4015: the first
- *   ACK for retransmitted data echoes a timestamp older than the
- *   retransmission, so it answers the original;
+ * - Eifel detection (RFC 3522) with the response of RFC 4015: the ACK
+ *   that covers the episode's data echoes a timestamp older than the
+ *   episode's first retransmission, so it answers an original;
  * - F-RTO (RFC 5682 2): after a timeout, the first ACK advances: two new
  *   segments go out instead of retransmissions; if the next ACK advances
  *   too, the timeout was spurious. */
@@ -27,7 +27,7 @@ void tk_undo_mark(tk_tcb *tp) {
     r->undo_ts_used = false;
 }
 
-void tk_undo_retransmitted(tk_tcb *tp, uint32_t end, tk_time now) {
+void tk_undo_retransmitted(tk_tcb *tp, tk_time now) {
     tk_rack *r = &tp->sack->rack;
     if (!r->undo_on)
         return;
@@ -36,7 +36,6 @@ void tk_undo_retransmitted(tk_tcb *tp, uint32_t end, tk_time now) {
     /* RFC 3522 2: the first retransmission of the episode only. */
     if (!r->undo_ts_used && (tp->flags & TK_TF_TS)) {
         r->undo_tsval = tk_tcp_ts_now(now);
-        r->undo_ts_end = end;
         r->undo_ts = true;
         r->undo_ts_used = true;
     }
@@ -73,8 +72,11 @@ void tk_undo_on_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const tk_rack_
     tk_rack *r = &tp->sack->rack;
     if (!r->undo_on)
         return;
-    /* RFC 3522 2: the first ACK for the retransmitted segment. */
-    if (r->undo_ts && tk_seq_geq(tp->snd_una, r->undo_ts_end) && tk_seq_gt(tp->snd_una, a->una)) {
+    /* RFC 3522 2 on the first ACK that covers the whole episode (as Linux's
+     * tcp_packet_delayed at the end of recovery): the first ACK past the
+     * first resend may come from an original that was only late while
+     * later segments of the episode were really lost. */
+    if (r->undo_ts && tk_seq_geq(tp->snd_una, r->undo_end) && tk_seq_gt(tp->snd_una, a->una)) {
         r->undo_ts = false;
         if ((h->opts.present & TK_OPT_TS) && h->opts.ts_ecr != 0 &&
             tk_seq_lt(h->opts.ts_ecr, r->undo_tsval)) {

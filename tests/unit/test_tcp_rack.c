@@ -501,6 +501,54 @@ static void test_DT_15_eifel_undo(void **state) {
     tkh_fini(&c.h);
 }
 
+/* DT-15 (RFC 3522 with RFC 4015's response, checked as Linux's
+ * tcp_packet_delayed when the episode's data is all acknowledged): A was
+ * only late, C was lost. The ACK that A's late arrival triggers echoes A's
+ * old TSval and passes A's resend, but C is still missing: the episode is
+ * not over and its reduction stays; the ACK for C's resend echoes the
+ * resend's TSval: the loss was real, nothing is undone. (Undoing at the
+ * first ACK gave back the window through real losses: at 5 % loss a
+ * sender kept windows of 300 segments.) */
+static void test_DT_15_eifel_waits_for_whole_episode(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, true);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_time t1 = c.h.now;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, t1 + RTT);
+    uint32_t e[] = {b + 3000, b + 5000, b + 1000, b + 2000};
+    ack(&c, b, 65535, 2, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);        /* A */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 2000, R1, 1000); /* C */
+    uint32_t ssthresh = info(&c).ssthresh;
+    assert_int_equal(ssthresh, 2500);
+    tkh_run_until(&c.h, t1 + RTT + TK_MS(10));
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof o);
+    o.present = TK_OPT_TS | TK_OPT_SACK;
+    o.ts_val = 1001;
+    o.ts_ecr = (uint32_t)(t1 / 1000u); /* A's original */
+    o.sack_count = 1;
+    o.sack[0].left = b + 3000;
+    o.sack[0].right = b + 5000;
+    tkh_inject(&c.h, TK_TCP_ACK, R1, b + 2000, 65535, &o, NULL, 0);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, ssthresh);
+    tkh_run_until(&c.h, c.h.now + TK_MS(90));
+    o.present = TK_OPT_TS;
+    o.sack_count = 0;
+    o.ts_ecr = (uint32_t)(c.h.now / 1000u) - 100u; /* C's resend */
+    tkh_inject(&c.h, TK_TCP_ACK, R1, b + 5000, 65535, &o, NULL, 0);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, ssthresh);
+    tkh_fini(&c.h);
+}
+
 /* DT-15 (RFC 3522): the same ACK echoing the retransmission's TSval: the
  * loss was real, the reduction stays. */
 static void test_DT_15_eifel_real_loss_keeps_reduction(void **state) {
@@ -611,6 +659,7 @@ int main(void) {
         cmocka_unit_test(test_DT_15_dsack_of_earlier_episode_keeps_reduction),
         cmocka_unit_test(test_DT_15_frto_spurious_rto_undo),
         cmocka_unit_test(test_DT_15_eifel_undo),
+        cmocka_unit_test(test_DT_15_eifel_waits_for_whole_episode),
         cmocka_unit_test(test_DT_15_eifel_real_loss_keeps_reduction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -240,8 +240,11 @@ static void judge(const tk_az_conn *c, const tk_az_end *a0, const tk_az_end *b, 
             add(v, TK_AZ_KEEPALIVE, "SEQ = SND.NXT - 1 on an idle connection (TM-1)");
         }
     }
+    /* As Wireshark decides it: the ACK of this end's previous segment, not
+     * its highest (a late, reordered ACK in between makes it no update). */
     bool same = a->has_seq && s->len == 0 && !ctl && (s->flags & TK_TCP_ACK) &&
-                s->seq == a->next_seq && a->ack_valid && s->ack == a->last_ack;
+                s->seq == a->next_seq && a->ack_valid && s->ack == a->last_ack &&
+                s->ack == a->prev_ack;
     if (same && win != a->win && s->win != 0)
         add(v, TK_AZ_WINDOW_UPDATE, "only the advertised window changed (DT-2)");
     if (pure_repeat_ack(a, s, win) && b->last_keepalive)
@@ -335,6 +338,8 @@ static void update_sender(tk_az_conn *c, tk_az_end *a, tk_az_end *b, const tk_az
         if (b->fin_seen && tk_seq_gt(s->ack, b->fin_seq))
             b->fin_acked = true;
     }
+    if (s->flags & TK_TCP_ACK)
+        a->prev_ack = s->ack;
     if (v->dup)
         a->dup_acks++;
     if (s->flags & TK_TCP_ACK)

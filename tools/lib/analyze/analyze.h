@@ -73,6 +73,7 @@ typedef struct tk_az_end {
     uint32_t isn, fin_seq;
     uint32_t next_seq;    /* highest sequence number sent + 1 */
     uint32_t last_ack;    /* highest ACK sent */
+    uint32_t prev_ack;    /* the ACK of its latest segment (a late one's too) */
     bool ack_valid;       /* last_ack holds an ACK */
     uint32_t win;         /* last window advertised (scaled) */
     int8_t wscale;        /* from its SYN, -1 when absent */
