@@ -1,6 +1,7 @@
 /* The simulated link's ECN marking (ce_threshold): ECT packets that find the
  * queue at the threshold are delivered with CE and a valid IPv4 checksum,
- * their DSCP bits kept; Not-ECT, CE and non-IPv4 frames pass unchanged. */
+ * their DSCP bits kept, IPv6 ones in their traffic class; Not-ECT, CE and
+ * frames that are neither IPv4 nor IPv6 pass unchanged. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include "simlink.h"
 #include "tcpkit/wire/eth.h"
 #include "tcpkit/wire/ipv4.h"
+#include "tcpkit/wire/ipv6.h"
 
 #define NFRAMES 8
 
@@ -102,6 +104,58 @@ static void test_ecn_simlink_marks_at_threshold(void **state) {
     tk_simlink_destroy(l);
 }
 
+/* A 134-byte IPv6 frame with this traffic class (flow label 0xabcde). */
+static size_t frame6(uint8_t *f, uint8_t tclass) {
+    memset(f, 0x5a, 134);
+    tk_eth_hdr eh = {.type = TK_ETHERTYPE_IPV6};
+    memset(eh.dst, 0x02, 6);
+    memset(eh.src, 0x04, 6);
+    assert_int_equal(tk_wire_eth_emit(&eh, f, 14), 14);
+    tk_ipv6_hdr ih;
+    memset(&ih, 0, sizeof ih);
+    ih.tclass = tclass;
+    ih.flow = 0xabcde;
+    ih.payload_len = 80;
+    ih.next = TK_IPPROTO_TCP;
+    ih.hop_limit = 64;
+    assert_int_equal(tk_wire_ipv6_emit(&ih, f + 14, 40), 40);
+    return 134;
+}
+
+/* NET-4: IPv6 packets are marked too, in the traffic class's ECN bits; the
+ * DSCP bits and the flow label are kept, Not-ECT and CE pass unchanged. */
+static void test_ecn_simlink_marks_ipv6(void **state) {
+    (void)state;
+    tk_simlink *l = NULL;
+    assert_int_equal(tk_simlink_create(&l, 1, 64), 0);
+    tk_simlink_params p = {.bandwidth_bps = 1000000, .ce_threshold = 2};
+    assert_int_equal(tk_simlink_set_params(l, TK_SIMLINK_AB, &p), 0);
+    static const struct {
+        uint8_t tc, rx_tc;
+    } cases[5] = {
+        {0xb8 | TK_IP_ECN_ECT0, 0xb8 | TK_IP_ECN_ECT0},
+        {0xb8 | TK_IP_ECN_ECT0, 0xb8 | TK_IP_ECN_ECT0},
+        {0xb8 | TK_IP_ECN_ECT0, 0xb8 | TK_IP_ECN_CE},
+        {0xb8 | TK_IP_ECN_NOT_ECT, 0xb8},
+        {0x20 | TK_IP_ECN_ECT1, 0x20 | TK_IP_ECN_CE},
+    };
+    uint8_t f[134];
+    for (uint32_t i = 0; i < 5; i++)
+        (void)tk_simlink_send(l, TK_SIMLINK_AB, f, frame6(f, cases[i].tc), 0, NULL);
+    rx r = {0};
+    assert_int_equal(tk_simlink_deliver(l, TK_SEC(1), on_frame, &r), 5);
+    for (uint32_t i = 0; i < 5; i++) {
+        tk_ipv6_hdr ih;
+        assert_int_equal(tk_wire_ipv6_parse(r.frame[i] + 14, r.len[i] - 14, &ih), 40);
+        assert_int_equal(ih.tclass, cases[i].rx_tc);
+        assert_int_equal(ih.flow, 0xabcde);
+    }
+    tk_simlink_stats st;
+    assert_int_equal(tk_simlink_get_stats(l, TK_SIMLINK_AB, &st), 0);
+    assert_int_equal(st.ce_marked, 2);
+    tk_simlink_destroy(l);
+}
+
 /* No queue without a bandwidth limit, so nothing is marked; 0 is off. */
 static void test_ecn_simlink_off(void **state) {
     (void)state;
@@ -124,6 +178,7 @@ static void test_ecn_simlink_off(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ecn_simlink_marks_at_threshold),
+        cmocka_unit_test(test_ecn_simlink_marks_ipv6),
         cmocka_unit_test(test_ecn_simlink_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
