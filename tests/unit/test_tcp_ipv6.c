@@ -30,10 +30,11 @@ typedef struct wire_log {
     int v6_segs, bad_csum, v4_segs;
     uint8_t hop_limit;
     uint32_t flow;
+    int drop_from_a; /* TCP segments of A still to lose */
 } wire_log;
 
 static bool log_frame(void *ctx, int from, const uint8_t *f, size_t len, tk_time now) {
-    (void)from, (void)now;
+    (void)now;
     wire_log *w = ctx;
     if (len < TK_ETH_HLEN + 2)
         return true;
@@ -52,6 +53,10 @@ static bool log_frame(void *ctx, int from, const uint8_t *f, size_t len, tk_time
         return true;
     }
     w->v6_segs++;
+    if (from == 0 && w->drop_from_a > 0) {
+        w->drop_from_a--;
+        return false;
+    }
     w->hop_limit = ih.hop_limit;
     w->flow = ih.flow;
     if ((h.flags & (TK_TCP_SYN | TK_TCP_ACK)) == TK_TCP_SYN && w->syn_mss == 0)
@@ -172,11 +177,44 @@ static void test_NET_04_tcp6_connection_life(void **state) {
     assert_int_equal(ci[0].local.family, TK_AF_INET6);
     assert_memory_equal(ci[0].local.addr6, addr_a, 16);
     assert_int_equal(tk_stack_state_count(p.st[B], TK_TCP_CLOSED), 0);
-    /* A retransmitted FIN from the peer would be answered from the entry;
-     * a new SYN to the same 4-tuple is not (the port stays taken). */
     tkp_run_until(&p, p.now + TK_SEC(61));
     assert_int_equal(tk_stack_state_count(p.st[A], TK_TCP_TIME_WAIT), 0);
     assert_int_equal(tk_stack_stats(p.st[A])->time_wait_expired, 1);
+    tkp_fini(&p);
+}
+
+/* CM-9 over IPv6: the compact TIME_WAIT entry keeps only the peer's fold,
+ * yet answers the peer's retransmitted FIN (its last ACK was lost) with an
+ * ACK back to the segment's source, and the peer closes. */
+static void test_NET_04_CM_09_time_wait_answers_fin(void **state) {
+    (void)state;
+    tkp p;
+    wire_log w;
+    pair6(&p, &w);
+    tk_sockaddr any6 = tk_sockaddr_in6((const uint8_t[16]){0}, 80, 0);
+    int ls = listen_on(&p, &any6);
+    int cs = tk_socket(p.st[A]);
+    tk_sockaddr to = tk_sockaddr_in6(addr_b, 80, 0);
+    assert_int_equal(tk_connect(p.st[A], cs, &to), -EINPROGRESS);
+    int ss = accept_one(&p, ls, NULL);
+    assert_true(ss >= 0);
+    assert_int_equal(tk_close(p.st[A], cs), 0);
+    tkp_run_until(&p, p.now + TK_MS(50));
+    w.drop_from_a = 1; /* A's ACK of B's FIN */
+    assert_int_equal(tk_close(p.st[B], ss), 0);
+    tkp_run_until(&p, p.now + TK_MS(50));
+    assert_int_equal(w.drop_from_a, 0);
+    assert_int_equal(tk_stack_state_count(p.st[A], TK_TCP_TIME_WAIT), 1);
+    assert_int_equal(tk_stack_state_count(p.st[B], TK_TCP_LAST_ACK), 1);
+    uint64_t a_out = tk_stack_stats(p.st[A])->segs_out;
+    tkp_run_until(&p, p.now + TK_SEC(5));
+    assert_true(tk_stack_stats(p.st[B])->retransmits >= 1);
+    assert_int_equal(tk_stack_stats(p.st[A])->segs_out, a_out + 1); /* the entry's ACK, */
+    assert_int_equal(tk_stack_stats(p.st[A])->rsts_sent, 0);        /* not a closed port's RST */
+    assert_int_equal(tk_stack_stats(p.st[B])->rsts_rcvd, 0);
+    assert_int_equal(tk_stack_state_count(p.st[B], TK_TCP_LAST_ACK), 0);
+    assert_int_equal(tk_stack_state_count(p.st[A], TK_TCP_TIME_WAIT), 1);
+    assert_int_equal(w.bad_csum, 0);
     tkp_fini(&p);
 }
 
@@ -271,6 +309,7 @@ static void test_NET_04_ipv6_off_refused(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_04_tcp6_connection_life),
+        cmocka_unit_test(test_NET_04_CM_09_time_wait_answers_fin),
         cmocka_unit_test(test_NET_04_dual_stack_listener),
         cmocka_unit_test(test_NET_04_v6only_refuses_ipv4),
         cmocka_unit_test(test_NET_04_closed_port_refuses),
