@@ -216,6 +216,7 @@ static int connect6(tk_stack *s, tk_tcb *tp, const tk_sock_ip *ip, uint16_t rpor
     }
     memcpy(a->l, l6, 16);
     memcpy(a->r, ip->a6, 16);
+    a->flow = 0;
     tp->flags |= TK_TF_V6;
     return connect_start(s, tp, laddr, ip->a4, rport);
 #else

@@ -21,6 +21,10 @@ struct tk_seg;
 /* An IPv6 connection's addresses: local, remote. */
 typedef struct tk_a6pair {
     uint8_t l[16], r[16];
+    /* RFC 6437 flow label, computed at the first packet and kept, so the
+     * keyed hash is not redone per segment; 0: not yet (set 0 whenever the
+     * addresses are written). */
+    uint32_t flow;
 } tk_a6pair;
 
 /* The keyed 32-bit fold of a (SipHash-1-3 under the stack's hash key, so

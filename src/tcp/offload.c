@@ -95,8 +95,7 @@ int tk_tcb_ip_output(tk_stack *s, const tk_tcb *tp, bool ect, size_t len, tk_tim
     const tk_net_l4_tx *req = offload_req(s, tp, len, &l4);
 #if TK_WITH_IPV6
     if (tp->flags & TK_TF_V6) {
-        const tk_a6pair *a = tk_tcb_a6(s, tp);
-        return tk_tcp_ip6_output(s, a->l, a->r, tp->encap_port, &o, req, len, now);
+        return tk_tcp_ip6_output(s, tk_tcb_a6(s, tp), tp->encap_port, &o, req, len, now);
     }
 #endif
     if (tp->encap_port != 0)

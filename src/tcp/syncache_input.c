@@ -77,6 +77,7 @@ tk_tcb *tk_syncache_expand(tk_stack *s, tk_tcb *lp, const tk_syn_entry *e, const
 #if TK_WITH_IPV6
     if (a6 != NULL) {
         *tk_tcb_a6(s, tp) = *a6;
+        tk_tcb_a6(s, tp)->flow = 0;
         tp->flags |= TK_TF_V6;
     }
 #else

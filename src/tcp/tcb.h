@@ -8,6 +8,7 @@
 
 #include "base/chunkq.h"
 #include "base/timerq.h"
+#include "tcp/addr6.h"
 #include "tcp/cc.h"
 #include "tcp/reass.h"
 #include "tcp/rtt.h"
@@ -550,15 +551,16 @@ int tk_udp_wrap6(struct tk_stack *s, const uint8_t l6[16], const uint8_t r6[16],
  * UDP header when encap != 0), and its room in *cap. */
 uint8_t *tk_tcp_seg_area(struct tk_stack *s, bool v6, uint16_t encap, size_t *cap);
 /* output6.c: sends the len-byte segment at tk_tcp_seg_area(s, true, ...)
- * in an IPv6 packet from l6 to r6: o's TOS as the traffic class; the hop
- * limit the socket's IP_TTL when it differs from cfg.ip_ttl, else the
- * link's (a router's CurHopLimit); an RFC 6437 flow label of the 4-tuple;
+ * in an IPv6 packet from a->l to a->r: o's TOS as the traffic class; the
+ * hop limit the socket's IP_TTL when it differs from cfg.ip_ttl, else the
+ * link's (a router's CurHopLimit); the RFC 6437 flow label a->flow (computed
+ * and kept there when 0);
  * inside UDP from the tunnel port to encap when encap != 0 (encap.c);
  * l4 the link's offload requests (NULL: none). */
 struct tk_net_l4_tx;
-int tk_tcp_ip6_output(struct tk_stack *s, const uint8_t l6[16], const uint8_t r6[16],
-                      uint16_t encap, const struct tk_net_hdr_opts *o,
-                      const struct tk_net_l4_tx *l4, size_t len, tk_time now);
+int tk_tcp_ip6_output(struct tk_stack *s, tk_a6pair *a, uint16_t encap,
+                      const struct tk_net_hdr_opts *o, const struct tk_net_l4_tx *l4, size_t len,
+                      tk_time now);
 /* Sends the len-byte segment at tk_tcp_seg_area(): plain TCP, or inside UDP
  * from cfg.udp_tunnel_port to encap (-EHOSTUNREACH, counted, when the tunnel
  * is off). */
