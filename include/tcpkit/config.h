@@ -178,8 +178,9 @@ typedef struct tk_config {
      * handshake. */
     uint8_t fastopen;
     /* Per-source connection-rate limit (SEC-13): a listener answers SYNs
-     * from one IPv4 address beyond syn_rate_limit per second with a RST
-     * (counted drop_syn_rate_limited); other addresses are not affected.
+     * from one IPv4 address (or one IPv6 /64) beyond syn_rate_limit per
+     * second with a RST (counted drop_syn_rate_limited); other addresses
+     * are not affected.
      * 0 (the default): off. syn_rate_sources (64): addresses tracked at
      * once (a slot taken by another address starts afresh). */
     uint32_t syn_rate_limit;

@@ -14,6 +14,13 @@ uint32_t tk_addr6_fold(const tk_stack *s, const uint8_t a[16]) {
     return f != 0 ? f : 1u;
 }
 
+uint32_t tk_addr6_fold64(const tk_stack *s, const uint8_t a[16]) {
+    uint8_t prefix[16] = {0};
+    memcpy(prefix, a, 8);
+    uint32_t f = (uint32_t)tk_siphash13(s->hash_key, prefix, 16);
+    return f != 0 ? f : 1u;
+}
+
 static uint32_t sum_words(const uint8_t a[16]) {
     uint32_t sum = 0;
     for (int i = 0; i < 16; i += 2)

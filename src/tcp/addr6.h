@@ -31,6 +31,10 @@ typedef struct tk_a6pair {
  * that an attacker cannot aim at a bucket or at another connection's
  * fold); 0 only for the unspecified address ::, which is the wildcard. */
 uint32_t tk_addr6_fold(const struct tk_stack *s, const uint8_t a[16]);
+/* The same for a's /64 prefix, the unit one host is handed (RFC 4291 2.5.1;
+ * SEC-13 counts SYNs per /64, so rotating the interface identifier gains
+ * nothing). */
+uint32_t tk_addr6_fold64(const struct tk_stack *s, const uint8_t a[16]);
 /* The pseudo-header of RFC 8200 8.1 as the (src, dst) pair the IPv4
  * checksum routines take: the one's-complement sum of both addresses'
  * sixteen 16-bit words in src's high half, dst 0. The upper-layer length

@@ -177,7 +177,9 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
         TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
         return;
     }
-    if (!tk_synrate_allow(s, sg->src, now)) {
+    /* SEC-13: per IPv4 address, per IPv6 /64 (one host's prefix). */
+    uint32_t source = tk_seg_r6(sg) != NULL ? tk_addr6_fold64(s, tk_seg_r6(sg)) : sg->src;
+    if (!tk_synrate_allow(s, source, now)) {
         tk_tcp_reset_reply(s, sg, tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos,
                            now); /* SEC-13: refused at once */
         TK_DROP(s, drop_syn_rate_limited, now);

@@ -386,6 +386,62 @@ static void test_NET_04_tcp_over_udp_over_ipv6(void **state) {
     tkp_fini(&p);
 }
 
+/* A SYN to addr_b:80 from src (port sport) as a frame for B. */
+static size_t syn6_frame(uint8_t *out, const uint8_t src[16], uint16_t sport) {
+    const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0x01}, mac_b[6] = {0x02, 0, 0, 0, 0, 0x02};
+    memcpy(out, mac_b, 6);
+    memcpy(out + 6, mac_a, 6);
+    out[12] = 0x86;
+    out[13] = 0xdd;
+    tk_tcp_hdr h;
+    memset(&h, 0, sizeof h);
+    h.sport = sport;
+    h.dport = 80;
+    h.seq = 1000;
+    h.flags = TK_TCP_SYN;
+    h.win = 65535;
+    uint32_t ps, pd;
+    tk_addr6_pseudo(src, addr_b, &ps, &pd);
+    int n = tk_wire_tcp_emit(&h, NULL, 0, ps, pd, out + TK_ETH_HLEN + 40, 100);
+    assert_true(n > 0);
+    tk_ipv6_hdr ih = {.payload_len = (uint16_t)n, .next = 6, .hop_limit = 64};
+    memcpy(ih.src, src, 16);
+    memcpy(ih.dst, addr_b, 16);
+    assert_int_equal(tk_wire_ipv6_emit(&ih, out + TK_ETH_HLEN, 40), 40);
+    return TK_ETH_HLEN + 40 + (size_t)n;
+}
+
+/* SEC-13 over IPv6: the per-source SYN limit counts a /64, one host's
+ * prefix, so new interface identifiers from the same /64 share its budget;
+ * another /64 has its own. */
+static void test_NET_04_SEC_13_syn_rate_per_prefix64(void **state) {
+    (void)state;
+    tk_config cf[2];
+    for (int i = 0; i < 2; i++) {
+        tkh_config(&cf[i]);
+        cf[i].ipv6 = true;
+        cf[i].dad_transmits = 0;
+        memcpy(cf[i].addr6, i == A ? addr_a : addr_b, 16);
+    }
+    cf[B].syn_rate_limit = 2;
+    tkp p;
+    tkp_init(&p, &cf[A], &cf[B], TK_MS(1));
+    (void)listener(&p, 80);
+    uint8_t src[16], f[200];
+    memcpy(src, addr_a, 16);
+    for (int i = 0; i < 3; i++) { /* 2001:2::10, ::11, ::12: one /64 */
+        src[15] = (uint8_t)(0x10 + i);
+        assert_int_equal(
+            tk_stack_input(p.st[B], f, syn6_frame(f, src, (uint16_t)(40000 + i)), p.now), 0);
+    }
+    assert_int_equal(tk_stack_stats(p.st[B])->drop_syn_rate_limited, 1);
+    src[7] = 1; /* 2001:2:0:1::12: another /64 */
+    assert_int_equal(tk_stack_input(p.st[B], f, syn6_frame(f, src, 40010), p.now), 0);
+    assert_int_equal(tk_stack_stats(p.st[B])->drop_syn_rate_limited, 1);
+    assert_int_equal(tk_stack_stats(p.st[B])->syncache_added, 3);
+    tkp_fini(&p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_04_SEC_02_syn_cookie_over_ipv6),
@@ -394,6 +450,7 @@ int main(void) {
         cmocka_unit_test(test_NET_04_pseudo_header_sum),
         cmocka_unit_test(test_NET_04_icmp6_errors_reach_tcp),
         cmocka_unit_test(test_NET_04_tcp_over_udp_over_ipv6),
+        cmocka_unit_test(test_NET_04_SEC_13_syn_rate_per_prefix64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
