@@ -37,204 +37,7 @@ typedef struct opt_row {
     get_fn custom_get; /* VT_CUSTOM */
 } opt_row;
 
-#if TK_WITH_KEEPALIVE
-/* TM-1: (re)arms the keepalive timer from the current settings, so that
- * SO_KEEPALIVE and the TCP_KEEP* options work in any order and at any time:
- * idle counts from the last arrival; while probing, the next probe follows
- * the (possibly new) interval from now. */
-static int keep_rearm(tk_stack *s, tk_tcb *tp, int v) {
-    (void)v;
-    if (!tk_tcb_keepalive_on(s, tp)) {
-        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
-        return 0;
-    }
-    if (!tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
-        return 0;
-    tk_time due = tp->last_rcv + tk_cold(tp)->opts.keep_idle;
-    if (tk_cold(tp)->keep_count > 0)
-        due = s->now + tk_cold(tp)->opts.keep_intvl;
-    if (due < s->now)
-        due = s->now;
-    tk_time cur = tk_cold(tp)->t[TK_TIMER_KEEPALIVE];
-    if (tk_cold(tp)->keep_count > 0 && cur != TK_TIME_NEVER && cur < due)
-        return 0;
-    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, due);
-    return 0;
-}
-
-/* TCP_KEEPIDLE / TCP_KEEPINTVL rearm a running keepalive; switched off,
- * they leave the timer alone. */
-static int keep_time_set(tk_stack *s, tk_tcb *tp, int v) {
-    return tk_tcb_keepalive_on(s, tp) ? keep_rearm(s, tp, v) : 0;
-}
-#endif
-
-/* As FreeBSD does, a new value during the handshake restarts the limit. */
-static int keepinit_set(tk_stack *s, tk_tcb *tp, int v) {
-    if (tp->state != TK_TCP_SYN_SENT && tp->state != TK_TCP_SYN_RCVD)
-        return 0;
-    if (v == 0)
-        tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
-    else
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, s->now + tk_cold(tp)->opts.keepinit);
-    return 0;
-}
-
-static int nodelay_set(tk_stack *s, tk_tcb *tp, int v) {
-    if (v)
-        tk_tcb_mark_pending(s, tp); /* DT-4: Nagle no longer holds data */
-    return 0;
-}
-
-/* API-6: clearing the cork pushes what it held at once, even past Nagle
- * (Linux's TCP_NAGLE_PUSH). */
-static int cork_set(tk_stack *s, tk_tcb *tp, int v) {
-    if (v || !tk_tcb_synchronized(tp))
-        return 0;
-    tp->flags |= TK_TF_UNCORK;
-    tk_tcb_mark_pending(s, tp);
-    return 0;
-}
-
-/* Buffer sizes up to the configured per-socket size, at any time (API-6):
- * on a connection a send buffer never drops below the bytes queued, and a
- * receive buffer never below the window already offered (RFC 9293
- * 3.8.6.2.2: the window does not shrink); a larger one may open the window. */
-static int buf_set(tk_stack *s, tk_tcb *tp, bool rcv, int v) {
-    uint32_t max = rcv ? s->cfg.rcvbuf : s->cfg.sndbuf;
-    uint32_t n = (uint32_t)v > max ? max : (uint32_t)v;
-    *(rcv ? &tk_cold(tp)->opts.rcv_cap : &tk_cold(tp)->opts.snd_cap) = n;
-    uint32_t cap = n;
-    if (rcv && tk_seq_gt(tp->rcv_adv, tp->rcv_nxt)) {
-        uint32_t promised = tk_chunkq_len(&tp->rcvq) + (tp->rcv_adv - tp->rcv_nxt);
-        cap = cap < promised ? promised : cap;
-    }
-    tk_chunkq_set_cap(rcv ? &tp->rcvq : &tp->sndq, cap);
-    if (tp->state == TK_TCP_CLOSED || tp->state == TK_TCP_LISTEN)
-        return 0;
-    if (!rcv || tk_tcp_window_update_due(s, tp))
-        tk_tcb_mark_pending(s, tp); /* more may be sent, or the window opens */
-    return 0;
-}
-static int rcvbuf_set(tk_stack *s, tk_tcb *tp, int v) {
-    return buf_set(s, tp, true, v);
-}
-static int sndbuf_set(tk_stack *s, tk_tcb *tp, int v) {
-    return buf_set(s, tp, false, v);
-}
-
-/* TCP_QUICKACK set while an ACK is being delayed sends it now, as Linux
- * does (RFC 1122 4.2.3.2 leaves the delay to the receiver). */
-static int quickack_set(tk_stack *s, tk_tcb *tp, int v) {
-    if (v && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER) {
-        tp->flags |= TK_TF_ACKNOW;
-        tk_tcb_mark_pending(s, tp);
-    }
-    return 0;
-}
-
-/* Linux's TCP_MAXSEG range: 0 (the route's MSS) or 88..32767. */
-static int maxseg_set(tk_stack *s, tk_tcb *tp, int v) {
-    (void)s;
-    if (v != 0 && (v < 88 || v > 32767))
-        return -EINVAL;
-    tk_cold(tp)->opts.maxseg = (uint16_t)v;
-    return 0;
-}
-/* Linux's answer: the value asked for before the connection exists (536
- * without one), the MSS in use once it does. */
-static int maxseg_get(tk_tcb *tp, int *v) {
-    if (tp->state == TK_TCP_CLOSED || tp->state == TK_TCP_LISTEN)
-        *v = tk_cold(tp)->opts.maxseg != 0 ? tk_cold(tp)->opts.maxseg : 536;
-    else
-        *v = (int)tk_tcp_seg_max(tp);
-    return 0;
-}
-
-/* As Linux: 0 means 1, a negative value the largest, and a mark above half the receive buffer is
- * lowered to it, so that the window cannot close before it is reached. */
-static int rcvlowat_set(tk_stack *s, tk_tcb *tp, int v) {
-    (void)s;
-    uint32_t cap = tk_cold(tp)->opts.rcv_cap / 2u;
-    uint32_t n = v < 0 ? UINT32_MAX : v == 0 ? 1u : (uint32_t)v;
-    tk_cold(tp)->opts.rcvlowat = n > cap ? cap : n;
-    return 0;
-}
-
-#if TK_WITH_ENCAP
-/* As FreeBSD: only before the connection exists, and only with a tunnel. */
-static int encap_set(tk_stack *s, tk_tcb *tp, int v) {
-    if ((v != 0 && s->cfg.udp_tunnel_port == 0) || tp->state != TK_TCP_CLOSED)
-        return -EINVAL;
-    tp->encap_port = (uint16_t)v;
-    return 0;
-}
-static int encap_get(tk_tcb *tp, int *v) {
-    *v = tp->encap_port;
-    return 0;
-}
-#endif
-
-#if TK_WITH_IPV6
-/* IPV6_V6ONLY (NET-4): a TCB flag, read by the listen lookup (demux.c). */
-static int v6only_set(tk_stack *s, tk_tcb *tp, int v) {
-    (void)s;
-    if (tp->state == TK_TCP_LISTEN)
-        return -EINVAL;
-    if (v)
-        tp->flags |= TK_TF_V6ONLY;
-    else
-        tp->flags &= ~TK_TF_V6ONLY;
-    return 0;
-}
-
-static int v6only_get(tk_tcb *tp, int *v) {
-    *v = (tp->flags & TK_TF_V6ONLY) != 0;
-    return 0;
-}
-#endif
-
-/* Reading the pending error clears it. */
-static int error_get(tk_tcb *tp, int *v) {
-    *v = tk_cold(tp)->so_error;
-    tk_cold(tp)->so_error = 0;
-    return 0;
-}
-
-#if TK_WITH_FASTOPEN
-/* OP-8: a listener's queue of Fast Open connections, set before or after
- * listen() (as Linux); a connection has no use for it. */
-static int fastopen_set(tk_stack *s, tk_tcb *tp, int v) {
-    (void)s;
-    if (tp->state != TK_TCP_CLOSED && tp->state != TK_TCP_LISTEN)
-        return -EINVAL;
-    tk_cold(tp)->opts.fastopen_qlen = (uint16_t)v;
-    return 0;
-}
-#endif
-
-/* DT-13: TCP_CONGESTION by number (tk_setsockopt maps the name); a
- * connection that runs switches at once, keeping its window. */
-static int cc_algo_set(tk_stack *s, tk_tcb *tp, int v) {
-    (void)s;
-    if (tk_cc_ops_at((uint32_t)v) == NULL)
-        return -ENOENT; /* a controller compiled out (TK_WITH_CUBIC 0) */
-    tk_cold(tp)->opts.cc_algo = (uint8_t)v;
-    if (tp->cc.ops != NULL)
-        tk_cc_switch(&tp->cc, tk_cc_ops_at((uint32_t)v));
-    return 0;
-}
-
-#if TK_WITH_PACING
-/* Pacing switched off releases what it holds back. */
-static int pacing_after(tk_stack *s, tk_tcb *tp, int v) {
-    if (v || tk_cold(tp)->t[TK_TIMER_PACE] == TK_TIME_NEVER)
-        return 0;
-    tk_tcb_timer_stop(s, tp, TK_TIMER_PACE);
-    tk_tcb_mark_pending(s, tp);
-    return 0;
-}
-#endif
+#include "tcp/sockopts_rules.h"
 
 #define OFF(f) ((uint16_t)offsetof(tk_sockopts, f))
 #define SOL    "SOL_SOCKET", TK_SOL_SOCKET
@@ -274,7 +77,7 @@ static const opt_row rows[] = {
      0,
      true,
      NULL,
-     keep_rearm,
+     tk_so_keep_rearm,
      NULL},
 #endif
     {{SOL, "SO_RCVBUF", TK_SO_RCVBUF, false, false},
@@ -284,7 +87,7 @@ static const opt_row rows[] = {
      0,
      OFF(rcv_cap),
      true,
-     rcvbuf_set,
+     tk_so_rcvbuf_set,
      NULL,
      NULL},
     {{SOL, "SO_SNDBUF", TK_SO_SNDBUF, false, false},
@@ -294,7 +97,7 @@ static const opt_row rows[] = {
      0,
      OFF(snd_cap),
      true,
-     sndbuf_set,
+     tk_so_sndbuf_set,
      NULL,
      NULL},
     {{SOL, "SO_ERROR", TK_SO_ERROR, false, true},
@@ -305,7 +108,7 @@ static const opt_row rows[] = {
      false,
      NULL,
      NULL,
-     error_get},
+     tk_so_error_get},
     {{TCP, "TCP_NODELAY", TK_TCP_NODELAY, false, false},
      VT_FLAG,
      ANY,
@@ -313,7 +116,7 @@ static const opt_row rows[] = {
      0,
      true,
      NULL,
-     nodelay_set,
+     tk_so_nodelay_set,
      NULL},
 #if TK_WITH_KEEPALIVE
     {{TCP, "TCP_KEEPIDLE", TK_TCP_KEEPIDLE, false, false},
@@ -324,7 +127,7 @@ static const opt_row rows[] = {
      OFF(keep_idle),
      true,
      NULL,
-     keep_time_set,
+     tk_so_keep_time_set,
      NULL},
     {{TCP, "TCP_KEEPINTVL", TK_TCP_KEEPINTVL, false, false},
      VT_SECS,
@@ -334,7 +137,7 @@ static const opt_row rows[] = {
      OFF(keep_intvl),
      true,
      NULL,
-     keep_time_set,
+     tk_so_keep_time_set,
      NULL},
     {{TCP, "TCP_KEEPCNT", TK_TCP_KEEPCNT, false, false},
      VT_U32,
@@ -364,7 +167,7 @@ static const opt_row rows[] = {
      OFF(keepinit),
      true,
      NULL,
-     keepinit_set,
+     tk_so_keepinit_set,
      NULL},
     {{TCP, "TCP_MD5SIG", TK_TCP_MD5SIG, false, false},
      VT_BOOL,
@@ -383,9 +186,9 @@ static const opt_row rows[] = {
      0,
      0,
      false,
-     encap_set,
+     tk_so_encap_set,
      NULL,
-     encap_get},
+     tk_so_encap_get},
 #endif
 #if TK_WITH_IPV6
     {{IP6, "IPV6_V6ONLY", TK_IPV6_V6ONLY, false, false},
@@ -395,9 +198,9 @@ static const opt_row rows[] = {
      0,
      0,
      false,
-     v6only_set,
+     tk_so_v6only_set,
      NULL,
-     v6only_get},
+     tk_so_v6only_get},
 #endif
     {{IP, "IP_TTL", TK_IP_TTL, false, false},
      VT_U8,
@@ -426,7 +229,7 @@ static const opt_row rows[] = {
      0,
      true,
      NULL,
-     cork_set,
+     tk_so_cork_set,
      NULL},
     {{TCP, "TCP_QUICKACK", TK_TCP_QUICKACK, false, false},
      VT_FLAG,
@@ -435,7 +238,7 @@ static const opt_row rows[] = {
      0,
      true,
      NULL,
-     quickack_set,
+     tk_so_quickack_set,
      NULL},
     {{TCP, "TCP_USER_TIMEOUT", TK_TCP_USER_TIMEOUT, false, false},
      VT_U32,
@@ -463,16 +266,16 @@ static const opt_row rows[] = {
      0,
      OFF(maxseg),
      true,
-     maxseg_set,
+     tk_so_maxseg_set,
      NULL,
-     maxseg_get},
+     tk_so_maxseg_get},
     {{SOL, "SO_RCVLOWAT", TK_SO_RCVLOWAT, false, false},
      VT_U32,
      ANY,
      0,
      OFF(rcvlowat),
      true,
-     rcvlowat_set,
+     tk_so_rcvlowat_set,
      NULL,
      NULL},
 #if TK_WITH_FASTOPEN
@@ -483,7 +286,7 @@ static const opt_row rows[] = {
      0,
      OFF(fastopen_qlen),
      false,
-     fastopen_set,
+     tk_so_fastopen_set,
      NULL,
      NULL},
 #endif
@@ -494,7 +297,7 @@ static const opt_row rows[] = {
      0,
      OFF(cc_algo),
      true,
-     cc_algo_set,
+     tk_so_cc_algo_set,
      NULL,
      NULL},
 #if TK_WITH_PACING
@@ -505,7 +308,7 @@ static const opt_row rows[] = {
      OFF(pacing),
      true,
      NULL,
-     pacing_after,
+     tk_so_pacing_after,
      NULL},
 #endif
 };
