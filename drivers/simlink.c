@@ -1,6 +1,7 @@
 /* The simulated link: frames in flight live in fixed slots ordered by a
  * binary min-heap on (arrival time, send order), so delivery is O(log n) and
- * ties keep send order. Each direction draws from its own xoshiro256** stream
+ * ties keep send order. The heap holds the keys beside the slot index, so a
+ * sift reads only the heap array, never the (frame-sized) slots. Each direction draws from its own xoshiro256** stream
  * and draws the same number of values per frame whatever the parameters, so
  * changing one fault rate does not reshuffle the others. */
 #include "simlink.h"
@@ -33,9 +34,15 @@ typedef struct direction {
     tk_time busy_until;
 } direction;
 
+typedef struct heap_ent {
+    tk_time at;
+    uint64_t order;
+    uint32_t idx; /* slot index */
+} heap_ent;
+
 struct tk_simlink {
     slot *slots;
-    uint32_t *heap; /* slot indices */
+    heap_ent *heap;
     uint32_t *free_idx;
     uint32_t cap, heap_count, free_count;
     uint64_t next_order;
@@ -74,43 +81,39 @@ static uint64_t rng_below(uint64_t s[4], uint64_t n) {
     return rng_next(s) % n;
 }
 
-static int before(const slot *a, const slot *b) {
+static int before(const heap_ent *a, const heap_ent *b) {
     return a->at < b->at || (a->at == b->at && a->order < b->order);
 }
 
-static void heap_swap(tk_simlink *l, uint32_t i, uint32_t j) {
-    uint32_t t = l->heap[i];
-    l->heap[i] = l->heap[j];
-    l->heap[j] = t;
-}
-
-static void heap_push(tk_simlink *l, uint32_t idx) {
+static void heap_push(tk_simlink *l, heap_ent e) {
     uint32_t i = l->heap_count++;
-    l->heap[i] = idx;
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
-        if (!before(&l->slots[l->heap[i]], &l->slots[l->heap[parent]]))
+        if (!before(&e, &l->heap[parent]))
             break;
-        heap_swap(l, i, parent);
+        l->heap[i] = l->heap[parent];
         i = parent;
     }
+    l->heap[i] = e;
 }
 
 static uint32_t heap_pop(tk_simlink *l) {
-    uint32_t top = l->heap[0];
-    l->heap[0] = l->heap[--l->heap_count];
-    uint32_t i = 0;
+    uint32_t top = l->heap[0].idx;
+    heap_ent e = l->heap[--l->heap_count];
+    uint32_t i = 0, n = l->heap_count;
     for (;;) {
-        uint32_t c = 2 * i + 1, best = i;
-        if (c < l->heap_count && before(&l->slots[l->heap[c]], &l->slots[l->heap[best]]))
-            best = c;
-        if (c + 1 < l->heap_count && before(&l->slots[l->heap[c + 1]], &l->slots[l->heap[best]]))
-            best = c + 1;
-        if (best == i)
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
             break;
-        heap_swap(l, i, best);
-        i = best;
+        if (c + 1 < n && before(&l->heap[c + 1], &l->heap[c]))
+            c++;
+        if (!before(&l->heap[c], &e))
+            break;
+        l->heap[i] = l->heap[c];
+        i = c;
     }
+    if (n > 0)
+        l->heap[i] = e;
     return top;
 }
 
@@ -267,7 +270,7 @@ static slot *enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len, t
     s->len = (uint16_t)len;
     s->dir = (uint8_t)dir;
     memcpy(s->buf, frame, len);
-    heap_push(l, idx);
+    heap_push(l, (heap_ent){at, s->order, idx});
     l->d[dir].in_flight++;
     return s;
 }
@@ -350,12 +353,12 @@ int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk
 tk_time tk_simlink_next_deadline(const tk_simlink *l) {
     if (!l || l->heap_count == 0)
         return TK_TIME_NEVER;
-    return l->slots[l->heap[0]].at;
+    return l->heap[0].at;
 }
 
 uint32_t tk_simlink_deliver(tk_simlink *l, tk_time now, tk_simlink_deliver_fn fn, void *ctx) {
     uint32_t n = 0;
-    while (l && l->heap_count > 0 && l->slots[l->heap[0]].at <= now) {
+    while (l && l->heap_count > 0 && l->heap[0].at <= now) {
         uint32_t idx = heap_pop(l);
         slot *s = &l->slots[idx];
         direction *d = &l->d[s->dir];

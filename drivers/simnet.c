@@ -109,7 +109,8 @@ static int side_start(tk_simnet *n, int id) {
               (uint64_t)n->restarts * 0xd1b54a32d192ed03u;
     tk_stack_io io = {.output = side_output,
                       .random = side_random,
-                      .trace = side_trace,
+                      /* No hook without a listener: the stack then builds no events. */
+                      .trace = n->o.on_trace ? side_trace : NULL,
                       .ctx = sd,
                       .output_offload = side_output_tx};
     int rc = tk_stack_create(&sd->stack, &n->o.cfg[id], &io);

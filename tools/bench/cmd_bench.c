@@ -26,6 +26,7 @@ typedef struct bench_opts {
     uint32_t time_wait; /* TIME_WAIT entries on A */
     uint32_t cc_algo;   /* --cc: TK_CC_ALGO_* of both stacks */
     bool pacing;        /* --pacing 0|1 */
+    bool copy, zerocopy; /* --api: which transfers run */
 } bench_opts;
 
 /* The zero-copy API (API-4): the sender writes its payload straight into
@@ -274,6 +275,7 @@ static int bench_time_wait(const bench_opts *bo) {
 static int usage(FILE *f, int rc) {
     fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
                "                        [--cc cubic|newreno] [--pacing 0|1]\n"
+               "                        [--api copy|zero-copy|both]\n"
                "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
                "       tcpkit bench memory [--quick]   buffer-pool memory and CPU per segment\n"
                "       tcpkit bench shards [--shards N] one stack per core: 1 vs N threads\n"
@@ -284,7 +286,8 @@ static int usage(FILE *f, int rc) {
                "  --time-wait N  TIME_WAIT entries (default 1000000)\n"
                "  --quick        64 MiB, 10000 endpoints, 100000 TIME_WAIT entries\n"
                "  --cc NAME      congestion controller of the transfer (default cubic)\n"
-               "  --pacing 0|1   pacing of the transfer (default 1, the stack default)\n");
+               "  --pacing 0|1   pacing of the transfer (default 1, the stack default)\n"
+               "  --api NAME     the transfers to run: copy, zero-copy or both (default)\n");
     return rc;
 }
 
@@ -304,6 +307,13 @@ static int parse_opt(tk_cli *c, bench_opts *bo, const char *a) {
         if (!rc && strcmp(name, "cubic") && strcmp(name, "newreno"))
             return tk_cli_fail(c, "bad value for --cc (cubic or newreno):", name);
         bo->cc_algo = !rc && !strcmp(name, "newreno") ? TK_CC_ALGO_NEWRENO : TK_CC_ALGO_CUBIC;
+    } else if (tk_cli_is(c, a, "--api")) {
+        const char *name;
+        rc = tk_cli_str(c, &name);
+        if (!rc && strcmp(name, "copy") && strcmp(name, "zero-copy") && strcmp(name, "both"))
+            return tk_cli_fail(c, "bad value for --api (copy, zero-copy or both):", name);
+        bo->copy = !rc && strcmp(name, "zero-copy");
+        bo->zerocopy = !rc && strcmp(name, "copy");
     } else if (tk_cli_is(c, a, "--pacing")) {
         rc = tk_cli_u64(c, 1, &v);
         bo->pacing = v != 0;
@@ -322,7 +332,7 @@ static int parse_opt(tk_cli *c, bench_opts *bo, const char *a) {
 }
 
 static int bench_sim(int argc, char **argv) {
-    bench_opts bo = {1ull << 30, 100000, 1000000, TK_CC_ALGO_CUBIC, true};
+    bench_opts bo = {1ull << 30, 100000, 1000000, TK_CC_ALGO_CUBIC, true, true, true};
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench sim", argc, argv);
     for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
@@ -334,7 +344,7 @@ static int bench_sim(int argc, char **argv) {
         if (rc)
             return rc;
     }
-    int rc = bench_transfer(&bo, false) | bench_transfer(&bo, true);
+    int rc = (bo.copy ? bench_transfer(&bo, false) : 0) | (bo.zerocopy ? bench_transfer(&bo, true) : 0);
     bench_sizes();
     int rc2 = bench_established(&bo);
     int rc3 = bench_time_wait(&bo);
