@@ -1,7 +1,9 @@
-/* The Internet checksum's speed: tk_csum_add (64-bit words, end-around
- * carry) against the former loop (32-bit words into a 64-bit accumulator),
- * interleaved, 5 repetitions each, for segment-sized and 64 KiB buffers at
- * two alignments. Prints GB/s min/median/max; asserts nothing. */
+/* The Internet checksum's speed: tk_csum_add (the vector loop where the
+ * target has one, e.g. SSE2) against its portable loop (tk_csum_add_scalar:
+ * 64-bit words, end-around carry) and the loop before that (32-bit words
+ * into a 64-bit accumulator), interleaved, 5 repetitions each, for buffer
+ * sizes from 64 bytes to 64 KiB at two alignments. Prints GB/s
+ * min/median/max; asserts nothing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,11 @@
 #include <time.h>
 
 #include "tcpkit/wire/checksum.h"
+#include "wire/checksum_loops.h"
+
+#if !defined(TK_CSUM_VECTOR)
+#define TK_CSUM_VECTOR "no vector loop"
+#endif
 
 static uint32_t load32(const uint8_t *p) {
     uint32_t v;
@@ -42,11 +49,19 @@ static double now_s(void) {
 
 static volatile uint32_t sink;
 
+static uint32_t old32(uint32_t sum, const void *p, size_t len) {
+    return sum + sum32(p, len);
+}
+
+enum { PEERS = 3, REPS = 5 };
+static uint32_t (*const peer[PEERS])(uint32_t, const void *, size_t) = {old32, tk_csum_add_scalar,
+                                                                        tk_csum_add};
+
 static double rate(int which, const uint8_t *p, size_t len) {
     size_t total = (size_t)1 << 30, rounds = total / len;
     double t0 = now_s();
     for (size_t i = 0; i < rounds; i++)
-        sink += which ? tk_csum_add(0, p, len) : sum32(p, len);
+        sink += peer[which](0, p, len);
     return (double)(rounds * len) / (now_s() - t0) / 1e9;
 }
 
@@ -59,18 +74,23 @@ int main(void) {
     static uint8_t buf[65536 + 64];
     for (size_t i = 0; i < sizeof buf; i++)
         buf[i] = (uint8_t)(i * 31u + 7u);
-    const size_t lens[] = {1448, 9000, 65536};
-    printf("%-8s %-5s %-22s %-22s\n", "bytes", "align", "32-bit loop GB/s", "tk_csum_add GB/s");
-    for (size_t li = 0; li < 3; li++) {
+    const size_t lens[] = {64, 128, 256, 512, 1448, 9000, 65536};
+    printf("GB/s min / median / max of %d interleaved runs; tk_csum_add: %s\n", REPS,
+           TK_CSUM_VECTOR);
+    printf("%-6s %-5s %-22s %-22s %-22s\n", "bytes", "align", "32-bit loop", "64-bit scalar",
+           "tk_csum_add");
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
         for (size_t al = 0; al < 2; al++) {
-            double r[2][5];
-            for (int rep = 0; rep < 5; rep++)
-                for (int w = 0; w < 2; w++)
+            double r[PEERS][REPS];
+            for (int rep = 0; rep < REPS; rep++)
+                for (int w = 0; w < PEERS; w++)
                     r[w][rep] = rate(w, buf + al * 3, lens[li]);
-            qsort(r[0], 5, sizeof(double), cmp);
-            qsort(r[1], 5, sizeof(double), cmp);
-            printf("%-8zu %-5zu %6.2f %6.2f %6.2f   %6.2f %6.2f %6.2f\n", lens[li], al * 3, r[0][0],
-                   r[0][2], r[0][4], r[1][0], r[1][2], r[1][4]);
+            printf("%-6zu %-5zu", lens[li], al * 3);
+            for (int w = 0; w < PEERS; w++) {
+                qsort(r[w], REPS, sizeof(double), cmp);
+                printf(" %6.2f %6.2f %6.2f  ", r[w][0], r[w][REPS / 2], r[w][REPS - 1]);
+            }
+            printf("\n");
         }
     }
     return 0;

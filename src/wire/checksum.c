@@ -4,10 +4,13 @@
  * from tk_csum_pseudo (host-order fields) chains with tk_csum_add. The bulk
  * loop adds native 64-bit words with end-around carry and swaps once at the
  * end: the one's-complement sum is byte-order independent (RFC 1071 2(B))
- * and any word width folds to the same 16-bit sum (2(C)). */
+ * and any word width folds to the same 16-bit sum (2(C)). Where the target
+ * has a vector loop (checksum_loops.h) it takes the bulk of long buffers. */
 #include "tcpkit/wire/checksum.h"
 
 #include <string.h>
+
+#include "checksum_loops.h"
 
 static uint32_t fold64(uint64_t s) {
     s = (s & 0xffffffffu) + (s >> 32);
@@ -40,11 +43,31 @@ static uint64_t addc(uint64_t acc, uint64_t v) {
     return acc + (acc < v);
 }
 
-/* Native-order 16-bit sum of an even-length prefix, folded to 16 bits:
- * 64-bit words with end-around carry, 64 bytes a round in four independent
- * chains whose carries are counted apart and added back at the end (so no
- * add waits for the carry of the one before). */
-static uint16_t native_sum(const uint8_t *p, size_t len) {
+/* `a` plus the words of an even-length buffer shorter than 64 bytes. */
+static inline uint64_t tail_words(uint64_t a, const uint8_t *p, size_t len) {
+    while (len >= 8) {
+        a = addc(a, load64(p));
+        p += 8;
+        len -= 8;
+    }
+    if (len >= 4) {
+        a = addc(a, load32(p));
+        p += 4;
+        len -= 4;
+    }
+    if (len >= 2) {
+        uint16_t v;
+        memcpy(&v, p, sizeof v);
+        a = addc(a, v);
+    }
+    return a;
+}
+
+/* Native-order 16-bit words of an even-length buffer summed in 64-bit one's
+ * complement: 64-bit words with end-around carry, 64 bytes a round in four
+ * independent chains whose carries are counted apart and added back at the
+ * end (so no add waits for the carry of the one before). */
+static uint64_t scalar_words(const uint8_t *p, size_t len) {
     uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, c = 0;
     while (len >= 64) {
         uint64_t w0 = load64(p), w1 = load64(p + 8), w2 = load64(p + 16), w3 = load64(p + 24);
@@ -71,23 +94,22 @@ static uint16_t native_sum(const uint8_t *p, size_t len) {
         p += 64;
         len -= 64;
     }
-    uint64_t a = addc(addc(addc(addc(s0, s1), s2), s3), c);
-    while (len >= 8) {
-        a = addc(a, load64(p));
-        p += 8;
-        len -= 8;
+    return tail_words(addc(addc(addc(addc(s0, s1), s2), s3), c), p, len);
+}
+
+/* The same sum through the vector loop where there is one. Shorter buffers
+ * (headers, ACKs, addresses) stay scalar: below about 256 bytes the vector
+ * loop's call and final fold cost what it saves (bench/bench_csum). The
+ * vector part ends on an even offset, so the scalar tail's words are the
+ * same native words. */
+static uint64_t native_words(const uint8_t *p, size_t len) {
+#if defined(TK_CSUM_VECTOR)
+    if (len >= TK_CSUM_VECTOR_MIN) {
+        size_t n = len & ~(size_t)15;
+        return tail_words(tk_csum_vector_words(p, n), p + n, len - n);
     }
-    if (len >= 4) {
-        a = addc(a, load32(p));
-        p += 4;
-        len -= 4;
-    }
-    if (len >= 2) {
-        uint16_t v;
-        memcpy(&v, p, sizeof v);
-        a = addc(a, v);
-    }
-    return fold16(fold64(a));
+#endif
+    return scalar_words(p, len);
 }
 
 /* Converts a folded native-order sum to the big-endian-word sum. */
@@ -106,13 +128,24 @@ static uint16_t native_to_be(uint16_t s) {
 #endif
 }
 
-uint32_t tk_csum_add(uint32_t sum, const void *data, size_t len) {
-    const uint8_t *p = data;
+/* `sum` plus the words of p[0..len), whose even-length prefix summed to
+ * `words` (native order, unfolded). */
+static inline uint32_t add_words(uint32_t sum, uint64_t words, const uint8_t *p, size_t len) {
     uint64_t acc = sum;
-    acc += native_to_be(native_sum(p, len & ~(size_t)1));
+    acc += native_to_be(fold16(fold64(words)));
     if (len & 1)
         acc += (uint32_t)p[len - 1] << 8; /* odd byte padded with zero */
     return fold64(acc);
+}
+
+uint32_t tk_csum_add(uint32_t sum, const void *data, size_t len) {
+    const uint8_t *p = data;
+    return add_words(sum, native_words(p, len & ~(size_t)1), p, len);
+}
+
+uint32_t tk_csum_add_scalar(uint32_t sum, const void *data, size_t len) {
+    const uint8_t *p = data;
+    return add_words(sum, scalar_words(p, len & ~(size_t)1), p, len);
 }
 
 uint16_t tk_csum_finish(uint32_t sum) {

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tcpkit/wire/checksum.h"
+#include "wire/checksum_loops.h"
 
 /* Straightforward reference: big-endian 16-bit words, one at a time. */
 static uint16_t ref_csum(const uint8_t *p, size_t len) {
@@ -24,6 +25,38 @@ static uint16_t ref_csum(const uint8_t *p, size_t len) {
 static uint32_t lcg(uint32_t *st) {
     *st = *st * 1103515245u + 12345u;
     return *st >> 8;
+}
+
+/* The reference with a start sum: the folded, uncomplemented 16-bit sum
+ * (0 only when the start sum and every byte are 0). */
+static uint16_t ref_sum(uint32_t start, const uint8_t *p, size_t len) {
+    uint64_t s = start;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        s += (uint32_t)(p[i] << 8 | p[i + 1]);
+    if (len & 1)
+        s += (uint32_t)p[len - 1] << 8;
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)s;
+}
+
+/* tk_csum_add (the vector loop where compiled in), tk_csum_add_scalar and
+ * the byte-by-byte reference agree: the two loops bit for bit, the folded
+ * sum with the reference. */
+static void check_loops_agree(uint32_t start, const uint8_t *p, size_t len) {
+    uint32_t fast = tk_csum_add(start, p, len);
+    assert_int_equal(fast, tk_csum_add_scalar(start, p, len));
+    assert_int_equal(tk_csum_finish(fast), (uint16_t)~ref_sum(start, p, len));
+}
+
+static uint32_t rand32(uint32_t *st) {
+    uint32_t hi = lcg(st);
+    return hi << 16 ^ lcg(st);
+}
+
+static void fill_random(uint8_t *p, size_t len, uint32_t seed) {
+    for (size_t i = 0; i < len; i++)
+        p[i] = (uint8_t)lcg(&seed);
 }
 
 static void test_rfc1071_example(void **state) {
@@ -80,6 +113,94 @@ static void test_all_ones_buffer_carries(void **state) {
     memset(buf, 0xff, sizeof buf);
     assert_int_equal(tk_csum_finish(tk_csum_add(0, buf, sizeof buf)), ref_csum(buf, sizeof buf));
     assert_int_equal(tk_csum_finish(tk_csum_add(0, buf, 65535)), ref_csum(buf, 65535));
+}
+
+static void test_vector_scalar_reference_every_length_and_alignment(void **state) {
+    (void)state;
+    static uint8_t buf[300 + 16];
+    uint32_t st = 2026;
+    fill_random(buf, sizeof buf, 11);
+    for (size_t off = 0; off < 16; off++)
+        for (size_t len = 0; len <= 300; len++) {
+            check_loops_agree(0, buf + off, len);
+            check_loops_agree(lcg(&st) & 0x1ffff, buf + off, len);
+            check_loops_agree(rand32(&st), buf + off, len);
+        }
+}
+
+/* Segment, jumbo and largest IP payload sizes, a few bytes either side
+ * (every 16-byte and 64-byte tail shape), at every alignment. */
+static void test_vector_scalar_reference_segment_sizes(void **state) {
+    (void)state;
+    static uint8_t buf[65536 + 16 + 16];
+    const size_t sizes[] = {1448, 1460, 1500, 9000, 65535};
+    uint32_t st = 5;
+    fill_random(buf, sizeof buf, 77);
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
+        for (size_t off = 0; off < 16; off++)
+            for (size_t len = sizes[si] - 16; len <= sizes[si] + 16; len++)
+                check_loops_agree(lcg(&st), buf + off, len);
+}
+
+/* All-0xff words are the largest a vector lane adds, all-zero words the
+ * most negative once biased; all-zero data must sum to 0, not 0xffff. */
+static void test_vector_scalar_reference_extreme_data(void **state) {
+    (void)state;
+    static uint8_t buf[65536 + 16];
+    for (int fill = 0; fill < 2; fill++) {
+        memset(buf, fill ? 0xff : 0x00, sizeof buf);
+        for (size_t off = 0; off < 16; off++) {
+            const size_t lens[] = {64, 65, 1448, 9000, 65535, 65536};
+            for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+                check_loops_agree(0, buf + off, lens[li]);
+                check_loops_agree(0xffffffffu, buf + off, lens[li]);
+            }
+        }
+    }
+    assert_int_equal(tk_csum_add(0, buf, 0), 0);
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(tk_csum_add(0, buf, 65536), 0);
+    assert_int_equal(tk_csum_add(0, buf + 3, 1448), 0);
+}
+
+/* The vector loop on its own, also below the length tk_csum_add hands it
+ * (every multiple of 16 up to 1024), against the native-order reference. */
+static void test_vector_loop_alone_matches_reference(void **state) {
+    (void)state;
+#if defined(TK_CSUM_VECTOR)
+    static uint8_t buf[1024 + 16];
+    fill_random(buf, sizeof buf, 9);
+    for (size_t off = 0; off < 16; off++)
+        for (size_t len = 0; len <= 1024; len += 16) {
+            uint64_t native = tk_csum_vector_words(buf + off, len);
+            while (native >> 16)
+                native = (native & 0xffff) + (native >> 16);
+            uint16_t be = ref_sum(0, buf + off, len);
+            uint16_t le = (uint16_t)(be << 8 | be >> 8);
+            assert_int_equal(native, le);
+        }
+    assert_int_equal(tk_csum_vector_words(buf, 0), 0);
+#else
+    skip();
+#endif
+}
+
+/* Longer than one vector block (256 KiB), in which the 32-bit lanes are
+ * emptied: all-0xff and all-zero stress the lane bounds across blocks. */
+static void test_vector_scalar_reference_across_blocks(void **state) {
+    (void)state;
+    static uint8_t buf[(1u << 20) + 64];
+    const size_t lens[] = {(1u << 18) - 16, 1u << 18, (1u << 18) + 16, (1u << 18) + 77, 1u << 20};
+    for (int fill = 0; fill < 3; fill++) {
+        if (fill < 2)
+            memset(buf, fill ? 0xff : 0x00, sizeof buf);
+        else
+            fill_random(buf, sizeof buf, 3);
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+            check_loops_agree(0, buf, lens[li]);
+            check_loops_agree(0x1234567u, buf + 7, lens[li]);
+        }
+    }
 }
 
 static void test_chained_even_chunks_equal_whole(void **state) {
@@ -175,6 +296,11 @@ int main(void) {
         cmocka_unit_test(test_empty_and_zero),
         cmocka_unit_test(test_matches_reference_all_lengths_and_alignments),
         cmocka_unit_test(test_all_ones_buffer_carries),
+        cmocka_unit_test(test_vector_scalar_reference_every_length_and_alignment),
+        cmocka_unit_test(test_vector_scalar_reference_segment_sizes),
+        cmocka_unit_test(test_vector_scalar_reference_extreme_data),
+        cmocka_unit_test(test_vector_scalar_reference_across_blocks),
+        cmocka_unit_test(test_vector_loop_alone_matches_reference),
         cmocka_unit_test(test_chained_even_chunks_equal_whole),
         cmocka_unit_test(test_pseudo_header_matches_bytes),
         cmocka_unit_test(test_update16_matches_full_recompute),

@@ -1,0 +1,27 @@
+/* The Internet checksum's bulk loops, apart from tk_csum_add so that the
+ * unit test and bench/bench_csum can hold them against each other (private
+ * to src/wire; the tests and benchmarks see src/). */
+#ifndef TK_WIRE_CHECKSUM_LOOPS_H
+#define TK_WIRE_CHECKSUM_LOOPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A vector loop is compiled in when the target has one, chosen at compile
+ * time: SSE2 is in every x86-64, so no run-time dispatch is needed. The
+ * name is for the benchmark's column. */
+#if defined(__SSE2__)
+#define TK_CSUM_VECTOR "sse2"
+/* tk_csum_add hands buffers of at least this many bytes to the loop. */
+#define TK_CSUM_VECTOR_MIN 256
+
+/* The native-order 16-bit words of p[0..len) summed in 64-bit one's
+ * complement (0 only when every byte is 0); len a multiple of 16. */
+uint64_t tk_csum_vector_words(const uint8_t *p, size_t len);
+#endif
+
+/* tk_csum_add through the portable 64-bit loop only: the same result as
+ * tk_csum_add for every input, whichever loop that one uses. */
+uint32_t tk_csum_add_scalar(uint32_t sum, const void *data, size_t len);
+
+#endif
