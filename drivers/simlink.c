@@ -1,8 +1,8 @@
 /* The simulated link: frames in flight live in fixed slots ordered by a
  * binary min-heap on (arrival time, send order), so delivery is O(log n) and
  * ties keep send order. The heap holds the keys beside the slot index, so a
- * sift reads only the heap array, never the (frame-sized) slots. Each direction draws from its own xoshiro256** stream
- * and draws the same number of values per frame whatever the parameters, so
+ * sift reads only the heap array, never the (frame-sized) slots. Each direction draws from its own
+ * xoshiro256** stream and draws the same number of values per frame whatever the parameters, so
  * changing one fault rate does not reshuffle the others. */
 #include "simlink.h"
 

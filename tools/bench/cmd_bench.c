@@ -22,10 +22,10 @@
 
 typedef struct bench_opts {
     uint64_t bytes;
-    uint32_t conns;     /* established connection endpoints (two per pair) */
-    uint32_t time_wait; /* TIME_WAIT entries on A */
-    uint32_t cc_algo;   /* --cc: TK_CC_ALGO_* of both stacks */
-    bool pacing;        /* --pacing 0|1 */
+    uint32_t conns;      /* established connection endpoints (two per pair) */
+    uint32_t time_wait;  /* TIME_WAIT entries on A */
+    uint32_t cc_algo;    /* --cc: TK_CC_ALGO_* of both stacks */
+    bool pacing;         /* --pacing 0|1 */
     bool copy, zerocopy; /* --api: which transfers run */
 } bench_opts;
 
@@ -344,7 +344,8 @@ static int bench_sim(int argc, char **argv) {
         if (rc)
             return rc;
     }
-    int rc = (bo.copy ? bench_transfer(&bo, false) : 0) | (bo.zerocopy ? bench_transfer(&bo, true) : 0);
+    int rc =
+        (bo.copy ? bench_transfer(&bo, false) : 0) | (bo.zerocopy ? bench_transfer(&bo, true) : 0);
     bench_sizes();
     int rc2 = bench_established(&bo);
     int rc3 = bench_time_wait(&bo);
