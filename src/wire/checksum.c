@@ -98,7 +98,7 @@ static uint64_t scalar_words(const uint8_t *p, size_t len) {
 }
 
 /* The same sum through the vector loop where there is one. Shorter buffers
- * (headers, ACKs, addresses) stay scalar: below about 256 bytes the vector
+ * (headers, ACKs, addresses) stay scalar: below about 512 bytes the vector
  * loop's call and final fold cost what it saves (bench/bench_csum). The
  * vector part ends on an even offset, so the scalar tail's words are the
  * same native words. */

@@ -13,7 +13,7 @@
 #if defined(__SSE2__)
 #define TK_CSUM_VECTOR "sse2"
 /* tk_csum_add hands buffers of at least this many bytes to the loop. */
-#define TK_CSUM_VECTOR_MIN 256
+#define TK_CSUM_VECTOR_MIN 512
 
 /* The native-order 16-bit words of p[0..len) summed in 64-bit one's
  * complement (0 only when every byte is 0); len a multiple of 16. */
