@@ -15,8 +15,9 @@
 /* tk_csum_add hands buffers of at least this many bytes to the loop. */
 #define TK_CSUM_VECTOR_MIN 512
 
-/* The native-order 16-bit words of p[0..len) summed in 64-bit one's
- * complement (0 only when every byte is 0); len a multiple of 16. */
+/* A sum of the native-order 16-bit words of p[0..len), len a multiple of
+ * 16: congruent to their sum modulo 0xffff (so it folds to the same
+ * one's-complement sum) and 0 only when every byte is 0. */
 uint64_t tk_csum_vector_words(const uint8_t *p, size_t len);
 #endif
 
