@@ -6,10 +6,13 @@
 #include "tcp/dsack.h"
 #include "tcp/input_sync.h"
 
-static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time now) {
+/* DT-5. Data after a pause longer than the RTO is acknowledged at once, as
+ * Linux does: the sender restarted from its restart window (RFC 5681 4.1)
+ * and, with Nagle, may wait for this ACK before it sends more. */
+static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, bool after_idle, tk_time now) {
     bool second = s->cfg.ack_second_segment && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER;
     bool quick = tk_cold(tp)->opts.flags & TK_SOF_QUICKACK; /* API-6 */
-    if (hole_filled || second || quick ||
+    if (hole_filled || second || quick || after_idle ||
         tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
         tp->flags |= TK_TF_ACKNOW;
         return;
@@ -33,7 +36,7 @@ static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time no
     if (tk_tcb_ooo_ranges(tp) == 0)
         tk_tcb_reass_release(s, tp); /* the holes are filled */
     tp->rcv_nxt += total;
-    ack_policy(s, tp, had_ooo, now);
+    ack_policy(s, tp, had_ooo, v->after_idle, now);
 }
 
 /* DT-8: kept past the committed end of the receive ring; the duplicate ACK

@@ -217,15 +217,16 @@ static int cpu_case(uint32_t many, uint32_t segs) {
 }
 
 static int mem_usage(FILE *f, int rc) {
-    fprintf(f, "usage: tcpkit bench memory [--endpoints N] [--active N] [--quick]\n"
+    fprintf(f, "usage: tcpkit bench memory [--endpoints N] [--active N] [--segments N] [--quick]\n"
                "  --endpoints N  ESTABLISHED endpoints for the memory figures (default 100000)\n"
                "  --active N     connections taking turns for the CPU figure (default 10000)\n"
+               "  --segments N   data segments per run of the CPU figure (default 320000)\n"
                "  --quick        10000 endpoints, 1000 active connections\n");
     return rc;
 }
 
 int tk_bench_memory(int argc, char **argv) {
-    uint64_t endpoints = 100000, active = 10000;
+    uint64_t endpoints = 100000, active = 10000, segments = 320000;
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench memory", argc, argv);
     for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
@@ -239,6 +240,8 @@ int tk_bench_memory(int argc, char **argv) {
             rc = tk_cli_range(&c, 2, 120000, &endpoints);
         } else if (tk_cli_is(&c, a, "--active")) {
             rc = tk_cli_range(&c, 1, 60000, &active);
+        } else if (tk_cli_is(&c, a, "--segments")) {
+            rc = tk_cli_range(&c, BATCH, 100000000, &segments);
         } else {
             return tk_cli_unknown(&c, a);
         }
@@ -247,6 +250,6 @@ int tk_bench_memory(int argc, char **argv) {
     }
     int rc1 = mem_case((uint32_t)endpoints, 64u * 1024u, 0, "idle");
     int rc2 = mem_case((uint32_t)endpoints, 64u * 1024u, 4096u, "4 KiB unread each way");
-    int rc3 = cpu_case((uint32_t)active, 320000u);
+    int rc3 = cpu_case((uint32_t)active, (uint32_t)segments);
     return rc1 || rc2 || rc3 ? 1 : 0;
 }
