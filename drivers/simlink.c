@@ -1,10 +1,13 @@
-/* The simulated link: frames in flight live in fixed slots ordered by a
- * binary min-heap on (arrival time, send order), so delivery is O(log n) and
- * ties keep send order. The heap holds the keys beside the slot index, so a
- * sift reads only the heap array, never the (frame-sized) slots. Each direction draws from its own
+/* The simulated link: frames in flight live in fixed slots, delivered in
+ * order of (arrival time, send order) by a queue that holds the keys beside
+ * the slot index (simqueue.h: O(1) for frames in arrival order, a heap for
+ * the others), so ties keep send order and the queue never reads the
+ * (frame-sized) slots. Each direction draws from its own
  * xoshiro256** stream and draws the same number of values per frame whatever the parameters, so
  * changing one fault rate does not reshuffle the others. */
 #include "simlink.h"
+
+#include "simqueue.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -34,17 +37,12 @@ typedef struct direction {
     tk_time busy_until;
 } direction;
 
-typedef struct heap_ent {
-    tk_time at;
-    uint64_t order;
-    uint32_t idx; /* slot index */
-} heap_ent;
-
 struct tk_simlink {
     slot *slots;
-    heap_ent *heap;
+    tk_simq q;
+    tk_simq_ent *q_heap, *q_fifo;
     uint32_t *free_idx;
-    uint32_t cap, heap_count, free_count;
+    uint32_t cap, free_count;
     uint64_t next_order;
     direction d[2];
 };
@@ -81,42 +79,6 @@ static uint64_t rng_below(uint64_t s[4], uint64_t n) {
     return rng_next(s) % n;
 }
 
-static int before(const heap_ent *a, const heap_ent *b) {
-    return a->at < b->at || (a->at == b->at && a->order < b->order);
-}
-
-static void heap_push(tk_simlink *l, heap_ent e) {
-    uint32_t i = l->heap_count++;
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (!before(&e, &l->heap[parent]))
-            break;
-        l->heap[i] = l->heap[parent];
-        i = parent;
-    }
-    l->heap[i] = e;
-}
-
-static uint32_t heap_pop(tk_simlink *l) {
-    uint32_t top = l->heap[0].idx;
-    heap_ent e = l->heap[--l->heap_count];
-    uint32_t i = 0, n = l->heap_count;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && before(&l->heap[c + 1], &l->heap[c]))
-            c++;
-        if (!before(&l->heap[c], &e))
-            break;
-        l->heap[i] = l->heap[c];
-        i = c;
-    }
-    if (n > 0)
-        l->heap[i] = e;
-    return top;
-}
-
 int tk_simlink_create(tk_simlink **out, uint64_t seed, uint32_t capacity) {
     if (!out || capacity == 0)
         return -EINVAL;
@@ -125,14 +87,16 @@ int tk_simlink_create(tk_simlink **out, uint64_t seed, uint32_t capacity) {
         return -ENOMEM;
     l->cap = capacity;
     l->slots = calloc(capacity, sizeof *l->slots);
-    l->heap = calloc(capacity, sizeof *l->heap);
+    l->q_heap = calloc(capacity, sizeof *l->q_heap);
+    l->q_fifo = calloc(capacity, sizeof *l->q_fifo);
     l->free_idx = calloc(capacity, sizeof *l->free_idx);
     l->d[0].txq = calloc(capacity, sizeof(tk_time));
     l->d[1].txq = calloc(capacity, sizeof(tk_time));
-    if (!l->slots || !l->heap || !l->free_idx || !l->d[0].txq || !l->d[1].txq) {
+    if (!l->slots || !l->q_heap || !l->q_fifo || !l->free_idx || !l->d[0].txq || !l->d[1].txq) {
         tk_simlink_destroy(l);
         return -ENOMEM;
     }
+    tk_simq_init(&l->q, l->q_heap, l->q_fifo, capacity);
     for (uint32_t i = 0; i < capacity; i++)
         l->free_idx[i] = capacity - 1 - i;
     l->free_count = capacity;
@@ -149,7 +113,8 @@ void tk_simlink_destroy(tk_simlink *l) {
     if (!l)
         return;
     free(l->slots);
-    free(l->heap);
+    free(l->q_heap);
+    free(l->q_fifo);
     free(l->free_idx);
     free(l->d[0].txq);
     free(l->d[1].txq);
@@ -270,7 +235,7 @@ static slot *enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len, t
     s->len = (uint16_t)len;
     s->dir = (uint8_t)dir;
     memcpy(s->buf, frame, len);
-    heap_push(l, (heap_ent){at, s->order, idx});
+    tk_simq_push(&l->q, (tk_simq_ent){at, s->order, idx});
     l->d[dir].in_flight++;
     return s;
 }
@@ -351,15 +316,15 @@ int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk
 }
 
 tk_time tk_simlink_next_deadline(const tk_simlink *l) {
-    if (!l || l->heap_count == 0)
-        return TK_TIME_NEVER;
-    return l->heap[0].at;
+    tk_simq_ent e;
+    return l && tk_simq_peek(&l->q, &e) ? e.at : TK_TIME_NEVER;
 }
 
 uint32_t tk_simlink_deliver(tk_simlink *l, tk_time now, tk_simlink_deliver_fn fn, void *ctx) {
     uint32_t n = 0;
-    while (l && l->heap_count > 0 && l->heap[0].at <= now) {
-        uint32_t idx = heap_pop(l);
+    tk_simq_ent e;
+    while (l && tk_simq_peek(&l->q, &e) && e.at <= now) {
+        uint32_t idx = tk_simq_pop(&l->q);
         slot *s = &l->slots[idx];
         direction *d = &l->d[s->dir];
         d->in_flight--;
@@ -384,8 +349,8 @@ uint32_t tk_simlink_in_flight(const tk_simlink *l, int dir) {
 }
 
 void tk_simlink_flush(tk_simlink *l) {
-    while (l && l->heap_count > 0) {
-        uint32_t idx = heap_pop(l);
+    while (l && tk_simq_count(&l->q) > 0) {
+        uint32_t idx = tk_simq_pop(&l->q);
         direction *d = &l->d[l->slots[idx].dir];
         d->in_flight--;
         d->st.lost++;
