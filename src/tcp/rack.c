@@ -142,6 +142,7 @@ static void append(tk_rack *r, uint32_t end, uint32_t xmit, uint8_t flags) {
     r->seg[r->n].end = end;
     set_seg(&r->seg[r->n], xmit, flags);
     r->n++;
+    r->marked = r->marked || flags != 0;
 }
 
 /* A record boundary at `at` (inside the log). */
@@ -162,6 +163,7 @@ static void split(tk_tcb *tp, uint32_t at) {
 /* Gives [a, b) (inside the log) one record with these flags and time. */
 static void set_range(tk_tcb *tp, uint32_t a, uint32_t b, uint32_t xmit, uint8_t flags) {
     tk_rack *r = rk(tp);
+    r->marked = r->marked || flags != 0;
     while (r->n + 2 > TK_RACK_SEGS)
         compact(r);
     split(tp, a);
@@ -180,6 +182,7 @@ static void set_range(tk_tcb *tp, uint32_t a, uint32_t b, uint32_t xmit, uint8_t
 /* Adds flag to the records of [a, b), keeping their times. */
 static void flag_range(tk_tcb *tp, uint32_t a, uint32_t b, uint8_t flag) {
     tk_rack *r = rk(tp);
+    r->marked = true;
     while (r->n + 2 > TK_RACK_SEGS)
         compact(r);
     split(tp, a);
@@ -217,6 +220,8 @@ static void prune(tk_tcb *tp) {
         memmove(&r->seg[0], &r->seg[k], (r->n - k) * sizeof r->seg[0]);
         r->n -= k;
     }
+    if (r->n == 0)
+        r->marked = false;
 }
 
 /* An echo older than the retransmission: the ACK answers the original. */
@@ -322,7 +327,9 @@ uint32_t tk_rack_reo_wnd(const tk_tcb *tp) {
 static uint32_t detect(tk_stack *s, tk_tcb *tp, tk_time now, uint32_t *timeout) {
     tk_rack *r = rk(tp);
     *timeout = 0;
-    if (!r->valid)
+    /* Nothing SACKed, nothing resent: every record was sent after the
+     * segments cumulatively acknowledged, so none is lost (6.2 step 5). */
+    if (!r->valid || (tp->sack->n == 0 && !r->marked))
         return 0;
     uint32_t reo = tk_rack_reo_wnd(tp), t = us32(now), mss = tk_tcp_seg_max(tp);
     uint32_t lo[PIECES_MAX], hi[PIECES_MAX], np = 0;
@@ -354,8 +361,19 @@ static uint32_t detect(tk_stack *s, tk_tcb *tp, tk_time now, uint32_t *timeout) 
     return segs;
 }
 
+/* The log is exactly [SND.UNA, SND.MAX), none of it SACKed or marked:
+ * all of it is in flight. */
+static bool all_in_flight(const tk_tcb *tp) {
+    const tk_rack *r = &tp->sack->rack;
+    if (tp->sack->n != 0 || r->marked)
+        return false;
+    if (r->n == 0)
+        return tp->snd_max == tp->snd_una;
+    return r->seg[r->n - 1].end == tp->snd_max && tk_seq_gt(r->seg[0].end, tp->snd_una);
+}
+
 uint32_t tk_rack_pipe(const tk_tcb *tp) {
-    if (!tk_rack_active(tp))
+    if (!tk_rack_active(tp) || all_in_flight(tp))
         return tp->snd_max - tp->snd_una;
     const tk_rack *r = &tp->sack->rack;
     uint32_t pipe = 0;
@@ -591,8 +609,10 @@ void tk_rack_on_rto(tk_stack *s, tk_tcb *tp, tk_time now) {
             continue;
         if (i == 0 || !after32(xmit_of(g) + r->rtt + reo, t)) {
             uint32_t a = rec_start(tp, i);
-            if (sacked_in(tp->sack, a, g->end) < g->end - a)
+            if (sacked_in(tp->sack, a, g->end) < g->end - a) {
                 g->xf |= TK_RACK_LOST;
+                r->marked = true;
+            }
         }
     }
     (void)s;

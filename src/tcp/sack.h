@@ -70,6 +70,10 @@ typedef struct tk_rack {
     bool undo_ts;      /* undo_tsval is set, the Eifel check still to come */
     bool undo_ts_used; /* the episode's first retransmission was seen */
     bool arm;          /* new data went out: re-arm the probe timer */
+    /* A record may carry TK_RACK_RETRANS or TK_RACK_LOST; false again once
+     * the log empties. While false (and nothing is SACKed) the log is plain
+     * data in flight, sent in order: nothing can be lost (rack.c). */
+    bool marked;
     tk_rack_seg seg[TK_RACK_SEGS];
 } tk_rack;
 
