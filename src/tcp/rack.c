@@ -4,17 +4,15 @@
  * serves all three timers (RTO, probe, reordering), as in Linux; rack.timer
  * says which one it holds.
  *
- * The log: records of contiguous bytes sent at one time, from SND.UNA to
- * SND.MAX. A burst sent at one instant is one record; a retransmission
- * gets a record of its own. When the log is full the two neighbours sent
- * closest in time merge (at the later time: losses are then found later,
- * never early). A "segment" of RFC 8985 is the part of a record in one
- * hole between SACKed ranges; its end_seq is the hole's end. */
+ * The log (rack_log.c): records of contiguous bytes sent at one time, from
+ * SND.UNA to SND.MAX. A "segment" of RFC 8985 is the part of a record in
+ * one hole between SACKed ranges; its end_seq is the hole's end. */
 #include "tcp/rack.h"
 
 #include <string.h>
 
 #include "base/seq.h"
+#include "tcp/rack_log.h"
 #include "tcp/state.h"
 
 #define DUPTHRESH    3u
@@ -22,74 +20,13 @@
 #define REO_MULT_MAX 32u
 #define PIECES_MAX   (TK_RACK_SEGS + TK_SACK_BOARD + 1)
 
-static uint32_t us32(tk_time t) {
-    return (uint32_t)t & ~TK_RACK_FLAGS; /* the log's 4 us resolution */
-}
-static bool after32(uint32_t a, uint32_t b) {
-    return (int32_t)(a - b) > 0;
-}
-static uint32_t min_u32(uint32_t a, uint32_t b) {
-    return a < b ? a : b;
-}
 /* RFC 8985 6.2 RACK_sent_after(): sent later, or at once and higher. */
 static bool sent_after(uint32_t ax, uint32_t aend, uint32_t bx, uint32_t bend) {
-    return after32(ax, bx) || (ax == bx && tk_seq_gt(aend, bend));
-}
-
-static uint32_t xmit_of(const tk_rack_seg *g) {
-    return g->xf & ~TK_RACK_FLAGS;
-}
-static uint8_t flags_of(const tk_rack_seg *g) {
-    return (uint8_t)(g->xf & TK_RACK_FLAGS);
-}
-static void set_seg(tk_rack_seg *g, uint32_t xmit, uint8_t flags) {
-    g->xf = (xmit & ~TK_RACK_FLAGS) | (flags & TK_RACK_FLAGS);
+    return tk_rack_after32(ax, bx) || (ax == bx && tk_seq_gt(aend, bend));
 }
 
 bool tk_rack_active(const tk_tcb *tp) {
     return TK_WITH_RACK && tp->sack != NULL && tp->sack->rack.on;
-}
-
-static tk_rack *rk(tk_tcb *tp) {
-    return &tp->sack->rack;
-}
-
-static uint32_t rec_start(const tk_tcb *tp, uint32_t i) {
-    return i == 0 ? tp->snd_una : tp->sack->rack.seg[i - 1].end;
-}
-
-/* SACKed bytes of [l, r). */
-static uint32_t sacked_in(const tk_sack_board *b, uint32_t l, uint32_t r) {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < b->n; i++) {
-        uint32_t a = tk_seq_max(b->sacked[i].left, l), e = tk_seq_min(b->sacked[i].right, r);
-        if (tk_seq_lt(a, e))
-            n += e - a;
-    }
-    return n;
-}
-
-/* The first unSACKed range at or after a, below e. */
-static bool next_hole(const tk_sack_board *b, uint32_t a, uint32_t e, uint32_t *ha, uint32_t *hb) {
-    for (uint32_t i = 0; i < b->n; i++) {
-        const tk_sack_block *k = &b->sacked[i];
-        if (tk_seq_leq(k->right, a))
-            continue;
-        if (tk_seq_leq(k->left, a)) {
-            a = k->right;
-            continue;
-        }
-        if (!tk_seq_lt(a, e))
-            return false;
-        *ha = a;
-        *hb = tk_seq_min(k->left, e);
-        return true;
-    }
-    if (!tk_seq_lt(a, e))
-        return false;
-    *ha = a;
-    *hb = e;
-    return true;
 }
 
 void tk_rack_start(tk_stack *s, tk_tcb *tp) {
@@ -105,125 +42,6 @@ void tk_rack_start(tk_stack *s, tk_tcb *tp) {
     b->rack.fack = tp->snd_una;
 }
 
-static void drop_rec(tk_rack *r, uint32_t i) {
-    memmove(&r->seg[i], &r->seg[i + 1], (r->n - i - 1) * sizeof r->seg[0]);
-    r->n--;
-}
-
-/* Makes room: merges the neighbours sent closest in time (preferring equal
- * flags), at the later time. */
-static void compact(tk_rack *r) {
-    uint32_t best = 0;
-    uint64_t best_cost = UINT64_MAX;
-    for (uint32_t k = 0; k + 1 < r->n; k++) {
-        uint32_t xa = xmit_of(&r->seg[k]), xb = xmit_of(&r->seg[k + 1]);
-        uint32_t d = after32(xa, xb) ? xa - xb : xb - xa;
-        uint64_t cost = d + (flags_of(&r->seg[k]) != flags_of(&r->seg[k + 1]) ? (1ull << 32) : 0);
-        if (cost < best_cost) {
-            best_cost = cost;
-            best = k;
-        }
-    }
-    tk_rack_seg *a = &r->seg[best], *b = &r->seg[best + 1];
-    uint32_t x = after32(xmit_of(a), xmit_of(b)) ? xmit_of(a) : xmit_of(b);
-    uint8_t fa = flags_of(a), fb = flags_of(b);
-    set_seg(b, x, (uint8_t)(((fa | fb) & TK_RACK_RETRANS) | (fa & fb & TK_RACK_LOST)));
-    drop_rec(r, best);
-}
-
-static void append(tk_rack *r, uint32_t end, uint32_t xmit, uint8_t flags) {
-    if (r->n > 0 && xmit_of(&r->seg[r->n - 1]) == (xmit & ~TK_RACK_FLAGS) &&
-        flags_of(&r->seg[r->n - 1]) == flags) {
-        r->seg[r->n - 1].end = end;
-        return;
-    }
-    if (r->n == TK_RACK_SEGS)
-        compact(r);
-    r->seg[r->n].end = end;
-    set_seg(&r->seg[r->n], xmit, flags);
-    r->n++;
-    r->marked = r->marked || flags != 0;
-}
-
-/* A record boundary at `at` (inside the log). */
-static void split(tk_tcb *tp, uint32_t at) {
-    tk_rack *r = rk(tp);
-    for (uint32_t i = 0; i < r->n; i++) {
-        if (!tk_seq_lt(at, r->seg[i].end))
-            continue;
-        if (!tk_seq_gt(at, rec_start(tp, i)))
-            return; /* already one */
-        memmove(&r->seg[i + 1], &r->seg[i], (r->n - i) * sizeof r->seg[0]);
-        r->seg[i].end = at;
-        r->n++;
-        return;
-    }
-}
-
-/* Gives [a, b) (inside the log) one record with these flags and time. */
-static void set_range(tk_tcb *tp, uint32_t a, uint32_t b, uint32_t xmit, uint8_t flags) {
-    tk_rack *r = rk(tp);
-    r->marked = r->marked || flags != 0;
-    while (r->n + 2 > TK_RACK_SEGS)
-        compact(r);
-    split(tp, a);
-    split(tp, b);
-    for (uint32_t i = 0; i < r->n; i++) {
-        if (!tk_seq_geq(rec_start(tp, i), a))
-            continue;
-        r->seg[i].end = b;
-        set_seg(&r->seg[i], xmit, flags);
-        while (i + 1 < r->n && tk_seq_leq(r->seg[i + 1].end, b))
-            drop_rec(r, i + 1);
-        return;
-    }
-}
-
-/* Adds flag to the records of [a, b), keeping their times. */
-static void flag_range(tk_tcb *tp, uint32_t a, uint32_t b, uint8_t flag) {
-    tk_rack *r = rk(tp);
-    r->marked = true;
-    while (r->n + 2 > TK_RACK_SEGS)
-        compact(r);
-    split(tp, a);
-    split(tp, b);
-    for (uint32_t i = 0; i < r->n; i++)
-        if (tk_seq_geq(rec_start(tp, i), a) && tk_seq_leq(r->seg[i].end, b))
-            r->seg[i].xf |= flag;
-}
-
-void tk_rack_on_send(tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
-    if (!tk_rack_active(tp) || len == 0)
-        return;
-    tk_rack *r = rk(tp);
-    uint32_t end = seq + len, t = us32(now);
-    uint32_t last = r->n > 0 ? r->seg[r->n - 1].end : tp->snd_una;
-    if (tk_seq_geq(seq, last)) {
-        append(r, end, t, 0);
-        r->arm = true;
-        return;
-    }
-    if (tk_seq_lt(seq, tp->snd_una))
-        return;
-    set_range(tp, seq, tk_seq_min(end, last), t, TK_RACK_RETRANS);
-    if (tk_seq_gt(end, last))
-        append(r, end, t, 0);
-    tk_undo_retransmitted(tp, now);
-}
-
-static void prune(tk_tcb *tp) {
-    tk_rack *r = rk(tp);
-    uint32_t k = 0;
-    while (k < r->n && tk_seq_leq(r->seg[k].end, tp->snd_una))
-        k++;
-    if (k > 0) {
-        memmove(&r->seg[0], &r->seg[k], (r->n - k) * sizeof r->seg[0]);
-        r->n -= k;
-    }
-    if (r->n == 0)
-        r->marked = false;
-}
-
 /* An echo older than the retransmission: the ACK answers the original. */
 static bool echo_before(const tk_tcb *tp, const tk_tcp_hdr *h, uint32_t age_us, tk_time now) {
     if (!(tp->flags & TK_TF_TS) || !(h->opts.present & TK_OPT_TS) || h->opts.ts_ecr == 0)
@@ -235,10 +53,10 @@ static bool echo_before(const tk_tcb *tp, const tk_tcp_hdr *h, uint32_t age_us, 
 /* RFC 8985 6.2 steps 1-3 for a delivered segment of record i ending at end. */
 static void deliver(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t i, uint32_t end, uint32_t fack0,
                     tk_time now) {
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     const tk_rack_seg *g = &r->seg[i];
-    uint32_t rtt = us32(now) - xmit_of(g);
-    if (flags_of(g) & TK_RACK_RETRANS) {
+    uint32_t rtt = tk_rack_us32(now) - tk_rack_xmit_of(g);
+    if (tk_rack_flags_of(g) & TK_RACK_RETRANS) {
         /* Step 2: which transmission was delivered is ambiguous. */
         if (echo_before(tp, h, rtt, now) || (r->min_rtt != UINT32_MAX && rtt < r->min_rtt))
             return;
@@ -250,8 +68,8 @@ static void deliver(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t i, uint32_t end, u
         r->min_rtt = rtt;
     if (tk_seq_gt(end, r->fack))
         r->fack = end;
-    if (!r->valid || sent_after(xmit_of(g), end, r->xmit, r->end_seq)) {
-        r->xmit = xmit_of(g);
+    if (!r->valid || sent_after(tk_rack_xmit_of(g), end, r->xmit, r->end_seq)) {
+        r->xmit = tk_rack_xmit_of(g);
         r->end_seq = end;
         r->valid = true;
     }
@@ -260,10 +78,10 @@ static void deliver(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t i, uint32_t end, u
 /* Every newly delivered part of [l, r): not SACKed before. */
 static void deliver_range(tk_tcb *tp, const tk_tcp_hdr *h, uint32_t l, uint32_t e, uint32_t fack0,
                           tk_time now) {
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     for (uint32_t i = 0; i < r->n; i++) {
-        uint32_t a = tk_seq_max(rec_start(tp, i), l), b = tk_seq_min(r->seg[i].end, e);
-        if (tk_seq_lt(a, b) && sacked_in(tp->sack, a, b) < b - a)
+        uint32_t a = tk_seq_max(tk_rack_rec_start(tp, i), l), b = tk_seq_min(r->seg[i].end, e);
+        if (tk_seq_lt(a, b) && tk_rack_sacked_in(tp->sack, a, b) < b - a)
             deliver(tp, h, i, b, fack0, now);
     }
 }
@@ -285,13 +103,13 @@ void tk_rack_ack_begin(tk_tcb *tp, const tk_tcp_hdr *h, tk_rack_ack *a, tk_time 
     a->in_recovery = tp->cc.in_recovery;
     if (!tk_rack_active(tp))
         return;
-    a->sacked = sacked_in(tp->sack, tp->snd_una, tp->snd_max);
+    a->sacked = tk_rack_sacked_in(tp->sack, tp->snd_una, tp->snd_max);
     a->dsack = is_dsack(h);
     if (a->dsack) {
         a->dsack_left = h->opts.sack[0].left;
         a->dsack_right = h->opts.sack[0].right;
     }
-    uint32_t fack0 = rk(tp)->fack;
+    uint32_t fack0 = tk_rack_of(tp)->fack;
     if (tk_seq_gt(h->ack, tp->snd_una))
         deliver_range(tp, h, tp->snd_una, h->ack, fack0, now);
     for (uint32_t k = a->dsack ? 1u : 0u; k < h->opts.sack_count && k < TK_TCP_MAX_SACK; k++) {
@@ -309,7 +127,8 @@ uint32_t tk_rack_reo_wnd(const tk_tcb *tp) {
     if (!r->reo_seen) {
         if (tp->cc.in_recovery || tp->rexmt_count > 0)
             return 0;
-        if (sacked_in(tp->sack, tp->snd_una, tp->snd_max) > (DUPTHRESH - 1u) * tk_tcp_seg_max(tp))
+        if (tk_rack_sacked_in(tp->sack, tp->snd_una, tp->snd_max) >
+            (DUPTHRESH - 1u) * tk_tcp_seg_max(tp))
             return 0;
     }
     if (r->min_rtt == UINT32_MAX)
@@ -325,24 +144,24 @@ uint32_t tk_rack_reo_wnd(const tk_tcb *tp) {
  * segment for longer than RACK.rtt + reo_wnd; returns the segments marked,
  * and in *timeout the longest wait of the others (0: none waits). */
 static uint32_t detect(tk_stack *s, tk_tcb *tp, tk_time now, uint32_t *timeout) {
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     *timeout = 0;
     /* Nothing SACKed, nothing resent: every record was sent after the
      * segments cumulatively acknowledged, so none is lost (6.2 step 5). */
     if (!r->valid || (tp->sack->n == 0 && !r->marked))
         return 0;
-    uint32_t reo = tk_rack_reo_wnd(tp), t = us32(now), mss = tk_tcp_seg_max(tp);
+    uint32_t reo = tk_rack_reo_wnd(tp), t = tk_rack_us32(now), mss = tk_tcp_seg_max(tp);
     uint32_t lo[PIECES_MAX], hi[PIECES_MAX], np = 0;
     for (uint32_t i = 0; i < r->n; i++) {
         const tk_rack_seg *g = &r->seg[i];
-        if (flags_of(g) & TK_RACK_LOST)
+        if (tk_rack_flags_of(g) & TK_RACK_LOST)
             continue;
-        uint32_t a = rec_start(tp, i), ha, hb;
-        while (np < PIECES_MAX && next_hole(tp->sack, a, g->end, &ha, &hb)) {
+        uint32_t a = tk_rack_rec_start(tp, i), ha, hb;
+        while (np < PIECES_MAX && tk_rack_next_hole(tp->sack, a, g->end, &ha, &hb)) {
             a = hb;
-            if (!sent_after(r->xmit, r->end_seq, xmit_of(g), hb))
+            if (!sent_after(r->xmit, r->end_seq, tk_rack_xmit_of(g), hb))
                 continue;
-            int32_t remaining = (int32_t)(xmit_of(g) + r->rtt + reo - t);
+            int32_t remaining = (int32_t)(tk_rack_xmit_of(g) + r->rtt + reo - t);
             if (remaining > 0) {
                 if ((uint32_t)remaining > *timeout)
                     *timeout = (uint32_t)remaining;
@@ -354,62 +173,11 @@ static uint32_t detect(tk_stack *s, tk_tcb *tp, tk_time now, uint32_t *timeout) 
     }
     uint32_t segs = 0;
     for (uint32_t k = 0; k < np; k++) {
-        flag_range(tp, lo[k], hi[k], TK_RACK_LOST);
+        tk_rack_flag_range(tp, lo[k], hi[k], TK_RACK_LOST);
         segs += (hi[k] - lo[k] + mss - 1u) / mss;
     }
     s->stats.rack_losses += segs;
     return segs;
-}
-
-/* The log is exactly [SND.UNA, SND.MAX), none of it SACKed or marked:
- * all of it is in flight. */
-static bool all_in_flight(const tk_tcb *tp) {
-    const tk_rack *r = &tp->sack->rack;
-    if (tp->sack->n != 0 || r->marked)
-        return false;
-    if (r->n == 0)
-        return tp->snd_max == tp->snd_una;
-    return r->seg[r->n - 1].end == tp->snd_max && tk_seq_gt(r->seg[0].end, tp->snd_una);
-}
-
-uint32_t tk_rack_pipe(const tk_tcb *tp) {
-    if (!tk_rack_active(tp) || all_in_flight(tp))
-        return tp->snd_max - tp->snd_una;
-    const tk_rack *r = &tp->sack->rack;
-    uint32_t pipe = 0;
-    for (uint32_t i = 0; i < r->n; i++) {
-        if (flags_of(&r->seg[i]) & TK_RACK_LOST)
-            continue;
-        uint32_t a = rec_start(tp, i), ha, hb;
-        while (next_hole(tp->sack, a, r->seg[i].end, &ha, &hb)) {
-            pipe += hb - ha;
-            a = hb;
-        }
-    }
-    return pipe;
-}
-
-bool tk_rack_next_lost(const tk_tcb *tp, uint32_t maxseg, uint32_t *seq, uint32_t *len) {
-    if (!tk_rack_active(tp))
-        return false;
-    const tk_rack *r = &tp->sack->rack;
-    for (uint32_t i = 0; i < r->n; i++) {
-        uint32_t ha, hb;
-        if ((flags_of(&r->seg[i]) & TK_RACK_LOST) &&
-            next_hole(tp->sack, rec_start(tp, i), r->seg[i].end, &ha, &hb)) {
-            *seq = ha;
-            *len = min_u32(hb - ha, maxseg);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Clears every loss mark (a spurious episode was undone). */
-void tk_rack_unmark(tk_tcb *tp) {
-    tk_rack *r = rk(tp);
-    for (uint32_t i = 0; i < r->n; i++)
-        r->seg[i].xf &= ~(uint32_t)TK_RACK_LOST;
 }
 
 /* Enters fast recovery on a RACK-detected loss: the cc reduces (through
@@ -428,11 +196,11 @@ static void enter_recovery(tk_stack *s, tk_tcb *tp) {
 /* Detection, recovery entry and PRR for an ACK (or the reordering timer,
  * delivered = 0). */
 static void detect_and_recover(tk_stack *s, tk_tcb *tp, uint32_t delivered, tk_time now) {
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     uint32_t timeout;
     uint32_t lost = detect(s, tp, now, &timeout);
     r->reo_on = timeout > 0;
-    r->reo_until = us32(now) + timeout;
+    r->reo_until = tk_rack_us32(now) + timeout;
     bool entered = false;
     if (lost > 0 && tp->cc.ops != NULL && !tp->cc.in_recovery && r->frto == 0 &&
         tk_seq_gt(tp->snd_una, tp->cc.recover)) {
@@ -447,7 +215,7 @@ static void detect_and_recover(tk_stack *s, tk_tcb *tp, uint32_t delivered, tk_t
  * no D-SACK showed to be a duplicate repaired a loss: the window is
  * reduced as for one (the cc's on_ecn reduction, once per window). */
 static void tlp_on_ack(tk_stack *s, tk_tcb *tp, const tk_rack_ack *a) {
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     if (!r->tlp_on)
         return;
     if (a->dsack && tk_seq_leq(a->dsack_right, r->tlp_end))
@@ -466,7 +234,7 @@ static void tlp_on_ack(tk_stack *s, tk_tcb *tp, const tk_rack_ack *a) {
 
 /* RFC 8985 6.2 step 4, first half: D-SACKs widen the window for a while. */
 static void reo_adapt(tk_tcb *tp, const tk_rack_ack *a) {
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     if (r->dsack_round_on && tk_seq_geq(tp->snd_una, r->dsack_end))
         r->dsack_round_on = false;
     if (a->dsack && !r->dsack_round_on) {
@@ -485,8 +253,8 @@ void tk_rack_ack_end(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const tk_rack
                      tk_time now) {
     if (!tk_rack_active(tp))
         return;
-    prune(tp);
-    uint32_t sacked = sacked_in(tp->sack, tp->snd_una, tp->snd_max);
+    tk_rack_prune(tp);
+    uint32_t sacked = tk_rack_sacked_in(tp->sack, tp->snd_una, tp->snd_max);
     int64_t delivered = (int64_t)(uint32_t)(tp->snd_una - a->una) + (int64_t)sacked - a->sacked;
     reo_adapt(tp, a);
     if (a->in_recovery && !tp->cc.in_recovery && tp->cc.ops != NULL)
@@ -528,7 +296,7 @@ static bool tlp_allowed(const tk_tcb *tp) {
 void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (!tk_rack_active(tp))
         return;
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     r->arm = false;
     tk_tcb_cold *c = tk_cold(tp);
     if (tp->snd_una == tp->snd_max || c->t[TK_TIMER_PERSIST] != TK_TIME_NEVER) {
@@ -536,7 +304,8 @@ void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
         return;
     }
     if (r->reo_on) {
-        int32_t wait = (int32_t)(r->reo_until - us32(now)); /* may have passed (a later output) */
+        int32_t wait =
+            (int32_t)(r->reo_until - tk_rack_us32(now)); /* may have passed (a later output) */
         r->timer = TK_RACK_TIMER_REO;
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + (wait > 0 ? (uint32_t)wait : 0u));
         return;
@@ -554,7 +323,7 @@ void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
 
 /* RFC 8985 7.3: one probe, then the RTO. */
 static void send_probe(tk_stack *s, tk_tcb *tp, tk_time now) {
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     bool retrans = false;
     if (tk_tcp_send_loss_probe(s, tp, &retrans, now)) {
         s->stats.tlp_probes++;
@@ -571,7 +340,7 @@ static void send_probe(tk_stack *s, tk_tcb *tp, tk_time now) {
 bool tk_rack_timer(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (!tk_rack_active(tp))
         return false;
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     uint8_t mode = r->timer;
     r->timer = TK_RACK_TIMER_RTO;
     if (mode == TK_RACK_TIMER_TLP) {
@@ -590,7 +359,7 @@ bool tk_rack_timer(tk_stack *s, tk_tcb *tp, tk_time now) {
 void tk_rack_on_rto(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (!tk_rack_active(tp))
         return;
-    tk_rack *r = rk(tp);
+    tk_rack *r = tk_rack_of(tp);
     r->reo_on = false;
     r->tlp_on = false;
     if (tp->rexmt_count == 1 && !tp->cc.in_recovery)
@@ -602,14 +371,14 @@ void tk_rack_on_rto(tk_stack *s, tk_tcb *tp, tk_time now) {
     r->frto = tp->rexmt_count == 1 && !fin && off < qlen && !tp->cc.in_recovery ? 1 : 0;
     /* RFC 8985 6.3: the first segment, and what was sent more than
      * RACK.rtt + reo_wnd ago, are lost. */
-    uint32_t t = us32(now), reo = tk_rack_reo_wnd(tp);
+    uint32_t t = tk_rack_us32(now), reo = tk_rack_reo_wnd(tp);
     for (uint32_t i = 0; i < r->n; i++) {
         tk_rack_seg *g = &r->seg[i];
-        if (flags_of(g) & TK_RACK_LOST)
+        if (tk_rack_flags_of(g) & TK_RACK_LOST)
             continue;
-        if (i == 0 || !after32(xmit_of(g) + r->rtt + reo, t)) {
-            uint32_t a = rec_start(tp, i);
-            if (sacked_in(tp->sack, a, g->end) < g->end - a) {
+        if (i == 0 || !tk_rack_after32(tk_rack_xmit_of(g) + r->rtt + reo, t)) {
+            uint32_t a = tk_rack_rec_start(tp, i);
+            if (tk_rack_sacked_in(tp->sack, a, g->end) < g->end - a) {
                 g->xf |= TK_RACK_LOST;
                 r->marked = true;
             }
