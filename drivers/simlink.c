@@ -17,9 +17,9 @@
 typedef struct slot {
     tk_time at;
     uint64_t order;
-    uint16_t len;
+    uint32_t len;
     uint8_t dir;
-    uint8_t buf[TK_SIMLINK_MAX_FRAME];
+    uint8_t *buf; /* max_frame bytes of the link's frame area */
 } slot;
 
 typedef struct direction {
@@ -39,6 +39,8 @@ typedef struct direction {
 
 struct tk_simlink {
     slot *slots;
+    uint8_t *frames; /* capacity x max_frame */
+    uint32_t max_frame;
     tk_simq q;
     tk_simq_ent *q_heap, *q_fifo;
     uint32_t *free_idx;
@@ -80,22 +82,32 @@ static uint64_t rng_below(uint64_t s[4], uint64_t n) {
 }
 
 int tk_simlink_create(tk_simlink **out, uint64_t seed, uint32_t capacity) {
-    if (!out || capacity == 0)
+    return tk_simlink_create_sized(out, seed, capacity, TK_SIMLINK_MAX_FRAME);
+}
+
+int tk_simlink_create_sized(tk_simlink **out, uint64_t seed, uint32_t capacity,
+                            uint32_t max_frame) {
+    if (!out || capacity == 0 || max_frame < 60 || max_frame > TK_SIMLINK_MAX_SUPER)
         return -EINVAL;
     tk_simlink *l = calloc(1, sizeof *l);
     if (!l)
         return -ENOMEM;
     l->cap = capacity;
+    l->max_frame = max_frame;
     l->slots = calloc(capacity, sizeof *l->slots);
+    l->frames = calloc(capacity, max_frame);
     l->q_heap = calloc(capacity, sizeof *l->q_heap);
     l->q_fifo = calloc(capacity, sizeof *l->q_fifo);
     l->free_idx = calloc(capacity, sizeof *l->free_idx);
     l->d[0].txq = calloc(capacity, sizeof(tk_time));
     l->d[1].txq = calloc(capacity, sizeof(tk_time));
-    if (!l->slots || !l->q_heap || !l->q_fifo || !l->free_idx || !l->d[0].txq || !l->d[1].txq) {
+    if (!l->slots || !l->frames || !l->q_heap || !l->q_fifo || !l->free_idx || !l->d[0].txq ||
+        !l->d[1].txq) {
         tk_simlink_destroy(l);
         return -ENOMEM;
     }
+    for (uint32_t i = 0; i < capacity; i++)
+        l->slots[i].buf = l->frames + (size_t)i * max_frame;
     tk_simq_init(&l->q, l->q_heap, l->q_fifo, capacity);
     for (uint32_t i = 0; i < capacity; i++)
         l->free_idx[i] = capacity - 1 - i;
@@ -113,6 +125,7 @@ void tk_simlink_destroy(tk_simlink *l) {
     if (!l)
         return;
     free(l->slots);
+    free(l->frames);
     free(l->q_heap);
     free(l->q_fifo);
     free(l->free_idx);
@@ -232,7 +245,7 @@ static slot *enqueue(tk_simlink *l, int dir, const uint8_t *frame, size_t len, t
     slot *s = &l->slots[idx];
     s->at = at;
     s->order = l->next_order++;
-    s->len = (uint16_t)len;
+    s->len = (uint32_t)len;
     s->dir = (uint8_t)dir;
     memcpy(s->buf, frame, len);
     tk_simq_push(&l->q, (tk_simq_ent){at, s->order, idx});
@@ -262,7 +275,7 @@ int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk
         *deliver_at = TK_TIME_NEVER;
     if (!l || bad_dir(dir) || (!frame && len))
         return -EINVAL;
-    if (len == 0 || len > TK_SIMLINK_MAX_FRAME)
+    if (len == 0 || len > l->max_frame)
         return -EMSGSIZE;
     direction *d = &l->d[dir];
     draws r;

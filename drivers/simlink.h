@@ -26,6 +26,9 @@
 
 /* Largest frame the link carries (Ethernet II without FCS, 1500-byte MTU). */
 #define TK_SIMLINK_MAX_FRAME 1514
+/* Largest frame of a link made with tk_simlink_create_sized: a 64 KiB IP
+ * packet (a TSO super-segment passed whole, as on a loopback). */
+#define TK_SIMLINK_MAX_SUPER (65535 + 14)
 /* Outage windows per direction. */
 #define TK_SIMLINK_MAX_OUTAGES 8
 /* Probabilities are in parts per million. */
@@ -87,6 +90,9 @@ typedef void (*tk_simlink_deliver_fn)(void *ctx, int dir, const uint8_t *frame, 
  * Both directions start ideal: no faults, no delay. Returns 0, -EINVAL or
  * -ENOMEM. */
 int tk_simlink_create(tk_simlink **out, uint64_t seed, uint32_t capacity);
+/* The same for frames of up to max_frame bytes (60..TK_SIMLINK_MAX_SUPER;
+ * tk_simlink_create: TK_SIMLINK_MAX_FRAME). */
+int tk_simlink_create_sized(tk_simlink **out, uint64_t seed, uint32_t capacity, uint32_t max_frame);
 void tk_simlink_destroy(tk_simlink *l);
 
 /* Replaces the parameters of one direction. Returns 0 or -EINVAL. */
@@ -101,7 +107,7 @@ int tk_simlink_is_down(const tk_simlink *l, int dir, tk_time t);
 
 /* Offers a frame to the link at `now`. Returns the TK_SIMLINK_* outcome bits
  * (> 0), or -EINVAL (bad direction) / -EMSGSIZE (empty or above
- * TK_SIMLINK_MAX_FRAME). *deliver_at (may be NULL) gets the arrival time of
+ * the link's largest frame). *deliver_at (may be NULL) gets the arrival time of
  * the first copy, or TK_TIME_NEVER when the frame was dropped. */
 int tk_simlink_send(tk_simlink *l, int dir, const uint8_t *frame, size_t len, tk_time now,
                     tk_time *deliver_at);

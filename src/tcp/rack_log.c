@@ -8,7 +8,6 @@
 
 #include "base/seq.h"
 
-
 static uint32_t min_u32(uint32_t a, uint32_t b) {
     return a < b ? a : b;
 }
@@ -55,7 +54,6 @@ bool tk_rack_next_hole(const tk_sack_board *b, uint32_t a, uint32_t e, uint32_t 
     return true;
 }
 
-
 static void drop_rec(tk_rack *r, uint32_t i) {
     memmove(&r->seg[i], &r->seg[i + 1], (r->n - i - 1) * sizeof r->seg[0]);
     r->n--;
@@ -69,14 +67,17 @@ static void compact(tk_rack *r) {
     for (uint32_t k = 0; k + 1 < r->n; k++) {
         uint32_t xa = tk_rack_xmit_of(&r->seg[k]), xb = tk_rack_xmit_of(&r->seg[k + 1]);
         uint32_t d = tk_rack_after32(xa, xb) ? xa - xb : xb - xa;
-        uint64_t cost = d + (tk_rack_flags_of(&r->seg[k]) != tk_rack_flags_of(&r->seg[k + 1]) ? (1ull << 32) : 0);
+        uint64_t cost =
+            d +
+            (tk_rack_flags_of(&r->seg[k]) != tk_rack_flags_of(&r->seg[k + 1]) ? (1ull << 32) : 0);
         if (cost < best_cost) {
             best_cost = cost;
             best = k;
         }
     }
     tk_rack_seg *a = &r->seg[best], *b = &r->seg[best + 1];
-    uint32_t x = tk_rack_after32(tk_rack_xmit_of(a), tk_rack_xmit_of(b)) ? tk_rack_xmit_of(a) : tk_rack_xmit_of(b);
+    uint32_t x = tk_rack_after32(tk_rack_xmit_of(a), tk_rack_xmit_of(b)) ? tk_rack_xmit_of(a)
+                                                                         : tk_rack_xmit_of(b);
     uint8_t fa = tk_rack_flags_of(a), fb = tk_rack_flags_of(b);
     set_seg(b, x, (uint8_t)(((fa | fb) & TK_RACK_RETRANS) | (fa & fb & TK_RACK_LOST)));
     drop_rec(r, best);
@@ -174,7 +175,6 @@ void tk_rack_prune(tk_tcb *tp) {
     if (r->n == 0)
         r->marked = false;
 }
-
 
 /* The log is exactly [SND.UNA, SND.MAX), none of it SACKed or marked:
  * all of it is in flight. */

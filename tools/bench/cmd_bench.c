@@ -27,6 +27,7 @@ typedef struct bench_opts {
     uint32_t cc_algo;    /* --cc: TK_CC_ALGO_* of both stacks */
     bool pacing;         /* --pacing 0|1 */
     bool copy, zerocopy; /* --api: which transfers run */
+    bool loopback;       /* --loopback: the link as a host's lo (simnet.h) */
 } bench_opts;
 
 /* The zero-copy API (API-4): the sender writes its payload straight into
@@ -62,6 +63,7 @@ static int bench_transfer(const bench_opts *bo, bool zerocopy) {
     tk_simnet_opts o;
     tk_simnet_opts_default(&o, 1);
     o.link.delay = 50;
+    o.loopback = bo->loopback;
     for (int i = 0; i < 2; i++) {
         o.cfg[i].rcvbuf = o.cfg[i].sndbuf = 256 * 1024;
         o.cfg[i].cc_algorithm = bo->cc_algo;
@@ -96,9 +98,10 @@ static int bench_transfer(const bench_opts *bo, bool zerocopy) {
     }
     double wall = tk_bench_wall() - w0, cpu = tk_bench_cpu() - c0;
     const tk_stats *st = tk_stack_stats(a);
-    printf("transfer (%s API, %s, pacing %s): %llu bytes A -> B in %.3f s wall, %.3f s CPU\n",
+    printf("transfer (%s API, %s, pacing %s%s): %llu bytes A -> B in %.3f s wall, %.3f s CPU\n",
            zerocopy ? "zero-copy" : "copy", bo->cc_algo == TK_CC_ALGO_NEWRENO ? "newreno" : "cubic",
-           bo->pacing ? "on" : "off", (unsigned long long)got, wall, cpu);
+           bo->pacing ? "on" : "off", bo->loopback ? ", loopback link" : "",
+           (unsigned long long)got, wall, cpu);
     printf("  goodput %.2f Gbit/s (wall), %.2f Gbit/s per CPU second\n",
            (double)got * 8 / wall / 1e9, (double)got * 8 / cpu / 1e9);
     printf("  %llu segments out of A, %llu retransmitted; virtual time %.3f s\n",
@@ -275,7 +278,7 @@ static int bench_time_wait(const bench_opts *bo) {
 static int usage(FILE *f, int rc) {
     fprintf(f, "usage: tcpkit bench sim [--bytes N] [--conns N] [--time-wait N] [--quick]\n"
                "                        [--cc cubic|newreno] [--pacing 0|1]\n"
-               "                        [--api copy|zero-copy|both]\n"
+               "                        [--api copy|zero-copy|both] [--loopback]\n"
                "       tcpkit bench attack [--quick]   SYN-flood figures (docs/security.md)\n"
                "       tcpkit bench memory [--quick]   buffer-pool memory and CPU per segment\n"
                "       tcpkit bench shards [--shards N] one stack per core: 1 vs N threads\n"
@@ -287,7 +290,9 @@ static int usage(FILE *f, int rc) {
                "  --quick        64 MiB, 10000 endpoints, 100000 TIME_WAIT entries\n"
                "  --cc NAME      congestion controller of the transfer (default cubic)\n"
                "  --pacing 0|1   pacing of the transfer (default 1, the stack default)\n"
-               "  --api NAME     the transfers to run: copy, zero-copy or both (default)\n");
+               "  --api NAME     the transfers to run: copy, zero-copy or both (default)\n"
+               "  --loopback     the link as a host's loopback (Linux's lo): 64 KiB segments\n"
+               "                 pass whole, no checksum is computed or verified\n");
     return rc;
 }
 
@@ -295,6 +300,10 @@ static int usage(FILE *f, int rc) {
 static int parse_opt(tk_cli *c, bench_opts *bo, const char *a) {
     uint64_t v = 0;
     int rc;
+    if (!strcmp(a, "--loopback")) {
+        bo->loopback = true;
+        return 0;
+    }
     if (!strcmp(a, "--quick")) {
         bo->bytes = 64ull << 20;
         bo->conns = 10000;
@@ -332,7 +341,7 @@ static int parse_opt(tk_cli *c, bench_opts *bo, const char *a) {
 }
 
 static int bench_sim(int argc, char **argv) {
-    bench_opts bo = {1ull << 30, 100000, 1000000, TK_CC_ALGO_CUBIC, true, true, true};
+    bench_opts bo = {1ull << 30, 100000, 1000000, TK_CC_ALGO_CUBIC, true, true, true, false};
     tk_cli c;
     tk_cli_init(&c, "tcpkit bench sim", argc, argv);
     for (const char *a; (a = tk_cli_next(&c)) != NULL;) {
