@@ -12,7 +12,8 @@
 #   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DTK_TESTS=OFF
 #   cmake --build build-rel --target tcpkit_cli
 #   bench/tap_bench.sh build-rel/tcpkit [BYTES] [CONNS]
-# Environment: TK_BENCH_REPS (3), TK_BENCH_MODES ("plain offload"), and
+# Environment: TK_BENCH_REPS (3), TK_BENCH_MODES ("plain offload"; "busy" is
+# --offload with --busy-poll 200: the loop spins instead of sleeping), and
 # TK_BENCH_OTHER=NAME=BINARY to compare a second binary (an older build)
 # in the same run.
 set -u
@@ -74,6 +75,7 @@ tk_stop() {
 run_tcpkit() {
     local name=$1 mode=$2 flags=() r
     [ "$mode" = offload ] && flags=(--offload)
+    [ "$mode" = busy ] && flags=(--offload --busy-poll 200)
     tk_serve "${flags[@]}" discard --port 9
     r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
     echo "$name $mode in $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"

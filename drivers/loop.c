@@ -73,20 +73,35 @@ static tk_time earliest(const tk_loop *l, tk_time now, tk_time max_wait) {
 
 /* Reads until the device is empty (or TK_LOOP_BURST frames), with one
  * clock reading for the whole burst. */
-static void read_burst(tk_loop *l) {
+static int read_burst(tk_loop *l) {
     l->now = tk_loop_now();
-    for (int i = 0; i < TK_LOOP_BURST; i++) {
+    int i = 0;
+    for (; i < TK_LOOP_BURST; i++) {
         /* The impairment may corrupt a frame after the kernel's verdict:
          * its frames go in complete and are checked by the stack. */
         uint32_t rx_flags = 0;
         long n = l->dev.read(l->dev.ctx, l->buf, sizeof(l->buf), l->impair ? NULL : &rx_flags);
         if (n <= 0)
-            return;
+            break;
         if (l->impair != NULL)
             tk_impair_send(l->impair, TK_IMPAIR_TO_STACK, l->buf, (size_t)n, l->now);
         else
             to_stack(l, l->buf, (size_t)n, rx_flags, l->now);
     }
+    return i;
+}
+
+/* Busy polling (tk_loop.busy_us): true when frames came in while spinning,
+ * before `until` and within busy_us of now. */
+static bool spin_input(tk_loop *l, tk_time now, tk_time until) {
+    if (l->busy_us == 0 || l->dev.fd < 0)
+        return false;
+    tk_time end = now + l->busy_us < until ? now + l->busy_us : until;
+    do {
+        if (read_burst(l) > 0)
+            return true;
+    } while (l->now < end);
+    return false;
 }
 
 /* Waits until `until` at most for the device (when it has an fd) or the
@@ -108,9 +123,15 @@ static bool wait_input(tk_loop *l, int extra_fd, short extra_events, tk_time now
 int tk_loop_step(tk_loop *l, int extra_fd, short extra_events, tk_time max_wait,
                  short *extra_revents) {
     tk_time now = tk_loop_now();
-    int err;
-    if (wait_input(l, extra_fd, extra_events, now, earliest(l, now, max_wait), extra_revents, &err))
-        read_burst(l);
+    tk_time until = earliest(l, now, max_wait);
+    int err = 0;
+    if (extra_revents != NULL)
+        *extra_revents = 0;
+    /* With an extra fd to watch the loop never spins: that fd needs ppoll. */
+    if (extra_fd >= 0 || !spin_input(l, now, until)) {
+        if (wait_input(l, extra_fd, extra_events, tk_loop_now(), until, extra_revents, &err))
+            (void)read_burst(l);
+    }
     if (err < 0)
         return err;
     l->now = tk_loop_now();

@@ -25,6 +25,10 @@ typedef struct tk_loop {
     tk_impair *impair;    /* NULL: frames pass untouched */
     tk_pcap_writer *pcap; /* NULL: no capture */
     uint64_t frames_in, frames_out;
+    /* Busy polling: before it sleeps, the loop reads the device (one with
+     * an fd) without sleeping for up to busy_us microseconds, as Linux's
+     * SO_BUSY_POLL does; a frame then costs no wake-up. 0: never spin. */
+    tk_time busy_us;
     tk_time now; /* read once per burst of frames in, and before each poll */
     uint8_t buf[TK_LOOP_FRAME_MAX];
     uint8_t seg[TK_LOOP_SEG_MAX];

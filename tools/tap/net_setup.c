@@ -27,6 +27,12 @@ int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
         o->no_tso = true;
         return 0;
     }
+    if (tk_cli_is(c, a, "--busy-poll")) {
+        uint64_t v = 0;
+        int rc = tk_cli_range(c, 0, 1000000, &v);
+        o->busy_us = (uint32_t)v;
+        return rc;
+    }
     if (tk_cli_is(c, a, "--buffers")) {
         uint64_t v = 0;
         int rc = tk_cli_range(c, TK_NET_BUFFERS_MIN, TK_NET_BUFFERS_MAX, &v);
@@ -267,6 +273,7 @@ int tk_net_open(tk_net *n, const tk_netopts *opts) {
         return rc;
     }
     n->loop.stack = n->stack;
+    n->loop.busy_us = o->busy_us;
     return 0;
 }
 

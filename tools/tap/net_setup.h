@@ -32,11 +32,14 @@ typedef struct tk_netopts {
     /* --buffers BYTES: send and receive buffer and out-of-order budget of
      * every connection (default 256 KiB; 4 KiB to 16 MiB). */
     uint32_t buffers;
+    /* --busy-poll US: the event loop reads the device without sleeping for
+     * up to US microseconds before it waits (drivers/loop.h); 0: off. */
+    uint32_t busy_us;
 } tk_netopts;
 
-/* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers), consumes it and its
- * value and returns 0; returns 1 when it is not one, TK_CLI_USAGE when its value is missing
- * (reported). */
+/* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers, --busy-poll),
+ * consumes it and its value and returns 0; returns 1 when it is not one, TK_CLI_USAGE when its
+ * value is missing (reported). */
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a);
 
 /* Both network options every command needs (--tap, and --addr of either
