@@ -26,7 +26,7 @@ static bool sent_after(uint32_t ax, uint32_t aend, uint32_t bx, uint32_t bend) {
 }
 
 bool tk_rack_active(const tk_tcb *tp) {
-    return TK_WITH_RACK && tp->sack != NULL && tp->sack->rack.on;
+    return tk_rack_log_on(tp);
 }
 
 void tk_rack_start(tk_stack *s, tk_tcb *tp) {

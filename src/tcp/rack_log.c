@@ -145,7 +145,7 @@ void tk_rack_flag_range(tk_tcb *tp, uint32_t a, uint32_t b, uint8_t flag) {
 }
 
 void tk_rack_on_send(tk_tcb *tp, uint32_t seq, uint32_t len, tk_time now) {
-    if (!tk_rack_active(tp) || len == 0)
+    if (!tk_rack_log_on(tp) || len == 0)
         return;
     tk_rack *r = tk_rack_of(tp);
     uint32_t end = seq + len, t = tk_rack_us32(now);
@@ -188,7 +188,7 @@ static bool all_in_flight(const tk_tcb *tp) {
 }
 
 uint32_t tk_rack_pipe(const tk_tcb *tp) {
-    if (!tk_rack_active(tp) || all_in_flight(tp))
+    if (!tk_rack_log_on(tp) || all_in_flight(tp))
         return tp->snd_max - tp->snd_una;
     const tk_rack *r = &tp->sack->rack;
     uint32_t pipe = 0;
@@ -205,7 +205,7 @@ uint32_t tk_rack_pipe(const tk_tcb *tp) {
 }
 
 bool tk_rack_next_lost(const tk_tcb *tp, uint32_t maxseg, uint32_t *seq, uint32_t *len) {
-    if (!tk_rack_active(tp))
+    if (!tk_rack_log_on(tp))
         return false;
     const tk_rack *r = &tp->sack->rack;
     for (uint32_t i = 0; i < r->n; i++) {

@@ -19,6 +19,11 @@ static inline uint32_t tk_rack_xmit_of(const tk_rack_seg *g) {
 static inline uint8_t tk_rack_flags_of(const tk_rack_seg *g) {
     return (uint8_t)(g->xf & TK_RACK_FLAGS);
 }
+/* tk_rack_active() where the compiler can see it: with TK_WITH_RACK 0 the
+ * log's code folds away. */
+static inline bool tk_rack_log_on(const tk_tcb *tp) {
+    return TK_WITH_RACK && tp->sack != NULL && tp->sack->rack.on;
+}
 static inline tk_rack *tk_rack_of(tk_tcb *tp) {
     return &tp->sack->rack;
 }
