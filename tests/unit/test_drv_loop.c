@@ -57,9 +57,9 @@ static size_t arp_request(uint8_t f[60]) {
     memset(f, 0, 60);
     memset(f, 0xff, 6);
     memcpy(f + 6, peer_mac, 6);
-    f[12] = 0x08, f[13] = 0x06;                         /* ARP */
-    f[14] = 0, f[15] = 1, f[16] = 0x08, f[17] = 0;      /* Ethernet, IPv4 */
-    f[18] = 6, f[19] = 4, f[20] = 0, f[21] = 1;         /* request */
+    f[12] = 0x08, f[13] = 0x06;                    /* ARP */
+    f[14] = 0, f[15] = 1, f[16] = 0x08, f[17] = 0; /* Ethernet, IPv4 */
+    f[18] = 6, f[19] = 4, f[20] = 0, f[21] = 1;    /* request */
     memcpy(f + 22, peer_mac, 6);
     put32(f + 28, PEER_IP);
     put32(f + 38, STACK_IP);
