@@ -54,15 +54,27 @@ static int open_flags(tk_tap *t, const char *name, short flags) {
     return 0;
 }
 
+static short queue_flag(bool multi_queue) {
+    return multi_queue ? (short)IFF_MULTI_QUEUE : 0;
+}
+
 int tk_tap_open(tk_tap *t, const char *name) {
-    int rc = open_flags(t, name, IFF_TAP | IFF_NO_PI);
-    if (rc == 0 && (rc = set_up(t->name)) < 0)
-        tk_tap_close(t);
-    return rc;
+    return tk_tap_open_queue(t, name, false, false);
 }
 
 int tk_tap_open_offload(tk_tap *t, const char *name) {
-    int rc = open_flags(t, name, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+    return tk_tap_open_queue(t, name, true, false);
+}
+
+int tk_tap_open_queue(tk_tap *t, const char *name, bool offload, bool multi_queue) {
+    if (!offload) {
+        int rc = open_flags(t, name, (short)(IFF_TAP | IFF_NO_PI | queue_flag(multi_queue)));
+        if (rc == 0 && (rc = set_up(t->name)) < 0)
+            tk_tap_close(t);
+        return rc;
+    }
+    int rc =
+        open_flags(t, name, (short)(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | queue_flag(multi_queue)));
     if (rc < 0)
         return rc;
     int hdr = (int)sizeof(struct virtio_net_hdr);

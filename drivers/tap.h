@@ -33,6 +33,14 @@ int tk_tap_open(tk_tap *t, const char *name);
  * byte buffer. */
 int tk_tap_open_offload(tk_tap *t, const char *name);
 
+/* One queue of a multiqueue TAP interface (IFF_MULTI_QUEUE) when
+ * multi_queue, with offloads when offload: each call attaches one more queue
+ * (its own fd) to `name`, the first creates it. The kernel gives every flow
+ * to one queue: by a hash of its addresses and ports at first, then to the
+ * queue its frames were last written on (tun's automatic flow steering), so
+ * a stack per queue owns its connections (docs/shards.md). */
+int tk_tap_open_queue(tk_tap *t, const char *name, bool offload, bool multi_queue);
+
 /* Reads one frame. Returns its length, -EAGAIN when none is waiting, or
  * another negative errno value. *rx_flags gets TK_RX_CSUM_VALID when the
  * kernel vouched for the TCP checksum (offload mode only). */

@@ -1,5 +1,6 @@
 /* `tcpkit serve`: the stack on a TAP device, serving one app on one port. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +12,16 @@
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 
-#define MAX_CONNS 1024
+#define MAX_CONNS   1024
+#define MAX_THREADS 8
 
-static volatile sig_atomic_t got_stop, got_table;
+/* SIGUSR1 counts table requests: each thread prints its stack's table once
+ * per request it has not seen. */
+static volatile sig_atomic_t got_stop, table_requests;
 
 static void on_signal(int sig) {
     if (sig == SIGUSR1)
-        got_table = 1;
+        table_requests++;
     else
         got_stop = 1;
 }
@@ -27,7 +31,7 @@ static void usage(FILE *f) {
         f, "usage: tcpkit serve {--tap IF | --xdp IF[:Q] | --dpdk 'EAL ARGS'} --addr A/N\n"
            "                    [--gw G] [--mac M] [--pcap F]\n"
            "                    [--offload|--no-offload] [--no-tso] [--impair SPEC]\n"
-           "                    [--buffers BYTES] [--busy-poll US]\n"
+           "                    [--buffers BYTES] [--busy-poll US] [--threads N]\n"
            "                    {echo|discard|chargen|http DIR} [--port P]\n"
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
            "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
@@ -40,6 +44,8 @@ static void usage(FILE *f) {
            "  budget (default 256 KiB, 64 KiB out of order; 4 KiB to 16 MiB).\n"
            "  --busy-poll US: read the device without sleeping for up to US microseconds\n"
            "  before waiting (as SO_BUSY_POLL: no wake-up per frame, one core spins).\n"
+           "  --threads N: N stacks in N threads, each on its own queue of a multiqueue\n"
+           "  TAP interface (1-8; --tap only, without --pcap and --impair).\n"
            "  --offload: TAP offloads both ways (checksums, TSO super-segments; --no-tso:\n"
            "  checksums only); TK_OFFLOAD=1 in the environment is the same by default.\n"
            "  --xdp IF[:Q]: queue Q (0) of interface IF through AF_XDP (generic mode);\n"
@@ -53,6 +59,8 @@ typedef struct serve {
     const char *arg;
     uint16_t port;
     int lsd;
+    uint32_t shard, threads;
+    sig_atomic_t tables_printed;
     tk_app_conn *conns[MAX_CONNS];
 } serve;
 
@@ -92,13 +100,20 @@ static int parse_args(serve *sv, tk_netopts *o, int argc, char **argv) {
             usage(stdout);
             return 0;
         }
-        if (rc == 1)
+        if (rc == 1 && tk_cli_is(&c, a, "--threads")) {
+            uint64_t v = 1;
+            rc = tk_cli_range(&c, 1, MAX_THREADS, &v);
+            o->threads = (uint32_t)v;
+        } else if (rc == 1) {
             rc = tk_cli_is(&c, a, "--port") ? tk_cli_range(&c, 1, 65535, &port)
                                             : take_app(sv, &c, a, &app);
+        }
         if (rc)
             return rc;
     }
     int rc = tk_netopts_check(o, &c);
+    if (!rc && o->threads > 1 && (o->tap == NULL || o->pcap != NULL || o->impair != NULL))
+        rc = tk_cli_fail(&c, "--threads needs --tap, without --pcap and --impair:", "--threads");
     if (!rc && app == NULL)
         rc = tk_cli_fail(&c, "missing app", "echo|discard|chargen|http DIR");
     if (rc)
@@ -202,38 +217,90 @@ static void install_signals(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
+static void print_table(serve *sv) {
+    flockfile(stdout);
+    if (sv->threads > 1)
+        printf("shard %u of %u\n", sv->shard, sv->threads);
+    tk_net_print_addrs6(stdout, sv->net.stack);
+    tk_net_print_table(stdout, sv->net.stack);
+    print_counters(sv->net.stack);
+    funlockfile(stdout);
+}
+
+/* One stack's loop, in its own thread when there are several. */
+static void *serve_loop(void *arg) {
+    serve *sv = arg;
+    while (!got_stop) {
+        if (tk_loop_step(&sv->net.loop, -1, 0, TK_MS(200), NULL) < 0) {
+            got_stop = 1; /* a device error stops every thread */
+            break;
+        }
+        step_all(sv);
+        tk_stack_poll(sv->net.stack, tk_loop_now());
+        if (sv->tables_printed != table_requests) {
+            sv->tables_printed = table_requests;
+            print_table(sv);
+        }
+    }
+    shut_down(sv);
+    return NULL;
+}
+
+/* Opens stack k of n (queue k of the TAP interface) and listens. */
+static int open_shard(serve *svs, uint32_t k, uint32_t n, tk_netopts *o) {
+    serve *sv = &svs[k];
+    if (k > 0) {
+        sv->app = svs[0].app;
+        sv->arg = svs[0].arg;
+        sv->port = svs[0].port;
+    }
+    sv->shard = k;
+    sv->threads = n;
+    o->shard = k;
+    if (tk_net_open(&sv->net, o) < 0)
+        return -1;
+    int rc = listen_on(sv);
+    if (rc < 0) {
+        fprintf(stderr, "serve: listen on port %u: %s\n", sv->port, strerror(-rc));
+        tk_net_close(&sv->net);
+        return -1;
+    }
+    return 0;
+}
+
 int tk_cmd_serve(int argc, char **argv) {
-    static serve sv;
+    static serve svs[MAX_THREADS];
     tk_netopts o = {0};
-    int prc = parse_args(&sv, &o, argc, argv);
+    int prc = parse_args(&svs[0], &o, argc, argv);
     if (prc >= 0)
         return prc;
-    if (tk_net_open(&sv.net, &o) < 0)
-        return 1;
-    int rc = listen_on(&sv);
-    if (rc < 0) {
-        fprintf(stderr, "serve: listen on port %u: %s\n", sv.port, strerror(-rc));
-        tk_net_close(&sv.net);
+    uint32_t n = o.threads > 1 ? o.threads : 1, opened = 0;
+    while (opened < n && open_shard(svs, opened, n, &o) == 0)
+        opened++;
+    if (opened < n) {
+        while (opened > 0)
+            tk_net_close(&svs[--opened].net);
         return 1;
     }
     install_signals();
-    fprintf(stderr, "serve: %s on %s%s%s port %u\n", sv.app->name, o.addr ? o.addr : "",
-            o.addr && o.addr6 ? " and " : "", o.addr6 ? o.addr6 : "", sv.port);
-    tk_net_print_addrs6(stderr, sv.net.stack);
-    while (!got_stop) {
-        if (tk_loop_step(&sv.net.loop, -1, 0, TK_MS(200), NULL) < 0)
+    fprintf(stderr, "serve: %s on %s%s%s port %u", svs[0].app->name, o.addr ? o.addr : "",
+            o.addr && o.addr6 ? " and " : "", o.addr6 ? o.addr6 : "", svs[0].port);
+    fprintf(stderr, n > 1 ? ", %u threads on %u queues\n" : "\n", n, n);
+    tk_net_print_addrs6(stderr, svs[0].net.stack);
+    pthread_t th[MAX_THREADS];
+    uint32_t started = 1;
+    for (; started < n; started++)
+        if (pthread_create(&th[started], NULL, serve_loop, &svs[started]) != 0)
             break;
-        step_all(&sv);
-        tk_stack_poll(sv.net.stack, tk_loop_now());
-        if (got_table) {
-            got_table = 0;
-            tk_net_print_addrs6(stdout, sv.net.stack);
-            tk_net_print_table(stdout, sv.net.stack);
-            print_counters(sv.net.stack);
-        }
+    if (started < n) {
+        fprintf(stderr, "serve: cannot start thread %u\n", started);
+        got_stop = 1;
     }
-    shut_down(&sv);
-    tk_net_close(&sv.net);
+    serve_loop(&svs[0]);
+    for (uint32_t k = 1; k < started; k++)
+        pthread_join(th[k], NULL);
+    for (uint32_t k = 0; k < n; k++)
+        tk_net_close(&svs[k].net);
     fprintf(stderr, "serve: stopped\n");
     return 0;
 }

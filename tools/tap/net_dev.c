@@ -102,7 +102,7 @@ static int open_dpdk(tk_netdev_state *st, const char *args, tk_netdev *dev) {
 #endif
 
 static int open_tap(tk_netdev_state *st, const tk_netdev_opts *o, tk_netdev *dev) {
-    int rc = o->offload ? tk_tap_open_offload(&st->tap, o->tap) : tk_tap_open(&st->tap, o->tap);
+    int rc = tk_tap_open_queue(&st->tap, o->tap, o->offload, o->multi_queue);
     if (rc < 0) {
         fprintf(stderr, "tcpkit: TAP %s: %s\n", o->tap, strerror(-rc));
         return rc;

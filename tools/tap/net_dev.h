@@ -13,6 +13,7 @@
 typedef struct tk_netdev_opts {
     const char *tap, *xdp, *dpdk;
     bool offload, no_tso;
+    bool multi_queue; /* TAP: one queue of a multiqueue interface (tk_tap_open_queue) */
 } tk_netdev_opts;
 
 typedef struct tk_netdev_state tk_netdev_state;

@@ -217,6 +217,11 @@ static int configure(tk_net *n, const tk_netopts *o) {
         n->cfg.ooo_budget_bytes = bufs;
         n->cfg.buf_pool_bytes = 4ull * bufs;
     }
+    /* NET-8: one stack of `threads`, each on its own queue. */
+    if (o->threads > 1) {
+        n->cfg.shard_count = (uint8_t)o->threads;
+        n->cfg.shard_index = (uint8_t)o->shard;
+    }
     /* NET-7: the TAP device's offloads, both ways (drivers/tap.h). */
     if (o->offload)
         n->cfg.link_caps = TK_LINK_CSUM_TCP | (o->no_tso ? 0u : TK_LINK_TSO4 | TK_LINK_TSO6);
@@ -224,7 +229,7 @@ static int configure(tk_net *n, const tk_netopts *o) {
 }
 
 static int open_devices(tk_net *n, const tk_netopts *o) {
-    tk_netdev_opts d = {o->tap, o->xdp, o->dpdk, o->offload, o->no_tso};
+    tk_netdev_opts d = {o->tap, o->xdp, o->dpdk, o->offload, o->no_tso, o->threads > 1};
     int rc = tk_netdev_open_dev(&d, &n->loop.dev, &n->dev);
     if (rc < 0)
         return rc;

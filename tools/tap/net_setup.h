@@ -35,6 +35,10 @@ typedef struct tk_netopts {
     /* --busy-poll US: the event loop reads the device without sleeping for
      * up to US microseconds before it waits (drivers/loop.h); 0: off. */
     uint32_t busy_us;
+    /* --threads N (serve): N stacks, one per thread, each on its own queue
+     * of a multiqueue TAP interface (docs/shards.md); 0 or 1: one. `shard`
+     * is the stack tk_net_open opens (0..threads-1), set by the caller. */
+    uint32_t threads, shard;
 } tk_netopts;
 
 /* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers, --busy-poll),
