@@ -8,17 +8,9 @@
 . "$(dirname "$0")/common.sh"
 tk_begin mq
 
-ip netns exec "$TK_NS" timeout --preserve-status 200 "$TK_BIN" serve --tap "$TK_IF" --addr "$TK_ADDR/24" \
-    --threads 2 echo >"$TK_WORK/serve.out" 2>"$TK_WORK/serve.err" &
-TK_SERVE_PID=$!
-TK_PIDS+=("$TK_SERVE_PID")
-tk_kernel_side
-TK_SERVE_CHILD=$(pgrep -P "$TK_SERVE_PID" | head -1)
-[ -n "$TK_SERVE_CHILD" ] || tk_fail "tcpkit serve is not running"
-TK_PIDS+=("$TK_SERVE_CHILD")
+TK_SERVE_NO_PCAP=1 tk_serve mq --threads 2 echo
 tk_ns ip -d link show "$TK_IF" | grep -q 'multi_queue numqueues 2' ||
     tk_fail "tk0 is not a two-queue TAP: $(tk_ns ip -d link show "$TK_IF")"
-tk_wait_reachable
 
 cat >"$TK_WORK/echo16.py" <<'PY'
 import os, socket, sys

@@ -90,8 +90,10 @@ tk_serve() {
     local tag=$1
     shift
     TK_SERVE_PCAP="$TK_PCAPS/$TK_NAME-$tag.pcap"
+    local pcap=(--pcap "$TK_SERVE_PCAP")
+    [ -n "${TK_SERVE_NO_PCAP:-}" ] && pcap=() # e.g. --threads, which takes no capture
     ip netns exec "$TK_NS" timeout --preserve-status 280 "$TK_BIN" serve --tap "$TK_IF" --addr "$TK_ADDR/24" \
-        --pcap "$TK_SERVE_PCAP" "$@" >"$TK_WORK/serve.out" 2>"$TK_WORK/serve.err" &
+        "${pcap[@]}" "$@" >"$TK_WORK/serve.out" 2>"$TK_WORK/serve.err" &
     TK_SERVE_PID=$!
     TK_PIDS+=("$TK_SERVE_PID")
     tk_kernel_side
