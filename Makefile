@@ -48,11 +48,11 @@ check: deps format-check build
 # every simulator scenario (five need a feature left out), the other
 # compares the analyzer with tshark on a lossy transfer whose recovery is
 # NewReno's without the SACK scoreboard (docs/porting.md). Then IPv6; RACK
-# (its unit test and the simulator stories of tail loss, lost segments and
+# (its unit tests, the undo tests among them, and the simulator stories of tail loss, lost segments and
 # the spurious timeout its F-RTO undoes); CUBIC and pacing (their socket
 # options, simulator stories and `bench cc`, and the cable-unplug report, whose expected
 # recovery is CUBIC's with RACK); more than one shard.
-MINIMAL_SKIP ?= ipfrag|fragment|md5|MD5|run_mutations|run_conformance_baseline|ecn_data|ecn_negotiate|ECN_0[1-6]|ECN_ecn_transfer|encap|ENCAP|test_tcp_fastopen|OP_08|keepalive|syncookie|syn_flood|cookie_gate|sim_scenarios|OBS_08_analyze_lossy|test_net_ip6|test_tcp_ipv6|test_net_offload6|sim_NET_04_|analyze_ipv6_|test_tcp_rack|sim_DT_12_|sim_DT_15_spurious_rto|test_tcp_cc_socket|cubic_|bench_cc_|paced|analyze_cable_unplug|shards_steering
+MINIMAL_SKIP ?= ipfrag|fragment|md5|MD5|run_mutations|run_conformance_baseline|ecn_data|ecn_negotiate|ECN_0[1-6]|ECN_ecn_transfer|encap|ENCAP|test_tcp_fastopen|OP_08|keepalive|syncookie|syn_flood|cookie_gate|sim_scenarios|OBS_08_analyze_lossy|test_net_ip6|test_tcp_ipv6|test_net_offload6|sim_NET_04_|analyze_ipv6_|test_tcp_rack|test_tcp_undo|sim_DT_12_|sim_DT_15_spurious_rto|test_tcp_cc_socket|cubic_|bench_cc_|paced|analyze_cable_unplug|shards_steering
 check-minimal:
 	cmake -S . -B $(MIN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTK_WERROR=ON -DTK_SANITIZE=ON -DTK_BOARD=OFF \
 		-DTK_OPTS_DIR=$(CURDIR)/ports/mps2-an385/minimal \

@@ -1,0 +1,239 @@
+/* The undo of spurious reductions (SPEC DT-15): D-SACK, F-RTO (RFC 5682),
+ * Eifel (RFC 3522 / RFC 4015). Fixture: rack_fixture.h. */
+#include "rack_fixture.h"
+
+/* DT-15 (RFC 2883) and DT-12 (RFC 8985 6.2 step 4): A was only reordered:
+ * after its retransmission the peer reports the copy as a duplicate. The
+ * reduction is undone (cwnd and ssthresh as before) and the reordering
+ * window doubles (reo_wnd_mult 2: 50 ms). */
+static void test_DT_15_dsack_undo(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_conn_info before = info(&c);
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(&c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);
+    assert_int_equal(info(&c).ssthresh, 2500);
+    ack(&c, b + 5000, 65535, 0, NULL); /* the original A arrived */
+    uint32_t d[] = {b, b + 1000};
+    ack(&c, b + 5000, 65535, 1, d); /* ... and the copy is a duplicate */
+    tk_conn_info after = info(&c);
+    assert_int_equal(after.ssthresh, before.ssthresh);
+    assert_true(after.cwnd >= before.cwnd);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 1);
+    assert_int_equal(tcpinfo(&c).tcpi_rack_reo_wnd, 50000);
+    tkh_fini(&c.h);
+}
+
+/* DT-15: a D-SACK for a copy resent in an earlier episode says nothing
+ * about this one. Episode 1 resends A, which was only late (its D-SACK
+ * comes later); episode 2 loses P for real and resends it. Then A's
+ * duplicate report arrives: it lies below SND.UNA at episode 2's start, so
+ * episode 2's reduction stays (counting it undid real losses: at 5 % loss
+ * the sender kept windows of hundreds of segments). */
+static void test_DT_15_dsack_of_earlier_episode_keeps_reduction(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(&c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* episode 1: A */
+    ack(&c, b + 5000, 65535, 0, NULL);             /* the original A arrived */
+    tkh_clear(&c.h);
+    tk_send(c.h.s, c.sd, zeros, 2000); /* P and Q */
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t q[] = {b + 6000, b + 7000};
+    ack(&c, b + 5000, 65535, 1, q);                       /* Q arrived, P did not */
+    tkh_run_until(&c.h, c.h.now + TK_MS(30));             /* the reordering window: P is lost */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 5000, R1, 1000); /* episode 2: P */
+    uint32_t ssthresh = info(&c).ssthresh;
+    assert_int_equal(ssthresh, 2000);
+    uint32_t d[] = {b, b + 1000, b + 6000, b + 7000};
+    ack(&c, b + 5000, 65535, 2, d); /* A's copy was a duplicate */
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, ssthresh);
+    tkh_fini(&c.h);
+}
+
+/* DT-15 (RFC 5682 2): the ACKs were only late. After the timeout resent
+ * the first segment, the first ACK advances: two new segments go instead of
+ * retransmissions; the second ACK advances too (it covers data that was
+ * never resent): the timeout was spurious, cwnd and ssthresh come back. */
+static void test_DT_15_frto_spurious_rto_undo(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_time t1 = c.h.now;
+    tk_send(c.h.s, c.sd, zeros, 12000); /* 8 go (cwnd 8000) */
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tk_conn_info before = info(&c);
+    assert_int_equal(before.cwnd, 8000);
+    /* The probe (new data, t1 + 200 ms), then the timeout (250 ms later). */
+    tkh_run_until(&c.h, t1 + 2 * RTT);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 8000, R1, 1000);
+    tkh_run_until(&c.h, t1 + 2 * RTT + TK_MS(250));
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);
+    assert_int_equal(g.at, t1 + 2 * RTT + TK_MS(250));
+    TKH_NOTHING(&c.h);
+    assert_int_equal(tk_stack_stats(c.h.s)->rto_timeouts, 1);
+    assert_int_equal(info(&c).cwnd, 1000);
+    assert_int_equal(info(&c).ssthresh, 4500); /* FlightSize 9000 / 2 */
+    /* The late ACKs of the original flight. */
+    ack(&c, b + 2000, 65535, 0, NULL);
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 9000, R1, 1000); /* F-RTO: new data */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 10000, R1, 1000);
+    TKH_NOTHING(&c.h);
+    ack(&c, b + 4000, 65535, 0, NULL);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 1);
+    tk_conn_info after = info(&c);
+    assert_int_equal(after.ssthresh, before.ssthresh);
+    assert_int_equal(after.cwnd, 8000);
+    /* Nothing was marked lost any more: no retransmission follows. */
+    assert_int_equal(tk_stack_stats(c.h.s)->retransmits, 1);
+    tkh_fini(&c.h);
+}
+
+/* DT-15 (RFC 3522, RFC 4015): with timestamps, the first ACK for the
+ * retransmitted segment echoes the original's TSval: the retransmission was
+ * spurious and the reduction is undone at once. */
+static void test_DT_15_eifel_undo(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, true);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_conn_info before = info(&c);
+    tk_time t1 = c.h.now;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, t1 + RTT);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(&c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);
+    assert_int_equal(info(&c).ssthresh, 2500);
+    tkh_run_until(&c.h, t1 + RTT + TK_MS(10));
+    /* The echo is the original A's TSval (t1), older than the resend's. */
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof o);
+    o.present = TK_OPT_TS;
+    o.ts_val = 1001;
+    o.ts_ecr = (uint32_t)(t1 / 1000u);
+    tkh_inject(&c.h, TK_TCP_ACK, R1, b + 5000, 65535, &o, NULL, 0);
+    tk_conn_info after = info(&c);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 1);
+    assert_int_equal(after.ssthresh, before.ssthresh);
+    assert_true(after.cwnd >= before.cwnd);
+    tkh_fini(&c.h);
+}
+
+/* DT-15 (RFC 3522 with RFC 4015's response, checked as Linux's
+ * tcp_packet_delayed when the episode's data is all acknowledged): A was
+ * only late, C was lost. The ACK that A's late arrival triggers echoes A's
+ * old TSval and passes A's resend, but C is still missing: the episode is
+ * not over and its reduction stays; the ACK for C's resend echoes the
+ * resend's TSval: the loss was real, nothing is undone. (Undoing at the
+ * first ACK gave back the window through real losses: at 5 % loss a
+ * sender kept windows of 300 segments.) */
+static void test_DT_15_eifel_waits_for_whole_episode(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, true);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_time t1 = c.h.now;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, t1 + RTT);
+    uint32_t e[] = {b + 3000, b + 5000, b + 1000, b + 2000};
+    ack(&c, b, 65535, 2, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);        /* A */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 2000, R1, 1000); /* C */
+    uint32_t ssthresh = info(&c).ssthresh;
+    assert_int_equal(ssthresh, 2500);
+    tkh_run_until(&c.h, t1 + RTT + TK_MS(10));
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof o);
+    o.present = TK_OPT_TS | TK_OPT_SACK;
+    o.ts_val = 1001;
+    o.ts_ecr = (uint32_t)(t1 / 1000u); /* A's original */
+    o.sack_count = 1;
+    o.sack[0].left = b + 3000;
+    o.sack[0].right = b + 5000;
+    tkh_inject(&c.h, TK_TCP_ACK, R1, b + 2000, 65535, &o, NULL, 0);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, ssthresh);
+    tkh_run_until(&c.h, c.h.now + TK_MS(90));
+    o.present = TK_OPT_TS;
+    o.sack_count = 0;
+    o.ts_ecr = (uint32_t)(c.h.now / 1000u) - 100u; /* C's resend */
+    tkh_inject(&c.h, TK_TCP_ACK, R1, b + 5000, 65535, &o, NULL, 0);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, ssthresh);
+    tkh_fini(&c.h);
+}
+
+/* DT-15 (RFC 3522): the same ACK echoing the retransmission's TSval: the
+ * loss was real, the reduction stays. */
+static void test_DT_15_eifel_real_loss_keeps_reduction(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, true);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_time t1 = c.h.now;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, t1 + RTT);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(&c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);
+    tkh_run_until(&c.h, t1 + 2 * RTT);
+    tk_tcp_opts o;
+    memset(&o, 0, sizeof o);
+    o.present = TK_OPT_TS;
+    o.ts_val = 1001;
+    o.ts_ecr = g.opts.ts_val;
+    tkh_inject(&c.h, TK_TCP_ACK, R1, b + 5000, 65535, &o, NULL, 0);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    assert_int_equal(info(&c).ssthresh, 2500);
+    tkh_fini(&c.h);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_DT_15_dsack_undo),
+        cmocka_unit_test(test_DT_15_dsack_of_earlier_episode_keeps_reduction),
+        cmocka_unit_test(test_DT_15_frto_spurious_rto_undo),
+        cmocka_unit_test(test_DT_15_eifel_undo),
+        cmocka_unit_test(test_DT_15_eifel_waits_for_whole_episode),
+        cmocka_unit_test(test_DT_15_eifel_real_loss_keeps_reduction),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
