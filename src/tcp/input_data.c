@@ -9,11 +9,17 @@
 /* DT-5. Data after a pause longer than the RTO is acknowledged at once, as
  * Linux does: the sender restarted from its restart window (RFC 5681 4.1)
  * and, with Nagle, may wait for this ACK before it sends more. */
-static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, bool after_idle, tk_time now) {
+static bool after_idle(const tk_tcb *tp, tk_time prev_rcv, tk_time now) {
+    return now - prev_rcv > tk_rtt_rto(&tk_cold(tp)->rtt, 0);
+}
+
+/* The RTO is read only when nothing else already calls for an ACK. */
+static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time prev_rcv, tk_time now) {
     bool second = s->cfg.ack_second_segment && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER;
     bool quick = tk_cold(tp)->opts.flags & TK_SOF_QUICKACK; /* API-6 */
-    if (hole_filled || second || quick || after_idle ||
-        tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp)) {
+    if (hole_filled || second || quick ||
+        tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp) ||
+        after_idle(tp, prev_rcv, now)) {
         tp->flags |= TK_TF_ACKNOW;
         return;
     }
@@ -36,7 +42,7 @@ static void data_in_order(tk_stack *s, tk_tcb *tp, const seg_view *v, tk_time no
     if (tk_tcb_ooo_ranges(tp) == 0)
         tk_tcb_reass_release(s, tp); /* the holes are filled */
     tp->rcv_nxt += total;
-    ack_policy(s, tp, had_ooo, v->after_idle, now);
+    ack_policy(s, tp, had_ooo, v->prev_rcv, now);
 }
 
 /* DT-8: kept past the committed end of the receive ring; the duplicate ACK

@@ -451,13 +451,13 @@ void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
     }
     if (paws_reject(s, tp, h, now) || check_segment(s, tp, sg, now) == STOP)
         return;
-    bool after_idle = now - tp->last_rcv > tk_rtt_rto(&tk_cold(tp)->rtt, 0);
+    tk_time prev_rcv = tp->last_rcv;
     tp->last_rcv = now;
     tk_cold(tp)->keep_count = 0;
     tk_cold(tp)->probes_unanswered = 0;
     seg_view v;
     trim(tp, sg, &v);
-    v.after_idle = after_idle;
+    v.prev_rcv = prev_rcv;
     tk_ecn_input(s, tp, sg, v.len > 0);
     if (tp->state == TK_TCP_SYN_RCVD && syn_rcvd_ack(s, tp, sg, now) == STOP)
         return;

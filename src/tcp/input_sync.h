@@ -16,7 +16,7 @@ typedef struct seg_view {
     const uint8_t *data;
     uint32_t len;
     bool fin;
-    bool after_idle; /* nothing came from the peer for longer than the RTO */
+    tk_time prev_rcv; /* when the peer's previous segment came (DT-5's idle test) */
 } seg_view;
 
 /* Data in or out of order (DT-8), with the ACK policy (DT-5). */
