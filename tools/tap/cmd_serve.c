@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,10 @@
 #define MAX_THREADS 8
 
 /* SIGUSR1 counts table requests: each thread prints its stack's table once
- * per request it has not seen. */
-static volatile sig_atomic_t got_stop, table_requests;
+ * per request it has not seen. Atomics: the threads share them with the
+ * handler and each other (lock-free, so the handler may touch them). */
+static atomic_int got_stop, table_requests;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal handler needs lock-free atomics");
 
 static void on_signal(int sig) {
     if (sig == SIGUSR1)
@@ -60,7 +63,7 @@ typedef struct serve {
     uint16_t port;
     int lsd;
     uint32_t shard, threads;
-    sig_atomic_t tables_printed;
+    int tables_printed;
     tk_app_conn *conns[MAX_CONNS];
 } serve;
 
@@ -237,8 +240,9 @@ static void *serve_loop(void *arg) {
         }
         step_all(sv);
         tk_stack_poll(sv->net.stack, tk_loop_now());
-        if (sv->tables_printed != table_requests) {
-            sv->tables_printed = table_requests;
+        int requests = atomic_load(&table_requests);
+        if (sv->tables_printed != requests) {
+            sv->tables_printed = requests;
             print_table(sv);
         }
     }
