@@ -66,24 +66,30 @@ static size_t arp_request(uint8_t f[60]) {
     return 60;
 }
 
+/* A stack behind a loop whose device reads w and polls poll_fd. */
+static tk_stack *make_loop(tk_loop *l, wire *w, int poll_fd, tk_time busy_us) {
+    memset(l, 0, sizeof *l);
+    l->dev = (tk_netdev){w, poll_fd, dev_read, dev_write, NULL};
+    l->busy_us = busy_us;
+    tk_config cfg;
+    tk_config_default(&cfg);
+    cfg.addr = STACK_IP;
+    cfg.netmask = 0xffffff00u;
+    memcpy(cfg.mac, stack_mac, 6);
+    tk_stack_io io = {.output = tk_loop_output, .random = fixed_random, .ctx = l};
+    tk_stack *s = NULL;
+    assert_int_equal(tk_stack_create(&s, &cfg, &io), 0);
+    l->stack = s;
+    return s;
+}
+
 /* One step of a loop with busy_us; the request is on the wire before it. */
 static void answers_arp(tk_time busy_us) {
     int sv[2];
     assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
     wire w = {sv[0], sv[1]};
     static tk_loop l;
-    memset(&l, 0, sizeof l);
-    l.dev = (tk_netdev){&w, w.dev_fd, dev_read, dev_write, NULL};
-    l.busy_us = busy_us;
-    tk_config cfg;
-    tk_config_default(&cfg);
-    cfg.addr = STACK_IP;
-    cfg.netmask = 0xffffff00u;
-    memcpy(cfg.mac, stack_mac, 6);
-    tk_stack_io io = {.output = tk_loop_output, .random = fixed_random, .ctx = &l};
-    tk_stack *s = NULL;
-    assert_int_equal(tk_stack_create(&s, &cfg, &io), 0);
-    l.stack = s;
+    tk_stack *s = make_loop(&l, &w, w.dev_fd, busy_us);
     uint8_t f[60], got[128];
     assert_int_equal(send(w.test_fd, f, arp_request(f), 0), 60);
     assert_int_equal(tk_loop_step(&l, -1, 0, TK_MS(100), NULL), 0);
@@ -102,6 +108,34 @@ static void answers_arp(tk_time busy_us) {
     close(sv[1]);
 }
 
+/* A device whose fd never wakes ppoll (an empty pipe) but whose read has a
+ * frame: only the busy poll reads it; without it the step waits out its
+ * 1 ms and reads nothing. */
+static uint64_t frames_read_without_wakeup(tk_time busy_us) {
+    int sv[2], pipefd[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    assert_int_equal(pipe(pipefd), 0);
+    wire w = {sv[0], sv[1]};
+    static tk_loop l;
+    tk_stack *s = make_loop(&l, &w, pipefd[0], busy_us);
+    uint8_t f[60];
+    assert_int_equal(send(w.test_fd, f, arp_request(f), 0), 60);
+    assert_int_equal(tk_loop_step(&l, -1, 0, TK_MS(1), NULL), 0);
+    uint64_t n = l.frames_in;
+    tk_stack_destroy(s, tk_loop_now());
+    close(sv[0]);
+    close(sv[1]);
+    close(pipefd[0]);
+    close(pipefd[1]);
+    return n;
+}
+
+static void test_NET_07_loop_busy_poll_reads_without_wakeup(void **state) {
+    (void)state;
+    assert_int_equal(frames_read_without_wakeup(0), 0);
+    assert_int_equal(frames_read_without_wakeup(500), 1);
+}
+
 static void test_NET_07_loop_answers_without_busy_poll(void **state) {
     (void)state;
     answers_arp(0);
@@ -116,6 +150,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_NET_07_loop_answers_without_busy_poll),
         cmocka_unit_test(test_NET_07_loop_answers_with_busy_poll),
+        cmocka_unit_test(test_NET_07_loop_busy_poll_reads_without_wakeup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
