@@ -16,6 +16,7 @@
 
 #include "gso.h"
 #include "simnet.h"
+#include "support/tk_simxfer.h"
 #include "tap.h"
 #include "tcp/addr6.h"
 #include "tcpkit/socket.h"
@@ -83,10 +84,6 @@ static void on_frame(void *ctx, int side, int where, const uint8_t *frame, size_
         r->wire_bad++;
 }
 
-static uint8_t pattern(uint64_t i) {
-    return (uint8_t)(i * 11u + 5u);
-}
-
 /* A sends len patterned bytes to B over IPv6; returns the bytes B read
  * that match. */
 static uint64_t transfer6(uint32_t caps, rec *r, uint64_t len) {
@@ -104,39 +101,8 @@ static uint64_t transfer6(uint32_t caps, rec *r, uint64_t len) {
     memset(r, 0, sizeof *r);
     tk_simnet *n = NULL;
     assert_int_equal(tk_simnet_create(&n, &o), 0);
-    tk_stack *a = tk_simnet_stack(n, TK_SIM_A), *b = tk_simnet_stack(n, TK_SIM_B);
-    int l = tk_socket(b);
     tk_sockaddr at = tk_sockaddr_in6(addr_b, 80, 0);
-    assert_int_equal(tk_bind(b, l, &at), 0);
-    assert_int_equal(tk_listen(b, l, 4), 0);
-    int c = tk_socket(a);
-    assert_int_equal(tk_connect(a, c, &at), -EINPROGRESS);
-    tk_simnet_poll(n);
-    int d = -EAGAIN;
-    uint64_t sent = 0, got = 0;
-    static uint8_t buf[65536];
-    for (int i = 0; i < 100000 && got < len; i++) {
-        if (d < 0)
-            d = tk_accept(b, l, NULL);
-        while (d >= 0 && sent < len && (tk_poll_events(a, c) & TK_POLLOUT)) {
-            size_t k = len - sent < sizeof buf ? (size_t)(len - sent) : sizeof buf;
-            for (size_t j = 0; j < k; j++)
-                buf[j] = pattern(sent + j);
-            long rc = tk_send(a, c, buf, k);
-            if (rc <= 0)
-                break;
-            sent += (uint64_t)rc;
-        }
-        long rc;
-        while (d >= 0 && (rc = tk_recv(b, d, buf, sizeof buf)) > 0)
-            for (long j = 0; j < rc; j++, got++)
-                if (buf[j] != pattern(got))
-                    goto out;
-        tk_simnet_poll(n);
-        if (!tk_simnet_step(n, tk_simnet_now(n) + TK_SEC(60)))
-            break;
-    }
-out:
+    uint64_t got = tk_simxfer(n, &at, len);
     tk_simnet_destroy(n);
     return got;
 }
