@@ -20,7 +20,8 @@
 # tcpkit's `--buffers`, its send and receive buffers and out-of-order budget,
 # as large as the kernel's own grow here (tcp_wmem's and tcp_rmem's maxima:
 # 4 MiB and 6 MiB), so neither sender is held back by its own buffer or the
-# other's receiver.
+# other's receiver. REORDERS (environment, default "0 2"): the reordering
+# percentages each point runs with.
 set -u
 BIN=${1:?usage: loss_bench.sh TCPKIT_BINARY [BYTES] [REPS] [CC] [POINTS]}
 BYTES=${2:-33554432}
@@ -101,7 +102,7 @@ mmm() { sort -g | awk '{ v[NR] = $1 } END { printf "%s / %s / %s", v[1], v[int((
 echo "loss_bench: $BYTES bytes each way, $REPS runs, kernel congestion control $CC, tcpkit buffers $BUFFERS"
 printf '%-22s %-26s %-26s %s\n' "impairment" "Linux -> tcpkit Mbit/s" "tcpkit -> Linux Mbit/s" "ratio tcpkit / Linux"
 for loss in $POINTS; do
-    for reorder in 0 2; do
+    for reorder in ${REORDERS:-0 2}; do
         spec="loss=$loss%,delay=20ms"
         [ "$reorder" = 0 ] || spec="$spec,reorder=$reorder%"
         : >"$WORK/lin"

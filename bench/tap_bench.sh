@@ -1,7 +1,8 @@
 #!/bin/bash
 # The TAP benchmark: goodput kernel->tcpkit and tcpkit->kernel (BYTES each)
-# and connections per second (CONNS sequential connect/close pairs from a
-# kernel client), for tcpkit over TAP without and with --offload (NET-7:
+# and connections per second (CONNS connect/close pairs from a kernel client,
+# bench/tap_conns.c, with 1 and with 16 in flight at once: measures "cps1"
+# and "cps16"; TK_BENCH_PARALLEL lists the values), for tcpkit over TAP without and with --offload (NET-7:
 # checksum offload and TSO both ways), and the same between two kernel
 # namespaces over veth, measured interleaved: every repetition runs each
 # tcpkit binary in each mode and then the kernels. The ratios are taken
@@ -14,7 +15,7 @@
 #   bench/tap_bench.sh build-rel/tcpkit [BYTES] [CONNS]
 # Environment: TK_BENCH_REPS (3), TK_BENCH_MODES ("plain offload"; "busy" is
 # --offload with --busy-poll 200: the loop spins instead of sleeping), and
-# TK_BENCH_OTHER=NAME=BINARY to compare a second binary (an older build)
+# BYTES 0 measures connections only. TK_BENCH_OTHER=NAME=BINARY to compare a second binary (an older build)
 # in the same run.
 set -u
 BIN=${1:?usage: tap_bench.sh TCPKIT_BINARY [BYTES] [CONNS]}
@@ -26,6 +27,7 @@ BINS=("new=$BIN")
 [ -n "${TK_BENCH_OTHER:-}" ] && BINS=("${TK_BENCH_OTHER}" "new=$BIN")
 HERE=$(cd "$(dirname "$0")" && pwd)
 PEER="/usr/bin/python3 $HERE/tap_peer.py"
+PARALLEL=${TK_BENCH_PARALLEL:-1 16}
 NS_T=tk-bench-tap-$$
 NS_A=tk-bench-a-$$
 NS_B=tk-bench-b-$$
@@ -76,31 +78,49 @@ run_tcpkit() {
     local name=$1 mode=$2 flags=() r
     [ "$mode" = offload ] && flags=(--offload)
     [ "$mode" = busy ] && flags=(--offload --busy-poll 200)
-    tk_serve "${flags[@]}" discard --port 9
-    r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
-    echo "$name $mode in $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+    if [ "$BYTES" != 0 ]; then
+        tk_serve "${flags[@]}" discard --port 9
+        r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
+        echo "$name $mode in $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+        tk_stop
+        tk_serve "${flags[@]}" chargen --port 19
+        r=$(ip netns exec $NS_T timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
+        echo "$name $mode out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+        tk_stop
+    fi
+    tk_serve "${flags[@]}" --sockets 1024 --time-wait 262144 close --port 7
+    conns_runs $NS_T "$name $mode"
     tk_stop
-    tk_serve "${flags[@]}" chargen --port 19
-    r=$(ip netns exec $NS_T timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
-    echo "$name $mode out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
-    tk_stop
-    tk_serve "${flags[@]}" echo --port 7
-    r=$(ip netns exec $NS_T timeout 600 $PEER conns 198.18.0.2 7 "$CONNS")
-    echo "$name $mode cps $(cps "$CONNS" "$(field seconds "$r")")" >>"$RES"
-    tk_stop
+}
+
+# Connections per second from NS, once per PARALLEL value; appends
+# "LABEL cpsP value" (0 when a connection failed).
+conns_runs() {
+    local ns=$1 label=$2 p r
+    for p in $PARALLEL; do
+        if r=$(ip netns exec "$ns" timeout 600 "$CONNS_BIN" connect 198.18.0.2 7 "$CONNS" "$p"); then
+            echo "$label cps$p $(cps "$CONNS" "$(field seconds "$r")")" >>"$RES"
+        else
+            echo "tap_bench: $label, $p in flight: $r" >&2
+            echo "$label cps$p 0" >>"$RES"
+        fi
+    done
 }
 
 run_veth() {
     local r
-    r=$(ip netns exec $NS_A timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
-    echo "kernel veth in $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
-    r=$(ip netns exec $NS_A timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
-    echo "kernel veth out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
-    r=$(ip netns exec $NS_A timeout 600 $PEER conns 198.18.0.2 7 "$CONNS")
-    echo "kernel veth cps $(cps "$CONNS" "$(field seconds "$r")")" >>"$RES"
+    if [ "$BYTES" != 0 ]; then
+        r=$(ip netns exec $NS_A timeout 600 $PEER send 198.18.0.2 9 "$BYTES")
+        echo "kernel veth in $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+        r=$(ip netns exec $NS_A timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
+        echo "kernel veth out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
+    fi
+    conns_runs $NS_A "kernel veth"
 }
 
 WORK=$(mktemp -d /tmp/tk-bench.XXXXXX)
+CONNS_BIN=$WORK/tap_conns
+cc -O2 -o "$CONNS_BIN" "$HERE/tap_conns.c" || exit 1
 ip netns add $NS_T
 ip netns exec $NS_T ip link set lo up
 ip netns add $NS_A
@@ -119,10 +139,12 @@ for ns in $NS_A $NS_B; do
     ip netns exec $ns ip link set tkva-$$ up 2>/dev/null
     ip netns exec $ns ip link set tkvb-$$ up 2>/dev/null
 done
-for m in discard:9 chargen:19 close:7; do
+for m in discard:9 chargen:19; do
     ip netns exec $NS_B timeout 3600 $PEER serve "${m%%:*}" "${m##*:}" &
     PIDS+=($!)
 done
+ip netns exec $NS_B timeout 3600 "$CONNS_BIN" serve 7 &
+PIDS+=($!)
 sleep 0.5
 
 for rep in $(seq 1 "$REPS"); do
@@ -140,7 +162,9 @@ done
 stats() { sort -g | awk '{ v[NR] = $1 } END { printf "%10.3f %10.3f %10.3f", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 echo "TAP benchmark: $BYTES bytes, $CONNS connections, $REPS repetitions (min median max)"
 printf '%-30s %-6s %32s %32s\n' "tcpkit" "meas" "value (Mbit/s, conns/s)" "ratio to kernel/veth"
-for m in in out cps; do
+MEASURES="in out"
+[ "$BYTES" = 0 ] && MEASURES=
+for m in $MEASURES $(for p in $PARALLEL; do echo "cps$p"; done); do
     for r in "$WORK"/rep*; do awk -v m=$m '$1 == "kernel" && $3 == m { print $4 }' "$r"; done |
         stats | xargs printf '%-30s %-6s %10s %10s %10s\n' "kernel/veth" "$m"
     for b in "${BINS[@]}"; do

@@ -159,11 +159,12 @@ void tk_tcp_input_listen(tk_stack *s, tk_tcb *lp, tk_seg *sg, tk_time now) {
         return;
     }
     if (fl & TK_TCP_ACK) {
-        tk_tcb *tp = tk_syncookie_accept(s, lp, sg, now);
-        if (tp != NULL) {
+        tk_tcb *tp;
+        int rc = tk_syncookie_accept(s, lp, sg, now, &tp);
+        if (rc > 0)
             tk_tcp_input_sync(s, tp, sg, now); /* its data or FIN, if any */
+        if (rc >= 0)
             return;
-        }
         /* RS-8: an ACK in LISTEN is unacceptable: <SEQ=SEG.ACK><CTL=RST>. */
         tk_tcp_reset_reply(s, sg, tk_cold(lp)->opts.ip_ttl, tk_cold(lp)->opts.ip_tos, now);
         TK_DROP(s, drop_listen_ack, now);

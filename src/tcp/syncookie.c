@@ -156,29 +156,40 @@ static void rebuild(const tk_stack *s, const tk_tcb *lp, const tk_seg *sg, uint3
     }
 }
 
-tk_tcb *tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now) {
-    if (!s->cfg.syn_cookies || (sg->h.flags & (TK_TCP_SYN | TK_TCP_RST)) ||
-        tk_cold(lp)->acq_len >= tk_cold(lp)->backlog)
-        return NULL;
+int tk_syncookie_accept(tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now, tk_tcb **out) {
+    *out = NULL;
+    if (!s->cfg.syn_cookies || (sg->h.flags & (TK_TCP_SYN | TK_TCP_RST)))
+        return -1;
     if (!gate_open(lp, now)) {
         s->stats.syncookies_ungated++;
-        return NULL;
+        return -1;
     }
     uint32_t idx = check_cookie(s, sg, now);
     if (idx == 0) {
         s->stats.syncookies_failed++;
-        return NULL;
+        return -1;
+    }
+    /* A valid cookie with no room: the peer believes it is connected, so
+     * a RST would kill a legitimate connection. Dropped instead, as Linux
+     * does; the peer's retransmission (or next segment) carries the same
+     * cookie and tries again. */
+    if (tk_cold(lp)->acq_len >= tk_cold(lp)->backlog) {
+        TK_DROP(s, drop_listen_overflow, now); /* CM-14 */
+        return 0;
     }
     tk_syn_entry e;
     rebuild(s, lp, sg, idx - 1u, now, &e);
     tk_syncache_window(s, lp, &e);
     tk_a6pair a6;
     tk_tcb *tp = tk_syncache_expand(s, lp, &e, tk_seg_a6(sg, &a6), now);
-    if (tp == NULL)
-        return NULL;
+    if (tp == NULL) {
+        TK_DROP(s, drop_no_memory, now);
+        return 0;
+    }
     s->stats.syncookies_accepted++;
     s->stats.passive_opens++;
-    return tp;
+    *out = tp;
+    return 1;
 }
 
 #else

@@ -459,10 +459,14 @@ void tk_tcp_retransmit_range(struct tk_stack *s, tk_tcb *tp, uint32_t seq, uint3
 #if TK_WITH_SYNCOOKIE
 /* Answers a SYN to lp with a cookie SYN-ACK and keeps no state. */
 void tk_syncookie_send(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
-/* A bare ACK to a listener: when it returns a valid cookie made lately,
- * creates the connection (SYN_RCVD, with the options the cookie kept) and
- * returns it for the ACK to complete; else NULL. */
-tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now);
+/* A bare ACK to a listener. When it returns a valid cookie made lately,
+ * creates the connection (SYN_RCVD, with the options the cookie kept),
+ * stores it in *out for the ACK to complete and returns 1; when the cookie
+ * is valid but the accept queue or the socket pool has no room, counts the
+ * drop and returns 0 (no reply: the peer's next segment tries again);
+ * otherwise returns -1 (not a cookie: the caller answers RS-8's RST). */
+int tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now,
+                        tk_tcb **out);
 #else
 /* SYN cookies compiled out (TK_WITH_SYNCOOKIE 0): none is sent (the
  * listener drops the SYN instead), none is accepted. */
@@ -470,10 +474,11 @@ static inline void tk_syncookie_send(struct tk_stack *s, tk_tcb *lp, const tk_se
                                      tk_time now) {
     (void)s, (void)lp, (void)sg, (void)now;
 }
-static inline tk_tcb *tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg,
-                                          tk_time now) {
+static inline int tk_syncookie_accept(struct tk_stack *s, tk_tcb *lp, const tk_seg *sg, tk_time now,
+                                      tk_tcb **out) {
     (void)s, (void)lp, (void)sg, (void)now;
-    return NULL;
+    *out = NULL;
+    return -1;
 }
 #endif
 

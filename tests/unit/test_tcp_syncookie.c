@@ -121,11 +121,87 @@ static void test_SEC_02_cookies_off_drops(void **state) {
     tkh_fini(&h);
 }
 
+/* SEC-2, CM-14: a valid cookie ACK that finds the accept queue full is
+ * dropped and counted, never reset: its sender believes it is connected.
+ * Its next segment, once accept() made room, completes the connection. */
+static void test_SEC_02_cookie_ack_without_room_dropped_not_reset(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.max_syn_backlog = 1;
+    tkh_init(&h, &cfg);
+    int ls = tk_socket(h.s);
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
+    tk_bind(h.s, ls, &a);
+    tk_listen(h.s, ls, 1);
+    tkh_seg g;
+    tkh_inject_ports(&h, 1000, 80, TK_TCP_SYN, 100, 0, 65535, NULL, NULL, 0);
+    assert_true(tkh_next(&h, &g)); /* a syncache entry's SYN-ACK */
+    uint32_t iss_a = g.seq;
+    tkh_inject_ports(&h, 1001, 80, TK_TCP_SYN, 500, 0, 65535, NULL, NULL, 0);
+    assert_true(tkh_next(&h, &g)); /* the syncache is full: a cookie */
+    assert_int_equal(tk_stack_stats(h.s)->syncookies_sent, 1);
+    uint32_t cookie = g.seq;
+    tkh_inject_ports(&h, 1000, 80, TK_TCP_ACK, 101, iss_a + 1, 4000, NULL, NULL, 0);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 1); /* queue full */
+    tkh_clear(&h);
+    tkh_inject_ports(&h, 1001, 80, TK_TCP_ACK, 501, cookie + 1, 4000, NULL, NULL, 0);
+    TKH_NOTHING(&h); /* before: the RST of RS-8 */
+    assert_int_equal(tk_stack_stats(h.s)->drop_listen_overflow, 1);
+    assert_int_equal(tk_stack_stats(h.s)->syncookies_accepted, 0);
+    assert_int_equal(tk_stack_stats(h.s)->rsts_sent, 0);
+    assert_true(tk_accept(h.s, ls, NULL) >= 0);
+    tkh_inject_ports(&h, 1001, 80, TK_TCP_ACK | TK_TCP_PSH, 501, cookie + 1, 4000, NULL, "hi", 2);
+    assert_int_equal(tk_stack_stats(h.s)->syncookies_accepted, 1);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 2);
+    int sd = tk_accept(h.s, ls, NULL);
+    assert_true(sd >= 0);
+    char buf[4];
+    assert_int_equal(tk_recv(h.s, sd, buf, sizeof(buf)), 2);
+    assert_memory_equal(buf, "hi", 2);
+    tkh_fini(&h);
+}
+
+/* The same when the socket pool is empty: no RST, drop_no_memory. */
+static void test_SEC_02_cookie_ack_without_socket_dropped_not_reset(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.max_syn_backlog = 1;
+    cfg.max_sockets = 2; /* the listener and one connection */
+    tkh_init(&h, &cfg);
+    int ls = tk_socket(h.s);
+    tk_sockaddr a = tk_sockaddr_in4(0, 80);
+    tk_bind(h.s, ls, &a);
+    tk_listen(h.s, ls, 8);
+    tkh_seg g;
+    tkh_inject_ports(&h, 1000, 80, TK_TCP_SYN, 100, 0, 65535, NULL, NULL, 0);
+    assert_true(tkh_next(&h, &g)); /* a cookie: one free socket is the reserve */
+    uint32_t cookie_a = g.seq;
+    tkh_inject_ports(&h, 1001, 80, TK_TCP_SYN, 500, 0, 65535, NULL, NULL, 0);
+    assert_true(tkh_next(&h, &g));
+    uint32_t cookie_b = g.seq;
+    assert_int_equal(tk_stack_stats(h.s)->syncookies_sent, 2);
+    tkh_inject_ports(&h, 1000, 80, TK_TCP_ACK, 101, cookie_a + 1, 4000, NULL, NULL, 0);
+    assert_int_equal(tk_stack_stats(h.s)->syncookies_accepted, 1);
+    tkh_clear(&h);
+    tkh_inject_ports(&h, 1001, 80, TK_TCP_ACK, 501, cookie_b + 1, 4000, NULL, NULL, 0);
+    TKH_NOTHING(&h);
+    assert_int_equal(tk_stack_stats(h.s)->drop_no_memory, 1);
+    assert_int_equal(tk_stack_stats(h.s)->rsts_sent, 0);
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_ESTABLISHED), 1);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_SEC_02_syn_cookie_client_connects),
         cmocka_unit_test(test_SEC_02_bad_or_stale_cookie_rejected),
         cmocka_unit_test(test_SEC_02_cookies_off_drops),
+        cmocka_unit_test(test_SEC_02_cookie_ack_without_room_dropped_not_reset),
+        cmocka_unit_test(test_SEC_02_cookie_ack_without_socket_dropped_not_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

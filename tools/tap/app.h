@@ -21,12 +21,14 @@ typedef enum tk_app_status {
 
 typedef struct tk_app_conn {
     int sd;
-    int err; /* negative errno once TK_APP_ERROR */
-    uint8_t out[TK_APP_BUF];
+    int err;                 /* negative errno once TK_APP_ERROR */
     size_t out_off, out_len; /* bytes of out still to send */
     uint64_t rx_bytes, tx_bytes;
     uint32_t pattern; /* chargen: position in the rotating pattern */
     void *state;      /* app-specific (http) */
+    /* Last: a new connection zeroes only what comes before it (serve
+     * recycles these, so churn neither zeroes nor faults in 64 KiB). */
+    uint8_t out[TK_APP_BUF];
 } tk_app_conn;
 
 typedef struct tk_app {
@@ -44,6 +46,6 @@ const tk_app *tk_app_find(const char *name);
  * socket is full, or a negative errno value. */
 int tk_app_flush(tk_stack *s, tk_app_conn *c);
 
-extern const tk_app tk_app_echo, tk_app_discard, tk_app_chargen, tk_app_http;
+extern const tk_app tk_app_echo, tk_app_discard, tk_app_chargen, tk_app_close, tk_app_http;
 
 #endif

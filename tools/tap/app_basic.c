@@ -1,4 +1,5 @@
-/* echo (RFC 862), discard (RFC 863) and chargen (RFC 864) over tcpkit. */
+/* echo (RFC 862), discard (RFC 863) and chargen (RFC 864) over tcpkit, and
+ * close: accept and close at once (connection churn, bench/tap_bench.sh). */
 #include <errno.h>
 #include <string.h>
 
@@ -126,13 +127,21 @@ static tk_app_status chargen_step(tk_stack *s, tk_app_conn *c, const char *arg) 
     }
 }
 
+/* Closes at once: the server sends the first FIN and keeps the TIME_WAIT,
+ * as an HTTP/1.0 server does. */
+static tk_app_status close_step(tk_stack *s, tk_app_conn *c, const char *arg) {
+    (void)s, (void)c, (void)arg;
+    return TK_APP_CLOSE;
+}
+
 const tk_app tk_app_echo = {"echo", start_plain, echo_step, finish_plain};
+const tk_app tk_app_close = {"close", start_plain, close_step, finish_plain};
 const tk_app tk_app_discard = {"discard", start_plain, discard_step, finish_plain};
 const tk_app tk_app_chargen = {"chargen", start_plain, chargen_step, finish_plain};
 
 const tk_app *tk_app_find(const char *name) {
     static const tk_app *const apps[] = {&tk_app_echo, &tk_app_discard, &tk_app_chargen,
-                                         &tk_app_http};
+                                         &tk_app_close, &tk_app_http};
     for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++)
         if (!strcmp(apps[i]->name, name))
             return apps[i];

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 #include "tcpkit/socket.h"
 #include "tcpkit/stats.h"
 
-#define MAX_CONNS   1024
+#define MAX_CONNS   TK_NET_SOCKETS_MAX
+#define SPARE_CONNS 64
 #define MAX_THREADS 8
 
 /* SIGUSR1 counts table requests: each thread prints its stack's table once
@@ -34,17 +36,23 @@ static void usage(FILE *f) {
         f, "usage: tcpkit serve {--tap IF | --xdp IF[:Q] | --dpdk 'EAL ARGS'} --addr A/N\n"
            "                    [--gw G] [--mac M] [--pcap F]\n"
            "                    [--offload|--no-offload] [--no-tso] [--impair SPEC]\n"
-           "                    [--buffers BYTES] [--busy-poll US] [--threads N]\n"
-           "                    {echo|discard|chargen|http DIR} [--port P]\n"
+           "                    [--buffers BYTES] [--sockets N] [--time-wait N]\n"
+           "                    [--busy-poll US] [--threads N]\n"
+           "                    {echo|discard|chargen|close|http DIR} [--port P]\n"
            "  Creates the TAP interface IF and serves the app on A:P (default port: echo 7,\n"
-           "  discard 9, chargen 19, http 80). SIGUSR1 prints the connection table and the\n"
-           "  counters to stdout; SIGINT/SIGTERM close every connection and exit.\n"
+           "  discard 9, chargen 19, close 7, http 80; close accepts and closes at once).\n"
+           "  SIGUSR1 prints the connection table and the counters to stdout;\n"
+           "  SIGINT/SIGTERM close every connection and exit.\n"
            "  --addr x:x::x/N or --addr slaac (alone or beside an IPv4 --addr) turns IPv6 on:\n"
            "  the link-local address, that one and one formed from a router's prefix answer\n"
            "  ping -6 (TCP runs over IPv4 only for now).\n"
            "  --impair loss=5%%,delay=20ms,reorder=10%%,dup=1%%,corrupt=0.5%%[,jitter=T][,seed=N]\n"
            "  --buffers BYTES: each connection's send and receive buffers and out-of-order\n"
            "  budget (default 256 KiB, 64 KiB out of order; 4 KiB to 16 MiB).\n"
+           "  --sockets N: the socket pool of each stack, listener included (default 64,\n"
+           "  2 to 1024); when it is nearly full, new connections get SYN cookies.\n"
+           "  --time-wait N: TIME_WAIT entries (default 1024, 0 to 1048576; when all are\n"
+           "  taken, a connection ends without one, counted in time_wait_pool_full).\n"
            "  --busy-poll US: read the device without sleeping for up to US microseconds\n"
            "  before waiting (as SO_BUSY_POLL: no wake-up per frame, one core spins).\n"
            "  --threads N: N stacks in N threads, each on its own queue of a multiqueue\n"
@@ -65,10 +73,12 @@ typedef struct serve {
     uint32_t shard, threads;
     int tables_printed;
     tk_app_conn *conns[MAX_CONNS];
+    tk_app_conn *spare[SPARE_CONNS]; /* ended connections' objects, reused */
+    int spares;
 } serve;
 
 static uint16_t default_port(const char *app) {
-    if (!strcmp(app, "echo"))
+    if (!strcmp(app, "echo") || !strcmp(app, "close"))
         return 7;
     if (!strcmp(app, "discard"))
         return 9;
@@ -83,7 +93,7 @@ static int take_app(serve *sv, tk_cli *c, const char *a, const char **app) {
         return tk_cli_unknown(c, a);
     *app = a;
     if ((sv->app = tk_app_find(a)) == NULL)
-        return tk_cli_fail(c, "unknown app (echo, discard, chargen or http DIR)", a);
+        return tk_cli_fail(c, "unknown app (echo, discard, chargen, close or http DIR)", a);
     if (strcmp(a, "http") != 0)
         return 0;
     if ((sv->arg = tk_cli_next(c)) == NULL)
@@ -152,13 +162,30 @@ static void report(const serve *sv, const tk_app_conn *c, const char *what) {
             c->err ? " error=" : "", c->err ? strerror(-c->err) : "");
 }
 
+/* A connection object, header zeroed: a spare one when there is one (a
+ * fresh 64 KiB allocation per connection costs page faults when the heap
+ * top is trimmed and grown again at every connection). */
+static tk_app_conn *conn_get(serve *sv) {
+    tk_app_conn *c = sv->spares > 0 ? sv->spare[--sv->spares] : malloc(sizeof(*c));
+    if (c != NULL)
+        memset(c, 0, offsetof(tk_app_conn, out));
+    return c;
+}
+
+static void conn_put(serve *sv, tk_app_conn *c) {
+    if (c != NULL && sv->spares < SPARE_CONNS)
+        sv->spare[sv->spares++] = c;
+    else
+        free(c);
+}
+
 static void accept_all(serve *sv) {
     tk_sockaddr peer;
     int sd;
     while ((sd = tk_accept(sv->net.stack, sv->lsd, &peer)) >= 0) {
-        tk_app_conn *c = sd < MAX_CONNS ? calloc(1, sizeof(*c)) : NULL;
+        tk_app_conn *c = sd < MAX_CONNS ? conn_get(sv) : NULL;
         if (c == NULL || sv->app->start(c, sv->arg) < 0) {
-            free(c);
+            conn_put(sv, c);
             (void)tk_close(sv->net.stack, sd);
             continue;
         }
@@ -173,7 +200,7 @@ static void end_conn(serve *sv, tk_app_conn *c, tk_app_status st) {
     (void)tk_close(sv->net.stack, c->sd);
     sv->app->finish(c);
     sv->conns[c->sd] = NULL;
-    free(c);
+    conn_put(sv, c);
 }
 
 static void step_all(serve *sv) {
@@ -207,6 +234,8 @@ static void shut_down(serve *sv) {
     tk_time until = tk_loop_now() + TK_MS(500);
     while (tk_loop_now() < until)
         (void)tk_loop_step(&sv->net.loop, -1, 0, TK_MS(50), NULL);
+    while (sv->spares > 0)
+        free(sv->spare[--sv->spares]);
 }
 
 static void install_signals(void) {

@@ -33,6 +33,19 @@ int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a) {
         o->busy_us = (uint32_t)v;
         return rc;
     }
+    if (tk_cli_is(c, a, "--sockets")) {
+        uint64_t v = 0;
+        int rc = tk_cli_range(c, 2, TK_NET_SOCKETS_MAX, &v);
+        o->sockets = (uint32_t)v;
+        return rc;
+    }
+    if (tk_cli_is(c, a, "--time-wait")) {
+        uint64_t v = 0;
+        int rc = tk_cli_range(c, 0, TK_NET_TIME_WAIT_MAX, &v);
+        o->time_wait = (uint32_t)v;
+        o->time_wait_set = true;
+        return rc;
+    }
     if (tk_cli_is(c, a, "--buffers")) {
         uint64_t v = 0;
         int rc = tk_cli_range(c, TK_NET_BUFFERS_MIN, TK_NET_BUFFERS_MAX, &v);
@@ -217,6 +230,10 @@ static int configure(tk_net *n, const tk_netopts *o) {
         n->cfg.ooo_budget_bytes = bufs;
         n->cfg.buf_pool_bytes = 4ull * bufs;
     }
+    if (o->sockets)
+        n->cfg.max_sockets = o->sockets;
+    if (o->time_wait_set)
+        n->cfg.max_time_wait = o->time_wait;
     /* NET-8: one stack of `threads`, each on its own queue. */
     if (o->threads > 1) {
         n->cfg.shard_count = (uint8_t)o->threads;

@@ -19,6 +19,8 @@
 #define TK_NET_BUFFERS_DEFAULT (256u * 1024u)
 #define TK_NET_BUFFERS_MIN     (4u * 1024u)
 #define TK_NET_BUFFERS_MAX     (16u * 1024u * 1024u)
+#define TK_NET_SOCKETS_MAX     1024 /* serve's table of connections */
+#define TK_NET_TIME_WAIT_MAX   (1u << 20)
 
 typedef struct tk_netopts {
     /* --addr may be given twice: an IPv4 "a.b.c.d/N" (addr) and an IPv6
@@ -32,6 +34,14 @@ typedef struct tk_netopts {
     /* --buffers BYTES: send and receive buffer and out-of-order budget of
      * every connection (default 256 KiB; 4 KiB to 16 MiB). */
     uint32_t buffers;
+    /* --sockets N: the stack's socket pool, listeners included (default
+     * the stack's 64; 2 to 1024). */
+    uint32_t sockets;
+    /* --time-wait N: compact TIME_WAIT entries (default the stack's 1024;
+     * 0 to 1048576; when they are all taken a connection ends without one,
+     * counted in time_wait_pool_full). */
+    uint32_t time_wait;
+    bool time_wait_set;
     /* --busy-poll US: the event loop reads the device without sleeping for
      * up to US microseconds before it waits (drivers/loop.h); 0: off. */
     uint32_t busy_us;
@@ -41,7 +51,8 @@ typedef struct tk_netopts {
     uint32_t threads, shard;
 } tk_netopts;
 
-/* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers, --busy-poll),
+/* If `a` is a network option (or --offload, --no-offload, --no-tso, --buffers, --sockets,
+ * --time-wait, --busy-poll),
  * consumes it and its value and returns 0; returns 1 when it is not one, TK_CLI_USAGE when its
  * value is missing (reported). */
 int tk_netopts_take(tk_netopts *o, tk_cli *c, const char *a);
