@@ -1,22 +1,26 @@
 #!/bin/bash
 # The TAP benchmark: goodput kernel->tcpkit and tcpkit->kernel (BYTES each)
-# and connections per second (CONNS connect/close pairs from a kernel client,
-# bench/tap_conns.c, with 1 and with 16 in flight at once: measures "cps1"
-# and "cps16"; TK_BENCH_PARALLEL lists the values), for tcpkit over TAP without and with --offload (NET-7:
+# and connections per second (CONNS connections from a kernel client,
+# bench/tap_conns.c, with 1 and with 16 in flight at once; TK_BENCH_PARALLEL
+# lists the values), for tcpkit over TAP without and with --offload (NET-7:
 # checksum offload and TSO both ways), and the same between two kernel
 # namespaces over veth, measured interleaved: every repetition runs each
-# tcpkit binary in each mode and then the kernels. The ratios are taken
-# within a repetition against its own veth figure; min/median/max over the
-# repetitions are printed. Everything runs in namespaces this script
-# creates (198.18.0.0/24) and removes on exit. Needs root and Release
-# builds:
+# tcpkit binary in each mode and then the kernels. Connections are measured
+# twice: "cpsP", the server closes first (tcpkit's `serve close`, the
+# kernel's `tap_conns serve`: accept and close at once, the server keeps the
+# TIME_WAIT), and "cpsPc", the client closes first (tcpkit's echo, the
+# kernel's `tap_conns serve PORT wait-eof`; the client keeps the TIME_WAIT).
+# The ratios are taken within a repetition against its own veth figure;
+# min/median/max over the repetitions are printed. Everything runs in
+# namespaces this script creates (198.18.0.0/24) and removes on exit. Needs
+# root and Release builds:
 #   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DTK_TESTS=OFF
 #   cmake --build build-rel --target tcpkit_cli
 #   bench/tap_bench.sh build-rel/tcpkit [BYTES] [CONNS]
-# Environment: TK_BENCH_REPS (3), TK_BENCH_MODES ("plain offload"; "busy" is
-# --offload with --busy-poll 200: the loop spins instead of sleeping), and
-# BYTES 0 measures connections only. TK_BENCH_OTHER=NAME=BINARY to compare a second binary (an older build)
-# in the same run.
+# BYTES 0 measures connections only. Environment: TK_BENCH_REPS (3),
+# TK_BENCH_MODES ("plain offload"; "busy" is --offload with --busy-poll 200:
+# the loop spins instead of sleeping), and TK_BENCH_OTHER=NAME=BINARY to
+# compare a second binary (an older build) in the same run.
 set -u
 BIN=${1:?usage: tap_bench.sh TCPKIT_BINARY [BYTES] [CONNS]}
 BYTES=${2:-1073741824}
@@ -88,21 +92,29 @@ run_tcpkit() {
         echo "$name $mode out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
         tk_stop
     fi
+    # As many sockets and TIME_WAIT entries as the kernel would keep
+    # (tcp_max_tw_buckets 262144), so neither side skips a TIME_WAIT.
     tk_serve "${flags[@]}" --sockets 1024 --time-wait 262144 close --port 7
-    conns_runs $NS_T "$name $mode"
+    conns_runs $NS_T "$name $mode" 7 ""
+    tk_stop
+    tk_serve "${flags[@]}" --sockets 1024 --time-wait 262144 echo --port 8
+    conns_runs $NS_T "$name $mode" 8 c
     tk_stop
 }
 
-# Connections per second from NS, once per PARALLEL value; appends
-# "LABEL cpsP value" (0 when a connection failed).
+# Connections per second from NS to PORT, once per PARALLEL value; SUFFIX
+# c: the client closes first. Appends "LABEL cpsP[c] value" (0 when a
+# connection failed).
 conns_runs() {
-    local ns=$1 label=$2 p r
+    local ns=$1 label=$2 port=$3 sfx=$4 p r how=()
+    [ "$sfx" = c ] && how=(client-first)
     for p in $PARALLEL; do
-        if r=$(ip netns exec "$ns" timeout 600 "$CONNS_BIN" connect 198.18.0.2 7 "$CONNS" "$p"); then
-            echo "$label cps$p $(cps "$CONNS" "$(field seconds "$r")")" >>"$RES"
+        if r=$(ip netns exec "$ns" timeout 600 "$CONNS_BIN" connect 198.18.0.2 "$port" "$CONNS" "$p" \
+            "${how[@]}"); then
+            echo "$label cps$p$sfx $(cps "$CONNS" "$(field seconds "$r")")" >>"$RES"
         else
             echo "tap_bench: $label, $p in flight: $r" >&2
-            echo "$label cps$p 0" >>"$RES"
+            echo "$label cps$p$sfx 0" >>"$RES"
         fi
     done
 }
@@ -115,7 +127,8 @@ run_veth() {
         r=$(ip netns exec $NS_A timeout 600 $PEER recv 198.18.0.2 19 "$BYTES")
         echo "kernel veth out $(mbps "$BYTES" "$(field seconds "$r")")" >>"$RES"
     fi
-    conns_runs $NS_A "kernel veth"
+    conns_runs $NS_A "kernel veth" 7 ""
+    conns_runs $NS_A "kernel veth" 8 c
 }
 
 WORK=$(mktemp -d /tmp/tk-bench.XXXXXX)
@@ -145,6 +158,8 @@ for m in discard:9 chargen:19; do
 done
 ip netns exec $NS_B timeout 3600 "$CONNS_BIN" serve 7 &
 PIDS+=($!)
+ip netns exec $NS_B timeout 3600 "$CONNS_BIN" serve 8 wait-eof &
+PIDS+=($!)
 sleep 0.5
 
 for rep in $(seq 1 "$REPS"); do
@@ -164,7 +179,7 @@ echo "TAP benchmark: $BYTES bytes, $CONNS connections, $REPS repetitions (min me
 printf '%-30s %-6s %32s %32s\n' "tcpkit" "meas" "value (Mbit/s, conns/s)" "ratio to kernel/veth"
 MEASURES="in out"
 [ "$BYTES" = 0 ] && MEASURES=
-for m in $MEASURES $(for p in $PARALLEL; do echo "cps$p"; done); do
+for m in $MEASURES $(for p in $PARALLEL; do echo "cps$p cps${p}c"; done); do
     for r in "$WORK"/rep*; do awk -v m=$m '$1 == "kernel" && $3 == m { print $4 }' "$r"; done |
         stats | xargs printf '%-30s %-6s %10s %10s %10s\n' "kernel/veth" "$m"
     for b in "${BINS[@]}"; do

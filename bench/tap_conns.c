@@ -3,16 +3,19 @@
  * in C, so that connections per second measure the server and not an
  * interpreter.
  *
- *   tap_conns connect HOST PORT N [PARALLEL]
+ *   tap_conns connect HOST PORT N [PARALLEL [client-first]]
  *       N connections, up to PARALLEL (default 1) in flight at once. Each
- *       connects, waits for the server's FIN (the server accepts and closes
- *       at once, as an HTTP/1.0 server after its response) and closes; it
- *       counts as completed at that FIN. The server keeps the TIME_WAIT, so
- *       the client's port search stays cheap and the figure is the
- *       server's.
+ *       connects and waits for the server's FIN, then closes; it counts as
+ *       completed at that FIN. By default the server closes first (it
+ *       accepts and closes at once, as an HTTP/1.0 server after its
+ *       response) and keeps the TIME_WAIT. With client-first the client
+ *       closes (shutdown) as soon as it is connected and the server closes
+ *       at end of stream (an echo server): the client keeps the TIME_WAIT,
+ *       and its port search for each new connect() grows with them.
  *       Prints `seconds=<wall time> conns=<completed> failed=<n>`.
- *   tap_conns serve PORT
- *       The kernel's server: accepts and closes, until killed.
+ *   tap_conns serve PORT [wait-eof]
+ *       The kernel's server, until killed: accepts and closes at once, or
+ *       with wait-eof closes each connection at its end of stream.
  *
  * Exit status 0 when every connection completed, 1 otherwise. */
 #define _GNU_SOURCE
@@ -65,16 +68,18 @@ static int connect_result(int fd) {
     return err;
 }
 
-/* One event on fd. Connecting: on success waits for the server's FIN
- * (returns -1). Then: 0 at the server's FIN. Otherwise an errno. */
-static int step(int ep, int fd, bool connected) {
+/* One event on fd. Connecting: on success (after our FIN when the client
+ * closes first) waits for the server's FIN and returns -1. Then: 0 at the
+ * server's FIN. Otherwise an errno. */
+static int step(int ep, int fd, bool connected, bool client_first) {
     if (!connected) {
         int err = connect_result(fd);
         if (err != 0)
             return err;
         struct epoll_event ev = {.events = EPOLLIN,
                                  .data.u64 = (uint64_t)(uint32_t)fd | ((uint64_t)1 << 32)};
-        if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) < 0)
+        if ((client_first && shutdown(fd, SHUT_WR) < 0) ||
+            epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) < 0)
             return errno;
         return -1;
     }
@@ -85,7 +90,7 @@ static int step(int ep, int fd, bool connected) {
     return r < 0 ? errno : EPROTO; /* the server sent data: not this benchmark's server */
 }
 
-static int run_client(const char *host, int port, long total, int parallel) {
+static int run_client(const char *host, int port, long total, int parallel, bool client_first) {
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (inet_pton(AF_INET, host, &to.sin_addr) != 1) {
         fprintf(stderr, "tap_conns: bad address %s\n", host);
@@ -121,7 +126,7 @@ static int run_client(const char *host, int port, long total, int parallel) {
         }
         for (int i = 0; i < n; i++) {
             int fd = (int)(uint32_t)evs[i].data.u64;
-            int err = step(ep, fd, (evs[i].data.u64 >> 32) != 0);
+            int err = step(ep, fd, (evs[i].data.u64 >> 32) != 0, client_first);
             if (err < 0)
                 continue; /* connected: the server's FIN is next */
             if (err == 0) {
@@ -139,36 +144,70 @@ static int run_client(const char *host, int port, long total, int parallel) {
     return failed == 0 ? 0 : 1;
 }
 
-static int run_server(int port) {
-    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+static int listen_on(int port) {
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
         bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 4096) < 0) {
         perror("tap_conns: listen");
-        return 2;
+        return -1;
     }
+    return s;
+}
+
+/* Accepts what is waiting; closes each at once, or registers it for its
+ * end of stream. */
+static int accept_all(int ep, int s, bool wait_eof) {
     for (;;) {
-        int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
-        if (c >= 0)
+        int c = accept4(s, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (c < 0)
+            return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -1;
+        struct epoll_event ev = {.events = EPOLLIN, .data.fd = c};
+        if (!wait_eof || epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) < 0)
             close(c);
-        else if (errno != EINTR && errno != ECONNABORTED)
-            return perror("tap_conns: accept"), 2;
+    }
+}
+
+static int run_server(int port, bool wait_eof) {
+    int s = listen_on(port), ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = s};
+    if (s < 0 || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) < 0)
+        return 2;
+    for (;;) {
+        struct epoll_event evs[256];
+        int n = epoll_wait(ep, evs, 256, -1);
+        for (int i = 0; i < n; i++) {
+            int fd = evs[i].data.fd;
+            char b[4096];
+            if (fd == s) {
+                if (accept_all(ep, s, wait_eof) < 0)
+                    return perror("tap_conns: accept"), 2;
+            } else {
+                ssize_t r = read(fd, b, sizeof b);
+                if (r == 0 || (r < 0 && errno != EAGAIN))
+                    close(fd); /* end of stream or an error */
+            }
+        }
     }
 }
 
 int main(int argc, char **argv) {
-    if (argc >= 5 && strcmp(argv[1], "connect") == 0) {
+    if (argc >= 5 && argc <= 7 && strcmp(argv[1], "connect") == 0) {
         long n = strtol(argv[4], NULL, 10);
         long par = argc >= 6 ? strtol(argv[5], NULL, 10) : 1;
-        if (n <= 0 || par <= 0 || par > MAX_PARALLEL) {
-            fprintf(stderr, "tap_conns: N > 0 and 0 < PARALLEL <= %d\n", MAX_PARALLEL);
+        bool client_first = argc == 7 && strcmp(argv[6], "client-first") == 0;
+        if (n <= 0 || par <= 0 || par > MAX_PARALLEL || (argc == 7 && !client_first)) {
+            fprintf(stderr, "tap_conns: N > 0, 0 < PARALLEL <= %d, then client-first\n",
+                    MAX_PARALLEL);
             return 2;
         }
-        return run_client(argv[2], atoi(argv[3]), n, (int)par);
+        return run_client(argv[2], atoi(argv[3]), n, (int)par, client_first);
     }
-    if (argc == 3 && strcmp(argv[1], "serve") == 0)
-        return run_server(atoi(argv[2]));
-    fprintf(stderr, "usage: tap_conns connect HOST PORT N [PARALLEL] | tap_conns serve PORT\n");
+    bool wait_eof = argc == 4 && strcmp(argv[3], "wait-eof") == 0;
+    if ((argc == 3 || wait_eof) && strcmp(argv[1], "serve") == 0)
+        return run_server(atoi(argv[2]), wait_eof);
+    fprintf(stderr, "usage: tap_conns connect HOST PORT N [PARALLEL [client-first]]\n"
+                    "       tap_conns serve PORT [wait-eof]\n");
     return 2;
 }

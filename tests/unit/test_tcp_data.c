@@ -84,6 +84,33 @@ static void test_DT_02_receive_window_and_update(void **state) {
     tkh_fini(&h);
 }
 
+/* DT-2: a passive open sends no window update for the window its SYN-ACK
+ * could not offer (a SYN-ACK's window is never scaled): the peer has sent
+ * nothing yet, and its first data is ACKed with the whole window. (Before,
+ * every handshake drew one more segment, a bare ACK.) */
+static void test_DT_02_no_window_update_after_handshake(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.rcvbuf = 262144;
+    tkh_init(&h, &cfg);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_WSCALE, 1000);
+    o.wscale = 7;
+    uint32_t iss;
+    tkh_accept_conn(&h, tkh_listen(&h), IRS, &o, &iss);
+    tkh_poll(&h);
+    TKH_NOTHING(&h);
+    tkh_inject(&h, TK_TCP_ACK | TK_TCP_PSH, R1, iss + 1, 65535, NULL, zeros, 1000);
+    tkh_run_until(&h, h.now + TK_MS(40));
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, iss + 1, R1 + 1000, 0);
+    /* The buffer rounds up to 263 segments; our shift is 3 for 256 KiB. */
+    assert_int_equal(g.win, (263000u - 1000u) >> 3);
+    TKH_NOTHING(&h);
+    tkh_fini(&h);
+}
+
 /* DT-3: zero window: probes back off (200, 400, 800 ms...) and the
  * connection lives while they are answered; the window opens, data flows. */
 static void test_DT_03_zero_window_probes(void **state) {
@@ -489,6 +516,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_02_send_within_peer_window),
         cmocka_unit_test(test_DT_02_receive_window_and_update),
+        cmocka_unit_test(test_DT_02_no_window_update_after_handshake),
         cmocka_unit_test(test_DT_03_zero_window_probes),
         cmocka_unit_test(test_DT_03_unanswered_probes_timeout),
         cmocka_unit_test(test_DT_04_nagle),
