@@ -58,8 +58,15 @@ static uint32_t newreno_iw(uint32_t mss, uint32_t segs) {
 }
 
 /* RFC 5681 eqn. (4): ssthresh = max(FlightSize / 2, 2 * SMSS); another
- * algorithm's rule when it has one. */
+ * algorithm's rule when it has one. FlightSize (SND.MAX - SND.UNA) counts
+ * SACKed data above a hole, and with SACK new data keeps going out while
+ * the hole waits, so it can grow to several windows: a loss would then
+ * raise the window. It is bounded by cwnd, as Linux (tcp_reno_ssthresh,
+ * cubic) and FreeBSD (tcp_cong_signal) bound theirs; an application-limited
+ * flight below cwnd still counts as RFC 5681 asks. */
 static uint32_t loss_ssthresh(tk_cc *cc, uint32_t flight, bool rto) {
+    if (flight > cc->cwnd)
+        flight = cc->cwnd;
     if (cc->ops->ssthresh != NULL)
         return cc->ops->ssthresh(cc, flight, rto);
     return max_u32(flight / 2, 2 * cc->mss);

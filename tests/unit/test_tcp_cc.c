@@ -204,8 +204,10 @@ static void test_DT_09_rto_loss_window_and_held_ssthresh(void **state) {
     /* New data acknowledged; a later timeout computes ssthresh again. */
     ack(&cc, una + 1000, 1000, 8000, una + 8000);
     assert_int_equal(cc.cwnd, 2000);
+    /* FlightSize 7000 (sent before the first timeout) counts no more than
+     * cwnd: max(2000 / 2, 2 SMSS). */
     cc.ops->on_rto(&cc, 7000, una + 8000);
-    assert_int_equal(cc.ssthresh, 3500);
+    assert_int_equal(cc.ssthresh, 2000);
     assert_int_equal(cc.cwnd, 1000);
 }
 
@@ -243,7 +245,7 @@ static void test_DT_09_fast_retransmit_after_long_transfer(void **state) {
     dup(&cc, 8000, una, una + 8000);
     dup(&cc, 8000, una, una + 8000);
     assert_int_equal(dup(&cc, 8000, una, una + 8000), TK_CC_RETRANSMIT);
-    assert_int_equal(cc.ssthresh, 4000);
+    assert_int_equal(cc.ssthresh, 3500); /* half of cwnd 7000 (4000 + 3 SMSS of slow start) */
 }
 
 static void test_DT_09_idle_restart_window(void **state) {

@@ -302,7 +302,11 @@ static void test_ecn_cwr_after_loss(void **state) {
         expect(&h, A, S1 + 1000 * i, R1, 1000, ECT0);
     }
     tkh_inject(&h, A, R1, S1, 65535, NULL, NULL, 0);
-    expect(&h, A, S1, R1, 1000, 0); /* fast retransmit: cwnd 3000 + 3 SMSS */
+    /* Fast retransmit: ssthresh half of cwnd 4000 (what limited transmit
+     * sent does not count, RFC 5681 3.2), cwnd 2000 + 3 SMSS. */
+    expect(&h, A, S1, R1, 1000, 0);
+    TKH_NOTHING(&h);
+    tkh_inject(&h, A, R1, S1, 65535, NULL, NULL, 0); /* cwnd 6000: 6000 out */
     TKH_NOTHING(&h);
     tkh_inject(&h, A, R1, S1, 65535, NULL, NULL, 0);
     expect(&h, AW, S1 + 6000, R1, 1000, ECT0); /* inflated window: new data */

@@ -231,9 +231,11 @@ static void sack_dup(tkh *h, uint32_t una, uint32_t l, uint32_t r) {
 }
 
 /* DT-9 RFC 3042 limited transmit and RFC 6675 recovery: the first two
- * duplicates each let one new segment out; the third starts recovery
- * (ssthresh = FlightSize / 2 = 4000) with the fast retransmit; after that
- * the pipe estimate, not the duplicate count, decides what goes. */
+ * duplicates each let one new segment out; the third starts recovery with
+ * the fast retransmit (ssthresh = 3000: half of the 6000 in flight before
+ * limited transmit, whose data "MUST NOT be included", RFC 5681 3.2);
+ * after that the pipe estimate, not the duplicate count, decides what
+ * goes. */
 static void test_DT_09_OP_03_limited_transmit_and_pipe(void **state) {
     (void)state;
     tkh h;
@@ -257,12 +259,14 @@ static void test_DT_09_OP_03_limited_transmit_and_pipe(void **state) {
     tk_conn_info ci[4];
     tk_stack_conn_table(h.s, ci, 4);
     const tk_conn_info *c = ci[0].sd == sd ? &ci[0] : &ci[1];
-    assert_int_equal(c->ssthresh, 4000);
+    assert_int_equal(c->ssthresh, 3000);
     /* pipe = A resent 1000 + E..H 4000: nothing more. */
     sack_dup(&h, b, b + 1000, b + 5000);
     TKH_NOTHING(&h); /* pipe 4000 */
     sack_dup(&h, b, b + 1000, b + 6000);
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 8000, R1, 1000); /* pipe 3000: new data I */
+    TKH_NOTHING(&h); /* pipe 3000 */
+    sack_dup(&h, b, b + 1000, b + 7000);
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 8000, R1, 1000); /* pipe 2000: new data I */
     TKH_NOTHING(&h);
     /* The ACK of everything up to I ends recovery. */
     tkh_inject(&h, TK_TCP_ACK, R1, b + 9000, 65535, NULL, NULL, 0);
@@ -322,7 +326,7 @@ static void test_DT_09_OP_03_lost_retransmission(void **state) {
     sack_dup(&h, b, b + 1000, b + 11000);
     tkh_seg g;
     TKH_EXPECT(&h, &g, TK_TCP_ACK, b, R1, 1000);         /* A, a third time */
-    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 13000, R1, 1000); /* then new data */
+    TKH_EXPECT(&h, &g, TK_TCP_ACK, b + 12000, R1, 1000); /* then new data (ssthresh 3000) */
     TKH_NOTHING(&h);
     assert_int_equal(tk_stack_stats(h.s)->rto_timeouts, 0);
     assert_int_equal(tk_stack_stats(h.s)->fast_retransmits, 1);
