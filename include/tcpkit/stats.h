@@ -61,6 +61,7 @@
     X(persist_idle_timeouts)                                                                       \
     X(delayed_acks)                                                                                \
     X(dupacks_in)                                                                                  \
+    X(paws_disordered_acks) /* OP-4: reordered duplicate ACKs taken despite an old TSval */        \
     X(challenge_acks)                                                                              \
     X(challenge_acks_limited)                                                                      \
     X(invalid_acks_limited)                                                                        \

@@ -269,14 +269,34 @@ static void input_time_wait(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time n
         TK_DROP(s, drop_time_wait, now);
 }
 
+/* A duplicate ACK that was only reordered on the way (as Linux's
+ * tcp_disordered_ack): no data and no flags but ACK, at RCV.NXT, acking
+ * SND.UNA, leaving the window as it is, its TSval within an RTO (in ms, as
+ * most peers' clocks tick) of TS.Recent. It changes no state PAWS guards,
+ * and its SACK blocks are what recovery needs when the path reorders. */
+static bool disordered_dupack(const tk_tcb *tp, const tk_seg *sg) {
+    const tk_tcp_hdr *h = &sg->h;
+    if (sg->len != 0 || (h->flags & (TK_TCP_SYN | TK_TCP_FIN)) || !(h->flags & TK_TCP_ACK) ||
+        h->seq != tp->rcv_nxt || h->ack != tp->snd_una ||
+        ((uint32_t)h->win << tp->snd_shift) != tp->snd_wnd)
+        return false;
+    tk_time rto = tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count);
+    return (uint64_t)(uint32_t)(tp->ts_recent - h->opts.ts_val) <= tk_time_ms(rto);
+}
+
 /* RFC 7323 5.3 (OP-4): drop a segment with an old timestamp. */
-static bool paws_reject(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, tk_time now) {
+static bool paws_reject(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) {
+    const tk_tcp_hdr *h = &sg->h;
     if (!(tp->flags & TK_TF_TS) || !(h->opts.present & TK_OPT_TS) || (h->flags & TK_TCP_RST))
         return false;
     if (!tk_seq_lt(h->opts.ts_val, tp->ts_recent))
         return false;
     if (now - tk_cold(tp)->ts_recent_age > PAWS_IDLE) {
         tp->ts_recent = h->opts.ts_val;
+        return false;
+    }
+    if (disordered_dupack(tp, sg)) {
+        s->stats.paws_disordered_acks++;
         return false;
     }
     tk_tcp_invalid_ack(s, tp, now); /* SEC-8 */
@@ -449,7 +469,7 @@ void tk_tcp_input_sync(tk_stack *s, tk_tcb *tp, tk_seg *sg, tk_time now) {
         syn_rcvd_syn(s, tp, sg, now);
         return;
     }
-    if (paws_reject(s, tp, h, now) || check_segment(s, tp, sg, now) == STOP)
+    if (paws_reject(s, tp, sg, now) || check_segment(s, tp, sg, now) == STOP)
         return;
     tk_time prev_rcv = tp->last_rcv;
     tp->last_rcv = now;

@@ -465,6 +465,59 @@ static void test_OP_04_timestamps_paws(void **state) {
     tkh_fini(&h);
 }
 
+/* OP-4, RFC 7323 5.3 with Linux's exception (tcp_disordered_ack): a
+ * duplicate ACK that was only reordered behind a later one (an older TSval,
+ * no data, acking SND.UNA, the window unchanged) is taken, so its SACK
+ * information counts; data with an old TSval, or a duplicate ACK whose
+ * TSval is more than an RTO behind, is still dropped. */
+static void test_OP_04_paws_takes_disordered_dupack(void **state) {
+    (void)state;
+    tkh h;
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_TS | TK_OPT_SACK_PERM, 1000);
+    o.ts_val = 500;
+    tkh_init_fixed(&h, NULL, ISS);
+    int ls = tkh_listen_at(&h, 80, 4);
+    tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
+    tkh_seg g;
+    TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, R1, 0);
+    tk_tcp_opts ts;
+    memset(&ts, 0, sizeof(ts));
+    ts.present = TK_OPT_TS;
+    ts.ts_val = 501;
+    ts.ts_ecr = g.opts.ts_val;
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, NULL, 0);
+    int sd = tk_accept(h.s, ls, NULL);
+    assert_true(sd >= 0);
+    tkh_set_nodelay(&h, sd);
+    assert_int_equal(tk_send(h.s, sd, zeros, 3000), 3000);
+    tkh_poll(&h);
+    tkh_clear(&h);
+    /* The later ACK (TSval 520) arrives first; the earlier one (510) with
+     * its SACK block after it. */
+    ts.ts_val = 520;
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, NULL, 0);
+    tk_tcp_opts sack = ts;
+    sack.present = TK_OPT_TS | TK_OPT_SACK;
+    sack.ts_val = 510;
+    sack.sack_count = 1;
+    sack.sack[0].left = S1 + 1000;
+    sack.sack[0].right = S1 + 2000;
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &sack, NULL, 0);
+    assert_int_equal(tk_stack_stats(h.s)->paws_disordered_acks, 1);
+    assert_int_equal(tk_stack_stats(h.s)->drop_paws, 0);
+    assert_int_equal(tk_stack_stats(h.s)->dupacks_in, 2);
+    /* Data with an old TSval: PAWS drops it (and ACKs). */
+    ts.ts_val = 515;
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, "y", 1);
+    assert_int_equal(tk_stack_stats(h.s)->drop_paws, 1);
+    /* A duplicate ACK far older than an RTO (1 s here): dropped too. */
+    ts.ts_val = 520u - 5000u;
+    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, NULL, 0);
+    assert_int_equal(tk_stack_stats(h.s)->drop_paws, 2);
+    assert_int_equal(tk_stack_stats(h.s)->paws_disordered_acks, 1);
+    tkh_fini(&h);
+}
+
 /* DT-10: both sequence spaces wrap through 2^32 during the exchange:
  * in-order and out-of-order data, ACKs and the FIN. */
 static void test_DT_10_sequence_wrap(void **state) {
@@ -531,6 +584,7 @@ int main(void) {
         cmocka_unit_test(test_DT_10_sequence_wrap),
         cmocka_unit_test(test_DT_08_ooo_budget),
         cmocka_unit_test(test_OP_04_timestamps_paws),
+        cmocka_unit_test(test_OP_04_paws_takes_disordered_dupack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
