@@ -428,25 +428,34 @@ static void test_DT_08_ooo_budget(void **state) {
 
 /* OP-4: TSval/TSecr on every segment; PAWS drops an old timestamp with an
  * ACK; RTT from the echoed timestamp. */
+/* A passive connection with timestamps (the peer's TSval 500 on its SYN,
+ * 501 on its ACK, which comes `wait` after the SYN-ACK) and the options in
+ * `more`; *ts is the peer's timestamp option for what it sends next. */
+static int open_ts_conn(tkh *h, uint8_t more, tk_time wait, tk_tcp_opts *ts) {
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_TS | more, 1000);
+    o.ts_val = 500;
+    tkh_init_fixed(h, NULL, ISS);
+    int ls = tkh_listen_at(h, 80, 4);
+    tkh_inject(h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
+    tkh_seg g;
+    TKH_EXPECT(h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, R1, 0);
+    memset(ts, 0, sizeof(*ts));
+    ts->present = TK_OPT_TS;
+    ts->ts_val = 501;
+    ts->ts_ecr = g.opts.ts_val;
+    tkh_run_until(h, h->now + wait);
+    tkh_inject(h, TK_TCP_ACK, R1, S1, 65535, ts, NULL, 0);
+    int sd = tk_accept(h->s, ls, NULL);
+    assert_true(sd >= 0);
+    return sd;
+}
+
 static void test_OP_04_timestamps_paws(void **state) {
     (void)state;
     tkh h;
-    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_TS, 1000);
-    o.ts_val = 500;
-    tkh_init_fixed(&h, NULL, ISS);
-    int ls = tkh_listen_at(&h, 80, 4);
-    tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
-    tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, R1, 0);
     tk_tcp_opts ts;
-    memset(&ts, 0, sizeof(ts));
-    ts.present = TK_OPT_TS;
-    ts.ts_val = 501;
-    ts.ts_ecr = g.opts.ts_val;
-    tkh_run_until(&h, h.now + TK_MS(30));
-    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, NULL, 0);
-    int sd = tk_accept(h.s, ls, NULL);
-    assert_true(sd >= 0);
+    int sd = open_ts_conn(&h, 0, TK_MS(30), &ts);
+    tkh_seg g;
     tk_conn_info ci[4];
     tk_stack_conn_table(h.s, ci, 4);
     const tk_conn_info *c = ci[0].sd == sd ? &ci[0] : &ci[1];
@@ -473,21 +482,8 @@ static void test_OP_04_timestamps_paws(void **state) {
 static void test_OP_04_paws_takes_disordered_dupack(void **state) {
     (void)state;
     tkh h;
-    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_TS | TK_OPT_SACK_PERM, 1000);
-    o.ts_val = 500;
-    tkh_init_fixed(&h, NULL, ISS);
-    int ls = tkh_listen_at(&h, 80, 4);
-    tkh_inject(&h, TK_TCP_SYN, IRS, 0, 65535, &o, NULL, 0);
-    tkh_seg g;
-    TKH_EXPECT(&h, &g, TK_TCP_SYN | TK_TCP_ACK, ISS, R1, 0);
     tk_tcp_opts ts;
-    memset(&ts, 0, sizeof(ts));
-    ts.present = TK_OPT_TS;
-    ts.ts_val = 501;
-    ts.ts_ecr = g.opts.ts_val;
-    tkh_inject(&h, TK_TCP_ACK, R1, S1, 65535, &ts, NULL, 0);
-    int sd = tk_accept(h.s, ls, NULL);
-    assert_true(sd >= 0);
+    int sd = open_ts_conn(&h, TK_OPT_SACK_PERM, 0, &ts);
     tkh_set_nodelay(&h, sd);
     assert_int_equal(tk_send(h.s, sd, zeros, 3000), 3000);
     tkh_poll(&h);

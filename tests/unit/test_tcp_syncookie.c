@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "support/tk_conn.h"
 #include "support/tk_harness.h"
 
 static int flooded_listener(tkh *h) {
@@ -121,20 +122,25 @@ static void test_SEC_02_cookies_off_drops(void **state) {
     tkh_fini(&h);
 }
 
+/* A stack with a one-entry syncache (and max_sockets sockets when not 0)
+ * and a listener on port 80 with this backlog; returns the listener. */
+static int small_listener(tkh *h, uint32_t max_sockets, int backlog) {
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.max_syn_backlog = 1;
+    if (max_sockets)
+        cfg.max_sockets = max_sockets;
+    tkh_init(h, &cfg);
+    return tkh_listen_at(h, 80, backlog);
+}
+
 /* SEC-2, CM-14: a valid cookie ACK that finds the accept queue full is
  * dropped and counted, never reset: its sender believes it is connected.
  * Its next segment, once accept() made room, completes the connection. */
 static void test_SEC_02_cookie_ack_without_room_dropped_not_reset(void **state) {
     (void)state;
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.max_syn_backlog = 1;
-    tkh_init(&h, &cfg);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = tk_sockaddr_in4(0, 80);
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 1);
+    int ls = small_listener(&h, 0, 1);
     tkh_seg g;
     tkh_inject_ports(&h, 1000, 80, TK_TCP_SYN, 100, 0, 65535, NULL, NULL, 0);
     assert_true(tkh_next(&h, &g)); /* a syncache entry's SYN-ACK */
@@ -167,15 +173,7 @@ static void test_SEC_02_cookie_ack_without_room_dropped_not_reset(void **state) 
 static void test_SEC_02_cookie_ack_without_socket_dropped_not_reset(void **state) {
     (void)state;
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    cfg.max_syn_backlog = 1;
-    cfg.max_sockets = 2; /* the listener and one connection */
-    tkh_init(&h, &cfg);
-    int ls = tk_socket(h.s);
-    tk_sockaddr a = tk_sockaddr_in4(0, 80);
-    tk_bind(h.s, ls, &a);
-    tk_listen(h.s, ls, 8);
+    (void)small_listener(&h, 2, 8); /* sockets: the listener and one connection */
     tkh_seg g;
     tkh_inject_ports(&h, 1000, 80, TK_TCP_SYN, 100, 0, 65535, NULL, NULL, 0);
     assert_true(tkh_next(&h, &g)); /* a cookie: one free socket is the reserve */
