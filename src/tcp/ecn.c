@@ -7,6 +7,7 @@
  * ECN-setup SYNs / SYN-ACKs and received an ECN-setup SYN / SYN-ACK. So a
  * simultaneous open in which our SYN was plain (cfg.ecn == 2, or a fallback
  * SYN) answers with a plain SYN-ACK and stays without ECN, as Linux does. */
+#include "tcp/pace.h"
 #include "tcp/state.h"
 #include "tcpkit/wire/ipv4.h"
 
@@ -68,7 +69,7 @@ void tk_ecn_input(tk_stack *s, tk_tcb *tp, const tk_seg *sg, bool in_window) {
 bool tk_ecn_echo(tk_stack *s, tk_tcb *tp, uint32_t ack) {
     if (!(tp->ecn & TK_ECN_ON) || tp->cc.ops == NULL || tp->cc.ops->on_ecn == NULL)
         return false;
-    uint32_t flight = tp->snd_max - tp->snd_una;
+    uint32_t flight = tk_pace_loss_flight(tp);
     bool one_segment = tp->cc.cwnd <= tp->cc.mss;
     if (tp->cc.ops->on_ecn(&tp->cc, ack, flight, tp->snd_max) != TK_CC_REDUCED)
         return false;

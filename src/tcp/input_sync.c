@@ -141,7 +141,7 @@ static void dup_ack(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (sack && !tp->cc.in_recovery && tp->cc.dupacks < 2 &&
         tk_sack_is_lost(tp, tp->snd_una, tk_tcp_seg_max(tp)))
         tp->cc.dupacks = 2;
-    uint32_t flight = tp->snd_max - tp->snd_una;
+    uint32_t flight = tk_pace_loss_flight(tp);
     if (tp->cc.ops->on_dupack(&tp->cc, flight, tp->snd_una, tp->snd_nxt) == TK_CC_RETRANSMIT) {
         s->stats.fast_retransmits++;
         tk_ecn_cwnd_reduced(tp);

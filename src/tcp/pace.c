@@ -22,6 +22,13 @@ bool tk_pace_on(const tk_tcb *tp) {
            tp->cc.cwnd > 0;
 }
 
+uint32_t tk_pace_loss_flight(const tk_tcb *tp) {
+    uint32_t flight = tp->snd_max - tp->snd_una;
+    if (TK_WITH_PACING && tk_pace_on(tp) && flight < tp->cc.cwnd)
+        return tp->cc.cwnd;
+    return flight;
+}
+
 static uint32_t pace_percent(const tk_tcb *tp) {
     return tp->cc.cwnd < tp->cc.ssthresh / 2u ? TK_PACE_SS_PERCENT : TK_PACE_CA_PERCENT;
 }

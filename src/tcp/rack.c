@@ -8,6 +8,7 @@
  * SND.UNA to SND.MAX. A "segment" of RFC 8985 is the part of a record in
  * one hole between SACKed ranges; its end_seq is the hole's end. */
 #include "tcp/rack.h"
+#include "tcp/pace.h"
 
 #include <string.h>
 
@@ -185,7 +186,7 @@ static uint32_t detect(tk_stack *s, tk_tcb *tp, tk_time now, uint32_t *timeout) 
 static void enter_recovery(tk_stack *s, tk_tcb *tp) {
     tk_undo_mark(tp);
     tp->cc.dupacks = DUPTHRESH - 1u;
-    uint32_t flight = tp->snd_max - tp->snd_una;
+    uint32_t flight = tk_pace_loss_flight(tp);
     if (tp->cc.ops->on_dupack(&tp->cc, flight, tp->snd_una, tp->snd_nxt) != TK_CC_RETRANSMIT)
         return;
     s->stats.fast_retransmits++;
@@ -227,7 +228,7 @@ static void tlp_on_ack(tk_stack *s, tk_tcb *tp, const tk_rack_ack *a) {
         return;
     s->stats.tlp_recoveries++;
     tk_undo_mark(tp);
-    if (tp->cc.ops->on_ecn(&tp->cc, tp->snd_una, tp->snd_max - a->una, tp->snd_max) ==
+    if (tp->cc.ops->on_ecn(&tp->cc, tp->snd_una, tk_pace_loss_flight(tp), tp->snd_max) ==
         TK_CC_REDUCED)
         tk_ecn_cwnd_reduced(tp);
 }

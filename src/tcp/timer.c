@@ -4,6 +4,7 @@
  * earliest of them. */
 #include <errno.h>
 
+#include "tcp/pace.h"
 #include "tcp/rack.h"
 #include "tcp/state.h"
 
@@ -106,7 +107,7 @@ static void on_retransmit(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_rack_on_rto(s, tp, now);
     }
     if (tp->cc.ops != NULL && tk_tcb_synchronized(tp) && tp->state != TK_TCP_SYN_RCVD) {
-        tp->cc.ops->on_rto(&tp->cc, tp->snd_max - tp->snd_una, tp->snd_nxt);
+        tp->cc.ops->on_rto(&tp->cc, tk_pace_loss_flight(tp), tp->snd_nxt);
         tk_ecn_cwnd_reduced(tp);
     }
     if (rack) {
