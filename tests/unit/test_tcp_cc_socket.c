@@ -210,19 +210,28 @@ static void test_DT_13_DT_15_pacing_off_sends_burst(void **state) {
     }
 }
 
+/* A paced CUBIC connection (100 ms RTT) with an initial window of 10
+ * segments queued: the first leaves at once, the other nine wait for the
+ * pacing timer. Returns the descriptor; *iss is the stack's ISS. */
+static int open_paced_iw(tkh *h, uint32_t *iss) {
+    init_with(h, TK_CC_ALGO_CUBIC, true);
+    int sd = open_100ms(h, iss);
+    static uint8_t buf[14600];
+    assert_int_equal(tk_send(h->s, sd, buf, sizeof buf), (long)sizeof buf);
+    tkh_poll(h);
+    tkh_seg g;
+    assert_true(tkh_next(h, &g));
+    assert_false(tkh_next(h, &g));
+    return sd;
+}
+
 /* Switching pacing off while segments wait sends them at once. */
 static void test_DT_13_DT_15_pacing_off_releases_held_data(void **state) {
     (void)state;
     tkh h;
-    init_with(&h, TK_CC_ALGO_CUBIC, true);
     uint32_t iss;
-    int sd = open_100ms(&h, &iss);
-    static uint8_t buf[14600];
-    assert_int_equal(tk_send(h.s, sd, buf, sizeof buf), (long)sizeof buf);
-    tkh_poll(&h);
+    int sd = open_paced_iw(&h, &iss);
     tkh_seg g;
-    assert_true(tkh_next(&h, &g));
-    assert_false(tkh_next(&h, &g)); /* the other nine wait */
     int off = 0;
     assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_PACING, &off, sizeof off),
                      0);
@@ -244,15 +253,8 @@ static void test_DT_13_DT_15_pacing_off_releases_held_data(void **state) {
 static void test_DT_13_DT_15_paced_loss_reduces_from_cwnd(void **state) {
     (void)state;
     tkh h;
-    init_with(&h, TK_CC_ALGO_CUBIC, true);
     uint32_t iss;
-    int sd = open_100ms(&h, &iss);
-    static uint8_t buf[14600];
-    assert_int_equal(tk_send(h.s, sd, buf, sizeof buf), (long)sizeof buf);
-    tkh_poll(&h);
-    tkh_seg g;
-    assert_true(tkh_next(&h, &g));
-    assert_false(tkh_next(&h, &g)); /* the other nine wait */
+    int sd = open_paced_iw(&h, &iss);
     const tk_tcb *tp = tk_tcb_at(h.s, (uint32_t)sd);
     assert_int_equal(tp->snd_max - tp->snd_una, 1460);
     assert_int_equal(tp->cc.cwnd, 14600);
