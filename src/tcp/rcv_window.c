@@ -37,16 +37,17 @@ bool tk_tcp_window_update_due(tk_stack *s, tk_tcb *tp) {
     if (tp->state != TK_TCP_ESTABLISHED && tp->state != TK_TCP_FIN_WAIT_1 &&
         tp->state != TK_TCP_FIN_WAIT_2)
         return false;
+    uint32_t win = tk_tcp_rcv_window(s, tp);
+    uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
+    if (win <= offered)
+        return false;
     /* Nothing received since the SYN: the window "opened" only because a
      * SYN-ACK's is never scaled (RFC 7323 2.2), and the peer's first
      * flight fits in those 64 KiB; its first data is ACKed with the whole
      * window anyway. An update here would be one more segment for every
-     * passive open (Linux sends none either). */
+     * passive open (Linux sends none either). Checked after the common
+     * case returned, so the TCB's cold part is read only here. */
     if (tp->rcv_nxt - tk_cold(tp)->irs <= 1u)
-        return false;
-    uint32_t win = tk_tcp_rcv_window(s, tp);
-    uint32_t offered = tk_seq_gt(tp->rcv_adv, tp->rcv_nxt) ? tp->rcv_adv - tp->rcv_nxt : 0;
-    if (win <= offered)
         return false;
     uint32_t inc = win - offered;
     if (s->cfg.window_update_double)
