@@ -65,6 +65,9 @@ void tk_pace_sent(tk_tcb *tp, uint32_t len, tk_time now) {
         /* A new burst: 1 ms at the rate, counted from now when the line
          * was idle (no credit builds up). */
         uint64_t q = tk_div64_small(tk_pace_rate(tp), 1000u);
+        uint32_t pair = 2u * tk_tcp_seg_max(tp);
+        if (q < pair)
+            q = pair;
         c->pace_credit = q > PACE_BURST_MAX ? PACE_BURST_MAX : (uint32_t)q;
         if (c->pace_next < now)
             c->pace_next = now;
