@@ -3,12 +3,14 @@
  * an initial window of 10 segments.
  *
  * As Linux sizes its bursts (tcp_tso_autosize), segments leave in bursts
- * of about 1 ms at the pacing rate (at least one segment, at most 64 KiB):
- * a burst goes out back to back, and the next may start when the line
- * would have carried this one at the pacing rate. At low rates that is one
- * segment at a time; at the rates of an in-process transfer one timer event
- * serves tens of segments. The cost is one comparison per segment and, only
- * while data waits, the connection's pace timer. */
+ * of about 1 ms at the pacing rate (at least two segments, as Linux's
+ * tcp_min_tso_segs, at most 64 KiB): a burst goes out back to back, and the
+ * next may start when the line would have carried this one at the pacing
+ * rate. At low rates that is a pair at a time (a lone segment would wait
+ * at the receiver for its delayed-ACK timer, RFC 5681 4.2); at the rates
+ * of an in-process transfer one timer event serves tens of segments. The
+ * cost is one comparison per segment and, only while data waits, the
+ * connection's pace timer. */
 #include "tcp/pace.h"
 
 #include "base/div.h"
