@@ -25,4 +25,19 @@ uint64_t tk_csum_vector_words(const uint8_t *p, size_t len);
  * tk_csum_add for every input, whichever loop that one uses. */
 uint32_t tk_csum_add_scalar(uint32_t sum, const void *data, size_t len);
 
+/* A size-optimized build (-Os, the board's) takes the compact loop: one
+ * 32-bit word at a time into a 64-bit sum, a few instructions where the
+ * unrolled 64-bit loop is more than 600 bytes of Cortex-M3 code.
+ * TK_CSUM_COMPACT 0 or 1 overrides the choice. */
+#ifndef TK_CSUM_COMPACT
+#if defined(__OPTIMIZE_SIZE__) && !defined(TK_CSUM_VECTOR)
+#define TK_CSUM_COMPACT 1
+#else
+#define TK_CSUM_COMPACT 0
+#endif
+#endif
+
+/* tk_csum_add through the compact loop: the same result for every input. */
+uint32_t tk_csum_add_compact(uint32_t sum, const void *data, size_t len);
+
 #endif

@@ -33,12 +33,14 @@ static uint16_t ref_csum(const uint8_t *p, size_t len) {
     return (uint16_t)~ref_sum(0, p, len);
 }
 
-/* tk_csum_add (the vector loop where compiled in), tk_csum_add_scalar and
- * the byte-by-byte reference agree: the two loops bit for bit, the folded
- * sum with the reference. */
+/* tk_csum_add (the vector loop where compiled in), tk_csum_add_scalar,
+ * tk_csum_add_compact (what a size-optimized build, the board's, uses:
+ * EMB-1) and the byte-by-byte reference agree: the three loops bit for bit,
+ * the folded sum with the reference. */
 static void check_loops_agree(uint32_t start, const uint8_t *p, size_t len) {
     uint32_t fast = tk_csum_add(start, p, len);
     assert_int_equal(fast, tk_csum_add_scalar(start, p, len));
+    assert_int_equal(fast, tk_csum_add_compact(start, p, len));
     assert_int_equal(tk_csum_finish(fast), (uint16_t)~ref_sum(start, p, len));
 }
 
@@ -199,6 +201,23 @@ static void test_vector_scalar_reference_across_blocks(void **state) {
     }
 }
 
+/* EMB-1: the compact loop of size-optimized builds over the largest
+ * buffers the stack sums (a 64 KiB super-segment, every byte 0xff: the
+ * most carries) and an all-zero one (the sum stays 0, not 0xffff). */
+static void test_EMB_1_compact_checksum_large_buffers(void **state) {
+    (void)state;
+    static uint8_t buf[65536 + 1];
+    memset(buf, 0xff, sizeof buf);
+    for (size_t len = 65533; len <= sizeof buf; len++) {
+        assert_int_equal(tk_csum_add_compact(0, buf, len), tk_csum_add_scalar(0, buf, len));
+        assert_int_equal(tk_csum_finish(tk_csum_add_compact(0xffffu, buf, len)),
+                         (uint16_t)~ref_sum(0xffffu, buf, len));
+    }
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(tk_csum_add_compact(0, buf, sizeof buf), 0);
+    assert_int_equal(tk_csum_finish(tk_csum_add_compact(0, buf, sizeof buf)), 0xffff);
+}
+
 static void test_chained_even_chunks_equal_whole(void **state) {
     (void)state;
     uint8_t buf[200];
@@ -287,6 +306,7 @@ static void test_update32_matches_full_recompute(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rfc1071_example),
+        cmocka_unit_test(test_EMB_1_compact_checksum_large_buffers),
         cmocka_unit_test(test_odd_length_padded_with_zero),
         cmocka_unit_test(test_ipv4_header_known_value),
         cmocka_unit_test(test_empty_and_zero),
