@@ -7,9 +7,11 @@
 
 #include <stdint.h>
 
+#include "tcpkit/opts.h" /* TK_REASS_MAX_RANGES */
 #include "tcpkit/wire/tcp.h"
 
-#define TK_REASS_MAX_RANGES 8
+_Static_assert(TK_REASS_MAX_RANGES >= 4 && TK_REASS_MAX_RANGES <= 255,
+               "recent[] holds range indices in a byte; SACK needs a few");
 
 typedef struct tk_reass_range {
     uint32_t start; /* offset from RCV.NXT */

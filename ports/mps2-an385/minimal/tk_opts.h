@@ -34,6 +34,7 @@
 #define TK_NEIGH_MAX          2 /* static neighbours */
 #define TK_TCB_ALIGN          8 /* no data cache: TCBs need no line alignment */
 #define TK_HASH_MIN_BUCKETS   4 /* hash heads: as many as entries */
+#define TK_REASS_MAX_RANGES   8 /* out-of-order ranges of the one tracker */
 
 /* 2 listeners + 4 connections; the tables sized from it (TIME_WAIT 96,
  * syncache 12, ARP 3) are then cut to what 4 connections need. */
