@@ -33,6 +33,48 @@ static void test_DT_15_dsack_undo(void **state) {
     tkh_fini(&c.h);
 }
 
+/* DT-12 / DT-15 (RFC 8985 6.2 step 3): an episode undone by its D-SACK
+ * showed an original delivered after later data, which is reordering.
+ * Before, nothing marked it seen (the late original had been resent, so
+ * step 3 never counted it), the reordering window stayed 0 in every later
+ * recovery, and each late segment was resent as soon as three later ones
+ * were SACKed (2 % reordering, no loss: 117 of 5,800 segments resent). Now
+ * the next hole with three segments SACKed above it waits for the
+ * reordering window (2 x 25 ms after the D-SACK) before it is resent. */
+static void test_DT_12_DT_15_dsack_undo_marks_reordering(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(&c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* A resent at once */
+    ack(&c, b + 5000, 65535, 0, NULL);
+    uint32_t d[] = {b, b + 1000};
+    ack(&c, b + 5000, 65535, 1, d); /* A's copy was a duplicate: undone */
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 1);
+    tkh_clear(&c.h);
+    const uint32_t p = b + 5000;
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t e2[] = {p + 1000, p + 4000};
+    ack(&c, p, 65535, 1, e2);
+    TKH_NOTHING(&c.h); /* P may only be late */
+    tkh_run_until(&c.h, c.h.now + TK_MS(49));
+    TKH_NOTHING(&c.h);
+    tkh_run_until(&c.h, c.h.now + TK_MS(2));
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, p, R1, 1000); /* the window passed: lost */
+    tkh_fini(&c.h);
+}
+
 /* DT-15: a D-SACK for a copy resent in an earlier episode says nothing
  * about this one. Episode 1 resends A, which was only late (its D-SACK
  * comes later); episode 2 loses P for real and resends it. Then A's
@@ -230,6 +272,7 @@ static void test_DT_15_eifel_real_loss_keeps_reduction(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_15_dsack_undo),
+        cmocka_unit_test(test_DT_12_DT_15_dsack_undo_marks_reordering),
         cmocka_unit_test(test_DT_15_dsack_of_earlier_episode_keeps_reduction),
         cmocka_unit_test(test_DT_15_frto_spurious_rto_undo),
         cmocka_unit_test(test_DT_15_eifel_undo),
