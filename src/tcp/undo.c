@@ -97,9 +97,15 @@ void tk_undo_on_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const tk_rack_
      * and says nothing about this one's retransmissions (as Linux checks
      * undo_marker). */
     if (a->dsack && tk_seq_gt(a->dsack_right, r->undo_start) &&
-        tk_seq_leq(a->dsack_right, r->undo_end) && r->undo_retrans > 0 && --r->undo_retrans == 0) {
-        undo(s, tp, true);
-        return;
+        tk_seq_leq(a->dsack_right, r->undo_end) && r->undo_retrans > 0) {
+        /* One resent segment's original arrived: reordering, known at
+         * once, so the rest of the episode waits for the window instead
+         * of resending every late segment until the last D-SACK. */
+        r->reo_seen = true;
+        if (--r->undo_retrans == 0) {
+            undo(s, tp, true);
+            return;
+        }
     }
     if (r->frto != 0)
         frto_ack(s, tp, a, now);

@@ -75,6 +75,42 @@ static void test_DT_12_DT_15_dsack_undo_marks_reordering(void **state) {
     tkh_fini(&c.h);
 }
 
+/* DT-12 / DT-15: reordering is known at the first D-SACK of a copy this
+ * episode resent, not only when the last one undoes the episode: until
+ * then every late segment of the episode was resent at once (15 in one
+ * episode through 2 % reordering), and when a second episode began before
+ * the first was undone, the first one's reduction stayed. A and C are
+ * resent; A's copy comes back as a duplicate: reordering is seen while C's
+ * copy is still out, and the episode is not undone yet. */
+static void test_DT_12_DT_15_first_dsack_marks_reordering(void **state) {
+    (void)state;
+    conn c;
+    open_conn(&c, false);
+    warm(&c, 4000);
+    const uint32_t b = c.una;
+    const tk_tcb *tp = tk_tcb_at(c.h.s, (uint32_t)c.sd);
+    tk_send(c.h.s, c.sd, zeros, 5000);
+    tkh_poll(&c.h);
+    tkh_clear(&c.h);
+    tkh_run_until(&c.h, c.h.now + RTT);
+    uint32_t e[] = {b + 1000, b + 2000, b + 3000, b + 5000};
+    ack(&c, b, 65535, 2, e); /* B, D and E arrived */
+    tkh_seg g;
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);        /* A */
+    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b + 2000, R1, 1000); /* C */
+    assert_false(tp->sack->rack.reo_seen);
+    uint32_t e2[] = {b + 3000, b + 5000};
+    ack(&c, b + 2000, 65535, 1, e2); /* the originals of A and C were late */
+    uint32_t d[] = {b, b + 1000, b + 3000, b + 5000};
+    ack(&c, b + 2000, 65535, 2, d); /* A's copy is a duplicate */
+    assert_true(tp->sack->rack.reo_seen);
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 0);
+    uint32_t d2[] = {b + 2000, b + 3000};
+    ack(&c, b + 5000, 65535, 1, d2); /* and C's: the episode is undone */
+    assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 1);
+    tkh_fini(&c.h);
+}
+
 /* DT-15: a D-SACK for a copy resent in an earlier episode says nothing
  * about this one. Episode 1 resends A, which was only late (its D-SACK
  * comes later); episode 2 loses P for real and resends it. Then A's
@@ -273,6 +309,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_15_dsack_undo),
         cmocka_unit_test(test_DT_12_DT_15_dsack_undo_marks_reordering),
+        cmocka_unit_test(test_DT_12_DT_15_first_dsack_marks_reordering),
         cmocka_unit_test(test_DT_15_dsack_of_earlier_episode_keeps_reduction),
         cmocka_unit_test(test_DT_15_frto_spurious_rto_undo),
         cmocka_unit_test(test_DT_15_eifel_undo),
