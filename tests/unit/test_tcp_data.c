@@ -330,18 +330,24 @@ static void test_DT_06_rtt_sample_sets_rto(void **state) {
     tkh_fini(&h);
 }
 
+/* A connection whose peer offered MSS 1000 and SACK; data[0..n) filled
+ * with a pattern (byte i is i * mult). */
+static int open_sack_conn(tkh *h, uint8_t *data, size_t n, unsigned mult) {
+    tk_config cfg;
+    tkh_config(&cfg);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (uint8_t)(i * mult);
+    return tkh_open_fixed(h, &cfg, ISS, IRS, &o);
+}
+
 /* DT-8 + OP-3: out-of-order data is kept and SACKed; the hole filled, the
  * whole range is delivered and ACKed at once. */
 static void test_DT_08_OP_03_reassembly_with_sack(void **state) {
     (void)state;
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
-    int sd = tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     static uint8_t data[3000];
-    for (int i = 0; i < 3000; i++)
-        data[i] = (uint8_t)(i * 13);
+    int sd = open_sack_conn(&h, data, sizeof data, 13);
     tkh_seg g;
     tkh_inject(&h, TK_TCP_ACK, R1 + 2000, S1, 65535, NULL, data + 2000, 1000);
     TKH_EXPECT(&h, &g, TK_TCP_ACK, S1, R1, 0);
@@ -420,13 +426,8 @@ _Static_assert(TK_REASS_MAX_RANGES >= 24, "the receiver tracks 24 holes");
 static void test_DT_08_many_holes_kept(void **state) {
     (void)state;
     tkh h;
-    tk_config cfg;
-    tkh_config(&cfg);
-    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS | TK_OPT_SACK_PERM, 1000);
-    int sd = tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
     static uint8_t data[4800];
-    for (int i = 0; i < 4800; i++)
-        data[i] = (uint8_t)(i * 11);
+    int sd = open_sack_conn(&h, data, sizeof data, 11);
     tkh_seg g;
     for (uint32_t i = 0; i < 24; i++) { /* [200i + 100, 200i + 200) */
         uint32_t at = 200u * i + 100u;

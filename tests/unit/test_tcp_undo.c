@@ -2,6 +2,31 @@
  * Eifel (RFC 3522 / RFC 4015). Fixture: rack_fixture.h. */
 #include "rack_fixture.h"
 
+/* Sends n bytes of new data and lets one RTT pass: nothing acknowledged. */
+static void send_round(conn *c, uint32_t n) {
+    tk_send(c->h.s, c->sd, zeros, n);
+    tkh_poll(&c->h);
+    tkh_clear(&c->h);
+    tkh_run_until(&c->h, c->h.now + RTT);
+}
+
+/* A warmed-up connection sends A..E (5000 bytes from the SND.UNA it
+ * returns); one RTT later B, C and D are SACKed, and RACK resends A at
+ * once (no reordering seen yet). *before (may be NULL): the window before. */
+static uint32_t resend_a(conn *c, tk_conn_info *before) {
+    open_conn(c, false);
+    warm(c, 4000);
+    const uint32_t b = c->una;
+    if (before != NULL)
+        *before = info(c);
+    send_round(c, 5000);
+    uint32_t e[] = {b + 1000, b + 4000};
+    ack(c, b, 65535, 1, e);
+    tkh_seg g;
+    TKH_EXPECT(&c->h, &g, TK_TCP_ACK, b, R1, 1000);
+    return b;
+}
+
 /* DT-15 (RFC 2883) and DT-12 (RFC 8985 6.2 step 4): A was only reordered:
  * after its retransmission the peer reports the copy as a duplicate. The
  * reduction is undone (cwnd and ssthresh as before) and the reordering
@@ -9,18 +34,8 @@
 static void test_DT_15_dsack_undo(void **state) {
     (void)state;
     conn c;
-    open_conn(&c, false);
-    warm(&c, 4000);
-    const uint32_t b = c.una;
-    tk_conn_info before = info(&c);
-    tk_send(c.h.s, c.sd, zeros, 5000);
-    tkh_poll(&c.h);
-    tkh_clear(&c.h);
-    tkh_run_until(&c.h, c.h.now + RTT);
-    uint32_t e[] = {b + 1000, b + 4000};
-    ack(&c, b, 65535, 1, e);
-    tkh_seg g;
-    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000);
+    tk_conn_info before;
+    const uint32_t b = resend_a(&c, &before);
     assert_int_equal(info(&c).ssthresh, 2500);
     ack(&c, b + 5000, 65535, 0, NULL); /* the original A arrived */
     uint32_t d[] = {b, b + 1000};
@@ -44,28 +59,16 @@ static void test_DT_15_dsack_undo(void **state) {
 static void test_DT_12_DT_15_dsack_undo_marks_reordering(void **state) {
     (void)state;
     conn c;
-    open_conn(&c, false);
-    warm(&c, 4000);
-    const uint32_t b = c.una;
-    tk_send(c.h.s, c.sd, zeros, 5000);
-    tkh_poll(&c.h);
-    tkh_clear(&c.h);
-    tkh_run_until(&c.h, c.h.now + RTT);
-    uint32_t e[] = {b + 1000, b + 4000};
-    ack(&c, b, 65535, 1, e);
-    tkh_seg g;
-    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* A resent at once */
+    const uint32_t b = resend_a(&c, NULL);
     ack(&c, b + 5000, 65535, 0, NULL);
     uint32_t d[] = {b, b + 1000};
     ack(&c, b + 5000, 65535, 1, d); /* A's copy was a duplicate: undone */
     assert_int_equal(tk_stack_stats(c.h.s)->spurious_undos, 1);
     tkh_clear(&c.h);
     const uint32_t p = b + 5000;
-    tk_send(c.h.s, c.sd, zeros, 5000);
-    tkh_poll(&c.h);
-    tkh_clear(&c.h);
-    tkh_run_until(&c.h, c.h.now + RTT);
+    send_round(&c, 5000);
     uint32_t e2[] = {p + 1000, p + 4000};
+    tkh_seg g;
     ack(&c, p, 65535, 1, e2);
     TKH_NOTHING(&c.h); /* P may only be late */
     tkh_run_until(&c.h, c.h.now + TK_MS(49));
@@ -89,10 +92,7 @@ static void test_DT_12_DT_15_first_dsack_marks_reordering(void **state) {
     warm(&c, 4000);
     const uint32_t b = c.una;
     const tk_tcb *tp = tk_tcb_at(c.h.s, (uint32_t)c.sd);
-    tk_send(c.h.s, c.sd, zeros, 5000);
-    tkh_poll(&c.h);
-    tkh_clear(&c.h);
-    tkh_run_until(&c.h, c.h.now + RTT);
+    send_round(&c, 5000);
     uint32_t e[] = {b + 1000, b + 2000, b + 3000, b + 5000};
     ack(&c, b, 65535, 2, e); /* B, D and E arrived */
     tkh_seg g;
@@ -120,23 +120,11 @@ static void test_DT_12_DT_15_first_dsack_marks_reordering(void **state) {
 static void test_DT_15_dsack_of_earlier_episode_keeps_reduction(void **state) {
     (void)state;
     conn c;
-    open_conn(&c, false);
-    warm(&c, 4000);
-    const uint32_t b = c.una;
-    tk_send(c.h.s, c.sd, zeros, 5000);
-    tkh_poll(&c.h);
+    const uint32_t b = resend_a(&c, NULL); /* episode 1: A */
+    ack(&c, b + 5000, 65535, 0, NULL);     /* the original A arrived */
     tkh_clear(&c.h);
-    tkh_run_until(&c.h, c.h.now + RTT);
-    uint32_t e[] = {b + 1000, b + 4000};
-    ack(&c, b, 65535, 1, e);
+    send_round(&c, 2000); /* P and Q */
     tkh_seg g;
-    TKH_EXPECT(&c.h, &g, TK_TCP_ACK, b, R1, 1000); /* episode 1: A */
-    ack(&c, b + 5000, 65535, 0, NULL);             /* the original A arrived */
-    tkh_clear(&c.h);
-    tk_send(c.h.s, c.sd, zeros, 2000); /* P and Q */
-    tkh_poll(&c.h);
-    tkh_clear(&c.h);
-    tkh_run_until(&c.h, c.h.now + RTT);
     uint32_t q[] = {b + 6000, b + 7000};
     ack(&c, b + 5000, 65535, 1, q);                       /* Q arrived, P did not */
     tkh_run_until(&c.h, c.h.now + TK_MS(30));             /* the reordering window: P is lost */
