@@ -120,7 +120,7 @@ static uint64_t compact_words(const uint8_t *p, size_t len) {
 static uint64_t native_words(const uint8_t *p, size_t len) {
 #if TK_CSUM_COMPACT
     return compact_words(p, len);
-#endif
+#else
 #if defined(TK_CSUM_VECTOR)
     if (len >= TK_CSUM_VECTOR_MIN) {
         size_t n = len & ~(size_t)15;
@@ -128,6 +128,7 @@ static uint64_t native_words(const uint8_t *p, size_t len) {
     }
 #endif
     return scalar_words(p, len);
+#endif
 }
 
 /* Converts a folded native-order sum to the big-endian-word sum. */
