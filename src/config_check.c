@@ -43,9 +43,11 @@ static bool link_ok(const tk_config *c) {
 }
 
 /* DT-6: RFC 6298 2.4/2.5 bounds the RTO with a non-zero minimum below the
- * maximum. SEC-8: at least one ACK per rate-limit interval. */
+ * maximum (at most TK_RTO_LIMIT, the estimator's 32 bits). SEC-8: at least one ACK per rate-limit
+ * interval. */
 static bool timers_ok(const tk_config *c) {
-    return c->rto_min > 0 && c->rto_min <= c->rto_max && c->invalid_ack_count >= 1;
+    return c->rto_min > 0 && c->rto_min <= c->rto_max && c->rto_max <= TK_RTO_LIMIT &&
+           c->invalid_ack_count >= 1;
 }
 
 /* CM-15 port range; OP-1 MSS; DT-9 initial window of at most 64

@@ -65,7 +65,7 @@ typedef struct tk_config {
     tk_time msl;               /* 30 s; TIME_WAIT lasts 2*msl */
     tk_time rto_initial;       /* 1 s */
     tk_time rto_min;           /* 200 ms */
-    tk_time rto_max;           /* 120 s */
+    tk_time rto_max;           /* 120 s; at most TK_RTO_LIMIT */
     uint32_t syn_retries;      /* 6 */
     uint32_t synack_retries;   /* 5 */
     uint32_t retries2;         /* 15 */
@@ -315,6 +315,10 @@ typedef struct tk_config {
 #define TK_FASTOPEN_CLIENT 0x1
 #define TK_FASTOPEN_SERVER 0x2
 
+/* The longest RTO a configuration may allow (rto_max): one hour, so a
+ * connection's RTT estimator holds its microseconds in 32 bits. */
+#define TK_RTO_LIMIT TK_SEC(3600)
+
 /* Fills every field with its default. addr/netmask/mac are zero. */
 void tk_config_default(tk_config *cfg);
 
@@ -324,7 +328,7 @@ void tk_config_default(tk_config *cfg);
  * bounded and non-empty (max_sockets > 0, max_syn_backlog and
  * syn_rate_sources <= 65536, a syncache or SYN cookies, buffers 1 KiB..1
  * GiB); mtu >= 68; ip_ttl > 0; udp_tunnel_overhead 8..1024; 0 < rto_min <=
- * rto_max; invalid_ack_count >= 1; 0 < ephemeral_lo <= ephemeral_hi;
+ * rto_max <= TK_RTO_LIMIT; invalid_ack_count >= 1; 0 < ephemeral_lo <= ephemeral_hi;
  * default_mss >= 64; initial_window <= 64; cc_algorithm < TK_CC_ALGO_COUNT; ecn 0..2;
  * tx_backlog_frames <= 64; 1 <= shard_count <= TK_MAX_SHARDS and shard_index <
  * shard_count; link_caps only TK_LINK_* bits, TSO with checksum offload, and

@@ -87,12 +87,12 @@ enum tk_sockopt {
                       * below the bytes queued) */
     TK_SO_ERROR,     /* int: negative errno, cleared when read (get only) */
     TK_TCP_NODELAY,  /* int */
-    TK_TCP_KEEPIDLE, /* int seconds */
+    TK_TCP_KEEPIDLE, /* int seconds, 1..TK_SOCKOPT_SECS_MAX */
     TK_TCP_KEEPINTVL,
     TK_TCP_KEEPCNT,
     TK_TCP_NOOPT,    /* int: no TCP options on our SYN or SYN-ACK, the peer's
                       * ignored (MSS 536); set before connect() or listen() */
-    TK_TCP_KEEPINIT, /* int seconds >= 0: a connection not ESTABLISHED this
+    TK_TCP_KEEPINIT, /* int seconds 0..TK_SOCKOPT_SECS_MAX: a connection not ESTABLISHED this
                       * long after connect() (or after its SYN arrived) is
                       * dropped with ETIMEDOUT; 0 = no limit (default:
                       * tk_config.keepinit); set before connect() or listen() */
@@ -189,9 +189,15 @@ enum tk_sockopt {
      * listen(). */
     TK_IPV6_V6ONLY,
 };
+/* The longest duration of an option in seconds (49.7 days: a socket holds
+ * its milliseconds in 32 bits). TCP_KEEPIDLE, TCP_KEEPINTVL and
+ * TCP_KEEPINIT refuse more (-EINVAL); SO_LINGER takes more as this. */
+#define TK_SOCKOPT_SECS_MAX 4294967
+
 typedef struct tk_linger {
     int onoff;
-    int linger; /* seconds: 0 aborts at close(), n > 0 aborts after n s (see tk_close) */
+    int linger; /* seconds: 0 aborts at close(), n > 0 aborts after n s (see tk_close);
+                 * at most TK_SOCKOPT_SECS_MAX */
 } tk_linger;
 
 /* An option by its C names, for tools that read them from text (the

@@ -79,7 +79,7 @@ int tk_close(tk_stack *s, int sd) {
         tk_tcb_drop(s, tp, 0, "close()");
         return 0;
     case TK_TCP_TIME_WAIT:
-        if (!tk_tw_from_tcb(s, tp, tk_cold(tp)->t[TK_TIMER_TIME_WAIT]))
+        if (!tk_tw_from_tcb(s, tp, tk_tcb_timer_at(tp, TK_TIMER_TIME_WAIT)))
             tk_tcb_drop(s, tp, 0, "TIME_WAIT pool full");
         return 0;
     default:
@@ -93,7 +93,7 @@ int tk_close(tk_stack *s, int sd) {
     }
     (void)queue_fin(s, tp, "close()");
     if ((tk_cold(tp)->opts.flags & TK_SOF_LINGER) && !(tp->flags & TK_TF_FIN_ACKED))
-        tk_tcb_timer_set(s, tp, TK_TIMER_LINGER, s->now + tk_cold(tp)->opts.linger);
+        tk_tcb_timer_set(s, tp, TK_TIMER_LINGER, s->now + TK_MS(tk_cold(tp)->opts.linger_ms));
     if (tp->state == TK_TCP_FIN_WAIT_2)
         tk_tcb_timer_set(s, tp, TK_TIMER_FIN_WAIT_2, s->now + s->cfg.fin_wait2_timeout);
     return 0;

@@ -30,7 +30,7 @@ static uint8_t linux_state(int st) {
 }
 
 static uint8_t ca_state(const tk_tcb *tp) {
-    if (tp->rexmt_count > 0 && tk_cold(tp)->t[TK_TIMER_RETRANSMIT] != TK_TIME_NEVER)
+    if (tp->rexmt_count > 0 && tk_tcb_timer_armed(tp, TK_TIMER_RETRANSMIT))
         return TK_TCPI_CA_LOSS;
     if (tp->cc.in_recovery)
         return TK_TCPI_CA_RECOVERY;

@@ -136,7 +136,7 @@ void tk_tcp_established(tk_stack *s, tk_tcb *tp, const tk_seg *sg, const char *c
     tk_tcb_timer_stop(s, tp, TK_TIMER_RETRANSMIT);
     cc_start(s, tp);
     if (tk_tcb_keepalive_on(s, tp))
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tk_cold(tp)->opts.keep_idle);
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + TK_MS(tk_cold(tp)->opts.keep_idle_ms));
     if (tp->flags & TK_TF_FO_CHILD)
         tk_fastopen_child_done(s, tp); /* accept() could take it since its SYN */
     else if (tp->flags & TK_TF_PASSIVE)

@@ -15,7 +15,7 @@ static bool after_idle(const tk_tcb *tp, tk_time prev_rcv, tk_time now) {
 
 /* The RTO is read only when nothing else already calls for an ACK. */
 static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time prev_rcv, tk_time now) {
-    bool second = s->cfg.ack_second_segment && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER;
+    bool second = s->cfg.ack_second_segment && tk_tcb_timer_armed(tp, TK_TIMER_DELACK);
     bool quick = tk_cold(tp)->opts.flags & TK_SOF_QUICKACK; /* API-6 */
     if (hole_filled || second || quick ||
         tp->rcv_nxt - tp->last_ack_sent >= 2u * tk_tcp_seg_max(tp) ||
@@ -23,7 +23,7 @@ static void ack_policy(tk_stack *s, tk_tcb *tp, bool hole_filled, tk_time prev_r
         tp->flags |= TK_TF_ACKNOW;
         return;
     }
-    if (tk_cold(tp)->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+    if (!tk_tcb_timer_armed(tp, TK_TIMER_DELACK)) {
         s->stats.delayed_acks++;
         tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
     }
@@ -142,7 +142,7 @@ int tk_tcp_receive_fin(tk_stack *s, tk_tcb *tp, tk_time now) {
          * the meantime sends FIN and ACK together (unless cfg.fin_ack_now). */
         if (s->cfg.fin_ack_now)
             tp->flags |= TK_TF_ACKNOW;
-        else if (tk_cold(tp)->t[TK_TIMER_DELACK] == TK_TIME_NEVER) {
+        else if (!tk_tcb_timer_armed(tp, TK_TIMER_DELACK)) {
             s->stats.delayed_acks++;
             tk_tcb_timer_set(s, tp, TK_TIMER_DELACK, now + s->cfg.delack);
         }

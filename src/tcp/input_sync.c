@@ -164,7 +164,7 @@ static void window_update(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h) {
     tp->snd_wl2 = h->ack;
     if (win > tk_cold(tp)->max_snd_wnd)
         tk_cold(tp)->max_snd_wnd = win;
-    if (win > 0 && tk_cold(tp)->t[TK_TIMER_PERSIST] != TK_TIME_NEVER) {
+    if (win > 0 && tk_tcb_timer_armed(tp, TK_TIMER_PERSIST)) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_PERSIST);
         tk_cold(tp)->persist_count = 0;
         tp->snd_nxt = tp->snd_una;
@@ -219,8 +219,7 @@ static int process_ack(tk_stack *s, tk_tcb *tp, const tk_tcp_hdr *h, const seg_v
      * same; RFC 6675 2 also counts one that SACKs new data, whatever its
      * window (receivers that grow their window would hide losses). */
     bool dup = ack == tp->snd_una && v->len == 0 && !v->fin && tp->snd_max != tp->snd_una &&
-               tk_cold(tp)->t[TK_TIMER_PERSIST] == TK_TIME_NEVER &&
-               (win == tp->snd_wnd || new_sack);
+               !tk_tcb_timer_armed(tp, TK_TIMER_PERSIST) && (win == tp->snd_wnd || new_sack);
     bool newer = tk_seq_gt(ack, tp->snd_una);
     bool hold = false;
     if ((newer || dup) && (h->flags & TK_TCP_ECE))

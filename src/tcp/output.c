@@ -154,7 +154,7 @@ static int emit(tk_stack *s, tk_tcb *tp, uint8_t flags, uint32_t seq, uint32_t o
 }
 
 static void arm_rexmt(tk_stack *s, tk_tcb *tp, tk_time now) {
-    if (tk_cold(tp)->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER)
+    if (!tk_tcb_timer_armed(tp, TK_TIMER_RETRANSMIT))
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT,
                          now + tk_rtt_rto(&tk_cold(tp)->rtt, tp->rexmt_count));
 }
@@ -407,10 +407,8 @@ static void output_data(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_chunkq_len(&tp->sndq) - min_u32(tp->snd_nxt - tp->snd_una, tk_chunkq_len(&tp->sndq));
     /* Data waits with nothing in flight: a closed window, or one too small
      * to use (SWS): the persist timer makes sure it moves eventually. */
-    if (unsent > 0 && tp->snd_nxt == tp->snd_una &&
-        tk_cold(tp)->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER &&
-        tk_cold(tp)->t[TK_TIMER_PERSIST] == TK_TIME_NEVER &&
-        tk_cold(tp)->t[TK_TIMER_PACE] == TK_TIME_NEVER) {
+    if (unsent > 0 && tp->snd_nxt == tp->snd_una && !tk_tcb_timer_armed(tp, TK_TIMER_RETRANSMIT) &&
+        !tk_tcb_timer_armed(tp, TK_TIMER_PERSIST) && !tk_tcb_timer_armed(tp, TK_TIMER_PACE)) {
         tk_time d = tk_rtt_rto(&tk_cold(tp)->rtt, 0);
         if (d < s->cfg.persist_min)
             d = s->cfg.persist_min;

@@ -50,7 +50,7 @@ bool tk_pace_ready(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_time due = tk_cold(tp)->pace_next;
     if (tk_cold(tp)->pace_credit > 0 || due <= now || !tk_pace_on(tp))
         return true;
-    if (tk_cold(tp)->t[TK_TIMER_PACE] != due)
+    if (tk_tcb_timer_at(tp, TK_TIMER_PACE) != due)
         tk_tcb_timer_set(s, tp, TK_TIMER_PACE, due);
     return false;
 #endif

@@ -271,7 +271,7 @@ static tk_time pto(const tk_tcb *tp) {
     const tk_rtt *rt = &tk_cold(tp)->rtt;
     tk_time p = TK_SEC(1);
     if (rt->has_sample) {
-        p = 2u * rt->srtt;
+        p = 2u * (tk_time)rt->srtt;
         if (tp->snd_max - tp->snd_una <= tk_tcp_seg_max(tp))
             p += TK_RACK_MAX_ACK_DELAY;
     }
@@ -300,7 +300,7 @@ void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
     tk_rack *r = tk_rack_of(tp);
     r->arm = false;
     tk_tcb_cold *c = tk_cold(tp);
-    if (tp->snd_una == tp->snd_max || c->t[TK_TIMER_PERSIST] != TK_TIME_NEVER) {
+    if (tp->snd_una == tp->snd_max || tk_tcb_timer_armed(tp, TK_TIMER_PERSIST)) {
         r->timer = TK_RACK_TIMER_RTO;
         return;
     }
@@ -316,7 +316,7 @@ void tk_rack_arm(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + pto(tp));
         return;
     }
-    if (r->timer != TK_RACK_TIMER_RTO || c->t[TK_TIMER_RETRANSMIT] == TK_TIME_NEVER) {
+    if (r->timer != TK_RACK_TIMER_RTO || !tk_tcb_timer_armed(tp, TK_TIMER_RETRANSMIT)) {
         r->timer = TK_RACK_TIMER_RTO;
         tk_tcb_timer_set(s, tp, TK_TIMER_RETRANSMIT, now + tk_rtt_rto(&c->rtt, tp->rexmt_count));
     }

@@ -17,8 +17,8 @@ enum val_type {
     VT_U8,     /* a uint8_t field */
     VT_U16,    /* a uint16_t field */
     VT_U32,    /* a uint32_t field */
-    VT_SECS,   /* a tk_time field, the value in seconds */
-    VT_LINGER, /* SO_LINGER: a tk_linger, two flag bits and a tk_time */
+    VT_SECS,   /* a uint32_t field in ms, the value in seconds (TK_SOCKOPT_SECS_MAX) */
+    VT_LINGER, /* SO_LINGER: a tk_linger, two flag bits and a uint32_t in ms */
     VT_CUSTOM  /* the row's own get/set (state outside tk_sockopts) */
 };
 
@@ -64,7 +64,7 @@ static const opt_row rows[] = {
      VT_LINGER,
      ANY,
      TK_SOF_LINGER0 | TK_SOF_LINGER,
-     OFF(linger),
+     OFF(linger_ms),
      true,
      NULL,
      NULL,
@@ -122,9 +122,9 @@ static const opt_row rows[] = {
     {{TCP, "TCP_KEEPIDLE", TK_TCP_KEEPIDLE, false, false},
      VT_SECS,
      1,
-     INT_MAX,
+     TK_SOCKOPT_SECS_MAX,
      0,
-     OFF(keep_idle),
+     OFF(keep_idle_ms),
      true,
      NULL,
      tk_so_keep_time_set,
@@ -132,9 +132,9 @@ static const opt_row rows[] = {
     {{TCP, "TCP_KEEPINTVL", TK_TCP_KEEPINTVL, false, false},
      VT_SECS,
      1,
-     INT_MAX,
+     TK_SOCKOPT_SECS_MAX,
      0,
-     OFF(keep_intvl),
+     OFF(keep_intvl_ms),
      true,
      NULL,
      tk_so_keep_time_set,
@@ -162,9 +162,9 @@ static const opt_row rows[] = {
     {{TCP, "TCP_KEEPINIT", TK_TCP_KEEPINIT, false, false},
      VT_SECS,
      0,
-     INT_MAX,
+     TK_SOCKOPT_SECS_MAX,
      0,
-     OFF(keepinit),
+     OFF(keepinit_ms),
      true,
      NULL,
      tk_so_keepinit_set,
@@ -329,14 +329,20 @@ const tk_sockopt_info *tk_sockopt_lookup(const char *level_name, const char *nam
     return NULL;
 }
 
+/* A configured duration in whole milliseconds, capped at 32 bits. */
+static uint32_t ms32(tk_time t) {
+    uint64_t ms = tk_time_ms(t);
+    return ms < UINT32_MAX ? (uint32_t)ms : UINT32_MAX;
+}
+
 void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg) {
     memset(o, 0, sizeof(*o));
     o->rcv_cap = cfg->rcvbuf;
     o->snd_cap = cfg->sndbuf;
-    o->keep_idle = cfg->keepalive_idle;
-    o->keep_intvl = cfg->keepalive_intvl;
+    o->keep_idle_ms = ms32(cfg->keepalive_idle);
+    o->keep_intvl_ms = ms32(cfg->keepalive_intvl);
     o->keep_cnt = cfg->keepalive_probes;
-    o->keepinit = cfg->keepinit;
+    o->keepinit_ms = ms32(cfg->keepinit);
     o->ip_ttl = cfg->ip_ttl;
     o->rcvlowat = 1;
     o->cc_algo = (uint8_t)cfg->cc_algorithm;
@@ -365,10 +371,9 @@ static size_t field_size(const opt_row *r) {
     case VT_U16:
         return 2;
     case VT_U32:
-        return 4;
     case VT_SECS:
     case VT_LINGER:
-        return sizeof(tk_time);
+        return 4;
     default:
         return 0;
     }
@@ -390,8 +395,7 @@ static void store(tk_sockopts *o, const opt_row *r, int v) {
     uint8_t *p = (uint8_t *)o + r->off;
     uint8_t b = (uint8_t)v;
     uint16_t h = (uint16_t)v;
-    uint32_t u = (uint32_t)v;
-    tk_time t = TK_SEC((uint32_t)v);
+    uint32_t u = r->type == VT_SECS ? (uint32_t)v * 1000u : (uint32_t)v;
     switch (r->type) {
     case VT_FLAG:
         o->flags = (uint8_t)(v ? (o->flags | r->flag) : (o->flags & ~r->flag));
@@ -406,9 +410,6 @@ static void store(tk_sockopts *o, const opt_row *r, int v) {
     case VT_U16:
         memcpy(p, &h, sizeof(h));
         return;
-    case VT_SECS:
-        memcpy(p, &t, sizeof(t));
-        return;
     default:
         memcpy(p, &u, sizeof(u));
         return;
@@ -419,7 +420,6 @@ static int load(const tk_sockopts *o, const opt_row *r) {
     const uint8_t *p = (const uint8_t *)o + r->off;
     uint32_t u;
     uint16_t h;
-    tk_time t;
     switch (r->type) {
     case VT_FLAG:
         return (o->flags & r->flag) != 0;
@@ -430,8 +430,8 @@ static int load(const tk_sockopts *o, const opt_row *r) {
         memcpy(&h, p, sizeof(h));
         return h;
     case VT_SECS:
-        memcpy(&t, p, sizeof(t));
-        return (int)tk_time_sec(t);
+        memcpy(&u, p, sizeof(u));
+        return (int)(u / 1000u);
     default:
         memcpy(&u, p, sizeof(u));
         return (int)u;
@@ -457,13 +457,16 @@ int tk_sockopt_set_linger(tk_tcb *tp, const tk_linger *l) {
     if (l->onoff)
         f |= l->linger == 0 ? TK_SOF_LINGER0 : TK_SOF_LINGER;
     tk_cold(tp)->opts.flags = f;
-    tk_cold(tp)->opts.linger = l->onoff ? TK_SEC((uint32_t)l->linger) : 0;
+    uint32_t secs = 0;
+    if (l->onoff)
+        secs = l->linger < TK_SOCKOPT_SECS_MAX ? (uint32_t)l->linger : TK_SOCKOPT_SECS_MAX;
+    tk_cold(tp)->opts.linger_ms = secs * 1000u;
     return 0;
 }
 
 tk_linger tk_sockopt_get_linger(const tk_tcb *tp) {
     tk_linger l = {(tk_cold(tp)->opts.flags & (TK_SOF_LINGER0 | TK_SOF_LINGER)) ? 1 : 0,
-                   (int)tk_time_sec(tk_cold(tp)->opts.linger)};
+                   (int)(tk_cold(tp)->opts.linger_ms / 1000u)};
     return l;
 }
 

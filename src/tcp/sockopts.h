@@ -27,21 +27,23 @@
  * encapsulated connection (TCP_REMOTE_UDP_ENCAPS_PORT) is connection state
  * (tk_tcb.encap_port), and SO_ERROR reads tk_tcb.so_error. */
 typedef struct tk_sockopts {
-    tk_time keep_idle, keep_intvl; /* TCP_KEEPIDLE, TCP_KEEPINTVL */
-    tk_time linger;                /* SO_LINGER timeout when TK_SOF_LINGER */
-    tk_time keepinit;              /* TCP_KEEPINIT: establishment limit, 0 = none */
-    uint32_t keep_cnt;             /* TCP_KEEPCNT */
-    uint32_t rcv_cap, snd_cap;     /* SO_RCVBUF, SO_SNDBUF: buffer sizes in use */
-    uint32_t user_timeout;         /* TCP_USER_TIMEOUT in ms, 0 = retries2 decides */
-    uint32_t notsent_lowat;        /* TCP_NOTSENT_LOWAT in bytes, 0 = no limit */
-    uint32_t rcvlowat;             /* SO_RCVLOWAT in bytes, at least 1 */
-    uint16_t maxseg;               /* TCP_MAXSEG: the MSS cap asked for, 0 = the route's */
-    uint8_t flags;                 /* TK_SOF_* */
-    uint8_t ip_ttl, ip_tos;        /* IP_TTL, IP_TOS of outgoing packets */
-    bool md5sig;                   /* TCP_MD5SIG: sign every segment (RFC 2385) */
-    uint16_t fastopen_qlen;        /* TCP_FASTOPEN: Fast Open children a listener may hold */
-    uint8_t cc_algo;               /* TCP_CONGESTION: TK_CC_ALGO_* */
-    bool pacing;                   /* TCP_PACING: pace new data (CUBIC connections) */
+    /* Durations in milliseconds (32 bits: 49 days; the options take at
+     * most TK_SOCKOPT_SECS_MAX seconds); TK_MS() makes them tk_time. */
+    uint32_t keep_idle_ms, keep_intvl_ms; /* TCP_KEEPIDLE, TCP_KEEPINTVL */
+    uint32_t linger_ms;                   /* SO_LINGER timeout when TK_SOF_LINGER */
+    uint32_t keepinit_ms;                 /* TCP_KEEPINIT: establishment limit, 0 = none */
+    uint32_t keep_cnt;                    /* TCP_KEEPCNT */
+    uint32_t rcv_cap, snd_cap;            /* SO_RCVBUF, SO_SNDBUF: buffer sizes in use */
+    uint32_t user_timeout;                /* TCP_USER_TIMEOUT in ms, 0 = retries2 decides */
+    uint32_t notsent_lowat;               /* TCP_NOTSENT_LOWAT in bytes, 0 = no limit */
+    uint32_t rcvlowat;                    /* SO_RCVLOWAT in bytes, at least 1 */
+    uint16_t maxseg;                      /* TCP_MAXSEG: the MSS cap asked for, 0 = the route's */
+    uint8_t flags;                        /* TK_SOF_* */
+    uint8_t ip_ttl, ip_tos;               /* IP_TTL, IP_TOS of outgoing packets */
+    bool md5sig;                          /* TCP_MD5SIG: sign every segment (RFC 2385) */
+    uint16_t fastopen_qlen;               /* TCP_FASTOPEN: Fast Open children a listener may hold */
+    uint8_t cc_algo;                      /* TCP_CONGESTION: TK_CC_ALGO_* */
+    bool pacing;                          /* TCP_PACING: pace new data (CUBIC connections) */
 } tk_sockopts;
 
 struct tk_stack;
@@ -58,7 +60,8 @@ void tk_sockopts_inherit(tk_sockopts *child, const tk_sockopts *listener);
  * -EINVAL outside the option's range, or what the option's own rule says. */
 int tk_sockopt_set_int(struct tk_stack *s, struct tk_tcb *tp, int level, int name, int v);
 int tk_sockopt_get_int(struct tk_tcb *tp, int level, int name, int *v);
-/* SO_LINGER (a tk_linger): -EINVAL for {1, n < 0}. */
+/* SO_LINGER (a tk_linger): -EINVAL for {1, n < 0}; a timeout above
+ * TK_SOCKOPT_SECS_MAX seconds is taken as that. */
 int tk_sockopt_set_linger(struct tk_tcb *tp, const tk_linger *l);
 tk_linger tk_sockopt_get_linger(const struct tk_tcb *tp);
 

@@ -22,12 +22,12 @@ int tk_so_keep_rearm(tk_stack *s, tk_tcb *tp, int v) {
     }
     if (!tk_tcb_synchronized(tp) || tp->state == TK_TCP_SYN_RCVD)
         return 0;
-    tk_time due = tp->last_rcv + tk_cold(tp)->opts.keep_idle;
+    tk_time due = tp->last_rcv + TK_MS(tk_cold(tp)->opts.keep_idle_ms);
     if (tk_cold(tp)->keep_count > 0)
-        due = s->now + tk_cold(tp)->opts.keep_intvl;
+        due = s->now + TK_MS(tk_cold(tp)->opts.keep_intvl_ms);
     if (due < s->now)
         due = s->now;
-    tk_time cur = tk_cold(tp)->t[TK_TIMER_KEEPALIVE];
+    tk_time cur = tk_tcb_timer_at(tp, TK_TIMER_KEEPALIVE);
     if (tk_cold(tp)->keep_count > 0 && cur != TK_TIME_NEVER && cur < due)
         return 0;
     tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, due);
@@ -48,7 +48,7 @@ int tk_so_keepinit_set(tk_stack *s, tk_tcb *tp, int v) {
     if (v == 0)
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPINIT);
     else
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, s->now + tk_cold(tp)->opts.keepinit);
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, s->now + TK_MS(tk_cold(tp)->opts.keepinit_ms));
     return 0;
 }
 
@@ -98,7 +98,7 @@ int tk_so_sndbuf_set(tk_stack *s, tk_tcb *tp, int v) {
 /* TCP_QUICKACK set while an ACK is being delayed sends it now, as Linux
  * does (RFC 1122 4.2.3.2 leaves the delay to the receiver). */
 int tk_so_quickack_set(tk_stack *s, tk_tcb *tp, int v) {
-    if (v && tk_cold(tp)->t[TK_TIMER_DELACK] != TK_TIME_NEVER) {
+    if (v && tk_tcb_timer_armed(tp, TK_TIMER_DELACK)) {
         tp->flags |= TK_TF_ACKNOW;
         tk_tcb_mark_pending(s, tp);
     }
@@ -200,7 +200,7 @@ int tk_so_cc_algo_set(tk_stack *s, tk_tcb *tp, int v) {
 #if TK_WITH_PACING
 /* Pacing switched off releases what it holds back. */
 int tk_so_pacing_after(tk_stack *s, tk_tcb *tp, int v) {
-    if (v || tk_cold(tp)->t[TK_TIMER_PACE] == TK_TIME_NEVER)
+    if (v || !tk_tcb_timer_armed(tp, TK_TIMER_PACE))
         return 0;
     tk_tcb_timer_stop(s, tp, TK_TIMER_PACE);
     tk_tcb_mark_pending(s, tp);

@@ -192,7 +192,8 @@ static tk_time synack_rto(const tk_stack *s, uint32_t backoff) {
 /* When the entry gives up: the retry limit, or the listener's
  * TCP_KEEPINIT, whichever comes first. */
 static tk_time give_up_at(const tk_tcb *lp, const tk_syn_entry *e) {
-    return tk_cold(lp)->opts.keepinit > 0 ? e->born + tk_cold(lp)->opts.keepinit : TK_TIME_NEVER;
+    uint32_t ms = tk_cold(lp)->opts.keepinit_ms;
+    return ms > 0 ? e->born + TK_MS(ms) : TK_TIME_NEVER;
 }
 
 static void arm(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, tk_time now) {

@@ -33,8 +33,8 @@ tk_tcb *tk_tcb_alloc(tk_stack *s) {
     tp->hash_next = tk_cold(tp)->bind_next = tk_cold(tp)->bind_prev = TK_NIL;
     tk_cold(tp)->list_next = tk_cold(tp)->pend_next = tk_cold(tp)->pend_prev = tk_cold(tp)->parent =
         TK_NIL;
-    for (int k = 0; k < TK_TIMER_COUNT; k++)
-        tk_cold(tp)->t[k] = TK_TIME_NEVER;
+    for (int i = 0; i < TK_TIMER_SLOTS; i++)
+        tk_cold(tp)->t[i] = TK_TIME_NEVER;
     tk_sockopts_init(&tk_cold(tp)->opts, &s->cfg);
     tk_chunkq_init(&tp->rcvq, s->cfg.rcvbuf, false);
     tk_chunkq_init(&tp->sndq, s->cfg.sndbuf, true);
@@ -176,9 +176,10 @@ void tk_tcb_adopt_state(tk_stack *s, tk_tcb *tp, int state) {
 int tk_tcb_next_timer(const tk_tcb *tp, tk_time *deadline) {
     int kind = TK_TIMER_NONE;
     tk_time best = TK_TIME_NEVER;
-    for (int k = 1; k < TK_TIMER_COUNT; k++) {
-        if (tk_cold(tp)->t[k] < best) {
-            best = tk_cold(tp)->t[k];
+    for (int k = TK_TIMER_NONE + 1; k < TK_TIMER_COUNT; k++) {
+        tk_time t = tk_tcb_timer_at(tp, k);
+        if (t < best) {
+            best = t;
             kind = k;
         }
     }
@@ -218,14 +219,19 @@ void tk_tcp_timers_settle(tk_stack *s) {
  * requeueing only leaves it early), so a deadline earlier than the queued
  * one is the new earliest, and any other leaves the queue as it is. */
 void tk_tcb_timer_set(tk_stack *s, tk_tcb *tp, int kind, tk_time deadline) {
-    tk_cold(tp)->t[kind] = deadline;
+    int i = tk_timer_slot(kind);
+    if (i < 0)
+        return;
+    tk_cold(tp)->t[i] = deadline;
     if (deadline < tk_timerq_deadline(&s->timers, tp->index))
         (void)tk_timerq_arm(&s->timers, tp->index, deadline);
 }
 
 void tk_tcb_timer_stop(tk_stack *s, tk_tcb *tp, int kind) {
     (void)s; /* the queue entry is corrected when it fires or is the head */
-    tk_cold(tp)->t[kind] = TK_TIME_NEVER;
+    int i = tk_timer_slot(kind);
+    if (i >= 0)
+        tk_cold(tp)->t[i] = TK_TIME_NEVER;
 }
 
 void tk_tcb_mark_pending(tk_stack *s, tk_tcb *tp) {
@@ -249,8 +255,8 @@ void tk_tcb_error(tk_stack *s, tk_tcb *tp, int err) {
 }
 
 static void stop_all_timers(tk_stack *s, tk_tcb *tp) {
-    for (int k = 0; k < TK_TIMER_COUNT; k++)
-        tk_cold(tp)->t[k] = TK_TIME_NEVER;
+    for (int i = 0; i < TK_TIMER_SLOTS; i++)
+        tk_cold(tp)->t[i] = TK_TIME_NEVER;
     tk_tcb_timer_rearm(s, tp);
 }
 
@@ -317,8 +323,8 @@ void tk_tcb_init_conn(tk_stack *s, tk_tcb *tp, tk_time now) {
     tp->ecn = 0; /* negotiated anew for every connection (RFC 3168 6.1.1) */
     tp->last_rcv = now;
     tk_cold(tp)->last_snd = now;
-    if (tk_cold(tp)->opts.keepinit > 0)
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + tk_cold(tp)->opts.keepinit);
+    if (tk_cold(tp)->opts.keepinit_ms > 0)
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPINIT, now + TK_MS(tk_cold(tp)->opts.keepinit_ms));
     tp->mss = s->cfg.default_mss;
     tk_rtt_init(&tk_cold(tp)->rtt, s->cfg.rto_initial, s->cfg.rto_min, s->cfg.rto_max);
     tk_tcb_reass_release(s, tp);

@@ -24,7 +24,10 @@
 #ifndef TK_TCB_ALIGN
 #define TK_TCB_ALIGN 64 /* a cache line; a core without a data cache may say 8 (tk_opts.h) */
 #endif
-#define TK_TIMER_COUNT 10 /* enum tk_timer_kind, index 0 unused */
+#define TK_TIMER_COUNT 10 /* enum tk_timer_kind values, TK_TIMER_NONE included */
+/* Deadlines a connection keeps (tk_tcb_cold.t): one per timer kind compiled
+ * in; none for TK_TIMER_NONE, keep-alive or pacing without its feature. */
+#define TK_TIMER_SLOTS (TK_TIMER_COUNT - 1 - !TK_WITH_KEEPALIVE - !TK_WITH_PACING)
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
@@ -76,7 +79,7 @@
  * socket options, and listener state. It follows its hot part in the same
  * pool slot (tk_cold), so it costs no pointer and no second lookup. */
 typedef struct tk_tcb_cold {
-    tk_time t[TK_TIMER_COUNT]; /* deadline per enum tk_timer_kind */
+    tk_time t[TK_TIMER_SLOTS]; /* deadline per timer kind (tk_timer_slot) */
     tk_time last_snd;          /* time new data was last sent */
 #if TK_WITH_PACING
     tk_time pace_next; /* pacing: when the next burst may start (pace.c) */
@@ -220,6 +223,24 @@ void tk_tcb_set_state(struct tk_stack *s, tk_tcb *tp, int state, const char *cau
 /* Takes over a state without a trace event: a syncache entry becoming a
  * socket keeps the SYN_RCVD it was traced in. */
 void tk_tcb_adopt_state(struct tk_stack *s, tk_tcb *tp, int state);
+/* The slot of enum tk_timer_kind `kind` in tk_tcb_cold.t, or -1 for a kind
+ * no connection keeps (TK_TIMER_NONE, a feature's compiled out). */
+static inline int tk_timer_slot(int kind) {
+    if (kind <= TK_TIMER_NONE || kind >= TK_TIMER_COUNT ||
+        (!TK_WITH_KEEPALIVE && kind == TK_TIMER_KEEPALIVE) ||
+        (!TK_WITH_PACING && kind == TK_TIMER_PACE))
+        return -1;
+    return kind - 1 - (!TK_WITH_KEEPALIVE && kind > TK_TIMER_KEEPALIVE); /* PACE is last */
+}
+/* The deadline of timer `kind`, TK_TIME_NEVER when it is not armed. */
+static inline tk_time tk_tcb_timer_at(const tk_tcb *tp, int kind) {
+    int i = tk_timer_slot(kind);
+    return i < 0 ? TK_TIME_NEVER : tk_cold(tp)->t[i];
+}
+static inline bool tk_tcb_timer_armed(const tk_tcb *tp, int kind) {
+    return tk_tcb_timer_at(tp, kind) != TK_TIME_NEVER;
+}
+/* Arms timer `kind` (a kind compiled out is never armed). */
 void tk_tcb_timer_set(struct tk_stack *s, tk_tcb *tp, int kind, tk_time deadline);
 void tk_tcb_timer_stop(struct tk_stack *s, tk_tcb *tp, int kind);
 /* Puts the queue node at the earliest of t[] (or takes it off). */

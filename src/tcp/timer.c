@@ -203,8 +203,10 @@ static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
         tk_tcb_timer_stop(s, tp, TK_TIMER_KEEPALIVE);
         return;
     }
-    if (tk_cold(tp)->keep_count == 0 && now < tp->last_rcv + tk_cold(tp)->opts.keep_idle) {
-        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, tp->last_rcv + tk_cold(tp)->opts.keep_idle);
+    if (tk_cold(tp)->keep_count == 0 &&
+        now < tp->last_rcv + TK_MS(tk_cold(tp)->opts.keep_idle_ms)) {
+        tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE,
+                         tp->last_rcv + TK_MS(tk_cold(tp)->opts.keep_idle_ms));
         return;
     }
     if (tk_cold(tp)->keep_count >= tk_cold(tp)->opts.keep_cnt) {
@@ -214,7 +216,7 @@ static void on_keepalive(tk_stack *s, tk_tcb *tp, tk_time now) {
     }
     tk_tcp_send_keepalive(s, tp, now);
     tk_cold(tp)->keep_count++;
-    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + tk_cold(tp)->opts.keep_intvl);
+    tk_tcb_timer_set(s, tp, TK_TIMER_KEEPALIVE, now + TK_MS(tk_cold(tp)->opts.keep_intvl_ms));
 }
 
 /* SO_LINGER {1, n}: the graceful close did not finish (data or FIN still
@@ -250,9 +252,9 @@ void tk_tcp_timer_fire(tk_stack *s, tk_tcb *tp, tk_time now) {
         }
         /* An expired establishment limit wins over a retransmission due at
          * the same instant: nothing more is sent once the limit is up. */
-        if (tk_cold(tp)->t[TK_TIMER_KEEPINIT] <= now)
+        if (tk_tcb_timer_at(tp, TK_TIMER_KEEPINIT) <= now)
             kind = TK_TIMER_KEEPINIT;
-        tk_cold(tp)->t[kind] = TK_TIME_NEVER;
+        tk_tcb_timer_stop(s, tp, kind);
         switch (kind) {
         case TK_TIMER_RETRANSMIT:
             on_retransmit(s, tp, now);

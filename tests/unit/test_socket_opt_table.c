@@ -2,6 +2,7 @@
  * reaches an accepted connection with the listener's value, the others do
  * not; names resolve through tk_sockopt_lookup; ranges come from the table. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -115,11 +116,41 @@ static void test_API_1_option_ranges(void **state) {
     tkh_fini(&h);
 }
 
+/* Durations in seconds are held as 32-bit milliseconds: the largest that
+ * fits is accepted and reads back whole, one more is refused (KEEPINIT,
+ * and KEEPIDLE when keep-alive is compiled in), and SO_LINGER takes more
+ * as the largest. Before, every int was accepted. */
+static void test_API_1_duration_options_bounded(void **state) {
+    (void)state;
+    tkh h;
+    tkh_init(&h, NULL);
+    int sd = tk_socket(h.s);
+    int v = TK_SOCKOPT_SECS_MAX + 1;
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT, &v, sizeof(v)),
+                     -EINVAL);
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, &v, sizeof(v)),
+                     TK_WITH_KEEPALIVE ? -EINVAL : -ENOPROTOOPT);
+    set_int(&h, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT, TK_SOCKOPT_SECS_MAX);
+    assert_int_equal(get_int(&h, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT), TK_SOCKOPT_SECS_MAX);
+#if TK_WITH_KEEPALIVE
+    set_int(&h, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, TK_SOCKOPT_SECS_MAX);
+    assert_int_equal(get_int(&h, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE), TK_SOCKOPT_SECS_MAX);
+#endif
+    tk_linger l = {1, INT_MAX}, out = {0, 0};
+    size_t len = sizeof(out);
+    assert_int_equal(tk_setsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_LINGER, &l, sizeof(l)), 0);
+    assert_int_equal(tk_getsockopt(h.s, sd, TK_SOL_SOCKET, TK_SO_LINGER, &out, &len), 0);
+    assert_int_equal(out.onoff, 1);
+    assert_int_equal(out.linger, TK_SOCKOPT_SECS_MAX);
+    tkh_fini(&h);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_API_1_listener_passes_options),
         cmocka_unit_test(test_API_1_option_lookup_by_name),
         cmocka_unit_test(test_API_1_option_ranges),
+        cmocka_unit_test(test_API_1_duration_options_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

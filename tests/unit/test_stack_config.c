@@ -69,6 +69,9 @@ static void assert_refused(tkh *h, mutate_fn mutate) {
 static void rto_min_above_max(tk_config *c) {
     c->rto_min = c->rto_max + 1;
 }
+static void rto_max_above_limit(tk_config *c) {
+    c->rto_max = TK_RTO_LIMIT + 1;
+}
 static void rto_min_zero(tk_config *c) {
     c->rto_min = 0;
 }
@@ -110,6 +113,7 @@ static void wscale_min_15(tk_config *c) {
 static void test_DT_6_rto_bounds_checked_everywhere(void **state) {
     assert_refused(*state, rto_min_above_max);
     assert_refused(*state, rto_min_zero);
+    assert_refused(*state, rto_max_above_limit); /* the estimator's 32 bits */
 }
 
 /* The rule creation alone enforced before: at least one ACK per interval. */

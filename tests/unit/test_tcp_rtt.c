@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "tcp/rtt.h"
+#include "tcpkit/config.h"
 
 #define assert_time(a, b) assert_true((tk_time)(a) == (tk_time)(b))
 
@@ -111,6 +112,25 @@ static void test_DT_06_init_clamps_initial(void **state) {
     assert_time(tk_rtt_rto(&r, 5), 0); /* a zero RTO stays zero, no endless loop */
 }
 
+/* The estimator holds 32-bit microseconds: rto_max is capped at
+ * TK_RTO_LIMIT and a sample above rto_max counts as rto_max, so SRTT never
+ * exceeds it (before, a 50 s sample with a 10 s ceiling made SRTT 50 s). */
+static void test_DT_06_sample_capped_at_rto_max(void **state) {
+    (void)state;
+    tk_rtt r;
+    tk_rtt_init(&r, TK_SEC(1), TK_MS(200), TK_SEC(10));
+    tk_rtt_sample(&r, TK_SEC(50));
+    assert_time(r.srtt, 10000000);
+    assert_time(r.rttvar, 5000000);
+    assert_time(r.rto, 10000000);
+    tk_rtt_init(&r, TK_SEC(1), TK_MS(200), UINT64_MAX);
+    assert_time(r.rto_max, TK_RTO_LIMIT);
+    tk_rtt_sample(&r, UINT64_MAX);
+    assert_time(r.srtt, TK_RTO_LIMIT);
+    assert_time(tk_rtt_rto(&r, 3), TK_RTO_LIMIT);
+    assert_true(sizeof(tk_rtt) <= 24);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_06_initial_rto_before_sample),
@@ -120,6 +140,7 @@ int main(void) {
         cmocka_unit_test(test_DT_06_rto_max_clamp),
         cmocka_unit_test(test_DT_06_backoff_doubles_to_cap),
         cmocka_unit_test(test_DT_06_init_clamps_initial),
+        cmocka_unit_test(test_DT_06_sample_capped_at_rto_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

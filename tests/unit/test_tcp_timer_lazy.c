@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "support/tk_conn.h"
 #include "support/tk_harness.h"
+#include "tcp/tcb.h"
 
 #define ISS 0xffffff00u
 #define IRS 0xfffffc00u
@@ -70,10 +72,35 @@ static void test_DT_06_stopped_rto_leaves_no_deadline(void **state) {
     tkh_fini(&h);
 }
 
+/* Each timer kind a connection keeps has a slot of its own in the cold
+ * part; TK_TIMER_NONE and the kinds of features compiled out have none
+ * (TK_TIMER_SLOTS deadlines, not one per enum value). */
+static void test_DT_06_timer_slots_distinct(void **state) {
+    (void)state;
+    int used[TK_TIMER_SLOTS] = {0};
+    int kept = 0;
+    assert_int_equal(tk_timer_slot(TK_TIMER_NONE), -1);
+    assert_int_equal(tk_timer_slot(TK_TIMER_COUNT), -1);
+    for (int k = TK_TIMER_NONE + 1; k < TK_TIMER_COUNT; k++) {
+        int i = tk_timer_slot(k);
+        bool out = (k == TK_TIMER_KEEPALIVE && !TK_WITH_KEEPALIVE) ||
+                   (k == TK_TIMER_PACE && !TK_WITH_PACING);
+        if (out) {
+            assert_int_equal(i, -1);
+            continue;
+        }
+        assert_true(i >= 0 && i < TK_TIMER_SLOTS);
+        assert_int_equal(used[i]++, 0);
+        kept++;
+    }
+    assert_int_equal(kept, TK_TIMER_SLOTS);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_DT_06_restarted_rto_fires_at_new_deadline_only),
         cmocka_unit_test(test_DT_06_stopped_rto_leaves_no_deadline),
+        cmocka_unit_test(test_DT_06_timer_slots_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
