@@ -212,7 +212,8 @@ int tk_stack_input_rx(tk_stack *s, const uint8_t *frame, size_t len, uint32_t rx
     int rc = tk_net_input(&s->net, frame, len, now);
     s->net.rx_csum_valid = false;
     s->in_call = false;
-    tk_sock_events_sample(s);
+    if (s->events_sample != NULL)
+        s->events_sample(s);
     return rc;
 }
 
@@ -235,7 +236,8 @@ int tk_stack_poll(tk_stack *s, tk_time now) {
         tk_tcp_output(s, tp, now);
     }
     s->in_call = false;
-    tk_sock_events_sample(s);
+    if (s->events_sample != NULL)
+        s->events_sample(s);
     return 0;
 }
 

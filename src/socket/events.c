@@ -67,6 +67,7 @@ int tk_set_events(tk_stack *s, int sd, unsigned mask, tk_event_fn fn, void *arg)
     else if (e->mask != 0 && mask == 0)
         s->events->active--;
     e->mask = (uint8_t)mask;
+    s->events_sample = tk_sock_events_sample;
     e->fn = fn;
     e->arg = arg;
     e->pending = 0;

@@ -14,7 +14,8 @@ size_t tk_sock_events_slot_size(void);
 struct tk_sock_events *tk_sock_events_init(void *mem, uint32_t max_sockets);
 /* Compares each subscribed socket with what it was at the last look and
  * reports the changes (callback or queue). Called when the stack is done
- * with an input or poll. */
+ * with an input or poll, through tk_stack.events_sample, which the first
+ * tk_set_events sets. */
 void tk_sock_events_sample(tk_stack *s);
 /* Ends sd's subscription and removes its queued events (tk_close). */
 void tk_sock_events_forget(tk_stack *s, int sd);

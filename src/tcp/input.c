@@ -36,9 +36,8 @@ static void round_rcvbuf(const tk_stack *s, tk_tcb *tp) {
 }
 
 void tk_tcp_syn_options(tk_stack *s, tk_tcb *tp, const tk_tcp_opts *o) {
-    static const tk_tcp_opts none = {0};
     if (tk_cold(tp)->opts.flags & TK_SOF_NOOPT)
-        o = &none; /* TCP_NOOPT: as if the peer had sent no options */
+        o = &tk_tcp_opts_none; /* TCP_NOOPT: as if the peer had sent no options */
     uint32_t mss = (o->present & TK_OPT_MSS) ? o->mss : s->cfg.default_mss;
     if (mss > our_mss(s, tp))
         mss = our_mss(s, tp);
@@ -240,7 +239,7 @@ void tk_tcp_input_syn_sent(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time no
     if (ack_ok) {
         tk_fastopen_synack(s, tp, sg); /* OP-8: cookie, SYN data acknowledged or not */
         tp->snd_una = sg->h.ack;
-        tk_tcp_established(s, tp, sg, "rcv SYN-ACK", now);
+        tk_tcp_established(s, tp, sg, TK_CAUSE("rcv SYN-ACK"), now);
         tp->flags |= TK_TF_ACKNOW;
     } else {
         /* CM-2 simultaneous open: SYN-ACK with the same ISS. */

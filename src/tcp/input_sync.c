@@ -426,7 +426,7 @@ static int syn_rcvd_ack(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now) 
     tp->snd_wnd = (uint32_t)h->win << tp->snd_shift;
     tp->snd_wl1 = h->seq;
     tp->snd_wl2 = h->ack;
-    tk_tcp_established(s, tp, sg, "rcv ACK", now);
+    tk_tcp_established(s, tp, sg, TK_CAUSE("rcv ACK"), now);
     return GO_ON;
 }
 
@@ -454,7 +454,7 @@ static void syn_rcvd_syn(tk_stack *s, tk_tcb *tp, const tk_seg *sg, tk_time now)
     tp->snd_wl1 = h->seq;
     tp->snd_wl2 = h->ack;
     tp->last_rcv = now;
-    tk_tcp_established(s, tp, sg, "rcv SYN-ACK", now);
+    tk_tcp_established(s, tp, sg, TK_CAUSE("rcv SYN-ACK"), now);
     tk_tcp_output(s, tp, now);
 }
 

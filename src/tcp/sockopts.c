@@ -1,5 +1,5 @@
-/* The socket-option table and what drives from it: validation, get, set,
- * defaults and listener inheritance (SPEC API-1). */
+/* The socket-option table and what drives from it: validation, get and
+ * set; and the defaults and listener inheritance (SPEC API-1). */
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -31,7 +31,6 @@ typedef struct opt_row {
     int min, max;      /* accepted values */
     uint8_t flag;      /* VT_FLAG: the bit (SO_LINGER: both of its bits) */
     uint16_t off;      /* the field's offset in tk_sockopts */
-    bool inherit;      /* a listener passes it to its connections */
     set_fn own_set;    /* stores the value itself, by its own rules */
     set_fn after_set;  /* runs after the value is stored */
     get_fn custom_get; /* VT_CUSTOM */
@@ -46,17 +45,16 @@ typedef struct opt_row {
 #define IP6    "IPPROTO_IPV6", TK_IPPROTO_IPV6_LEVEL
 #define ANY    INT_MIN, INT_MAX
 
-/* Every option tcpkit knows. inherit: a listener's value passes to the
- * connections it accepts (API-1): all but SO_REUSEADDR (a bind-time
- * property of the listener's own port), the UDP port (taken from the
- * peer's SYN) and SO_ERROR. */
+/* Every option tcpkit knows. A listener passes its values to the
+ * connections it accepts (API-1, tk_sockopts_inherit): all but SO_REUSEADDR
+ * (a bind-time property of the listener's own port), TCP_FASTOPEN (the
+ * listener's queue), the UDP port (taken from the peer's SYN) and SO_ERROR. */
 static const opt_row rows[] = {
     {{SOL, "SO_REUSEADDR", TK_SO_REUSEADDR, false, false},
      VT_FLAG,
      ANY,
      TK_SOF_REUSEADDR,
      0,
-     false,
      NULL,
      NULL,
      NULL},
@@ -65,7 +63,6 @@ static const opt_row rows[] = {
      ANY,
      TK_SOF_LINGER0 | TK_SOF_LINGER,
      OFF(linger_ms),
-     true,
      NULL,
      NULL,
      NULL},
@@ -75,7 +72,6 @@ static const opt_row rows[] = {
      ANY,
      TK_SOF_KEEPALIVE,
      0,
-     true,
      NULL,
      tk_so_keep_rearm,
      NULL},
@@ -86,7 +82,6 @@ static const opt_row rows[] = {
      INT_MAX,
      0,
      OFF(rcv_cap),
-     true,
      tk_so_rcvbuf_set,
      NULL,
      NULL},
@@ -96,7 +91,6 @@ static const opt_row rows[] = {
      INT_MAX,
      0,
      OFF(snd_cap),
-     true,
      tk_so_sndbuf_set,
      NULL,
      NULL},
@@ -105,7 +99,6 @@ static const opt_row rows[] = {
      ANY,
      0,
      0,
-     false,
      NULL,
      NULL,
      tk_so_error_get},
@@ -114,7 +107,6 @@ static const opt_row rows[] = {
      ANY,
      TK_SOF_NODELAY,
      0,
-     true,
      NULL,
      tk_so_nodelay_set,
      NULL},
@@ -125,7 +117,6 @@ static const opt_row rows[] = {
      TK_SOCKOPT_SECS_MAX,
      0,
      OFF(keep_idle_ms),
-     true,
      NULL,
      tk_so_keep_time_set,
      NULL},
@@ -135,7 +126,6 @@ static const opt_row rows[] = {
      TK_SOCKOPT_SECS_MAX,
      0,
      OFF(keep_intvl_ms),
-     true,
      NULL,
      tk_so_keep_time_set,
      NULL},
@@ -145,7 +135,6 @@ static const opt_row rows[] = {
      INT_MAX,
      0,
      OFF(keep_cnt),
-     true,
      NULL,
      NULL,
      NULL},
@@ -155,7 +144,6 @@ static const opt_row rows[] = {
      ANY,
      TK_SOF_NOOPT,
      0,
-     true,
      NULL,
      NULL,
      NULL},
@@ -165,7 +153,6 @@ static const opt_row rows[] = {
      TK_SOCKOPT_SECS_MAX,
      0,
      OFF(keepinit_ms),
-     true,
      NULL,
      tk_so_keepinit_set,
      NULL},
@@ -174,7 +161,6 @@ static const opt_row rows[] = {
      ANY,
      0,
      OFF(md5sig),
-     true,
      NULL,
      NULL,
      NULL},
@@ -185,7 +171,6 @@ static const opt_row rows[] = {
      65535,
      0,
      0,
-     false,
      tk_so_encap_set,
      NULL,
      tk_so_encap_get},
@@ -197,37 +182,17 @@ static const opt_row rows[] = {
      1,
      0,
      0,
-     false,
      tk_so_v6only_set,
      NULL,
      tk_so_v6only_get},
 #endif
-    {{IP, "IP_TTL", TK_IP_TTL, false, false},
-     VT_U8,
-     1,
-     255,
-     0,
-     OFF(ip_ttl),
-     true,
-     NULL,
-     NULL,
-     NULL},
-    {{IP, "IP_TOS", TK_IP_TOS, false, false},
-     VT_U8,
-     0,
-     255,
-     0,
-     OFF(ip_tos),
-     true,
-     NULL,
-     NULL,
-     NULL},
+    {{IP, "IP_TTL", TK_IP_TTL, false, false}, VT_U8, 1, 255, 0, OFF(ip_ttl), NULL, NULL, NULL},
+    {{IP, "IP_TOS", TK_IP_TOS, false, false}, VT_U8, 0, 255, 0, OFF(ip_tos), NULL, NULL, NULL},
     {{TCP, "TCP_CORK", TK_TCP_CORK, false, false},
      VT_FLAG,
      ANY,
      TK_SOF_CORK,
      0,
-     true,
      NULL,
      tk_so_cork_set,
      NULL},
@@ -236,7 +201,6 @@ static const opt_row rows[] = {
      ANY,
      TK_SOF_QUICKACK,
      0,
-     true,
      NULL,
      tk_so_quickack_set,
      NULL},
@@ -246,7 +210,6 @@ static const opt_row rows[] = {
      INT_MAX,
      0,
      OFF(user_timeout),
-     true,
      NULL,
      NULL,
      NULL},
@@ -256,7 +219,6 @@ static const opt_row rows[] = {
      INT_MAX,
      0,
      OFF(notsent_lowat),
-     true,
      NULL,
      NULL,
      NULL},
@@ -265,7 +227,6 @@ static const opt_row rows[] = {
      ANY,
      0,
      OFF(maxseg),
-     true,
      tk_so_maxseg_set,
      NULL,
      tk_so_maxseg_get},
@@ -274,7 +235,6 @@ static const opt_row rows[] = {
      ANY,
      0,
      OFF(rcvlowat),
-     true,
      tk_so_rcvlowat_set,
      NULL,
      NULL},
@@ -285,7 +245,6 @@ static const opt_row rows[] = {
      65535,
      0,
      OFF(fastopen_qlen),
-     false,
      tk_so_fastopen_set,
      NULL,
      NULL},
@@ -296,7 +255,6 @@ static const opt_row rows[] = {
      TK_CC_ALGO_COUNT - 1,
      0,
      OFF(cc_algo),
-     true,
      tk_so_cc_algo_set,
      NULL,
      NULL},
@@ -306,7 +264,6 @@ static const opt_row rows[] = {
      ANY,
      0,
      OFF(pacing),
-     true,
      NULL,
      tk_so_pacing_after,
      NULL},
@@ -363,32 +320,16 @@ bool tk_sockopt_notsent_ok(const tk_tcb *tp) {
     return (sent < queued ? queued - sent : 0) < lowat;
 }
 
-static size_t field_size(const opt_row *r) {
-    switch (r->type) {
-    case VT_BOOL:
-    case VT_U8:
-        return 1;
-    case VT_U16:
-        return 2;
-    case VT_U32:
-    case VT_SECS:
-    case VT_LINGER:
-        return 4;
-    default:
-        return 0;
-    }
-}
-
+/* Every value but SO_REUSEADDR's (a bind-time property of the listener's own
+ * port) and TCP_FASTOPEN's (the listener's queue of Fast Open children):
+ * the whole struct, so that a device that never calls setsockopt() links
+ * no option table. */
 void tk_sockopts_inherit(tk_sockopts *child, const tk_sockopts *listener) {
-    for (size_t i = 0; i < NROWS; i++) {
-        const opt_row *r = &rows[i];
-        if (!r->inherit)
-            continue;
-        child->flags = (uint8_t)((child->flags & ~r->flag) | (listener->flags & r->flag));
-        size_t n = field_size(r);
-        if (n > 0)
-            memcpy((uint8_t *)child + r->off, (const uint8_t *)listener + r->off, n);
-    }
+    uint8_t reuse = child->flags & TK_SOF_REUSEADDR;
+    uint16_t fastopen_qlen = child->fastopen_qlen;
+    *child = *listener;
+    child->flags = (uint8_t)((listener->flags & ~TK_SOF_REUSEADDR) | reuse);
+    child->fastopen_qlen = fastopen_qlen;
 }
 
 static void store(tk_sockopts *o, const opt_row *r, int v) {

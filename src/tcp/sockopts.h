@@ -1,8 +1,10 @@
 /* Socket options: the per-socket values (tk_sockopts, a part of the TCB)
  * and the one table that describes every option (name, level, value type,
- * range, where its value lives, whether a listener passes it to its
- * connections). getsockopt, setsockopt, validation, inheritance and the
- * runner's names all come from that table (SPEC API-1; docs/engine.md). */
+ * range, where its value lives). getsockopt, setsockopt, validation and
+ * the runner's names all come from that table (SPEC API-1;
+ * docs/engine.md); a stack whose application never calls them links no
+ * table. A listener passes every value to its connections but two
+ * (tk_sockopts_inherit). */
 #ifndef TK_TCP_SOCKOPTS_H
 #define TK_TCP_SOCKOPTS_H
 
@@ -51,8 +53,9 @@ struct tk_tcb;
 
 /* The defaults of a new socket (the stack's configuration). */
 void tk_sockopts_init(tk_sockopts *o, const tk_config *cfg);
-/* Copies every option the table marks as passed from a listener to its
- * connections: the one place a child inherits (API-1). */
+/* Copies a listener's options to its new connection: every one but
+ * SO_REUSEADDR and TCP_FASTOPEN, which stay the child's own. The one place
+ * a child inherits (API-1). */
 void tk_sockopts_inherit(tk_sockopts *child, const tk_sockopts *listener);
 
 /* setsockopt / getsockopt of an int-valued option (SO_LINGER is the

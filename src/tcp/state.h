@@ -88,6 +88,9 @@ struct tk_stack {
      * and the socket event subscriptions and queue. */
     bool in_call;
     struct tk_sock_events *events;
+    /* tk_sock_events_sample once a socket has subscribed (tk_set_events),
+     * NULL before: a device that never subscribes does not link it. */
+    void (*events_sample)(struct tk_stack *s);
 };
 
 /* Slack after each receive buffer, so it can be rounded up to whole

@@ -126,7 +126,7 @@ void tk_syncache_two_way(tk_stack *s, tk_tcb *lp, tk_syn_entry *e, const tk_seg 
     tk_syncache_remove(s, e, NULL);
     tp->snd_una = tk_cold(tp)->iss + 1u; /* as if the SYN-ACK had been acknowledged */
     tp->flags &= ~TK_TF_RTT_TIMING;
-    tk_tcp_established(s, tp, sg, "snd SYN-ACK (two-way handshake, what-if)", now);
+    tk_tcp_established(s, tp, sg, TK_CAUSE("snd SYN-ACK (two-way handshake, what-if)"), now);
 }
 
 /* An ACK of our SYN that is acceptable: the handshake completes when the
@@ -155,7 +155,7 @@ static void input_rst(tk_stack *s, const tk_tcb *lp, tk_syn_entry *e, const tk_s
         TK_DROP(s, drop_rst_challenged, now);
     } else {
         s->stats.rsts_rcvd++;
-        tk_syncache_remove(s, e, "rcv RST"); /* back to LISTEN (RFC 9293 3.10.7.4) */
+        tk_syncache_remove(s, e, TK_CAUSE("rcv RST")); /* back to LISTEN (RFC 9293 3.10.7.4) */
     }
 }
 

@@ -20,8 +20,8 @@ static uint32_t send_mss(const tk_stack *s, const tk_tcb *lp, const tk_syn_entry
 }
 
 void tk_syncache_fill(tk_stack *s, const tk_tcb *lp, const tk_seg *sg, tk_syn_entry *e) {
-    static const tk_tcp_opts none = {0};
-    const tk_tcp_opts *o = (tk_cold(lp)->opts.flags & TK_SOF_NOOPT) ? &none : &sg->h.opts;
+    const tk_tcp_opts *o =
+        (tk_cold(lp)->opts.flags & TK_SOF_NOOPT) ? &tk_tcp_opts_none : &sg->h.opts;
     memset(e, 0, sizeof(*e));
     e->laddr = sg->dst;
     e->raddr = sg->src;

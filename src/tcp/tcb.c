@@ -278,7 +278,7 @@ void tk_tcb_time_wait(tk_stack *s, tk_tcb *tp, const char *cause, tk_time now) {
     if (s->cfg.sim_no_time_wait) { /* what-if (tk_config): the last ACK, then gone */
         if (tp->flags & TK_TF_ACKNOW)
             tk_tcp_send_ack(s, tp, now);
-        tk_tcb_drop(s, tp, 0, "no TIME_WAIT (what-if)");
+        tk_tcb_drop(s, tp, 0, TK_CAUSE("no TIME_WAIT (what-if)"));
         return;
     }
     tk_tcb_set_state(s, tp, TK_TCP_TIME_WAIT, cause);
@@ -296,7 +296,7 @@ void tk_tcb_time_wait(tk_stack *s, tk_tcb *tp, const char *cause, tk_time now) {
     if (tp->flags & TK_TF_V6) /* its IPv6 address is gone: the TCB waits out 2MSL */
         tk_tcb_timer_set(s, tp, TK_TIMER_TIME_WAIT, expiry);
     else
-        tk_tcb_drop(s, tp, 0, "TIME_WAIT pool full");
+        tk_tcb_drop(s, tp, 0, TK_CAUSE("TIME_WAIT pool full"));
 }
 
 uint32_t tk_tcp_iss(tk_stack *s, const tk_tcb *tp, tk_time now) {

@@ -256,6 +256,9 @@ void tk_tcb_unlink_pending(struct tk_stack *s, tk_tcb *tp);
 void tk_tcb_drop(struct tk_stack *s, tk_tcb *tp, int err, const char *cause);
 /* Enters TIME_WAIT; an orphan moves to a compact TIME_WAIT entry. */
 void tk_tcb_time_wait(struct tk_stack *s, tk_tcb *tp, const char *cause, tk_time now);
+/* A cause for a call the macros below do not cover: NULL without the trace
+ * hook, so that the string is not linked either. */
+#define TK_CAUSE(str) (TK_WITH_TRACE ? (str) : NULL)
 #if !TK_WITH_TRACE
 /* Without the trace hook a cause is never read: calls pass none, and the
  * strings are not linked (tcb.c, which defines these, #undefs them). */

@@ -7,6 +7,8 @@
 #include "tcpkit/wire/err.h"
 #include "tcpkit/wire/tcp.h"
 
+const tk_tcp_opts tk_tcp_opts_none = {0};
+
 #define OPTLEN_MSS        4
 #define OPTLEN_WSCALE     3
 #define OPTLEN_SACK_PERM  2

@@ -19,13 +19,22 @@ typedef struct opt_val {
 
 /* Values that differ from every default (tkh_config). */
 static const opt_val inherited[] = {
-    {TK_SOL_SOCKET, TK_SO_SNDBUF, 4096},         {TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, 1},
+    {TK_SOL_SOCKET, TK_SO_SNDBUF, 4096},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_NODELAY, 1},
 #if TK_WITH_KEEPALIVE
-    {TK_SOL_SOCKET, TK_SO_KEEPALIVE, 1},         {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, 77},
-    {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL, 7}, {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPCNT, 3},
+    {TK_SOL_SOCKET, TK_SO_KEEPALIVE, 1},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPIDLE, 77},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINTVL, 7},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPCNT, 3},
 #endif
-    {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT, 30}, {TK_IPPROTO_IP_LEVEL, TK_IP_TTL, 17},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_KEEPINIT, 30},
+    {TK_IPPROTO_IP_LEVEL, TK_IP_TTL, 17},
     {TK_IPPROTO_IP_LEVEL, TK_IP_TOS, 0x20},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_USER_TIMEOUT, 5000},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_NOTSENT_LOWAT, 3000},
+    {TK_SOL_SOCKET, TK_SO_RCVLOWAT, 7},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_CORK, 1},
+    {TK_IPPROTO_TCP_LEVEL, TK_TCP_QUICKACK, 1},
 };
 
 static int get_int(tkh *h, int sd, int level, int name) {
@@ -40,7 +49,8 @@ static void set_int(tkh *h, int sd, int level, int name, int v) {
 }
 
 /* One place copies a listener's options to its connections: every row
- * marked inherited arrives, SO_REUSEADDR does not. */
+ * value a listener has arrives at its connection, SO_REUSEADDR and TCP_FASTOPEN
+ * do not. */
 static void test_API_1_listener_passes_options(void **state) {
     (void)state;
     tkh h;
@@ -50,6 +60,9 @@ static void test_API_1_listener_passes_options(void **state) {
     for (size_t i = 0; i < n; i++)
         set_int(&h, ls, inherited[i].level, inherited[i].name, inherited[i].value);
     set_int(&h, ls, TK_SOL_SOCKET, TK_SO_REUSEADDR, 1);
+#if TK_WITH_FASTOPEN
+    set_int(&h, ls, TK_IPPROTO_TCP_LEVEL, TK_TCP_FASTOPEN, 5);
+#endif
     set_int(&h, ls, TK_SOL_SOCKET, TK_SO_RCVBUF, 8192);
     tk_linger lg = {1, 9};
     assert_int_equal(tk_setsockopt(h.s, ls, TK_SOL_SOCKET, TK_SO_LINGER, &lg, sizeof(lg)), 0);
@@ -60,6 +73,9 @@ static void test_API_1_listener_passes_options(void **state) {
         assert_int_equal(get_int(&h, sd, inherited[i].level, inherited[i].name),
                          inherited[i].value);
     assert_int_equal(get_int(&h, sd, TK_SOL_SOCKET, TK_SO_REUSEADDR), 0);
+#if TK_WITH_FASTOPEN
+    assert_int_equal(get_int(&h, sd, TK_IPPROTO_TCP_LEVEL, TK_TCP_FASTOPEN), 0);
+#endif
     /* The receive buffer is the listener's, rounded up to whole segments
      * once the MSS is known (as BSD's tcp_mss). */
     int rcv = get_int(&h, sd, TK_SOL_SOCKET, TK_SO_RCVBUF);

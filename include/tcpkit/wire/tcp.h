@@ -111,6 +111,8 @@ int tk_wire_tcp_opt_next(tk_tcp_opt_iter *it, tk_tcp_opt *out);
  * blocks cannot fit in 40 bytes; MD5 must be 18 bytes). A repeated option
  * overwrites the earlier one. */
 int tk_wire_tcp_opts_parse(const uint8_t *opts, size_t len, tk_tcp_opts *out);
+/* No options at all (what a segment without options parses to). */
+extern const tk_tcp_opts tk_tcp_opts_none;
 
 /* Parses and validates a TCP segment of `len` bytes (header + payload).
  * When verify_csum, the checksum is checked with the pseudo-header built from
