@@ -52,7 +52,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint32_t nsack = tk_sack_boards(cfg);
     void *sack_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_sack_board), nsack), 16);
     uint32_t nreass = tk_reass_queues(cfg);
-    void *reass_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_reass), nreass), 16);
+    uint32_t reass_size = (uint32_t)tk_reass_size(tk_reass_cap_for(cfg->rcvbuf));
+    void *reass_mem = take_pool(l, tk_pool_mem_size(reass_size, nreass), 16);
     uint32_t nchunks = tk_buf_chunks(cfg);
     void *chunk_mem = take_pool(l, tk_chunk_pool_data_size(cfg->buf_chunk_size, nchunks), 64);
     uint32_t *chunk_links = take_pool(l, tk_chunk_pool_link_size(nchunks), 4);
@@ -109,7 +110,8 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     s->cfg.rack = TK_WITH_RACK && cfg->rack; /* compiled out: classic recovery */
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb_slot), nsock);
     tk_pool_init(&s->sacks, sack_mem, sizeof(tk_sack_board), nsack);
-    tk_pool_init(&s->reasses, reass_mem, sizeof(tk_reass), nreass);
+    tk_pool_init(&s->reasses, reass_mem, reass_size, nreass);
+    s->reass_cap = tk_reass_cap_for(cfg->rcvbuf);
     tk_chunk_pool_init(&s->chunks, chunk_mem, chunk_links, cfg->buf_chunk_size, nchunks);
     s->conn_hash = conn_hash;
     s->conn_mask = conn_buckets - 1;

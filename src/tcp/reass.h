@@ -1,32 +1,50 @@
 /* Out-of-order reassembly tracker (SPEC DT-8, OP-3). The bytes themselves are
  * written into the receive ring past its committed end (tk_chunkq_write_at);
  * this structure only records which ranges beyond RCV.NXT are present, so the
- * memory used is bounded by the receive buffer plus a fixed range table. */
+ * memory used is bounded by the receive buffer plus a range table sized by
+ * it. */
 #ifndef TK_TCP_REASS_H
 #define TK_TCP_REASS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tcpkit/opts.h" /* TK_REASS_MAX_RANGES */
 #include "tcpkit/wire/tcp.h"
 
 _Static_assert(TK_REASS_MAX_RANGES >= 4 && TK_REASS_MAX_RANGES <= 255,
-               "recent[] holds range indices in a byte; SACK needs a few");
+               "recent holds range indices in a byte; SACK needs a few");
 
 typedef struct tk_reass_range {
     uint32_t start; /* offset from RCV.NXT */
     uint32_t end;   /* one past the last byte */
 } tk_reass_range;
 
+/* A tracker holds `cap` ranges, sized for the receive buffer
+ * (tk_reass_cap_for), so a stack of small buffers does not pay for the
+ * holes only a large window can have. */
 typedef struct tk_reass {
-    uint32_t count;
-    tk_reass_range r[TK_REASS_MAX_RANGES]; /* sorted, disjoint, non-adjacent */
-    /* Ranges in the order they were last extended, most recent first: the
-     * order SACK blocks are reported in (RFC 2018 4). Indices into r[]. */
-    uint8_t recent[TK_REASS_MAX_RANGES];
+    uint16_t count;
+    uint16_t cap;
+    /* cap ranges, sorted, disjoint, non-adjacent; then cap bytes: the ranges
+     * in the order they were last extended, most recent first (indices into
+     * r[]), the order SACK blocks are reported in (RFC 2018 4). */
+    tk_reass_range r[];
 } tk_reass;
 
-void tk_reass_init(tk_reass *a);
+/* The ranges by last change, newest first (count indices into r[]). */
+static inline const uint8_t *tk_reass_recent(const tk_reass *a) {
+    return (const uint8_t *)(const void *)(a->r + a->cap);
+}
+
+/* Ranges for a receive buffer of rcvbuf bytes: one per KiB (a sender of
+ * 536-byte segments losing every other one opens that many holes), at
+ * least 8 and at most TK_REASS_MAX_RANGES. */
+uint32_t tk_reass_cap_for(uint32_t rcvbuf);
+/* Bytes of a tracker of cap ranges (a multiple of 8). */
+size_t tk_reass_size(uint32_t cap);
+/* An empty tracker of cap ranges in tk_reass_size(cap) bytes at a. */
+void tk_reass_init(tk_reass *a, uint32_t cap);
 /* Records bytes [off, off + len) beyond RCV.NXT (off > 0). Overlaps merge.
  * Returns 0, or -ENOBUFS when a new range would not fit (caller drops the
  * segment and counts it). */

@@ -142,6 +142,33 @@ static void test_DT_08_many_holes_kept(void **state) {
     tkh_fini(&h);
 }
 
+/* DT-8: a tracker has a range per KiB of receive buffer (at least 8): a
+ * stack of 4 KiB buffers keeps 8 holes and drops (and counts) a ninth,
+ * and its trackers are 80 bytes, not the 584 of a 64 KiB stack's. */
+static void test_DT_08_tracker_sized_by_buffer(void **state) {
+    (void)state;
+    tkh h;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.rcvbuf = cfg.ooo_budget_bytes = 4096;
+    tk_sizes small, big;
+    tk_stack_sizes(&cfg, &small);
+    assert_int_equal(small.reass, 80);
+    tk_config dflt;
+    tk_config_default(&dflt);
+    tk_stack_sizes(&dflt, &big);
+    uint32_t cap = TK_REASS_MAX_RANGES < 64 ? TK_REASS_MAX_RANGES : 64; /* 64 KiB */
+    assert_int_equal(big.reass, (4u + cap * 9u + 7u) & ~7u);            /* 584 with 64 */
+    assert_int_equal(big.tcb - small.tcb, big.reass - small.reass);
+    tk_tcp_opts o = tkh_mss_opts(TK_OPT_MSS, 1000);
+    tkh_open_fixed(&h, &cfg, ISS, IRS, &o);
+    for (uint32_t i = 0; i < 9; i++)
+        tkh_inject(&h, TK_TCP_ACK, R1 + 200u * i + 100u, S1, 65535, NULL, zeros, 100);
+    assert_int_equal(tk_stack_stats(h.s)->ooo_segs_in, 9);
+    assert_int_equal(tk_stack_stats(h.s)->drop_ooo_no_room, 1);
+    tkh_fini(&h);
+}
+
 /* DT-8: the out-of-order budget bounds memory; beyond it segments drop. */
 static void test_DT_08_ooo_budget(void **state) {
     (void)state;
@@ -164,6 +191,7 @@ int main(void) {
         cmocka_unit_test(test_DT_08_reass_pool_empty),
         cmocka_unit_test(test_DT_08_many_holes_kept),
         cmocka_unit_test(test_DT_08_ooo_budget),
+        cmocka_unit_test(test_DT_08_tracker_sized_by_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
