@@ -91,6 +91,11 @@ footprint: board
 		timeout 5 qemu-system-arm -M mps2-an385 -nographic -nic none -kernel $$dir/tcpkit-mps2.elf \
 			</dev/null 2>/dev/null | tr -d '\r' | sed -n '/^footprint: end/q;s/^footprint: //p'; \
 	done
+	cmake -S ports/mps2-an385 -B $(BOARD_MIN_BUILD)-lto -DTK_BOARD_OPTS_DIR=$(CURDIR)/ports/mps2-an385/minimal \
+		-DTK_BOARD_LTO=ON >/dev/null
+	cmake --build $(BOARD_MIN_BUILD)-lto -j $(JOBS)
+	@echo "== minimal profile, services-only firmware, whole text (stack, board, newlib): plain / -flto"
+	@arm-none-eabi-size $(BOARD_MIN_BUILD)/tcpkit-mps2-services.elf $(BOARD_MIN_BUILD)-lto/tcpkit-mps2-services.elf
 
 # The board demo: boots the firmware in QEMU on a TAP device tk0 (root);
 # give the kernel side 198.18.0.1/24 and try ping, curl and nc on 198.18.0.2.
