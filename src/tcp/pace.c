@@ -3,12 +3,13 @@
  * an initial window of 10 segments.
  *
  * As Linux sizes its bursts (tcp_tso_autosize), segments leave in bursts
- * of about 1 ms at the pacing rate (at least two segments, as Linux's
- * tcp_min_tso_segs, at most 64 KiB): a burst goes out back to back, and the
- * next may start when the line would have carried this one at the pacing
- * rate. At low rates that is a pair at a time (a lone segment would wait
- * at the receiver for its delayed-ACK timer, RFC 5681 4.2); at the rates
- * of an in-process transfer one timer event serves tens of segments. The
+ * of about 1 ms at the pacing rate (at least TK_PACE_SS_SEGS in slow start,
+ * as Linux's tcp_min_tso_segs, TK_PACE_CA_SEGS in congestion avoidance; at
+ * most 64 KiB): a burst goes out back to back, and the next may start when
+ * the line would have carried this one at the pacing rate. At low rates in
+ * slow start that is a pair at a time (a lone segment would wait at the
+ * receiver for its delayed-ACK timer, RFC 5681 4.2); at the rates of an
+ * in-process transfer one timer event serves tens of segments. The
  * cost is one comparison per segment and, only while data waits, the
  * connection's pace timer. */
 #include "tcp/pace.h"
@@ -67,9 +68,10 @@ void tk_pace_sent(tk_tcb *tp, uint32_t len, tk_time now) {
         /* A new burst: 1 ms at the rate, counted from now when the line
          * was idle (no credit builds up). */
         uint64_t q = tk_div64_small(tk_pace_rate(tp), 1000u);
-        uint32_t pair = 2u * tk_tcp_seg_max(tp);
-        if (q < pair)
-            q = pair;
+        uint32_t segs = tp->cc.cwnd >= tp->cc.ssthresh ? TK_PACE_CA_SEGS : TK_PACE_SS_SEGS;
+        uint32_t least = segs * tk_tcp_seg_max(tp);
+        if (q < least)
+            q = least;
         c->pace_credit = q > PACE_BURST_MAX ? PACE_BURST_MAX : (uint32_t)q;
         if (c->pace_next < now)
             c->pace_next = now;

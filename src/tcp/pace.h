@@ -14,6 +14,16 @@
 #define TK_PACE_SS_PERCENT 200u
 #define TK_PACE_CA_PERCENT 120u
 
+/* The smallest burst, in segments: pairs in slow start (Linux's
+ * tcp_min_tso_segs: an initial window of 10 leaves as five pairs, each
+ * acknowledged at once by a receiver that ACKs every second segment);
+ * eight in congestion avoidance (cwnd >= ssthresh), where the window grows
+ * by a segment per RTT at most and small bursts only slow the refill after
+ * each loss (docs/congestion.md: at 5 % random loss a transfer took 9 %
+ * longer paced in pairs than unpaced, 1 % less in bursts of eight). */
+#define TK_PACE_SS_SEGS 2u
+#define TK_PACE_CA_SEGS 8u
+
 /* True when tp paces: TCP_PACING on, the CUBIC controller, an RTT sample. */
 bool tk_pace_on(const tk_tcb *tp);
 /* The FlightSize a loss, a timeout or an ECN-Echo reduces from (the cc

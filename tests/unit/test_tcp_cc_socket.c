@@ -189,6 +189,32 @@ static void test_DT_13_DT_15_pacing_spaces_initial_window(void **state) {
     tkh_fini(&h);
 }
 
+/* Congestion avoidance (cwnd >= ssthresh): bursts of at least eight
+ * segments. Rate 1.2 x 14600 B / 100 ms; each 1460-byte segment moves the
+ * next burst 1460 x 100 ms x 100 / (120 x 14600) = 8,333 us later, so the
+ * first eight leave at once and the last two 8 x 8,333 us after them. In
+ * pairs (before), the ten took five bursts 16,666 us apart, and at 5 %
+ * random loss a transfer took 9 % longer than unpaced. */
+static void test_DT_13_DT_15_avoidance_paces_bursts_of_eight(void **state) {
+    (void)state;
+    tkh h;
+    init_with(&h, TK_CC_ALGO_CUBIC, true);
+    uint32_t iss;
+    int sd = open_100ms(&h, &iss);
+    tk_tcb *tp = tk_tcb_at(h.s, (uint32_t)sd);
+    tp->cc.ssthresh = 10000; /* as after a loss: avoidance */
+    tk_tcp_info ti;
+    assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
+    assert_int_equal(ti.tcpi_pacing_rate, 175200); /* 1.2 x 14600 B / 0.1 s */
+    tk_time rel[10];
+    send_iw(&h, sd, iss, rel);
+    for (uint32_t i = 0; i < 8; i++)
+        assert_int_equal(rel[i], 0);
+    assert_int_equal(rel[8], 8u * 8333u);
+    assert_int_equal(rel[9], 8u * 8333u);
+    tkh_fini(&h);
+}
+
 /* TCP_PACING off (or NewReno): the whole window leaves at once. */
 static void test_DT_13_DT_15_pacing_off_sends_burst(void **state) {
     (void)state;
@@ -281,6 +307,7 @@ int main(void) {
         cmocka_unit_test(test_DT_13_tcp_congestion_set_get_errors),
         cmocka_unit_test(test_DT_13_socket_choice_reaches_connection),
         cmocka_unit_test(test_DT_13_DT_15_pacing_spaces_initial_window),
+        cmocka_unit_test(test_DT_13_DT_15_avoidance_paces_bursts_of_eight),
         cmocka_unit_test(test_DT_13_DT_15_pacing_off_sends_burst),
         cmocka_unit_test(test_DT_13_DT_15_pacing_off_releases_held_data),
         cmocka_unit_test(test_DT_13_DT_15_paced_loss_reduces_from_cwnd),
