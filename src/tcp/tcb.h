@@ -28,6 +28,7 @@
 /* Deadlines a connection keeps (tk_tcb_cold.t): one per timer kind compiled
  * in; none for TK_TIMER_NONE, keep-alive or pacing without its feature. */
 #define TK_TIMER_SLOTS (TK_TIMER_COUNT - 1 - !TK_WITH_KEEPALIVE - !TK_WITH_PACING)
+_Static_assert(TK_TIMER_PACE == TK_TIMER_COUNT - 1, "tk_timer_slot: pacing's is the last slot");
 
 /* TCB flags. */
 #define TK_TF_FD         0x00000001u /* the application holds a descriptor */
