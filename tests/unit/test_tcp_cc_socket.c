@@ -166,6 +166,21 @@ static void send_iw(tkh *h, int sd, uint32_t iss, tk_time rel[10]) {
     assert_false(tkh_next(h, &g));
 }
 
+/* A paced CUBIC connection from open_100ms (SRTT 100 ms, cwnd 14600), its
+ * ssthresh set when not 0, whose pacing rate is `rate` B/s. */
+static int open_paced_rate(tkh *h, uint32_t *iss, uint32_t ssthresh, uint64_t rate) {
+    init_with(h, TK_CC_ALGO_CUBIC, true);
+    int sd = open_100ms(h, iss);
+    if (ssthresh != 0)
+        tk_tcb_at(h->s, (uint32_t)sd)->cc.ssthresh = ssthresh;
+    tk_tcp_info ti;
+    assert_int_equal(tk_tcp_info_get(h->s, sd, &ti), 0);
+    assert_int_equal(ti.tcpi_rtt, 100000);
+    assert_int_equal(ti.tcpi_snd_cwnd, 10);
+    assert_int_equal(ti.tcpi_pacing_rate, rate);
+    return sd;
+}
+
 /* Slow start (cwnd < ssthresh / 2): rate = 2 x 14600 B / 100 ms, so one
  * 1460-byte segment every 1460 x 100 ms / (2 x 14600) = 5 ms exactly, sent
  * as bursts of two (Linux's tcp_min_tso_segs): a receiver that
@@ -174,14 +189,8 @@ static void send_iw(tkh *h, int sd, uint32_t iss, tk_time rel[10]) {
 static void test_DT_13_DT_15_pacing_spaces_initial_window(void **state) {
     (void)state;
     tkh h;
-    init_with(&h, TK_CC_ALGO_CUBIC, true);
     uint32_t iss;
-    int sd = open_100ms(&h, &iss);
-    tk_tcp_info ti;
-    assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
-    assert_int_equal(ti.tcpi_rtt, 100000);
-    assert_int_equal(ti.tcpi_snd_cwnd, 10);
-    assert_int_equal(ti.tcpi_pacing_rate, 292000); /* 2 x 14600 B / 0.1 s */
+    int sd = open_paced_rate(&h, &iss, 0, 292000); /* 2 x 14600 B / 0.1 s */
     tk_time rel[10];
     send_iw(&h, sd, iss, rel);
     for (uint32_t i = 0; i < 10; i++)
@@ -198,14 +207,9 @@ static void test_DT_13_DT_15_pacing_spaces_initial_window(void **state) {
 static void test_DT_13_DT_15_avoidance_paces_bursts_of_eight(void **state) {
     (void)state;
     tkh h;
-    init_with(&h, TK_CC_ALGO_CUBIC, true);
     uint32_t iss;
-    int sd = open_100ms(&h, &iss);
-    tk_tcb *tp = tk_tcb_at(h.s, (uint32_t)sd);
-    tp->cc.ssthresh = 10000; /* as after a loss: avoidance */
-    tk_tcp_info ti;
-    assert_int_equal(tk_tcp_info_get(h.s, sd, &ti), 0);
-    assert_int_equal(ti.tcpi_pacing_rate, 175200); /* 1.2 x 14600 B / 0.1 s */
+    /* ssthresh below cwnd, as after a loss; 1.2 x 14600 B / 0.1 s */
+    int sd = open_paced_rate(&h, &iss, 10000, 175200);
     tk_time rel[10];
     send_iw(&h, sd, iss, rel);
     for (uint32_t i = 0; i < 8; i++)
