@@ -52,7 +52,7 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     uint32_t nsack = tk_sack_boards(cfg);
     void *sack_mem = take_pool(l, tk_pool_mem_size(sizeof(tk_sack_board), nsack), 16);
     uint32_t nreass = tk_reass_queues(cfg);
-    uint32_t reass_size = (uint32_t)tk_reass_size(tk_reass_cap_for(cfg->rcvbuf));
+    uint32_t reass_size = (uint32_t)tk_reass_size_for(cfg->rcvbuf);
     void *reass_mem = take_pool(l, tk_pool_mem_size(reass_size, nreass), 16);
     uint32_t nchunks = tk_buf_chunks(cfg);
     void *chunk_mem = take_pool(l, tk_chunk_pool_data_size(cfg->buf_chunk_size, nchunks), 64);
@@ -111,7 +111,6 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_pool_init(&s->tcbs, tcb_mem, sizeof(tk_tcb_slot), nsock);
     tk_pool_init(&s->sacks, sack_mem, sizeof(tk_sack_board), nsack);
     tk_pool_init(&s->reasses, reass_mem, reass_size, nreass);
-    s->reass_cap = tk_reass_cap_for(cfg->rcvbuf);
     tk_chunk_pool_init(&s->chunks, chunk_mem, chunk_links, cfg->buf_chunk_size, nchunks);
     s->conn_hash = conn_hash;
     s->conn_mask = conn_buckets - 1;

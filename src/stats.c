@@ -17,7 +17,7 @@ void tk_stack_sizes(const tk_config *cfg, tk_sizes *out) {
     }
     /* Cold parts as their pools hold them (rounded up to 8). */
     size_t sack = (sizeof(tk_sack_board) + 7u) & ~(size_t)7u;
-    size_t reass = tk_reass_size(tk_reass_cap_for(cfg->rcvbuf));
+    size_t reass = tk_reass_size_for(cfg->rcvbuf);
     out->tcb = sizeof(tk_tcb_slot) + (TK_WITH_SACK_SENDER && cfg->sack_boards == 0 ? sack : 0) +
                (cfg->reass_queues == 0 ? reass : 0);
     out->time_wait = sizeof(tk_tw);

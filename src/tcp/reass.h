@@ -43,6 +43,11 @@ static inline const uint8_t *tk_reass_recent(const tk_reass *a) {
 uint32_t tk_reass_cap_for(uint32_t rcvbuf);
 /* Bytes of a tracker of cap ranges (a multiple of 8). */
 size_t tk_reass_size(uint32_t cap);
+/* Bytes of a tracker for a receive buffer of rcvbuf bytes: the pool's
+ * object size. */
+static inline size_t tk_reass_size_for(uint32_t rcvbuf) {
+    return tk_reass_size(tk_reass_cap_for(rcvbuf));
+}
 /* An empty tracker of cap ranges in tk_reass_size(cap) bytes at a. */
 void tk_reass_init(tk_reass *a, uint32_t cap);
 /* Records bytes [off, off + len) beyond RCV.NXT (off > 0). Overlaps merge.

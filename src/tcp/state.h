@@ -47,7 +47,6 @@ struct tk_stack {
 #endif
     tk_pool sacks;        /* SACK scoreboards (tcp/sack.h), taken on first use */
     tk_pool reasses;      /* reassembly trackers (tcp/reass.h), taken while data is out of order */
-    uint32_t reass_cap;   /* ranges per tracker (tk_reass_cap_for the configured rcvbuf) */
     tk_chunk_pool chunks; /* send and receive data of every socket (base/chunkq.h) */
     uint32_t *conn_hash;
     uint32_t conn_mask;

@@ -110,7 +110,7 @@ tk_reass *tk_tcb_reass_take(tk_stack *s, tk_tcb *tp, tk_time now) {
     if (tp->reass == NULL)
         TK_DROP(s, drop_ooo_no_reass, now);
     else
-        tk_reass_init(tp->reass, s->reass_cap);
+        tk_reass_init(tp->reass, tk_reass_cap_for(s->cfg.rcvbuf)); /* fixed for the stack's life */
     return tp->reass;
 }
 
