@@ -286,9 +286,13 @@ const tk_sockopt_info *tk_sockopt_lookup(const char *level_name, const char *nam
     return NULL;
 }
 
-/* A configured duration in whole milliseconds, capped at 32 bits. */
+/* A configured duration in milliseconds, rounded up (a limit never comes
+ * early, and a non-zero one never becomes 0, "none" for TCP_KEEPINIT),
+ * capped at 32 bits. */
 static uint32_t ms32(tk_time t) {
     uint64_t ms = tk_time_ms(t);
+    if (ms * 1000u < t)
+        ms++;
     return ms < UINT32_MAX ? (uint32_t)ms : UINT32_MAX;
 }
 

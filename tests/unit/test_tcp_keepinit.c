@@ -117,6 +117,33 @@ static void test_API_1_TM_2_keepinit_syn_sent(void **state) {
     tkh_fini(&h);
 }
 
+/* TM-2: a configured limit below a millisecond is still a limit. Sockets
+ * hold their durations in milliseconds; truncated, 500 us became 0 ("no
+ * limit") and the connection waited for its SYN retries. Rounded up, it
+ * ends 1 ms after connect(). */
+static void test_TM_2_keepinit_below_a_millisecond(void **state) {
+    (void)state;
+    tk_config cfg;
+    tkh_config(&cfg);
+    cfg.keepinit = 500;
+    tkh h;
+    tkh_init_fixed(&h, &cfg, ISS);
+    tkh_poll(&h);
+    tk_time t0 = h.now;
+    int sd = tk_socket(h.s);
+    tk_sockaddr r = tk_sockaddr_in4(TKH_REMOTE_ADDR, 80);
+    assert_int_equal(tk_connect(h.s, sd, &r), -EINPROGRESS);
+    tk_time due = 0;
+    assert_int_equal(conn_timer(&h, &due), TK_TIMER_KEEPINIT);
+    assert_int_equal(due, t0 + TK_MS(1));
+    tkh_run_until(&h, t0 + TK_MS(1));
+    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_SENT), 0);
+    tk_time at = 0;
+    assert_int_equal(last_error(&h, &at), -ETIMEDOUT);
+    assert_int_equal(at, t0 + TK_MS(1));
+    tkh_fini(&h);
+}
+
 /* API-1, TM-2: SYN_RCVD with tk_config.keepinit 2 s: the child whose
  * handshake never completes is gone exactly 2 s after its SYN arrived; the
  * listener stays. */
@@ -231,6 +258,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_API_1_keepinit_get_set),
         cmocka_unit_test(test_API_1_TM_2_keepinit_syn_sent),
+        cmocka_unit_test(test_TM_2_keepinit_below_a_millisecond),
         cmocka_unit_test(test_API_1_TM_2_keepinit_syn_rcvd_config),
         cmocka_unit_test(test_API_1_TM_2_keepinit_inherited_and_simultaneous),
         cmocka_unit_test(test_TM_2_keepinit_wins_over_retransmit),
