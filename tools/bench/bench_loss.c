@@ -1,10 +1,11 @@
 /* `tcpkit bench loss`: how often a bulk transfer through random loss falls
  * back to the retransmission timer (SPEC DT-12). Two stacks on the
  * simulated link, 50 ms round trip, the same loss rate in both directions;
- * A sends to B. For each loss rate and seed, one run with RACK-TLP (the
- * default) and one with the classic duplicate-ACK detection (cfg.rack =
- * false), interleaved; prints RTOs per MiB (min / median / max over the
- * seeds), and the probes, undos and virtual time. Asserts nothing. */
+ * A sends to B. For each loss rate and seed, interleaved: one run with
+ * RACK-TLP and pacing (the defaults), one with the classic duplicate-ACK
+ * detection (cfg.rack = false) and one with RACK-TLP unpaced (cfg.pacing =
+ * false); prints RTOs per MiB (min / median / max over the seeds), and the
+ * probes, undos and virtual time. Asserts nothing. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,14 +53,20 @@ static int transfer(tk_simnet *n, uint64_t bytes, uint64_t *got) {
     return *got == bytes ? 0 : -1;
 }
 
-static loss_run run_one(uint32_t loss_ppm, bool rack, uint64_t seed, uint64_t bytes) {
+/* The three senders each seed runs, in this order. */
+enum { MODE_RACK, MODE_DUPTHRESH, MODE_UNPACED, MODES };
+
+static loss_run run_one(uint32_t loss_ppm, int mode, uint64_t seed, uint64_t bytes) {
     loss_run r = {0, 0, 0, 0, 0};
     tk_simnet_opts o;
     tk_simnet_opts_default(&o, seed);
     o.link.delay = TK_MS(25);
     o.link.loss_ppm = loss_ppm;
-    for (int i = 0; i < 2; i++)
-        o.cfg[i].rack = rack;
+    for (int i = 0; i < 2; i++) {
+        o.cfg[i].rack = mode != MODE_DUPTHRESH;
+        if (mode == MODE_UNPACED)
+            o.cfg[i].pacing = false;
+    }
     tk_simnet *n = tk_bench_net(&o);
     if (!n)
         return r;
@@ -88,15 +95,16 @@ static void print_mmm(const char *what, double *v, uint32_t k) {
 }
 
 static int bench_loss_rate(uint32_t pct, uint32_t seeds, uint64_t bytes) {
-    double rto[2][LOSS_SEEDS_MAX], tlp[LOSS_SEEDS_MAX], undo[LOSS_SEEDS_MAX], vt[2][LOSS_SEEDS_MAX];
+    double rto[MODES][LOSS_SEEDS_MAX], tlp[LOSS_SEEDS_MAX], undo[LOSS_SEEDS_MAX];
+    double vt[MODES][LOSS_SEEDS_MAX];
     int fails = 0;
     for (uint32_t i = 0; i < seeds; i++) {
-        for (int m = 0; m < 2; m++) { /* interleaved: RACK, then classic, per seed */
-            loss_run r = run_one(pct * 10000u, m == 0, 1000u + i, bytes);
+        for (int m = 0; m < MODES; m++) { /* interleaved, per seed */
+            loss_run r = run_one(pct * 10000u, m, 1000u + i, bytes);
             fails += !r.ok;
             rto[m][i] = r.rto_per_mib;
             vt[m][i] = r.vtime;
-            if (m == 0) {
+            if (m == MODE_RACK) {
                 tlp[i] = r.tlp_per_mib;
                 undo[i] = r.undo_per_mib;
             }
@@ -104,12 +112,14 @@ static int bench_loss_rate(uint32_t pct, uint32_t seeds, uint64_t bytes) {
     }
     printf("loss %u %% each way, 50 ms RTT, %.1f MiB A -> B, %u seeds   (min / median / max)\n",
            pct, tk_bench_mib(bytes), seeds);
-    print_mmm("RTOs/MiB  RACK-TLP", rto[0], seeds);
-    print_mmm("RTOs/MiB  dupthresh", rto[1], seeds);
+    print_mmm("RTOs/MiB  RACK-TLP", rto[MODE_RACK], seeds);
+    print_mmm("RTOs/MiB  dupthresh", rto[MODE_DUPTHRESH], seeds);
+    print_mmm("RTOs/MiB  unpaced", rto[MODE_UNPACED], seeds);
     print_mmm("TLPs/MiB  RACK-TLP", tlp, seeds);
     print_mmm("undos/MiB RACK-TLP", undo, seeds);
-    print_mmm("seconds   RACK-TLP", vt[0], seeds);
-    print_mmm("seconds   dupthresh", vt[1], seeds);
+    print_mmm("seconds   RACK-TLP", vt[MODE_RACK], seeds);
+    print_mmm("seconds   dupthresh", vt[MODE_DUPTHRESH], seeds);
+    print_mmm("seconds   unpaced", vt[MODE_UNPACED], seeds);
     if (fails)
         printf("  %d runs did not complete\n", fails);
     return fails ? 1 : 0;
@@ -124,7 +134,8 @@ int tk_bench_loss(int argc, char **argv) {
         if (tk_cli_is_help(a)) {
             printf("usage: tcpkit bench loss [--bytes N] [--seeds N] [--quick]\n"
                    "  RTOs per MiB through 1, 5 and 10 %% random loss, RACK-TLP against\n"
-                   "  the duplicate-ACK threshold (default 4 MiB, 5 seeds; --quick: 1 MiB, 3)\n");
+                   "  the duplicate-ACK threshold and against RACK-TLP unpaced\n"
+                   "  (default 4 MiB, 5 seeds; --quick: 1 MiB, 3)\n");
             return 0;
         } else if (!strcmp(a, "--quick")) {
             bytes = 1ull << 20;
