@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "socket/fd.h"
+#include "tcp/demux.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 #include "tcpkit/socket.h"

@@ -7,6 +7,7 @@
 
 #include "base/seq.h"
 #include "net/icmp.h"
+#include "tcp/demux.h"
 #include "tcp/state.h"
 
 /* SPEC NET-5, RFC 1191 / RFC 5927 4.1: lower the MSS to fit the reported

@@ -6,6 +6,7 @@
 
 #include "base/seq.h"
 #include "net/icmp.h"
+#include "tcp/demux.h"
 #include "tcp/state.h"
 #include "tcpkit/wire/icmp6.h"
 

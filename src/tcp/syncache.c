@@ -4,6 +4,7 @@
  * syncache_input.c. */
 #include <string.h>
 
+#include "tcp/demux.h"
 #include "tcp/state.h"
 #include "tcp/syncache.h"
 #include "tcpkit/wire/ipv4.h"

@@ -287,40 +287,6 @@ static inline bool tk_tcb_peer_may_send(const tk_tcb *tp) {
 /* Keep-alives apply: SO_KEEPALIVE or the stack's keepalive_always. */
 bool tk_tcb_keepalive_on(const struct tk_stack *s, const tk_tcb *tp);
 
-/* demux.c: lookup tables and ports. */
-void tk_demux_insert(struct tk_stack *s, tk_tcb *tp);
-void tk_demux_remove(struct tk_stack *s, tk_tcb *tp);
-/* The connection of a 4-tuple: IPv4 when l6 is NULL, else IPv6 with
- * laddr/raddr the folds of l6/r6 (tcp/addr6.h). */
-tk_tcb *tk_demux_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                        uint16_t rport, const uint8_t *l6, const uint8_t *r6);
-/* The same, trying the TCB of the previous segment first: a bulk transfer
- * skips the keyed hash on almost every segment. */
-tk_tcb *tk_demux_lookup_hint(struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                             uint16_t rport, const uint8_t *l6, const uint8_t *r6);
-/* A connection of either family holds these (folded) addresses and ports. */
-bool tk_demux_fold_used(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                        uint16_t rport);
-void tk_listen_insert(struct tk_stack *s, tk_tcb *tp);
-void tk_listen_remove(struct tk_stack *s, tk_tcb *tp);
-/* The listener for a SYN to laddr:lport (IPv6: laddr the fold of l6). */
-tk_tcb *tk_listen_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport,
-                         const uint8_t *l6);
-void tk_bind_insert(struct tk_stack *s, tk_tcb *tp);
-void tk_bind_remove(struct tk_stack *s, tk_tcb *tp);
-/* A socket bound to laddr:lport (an exact address before the wildcard) that
- * neither listens nor has a connection, or NULL. */
-const tk_tcb *tk_bind_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t lport);
-/* -EADDRINUSE when tp may not bind addr:port (CM-10). */
-int tk_bind_check(const struct tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port);
-/* RFC 6056 randomized port for tp's connection to raddr:rport, or bind when
- * raddr == 0 (v6: the addresses are folds). Returns the port or
- * -EADDRNOTAVAIL. */
-int tk_port_pick(struct tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr,
-                 uint16_t rport, bool v6);
-uint32_t tk_tuple_hash(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                       uint16_t rport);
-
 /* output.c */
 void tk_tcp_output(struct tk_stack *s, tk_tcb *tp, tk_time now);
 void tk_tcp_send_ack(struct tk_stack *s, tk_tcb *tp, tk_time now);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/seq.h"
+#include "tcp/demux.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
 
