@@ -51,6 +51,14 @@ static int last_error(const tkh *h, tk_time *at) {
     return 1;
 }
 
+/* No connection left in `state`, and ETIMEDOUT reported exactly at `at`. */
+static void expect_timed_out(const tkh *h, int state, tk_time at) {
+    assert_int_equal(tk_stack_state_count(h->s, state), 0);
+    tk_time when = 0;
+    assert_int_equal(last_error(h, &when), -ETIMEDOUT);
+    assert_int_equal(when, at);
+}
+
 /* API-1: off by default; the option reads back in seconds; negative values
  * are -EINVAL. */
 static void test_API_1_keepinit_get_set(void **state) {
@@ -137,10 +145,7 @@ static void test_TM_2_keepinit_below_a_millisecond(void **state) {
     assert_int_equal(conn_timer(&h, &due), TK_TIMER_KEEPINIT);
     assert_int_equal(due, t0 + TK_MS(1));
     tkh_run_until(&h, t0 + TK_MS(1));
-    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_SENT), 0);
-    tk_time at = 0;
-    assert_int_equal(last_error(&h, &at), -ETIMEDOUT);
-    assert_int_equal(at, t0 + TK_MS(1));
+    expect_timed_out(&h, TK_TCP_SYN_SENT, t0 + TK_MS(1));
     tkh_fini(&h);
 }
 
@@ -207,10 +212,7 @@ static void test_API_1_TM_2_keepinit_inherited_and_simultaneous(void **state) {
     tkh_run_until(&h, t1 + TK_SEC(4) - 1);
     assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_RCVD), 1);
     tkh_run_until(&h, t1 + TK_SEC(4));
-    assert_int_equal(tk_stack_state_count(h.s, TK_TCP_SYN_RCVD), 0);
-    tk_time at = 0;
-    assert_int_equal(last_error(&h, &at), -ETIMEDOUT);
-    assert_int_equal(at, t1 + TK_SEC(4));
+    expect_timed_out(&h, TK_TCP_SYN_RCVD, t1 + TK_SEC(4));
     tkh_fini(&h);
 }
 
