@@ -19,8 +19,12 @@
 #   bench/tap_bench.sh build-rel/tcpkit [BYTES] [CONNS]
 # BYTES 0 measures connections only. Environment: TK_BENCH_REPS (3),
 # TK_BENCH_MODES ("plain offload"; "busy" is --offload with --busy-poll 200:
-# the loop spins instead of sleeping), and TK_BENCH_OTHER=NAME=BINARY to
-# compare a second binary (an older build) in the same run.
+# the loop spins instead of sleeping; "xdp" and "dpdk" run tcpkit's drivers
+# for real NICs on one end of a veth pair instead of TAP: AF_XDP in generic
+# mode, DPDK over its af_packet device without hugepages, the kernel's end
+# sending plain frames as a NIC's wire carries them: no TSO, GSO, GRO or
+# checksum offload), and TK_BENCH_OTHER=NAME=BINARY to compare a second
+# binary (an older build) in the same run.
 set -u
 BIN=${1:?usage: tap_bench.sh TCPKIT_BINARY [BYTES] [CONNS]}
 BYTES=${2:-1073741824}
@@ -51,18 +55,40 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b * 8 / s / 1e6 }'; }
 cps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 
-# tcpkit on TAP: TK_RUN ARGS... serves in the background; sets SPID.
+# The veth pair of the NIC modes: the kernel's end tk-k (198.18.0.1), tcpkit's
+# tk-t (no address; tcpkit answers with its own MAC on it).
+nic_veth() {
+    ip netns exec $NS_T ip link add tk-k type veth peer name tk-t || exit 1
+    for i in tk-k tk-t; do
+        ip netns exec $NS_T sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1"
+        ip netns exec $NS_T ethtool -K $i tso off gso off gro off tx off rx off >/dev/null 2>&1
+    done
+    ip netns exec $NS_T ip link set tk-t address 02:74:6b:12:00:02
+    ip netns exec $NS_T ip addr add 198.18.0.1/24 dev tk-k
+    ip netns exec $NS_T ip link set tk-k up
+    ip netns exec $NS_T ip link set tk-t up
+}
+
+# tcpkit: TK_RUN DEVICE-ARGS... -- SERVE-ARGS... serves in the background
+# on TAP (--tap tk0) or on the NIC modes' veth; sets SPID.
 tk_serve() {
-    ip netns exec $NS_T timeout --preserve-status 900 "$TK_RUN" serve --tap tk0 \
+    local dev=()
+    while [ "$1" != "--" ]; do dev+=("$1"); shift; done
+    shift
+    [ "${dev[0]}" = --tap ] || nic_veth
+    ip netns exec $NS_T timeout --preserve-status 900 "$TK_RUN" serve "${dev[@]}" \
         --addr 198.18.0.2/24 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
     local tpid=$!
     PIDS+=($tpid)
-    for i in $(seq 1 100); do
-        ip netns exec $NS_T ip link show tk0 >/dev/null 2>&1 && break
-        sleep 0.05
-    done
-    ip netns exec $NS_T ip addr add 198.18.0.1/24 dev tk0 2>/dev/null
-    ip netns exec $NS_T ip link set tk0 up
+    if [ "${dev[0]}" = --tap ]; then
+        for i in $(seq 1 100); do
+            ip netns exec $NS_T ip link show tk0 >/dev/null 2>&1 && break
+            sleep 0.05
+        done
+        ip netns exec $NS_T ip addr add 198.18.0.1/24 dev tk0 2>/dev/null
+        ip netns exec $NS_T ip link set tk0 up
+    fi
+    sleep 0.2
     SPID=$(pgrep -P $tpid | head -1)
     PIDS+=($SPID)
     for i in $(seq 1 20); do
@@ -75,13 +101,18 @@ tk_stop() {
     kill -TERM "$SPID" 2>/dev/null
     sleep 0.8
     ip netns exec $NS_T ip link del tk0 2>/dev/null
+    ip netns exec $NS_T ip link del tk-k 2>/dev/null
 }
 
 # One measurement of tcpkit: NAME MODE; appends "name mode measure value".
 run_tcpkit() {
-    local name=$1 mode=$2 flags=() r
-    [ "$mode" = offload ] && flags=(--offload)
-    [ "$mode" = busy ] && flags=(--offload --busy-poll 200)
+    local name=$1 mode=$2 flags=(--tap tk0) r
+    [ "$mode" = offload ] && flags+=(--offload)
+    [ "$mode" = busy ] && flags+=(--offload --busy-poll 200)
+    [ "$mode" = xdp ] && flags=(--xdp tk-t)
+    [ "$mode" = dpdk ] && flags=(--dpdk "--no-huge -m 256 --no-pci --no-shconf --file-prefix tkb$$ \
+--vdev=net_af_packet0,iface=tk-t")
+    flags+=(--)
     if [ "$BYTES" != 0 ]; then
         tk_serve "${flags[@]}" discard --port 9
         r=$(ip netns exec $NS_T timeout 600 $PEER send 198.18.0.2 9 "$BYTES")

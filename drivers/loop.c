@@ -92,9 +92,11 @@ static int read_burst(tk_loop *l) {
 }
 
 /* Busy polling (tk_loop.busy_us): true when frames came in while spinning,
- * before `until` and within busy_us of now. */
+ * before `until` and within busy_us of now. A device without an fd (DPDK)
+ * is read at least once before the loop sleeps: a sleep first would cost
+ * every burst TK_LOOP_SPIN_US. */
 static bool spin_input(tk_loop *l, tk_time now, tk_time until) {
-    if (l->busy_us == 0 || l->dev.fd < 0)
+    if (l->busy_us == 0 && l->dev.fd >= 0)
         return false;
     tk_time end = now + l->busy_us < until ? now + l->busy_us : until;
     do {
@@ -113,6 +115,7 @@ static bool wait_input(tk_loop *l, int extra_fd, short extra_events, tk_time now
         wait = TK_LOOP_SPIN_US; /* a polled device: look again soon */
     struct timespec ts = {(time_t)(wait / 1000000u), (long)(wait % 1000000u) * 1000};
     struct pollfd pfd[2] = {{l->dev.fd, POLLIN, 0}, {extra_fd, extra_events, 0}};
+    l->waits++;
     int rc = ppoll(pfd, 2, &ts, NULL);
     *err = rc < 0 && errno != EINTR ? -errno : 0;
     if (extra_revents != NULL)

@@ -25,6 +25,7 @@ typedef struct tk_loop {
     tk_impair *impair;    /* NULL: frames pass untouched */
     tk_pcap_writer *pcap; /* NULL: no capture */
     uint64_t frames_in, frames_out;
+    uint64_t waits; /* times the loop slept in ppoll */
     /* Busy polling: before it sleeps, the loop reads the device (one with
      * an fd) without sleeping for up to busy_us microseconds, as Linux's
      * SO_BUSY_POLL does; a frame then costs no wake-up. 0: never spin. */

@@ -26,7 +26,7 @@ struct tk_xdp_impl {
     struct xsk_ring_cons cq, rx;
     uint64_t tx_free[TX_FRAMES];
     uint32_t tx_nfree;
-    uint32_t tx_pending; /* queued since the last kick */
+    uint32_t tx_pending; /* nonzero while frames wait on the send ring */
     uint32_t rx_idx;     /* descriptor handed out by tk_xdp_rx_next */
     uint64_t rx_addr;
     bool rx_held;
@@ -180,14 +180,28 @@ int tk_xdp_write(tk_xdp *x, const uint8_t *frame, size_t len) {
     return 0;
 }
 
+/* True when the kernel has taken every descriptor off the send ring. */
+static bool tx_ring_empty(struct tk_xdp_impl *m) {
+    return xsk_prod_nb_free(&m->tx, TK_XDP_RING) == TK_XDP_RING;
+}
+
 void tk_xdp_flush(tk_xdp *x) {
     struct tk_xdp_impl *m = x->impl;
-    if (m->tx_pending > 0 || xsk_ring_prod__needs_wakeup(&m->tx)) {
-        /* Copy mode sends only on this kick. */
-        (void)sendto(xsk_socket__fd(m->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
-        m->tx_pending = 0;
+    /* Copy mode sends only on a kick, and at most a small batch per kick
+     * (32 frames in Linux's xsk_generic_xmit, then EAGAIN): kick until the
+     * ring is empty, or frames would wait for the next burst's flush while
+     * the peer waits for them (ACKs held back until its loss probe). */
+    for (uint32_t kick = 0; kick < TK_XDP_MAX_KICKS && m->tx_pending > 0; kick++) {
+        int rc = (int)sendto(xsk_socket__fd(m->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
+        int err = rc < 0 ? errno : 0;
+        reclaim(m);
+        if (tx_ring_empty(m))
+            m->tx_pending = 0;
+        else if (err != 0 && err != EAGAIN && err != EBUSY && err != ENOBUFS)
+            break; /* the device refuses: leave the rest for the next flush */
     }
-    reclaim(m);
+    if (m->tx_pending == 0)
+        reclaim(m);
 }
 
 void tk_xdp_close(tk_xdp *x) {

@@ -20,6 +20,8 @@
 #define TK_XDP_FRAME_SIZE 2048u /* one UMEM frame: an MTU 1500 frame fits */
 #define TK_XDP_FRAMES     4096u /* half for receiving, half for sending */
 #define TK_XDP_RING       2048u
+/* Kicks per flush at most: the kernel sends a batch per kick in copy mode. */
+#define TK_XDP_MAX_KICKS (TK_XDP_RING / 16u + 1u)
 
 struct tk_xdp_impl;
 

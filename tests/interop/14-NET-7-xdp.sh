@@ -1,7 +1,8 @@
 #!/bin/bash
 # Interop 14 (NET-7): `tcpkit serve --xdp` on one end of a veth pair, the
 # AF_XDP driver in generic mode: ping, curl 10 MiB with matching SHA-256,
-# a refused port, then the echo service takes a 10 MiB upload back intact.
+# a refused port, then the echo service takes a 10 MiB upload back intact,
+# and 10 MiB into discard leave the kernel no reason for a loss probe.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/nic.sh"
 tk_begin xdp
@@ -18,4 +19,5 @@ tk_ns timeout 60 nc -N "$TK_ADDR" 7 <"$TK_WORK/www/big.bin" >"$TK_WORK/echoed.bi
 [ "$(tk_sha "$TK_WORK/echoed.bin")" = "$(tk_sha "$TK_WORK/www/big.bin")" ] || tk_fail "echo differs"
 tk_log "10 MiB through echo matches"
 tk_stop_serve
+tk_nic_upload_check --xdp "$TK_NIC_T"
 echo PASS

@@ -5,6 +5,8 @@
 # (no TSO/GSO, checksums complete) as a NIC's wire would carry them.
 TK_NIC_K=tk-k
 TK_NIC_T=tk-t
+# Loss probes the kernel may send in a 10 MiB upload (tk_nic_upload_check).
+TK_NIC_MAX_PROBES=${TK_NIC_MAX_PROBES:-4}
 
 tk_veth() {
     tk_ns ip link add "$TK_NIC_K" type veth peer name "$TK_NIC_T" || tk_fail "cannot create the veth pair"
@@ -56,4 +58,26 @@ tk_nic_checks() {
     code=$(tk_ns timeout 10 curl -s -o /dev/null -w '%{http_code}' "http://$TK_ADDR:81/" 2>/dev/null)
     [ "$code" = 000 ] || tk_fail "port 81 answered $code instead of refusing"
     tk_log "a closed port refuses"
+}
+
+# tk_kernel_counter NAME: the kernel's counter NAME (nstat) in the test's
+# namespace, absolute (the namespace is the test's own).
+tk_kernel_counter() {
+    tk_ns nstat -saz "$1" | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+# tk_nic_upload_check DEVICE-OPTIONS...: 10 MiB from the kernel into
+# tcpkit's discard service; the kernel's sender must not have waited for
+# tcpkit's ACKs until its tail loss probe fired (NET-7: a driver that holds
+# frames back until its next flush, as AF_XDP's copy mode did when it sent
+# one batch of 32 per kick, makes the kernel probe dozens of times here).
+tk_nic_upload_check() {
+    local p0 p1
+    tk_nic_serve discard "$@" -- discard --port 9
+    p0=$(tk_kernel_counter TcpExtTCPLossProbes)
+    tk_ns timeout 60 nc -N "$TK_ADDR" 9 <"$TK_WORK/www/big.bin" || tk_fail "upload to discard failed"
+    p1=$(tk_kernel_counter TcpExtTCPLossProbes)
+    tk_log "10 MiB uploaded; the kernel's loss probes: $((p1 - p0))"
+    [ $((p1 - p0)) -le "$TK_NIC_MAX_PROBES" ] || tk_fail "the kernel sent $((p1 - p0)) loss probes (at most $TK_NIC_MAX_PROBES)"
+    tk_stop_serve
 }

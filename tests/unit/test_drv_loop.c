@@ -136,6 +136,34 @@ static void test_NET_07_loop_busy_poll_reads_without_wakeup(void **state) {
     assert_int_equal(frames_read_without_wakeup(500), 1);
 }
 
+/* A polled device (DPDK: no fd) is read before the loop sleeps: a frame
+ * already waiting costs no wait, with or without busy polling. */
+static void polled_device_read_before_sleeping(tk_time busy_us) {
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    wire w = {sv[0], sv[1]};
+    static tk_loop l;
+    tk_stack *s = make_loop(&l, &w, -1, busy_us);
+    uint8_t f[60];
+    assert_int_equal(send(w.test_fd, f, arp_request(f), 0), 60);
+    assert_int_equal(tk_loop_step(&l, -1, 0, TK_MS(100), NULL), 0);
+    assert_int_equal(l.frames_in, 1);
+    assert_int_equal(l.waits, 0);
+    /* Nothing waiting: the loop sleeps, TK_LOOP_SPIN_US at most per wait. */
+    assert_int_equal(tk_loop_step(&l, -1, 0, TK_MS(1), NULL), 0);
+    assert_int_equal(l.frames_in, 1);
+    assert_true(l.waits >= 1);
+    tk_stack_destroy(s, tk_loop_now());
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void test_NET_07_loop_polled_device_read_before_sleeping(void **state) {
+    (void)state;
+    polled_device_read_before_sleeping(0);
+    polled_device_read_before_sleeping(500);
+}
+
 static void test_NET_07_loop_answers_without_busy_poll(void **state) {
     (void)state;
     answers_arp(0);
@@ -151,6 +179,7 @@ int main(void) {
         cmocka_unit_test(test_NET_07_loop_answers_without_busy_poll),
         cmocka_unit_test(test_NET_07_loop_answers_with_busy_poll),
         cmocka_unit_test(test_NET_07_loop_busy_poll_reads_without_wakeup),
+        cmocka_unit_test(test_NET_07_loop_polled_device_read_before_sleeping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
