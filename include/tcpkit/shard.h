@@ -9,7 +9,7 @@
  *
  * The hash is the Toeplitz hash of receive-side scaling over (source
  * address, destination address, source port, destination port) in network
- * byte order, with the symmetric key (0x6d5a repeated), which gives both
+ * byte order, IPv4 or IPv6, with the symmetric key (0x6d5a repeated), which gives both
  * directions of a connection the same hash; configure a NIC with that key
  * and a default 128-entry indirection table for the same steering. */
 #ifndef TCPKIT_SHARD_H
@@ -29,6 +29,11 @@ extern const uint8_t tk_rss_symmetric_key[TK_RSS_KEY_LEN];
  * least 16 bytes; NICs use 40). */
 uint32_t tk_rss_hash_v4(const uint8_t *key, uint32_t saddr, uint16_t sport, uint32_t daddr,
                         uint16_t dport);
+/* The RSS hash of an IPv6 TCP 4-tuple (addresses in network order, ports
+ * host order): the same function over source address, destination address,
+ * source port, destination port (36 bytes; key at least 40 bytes). */
+uint32_t tk_rss_hash_v6(const uint8_t *key, const uint8_t saddr[16], uint16_t sport,
+                        const uint8_t daddr[16], uint16_t dport);
 /* The queue a hash lands in through a 128-entry indirection table filled
  * round-robin over count queues (a NIC's default): (hash mod 128) mod
  * count. 0 for count 0. */
@@ -37,5 +42,8 @@ uint32_t tk_rss_queue(uint32_t hash, uint32_t count);
  * symmetric-key hash. */
 uint32_t tk_flow_shard_v4(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
                           uint32_t count);
+/* The shard of an IPv6 flow, either direction. */
+uint32_t tk_flow_shard_v6(const uint8_t saddr[16], uint16_t sport, const uint8_t daddr[16],
+                          uint16_t dport, uint32_t count);
 
 #endif

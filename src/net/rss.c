@@ -1,5 +1,7 @@
 /* Receive-side scaling hash and queue of a flow (tcpkit/shard.h, SPEC
  * NET-8). */
+#include <string.h>
+
 #include "base/toeplitz.h"
 #include "tcpkit/shard.h"
 
@@ -28,6 +30,18 @@ uint32_t tk_rss_hash_v4(const uint8_t *key, uint32_t saddr, uint16_t sport, uint
     return tk_toeplitz(key, TK_RSS_KEY_LEN, in, sizeof in);
 }
 
+uint32_t tk_rss_hash_v6(const uint8_t *key, const uint8_t saddr[16], uint16_t sport,
+                        const uint8_t daddr[16], uint16_t dport) {
+    uint8_t in[36];
+    memcpy(in, saddr, 16);
+    memcpy(in + 16, daddr, 16);
+    in[32] = (uint8_t)(sport >> 8);
+    in[33] = (uint8_t)sport;
+    in[34] = (uint8_t)(dport >> 8);
+    in[35] = (uint8_t)dport;
+    return tk_toeplitz(key, TK_RSS_KEY_LEN, in, sizeof in);
+}
+
 uint32_t tk_rss_queue(uint32_t hash, uint32_t count) {
     return count == 0 ? 0 : (hash % TK_RSS_RETA_SIZE) % count;
 }
@@ -35,4 +49,9 @@ uint32_t tk_rss_queue(uint32_t hash, uint32_t count) {
 uint32_t tk_flow_shard_v4(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
                           uint32_t count) {
     return tk_rss_queue(tk_rss_hash_v4(tk_rss_symmetric_key, saddr, sport, daddr, dport), count);
+}
+
+uint32_t tk_flow_shard_v6(const uint8_t saddr[16], uint16_t sport, const uint8_t daddr[16],
+                          uint16_t dport, uint32_t count) {
+    return tk_rss_queue(tk_rss_hash_v6(tk_rss_symmetric_key, saddr, sport, daddr, dport), count);
 }

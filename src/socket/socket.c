@@ -44,7 +44,7 @@ static int do_bind(tk_stack *s, tk_tcb *tp, const tk_sock_ip *ip, uint16_t port)
     if (!addr_ours(s, ip))
         return -EADDRNOTAVAIL;
     if (port == 0) {
-        int p = tk_port_pick(s, tp, addr, 0, 0, false);
+        int p = tk_port_pick(s, tp, addr, 0, 0, NULL);
         if (p < 0)
             return p;
         port = (uint16_t)p;
@@ -163,7 +163,7 @@ int tk_connect(tk_stack *s, int sd, const tk_sockaddr *addr) {
             tk_tw_lookup(s, laddr, tp->lport, raddr, addr->port) != NULL)
             return -EADDRINUSE; /* CM-10 */
     } else {
-        int p = tk_port_pick(s, tp, laddr, raddr, addr->port, false);
+        int p = tk_port_pick(s, tp, laddr, raddr, addr->port, NULL);
         if (p < 0)
             return p;
         tp->lport = (uint16_t)p;
@@ -210,7 +210,10 @@ static int connect6(tk_stack *s, tk_tcb *tp, const tk_sock_ip *ip, uint16_t rpor
             tk_tw_lookup6(s, l6, tp->lport, ip->a4, rport) != NULL)
             return -EADDRINUSE; /* CM-10 */
     } else {
-        int p = tk_port_pick(s, tp, laddr, ip->a4, rport, true);
+        tk_a6pair pair = {.flow = 0};
+        memcpy(pair.l, l6, 16);
+        memcpy(pair.r, ip->a6, 16);
+        int p = tk_port_pick(s, tp, laddr, ip->a4, rport, &pair);
         if (p < 0)
             return p;
         tp->lport = (uint16_t)p;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/siphash.h"
+#include "tcp/addr6.h"
 #include "tcp/demux.h"
 #include "tcp/state.h"
 #include "tcp/timewait.h"
@@ -224,8 +225,16 @@ bool tk_demux_fold_used(const tk_stack *s, uint32_t laddr, uint16_t lport, uint3
  * search over the range, skipping bound ports and 4-tuples in use or in
  * TIME_WAIT (CM-15), and, in a sharded stack, ports whose flow RSS steers
  * to another shard (NET-8: about (count - 1) / count of them). */
+/* NET-8: the shard RSS steers the flow to (either direction). */
+static uint32_t flow_shard(const tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                           uint16_t rport, const tk_a6pair *a6) {
+    if (a6 != NULL)
+        return tk_flow_shard_v6(a6->l, lport, a6->r, rport, s->cfg.shard_count);
+    return tk_flow_shard_v4(laddr, lport, raddr, rport, s->cfg.shard_count);
+}
+
 int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, uint16_t rport,
-                 bool v6) {
+                 const tk_a6pair *a6) {
     uint32_t lo = s->cfg.ephemeral_lo;
     uint32_t num = (uint32_t)s->cfg.ephemeral_hi - lo + 1u;
     uint32_t r = s->io.random ? s->io.random(s->io.ctx) : 0;
@@ -239,10 +248,10 @@ int tk_port_pick(tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr, 
                 return port;
             continue;
         }
-        if (TK_WITH_SHARDS && s->cfg.shard_count > 1 && !v6 &&
-            tk_flow_shard_v4(laddr, port, raddr, rport, s->cfg.shard_count) != s->cfg.shard_index)
+        if (TK_WITH_SHARDS && s->cfg.shard_count > 1 &&
+            flow_shard(s, laddr, port, raddr, rport, a6) != s->cfg.shard_index)
             continue; /* NET-8: its frames would be steered to another shard */
-        if (tuple_free(s, laddr, port, raddr, rport, v6))
+        if (tuple_free(s, laddr, port, raddr, rport, a6 != NULL))
             return port;
     }
     return -EADDRNOTAVAIL;

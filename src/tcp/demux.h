@@ -34,10 +34,11 @@ const tk_tcb *tk_bind_lookup(const struct tk_stack *s, uint32_t laddr, uint16_t 
 /* -EADDRINUSE when tp may not bind addr:port (CM-10). */
 int tk_bind_check(const struct tk_stack *s, const tk_tcb *tp, uint32_t addr, uint16_t port);
 /* RFC 6056 randomized port for tp's connection to raddr:rport, or bind when
- * raddr == 0 (v6: the addresses are folds). Returns the port or
+ * raddr == 0. For IPv6 a6 holds the full addresses (local, remote) and
+ * laddr, raddr their folds; NULL for IPv4. Returns the port or
  * -EADDRNOTAVAIL. */
 int tk_port_pick(struct tk_stack *s, const tk_tcb *tp, uint32_t laddr, uint32_t raddr,
-                 uint16_t rport, bool v6);
+                 uint16_t rport, const struct tk_a6pair *a6);
 uint32_t tk_tuple_hash(const struct tk_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                        uint16_t rport);
 
