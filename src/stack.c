@@ -80,7 +80,9 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
     tk_md5_key *md5_keys = take(l, sizeof(tk_md5_key) * cfg->md5_keys, 8);
     void *sc_mem = take(l, tk_syncache_mem_size(cfg->max_syn_backlog), 8);
     void *sr_mem = take(l, tk_synrate_mem_size(cfg->syn_rate_sources), 8);
-    void *txq_mem = take(l, tk_txq_mem_size(cfg->tx_backlog_frames, frame_cap), 8);
+    /* A backlog of one frame waits in the output frame itself (net/txq.h). */
+    uint32_t txq_slots = cfg->tx_backlog_frames > 1 ? cfg->tx_backlog_frames : 0;
+    void *txq_mem = take(l, tk_txq_mem_size(txq_slots, frame_cap), 8);
     void *ev_mem = take(l, tk_sock_events_mem_size(nsock), 8);
     /* IPv6's neighbour cache and its queue: only when it is on. */
     bool v6 = TK_WITH_IPV6 && cfg->ipv6;
@@ -97,7 +99,10 @@ static bool plan(layout *l, const tk_config *cfg, tk_stack **out) {
         !frame || !arp_mem || !frag_mem || !md5_keys || !sc_mem || !sr_mem || !txq_mem || !ev_mem ||
         (v6 && (!nd || !nd_q || !tcb6 || !syn6 || !frag6_mem)))
         return false;
-    tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
+    if (cfg->tx_backlog_frames == 1)
+        tk_txq_init_in_place(&s->net.txq, frame, frame_cap);
+    else
+        tk_txq_init(&s->net.txq, txq_mem, cfg->tx_backlog_frames, frame_cap);
     s->events = tk_sock_events_init(ev_mem, nsock);
     memset(md5_keys, 0, sizeof(tk_md5_key) * cfg->md5_keys);
     s->md5_keys = md5_keys;

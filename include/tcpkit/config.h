@@ -267,7 +267,11 @@ typedef struct tk_config {
 
     /* Frames kept while the driver's output answers busy (tk_stack_io):
      * 2, at most 64. With none free a busy frame is dropped (counted in
-     * tx_busy_drops) and TCP retransmits it. 0: busy frames are dropped. */
+     * tx_busy_drops) and TCP retransmits it. 0: busy frames are dropped.
+     * 1 costs no memory: the frame waits in the stack's output buffer, is
+     * offered again at each poll, and when the stack is about to build its
+     * next frame there it is offered once more and, if the driver is still
+     * busy, dropped (counted) to make room. */
     uint32_t tx_backlog_frames;
     /* An interface with no address of its own yet: addr 0 and a zero MAC
      * are accepted only when this is true (false by default, so a forgotten

@@ -51,6 +51,7 @@ static void reply(tk_net *net, const tk_arp_pkt *a, tk_time now) {
     r.spa = net->cfg->addr;
     memcpy(r.tha, a->sha, 6);
     r.tpa = a->spa;
+    tk_net_frame_begin(net);
     (void)tk_wire_arp_emit(&r, net->frame + TK_ETH_HLEN, net->frame_cap - TK_ETH_HLEN);
     tk_net_emit(net, a->sha, TK_ETHERTYPE_ARP, TK_ARP_LEN, now);
 }

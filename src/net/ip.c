@@ -25,6 +25,7 @@ static tk_neigh *neigh_find(tk_net *net, uint32_t addr) {
 }
 
 uint8_t *tk_net_payload(tk_net *net, size_t *cap) {
+    tk_net_frame_begin(net);
     *cap = net->frame_cap - TK_ETH_HLEN - TK_IPV4_HLEN;
     return net->frame + TK_ETH_HLEN + TK_IPV4_HLEN;
 }

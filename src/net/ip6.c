@@ -198,6 +198,7 @@ int tk_net_ip6_input(tk_net *net, const uint8_t *p, size_t len, bool l2_mcast, t
 }
 
 uint8_t *tk_net_payload6(tk_net *net, size_t *cap) {
+    tk_net_frame_begin(net);
     *cap = net->frame_cap - TK_ETH_HLEN - TK_IPV6_HLEN;
     return net->frame + TK_ETH_HLEN + TK_IPV6_HLEN;
 }

@@ -39,6 +39,7 @@ static void request_to(tk_net *net, uint32_t addr, const uint8_t dst[6], tk_time
     r.spa = net->cfg->addr;
     memset(r.tha, 0, 6);
     r.tpa = addr;
+    tk_net_frame_begin(net);
     (void)tk_wire_arp_emit(&r, net->frame + TK_ETH_HLEN, net->frame_cap - TK_ETH_HLEN);
     net->stats->arp_requests_sent++;
     tk_net_emit(net, dst, TK_ETHERTYPE_ARP, TK_ARP_LEN, now);

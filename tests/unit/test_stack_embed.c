@@ -125,22 +125,63 @@ static void test_EMB_03_API_07_busy_output_retried_in_order(void **state) {
  * it); an output error drops the frame at once (tx_errors). */
 static void test_EMB_03_API_07_busy_backlog_full_and_errors(void **state) {
     (void)state;
-    drv d = {.script = {-EBUSY, -EBUSY, -EBUSY, -EBUSY, -EIO}, .nscript = 5};
-    make_stack(&d, 1);
+    drv d = {.script = {-EBUSY, -EBUSY, -EBUSY, -EBUSY, -EBUSY, -EBUSY, -EIO}, .nscript = 7};
+    make_stack(&d, 2);
     start_connect(&d, 80, TK_MS(10)); /* busy: kept */
-    start_connect(&d, 81, TK_MS(10)); /* head busy twice more; no room: dropped */
+    start_connect(&d, 81, TK_MS(10)); /* head busy twice more; kept behind it */
+    start_connect(&d, 82, TK_MS(10)); /* head busy twice more; no room: dropped */
     const tk_stats *st = tk_stack_stats(d.s);
-    assert_int_equal(st->tx_busy, 3);
+    assert_int_equal(st->tx_busy, 5);
     assert_int_equal(st->tx_busy_drops, 1);
     assert_int_equal(tk_stack_poll(d.s, TK_MS(11)), 0); /* busy once more */
-    assert_int_equal(st->tx_busy, 4);
-    assert_int_equal(tk_stack_poll(d.s, TK_MS(12)), 0); /* -EIO: dropped */
+    assert_int_equal(st->tx_busy, 6);
+    assert_int_equal(tk_stack_poll(d.s, TK_MS(12)), 0); /* -EIO: dropped; 81 goes */
     assert_int_equal(st->tx_errors, 1);
-    assert_int_equal(d.calls, 5);
-    assert_int_equal(d.ntook, 0);
-    /* Nothing waits now: the next deadline is the SYN retransmission. */
+    assert_int_equal(d.calls, 8);
+    assert_int_equal(d.ntook, 1);
+    assert_int_equal(tcp_dport(d.took[0]), 81);
+    /* Nothing waits now: the next deadline is a SYN retransmission. */
     assert_true(tk_stack_next_deadline(d.s) >= TK_MS(1010));
     tk_stack_destroy(d.s, TK_MS(13));
+}
+
+/* A backlog of one frame waits in the output buffer itself: offered at
+ * each poll, offered once more before the next frame is built over it
+ * (so the frames keep their order), dropped and counted when the driver
+ * is busy even then; and it costs no memory. */
+static void test_EMB_03_API_07_busy_frame_waits_in_place(void **state) {
+    (void)state;
+    enum { B = -EBUSY };
+    drv d = {.script = {B, B, 0, B, B, 0, 0, B, B, B, 0}, .nscript = 11};
+    make_stack(&d, 1);
+    start_connect(&d, 80, TK_MS(10));                   /* 1: busy, waits */
+    assert_int_equal(tk_stack_poll(d.s, TK_MS(11)), 0); /* 2: busy */
+    assert_int_equal(tk_stack_poll(d.s, TK_MS(12)), 0); /* 3: out */
+    start_connect(&d, 81, TK_MS(13));                   /* 4: busy, waits */
+    start_connect(&d, 82, TK_MS(14)); /* 5: the poll's offer busy; 6: out before 82 is built; 7 */
+    start_connect(&d, 83, TK_MS(15)); /* 8: busy, waits */
+    start_connect(&d, 84, TK_MS(16)); /* 9: busy; 10: still busy, 83 dropped; 11: 84 out */
+    const tk_stats *st = tk_stack_stats(d.s);
+    assert_int_equal(d.calls, 11);
+    assert_int_equal(d.ntook, 4);
+    assert_int_equal(tcp_dport(d.took[0]), 80);
+    assert_int_equal(tcp_dport(d.took[1]), 81);
+    assert_int_equal(tcp_dport(d.took[2]), 82);
+    assert_int_equal(tcp_dport(d.took[3]), 84);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(d.took_len[i], d.took_len[0]); /* SYNs, whole */
+    assert_int_equal(st->tx_busy, 7);
+    assert_int_equal(st->tx_busy_drops, 1);
+    assert_int_equal(st->frames_out, 5);
+    tk_stack_destroy(d.s, TK_MS(17));
+    tk_config c;
+    tkh_config(&c);
+    c.tx_backlog_frames = 0;
+    size_t none = tk_stack_mem_size(&c);
+    c.tx_backlog_frames = 1;
+    assert_int_equal(tk_stack_mem_size(&c), none);
+    c.tx_backlog_frames = 2;
+    assert_true(tk_stack_mem_size(&c) >= none + 2u * (c.mtu + 14u));
 }
 
 static int create_rc(void (*edit)(tk_config *c)) {
@@ -220,6 +261,7 @@ int main(void) {
         cmocka_unit_test(test_EMB_03_API_07_reentrant_calls_refused),
         cmocka_unit_test(test_EMB_03_API_07_busy_output_retried_in_order),
         cmocka_unit_test(test_EMB_03_API_07_busy_backlog_full_and_errors),
+        cmocka_unit_test(test_EMB_03_API_07_busy_frame_waits_in_place),
         cmocka_unit_test(test_EMB_03_config_address_required),
         cmocka_unit_test(test_EMB_03_strerror),
     };
