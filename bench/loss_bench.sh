@@ -30,6 +30,7 @@ CC=${4:-cubic}
 POINTS=${5:-0.1 1 5}
 BUFFERS=${BUFFERS:-4194304}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_lib.sh"
 PEER="/usr/bin/python3 $HERE/tap_peer.py"
 NS=tk-bench-loss-$$
 PIDS=()
@@ -58,12 +59,7 @@ serve() {
         --impair "$impair" --buffers "$BUFFERS" "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
     local tpid=$!
     PIDS+=($tpid)
-    for _ in $(seq 1 100); do
-        ip netns exec $NS ip link show tk0 >/dev/null 2>&1 && break
-        sleep 0.05
-    done
-    ip netns exec $NS ip addr add 198.18.0.1/24 dev tk0 2>/dev/null
-    ip netns exec $NS ip link set tk0 up
+    tap_wait_up $NS
     SPID=$(pgrep -P $tpid | head -1)
     PIDS+=($SPID)
     for _ in $(seq 1 30); do

@@ -34,6 +34,7 @@ MODES=${TK_BENCH_MODES:-plain offload}
 BINS=("new=$BIN")
 [ -n "${TK_BENCH_OTHER:-}" ] && BINS=("${TK_BENCH_OTHER}" "new=$BIN")
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap_lib.sh"
 PEER="/usr/bin/python3 $HERE/tap_peer.py"
 PARALLEL=${TK_BENCH_PARALLEL:-1 16}
 NS_T=tk-bench-tap-$$
@@ -80,14 +81,7 @@ tk_serve() {
         --addr 198.18.0.2/24 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
     local tpid=$!
     PIDS+=($tpid)
-    if [ "${dev[0]}" = --tap ]; then
-        for i in $(seq 1 100); do
-            ip netns exec $NS_T ip link show tk0 >/dev/null 2>&1 && break
-            sleep 0.05
-        done
-        ip netns exec $NS_T ip addr add 198.18.0.1/24 dev tk0 2>/dev/null
-        ip netns exec $NS_T ip link set tk0 up
-    fi
+    [ "${dev[0]}" = --tap ] && tap_wait_up $NS_T
     sleep 0.2
     SPID=$(pgrep -P $tpid | head -1)
     PIDS+=($SPID)
