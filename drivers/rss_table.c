@@ -52,9 +52,11 @@ static size_t tuple6(const uint8_t *frame, size_t len, uint8_t in[36]) {
 int tk_rss_frame_shard(const tk_rss_table *t, const uint8_t *frame, size_t len, uint32_t count) {
     uint8_t in[36];
     size_t n = 0;
-    if (len >= 14 && frame[12] == 0x08 && frame[13] == 0x00)
+    if (len < 14)
+        return -1;
+    if (frame[12] == 0x08 && frame[13] == 0x00)
         n = tuple4(frame, len, in);
-    else if (len >= 14 && frame[12] == 0x86 && frame[13] == 0xdd)
+    else if (frame[12] == 0x86 && frame[13] == 0xdd)
         n = tuple6(frame, len, in);
     if (n == 0)
         return -1;

@@ -200,8 +200,7 @@ void tk_xdp_flush(tk_xdp *x) {
         else if (err != 0 && err != EAGAIN && err != EBUSY && err != ENOBUFS)
             break; /* the device refuses: leave the rest for the next flush */
     }
-    if (m->tx_pending == 0)
-        reclaim(m);
+    reclaim(m);
 }
 
 void tk_xdp_close(tk_xdp *x) {

@@ -70,9 +70,7 @@ tk_time tk_net_tx_deadline(const tk_net *net) {
  * a new frame is written there the waiting one is offered once more, and
  * dropped (counted) if the driver is still busy, so it never goes out
  * half overwritten. */
-void tk_net_frame_begin(tk_net *net) {
-    if (!net->txq.in_place || net->txq.count == 0)
-        return;
+void tk_net_frame_free(tk_net *net) {
     tk_net_tx_flush(net, net->txq.retry_at);
     if (net->txq.count > 0) {
         tk_txq_pop(&net->txq);
@@ -86,12 +84,6 @@ void tk_net_emit_raw_tx(tk_net *net, const uint8_t *frame, size_t len, const tk_
     if (tx != NULL && (tx->flags & (TK_TX_TSO4 | TK_TX_TSO6)))
         net->stats->tso_frames_out++;
     tk_obs_trace_frame(&net->obs, TK_TRACE_FRAME_OUT, frame, len, NULL, now);
-    if (net->txq.in_place && net->txq.count > 0 && frame == net->txq.mem) {
-        /* Built over the waiting frame without tk_net_frame_begin: that
-         * one is gone; never offer the buffer twice. */
-        tk_txq_pop(&net->txq);
-        net->stats->tx_busy_drops++;
-    }
     if (net->txq.count > 0)
         tk_net_tx_flush(net, now);
     if (net->txq.count == 0 && offer(net, frame, len, tx, now))

@@ -93,10 +93,15 @@ void tk_net_emit(tk_net *net, const uint8_t dst[6], uint16_t type, size_t payloa
 /* The same with the frame's offload requests (NULL: none). */
 void tk_net_emit_tx(tk_net *net, const uint8_t dst[6], uint16_t type, size_t payload_len,
                     const tk_link_tx *tx, tk_time now);
-/* Called before a new frame is written into the output buffer: a frame
+/* Called before a new frame is written into the output buffer (every
+ * builder starts with tk_net_payload, tk_net_payload6 or this): a frame
  * waiting there (a backlog of one, net/txq.h) is offered once more, or
- * dropped and counted. */
-void tk_net_frame_begin(tk_net *net);
+ * dropped and counted. Only that case leaves the inline test. */
+void tk_net_frame_free(tk_net *net);
+static inline void tk_net_frame_begin(tk_net *net) {
+    if (net->txq.in_place && net->txq.count > 0)
+        tk_net_frame_free(net);
+}
 /* Sends a complete frame (counted and traced); behind the backlog when
  * there is one, into it when the driver is busy. */
 void tk_net_emit_raw(tk_net *net, const uint8_t *frame, size_t len, tk_time now);
